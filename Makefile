@@ -1,0 +1,52 @@
+# Neurite: the two commands a user needs are `make run` and `make test`.
+# Both install what is missing on Debian 12 (apt-get, with sudo when not root)
+# and fetch Go modules, so a fresh machine needs nothing else by hand.
+
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+export LANG := en_US.UTF-8
+
+# Build set for Fyne, GLFW and go-gl (../shared/notes/gl-and-fyne.md), plus EGL
+# for headless compute; run/test set for llvmpipe under Xvfb.
+DEBS_BUILD := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev
+DEBS_RUN := libgl1-mesa-dri xvfb xauth
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+FUZZTIME ?= 10s
+
+.PHONY: run test deps build check-format vet bench
+
+run: build
+	./bin/neurite
+
+build: deps
+	go build -o bin/neurite ./cmd/neurite
+
+deps:
+	@missing=""; \
+	for p in $(DEBS_BUILD) $(DEBS_RUN); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		echo "installing Debian packages:$$missing"; \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@command -v go >/dev/null || { echo "Go is not on the PATH (expected /usr/local/go/bin/go)"; exit 1; }
+	go mod download
+
+check-format:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+
+vet: deps
+	go vet ./...
+
+test: deps check-format vet
+	$(XVFB) go test -count=1 ./...
+	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./compartments/swc
+	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./sim/spec
+
+bench: build
+	go test -run '^$$' -bench . ./...
