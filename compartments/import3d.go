@@ -43,13 +43,13 @@ func FromSWC(f *swc.File) (*Morphology, error) {
 
 // importer holds the per-point bookkeeping of Import3d_SWC_read.
 type importer struct {
-	file   *swc.File
-	par    []int      // index of each point's parent, -1 for the root
-	typ    []swc.Type // structure type of each point
-	diam   []float64  // 2·radius, radius as NEURON reads it (float32)
-	xyz    [][3]float64
-	weight []int  // child weight in hundredths: a section ends where it is not 100
-	toProx []bool // attach to the proximal end of the parent's section
+	file       *swc.File
+	par        []int      // index of each point's parent, -1 for the root
+	typ        []swc.Type // structure type of each point
+	diam       []float64  // 2·radius, radius as NEURON reads it (float32)
+	xyz        [][3]float64
+	weight     []int  // child weight in hundredths: a section ends where it is not 100
+	toProx     []bool // attach to the proximal end of the parent's section
 	nSomaChild []int
 	soma3      bool
 }

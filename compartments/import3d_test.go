@@ -82,7 +82,7 @@ func TestImport3dPoints(t *testing.T) {
 func TestImport3dConventions(t *testing.T) {
 	cases := []struct {
 		name, src, soma string
-		want         []string // name parent(x) logical points
+		want            []string // name parent(x) logical points
 	}{
 		{"one-point soma", `1 1 0 0 0 5 -1
 2 3 0 6 0 1 1

@@ -58,8 +58,8 @@ const (
 // Morphology is a cell's geometry: sections ordered so that every parent
 // comes before its children, with the root first.
 type Morphology struct {
-	Source string    // file name or "built-in"
-	Soma   string    // one of the Soma* conventions
+	Source   string // file name or "built-in"
+	Soma     string // one of the Soma* conventions
 	Sections []Section
 }
 
