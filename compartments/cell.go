@@ -1,0 +1,123 @@
+package compartments
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+)
+
+// Location is a point on a cell: a section and a position 0 ≤ X ≤ 1 along
+// it, as NEURON's sec(x).
+type Location struct {
+	Section int
+	X       float64
+}
+
+var locationPattern = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)\s*\(\s*([^()]*?)\s*\)\s*$`)
+
+// ParseLocation reads NEURON's "section(x)" notation, e.g. "soma[0](0.5)" or
+// "dend(1)", against the sections of m. A bare "soma" means soma[0] (as in
+// hoc) when no section is named plain "soma".
+func (m *Morphology) ParseLocation(s string) (Location, error) {
+	g := locationPattern.FindStringSubmatch(s)
+	if g == nil {
+		return Location{}, fmt.Errorf("location %q is not of the form section(x), e.g. soma[0](0.5)", s)
+	}
+	x, err := strconv.ParseFloat(g[2], 64)
+	if err != nil || math.IsNaN(x) || x < 0 || x > 1 {
+		return Location{}, fmt.Errorf("location %q: x must be a number in [0, 1]", s)
+	}
+	sec, ok := m.Section(g[1])
+	if !ok {
+		sec, ok = m.Section(g[1] + "[0]")
+	}
+	if !ok {
+		return Location{}, fmt.Errorf("location %q: no section named %s", s, g[1])
+	}
+	return Location{Section: sec, X: x}, nil
+}
+
+// String writes the location in NEURON's notation.
+func (m *Morphology) LocationString(l Location) string {
+	return fmt.Sprintf("%s(%g)", m.Sections[l.Section].Name, l.X)
+}
+
+// SectionProps are a section's cable properties, discretisation and
+// density mechanisms.
+type SectionProps struct {
+	Ra   float64 // axial resistivity, Ω·cm
+	Cm   float64 // specific capacitance, µF/cm²
+	Nseg int
+	HH   *HH  // nil when the section has no hh
+	Pas  *Pas // nil when the section has no pas
+}
+
+// IClamp is NEURON's current clamp: Amp nA from Delay for Dur ms.
+type IClamp struct {
+	Name            string
+	At              Location
+	Delay, Dur, Amp float64
+}
+
+// SynapseKind selects the conductance time course of a synapse.
+type SynapseKind int
+
+const (
+	// ExpSyn: g jumps by the weight and decays with time constant Tau.
+	ExpSyn SynapseKind = iota
+	// Exp2Syn: g = B − A rises with Tau1 and decays with Tau2, normalised
+	// so that one event of weight w peaks at w.
+	Exp2Syn
+)
+
+func (k SynapseKind) String() string {
+	if k == Exp2Syn {
+		return "Exp2Syn"
+	}
+	return "ExpSyn"
+}
+
+// Synapse is a conductance-based synapse driven by a list of event times.
+type Synapse struct {
+	Name   string
+	Kind   SynapseKind
+	At     Location
+	Tau    float64 // ExpSyn decay, ms
+	Tau1   float64 // Exp2Syn rise, ms
+	Tau2   float64 // Exp2Syn decay, ms
+	E      float64 // reversal potential, mV
+	Weight float64 // µS per event
+	Events []float64
+}
+
+// Detector registers spikes where v crosses Threshold (mV) upwards.
+type Detector struct {
+	At        Location
+	Threshold float64
+}
+
+// Probe records a variable at a location: "v", "hh.m", "hh.h", "hh.n"
+// (where the section has hh), or a point process's "NAME.i" (nA, NEURON's
+// sign: positive outward for synapses, positive injected for IClamp) and
+// "NAME.g" (µS, synapses).
+type Probe struct {
+	Name string
+	At   Location
+	Var  string
+}
+
+// Cell is one compartmental cell ready to be planned: morphology, the
+// properties of each section, and what acts on it and is recorded from it.
+type Cell struct {
+	Name     string
+	Morph    *Morphology
+	Props    []SectionProps // one per section
+	IClamps  []IClamp
+	Synapses []Synapse
+	Spike    *Detector // nil: no spike detection
+	Probes   []Probe
+}
+
+// formatX writes a position along a section compactly, as NEURON prints it.
+func formatX(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }

@@ -1,0 +1,519 @@
+package compartments
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"neurite/sim"
+	"neurite/sim/fastexp"
+)
+
+// Engine advances a plan in time on the CPU in float64 with NEURON's
+// fixed-step scheme (see NEURON_SCHEME.md in the references):
+//
+//  1. deliver the events due by t + dt/2;
+//  2. linearise every membrane current about the present state (exact for
+//     the conductance-based currents here) and evaluate clamps at t + dt/2;
+//  3. solve the tree system for the new voltages (backward Euler, or a
+//     half step extrapolated for Crank–Nicolson) in O(N) (Hines);
+//  4. advance the gates exactly over dt with the new voltage held fixed;
+//  5. decay the synapses, detect spikes, record.
+//
+// Cells are independent between events, so each cell advances a whole chunk
+// of steps on its own while its arrays sit in cache, and cells are spread
+// over all cores.
+type Engine struct {
+	plan    *Plan
+	step    int64
+	workers int
+
+	recordEvery, snapshotEvery int64
+	recordedInit               bool
+
+	// Per node; parent and the hh/synapse/clamp node indices below are
+	// local to the cell (relative to its first node).
+	v, d, rhs, dBase, rBase, cdt, gm, ge, gax []float64
+	parent                                    []int32
+
+	hhNode                    []int32
+	hhM, hhH, hhN             []float64
+	hhGNa, hhGK, hhGL, hhGLEL []float64 // µS and µS·mV
+	hhENa, hhEK               []float64
+	dtq                       float64 // dt·Q10: rates (1/ms) to gate exponents
+
+	synNode                          []int32
+	synA, synB, synDecayA, synDecayB []float64
+	synI, synG                       []float64
+	clampNode                        []int32
+	clampI                           []float64
+	detAbove                         []bool
+
+	cells []cellState
+}
+
+// cellState is one cell's share of the engine's arrays.
+type cellState struct {
+	first, end       int
+	hhLo, hhHi       int
+	synLo, synHi     int
+	clampLo, clampHi int
+	det              int // index of the cell's spike detector, -1 for none
+	events           []Event
+	cursor           int
+	probes           []int // probe indices of this cell
+	spikes           []sim.Spike
+	err              *sim.BlowUpError
+}
+
+// NewEngine prepares a plan for running; call Init before Run.
+func NewEngine(p *Plan) *Engine {
+	n := len(p.Nodes)
+	e := &Engine{
+		plan: p, workers: runtime.GOMAXPROCS(0),
+		v: make([]float64, n), d: make([]float64, n), rhs: make([]float64, n),
+		dBase: make([]float64, n), rBase: make([]float64, n), cdt: make([]float64, n),
+		gm: make([]float64, n), ge: make([]float64, n), gax: slices.Clone(p.GAxial),
+		parent: make([]int32, n),
+	}
+	e.recordEvery, _ = stepsPerInt(p.RecordInterval, p.Dt)
+	if p.SnapshotInterval > 0 {
+		e.snapshotEvery, _ = stepsPerInt(p.SnapshotInterval, p.Dt)
+	}
+	cj := 1 / p.Dt
+	if p.Method == CrankNicolson {
+		cj = 2 / p.Dt
+	}
+	e.dtq = p.Dt * HHQ10(p.Celsius)
+	for ci, c := range p.Cells {
+		cs := cellState{first: c.First, end: c.End, events: p.Events[p.EventStart[ci]:p.EventStart[ci+1]]}
+		e.cells = append(e.cells, cs)
+	}
+	cellOf := func(node int32) *cellState { return &e.cells[p.Nodes[node].Cell] }
+	for i := range n {
+		e.cdt[i] = p.Cap[i] * cj
+		e.dBase[i] += e.cdt[i]
+		if par := p.Parent[i]; par >= 0 {
+			e.dBase[i] += p.GAxial[i]
+			e.dBase[par] += p.GAxial[i]
+			e.parent[i] = par - int32(cellOf(int32(i)).first)
+		} else {
+			e.parent[i] = -1
+		}
+	}
+	for k, node := range p.PasNode {
+		g := p.Pas[k].G * p.Area[node] * 1e-2
+		e.dBase[node] += g
+		e.rBase[node] += g * p.Pas[k].E
+	}
+	nhh := len(p.HHNode)
+	e.hhNode = make([]int32, nhh)
+	e.hhM, e.hhH, e.hhN = make([]float64, nhh), make([]float64, nhh), make([]float64, nhh)
+	e.hhGNa, e.hhGK, e.hhGL, e.hhGLEL = make([]float64, nhh), make([]float64, nhh), make([]float64, nhh), make([]float64, nhh)
+	e.hhENa, e.hhEK = make([]float64, nhh), make([]float64, nhh)
+	for k, node := range p.HHNode {
+		cs := cellOf(node)
+		if k == 0 || p.Nodes[p.HHNode[k-1]].Cell != p.Nodes[node].Cell {
+			cs.hhLo = k
+		}
+		cs.hhHi = k + 1
+		e.hhNode[k] = node - int32(cs.first)
+		scale := p.Area[node] * 1e-2 // S/cm² over the segment → µS
+		h := p.HH[k]
+		e.hhGNa[k], e.hhGK[k], e.hhGL[k] = h.GNaBar*scale, h.GKBar*scale, h.GL*scale
+		e.hhGLEL[k], e.hhENa[k], e.hhEK[k] = h.GL*scale*h.EL, h.ENa, h.EK
+	}
+	ns := len(p.Syns)
+	e.synNode = make([]int32, ns)
+	e.synA, e.synB = make([]float64, ns), make([]float64, ns)
+	e.synDecayA, e.synDecayB = make([]float64, ns), make([]float64, ns)
+	e.synI, e.synG = make([]float64, ns), make([]float64, ns)
+	for k, s := range p.Syns {
+		cs := &e.cells[s.Cell]
+		if k == 0 || p.Syns[k-1].Cell != s.Cell {
+			cs.synLo = k
+		}
+		cs.synHi = k + 1
+		e.synNode[k] = s.Node - int32(cs.first)
+		e.synDecayA[k] = math.Exp(-p.Dt / s.TauA)
+		e.synDecayB[k] = math.Exp(-p.Dt / s.TauB)
+	}
+	e.clampNode, e.clampI = make([]int32, len(p.IClamps)), make([]float64, len(p.IClamps))
+	for k, c := range p.IClamps {
+		cs := &e.cells[c.Cell]
+		if k == 0 || p.IClamps[k-1].Cell != c.Cell {
+			cs.clampLo = k
+		}
+		cs.clampHi = k + 1
+		e.clampNode[k] = c.Node - int32(cs.first)
+	}
+	e.detAbove = make([]bool, len(p.Detectors))
+	for ci := range e.cells {
+		e.cells[ci].det = -1
+	}
+	for k, dt := range p.Detectors {
+		e.cells[dt.Cell].det = k
+	}
+	for k, pr := range p.Probes {
+		cs := &e.cells[pr.Cell]
+		cs.probes = append(cs.probes, k)
+	}
+	return e
+}
+
+func stepsPerInt(interval, dt float64) (int64, error) {
+	k, err := stepsPer(interval, dt, "interval")
+	return int64(k), err
+}
+
+// SetWorkers sets how many cells advance at once (default GOMAXPROCS).
+func (e *Engine) SetWorkers(n int) { e.workers = max(1, n) }
+
+// Time returns the model time in ms.
+func (e *Engine) Time() float64 { return float64(e.step) * e.plan.Dt }
+
+// Plan returns the plan the engine runs.
+func (e *Engine) Plan() *Plan { return e.plan }
+
+// Init sets the initial state, as NEURON's finitialize(v_init): every node
+// at VInit, gates at their steady state, synapses closed, events queued.
+func (e *Engine) Init() {
+	p := e.plan
+	e.step = 0
+	e.recordedInit = false
+	for i := range e.v {
+		e.v[i] = p.VInit
+		e.gm[i], e.ge[i] = 0, 0
+	}
+	m, h, n := HHSteadyState(p.VInit)
+	for k := range e.hhNode {
+		e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
+	}
+	for ci := range e.cells {
+		c := &e.cells[ci]
+		e.hhConductances(c)
+		c.cursor = 0
+		c.spikes = c.spikes[:0]
+		c.err = nil
+	}
+	clear(e.synA)
+	clear(e.synB)
+	clear(e.synI)
+	clear(e.synG)
+	clear(e.clampI)
+	for k, dt := range p.Detectors {
+		e.detAbove[k] = p.VInit >= dt.Threshold
+	}
+}
+
+// hhConductances sets gm and ge of the cell's hh nodes from the gates.
+func (e *Engine) hhConductances(c *cellState) {
+	gm, ge := e.gm[c.first:c.end], e.ge[c.first:c.end]
+	for k := c.hhLo; k < c.hhHi; k++ {
+		node := e.hhNode[k]
+		m, h, n := e.hhM[k], e.hhH[k], e.hhN[k]
+		gna := e.hhGNa[k] * m * m * m * h
+		n2 := n * n
+		gk := e.hhGK[k] * n2 * n2
+		gm[node] = gna + gk + e.hhGL[k]
+		ge[node] = gna*e.hhENa[k] + gk*e.hhEK[k] + e.hhGLEL[k]
+	}
+}
+
+// advance takes the cell from step `from` to step `to`, writing probe
+// values of record steps into rows (row r holds record step (base+r+1)).
+func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base int64) {
+	p := e.plan
+	dt := p.Dt
+	v, d, rhs := e.v[c.first:c.end], e.d[c.first:c.end], e.rhs[c.first:c.end]
+	dBase, rBase, cdt := e.dBase[c.first:c.end], e.rBase[c.first:c.end], e.cdt[c.first:c.end]
+	gm, ge := e.gm[c.first:c.end], e.ge[c.first:c.end]
+	gax, parent := e.gax[c.first:c.end], e.parent[c.first:c.end]
+	n := len(v)
+	gm, ge, gax, parent = gm[:n], ge[:n], gax[:n], parent[:n]
+	d, rhs, dBase, rBase, cdt = d[:n], rhs[:n], dBase[:n], rBase[:n], cdt[:n]
+	cn := p.Method == CrankNicolson
+	for step := from; step < to; step++ {
+		t := float64(step) * dt
+		mid := t + dt/2
+		for c.cursor < len(c.events) && c.events[c.cursor].T <= mid {
+			ev := c.events[c.cursor]
+			e.synA[ev.Syn] += ev.Weight * p.Syns[ev.Syn].FactorA
+			e.synB[ev.Syn] += ev.Weight * p.Syns[ev.Syn].FactorB
+			c.cursor++
+		}
+		for i := range n {
+			d[i] = dBase[i] + gm[i]
+			rhs[i] = cdt[i]*v[i] + rBase[i] + ge[i]
+		}
+		for k := c.synLo; k < c.synHi; k++ {
+			node := e.synNode[k]
+			g := e.synB[k] - e.synA[k]
+			es := p.Syns[k].E
+			d[node] += g
+			rhs[node] += g * es
+			e.synI[k] = g * (v[node] - es)
+		}
+		for k := c.clampLo; k < c.clampHi; k++ {
+			ic := &p.IClamps[k]
+			amp := 0.0
+			if ic.Delay <= mid && mid < ic.Delay+ic.Dur {
+				amp = ic.Amp
+			}
+			rhs[e.clampNode[k]] += amp
+			e.clampI[k] = amp
+		}
+		// Hines elimination, leaves to root, then back-substitution.
+		for i := n - 1; i > 0; i-- {
+			par := parent[i]
+			f := gax[i] / d[i]
+			d[par] -= f * gax[i]
+			rhs[par] += f * rhs[i]
+		}
+		var vPrevDet float64
+		if c.det >= 0 {
+			vPrevDet = v[p.Detectors[c.det].Node-int32(c.first)]
+		}
+		if cn {
+			// rhs becomes v at the half step; extrapolate to the full step.
+			rhs[0] /= d[0]
+			for i := 1; i < n; i++ {
+				rhs[i] = (rhs[i] + gax[i]*rhs[parent[i]]) / d[i]
+			}
+			for i := range n {
+				v[i] = 2*rhs[i] - v[i]
+			}
+		} else {
+			v[0] = rhs[0] / d[0]
+			for i := 1; i < n; i++ {
+				v[i] = (rhs[i] + gax[i]*v[parent[i]]) / d[i]
+			}
+		}
+		tNew := float64(step+1) * dt
+		for i, x := range v {
+			if !(math.Abs(x) <= sim.MaxAbsV) {
+				c.err = &sim.BlowUpError{T: tNew, Where: e.nodeName(c.first + i), V: x}
+				return
+			}
+		}
+		e.gates(c, v, gm, ge)
+		for k := c.synLo; k < c.synHi; k++ {
+			e.synA[k] *= e.synDecayA[k]
+			e.synB[k] *= e.synDecayB[k]
+			e.synG[k] = e.synB[k] - e.synA[k]
+		}
+		if k := c.det; k >= 0 {
+			det := &p.Detectors[k]
+			vNow := v[det.Node-int32(c.first)]
+			switch {
+			case !e.detAbove[k] && vNow >= det.Threshold:
+				e.detAbove[k] = true
+				tc := t + dt*(det.Threshold-vPrevDet)/(vNow-vPrevDet)
+				c.spikes = append(c.spikes, sim.Spike{Cell: int(det.Cell), T: tc, Step: tNew})
+			case e.detAbove[k] && vNow < det.Threshold:
+				e.detAbove[k] = false
+			}
+		}
+		if (step+1)%e.recordEvery == 0 && len(c.probes) > 0 {
+			row := rows[(step+1)/e.recordEvery-base-1]
+			for _, k := range c.probes {
+				row[k] = e.probeValue(k)
+			}
+		}
+	}
+}
+
+// gates advances the hh gates of the cell over dt with the new voltage and
+// sets the conductances for the next step.
+func (e *Engine) gates(c *cellState, v, gm, ge []float64) {
+	dtq := e.dtq
+	for k := c.hhLo; k < c.hhHi; k++ {
+		node := e.hhNode[k]
+		gM, gH, gN := hhRates(v[node])
+		m := gM.inf + (e.hhM[k]-gM.inf)*fastexp.Exp(-dtq*gM.rate)
+		h := gH.inf + (e.hhH[k]-gH.inf)*fastexp.Exp(-dtq*gH.rate)
+		n := gN.inf + (e.hhN[k]-gN.inf)*fastexp.Exp(-dtq*gN.rate)
+		e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
+		gna := e.hhGNa[k] * m * m * m * h
+		n2 := n * n
+		gk := e.hhGK[k] * n2 * n2
+		gm[node] = gna + gk + e.hhGL[k]
+		ge[node] = gna*e.hhENa[k] + gk*e.hhEK[k] + e.hhGLEL[k]
+	}
+}
+
+func (e *Engine) probeValue(k int) float64 {
+	pr := &e.plan.Probes[k]
+	switch pr.Var {
+	case ProbeHHm:
+		return e.hhM[pr.Index]
+	case ProbeHHh:
+		return e.hhH[pr.Index]
+	case ProbeHHn:
+		return e.hhN[pr.Index]
+	case ProbeSynI:
+		return e.synI[pr.Index]
+	case ProbeSynG:
+		return e.synG[pr.Index]
+	case ProbeIClampI:
+		return e.clampI[pr.Index]
+	}
+	return e.v[pr.Node]
+}
+
+func (e *Engine) nodeName(node int) string {
+	n := e.plan.Nodes[node]
+	c := &e.plan.Cells[n.Cell]
+	name := c.Morph.Sections[n.Section].Name
+	where := ""
+	if len(e.plan.Cells) > 1 {
+		where = c.Name + " "
+	}
+	return where + name + "(" + formatX(n.X) + ")"
+}
+
+// ProgressFunc is told the model time after each chunk of steps.
+type ProgressFunc func(t float64)
+
+// Run advances the model to tstop (ms), handing probe samples, spikes and
+// snapshots to rec as they are made. The sample and snapshot at the
+// initial time are handed over on the first call after Init. Run returns
+// early with ctx's error when ctx is cancelled, with everything up to the
+// last completed chunk recorded; and with a *sim.BlowUpError, naming the
+// time and the compartment, when the voltage leaves ±sim.MaxAbsV or stops
+// being finite.
+func (e *Engine) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress ProgressFunc) error {
+	p := e.plan
+	last := int64(math.Round(tstop / p.Dt))
+	values := make([]float64, len(p.Probes))
+	if !e.recordedInit {
+		e.recordedInit = true
+		for k := range p.Probes {
+			values[k] = e.probeValue(k)
+		}
+		if err := rec.Sample(0, values); err != nil {
+			return err
+		}
+		if e.snapshotEvery > 0 {
+			if err := rec.Snapshot(0, e.segmentVoltages(nil)); err != nil {
+				return err
+			}
+		}
+	}
+	// A chunk is a stretch of steps every cell runs on its own: about 50 ms
+	// of work, ending at the next snapshot.
+	chunk := max(1, int64(2e6/float64(len(p.Nodes)+1)))
+	var snap []float64
+	for e.step < last {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		from := e.step
+		to := min(last, from+chunk)
+		if e.snapshotEvery > 0 {
+			to = min(to, (from/e.snapshotEvery+1)*e.snapshotEvery)
+		}
+		base := from / e.recordEvery
+		rows := make([][]float64, to/e.recordEvery-base)
+		for r := range rows {
+			rows[r] = make([]float64, len(p.Probes))
+		}
+		e.runChunk(from, to, rows, base)
+		// The earliest blow-up, if any, ends the run after what came
+		// before it has been handed over.
+		var blowUp *sim.BlowUpError
+		for ci := range e.cells {
+			if err := e.cells[ci].err; err != nil && (blowUp == nil || err.T < blowUp.T) {
+				blowUp = err
+			}
+		}
+		if blowUp != nil {
+			goodRows := int64(math.Round(blowUp.T/p.Dt)-1)/e.recordEvery - base
+			rows = rows[:max(0, min(int64(len(rows)), goodRows))]
+		}
+		for r, row := range rows {
+			if err := rec.Sample(float64((base+int64(r)+1)*e.recordEvery)*p.Dt, row); err != nil {
+				return err
+			}
+		}
+		if err := e.flushSpikes(rec); err != nil {
+			return err
+		}
+		if blowUp != nil {
+			return blowUp
+		}
+		e.step = to
+		if e.snapshotEvery > 0 && to%e.snapshotEvery == 0 {
+			snap = e.segmentVoltages(snap)
+			if err := rec.Snapshot(e.Time(), snap); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(e.Time())
+		}
+	}
+	return nil
+}
+
+// runChunk advances every cell over [from, to), spreading cells over the
+// workers.
+func (e *Engine) runChunk(from, to int64, rows [][]float64, base int64) {
+	workers := min(e.workers, len(e.cells))
+	if workers <= 1 {
+		for ci := range e.cells {
+			e.advance(&e.cells[ci], from, to, rows, base)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				ci := int(next.Add(1) - 1)
+				if ci >= len(e.cells) {
+					return
+				}
+				e.advance(&e.cells[ci], from, to, rows, base)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func (e *Engine) flushSpikes(rec sim.Recorder) error {
+	var all []sim.Spike
+	for ci := range e.cells {
+		all = append(all, e.cells[ci].spikes...)
+		e.cells[ci].spikes = e.cells[ci].spikes[:0]
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(all, func(a, b sim.Spike) int {
+		switch {
+		case a.T < b.T:
+			return -1
+		case a.T > b.T:
+			return 1
+		}
+		return a.Cell - b.Cell
+	})
+	return rec.Spikes(all)
+}
+
+// segmentVoltages gathers v at every segment centre, in plan.Segments order.
+func (e *Engine) segmentVoltages(buf []float64) []float64 {
+	buf = buf[:0]
+	for _, node := range e.plan.Segments {
+		buf = append(buf, e.v[node])
+	}
+	return buf
+}
+
+// SegmentVoltages returns v at every segment centre (plan.Segments order).
+func (e *Engine) SegmentVoltages() []float64 { return e.segmentVoltages(nil) }

@@ -1,0 +1,92 @@
+package compartments
+
+import (
+	"math"
+	"testing"
+)
+
+// TestGeometryCA1 compares nseg (d_lambda 0.1 at 100 Hz), segment areas
+// and axial resistances with NEURON's (sections.csv, segments.csv: 7
+// significant digits, so 1e-6 relative is the print precision).
+func TestGeometryCA1(t *testing.T) {
+	m := loadCA1(t)
+	secRef := readTable(t, "swc_cell_A", "sections.csv")
+	nsegRef := secRef.floats(t, "nseg")
+	segRef := readTable(t, "swc_cell_A", "segments.csv")
+	areaRef, riRef := segRef.floats(t, "area_um2"), segRef.floats(t, "ri_Mohm")
+	row, total, worstA, worstR := 0, 0.0, 0.0, 0.0
+	for i := range m.Sections {
+		s := &m.Sections[i]
+		nseg := s.NsegDLambda(0.1, 100, 100, 1)
+		if nseg != int(nsegRef[i]) {
+			t.Errorf("%s: nseg %d, NEURON %d", s.Name, nseg, int(nsegRef[i]))
+			continue
+		}
+		g := s.Geometry(nseg, 100)
+		for k := range nseg {
+			worstA = math.Max(worstA, math.Abs(g.Area[k]-areaRef[row])/areaRef[row])
+			worstR = math.Max(worstR, math.Abs(g.Ri[k]-riRef[row])/riRef[row])
+			total += g.Area[k]
+			row++
+		}
+	}
+	if row != len(segRef.rows) {
+		t.Fatalf("%d segments, NEURON %d", row, len(segRef.rows))
+	}
+	t.Logf("626 segments: max relative error area %.2g, ri %.2g; total area %.3f µm²", worstA, worstR, total)
+	if worstA > 1e-6 || worstR > 1e-6 {
+		t.Errorf("max relative error area %.2g, ri %.2g; want ≤ 1e-6", worstA, worstR)
+	}
+	if math.Abs(total-32493.467) > 1e-3 {
+		t.Errorf("total area %.4f µm², NEURON 32493.467", total)
+	}
+}
+
+// TestGeometryCylinder checks the closed forms for a uniform cylinder:
+// area πdL/nseg, half-segment resistance 4·Ra·(L/2nseg)/(πd²).
+func TestGeometryCylinder(t *testing.T) {
+	m, err := BuildCylinders([]Cylinder{{Name: "cable", L: 1000, Diam: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nseg, Ra = 201, 100.0
+	g := m.Sections[0].Geometry(nseg, Ra)
+	dx := 1000.0 / nseg
+	area := math.Pi * 2 * dx
+	half := 1e-2 * Ra * (dx / 2) / (math.Pi * 4 / 4)
+	for k := range nseg {
+		wantRi := 2 * half
+		if k == 0 {
+			wantRi = half
+		}
+		if math.Abs(g.Area[k]-area) > 1e-9*area || math.Abs(g.Ri[k]-wantRi) > 1e-9*wantRi || math.Abs(g.Diam[k]-2) > 1e-12 {
+			t.Fatalf("segment %d: area %v ri %v diam %v; want %v %v 2", k, g.Area[k], g.Ri[k], g.Diam[k], area, wantRi)
+		}
+	}
+	if math.Abs(g.RiEnd-half) > 1e-9*half {
+		t.Errorf("RiEnd %v, want %v", g.RiEnd, half)
+	}
+	// lambda_f for a cylinder: 1e5·sqrt(d/(4π f Ra cm)).
+	lam := m.Sections[0].LambdaF(100, Ra, 1)
+	if want := 1e5 * math.Sqrt(2/(4*math.Pi*100*Ra)); math.Abs(lam-want) > 1e-9*want {
+		t.Errorf("lambda_f %v, want %v", lam, want)
+	}
+}
+
+// TestGeometryFrustum checks a single cone against the closed forms: side
+// surface π(r1+r2)·slant and resistance 4·Ra·L/(π·d1·d2).
+func TestGeometryFrustum(t *testing.T) {
+	sec := Section{Name: "cone", Parent: -1, Points: []Pt3D{{X: 0, Diam: 4}, {X: 30, Diam: 1}}}
+	setArcs(sec.Points)
+	g := sec.Geometry(1, 50)
+	slant := math.Hypot(30, 1.5)
+	wantArea := math.Pi * (2 + 0.5) * slant
+	if math.Abs(g.Area[0]-wantArea) > 1e-9*wantArea {
+		t.Errorf("area %v, want %v", g.Area[0], wantArea)
+	}
+	dMid := 2.5
+	wantRi := 4 * 50 * 1e-2 * 15 / (math.Pi * 4 * dMid) // left half: d from 4 to 2.5
+	if math.Abs(g.Ri[0]-wantRi) > 1e-9*wantRi {
+		t.Errorf("ri %v, want %v", g.Ri[0], wantRi)
+	}
+}

@@ -1,0 +1,488 @@
+package compartments
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Method is the time-stepping scheme of the cable equation.
+type Method int
+
+const (
+	// BackwardEuler is NEURON's default (secondorder = 0): first order,
+	// unconditionally stable, no oscillations.
+	BackwardEuler Method = iota
+	// CrankNicolson is NEURON's secondorder = 2: a backward-Euler half step
+	// followed by linear extrapolation to the full step; second order in
+	// the voltage, channel states staggered by half a step.
+	CrankNicolson
+)
+
+func (m Method) String() string {
+	if m == CrankNicolson {
+		return "crank-nicolson"
+	}
+	return "backward-euler"
+}
+
+// Settings are the run parameters a plan is made for.
+type Settings struct {
+	Dt      float64 // time step, ms
+	Celsius float64 // temperature, °C (hh rates scale with Q10 = 3)
+	VInit   float64 // initial membrane potential, mV
+	Method  Method
+	// RecordInterval is the probe sampling interval (ms), a multiple of Dt.
+	RecordInterval float64
+	// SnapshotInterval is the interval of full-cell voltage snapshots
+	// (ms), a multiple of Dt; 0 takes none.
+	SnapshotInterval float64
+}
+
+// NodeKind tells a segment-centre node from the zero-area end nodes.
+type NodeKind uint8
+
+const (
+	// Centre nodes carry a segment's membrane.
+	Centre NodeKind = iota
+	// End is a section's x = 1 node: no membrane, a junction for children.
+	End
+	// Root is the x = 0 node of a cell's root section.
+	Root
+)
+
+// Node says where a node of the plan lies.
+type Node struct {
+	Cell, Section int32
+	X             float64 // position along the section
+	Kind          NodeKind
+}
+
+// CellPlan locates one cell within a plan.
+type CellPlan struct {
+	Name       string
+	Morph      *Morphology
+	Props      []SectionProps
+	First, End int   // the cell's nodes are [First, End)
+	Attach     []int // per section: the node at its 0 end
+	Centre     []int // per section: the node of its first segment
+	Geometry   []Geometry
+}
+
+// NodeAt returns the node NEURON uses for sec(x): the 0-end node for x = 0,
+// the 1-end node for x = 1, and otherwise the centre of the segment
+// containing x.
+func (c *CellPlan) NodeAt(l Location) int {
+	nseg := c.Props[l.Section].Nseg
+	switch {
+	case l.X == 0:
+		return c.Attach[l.Section]
+	case l.X == 1:
+		return c.Centre[l.Section] + nseg
+	}
+	return c.Centre[l.Section] + min(int(l.X*float64(nseg)), nseg-1)
+}
+
+// SynPlan is one synapse instance. ExpSyn and Exp2Syn share the form
+// g = B − A with each state decaying exponentially; an event of weight w
+// adds w·FactorA to A and w·FactorB to B (ExpSyn: 0 and 1).
+type SynPlan struct {
+	Name             string
+	Kind             SynapseKind
+	Cell, Node       int32
+	TauA, TauB       float64 // ms; TauA is unused for ExpSyn
+	E                float64
+	FactorA, FactorB float64
+}
+
+// IClampPlan is one current clamp.
+type IClampPlan struct {
+	Name            string
+	Cell, Node      int32
+	Delay, Dur, Amp float64
+}
+
+// Event is a synaptic input: at time T, weight Weight onto synapse Syn.
+type Event struct {
+	T      float64
+	Syn    int32
+	Weight float64
+}
+
+// DetectorPlan is a spike detector.
+type DetectorPlan struct {
+	Cell, Node int32
+	Threshold  float64
+}
+
+// ProbeVar is the quantity a probe records.
+type ProbeVar uint8
+
+const (
+	ProbeV ProbeVar = iota
+	ProbeHHm
+	ProbeHHh
+	ProbeHHn
+	ProbeSynI
+	ProbeSynG
+	ProbeIClampI
+)
+
+// ProbePlan is one recorded quantity. Index is the hh instance, synapse or
+// clamp it reads, where it reads one.
+type ProbePlan struct {
+	Name  string
+	Cell  int32
+	Node  int32
+	Var   ProbeVar
+	Index int32
+}
+
+// Plan is a set of cells flattened into arrays, ready for a backend: nodes
+// numbered cell by cell with every parent before its children (the Hines
+// order), the coefficients of the cable equation per node, and mechanism
+// and point-process instances as lists. It has no behaviour of its own.
+type Plan struct {
+	Settings
+	Cells   []CellPlan
+	Nodes   []Node
+	Parent  []int32   // parent node, -1 for a cell's root
+	Area    []float64 // membrane area, µm² (0 for end nodes)
+	Cap     []float64 // capacitance, nF
+	GAxial  []float64 // conductance to the parent node, µS
+	HHNode  []int32   // nodes with hh, ascending
+	HH      []HH
+	PasNode []int32
+	Pas     []Pas
+	Syns    []SynPlan
+	IClamps []IClampPlan
+	// Events of each cell, sorted by time: cell c's are
+	// Events[EventStart[c]:EventStart[c+1]].
+	Events     []Event
+	EventStart []int
+	Detectors  []DetectorPlan
+	Probes     []ProbePlan
+	// Segments lists the centre nodes in cell, section, x order: the
+	// compartments of voltage snapshots.
+	Segments []int32
+}
+
+// Compartments is the number of segments (membrane compartments).
+func (p *Plan) Compartments() int { return len(p.Segments) }
+
+// SegmentName names a centre node the NEURON way, e.g. "dend[3](0.25)",
+// prefixed with its cell's name when the plan has several cells.
+func (p *Plan) SegmentName(node int) string {
+	n := p.Nodes[node]
+	c := &p.Cells[n.Cell]
+	name := fmt.Sprintf("%s(%g)", c.Morph.Sections[n.Section].Name, n.X)
+	if len(p.Cells) > 1 {
+		name = fmt.Sprintf("%s %s", c.Name, name)
+	}
+	return name
+}
+
+func (s *Settings) check() error {
+	var errs []error
+	if !(s.Dt > 0) || math.IsInf(s.Dt, 0) {
+		errs = append(errs, fmt.Errorf("dt = %v ms must be positive", s.Dt))
+	} else {
+		if _, err := stepsPer(s.RecordInterval, s.Dt, "record interval"); err != nil {
+			errs = append(errs, err)
+		}
+		if s.SnapshotInterval != 0 {
+			if _, err := stepsPer(s.SnapshotInterval, s.Dt, "snapshot interval"); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if math.IsNaN(s.Celsius) || math.IsInf(s.Celsius, 0) || math.IsNaN(s.VInit) || math.IsInf(s.VInit, 0) {
+		errs = append(errs, fmt.Errorf("celsius and v_init must be finite"))
+	}
+	return errors.Join(errs...)
+}
+
+// stepsPer returns interval/dt, which must be a whole number ≥ 1.
+func stepsPer(interval, dt float64, what string) (int, error) {
+	k := math.Round(interval / dt)
+	if !(k >= 1) || math.Abs(k*dt-interval) > 1e-9*interval {
+		return 0, fmt.Errorf("%s %v ms must be a positive multiple of dt = %v ms", what, interval, dt)
+	}
+	return int(k), nil
+}
+
+// Build flattens cells into a plan.
+func Build(cells []*Cell, s Settings) (*Plan, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	p := &Plan{Settings: s, EventStart: []int{0}}
+	for ci, c := range cells {
+		if err := p.addCell(int32(ci), c); err != nil {
+			name := c.Name
+			if name == "" {
+				name = fmt.Sprintf("cell %d", ci)
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return p, nil
+}
+
+// topoOrder lists section indices parents first, depth first from the root
+// with children in section order, so that a branch's nodes lie together.
+func topoOrder(m *Morphology) ([]int, error) {
+	children := make([][]int, len(m.Sections))
+	root := -1
+	for i, s := range m.Sections {
+		if s.Parent < 0 {
+			if root >= 0 {
+				return nil, fmt.Errorf("sections %s and %s are both roots", m.Sections[root].Name, s.Name)
+			}
+			root = i
+			continue
+		}
+		children[s.Parent] = append(children[s.Parent], i)
+	}
+	if root < 0 {
+		return nil, fmt.Errorf("no root section")
+	}
+	order := make([]int, 0, len(m.Sections))
+	stack := []int{root}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		order = append(order, k)
+		for i := len(children[k]) - 1; i >= 0; i-- {
+			stack = append(stack, children[k][i])
+		}
+	}
+	if len(order) != len(m.Sections) {
+		return nil, fmt.Errorf("sections do not form one tree")
+	}
+	return order, nil
+}
+
+func (p *Plan) addCell(ci int32, c *Cell) error {
+	m := c.Morph
+	if len(c.Props) != len(m.Sections) {
+		return fmt.Errorf("%d section properties for %d sections", len(c.Props), len(m.Sections))
+	}
+	for i, pr := range c.Props {
+		name := m.Sections[i].Name
+		switch {
+		case !(pr.Ra > 0) || math.IsInf(pr.Ra, 0):
+			return fmt.Errorf("%s: Ra = %v Ω·cm must be positive", name, pr.Ra)
+		case !(pr.Cm >= 0) || math.IsInf(pr.Cm, 0):
+			return fmt.Errorf("%s: cm = %v µF/cm² must not be negative", name, pr.Cm)
+		case pr.Nseg < 1:
+			return fmt.Errorf("%s: nseg = %d must be at least 1", name, pr.Nseg)
+		}
+	}
+	order, err := topoOrder(m)
+	if err != nil {
+		return err
+	}
+	cp := CellPlan{
+		Name: c.Name, Morph: m, Props: c.Props, First: len(p.Nodes),
+		Attach: make([]int, len(m.Sections)), Centre: make([]int, len(m.Sections)),
+		Geometry: make([]Geometry, len(m.Sections)),
+	}
+	addNode := func(n Node, parent int, g, area, cm float64) int {
+		p.Nodes = append(p.Nodes, n)
+		p.Parent = append(p.Parent, int32(parent))
+		p.GAxial = append(p.GAxial, g)
+		p.Area = append(p.Area, area)
+		p.Cap = append(p.Cap, cm*area*1e-5)
+		return len(p.Nodes) - 1
+	}
+	root := addNode(Node{Cell: ci, Section: int32(order[0]), X: 0, Kind: Root}, -1, 0, 0, 0)
+	segStart := len(p.Segments)
+	for _, si := range order {
+		sec := &m.Sections[si]
+		pr := c.Props[si]
+		geo := sec.Geometry(pr.Nseg, pr.Ra)
+		cp.Geometry[si] = geo
+		if sec.Parent < 0 {
+			cp.Attach[si] = root
+		} else {
+			cp.Attach[si] = cp.NodeAt(Location{Section: sec.Parent, X: sec.ParentX})
+		}
+		parent := cp.Attach[si]
+		cp.Centre[si] = len(p.Nodes)
+		for k := range pr.Nseg {
+			x := (float64(k) + 0.5) / float64(pr.Nseg)
+			n := addNode(Node{Cell: ci, Section: int32(si), X: x, Kind: Centre}, parent, 1/geo.Ri[k], geo.Area[k], pr.Cm)
+			p.Segments = append(p.Segments, int32(n))
+			if pr.HH != nil {
+				p.HHNode = append(p.HHNode, int32(n))
+				p.HH = append(p.HH, *pr.HH)
+			}
+			if pr.Pas != nil {
+				p.PasNode = append(p.PasNode, int32(n))
+				p.Pas = append(p.Pas, *pr.Pas)
+			}
+			parent = n
+		}
+		addNode(Node{Cell: ci, Section: int32(si), X: 1, Kind: End}, parent, 1/geo.RiEnd, 0, 0)
+	}
+	cp.End = len(p.Nodes)
+	// Segments were appended in solver order; snapshots list them by
+	// section index and position instead, which is stable and readable.
+	segs := p.Segments[segStart:]
+	slices.SortFunc(segs, func(a, b int32) int {
+		na, nb := p.Nodes[a], p.Nodes[b]
+		if na.Section != nb.Section {
+			return int(na.Section - nb.Section)
+		}
+		return int(a - b)
+	})
+	p.Cells = append(p.Cells, cp)
+	cell := &p.Cells[len(p.Cells)-1]
+	if err := p.addPointProcesses(ci, cell, c); err != nil {
+		return err
+	}
+	return p.addProbes(ci, cell, c)
+}
+
+func (p *Plan) addPointProcesses(ci int32, cp *CellPlan, c *Cell) error {
+	m := c.Morph
+	names := map[string]string{}
+	claim := func(name, what string) error {
+		if name == "" {
+			return fmt.Errorf("a %s has no name", what)
+		}
+		if prev, dup := names[name]; dup {
+			return fmt.Errorf("%s %q has the same name as a %s", what, name, prev)
+		}
+		names[name] = what
+		return nil
+	}
+	for _, ic := range c.IClamps {
+		if err := claim(ic.Name, "current clamp"); err != nil {
+			return err
+		}
+		if err := checkLocation(m, ic.At); err != nil {
+			return fmt.Errorf("current clamp %s: %w", ic.Name, err)
+		}
+		if !finite(ic.Delay, ic.Dur, ic.Amp) || ic.Dur < 0 {
+			return fmt.Errorf("current clamp %s: delay, dur and amp must be finite and dur not negative", ic.Name)
+		}
+		p.IClamps = append(p.IClamps, IClampPlan{Name: ic.Name, Cell: ci, Node: int32(cp.NodeAt(ic.At)), Delay: ic.Delay, Dur: ic.Dur, Amp: ic.Amp})
+	}
+	var events []Event
+	for _, sy := range c.Synapses {
+		if err := claim(sy.Name, "synapse"); err != nil {
+			return err
+		}
+		if err := checkLocation(m, sy.At); err != nil {
+			return fmt.Errorf("synapse %s: %w", sy.Name, err)
+		}
+		sp := SynPlan{Name: sy.Name, Kind: sy.Kind, Cell: ci, Node: int32(cp.NodeAt(sy.At)), E: sy.E}
+		switch sy.Kind {
+		case ExpSyn:
+			if !(sy.Tau > 0) || math.IsInf(sy.Tau, 0) {
+				return fmt.Errorf("synapse %s: tau = %v ms must be positive", sy.Name, sy.Tau)
+			}
+			sp.TauA, sp.TauB, sp.FactorA, sp.FactorB = sy.Tau, sy.Tau, 0, 1
+		case Exp2Syn:
+			if !(sy.Tau1 > 0) || !(sy.Tau2 > sy.Tau1) || math.IsInf(sy.Tau2, 0) {
+				return fmt.Errorf("synapse %s: need 0 < tau1 < tau2, got tau1 = %v, tau2 = %v ms", sy.Name, sy.Tau1, sy.Tau2)
+			}
+			tp := sy.Tau1 * sy.Tau2 / (sy.Tau2 - sy.Tau1) * math.Log(sy.Tau2/sy.Tau1)
+			f := 1 / (math.Exp(-tp/sy.Tau2) - math.Exp(-tp/sy.Tau1))
+			sp.TauA, sp.TauB, sp.FactorA, sp.FactorB = sy.Tau1, sy.Tau2, f, f
+		}
+		if !finite(sy.E, sy.Weight) {
+			return fmt.Errorf("synapse %s: e and weight must be finite", sy.Name)
+		}
+		idx := int32(len(p.Syns))
+		p.Syns = append(p.Syns, sp)
+		for _, t := range sy.Events {
+			if !finite(t) || t < 0 {
+				return fmt.Errorf("synapse %s: event time %v must be finite and not negative", sy.Name, t)
+			}
+			events = append(events, Event{T: t, Syn: idx, Weight: sy.Weight})
+		}
+	}
+	slices.SortStableFunc(events, func(a, b Event) int {
+		switch {
+		case a.T < b.T:
+			return -1
+		case a.T > b.T:
+			return 1
+		}
+		return 0
+	})
+	p.Events = append(p.Events, events...)
+	p.EventStart = append(p.EventStart, len(p.Events))
+	if c.Spike != nil {
+		if err := checkLocation(m, c.Spike.At); err != nil {
+			return fmt.Errorf("spike detector: %w", err)
+		}
+		if !finite(c.Spike.Threshold) {
+			return fmt.Errorf("spike detector: threshold must be finite")
+		}
+		p.Detectors = append(p.Detectors, DetectorPlan{Cell: ci, Node: int32(cp.NodeAt(c.Spike.At)), Threshold: c.Spike.Threshold})
+	}
+	return nil
+}
+
+func (p *Plan) addProbes(ci int32, cp *CellPlan, c *Cell) error {
+	m := c.Morph
+	for _, pr := range c.Probes {
+		if err := checkLocation(m, pr.At); err != nil {
+			return fmt.Errorf("probe %s: %w", pr.Name, err)
+		}
+		node := int32(cp.NodeAt(pr.At))
+		pp := ProbePlan{Name: pr.Name, Cell: ci, Node: node}
+		switch pr.Var {
+		case "v":
+			pp.Var = ProbeV
+		case "hh.m", "hh.h", "hh.n":
+			k, found := slices.BinarySearch(p.HHNode, node)
+			if !found {
+				return fmt.Errorf("probe %s: %s has no hh mechanism", pr.Name, m.LocationString(pr.At))
+			}
+			pp.Var, pp.Index = map[string]ProbeVar{"hh.m": ProbeHHm, "hh.h": ProbeHHh, "hh.n": ProbeHHn}[pr.Var], int32(k)
+		default:
+			name, field, ok := strings.Cut(pr.Var, ".")
+			if !ok || (field != "i" && field != "g") {
+				return fmt.Errorf("probe %s: unknown variable %q (v, hh.m, hh.h, hh.n, NAME.i or NAME.g)", pr.Name, pr.Var)
+			}
+			if k := slices.IndexFunc(p.Syns, func(s SynPlan) bool { return s.Cell == ci && s.Name == name }); k >= 0 {
+				pp.Var, pp.Index, pp.Node = ProbeSynI, int32(k), p.Syns[k].Node
+				if field == "g" {
+					pp.Var = ProbeSynG
+				}
+			} else if k := slices.IndexFunc(p.IClamps, func(s IClampPlan) bool { return s.Cell == ci && s.Name == name }); k >= 0 && field == "i" {
+				pp.Var, pp.Index, pp.Node = ProbeIClampI, int32(k), p.IClamps[k].Node
+			} else {
+				return fmt.Errorf("probe %s: no synapse or current clamp named %q with a variable %q", pr.Name, name, field)
+			}
+		}
+		p.Probes = append(p.Probes, pp)
+	}
+	return nil
+}
+
+func checkLocation(m *Morphology, l Location) error {
+	if l.Section < 0 || l.Section >= len(m.Sections) {
+		return fmt.Errorf("section index %d out of range", l.Section)
+	}
+	if !(l.X >= 0 && l.X <= 1) {
+		return fmt.Errorf("x = %v must lie in [0, 1]", l.X)
+	}
+	return nil
+}
+
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
