@@ -266,30 +266,34 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 			rhs[e.clampNode[k]] += amp
 			e.clampI[k] = amp
 		}
-		// Hines elimination, leaves to root, then back-substitution.
+		// Hines elimination, leaves to root; d[i] keeps 1/d so that the
+		// back-substitution multiplies instead of dividing.
 		for i := n - 1; i > 0; i-- {
 			par := parent[i]
-			f := gax[i] / d[i]
+			inv := 1 / d[i]
+			d[i] = inv
+			f := gax[i] * inv
 			d[par] -= f * gax[i]
 			rhs[par] += f * rhs[i]
 		}
+		d[0] = 1 / d[0]
 		var vPrevDet float64
 		if c.det >= 0 {
 			vPrevDet = v[p.Detectors[c.det].Node-int32(c.first)]
 		}
 		if cn {
 			// rhs becomes v at the half step; extrapolate to the full step.
-			rhs[0] /= d[0]
+			rhs[0] *= d[0]
 			for i := 1; i < n; i++ {
-				rhs[i] = (rhs[i] + gax[i]*rhs[parent[i]]) / d[i]
+				rhs[i] = (rhs[i] + gax[i]*rhs[parent[i]]) * d[i]
 			}
 			for i := range n {
 				v[i] = 2*rhs[i] - v[i]
 			}
 		} else {
-			v[0] = rhs[0] / d[0]
+			v[0] = rhs[0] * d[0]
 			for i := 1; i < n; i++ {
-				v[i] = (rhs[i] + gax[i]*v[parent[i]]) / d[i]
+				v[i] = (rhs[i] + gax[i]*v[parent[i]]) * d[i]
 			}
 		}
 		tNew := float64(step+1) * dt

@@ -65,9 +65,10 @@ type CellPlan struct {
 	Name       string
 	Morph      *Morphology
 	Props      []SectionProps
-	First, End int   // the cell's nodes are [First, End)
-	Attach     []int // per section: the node at its 0 end
-	Centre     []int // per section: the node of its first segment
+	First, End int     // the cell's nodes are [First, End)
+	Attach     []int   // per section: the node at its 0 end
+	SegNodes   [][]int // per section: the node of each segment
+	EndNode    []int   // per section: the node at its 1 end
 	Geometry   []Geometry
 }
 
@@ -75,14 +76,14 @@ type CellPlan struct {
 // the 1-end node for x = 1, and otherwise the centre of the segment
 // containing x.
 func (c *CellPlan) NodeAt(l Location) int {
-	nseg := c.Props[l.Section].Nseg
+	segs := c.SegNodes[l.Section]
 	switch {
 	case l.X == 0:
 		return c.Attach[l.Section]
 	case l.X == 1:
-		return c.Centre[l.Section] + nseg
+		return c.EndNode[l.Section]
 	}
-	return c.Centre[l.Section] + min(int(l.X*float64(nseg)), nseg-1)
+	return segs[min(int(l.X*float64(len(segs))), len(segs)-1)]
 }
 
 // SynPlan is one synapse instance. ExpSyn and Exp2Syn share the form
@@ -287,58 +288,88 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 	}
 	cp := CellPlan{
 		Name: c.Name, Morph: m, Props: c.Props, First: len(p.Nodes),
-		Attach: make([]int, len(m.Sections)), Centre: make([]int, len(m.Sections)),
-		Geometry: make([]Geometry, len(m.Sections)),
+		Attach: make([]int, len(m.Sections)), SegNodes: make([][]int, len(m.Sections)),
+		EndNode: make([]int, len(m.Sections)), Geometry: make([]Geometry, len(m.Sections)),
 	}
-	addNode := func(n Node, parent int, g, area, cm float64) int {
-		p.Nodes = append(p.Nodes, n)
-		p.Parent = append(p.Parent, int32(parent))
-		p.GAxial = append(p.GAxial, g)
-		p.Area = append(p.Area, area)
-		p.Cap = append(p.Cap, cm*area*1e-5)
-		return len(p.Nodes) - 1
+	// Lay the tree out depth first (cell-local numbers), then renumber by
+	// depth below.
+	type proto struct {
+		node        Node
+		parent      int
+		g, area, cm float64
+		props       *SectionProps
 	}
-	root := addNode(Node{Cell: ci, Section: int32(order[0]), X: 0, Kind: Root}, -1, 0, 0, 0)
-	segStart := len(p.Segments)
+	protos := []proto{{node: Node{Cell: ci, Section: int32(order[0]), X: 0, Kind: Root}, parent: -1}}
 	for _, si := range order {
 		sec := &m.Sections[si]
-		pr := c.Props[si]
+		pr := &c.Props[si]
 		geo := sec.Geometry(pr.Nseg, pr.Ra)
 		cp.Geometry[si] = geo
 		if sec.Parent < 0 {
-			cp.Attach[si] = root
+			cp.Attach[si] = 0
 		} else {
 			cp.Attach[si] = cp.NodeAt(Location{Section: sec.Parent, X: sec.ParentX})
 		}
 		parent := cp.Attach[si]
-		cp.Centre[si] = len(p.Nodes)
+		cp.SegNodes[si] = make([]int, pr.Nseg)
 		for k := range pr.Nseg {
 			x := (float64(k) + 0.5) / float64(pr.Nseg)
-			n := addNode(Node{Cell: ci, Section: int32(si), X: x, Kind: Centre}, parent, 1/geo.Ri[k], geo.Area[k], pr.Cm)
-			p.Segments = append(p.Segments, int32(n))
-			if pr.HH != nil {
-				p.HHNode = append(p.HHNode, int32(n))
-				p.HH = append(p.HH, *pr.HH)
-			}
-			if pr.Pas != nil {
-				p.PasNode = append(p.PasNode, int32(n))
-				p.Pas = append(p.Pas, *pr.Pas)
-			}
-			parent = n
+			protos = append(protos, proto{Node{ci, int32(si), x, Centre}, parent, 1 / geo.Ri[k], geo.Area[k], pr.Cm, pr})
+			parent = len(protos) - 1
+			cp.SegNodes[si][k] = parent
 		}
-		addNode(Node{Cell: ci, Section: int32(si), X: 1, Kind: End}, parent, 1/geo.RiEnd, 0, 0)
+		protos = append(protos, proto{Node{ci, int32(si), 1, End}, parent, 1 / geo.RiEnd, 0, 0, nil})
+		cp.EndNode[si] = len(protos) - 1
+	}
+	// Number nodes by depth in the tree (level order). Parents still come
+	// before children, and nodes at the same depth on different branches
+	// sit side by side, so the elimination and back-substitution of the
+	// tree solve work on independent branches in turn: their chains of
+	// divisions overlap in the processor instead of waiting on each other.
+	depth := make([]int, len(protos))
+	for i, pr := range protos {
+		if pr.parent >= 0 {
+			depth[i] = depth[pr.parent] + 1
+		}
+	}
+	byDepth := make([]int, len(protos))
+	for i := range byDepth {
+		byDepth[i] = i
+	}
+	slices.SortStableFunc(byDepth, func(a, b int) int { return depth[a] - depth[b] })
+	number := make([]int, len(protos))
+	for k, i := range byDepth {
+		number[i] = cp.First + k
+	}
+	for _, i := range byDepth {
+		pr := protos[i]
+		parent := int32(-1)
+		if pr.parent >= 0 {
+			parent = int32(number[pr.parent])
+		}
+		p.Nodes = append(p.Nodes, pr.node)
+		p.Parent = append(p.Parent, parent)
+		p.GAxial = append(p.GAxial, pr.g)
+		p.Area = append(p.Area, pr.area)
+		p.Cap = append(p.Cap, pr.cm*pr.area*1e-5)
+		if pr.props != nil && pr.props.HH != nil {
+			p.HHNode = append(p.HHNode, int32(number[i]))
+			p.HH = append(p.HH, *pr.props.HH)
+		}
+		if pr.props != nil && pr.props.Pas != nil {
+			p.PasNode = append(p.PasNode, int32(number[i]))
+			p.Pas = append(p.Pas, *pr.props.Pas)
+		}
 	}
 	cp.End = len(p.Nodes)
-	// Segments were appended in solver order; snapshots list them by
-	// section index and position instead, which is stable and readable.
-	segs := p.Segments[segStart:]
-	slices.SortFunc(segs, func(a, b int32) int {
-		na, nb := p.Nodes[a], p.Nodes[b]
-		if na.Section != nb.Section {
-			return int(na.Section - nb.Section)
+	for si := range m.Sections {
+		cp.Attach[si] = number[cp.Attach[si]]
+		cp.EndNode[si] = number[cp.EndNode[si]]
+		for k, i := range cp.SegNodes[si] {
+			cp.SegNodes[si][k] = number[i]
+			p.Segments = append(p.Segments, int32(number[i]))
 		}
-		return int(a - b)
-	})
+	}
 	p.Cells = append(p.Cells, cp)
 	cell := &p.Cells[len(p.Cells)-1]
 	if err := p.addPointProcesses(ci, cell, c); err != nil {
