@@ -66,7 +66,15 @@ type cellState struct {
 	cursor           int
 	probes           []int // probe indices of this cell
 	spikes           []sim.Spike
-	err              *sim.BlowUpError
+	// Nodes without capacitance (section ends, the root) carry algebraic
+	// equations; Crank–Nicolson re-solves them after its extrapolation
+	// from their neighbours (CSR: alg[j]'s are algNbr[algStart[j]:algStart[j+1]]).
+	alg          []int32
+	algStart     []int32
+	algNbr       []int32
+	algG         []float64
+	algD, algRHS []float64
+	err          *sim.BlowUpError
 }
 
 // NewEngine prepares a plan for running; call Init before Run.
@@ -108,6 +116,11 @@ func NewEngine(p *Plan) *Engine {
 		g := p.Pas[k].G * p.Area[node] * 1e-2
 		e.dBase[node] += g
 		e.rBase[node] += g * p.Pas[k].E
+	}
+	if p.Method == CrankNicolson {
+		for ci := range e.cells {
+			e.cells[ci].algebraic(p)
+		}
 	}
 	nhh := len(p.HHNode)
 	e.hhNode = make([]int32, nhh)
@@ -167,6 +180,46 @@ func NewEngine(p *Plan) *Engine {
 func stepsPerInt(interval, dt float64) (int64, error) {
 	k, err := stepsPer(interval, dt, "interval")
 	return int64(k), err
+}
+
+// algebraic lists the cell's nodes without capacitance and their
+// neighbours.
+func (c *cellState) algebraic(p *Plan) {
+	nbrs := map[int32][]int32{}
+	for i := c.first; i < c.end; i++ {
+		par := p.Parent[i]
+		if par < 0 {
+			continue
+		}
+		if p.Cap[par] == 0 {
+			nbrs[par] = append(nbrs[par], int32(i))
+		}
+		if p.Cap[i] == 0 {
+			nbrs[int32(i)] = append(nbrs[int32(i)], int32(i))
+		}
+	}
+	c.algStart = []int32{0}
+	for i := c.first; i < c.end; i++ {
+		ns, ok := nbrs[int32(i)]
+		if !ok {
+			continue
+		}
+		c.alg = append(c.alg, int32(i-c.first))
+		for _, j := range ns {
+			// The link between a node and its parent belongs to the
+			// child (j) and has conductance GAxial[j]; the neighbour is
+			// whichever end of it is not i.
+			other := j
+			if int(j) == i {
+				other = p.Parent[j]
+			}
+			c.algNbr = append(c.algNbr, other-int32(c.first))
+			c.algG = append(c.algG, p.GAxial[j])
+		}
+		c.algStart = append(c.algStart, int32(len(c.algNbr)))
+	}
+	c.algD = make([]float64, len(c.alg))
+	c.algRHS = make([]float64, len(c.alg))
 }
 
 // SetWorkers sets how many cells advance at once (default GOMAXPROCS).
@@ -266,6 +319,9 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 			rhs[e.clampNode[k]] += amp
 			e.clampI[k] = amp
 		}
+		for j, k := range c.alg {
+			c.algD[j], c.algRHS[j] = d[k], rhs[k]
+		}
 		// Hines elimination, leaves to root; d[i] keeps 1/d so that the
 		// back-substitution multiplies instead of dividing.
 		for i := n - 1; i > 0; i-- {
@@ -289,6 +345,16 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 			}
 			for i := range n {
 				v[i] = 2*rhs[i] - v[i]
+			}
+			// Extrapolating an algebraic node would make it oscillate
+			// about its true value step after step; Kirchhoff's law with
+			// the neighbours' new voltages gives it directly.
+			for j, k := range c.alg {
+				num := c.algRHS[j]
+				for q := c.algStart[j]; q < c.algStart[j+1]; q++ {
+					num += c.algG[q] * v[c.algNbr[q]]
+				}
+				v[k] = num / c.algD[j]
 			}
 		} else {
 			v[0] = rhs[0] * d[0]

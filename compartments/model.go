@@ -1,0 +1,262 @@
+package compartments
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"neurite/compartments/swc"
+	"neurite/sim/spec"
+)
+
+// NEURON's defaults for what a model file leaves out.
+const (
+	DefaultRa        = 35.4
+	DefaultCm        = 1.0
+	DefaultDLambda   = 0.1
+	DefaultFrequency = 100.0
+)
+
+// FromModel builds the cell and the run settings a model file describes.
+// Problems are reported with the model file's line (or the SWC file's).
+func FromModel(m *spec.Model) (*Cell, Settings, error) {
+	morph, err := modelMorphology(m)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	var errs spec.ErrorList
+	c := &Cell{Name: m.Name, Morph: morph, Props: make([]SectionProps, len(morph.Sections))}
+	if c.Name == "" {
+		c.Name = "cell"
+	}
+	fixed := make([]bool, len(morph.Sections))
+	for i := range c.Props {
+		c.Props[i] = SectionProps{Ra: DefaultRa, Cm: DefaultCm}
+	}
+	for bi := range m.Biophysics {
+		b := &m.Biophysics[bi]
+		sels, _ := b.Selectors()
+		secs, err := selectSections(morph, sels)
+		if err != nil {
+			errs = append(errs, m.Errorf([]any{"biophysics", bi, "where"}, "%v", err))
+			continue
+		}
+		for _, si := range secs {
+			applyBiophysics(&c.Props[si], b)
+			if b.Nseg != nil {
+				fixed[si] = true
+			}
+		}
+	}
+	dz := m.Discretization
+	for i := range c.Props {
+		pr := &c.Props[i]
+		switch {
+		case fixed[i]:
+		case dz.Nseg != nil:
+			pr.Nseg = *dz.Nseg
+		default:
+			dl, f := DefaultDLambda, DefaultFrequency
+			if dz.DLambda != nil {
+				dl = *dz.DLambda
+			}
+			if dz.Frequency != nil {
+				f = *dz.Frequency
+			}
+			pr.Nseg = morph.Sections[i].NsegDLambda(dl, f, pr.Ra, pr.Cm)
+		}
+	}
+	loc := func(key []any, s string) Location {
+		l, err := morph.ParseLocation(s)
+		if err != nil {
+			errs = append(errs, m.Errorf(key, "%v", err))
+		}
+		return l
+	}
+	for i, ic := range m.IClamps {
+		at := loc([]any{"iclamp", i, "at"}, ic.At)
+		c.IClamps = append(c.IClamps, IClamp{Name: ic.Name, At: at, Delay: ic.Delay, Dur: *ic.Dur, Amp: *ic.Amp})
+	}
+	for i, s := range m.Synapses {
+		syn := Synapse{Name: s.Name, At: loc([]any{"synapse", i, "at"}, s.At), E: s.E, Weight: *s.Weight, Events: s.Events}
+		if s.Type == "Exp2Syn" {
+			syn.Kind, syn.Tau1, syn.Tau2 = Exp2Syn, orDefault(s.Tau1, 0.1), orDefault(s.Tau2, 10)
+		} else {
+			syn.Kind, syn.Tau = ExpSyn, orDefault(s.Tau, 0.1)
+		}
+		c.Synapses = append(c.Synapses, syn)
+	}
+	det := &Detector{At: Location{Section: rootSection(morph), X: 0.5}}
+	if sp := m.Spikes; sp != nil {
+		if sp.At != "" {
+			det.At = loc([]any{"spikes", "at"}, sp.At)
+		}
+		det.Threshold = orDefault(sp.Threshold, 0)
+	}
+	c.Spike = det
+	for i, r := range m.Records {
+		p := Probe{Name: r.Name, Var: r.Var}
+		if r.At != "" {
+			p.At = loc([]any{"record", i, "at"}, r.At)
+		}
+		c.Probes = append(c.Probes, p)
+	}
+	if len(c.Probes) == 0 {
+		c.Probes = []Probe{{Name: "v@" + morph.LocationString(det.At), At: det.At, Var: "v"}}
+	}
+	s, serrs := modelSettings(m)
+	errs = append(errs, serrs...)
+	if len(errs) > 0 {
+		return nil, Settings{}, errs
+	}
+	return c, s, nil
+}
+
+func orDefault(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func modelSettings(m *spec.Model) (Settings, spec.ErrorList) {
+	r := m.Run
+	s := Settings{
+		Dt: r.DT(), Celsius: orDefault(r.Celsius, spec.DefaultCelsius), VInit: orDefault(r.VInit, spec.DefaultVInit),
+		SnapshotInterval: m.Snapshots.Interval,
+	}
+	s.RecordInterval = orDefault(r.RecordInterval, s.Dt)
+	if r.Method == "crank-nicolson" {
+		s.Method = CrankNicolson
+	}
+	var errs spec.ErrorList
+	if _, err := stepsPer(s.RecordInterval, s.Dt, "record_interval"); err != nil {
+		errs = append(errs, m.Errorf([]any{"run", "record_interval"}, "%v", err))
+	}
+	if s.SnapshotInterval > 0 {
+		if _, err := stepsPer(s.SnapshotInterval, s.Dt, "snapshots.interval"); err != nil {
+			errs = append(errs, m.Errorf([]any{"snapshots", "interval"}, "%v", err))
+		}
+	}
+	return s, errs
+}
+
+// modelMorphology reads the SWC file or builds the cylinders.
+func modelMorphology(m *spec.Model) (*Morphology, error) {
+	if name := m.Morphology.SWC; name != "" {
+		f, err := m.Open(name)
+		if err != nil {
+			return nil, spec.ErrorList{m.Errorf([]any{"morphology", "swc"}, "cannot open the morphology: %v", err)}
+		}
+		defer f.Close()
+		points, err := swc.Read(f, m.PathOf(name))
+		if err != nil {
+			return nil, err
+		}
+		return FromSWC(points)
+	}
+	cyls := make([]Cylinder, len(m.Morphology.Sections))
+	for i, s := range m.Morphology.Sections {
+		cyls[i] = Cylinder{Name: s.Name, Region: s.Region, Parent: s.Parent, ParentX: orDefault(s.ParentX, 1), L: s.Length, Diam: s.Diam}
+		if _, err := BuildCylinders(cyls[:i+1]); err != nil {
+			return nil, spec.ErrorList{m.Errorf([]any{"morphology", "section", i}, "%v", err)}
+		}
+	}
+	return BuildCylinders(cyls)
+}
+
+// rootSection is where spikes are detected by default: the first soma
+// section, or else the root.
+func rootSection(m *Morphology) int {
+	for i, s := range m.Sections {
+		if s.Region == "soma" {
+			return i
+		}
+	}
+	for i, s := range m.Sections {
+		if s.Parent < 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// selectSections resolves "all", region names and section names.
+func selectSections(m *Morphology, sels []string) ([]int, error) {
+	var out []int
+	for _, sel := range sels {
+		var found []int
+		for i, s := range m.Sections {
+			if sel == "all" || s.Region == sel || s.Name == sel {
+				found = append(found, i)
+			}
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("where = %q matches no section: use \"all\", a region (%s) or a section name such as %s",
+				sel, strings.Join(m.Regions(), ", "), m.Sections[len(m.Sections)-1].Name)
+		}
+		out = append(out, found...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func applyBiophysics(p *SectionProps, b *spec.Biophysics) {
+	if b.Ra != nil {
+		p.Ra = *b.Ra
+	}
+	if b.Cm != nil {
+		p.Cm = *b.Cm
+	}
+	if b.Nseg != nil {
+		p.Nseg = *b.Nseg
+	}
+	if h := b.HH; h != nil {
+		hh := DefaultHH()
+		if p.HH != nil {
+			hh = *p.HH
+		}
+		set := func(dst *float64, src *float64) {
+			if src != nil {
+				*dst = *src
+			}
+		}
+		set(&hh.GNaBar, h.GNaBar)
+		set(&hh.GKBar, h.GKBar)
+		set(&hh.GL, h.GL)
+		set(&hh.EL, h.EL)
+		set(&hh.ENa, h.ENa)
+		set(&hh.EK, h.EK)
+		p.HH = &hh
+	}
+	if ps := b.Pas; ps != nil {
+		pas := DefaultPas()
+		if p.Pas != nil {
+			pas = *p.Pas
+		}
+		if ps.G != nil {
+			pas.G = *ps.G
+		}
+		if ps.E != nil {
+			pas.E = *ps.E
+		}
+		p.Pas = &pas
+	}
+	for _, r := range b.Remove {
+		switch r {
+		case "hh":
+			p.HH = nil
+		case "pas":
+			p.Pas = nil
+		}
+	}
+}
+
+// IsModelError reports whether err is a problem with the user's files
+// (model or morphology) rather than with the machine.
+func IsModelError(err error) bool {
+	var se spec.ErrorList
+	var we swc.ErrorList
+	return errors.As(err, &se) || errors.As(err, &we)
+}

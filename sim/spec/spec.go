@@ -1,0 +1,508 @@
+// Package spec reads Neurite model files: TOML documents that describe a
+// cell (morphology, biophysics per region or section, stimuli, synapses,
+// recordings) and how to run it.
+//
+// Load checks the document against the schema: unknown keys, values of the
+// wrong type, missing and out-of-range values are all reported with the
+// file and line, every problem at once. Quantities use the units of the
+// README's table (ms, mV, µm, nA, µS, S/cm², µF/cm², Ω·cm, °C).
+package spec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Model is a parsed model file.
+type Model struct {
+	Name           string         `toml:"name"`
+	Morphology     Morphology     `toml:"morphology"`
+	Discretization Discretization `toml:"discretization"`
+	Biophysics     []Biophysics   `toml:"biophysics"`
+	IClamps        []IClamp       `toml:"iclamp"`
+	Synapses       []Synapse      `toml:"synapse"`
+	Spikes         *Spikes        `toml:"spikes"`
+	Records        []Record       `toml:"record"`
+	Snapshots      Snapshots      `toml:"snapshots"`
+	Run            Run            `toml:"run"`
+
+	file string
+	keys *keyIndex
+	open func(name string) (io.ReadCloser, error)
+	dir  string
+}
+
+// Morphology gives the cell's geometry: an SWC file, or sections.
+type Morphology struct {
+	SWC      string    `toml:"swc"` // path relative to the model file
+	Sections []Section `toml:"section"`
+}
+
+// Section is one cylinder of a built-in geometry.
+type Section struct {
+	Name    string   `toml:"name"`
+	Region  string   `toml:"region"` // defaults to the name
+	Parent  string   `toml:"parent"` // empty for the root (the first section)
+	ParentX *float64 `toml:"parent_x"`
+	Length  float64  `toml:"length"` // µm
+	Diam    float64  `toml:"diam"`   // µm
+}
+
+// Discretization chooses nseg: NEURON's d_lambda rule, or a fixed nseg.
+type Discretization struct {
+	DLambda   *float64 `toml:"d_lambda"`
+	Frequency *float64 `toml:"frequency"` // Hz
+	Nseg      *int     `toml:"nseg"`
+}
+
+// Biophysics sets cable properties and mechanisms on the sections Where
+// selects. Entries apply in order; later ones override earlier ones.
+type Biophysics struct {
+	// Where is "all", a region ("soma", "dend", "apic", "axon", ...), a
+	// section name ("dend[3]"), or a list of these.
+	Where  any      `toml:"where"`
+	Ra     *float64 `toml:"Ra"` // Ω·cm
+	Cm     *float64 `toml:"cm"` // µF/cm²
+	Nseg   *int     `toml:"nseg"`
+	HH     *HH      `toml:"hh"`
+	Pas    *Pas     `toml:"pas"`
+	Remove []string `toml:"remove"` // mechanisms to take out: "hh", "pas"
+}
+
+// HH sets hh parameters; absent ones keep their previous (or default) value.
+type HH struct {
+	GNaBar *float64 `toml:"gnabar"` // S/cm²
+	GKBar  *float64 `toml:"gkbar"`
+	GL     *float64 `toml:"gl"`
+	EL     *float64 `toml:"el"` // mV
+	ENa    *float64 `toml:"ena"`
+	EK     *float64 `toml:"ek"`
+}
+
+// Pas sets the passive leak.
+type Pas struct {
+	G *float64 `toml:"g"` // S/cm²
+	E *float64 `toml:"e"` // mV
+}
+
+// IClamp is a current clamp.
+type IClamp struct {
+	Name  string   `toml:"name"`
+	At    string   `toml:"at"` // section(x)
+	Delay float64  `toml:"delay"`
+	Dur   *float64 `toml:"dur"`
+	Amp   *float64 `toml:"amp"`
+}
+
+// Synapse is an ExpSyn or Exp2Syn driven by explicit event times.
+type Synapse struct {
+	Name   string    `toml:"name"`
+	Type   string    `toml:"type"` // ExpSyn (default) or Exp2Syn
+	At     string    `toml:"at"`
+	Tau    *float64  `toml:"tau"`  // ExpSyn, ms (default 0.1)
+	Tau1   *float64  `toml:"tau1"` // Exp2Syn rise, ms (default 0.1)
+	Tau2   *float64  `toml:"tau2"` // Exp2Syn decay, ms (default 10)
+	E      float64   `toml:"e"`    // mV (default 0)
+	Weight *float64  `toml:"weight"`
+	Events []float64 `toml:"events"` // ms
+}
+
+// Spikes configures spike detection.
+type Spikes struct {
+	At        string   `toml:"at"`        // default: middle of the root section
+	Threshold *float64 `toml:"threshold"` // mV, default 0
+}
+
+// Record names a recorded quantity.
+type Record struct {
+	Name string `toml:"name"`
+	At   string `toml:"at"`
+	Var  string `toml:"var"` // v (default), hh.m, hh.h, hh.n, NAME.i, NAME.g
+}
+
+// Snapshots sets the interval of full-cell voltage snapshots.
+type Snapshots struct {
+	Interval float64 `toml:"interval"` // ms; 0 takes none
+}
+
+// Run holds the simulation settings.
+type Run struct {
+	Tstop          *float64 `toml:"tstop"`           // ms
+	Dt             *float64 `toml:"dt"`              // ms, default 0.025
+	Celsius        *float64 `toml:"celsius"`         // °C, default 6.3
+	VInit          *float64 `toml:"v_init"`          // mV, default -65
+	RecordInterval *float64 `toml:"record_interval"` // ms, default dt
+	Method         string   `toml:"method"`          // backward-euler (default) or crank-nicolson
+	Backend        string   `toml:"backend"`         // auto (default), cpu or gpu
+}
+
+// Defaults of the run settings, as NEURON's.
+const (
+	DefaultDt      = 0.025
+	DefaultCelsius = 6.3
+	DefaultVInit   = -65.0
+)
+
+// Error is a problem at one line of a model file.
+type Error struct {
+	File string
+	Line int // 0 when no line applies
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// ErrorList is every problem found in a model file, in line order.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Load reads and checks the model file at path.
+func Load(file string) (*Model, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(file)
+	return Parse(data, file, func(name string) (io.ReadCloser, error) {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(dir, name)
+		}
+		return os.Open(name)
+	}, dir)
+}
+
+// LoadFS reads and checks a model file from a file system (such as the
+// embedded examples); files it names are looked up beside it.
+func LoadFS(fsys fs.FS, file string) (*Model, error) {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	dir := path.Dir(file)
+	return Parse(data, file, func(name string) (io.ReadCloser, error) {
+		return fsys.Open(path.Join(dir, name))
+	}, dir)
+}
+
+// Parse checks a model document; file names it in errors, open opens the
+// files it refers to (relative names are relative to the model file) and
+// dir is the directory those names are shown relative to.
+func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
+	m := &Model{file: file, open: open, dir: dir}
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(m); err != nil {
+		return nil, m.decodeErrors(err)
+	}
+	keys, err := indexKeys(data)
+	if err != nil {
+		return nil, ErrorList{{File: file, Msg: err.Error()}}
+	}
+	m.keys = keys
+	if errs := m.check(); len(errs) > 0 {
+		return nil, errs
+	}
+	return m, nil
+}
+
+func (m *Model) decodeErrors(err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		var list ErrorList
+		for i := range strict.Errors {
+			de := &strict.Errors[i]
+			line, _ := de.Position()
+			list = append(list, &Error{File: m.file, Line: line, Msg: fmt.Sprintf("unknown key %q", strings.Join(de.Key(), "."))})
+		}
+		return list
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, _ := de.Position()
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if k := de.Key(); len(k) > 0 {
+			msg = fmt.Sprintf("%s: %s", strings.Join(k, "."), msg)
+		}
+		return ErrorList{{File: m.file, Line: line, Msg: msg}}
+	}
+	return ErrorList{{File: m.file, Msg: err.Error()}}
+}
+
+// File returns the name the model was read from.
+func (m *Model) File() string { return m.file }
+
+// Open opens a file the model refers to, relative to the model file.
+func (m *Model) Open(name string) (io.ReadCloser, error) { return m.open(name) }
+
+// PathOf returns how a file the model refers to is named in messages.
+func (m *Model) PathOf(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(m.dir, name)
+}
+
+// Errorf makes an error located at the key with the given path, e.g.
+// m.Errorf([]any{"iclamp", 0, "at"}, ...); the line falls back to the
+// nearest enclosing table that the file spells out.
+func (m *Model) Errorf(key []any, format string, args ...any) *Error {
+	return &Error{File: m.file, Line: m.keys.line(key), Msg: fmt.Sprintf(format, args...)}
+}
+
+// Selectors returns the entry's Where as a list.
+func (b *Biophysics) Selectors() ([]string, error) {
+	switch w := b.Where.(type) {
+	case nil:
+		return []string{"all"}, nil
+	case string:
+		return []string{w}, nil
+	case []any:
+		out := make([]string, len(w))
+		for i, x := range w {
+			s, ok := x.(string)
+			if !ok {
+				return nil, fmt.Errorf("where: element %d is %v, not a string", i+1, x)
+			}
+			out[i] = s
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("where must be a string or a list of strings, not %v", b.Where)
+}
+
+// Method names the integration methods.
+var Methods = []string{"backward-euler", "crank-nicolson"}
+
+// Backends names the backends.
+var Backends = []string{"auto", "cpu", "gpu"}
+
+// DT returns the time step.
+func (r *Run) DT() float64 { return orDefault(r.Dt, DefaultDt) }
+
+func orDefault(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// check validates what can be checked without the morphology.
+func (m *Model) check() ErrorList {
+	var errs ErrorList
+	fail := func(key []any, format string, args ...any) { errs = append(errs, m.Errorf(key, format, args...)) }
+	positive := func(key []any, p *float64, what string) {
+		if p != nil && !(*p > 0 && !math.IsInf(*p, 0)) {
+			fail(key, "%s = %v must be positive", what, *p)
+		}
+	}
+	finite := func(key []any, p *float64, what string) {
+		if p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) {
+			fail(key, "%s = %v must be finite", what, *p)
+		}
+	}
+	mo := &m.Morphology
+	switch {
+	case mo.SWC == "" && len(mo.Sections) == 0:
+		fail([]any{"morphology"}, "the model has no morphology: give morphology.swc or [[morphology.section]] entries")
+	case mo.SWC != "" && len(mo.Sections) > 0:
+		fail([]any{"morphology", "swc"}, "give either morphology.swc or [[morphology.section]] entries, not both")
+	}
+	for i, s := range mo.Sections {
+		k := func(name string) []any { return []any{"morphology", "section", i, name} }
+		if s.Name == "" {
+			fail(k("name"), "section %d has no name", i+1)
+		}
+		l, d := s.Length, s.Diam
+		positive(k("length"), &l, "length")
+		positive(k("diam"), &d, "diam")
+		if s.ParentX != nil && !(*s.ParentX >= 0 && *s.ParentX <= 1) {
+			fail(k("parent_x"), "parent_x = %v must lie in [0, 1]", *s.ParentX)
+		}
+	}
+	dz := &m.Discretization
+	positive([]any{"discretization", "d_lambda"}, dz.DLambda, "d_lambda")
+	positive([]any{"discretization", "frequency"}, dz.Frequency, "frequency")
+	if dz.Nseg != nil && *dz.Nseg < 1 {
+		fail([]any{"discretization", "nseg"}, "nseg = %d must be at least 1", *dz.Nseg)
+	}
+	if dz.Nseg != nil && dz.DLambda != nil {
+		fail([]any{"discretization", "nseg"}, "give either nseg or d_lambda, not both")
+	}
+	for i := range m.Biophysics {
+		b := &m.Biophysics[i]
+		k := func(name ...any) []any { return append([]any{"biophysics", i}, name...) }
+		if _, err := b.Selectors(); err != nil {
+			fail(k("where"), "%v", err)
+		}
+		positive(k("Ra"), b.Ra, "Ra")
+		if b.Cm != nil && !(*b.Cm >= 0 && !math.IsInf(*b.Cm, 0)) {
+			fail(k("cm"), "cm = %v must not be negative", *b.Cm)
+		}
+		if b.Nseg != nil && *b.Nseg < 1 {
+			fail(k("nseg"), "nseg = %d must be at least 1", *b.Nseg)
+		}
+		if h := b.HH; h != nil {
+			for _, f := range []struct {
+				p    *float64
+				name string
+			}{{h.GNaBar, "gnabar"}, {h.GKBar, "gkbar"}, {h.GL, "gl"}} {
+				if f.p != nil && !(*f.p >= 0 && !math.IsInf(*f.p, 0)) {
+					fail(k("hh", f.name), "hh.%s = %v must not be negative", f.name, *f.p)
+				}
+			}
+			finite(k("hh", "el"), h.EL, "hh.el")
+			finite(k("hh", "ena"), h.ENa, "hh.ena")
+			finite(k("hh", "ek"), h.EK, "hh.ek")
+		}
+		if p := b.Pas; p != nil {
+			if p.G != nil && !(*p.G >= 0 && !math.IsInf(*p.G, 0)) {
+				fail(k("pas", "g"), "pas.g = %v must not be negative", *p.G)
+			}
+			finite(k("pas", "e"), p.E, "pas.e")
+		}
+		for _, r := range b.Remove {
+			if r != "hh" && r != "pas" {
+				fail(k("remove"), "remove: unknown mechanism %q (hh, pas)", r)
+			}
+		}
+	}
+	names := map[string]string{}
+	claim := func(key []any, name, what string) {
+		if prev, dup := names[name]; dup {
+			fail(key, "%s name %q is already used by a %s", what, name, prev)
+		}
+		names[name] = what
+	}
+	for i := range m.IClamps {
+		c := &m.IClamps[i]
+		k := func(name string) []any { return []any{"iclamp", i, name} }
+		if c.Name == "" {
+			c.Name = fmt.Sprintf("iclamp%d", i+1)
+		}
+		claim(k("name"), c.Name, "current clamp")
+		if c.At == "" {
+			fail(k("at"), "current clamp %s needs a location: at = \"soma[0](0.5)\"", c.Name)
+		}
+		if c.Amp == nil {
+			fail(k("amp"), "current clamp %s needs amp (nA)", c.Name)
+		}
+		if c.Dur == nil {
+			fail(k("dur"), "current clamp %s needs dur (ms)", c.Name)
+		} else if !(*c.Dur >= 0) {
+			fail(k("dur"), "current clamp %s: dur = %v must not be negative", c.Name, *c.Dur)
+		}
+		finite(k("amp"), c.Amp, "amp")
+		d := c.Delay
+		finite(k("delay"), &d, "delay")
+	}
+	for i := range m.Synapses {
+		s := &m.Synapses[i]
+		k := func(name string) []any { return []any{"synapse", i, name} }
+		if s.Name == "" {
+			s.Name = fmt.Sprintf("syn%d", i+1)
+		}
+		claim(k("name"), s.Name, "synapse")
+		if s.Type == "" {
+			s.Type = "ExpSyn"
+		}
+		switch s.Type {
+		case "ExpSyn":
+			if s.Tau1 != nil || s.Tau2 != nil {
+				fail(k("tau1"), "synapse %s: tau1 and tau2 belong to Exp2Syn; ExpSyn has tau", s.Name)
+			}
+			positive(k("tau"), s.Tau, "tau")
+		case "Exp2Syn":
+			if s.Tau != nil {
+				fail(k("tau"), "synapse %s: tau belongs to ExpSyn; Exp2Syn has tau1 and tau2", s.Name)
+			}
+			positive(k("tau1"), s.Tau1, "tau1")
+			positive(k("tau2"), s.Tau2, "tau2")
+			if t1, t2 := orDefault(s.Tau1, 0.1), orDefault(s.Tau2, 10); !(t1 < t2) {
+				fail(k("tau2"), "synapse %s: tau1 = %v must be less than tau2 = %v", s.Name, t1, t2)
+			}
+		default:
+			fail(k("type"), "synapse %s: unknown type %q (ExpSyn or Exp2Syn)", s.Name, s.Type)
+		}
+		if s.At == "" {
+			fail(k("at"), "synapse %s needs a location: at = \"dend[0](0.5)\"", s.Name)
+		}
+		if s.Weight == nil {
+			fail(k("weight"), "synapse %s needs weight (µS)", s.Name)
+		}
+		finite(k("weight"), s.Weight, "weight")
+		e := s.E
+		finite(k("e"), &e, "e")
+		for j, t := range s.Events {
+			if !(t >= 0) || math.IsInf(t, 0) {
+				fail(k("events"), "synapse %s: event %d at %v ms must be finite and not negative", s.Name, j+1, t)
+			}
+		}
+	}
+	if sp := m.Spikes; sp != nil {
+		finite([]any{"spikes", "threshold"}, sp.Threshold, "threshold")
+	}
+	for i := range m.Records {
+		r := &m.Records[i]
+		if r.At == "" && (r.Var == "" || r.Var == "v" || strings.HasPrefix(r.Var, "hh.")) {
+			fail([]any{"record", i, "at"}, "record %d needs a location: at = \"soma[0](0.5)\"", i+1)
+		}
+		if r.Var == "" {
+			r.Var = "v"
+		}
+		if r.Name == "" {
+			r.Name = r.Var
+			if r.At != "" {
+				r.Name = fmt.Sprintf("%s@%s", r.Var, r.At)
+			}
+		}
+	}
+	if iv := m.Snapshots.Interval; iv < 0 || math.IsNaN(iv) || math.IsInf(iv, 0) {
+		fail([]any{"snapshots", "interval"}, "snapshots.interval = %v must be positive (or 0 for none)", iv)
+	}
+	r := &m.Run
+	if r.Tstop == nil {
+		fail([]any{"run"}, "run.tstop (ms) is required")
+	}
+	positive([]any{"run", "tstop"}, r.Tstop, "tstop")
+	positive([]any{"run", "dt"}, r.Dt, "dt")
+	positive([]any{"run", "record_interval"}, r.RecordInterval, "record_interval")
+	finite([]any{"run", "celsius"}, r.Celsius, "celsius")
+	finite([]any{"run", "v_init"}, r.VInit, "v_init")
+	if r.Method == "" {
+		r.Method = Methods[0]
+	}
+	if !slices.Contains(Methods, r.Method) {
+		fail([]any{"run", "method"}, "unknown method %q (%s)", r.Method, strings.Join(Methods, ", "))
+	}
+	if r.Backend == "" {
+		r.Backend = Backends[0]
+	}
+	if !slices.Contains(Backends, r.Backend) {
+		fail([]any{"run", "backend"}, "unknown backend %q (%s)", r.Backend, strings.Join(Backends, ", "))
+	}
+	slices.SortStableFunc(errs, func(a, b *Error) int { return a.Line - b.Line })
+	return errs
+}
