@@ -34,16 +34,17 @@ type Engine struct {
 	recordEvery, snapshotEvery int64
 	recordedInit               bool
 
-	// Per node; parent and the hh/synapse/clamp node indices below are
-	// local to the cell (relative to its first node).
-	v, d, rhs, dBase, rBase, cdt, gm, ge, gax []float64
-	parent                                    []int32
+	// Per node: the voltage, the tree system (d, rhs), its parts that do
+	// not change (dBase: capacitance, axial and passive conductance;
+	// rBase: passive current) and the hh conductance and current of the
+	// present step (gm, ge). parent and the synapse and clamp node
+	// indices below are local to the cell (relative to its first node).
+	v, d, rhs, dBase, rBase, gm, ge []float64
+	parent                          []int32
+	cj                              float64 // 1/dt, or 2/dt for Crank–Nicolson
 
-	hhNode                    []int32
-	hhM, hhH, hhN             []float64
-	hhGNa, hhGK, hhGL, hhGLEL []float64 // µS and µS·mV
-	hhENa, hhEK               []float64
-	dtq                       float64 // dt·Q10: rates (1/ms) to gate exponents
+	hhM, hhH, hhN []float64
+	dtq           float64 // dt·Q10: rates (1/ms) to gate exponents
 
 	synNode                          []int32
 	synA, synB, synDecayA, synDecayB []float64
@@ -83,17 +84,16 @@ func NewEngine(p *Plan) *Engine {
 	e := &Engine{
 		plan: p, workers: runtime.GOMAXPROCS(0),
 		v: make([]float64, n), d: make([]float64, n), rhs: make([]float64, n),
-		dBase: make([]float64, n), rBase: make([]float64, n), cdt: make([]float64, n),
-		gm: make([]float64, n), ge: make([]float64, n), gax: slices.Clone(p.GAxial),
-		parent: make([]int32, n),
+		dBase: make([]float64, n), rBase: make([]float64, n),
+		gm: make([]float64, n), ge: make([]float64, n), parent: make([]int32, n),
 	}
 	e.recordEvery, _ = stepsPerInt(p.RecordInterval, p.Dt)
 	if p.SnapshotInterval > 0 {
 		e.snapshotEvery, _ = stepsPerInt(p.SnapshotInterval, p.Dt)
 	}
-	cj := 1 / p.Dt
+	e.cj = 1 / p.Dt
 	if p.Method == CrankNicolson {
-		cj = 2 / p.Dt
+		e.cj = 2 / p.Dt
 	}
 	e.dtq = p.Dt * HHQ10(p.Celsius)
 	for ci, c := range p.Cells {
@@ -102,8 +102,7 @@ func NewEngine(p *Plan) *Engine {
 	}
 	cellOf := func(node int32) *cellState { return &e.cells[p.Nodes[node].Cell] }
 	for i := range n {
-		e.cdt[i] = p.Cap[i] * cj
-		e.dBase[i] += e.cdt[i]
+		e.dBase[i] += p.Cap[i] * e.cj
 		if par := p.Parent[i]; par >= 0 {
 			e.dBase[i] += p.GAxial[i]
 			e.dBase[par] += p.GAxial[i]
@@ -123,21 +122,13 @@ func NewEngine(p *Plan) *Engine {
 		}
 	}
 	nhh := len(p.HHNode)
-	e.hhNode = make([]int32, nhh)
 	e.hhM, e.hhH, e.hhN = make([]float64, nhh), make([]float64, nhh), make([]float64, nhh)
-	e.hhGNa, e.hhGK, e.hhGL, e.hhGLEL = make([]float64, nhh), make([]float64, nhh), make([]float64, nhh), make([]float64, nhh)
-	e.hhENa, e.hhEK = make([]float64, nhh), make([]float64, nhh)
 	for k, node := range p.HHNode {
 		cs := cellOf(node)
 		if k == 0 || p.Nodes[p.HHNode[k-1]].Cell != p.Nodes[node].Cell {
 			cs.hhLo = k
 		}
 		cs.hhHi = k + 1
-		e.hhNode[k] = node - int32(cs.first)
-		scale := p.Area[node] * 1e-2 // S/cm² over the segment → µS
-		h := p.HH[k]
-		e.hhGNa[k], e.hhGK[k], e.hhGL[k] = h.GNaBar*scale, h.GKBar*scale, h.GL*scale
-		e.hhGLEL[k], e.hhENa[k], e.hhEK[k] = h.GL*scale*h.EL, h.ENa, h.EK
 	}
 	ns := len(p.Syns)
 	e.synNode = make([]int32, ns)
@@ -242,12 +233,11 @@ func (e *Engine) Init() {
 		e.gm[i], e.ge[i] = 0, 0
 	}
 	m, h, n := HHSteadyState(p.VInit)
-	for k := range e.hhNode {
-		e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
-	}
 	for ci := range e.cells {
 		c := &e.cells[ci]
-		e.hhConductances(c)
+		for k := c.hhLo; k < c.hhHi; k++ {
+			e.setHH(k, m, h, n)
+		}
 		c.cursor = 0
 		c.spikes = c.spikes[:0]
 		c.err = nil
@@ -262,18 +252,19 @@ func (e *Engine) Init() {
 	}
 }
 
-// hhConductances sets gm and ge of the cell's hh nodes from the gates.
-func (e *Engine) hhConductances(c *cellState) {
-	gm, ge := e.gm[c.first:c.end], e.ge[c.first:c.end]
-	for k := c.hhLo; k < c.hhHi; k++ {
-		node := e.hhNode[k]
-		m, h, n := e.hhM[k], e.hhH[k], e.hhN[k]
-		gna := e.hhGNa[k] * m * m * m * h
-		n2 := n * n
-		gk := e.hhGK[k] * n2 * n2
-		gm[node] = gna + gk + e.hhGL[k]
-		ge[node] = gna*e.hhENa[k] + gk*e.hhEK[k] + e.hhGLEL[k]
-	}
+// setHH stores gates of hh instance k and the conductance (µS) and driving
+// current term (µS·mV) of its node for the next step.
+func (e *Engine) setHH(k int, m, h, n float64) {
+	p := e.plan
+	node := p.HHNode[k]
+	hp := &p.HHParams[p.HHSet[k]]
+	scale := p.Area[node] * 1e-2 // S/cm² over the segment's area → µS
+	e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
+	gna := hp.GNaBar * m * m * m * h
+	n2 := n * n
+	gk := hp.GKBar * n2 * n2
+	e.gm[node] = (gna + gk + hp.GL) * scale
+	e.ge[node] = (gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale
 }
 
 // advance takes the cell from step `from` to step `to`, writing probe
@@ -282,12 +273,13 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 	p := e.plan
 	dt := p.Dt
 	v, d, rhs := e.v[c.first:c.end], e.d[c.first:c.end], e.rhs[c.first:c.end]
-	dBase, rBase, cdt := e.dBase[c.first:c.end], e.rBase[c.first:c.end], e.cdt[c.first:c.end]
+	dBase, rBase, capac := e.dBase[c.first:c.end], e.rBase[c.first:c.end], p.Cap[c.first:c.end]
 	gm, ge := e.gm[c.first:c.end], e.ge[c.first:c.end]
-	gax, parent := e.gax[c.first:c.end], e.parent[c.first:c.end]
+	gax, parent := p.GAxial[c.first:c.end], e.parent[c.first:c.end]
 	n := len(v)
 	gm, ge, gax, parent = gm[:n], ge[:n], gax[:n], parent[:n]
-	d, rhs, dBase, rBase, cdt = d[:n], rhs[:n], dBase[:n], rBase[:n], cdt[:n]
+	d, rhs, dBase, rBase, capac = d[:n], rhs[:n], dBase[:n], rBase[:n], capac[:n]
+	cj := e.cj
 	cn := p.Method == CrankNicolson
 	for step := from; step < to; step++ {
 		t := float64(step) * dt
@@ -300,7 +292,7 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 		}
 		for i := range n {
 			d[i] = dBase[i] + gm[i]
-			rhs[i] = cdt[i]*v[i] + rBase[i] + ge[i]
+			rhs[i] = capac[i]*cj*v[i] + rBase[i] + ge[i]
 		}
 		for k := c.synLo; k < c.synHi; k++ {
 			node := e.synNode[k]
@@ -363,13 +355,14 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 			}
 		}
 		tNew := float64(step+1) * dt
-		for i, x := range v {
+		for _, x := range v {
 			if !(math.Abs(x) <= sim.MaxAbsV) {
-				c.err = &sim.BlowUpError{T: tNew, Where: e.nodeName(c.first + i), V: x}
+				i := e.worstSegment(c, v)
+				c.err = &sim.BlowUpError{T: tNew, Where: e.plan.SegmentName(c.first + i), V: v[i]}
 				return
 			}
 		}
-		e.gates(c, v, gm, ge)
+		e.gates(c)
 		for k := c.synLo; k < c.synHi; k++ {
 			e.synA[k] *= e.synDecayA[k]
 			e.synB[k] *= e.synDecayB[k]
@@ -398,21 +391,34 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 
 // gates advances the hh gates of the cell over dt with the new voltage and
 // sets the conductances for the next step.
-func (e *Engine) gates(c *cellState, v, gm, ge []float64) {
+func (e *Engine) gates(c *cellState) {
 	dtq := e.dtq
 	for k := c.hhLo; k < c.hhHi; k++ {
-		node := e.hhNode[k]
-		gM, gH, gN := hhRates(v[node])
-		m := gM.inf + (e.hhM[k]-gM.inf)*fastexp.Exp(-dtq*gM.rate)
-		h := gH.inf + (e.hhH[k]-gH.inf)*fastexp.Exp(-dtq*gH.rate)
-		n := gN.inf + (e.hhN[k]-gN.inf)*fastexp.Exp(-dtq*gN.rate)
-		e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
-		gna := e.hhGNa[k] * m * m * m * h
-		n2 := n * n
-		gk := e.hhGK[k] * n2 * n2
-		gm[node] = gna + gk + e.hhGL[k]
-		ge[node] = gna*e.hhENa[k] + gk*e.hhEK[k] + e.hhGLEL[k]
+		gM, gH, gN := hhRates(e.v[e.plan.HHNode[k]])
+		e.setHH(k,
+			gM.inf+(e.hhM[k]-gM.inf)*fastexp.Exp(-dtq*gM.rate),
+			gH.inf+(e.hhH[k]-gH.inf)*fastexp.Exp(-dtq*gH.rate),
+			gN.inf+(e.hhN[k]-gN.inf)*fastexp.Exp(-dtq*gN.rate))
 	}
+}
+
+// worstSegment returns the cell-local node of the segment whose voltage is
+// furthest from finite: NaN first, then the largest |v|. Zero-area end
+// nodes only echo their neighbours, so a blow-up is named by a segment.
+func (e *Engine) worstSegment(c *cellState, v []float64) int {
+	worst, worstAbs := 0, -1.0
+	for i, x := range v {
+		if e.plan.Nodes[c.first+i].Kind != Centre {
+			continue
+		}
+		if math.IsNaN(x) {
+			return i
+		}
+		if a := math.Abs(x); a > worstAbs {
+			worst, worstAbs = i, a
+		}
+	}
+	return worst
 }
 
 func (e *Engine) probeValue(k int) float64 {
@@ -432,17 +438,6 @@ func (e *Engine) probeValue(k int) float64 {
 		return e.clampI[pr.Index]
 	}
 	return e.v[pr.Node]
-}
-
-func (e *Engine) nodeName(node int) string {
-	n := e.plan.Nodes[node]
-	c := &e.plan.Cells[n.Cell]
-	name := c.Morph.Sections[n.Section].Name
-	where := ""
-	if len(e.plan.Cells) > 1 {
-		where = c.Name + " "
-	}
-	return where + name + "(" + formatX(n.X) + ")"
 }
 
 // ProgressFunc is told the model time after each chunk of steps.

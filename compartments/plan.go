@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"neurite/sim"
 )
 
 // Method is the time-stepping scheme of the cable equation.
@@ -56,7 +58,7 @@ const (
 // Node says where a node of the plan lies.
 type Node struct {
 	Cell, Section int32
-	X             float64 // position along the section
+	X             float32 // position along the section
 	Kind          NodeKind
 }
 
@@ -65,11 +67,15 @@ type CellPlan struct {
 	Name       string
 	Morph      *Morphology
 	Props      []SectionProps
-	First, End int     // the cell's nodes are [First, End)
-	Attach     []int   // per section: the node at its 0 end
-	SegNodes   [][]int // per section: the node of each segment
-	EndNode    []int   // per section: the node at its 1 end
-	Geometry   []Geometry
+	First, End int       // the cell's nodes are [First, End)
+	Attach     []int32   // per section: the node at its 0 end
+	SegNodes   [][]int32 // per section: the node of each segment
+	EndNode    []int32   // per section: the node at its 1 end
+}
+
+// Geometry returns the areas and resistances of a section's segments.
+func (c *CellPlan) Geometry(sec int) Geometry {
+	return c.Morph.Sections[sec].Geometry(c.Props[sec].Nseg, c.Props[sec].Ra)
 }
 
 // NodeAt returns the node NEURON uses for sec(x): the 0-end node for x = 0,
@@ -79,11 +85,11 @@ func (c *CellPlan) NodeAt(l Location) int {
 	segs := c.SegNodes[l.Section]
 	switch {
 	case l.X == 0:
-		return c.Attach[l.Section]
+		return int(c.Attach[l.Section])
 	case l.X == 1:
-		return c.EndNode[l.Section]
+		return int(c.EndNode[l.Section])
 	}
-	return segs[min(int(l.X*float64(len(segs))), len(segs)-1)]
+	return int(segs[min(int(l.X*float64(len(segs))), len(segs)-1)])
 }
 
 // SynPlan is one synapse instance. ExpSyn and Exp2Syn share the form
@@ -147,18 +153,21 @@ type ProbePlan struct {
 // and point-process instances as lists. It has no behaviour of its own.
 type Plan struct {
 	Settings
-	Cells   []CellPlan
-	Nodes   []Node
-	Parent  []int32   // parent node, -1 for a cell's root
-	Area    []float64 // membrane area, µm² (0 for end nodes)
-	Cap     []float64 // capacitance, nF
-	GAxial  []float64 // conductance to the parent node, µS
-	HHNode  []int32   // nodes with hh, ascending
-	HH      []HH
-	PasNode []int32
-	Pas     []Pas
-	Syns    []SynPlan
-	IClamps []IClampPlan
+	Cells  []CellPlan
+	Nodes  []Node
+	Parent []int32   // parent node, -1 for a cell's root
+	Area   []float64 // membrane area, µm² (0 for end nodes)
+	Cap    []float64 // capacitance, nF
+	GAxial []float64 // conductance to the parent node, µS
+	HHNode []int32   // nodes with hh, ascending
+	// HHSet[k] indexes the parameters of hh instance k in HHParams; cells
+	// share a few parameter sets, not one per compartment.
+	HHSet    []int32
+	HHParams []HH
+	PasNode  []int32
+	Pas      []Pas
+	Syns     []SynPlan
+	IClamps  []IClampPlan
 	// Events of each cell, sorted by time: cell c's are
 	// Events[EventStart[c]:EventStart[c+1]].
 	Events     []Event
@@ -178,7 +187,7 @@ func (p *Plan) Compartments() int { return len(p.Segments) }
 func (p *Plan) SegmentName(node int) string {
 	n := p.Nodes[node]
 	c := &p.Cells[n.Cell]
-	name := fmt.Sprintf("%s(%g)", c.Morph.Sections[n.Section].Name, n.X)
+	name := c.Morph.Sections[n.Section].Name + "(" + formatX(float64(n.X)) + ")"
 	if len(p.Cells) > 1 {
 		name = fmt.Sprintf("%s %s", c.Name, name)
 	}
@@ -288,8 +297,8 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 	}
 	cp := CellPlan{
 		Name: c.Name, Morph: m, Props: c.Props, First: len(p.Nodes),
-		Attach: make([]int, len(m.Sections)), SegNodes: make([][]int, len(m.Sections)),
-		EndNode: make([]int, len(m.Sections)), Geometry: make([]Geometry, len(m.Sections)),
+		Attach: make([]int32, len(m.Sections)), SegNodes: make([][]int32, len(m.Sections)),
+		EndNode: make([]int32, len(m.Sections)),
 	}
 	// Lay the tree out depth first (cell-local numbers), then renumber by
 	// depth below.
@@ -304,22 +313,21 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		sec := &m.Sections[si]
 		pr := &c.Props[si]
 		geo := sec.Geometry(pr.Nseg, pr.Ra)
-		cp.Geometry[si] = geo
 		if sec.Parent < 0 {
 			cp.Attach[si] = 0
 		} else {
-			cp.Attach[si] = cp.NodeAt(Location{Section: sec.Parent, X: sec.ParentX})
+			cp.Attach[si] = int32(cp.NodeAt(Location{Section: sec.Parent, X: sec.ParentX}))
 		}
-		parent := cp.Attach[si]
-		cp.SegNodes[si] = make([]int, pr.Nseg)
+		parent := int(cp.Attach[si])
+		cp.SegNodes[si] = make([]int32, pr.Nseg)
 		for k := range pr.Nseg {
-			x := (float64(k) + 0.5) / float64(pr.Nseg)
+			x := (float32(k) + 0.5) / float32(pr.Nseg)
 			protos = append(protos, proto{Node{ci, int32(si), x, Centre}, parent, 1 / geo.Ri[k], geo.Area[k], pr.Cm, pr})
 			parent = len(protos) - 1
-			cp.SegNodes[si][k] = parent
+			cp.SegNodes[si][k] = int32(parent)
 		}
 		protos = append(protos, proto{Node{ci, int32(si), 1, End}, parent, 1 / geo.RiEnd, 0, 0, nil})
-		cp.EndNode[si] = len(protos) - 1
+		cp.EndNode[si] = int32(len(protos) - 1)
 	}
 	// Number nodes by depth in the tree (level order). Parents still come
 	// before children, and nodes at the same depth on different branches
@@ -337,15 +345,19 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		byDepth[i] = i
 	}
 	slices.SortStableFunc(byDepth, func(a, b int) int { return depth[a] - depth[b] })
-	number := make([]int, len(protos))
+	number := make([]int32, len(protos))
 	for k, i := range byDepth {
-		number[i] = cp.First + k
+		number[i] = int32(cp.First + k)
+	}
+	hhSets := map[HH]int32{}
+	for k, h := range p.HHParams {
+		hhSets[h] = int32(k)
 	}
 	for _, i := range byDepth {
 		pr := protos[i]
 		parent := int32(-1)
 		if pr.parent >= 0 {
-			parent = int32(number[pr.parent])
+			parent = number[pr.parent]
 		}
 		p.Nodes = append(p.Nodes, pr.node)
 		p.Parent = append(p.Parent, parent)
@@ -353,11 +365,17 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		p.Area = append(p.Area, pr.area)
 		p.Cap = append(p.Cap, pr.cm*pr.area*1e-5)
 		if pr.props != nil && pr.props.HH != nil {
-			p.HHNode = append(p.HHNode, int32(number[i]))
-			p.HH = append(p.HH, *pr.props.HH)
+			set, ok := hhSets[*pr.props.HH]
+			if !ok {
+				set = int32(len(p.HHParams))
+				p.HHParams = append(p.HHParams, *pr.props.HH)
+				hhSets[*pr.props.HH] = set
+			}
+			p.HHNode = append(p.HHNode, number[i])
+			p.HHSet = append(p.HHSet, set)
 		}
 		if pr.props != nil && pr.props.Pas != nil {
-			p.PasNode = append(p.PasNode, int32(number[i]))
+			p.PasNode = append(p.PasNode, number[i])
 			p.Pas = append(p.Pas, *pr.props.Pas)
 		}
 	}
@@ -367,7 +385,7 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		cp.EndNode[si] = number[cp.EndNode[si]]
 		for k, i := range cp.SegNodes[si] {
 			cp.SegNodes[si][k] = number[i]
-			p.Segments = append(p.Segments, int32(number[i]))
+			p.Segments = append(p.Segments, number[i])
 		}
 	}
 	p.Cells = append(p.Cells, cp)
@@ -516,4 +534,63 @@ func finite(xs ...float64) bool {
 		}
 	}
 	return true
+}
+
+// Frusta cuts every section of every cell at its 3-D points and at segment
+// boundaries, so that each piece lies in one segment; Segment is the
+// piece's index in p.Segments (the snapshot column).
+func (p *Plan) Frusta() []sim.Frustum {
+	column := make(map[int32]int, len(p.Segments))
+	for k, node := range p.Segments {
+		column[node] = k
+	}
+	var out []sim.Frustum
+	for ci := range p.Cells {
+		c := &p.Cells[ci]
+		for si := range c.Morph.Sections {
+			sec := &c.Morph.Sections[si]
+			nseg := c.Props[si].Nseg
+			L := sec.L()
+			// Cut points: 3-D points and segment boundaries, by arc.
+			cuts := make([]float64, 0, len(sec.Points)+nseg)
+			for _, pt := range sec.Points {
+				cuts = append(cuts, pt.Arc)
+			}
+			for k := 1; k < nseg; k++ {
+				cuts = append(cuts, L*float64(k)/float64(nseg))
+			}
+			slices.Sort(cuts)
+			cuts = slices.Compact(cuts)
+			for i := 1; i < len(cuts); i++ {
+				if cuts[i] <= cuts[i-1] {
+					continue
+				}
+				a, b := sec.At(cuts[i-1]/L), sec.At(cuts[i]/L)
+				mid := (cuts[i-1] + cuts[i]) / 2 / L
+				k := min(int(mid*float64(nseg)), nseg-1)
+				out = append(out, sim.Frustum{
+					A: [3]float64{a.X, a.Y, a.Z}, B: [3]float64{b.X, b.Y, b.Z}, DA: a.Diam, DB: b.Diam,
+					Segment: column[c.SegNodes[si][k]],
+				})
+			}
+		}
+	}
+	return out
+}
+
+// SegmentTable describes every compartment, in p.Segments order.
+func (p *Plan) SegmentTable() []sim.Segment {
+	out := make([]sim.Segment, 0, len(p.Segments))
+	for ci := range p.Cells {
+		c := &p.Cells[ci]
+		for si, nodes := range c.SegNodes {
+			geo := c.Geometry(si)
+			sec := &c.Morph.Sections[si]
+			for k, node := range nodes {
+				pt := sec.At(float64(p.Nodes[node].X))
+				out = append(out, sim.Segment{Name: p.SegmentName(int(node)), X: pt.X, Y: pt.Y, Z: pt.Z, Diam: geo.Diam[k], Area: geo.Area[k]})
+			}
+		}
+	}
+	return out
 }

@@ -145,7 +145,7 @@ func TestReferencePassiveCable(t *testing.T) {
 			}
 			worst := 0.0
 			for k, node := range p.Segments {
-				x := p.Nodes[node].X
+				x := float64(p.Nodes[node].X)
 				j := nearest(xs, x)
 				u, uRef := float64(last[k])+65, want[j]+65
 				worst = math.Max(worst, math.Abs(u-uRef)/uRef)

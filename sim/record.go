@@ -79,5 +79,5 @@ type BlowUpError struct {
 const MaxAbsV = 1e4
 
 func (e *BlowUpError) Error() string {
-	return fmt.Sprintf("numerical blow-up at t = %g ms in %s: v = %g mV (reduce dt or check the parameters)", e.T, e.Where, e.V)
+	return fmt.Sprintf("numerical blow-up at t = %.10g ms in %s: v = %.4g mV (reduce dt or check the parameters)", e.T, e.Where, e.V)
 }

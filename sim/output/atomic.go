@@ -31,6 +31,12 @@ func Create(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// CreateTemp makes the file private; results are ordinary files.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
 	return &File{f: f, w: bufio.NewWriterSize(f, 1<<16), final: path}, nil
 }
 

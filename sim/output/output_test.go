@@ -105,7 +105,7 @@ func TestNPYReadsBack(t *testing.T) {
 
 func TestRunWritesEveryFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "results")
-	r, err := NewRun(dir, Layout{Probes: []string{"v", "m"}, Segments: []Segment{{Name: "soma(0.5)"}, {Name: "dend(0.5)"}}}, true)
+	r, err := NewRun(dir, Layout{Probes: []string{"v", "m"}, Segments: []sim.Segment{{Name: "soma(0.5)"}, {Name: "dend(0.5)"}}}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

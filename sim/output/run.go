@@ -11,17 +11,10 @@ import (
 	"neurite/sim"
 )
 
-// Segment describes one snapshot column.
-type Segment struct {
-	Name       string // e.g. "dend[3](0.25)"
-	X, Y, Z    float64
-	Diam, Area float64
-}
-
 // Layout is what the files' columns stand for.
 type Layout struct {
-	Probes   []string  // trace columns after t_ms
-	Segments []Segment // snapshot columns after t_ms
+	Probes   []string      // trace columns after t_ms
+	Segments []sim.Segment // snapshot columns after t_ms
 }
 
 // Run is a sim.Recorder that streams a run into a directory:

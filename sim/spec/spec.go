@@ -186,12 +186,17 @@ func Load(file string) (*Model, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(file)
-	return Parse(data, file, func(name string) (io.ReadCloser, error) {
+	return Parse(data, file, osOpener(dir), dir)
+}
+
+// osOpener opens files by name relative to dir.
+func osOpener(dir string) func(name string) (io.ReadCloser, error) {
+	return func(name string) (io.ReadCloser, error) {
 		if !filepath.IsAbs(name) {
 			name = filepath.Join(dir, name)
 		}
 		return os.Open(name)
-	}, dir)
+	}
 }
 
 // LoadFS reads and checks a model file from a file system (such as the

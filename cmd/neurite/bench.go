@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"time"
+
+	flag "github.com/spf13/pflag"
+
+	"neurite/compartments"
+	"neurite/sim"
+)
+
+// neuronCable is the peers' NEURON benchmark script, run by --compare.
+//
+//go:embed peers/neuron_cable.py
+var neuronCable []byte
+
+func benchCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "cable" {
+		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M] [--tstop MS] [--threads K] [--compare]")
+		return 2
+	}
+	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cells := fs.Int("cells", 1, "number of cells")
+	nseg := fs.Int("nseg", 250, "segments per dendrite (each cell: soma + 4 dendrites)")
+	tstop := fs.Float64("tstop", 100, "simulated time (ms), at dt = 0.025 ms")
+	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
+	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same model, same threads")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	workers := *threads
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	res, err := benchCable(*cells, *nseg, *tstop, workers)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "INFO cells=%d nseg=%d threads=%d spikes_cell0=%d bytes_per_compartment=%.0f\n",
+		*cells, *nseg, workers, res.spikes, res.bytesPerComp)
+	line := fmt.Sprintf("RESULT name=neurite_cable cells=%d compartments=%d wall_s=%.4f rate=%.4e",
+		*cells, res.comps, res.wall, res.rate)
+	if *compare {
+		peer, err := runNeuron(*cells, *nseg, *tstop, workers, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "NEURON comparison:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, peer.line)
+		fmt.Fprintf(stdout, "RATIO neurite/neuron=%.2f (nthread=%d)\n", res.rate/peer.rate, workers)
+	}
+	fmt.Fprintln(stdout, line)
+	return 0
+}
+
+type benchResult struct {
+	comps        int
+	wall, rate   float64
+	spikes       int
+	bytesPerComp float64
+}
+
+// benchCable builds and runs NEURON's benchmark cells, timing the run only.
+func benchCable(ncells, nseg int, tstop float64, workers int) (benchResult, error) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cells, err := compartments.BenchmarkCells(ncells, nseg, 0.5)
+	if err != nil {
+		return benchResult{}, err
+	}
+	plan, err := compartments.Build(cells, compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.025})
+	if err != nil {
+		return benchResult{}, err
+	}
+	eng := compartments.NewEngine(plan)
+	eng.SetWorkers(workers)
+	eng.Init()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	rec := &spikeCounter{}
+	start := time.Now()
+	if err := eng.Run(context.Background(), tstop, rec, nil); err != nil {
+		return benchResult{}, err
+	}
+	wall := time.Since(start).Seconds()
+	comps := plan.Compartments()
+	steps := tstop / plan.Dt
+	runtime.KeepAlive(eng)
+	return benchResult{
+		comps: comps, wall: wall, rate: float64(comps) * steps / wall, spikes: rec.cell0,
+		bytesPerComp: float64(after.HeapAlloc-before.HeapAlloc) / float64(comps),
+	}, nil
+}
+
+// spikeCounter is a Recorder that counts cell 0's spikes.
+type spikeCounter struct{ cell0 int }
+
+func (*spikeCounter) Sample(float64, []float64) error   { return nil }
+func (*spikeCounter) Snapshot(float64, []float64) error { return nil }
+func (s *spikeCounter) Spikes(spikes []sim.Spike) error {
+	for _, sp := range spikes {
+		if sp.Cell == 0 {
+			s.cell0++
+		}
+	}
+	return nil
+}
+
+type peerResult struct {
+	line string
+	rate float64
+}
+
+var rateField = regexp.MustCompile(`\brate=([0-9.eE+-]+)`)
+
+// runNeuron runs the NEURON benchmark script with cache_efficient on.
+func runNeuron(ncells, nseg int, tstop float64, threads int, stderr io.Writer) (peerResult, error) {
+	dir, err := os.MkdirTemp("", "neurite-bench-")
+	if err != nil {
+		return peerResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	script := filepath.Join(dir, "neuron_cable.py")
+	if err := os.WriteFile(script, neuronCable, 0o644); err != nil {
+		return peerResult{}, err
+	}
+	cmd := exec.Command("/usr/bin/python3", script, strconv.Itoa(ncells), strconv.Itoa(nseg), strconv.FormatFloat(tstop, 'g', -1, 64),
+		"--nthread", strconv.Itoa(threads), "--cache", "1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, stderr
+	if err := cmd.Run(); err != nil {
+		return peerResult{}, fmt.Errorf("%v (is python3-neuron installed?)", err)
+	}
+	for _, line := range bytes.Split(out.Bytes(), []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("RESULT")) {
+			m := rateField.FindSubmatch(line)
+			if m == nil {
+				break
+			}
+			rate, err := strconv.ParseFloat(string(m[1]), 64)
+			return peerResult{line: string(line), rate: rate}, err
+		}
+	}
+	return peerResult{}, fmt.Errorf("no RESULT line from NEURON:\n%s", out.String())
+}

@@ -1,0 +1,65 @@
+// Command neurite is the Neurite workstation: with no arguments it opens
+// the desktop app on the embedded example cell; with a subcommand it works
+// headless.
+//
+//	neurite                       open the app (needs a display)
+//	neurite run MODEL --out DIR   simulate a model file or a bare SWC
+//	neurite check FILE            validate a model file or an SWC file
+//	neurite bench cable ...       measure the cable engine
+//	neurite version               print the version
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const version = "0.1.0"
+
+const usage = `Neurite %s: neural dynamics on the desktop.
+
+Usage:
+  neurite                         open the app on the example cell (needs a display)
+  neurite open FILE               open the app on a model file or an SWC file
+  neurite run MODEL --out DIR     simulate a model file (.toml) or a bare SWC file
+  neurite check FILE              validate a model file or an SWC file
+  neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
+  neurite version                 print the version
+
+Run "neurite COMMAND --help" for a command's flags.
+`
+
+func main() {
+	os.Exit(mainCode(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// mainCode runs the command line and returns the exit status.
+func mainCode(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return openApp("", stderr)
+	}
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], stdout, stderr)
+	case "check":
+		return checkCmd(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
+	case "open":
+		if len(args) != 2 {
+			fmt.Fprintln(stderr, "usage: neurite open FILE")
+			return 2
+		}
+		return openApp(args[1], stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "neurite %s\n", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprintf(stdout, usage, version)
+		return 0
+	}
+	fmt.Fprintf(stderr, "neurite: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, usage, version)
+	return 2
+}

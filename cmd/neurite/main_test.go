@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// neurite runs the command line in-process.
+func neurite(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = mainCode(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const example = "../../assets/models/swc_cell_A.toml"
+
+func TestCheckValid(t *testing.T) {
+	code, out, errs := neurite("check", example)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"valid", "sections     156 (soma 2, dend 101, apic 53)", "compartments 626", "membrane     32493.467 µm²", "soma: cylinders"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckReportsEveryError(t *testing.T) {
+	code, _, errs := neurite("check", "testdata/bad.toml")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"testdata/bad.toml:7: tstop = -5 must be positive", `testdata/bad.toml:8: unknown method "leapfrog"`} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	code, _, errs = neurite("check", "testdata/bad.swc")
+	if code != 1 || !strings.Contains(errs, "testdata/bad.swc:3: radius -1 must be positive") ||
+		!strings.Contains(errs, "testdata/bad.swc:4: point 3 has parent 7, which is not in the file") {
+		t.Errorf("exit %d, stderr:\n%s", code, errs)
+	}
+}
+
+func TestRunWritesResults(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := neurite("run", "../../assets/models/ball_and_stick.toml", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	rows := readCSV(t, filepath.Join(dir, "spikes.csv"))
+	if len(rows) != 5 {
+		t.Fatalf("spikes.csv has %d rows, want header + 4 spikes", len(rows))
+	}
+	// The first spike of the reference is at 35.669 ms.
+	if t0, _ := strconv.ParseFloat(rows[1][1], 64); t0 < 35.66 || t0 > 35.68 {
+		t.Errorf("first spike at %v ms", t0)
+	}
+	traces := readCSV(t, filepath.Join(dir, "traces.csv"))
+	if len(traces) != 2002 || traces[0][0] != "t_ms" || traces[0][1] != "v_soma" {
+		t.Errorf("traces.csv: %d rows, header %v", len(traces), traces[0])
+	}
+	snaps := readCSV(t, filepath.Join(dir, "snapshots.csv"))
+	if len(snaps) != 402 || len(snaps[0]) != 1+82 {
+		t.Errorf("snapshots.csv: %d rows of %d columns, want 402 of 83", len(snaps), len(snaps[0]))
+	}
+	for _, f := range []string{"traces.npy", "snapshots.npy", "snapshot_times.npy", "segments.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestRunBareSWC(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := neurite("run", "../../assets/models/morph_ca1_n120.swc", "--out", dir, "--tstop", "30")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if len(readCSV(t, filepath.Join(dir, "traces.csv"))) != 302 {
+		t.Error("traces.csv does not cover 30 ms at 0.1 ms")
+	}
+}
+
+func TestRunBlowUpNamesTimeAndPlace(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errs := neurite("run", "testdata/blowup.toml", "--out", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, errs)
+	}
+	if !regexp.MustCompile(`numerical blow-up at t = [0-9.]+ ms in soma\(0\.5\)`).MatchString(errs) {
+		t.Errorf("stderr: %s", errs)
+	}
+	// What was recorded before the blow-up is complete and finite.
+	rows := readCSV(t, filepath.Join(dir, "traces.csv"))
+	for _, r := range rows[1:] {
+		if v, err := strconv.ParseFloat(r[1], 64); err != nil || v > 1e4 || v < -1e4 {
+			t.Fatalf("row %v is not a finite voltage", r)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	if code, _, errs := neurite("run", "testdata/bad.toml", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, "testdata/bad.toml:7") {
+		t.Errorf("bad model: exit %d, %s", code, errs)
+	}
+	if code, _, errs := neurite("run", "no-such-model.toml"); code != 1 || !strings.Contains(errs, "no-such-model.toml") {
+		t.Errorf("missing model: exit %d, %s", code, errs)
+	}
+	if code, _, _ := neurite("run"); code != 2 {
+		t.Errorf("no model: exit %d, want 2", code)
+	}
+	if code, _, errs := neurite("run", example, "--backend", "gpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, "GPU backend") {
+		t.Errorf("gpu backend: exit %d, %s", code, errs)
+	}
+}
+
+func TestNoDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	code, _, errs := neurite()
+	if code != 1 || !strings.Contains(errs, "no display") || !strings.Contains(errs, "neurite run") {
+		t.Errorf("exit %d, stderr: %s", code, errs)
+	}
+}
+
+func TestBenchPrintsResultLast(t *testing.T) {
+	code, out, errs := neurite("bench", "cable", "--cells", "2", "--nseg", "10", "--tstop", "5")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := lines[len(lines)-1]
+	if !regexp.MustCompile(`^RESULT name=neurite_cable cells=2 compartments=82 wall_s=[0-9.]+ rate=[0-9.e+]+$`).MatchString(last) {
+		t.Errorf("last line %q", last)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if code, _, errs := neurite("frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}

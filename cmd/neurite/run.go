@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	flag "github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"neurite/compartments"
+	"neurite/sim"
+	"neurite/sim/output"
+)
+
+func runCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "results", "directory for the results")
+	tstop := fs.Float64("tstop", 0, "override the model's run.tstop (ms)")
+	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
+	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: neurite run MODEL.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	m, cell, settings, err := loadModel(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	want := m.Run.Backend
+	if *backend != "" {
+		want = *backend
+	}
+	_, note, err := chooseBackend(want)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if note != "" {
+		fmt.Fprintln(stderr, note)
+	}
+	stop := *m.Run.Tstop
+	if *tstop > 0 {
+		stop = *tstop
+	}
+	plan, err := compartments.Build([]*compartments.Cell{cell}, settings)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", m.File(), err)
+		return 1
+	}
+	w, err := output.NewRun(*out, layout(plan), plan.SnapshotInterval > 0)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	eng := compartments.NewEngine(plan)
+	if *threads > 0 {
+		eng.SetWorkers(*threads)
+	}
+	eng.Init()
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	progress, finish := progressBar(stderr, stop, *quiet)
+	start := time.Now()
+	runErr := eng.Run(ctx, stop, w, progress)
+	finish()
+	if err := w.Close(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var blowUp *sim.BlowUpError
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		fmt.Fprintf(stderr, "interrupted at t = %g ms; results up to then are complete in %s\n", eng.Time(), *out)
+		return 130
+	case errors.As(runErr, &blowUp):
+		fmt.Fprintf(stderr, "%s: %v\nresults up to then are in %s\n", m.File(), runErr, *out)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: %d compartments, %g ms in %.2f s; results in %s\n",
+		m.File(), plan.Compartments(), stop, time.Since(start).Seconds(), *out)
+	return 0
+}
+
+// layout describes the output columns of a plan.
+func layout(p *compartments.Plan) output.Layout {
+	l := output.Layout{Segments: p.SegmentTable()}
+	for _, pr := range p.Probes {
+		l.Probes = append(l.Probes, pr.Name)
+	}
+	return l
+}
+
+// progressBar returns a progress callback and a function that ends the
+// bar; on anything but a terminal, or with quiet, both do nothing.
+func progressBar(w io.Writer, tstop float64, quiet bool) (compartments.ProgressFunc, func()) {
+	f, ok := w.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	const ticks = 1000
+	bar := progressbar.NewOptions(ticks,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("simulating"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionShowElapsedTimeOnFinish(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	return func(t float64) { bar.Set(int(ticks * t / tstop)) }, func() { bar.Finish(); bar.Exit() }
+}

@@ -1,0 +1,36 @@
+package views
+
+import (
+	"image/color"
+	"math"
+)
+
+// Colormap maps t in [0, 1] to a colour.
+type Colormap func(t float64) color.RGBA
+
+// Viridis is matplotlib's perceptually uniform colormap (dark blue to
+// yellow), evaluated with a degree-6 polynomial fit (Matt Zucker's CC0
+// approximation) that stays within about 1% of the published table.
+func Viridis(t float64) color.RGBA {
+	t = clamp01(t)
+	poly := func(c [7]float64) uint8 {
+		v := c[6]
+		for i := 5; i >= 0; i-- {
+			v = v*t + c[i]
+		}
+		return uint8(math.Round(255 * clamp01(v)))
+	}
+	return color.RGBA{
+		R: poly([7]float64{0.2777273272234177, 0.1050930431085774, -0.3308618287255563, -4.634230498983486, 6.228269936347081, 4.776384997670288, -5.435455855934631}),
+		G: poly([7]float64{0.005407344544966578, 1.404613529898575, 0.214847559468213, -5.799100973351585, 14.17993336680509, -13.74514537774601, 4.645852612178535}),
+		B: poly([7]float64{0.3340998053353061, 1.384590162594685, 0.09509516302823659, -19.33244095627987, 56.69055260068105, -65.35303263337234, 26.3124352495832}),
+		A: 255,
+	}
+}
+
+func clamp01(t float64) float64 {
+	if !(t > 0) { // also NaN
+		return 0
+	}
+	return math.Min(t, 1)
+}
