@@ -5,6 +5,9 @@
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 export LANG := en_US.UTF-8
+# Go's SIMD experiment lets the hh kernel use AVX2 (compartments/hh_avx2.go);
+# without it, or on processors without AVX2, the scalar kernel runs.
+export GOEXPERIMENT := simd
 
 # Build set for Fyne, GLFW and go-gl (../shared/notes/gl-and-fyne.md), plus EGL
 # for headless compute; run/test set for llvmpipe under Xvfb.

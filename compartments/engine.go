@@ -391,9 +391,23 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 
 // gates advances the hh gates of the cell over dt with the new voltage and
 // sets the conductances for the next step.
-func (e *Engine) gates(c *cellState) {
+func (e *Engine) gates(c *cellState) { hhKernel(e, c.hhLo, c.hhHi) }
+
+// hhKernel advances hh instances [lo, hi): gatesScalar everywhere, or a
+// vector kernel where the build and the processor provide one.
+var (
+	hhKernel     = (*Engine).gatesScalar
+	hhKernelName = "scalar"
+)
+
+// HHKernel names the hh kernel in use: "scalar", or "avx2" when built with
+// GOEXPERIMENT=simd (as make does) on a processor with AVX2 and FMA.
+func HHKernel() string { return hhKernelName }
+
+// gatesScalar advances hh instances [lo, hi) one by one.
+func (e *Engine) gatesScalar(lo, hi int) {
 	dtq := e.dtq
-	for k := c.hhLo; k < c.hhHi; k++ {
+	for k := lo; k < hi; k++ {
 		gM, gH, gN := hhRates(e.v[e.plan.HHNode[k]])
 		e.setHH(k,
 			gM.inf+(e.hhM[k]-gM.inf)*fastexp.Exp(-dtq*gM.rate),

@@ -49,8 +49,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "INFO cells=%d nseg=%d threads=%d spikes_cell0=%d bytes_per_compartment=%.0f\n",
-		*cells, *nseg, workers, res.spikes, res.bytesPerComp)
+	fmt.Fprintf(stdout, "INFO cells=%d nseg=%d threads=%d hh_kernel=%s spikes_cell0=%d bytes_per_compartment=%.0f\n",
+		*cells, *nseg, workers, compartments.HHKernel(), res.spikes, res.bytesPerComp)
 	line := fmt.Sprintf("RESULT name=neurite_cable cells=%d compartments=%d wall_s=%.4f rate=%.4e",
 		*cells, res.comps, res.wall, res.rate)
 	if *compare {
