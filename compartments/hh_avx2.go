@@ -102,10 +102,11 @@ func (e *Engine) gatesAVX2(lo, hi int) {
 	for ; k+4 <= hi; k += 4 {
 		// Four instances on four consecutive nodes (the usual case in
 		// level order) load and store their node data as vectors; others
-		// take the scalar path (assembling vectors lane by lane through
-		// memory stalls store forwarding and costs more than it saves).
+		// take the scalar path. (Assembling vectors lane by lane goes
+		// through scalar SSE loads, which cost more than they save.)
 		nd := int(p.HHNode[k])
 		if int(p.HHNode[k+3]) != nd+3 {
+			archsimd.ClearAVXUpperBits()
 			e.gatesScalar(k, k+4)
 			continue
 		}
@@ -145,6 +146,10 @@ func (e *Engine) gatesAVX2(lo, hi int) {
 		gna.Add(gk).Add(gL).Mul(scale).StoreSlice(e.gm[nd : nd+4])
 		gna.Mul(eNa).Add(gk.Mul(eK)).Add(gL.Mul(eL)).Mul(scale).StoreSlice(e.ge[nd : nd+4])
 	}
+	// Scalar SSE code after 256-bit instructions carries false dependencies
+	// on the registers' upper halves until they are cleared (VZEROUPPER);
+	// without this the rest of the step ran several times slower.
+	archsimd.ClearAVXUpperBits()
 	e.gatesScalar(k, hi)
 }
 
