@@ -1,10 +1,8 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"image"
-	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -77,16 +75,7 @@ func (ex *Explorer) togglePlay() {
 		if t, _, err := ex.sess.State(nil); t >= ex.sess.Tstop || err != nil {
 			ex.sess.Restart()
 		}
-		frame := time.NewTicker(time.Second / 30)
-		ex.sess.Play(func(ctx context.Context) bool {
-			select {
-			case <-ctx.Done():
-				frame.Stop()
-				return false
-			case <-frame.C:
-				return true
-			}
-		})
+		ex.sess.Play()
 	}
 	ex.refresh()
 }

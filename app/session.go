@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"neurite/assets"
 	"neurite/compartments"
@@ -32,7 +33,11 @@ type Session struct {
 	done    chan struct{}
 	// Speed is the simulation speed in model ms per wall-clock second.
 	Speed float64
-	// OnUpdate is called from the simulation goroutine after each advance.
+	// FrameRate is how many frames a second Play computes; 0 runs
+	// unpaced.
+	FrameRate float64
+	// OnUpdate is called from the simulation goroutine after each frame
+	// and when playing stops.
 	OnUpdate func()
 }
 
@@ -60,7 +65,7 @@ func LoadSession(file string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.File(), err)
 	}
-	s := &Session{Name: cell.Name, Model: m, Plan: plan, Frusta: plan.Frusta(), Tstop: *m.Run.Tstop, Speed: 20}
+	s := &Session{Name: cell.Name, Model: m, Plan: plan, Frusta: plan.Frusta(), Tstop: *m.Run.Tstop, Speed: 20, FrameRate: 30}
 	s.eng = compartments.NewEngine(plan)
 	s.Restart()
 	return s, nil
@@ -91,9 +96,10 @@ func (s *Session) Playing() bool {
 	return s.playing
 }
 
-// Play advances the simulation in the background at Speed until tstop,
-// Pause or an error.
-func (s *Session) Play(tick func(ctx context.Context) bool) {
+// Play advances the simulation in the background, Speed/FrameRate ms of
+// model time per frame, FrameRate frames a second (as fast as it can when
+// FrameRate is 0), until tstop, Pause or an error.
+func (s *Session) Play() {
 	s.mu.Lock()
 	if s.playing {
 		s.mu.Unlock()
@@ -105,41 +111,58 @@ func (s *Session) Play(tick func(ctx context.Context) bool) {
 	s.mu.Unlock()
 	go func() {
 		defer close(done)
-		defer func() {
-			s.mu.Lock()
-			s.playing = false
-			s.mu.Unlock()
-			if s.OnUpdate != nil {
-				s.OnUpdate()
-			}
-		}()
-		for tick(ctx) && s.advance(ctx) {
+		var frames <-chan time.Time
+		if s.FrameRate > 0 {
+			tick := time.NewTicker(time.Duration(float64(time.Second) / s.FrameRate))
+			defer tick.Stop()
+			frames = tick.C
 		}
+		for s.advance(ctx) {
+			if frames == nil {
+				continue
+			}
+			select {
+			case <-ctx.Done():
+			case <-frames:
+			}
+		}
+		s.mu.Lock()
+		s.playing = false
+		s.mu.Unlock()
+		s.notify()
 	}()
 }
 
-// frameMs is the model time one frame advances at Speed, at 30 frames a
-// second.
-func (s *Session) frameMs() float64 { return s.Speed / 30 }
+func (s *Session) notify() {
+	if s.OnUpdate != nil {
+		s.OnUpdate()
+	}
+}
 
-// advance moves the model one frame ahead; false ends playing.
+// advance moves the model one frame ahead and publishes the new state;
+// false ends playing. The engine runs outside the lock, so that drawing
+// never waits for a frame's computation; only this goroutine touches the
+// engine while playing.
 func (s *Session) advance(ctx context.Context) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.t >= s.Tstop || s.err != nil {
+	if ctx.Err() != nil {
 		return false
 	}
 	dt := s.Plan.Dt
-	target := math.Min(s.Tstop, math.Round((s.t+s.frameMs())/dt)*dt)
+	t := s.eng.Time()
+	if t >= s.Tstop {
+		return false
+	}
+	frame := s.Speed / max(s.FrameRate, 30)
+	target := math.Min(s.Tstop, math.Round((t+frame)/dt)*dt)
 	err := s.eng.Run(ctx, target, discard{}, nil)
-	s.t = s.eng.Time()
-	s.v = s.eng.SegmentVoltages()
+	v := s.eng.SegmentVoltages()
+	s.mu.Lock()
+	s.t, s.v = s.eng.Time(), v
 	if err != nil && ctx.Err() == nil {
 		s.err = err
 	}
-	if s.OnUpdate != nil {
-		go s.OnUpdate()
-	}
+	s.mu.Unlock()
+	s.notify()
 	return err == nil && s.t < s.Tstop
 }
 

@@ -1,7 +1,6 @@
 package compartments
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -251,12 +250,4 @@ func applyBiophysics(p *SectionProps, b *spec.Biophysics) {
 			p.Pas = nil
 		}
 	}
-}
-
-// IsModelError reports whether err is a problem with the user's files
-// (model or morphology) rather than with the machine.
-func IsModelError(err error) bool {
-	var se spec.ErrorList
-	var we swc.ErrorList
-	return errors.As(err, &se) || errors.As(err, &we)
 }
