@@ -1,6 +1,7 @@
 package compartments
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"runtime"
@@ -123,36 +124,25 @@ func NewEngine(p *Plan) *Engine {
 	}
 	nhh := len(p.HHNode)
 	e.hhM, e.hhH, e.hhN = make([]float64, nhh), make([]float64, nhh), make([]float64, nhh)
-	for k, node := range p.HHNode {
-		cs := cellOf(node)
-		if k == 0 || p.Nodes[p.HHNode[k-1]].Cell != p.Nodes[node].Cell {
-			cs.hhLo = k
-		}
-		cs.hhHi = k + 1
-	}
+	e.cellRanges(len(p.HHNode), func(k int) int32 { return p.Nodes[p.HHNode[k]].Cell },
+		func(c *cellState, lo, hi int) { c.hhLo, c.hhHi = lo, hi })
 	ns := len(p.Syns)
 	e.synNode = make([]int32, ns)
 	e.synA, e.synB = make([]float64, ns), make([]float64, ns)
 	e.synDecayA, e.synDecayB = make([]float64, ns), make([]float64, ns)
 	e.synI, e.synG = make([]float64, ns), make([]float64, ns)
+	e.cellRanges(ns, func(k int) int32 { return p.Syns[k].Cell },
+		func(c *cellState, lo, hi int) { c.synLo, c.synHi = lo, hi })
 	for k, s := range p.Syns {
-		cs := &e.cells[s.Cell]
-		if k == 0 || p.Syns[k-1].Cell != s.Cell {
-			cs.synLo = k
-		}
-		cs.synHi = k + 1
-		e.synNode[k] = s.Node - int32(cs.first)
+		e.synNode[k] = s.Node - int32(e.cells[s.Cell].first)
 		e.synDecayA[k] = math.Exp(-p.Dt / s.TauA)
 		e.synDecayB[k] = math.Exp(-p.Dt / s.TauB)
 	}
 	e.clampNode, e.clampI = make([]int32, len(p.IClamps)), make([]float64, len(p.IClamps))
+	e.cellRanges(len(p.IClamps), func(k int) int32 { return p.IClamps[k].Cell },
+		func(c *cellState, lo, hi int) { c.clampLo, c.clampHi = lo, hi })
 	for k, c := range p.IClamps {
-		cs := &e.cells[c.Cell]
-		if k == 0 || p.IClamps[k-1].Cell != c.Cell {
-			cs.clampLo = k
-		}
-		cs.clampHi = k + 1
-		e.clampNode[k] = c.Node - int32(cs.first)
+		e.clampNode[k] = c.Node - int32(e.cells[c.Cell].first)
 	}
 	e.detAbove = make([]bool, len(p.Detectors))
 	for ci := range e.cells {
@@ -166,6 +156,19 @@ func NewEngine(p *Plan) *Engine {
 		cs.probes = append(cs.probes, k)
 	}
 	return e
+}
+
+// cellRanges hands each cell the range [lo, hi) of its instances in a list
+// of n instances ordered by cell.
+func (e *Engine) cellRanges(n int, cellOf func(k int) int32, set func(c *cellState, lo, hi int)) {
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && cellOf(hi) == cellOf(lo) {
+			hi++
+		}
+		set(&e.cells[cellOf(lo)], lo, hi)
+		lo = hi
+	}
 }
 
 func stepsPerInt(interval, dt float64) (int64, error) {
@@ -574,13 +577,7 @@ func (e *Engine) flushSpikes(rec sim.Recorder) error {
 		return nil
 	}
 	slices.SortStableFunc(all, func(a, b sim.Spike) int {
-		switch {
-		case a.T < b.T:
-			return -1
-		case a.T > b.T:
-			return 1
-		}
-		return a.Cell - b.Cell
+		return cmp.Or(cmp.Compare(a.T, b.T), cmp.Compare(a.Cell, b.Cell))
 	})
 	return rec.Spikes(all)
 }

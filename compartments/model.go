@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"neurite/compartments/swc"
+	"neurite/sim"
 	"neurite/sim/spec"
 )
 
@@ -24,7 +25,7 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 	if err != nil {
 		return nil, Settings{}, err
 	}
-	var errs spec.ErrorList
+	var errs sim.FileErrors
 	c := &Cell{Name: m.Name, Morph: morph, Props: make([]SectionProps, len(morph.Sections))}
 	if c.Name == "" {
 		c.Name = "cell"
@@ -119,7 +120,7 @@ func orDefault(p *float64, def float64) float64 {
 	return *p
 }
 
-func modelSettings(m *spec.Model) (Settings, spec.ErrorList) {
+func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	r := m.Run
 	s := Settings{
 		Dt: r.DT(), Celsius: orDefault(r.Celsius, spec.DefaultCelsius), VInit: orDefault(r.VInit, spec.DefaultVInit),
@@ -129,7 +130,7 @@ func modelSettings(m *spec.Model) (Settings, spec.ErrorList) {
 	if r.Method == "crank-nicolson" {
 		s.Method = CrankNicolson
 	}
-	var errs spec.ErrorList
+	var errs sim.FileErrors
 	if _, err := stepsPer(s.RecordInterval, s.Dt, "record_interval"); err != nil {
 		errs = append(errs, m.Errorf([]any{"run", "record_interval"}, "%v", err))
 	}
@@ -146,7 +147,7 @@ func modelMorphology(m *spec.Model) (*Morphology, error) {
 	if name := m.Morphology.SWC; name != "" {
 		f, err := m.Open(name)
 		if err != nil {
-			return nil, spec.ErrorList{m.Errorf([]any{"morphology", "swc"}, "cannot open the morphology: %v", err)}
+			return nil, sim.FileErrors{m.Errorf([]any{"morphology", "swc"}, "cannot open the morphology: %v", err)}
 		}
 		defer f.Close()
 		points, err := swc.Read(f, m.PathOf(name))
@@ -159,7 +160,7 @@ func modelMorphology(m *spec.Model) (*Morphology, error) {
 	for i, s := range m.Morphology.Sections {
 		cyls[i] = Cylinder{Name: s.Name, Region: s.Region, Parent: s.Parent, ParentX: orDefault(s.ParentX, 1), L: s.Length, Diam: s.Diam}
 		if _, err := BuildCylinders(cyls[:i+1]); err != nil {
-			return nil, spec.ErrorList{m.Errorf([]any{"morphology", "section", i}, "%v", err)}
+			return nil, sim.FileErrors{m.Errorf([]any{"morphology", "section", i}, "%v", err)}
 		}
 	}
 	return BuildCylinders(cyls)

@@ -1,6 +1,7 @@
 package compartments
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -456,15 +457,7 @@ func (p *Plan) addPointProcesses(ci int32, cp *CellPlan, c *Cell) error {
 			events = append(events, Event{T: t, Syn: idx, Weight: sy.Weight})
 		}
 	}
-	slices.SortStableFunc(events, func(a, b Event) int {
-		switch {
-		case a.T < b.T:
-			return -1
-		case a.T > b.T:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.T, b.T) })
 	p.Events = append(p.Events, events...)
 	p.EventStart = append(p.EventStart, len(p.Events))
 	if c.Spike != nil {

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"image"
 	"image/color"
 	"math"
@@ -113,15 +114,7 @@ func (m *Morphology) project(w, h int, cam Camera) []projected {
 		m.proj = append(m.proj, projected{ax, ay, bx, by, f.DA / 2 * scale, f.DB / 2 * scale, (da + db) / 2, f.Segment})
 	}
 	// Painter's order: far pieces first.
-	slices.SortStableFunc(m.proj, func(a, b projected) int {
-		switch {
-		case a.depth < b.depth:
-			return -1
-		case a.depth > b.depth:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(m.proj, func(a, b projected) int { return cmp.Compare(a.depth, b.depth) })
 	m.projKey, m.haveProjs = key, true
 	return m.proj
 }

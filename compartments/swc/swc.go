@@ -9,15 +9,15 @@ package swc
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
+
+	"neurite/sim"
 )
 
 // Type is the structure identifier of a sample point (column 2).
@@ -74,41 +74,6 @@ func (f *File) Index() map[int]int {
 	return idx
 }
 
-// Error is a problem at one line of an SWC file.
-type Error struct {
-	File string
-	Line int // 0 when the problem concerns the whole file
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
-// ErrorList is every problem found in one file, in line order.
-type ErrorList []*Error
-
-// maxShown bounds the message of a long ErrorList; the list itself keeps all.
-const maxShown = 20
-
-func (l ErrorList) Error() string {
-	var b strings.Builder
-	for i, e := range l {
-		if i == maxShown {
-			fmt.Fprintf(&b, "\n... and %d more errors", len(l)-maxShown)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
 // ReadFile reads and checks the SWC file at path.
 func ReadFile(path string) (*File, error) {
 	data, err := os.ReadFile(path)
@@ -119,12 +84,12 @@ func ReadFile(path string) (*File, error) {
 }
 
 // Read reads and checks an SWC morphology; name is used in error messages.
-// The error, if any, is an ErrorList.
+// The error, if any, is a sim.FileErrors listing every problem.
 func Read(r io.Reader, name string) (*File, error) {
 	f := &File{Name: name}
-	var errs ErrorList
+	var errs sim.FileErrors
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &sim.FileError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -158,7 +123,7 @@ func Read(r io.Reader, name string) (*File, error) {
 	}
 	errs = append(errs, checkTree(f)...)
 	if len(errs) > 0 {
-		sortByLine(errs)
+		errs.Sort()
 		return nil, errs
 	}
 	return f, nil
@@ -206,10 +171,10 @@ func parsePoint(fields []string) (Point, error) {
 
 // checkTree checks the relations between points: unique ids, parents that
 // exist and come first, no cycles, one root and a soma.
-func checkTree(f *File) ErrorList {
-	var errs ErrorList
+func checkTree(f *File) sim.FileErrors {
+	var errs sim.FileErrors
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, &Error{File: f.Name, Line: line, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &sim.FileError{File: f.Name, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(f.Points) == 0 {
 		fail(0, "no sample points")
@@ -285,9 +250,4 @@ func cycleFrom(f *File, first map[int]int, i int) string {
 		}
 		k = next
 	}
-}
-
-// sortByLine puts file-level errors (line 0) first, then the rest in line order.
-func sortByLine(errs ErrorList) {
-	slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"neurite/sim"
 )
 
 func TestReadGood(t *testing.T) {
@@ -65,9 +67,9 @@ func TestReadErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; read %+v", f)
 			}
-			var list ErrorList
+			var list sim.FileErrors
 			if !errors.As(err, &list) {
-				t.Fatalf("error %T is not an ErrorList", err)
+				t.Fatalf("error %T is not a sim.FileErrors", err)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {
@@ -88,7 +90,7 @@ func TestErrorListTruncates(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "and 10 more errors") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := len(err.(ErrorList)); n != 30 {
+	if n := len(err.(sim.FileErrors)); n != 30 {
 		t.Errorf("list holds %d errors, want 30", n)
 	}
 }

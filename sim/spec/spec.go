@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"neurite/sim"
 )
 
 // Model is a parsed model file.
@@ -154,31 +156,6 @@ const (
 	DefaultVInit   = -65.0
 )
 
-// Error is a problem at one line of a model file.
-type Error struct {
-	File string
-	Line int // 0 when no line applies
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
-// ErrorList is every problem found in a model file, in line order.
-type ErrorList []*Error
-
-func (l ErrorList) Error() string {
-	msgs := make([]string, len(l))
-	for i, e := range l {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
 // Load reads and checks the model file at path.
 func Load(file string) (*Model, error) {
 	data, err := os.ReadFile(file)
@@ -224,7 +201,7 @@ func Parse(data []byte, file string, open func(name string) (io.ReadCloser, erro
 	}
 	keys, err := indexKeys(data)
 	if err != nil {
-		return nil, ErrorList{{File: file, Msg: err.Error()}}
+		return nil, sim.FileErrors{{File: file, Msg: err.Error()}}
 	}
 	m.keys = keys
 	if errs := m.check(); len(errs) > 0 {
@@ -236,11 +213,11 @@ func Parse(data []byte, file string, open func(name string) (io.ReadCloser, erro
 func (m *Model) decodeErrors(err error) error {
 	var strict *toml.StrictMissingError
 	if errors.As(err, &strict) {
-		var list ErrorList
+		var list sim.FileErrors
 		for i := range strict.Errors {
 			de := &strict.Errors[i]
 			line, _ := de.Position()
-			list = append(list, &Error{File: m.file, Line: line, Msg: fmt.Sprintf("unknown key %q", strings.Join(de.Key(), "."))})
+			list = append(list, &sim.FileError{File: m.file, Line: line, Msg: fmt.Sprintf("unknown key %q", strings.Join(de.Key(), "."))})
 		}
 		return list
 	}
@@ -251,9 +228,9 @@ func (m *Model) decodeErrors(err error) error {
 		if k := de.Key(); len(k) > 0 {
 			msg = fmt.Sprintf("%s: %s", strings.Join(k, "."), msg)
 		}
-		return ErrorList{{File: m.file, Line: line, Msg: msg}}
+		return sim.FileErrors{{File: m.file, Line: line, Msg: msg}}
 	}
-	return ErrorList{{File: m.file, Msg: err.Error()}}
+	return sim.FileErrors{{File: m.file, Msg: err.Error()}}
 }
 
 // File returns the name the model was read from.
@@ -273,8 +250,8 @@ func (m *Model) PathOf(name string) string {
 // Errorf makes an error located at the key with the given path, e.g.
 // m.Errorf([]any{"iclamp", 0, "at"}, ...); the line falls back to the
 // nearest enclosing table that the file spells out.
-func (m *Model) Errorf(key []any, format string, args ...any) *Error {
-	return &Error{File: m.file, Line: m.keys.line(key), Msg: fmt.Sprintf(format, args...)}
+func (m *Model) Errorf(key []any, format string, args ...any) *sim.FileError {
+	return &sim.FileError{File: m.file, Line: m.keys.line(key), Msg: fmt.Sprintf(format, args...)}
 }
 
 // Selectors returns the entry's Where as a list.
@@ -315,8 +292,8 @@ func orDefault(p *float64, def float64) float64 {
 }
 
 // check validates what can be checked without the morphology.
-func (m *Model) check() ErrorList {
-	var errs ErrorList
+func (m *Model) check() sim.FileErrors {
+	var errs sim.FileErrors
 	fail := func(key []any, format string, args ...any) { errs = append(errs, m.Errorf(key, format, args...)) }
 	positive := func(key []any, p *float64, what string) {
 		if p != nil && !(*p > 0 && !math.IsInf(*p, 0)) {
@@ -508,6 +485,6 @@ func (m *Model) check() ErrorList {
 	if !slices.Contains(Backends, r.Backend) {
 		fail([]any{"run", "backend"}, "unknown backend %q (%s)", r.Backend, strings.Join(Backends, ", "))
 	}
-	slices.SortStableFunc(errs, func(a, b *Error) int { return a.Line - b.Line })
+	errs.Sort()
 	return errs
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"neurite/sim"
 )
 
 func noFiles(name string) (io.ReadCloser, error) { return nil, errors.New("no files in this test") }
@@ -65,9 +67,9 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			var list ErrorList
+			var list sim.FileErrors
 			if !errors.As(err, &list) {
-				t.Fatalf("error %T is not an ErrorList: %v", err, err)
+				t.Fatalf("error %T is not a sim.FileErrors: %v", err, err)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {
