@@ -12,12 +12,15 @@ import (
 )
 
 // runExample runs an embedded example model with the given method and
-// returns what it recorded.
-func runExample(t *testing.T, name string, method Method) (*Plan, *sim.Memory) {
+// returns what it recorded; edits, if any, change the model first.
+func runExample(t *testing.T, name string, method Method, edits ...func(*spec.Model)) (*Plan, *sim.Memory) {
 	t.Helper()
 	m, err := spec.LoadFS(assets.FS, "models/"+name+".toml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, edit := range edits {
+		edit(m)
 	}
 	cell, s, err := FromModel(m)
 	if err != nil {
@@ -220,4 +223,35 @@ func TestReferenceSWCCellA(t *testing.T) {
 		}
 		checkTrace(t, "heatmap at "+formatX(c.t)+" ms", got, want, math.Inf(1), c.tol)
 	}
+}
+
+// The cases below were made for Neurite with NEURON 8.2.2 by
+// testdata/reference/extra/make.py.
+
+// TestReferenceCelsius runs hh at 18.5 °C, where hh.mod's Q10 of 3 speeds
+// the rates 3.76-fold, at the same-scheme tolerances of hh_single.
+func TestReferenceCelsius(t *testing.T) {
+	p, rec := runExample(t, "hh_single", BackwardEuler, func(m *spec.Model) {
+		celsius, amp := 18.5, 0.25
+		m.Run.Celsius, m.IClamps[0].Amp = &celsius, &amp
+	})
+	ref := readTable(t, "extra", "celsius_traces.csv")
+	checkTrace(t, "v (mV)", probe(t, p, rec, "v"), ref.floats(t, "v_mV"), 0.1, math.Inf(1))
+	checkTrace(t, "n", probe(t, p, rec, "n"), ref.floats(t, "n"), 1e-3, math.Inf(1))
+	compareSpikes(t, rec.SpikeList, readTable(t, "extra", "celsius_spikes.csv").floats(t, "t_ms"), 0.01)
+}
+
+// TestReferenceCrankNicolsonSameScheme compares Crank–Nicolson with
+// NEURON's secondorder = 2 at the same-scheme tolerances (the two differ
+// only at zero-area nodes, which no trace here records).
+func TestReferenceCrankNicolsonSameScheme(t *testing.T) {
+	p, rec := runExample(t, "hh_single", CrankNicolson)
+	checkTrace(t, "hh v (mV)", probe(t, p, rec, "v"), readTable(t, "extra", "cn_hh_traces.csv").floats(t, "v_mV"), 0.1, math.Inf(1))
+	compareSpikes(t, rec.SpikeList, readTable(t, "extra", "cn_hh_spikes.csv").floats(t, "t_ms"), 0.01)
+
+	p, rec = runExample(t, "ball_and_stick", CrankNicolson)
+	ref := readTable(t, "extra", "cn_bs_traces.csv")
+	checkTrace(t, "soma v (mV)", probe(t, p, rec, "v_soma"), ref.floats(t, "v_soma_mV"), 0.2, math.Inf(1))
+	checkTrace(t, "dend(0.9) v (mV)", probe(t, p, rec, "v_dend0.9"), ref.floats(t, "v_dend0.9_mV"), 0.05, math.Inf(1))
+	compareSpikes(t, rec.SpikeList, readTable(t, "extra", "cn_bs_spikes.csv").floats(t, "t_ms"), 0.01)
 }
