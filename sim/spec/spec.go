@@ -28,44 +28,46 @@ import (
 
 // Model is a parsed model file.
 type Model struct {
-	Name           string         `toml:"name"`
-	Morphology     Morphology     `toml:"morphology"`
-	Discretization Discretization `toml:"discretization"`
-	Biophysics     []Biophysics   `toml:"biophysics"`
-	IClamps        []IClamp       `toml:"iclamp"`
-	Synapses       []Synapse      `toml:"synapse"`
-	Spikes         *Spikes        `toml:"spikes"`
-	Records        []Record       `toml:"record"`
-	Snapshots      Snapshots      `toml:"snapshots"`
-	Run            Run            `toml:"run"`
+	Name           string         `toml:"name,omitempty"`
+	Morphology     Morphology     `toml:"morphology,omitempty"`
+	Discretization Discretization `toml:"discretization,omitempty"`
+	Biophysics     []Biophysics   `toml:"biophysics,omitempty"`
+	IClamps        []IClamp       `toml:"iclamp,omitempty"`
+	Synapses       []Synapse      `toml:"synapse,omitempty"`
+	Spikes         *Spikes        `toml:"spikes,omitempty"`
+	Records        []Record       `toml:"record,omitempty"`
+	Snapshots      Snapshots      `toml:"snapshots,omitempty"`
+	Run            Run            `toml:"run,omitempty"`
+	View           View           `toml:"view,omitempty"`
 
-	file string
-	keys *keyIndex
-	open func(name string) (io.ReadCloser, error)
-	dir  string
+	file     string
+	keys     *keyIndex
+	open     func(name string) (io.ReadCloser, error)
+	dir      string
+	embedded bool // read from a file system other than the OS's
 }
 
 // Morphology gives the cell's geometry: an SWC file, or sections.
 type Morphology struct {
-	SWC      string    `toml:"swc"` // path relative to the model file
-	Sections []Section `toml:"section"`
+	SWC      string    `toml:"swc,omitempty"` // path relative to the model file
+	Sections []Section `toml:"section,omitempty"`
 }
 
 // Section is one cylinder of a built-in geometry.
 type Section struct {
-	Name    string   `toml:"name"`
-	Region  string   `toml:"region"` // defaults to the name
-	Parent  string   `toml:"parent"` // empty for the root (the first section)
-	ParentX *float64 `toml:"parent_x"`
-	Length  float64  `toml:"length"` // µm
-	Diam    float64  `toml:"diam"`   // µm
+	Name    string   `toml:"name,omitempty"`
+	Region  string   `toml:"region,omitempty"` // defaults to the name
+	Parent  string   `toml:"parent,omitempty"` // empty for the root (the first section)
+	ParentX *float64 `toml:"parent_x,omitempty"`
+	Length  float64  `toml:"length,omitempty"` // µm
+	Diam    float64  `toml:"diam,omitempty"`   // µm
 }
 
 // Discretization chooses nseg: NEURON's d_lambda rule, or a fixed nseg.
 type Discretization struct {
-	DLambda   *float64 `toml:"d_lambda"`
-	Frequency *float64 `toml:"frequency"` // Hz
-	Nseg      *int     `toml:"nseg"`
+	DLambda   *float64 `toml:"d_lambda,omitempty"`
+	Frequency *float64 `toml:"frequency,omitempty"` // Hz
+	Nseg      *int     `toml:"nseg,omitempty"`
 }
 
 // Biophysics sets cable properties and mechanisms on the sections Where
@@ -73,81 +75,96 @@ type Discretization struct {
 type Biophysics struct {
 	// Where is "all", a region ("soma", "dend", "apic", "axon", ...), a
 	// section name ("dend[3]"), or a list of these.
-	Where  any      `toml:"where"`
-	Ra     *float64 `toml:"Ra"` // Ω·cm
-	Cm     *float64 `toml:"cm"` // µF/cm²
-	Nseg   *int     `toml:"nseg"`
-	HH     *HH      `toml:"hh"`
-	Pas    *Pas     `toml:"pas"`
-	Remove []string `toml:"remove"` // mechanisms to take out: "hh", "pas"
+	Where  any      `toml:"where,omitempty"`
+	Ra     *float64 `toml:"Ra,omitempty"` // Ω·cm
+	Cm     *float64 `toml:"cm,omitempty"` // µF/cm²
+	Nseg   *int     `toml:"nseg,omitempty"`
+	HH     *HH      `toml:"hh,omitempty"`
+	Pas    *Pas     `toml:"pas,omitempty"`
+	Remove []string `toml:"remove,omitempty"` // mechanisms to take out: "hh", "pas"
 }
 
 // HH sets hh parameters; absent ones keep their previous (or default) value.
 type HH struct {
-	GNaBar *float64 `toml:"gnabar"` // S/cm²
-	GKBar  *float64 `toml:"gkbar"`
-	GL     *float64 `toml:"gl"`
-	EL     *float64 `toml:"el"` // mV
-	ENa    *float64 `toml:"ena"`
-	EK     *float64 `toml:"ek"`
+	GNaBar *float64 `toml:"gnabar,omitempty"` // S/cm²
+	GKBar  *float64 `toml:"gkbar,omitempty"`
+	GL     *float64 `toml:"gl,omitempty"`
+	EL     *float64 `toml:"el,omitempty"` // mV
+	ENa    *float64 `toml:"ena,omitempty"`
+	EK     *float64 `toml:"ek,omitempty"`
 }
 
 // Pas sets the passive leak.
 type Pas struct {
-	G *float64 `toml:"g"` // S/cm²
-	E *float64 `toml:"e"` // mV
+	G *float64 `toml:"g,omitempty"` // S/cm²
+	E *float64 `toml:"e,omitempty"` // mV
 }
 
 // IClamp is a current clamp.
 type IClamp struct {
-	Name  string   `toml:"name"`
-	At    string   `toml:"at"` // section(x)
-	Delay float64  `toml:"delay"`
-	Dur   *float64 `toml:"dur"`
-	Amp   *float64 `toml:"amp"`
+	Name  string   `toml:"name,omitempty"`
+	At    string   `toml:"at,omitempty"` // section(x)
+	Delay float64  `toml:"delay,omitempty"`
+	Dur   *float64 `toml:"dur,omitempty"`
+	Amp   *float64 `toml:"amp,omitempty"`
 }
 
 // Synapse is an ExpSyn or Exp2Syn driven by explicit event times.
 type Synapse struct {
-	Name   string    `toml:"name"`
-	Type   string    `toml:"type"` // ExpSyn (default) or Exp2Syn
-	At     string    `toml:"at"`
-	Tau    *float64  `toml:"tau"`  // ExpSyn, ms (default 0.1)
-	Tau1   *float64  `toml:"tau1"` // Exp2Syn rise, ms (default 0.1)
-	Tau2   *float64  `toml:"tau2"` // Exp2Syn decay, ms (default 10)
-	E      float64   `toml:"e"`    // mV (default 0)
-	Weight *float64  `toml:"weight"`
-	Events []float64 `toml:"events"` // ms
+	Name   string    `toml:"name,omitempty"`
+	Type   string    `toml:"type,omitempty"` // ExpSyn (default) or Exp2Syn
+	At     string    `toml:"at,omitempty"`
+	Tau    *float64  `toml:"tau,omitempty"`  // ExpSyn, ms (default 0.1)
+	Tau1   *float64  `toml:"tau1,omitempty"` // Exp2Syn rise, ms (default 0.1)
+	Tau2   *float64  `toml:"tau2,omitempty"` // Exp2Syn decay, ms (default 10)
+	E      float64   `toml:"e,omitempty"`    // mV (default 0)
+	Weight *float64  `toml:"weight,omitempty"`
+	Events []float64 `toml:"events,omitempty"` // ms
 }
 
 // Spikes configures spike detection.
 type Spikes struct {
-	At        string   `toml:"at"`        // default: middle of the root section
-	Threshold *float64 `toml:"threshold"` // mV, default 0
+	At        string   `toml:"at,omitempty"`        // default: middle of the root section
+	Threshold *float64 `toml:"threshold,omitempty"` // mV, default 0
 }
 
 // Record names a recorded quantity.
 type Record struct {
-	Name string `toml:"name"`
-	At   string `toml:"at"`
-	Var  string `toml:"var"` // v (default), hh.m, hh.h, hh.n, NAME.i, NAME.g
+	Name string `toml:"name,omitempty"`
+	At   string `toml:"at,omitempty"`
+	Var  string `toml:"var,omitempty"` // v (default), hh.m, hh.h, hh.n, NAME.i, NAME.g
 }
 
 // Snapshots sets the interval of full-cell voltage snapshots.
 type Snapshots struct {
-	Interval float64 `toml:"interval"` // ms; 0 takes none
+	Interval float64 `toml:"interval,omitempty"` // ms; 0 takes none
 }
 
 // Run holds the simulation settings.
 type Run struct {
-	Tstop          *float64 `toml:"tstop"`           // ms
-	Dt             *float64 `toml:"dt"`              // ms, default 0.025
-	Celsius        *float64 `toml:"celsius"`         // °C, default 6.3
-	VInit          *float64 `toml:"v_init"`          // mV, default -65
-	RecordInterval *float64 `toml:"record_interval"` // ms, default dt
-	Method         string   `toml:"method"`          // backward-euler (default) or crank-nicolson
-	Backend        string   `toml:"backend"`         // auto (default), cpu or gpu
+	Tstop          *float64 `toml:"tstop,omitempty"`           // ms
+	Dt             *float64 `toml:"dt,omitempty"`              // ms, default 0.025
+	Celsius        *float64 `toml:"celsius,omitempty"`         // °C, default 6.3
+	VInit          *float64 `toml:"v_init,omitempty"`          // mV, default -65
+	RecordInterval *float64 `toml:"record_interval,omitempty"` // ms, default dt
+	Method         string   `toml:"method,omitempty"`          // backward-euler (default) or crank-nicolson
+	Backend        string   `toml:"backend,omitempty"`         // auto (default), cpu or gpu
 }
+
+// View is how the explorer shows the cell; saved with a session so that it
+// reopens as it was left.
+type View struct {
+	Azimuth   float64  `toml:"azimuth,omitempty"`   // degrees about the vertical
+	Elevation float64  `toml:"elevation,omitempty"` // degrees
+	Zoom      float64  `toml:"zoom,omitempty"`      // 1 fits the cell
+	VMin      *float64 `toml:"v_min,omitempty"`     // mV at the colormap's low end (default -80)
+	VMax      *float64 `toml:"v_max,omitempty"`     // mV at its high end (default 40)
+	Colormap  string   `toml:"colormap,omitempty"`  // viridis (default) or coolwarm
+	Speed     float64  `toml:"speed,omitempty"`     // model ms per wall-clock second; 0: as fast as possible
+}
+
+// Colormaps names the colormaps a view may use.
+var Colormaps = []string{"viridis", "coolwarm"}
 
 // Defaults of the run settings, as NEURON's.
 const (
@@ -184,9 +201,13 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 		return nil, err
 	}
 	dir := path.Dir(file)
-	return Parse(data, file, func(name string) (io.ReadCloser, error) {
+	m, err := Parse(data, file, func(name string) (io.ReadCloser, error) {
 		return fsys.Open(path.Join(dir, name))
 	}, dir)
+	if m != nil {
+		m.embedded = true
+	}
+	return m, err
 }
 
 // Parse checks a model document; file names it in errors, open opens the
@@ -484,6 +505,16 @@ func (m *Model) check() sim.FileErrors {
 	}
 	if !slices.Contains(Backends, r.Backend) {
 		fail([]any{"run", "backend"}, "unknown backend %q (%s)", r.Backend, strings.Join(Backends, ", "))
+	}
+	v := &m.View
+	if v.Colormap != "" && !slices.Contains(Colormaps, v.Colormap) {
+		fail([]any{"view", "colormap"}, "unknown colormap %q (%s)", v.Colormap, strings.Join(Colormaps, ", "))
+	}
+	if v.Zoom < 0 || v.Speed < 0 {
+		fail([]any{"view"}, "view.zoom and view.speed must not be negative")
+	}
+	if lo, hi := orDefault(v.VMin, -80), orDefault(v.VMax, 40); !(lo < hi) {
+		fail([]any{"view", "v_max"}, "view.v_min = %v must be below view.v_max = %v", lo, hi)
 	}
 	errs.Sort()
 	return errs
