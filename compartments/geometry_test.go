@@ -90,3 +90,28 @@ func TestGeometryFrustum(t *testing.T) {
 		t.Errorf("ri %v, want %v", g.Ri[0], wantRi)
 	}
 }
+
+// TestPathDistancesCA1 compares distances from soma[0](0.5) with NEURON's
+// h.distance for every segment of the CA1 cell (segments.csv).
+func TestPathDistancesCA1(t *testing.T) {
+	m := loadCA1(t)
+	props := make([]SectionProps, len(m.Sections))
+	for i := range m.Sections {
+		props[i] = SectionProps{Ra: 100, Cm: 1, Nseg: m.Sections[i].NsegDLambda(0.1, 100, 100, 1)}
+	}
+	p, err := Build([]*Cell{{Morph: m, Props: props}}, Settings{Dt: 0.025, RecordInterval: 0.025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &p.Cells[0]
+	dist := c.PathDistances(p, Location{Section: 0, X: 0.5})
+	want := readTable(t, "swc_cell_A", "segments.csv").floats(t, "path_dist_um")
+	worst := 0.0
+	for k, node := range p.Segments {
+		worst = math.Max(worst, math.Abs(dist[int(node)-c.First]-want[k]))
+	}
+	t.Logf("626 segments: max |Δ| %.2g µm", worst)
+	if worst > 1e-3 {
+		t.Errorf("path distances differ from NEURON's by up to %.3g µm", worst)
+	}
+}

@@ -473,41 +473,109 @@ func (p *Plan) addPointProcesses(ci int32, cp *CellPlan, c *Cell) error {
 }
 
 func (p *Plan) addProbes(ci int32, cp *CellPlan, c *Cell) error {
-	m := c.Morph
 	for _, pr := range c.Probes {
-		if err := checkLocation(m, pr.At); err != nil {
-			return fmt.Errorf("probe %s: %w", pr.Name, err)
-		}
-		node := int32(cp.NodeAt(pr.At))
-		pp := ProbePlan{Name: pr.Name, Cell: ci, Node: node}
-		switch pr.Var {
-		case "v":
-			pp.Var = ProbeV
-		case "hh.m", "hh.h", "hh.n":
-			k, found := slices.BinarySearch(p.HHNode, node)
-			if !found {
-				return fmt.Errorf("probe %s: %s has no hh mechanism", pr.Name, m.LocationString(pr.At))
-			}
-			pp.Var, pp.Index = map[string]ProbeVar{"hh.m": ProbeHHm, "hh.h": ProbeHHh, "hh.n": ProbeHHn}[pr.Var], int32(k)
-		default:
-			name, field, ok := strings.Cut(pr.Var, ".")
-			if !ok || (field != "i" && field != "g") {
-				return fmt.Errorf("probe %s: unknown variable %q (v, hh.m, hh.h, hh.n, NAME.i or NAME.g)", pr.Name, pr.Var)
-			}
-			if k := slices.IndexFunc(p.Syns, func(s SynPlan) bool { return s.Cell == ci && s.Name == name }); k >= 0 {
-				pp.Var, pp.Index, pp.Node = ProbeSynI, int32(k), p.Syns[k].Node
-				if field == "g" {
-					pp.Var = ProbeSynG
-				}
-			} else if k := slices.IndexFunc(p.IClamps, func(s IClampPlan) bool { return s.Cell == ci && s.Name == name }); k >= 0 && field == "i" {
-				pp.Var, pp.Index, pp.Node = ProbeIClampI, int32(k), p.IClamps[k].Node
-			} else {
-				return fmt.Errorf("probe %s: no synapse or current clamp named %q with a variable %q", pr.Name, name, field)
-			}
+		pp, err := p.ResolveProbe(int(ci), pr)
+		if err != nil {
+			return err
 		}
 		p.Probes = append(p.Probes, pp)
 	}
 	return nil
+}
+
+// ResolveProbe finds what a probe of cell ci reads.
+func (p *Plan) ResolveProbe(ci int, pr Probe) (ProbePlan, error) {
+	cp := &p.Cells[ci]
+	m := cp.Morph
+	if err := checkLocation(m, pr.At); err != nil {
+		return ProbePlan{}, fmt.Errorf("probe %s: %w", pr.Name, err)
+	}
+	cell := int32(ci)
+	node := int32(cp.NodeAt(pr.At))
+	pp := ProbePlan{Name: pr.Name, Cell: cell, Node: node}
+	switch pr.Var {
+	case "v":
+		pp.Var = ProbeV
+	case "hh.m", "hh.h", "hh.n":
+		k, found := slices.BinarySearch(p.HHNode, node)
+		if !found {
+			return ProbePlan{}, fmt.Errorf("probe %s: %s has no hh mechanism", pr.Name, m.LocationString(pr.At))
+		}
+		pp.Var, pp.Index = map[string]ProbeVar{"hh.m": ProbeHHm, "hh.h": ProbeHHh, "hh.n": ProbeHHn}[pr.Var], int32(k)
+	default:
+		name, field, ok := strings.Cut(pr.Var, ".")
+		if !ok || (field != "i" && field != "g") {
+			return ProbePlan{}, fmt.Errorf("probe %s: unknown variable %q (v, hh.m, hh.h, hh.n, NAME.i or NAME.g)", pr.Name, pr.Var)
+		}
+		if k := slices.IndexFunc(p.Syns, func(s SynPlan) bool { return s.Cell == cell && s.Name == name }); k >= 0 {
+			pp.Var, pp.Index, pp.Node = ProbeSynI, int32(k), p.Syns[k].Node
+			if field == "g" {
+				pp.Var = ProbeSynG
+			}
+		} else if k := slices.IndexFunc(p.IClamps, func(s IClampPlan) bool { return s.Cell == cell && s.Name == name }); k >= 0 && field == "i" {
+			pp.Var, pp.Index, pp.Node = ProbeIClampI, int32(k), p.IClamps[k].Node
+		} else {
+			return ProbePlan{}, fmt.Errorf("probe %s: no synapse or current clamp named %q with a variable %q", pr.Name, name, field)
+		}
+	}
+	return pp, nil
+}
+
+// PathDistances returns, for every node of the cell (indexed from its first
+// node), the distance along the cable from the node of origin, in µm, as
+// NEURON's distance(). Nodes sit at their arc positions: segment centres
+// at (k+½)·L/nseg, end nodes at 0 and L.
+func (c *CellPlan) PathDistances(p *Plan, origin Location) []float64 {
+	n := c.End - c.First
+	// The length of each node's link to its parent follows from the arc
+	// positions of the two.
+	link := make([]float64, n)
+	for i := range n {
+		node := c.First + i
+		if p.Parent[node] < 0 {
+			continue
+		}
+		nd := p.Nodes[node]
+		L := c.Morph.Sections[nd.Section].L()
+		nseg := float64(len(c.SegNodes[nd.Section]))
+		switch {
+		case nd.Kind == End, p.Parent[node] == c.Attach[nd.Section]:
+			link[i] = L / (2 * nseg) // half a segment: to the 1 end, or from the 0 end
+		default:
+			link[i] = L / nseg
+		}
+	}
+	adj := make([][]int32, n)
+	for i := range n {
+		if par := p.Parent[c.First+i]; par >= 0 {
+			j := par - int32(c.First)
+			adj[i] = append(adj[i], j)
+			adj[j] = append(adj[j], int32(i))
+		}
+	}
+	dist := make([]float64, n)
+	seen := make([]bool, n)
+	start := int32(c.NodeAt(origin) - c.First)
+	queue := []int32{start}
+	seen[start] = true
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, j := range adj[i] {
+			if seen[j] {
+				continue
+			}
+			seen[j] = true
+			// The link belongs to whichever of the two is the child.
+			l := link[j]
+			if p.Parent[c.First+int(i)] == int32(c.First)+j {
+				l = link[i]
+			}
+			dist[j] = dist[i] + l
+			queue = append(queue, j)
+		}
+	}
+	return dist
 }
 
 func checkLocation(m *Morphology, l Location) error {
