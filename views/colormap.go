@@ -3,6 +3,9 @@ package views
 import (
 	"image/color"
 	"math"
+
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/moreland"
 )
 
 // Colormap maps t in [0, 1] to a colour.
@@ -33,4 +36,30 @@ func clamp01(t float64) float64 {
 		return 0
 	}
 	return math.Min(t, 1)
+}
+
+// CoolWarm is Moreland's smooth diverging blue–white–red map (from
+// gonum/plot's palette/moreland), for showing deviations either side of a
+// middle value.
+func CoolWarm(t float64) color.RGBA {
+	c, err := coolWarm.At(clamp01(t))
+	if err != nil {
+		return color.RGBA{A: 255}
+	}
+	return color.RGBAModel.Convert(c).(color.RGBA)
+}
+
+var coolWarm = func() palette.ColorMap {
+	m := moreland.SmoothBlueRed()
+	m.SetMin(0)
+	m.SetMax(1)
+	return m
+}()
+
+// ColormapNamed returns the colormap with a model file's name for it.
+func ColormapNamed(name string) Colormap {
+	if name == "coolwarm" {
+		return CoolWarm
+	}
+	return Viridis
 }

@@ -174,3 +174,91 @@ func capsule(img *image.RGBA, ax, ay, bx, by, ra, rb float64, c color.RGBA) {
 		}
 	}
 }
+
+// Pick returns the segment drawn at pixel (x, y) of a w×h picture under
+// cam, or the nearest one within tol pixels; ok is false when none is.
+// Pieces nearer the viewer win, as they are drawn on top.
+func (m *Morphology) Pick(x, y float64, w, h int, cam Camera, minWidth, tol float64) (segment int, ok bool) {
+	proj := m.project(w, h, cam)
+	best, bestDist := -1, tol
+	for i := len(proj) - 1; i >= 0; i-- {
+		p := proj[i]
+		d, t := distToSegment(x, y, p.ax, p.ay, p.bx, p.by)
+		r := math.Max(p.ra+t*(p.rb-p.ra), minWidth/2)
+		if d <= r {
+			return p.seg, true
+		}
+		if d-r < bestDist {
+			best, bestDist = p.seg, d-r
+		}
+	}
+	return best, best >= 0
+}
+
+// distToSegment returns the distance from (x, y) to the segment a–b and
+// the position 0 ≤ t ≤ 1 of the nearest point.
+func distToSegment(x, y, ax, ay, bx, by float64) (float64, float64) {
+	ux, uy := bx-ax, by-ay
+	l2 := ux*ux + uy*uy
+	t := 0.0
+	if l2 > 0 {
+		t = math.Min(math.Max(((x-ax)*ux+(y-ay)*uy)/l2, 0), 1)
+	}
+	return math.Hypot(x-ax-t*ux, y-ay-t*uy), t
+}
+
+// MarkerKind is the shape of a marker.
+type MarkerKind int
+
+const (
+	ProbeMarker     MarkerKind = iota // a ring
+	ElectrodeMarker                   // a triangle
+	SynapseMarker                     // a diamond
+)
+
+// Marker is something placed on the cell, drawn over it.
+type Marker struct {
+	At       [3]float64 // µm
+	Kind     MarkerKind
+	Color    color.RGBA
+	Selected bool
+}
+
+// RenderMarkers draws markers over a picture made by Render with the same
+// camera.
+func (m *Morphology) RenderMarkers(img *image.RGBA, cam Camera, markers []Marker) {
+	b := img.Bounds()
+	white := color.RGBA{255, 255, 255, 255}
+	for _, mk := range markers {
+		x, y, _, _ := m.Project(mk.At, b.Dx(), b.Dy(), cam)
+		size := 7.0
+		if mk.Selected {
+			size = 10
+		}
+		inside := func(px, py, s float64) bool {
+			dx, dy := px-x, py-y
+			switch mk.Kind {
+			case ElectrodeMarker: // pointing down at the spot
+				return dy <= 0 && dy >= -2*s && math.Abs(dx) <= -dy/2
+			case SynapseMarker:
+				return math.Abs(dx)+math.Abs(dy) <= s
+			}
+			r := math.Hypot(dx, dy)
+			return r <= s && r >= s*0.45
+		}
+		for py := int(y - 2*size - 3); py <= int(y+size+3); py++ {
+			for px := int(x - size - 3); px <= int(x+size+3); px++ {
+				if !image.Pt(px, py).In(b) {
+					continue
+				}
+				fx, fy := float64(px)+0.5, float64(py)+0.5
+				switch {
+				case inside(fx, fy, size):
+					img.SetRGBA(px, py, mk.Color)
+				case inside(fx, fy, size+1.5):
+					img.SetRGBA(px, py, white)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package views
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+)
+
+// ColorBar draws a vertical colour bar in rect of img: the style's map from
+// Min (bottom) to Max (top), ticks with values at round numbers and a label
+// (e.g. "mV") on top, in colour fg.
+func ColorBar(img *image.RGBA, rect image.Rectangle, st Style, label string, fg color.RGBA) {
+	const fontSize = 12
+	top := rect.Min.Y + fontSize + 8
+	bottom := rect.Max.Y - fontSize/2 - 2
+	barW := max(8, rect.Dx()/3)
+	x0 := rect.Min.X
+	if bottom <= top {
+		return
+	}
+	for y := top; y < bottom; y++ {
+		t := float64(bottom-1-y) / float64(bottom-1-top)
+		c := st.Map(t)
+		for x := x0; x < x0+barW; x++ {
+			img.SetRGBA(x, y, c)
+		}
+	}
+	DrawText(img, x0, rect.Min.Y+fontSize, label, fontSize, fg, Left)
+	ticks := niceTicks(st.Min, st.Max, 6)
+	for _, v := range ticks {
+		t := (v - st.Min) / (st.Max - st.Min)
+		y := bottom - 1 - int(math.Round(t*float64(bottom-1-top)))
+		for x := x0 + barW; x < x0+barW+4; x++ {
+			img.SetRGBA(x, y, fg)
+		}
+		DrawText(img, x0+barW+6, y+fontSize/2-1, formatTick(v, ticks), fontSize, fg, Left)
+	}
+}
+
+// niceTicks returns round values between lo and hi, about n of them.
+func niceTicks(lo, hi float64, n int) []float64 {
+	if !(hi > lo) {
+		return []float64{lo}
+	}
+	raw := (hi - lo) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var out []float64
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+		out = append(out, math.Round(v/step)*step)
+	}
+	return out
+}
+
+// formatTick writes a tick value with as many decimals as the spacing of
+// the ticks needs.
+func formatTick(v float64, ticks []float64) string {
+	decimals := 0
+	if len(ticks) > 1 {
+		step := ticks[1] - ticks[0]
+		for decimals < 6 && math.Abs(step*math.Pow(10, float64(decimals))-math.Round(step*math.Pow(10, float64(decimals)))) > 1e-6 {
+			decimals++
+		}
+	}
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
