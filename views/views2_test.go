@@ -2,11 +2,11 @@ package views
 
 import (
 	"bytes"
-	"image/png"
-	"os"
 	"image"
 	"image/color"
+	"image/png"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
