@@ -73,8 +73,9 @@ func TestExplorerDrawsCell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := NewExplorer(s)
-	w := test.NewWindow(ex.Content())
+	w := test.NewWindow(nil)
+	ex := NewExplorer(w, s, "")
+	w.SetContent(ex.Content())
 	defer w.Close()
 	w.Resize(fyne.NewSize(800, 600))
 	img := w.Canvas().Capture()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -13,25 +14,38 @@ import (
 	"neurite/sim/spec"
 )
 
-// Session is a loaded model and its running simulation. The simulation
-// advances in a background goroutine; the UI reads the latest voltages
-// whenever it draws.
+// Session is a model being explored and its running simulation. The
+// simulation advances in a background goroutine; the UI reads the latest
+// voltages and traces whenever it draws. Edits change Model; those that
+// change the cell or the stimuli take effect on Restart, probes at once.
 type Session struct {
-	Name   string
-	Model  *spec.Model
-	Plan   *compartments.Plan
-	Frusta []sim.Frustum
-	Tstop  float64
+	Model *spec.Model
 
-	mu      sync.Mutex
-	eng     *compartments.Engine
-	v       []float64 // segment voltages at time t
-	t       float64
-	err     error
-	playing bool
-	cancel  context.CancelFunc
-	done    chan struct{}
-	// Speed is the simulation speed in model ms per wall-clock second.
+	// Built from Model at the last Restart (or load).
+	Plan     *compartments.Plan
+	Frusta   []sim.Frustum
+	Segments []sim.Segment
+	Dist     []float64 // path distance of each segment from the spike-detection site, µm
+	Tstop    float64
+
+	mu       sync.Mutex
+	eng      *compartments.Engine
+	v        []float64 // segment voltages at time t
+	t        float64
+	err      error
+	playing  bool
+	cancel   context.CancelFunc
+	done     chan struct{}
+	traces   map[string]*Trace
+	spikes   []sim.Spike
+	stale    bool // Model changed in ways only a restart applies
+	// The model time and wall time of the last frame, to pace unpaced
+	// (Speed 0) playing.
+	lastFrameMs float64
+	lastWall    time.Duration
+
+	// Speed is the simulation speed in model ms per wall-clock second; 0
+	// runs as fast as the machine allows.
 	Speed float64
 	// FrameRate is how many frames a second Play computes; 0 runs
 	// unpaced.
@@ -41,52 +55,165 @@ type Session struct {
 	OnUpdate func()
 }
 
-// LoadSession reads a model file, a bare SWC file, or (for "") the
-// embedded example, and prepares its simulation at t = 0.
-func LoadSession(file string) (*Session, error) {
-	var m *spec.Model
-	var err error
+// Trace is a recorded probe: samples since the last restart, at most
+// maxSamples (the oldest are dropped beyond).
+type Trace struct {
+	T, Y []float64
+}
+
+const maxSamples = 1 << 20
+
+// LoadModel reads a model file, a bare SWC file, or (for "") the embedded
+// example.
+func LoadModel(file string) (*spec.Model, error) {
 	switch {
 	case file == "":
-		m, err = spec.LoadFS(assets.FS, assets.Example)
+		return spec.LoadFS(assets.FS, assets.Example)
 	case spec.IsSWC(file):
-		m = spec.ForSWC(file)
-	default:
-		m, err = spec.Load(file)
+		return spec.ForSWC(file), nil
 	}
+	return spec.Load(file)
+}
+
+// LoadSession opens a model (see LoadModel) and prepares its simulation.
+func LoadSession(file string) (*Session, error) {
+	m, err := LoadModel(file)
 	if err != nil {
 		return nil, err
 	}
-	cell, settings, err := compartments.FromModel(m)
-	if err != nil {
+	return NewSession(m)
+}
+
+// NewSession prepares the simulation of a model at t = 0.
+func NewSession(m *spec.Model) (*Session, error) {
+	s := &Session{Model: m, Speed: 20, FrameRate: 30}
+	if m.View.Speed > 0 {
+		s.Speed = m.View.Speed
+	}
+	if err := s.build(); err != nil {
 		return nil, err
 	}
-	plan, err := compartments.Build([]*compartments.Cell{cell}, settings)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", m.File(), err)
-	}
-	s := &Session{Name: cell.Name, Model: m, Plan: plan, Frusta: plan.Frusta(), Tstop: *m.Run.Tstop, Speed: 20, FrameRate: 30}
-	s.eng = compartments.NewEngine(plan)
-	s.Restart()
+	s.reset()
 	return s, nil
 }
 
-// Restart stops the simulation and returns it to t = 0.
-func (s *Session) Restart() {
-	s.Pause()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.eng.Init()
-	s.t, s.err = 0, nil
-	s.v = s.eng.SegmentVoltages()
+// build makes the plan and engine from the model.
+func (s *Session) build() error {
+	cell, settings, err := compartments.FromModel(s.Model)
+	if err != nil {
+		return err
+	}
+	plan, err := compartments.Build([]*compartments.Cell{cell}, settings)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Model.File(), err)
+	}
+	c := &plan.Cells[0]
+	dist := c.PathDistances(plan, cell.Spike.At)
+	segDist := make([]float64, len(plan.Segments))
+	for k, node := range plan.Segments {
+		segDist[k] = dist[int(node)-c.First]
+	}
+	s.Plan, s.Frusta, s.Segments, s.Dist = plan, plan.Frusta(), plan.SegmentTable(), segDist
+	s.Tstop = *s.Model.Run.Tstop
+	s.eng = compartments.NewEngine(plan)
+	s.stale = false
+	return nil
 }
 
-// State returns the model time, a copy of the segment voltages and the
-// error that stopped the run, if any.
+// reset puts the engine at t = 0 and clears what was recorded.
+func (s *Session) reset() {
+	s.eng.Init()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.t, s.err, s.spikes = 0, nil, nil
+	s.v = s.eng.SegmentVoltages()
+	s.traces = map[string]*Trace{}
+	for _, pr := range s.Plan.Probes {
+		s.traces[pr.Name] = &Trace{}
+	}
+}
+
+// Restart stops the simulation, applies the model's changes and returns
+// to t = 0. If the changed model cannot be built, the previous one stays
+// and the error says why.
+func (s *Session) Restart() error {
+	s.Pause()
+	if s.stale {
+		if err := s.build(); err != nil {
+			return err
+		}
+	}
+	s.reset()
+	return nil
+}
+
+// Changed records that the model changed in ways that apply on restart.
+func (s *Session) Changed() { s.stale = true }
+
+// Stale reports whether the model has changes a restart would apply.
+func (s *Session) Stale() bool { return s.stale }
+
+// SyncProbes makes the running simulation record the model's probes that
+// the current plan can resolve; it works while playing. Probes it cannot
+// resolve yet (on a synapse added since the restart) are left for the
+// restart.
+func (s *Session) SyncProbes() {
+	wasPlaying := s.Playing()
+	s.Pause()
+	var probes []compartments.ProbePlan
+	cell, _, err := compartments.FromModel(s.Model)
+	if err == nil {
+		for _, pr := range cell.Probes {
+			if pp, err := s.Plan.ResolveProbe(0, pr); err == nil {
+				probes = append(probes, pp)
+			}
+		}
+		s.eng.SetProbes(probes)
+	}
+	s.mu.Lock()
+	traces := map[string]*Trace{}
+	for _, pr := range s.Plan.Probes {
+		if tr, ok := s.traces[pr.Name]; ok {
+			traces[pr.Name] = tr
+		} else {
+			traces[pr.Name] = &Trace{}
+		}
+	}
+	s.traces = traces
+	s.mu.Unlock()
+	if wasPlaying {
+		s.Play()
+	}
+}
+
+// State returns the model time, a copy of the segment voltages (into buf)
+// and the error that stopped the run, if any.
 func (s *Session) State(buf []float64) (float64, []float64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.t, append(buf[:0], s.v...), s.err
+}
+
+// Trace returns a copy of a probe's samples from time from on.
+func (s *Session) Trace(name string, from float64) (t, y []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tr, ok := s.traces[name]
+	if !ok {
+		return nil, nil
+	}
+	i := 0
+	for i < len(tr.T) && tr.T[i] < from {
+		i++
+	}
+	return append([]float64(nil), tr.T[i:]...), append([]float64(nil), tr.Y[i:]...)
+}
+
+// Spikes returns the spikes detected since the restart.
+func (s *Session) Spikes() []sim.Spike {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]sim.Spike(nil), s.spikes...)
 }
 
 // Playing reports whether the simulation is advancing.
@@ -96,9 +223,8 @@ func (s *Session) Playing() bool {
 	return s.playing
 }
 
-// Play advances the simulation in the background, Speed/FrameRate ms of
-// model time per frame, FrameRate frames a second (as fast as it can when
-// FrameRate is 0), until tstop, Pause or an error.
+// Play advances the simulation in the background, a frame at a time, until
+// tstop, Pause or an error.
 func (s *Session) Play() {
 	s.mu.Lock()
 	if s.playing {
@@ -117,7 +243,7 @@ func (s *Session) Play() {
 			defer tick.Stop()
 			frames = tick.C
 		}
-		for s.advance(ctx) {
+		for s.advance(ctx, s.frameTime()) {
 			if frames == nil {
 				continue
 			}
@@ -133,37 +259,66 @@ func (s *Session) Play() {
 	}()
 }
 
+// frameTime is the model time one frame advances: Speed/FrameRate, or as
+// much as fits in about 25 ms of computing when Speed is 0.
+func (s *Session) frameTime() float64 {
+	rate := max(s.FrameRate, 30)
+	if s.Speed > 0 {
+		return s.Speed / rate
+	}
+	s.mu.Lock()
+	wall := s.lastWall
+	last := s.lastFrameMs
+	s.mu.Unlock()
+	if wall <= 0 || last <= 0 {
+		return s.Plan.Dt * 10
+	}
+	const budget = 25 * time.Millisecond
+	return math.Max(s.Plan.Dt, last*float64(budget)/float64(wall))
+}
+
+// Step advances one time step (when paused).
+func (s *Session) Step() {
+	if s.Playing() {
+		return
+	}
+	s.advance(context.Background(), s.Plan.Dt)
+	s.notify()
+}
+
 func (s *Session) notify() {
 	if s.OnUpdate != nil {
 		s.OnUpdate()
 	}
 }
 
-// advance moves the model one frame ahead and publishes the new state;
+// advance moves the model by about frame ms and publishes the new state;
 // false ends playing. The engine runs outside the lock, so that drawing
-// never waits for a frame's computation; only this goroutine touches the
-// engine while playing.
-func (s *Session) advance(ctx context.Context) bool {
+// never waits for a frame's computation; only one goroutine at a time
+// touches the engine (Play's, or the caller of Step while paused).
+func (s *Session) advance(ctx context.Context, frame float64) bool {
 	if ctx.Err() != nil {
 		return false
 	}
 	dt := s.Plan.Dt
 	t := s.eng.Time()
-	if t >= s.Tstop {
+	if t >= s.Tstop-dt/2 {
 		return false
 	}
-	frame := s.Speed / max(s.FrameRate, 30)
-	target := math.Min(s.Tstop, math.Round((t+frame)/dt)*dt)
-	err := s.eng.Run(ctx, target, discard{}, nil)
+	target := math.Min(s.Tstop, math.Max(t+dt, math.Round((t+frame)/dt)*dt))
+	start := time.Now()
+	err := s.eng.Run(ctx, target, (*sessionRecorder)(s), nil)
+	wall := time.Since(start)
 	v := s.eng.SegmentVoltages()
 	s.mu.Lock()
+	s.lastFrameMs, s.lastWall = s.eng.Time()-t, wall
 	s.t, s.v = s.eng.Time(), v
-	if err != nil && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, context.Canceled) {
 		s.err = err
 	}
 	s.mu.Unlock()
 	s.notify()
-	return err == nil && s.t < s.Tstop
+	return err == nil && s.t < s.Tstop-dt/2
 }
 
 // Pause stops the background simulation and waits for it.
@@ -177,10 +332,40 @@ func (s *Session) Pause() {
 	}
 }
 
-// discard is a Recorder that keeps nothing: the explorer shows the
-// engine's current voltages.
+// discard is a Recorder that keeps nothing.
 type discard struct{}
 
 func (discard) Sample(float64, []float64) error   { return nil }
 func (discard) Spikes([]sim.Spike) error          { return nil }
 func (discard) Snapshot(float64, []float64) error { return nil }
+
+// sessionRecorder stores probe samples and spikes in the session.
+type sessionRecorder Session
+
+func (r *sessionRecorder) Sample(t float64, values []float64) error {
+	s := (*Session)(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, pr := range s.Plan.Probes {
+		tr := s.traces[pr.Name]
+		if tr == nil {
+			continue
+		}
+		if len(tr.T) >= maxSamples {
+			half := len(tr.T) / 2
+			tr.T, tr.Y = append(tr.T[:0], tr.T[half:]...), append(tr.Y[:0], tr.Y[half:]...)
+		}
+		tr.T, tr.Y = append(tr.T, t), append(tr.Y, values[k])
+	}
+	return nil
+}
+
+func (r *sessionRecorder) Spikes(spikes []sim.Spike) error {
+	s := (*Session)(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.spikes = append(s.spikes, spikes...)
+	return nil
+}
+
+func (r *sessionRecorder) Snapshot(float64, []float64) error { return nil }

@@ -151,10 +151,7 @@ func NewEngine(p *Plan) *Engine {
 	for k, dt := range p.Detectors {
 		e.cells[dt.Cell].det = k
 	}
-	for k, pr := range p.Probes {
-		cs := &e.cells[pr.Cell]
-		cs.probes = append(cs.probes, k)
-	}
+	e.SetProbes(p.Probes)
 	return e
 }
 
@@ -214,6 +211,19 @@ func (c *cellState) algebraic(p *Plan) {
 	}
 	c.algD = make([]float64, len(c.alg))
 	c.algRHS = make([]float64, len(c.alg))
+}
+
+// SetProbes replaces what the engine records (the plan's Probes). Probes
+// only read the state, so they may change between runs of a simulation.
+func (e *Engine) SetProbes(probes []ProbePlan) {
+	e.plan.Probes = probes
+	for ci := range e.cells {
+		e.cells[ci].probes = e.cells[ci].probes[:0]
+	}
+	for k, pr := range probes {
+		cs := &e.cells[pr.Cell]
+		cs.probes = append(cs.probes, k)
+	}
 }
 
 // SetWorkers sets how many cells advance at once (default GOMAXPROCS).

@@ -4,22 +4,48 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
+
+	flag "github.com/spf13/pflag"
 
 	"neurite/app"
 )
 
+// openCmd opens the app on a file, with options for demonstrations and
+// measurements.
+func openCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("open", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	play := fs.Bool("play", false, "start playing at once")
+	fps := fs.Duration("report-fps", 0, "play for this long, print the frame rate the window kept and quit")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--report-fps 10s]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil || fs.NArg() > 1 {
+		return 2
+	}
+	return openApp(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout}, stderr)
+}
+
 // openApp starts the desktop app, on file or on the embedded example.
-func openApp(file string, stderr io.Writer) int {
+func openApp(file string, opts app.Options, stderr io.Writer) int {
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		fmt.Fprintln(stderr, `neurite: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the app cannot open.
 Headless commands work anywhere:
   neurite run MODEL.toml --out DIR    simulate and write traces, spikes and snapshots
+  neurite render MODEL.toml --video out.mp4
+                                      make a video of the voltage over the cell
   neurite check FILE                  validate a model or SWC file
   neurite bench cable                 benchmark the cable engine
 Or start a virtual display: xvfb-run -a neurite`)
 		return 1
 	}
-	if err := app.Run(file); err != nil {
+	if opts.ReportFPS > 0 && opts.ReportFPS < 2*time.Second {
+		fmt.Fprintln(stderr, "neurite: --report-fps needs at least 2s")
+		return 2
+	}
+	if err := app.Run(file, opts); err != nil {
 		fmt.Fprintln(stderr, "neurite:", err)
 		return 1
 	}

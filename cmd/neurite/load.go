@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"os"
 
+	"neurite/app"
 	"neurite/compartments"
 	"neurite/sim/spec"
 )
@@ -11,17 +11,9 @@ import (
 // loadModel reads a model file, or makes the default model of a bare SWC
 // file, and builds its cell.
 func loadModel(file string) (*spec.Model, *compartments.Cell, compartments.Settings, error) {
-	var m *spec.Model
-	if spec.IsSWC(file) {
-		if _, err := os.Stat(file); err != nil {
-			return nil, nil, compartments.Settings{}, err
-		}
-		m = spec.ForSWC(file)
-	} else {
-		var err error
-		if m, err = spec.Load(file); err != nil {
-			return nil, nil, compartments.Settings{}, err
-		}
+	m, err := app.LoadModel(file)
+	if err != nil {
+		return nil, nil, compartments.Settings{}, err
 	}
 	cell, s, err := compartments.FromModel(m)
 	if err != nil {

@@ -5,6 +5,7 @@
 //	neurite                       open the app (needs a display)
 //	neurite run MODEL --out DIR   simulate a model file or a bare SWC
 //	neurite check FILE            validate a model file or an SWC file
+//	neurite render MODEL ...      make a video of the heatmap
 //	neurite bench cable ...       measure the cable engine
 //	neurite version               print the version
 package main
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"neurite/app"
 )
 
 const version = "0.1.0"
@@ -21,7 +24,9 @@ const usage = `Neurite %s: neural dynamics on the desktop.
 
 Usage:
   neurite                         open the app on the example cell (needs a display)
-  neurite open FILE               open the app on a model file or an SWC file
+  neurite open FILE [--play]      open the app on a model file or an SWC file
+  neurite render MODEL --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720]
+                                  a video of the voltage over the cell, without a window
   neurite run MODEL --out DIR     simulate a model file (.toml) or a bare SWC file
   neurite check FILE              validate a model file or an SWC file
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
@@ -37,7 +42,7 @@ func main() {
 // mainCode runs the command line and returns the exit status.
 func mainCode(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return openApp("", stderr)
+		return openApp("", app.Options{}, stderr)
 	}
 	switch args[0] {
 	case "run":
@@ -47,11 +52,9 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	case "bench":
 		return benchCmd(args[1:], stdout, stderr)
 	case "open":
-		if len(args) != 2 {
-			fmt.Fprintln(stderr, "usage: neurite open FILE")
-			return 2
-		}
-		return openApp(args[1], stderr)
+		return openCmd(args[1:], stdout, stderr)
+	case "render":
+		return renderCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "neurite %s\n", version)
 		return 0

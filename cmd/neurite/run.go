@@ -14,9 +14,9 @@ import (
 	flag "github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"neurite/app"
 	"neurite/compartments"
 	"neurite/sim"
-	"neurite/sim/output"
 )
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
@@ -64,47 +64,27 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", m.File(), err)
 		return 1
 	}
-	w, err := output.NewRun(*out, layout(plan), plan.SnapshotInterval > 0)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	eng := compartments.NewEngine(plan)
-	if *threads > 0 {
-		eng.SetWorkers(*threads)
-	}
-	eng.Init()
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	progress, finish := progressBar(stderr, stop, *quiet)
 	start := time.Now()
-	runErr := eng.Run(ctx, stop, w, progress)
+	reached, runErr := app.RunToDirectory(ctx, plan, stop, *out, *threads, progress)
 	finish()
-	if err := w.Close(); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	var blowUp *sim.BlowUpError
 	switch {
 	case errors.Is(runErr, context.Canceled):
-		fmt.Fprintf(stderr, "interrupted at t = %g ms; results up to then are complete in %s\n", eng.Time(), *out)
+		fmt.Fprintf(stderr, "interrupted at t = %g ms; results up to then are complete in %s\n", reached, *out)
 		return 130
 	case errors.As(runErr, &blowUp):
-		fmt.Fprintf(stderr, "%s: %v\nresults up to then are in %s\n", m.File(), runErr, *out)
+		fmt.Fprintf(stderr, "%s: %v\nresults up to then are in %s\n", m.File(), blowUp, *out)
+		return 1
+	case runErr != nil:
+		fmt.Fprintln(stderr, runErr)
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s: %d compartments, %g ms in %.2f s; results in %s\n",
 		m.File(), plan.Compartments(), stop, time.Since(start).Seconds(), *out)
 	return 0
-}
-
-// layout describes the output columns of a plan.
-func layout(p *compartments.Plan) output.Layout {
-	l := output.Layout{Segments: p.SegmentTable()}
-	for _, pr := range p.Probes {
-		l.Probes = append(l.Probes, pr.Name)
-	}
-	return l
 }
 
 // progressBar returns a progress callback and a function that ends the

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot/vg"
+
+	"neurite/sim/output"
+	"neurite/views"
+)
+
+// menu is the main window's menu.
+func (ex *Explorer) menu() *fyne.MainMenu {
+	recent := fyne.NewMenuItem("Open Recent", nil)
+	var items []*fyne.MenuItem
+	for _, f := range recentFiles() {
+		items = append(items, fyne.NewMenuItem(f, func() { ex.Open(f) }))
+	}
+	if len(items) == 0 {
+		items = append(items, fyne.NewMenuItem("(none yet)", nil))
+	}
+	recent.ChildMenu = fyne.NewMenu("", items...)
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File",
+			fyne.NewMenuItem("Open…", ex.OpenDialog), recent,
+			fyne.NewMenuItem("Save", ex.Save), fyne.NewMenuItem("Save As…", ex.SaveDialog),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Export Video…", ex.videoDialog),
+			fyne.NewMenuItem("Export Data (CSV, NPY)…", ex.dataDialog),
+			fyne.NewMenuItem("Save View as PNG…", func() { ex.saveFile("view.png", ex.WriteViewPNG) }),
+			fyne.NewMenuItem("Save Traces as PNG…", func() { ex.saveFile("traces.png", ex.tracesWriter("png")) }),
+			fyne.NewMenuItem("Save Traces as SVG…", func() { ex.saveFile("traces.svg", ex.tracesWriter("svg")) }),
+		),
+		fyne.NewMenu("Edit", fyne.NewMenuItem("Undo", ex.Undo), fyne.NewMenuItem("Delete Selected", ex.DeleteSelected)),
+		fyne.NewMenu("Simulation", fyne.NewMenuItem("Play / Pause", ex.TogglePlay),
+			fyne.NewMenuItem("Step", ex.Step), fyne.NewMenuItem("Restart", ex.Restart)),
+	)
+}
+
+// saveFile asks for a file name and writes it atomically with write.
+func (ex *Explorer) saveFile(name string, write func(io.Writer) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		w.Close()
+		if err := output.WriteFile(w.URI().Path(), write); err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
+		ex.status.SetText("wrote " + w.URI().Path())
+	}, ex.win)
+	d.SetFileName(name)
+	d.Show()
+}
+
+// WriteViewPNG writes the cell as it is shown, at 1600×1000 pixels.
+func (ex *Explorer) WriteViewPNG(w io.Writer) error {
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1000))
+	t, v, _ := ex.sess.State(nil)
+	renderFrame(img, views.NewMorphology(ex.sess.Frusta), ex.view.Camera(), ex.view.Style(), v, ex.markers(), t)
+	return png.Encode(w, img)
+}
+
+// tracesWriter writes the traces shown as a 16 × 9 cm figure.
+func (ex *Explorer) tracesWriter(format string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		series, from, to := ex.traces.Series()
+		return views.WritePlot(w, views.TracesPlot(series, "v (mV)", from, to), 16*vg.Centimeter, 9*vg.Centimeter, format)
+	}
+}
+
+// videoDialog asks for the video's settings and file, then renders it.
+func (ex *Explorer) videoDialog() {
+	ex.storeView()
+	o := VideoOptionsFor(ex.sess.Model)
+	o.Camera, o.Style = ex.view.Camera(), ex.view.Style()
+	size, fps, speed := widget.NewEntry(), numEntry(o.FPS), numEntry(o.Speed)
+	size.SetText(fmt.Sprintf("%dx%d", o.Width, o.Height))
+	from, to := numEntry(0), numEntry(ex.sess.Tstop)
+	ext := ".gif"
+	if output.HaveFFmpeg() {
+		ext = ".mp4"
+	}
+	dialog.ShowForm("Export video", "Choose file…", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("size (pixels)", size), widget.NewFormItem("frames per second", fps),
+		widget.NewFormItem("model ms per second", speed),
+		widget.NewFormItem("from (ms)", from), widget.NewFormItem("to (ms)", to),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		var err error
+		if o.Width, o.Height, err = ParseSize(size.Text); err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
+		var errs [4]error
+		o.FPS, errs[0] = parseNum("frames per second", fps.Text)
+		o.Speed, errs[1] = parseNum("model ms per second", speed.Text)
+		o.From, errs[2] = parseNum("from", from.Text)
+		o.To, errs[3] = parseNum("to", to.Text)
+		if err := errors.Join(errs[:]...); err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
+		model := ex.sess.Model.Clone()
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			w.Close()
+			path := w.URI().Path()
+			ex.background("Rendering "+filepath.Base(path), func(ctx context.Context, progress func(float64)) error {
+				return RenderVideo(ctx, model, path, o, progress)
+			})
+		}, ex.win)
+		d.SetFileName(strings.ReplaceAll(model.Name, " ", "_") + ext)
+		d.Show()
+	}, ex.win)
+}
+
+// dataDialog asks for a folder and runs the model into it.
+func (ex *Explorer) dataDialog() {
+	model := ex.sess.Model.Clone()
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil || dir == nil {
+			return
+		}
+		plan, err := BuildPlan(model)
+		if err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
+		tstop := *model.Run.Tstop
+		ex.background("Running into "+dir.Path(), func(ctx context.Context, progress func(float64)) error {
+			_, err := RunToDirectory(ctx, plan, tstop, dir.Path(), 0, func(t float64) { progress(t / tstop) })
+			return err
+		})
+	}, ex.win)
+}
+
+// background runs long work with a progress bar and a Cancel button; the
+// window stays responsive.
+func (ex *Explorer) background(title string, work func(ctx context.Context, progress func(float64)) error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, widget.NewButton("Cancel", cancel)), ex.win)
+	d.Show()
+	go func() {
+		err := work(ctx, func(f float64) { fyne.Do(func() { bar.SetValue(f) }) })
+		fyne.Do(func() {
+			d.Hide()
+			switch {
+			case errors.Is(err, context.Canceled):
+				ex.status.SetText(title + ": cancelled")
+			case err != nil:
+				dialog.ShowError(err, ex.win)
+			default:
+				ex.status.SetText(title + ": done")
+			}
+		})
+	}()
+}
+
+// ParseSize reads "WIDTHxHEIGHT".
+func ParseSize(s string) (int, int, error) {
+	w, h, ok := strings.Cut(s, "x")
+	wi, err1 := strconv.Atoi(w)
+	hi, err2 := strconv.Atoi(h)
+	if !ok || err1 != nil || err2 != nil || wi < 16 || hi < 16 {
+		return 0, 0, fmt.Errorf("size %q: give width x height in pixels, e.g. 1280x720", s)
+	}
+	return wi, hi, nil
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"neurite/sim/spec"
+)
+
+// showItemDialog edits a placed item's settings in a form.
+func showItemDialog(ex *Explorer, it Item) {
+	m := ex.sess.Model
+	at := widget.NewEntry()
+	at.SetText(it.At)
+	fields := []*widget.FormItem{widget.NewFormItem("at", at)}
+	var apply func(m *spec.Model) error
+	switch it.Kind {
+	case Electrode:
+		c := findIClamp(m, it.Name)
+		amp, delay, dur := numEntry(*c.Amp), numEntry(c.Delay), numEntry(*c.Dur)
+		fields = append(fields, widget.NewFormItem("amp (nA)", amp), widget.NewFormItem("delay (ms)", delay), widget.NewFormItem("dur (ms)", dur))
+		apply = func(m *spec.Model) error {
+			c := findIClamp(m, it.Name)
+			a, err1 := parseNum("amp", amp.Text)
+			d, err2 := parseNum("delay", delay.Text)
+			u, err3 := parseNum("dur", dur.Text)
+			if err := firstErr(err1, err2, err3); err != nil {
+				return err
+			}
+			c.At, c.Amp, c.Delay, c.Dur = at.Text, &a, d, &u
+			return nil
+		}
+	case Synapse:
+		s := ex.synapse(it.Name)
+		kind := widget.NewSelect([]string{"ExpSyn", "Exp2Syn"}, nil)
+		kind.SetSelected(s.Type)
+		tau, tau1, tau2 := numEntry(ptrOr(s.Tau, 2)), numEntry(ptrOr(s.Tau1, 0.5)), numEntry(ptrOr(s.Tau2, 4))
+		e, weight := numEntry(s.E), numEntry(*s.Weight)
+		events := widget.NewEntry()
+		events.SetText(joinNums(s.Events))
+		fields = append(fields, widget.NewFormItem("type", kind), widget.NewFormItem("tau (ms, ExpSyn)", tau),
+			widget.NewFormItem("tau1 (ms, Exp2Syn)", tau1), widget.NewFormItem("tau2 (ms, Exp2Syn)", tau2),
+			widget.NewFormItem("e (mV)", e), widget.NewFormItem("weight (µS)", weight), widget.NewFormItem("events (ms)", events))
+		apply = func(m *spec.Model) error {
+			s := findSynapse(m, it.Name)
+			vals := make([]float64, 5)
+			var errs []error
+			for i, f := range []struct{ name, text string }{{"tau", tau.Text}, {"tau1", tau1.Text}, {"tau2", tau2.Text}, {"e", e.Text}, {"weight", weight.Text}} {
+				v, err := parseNum(f.name, f.text)
+				vals[i] = v
+				errs = append(errs, err)
+			}
+			ev, err := parseNums(events.Text)
+			if err := firstErr(append(errs, err)...); err != nil {
+				return err
+			}
+			s.At, s.Type, s.E, s.Weight, s.Events = at.Text, kind.Selected, vals[3], &vals[4], ev
+			s.Tau, s.Tau1, s.Tau2 = nil, nil, nil
+			if s.Type == "Exp2Syn" {
+				s.Tau1, s.Tau2 = &vals[1], &vals[2]
+			} else {
+				s.Tau = &vals[0]
+			}
+			return nil
+		}
+	case Probe:
+		r := findRecord(m, it.Name)
+		vars := []string{"v", "hh.m", "hh.h", "hh.n"}
+		for _, c := range m.IClamps {
+			vars = append(vars, c.Name+".i")
+		}
+		for _, s := range m.Synapses {
+			vars = append(vars, s.Name+".i", s.Name+".g")
+		}
+		v := widget.NewSelect(vars, nil)
+		v.SetSelected(r.Var)
+		fields = append(fields, widget.NewFormItem("variable", v))
+		apply = func(m *spec.Model) error {
+			r := findRecord(m, it.Name)
+			r.At, r.Var = at.Text, v.Selected
+			return nil
+		}
+	}
+	dialog.ShowForm(fmt.Sprintf("%s %s", it.Kind, it.Name), "Apply", "Cancel", fields, func(ok bool) {
+		if !ok {
+			return
+		}
+		if _, err := ex.itemMorph().ParseLocation(at.Text); err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
+		trial := m.Clone()
+		if err := apply(trial); err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
+		ex.edit(func(m *spec.Model) { apply(m) }, it.Kind != Probe)
+	}, ex.win)
+}
+
+func numEntry(v float64) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(strconv.FormatFloat(v, 'g', -1, 64))
+	return e
+}
+
+func ptrOr(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func parseNum(field, text string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil || !finite(v) {
+		return 0, errNotNumber(field, text)
+	}
+	return v, nil
+}
+
+// parseNums reads a list of times separated by commas or spaces.
+func parseNums(text string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		v, err := parseNum("events", f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func joinNums(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func findIClamp(m *spec.Model, name string) *spec.IClamp {
+	for i := range m.IClamps {
+		if m.IClamps[i].Name == name {
+			return &m.IClamps[i]
+		}
+	}
+	return nil
+}
+
+func findSynapse(m *spec.Model, name string) *spec.Synapse {
+	for i := range m.Synapses {
+		if m.Synapses[i].Name == name {
+			return &m.Synapses[i]
+		}
+	}
+	return nil
+}
+
+func findRecord(m *spec.Model, name string) *spec.Record {
+	for i := range m.Records {
+		if m.Records[i].Name == name {
+			return &m.Records[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package app
+
+import (
+	"image"
+	"image/color"
+	"sort"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"neurite/views"
+)
+
+// tracesPanel plots the probes' voltages live over a scrolling window;
+// paused, the window can be slid back over what was recorded.
+type tracesPanel struct {
+	content fyne.CanvasObject
+	raster  *canvas.Raster
+	window  *widget.Select
+	back    *widget.Slider // how far the window is slid back, as a fraction of the run so far
+
+	mu     sync.Mutex
+	series []views.Series
+	from   float64
+	to     float64
+	last   time.Time
+}
+
+var traceWindows = map[string]float64{"50 ms": 50, "100 ms": 100, "200 ms": 200, "500 ms": 500, "whole run": 0}
+
+func newTracesPanel() *tracesPanel {
+	p := &tracesPanel{}
+	p.raster = canvas.NewRaster(p.draw)
+	p.raster.SetMinSize(fyne.NewSize(300, 160))
+	p.window = widget.NewSelect([]string{"50 ms", "100 ms", "200 ms", "500 ms", "whole run"}, func(string) { p.last = time.Time{} })
+	p.window.SetSelected("100 ms")
+	p.back = widget.NewSlider(0, 1)
+	p.back.Step = 0.001
+	p.back.Value = 1
+	controls := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Probes (mV)   window"), p.window), nil, p.back)
+	p.content = container.NewBorder(controls, nil, nil, nil, p.raster)
+	return p
+}
+
+// update takes the latest samples, at most ten times a second while
+// playing (plotting costs more than a frame of the cell).
+func (p *tracesPanel) update(s *Session, colors map[string]color.RGBA, t float64) {
+	if s.Playing() && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	span := traceWindows[p.window.Selected]
+	end := t
+	if !s.Playing() && span > 0 {
+		end = span + p.back.Value*(t-span)
+	}
+	from := 0.0
+	if span > 0 {
+		from = max(0, end-span)
+	}
+	var series []views.Series
+	for name, col := range colors {
+		ts, ys := s.Trace(name, from)
+		series = append(series, views.Series{Name: name, T: ts, Y: ys, Color: col})
+	}
+	sort.Slice(series, func(i, j int) bool { return series[i].Name < series[j].Name })
+	p.mu.Lock()
+	p.series, p.from, p.to = series, from, max(end, from+span)
+	p.mu.Unlock()
+	p.raster.Refresh()
+}
+
+func (p *tracesPanel) draw(w, h int) image.Image {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if w < 50 || h < 50 {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	return views.RenderPlot(views.TracesPlot(p.series, "v (mV)", p.from, p.to), w, h)
+}
+
+// Series returns what the panel shows (for export).
+func (p *tracesPanel) Series() ([]views.Series, float64, float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.series, p.from, p.to
+}

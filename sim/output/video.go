@@ -1,0 +1,133 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color/palette"
+	"image/draw"
+	"image/gif"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Video receives frames of equal size and writes them as a video file.
+type Video interface {
+	Frame(img *image.RGBA) error
+	// Commit finishes the file and puts it in place; Abort throws it away.
+	Commit() error
+	Abort()
+}
+
+// HaveFFmpeg reports whether ffmpeg is on the PATH (for MP4).
+func HaveFFmpeg() bool {
+	_, err := exec.LookPath("ffmpeg")
+	return err == nil
+}
+
+// CreateVideo starts a video at path: H.264 MP4 (yuv420p, which ordinary
+// players open) through ffmpeg for ".mp4", an animated GIF for ".gif".
+// Width and height must be even for MP4.
+func CreateVideo(path string, w, h int, fps float64) (Video, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mp4":
+		if !HaveFFmpeg() {
+			return nil, errors.New("MP4 needs ffmpeg on the PATH (apt-get install ffmpeg); write a .gif instead")
+		}
+		if w%2 != 0 || h%2 != 0 {
+			return nil, fmt.Errorf("MP4 frames must have even sides, not %d×%d", w, h)
+		}
+		return startFFmpeg(path, w, h, fps)
+	case ".gif":
+		return &gifVideo{path: path, delay: max(2, int(100/fps+0.5))}, nil
+	}
+	return nil, fmt.Errorf("%s: unknown video format (use .mp4 or .gif)", path)
+}
+
+// ffmpegVideo pipes raw RGBA frames into ffmpeg, which writes a temporary
+// file renamed into place on Commit.
+type ffmpegVideo struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	tmp    string
+	final  string
+	stderr strings.Builder
+}
+
+func startFFmpeg(path string, w, h int, fps float64) (*ffmpegVideo, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*.mp4")
+	if err != nil {
+		return nil, err
+	}
+	tmp.Close()
+	v := &ffmpegVideo{tmp: tmp.Name(), final: path}
+	v.cmd = exec.Command("ffmpeg", "-y", "-loglevel", "error",
+		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-r", fmt.Sprint(fps), "-i", "-",
+		"-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", v.tmp)
+	v.cmd.Stderr = &v.stderr
+	if v.stdin, err = v.cmd.StdinPipe(); err != nil {
+		os.Remove(v.tmp)
+		return nil, err
+	}
+	if err := v.cmd.Start(); err != nil {
+		os.Remove(v.tmp)
+		return nil, err
+	}
+	return v, nil
+}
+
+func (v *ffmpegVideo) Frame(img *image.RGBA) error {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
+		if _, err := v.stdin.Write(row); err != nil {
+			return fmt.Errorf("ffmpeg: %v %s", err, v.stderr.String())
+		}
+	}
+	return nil
+}
+
+func (v *ffmpegVideo) Commit() error {
+	v.stdin.Close()
+	if err := v.cmd.Wait(); err != nil {
+		os.Remove(v.tmp)
+		return fmt.Errorf("ffmpeg: %v %s", err, v.stderr.String())
+	}
+	if err := os.Chmod(v.tmp, 0o644); err != nil {
+		os.Remove(v.tmp)
+		return err
+	}
+	return os.Rename(v.tmp, v.final)
+}
+
+func (v *ffmpegVideo) Abort() {
+	v.stdin.Close()
+	v.cmd.Process.Kill()
+	v.cmd.Wait()
+	os.Remove(v.tmp)
+}
+
+// gifVideo keeps paletted frames and encodes them on Commit (image/gif
+// writes a whole animation at once).
+type gifVideo struct {
+	path   string
+	delay  int // hundredths of a second per frame
+	frames gif.GIF
+}
+
+func (v *gifVideo) Frame(img *image.RGBA) error {
+	p := image.NewPaletted(img.Bounds(), palette.Plan9)
+	draw.FloydSteinberg.Draw(p, img.Bounds(), img, img.Bounds().Min)
+	v.frames.Image = append(v.frames.Image, p)
+	v.frames.Delay = append(v.frames.Delay, v.delay)
+	return nil
+}
+
+func (v *gifVideo) Commit() error {
+	return WriteFile(v.path, func(w io.Writer) error { return gif.EncodeAll(w, &v.frames) })
+}
+
+func (v *gifVideo) Abort() { v.frames = gif.GIF{} }
