@@ -10,10 +10,11 @@ export LANG := en_US.UTF-8
 export GOEXPERIMENT := simd
 
 # Build set for Fyne, GLFW and go-gl (../shared/notes/gl-and-fyne.md), plus EGL
-# for headless compute; run/test set for llvmpipe under Xvfb.
+# for headless compute; run/test set for llvmpipe under Xvfb, ffmpeg for MP4
+# export, and the screenshot tools of the window test.
 DEBS_BUILD := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev
-DEBS_RUN := libgl1-mesa-dri xvfb xauth
+DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 FUZZTIME ?= 10s
 

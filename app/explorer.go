@@ -74,7 +74,7 @@ func Run(file string, opts Options) error {
 		}()
 	}
 	w.ShowAndRun()
-	ex.sess.OnUpdate = nil // the UI is gone
+	ex.sess.SetOnUpdate(nil) // the UI is gone
 	ex.sess.Pause()
 	return nil
 }
@@ -186,11 +186,11 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 // setSession shows a (new) session.
 func (ex *Explorer) setSession(s *Session) {
 	if ex.sess != nil {
+		ex.sess.SetOnUpdate(nil)
 		ex.sess.Pause()
-		ex.sess.OnUpdate = nil
 	}
 	ex.sess = s
-	s.OnUpdate = func() { fyne.Do(ex.refreshFrame) }
+	s.SetOnUpdate(func() { fyne.Do(ex.refreshFrame) })
 	ex.view.SetMorphology(views.NewMorphology(s.Frusta))
 	v := s.Model.View
 	cam := views.Camera{Azimuth: v.Azimuth, Elevation: v.Elevation, Zoom: v.Zoom}

@@ -50,9 +50,15 @@ type Session struct {
 	// FrameRate is how many frames a second Play computes; 0 runs
 	// unpaced.
 	FrameRate float64
-	// OnUpdate is called from the simulation goroutine after each frame
-	// and when playing stops.
-	OnUpdate func()
+	onUpdate func()
+}
+
+// SetOnUpdate sets what is called from the simulation goroutine after each
+// frame and when playing stops (nil: nothing).
+func (s *Session) SetOnUpdate(f func()) {
+	s.mu.Lock()
+	s.onUpdate = f
+	s.mu.Unlock()
 }
 
 // Trace is a recorded probe: samples since the last restart, at most
@@ -287,8 +293,11 @@ func (s *Session) Step() {
 }
 
 func (s *Session) notify() {
-	if s.OnUpdate != nil {
-		s.OnUpdate()
+	s.mu.Lock()
+	f := s.onUpdate
+	s.mu.Unlock()
+	if f != nil {
+		f()
 	}
 }
 

@@ -4,14 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/color/palette"
-	"image/draw"
 	"image/gif"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Video receives frames of equal size and writes them as a video file.
@@ -118,9 +119,30 @@ type gifVideo struct {
 	frames gif.GIF
 }
 
+// plan9Lookup maps colours, 5 bits a channel, to their nearest entry of the
+// Plan 9 palette: searching the palette for every pixel (what image/draw
+// does) takes a second a frame.
+var plan9Lookup = sync.OnceValue(func() *[1 << 15]uint8 {
+	var lut [1 << 15]uint8
+	for i := range lut {
+		r, g, b := uint8(i>>10)<<3|4, uint8(i>>5&31)<<3|4, uint8(i&31)<<3|4
+		lut[i] = uint8(color.Palette(palette.Plan9).Index(color.RGBA{r, g, b, 255}))
+	}
+	return &lut
+})
+
 func (v *gifVideo) Frame(img *image.RGBA) error {
-	p := image.NewPaletted(img.Bounds(), palette.Plan9)
-	draw.FloydSteinberg.Draw(p, img.Bounds(), img, img.Bounds().Min)
+	lut := plan9Lookup()
+	b := img.Bounds()
+	p := image.NewPaletted(b, palette.Plan9)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		src := img.Pix[img.PixOffset(b.Min.X, y):]
+		dst := p.Pix[p.PixOffset(b.Min.X, y):]
+		for x := range b.Dx() {
+			r, g, bl := src[4*x]>>3, src[4*x+1]>>3, src[4*x+2]>>3
+			dst[x] = lut[int(r)<<10|int(g)<<5|int(bl)]
+		}
+	}
 	v.frames.Image = append(v.frames.Image, p)
 	v.frames.Delay = append(v.frames.Delay, v.delay)
 	return nil

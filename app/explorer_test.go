@@ -1,0 +1,249 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newTestExplorer opens the example in a test window.
+func newTestExplorer(t *testing.T) (*Explorer, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	s, err := LoadSession("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewWindow(nil)
+	ex := NewExplorer(w, s, "")
+	w.SetContent(ex.Content())
+	w.Resize(fyne.NewSize(1200, 800))
+	t.Cleanup(func() { s.Pause(); w.Close() })
+	return ex, w
+}
+
+// tapSegment clicks on the cell view where segment seg is drawn.
+func tapSegment(t *testing.T, ex *Explorer, seg int) {
+	t.Helper()
+	v := ex.view
+	img := v.img
+	if img == nil {
+		t.Fatal("the cell view has not been drawn")
+	}
+	w, h := img.Bounds().Dx()-min(colourBarWidth, img.Bounds().Dx()/4), img.Bounds().Dy()
+	s := ex.sess.Segments[seg]
+	x, y, _, _ := v.morph.Project([3]float64{s.X, s.Y, s.Z}, w, h, v.Camera())
+	size := v.Size()
+	pos := fyne.NewPos(float32(x)*size.Width/float32(img.Bounds().Dx()), float32(y)*size.Height/float32(img.Bounds().Dy()))
+	test.TapAt(v, pos)
+}
+
+func segmentNamed(t *testing.T, ex *Explorer, name string) int {
+	t.Helper()
+	for i, s := range ex.sess.Segments {
+		if s.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no segment %s", name)
+	return -1
+}
+
+// TestPlaceProbeDeleteUndo places a probe by clicking on the cell, checks
+// it is listed, marked and recorded, deletes it and undoes the deletion.
+func TestPlaceProbeDeleteUndo(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture() // draws the view
+	before := len(ex.sess.Model.Records)
+	ex.tool.SetSelected(toolProbe)
+	seg := segmentNamed(t, ex, "apic[10](0.5)")
+	tapSegment(t, ex, seg)
+	if len(ex.sess.Model.Records) != before+1 {
+		t.Fatalf("%d records after the click, want %d", len(ex.sess.Model.Records), before+1)
+	}
+	placed := ex.sess.Model.Records[before]
+	if placed.At != "apic[10](0.5)" || placed.Var != "v" {
+		t.Fatalf("placed %+v", placed)
+	}
+	if len(ex.markers()) != len(ex.items) || ex.list.Length() != len(ex.items) {
+		t.Errorf("%d markers, %d listed, %d items", len(ex.markers()), ex.list.Length(), len(ex.items))
+	}
+	// Probes record at once, without a restart.
+	ex.Step()
+	if tt, _ := ex.sess.Trace(placed.Name, 0); len(tt) == 0 {
+		t.Error("the new probe recorded nothing")
+	}
+	if ex.sess.Stale() {
+		t.Error("placing a probe asks for a restart")
+	}
+	// Select and delete it, then undo.
+	idx := len(ex.items) - 1
+	for i, it := range ex.items {
+		if it.Name == placed.Name {
+			idx = i
+		}
+	}
+	ex.list.Select(idx)
+	ex.DeleteSelected()
+	if len(ex.sess.Model.Records) != before {
+		t.Fatalf("%d records after delete, want %d", len(ex.sess.Model.Records), before)
+	}
+	ex.Undo()
+	if len(ex.sess.Model.Records) != before+1 || ex.sess.Model.Records[before].Name != placed.Name {
+		t.Errorf("undo did not bring the probe back: %+v", ex.sess.Model.Records)
+	}
+}
+
+// TestPlaceElectrodeAppliesOnRestart adds a second current clamp on a
+// dendrite; it changes the run only after Restart.
+func TestPlaceElectrodeAppliesOnRestart(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture()
+	ex.tool.SetSelected(toolElectrode)
+	tapSegment(t, ex, segmentNamed(t, ex, "dend[22](0.5)"))
+	if len(ex.sess.Model.IClamps) != 2 || !ex.sess.Stale() {
+		t.Fatalf("iclamps %d, stale %v", len(ex.sess.Model.IClamps), ex.sess.Stale())
+	}
+	if ex.pending.Text == "" {
+		t.Error("no notice that the change applies on restart")
+	}
+	if len(ex.sess.Plan.IClamps) != 1 {
+		t.Error("the running plan changed before Restart")
+	}
+	ex.Restart()
+	if len(ex.sess.Plan.IClamps) != 2 || ex.sess.Stale() {
+		t.Errorf("after restart: %d clamps in the plan, stale %v", len(ex.sess.Plan.IClamps), ex.sess.Stale())
+	}
+}
+
+// TestMoveSelected moves the electrode to another segment.
+func TestMoveSelected(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture()
+	ex.list.Select(0) // the example's electrode
+	ex.tool.SetSelected(toolMove)
+	tapSegment(t, ex, segmentNamed(t, ex, "apic[5](0.5)"))
+	if got := ex.sess.Model.IClamps[0].At; got != "apic[5](0.5)" {
+		t.Errorf("electrode at %s after the move", got)
+	}
+}
+
+// TestSaveAndReopen saves a session with a placed synapse, a changed
+// parameter and a turned view, and reopens it unchanged.
+func TestSaveAndReopen(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture()
+	ex.tool.SetSelected(toolSynapse)
+	tapSegment(t, ex, segmentNamed(t, ex, "apic[15](0.5)"))
+	ex.params.regions[0].gna.SetText("0.45")
+	ex.params.apply()
+	cam := ex.view.Camera()
+	cam.Azimuth, cam.Elevation, cam.Zoom = 35, -12, 1.7
+	ex.view.SetCamera(cam)
+	file := filepath.Join(t.TempDir(), "session.toml")
+	ex.SaveAs(file)
+
+	back, err := LoadSession(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := back.Model
+	if len(m.Synapses) != 1 || m.Synapses[0].At != "apic[15](0.5)" {
+		t.Errorf("synapses %+v", m.Synapses)
+	}
+	if m.View.Azimuth != 35 || m.View.Elevation != -12 || m.View.Zoom != 1.7 {
+		t.Errorf("view %+v", m.View)
+	}
+	soma := back.Plan.Cells[0].Props[0]
+	if soma.HH == nil || soma.HH.GNaBar != 0.45 {
+		t.Errorf("soma hh %+v", soma.HH)
+	}
+	if len(back.Plan.Syns) != 1 {
+		t.Error("the saved synapse is not in the reopened plan")
+	}
+	// And it reopens in the explorer with the same view.
+	ex.Open(file)
+	if c := ex.view.Camera(); c.Azimuth != 35 || c.Zoom != 1.7 {
+		t.Errorf("reopened camera %+v", c)
+	}
+}
+
+// TestOpenBadFileKeepsModel shows the reader's error with its line and
+// keeps the model that was open.
+func TestOpenBadFileKeepsModel(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("[run]\ntstop = -1\n"), 0o644)
+	name := ex.sess.Model.Name
+	ex.Open(bad)
+	if ex.sess.Model.Name != name {
+		t.Error("a bad file replaced the open model")
+	}
+	overlay := w.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no error dialog")
+	}
+	if text := labelsIn(overlay); !strings.Contains(text, "bad.toml:2") {
+		t.Errorf("dialog says %q, want the file and line", text)
+	}
+}
+
+// labelsIn joins the text of every label and rich text under o.
+func labelsIn(o fyne.CanvasObject) string {
+	var parts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Label:
+			parts = append(parts, v.Text)
+		case *widget.RichText:
+			parts = append(parts, v.String())
+		case fyne.Widget:
+			r := test.WidgetRenderer(v)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return strings.Join(parts, " ")
+}
+
+// TestParamsValidation refuses a parameter that is not a number.
+func TestParamsValidation(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	ex.params.global["dt (ms)"].SetText("fast")
+	ex.params.apply()
+	if w.Canvas().Overlays().Top() == nil {
+		t.Error("no error for dt = fast")
+	}
+	if ex.sess.Stale() || len(ex.history) != 0 {
+		t.Error("a refused edit changed the model")
+	}
+}
+
+// TestViewAndTracesExport writes the view as PNG and the traces as SVG.
+func TestViewAndTracesExport(t *testing.T) {
+	ex, _ := newTestExplorer(t)
+	ex.sess.Speed, ex.sess.FrameRate = 0, 0
+	for range 20 {
+		ex.Step()
+	}
+	var png, svg strings.Builder
+	if err := ex.WriteViewPNG(&png); err != nil || !strings.HasPrefix(png.String(), "\x89PNG") {
+		t.Errorf("view PNG: %v", err)
+	}
+	ex.traces.update(ex.sess, ex.probeColors(), 0.5)
+	if err := ex.tracesWriter("svg")(&svg); err != nil || !strings.Contains(svg.String(), "<svg") {
+		t.Errorf("traces SVG: %v", err)
+	}
+}

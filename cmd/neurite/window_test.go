@@ -1,0 +1,142 @@
+package main
+
+import (
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"neurite/views"
+)
+
+// buildNeurite builds the binary under test into a temporary directory.
+func buildNeurite(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "neurite")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestWindowShowsCell starts the real binary on a virtual display (its own
+// xvfb-run, so that it runs the same with or without an outer display),
+// waits for the window, takes a screenshot and checks that the cell is
+// drawn in the view area.
+func TestWindowShowsCell(t *testing.T) {
+	bin := buildNeurite(t)
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	script := `
+` + bin + ` open &
+pid=$!
+for i in $(seq 1 150); do
+	xwininfo -root -tree 2>/dev/null | grep -q '"Neurite' && break
+	sleep 0.2
+done
+sleep 2
+import -window root ` + shot + `
+kill $pid
+wait $pid 2>/dev/null
+exit 0`
+	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "bash", "-c", script)
+	cmd.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xvfb-run: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal("no screenshot: ", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The view area is the left ~70% below the toolbar; the cell at rest
+	// is drawn in viridis at about -65 mV on a dark background.
+	rest := views.Viridis((-65.0 + 80) / 120)
+	cell := 0
+	for y := 120; y < 500; y++ {
+		for x := 0; x < 840; x++ {
+			if nearRGB(img.At(x, y), rest, 12) {
+				cell++
+			}
+		}
+	}
+	if cell < 1500 {
+		t.Errorf("only %d pixels of the resting cell in the view area of the screenshot", cell)
+	}
+}
+
+
+func nearRGB(c color.Color, want color.RGBA, tol int) bool {
+	r, g, b, _ := c.RGBA()
+	d := func(x uint32, y uint8) int {
+		v := int(x>>8) - int(y)
+		if v < 0 {
+			return -v
+		}
+		return v
+	}
+	return d(r, want.R) <= tol && d(g, want.G) <= tol && d(b, want.B) <= tol
+}
+
+// TestRenderVideo makes an MP4 and a GIF with neurite render and checks
+// the MP4 with ffprobe: codec, pixel format, size, frame count, duration.
+func TestRenderVideo(t *testing.T) {
+	dir := t.TempDir()
+	mp4, gif := filepath.Join(dir, "cell.mp4"), filepath.Join(dir, "cell.gif")
+	code, _, errs := neurite("render", example, "--video", mp4, "--gif", gif, "--fps", "25", "--size", "320x240",
+		"--view", "30,10", "--to", "12", "--speed", "10", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+		"-show_entries", "stream=codec_name,pix_fmt,width,height,nb_read_frames:format=duration",
+		"-of", "default=nw=1", mp4).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	// 12 ms at 10 ms per second and 25 frames per second: frames at
+	// 0, 0.4, ..., 12 ms, 31 of them, 1.24 s.
+	for k, want := range map[string]string{"codec_name": "h264", "pix_fmt": "yuv420p", "width": "320", "height": "240", "nb_read_frames": "31"} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+	if d, _ := strconv.ParseFloat(got["duration"], 64); d < 1.2 || d > 1.3 {
+		t.Errorf("duration %v s, want 1.24", got["duration"])
+	}
+	g, err := os.Open(gif)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cfg, format, err := image.DecodeConfig(g)
+	if err != nil || format != "gif" || cfg.Width != 320 || cfg.Height != 240 {
+		t.Errorf("gif: %v %s %dx%d", err, format, cfg.Width, cfg.Height)
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	if code, _, errs := neurite("render", example, "--video", filepath.Join(t.TempDir(), "x.avi")); code != 1 || !strings.Contains(errs, "unknown video format") {
+		t.Errorf("avi: exit %d: %s", code, errs)
+	}
+	if code, _, _ := neurite("render", example); code != 2 {
+		t.Errorf("no output: exit %d, want 2", code)
+	}
+	if code, _, errs := neurite("render", example, "--gif", filepath.Join(t.TempDir(), "x.gif"), "--view", "north"); code != 2 || !strings.Contains(errs, "AZIMUTH,ELEVATION") {
+		t.Errorf("bad view: exit %d: %s", code, errs)
+	}
+}
