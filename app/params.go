@@ -24,13 +24,13 @@ type paramsPanel struct {
 
 // regionForm holds the entries of one region.
 type regionForm struct {
-	name               string
-	ra, cm             *widget.Entry
-	hhOn, pasOn        *widget.Check
-	gna, gk, gl, el    *widget.Entry
-	pasG, pasE         *widget.Entry
-	ena, ek            float64 // kept as they were
-	before             regionParams
+	name            string
+	ra, cm          *widget.Entry
+	hhOn, pasOn     *widget.Check
+	gna, gk, gl, el *widget.Entry
+	pasG, pasE      *widget.Entry
+	ena, ek         float64 // kept as they were
+	before          regionParams
 }
 
 // regionParams are the effective properties of a region: those of its

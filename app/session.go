@@ -28,17 +28,17 @@ type Session struct {
 	Dist     []float64 // path distance of each segment from the spike-detection site, µm
 	Tstop    float64
 
-	mu       sync.Mutex
-	eng      *compartments.Engine
-	v        []float64 // segment voltages at time t
-	t        float64
-	err      error
-	playing  bool
-	cancel   context.CancelFunc
-	done     chan struct{}
-	traces   map[string]*Trace
-	spikes   []sim.Spike
-	stale    bool // Model changed in ways only a restart applies
+	mu      sync.Mutex
+	eng     *compartments.Engine
+	v       []float64 // segment voltages at time t
+	t       float64
+	err     error
+	playing bool
+	cancel  context.CancelFunc
+	done    chan struct{}
+	traces  map[string]*Trace
+	spikes  []sim.Spike
+	stale   bool // Model changed in ways only a restart applies
 	// The model time and wall time of the last frame, to pace unpaced
 	// (Speed 0) playing.
 	lastFrameMs float64
@@ -50,7 +50,7 @@ type Session struct {
 	// FrameRate is how many frames a second Play computes; 0 runs
 	// unpaced.
 	FrameRate float64
-	onUpdate func()
+	onUpdate  func()
 }
 
 // SetOnUpdate sets what is called from the simulation goroutine after each

@@ -74,7 +74,6 @@ exit 0`
 	}
 }
 
-
 func nearRGB(c color.Color, want color.RGBA, tol int) bool {
 	r, g, b, _ := c.RGBA()
 	d := func(x uint32, y uint8) int {
