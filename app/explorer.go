@@ -32,6 +32,9 @@ type Options struct {
 	// window under load.
 	ReportFPS time.Duration
 	Report    io.Writer
+	// Speed, when not negative, overrides the model's speed (model ms per
+	// second; 0 as fast as possible).
+	Speed float64
 }
 
 // Run opens the main window on file (or the embedded example) and returns
@@ -40,6 +43,9 @@ func Run(file string, opts Options) error {
 	sess, err := LoadSession(file)
 	if err != nil {
 		return err
+	}
+	if opts.Speed >= 0 {
+		sess.Speed = opts.Speed
 	}
 	a := fyneapp.NewWithID("org.neurite.app")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))

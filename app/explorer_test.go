@@ -247,3 +247,28 @@ func TestViewAndTracesExport(t *testing.T) {
 		t.Errorf("traces SVG: %v", err)
 	}
 }
+
+// TestDecimateKeepsExtremes: a spike in a long trace survives decimation.
+func TestDecimateKeepsExtremes(t *testing.T) {
+	ts := make([]float64, 10000)
+	ys := make([]float64, 10000)
+	for i := range ts {
+		ts[i] = float64(i)
+		ys[i] = -65
+	}
+	ys[4321] = 30
+	dt, dy := decimate(ts, ys, 100)
+	if len(dt) > 200 {
+		t.Errorf("%d points, want at most 200", len(dt))
+	}
+	peak := false
+	for i := range dy {
+		peak = peak || (dy[i] == 30 && dt[i] == 4321)
+		if i > 0 && dt[i] <= dt[i-1] {
+			t.Fatal("times not increasing")
+		}
+	}
+	if !peak {
+		t.Error("the spike was lost")
+	}
+}

@@ -65,6 +65,7 @@ func (p *tracesPanel) update(s *Session, colors map[string]color.RGBA, t float64
 	var series []views.Series
 	for name, col := range colors {
 		ts, ys := s.Trace(name, from)
+		ts, ys = decimate(ts, ys, liveBuckets)
 		series = append(series, views.Series{Name: name, T: ts, Y: ys, Color: col})
 	}
 	sort.Slice(series, func(i, j int) bool { return series[i].Name < series[j].Name })
@@ -72,6 +73,38 @@ func (p *tracesPanel) update(s *Session, colors map[string]color.RGBA, t float64
 	p.series, p.from, p.to = series, from, max(end, from+span)
 	p.mu.Unlock()
 	p.raster.Refresh()
+}
+
+// liveBuckets bounds the points per trace the live plot draws: plotting
+// every sample of a long window took longer than a frame of the cell.
+const liveBuckets = 500
+
+// decimate keeps, of each of n buckets of samples, the lowest and the
+// highest in time order, so that spikes survive; shorter traces pass
+// unchanged.
+func decimate(t, y []float64, n int) ([]float64, []float64) {
+	if len(t) <= 2*n {
+		return t, y
+	}
+	ot, oy := make([]float64, 0, 2*n), make([]float64, 0, 2*n)
+	for b := range n {
+		lo, hi := b*len(t)/n, (b+1)*len(t)/n
+		iMin, iMax := lo, lo
+		for i := lo; i < hi; i++ {
+			if y[i] < y[iMin] {
+				iMin = i
+			}
+			if y[i] > y[iMax] {
+				iMax = i
+			}
+		}
+		first, second := min(iMin, iMax), max(iMin, iMax)
+		ot, oy = append(ot, t[first]), append(oy, y[first])
+		if second != first {
+			ot, oy = append(ot, t[second]), append(oy, y[second])
+		}
+	}
+	return ot, oy
 }
 
 func (p *tracesPanel) draw(w, h int) image.Image {

@@ -18,14 +18,15 @@ func openCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	play := fs.Bool("play", false, "start playing at once")
 	fps := fs.Duration("report-fps", 0, "play for this long, print the frame rate the window kept and quit")
+	speed := fs.Float64("speed", -1, "model ms per second (0: as fast as possible; default: the model's view.speed or 20)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--report-fps 10s]")
+		fmt.Fprintln(stderr, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--speed MS] [--report-fps 10s]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil || fs.NArg() > 1 {
 		return 2
 	}
-	return openApp(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout}, stderr)
+	return openApp(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout, Speed: *speed}, stderr)
 }
 
 // openApp starts the desktop app, on file or on the embedded example.

@@ -42,7 +42,7 @@ func main() {
 // mainCode runs the command line and returns the exit status.
 func mainCode(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return openApp("", app.Options{}, stderr)
+		return openApp("", app.Options{Speed: -1}, stderr)
 	}
 	switch args[0] {
 	case "run":
