@@ -131,7 +131,7 @@ func (v *cellView) draw(w, h int) image.Image {
 // Videos are made of the same frames.
 func renderFrame(img *image.RGBA, m *views.Morphology, cam views.Camera, st views.Style, values []float64, markers []views.Marker, t float64) {
 	b := img.Bounds()
-	fg := color.RGBA{230, 230, 235, 255}
+	fg := color.RGBA{30, 32, 40, 255}
 	bar := min(colourBarWidth, b.Dx()/4)
 	view := img.SubImage(image.Rect(b.Min.X, b.Min.Y, b.Max.X-bar, b.Max.Y)).(*image.RGBA)
 	m.Render(view, cam, values, st)

@@ -28,10 +28,11 @@ type Style struct {
 	Missing    color.RGBA // colour of segments whose value is not finite
 }
 
-// DefaultStyle shows membrane potential from -80 to +40 mV with viridis.
+// DefaultStyle shows membrane potential from -80 to +40 mV with viridis on
+// a light background, against which both ends of the map stand out.
 func DefaultStyle() Style {
-	return Style{Min: -80, Max: 40, Map: Viridis, MinWidth: 1.5,
-		Background: color.RGBA{R: 20, G: 22, B: 30, A: 255}, Missing: color.RGBA{R: 255, G: 0, B: 255, A: 255}}
+	return Style{Min: -80, Max: 40, Map: Viridis, MinWidth: 2,
+		Background: color.RGBA{R: 236, G: 237, B: 240, A: 255}, Missing: color.RGBA{R: 255, G: 0, B: 255, A: 255}}
 }
 
 // Morphology draws a cell's frusta coloured by per-segment values.
