@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"neurite/views"
 )
@@ -68,16 +66,7 @@ func TestSessionPlays(t *testing.T) {
 // TestExplorerDrawsCell renders the explorer with Fyne's test driver and
 // checks that the cell is drawn in the view area.
 func TestExplorerDrawsCell(t *testing.T) {
-	test.NewTempApp(t)
-	s, err := LoadSession("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := test.NewWindow(nil)
-	ex := NewExplorer(w, s, "")
-	w.SetContent(ex.Content())
-	defer w.Close()
-	w.Resize(fyne.NewSize(800, 600))
+	ex, w := newTestExplorer(t)
 	img := w.Canvas().Capture()
 	bg := views.DefaultStyle().Background
 	rest := views.Viridis((-65 - -80) / 120.0)
