@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -546,10 +545,3 @@ func (ex *Explorer) editSelected() {
 // itemMorph gives the current morphology (for locations typed by hand).
 func (ex *Explorer) itemMorph() *compartments.Morphology { return ex.sess.Plan.Cells[0].Morph }
 
-// errNotNumber explains a bad number in a form.
-func errNotNumber(field, text string) error {
-	return fmt.Errorf("%s: %q is not a number", field, text)
-}
-
-// finite reports whether x is a usable number.
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -179,3 +180,11 @@ func findRecord(m *spec.Model, name string) *spec.Record {
 	}
 	return nil
 }
+
+// errNotNumber explains a bad number in a form.
+func errNotNumber(field, text string) error {
+	return fmt.Errorf("%s: %q is not a number", field, text)
+}
+
+// finite reports whether x is a usable number.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
