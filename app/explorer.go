@@ -544,4 +544,3 @@ func (ex *Explorer) editSelected() {
 
 // itemMorph gives the current morphology (for locations typed by hand).
 func (ex *Explorer) itemMorph() *compartments.Morphology { return ex.sess.Plan.Cells[0].Morph }
-
