@@ -11,6 +11,7 @@ import (
 
 	"neurite/sim"
 	"neurite/sim/fastexp"
+	"neurite/sim/hh"
 )
 
 // Engine advances a plan in time on the CPU in float64 with NEURON's
@@ -96,7 +97,7 @@ func NewEngine(p *Plan) *Engine {
 	if p.Method == CrankNicolson {
 		e.cj = 2 / p.Dt
 	}
-	e.dtq = p.Dt * HHQ10(p.Celsius)
+	e.dtq = p.Dt * hh.Q10(p.Celsius)
 	for ci, c := range p.Cells {
 		cs := cellState{first: c.First, end: c.End, events: p.Events[p.EventStart[ci]:p.EventStart[ci+1]]}
 		e.cells = append(e.cells, cs)
@@ -245,7 +246,7 @@ func (e *Engine) Init() {
 		e.v[i] = p.VInit
 		e.gm[i], e.ge[i] = 0, 0
 	}
-	m, h, n := HHSteadyState(p.VInit)
+	m, h, n := hh.SteadyState(p.VInit)
 	for ci := range e.cells {
 		c := &e.cells[ci]
 		for k := c.hhLo; k < c.hhHi; k++ {
@@ -421,11 +422,11 @@ func HHKernel() string { return hhKernelName }
 func (e *Engine) gatesScalar(lo, hi int) {
 	dtq := e.dtq
 	for k := lo; k < hi; k++ {
-		gM, gH, gN := hhRates(e.v[e.plan.HHNode[k]])
+		gM, gH, gN := hh.Rates(e.v[e.plan.HHNode[k]])
 		e.setHH(k,
-			gM.inf+(e.hhM[k]-gM.inf)*fastexp.Exp(-dtq*gM.rate),
-			gH.inf+(e.hhH[k]-gH.inf)*fastexp.Exp(-dtq*gH.rate),
-			gN.inf+(e.hhN[k]-gN.inf)*fastexp.Exp(-dtq*gN.rate))
+			gM.Inf+(e.hhM[k]-gM.Inf)*fastexp.Exp(-dtq*gM.Rate),
+			gH.Inf+(e.hhH[k]-gH.Inf)*fastexp.Exp(-dtq*gH.Rate),
+			gN.Inf+(e.hhN[k]-gN.Inf)*fastexp.Exp(-dtq*gN.Rate))
 	}
 }
 

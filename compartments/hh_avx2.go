@@ -5,6 +5,8 @@ package compartments
 import (
 	"math"
 	"simd/archsimd"
+
+	"neurite/sim/hh"
 )
 
 // With Go's SIMD experiment (GOEXPERIMENT=simd, which the Makefile sets) on
@@ -41,7 +43,7 @@ var (
 	vMinus55, vMinusTenth     = splat(-55), splat(-0.1)
 	vMinus720th               = splat(-1.0 / 720)
 	vTenth, vFour, v007, v001 = splat(0.1), splat(4), splat(0.07), splat(0.01)
-	v0125, vPlus05, vMinus15  = splat(0.125), splat(expPlus05), splat(expMinus15)
+	v0125, vPlus05, vMinus15  = splat(0.125), splat(hh.ExpPlus05), splat(hh.ExpMinus15)
 	vAreaScale                = splat(1e-2)
 )
 
@@ -87,7 +89,7 @@ func exp4(x f64x4) f64x4 {
 	return p.Mul(k.Add(vBias).ShiftAllLeft(52).AsFloat64x4())
 }
 
-// trap4 is hhTrap lane by lane: x/(e − 1), or 10·(1 − x/20) for |x| < 1e-5.
+// trap4 is hh.Rates' vtrap lane by lane: x/(e − 1), or 10·(1 − x/20) for |x| < 1e-5.
 func trap4(x, e f64x4) f64x4 {
 	small := x.Max(vZero.Sub(x)).Less(vTrapSmall)
 	return vTen.Sub(x.Mul(vHalf)).Merge(x.Div(e.Sub(vOne)), small)
@@ -111,7 +113,7 @@ func (e *Engine) gatesAVX2(lo, hi int) {
 			continue
 		}
 		v := archsimd.LoadFloat64x4Slice(e.v[nd : nd+4])
-		// Rates, as hhRates.
+		// Rates, as hh.Rates.
 		e10 := exp4(v.Add(v40).Mul(vMinusTenth))
 		b := exp4(v.Add(v65).Mul(vMinus720th))
 		b2 := b.Mul(b)

@@ -1,4 +1,4 @@
-package compartments
+package hh
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 
 // hhRatesDirect is hh.mod's rate functions written as in the mod file, with
 // math.Exp: the reference for hhRates.
-func hhRatesDirect(v float64) (m, h, n hhGate) {
+func hhRatesDirect(v float64) (m, h, n Gate) {
 	vtrap := func(x, y float64) float64 {
 		if math.Abs(x/y) < 1e-6 {
 			return y * (1 - x/y/2)
@@ -17,7 +17,7 @@ func hhRatesDirect(v float64) (m, h, n hhGate) {
 	am, bm := 0.1*vtrap(-(v+40), 10), 4*math.Exp(-(v+65)/18)
 	ah, bh := 0.07*math.Exp(-(v+65)/20), 1/(math.Exp(-(v+35)/10)+1)
 	an, bn := 0.01*vtrap(-(v+55), 10), 0.125*math.Exp(-(v+65)/80)
-	return hhGate{am / (am + bm), am + bm}, hhGate{ah / (ah + bh), ah + bh}, hhGate{an / (an + bn), an + bn}
+	return Gate{am / (am + bm), am + bm}, Gate{ah / (ah + bh), ah + bh}, Gate{an / (an + bn), an + bn}
 }
 
 func TestHHRatesExact(t *testing.T) {
@@ -36,11 +36,11 @@ func TestHHRatesExact(t *testing.T) {
 	}
 	vs = append(vs, -2000, -700, 700, 2000)
 	for _, v := range vs {
-		gm, gh, gn := hhRates(v)
+		gm, gh, gn := Rates(v)
 		rm, rh, rn := hhRatesDirect(v)
 		d := 0.0
-		for _, pair := range [][2]hhGate{{gm, rm}, {gh, rh}, {gn, rn}} {
-			d = max(d, rel(pair[0].inf, pair[1].inf), rel(pair[0].rate, pair[1].rate))
+		for _, pair := range [][2]Gate{{gm, rm}, {gh, rh}, {gn, rn}} {
+			d = max(d, rel(pair[0].Inf, pair[1].Inf), rel(pair[0].Rate, pair[1].Rate))
 		}
 		// Within 0.01 mV of the removable singularities both forms lose
 		// digits to cancellation in exp(x) − 1 (about 1e-16/|x|).
@@ -58,7 +58,7 @@ func TestHHRatesExact(t *testing.T) {
 
 func TestHHSteadyStateAtRest(t *testing.T) {
 	// NEURON: m∞, h∞, n∞ at -65 mV (hh_single traces.csv, first row).
-	m, h, n := HHSteadyState(-65)
+	m, h, n := SteadyState(-65)
 	for _, c := range []struct{ got, want float64 }{{m, 0.052932}, {h, 0.596121}, {n, 0.317677}} {
 		if math.Abs(c.got-c.want) > 1e-6 {
 			t.Errorf("steady state %.6f, NEURON %.6f", c.got, c.want)
