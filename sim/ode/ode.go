@@ -105,7 +105,7 @@ type Observer func(t float64, x []float64)
 // RK45 and exponential Euler locate the crossing within the step and reset
 // at that time.
 func Integrate(ctx context.Context, sys System, x []float64, t0, t1 float64, s Settings, obs Observer) (Result, error) {
-	in := newIntegrator(sys, s)
+	in := newIntegrator(sys, s, t0)
 	if obs != nil {
 		obs(t0, x)
 	}

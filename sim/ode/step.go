@@ -18,11 +18,13 @@ type integrator struct {
 	a, b       []float64
 	h          float64 // RK45's next step
 	haveK1     bool    // k[0] holds f(t, x) (first same as last)
+	t0         float64 // start of the integration
+	fixed      int     // fixed steps taken
 }
 
-func newIntegrator(sys System, s Settings) *integrator {
+func newIntegrator(sys System, s Settings, t0 float64) *integrator {
 	n := sys.Dim()
-	in := &integrator{sys: sys, s: s, x0: make([]float64, n), y: make([]float64, n), err: make([]float64, n),
+	in := &integrator{sys: sys, s: s, t0: t0, x0: make([]float64, n), y: make([]float64, n), err: make([]float64, n),
 		a: make([]float64, n), b: make([]float64, n), h: s.Dt}
 	for i := range in.k {
 		in.k[i] = make([]float64, n)
@@ -66,10 +68,14 @@ func (in *integrator) step(t float64, x []float64, limit, end float64) (float64,
 	var tNew float64
 	switch in.s.Method {
 	case Euler, RK4:
-		h := math.Min(in.s.Dt, end-t)
-		if end-t < in.s.Dt*(1+1e-9) {
-			h = end - t
+		// Fixed steps land on t0 + n·dt computed, not accumulated, so that
+		// inputs switching at multiples of dt switch at the same step as
+		// in schemes written with integer step indices.
+		tNew = in.t0 + float64(in.fixed+1)*in.s.Dt
+		if end-tNew < 1e-9*in.s.Dt {
+			tNew = end
 		}
+		h := tNew - t
 		if in.s.Method == Euler {
 			in.deriv(t, x, in.k[0])
 			for i := range x {
@@ -78,7 +84,7 @@ func (in *integrator) step(t float64, x []float64, limit, end float64) (float64,
 		} else {
 			in.rk4(t, x, h)
 		}
-		tNew = t + h
+		in.fixed++
 	case RK45:
 		tNew = in.dopri(t, x, in.breakAt(t, limit))
 	case ExpEuler:

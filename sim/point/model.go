@@ -1,0 +1,253 @@
+// Package point holds single-neuron (point) models — leaky
+// integrate-and-fire, Hodgkin–Huxley, FitzHugh–Nagumo, Izhikevich,
+// persistent sodium (I_Na,p and I_Na,p + I_K), rate units, Wilson–Cowan —
+// and models typed as equations, with the input currents that drive them.
+// A Model is an ode.System; spiking models reset at a threshold.
+package point
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Param is a named parameter with its unit and a range for sliders.
+type Param struct {
+	Name, Unit, Doc string
+	Value           float64
+	Min, Max        float64
+}
+
+// Var is a state variable with a range for phase portraits.
+type Var struct {
+	Name, Unit string
+	Min, Max   float64
+}
+
+// Preset is a named parameter set (Izhikevich's RS, IB, ...).
+type Preset struct {
+	Name   string
+	Values map[string]float64
+}
+
+// Model is a point neuron: dx/dt = f(p, t, I(t), x), where I(t) is the
+// input parameter plus the stimulus. Models with a reset spike when
+// x[V] reaches the threshold and are reset (with an optional refractory
+// period during which v is held).
+type Model struct {
+	Name    string
+	Doc     string // the equations, for the user
+	Vars    []Var
+	Params  []Param
+	Presets []Preset
+	Init    []float64
+	V       int    // the membrane potential's index: spikes, traces, F–I
+	Input   string // the injected-current parameter, "" for none
+	// SpikeAt is the level of x[V] counted as a spike where the model
+	// has no reset (upward crossings).
+	SpikeAt float64
+	Stim    Stimulus // added to the input; nil for none
+
+	f      func(p []float64, t, I float64, x, dx []float64)
+	linear func(p []float64, t, I float64, x, a, b []float64)
+	reset  *reset
+
+	initFn   func(p []float64) []float64 // initial state from the parameters, if it depends on them
+	input    int                         // index of Input in Params, -1 for none
+	refUntil float64
+	pbuf     []float64
+}
+
+// reset describes an integrate-and-fire reset: at x[V] ≥ p[peak] set the
+// state with apply and hold v for p[refractory] ms (refractory < 0: none).
+type reset struct {
+	peak       int
+	refractory int
+	apply      func(p []float64, x []float64)
+}
+
+// Spiking reports whether the model resets at a threshold.
+func (m *Model) Spiking() bool { return m.reset != nil }
+
+// Dim is the number of state variables.
+func (m *Model) Dim() int { return len(m.Vars) }
+
+// I is the input current at time t.
+func (m *Model) I(t float64) float64 {
+	I := 0.0
+	if m.input >= 0 {
+		I = m.Params[m.input].Value
+	}
+	if m.Stim != nil {
+		I += m.Stim.I(t)
+	}
+	return I
+}
+
+// Deriv is the right-hand side.
+func (m *Model) Deriv(t float64, x, dx []float64) {
+	p := m.paramValues()
+	m.f(p, t, m.I(t), x, dx)
+	if t < m.refUntil {
+		dx[m.V] = 0
+	}
+}
+
+// paramValues returns the current parameter values without allocating
+// for models whose functions only read them.
+func (m *Model) paramValues() []float64 {
+	if cap(m.pbuf) < len(m.Params) {
+		m.pbuf = make([]float64, len(m.Params))
+	}
+	p := m.pbuf[:len(m.Params)]
+	for i := range m.Params {
+		p[i] = m.Params[i].Value
+	}
+	return p
+}
+
+// Linear writes dx_i/dt = a_i + b_i·x_i for exponential Euler: from the
+// model's own form where it has one (conductance models, LIF), else from
+// the diagonal of the Jacobian.
+func (m *Model) Linear(t float64, x, a, b []float64) {
+	p := m.paramValues()
+	I := m.I(t)
+	if m.linear != nil {
+		m.linear(p, t, I, x, a, b)
+	} else {
+		dx := make([]float64, len(x))
+		m.f(p, t, I, x, dx)
+		y := slices.Clone(x)
+		dy := make([]float64, len(x))
+		for i := range x {
+			h := 1e-7 * math.Max(1, math.Abs(x[i]))
+			y[i] = x[i] + h
+			m.f(p, t, I, y, dy)
+			y[i] = x[i]
+			b[i] = (dy[i] - dx[i]) / h
+			a[i] = dx[i] - b[i]*x[i]
+		}
+	}
+	if t < m.refUntil {
+		a[m.V], b[m.V] = 0, 0
+	}
+}
+
+// Event is x[V] minus the threshold, for spiking models; -1 otherwise.
+func (m *Model) Event(t float64, x []float64) float64 {
+	if m.reset == nil || t < m.refUntil {
+		return -1
+	}
+	return x[m.V] - m.Params[m.reset.peak].Value
+}
+
+// Reset applies the model's reset after a spike at t.
+func (m *Model) Reset(t float64, x []float64) {
+	m.reset.apply(m.paramValues(), x)
+	if r := m.reset.refractory; r >= 0 {
+		m.refUntil = t + m.Params[r].Value
+	}
+}
+
+// NextBreak is the next time the input or the refractory state jumps.
+func (m *Model) NextBreak(t float64) float64 {
+	next := math.Inf(1)
+	if m.refUntil > t {
+		next = m.refUntil
+	}
+	if m.Stim != nil {
+		next = math.Min(next, m.Stim.NextBreak(t))
+	}
+	return next
+}
+
+// Restart clears the refractory state (before a new run from t = 0).
+func (m *Model) Restart() { m.refUntil = math.Inf(-1) }
+
+// InitialState returns the model's initial state (for Izhikevich's model
+// u(0) = b·v(0), so it follows the parameters).
+func (m *Model) InitialState() []float64 {
+	if m.initFn != nil {
+		return m.initFn(m.paramValues())
+	}
+	return slices.Clone(m.Init)
+}
+
+// Clone returns an independent copy (parameters, stimulus, state).
+func (m *Model) Clone() *Model {
+	c := *m
+	c.Params = slices.Clone(m.Params)
+	c.Init = slices.Clone(m.Init)
+	c.pbuf = nil
+	return &c
+}
+
+// Param returns a parameter's value.
+func (m *Model) Param(name string) (float64, bool) {
+	for _, p := range m.Params {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return 0, false
+}
+
+// SetParam sets a parameter's value.
+func (m *Model) SetParam(name string, v float64) error {
+	for i := range m.Params {
+		if m.Params[i].Name == name {
+			m.Params[i].Value = v
+			return nil
+		}
+	}
+	names := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		names[i] = p.Name
+	}
+	return fmt.Errorf("%s has no parameter %q (it has %s)", m.Name, name, strings.Join(names, ", "))
+}
+
+// ApplyPreset sets the parameters of a named preset.
+func (m *Model) ApplyPreset(name string) error {
+	for _, pr := range m.Presets {
+		if strings.EqualFold(pr.Name, name) {
+			for k, v := range pr.Values {
+				if err := m.SetParam(k, v); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	var names []string
+	for _, pr := range m.Presets {
+		names = append(names, pr.Name)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%s has no presets", m.Name)
+	}
+	return fmt.Errorf("%s has no preset %q (it has %s)", m.Name, name, strings.Join(names, ", "))
+}
+
+// VarIndex returns a state variable's index.
+func (m *Model) VarIndex(name string) (int, bool) {
+	for i, v := range m.Vars {
+		if v.Name == name {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// finish checks a model and resolves its input parameter.
+func (m *Model) finish() *Model {
+	m.input = -1
+	for i, p := range m.Params {
+		if p.Name == m.Input {
+			m.input = i
+		}
+	}
+	m.Restart()
+	return m
+}

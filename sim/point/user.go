@@ -1,0 +1,316 @@
+package point
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// ReadModelFile reads a model typed as equations (see Parse).
+func ReadModelFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(f, path)
+}
+
+// Parse reads a model written in the spirit of XPPAUT's .ode files:
+//
+//	# FitzHugh–Nagumo
+//	name fhn-mine
+//	par a=0.08, b=0.7, c=0.8, I=0.5
+//	init v=-1.2, w=-0.6
+//	v' = v - v^3/3 - w + I
+//	dw/dt = a*(v + b - c*w)
+//	spike v >= 30: v = c, u = u + d     (a reset, for spiking models)
+//	input I                              (the injected current; default I)
+//
+// Right-hand sides are expressions (expr-lang/expr) in the parameters,
+// the variables, t and the functions exp, log, sqrt, sin, cos, tan, tanh,
+// abs, heav (Heaviside), min and max; ^ is a power. Errors name the file,
+// the line and the problem, unknown names included.
+func Parse(r io.Reader, file string) (*Model, error) {
+	type equation struct {
+		line      int
+		name, rhs string
+	}
+	m := &Model{Name: strings.TrimSuffix(file, ".ode")}
+	var eqs []equation
+	var spike *struct {
+		line        int
+		v, cond     string
+		level       string
+		assignments []equation
+	}
+	inputName := ""
+	init := map[string]float64{}
+	var errs []string
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.Index(line, "#"); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		if line == "" || line == "done" {
+			continue
+		}
+		word, rest, _ := strings.Cut(line, " ")
+		switch word {
+		case "name":
+			m.Name = strings.TrimSpace(rest)
+			continue
+		case "par", "param", "init":
+			for _, kv := range splitList(rest) {
+				k, v, ok := strings.Cut(kv, "=")
+				k = strings.TrimSpace(k)
+				x, err := expr.Eval(strings.TrimSpace(v), mathEnv())
+				f, isNum := x.(float64)
+				if i, isInt := x.(int); isInt {
+					f, isNum = float64(i), true
+				}
+				if !ok || !validName(k) || err != nil || !isNum {
+					fail(n, "%q: give name=number", strings.TrimSpace(kv))
+					continue
+				}
+				if word == "init" {
+					init[k] = f
+				} else {
+					m.Params = append(m.Params, Param{Name: k, Value: f, Min: rangeLo(f), Max: rangeHi(f)})
+				}
+			}
+			continue
+		case "input":
+			inputName = strings.TrimSpace(rest)
+			continue
+		case "spike":
+			cond, assigns, ok := strings.Cut(rest, ":")
+			g := spikePattern.FindStringSubmatch(strings.TrimSpace(cond))
+			if !ok || g == nil {
+				fail(n, "write a reset as: spike v >= 30: v = c, u = u + d")
+				continue
+			}
+			spike = &struct {
+				line        int
+				v, cond     string
+				level       string
+				assignments []equation
+			}{line: n, v: g[1], level: g[2]}
+			for _, a := range splitList(assigns) {
+				k, v, ok := strings.Cut(a, "=")
+				if !ok {
+					fail(n, "reset %q: give variable = expression", a)
+					continue
+				}
+				spike.assignments = append(spike.assignments, equation{n, strings.TrimSpace(k), strings.TrimSpace(v)})
+			}
+			continue
+		}
+		if g := derivPattern.FindStringSubmatch(line); g != nil {
+			name := g[1]
+			if name == "" {
+				name = g[2]
+			}
+			eqs = append(eqs, equation{n, name, g[3]})
+			continue
+		}
+		fail(n, "cannot read %q: expected par, init, name, input, spike, or an equation like v' = ... or dv/dt = ...", line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(eqs) == 0 && len(errs) == 0 {
+		fail(0, "no equations (like v' = ...)")
+	}
+	index := map[string]int{}
+	for i, e := range eqs {
+		if _, dup := index[e.name]; dup {
+			fail(e.line, "%s has two equations", e.name)
+		}
+		index[e.name] = i
+		m.Vars = append(m.Vars, Var{Name: e.name, Min: -1, Max: 1})
+		m.Init = append(m.Init, init[e.name])
+		delete(init, e.name)
+	}
+	for k := range init {
+		fail(0, "init %s: %s is not a variable (no equation for it)", k, k)
+	}
+	for _, p := range m.Params {
+		if _, clash := index[p.Name]; clash {
+			fail(0, "%s is both a parameter and a variable", p.Name)
+		}
+	}
+	// Compile against an environment holding every known name, so that an
+	// unknown name is an error now rather than a NaN later.
+	env := mathEnv()
+	env["t"] = 0.0
+	for _, p := range m.Params {
+		env[p.Name] = p.Value
+	}
+	for _, v := range m.Vars {
+		env[v.Name] = 0.0
+	}
+	compile := func(line int, src string) *vm.Program {
+		prog, err := expr.Compile(src, expr.Env(env), expr.AsFloat64())
+		if err != nil {
+			fail(line, "%s", strings.ReplaceAll(err.Error(), "\n", " "))
+			return nil
+		}
+		return prog
+	}
+	progs := make([]*vm.Program, len(eqs))
+	for i, e := range eqs {
+		progs[i] = compile(e.line, e.rhs)
+	}
+	var resetProgs []*vm.Program
+	var resetVars []int
+	if spike != nil {
+		vi, ok := index[spike.v]
+		if !ok {
+			fail(spike.line, "spike: %s is not a variable", spike.v)
+		}
+		m.V = vi
+		level, err := strconv.ParseFloat(spike.level, 64)
+		if err != nil {
+			fail(spike.line, "spike: threshold %q is not a number", spike.level)
+		}
+		m.Params = append(m.Params, Param{Name: "spike_threshold", Value: level, Min: rangeLo(level), Max: rangeHi(level)})
+		for _, a := range spike.assignments {
+			j, ok := index[a.name]
+			if !ok {
+				fail(a.line, "reset: %s is not a variable", a.name)
+				continue
+			}
+			resetVars = append(resetVars, j)
+			resetProgs = append(resetProgs, compile(a.line, a.rhs))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	m.Input = inputName
+	if m.Input == "" {
+		if _, ok := m.Param("I"); ok {
+			m.Input = "I"
+		}
+	}
+	m.SpikeAt = math.Inf(1)
+	names := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		names[i] = p.Name
+	}
+	vars := make([]string, len(m.Vars))
+	for i, v := range m.Vars {
+		vars[i] = v.Name
+	}
+	inputIdx := -1
+	for i, p := range m.Params {
+		if p.Name == m.Input {
+			inputIdx = i
+		}
+	}
+	// The environment is rebuilt from p, t, I and x for each evaluation;
+	// the input parameter stands for the whole input (parameter plus
+	// stimulus) as the built-in models take it.
+	fill := func(p []float64, t, I float64, x []float64) map[string]any {
+		e := mathEnv()
+		e["t"] = t
+		for i, n := range names {
+			e[n] = p[i]
+		}
+		if inputIdx >= 0 {
+			e[names[inputIdx]] = I
+		}
+		for i, n := range vars {
+			e[n] = x[i]
+		}
+		return e
+	}
+	m.f = func(p []float64, t, I float64, x, dx []float64) {
+		e := fill(p, t, I, x)
+		for i, prog := range progs {
+			out, err := expr.Run(prog, e)
+			if v, ok := out.(float64); ok && err == nil {
+				dx[i] = v
+			} else {
+				dx[i] = math.NaN()
+			}
+		}
+	}
+	if spike != nil {
+		m.SpikeAt = m.Params[len(m.Params)-1].Value
+		m.reset = &reset{peak: len(m.Params) - 1, refractory: -1, apply: func(p, x []float64) {
+			e := fill(p, 0, 0, x)
+			vals := make([]float64, len(resetProgs))
+			for k, prog := range resetProgs {
+				out, _ := expr.Run(prog, e)
+				vals[k], _ = out.(float64)
+			}
+			for k, j := range resetVars {
+				x[j] = vals[k]
+			}
+		}}
+	}
+	return m.finish(), nil
+}
+
+var (
+	derivPattern = regexp.MustCompile(`^(?:([A-Za-z_]\w*)'|d([A-Za-z_]\w*)/dt)\s*=\s*(.+)$`)
+	spikePattern = regexp.MustCompile(`^([A-Za-z_]\w*)\s*>=?\s*([-+0-9.eE]+)$`)
+	namePattern  = regexp.MustCompile(`^[A-Za-z_]\w*$`)
+)
+
+func validName(s string) bool { return namePattern.MatchString(s) }
+
+// splitList splits "a=1, b=2" on commas and spaces around them.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Slider ranges for parameters of typed models: a decade around the value.
+func rangeLo(v float64) float64 {
+	if v == 0 {
+		return -1
+	}
+	return math.Min(v/10, v*10)
+}
+
+func rangeHi(v float64) float64 {
+	if v == 0 {
+		return 1
+	}
+	return math.Max(v/10, v*10)
+}
+
+// mathEnv holds the functions expressions may call.
+func mathEnv() map[string]any {
+	return map[string]any{
+		"exp": math.Exp, "log": math.Log, "sqrt": math.Sqrt, "sin": math.Sin, "cos": math.Cos,
+		"tan": math.Tan, "tanh": math.Tanh, "pi": math.Pi,
+		"heav": func(x float64) float64 {
+			if x >= 0 {
+				return 1
+			}
+			return 0
+		},
+	}
+}
