@@ -165,6 +165,12 @@ func (m *Model) NextBreak(t float64) float64 {
 // Restart clears the refractory state (before a new run from t = 0).
 func (m *Model) Restart() { m.refUntil = math.Inf(-1) }
 
+// SetInitialState makes x the state runs start from.
+func (m *Model) SetInitialState(x []float64) {
+	m.Init = slices.Clone(x)
+	m.initFn = nil
+}
+
 // InitialState returns the model's initial state (for Izhikevich's model
 // u(0) = b·v(0), so it follows the parameters).
 func (m *Model) InitialState() []float64 {

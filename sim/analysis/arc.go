@@ -1,0 +1,136 @@
+package analysis
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// arc is pseudo-arclength continuation of the solutions of F(z) = 0, where
+// F maps n unknowns to n−1 equations, so that the solutions form a curve.
+// Derivatives are taken by central differences.
+type arc struct {
+	n int
+	F func(z []float64) ([]float64, bool)
+	// Jac, when set, gives F's Jacobian instead of differences.
+	Jac func(z []float64) (*mat.Dense, bool)
+	// H is the difference step relative to max(1, |z_j|) (default 1e-7).
+	H float64
+	// Tol is the corrector's residual tolerance (default 1e-10); F that
+	// comes from an integration needs a looser one.
+	Tol float64
+}
+
+func (a *arc) step() float64 {
+	if a.H > 0 {
+		return a.H
+	}
+	return 1e-7
+}
+
+// jac is the (n−1)×n Jacobian of F at z.
+func (a *arc) jac(z []float64) (*mat.Dense, bool) {
+	if a.Jac != nil {
+		return a.Jac(z)
+	}
+	J := mat.NewDense(a.n-1, a.n, nil)
+	y := slices.Clone(z)
+	for j := range a.n {
+		h := a.step() * math.Max(1, math.Abs(z[j]))
+		y[j] = z[j] + h
+		fp, ok1 := a.F(y)
+		y[j] = z[j] - h
+		fm, ok2 := a.F(y)
+		y[j] = z[j]
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		for i := range a.n - 1 {
+			J.Set(i, j, (fp[i]-fm[i])/(2*h))
+		}
+	}
+	return J, true
+}
+
+// extended stacks J over a last row r.
+func extended(J *mat.Dense, r []float64) *mat.Dense {
+	rows, cols := J.Dims()
+	A := mat.NewDense(rows+1, cols, nil)
+	A.Slice(0, rows, 0, cols).(*mat.Dense).Copy(J)
+	for j := range cols {
+		A.Set(rows, j, r[j])
+	}
+	return A
+}
+
+// tangent is the unit null vector of F's Jacobian at z, oriented along
+// prev.
+func (a *arc) tangent(z, prev []float64) ([]float64, error) {
+	J, ok := a.jac(z)
+	if !ok {
+		return nil, errNotEvaluable
+	}
+	b := mat.NewVecDense(a.n, nil)
+	b.SetVec(a.n-1, 1)
+	var t mat.VecDense
+	if err := t.SolveVec(extended(J, prev), b); err != nil {
+		return nil, err
+	}
+	out := t.RawVector().Data
+	l := floatsNorm(out)
+	for i := range out {
+		out[i] /= l
+	}
+	return out, nil
+}
+
+// correct finds, by Newton's method, the solution on the hyperplane
+// through zp orthogonal to t; it returns the iterations used.
+func (a *arc) correct(zp, t []float64) ([]float64, int, bool) {
+	z := slices.Clone(zp)
+	for iter := 1; iter <= 8; iter++ {
+		f, ok := a.F(z)
+		if !ok {
+			return nil, iter, false
+		}
+		g := 0.0
+		for j := range z {
+			g += t[j] * (z[j] - zp[j])
+		}
+		res := math.Abs(g)
+		for _, v := range f {
+			res = math.Max(res, math.Abs(v))
+		}
+		tol := a.Tol
+		if tol <= 0 {
+			tol = 1e-10
+		}
+		if res < tol {
+			return z, iter, true
+		}
+		J, ok := a.jac(z)
+		if !ok {
+			return nil, iter, false
+		}
+		var dz mat.VecDense
+		if err := dz.SolveVec(extended(J, t), mat.NewVecDense(a.n, append(f, g))); err != nil {
+			return nil, iter, false
+		}
+		for j := range z {
+			z[j] -= dz.AtVec(j)
+			if math.IsNaN(z[j]) || math.IsInf(z[j], 0) {
+				return nil, iter, false
+			}
+		}
+	}
+	return nil, 8, false
+}
+
+func floatsNorm(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s)
+}

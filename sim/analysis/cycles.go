@@ -1,0 +1,444 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/cmplx"
+
+	"gonum.org/v1/gonum/mat"
+
+	"neurite/sim/ode"
+)
+
+var errNotEvaluable = errors.New("the flow could not be computed")
+
+// CyclePoint is a limit cycle on a branch.
+type CyclePoint struct {
+	P        float64
+	X0       []float64 // a point on the cycle
+	Period   float64
+	Min, Max float64 // range of the membrane potential over the cycle
+	Stable   bool
+	Floquet  []complex128 // multipliers other than the trivial one
+}
+
+// CycleBranch is a branch of limit cycles, from the Hopf point at P0.
+type CycleBranch struct {
+	FromHopf float64
+	Points   []CyclePoint
+}
+
+// flow integrates the model from x over time T at the continuer's current
+// parameter, accurately, and reports the range of v on the way.
+func (c *continuer) flow(x []float64, T float64) ([]float64, float64, float64, bool) {
+	y := append([]float64(nil), x...)
+	lo, hi := y[c.m.V], y[c.m.V]
+	c.m.Restart()
+	_, err := ode.Integrate(context.Background(), c.m, y, 0, T, ode.Settings{Method: ode.RK45, Dt: T / 100, Rtol: 1e-9, Atol: 1e-12, MaxStep: T / 20},
+		func(_ float64, s []float64) {
+			lo, hi = math.Min(lo, s[c.m.V]), math.Max(hi, s[c.m.V])
+		})
+	return y, lo, hi, err == nil
+}
+
+// variational is the model together with its first variations: the state
+// x, the matrix Φ = ∂x/∂x0 and the vector ψ = ∂x/∂p, integrated in one
+// system: Φ' = J Φ, ψ' = J ψ + ∂f/∂p (J and ∂f/∂p by differences).
+type variational struct {
+	c *continuer
+	p float64
+}
+
+func (v variational) Dim() int { n := v.c.n(); return n + n*n + n }
+
+func (v variational) Deriv(t float64, z, dz []float64) {
+	c := v.c
+	n := c.n()
+	x := z[:n]
+	c.m.SetParam(c.param, v.p)
+	J := Jacobian(c.m, x)
+	rhs(c.m, x, dz[:n])
+	hp := 1e-6 * math.Max(1, math.Abs(v.p))
+	fp, fm := make([]float64, n), make([]float64, n)
+	c.m.SetParam(c.param, v.p+hp)
+	rhs(c.m, x, fp)
+	c.m.SetParam(c.param, v.p-hp)
+	rhs(c.m, x, fm)
+	c.m.SetParam(c.param, v.p)
+	phi, dphi := z[n:n+n*n], dz[n:n+n*n]
+	psi, dpsi := z[n+n*n:], dz[n+n*n:]
+	for i := range n {
+		for j := range n {
+			s := 0.0
+			for k := range n {
+				s += J.At(i, k) * phi[k*n+j]
+			}
+			dphi[i*n+j] = s
+		}
+		s := (fp[i] - fm[i]) / (2 * hp)
+		for k := range n {
+			s += J.At(i, k) * psi[k]
+		}
+		dpsi[i] = s
+	}
+}
+
+// flowVariations integrates x over T at p with its variations.
+func (c *continuer) flowVariations(x []float64, T, p float64) (y []float64, phi *mat.Dense, psi []float64, ok bool) {
+	n := c.n()
+	z := make([]float64, n+n*n+n)
+	copy(z, x)
+	for i := range n {
+		z[n+i*n+i] = 1
+	}
+	_, err := ode.Integrate(context.Background(), variational{c, p}, z, 0, T, ode.Settings{Method: ode.RK45, Dt: T / 100, Rtol: 1e-9, Atol: 1e-12, MaxStep: T / 20}, nil)
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	return z[:n], mat.NewDense(n, n, z[n:n+n*n]), z[n+n*n:], true
+}
+
+// cycles continues the limit cycles born at a Hopf point by shooting: the
+// unknowns are a point on the cycle x0, its period T and the parameter;
+// the equations are φ_T(x0) = x0 and a phase condition fixing x0 on the
+// plane through the previous cycle's point normal to the flow there.
+func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Special, string) {
+	n := c.n()
+	br := CycleBranch{FromHopf: h.P}
+	if h.Omega <= 0 {
+		return br, nil, ""
+	}
+	T0 := 2 * math.Pi / h.Omega
+	// The direction of the cycle at birth: the real part of the critical
+	// eigenvector, in scaled coordinates.
+	c.m.SetParam(c.param, h.P)
+	q, err := criticalVector(Jacobian(c.m, h.X), c.sx)
+	if err != nil {
+		return br, nil, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: %v", c.param, h.P, err)
+	}
+	// u = (y0 scaled, T/T0, p scaled).
+	ref, refF := make([]float64, n), make([]float64, n)
+	setRef := func(u []float64) {
+		_, x, _ := c.unpack(u, T0)
+		copy(ref, u[:n])
+		c.m.SetParam(c.param, u[n+1]*c.sp)
+		f := make([]float64, n)
+		rhs(c.m, x, f)
+		for i := range f {
+			refF[i] = f[i] / c.sx[i]
+		}
+	}
+	a := &arc{n: n + 2, Tol: 1e-7, Jac: func(u []float64) (*mat.Dense, bool) {
+		// Exact blocks from the variational equations: ∂φ/∂x0 = Φ,
+		// ∂φ/∂T = f(φ), ∂φ/∂p = ψ, all in scaled coordinates.
+		p, x, T := c.unpack(u, T0)
+		y, phi, psi, ok := c.flowVariations(x, T, p)
+		if !ok {
+			return nil, false
+		}
+		c.m.SetParam(c.param, p)
+		fy := make([]float64, n)
+		rhs(c.m, y, fy)
+		J := mat.NewDense(n+1, n+2, nil)
+		for i := range n {
+			for j := range n {
+				v := phi.At(i, j)
+				if i == j {
+					v--
+				}
+				J.Set(i, j, v*c.sx[j]/c.sx[i])
+			}
+			J.Set(i, n, fy[i]*T0/c.sx[i])
+			J.Set(i, n+1, psi[i]*c.sp/c.sx[i])
+			J.Set(n, i, refF[i])
+		}
+		return J, true
+	}, F: func(u []float64) ([]float64, bool) {
+		p, x, T := c.unpack(u, T0)
+		if !(T > 0) {
+			return nil, false
+		}
+		c.m.SetParam(c.param, p)
+		y, _, _, ok := c.flow(x, T)
+		if !ok {
+			return nil, false
+		}
+		out := make([]float64, n+1)
+		for i := range n {
+			out[i] = (y[i] - x[i]) / c.sx[i]
+			out[n] += refF[i] * (u[i] - ref[i])
+		}
+		return out, true
+	}}
+	// First cycle: a small amplitude along the critical direction, with
+	// the parameter and period left for the corrector.
+	const eps = 0.01
+	u := make([]float64, n+2)
+	for i := range n {
+		u[i] = h.X[i]/c.sx[i] + eps*q[i]
+	}
+	u[n], u[n+1] = 1, h.P/c.sp
+	// The phase plane goes through the first guess (the field vanishes at
+	// the Hopf point itself).
+	setRef(u)
+	t := make([]float64, n+2)
+	copy(t, q)
+	u, _, ok := a.correct(u, t)
+	if !ok {
+		return br, nil, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: no small cycle found near it", c.param, h.P)
+	}
+	t, err = a.tangent(u, t)
+	if err != nil {
+		return br, nil, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: %v", c.param, h.P, err)
+	}
+	// Orient away from the Hopf point (growing amplitude).
+	grow := 0.0
+	for i := range n {
+		grow += t[i] * q[i]
+	}
+	if grow < 0 {
+		for i := range t {
+			t[i] = -t[i]
+		}
+	}
+	var specials []Special
+	lo, hi := math.Min(c.from, c.to), math.Max(c.from, c.to)
+	ds := 0.02
+	for steps := 0; steps < maxCycleSteps; steps++ {
+		if ctx.Err() != nil {
+			return br, specials, ""
+		}
+		cp := c.cyclePoint(a, u, T0)
+		br.Points = append(br.Points, cp)
+		switch {
+		case cp.P < lo || cp.P > hi:
+			return br, specials, ""
+		case cp.Period > 50*T0:
+			return br, specials, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: the period grows without bound (T = %.4g) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
+				c.param, h.P, cp.Period, c.param, cp.P)
+		case !c.opts.Window.contains([]float64{cp.Min}, 0.5) && !c.opts.Window.contains([]float64{cp.Max}, 0.5):
+			return br, specials, ""
+		}
+		setRef(u)
+		var un []float64
+		var iters int
+		for {
+			up := make([]float64, len(u))
+			for i := range up {
+				up[i] = u[i] + ds*t[i]
+			}
+			un, iters, ok = a.correct(up, t)
+			if ok {
+				break
+			}
+			ds /= 2
+			if ds < c.opts.MinStep {
+				msg := fmt.Sprintf("continuation of cycles stopped at %s = %.6g: step fell below %g", c.param, cp.P, c.opts.MinStep)
+				if len(br.Points) > 2 && math.Abs(t[n+1]) < 0.05 {
+					msg += " near a fold of cycles"
+				}
+				return br, specials, msg
+			}
+		}
+		tn, err := a.tangent(un, t)
+		if err != nil {
+			return br, specials, fmt.Sprintf("continuation of cycles stopped at %s = %.6g: %v", c.param, cp.P, err)
+		}
+		if t[n+1]*tn[n+1] < 0 {
+			lz := c.cyclePoint(a, un, T0)
+			specials = append(specials, Special{Type: "lpc", P: lz.P, X: lz.X0, Period: lz.Period, Amplitude: lz.Max - lz.Min,
+				Note: "fold (limit point) of cycles"})
+		}
+		u, t = un, tn
+		if iters <= 3 {
+			ds = math.Min(ds*1.3, 0.25)
+		} else if iters >= 6 {
+			ds /= 1.5
+		}
+	}
+	return br, specials, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: stopped after %d steps at %s = %.6g (period %.4g); the branch changes fast there (a canard explosion?)",
+		c.param, h.P, maxCycleSteps, c.param, br.Points[len(br.Points)-1].P, br.Points[len(br.Points)-1].Period)
+}
+
+// maxCycleSteps bounds the points of a branch of cycles.
+const maxCycleSteps = 600
+
+// unpack reads (p, x, T) from cycle unknowns.
+func (c *continuer) unpack(u []float64, T0 float64) (float64, []float64, float64) {
+	n := c.n()
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = u[i] * c.sx[i]
+	}
+	return u[n+1] * c.sp, x, u[n] * T0
+}
+
+// cyclePoint describes the cycle at u, with its Floquet multipliers from
+// the monodromy matrix (the x-block of the shooting Jacobian plus 1).
+func (c *continuer) cyclePoint(a *arc, u []float64, T0 float64) CyclePoint {
+	n := c.n()
+	p, x, T := c.unpack(u, T0)
+	c.m.SetParam(c.param, p)
+	_, lo, hi, _ := c.flow(x, T)
+	cp := CyclePoint{P: p, X0: x, Period: T, Min: lo, Max: hi, Stable: true}
+	J, ok := a.jac(u)
+	if !ok {
+		return cp
+	}
+	M := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			v := J.At(i, j)
+			if i == j {
+				v++
+			}
+			M.Set(i, j, v)
+		}
+	}
+	ev := Eigenvalues(M)
+	// Leave out the multiplier nearest 1 (the direction along the cycle).
+	trivial := 0
+	for i := range ev {
+		if cmplx.Abs(ev[i]-1) < cmplx.Abs(ev[trivial]-1) {
+			trivial = i
+		}
+	}
+	for i, mu := range ev {
+		if i == trivial {
+			continue
+		}
+		cp.Floquet = append(cp.Floquet, mu)
+		if cmplx.Abs(mu) >= 1 {
+			cp.Stable = false
+		}
+	}
+	return cp
+}
+
+// criticalVector is the real part of the eigenvector of the eigenvalue
+// with the largest imaginary part, in coordinates scaled by scale,
+// normalised.
+func criticalVector(J *mat.Dense, scale []float64) ([]float64, error) {
+	n, _ := J.Dims()
+	S := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			S.Set(i, j, J.At(i, j)*scale[j]/scale[i])
+		}
+	}
+	var eig mat.Eigen
+	if !eig.Factorize(S, mat.EigenRight) {
+		return nil, errors.New("eigen-decomposition failed")
+	}
+	vals := eig.Values(nil)
+	k := 0
+	for i, l := range vals {
+		if imag(l) > imag(vals[k]) {
+			k = i
+		}
+	}
+	var V mat.CDense
+	eig.VectorsTo(&V)
+	q := make([]float64, n)
+	for i := range n {
+		q[i] = real(V.At(i, k))
+	}
+	l := floatsNorm(q)
+	if l == 0 {
+		return nil, errors.New("degenerate eigenvector")
+	}
+	for i := range q {
+		q[i] /= l
+	}
+	return q, nil
+}
+
+// markSNICs re-labels as SNICs the folds of equilibria that lie on an
+// invariant circle: just past the fold, where the saddle and the node
+// have vanished, the model oscillates, with a period that grows as the
+// fold is approached (as (p − p*)^(−1/2)).
+func (c *continuer) markSNICs(ctx context.Context, d *Diagram) {
+	for k := range d.Special {
+		s := &d.Special[k]
+		if s.Type != "fold" || ctx.Err() != nil {
+			continue
+		}
+		side := c.vanishingSide(s)
+		if side == 0 {
+			continue
+		}
+		periods := make([]float64, 2)
+		ok := true
+		for i, delta := range []float64{0.02, 0.005} {
+			periods[i], ok = c.periodNear(s, s.P+side*delta*c.sp)
+			if !ok {
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		// (p − p*)^(−1/2) doubles the period when the distance is quartered.
+		if ratio := periods[1] / periods[0]; ratio > 1.4 && ratio < 3 {
+			s.Type = "snic"
+			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %.4g at %.4g and %.4g at %.4g from the fold",
+				periods[0], 0.02*c.sp, periods[1], 0.005*c.sp)
+		}
+	}
+}
+
+// vanishingSide is +1 or −1, the side of the fold's parameter where the
+// equilibria near it have disappeared, or 0 if it cannot tell.
+func (c *continuer) vanishingSide(s *Special) float64 {
+	near := func(p float64) int {
+		c.m.SetParam(c.param, p)
+		count := 0
+		for _, e := range Equilibria(c.m, c.opts.Window) {
+			if norm(diff(e.X, s.X), c.sx) < 0.1 {
+				count++
+			}
+		}
+		return count
+	}
+	delta := 0.005 * c.sp
+	up, down := near(s.P+delta), near(s.P-delta)
+	switch {
+	case up == 0 && down > 0:
+		return 1
+	case down == 0 && up > 0:
+		return -1
+	}
+	return 0
+}
+
+// periodNear simulates the model at p from the fold's state and returns
+// the period of the oscillation it settles into, if it oscillates.
+func (c *continuer) periodNear(s *Special, p float64) (float64, bool) {
+	c.m.SetParam(c.param, p)
+	c.m.Restart()
+	x := append([]float64(nil), s.X...)
+	v := c.m.V
+	level := s.X[v] + 0.1*c.sx[v]
+	var crossings []float64
+	prev := x[v]
+	res, err := ode.Integrate(context.Background(), c.m, x, 0, 3000, ode.Settings{Method: ode.RK45, Dt: 0.01, Rtol: 1e-7, Atol: 1e-9, MaxStep: 1},
+		func(t float64, y []float64) {
+			if prev < level && y[v] >= level {
+				crossings = append(crossings, t)
+			}
+			prev = y[v]
+		})
+	if err != nil {
+		return 0, false
+	}
+	if len(res.Spikes) > 0 {
+		crossings = res.Spikes // a model with a reset: its spikes
+	}
+	if len(crossings) < 4 {
+		return 0, false
+	}
+	n := len(crossings)
+	return (crossings[n-1] - crossings[n-3]) / 2, true
+}
