@@ -6,6 +6,9 @@
 //	neurite run MODEL --out DIR   simulate a model file or a bare SWC
 //	neurite check FILE            validate a model file or an SWC file
 //	neurite render MODEL ...      make a video of the heatmap
+//	neurite bifurcation MODEL ... continuation of a point model
+//	neurite fi MODEL ...          F–I curve of a point model
+//	neurite integrators MODEL ... compare the integrators
 //	neurite bench cable ...       measure the cable engine
 //	neurite version               print the version
 package main
@@ -29,6 +32,12 @@ Usage:
                                   a video of the voltage over the cell, without a window
   neurite run MODEL --out DIR     simulate a model file (.toml) or a bare SWC file
   neurite check FILE              validate a model file or an SWC file
+  neurite bifurcation MODEL --param I --from A --to B --out DIR
+                                  continuation: branches, folds, Hopf points, cycles
+  neurite fi MODEL --param I --from A --to B --out DIR
+                                  F–I curve, Hodgkin's class, integrator or resonator
+  neurite integrators MODEL --out DIR
+                                  accuracy against cost of Euler, RK4, RK45, exp. Euler
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
   neurite version                 print the version
 
@@ -55,6 +64,12 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		return openCmd(args[1:], stdout, stderr)
 	case "render":
 		return renderCmd(args[1:], stdout, stderr)
+	case "bifurcation":
+		return bifurcationCmd(args[1:], stdout, stderr)
+	case "fi":
+		return fiCmd(args[1:], stdout, stderr)
+	case "integrators":
+		return integratorsCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "neurite %s\n", version)
 		return 0

@@ -41,12 +41,15 @@ func (o *RunOptions) defaults() {
 // Trace is what one simulation recorded of the membrane potential.
 type Trace struct {
 	Spikes []float64 // spike times (resets, or upward crossings of the spike level)
-	Maxima []float64 // values of local maxima of v after the transient
+	Maxima []float64 // values of local maxima of v after the transient; the final v alone where v has settled
 	Times  []float64 // times of those maxima
 }
 
 // simulate runs m from its initial state for transient + duration and
 // returns spikes (all) and the local maxima of v after the transient.
+// A run that has settled on an equilibrium records its final v as the one
+// maximum: the maxima of rounding noise would otherwise stand for it, and a
+// run that settles monotonically would have none.
 func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) {
 	m.Restart()
 	x := m.InitialState()
@@ -57,6 +60,7 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 	below := true
 	level := m.SpikeAt
 	span := m.Vars[v].Max - m.Vars[v].Min
+	lo, hi := math.Inf(1), math.Inf(-1)
 	res, err := ode.Integrate(ctx, m, x, 0, o.Transient+o.Duration, ode.Settings{Method: o.Method, Dt: o.Dt, Rtol: 1e-7, Atol: 1e-9, MaxStep: 0.5},
 		func(t float64, y []float64) {
 			cur := y[v]
@@ -69,14 +73,20 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 					below = true
 				}
 			}
-			if t > o.Transient && !math.IsNaN(prev2) && prev > prev2 && prev >= cur {
-				tr.Maxima = append(tr.Maxima, prev)
-				tr.Times = append(tr.Times, prevT)
+			if t > o.Transient {
+				lo, hi = math.Min(lo, cur), math.Max(hi, cur)
+				if !math.IsNaN(prev2) && prev > prev2 && prev >= cur {
+					tr.Maxima = append(tr.Maxima, prev)
+					tr.Times = append(tr.Times, prevT)
+				}
 			}
 			prev2, prev, prevT = prev, cur, t
 		})
 	if m.Spiking() {
 		tr.Spikes = res.Spikes
+	}
+	if err == nil && hi-lo < 1e-6*span {
+		tr.Maxima, tr.Times = []float64{prev}, []float64{o.Transient + o.Duration}
 	}
 	return tr, err
 }

@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	flag "github.com/spf13/pflag"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"neurite/sim/analysis"
+	"neurite/sim/ode"
+	"neurite/sim/output"
+	"neurite/sim/point"
+	"neurite/views"
+)
+
+// pointFlags are the options every dynamics command shares.
+type pointFlags struct {
+	set  *[]string
+	stim *string
+}
+
+func addPointFlags(fs *flag.FlagSet) pointFlags {
+	return pointFlags{
+		set:  fs.StringArray("set", nil, "set a parameter, NAME=VALUE (repeatable)"),
+		stim: fs.String("stim", "", "input stimulus, e.g. step:amp=10,from=20,to=270 (see README)"),
+	}
+}
+
+// loadPoint reads a built-in model (NAME or NAME:PRESET) or a model typed
+// as equations (a file), with the parameters and stimulus given.
+func loadPoint(name string, pf pointFlags) (*point.Model, error) {
+	var m *point.Model
+	var err error
+	if _, statErr := os.Stat(name); statErr == nil {
+		m, err = point.ReadModelFile(name)
+	} else {
+		m, err = point.Builtin(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range *pf.set {
+		k, v, ok := strings.Cut(kv, "=")
+		x, perr := strconv.ParseFloat(v, 64)
+		if !ok || perr != nil {
+			return nil, fmt.Errorf("--set %q: give NAME=NUMBER", kv)
+		}
+		if err := m.SetParam(k, x); err != nil {
+			return nil, err
+		}
+	}
+	if *pf.stim != "" {
+		if m.Stim, err = point.ParseStimulus(*pf.stim); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// writeFigure writes a plot as PNG and SVG (16 × 10 cm) atomically.
+func writeFigure(dir, base string, p *plot.Plot) error {
+	for _, format := range []string{"png", "svg"} {
+		err := output.WriteFile(filepath.Join(dir, base+"."+format), func(w io.Writer) error {
+			return views.WritePlot(w, p, 16*vg.Centimeter, 10*vg.Centimeter, format)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCSV writes rows atomically.
+func writeCSV(path string, header []string, rows [][]string) error {
+	return output.WriteFile(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(header)
+		cw.WriteAll(rows)
+		return cw.Error()
+	})
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', 10, 64)
+}
+
+// dynamicsUsage prints a command's usage and flags.
+func dynamicsUsage(fs *flag.FlagSet, stderr io.Writer, line string) func() {
+	return func() {
+		fmt.Fprintln(stderr, "usage: "+line)
+		fmt.Fprintf(stderr, "MODEL is a built-in model (%s; NAME:PRESET for a preset, e.g. izhikevich:FS, inapk:low) or a model file of equations.\n",
+			strings.Join(point.Names(), ", "))
+		fs.PrintDefaults()
+	}
+}
+
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bifurcation", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pf := addPointFlags(fs)
+	param := fs.String("param", "I", "the parameter to vary")
+	from := fs.Float64("from", 0, "first value")
+	to := fs.Float64("to", 0, "last value")
+	out := fs.String("out", "bifurcation", "directory for branches.csv, points.csv and the figure")
+	cycles := fs.Bool("cycles", true, "continue limit cycles from Hopf points")
+	sweep := fs.Int("sweep", 0, "also a brute-force diagram of this many values (maxima of v)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	fs.Usage = dynamicsUsage(fs, stderr, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 || *from == *to {
+		fs.Usage()
+		return 2
+	}
+	m, err := loadPoint(fs.Arg(0), pf)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	progress, finish := progressBar(stderr, 1, *quiet)
+	d, err := analysis.Continue(ctx, m, *param, *from, *to, analysis.Options{Cycles: *cycles, Progress: progress})
+	finish()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFor(err)
+	}
+	var sw []analysis.SweepPoint
+	if *sweep > 1 {
+		progress, finish := progressBar(stderr, 1, *quiet)
+		sw, err = analysis.BruteForce(ctx, m, *param, *from, *to, *sweep, false, analysis.RunOptions{Method: ode.RK45, Progress: progress})
+		finish()
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitFor(err)
+		}
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var vars []string
+	for _, v := range m.Vars {
+		vars = append(vars, v.Name)
+	}
+	var rows [][]string
+	for b, br := range d.Branches {
+		for _, pt := range br {
+			row := []string{strconv.Itoa(b + 1), "equilibrium", num(pt.P)}
+			for _, x := range pt.X {
+				row = append(row, num(x))
+			}
+			rows = append(rows, append(row, stability(pt.Stable), "", "", ""))
+		}
+	}
+	for c, cb := range d.Cycles {
+		for _, cp := range cb.Points {
+			row := []string{strconv.Itoa(len(d.Branches) + c + 1), "cycle", num(cp.P)}
+			for _, x := range cp.X0 {
+				row = append(row, num(x))
+			}
+			rows = append(rows, append(row, stability(cp.Stable), num(cp.Period), num(cp.Min), num(cp.Max)))
+		}
+	}
+	header := append(append([]string{"branch", "kind", *param}, vars...), "stability", "period", m.Vars[m.V].Name+"_min", m.Vars[m.V].Name+"_max")
+	errs := []error{writeCSV(filepath.Join(*out, "branches.csv"), header, rows)}
+	rows = nil
+	for _, s := range d.Special {
+		row := []string{s.Type, num(s.P)}
+		for _, x := range s.X {
+			row = append(row, num(x))
+		}
+		rows = append(rows, append(row, s.Note, num(nanIfZero(s.L1, s.Type == "hopf")), num(nanIfZero(s.Omega, s.Type == "hopf")),
+			num(nanIfZero(s.Period, s.Type == "lpc")), num(nanIfZero(s.Amplitude, s.Type == "lpc"))))
+	}
+	errs = append(errs, writeCSV(filepath.Join(*out, "points.csv"), append(append([]string{"type", *param}, vars...), "note", "l1", "omega", "period", "amplitude"), rows))
+	if len(sw) > 0 {
+		rows = nil
+		for _, s := range sw {
+			rows = append(rows, []string{num(s.P), num(s.Value)})
+		}
+		errs = append(errs, writeCSV(filepath.Join(*out, "sweep.csv"), []string{*param, m.Vars[m.V].Name + "_max"}, rows))
+	}
+	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.V, m.Vars[m.V].Name, sw)))
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	for _, s := range d.Special {
+		fmt.Fprintf(stdout, "%-5s %s = %.6g  %s\n", s.Type, *param, s.P, s.Note)
+	}
+	for _, msg := range d.Messages {
+		fmt.Fprintln(stdout, "note:", msg)
+	}
+	fmt.Fprintf(stdout, "wrote %s/branches.csv, points.csv, bifurcation.png, bifurcation.svg\n", *out)
+	return 0
+}
+
+func stability(stable bool) string {
+	if stable {
+		return "stable"
+	}
+	return "unstable"
+}
+
+func nanIfZero(x float64, keep bool) float64 {
+	if !keep {
+		return math.NaN()
+	}
+	return x
+}
+
+// exitFor maps an error to an exit status: 130 for an interrupt.
+func exitFor(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return 1
+}
+
+func fiCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pf := addPointFlags(fs)
+	param := fs.String("param", "I", "the input parameter")
+	from := fs.Float64("from", 0, "lowest current")
+	to := fs.Float64("to", 0, "highest current")
+	n := fs.Int("n", 40, "currents")
+	transient := fs.Float64("transient", 200, "time dropped before measuring the rate (ms)")
+	duration := fs.Float64("duration", 1000, "time measured (ms)")
+	method := fs.String("method", "rk45", "integrator: euler, rk4, rk45, expeuler")
+	dt := fs.Float64("dt", 0.01, "step (fixed-step methods), first step (rk45)")
+	out := fs.String("out", "fi", "directory for fi.csv and the figure")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	fs.Usage = dynamicsUsage(fs, stderr, "neurite fi MODEL --param NAME --from A --to B --out DIR [--n 40]")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	meth, ok := ode.Methods[*method]
+	if fs.NArg() != 1 || *from == *to || *n < 2 || !ok {
+		fs.Usage()
+		return 2
+	}
+	m, err := loadPoint(fs.Arg(0), pf)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	progress, finish := progressBar(stderr, 1, *quiet)
+	fi, err := analysis.FI(ctx, m, *param, *from, *to, *n, analysis.RunOptions{Method: meth, Dt: *dt, Transient: *transient, Duration: *duration, Progress: progress})
+	finish()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFor(err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var rows [][]string
+	for _, p := range fi.Points {
+		rows = append(rows, []string{num(p.I), num(p.Rate), strconv.Itoa(p.Spikes)})
+	}
+	unit := ""
+	for _, p := range m.Params {
+		if p.Name == *param && p.Unit != "" {
+			unit = "(" + p.Unit + ")"
+		}
+	}
+	if err := errors.Join(writeCSV(filepath.Join(*out, "fi.csv"), []string{*param, "rate_hz", "spikes"}, rows),
+		writeFigure(*out, "fi", views.FIPlot(fi, unit))); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintln(stdout, fi.Note)
+	// The pulse-pair test is made at rest: at the lowest current asked for.
+	rest := m.Clone()
+	rest.SetParam(*param, math.Min(*from, *to))
+	if ex, err := analysis.Diagnose(ctx, rest); err != nil {
+		fmt.Fprintf(stdout, "integrator or resonator: not tested at %s = %g: %v\n", *param, math.Min(*from, *to), err)
+	} else {
+		fmt.Fprintln(stdout, ex.Note)
+	}
+	fmt.Fprintf(stdout, "wrote %s/fi.csv, fi.png, fi.svg\n", *out)
+	return 0
+}
+
+func integratorsCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("integrators", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pf := addPointFlags(fs)
+	tstop := fs.Float64("tstop", 100, "simulated time (ms)")
+	out := fs.String("out", "integrators", "directory for integrators.csv and the figure")
+	fs.Usage = dynamicsUsage(fs, stderr, "neurite integrators MODEL [--tstop 100] --out DIR")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	m, err := loadPoint(fs.Arg(0), pf)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	res, err := analysis.CompareIntegrators(ctx, m, *tstop)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFor(err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var rows [][]string
+	var table bytes.Buffer
+	fmt.Fprintf(&table, "%-9s %10s %12s %12s %10s %10s\n", "method", "step/tol", "max|Δv|", "max|Δspike|", "evals", "wall ms")
+	for _, r := range res {
+		wall := float64(r.Wall.Microseconds()) / 1000
+		rows = append(rows, []string{r.Method, num(r.Step), num(r.Error), num(r.SpikeError), strconv.Itoa(r.Evals), num(wall)})
+		fmt.Fprintf(&table, "%-9s %10.3g %12.3g %12.3g %10d %10.2f\n", r.Method, r.Step, r.Error, r.SpikeError, r.Evals, wall)
+	}
+	if err := errors.Join(writeCSV(filepath.Join(*out, "integrators.csv"), []string{"method", "step_or_rtol", "max_abs_dv", "max_abs_dspike_ms", "evals", "wall_ms"}, rows),
+		writeFigure(*out, "integrators", views.IntegratorsPlot(res))); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	stdout.Write(table.Bytes())
+	fmt.Fprintf(stdout, "wrote %s/integrators.csv, integrators.png, integrators.svg\n", *out)
+	return 0
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// column returns the index of a header name, failing the test if absent.
+func column(t *testing.T, header []string, name string) int {
+	t.Helper()
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("no column %q in %v", name, header)
+	return -1
+}
+
+func parse(t *testing.T, s string) float64 {
+	t.Helper()
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// checkPNG fails unless path is a decodable PNG of a sensible size.
+func checkPNG(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 200 {
+		t.Errorf("%s is %v", path, b)
+	}
+}
+
+func TestBifurcationCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := neurite("bifurcation", "inapk:low", "--param", "I", "--from", "0", "--to", "30", "--sweep", "12", "--quiet", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "hopf  I = 14.659  supercritical") {
+		t.Errorf("stdout lacks the Hopf point:\n%s", out)
+	}
+	points := readCSV(t, filepath.Join(dir, "points.csv"))
+	if len(points) != 2 {
+		t.Fatalf("points.csv: %v, want header and one Hopf point", points)
+	}
+	h := points[0]
+	if p := points[1]; p[column(t, h, "type")] != "hopf" || p[column(t, h, "note")] != "supercritical" ||
+		math.Abs(parse(t, p[column(t, h, "I")])-14.659) > 1e-3 || parse(t, p[column(t, h, "l1")]) >= 0 {
+		t.Errorf("points.csv row %v", p)
+	}
+	branches := readCSV(t, filepath.Join(dir, "branches.csv"))
+	h = branches[0]
+	kind, stab, period := column(t, h, "kind"), column(t, h, "stability"), column(t, h, "period")
+	var stableEq, unstableEq, stableCycles int
+	for _, r := range branches[1:] {
+		switch {
+		case r[kind] == "equilibrium" && r[stab] == "stable":
+			stableEq++
+		case r[kind] == "equilibrium":
+			unstableEq++
+		case r[kind] == "cycle" && r[stab] == "stable" && parse(t, r[period]) > 0:
+			stableCycles++
+		}
+	}
+	if stableEq == 0 || unstableEq == 0 || stableCycles == 0 {
+		t.Errorf("branches.csv: %d stable, %d unstable equilibria, %d stable cycles", stableEq, unstableEq, stableCycles)
+	}
+	sweep := readCSV(t, filepath.Join(dir, "sweep.csv"))
+	values := map[string]bool{}
+	for _, r := range sweep[1:] {
+		values[r[0]] = true
+	}
+	if len(values) != 12 {
+		t.Errorf("sweep.csv has maxima at %d values of I, want 12", len(values))
+	}
+	checkPNG(t, filepath.Join(dir, "bifurcation.png"))
+	if svg, err := os.ReadFile(filepath.Join(dir, "bifurcation.svg")); err != nil || !strings.Contains(string(svg), "<svg") {
+		t.Errorf("bifurcation.svg: %v", err)
+	}
+}
+
+func TestBifurcationSubcritical(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := neurite("bifurcation", "hh", "--from", "0", "--to", "15", "--cycles=false", "--quiet", "--out", dir)
+	if code != 0 || !strings.Contains(out, "hopf  I = 9.749") || !strings.Contains(out, "subcritical") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+}
+
+func TestFICommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := neurite("fi", "hh", "--from", "0", "--to", "20", "--n", "11", "--quiet", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"class 2", "rheobase 6.2", "resonator"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	rows := readCSV(t, filepath.Join(dir, "fi.csv"))
+	if len(rows) != 12 || strings.Join(rows[0], ",") != "I,rate_hz,spikes" {
+		t.Fatalf("fi.csv: %v", rows)
+	}
+	for _, r := range rows[1:] {
+		i, rate := parse(t, r[0]), parse(t, r[1])
+		if (i < 6 && rate != 0) || (i > 7 && (rate < 40 || rate > 120)) {
+			t.Errorf("rate %g Hz at I = %g", rate, i)
+		}
+	}
+	checkPNG(t, filepath.Join(dir, "fi.png"))
+}
+
+func TestIntegratorsCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := neurite("integrators", "fhn", "--set", "I=0.5", "--tstop", "50", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	rows := readCSV(t, filepath.Join(dir, "integrators.csv"))
+	errByMethod := map[string][]float64{}
+	for _, r := range rows[1:] {
+		errByMethod[r[0]] = append(errByMethod[r[0]], parse(t, r[2]))
+	}
+	for _, m := range []string{"euler", "rk4", "rk45", "expeuler"} {
+		e := errByMethod[m]
+		if len(e) < 3 || e[len(e)-1] >= e[0] {
+			t.Errorf("%s: errors %v do not fall as the step or tolerance shrinks", m, e)
+		}
+		if !strings.Contains(out, m) {
+			t.Errorf("table lacks %s:\n%s", m, out)
+		}
+	}
+	checkPNG(t, filepath.Join(dir, "integrators.png"))
+}
+
+func TestDynamicsCommandErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"bifurcation", "nosuch", "--from", "0", "--to", "1"}, 1, `unknown model "nosuch"`},
+		{[]string{"fi", "hh", "--set", "foo=1", "--from", "0", "--to", "1"}, 1, `hh has no parameter "foo"`},
+		{[]string{"fi", "hh", "--set", "I", "--from", "0", "--to", "1"}, 1, "give NAME=NUMBER"},
+		{[]string{"bifurcation", "fhn", "--param", "nope", "--from", "0", "--to", "1"}, 1, `fhn has no parameter "nope"`},
+		{[]string{"bifurcation", "fhn"}, 2, "usage: neurite bifurcation"},
+		{[]string{"fi", "hh", "--from", "0", "--to", "1", "--method", "leapfrog"}, 2, "usage: neurite fi"},
+		{[]string{"fi", "hh", "--stim", "step:amp=x", "--from", "0", "--to", "1"}, 1, "step"},
+		{[]string{"integrators", "testdata/bad.ode"}, 1, "testdata/bad.ode:"},
+	} {
+		code, _, errs := neurite(c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}

@@ -1,0 +1,282 @@
+package views
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"neurite/sim/analysis"
+)
+
+// Colours of the dynamics figures.
+var (
+	xNullcline  = color.RGBA{214, 39, 40, 255}  // dX/dt = 0
+	yNullcline  = color.RGBA{31, 119, 180, 255} // dY/dt = 0
+	fieldColour = color.RGBA{170, 170, 170, 255}
+	stableCol   = color.RGBA{20, 20, 20, 255}
+	cycleCol    = color.RGBA{44, 160, 44, 255}
+	trajCols    = []color.RGBA{{255, 127, 14, 255}, {148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {23, 190, 207, 255}}
+)
+
+// segmentsPlotter draws many unconnected segments in one colour.
+type segmentsPlotter struct {
+	segs  []analysis.Segment
+	style draw.LineStyle
+}
+
+func (s segmentsPlotter) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	for _, g := range s.segs {
+		c.StrokeLine2(s.style, tx(g.X0), ty(g.Y0), tx(g.X1), ty(g.Y1))
+	}
+}
+
+// arrowsPlotter draws the direction field as short strokes with a dot at
+// the head.
+type arrowsPlotter struct {
+	arrows []analysis.Arrow
+	length float64 // fraction of the window
+	lo, hi [2]float64
+}
+
+func (a arrowsPlotter) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	style := draw.LineStyle{Color: fieldColour, Width: vg.Points(0.8)}
+	for _, ar := range a.arrows {
+		dx := ar.DX / (a.hi[0] - a.lo[0]) * a.length
+		dy := ar.DY / (a.hi[1] - a.lo[1]) * a.length
+		x0, y0 := ar.X-dx/2*(a.hi[0]-a.lo[0]), ar.Y-dy/2*(a.hi[1]-a.lo[1])
+		x1, y1 := ar.X+dx/2*(a.hi[0]-a.lo[0]), ar.Y+dy/2*(a.hi[1]-a.lo[1])
+		c.StrokeLine2(style, tx(x0), ty(y0), tx(x1), ty(y1))
+		c.DrawGlyph(draw.GlyphStyle{Color: fieldColour, Radius: vg.Points(1), Shape: draw.CircleGlyph{}}, vg.Point{X: tx(x1), Y: ty(y1)})
+	}
+}
+
+// equilibriumGlyph draws stable equilibria filled, unstable ones open,
+// saddles as crosses.
+func equilibriumGlyph(e analysis.Equilibrium) draw.GlyphStyle {
+	g := draw.GlyphStyle{Color: stableCol, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
+	switch {
+	case e.Kind == analysis.Saddle:
+		g.Shape = draw.CrossGlyph{}
+	case !e.Stable():
+		g.Shape = draw.RingGlyph{}
+	}
+	return g
+}
+
+// PhasePlot draws a phase portrait: the field, both nullclines, every
+// equilibrium (filled stable, open unstable, × saddle) with its type in
+// the legend, and the trajectories given (pairs of x and y series).
+func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories [][2][]float64) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = pp.Lo[0], pp.Hi[0], pp.Lo[1], pp.Hi[1]
+	p.Add(arrowsPlotter{arrows: pp.Arrows, length: 0.035, lo: pp.Lo, hi: pp.Hi})
+	xs := segmentsPlotter{segs: pp.Nullclines[0], style: draw.LineStyle{Color: xNullcline, Width: vg.Points(1.6)}}
+	ys := segmentsPlotter{segs: pp.Nullclines[1], style: draw.LineStyle{Color: yNullcline, Width: vg.Points(1.6)}}
+	p.Add(xs, ys)
+	p.Legend.Add(xlabel+" nullcline", &plotter.Line{LineStyle: xs.style})
+	p.Legend.Add(ylabel+" nullcline", &plotter.Line{LineStyle: ys.style})
+	for i, tr := range trajectories {
+		xy := make(plotter.XYs, min(len(tr[0]), len(tr[1])))
+		for k := range xy {
+			xy[k].X, xy[k].Y = tr[0][k], tr[1][k]
+		}
+		if line, err := plotter.NewLine(xy); err == nil {
+			line.Color = trajCols[i%len(trajCols)]
+			line.Width = vg.Points(1.2)
+			p.Add(line)
+		}
+	}
+	kinds := map[analysis.Kind]bool{}
+	for _, e := range pp.Equilibria {
+		s, err := plotter.NewScatter(plotter.XYs{{X: e.X[pp.X], Y: e.X[pp.Y]}})
+		if err != nil {
+			continue
+		}
+		s.GlyphStyle = equilibriumGlyph(e)
+		p.Add(s)
+		if !kinds[e.Kind] {
+			kinds[e.Kind] = true
+			p.Legend.Add(string(e.Kind), s)
+		}
+	}
+	p.Legend.Top = true
+	return p
+}
+
+// BifurcationPlot draws a one-parameter diagram of variable v: branches of
+// equilibria (solid where stable, dashed where not), the maximum and
+// minimum of v on cycles (green, solid stable, dashed unstable), the
+// special points labelled, and the points of a brute-force sweep.
+func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis.SweepPoint) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = d.Param, vlabel
+	if len(sweep) > 0 {
+		xy := make(plotter.XYs, len(sweep))
+		for i, s := range sweep {
+			xy[i].X, xy[i].Y = s.P, s.Value
+		}
+		if sc, err := plotter.NewScatter(xy); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{120, 120, 120, 255}, Radius: vg.Points(0.7), Shape: draw.CircleGlyph{}}
+			p.Add(sc)
+			p.Legend.Add("brute force (maxima)", sc)
+		}
+	}
+	solid := draw.LineStyle{Color: stableCol, Width: vg.Points(1.6)}
+	dashed := draw.LineStyle{Color: stableCol, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	for _, br := range d.Branches {
+		addRuns(p, len(br), func(i int) (float64, float64, bool) { return br[i].P, br[i].X[v], br[i].Stable }, solid, dashed)
+	}
+	cs, cd := solid, dashed
+	cs.Color, cd.Color = cycleCol, cycleCol
+	for _, cb := range d.Cycles {
+		addRuns(p, len(cb.Points), func(i int) (float64, float64, bool) { return cb.Points[i].P, cb.Points[i].Max, cb.Points[i].Stable }, cs, cd)
+		addRuns(p, len(cb.Points), func(i int) (float64, float64, bool) { return cb.Points[i].P, cb.Points[i].Min, cb.Points[i].Stable }, cs, cd)
+	}
+	p.Legend.Add("stable", &plotter.Line{LineStyle: solid})
+	p.Legend.Add("unstable", &plotter.Line{LineStyle: dashed})
+	if len(d.Cycles) > 0 {
+		p.Legend.Add("cycles (max, min)", &plotter.Line{LineStyle: cs})
+	}
+	labels := map[string]string{"fold": "LP", "hopf": "H", "snic": "SNIC", "lpc": "LPC"}
+	var xys plotter.XYs
+	var texts []string
+	for _, s := range d.Special {
+		if len(s.X) <= v {
+			continue
+		}
+		y := s.X[v]
+		if s.Type == "lpc" {
+			y = math.NaN()
+			for _, cb := range d.Cycles {
+				for _, cp := range cb.Points {
+					if math.Abs(cp.P-s.P) < 1e-9*math.Max(1, math.Abs(s.P)) || (math.IsNaN(y) && math.Abs(cp.P-s.P) < 1e-3*math.Max(1, math.Abs(s.P))) {
+						y = cp.Max
+					}
+				}
+			}
+			if math.IsNaN(y) {
+				continue
+			}
+		}
+		xys = append(xys, plotter.XY{X: s.P, Y: y})
+		label := labels[s.Type]
+		if s.Type == "hopf" {
+			label += map[bool]string{true: " (super)", false: " (sub)"}[s.L1 < 0]
+		}
+		texts = append(texts, label)
+	}
+	if len(xys) > 0 {
+		sc, _ := plotter.NewScatter(xys)
+		sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{214, 39, 40, 255}, Radius: vg.Points(3.5), Shape: draw.BoxGlyph{}}
+		p.Add(sc)
+		if l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: texts}); err == nil {
+			for i := range l.TextStyle {
+				l.TextStyle[i].Color = color.RGBA{214, 39, 40, 255}
+				l.TextStyle[i].XAlign = draw.XLeft
+			}
+			l.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(3)}
+			p.Add(l)
+		}
+	}
+	p.X.Min, p.X.Max = math.Min(d.From, d.To), math.Max(d.From, d.To)
+	p.Legend.Top = true
+	return p
+}
+
+// addRuns adds a branch as lines, split where stability changes.
+func addRuns(p *plot.Plot, n int, at func(i int) (float64, float64, bool), solid, dashed draw.LineStyle) {
+	start := 0
+	for i := 1; i <= n; i++ {
+		_, _, s0 := at(start)
+		if i < n {
+			if _, _, si := at(i); si == s0 {
+				continue
+			}
+		}
+		end := min(i, n-1)
+		xy := make(plotter.XYs, 0, end-start+1)
+		for k := start; k <= end; k++ {
+			x, y, _ := at(k)
+			xy = append(xy, plotter.XY{X: x, Y: y})
+		}
+		if len(xy) > 1 {
+			if line, err := plotter.NewLine(xy); err == nil {
+				line.LineStyle = map[bool]draw.LineStyle{true: solid, false: dashed}[s0]
+				p.Add(line)
+			}
+		}
+		start = i
+	}
+}
+
+// FIPlot draws an F–I curve with the rheobase marked.
+func FIPlot(fi *analysis.FICurve, unit string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("class %d", fi.Class)
+	if fi.Class == 0 {
+		p.Title.Text = fi.Note
+	}
+	p.X.Label.Text = fi.Param + " " + unit
+	p.Y.Label.Text = "rate (Hz)"
+	xy := make(plotter.XYs, len(fi.Points))
+	for i, pt := range fi.Points {
+		xy[i].X, xy[i].Y = pt.I, pt.Rate
+	}
+	if lp, sc, err := plotter.NewLinePoints(xy); err == nil {
+		lp.Color, sc.Color = yNullcline, yNullcline
+		p.Add(lp, sc)
+	}
+	if !math.IsNaN(fi.Rheobase) {
+		r, _ := plotter.NewScatter(plotter.XYs{{X: fi.Rheobase, Y: 0}})
+		r.GlyphStyle = draw.GlyphStyle{Color: xNullcline, Radius: vg.Points(4), Shape: draw.TriangleGlyph{}}
+		p.Add(r)
+		p.Legend.Add(fmt.Sprintf("rheobase %.4g", fi.Rheobase), r)
+	}
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// IntegratorsPlot draws each method's error against its cost (function
+// evaluations), log–log.
+func IntegratorsPlot(results []analysis.MethodResult) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = "right-hand-side evaluations", "max |v − v_ref|"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
+	var methods []string
+	for _, r := range results {
+		if !slices.Contains(methods, r.Method) {
+			methods = append(methods, r.Method)
+		}
+	}
+	for i, m := range methods {
+		var xy plotter.XYs
+		for _, r := range results {
+			if r.Method == m && r.Error > 0 && !math.IsInf(r.Error, 0) && !math.IsNaN(r.Error) {
+				xy = append(xy, plotter.XY{X: float64(r.Evals), Y: r.Error})
+			}
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		lp, sc, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			continue
+		}
+		col := trajCols[i%len(trajCols)]
+		lp.Color, sc.Color = col, col
+		p.Add(lp, sc)
+		p.Legend.Add(m, lp)
+	}
+	p.Legend.Top = true
+	return p
+}
