@@ -118,7 +118,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bifurcation", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
-	param := fs.String("param", "I", "the parameter to vary")
+	param := fs.String("param", "", "the parameter to vary (default: the model's input, I for most)")
 	from := fs.Float64("from", 0, "first value")
 	to := fs.Float64("to", 0, "last value")
 	out := fs.String("out", "bifurcation", "directory for branches.csv, points.csv and the figure")
@@ -137,6 +137,12 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if *param == "" {
+		if *param = m.Input; *param == "" {
+			fmt.Fprintf(stderr, "%s has no input parameter: name one with --param\n", m.Name)
+			return 2
+		}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -184,7 +190,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 			rows = append(rows, append(row, stability(cp.Stable), num(cp.Period), num(cp.Min), num(cp.Max)))
 		}
 	}
-	header := append(append([]string{"branch", "kind", *param}, vars...), "stability", "period", m.Vars[m.V].Name+"_min", m.Vars[m.V].Name+"_max")
+	header := append(append([]string{"branch", "kind", "param"}, vars...), "stability", "period", m.Vars[m.V].Name+"_min", m.Vars[m.V].Name+"_max")
 	errs := []error{writeCSV(filepath.Join(*out, "branches.csv"), header, rows)}
 	rows = nil
 	for _, s := range d.Special {
@@ -195,7 +201,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 		rows = append(rows, append(row, s.Note, num(nanIfZero(s.L1, s.Type == "hopf")), num(nanIfZero(s.Omega, s.Type == "hopf")),
 			num(nanIfZero(s.Period, s.Type == "lpc")), num(nanIfZero(s.Amplitude, s.Type == "lpc"))))
 	}
-	errs = append(errs, writeCSV(filepath.Join(*out, "points.csv"), append(append([]string{"type", *param}, vars...), "note", "l1", "omega", "period", "amplitude"), rows))
+	errs = append(errs, writeCSV(filepath.Join(*out, "points.csv"), append(append([]string{"type", "param"}, vars...), "note", "l1", "omega", "period", "amplitude"), rows))
 	if len(sw) > 0 {
 		rows = nil
 		for _, s := range sw {
@@ -244,7 +250,7 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
-	param := fs.String("param", "I", "the input parameter")
+	param := fs.String("param", "", "the input parameter (default: the model's input)")
 	from := fs.Float64("from", 0, "lowest current")
 	to := fs.Float64("to", 0, "highest current")
 	n := fs.Int("n", 40, "currents")
@@ -267,6 +273,12 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if *param == "" {
+		if *param = m.Input; *param == "" {
+			fmt.Fprintf(stderr, "%s has no input parameter: name one with --param\n", m.Name)
+			return 2
+		}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -297,13 +309,15 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintln(stdout, fi.Note)
-	// The pulse-pair test is made at rest: at the lowest current asked for.
-	rest := m.Clone()
-	rest.SetParam(*param, math.Min(*from, *to))
-	if ex, err := analysis.Diagnose(ctx, rest); err != nil {
-		fmt.Fprintf(stdout, "integrator or resonator: not tested at %s = %g: %v\n", *param, math.Min(*from, *to), err)
-	} else {
-		fmt.Fprintln(stdout, ex.Note)
+	if fi.Class != 0 {
+		// The pulse-pair test is made at rest: at the lowest current asked for.
+		rest := m.Clone()
+		rest.SetParam(*param, math.Min(*from, *to))
+		if ex, err := analysis.Diagnose(ctx, rest); err != nil {
+			fmt.Fprintf(stdout, "integrator or resonator: not tested at %s = %g: %v\n", *param, math.Min(*from, *to), err)
+		} else {
+			fmt.Fprintln(stdout, ex.Note)
+		}
 	}
 	fmt.Fprintf(stdout, "wrote %s/fi.csv, fi.png, fi.svg\n", *out)
 	return 0

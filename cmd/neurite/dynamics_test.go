@@ -63,7 +63,7 @@ func TestBifurcationCommand(t *testing.T) {
 	}
 	h := points[0]
 	if p := points[1]; p[column(t, h, "type")] != "hopf" || p[column(t, h, "note")] != "supercritical" ||
-		math.Abs(parse(t, p[column(t, h, "I")])-14.659) > 1e-3 || parse(t, p[column(t, h, "l1")]) >= 0 {
+		math.Abs(parse(t, p[column(t, h, "param")])-14.659) > 1e-3 || parse(t, p[column(t, h, "l1")]) >= 0 {
 		t.Errorf("points.csv row %v", p)
 	}
 	branches := readCSV(t, filepath.Join(dir, "branches.csv"))
