@@ -34,7 +34,13 @@ type Options struct {
 	// Speed, when not negative, overrides the model's speed (model ms per
 	// second; 0 as fast as possible).
 	Speed float64
+	// Dynamics, when set, opens the Dynamics tab on this point model
+	// (a built-in name, or a file of equations).
+	Dynamics string
 }
+
+// defaultLabModel is the model the Dynamics tab starts on.
+const defaultLabModel = "fhn"
 
 // Run opens the main window on file (or the embedded example) and returns
 // when the window closes.
@@ -50,7 +56,18 @@ func Run(file string, opts Options) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("Neurite")
 	ex := NewExplorer(w, sess, file)
-	w.SetContent(ex.Content())
+	lab, err := NewLab(w, defaultLabModel)
+	if err != nil {
+		return err
+	}
+	tabs := container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content()))
+	if opts.Dynamics != "" {
+		if err := lab.Open(opts.Dynamics); err != nil {
+			return err
+		}
+		tabs.SelectIndex(1)
+	}
+	w.SetContent(tabs)
 	w.SetMainMenu(ex.menu())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		if len(uris) > 0 {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot/vg"
 
@@ -51,19 +52,47 @@ func (ex *Explorer) menu() *fyne.MainMenu {
 
 // saveFile asks for a file name and writes it atomically with write.
 func (ex *Explorer) saveFile(name string, write func(io.Writer) error) {
+	saveFile(ex.win, ex.status, name, func(string) func(io.Writer) error { return write })
+}
+
+// saveFile asks for a file name, picks the writer for it (by its
+// extension, say) and writes the file atomically; status tells where.
+func saveFile(win fyne.Window, status *widget.Label, name string, writerFor func(path string) func(io.Writer) error) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		w.Close()
-		if err := output.WriteFile(w.URI().Path(), write); err != nil {
-			dialog.ShowError(err, ex.win)
+		path := w.URI().Path()
+		if err := output.WriteFile(path, writerFor(path)); err != nil {
+			dialog.ShowError(err, win)
 			return
 		}
-		ex.status.SetText("wrote " + w.URI().Path())
-	}, ex.win)
+		status.SetText("wrote " + path)
+	}, win)
 	d.SetFileName(name)
 	d.Show()
+}
+
+// figureButton saves the figure a plot view shows as PNG or SVG (by the
+// name's extension), 16 × 10 cm.
+func figureButton(win fyne.Window, status *widget.Label, base string, v *plotView) *widget.Button {
+	return widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), func() {
+		p := v.Plot()
+		if p == nil {
+			status.SetText("nothing to save yet")
+			return
+		}
+		saveFile(win, status, base+".png", func(path string) func(io.Writer) error {
+			format := "png"
+			if strings.EqualFold(filepath.Ext(path), ".svg") {
+				format = "svg"
+			}
+			return func(w io.Writer) error {
+				return views.WritePlot(w, p, 16*vg.Centimeter, 10*vg.Centimeter, format)
+			}
+		})
+	})
 }
 
 // WriteViewPNG writes the cell as it is shown, at 1600×1000 pixels.

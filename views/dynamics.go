@@ -71,10 +71,18 @@ func equilibriumGlyph(e analysis.Equilibrium) draw.GlyphStyle {
 	return g
 }
 
+// Trajectory is a path in the phase plane; a NaN in X breaks it (where a
+// spiking model was reset).
+type Trajectory struct{ X, Y []float64 }
+
+// TrajectoryColor is the colour of the i-th trajectory, in the phase
+// plane and beside it.
+func TrajectoryColor(i int) color.RGBA { return trajCols[i%len(trajCols)] }
+
 // PhasePlot draws a phase portrait: the field, both nullclines, every
 // equilibrium (filled stable, open unstable, × saddle) with its type in
-// the legend, and the trajectories given (pairs of x and y series).
-func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories [][2][]float64) *plot.Plot {
+// the legend, and the trajectories given.
+func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories []Trajectory) *plot.Plot {
 	p := plot.New()
 	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = pp.Lo[0], pp.Hi[0], pp.Lo[1], pp.Hi[1]
@@ -85,19 +93,45 @@ func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories [][2][]
 	p.Legend.Add(xlabel+" nullcline", &plotter.Line{LineStyle: xs.style})
 	p.Legend.Add(ylabel+" nullcline", &plotter.Line{LineStyle: ys.style})
 	for i, tr := range trajectories {
-		xy := make(plotter.XYs, min(len(tr[0]), len(tr[1])))
-		for k := range xy {
-			xy[k].X, xy[k].Y = tr[0][k], tr[1][k]
+		addBroken(p, tr.X, tr.Y, draw.LineStyle{Color: TrajectoryColor(i), Width: vg.Points(1.2)})
+	}
+	addEquilibria(p, pp.Equilibria, pp.X, pp.Y)
+	p.Legend.Top = true
+	return p
+}
+
+// addBroken adds the line through (x, y), broken at NaNs and clipped to
+// finite values.
+func addBroken(p *plot.Plot, x, y []float64, style draw.LineStyle) {
+	n := min(len(x), len(y))
+	for start := 0; start < n; {
+		end := start
+		for end < n && !math.IsNaN(x[end]) && !math.IsNaN(y[end]) && !math.IsInf(x[end], 0) && !math.IsInf(y[end], 0) {
+			end++
 		}
-		if line, err := plotter.NewLine(xy); err == nil {
-			line.Color = trajCols[i%len(trajCols)]
-			line.Width = vg.Points(1.2)
+		if end-start > 1 {
+			xy := make(plotter.XYs, end-start)
+			for k := range xy {
+				xy[k].X, xy[k].Y = x[start+k], y[start+k]
+			}
+			line, _ := plotter.NewLine(xy) // finite by construction
+			line.LineStyle = style
 			p.Add(line)
 		}
+		start = end + 1
 	}
+}
+
+// addEquilibria marks equilibria at (X[xi], X[yi]) (yi < 0: at zero on
+// the y axis), each type once in the legend.
+func addEquilibria(p *plot.Plot, eqs []analysis.Equilibrium, xi, yi int) {
 	kinds := map[analysis.Kind]bool{}
-	for _, e := range pp.Equilibria {
-		s, err := plotter.NewScatter(plotter.XYs{{X: e.X[pp.X], Y: e.X[pp.Y]}})
+	for _, e := range eqs {
+		y := 0.0
+		if yi >= 0 {
+			y = e.X[yi]
+		}
+		s, err := plotter.NewScatter(plotter.XYs{{X: e.X[xi], Y: y}})
 		if err != nil {
 			continue
 		}
@@ -108,6 +142,21 @@ func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories [][2][]
 			p.Legend.Add(string(e.Kind), s)
 		}
 	}
+}
+
+// PhaseLinePlot draws a one-variable model's phase line: dv/dt against v
+// over the window, the zero line, and the equilibria where they cross
+// (filled stable, open unstable).
+func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, label string) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = label, "d"+label+"/dt"
+	if len(v) > 0 {
+		p.X.Min, p.X.Max = v[0], v[len(v)-1]
+		zero := segmentsPlotter{segs: []analysis.Segment{{X0: v[0], X1: v[len(v)-1]}}, style: draw.LineStyle{Color: fieldColour, Width: vg.Points(1)}}
+		p.Add(zero)
+	}
+	addBroken(p, v, dv, draw.LineStyle{Color: xNullcline, Width: vg.Points(1.6)})
+	addEquilibria(p, eqs, 0, -1)
 	p.Legend.Top = true
 	return p
 }
@@ -125,7 +174,7 @@ func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis
 			xy[i].X, xy[i].Y = s.P, s.Value
 		}
 		if sc, err := plotter.NewScatter(xy); err == nil {
-			sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{120, 120, 120, 255}, Radius: vg.Points(0.7), Shape: draw.CircleGlyph{}}
+			sc.GlyphStyle = draw.GlyphStyle{Color: color.RGBA{120, 120, 120, 255}, Radius: vg.Points(1.2), Shape: draw.CircleGlyph{}}
 			p.Add(sc)
 			p.Legend.Add("brute force (maxima)", sc)
 		}
@@ -188,6 +237,11 @@ func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis
 		}
 	}
 	p.X.Min, p.X.Max = math.Min(d.From, d.To), math.Max(d.From, d.To)
+	// Headroom above the data for the legend.
+	if span := p.Y.Max - p.Y.Min; span > 0 && !math.IsInf(span, 0) {
+		p.Y.Max += 0.25 * span
+		p.Y.Min -= 0.03 * span
+	}
 	p.Legend.Top = true
 	return p
 }

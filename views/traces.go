@@ -6,6 +6,7 @@ import (
 	"image/color"
 	stddraw "image/draw"
 	"io"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -56,9 +57,25 @@ func TracesPlot(series []Series, ylabel string, from, to float64) *plot.Plot {
 
 // RenderPlot draws a figure into a w×h image (96 dots per inch).
 func RenderPlot(p *plot.Plot, w, h int) *image.RGBA {
+	img, _ := RenderPlotArea(p, w, h)
+	return img
+}
+
+// RenderPlotArea draws a figure into a w×h image and returns the pixel
+// rectangle of its data area too, so that a click can be mapped back to
+// data coordinates.
+func RenderPlotArea(p *plot.Plot, w, h int) (*image.RGBA, image.Rectangle) {
 	const dpi = 96
 	c := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/dpi, vg.Length(h)*vg.Inch/dpi), vgimg.UseDPI(dpi))
-	p.Draw(draw.New(c))
+	dc := draw.New(c)
+	p.Draw(dc)
+	data := p.DataCanvas(dc).Rectangle
+	px := func(l vg.Length) int { return int(math.Round(float64(l / vg.Inch * dpi))) }
+	area := image.Rect(px(data.Min.X), h-px(data.Max.Y), px(data.Max.X), h-px(data.Min.Y))
+	return toRGBA(c, w, h), area
+}
+
+func toRGBA(c *vgimg.Canvas, w, h int) *image.RGBA {
 	if img, ok := c.Image().(*image.RGBA); ok {
 		return img
 	}

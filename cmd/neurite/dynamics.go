@@ -209,16 +209,13 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		errs = append(errs, writeCSV(filepath.Join(*out, "sweep.csv"), []string{*param, m.Vars[m.V].Name + "_max"}, rows))
 	}
-	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.V, m.Vars[m.V].Name, sw)))
+	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), sw)))
 	if err := errors.Join(errs...); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	for _, s := range d.Special {
-		fmt.Fprintf(stdout, "%-5s %s = %.6g  %s\n", s.Type, *param, s.P, s.Note)
-	}
-	for _, msg := range d.Messages {
-		fmt.Fprintln(stdout, "note:", msg)
+	for _, line := range d.Report() {
+		fmt.Fprintln(stdout, line)
 	}
 	fmt.Fprintf(stdout, "wrote %s/branches.csv, points.csv, bifurcation.png, bifurcation.svg\n", *out)
 	return 0

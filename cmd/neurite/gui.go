@@ -17,16 +17,17 @@ func openCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("open", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	play := fs.Bool("play", false, "start playing at once")
+	dynamics := fs.String("dynamics", "", "open the Dynamics tab on this point model (e.g. fhn, inapk:high, a file of equations)")
 	fps := fs.Duration("report-fps", 0, "play for this long, print the frame rate the window kept and quit")
 	speed := fs.Float64("speed", -1, "model ms per second (0: as fast as possible; default: the model's view.speed or 20)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--speed MS] [--report-fps 10s]")
+		fmt.Fprintln(stderr, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--speed MS] [--report-fps 10s] [--dynamics MODEL]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil || fs.NArg() > 1 {
 		return 2
 	}
-	return openApp(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout, Speed: *speed}, stderr)
+	return openApp(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout, Speed: *speed, Dynamics: *dynamics}, stderr)
 }
 
 // openApp starts the desktop app, on file or on the embedded example.

@@ -40,6 +40,19 @@ type Diagram struct {
 	Messages []string // what stopped a branch early, and why
 }
 
+// Report describes the diagram in lines of text: each special point with
+// its parameter value and what it is, then why any branch stopped early.
+func (d *Diagram) Report() []string {
+	var lines []string
+	for _, s := range d.Special {
+		lines = append(lines, fmt.Sprintf("%-5s %s = %.6g  %s", s.Type, d.Param, s.P, s.Note))
+	}
+	for _, msg := range d.Messages {
+		lines = append(lines, "note: "+msg)
+	}
+	return lines
+}
+
 // Options tune a continuation.
 type Options struct {
 	Window  Window  // state space considered (default: the model's ranges)

@@ -102,3 +102,17 @@ func contour(f []float64, grid int, px, py func(int) float64) []Segment {
 	}
 	return out
 }
+
+// PhaseLine samples a one-variable model's dv/dt at n+1 points across the
+// window and finds its equilibria: the phase line of, for example, the
+// persistent-sodium model (Izhikevich 2007, ch. 3).
+func PhaseLine(m *point.Model, w Window, n int) (v, dv []float64, eqs []Equilibrium) {
+	v, dv = make([]float64, n+1), make([]float64, n+1)
+	x, f := make([]float64, 1), make([]float64, 1)
+	for i := range v {
+		x[0] = w.Lo[0] + float64(i)/float64(n)*(w.Hi[0]-w.Lo[0])
+		rhs(m, x, f)
+		v[i], dv[i] = x[0], f[0]
+	}
+	return v, dv, Equilibria(m, w)
+}

@@ -25,6 +25,14 @@ type Var struct {
 	Min, Max   float64
 }
 
+// Label names the variable with its unit, for an axis: "V (mV)".
+func (v Var) Label() string {
+	if v.Unit == "" {
+		return v.Name
+	}
+	return v.Name + " (" + v.Unit + ")"
+}
+
 // Preset is a named parameter set (Izhikevich's RS, IB, ...).
 type Preset struct {
 	Name   string

@@ -1,0 +1,235 @@
+package app
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// newTestLab opens the Dynamics tab on a model in a drawn test window.
+func newTestLab(t *testing.T, model string) *Lab {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	l, err := NewLab(w, model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetContent(l.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	w.Canvas().Capture() // draws the plots, so that clicks map to data
+	t.Cleanup(func() { l.bif.Stop(); l.fi.Stop(); l.bif.Wait(); l.fi.Wait(); w.Close() })
+	return l
+}
+
+// wait waits for a job, failing the test after a minute.
+func wait(t *testing.T, j *job) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { j.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the computation did not finish in a minute")
+	}
+}
+
+// TestLabSliderRedrawsPortrait: moving I across FitzHugh–Nagumo's Hopf
+// point (0.3313) turns the rest state from a stable into an unstable
+// focus, in the plane shown.
+func TestLabSliderRedrawsPortrait(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	before := l.phase.Plot()
+	if err := l.SetParam("I", 0.2); err != nil {
+		t.Fatal(err)
+	}
+	if l.phase.Plot() == before {
+		t.Error("the plane was not redrawn")
+	}
+	if eq := l.Portrait().Equilibria; len(eq) != 1 || !eq[0].Stable() {
+		t.Fatalf("at I = 0.2: %v", eq)
+	}
+	l.SetParam("I", 0.5)
+	if eq := l.Portrait().Equilibria; len(eq) != 1 || eq[0].Stable() {
+		t.Fatalf("at I = 0.5: %v", eq)
+	}
+	if v, _ := l.model.Param("I"); v != 0.5 {
+		t.Errorf("the model's I is %g", v)
+	}
+	if err := l.SetParam("nope", 1); err == nil {
+		t.Error("no error for an unknown parameter")
+	}
+}
+
+// TestLabClickLaunchesTrajectory clicks on the plane: a trajectory starts
+// at the data coordinates under the click and, past the Hopf point, winds
+// onto the limit cycle (v swings beyond ±1.5).
+func TestLabClickLaunchesTrajectory(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	test.TapAt(l.phase, l.phase.PositionOf(-1.5, 0.5))
+	ts, xs := l.Trajectories()
+	if len(xs) != 1 {
+		t.Fatalf("%d trajectories after a click", len(xs))
+	}
+	start := xs[0][0]
+	if math.Abs(start[0]+1.5) > 0.02 || math.Abs(start[1]-0.5) > 0.02 {
+		t.Errorf("started at %v, clicked at (-1.5, 0.5)", start)
+	}
+	if end := ts[0][len(ts[0])-1]; math.Abs(end-200) > 1e-9 {
+		t.Errorf("ran to t = %g, want 200", end)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range xs[0][len(xs[0])/2:] {
+		lo, hi = math.Min(lo, x[0]), math.Max(hi, x[0])
+	}
+	if lo > -1.5 || hi < 1.5 {
+		t.Errorf("v ranged over [%.2f, %.2f] on the cycle", lo, hi)
+	}
+	// Outside the data area a click starts nothing.
+	test.TapAt(l.phase, fyne.NewPos(2, 2))
+	if _, xs := l.Trajectories(); len(xs) != 1 {
+		t.Errorf("%d trajectories after a click on the margin", len(xs))
+	}
+	// Trajectories follow the parameters: below the Hopf point the same
+	// start decays to rest.
+	l.SetParam("I", 0)
+	_, xs = l.Trajectories()
+	last := xs[0][len(xs[0])-1]
+	if eq := l.Portrait().Equilibria[0].X; math.Hypot(last[0]-eq[0], last[1]-eq[1]) > 1e-3 {
+		t.Errorf("at I = 0 the trajectory ends at %v, rest is %v", last, eq)
+	}
+}
+
+// TestLabSpikingModelBreaksAtResets: an Izhikevich RS cell driven above
+// rheobase spikes; its path in the plane is broken at each reset.
+func TestLabSpikingModelBreaksAtResets(t *testing.T) {
+	l := newTestLab(t, "izhikevich:RS")
+	l.SetParam("I", 10)
+	l.Launch(l.model.InitialState())
+	_, xs := l.Trajectories()
+	breaks := 0
+	for _, x := range xs[0] {
+		if math.IsNaN(x[0]) {
+			breaks++
+		}
+	}
+	if breaks < 3 {
+		t.Errorf("%d resets in 200 ms at I = 10", breaks)
+	}
+}
+
+// TestLabPlanes: a four-variable model is shown in a plane (HH's v and n)
+// and a one-variable model as a phase line.
+func TestLabPlanes(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	if err := l.Open("hh"); err != nil {
+		t.Fatal(err)
+	}
+	if x, y := l.plane(); x != 0 || y != 3 {
+		t.Errorf("hh shown in the plane of variables %d and %d", x, y)
+	}
+	l.SetParam("I", 0)
+	if eq := l.Portrait().Equilibria; len(eq) != 1 || !eq[0].Stable() || math.Abs(eq[0].X[0]+65) > 0.1 {
+		t.Errorf("hh at I = 0: %v", eq)
+	}
+	if err := l.Open("inap"); err != nil {
+		t.Fatal(err)
+	}
+	if _, y := l.plane(); y != -1 || !l.ySel.Disabled() {
+		t.Error("a one-variable model is not shown as a phase line")
+	}
+	if l.phase.Plot().Y.Label.Text != "dV/dt" {
+		t.Errorf("phase line's axis reads %q", l.phase.Plot().Y.Label.Text)
+	}
+	if err := l.Open("nosuch"); err == nil {
+		t.Error("no error for an unknown model")
+	}
+}
+
+// TestLabBifurcation computes the diagram of the low-threshold
+// I_Na,p + I_K model in the background: a supercritical Hopf point at
+// I = 14.66 with its cycles.
+func TestLabBifurcation(t *testing.T) {
+	l := newTestLab(t, "inapk:low")
+	l.bifFrom.SetText("0")
+	l.bifTo.SetText("30")
+	l.bif.Start()
+	wait(t, l.bif)
+	if note := l.bif.note.Text; !strings.Contains(note, "hopf  I = 14.659  supercritical") {
+		t.Errorf("note:\n%s", note)
+	}
+	if l.bif.view.Plot() == nil || l.bif.bar.Value != 1 {
+		t.Errorf("figure %v, progress %g", l.bif.view.Plot(), l.bif.bar.Value)
+	}
+	l.bifTo.SetText("x")
+	l.bif.Start()
+	if !strings.Contains(l.bif.note.Text, `to: "x" is not a number`) {
+		t.Errorf("note %q", l.bif.note.Text)
+	}
+}
+
+// TestLabStop stops a long continuation (FitzHugh–Nagumo's cycles near
+// their canard take seconds) at once.
+func TestLabStop(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	l.bifFrom.SetText("0")
+	l.bifTo.SetText("2")
+	l.bif.Start()
+	l.bif.Stop()
+	wait(t, l.bif)
+	if l.bif.note.Text != "stopped" || l.bif.view.Plot() != nil || l.bif.run.Disabled() {
+		t.Errorf("note %q, figure %v, run disabled %v", l.bif.note.Text, l.bif.view.Plot(), l.bif.run.Disabled())
+	}
+}
+
+// TestLabFI measures Hodgkin–Huxley's F–I curve: class 2, a resonator.
+func TestLabFI(t *testing.T) {
+	l := newTestLab(t, "hh")
+	l.fiFrom.SetText("0")
+	l.fiTo.SetText("20")
+	l.fiN.SetText("11")
+	l.fi.Start()
+	wait(t, l.fi)
+	for _, want := range []string{"class 2", "resonator"} {
+		if !strings.Contains(l.fi.note.Text, want) {
+			t.Errorf("note lacks %q:\n%s", want, l.fi.note.Text)
+		}
+	}
+	// A new model drops the old one's results.
+	l.Open("lif")
+	if l.fi.view.Plot() != nil || l.fi.note.Text != "" {
+		t.Error("the F–I curve of hh is still shown for lif")
+	}
+}
+
+// TestLabOpenModelFile opens models typed as equations: a bad one is
+// refused with its file and line, a good one is shown.
+func TestLabOpenModelFile(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.ode")
+	os.WriteFile(bad, []byte("par a=1\ninit x=0\nx' = -a*x + q\n"), 0o644)
+	if err := l.OpenModelFile(bad); err == nil || !strings.Contains(err.Error(), bad+":3: unknown name q") {
+		t.Errorf("error %v", err)
+	}
+	if l.model.Name != "fhn" || !strings.Contains(l.status.Text, bad+":3") {
+		t.Errorf("model %s, status %q", l.model.Name, l.status.Text)
+	}
+	good := filepath.Join(dir, "vdp.ode")
+	os.WriteFile(good, []byte("# van der Pol\npar mu=1\ninit x=2, y=0\nx' = y\ny' = mu*(1 - x^2)*y - x\n"), 0o644)
+	if err := l.OpenModelFile(good); err != nil {
+		t.Fatal(err)
+	}
+	if l.modelSel.Selected != "file: vdp.ode" {
+		t.Errorf("picker shows %q", l.modelSel.Selected)
+	}
+	if eq := l.Portrait().Equilibria; len(eq) != 1 || eq[0].Stable() {
+		t.Errorf("van der Pol's origin: %v", eq)
+	}
+}
