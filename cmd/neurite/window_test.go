@@ -25,15 +25,15 @@ func buildNeurite(t *testing.T) string {
 	return bin
 }
 
-// TestWindowShowsCell starts the real binary on a virtual display (its own
-// xvfb-run, so that it runs the same with or without an outer display),
-// waits for the window, takes a screenshot and checks that the cell is
-// drawn in the view area.
-func TestWindowShowsCell(t *testing.T) {
+// screenshot starts the real binary with args on a virtual display (its
+// own xvfb-run, so that it runs the same with or without an outer display),
+// waits for the window and returns a screenshot of it.
+func screenshot(t *testing.T, args string) image.Image {
+	t.Helper()
 	bin := buildNeurite(t)
 	shot := filepath.Join(t.TempDir(), "shot.png")
 	script := `
-` + bin + ` open &
+` + bin + ` open ` + args + ` &
 pid=$!
 for i in $(seq 1 150); do
 	xwininfo -root -tree 2>/dev/null | grep -q '"Neurite' && break
@@ -58,19 +58,40 @@ exit 0`
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The view area is the left ~70% below the toolbar; the cell at rest
-	// is drawn in viridis at about -65 mV on a dark background.
-	rest := views.Viridis((-65.0 + 80) / 120)
-	cell := 0
-	for y := 120; y < 500; y++ {
-		for x := 0; x < 840; x++ {
-			if nearRGB(img.At(x, y), rest, 12) {
-				cell++
+	return img
+}
+
+// count counts the pixels of a region near a colour.
+func count(img image.Image, r image.Rectangle, c color.RGBA, tol int) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if nearRGB(img.At(x, y), c, tol) {
+				n++
 			}
 		}
 	}
-	if cell < 1500 {
+	return n
+}
+
+// TestWindowShowsCell checks that the cell is drawn in the view area: the
+// left ~70% below the toolbar, in viridis at about -65 mV at rest.
+func TestWindowShowsCell(t *testing.T) {
+	img := screenshot(t, "")
+	if cell := count(img, image.Rect(0, 120, 840, 500), views.Viridis((-65.0+80)/120), 12); cell < 1500 {
 		t.Errorf("only %d pixels of the resting cell in the view area of the screenshot", cell)
+	}
+}
+
+// TestWindowShowsDynamics opens the Dynamics tab on the high-threshold
+// I_Na,p + I_K model and checks that both nullclines (red V, blue n) are
+// drawn in the phase plane, on the left half.
+func TestWindowShowsDynamics(t *testing.T) {
+	img := screenshot(t, "--dynamics inapk:high")
+	plane := image.Rect(0, 180, 520, 760)
+	red, blue := count(img, plane, color.RGBA{214, 39, 40, 255}, 40), count(img, plane, color.RGBA{31, 119, 180, 255}, 40)
+	if red < 300 || blue < 300 {
+		t.Errorf("%d pixels of the V-nullcline, %d of the n-nullcline in the phase plane", red, blue)
 	}
 }
 
