@@ -174,6 +174,32 @@ func TestINaPKLowHopf(t *testing.T) {
 	}
 }
 
+// TestMorrisLecarHopf: the Morris–Lecar model typed as equations
+// (assets/models/morris_lecar.ode, the Hopf parameter set of Rinzel and
+// Ermentrout 1998) loses its rest state at a subcritical Hopf point near
+// I = 93.86 µA/cm² and regains it at another near 212, as they and
+// Ermentrout and Terman (Mathematical Foundations of Neuroscience, 2010,
+// §3.1) show.
+func TestMorrisLecarHopf(t *testing.T) {
+	m, err := point.ReadModelFile("../../assets/models/morris_lecar.ode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Continue(context.Background(), m, "I", 0, 300, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hopfs := special(d, "hopf")
+	if len(hopfs) != 2 {
+		t.Fatalf("hopf points %+v", hopfs)
+	}
+	for i, want := range []float64{93.86, 212.0} {
+		if math.Abs(hopfs[i].P-want) > 0.1 || hopfs[i].Note != "subcritical" {
+			t.Errorf("Hopf point at I = %.4f (%s), want %g, subcritical", hopfs[i].P, hopfs[i].Note, want)
+		}
+	}
+}
+
 // traceZeroCurrent finds, for a model of (V, n) with n at steady state,
 // the equilibrium current where the Jacobian's trace vanishes.
 func traceZeroCurrent(t *testing.T, m *point.Model, vlo, vhi float64) float64 {

@@ -184,11 +184,39 @@ func TestTypedModelErrors(t *testing.T) {
 		{"hello\n", "m.ode:1: cannot read \"hello\""},
 		{"x' = 1\nspike y >= 1: x = 0\n", "m.ode:2: spike: y is not a variable"},
 		{"# nothing\n", "no equations"},
+		{"par a=1\na = 2\nx' = a\n", "m.ode:2: a is defined twice"},
+		{"x' = 1\nrange x=1..0\n", "m.ode:2: range \"x=1..0\": give name=low..high"},
+		{"x' = 1\nrange y=0..1\n", "m.ode:2: range y: y is not a variable"},
 	}
 	for _, c := range cases {
 		_, err := Parse(strings.NewReader(c.src), "m.ode")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want it to contain %q", c.src, err, c.want)
+		}
+	}
+}
+
+// TestTypedQuantities: quantities defined in terms of the variables feed
+// the equations (Morris–Lecar's gating functions), and range sets the
+// window.
+func TestTypedQuantities(t *testing.T) {
+	m, err := ReadModelFile("../../assets/models/morris_lecar.ode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "morris-lecar" || m.Vars[0].Min != -80 || m.Vars[0].Max != 60 || m.Vars[1].Max != 0.6 {
+		t.Errorf("%s, windows %+v", m.Name, m.Vars)
+	}
+	V, w := -30.0, 0.2
+	minf := 0.5 * (1 + math.Tanh((V+1.2)/18))
+	winf := 0.5 * (1 + math.Tanh((V-2)/30))
+	tauw := 1 / math.Cosh((V-2)/60)
+	want := []float64{(0 - 2*(V+60) - 4.4*minf*(V-120) - 8*w*(V+84)) / 20, 0.04 * (winf - w) / tauw}
+	dx := make([]float64, 2)
+	m.Deriv(0, []float64{V, w}, dx)
+	for i := range want {
+		if math.Abs(dx[i]-want[i]) > 1e-12*math.Abs(want[i]) {
+			t.Errorf("d%s/dt = %v, want %v", m.Vars[i].Name, dx[i], want[i])
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -34,18 +35,22 @@ func ReadModelFile(path string) (*Model, error) {
 //	dw/dt = a*(v + b - c*w)
 //	spike v >= 30: v = c, u = u + d     (a reset, for spiking models)
 //	input I                              (the injected current; default I)
+//	minf = 0.5*(1 + tanh((v - v1)/v2))   (a quantity, for what follows)
+//	range v=-2.5..2.5, w=-1..2           (the window of the phase plane)
 //
 // Right-hand sides are expressions (expr-lang/expr) in the parameters,
-// the variables, t and the functions exp, log, sqrt, sin, cos, tan, tanh,
-// abs, heav (Heaviside), min and max; ^ is a power. Errors name the file,
-// the line and the problem, unknown names included.
+// the variables, t and the functions exp, log, log10, sqrt, pow, sin, cos,
+// tan, atan, sinh, cosh, tanh, abs, heav (Heaviside), min and max; ^ is a
+// power. "range v=-80..40, w=0..1" sets the window of phase planes and of
+// the search for equilibria (default -1..1). Errors name the file, the
+// line and the problem, unknown names included.
 func Parse(r io.Reader, file string) (*Model, error) {
 	type equation struct {
 		line      int
 		name, rhs string
 	}
 	m := &Model{Name: strings.TrimSuffix(file, ".ode")}
-	var eqs []equation
+	var eqs, aux []equation // aux: quantities defined in terms of what comes before
 	var spike *struct {
 		line        int
 		v, cond     string
@@ -54,6 +59,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	}
 	inputName := ""
 	init := map[string]float64{}
+	ranges := map[string][3]float64{} // low, high, line
 	var errs []string
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
@@ -96,6 +102,19 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		case "input":
 			inputName = strings.TrimSpace(rest)
 			continue
+		case "range":
+			for _, kv := range splitList(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				lo, hi, ok := strings.Cut(v, "..")
+				a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+				b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
+				if !ok || err1 != nil || err2 != nil || !(b > a) {
+					fail(n, "range %q: give name=low..high, low below high", strings.TrimSpace(kv))
+					continue
+				}
+				ranges[strings.TrimSpace(k)] = [3]float64{a, b, float64(n)}
+			}
+			continue
 		case "spike":
 			cond, assigns, ok := strings.Cut(rest, ":")
 			g := spikePattern.FindStringSubmatch(strings.TrimSpace(cond))
@@ -127,7 +146,11 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			eqs = append(eqs, equation{n, name, g[3]})
 			continue
 		}
-		fail(n, "cannot read %q: expected par, init, name, input, spike, or an equation like v' = ... or dv/dt = ...", line)
+		if g := auxPattern.FindStringSubmatch(line); g != nil {
+			aux = append(aux, equation{n, g[1], g[2]})
+			continue
+		}
+		fail(n, "cannot read %q: expected par, init, name, input, spike, an equation like v' = ... or dv/dt = ..., or a quantity like minf = ...", line)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -141,12 +164,20 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			fail(e.line, "%s has two equations", e.name)
 		}
 		index[e.name] = i
-		m.Vars = append(m.Vars, Var{Name: e.name, Min: -1, Max: 1})
+		v := Var{Name: e.name, Min: -1, Max: 1}
+		if r, ok := ranges[e.name]; ok {
+			v.Min, v.Max = r[0], r[1]
+			delete(ranges, e.name)
+		}
+		m.Vars = append(m.Vars, v)
 		m.Init = append(m.Init, init[e.name])
 		delete(init, e.name)
 	}
 	for k := range init {
 		fail(0, "init %s: %s is not a variable (no equation for it)", k, k)
+	}
+	for k, r := range ranges {
+		fail(int(r[2]), "range %s: %s is not a variable (no equation for it)", k, k)
 	}
 	for _, p := range m.Params {
 		if _, clash := index[p.Name]; clash {
@@ -163,6 +194,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	for _, v := range m.Vars {
 		env[v.Name] = 0.0
 	}
+	nParams := len(m.Params)
 	compile := func(line int, src string) *vm.Program {
 		prog, err := expr.Compile(src, expr.Env(env), expr.AsFloat64())
 		if err != nil {
@@ -170,6 +202,16 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			return nil
 		}
 		return prog
+	}
+	// A quantity may use those defined before it; the equations may use
+	// them all.
+	auxProgs := make([]*vm.Program, len(aux))
+	for i, a := range aux {
+		auxProgs[i] = compile(a.line, a.rhs)
+		if _, dup := env[a.name]; dup {
+			fail(a.line, "%s is defined twice (as a parameter, variable, quantity or function)", a.name)
+		}
+		env[a.name] = 0.0
 	}
 	progs := make([]*vm.Program, len(eqs))
 	for i, e := range eqs {
@@ -208,56 +250,69 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		}
 	}
 	m.SpikeAt = math.Inf(1)
-	names := make([]string, len(m.Params))
-	for i, p := range m.Params {
-		names[i] = p.Name
+	inputIdx := -1
+	for i, p := range m.Params[:nParams] {
+		if p.Name == m.Input {
+			inputIdx = i
+		}
+	}
+	params := make([]string, nParams)
+	for i, p := range m.Params[:nParams] {
+		params[i] = p.Name
 	}
 	vars := make([]string, len(m.Vars))
 	for i, v := range m.Vars {
 		vars[i] = v.Name
 	}
-	inputIdx := -1
-	for i, p := range m.Params {
-		if p.Name == m.Input {
-			inputIdx = i
-		}
-	}
-	// The environment is rebuilt from p, t, I and x for each evaluation;
-	// the input parameter stands for the whole input (parameter plus
-	// stimulus) as the built-in models take it.
-	fill := func(p []float64, t, I float64, x []float64) map[string]any {
-		e := mathEnv()
-		e["t"] = t
-		for i, n := range names {
-			e[n] = p[i]
-		}
-		if inputIdx >= 0 {
-			e[names[inputIdx]] = I
-		}
+	// Each evaluation takes its own environment and machine from a pool:
+	// clones of the model share these functions and may run in parallel.
+	pool := sync.Pool{New: func() any { return &evalState{env: mathEnv()} }}
+	// fill loads t, x and p into the environment, the input parameter
+	// standing for the whole input (parameter plus stimulus) as the
+	// built-in models take it, and evaluates the quantities.
+	fill := func(st *evalState, p []float64, t, I float64, x []float64) {
+		st.env["t"] = t
 		for i, n := range vars {
-			e[n] = x[i]
+			st.env[n] = x[i]
 		}
-		return e
-	}
-	m.f = func(p []float64, t, I float64, x, dx []float64) {
-		e := fill(p, t, I, x)
-		for i, prog := range progs {
-			out, err := expr.Run(prog, e)
-			if v, ok := out.(float64); ok && err == nil {
-				dx[i] = v
-			} else {
-				dx[i] = math.NaN()
+		// Parameters rarely change between evaluations: storing one in
+		// the environment allocates, so only changed ones are stored.
+		if st.p == nil {
+			st.p = make([]float64, nParams)
+			for i := range st.p {
+				st.p[i] = math.NaN()
 			}
 		}
+		for i, n := range params {
+			v := p[i]
+			if i == inputIdx {
+				v = I
+			}
+			if v != st.p[i] {
+				st.env[n], st.p[i] = v, v
+			}
+		}
+		for i, prog := range auxProgs {
+			st.env[aux[i].name] = st.run(prog)
+		}
+	}
+	m.f = func(p []float64, t, I float64, x, dx []float64) {
+		st := pool.Get().(*evalState)
+		fill(st, p, t, I, x)
+		for i, prog := range progs {
+			dx[i] = st.run(prog)
+		}
+		pool.Put(st)
 	}
 	if spike != nil {
 		m.SpikeAt = m.Params[len(m.Params)-1].Value
 		m.reset = &reset{peak: len(m.Params) - 1, refractory: -1, apply: func(p, x []float64) {
-			e := fill(p, 0, 0, x)
+			st := pool.Get().(*evalState)
+			defer pool.Put(st)
+			fill(st, p, 0, 0, x)
 			vals := make([]float64, len(resetProgs))
 			for k, prog := range resetProgs {
-				out, _ := expr.Run(prog, e)
-				vals[k], _ = out.(float64)
+				vals[k] = st.run(prog)
 			}
 			for k, j := range resetVars {
 				x[j] = vals[k]
@@ -267,10 +322,29 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	return m.finish(), nil
 }
 
+// evalState is what one evaluation of a typed model needs.
+type evalState struct {
+	env map[string]any
+	p   []float64 // the parameter values in env
+	vm  vm.VM
+}
+
+// run evaluates one expression; a failure (a NaN argument to a function
+// that panics on it, say) gives NaN, which the integrators report as a
+// blow-up with its time.
+func (st *evalState) run(prog *vm.Program) float64 {
+	out, err := st.vm.Run(prog, st.env)
+	if v, ok := out.(float64); ok && err == nil {
+		return v
+	}
+	return math.NaN()
+}
+
 var (
 	derivPattern = regexp.MustCompile(`^(?:([A-Za-z_]\w*)'|d([A-Za-z_]\w*)/dt)\s*=\s*(.+)$`)
 	spikePattern = regexp.MustCompile(`^([A-Za-z_]\w*)\s*>=?\s*([-+0-9.eE]+)$`)
 	namePattern  = regexp.MustCompile(`^[A-Za-z_]\w*$`)
+	auxPattern   = regexp.MustCompile(`^([A-Za-z_]\w*)\s*=\s*(.+)$`)
 )
 
 func validName(s string) bool { return namePattern.MatchString(s) }
@@ -305,7 +379,8 @@ func rangeHi(v float64) float64 {
 func mathEnv() map[string]any {
 	return map[string]any{
 		"exp": math.Exp, "log": math.Log, "sqrt": math.Sqrt, "sin": math.Sin, "cos": math.Cos,
-		"tan": math.Tan, "tanh": math.Tanh, "pi": math.Pi,
+		"tan": math.Tan, "tanh": math.Tanh, "sinh": math.Sinh, "cosh": math.Cosh, "atan": math.Atan,
+		"log10": math.Log10, "pow": math.Pow, "pi": math.Pi,
 		"heav": func(x float64) float64 {
 			if x >= 0 {
 				return 1
