@@ -247,7 +247,9 @@ func (l *Lab) setModel(m *point.Model) {
 	for _, p := range m.Params {
 		params = append(params, p.Name)
 	}
-	l.trajs = nil
+	// One trajectory from the model's initial state, so that its time
+	// course shows at once.
+	l.trajs = []trajectory{{start: m.InitialState()}}
 	x, y := m.V, (m.V+1)%m.Dim()
 	if m.Name == "hh" {
 		y = 3 // v and n: the plane of Izhikevich's and Rinzel's reductions
@@ -466,12 +468,6 @@ func (l *Lab) launch(xv, yv float64) {
 		start[y] = yv
 	}
 	l.trajs = append(l.trajs, trajectory{start: start})
-	l.redraw()
-}
-
-// Launch starts a trajectory at the state given (as a click would).
-func (l *Lab) Launch(start []float64) {
-	l.trajs = append(l.trajs, trajectory{start: append([]float64(nil), start...)})
 	l.redraw()
 }
 

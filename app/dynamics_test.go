@@ -72,6 +72,10 @@ func TestLabSliderRedrawsPortrait(t *testing.T) {
 // onto the limit cycle (v swings beyond ±1.5).
 func TestLabClickLaunchesTrajectory(t *testing.T) {
 	l := newTestLab(t, "fhn")
+	if _, xs := l.Trajectories(); len(xs) != 1 || xs[0][0][0] != -1.2 {
+		t.Fatalf("%d trajectories on opening, want one from the initial state", len(xs))
+	}
+	l.clearTrajectories()
 	test.TapAt(l.phase, l.phase.PositionOf(-1.5, 0.5))
 	ts, xs := l.Trajectories()
 	if len(xs) != 1 {
@@ -111,7 +115,6 @@ func TestLabClickLaunchesTrajectory(t *testing.T) {
 func TestLabSpikingModelBreaksAtResets(t *testing.T) {
 	l := newTestLab(t, "izhikevich:RS")
 	l.SetParam("I", 10)
-	l.Launch(l.model.InitialState())
 	_, xs := l.Trajectories()
 	breaks := 0
 	for _, x := range xs[0] {

@@ -406,10 +406,13 @@ func TestCompareIntegrators(t *testing.T) {
 		t.Fatalf("no %s at %v", method, step)
 		return 0
 	}
-	// Euler is first order, RK4 fourth: halving dt halves and sixteenths
-	// the error.
+	// Euler and exponential Euler are first order, RK4 fourth: halving dt
+	// halves and sixteenths the error.
 	if r := errOf("euler", 0.05) / errOf("euler", 0.025); r < 1.7 || r > 2.3 {
 		t.Errorf("euler error ratio %.2f, want 2", r)
+	}
+	if r := errOf("expeuler", 0.05) / errOf("expeuler", 0.025); r < 1.7 || r > 2.3 {
+		t.Errorf("expeuler error ratio %.2f, want 2", r)
 	}
 	if r := errOf("rk4", 0.1) / errOf("rk4", 0.05); r < 12 || r > 20 {
 		t.Errorf("rk4 error ratio %.2f, want 16", r)
