@@ -51,6 +51,7 @@ test: deps check-format vet
 	$(XVFB) go test -count=1 ./...
 	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./compartments/swc
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./sim/spec
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sim/point
 
 bench: build
 	go test -run '^$$' -bench . ./...

@@ -271,3 +271,27 @@ func TestBuiltinNamesAndPresets(t *testing.T) {
 		t.Errorf("unknown model: %v", err)
 	}
 }
+
+// FuzzParse feeds arbitrary text to the parser of typed models: it must
+// answer with a model or an error naming the file, never panic; a model
+// it accepts must evaluate without panicking.
+func FuzzParse(f *testing.F) {
+	f.Add("par a=0.08, b=0.7, c=0.8, I=0.5\ninit v=-1.2, w=-0.6\nv' = v - v^3/3 - w + I\ndw/dt = a*(v + b - c*w)\n")
+	f.Add("par a=0.02, b=0.2, c=-65, d=8, I=10\ninit v=-65, u=-13\nv' = 0.04*v^2 + 5*v + 140 - u + I\nu' = a*(b*v - u)\nspike v >= 30: v = c, u = u + d\n")
+	f.Add("par k=1\nq = k > 0 ? exp(k) : 1\nrange x=-1..1\nx' = -q*x\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		m, err := Parse(strings.NewReader(src), "fuzz.ode")
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.ode") && !strings.Contains(err.Error(), "token too long") {
+				t.Fatalf("error without the file's name: %v", err)
+			}
+			return
+		}
+		x := m.InitialState()
+		dx := make([]float64, len(x))
+		m.Deriv(0, x, dx)
+		if m.Spiking() {
+			m.Reset(0, x)
+		}
+	})
+}

@@ -62,7 +62,11 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	ranges := map[string][3]float64{} // low, high, line
 	var errs []string
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+		at := fmt.Sprintf("%s:%d", file, line)
+		if line == 0 { // about the whole file
+			at = file
+		}
+		errs = append(errs, at+": "+fmt.Sprintf(format, args...))
 	}
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
