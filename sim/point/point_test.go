@@ -282,7 +282,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		m, err := Parse(strings.NewReader(src), "fuzz.ode")
 		if err != nil {
-			if !strings.Contains(err.Error(), "fuzz.ode") && !strings.Contains(err.Error(), "token too long") {
+			if !strings.HasPrefix(err.Error(), "fuzz.ode") {
 				t.Fatalf("error without the file's name: %v", err)
 			}
 			return

@@ -157,7 +157,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		fail(n, "cannot read %q: expected par, init, name, input, spike, an equation like v' = ... or dv/dt = ..., or a quantity like minf = ...", line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if len(eqs) == 0 && len(errs) == 0 {
 		fail(0, "no equations (like v' = ...)")
