@@ -28,8 +28,9 @@ import (
 
 // pointFlags are the options every dynamics command shares.
 type pointFlags struct {
-	set  *[]string
-	stim *string
+	set   *[]string
+	stim  *string
+	param *string // the parameter varied; nil where none is
 }
 
 func addPointFlags(fs *flag.FlagSet) pointFlags {
@@ -37,6 +38,11 @@ func addPointFlags(fs *flag.FlagSet) pointFlags {
 		set:  fs.StringArray("set", nil, "set a parameter, NAME=VALUE (repeatable)"),
 		stim: fs.String("stim", "", "input stimulus, e.g. step:amp=10,from=20,to=270 (see README)"),
 	}
+}
+
+// addParamFlag adds --param, the parameter a command varies.
+func (pf *pointFlags) addParamFlag(fs *flag.FlagSet, usage string) {
+	pf.param = fs.String("param", "", usage+" (default: the model's input, I for most)")
 }
 
 // loadPoint reads a built-in model (NAME or NAME:PRESET) or a model typed
@@ -65,6 +71,11 @@ func loadPoint(name string, pf pointFlags) (*point.Model, error) {
 	if *pf.stim != "" {
 		if m.Stim, err = point.ParseStimulus(*pf.stim); err != nil {
 			return nil, err
+		}
+	}
+	if pf.param != nil && *pf.param == "" {
+		if *pf.param = m.Input; *pf.param == "" {
+			return nil, fmt.Errorf("%s has no input parameter: name one with --param", m.Name)
 		}
 	}
 	return m, nil
@@ -118,7 +129,8 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bifurcation", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
-	param := fs.String("param", "", "the parameter to vary (default: the model's input, I for most)")
+	pf.addParamFlag(fs, "the parameter to vary")
+	param := pf.param
 	from := fs.Float64("from", 0, "first value")
 	to := fs.Float64("to", 0, "last value")
 	out := fs.String("out", "bifurcation", "directory for branches.csv, points.csv and the figure")
@@ -137,12 +149,6 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
-	}
-	if *param == "" {
-		if *param = m.Input; *param == "" {
-			fmt.Fprintf(stderr, "%s has no input parameter: name one with --param\n", m.Name)
-			return 2
-		}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -247,7 +253,8 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
-	param := fs.String("param", "", "the input parameter (default: the model's input)")
+	pf.addParamFlag(fs, "the input parameter")
+	param := pf.param
 	from := fs.Float64("from", 0, "lowest current")
 	to := fs.Float64("to", 0, "highest current")
 	n := fs.Int("n", 40, "currents")
@@ -270,12 +277,6 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
-	}
-	if *param == "" {
-		if *param = m.Input; *param == "" {
-			fmt.Fprintf(stderr, "%s has no input parameter: name one with --param\n", m.Name)
-			return 2
-		}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
