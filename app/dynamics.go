@@ -51,6 +51,7 @@ type Lab struct {
 	bifParam           *widget.Select
 	bifFrom, bifTo     *widget.Entry
 	bifCycles, bifScan *widget.Check
+	bifRecord          *widget.Select // what the sweep records
 	bifN               *widget.Entry
 	bif                *job
 
@@ -109,7 +110,9 @@ func NewLab(w fyne.Window, model string) (*Lab, error) {
 	l.bifFrom, l.bifTo, l.bifN = numEntry(0), numEntry(1), numEntry(60)
 	l.bifCycles = widget.NewCheck("limit cycles", nil)
 	l.bifCycles.SetChecked(true)
-	l.bifScan = widget.NewCheck("brute-force sweep, values:", nil)
+	l.bifScan = widget.NewCheck("brute-force sweep of", nil)
+	l.bifRecord = widget.NewSelect([]string{sweepMaxima, sweepISI}, nil)
+	l.bifRecord.SetSelected(sweepMaxima)
 	l.bif = newJob("Compute diagram", l.computeBifurcation)
 	l.fiParam = widget.NewSelect(nil, nil)
 	l.fiFrom, l.fiTo, l.fiN = numEntry(0), numEntry(1), numEntry(30)
@@ -144,7 +147,7 @@ func (l *Lab) layout() fyne.CanvasObject {
 		nil, nil, nil,
 		container.NewHSplit(l.phase, container.NewBorder(nil, figureButton(l.win, l.status, "traces", l.series), nil, nil, l.series)))
 	bifControls := container.NewHBox(widget.NewLabel("Vary"), l.bifParam, widget.NewLabel("from"), l.bifFrom,
-		widget.NewLabel("to"), l.bifTo, l.bifCycles, l.bifScan, l.bifN, l.bif.run, l.bif.stop, figureButton(l.win, l.status, "bifurcation", l.bif.view))
+		widget.NewLabel("to"), l.bifTo, l.bifCycles, l.bifScan, l.bifRecord, widget.NewLabel("at"), l.bifN, widget.NewLabel("values"), l.bif.run, l.bif.stop, figureButton(l.win, l.status, "bifurcation", l.bif.view))
 	fiControls := container.NewHBox(widget.NewLabel("Current"), l.fiParam, widget.NewLabel("from"), l.fiFrom,
 		widget.NewLabel("to"), l.fiTo, widget.NewLabel("values"), l.fiN, l.fi.run, l.fi.stop, figureButton(l.win, l.status, "fi", l.fi.view))
 	tabs := container.NewAppTabs(
@@ -551,12 +554,22 @@ func (l *Lab) computeBifurcation() (work, error) {
 		return nil, errors.New("from and to are the same")
 	}
 	m, param, scan, cycles := l.model.Clone(), l.bifParam.Selected, l.bifScan.Checked, l.bifCycles.Checked
+	isi := l.bifRecord.Selected == sweepISI
 	return func(ctx context.Context, progress func(float64)) (*plot.Plot, string, error) {
-		return bifurcation(ctx, progress, m, param, from, to, cycles, scan, int(n))
+		return bifurcation(ctx, progress, m, param, from, to, cycles, scan, isi, int(n))
 	}, nil
 }
 
-func bifurcation(ctx context.Context, progress func(float64), m *point.Model, param string, from, to float64, cycles, scan bool, n int) (*plot.Plot, string, error) {
+// What a brute-force sweep records.
+const (
+	sweepMaxima = "maxima of v"
+	sweepISI    = "inter-spike intervals"
+)
+
+// bifurcation continues the equilibria and cycles, then sweeps if asked;
+// a sweep of inter-spike intervals is drawn on its own (its axis is time),
+// with the continuation's points in the note.
+func bifurcation(ctx context.Context, progress func(float64), m *point.Model, param string, from, to float64, cycles, scan, isi bool, n int) (*plot.Plot, string, error) {
 	share := 1.0
 	if scan {
 		share = 0.5
@@ -567,7 +580,7 @@ func bifurcation(ctx context.Context, progress func(float64), m *point.Model, pa
 	}
 	var sweep []analysis.SweepPoint
 	if scan {
-		sweep, err = analysis.BruteForce(ctx, m, param, from, to, max(2, n), false,
+		sweep, err = analysis.BruteForce(ctx, m, param, from, to, max(2, n), isi,
 			analysis.RunOptions{Method: ode.RK45, Progress: func(f float64) { progress(0.5 + f/2) }})
 		if err != nil {
 			return nil, "", err
@@ -576,6 +589,9 @@ func bifurcation(ctx context.Context, progress func(float64), m *point.Model, pa
 	note := strings.Join(d.Report(), "\n")
 	if note == "" {
 		note = "no fold, Hopf point or cycle between " + fmtNum(from) + " and " + fmtNum(to)
+	}
+	if isi && scan {
+		return views.SweepPlot(sweep, param, "inter-spike interval (ms)"), note, nil
 	}
 	return views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), sweep), note, nil
 }

@@ -236,3 +236,21 @@ func TestLabOpenModelFile(t *testing.T) {
 		t.Errorf("van der Pol's origin: %v", eq)
 	}
 }
+
+// TestLabSweepISI sweeps a chattering Izhikevich cell for its inter-spike
+// intervals, where it has no rest state to continue: the note says so and
+// the figure is the sweep.
+func TestLabSweepISI(t *testing.T) {
+	l := newTestLab(t, "izhikevich:CH")
+	l.bifFrom.SetText("5")
+	l.bifTo.SetText("15")
+	l.bifN.SetText("6")
+	l.bifScan.SetChecked(true)
+	l.bifRecord.SetSelected(sweepISI)
+	l.bif.Start()
+	wait(t, l.bif)
+	p := l.bif.view.Plot()
+	if p == nil || p.Y.Label.Text != "inter-spike interval (ms)" || !strings.Contains(l.bif.note.Text, "no equilibrium") {
+		t.Errorf("figure %v, note %q", p, l.bif.note.Text)
+	}
+}

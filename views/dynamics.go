@@ -246,6 +246,25 @@ func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis
 	return p
 }
 
+// SweepPlot draws a brute-force diagram on its own: each value recorded
+// (inter-spike intervals, say) against the parameter.
+func SweepPlot(sweep []analysis.SweepPoint, param, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = param, ylabel
+	xy := make(plotter.XYs, 0, len(sweep))
+	for _, s := range sweep {
+		if !math.IsNaN(s.Value) && !math.IsInf(s.Value, 0) {
+			xy = append(xy, plotter.XY{X: s.P, Y: s.Value})
+		}
+	}
+	if sc, err := plotter.NewScatter(xy); err == nil && len(xy) > 0 {
+		sc.GlyphStyle = draw.GlyphStyle{Color: stableCol, Radius: vg.Points(1.2), Shape: draw.CircleGlyph{}}
+		p.Add(sc)
+	}
+	p.Add(plotter.NewGrid())
+	return p
+}
+
 // addRuns adds a branch as lines, split where stability changes.
 func addRuns(p *plot.Plot, n int, at func(i int) (float64, float64, bool), solid, dashed draw.LineStyle) {
 	start := 0

@@ -136,6 +136,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "bifurcation", "directory for branches.csv, points.csv and the figure")
 	cycles := fs.Bool("cycles", true, "continue limit cycles from Hopf points")
 	sweep := fs.Int("sweep", 0, "also a brute-force diagram of this many values (maxima of v)")
+	isi := fs.Bool("isi", false, "the brute-force diagram records inter-spike intervals, in sweep.png")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
 	if err := fs.Parse(args); err != nil {
@@ -162,7 +163,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	var sw []analysis.SweepPoint
 	if *sweep > 1 {
 		progress, finish := progressBar(stderr, 1, *quiet)
-		sw, err = analysis.BruteForce(ctx, m, *param, *from, *to, *sweep, false, analysis.RunOptions{Method: ode.RK45, Progress: progress})
+		sw, err = analysis.BruteForce(ctx, m, *param, *from, *to, *sweep, *isi, analysis.RunOptions{Method: ode.RK45, Progress: progress})
 		finish()
 		if err != nil {
 			fmt.Fprintln(stderr, err)
@@ -208,14 +209,23 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 			num(nanIfZero(s.Period, s.Type == "lpc")), num(nanIfZero(s.Amplitude, s.Type == "lpc"))))
 	}
 	errs = append(errs, writeCSV(filepath.Join(*out, "points.csv"), append(append([]string{"type", "param"}, vars...), "note", "l1", "omega", "period", "amplitude"), rows))
-	if len(sw) > 0 {
+	if *sweep > 1 {
 		rows = nil
 		for _, s := range sw {
 			rows = append(rows, []string{num(s.P), num(s.Value)})
 		}
-		errs = append(errs, writeCSV(filepath.Join(*out, "sweep.csv"), []string{*param, m.Vars[m.V].Name + "_max"}, rows))
+		column := m.Vars[m.V].Name + "_max"
+		if *isi {
+			column = "isi_ms"
+			errs = append(errs, writeFigure(*out, "sweep", views.SweepPlot(sw, *param, "inter-spike interval (ms)")))
+		}
+		errs = append(errs, writeCSV(filepath.Join(*out, "sweep.csv"), []string{"param", column}, rows))
 	}
-	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), sw)))
+	maxima := sw
+	if *isi {
+		maxima = nil
+	}
+	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), maxima)))
 	if err := errors.Join(errs...); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -223,7 +233,14 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	for _, line := range d.Report() {
 		fmt.Fprintln(stdout, line)
 	}
-	fmt.Fprintf(stdout, "wrote %s/branches.csv, points.csv, bifurcation.png, bifurcation.svg\n", *out)
+	wrote := "branches.csv, points.csv, bifurcation.png, bifurcation.svg"
+	if *sweep > 1 {
+		wrote += ", sweep.csv"
+	}
+	if *isi {
+		wrote += ", sweep.png, sweep.svg"
+	}
+	fmt.Fprintf(stdout, "wrote %s/%s\n", *out, wrote)
 	return 0
 }
 
@@ -366,5 +383,40 @@ func integratorsCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	stdout.Write(table.Bytes())
 	fmt.Fprintf(stdout, "wrote %s/integrators.csv, integrators.png, integrators.svg\n", *out)
+	return 0
+}
+
+func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lyapunov", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pf := addPointFlags(fs)
+	transient := fs.Float64("transient", 100, "time dropped first, onto the attractor (model time units)")
+	duration := fs.Float64("duration", 1000, "time averaged over")
+	tau := fs.Float64("tau", 1, "renormalisation interval")
+	fs.Usage = dynamicsUsage(fs, stderr, "neurite lyapunov MODEL [--set NAME=VALUE] [--transient 100] [--duration 1000]")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 || !(*duration > 0) || !(*tau > 0) || *transient < 0 {
+		fs.Usage()
+		return 2
+	}
+	m, err := loadPoint(fs.Arg(0), pf)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	l, err := analysis.LargestLyapunov(ctx, m, *transient, *duration, *tau)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFor(err)
+	}
+	verdict := "not chaotic: a fixed point or a cycle (λ1 ≤ 0 within the estimate's error)"
+	if l > 0.01 {
+		verdict = "chaotic: nearby trajectories separate exponentially"
+	}
+	fmt.Fprintf(stdout, "largest Lyapunov exponent λ1 = %.4g per time unit: %s\n", l, verdict)
 	return 0
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -171,5 +172,52 @@ func TestDynamicsCommandErrors(t *testing.T) {
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and %q", c.args, code, errs, c.code, c.want)
 		}
+	}
+}
+
+// TestBifurcationISI sweeps a chattering Izhikevich cell: the intervals
+// within bursts are short, those between bursts long.
+func TestBifurcationISI(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := neurite("bifurcation", "izhikevich:CH", "--from", "5", "--to", "15", "--sweep", "6", "--isi", "--cycles=false", "--quiet", "--out", dir)
+	if code != 0 || !strings.Contains(out, "sweep.png") {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	rows := readCSV(t, filepath.Join(dir, "sweep.csv"))
+	if strings.Join(rows[0], ",") != "param,isi_ms" {
+		t.Fatalf("header %v", rows[0])
+	}
+	short, long := 0, 0
+	for _, r := range rows[1:] {
+		switch isi := parse(t, r[1]); {
+		case isi < 10:
+			short++
+		case isi > 25:
+			long++
+		}
+	}
+	if short == 0 || long == 0 {
+		t.Errorf("%d short and %d long intervals: not bursts", short, long)
+	}
+	checkPNG(t, filepath.Join(dir, "sweep.png"))
+}
+
+// TestLyapunovCommand: the Lorenz system is chaotic with λ1 = 0.9056
+// (Sprott 2003); FitzHugh–Nagumo's cycle is not; a model with a reset is
+// refused.
+func TestLyapunovCommand(t *testing.T) {
+	code, out, errs := neurite("lyapunov", "../../assets/models/lorenz.ode", "--duration", "400")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var l float64
+	if _, err := fmt.Sscanf(out, "largest Lyapunov exponent λ1 = %g", &l); err != nil || math.Abs(l-0.9056) > 0.05 || !strings.Contains(out, "chaotic: nearby") {
+		t.Errorf("%q (%v)", out, err)
+	}
+	if code, out, _ := neurite("lyapunov", "fhn", "--duration", "300"); code != 0 || !strings.Contains(out, "not chaotic") {
+		t.Errorf("fhn: exit %d, %q", code, out)
+	}
+	if code, _, errs := neurite("lyapunov", "izhikevich"); code != 1 || !strings.Contains(errs, "resets at spikes") {
+		t.Errorf("izhikevich: exit %d, %q", code, errs)
 	}
 }

@@ -9,6 +9,7 @@
 //	neurite bifurcation MODEL ... continuation of a point model
 //	neurite fi MODEL ...          F–I curve of a point model
 //	neurite integrators MODEL ... compare the integrators
+//	neurite lyapunov MODEL        largest Lyapunov exponent
 //	neurite bench cable ...       measure the cable engine
 //	neurite version               print the version
 package main
@@ -38,6 +39,7 @@ Usage:
                                   F–I curve, Hodgkin's class, integrator or resonator
   neurite integrators MODEL --out DIR
                                   accuracy against cost of Euler, RK4, RK45, exp. Euler
+  neurite lyapunov MODEL          largest Lyapunov exponent: chaos or not
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
   neurite version                 print the version
 
@@ -70,6 +72,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		return fiCmd(args[1:], stdout, stderr)
 	case "integrators":
 		return integratorsCmd(args[1:], stdout, stderr)
+	case "lyapunov":
+		return lyapunovCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "neurite %s\n", version)
 		return 0

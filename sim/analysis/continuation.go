@@ -97,7 +97,11 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 		}
 	}
 	if len(seeds) == 0 {
-		return nil, fmt.Errorf("continuation: no equilibrium of %s in the window at %s = %v or %v", m.Name, param, from, to)
+		// Not an error: a brute-force sweep still shows what the model
+		// does there.
+		d.Messages = append(d.Messages, fmt.Sprintf("no equilibrium of %s in the window at %s = %v or %v: nothing to continue (the model may fire throughout; a brute-force sweep shows what it does)",
+			m.Name, param, from, to))
+		return d, nil
 	}
 	for k, s := range seeds {
 		if err := ctx.Err(); err != nil {
