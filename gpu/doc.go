@@ -1,6 +1,6 @@
-// Package gpu is the home of Neurite's OpenGL 4.3 compute backend: the GL
-// context on its own locked OS thread, buffers, dispatch, and the GPU
-// implementation of the cable engine. It is built in a later step (see the
-// README's status); until then every run uses the CPU engine in
-// compartments, and the command line says so.
+// Package gpu is Neurite's OpenGL 4.3 compute backend: a context with no
+// window system (EGL) on its own locked OS thread, shader programs and
+// storage buffers, and on them the GPU versions of the cable engine and of
+// the dynamics lab's parameter sweeps. The CPU engines are the reference
+// the GPU ones are tested against.
 package gpu

@@ -1,4 +1,4 @@
-// Package shaders will hold the GLSL 430 compute shaders of the gpu
-// package, embedded with go:embed. It has none yet (see the README's
-// status).
+// Package shaders holds the GLSL 430 compute shaders of the gpu package,
+// embedded in the binary. A shader may pull in a shared file with a line
+// #include "name.glsl" (GLSL has no includes of its own).
 package shaders

@@ -11,6 +11,7 @@
 //	neurite integrators MODEL ... compare the integrators
 //	neurite lyapunov MODEL        largest Lyapunov exponent
 //	neurite bench cable ...       measure the cable engine
+//	neurite gpuinfo               describe and test the GPU
 //	neurite version               print the version
 package main
 
@@ -41,6 +42,7 @@ Usage:
                                   accuracy against cost of Euler, RK4, RK45, exp. Euler
   neurite lyapunov MODEL          largest Lyapunov exponent: chaos or not
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
+  neurite gpuinfo                 the GPU: vendor, renderer, limits, self-test
   neurite version                 print the version
 
 Run "neurite COMMAND --help" for a command's flags.
@@ -74,6 +76,8 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		return integratorsCmd(args[1:], stdout, stderr)
 	case "lyapunov":
 		return lyapunovCmd(args[1:], stdout, stderr)
+	case "gpuinfo":
+		return gpuinfoCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "neurite %s\n", version)
 		return 0

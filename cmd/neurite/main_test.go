@@ -168,3 +168,12 @@ func readCSV(t *testing.T, path string) [][]string {
 	}
 	return rows
 }
+
+// TestGPUInfo: the CI and development machines have Mesa's llvmpipe, so
+// the device opens and computes right.
+func TestGPUInfo(t *testing.T) {
+	code, out, errs := neurite("gpuinfo")
+	if code != 0 || !strings.Contains(out, "self-test  passed") || !strings.Contains(out, "version    4.") {
+		t.Errorf("exit %d:\n%s%s", code, out, errs)
+	}
+}

@@ -1,0 +1,130 @@
+package gpu
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/go-gl/gl/v4.3-core/gl"
+)
+
+// Device is an OpenGL 4.3 core context with compute shaders, owned by one
+// goroutine locked to its OS thread: every GL call runs there, through Do.
+type Device struct {
+	jobs chan func()
+	info Info
+	once sync.Once
+}
+
+// Info describes the device and its compute limits.
+type Info struct {
+	Platform string // how the context was made: "EGL surfaceless", "EGL device"
+	Vendor, Renderer, Version, GLSL string
+	// Compute limits.
+	MaxWorkGroupCount       [3]int
+	MaxWorkGroupSize        [3]int
+	MaxWorkGroupInvocations int
+	MaxSharedMemory         int // bytes of shared memory per work group
+	MaxStorageBlockSize     int // bytes of one shader storage buffer binding
+	MaxStorageBindings      int
+}
+
+// String lays the description out for people.
+func (i Info) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "platform   %s\nvendor     %s\nrenderer   %s\nversion    %s\nGLSL       %s\n", i.Platform, i.Vendor, i.Renderer, i.Version, i.GLSL)
+	fmt.Fprintf(&b, "compute    work groups up to %d × %d × %d, of up to %d invocations (%d × %d × %d)\n",
+		i.MaxWorkGroupCount[0], i.MaxWorkGroupCount[1], i.MaxWorkGroupCount[2], i.MaxWorkGroupInvocations,
+		i.MaxWorkGroupSize[0], i.MaxWorkGroupSize[1], i.MaxWorkGroupSize[2])
+	fmt.Fprintf(&b, "memory     %d KiB shared per work group, storage buffers up to %d MiB, %d bindings\n",
+		i.MaxSharedMemory/1024, i.MaxStorageBlockSize>>20, i.MaxStorageBindings)
+	return b.String()
+}
+
+// Open creates a device: a context on a new locked thread. It fails, with
+// the reason, where no OpenGL 4.3 compute context can be had.
+func Open() (*Device, error) {
+	d := &Device{jobs: make(chan func())}
+	ready := make(chan error)
+	go d.loop(ready)
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// loop is the device's thread: it makes the context, then runs jobs until
+// Close.
+func (d *Device) loop(ready chan<- error) {
+	runtime.LockOSThread()
+	ctx, err := newEGLContext()
+	if err != nil {
+		ready <- fmt.Errorf("gpu: %w", err)
+		return
+	}
+	defer ctx.release()
+	if err := gl.Init(); err != nil {
+		ready <- fmt.Errorf("gpu: loading OpenGL functions: %w", err)
+		return
+	}
+	d.info = readInfo(ctx.platform)
+	ready <- nil
+	for job := range d.jobs {
+		job()
+	}
+}
+
+func readInfo(platform string) Info {
+	i := Info{
+		Platform: platform, Vendor: glString(gl.VENDOR), Renderer: glString(gl.RENDERER),
+		Version: glString(gl.VERSION), GLSL: glString(gl.SHADING_LANGUAGE_VERSION),
+	}
+	for k := range 3 {
+		var c, s int32
+		gl.GetIntegeri_v(gl.MAX_COMPUTE_WORK_GROUP_COUNT, uint32(k), &c)
+		gl.GetIntegeri_v(gl.MAX_COMPUTE_WORK_GROUP_SIZE, uint32(k), &s)
+		i.MaxWorkGroupCount[k], i.MaxWorkGroupSize[k] = int(c), int(s)
+	}
+	get := func(name uint32) int {
+		var v int32
+		gl.GetIntegerv(name, &v)
+		return int(v)
+	}
+	i.MaxWorkGroupInvocations = get(gl.MAX_COMPUTE_WORK_GROUP_INVOCATIONS)
+	i.MaxSharedMemory = get(gl.MAX_COMPUTE_SHARED_MEMORY_SIZE)
+	i.MaxStorageBlockSize = get(gl.MAX_SHADER_STORAGE_BLOCK_SIZE)
+	i.MaxStorageBindings = get(gl.MAX_SHADER_STORAGE_BUFFER_BINDINGS)
+	return i
+}
+
+func glString(name uint32) string {
+	if p := gl.GetString(name); p != nil {
+		return gl.GoStr(p)
+	}
+	return ""
+}
+
+// Info describes the device.
+func (d *Device) Info() Info { return d.info }
+
+// Do runs f on the device's thread, where GL calls may be made, and
+// returns its error. A GL error f leaves behind is reported too.
+func (d *Device) Do(f func() error) error {
+	done := make(chan error, 1)
+	d.jobs <- func() {
+		err := f()
+		if code := gl.GetError(); code != gl.NO_ERROR && err == nil {
+			err = fmt.Errorf("gpu: OpenGL error 0x%04x", code)
+		}
+		done <- err
+	}
+	return <-done
+}
+
+// Close ends the device's thread and its context.
+func (d *Device) Close() { d.once.Do(func() { close(d.jobs) }) }
+
+// ErrTooLarge is returned when a model does not fit the device's limits.
+var ErrTooLarge = errors.New("too large for the GPU")

@@ -1,0 +1,105 @@
+package gpu
+
+/*
+#cgo pkg-config: egl
+#include <stdlib.h>
+#include <string.h>
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+
+// A display with no window system: Mesa's surfaceless platform first, then
+// the first EGL device (the way on drivers without surfaceless, NVIDIA's).
+static const char *neuriteDisplay(EGLDisplay *out, const char **platform) {
+	PFNEGLGETPLATFORMDISPLAYEXTPROC getDisplay =
+		(PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+	if (getDisplay == NULL) {
+		return "EGL has no eglGetPlatformDisplayEXT (EGL_EXT_platform_base)";
+	}
+	const char *ext = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+	if (ext != NULL && strstr(ext, "EGL_MESA_platform_surfaceless") != NULL) {
+		EGLDisplay d = getDisplay(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, NULL);
+		EGLint major, minor;
+		if (d != EGL_NO_DISPLAY && eglInitialize(d, &major, &minor)) {
+			*out = d;
+			*platform = "EGL surfaceless";
+			return NULL;
+		}
+	}
+	PFNEGLQUERYDEVICESEXTPROC queryDevices =
+		(PFNEGLQUERYDEVICESEXTPROC)eglGetProcAddress("eglQueryDevicesEXT");
+	if (queryDevices != NULL) {
+		EGLDeviceEXT devices[8];
+		EGLint n = 0;
+		if (queryDevices(8, devices, &n) && n > 0) {
+			for (EGLint i = 0; i < n; i++) {
+				EGLDisplay d = getDisplay(EGL_PLATFORM_DEVICE_EXT, devices[i], NULL);
+				EGLint major, minor;
+				if (d != EGL_NO_DISPLAY && eglInitialize(d, &major, &minor)) {
+					*out = d;
+					*platform = "EGL device";
+					return NULL;
+				}
+			}
+		}
+	}
+	return "no EGL display without a window system (neither EGL_MESA_platform_surfaceless nor a usable EGL device; is libgl1-mesa-dri installed?)";
+}
+
+// neuriteContext makes an OpenGL 4.3 core context current on the calling
+// thread, with no surface.
+static const char *neuriteContext(EGLDisplay d, EGLContext *out) {
+	if (!eglBindAPI(EGL_OPENGL_API)) {
+		return "eglBindAPI(EGL_OPENGL_API) failed";
+	}
+	const EGLint attrs[] = {
+		EGL_CONTEXT_MAJOR_VERSION, 4,
+		EGL_CONTEXT_MINOR_VERSION, 3,
+		EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+		EGL_NONE,
+	};
+	EGLContext c = eglCreateContext(d, (EGLConfig)0, EGL_NO_CONTEXT, attrs);
+	if (c == EGL_NO_CONTEXT) {
+		return "eglCreateContext: no OpenGL 4.3 core context (the driver offers less, or lacks EGL_KHR_no_config_context)";
+	}
+	if (!eglMakeCurrent(d, EGL_NO_SURFACE, EGL_NO_SURFACE, c)) {
+		eglDestroyContext(d, c);
+		return "eglMakeCurrent without a surface failed (EGL_KHR_surfaceless_context missing?)";
+	}
+	*out = c;
+	return NULL;
+}
+
+static void neuriteRelease(EGLDisplay d, EGLContext c) {
+	eglMakeCurrent(d, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+	eglDestroyContext(d, c);
+	eglTerminate(d);
+}
+*/
+import "C"
+
+import "errors"
+
+// eglContext is a context made current on the calling (locked) thread.
+type eglContext struct {
+	display  C.EGLDisplay
+	context  C.EGLContext
+	platform string
+}
+
+// newEGLContext creates an OpenGL 4.3 core context with no window system
+// and makes it current on the calling thread, which must be locked.
+func newEGLContext() (*eglContext, error) {
+	var c eglContext
+	var platform *C.char
+	if msg := C.neuriteDisplay(&c.display, &platform); msg != nil {
+		return nil, errors.New(C.GoString(msg))
+	}
+	c.platform = C.GoString(platform)
+	if msg := C.neuriteContext(c.display, &c.context); msg != nil {
+		C.eglTerminate(c.display)
+		return nil, errors.New(C.GoString(msg))
+	}
+	return &c, nil
+}
+
+func (c *eglContext) release() { C.neuriteRelease(c.display, c.context) }

@@ -1,0 +1,1 @@
+// Shared definitions of Neurite's compute shaders.

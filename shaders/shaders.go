@@ -1,0 +1,73 @@
+package shaders
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+)
+
+//go:embed *.comp *.glsl
+var files embed.FS
+
+// Shader is a compute shader's text with its includes expanded. Each
+// included file is its own GLSL source string number (a #line directive
+// before it), so that a compiler message "N:LINE" names Files[N] and its
+// line.
+type Shader struct {
+	Name  string
+	Text  string
+	Files []string
+}
+
+// Load returns a shader with its includes expanded.
+func Load(name string) (Shader, error) {
+	s := Shader{Name: name, Files: []string{name}}
+	var out strings.Builder
+	if err := s.expand(&out, name, 0, 0); err != nil {
+		return Shader{}, err
+	}
+	s.Text = out.String()
+	return s, nil
+}
+
+func (s *Shader) expand(out *strings.Builder, name string, index, depth int) error {
+	if depth > 4 {
+		return fmt.Errorf("shader %s: includes nest too deep", name)
+	}
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("shader %s: %w", s.Name, err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		inc, ok := strings.CutPrefix(strings.TrimSpace(line), "#include ")
+		if !ok {
+			out.WriteString(line + "\n")
+			continue
+		}
+		file := strings.Trim(inc, `"`)
+		s.Files = append(s.Files, file)
+		fmt.Fprintf(out, "#line 1 %d\n", len(s.Files)-1)
+		if err := s.expand(out, file, len(s.Files)-1, depth+1); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, i+1, err)
+		}
+		fmt.Fprintf(out, "#line %d %d\n", i+2, index)
+	}
+	return nil
+}
+
+// Line returns the text of a line of source string file (as numbered in
+// compiler messages), "" if there is none.
+func (s Shader) Line(file, line int) string {
+	if file < 0 || file >= len(s.Files) {
+		return ""
+	}
+	b, err := files.ReadFile(s.Files[file])
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(string(b), "\n")
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	return lines[line-1]
+}
