@@ -20,7 +20,7 @@ type Device struct {
 
 // Info describes the device and its compute limits.
 type Info struct {
-	Platform string // how the context was made: "EGL surfaceless", "EGL device"
+	Platform                        string // how the context was made: "EGL surfaceless", "EGL device"
 	Vendor, Renderer, Version, GLSL string
 	// Compute limits.
 	MaxWorkGroupCount       [3]int
