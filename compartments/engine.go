@@ -431,12 +431,19 @@ func (e *Engine) gatesScalar(lo, hi int) {
 }
 
 // worstSegment returns the cell-local node of the segment whose voltage is
-// furthest from finite: NaN first, then the largest |v|. Zero-area end
-// nodes only echo their neighbours, so a blow-up is named by a segment.
+// furthest from finite.
 func (e *Engine) worstSegment(c *cellState, v []float64) int {
+	return e.plan.WorstSegment(c.first, v)
+}
+
+// WorstSegment returns, of a cell's voltages v (nodes first, first+1, …),
+// the index in v of the segment furthest from finite: NaN first, then the
+// largest |v|. Zero-area end nodes only echo their neighbours, so a
+// blow-up is named by a segment.
+func (p *Plan) WorstSegment(first int, v []float64) int {
 	worst, worstAbs := 0, -1.0
 	for i, x := range v {
-		if e.plan.Nodes[c.first+i].Kind != Centre {
+		if p.Nodes[first+i].Kind != Centre {
 			continue
 		}
 		if math.IsNaN(x) {

@@ -3,6 +3,8 @@ package compartments
 import (
 	"math"
 	"testing"
+
+	"neurite/compartments/reftest"
 )
 
 // TestGeometryCA1 compares nseg (d_lambda 0.1 at 100 Hz), segment areas
@@ -10,10 +12,10 @@ import (
 // significant digits, so 1e-6 relative is the print precision).
 func TestGeometryCA1(t *testing.T) {
 	m := loadCA1(t)
-	secRef := readTable(t, "swc_cell_A", "sections.csv")
-	nsegRef := secRef.floats(t, "nseg")
-	segRef := readTable(t, "swc_cell_A", "segments.csv")
-	areaRef, riRef := segRef.floats(t, "area_um2"), segRef.floats(t, "ri_Mohm")
+	secRef := reftest.Read(t, "swc_cell_A", "sections.csv")
+	nsegRef := secRef.Floats(t, "nseg")
+	segRef := reftest.Read(t, "swc_cell_A", "segments.csv")
+	areaRef, riRef := segRef.Floats(t, "area_um2"), segRef.Floats(t, "ri_Mohm")
 	row, total, worstA, worstR := 0, 0.0, 0.0, 0.0
 	for i := range m.Sections {
 		s := &m.Sections[i]
@@ -30,8 +32,8 @@ func TestGeometryCA1(t *testing.T) {
 			row++
 		}
 	}
-	if row != len(segRef.rows) {
-		t.Fatalf("%d segments, NEURON %d", row, len(segRef.rows))
+	if row != len(segRef.Rows) {
+		t.Fatalf("%d segments, NEURON %d", row, len(segRef.Rows))
 	}
 	t.Logf("626 segments: max relative error area %.2g, ri %.2g; total area %.3f µm²", worstA, worstR, total)
 	if worstA > 1e-6 || worstR > 1e-6 {
@@ -105,7 +107,7 @@ func TestPathDistancesCA1(t *testing.T) {
 	}
 	c := &p.Cells[0]
 	dist := c.PathDistances(p, Location{Section: 0, X: 0.5})
-	want := readTable(t, "swc_cell_A", "segments.csv").floats(t, "path_dist_um")
+	want := reftest.Read(t, "swc_cell_A", "segments.csv").Floats(t, "path_dist_um")
 	worst := 0.0
 	for k, node := range p.Segments {
 		worst = math.Max(worst, math.Abs(dist[int(node)-c.First]-want[k]))

@@ -8,12 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"neurite/compartments/reftest"
 	"neurite/compartments/swc"
 )
 
 func loadCA1(t testing.TB) *Morphology {
 	t.Helper()
-	f, err := swc.ReadFile(filepath.Join(refDir, "swc_cell_A", "morph_ca1_n120.swc"))
+	f, err := swc.ReadFile(filepath.Join(reftest.Dir, "swc_cell_A", "morph_ca1_n120.swc"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,12 +30,12 @@ func loadCA1(t testing.TB) *Morphology {
 // attachment points, point counts, lengths and wiring.
 func TestImport3dSections(t *testing.T) {
 	m := loadCA1(t)
-	ref := readTable(t, "swc_cell_A", "sections.csv")
-	if len(m.Sections) != len(ref.rows) {
-		t.Fatalf("%d sections, NEURON has %d", len(m.Sections), len(ref.rows))
+	ref := reftest.Read(t, "swc_cell_A", "sections.csv")
+	if len(m.Sections) != len(ref.Rows) {
+		t.Fatalf("%d sections, NEURON has %d", len(m.Sections), len(ref.Rows))
 	}
-	names, parents, pxs := ref.strings(t, "section"), ref.strings(t, "parent"), ref.strings(t, "parent_x")
-	n3d, lengths, logical := ref.floats(t, "n3d"), ref.floats(t, "L_um"), ref.floats(t, "pt3dstyle_logical")
+	names, parents, pxs := ref.Strings(t, "section"), ref.Strings(t, "parent"), ref.Strings(t, "parent_x")
+	n3d, lengths, logical := ref.Floats(t, "n3d"), ref.Floats(t, "L_um"), ref.Floats(t, "pt3dstyle_logical")
 	for i, s := range m.Sections {
 		parent, px := "", ""
 		if s.Parent >= 0 {
@@ -58,10 +59,10 @@ func TestImport3dSections(t *testing.T) {
 // printed to 6 significant digits).
 func TestImport3dPoints(t *testing.T) {
 	m := loadCA1(t)
-	ref := readTable(t, "swc_cell_A", "pt3d.csv")
-	secs := ref.strings(t, "section")
-	idx := ref.floats(t, "i")
-	cols := [5][]float64{ref.floats(t, "x_um"), ref.floats(t, "y_um"), ref.floats(t, "z_um"), ref.floats(t, "diam_um"), ref.floats(t, "arc_um")}
+	ref := reftest.Read(t, "swc_cell_A", "pt3d.csv")
+	secs := ref.Strings(t, "section")
+	idx := ref.Floats(t, "i")
+	cols := [5][]float64{ref.Floats(t, "x_um"), ref.Floats(t, "y_um"), ref.Floats(t, "z_um"), ref.Floats(t, "diam_um"), ref.Floats(t, "arc_um")}
 	for r := range secs {
 		k, ok := m.Section(secs[r])
 		if !ok {

@@ -180,6 +180,25 @@ type Plan struct {
 	Segments []int32
 }
 
+// ProbeNames lists the probes' names in recording order.
+func (p *Plan) ProbeNames() []string {
+	names := make([]string, len(p.Probes))
+	for i, pr := range p.Probes {
+		names[i] = pr.Name
+	}
+	return names
+}
+
+// SegmentPositions lists each segment's position x (0–1) along its
+// section, in Segments order.
+func (p *Plan) SegmentPositions() []float64 {
+	xs := make([]float64, len(p.Segments))
+	for i, node := range p.Segments {
+		xs[i] = float64(p.Nodes[node].X)
+	}
+	return xs
+}
+
 // Compartments is the number of segments (membrane compartments).
 func (p *Plan) Compartments() int { return len(p.Segments) }
 

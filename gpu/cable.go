@@ -1,0 +1,744 @@
+package gpu
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"neurite/compartments"
+	"neurite/shaders"
+	"neurite/sim"
+	"neurite/sim/hh"
+)
+
+// Cable runs a compartments.Plan on the GPU with the CPU engine's scheme
+// in float32 (shaders/cable.comp): one work group per cell, many steps per
+// dispatch. It answers like compartments.Engine.
+type Cable struct {
+	dev  *Device
+	plan *compartments.Plan
+	prog *Program
+	snap *Program // gathers v at the segments
+
+	step                       int64
+	recordEvery, snapshotEvery int64
+	recordedInit               bool
+	spikeCap                   int
+	order                      []int // probe buffer index → plan probe index
+
+	nodes, hhs, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs *Buffer
+	snapBufs                                                                          [2]*Buffer
+
+	cellWords []uint32 // the cells buffer as uploaded at Init
+	err       error    // a failure of Init, returned by Run
+
+	// Mesa's llvmpipe ends a shader invocation's loops after 65535
+	// iterations in all (its guard against endless loops), so a dispatch
+	// must ask fewer of every invocation: perStep is the most loop
+	// iterations any invocation makes in a step, evSteps each cell's
+	// event steps (one iteration per delivery).
+	loopBudget int
+	perStep    []int
+	evSteps    [][]int
+}
+
+// Sizes of the shader's structs, in 4-byte words.
+const (
+	nodeWords    = 18
+	hhWords      = 10
+	synWords     = 8
+	clampWords   = 8
+	eventWords   = 4
+	cellWords    = 20
+	algWords     = 8
+	nbrWords     = 4
+	probeWords   = 3
+	spikeWords   = 2
+	groupSize    = 64 // the shader's local_size_x
+	cellBindings = 11
+)
+
+// Fields of the shader's Cell, as word offsets.
+const (
+	cFirst = iota
+	cEnd
+	cHHLo
+	cHHHi
+	cSynLo
+	cSynHi
+	cClampLo
+	cClampHi
+	cEvLo
+	cEvHi
+	cAlgLo
+	cAlgHi
+	cProbeLo
+	cProbeHi
+	cDetNode
+	cCursor
+	cDetAbove
+	cNSpikes
+	cBlowStep
+	cThreshold
+)
+
+// words packs the fields of a shader's structs.
+type words []uint32
+
+func (w *words) f(x float64) { *w = append(*w, math.Float32bits(float32(x))) }
+func (w *words) i(x int)     { *w = append(*w, uint32(int32(x))) }
+
+// d appends a double, low word first (little-endian, as std430 stores it).
+func (w *words) d(x float64) {
+	b := math.Float64bits(x)
+	*w = append(*w, uint32(b), uint32(b>>32))
+}
+
+// double reads a double stored at words[k], words[k+1].
+func double(words []uint32, k int) float64 {
+	return math.Float64frombits(uint64(words[k]) | uint64(words[k+1])<<32)
+}
+
+// NewCable prepares a plan for the device; a plan that exceeds the
+// device's limits is refused before anything is allocated, naming its size
+// and the limit.
+func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
+	info := dev.Info()
+	if n := len(p.Nodes) * nodeWords * 4; n > info.MaxStorageBlockSize {
+		return nil, fmt.Errorf("gpu: %d nodes need %d MiB of node storage, more than the device's %d MiB per buffer: %w",
+			len(p.Nodes), n>>20, info.MaxStorageBlockSize>>20, ErrTooLarge)
+	}
+	if len(p.Cells) > info.MaxWorkGroupCount[0] {
+		return nil, fmt.Errorf("gpu: %d cells, more than the device's %d work groups: %w", len(p.Cells), info.MaxWorkGroupCount[0], ErrTooLarge)
+	}
+	if info.MaxStorageBindings < cellBindings+1 {
+		return nil, fmt.Errorf("gpu: the cable shader needs %d storage buffers, the device offers %d", cellBindings+1, info.MaxStorageBindings)
+	}
+	e := &Cable{dev: dev, plan: p}
+	e.recordEvery = int64(math.Round(p.RecordInterval / p.Dt))
+	if p.SnapshotInterval > 0 {
+		e.snapshotEvery = int64(math.Round(p.SnapshotInterval / p.Dt))
+	}
+	src, err := shaders.Load("cable.comp")
+	if err != nil {
+		return nil, err
+	}
+	gather, err := shaders.Load("gather.comp")
+	if err != nil {
+		return nil, err
+	}
+	err = dev.Do(func() error {
+		if e.prog, err = compileProgram(src); err != nil {
+			return err
+		}
+		e.snap, err = compileProgram(gather)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.spikeCap = 1024
+	e.loopBudget = math.MaxInt32
+	if strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe") {
+		e.loopBudget = 60000
+	}
+	e.countLoops()
+	for ci, n := range e.perStep {
+		if 2*n > e.loopBudget {
+			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step, more than %s allows an invocation (%d): %w",
+				ci, n, info.Renderer, e.loopBudget, ErrTooLarge)
+		}
+	}
+	return e, nil
+}
+
+// countLoops estimates, for each cell, the loop iterations its busiest
+// invocation (the first: it solves the tree) makes in a step.
+func (e *Cable) countLoops() {
+	p := e.plan
+	cn := p.Method == compartments.CrankNicolson
+	per := make([]int, len(p.Cells))
+	groups := func(n int) int { return (n + groupSize - 1) / groupSize }
+	nhh := make([]int, len(p.Cells))
+	for _, node := range p.HHNode {
+		nhh[p.Nodes[node].Cell]++
+	}
+	for ci, c := range p.Cells {
+		n := c.End - c.First
+		serial := 2 * n
+		if cn {
+			serial = 3*n + 3*n // the algebraic nodes and their links, at most
+		}
+		per[ci] = 8 + 2*groups(n) + groups(nhh[ci]) + serial
+	}
+	for _, s := range p.Syns {
+		per[s.Cell] += 2
+	}
+	for _, c := range p.IClamps {
+		per[c.Cell]++
+	}
+	for _, pr := range p.Probes {
+		per[pr.Cell]++
+	}
+	e.perStep = per
+	e.evSteps = make([][]int, len(p.Cells))
+	for ci := range p.Cells {
+		for _, ev := range p.Events[p.EventStart[ci]:p.EventStart[ci+1]] {
+			e.evSteps[ci] = append(e.evSteps[ci], midStep(ev.T, p.Dt))
+		}
+	}
+}
+
+// budgetSteps shortens a chunk starting at from so that no invocation
+// exceeds the loop budget, events included.
+func (e *Cable) budgetSteps(from, steps int64) int64 {
+	for ci, per := range e.perStep {
+		for steps > 1 {
+			lo, _ := slices.BinarySearch(e.evSteps[ci], int(from))
+			hi, _ := slices.BinarySearch(e.evSteps[ci], int(from+steps))
+			if int64(hi-lo)+steps*int64(per) <= int64(e.loopBudget) {
+				break
+			}
+			steps = max(1, min(steps-1, (int64(e.loopBudget)-int64(hi-lo))/int64(per)))
+		}
+	}
+	return steps
+}
+
+// Plan returns the plan the engine runs.
+func (e *Cable) Plan() *compartments.Plan { return e.plan }
+
+// Time returns the model time in ms.
+func (e *Cable) Time() float64 { return float64(e.step) * e.plan.Dt }
+
+// midStep returns the first step whose middle, t + dt/2 computed as the
+// CPU engine computes it, is at or after t.
+func midStep(t, dt float64) int {
+	s := math.Max(0, math.Ceil(t/dt-0.5)-1)
+	for float64(s)*dt+dt/2 < t {
+		s++
+	}
+	return int(s)
+}
+
+// Init sets the initial state as NEURON's finitialize(v_init) does and
+// uploads the model; a failure is returned by the next Run.
+func (e *Cable) Init() {
+	p := e.plan
+	e.step, e.recordedInit = 0, false
+	m0, h0, n0 := hh.SteadyState(p.VInit)
+	cj := 1 / p.Dt
+	if p.Method == compartments.CrankNicolson {
+		cj = 2 / p.Dt
+	}
+	n := len(p.Nodes)
+	dBase, rBase, gm, ge := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		dBase[i] += p.Cap[i] * cj
+		if par := p.Parent[i]; par >= 0 {
+			dBase[i] += p.GAxial[i]
+			dBase[par] += p.GAxial[i]
+		}
+	}
+	for k, node := range p.PasNode {
+		g := p.Pas[k].G * p.Area[node] * 1e-2
+		dBase[node] += g
+		rBase[node] += g * p.Pas[k].E
+	}
+	var hw words
+	for k, node := range p.HHNode {
+		hp := p.HHParams[p.HHSet[k]]
+		scale := p.Area[node] * 1e-2
+		gna, gk := hp.GNaBar*m0*m0*m0*h0, hp.GKBar*n0*n0*n0*n0
+		gm[node] = (gna + gk + hp.GL) * scale
+		ge[node] = (gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale
+		hw.f(hp.GNaBar * scale)
+		hw.f(hp.GKBar * scale)
+		hw.f(hp.GL * scale)
+		hw.f(hp.ENa)
+		hw.f(hp.EK)
+		hw.f(hp.EL)
+		hw.f(m0)
+		hw.f(h0)
+		hw.f(n0)
+		hw.i(int(node))
+	}
+	var nw words
+	for i := range n {
+		for _, x := range []float64{p.VInit, 0, 0, dBase[i], rBase[i], p.Cap[i] * cj, p.GAxial[i]} {
+			nw.d(x)
+		}
+		nw.f(gm[i])
+		nw.f(ge[i])
+		nw.i(int(p.Parent[i]))
+		nw.i(0)
+	}
+	var sw words
+	for _, s := range p.Syns {
+		for _, x := range []float64{s.E, math.Exp(-p.Dt / s.TauA), math.Exp(-p.Dt / s.TauB), 0, 0, 0, 0} {
+			sw.f(x)
+		}
+		sw.i(int(s.Node))
+	}
+	var cw words
+	for _, c := range p.IClamps {
+		cw.d(c.Amp)
+		cw.d(0)
+		cw.i(int(c.Node))
+		cw.i(midStep(c.Delay, p.Dt))
+		cw.i(midStep(c.Delay+c.Dur, p.Dt))
+		cw.i(0)
+	}
+	var ew words
+	for _, ev := range p.Events {
+		s := p.Syns[ev.Syn]
+		ew.i(midStep(ev.T, p.Dt))
+		ew.i(int(ev.Syn))
+		ew.f(ev.Weight * s.FactorA)
+		ew.f(ev.Weight * s.FactorB)
+	}
+	aw, bw := e.algebraic()
+	e.cellWords = e.cellTable(aw)
+	var pw words
+	e.order = e.probeTable(&pw)
+	err := e.dev.Do(func() error {
+		e.free()
+		e.nodes = newBuffer([]uint32(nw), 0)
+		e.hhs = newBuffer([]uint32(hw), 0)
+		e.syns = newBuffer([]uint32(sw), 0)
+		e.clamps = newBuffer([]uint32(cw), 0)
+		e.events = newBuffer([]uint32(ew), 0)
+		e.cells = newBuffer(e.cellWords, 0)
+		e.algs = newBuffer([]uint32(aw.words), 0)
+		e.algNbrs = newBuffer([]uint32(bw), 0)
+		e.probes = newBuffer([]uint32(pw), 0)
+		e.spikes = newBuffer[uint32](nil, 4*spikeWords*e.spikeCap*len(p.Cells))
+		segs := make([]uint32, len(p.Segments))
+		for k, node := range p.Segments {
+			segs[k] = uint32(node)
+		}
+		e.segs = newBuffer(segs, 0)
+		for k := range e.snapBufs {
+			e.snapBufs[k] = newBuffer[float32](nil, 4*len(segs))
+		}
+		e.rec = newBuffer[uint32](nil, 8)
+		return nil
+	})
+	e.err = err
+}
+
+// algTable is the algebraic nodes of every cell (Crank–Nicolson only) and
+// each cell's range in it.
+type algTable struct {
+	words  words
+	lo, hi []int
+}
+
+// algebraic lists the nodes without capacitance and their neighbours, as
+// the CPU engine does for Crank–Nicolson.
+func (e *Cable) algebraic() (algTable, words) {
+	p := e.plan
+	t := algTable{lo: make([]int, len(p.Cells)), hi: make([]int, len(p.Cells))}
+	var nbrWordsOut words
+	count := 0
+	for ci, c := range p.Cells {
+		t.lo[ci] = count
+		if p.Method != compartments.CrankNicolson {
+			t.hi[ci] = count
+			continue
+		}
+		nbrs := map[int32][]int32{}
+		for i := c.First; i < c.End; i++ {
+			par := p.Parent[i]
+			if par < 0 {
+				continue
+			}
+			if p.Cap[par] == 0 {
+				nbrs[par] = append(nbrs[par], int32(i))
+			}
+			if p.Cap[i] == 0 {
+				nbrs[int32(i)] = append(nbrs[int32(i)], int32(i))
+			}
+		}
+		for i := c.First; i < c.End; i++ {
+			links, ok := nbrs[int32(i)]
+			if !ok {
+				continue
+			}
+			lo := len(nbrWordsOut) / nbrWords
+			for _, j := range links {
+				other := j
+				if int(j) == i {
+					other = p.Parent[j]
+				}
+				nbrWordsOut.d(p.GAxial[j])
+				nbrWordsOut.i(int(other))
+				nbrWordsOut.i(0)
+			}
+			t.words.d(0)
+			t.words.d(0)
+			t.words.i(i)
+			t.words.i(lo)
+			t.words.i(len(nbrWordsOut) / nbrWords)
+			t.words.i(0)
+			count++
+		}
+		t.hi[ci] = count
+	}
+	return t, nbrWordsOut
+}
+
+// cellTable packs each cell's ranges and state.
+func (e *Cable) cellTable(alg algTable) []uint32 {
+	p := e.plan
+	ranges := func(n int, cellOf func(k int) int32) (lo, hi []int) {
+		lo, hi = make([]int, len(p.Cells)), make([]int, len(p.Cells))
+		for k := range n {
+			c := cellOf(k)
+			if lo[c] == hi[c] {
+				lo[c] = k
+			}
+			hi[c] = k + 1
+		}
+		return lo, hi
+	}
+	hhLo, hhHi := ranges(len(p.HHNode), func(k int) int32 { return p.Nodes[p.HHNode[k]].Cell })
+	synLo, synHi := ranges(len(p.Syns), func(k int) int32 { return p.Syns[k].Cell })
+	clLo, clHi := ranges(len(p.IClamps), func(k int) int32 { return p.IClamps[k].Cell })
+	var w words
+	for ci, c := range p.Cells {
+		det, thr := -1, 0.0
+		for _, d := range p.Detectors {
+			if int(d.Cell) == ci {
+				det, thr = int(d.Node), d.Threshold
+			}
+		}
+		above := 0
+		if det >= 0 && p.VInit >= thr {
+			above = 1
+		}
+		for _, x := range []int{c.First, c.End, hhLo[ci], hhHi[ci], synLo[ci], synHi[ci], clLo[ci], clHi[ci],
+			p.EventStart[ci], p.EventStart[ci+1], alg.lo[ci], alg.hi[ci], 0, 0, det, p.EventStart[ci], above, 0, -1} {
+			w.i(x)
+		}
+		w.f(thr)
+	}
+	return w
+}
+
+// probeTable packs the probes grouped by cell, sets each cell's probe
+// range in the cell table and returns the plan index of each packed probe.
+func (e *Cable) probeTable(w *words) []int {
+	p := e.plan
+	order := make([]int, len(p.Probes))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p.Probes[a].Cell, p.Probes[b].Cell) })
+	for ci := range p.Cells {
+		e.cellWords[ci*cellWords+cProbeLo] = 0
+		e.cellWords[ci*cellWords+cProbeHi] = 0
+	}
+	for k, pi := range order {
+		pr := p.Probes[pi]
+		w.i(int(pr.Var))
+		w.i(int(pr.Index))
+		w.i(int(pr.Node))
+		base := int(pr.Cell) * cellWords
+		if e.cellWords[base+cProbeLo] == e.cellWords[base+cProbeHi] {
+			e.cellWords[base+cProbeLo] = uint32(k)
+		}
+		e.cellWords[base+cProbeHi] = uint32(k + 1)
+	}
+	return order
+}
+
+// SetProbes replaces what the engine records; it takes effect from the
+// next chunk.
+func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
+	e.plan.Probes = probes
+	if e.cells == nil {
+		return
+	}
+	err := e.dev.Do(func() error {
+		read(e.cells, 0, e.cellWords)
+		var pw words
+		e.order = e.probeTable(&pw)
+		write(e.cells, e.cellWords)
+		e.probes.Delete()
+		e.probes = newBuffer([]uint32(pw), 0)
+		return nil
+	})
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+}
+
+func (e *Cable) free() {
+	for _, b := range []*Buffer{e.nodes, e.hhs, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes, e.segs, e.snapBufs[0], e.snapBufs[1]} {
+		if b != nil {
+			b.Delete()
+		}
+	}
+}
+
+// Close frees the engine's buffers and programs.
+func (e *Cable) Close() {
+	e.dev.Do(func() error {
+		e.free()
+		e.prog.Delete()
+		e.snap.Delete()
+		return nil
+	})
+}
+
+// probeValues reads the probes now, in plan order (on the device thread).
+func (e *Cable) probeValues(out []float64) {
+	p := e.plan
+	v := make([]float32, 1)
+	vd := make([]uint32, 2)
+	for k, pr := range p.Probes {
+		switch pr.Var {
+		case compartments.ProbeHHm, compartments.ProbeHHh, compartments.ProbeHHn:
+			read(e.hhs, int(pr.Index)*hhWords+6+int(pr.Var-compartments.ProbeHHm), v)
+		case compartments.ProbeSynI:
+			read(e.syns, int(pr.Index)*synWords+5, v)
+		case compartments.ProbeSynG:
+			read(e.syns, int(pr.Index)*synWords+6, v)
+		case compartments.ProbeIClampI:
+			read(e.clamps, int(pr.Index)*clampWords+2, vd)
+			out[k] = double(vd, 0)
+			continue
+		default:
+			read(e.nodes, int(pr.Node)*nodeWords, vd)
+			out[k] = double(vd, 0)
+			continue
+		}
+		out[k] = float64(v[0])
+	}
+}
+
+// gather copies v at the segments into buf (on the device thread).
+func (e *Cable) gather(buf *Buffer) {
+	e.nodes.Bind(0)
+	e.segs.Bind(1)
+	buf.Bind(2)
+	e.snap.Use()
+	e.snap.SetInt("n", len(e.plan.Segments))
+	e.snap.Dispatch((len(e.plan.Segments) + groupSize - 1) / groupSize)
+}
+
+// SegmentVoltages returns v at every segment centre (plan.Segments order).
+func (e *Cable) SegmentVoltages() []float64 {
+	out := make([]float32, len(e.plan.Segments))
+	e.dev.Do(func() error {
+		e.gather(e.snapBufs[0])
+		read(e.snapBufs[0], 0, out)
+		return nil
+	})
+	return widen(out, nil)
+}
+
+func widen(in []float32, buf []float64) []float64 {
+	buf = buf[:0]
+	for _, x := range in {
+		buf = append(buf, float64(x))
+	}
+	return buf
+}
+
+// chunkResult is what one dispatch leaves for the host.
+type chunkResult struct {
+	rows   [][]float64
+	spikes []sim.Spike
+	blow   *sim.BlowUpError
+}
+
+// runChunk advances every cell over steps [from, to) in one dispatch and
+// reads back the records, spikes and any blow-up (on the device thread).
+func (e *Cable) runChunk(from, to int64) chunkResult {
+	p := e.plan
+	base := from / e.recordEvery
+	nRows := int(to/e.recordEvery - base)
+	np := len(p.Probes)
+	if need := 8 * max(1, nRows*np); e.rec.size < need {
+		e.rec.Delete()
+		e.rec = newBuffer[uint32](nil, need)
+	}
+	for k, b := range []*Buffer{e.nodes, e.hhs, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
+		b.Bind(uint32(k))
+	}
+	e.prog.Use()
+	e.prog.SetInt("stepFrom", int(from))
+	e.prog.SetInt("stepTo", int(to))
+	e.prog.SetInt("recordEvery", int(e.recordEvery))
+	e.prog.SetInt("recBase", int(base))
+	e.prog.SetInt("nProbes", np)
+	e.prog.SetInt("spikeCap", e.spikeCap)
+	cn := 0
+	if p.Method == compartments.CrankNicolson {
+		cn = 1
+	}
+	e.prog.SetInt("crankNicolson", cn)
+	e.prog.SetFloat("dtq", float32(p.Dt*hh.Q10(p.Celsius)))
+	e.prog.SetFloat("maxAbsV", float32(sim.MaxAbsV))
+	e.prog.Dispatch(len(p.Cells))
+
+	var res chunkResult
+	flat := make([]uint32, 2*nRows*np)
+	read(e.rec, 0, flat)
+	for r := range nRows {
+		row := make([]float64, np)
+		for k, pi := range e.order {
+			row[pi] = double(flat, 2*(r*np+k))
+		}
+		res.rows = append(res.rows, row)
+	}
+	state := make([]uint32, len(p.Cells)*cellWords)
+	read(e.cells, 0, state)
+	for ci := range p.Cells {
+		cs := state[ci*cellWords : (ci+1)*cellWords]
+		if n := min(int(cs[cNSpikes]), e.spikeCap); n > 0 {
+			raw := make([]uint32, n*spikeWords)
+			read(e.spikes, ci*e.spikeCap*spikeWords, raw)
+			for j := range n {
+				step := float64(int32(raw[2*j]))
+				frac := float64(math.Float32frombits(raw[2*j+1]))
+				res.spikes = append(res.spikes, sim.Spike{Cell: ci, T: step*p.Dt + p.Dt*frac, Step: (step + 1) * p.Dt})
+			}
+		}
+		if bs := int32(cs[cBlowStep]); bs >= 0 {
+			t := float64(bs+1) * p.Dt
+			if res.blow == nil || t < res.blow.T {
+				first, end := int(cs[cFirst]), int(cs[cEnd])
+				raw := make([]uint32, (end-first)*nodeWords)
+				read(e.nodes, first*nodeWords, raw)
+				v := make([]float64, end-first)
+				for i := range v {
+					v[i] = double(raw, i*nodeWords)
+				}
+				i := p.WorstSegment(first, v)
+				res.blow = &sim.BlowUpError{T: t, Where: p.SegmentName(first + i), V: v[i]}
+			}
+		}
+	}
+	return res
+}
+
+// chunkSteps is how many steps a dispatch takes: about 2e6 node-steps, as
+// the CPU engine's chunks (a dispatch of tens of milliseconds keeps the
+// window live and the overhead of a dispatch small), and no more than the
+// spikes a cell can record.
+func (e *Cable) chunkSteps() int64 {
+	return min(int64(2*e.spikeCap-2), max(1, int64(2e6/float64(len(e.plan.Nodes)+1))))
+}
+
+// Run advances the model to tstop (ms) as compartments.Engine.Run does:
+// samples, spikes and snapshots handed to rec as they are made, ctx
+// cancelling between dispatches, a blow-up named with its time and
+// segment. A snapshot is gathered on the device at the end of its chunk
+// and read back while the next chunk runs.
+func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress compartments.ProgressFunc) error {
+	if e.err != nil {
+		return e.err
+	}
+	p := e.plan
+	last := int64(math.Round(tstop / p.Dt))
+	if !e.recordedInit {
+		e.recordedInit = true
+		values := make([]float64, len(p.Probes))
+		var snap []float64
+		err := e.dev.Do(func() error {
+			e.probeValues(values)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := rec.Sample(0, values); err != nil {
+			return err
+		}
+		if e.snapshotEvery > 0 {
+			snap = e.SegmentVoltages()
+			if err := rec.Snapshot(0, snap); err != nil {
+				return err
+			}
+		}
+	}
+	chunk := e.chunkSteps()
+	pending := -1 // the snapshot buffer awaiting its read
+	var pendingT float64
+	snap32 := make([]float32, len(p.Segments))
+	var snap []float64
+	handSnapshot := func() error {
+		if pending < 0 {
+			return nil
+		}
+		err := e.dev.Do(func() error {
+			read(e.snapBufs[pending], 0, snap32)
+			return nil
+		})
+		pending = -1
+		if err != nil {
+			return err
+		}
+		snap = widen(snap32, snap)
+		return rec.Snapshot(pendingT, snap)
+	}
+	for e.step < last {
+		if err := ctx.Err(); err != nil {
+			return cmp.Or(handSnapshot(), err)
+		}
+		from := e.step
+		to := min(last, from+e.budgetSteps(from, chunk))
+		if e.snapshotEvery > 0 {
+			to = min(to, (from/e.snapshotEvery+1)*e.snapshotEvery)
+		}
+		var res chunkResult
+		if err := e.dev.Do(func() error { res = e.runChunk(from, to); return nil }); err != nil {
+			return fmt.Errorf("gpu: chunk at t = %g ms: %w", float64(from)*p.Dt, err)
+		}
+		// The previous chunk's snapshot was gathered before this chunk
+		// ran; it is read now that the device has moved on.
+		if err := handSnapshot(); err != nil {
+			return err
+		}
+		base := from / e.recordEvery
+		rows := res.rows
+		if res.blow != nil {
+			goodRows := int64(math.Round(res.blow.T/p.Dt)-1)/e.recordEvery - base
+			rows = rows[:max(0, min(int64(len(rows)), goodRows))]
+		}
+		for r, row := range rows {
+			if err := rec.Sample(float64((base+int64(r)+1)*e.recordEvery)*p.Dt, row); err != nil {
+				return err
+			}
+		}
+		if len(res.spikes) > 0 {
+			slices.SortStableFunc(res.spikes, func(a, b sim.Spike) int {
+				return cmp.Or(cmp.Compare(a.T, b.T), cmp.Compare(a.Cell, b.Cell))
+			})
+			if err := rec.Spikes(res.spikes); err != nil {
+				return err
+			}
+		}
+		if res.blow != nil {
+			return res.blow
+		}
+		e.step = to
+		if e.snapshotEvery > 0 && to%e.snapshotEvery == 0 {
+			k := int(to/e.snapshotEvery) % 2
+			if err := e.dev.Do(func() error { e.gather(e.snapBufs[k]); return nil }); err != nil {
+				return err
+			}
+			pending, pendingT = k, e.Time()
+		}
+		if progress != nil {
+			progress(e.Time())
+		}
+	}
+	return handSnapshot()
+}

@@ -1,0 +1,189 @@
+package gpu
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"neurite/compartments"
+	"neurite/sim"
+	"neurite/sim/spec"
+)
+
+// benchSettings are NEURON's defaults with a snapshot every ms.
+var benchSettings = compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.1, SnapshotInterval: 1}
+
+// runBoth runs a plan on the CPU engine (float64) and on the GPU engine.
+func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64) (cpu, gpu *sim.Memory, gpuErr error) {
+	t.Helper()
+	e := compartments.NewEngine(build())
+	e.Init()
+	cpu = &sim.Memory{}
+	if err := e.Run(context.Background(), tstop, cpu, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewCable(device(t), build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	g.Init()
+	gpu = &sim.Memory{}
+	return cpu, gpu, g.Run(context.Background(), tstop, gpu, nil)
+}
+
+// compare asserts the GPU's records within tolerances of the CPU's.
+func compare(t *testing.T, cpu, gpu *sim.Memory, vTol, spikeTol float64) {
+	t.Helper()
+	if len(cpu.T) != len(gpu.T) || len(cpu.SpikeList) != len(gpu.SpikeList) || len(cpu.Snaps) != len(gpu.Snaps) {
+		t.Fatalf("samples %d/%d, spikes %d/%d, snapshots %d/%d", len(cpu.T), len(gpu.T), len(cpu.SpikeList), len(gpu.SpikeList), len(cpu.Snaps), len(gpu.Snaps))
+	}
+	worstV, worstS := 0.0, 0.0
+	for k := range cpu.T {
+		for i := range cpu.Values[k] {
+			worstV = math.Max(worstV, math.Abs(cpu.Values[k][i]-gpu.Values[k][i]))
+		}
+	}
+	for k := range cpu.Snaps {
+		for j := range cpu.Snaps[k] {
+			worstV = math.Max(worstV, math.Abs(float64(cpu.Snaps[k][j]-gpu.Snaps[k][j])))
+		}
+	}
+	for k := range cpu.SpikeList {
+		if cpu.SpikeList[k].Cell != gpu.SpikeList[k].Cell || cpu.SpikeList[k].Step != gpu.SpikeList[k].Step {
+			t.Fatalf("spike %d: CPU %+v, GPU %+v", k, cpu.SpikeList[k], gpu.SpikeList[k])
+		}
+		worstS = math.Max(worstS, math.Abs(cpu.SpikeList[k].T-gpu.SpikeList[k].T))
+	}
+	t.Logf("GPU vs CPU: max |Δ| of the records %.2g, of spike times %.2g ms (tolerances %g, %g)", worstV, worstS, vTol, spikeTol)
+	if worstV > vTol || worstS > spikeTol {
+		t.Errorf("GPU vs CPU: max |Δ| %.3g (tolerance %g), spikes %.3g ms (tolerance %g)", worstV, vTol, worstS, spikeTol)
+	}
+}
+
+// TestAgainstCPU compares the GPU engine with the CPU engine on the
+// example models. The tolerances are those single-precision channel
+// kinetics allow: a gate's relative rounding of 6e-8 per step moves the
+// upstroke of a spike by about 1e-4 ms, where v changes by 100 mV/ms:
+// 0.02 mV and 1e-3 ms; the passive cable, with no channels, agrees to the
+// rounding of the recorded float32 snapshots.
+func TestAgainstCPU(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		cn         bool
+		vTol, sTol float64
+	}{
+		{"hh_single", false, 0.02, 1e-3}, {"hh_single", true, 0.02, 1e-3},
+		{"passive_cable", false, 1e-4, 0}, {"ball_and_stick", false, 0.02, 1e-3}, {"swc_cell_A", false, 0.02, 1e-3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var tstop float64
+			build := func() *compartments.Plan {
+				p, ts := examplePlan(t, c.name, c.cn)
+				tstop = ts
+				return p
+			}
+			build()
+			cpu, gpu, err := runBoth(t, build, tstop)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compare(t, cpu, gpu, c.vTol, c.sTol)
+		})
+	}
+}
+
+// TestManyCells runs 40 copies of NEURON's benchmark cell at currents from
+// 0.05 to 2 nA in one job: every cell's spikes as on the CPU.
+func TestManyCells(t *testing.T) {
+	build := func() *compartments.Plan {
+		cells, err := compartments.BenchmarkCells(40, 25, 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range cells {
+			c.IClamps[0].Amp = 0.05 * float64(i+1)
+		}
+		p, err := compartments.Build(cells, benchSettings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cpu, gpu, err := runBoth(t, build, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired := map[int]bool{}
+	for _, s := range cpu.SpikeList {
+		fired[s.Cell] = true
+	}
+	if len(fired) < 30 {
+		t.Fatalf("only %d cells fired", len(fired))
+	}
+	compare(t, cpu, gpu, 0.02, 1e-3)
+}
+
+// TestBlowUp: a model that blows up is stopped at the same time and
+// segment as on the CPU, with what came before recorded.
+func TestBlowUp(t *testing.T) {
+	build := func() *compartments.Plan {
+		m, err := spec.Load("../cmd/neurite/testdata/blowup.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cell, s, err := compartments.FromModel(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := compartments.Build([]*compartments.Cell{cell}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	e := compartments.NewEngine(build())
+	e.Init()
+	cpuErr := e.Run(context.Background(), 100, &sim.Memory{}, nil)
+	g, err := NewCable(device(t), build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	g.Init()
+	rec := &sim.Memory{}
+	gpuErr := g.Run(context.Background(), 100, rec, nil)
+	var a, b *sim.BlowUpError
+	if !errors.As(cpuErr, &a) || !errors.As(gpuErr, &b) {
+		t.Fatalf("CPU: %v; GPU: %v", cpuErr, gpuErr)
+	}
+	if math.Abs(a.T-b.T) > 0.1 || a.Where != b.Where {
+		t.Errorf("CPU: %v; GPU: %v", a, b)
+	}
+	for _, row := range rec.Values {
+		for _, v := range row {
+			if !(math.Abs(v) <= sim.MaxAbsV) {
+				t.Fatalf("a recorded value %v is not finite data", v)
+			}
+		}
+	}
+}
+
+// TestTooLargeRefused: on llvmpipe a cell whose tree solve would exceed an
+// invocation's loop budget is refused before anything is allocated.
+func TestTooLargeRefused(t *testing.T) {
+	d := device(t)
+	cells, err := compartments.BenchmarkCells(1, 10000, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := compartments.Build(cells, benchSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewCable(d, p)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a cell of %d nodes on %s: %v", len(p.Nodes), d.Info().Renderer, err)
+	}
+}
