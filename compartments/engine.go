@@ -14,6 +14,23 @@ import (
 	"neurite/sim/hh"
 )
 
+// Simulator advances a plan in time: the CPU Engine here, or the GPU
+// engine of package gpu; both run the same plan the same way.
+type Simulator interface {
+	// Init sets the initial state, as NEURON's finitialize(v_init).
+	Init()
+	// Run advances to tstop (ms), handing what is recorded to rec.
+	Run(ctx context.Context, tstop float64, rec sim.Recorder, progress ProgressFunc) error
+	// Time is the model time in ms.
+	Time() float64
+	// SegmentVoltages returns v at every segment centre.
+	SegmentVoltages() []float64
+	// SetProbes replaces what is recorded.
+	SetProbes(probes []ProbePlan)
+	// Plan returns the plan run.
+	Plan() *Plan
+}
+
 // Engine advances a plan in time on the CPU in float64 with NEURON's
 // fixed-step scheme (see NEURON_SCHEME.md in the references):
 //

@@ -15,8 +15,10 @@ import (
 )
 
 // Cable runs a compartments.Plan on the GPU with the CPU engine's scheme
-// in float32 (shaders/cable.comp): one work group per cell, many steps per
-// dispatch. It answers like compartments.Engine.
+// (shaders/cable.comp): one invocation per cell, cells interleaved in
+// memory, many steps per dispatch, voltages and the tree solve in double
+// precision, channel kinetics in single. It answers like
+// compartments.Engine.
 type Cable struct {
 	dev  *Device
 	plan *compartments.Plan
@@ -27,10 +29,13 @@ type Cable struct {
 	recordEvery, snapshotEvery int64
 	recordedInit               bool
 	spikeCap                   int
+	group                      int   // cells per work group
+	perCell                    int   // node slots per cell: the largest cell's nodes
+	slot                       []int // node → its slot in the per-node arrays
 	order                      []int // probe buffer index → plan probe index
 
-	nodes, hhs, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs *Buffer
-	snapBufs                                                                          [2]*Buffer
+	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs *Buffer
+	snapBufs                                                                              [2]*Buffer
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
@@ -38,36 +43,58 @@ type Cable struct {
 	// Mesa's llvmpipe ends a shader invocation's loops after 65535
 	// iterations in all (its guard against endless loops), so a dispatch
 	// must ask fewer of every invocation: perStep is the most loop
-	// iterations any invocation makes in a step, evSteps each cell's
-	// event steps (one iteration per delivery).
+	// iterations an invocation makes in a step, evSteps each cell's event
+	// steps (one iteration per delivery).
 	loopBudget int
 	perStep    []int
 	evSteps    [][]int
 }
 
-// Sizes of the shader's structs, in 4-byte words.
+// Sizes of the shader's structs in 4-byte words, and its bindings.
 const (
-	nodeWords    = 18
-	hhWords      = 10
-	synWords     = 8
-	clampWords   = 8
-	eventWords   = 4
-	cellWords    = 20
-	algWords     = 8
-	nbrWords     = 4
-	probeWords   = 3
-	spikeWords   = 2
-	groupSize    = 64 // the shader's local_size_x
-	cellBindings = 11
+	synWords   = 8
+	clampWords = 8
+	cellWords  = 16
+	algWords   = 8
+	nbrWords   = 4
+	spikeWords = 2
+	gatherSize = 64 // the gather shader's local_size_x
+	bindings   = 13
+)
+
+// The per-node arrays, as the shader numbers them.
+const (
+	dV = iota
+	dInv
+	dRHS
+	dBase
+	dRBase
+	dCapCj
+	dGax
+	dAccD
+	dAccR
+	dFields
+)
+
+const (
+	fGM = iota
+	fGE
+	fM
+	fH
+	fN
+	fScale
+	fFields
+)
+
+const (
+	iParent = iota
+	iHHSet
+	iFields
 )
 
 // Fields of the shader's Cell, as word offsets.
 const (
-	cFirst = iota
-	cEnd
-	cHHLo
-	cHHHi
-	cSynLo
+	cSynLo = iota
 	cSynHi
 	cClampLo
 	cClampHi
@@ -77,7 +104,7 @@ const (
 	cAlgHi
 	cProbeLo
 	cProbeHi
-	cDetNode
+	cDetSlot
 	cCursor
 	cDetAbove
 	cNSpikes
@@ -102,25 +129,50 @@ func double(words []uint32, k int) float64 {
 	return math.Float64frombits(uint64(words[k]) | uint64(words[k+1])<<32)
 }
 
+// software reports whether the device is Mesa's software rasteriser.
+func software(info Info) bool {
+	return strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe")
+}
+
 // NewCable prepares a plan for the device; a plan that exceeds the
 // device's limits is refused before anything is allocated, naming its size
 // and the limit.
 func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 	info := dev.Info()
-	if n := len(p.Nodes) * nodeWords * 4; n > info.MaxStorageBlockSize {
-		return nil, fmt.Errorf("gpu: %d nodes need %d MiB of node storage, more than the device's %d MiB per buffer: %w",
-			len(p.Nodes), n>>20, info.MaxStorageBlockSize>>20, ErrTooLarge)
+	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
+	for _, c := range p.Cells {
+		e.perCell = max(e.perCell, c.End-c.First)
 	}
-	if len(p.Cells) > info.MaxWorkGroupCount[0] {
-		return nil, fmt.Errorf("gpu: %d cells, more than the device's %d work groups: %w", len(p.Cells), info.MaxWorkGroupCount[0], ErrTooLarge)
+	slots := e.perCell * len(p.Cells)
+	if n := slots * dFields * 8; n > info.MaxStorageBlockSize {
+		return nil, fmt.Errorf("gpu: %d cells of up to %d nodes need %d MiB of node storage, more than the device's %d MiB per buffer: %w",
+			len(p.Cells), e.perCell, n>>20, info.MaxStorageBlockSize>>20, ErrTooLarge)
 	}
-	if info.MaxStorageBindings < cellBindings+1 {
-		return nil, fmt.Errorf("gpu: the cable shader needs %d storage buffers, the device offers %d", cellBindings+1, info.MaxStorageBindings)
+	if info.MaxStorageBindings < bindings {
+		return nil, fmt.Errorf("gpu: the cable shader needs %d storage buffers, the device offers %d", bindings, info.MaxStorageBindings)
 	}
-	e := &Cable{dev: dev, plan: p}
 	e.recordEvery = int64(math.Round(p.RecordInterval / p.Dt))
 	if p.SnapshotInterval > 0 {
 		e.snapshotEvery = int64(math.Round(p.SnapshotInterval / p.Dt))
+	}
+	e.slot = make([]int, len(p.Nodes))
+	for ci, c := range p.Cells {
+		for i := c.First; i < c.End; i++ {
+			e.slot[i] = (i-c.First)*len(p.Cells) + ci
+		}
+	}
+	// One cell per lane: llvmpipe runs eight lanes of a group at once on
+	// a core, GPUs 32 or 64.
+	e.group, e.loopBudget = 64, math.MaxInt32
+	if software(info) {
+		e.group, e.loopBudget = 8, 60000
+	}
+	e.countLoops()
+	for ci, n := range e.perStep {
+		if 2*n > e.loopBudget {
+			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step, more than %s allows an invocation (%d): %w",
+				ci, n, info.Renderer, e.loopBudget, ErrTooLarge)
+		}
 	}
 	src, err := shaders.Load("cable.comp")
 	if err != nil {
@@ -131,7 +183,7 @@ func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 		return nil, err
 	}
 	err = dev.Do(func() error {
-		if e.prog, err = compileProgram(src); err != nil {
+		if e.prog, err = compileProgram(src.Define("GROUP_SIZE", e.group)); err != nil {
 			return err
 		}
 		e.snap, err = compileProgram(gather)
@@ -140,39 +192,19 @@ func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.spikeCap = 1024
-	e.loopBudget = math.MaxInt32
-	if strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe") {
-		e.loopBudget = 60000
-	}
-	e.countLoops()
-	for ci, n := range e.perStep {
-		if 2*n > e.loopBudget {
-			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step, more than %s allows an invocation (%d): %w",
-				ci, n, info.Renderer, e.loopBudget, ErrTooLarge)
-		}
-	}
 	return e, nil
 }
 
-// countLoops estimates, for each cell, the loop iterations its busiest
-// invocation (the first: it solves the tree) makes in a step.
+// countLoops estimates, for each cell, the loop iterations its invocation
+// makes in a step.
 func (e *Cable) countLoops() {
 	p := e.plan
-	cn := p.Method == compartments.CrankNicolson
 	per := make([]int, len(p.Cells))
-	groups := func(n int) int { return (n + groupSize - 1) / groupSize }
-	nhh := make([]int, len(p.Cells))
-	for _, node := range p.HHNode {
-		nhh[p.Nodes[node].Cell]++
-	}
-	for ci, c := range p.Cells {
-		n := c.End - c.First
-		serial := 2 * n
-		if cn {
-			serial = 3*n + 3*n // the algebraic nodes and their links, at most
+	for ci := range p.Cells {
+		per[ci] = 8 + 2*e.perCell
+		if p.Method == compartments.CrankNicolson {
+			per[ci] += 3 * (p.Cells[ci].End - p.Cells[ci].First) // the algebraic nodes and their links, at most
 		}
-		per[ci] = 8 + 2*groups(n) + groups(nhh[ci]) + serial
 	}
 	for _, s := range p.Syns {
 		per[s.Cell] += 2
@@ -229,65 +261,68 @@ func midStep(t, dt float64) int {
 func (e *Cable) Init() {
 	p := e.plan
 	e.step, e.recordedInit = 0, false
-	m0, h0, n0 := hh.SteadyState(p.VInit)
+	slots := e.perCell * len(p.Cells)
+	// Padding slots are inert: d = 1, no current, no link.
+	dn := make([]float64, dFields*slots)
+	fn := make([]float32, fFields*slots)
+	in := make([]int32, iFields*slots)
+	for s := range slots {
+		dn[dBase*slots+s] = 1
+		in[iHHSet*slots+s] = -1
+	}
 	cj := 1 / p.Dt
 	if p.Method == compartments.CrankNicolson {
 		cj = 2 / p.Dt
 	}
-	n := len(p.Nodes)
-	dBase, rBase, gm, ge := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	for i := range n {
-		dBase[i] += p.Cap[i] * cj
-		if par := p.Parent[i]; par >= 0 {
-			dBase[i] += p.GAxial[i]
-			dBase[par] += p.GAxial[i]
+	for _, c := range p.Cells {
+		for i := c.First; i < c.End; i++ {
+			s := e.slot[i]
+			dn[dV*slots+s] = p.VInit
+			dn[dBase*slots+s] = p.Cap[i] * cj
+			dn[dCapCj*slots+s] = p.Cap[i] * cj
+			dn[dGax*slots+s] = p.GAxial[i]
+			if par := p.Parent[i]; par >= 0 {
+				dn[dBase*slots+s] += p.GAxial[i]
+				dn[dBase*slots+e.slot[par]] += p.GAxial[i]
+				in[iParent*slots+s] = par - int32(c.First)
+			}
 		}
 	}
 	for k, node := range p.PasNode {
 		g := p.Pas[k].G * p.Area[node] * 1e-2
-		dBase[node] += g
-		rBase[node] += g * p.Pas[k].E
+		dn[dBase*slots+e.slot[node]] += g
+		dn[dRBase*slots+e.slot[node]] += g * p.Pas[k].E
 	}
-	var hw words
+	m0, h0, n0 := hh.SteadyState(p.VInit)
 	for k, node := range p.HHNode {
+		s := e.slot[node]
 		hp := p.HHParams[p.HHSet[k]]
 		scale := p.Area[node] * 1e-2
 		gna, gk := hp.GNaBar*m0*m0*m0*h0, hp.GKBar*n0*n0*n0*n0
-		gm[node] = (gna + gk + hp.GL) * scale
-		ge[node] = (gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale
-		hw.f(hp.GNaBar * scale)
-		hw.f(hp.GKBar * scale)
-		hw.f(hp.GL * scale)
-		hw.f(hp.ENa)
-		hw.f(hp.EK)
-		hw.f(hp.EL)
-		hw.f(m0)
-		hw.f(h0)
-		hw.f(n0)
-		hw.i(int(node))
+		fn[fGM*slots+s] = float32((gna + gk + hp.GL) * scale)
+		fn[fGE*slots+s] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
+		fn[fM*slots+s], fn[fH*slots+s], fn[fN*slots+s] = float32(m0), float32(h0), float32(n0)
+		fn[fScale*slots+s] = float32(scale)
+		in[iHHSet*slots+s] = p.HHSet[k]
 	}
-	var nw words
-	for i := range n {
-		for _, x := range []float64{p.VInit, 0, 0, dBase[i], rBase[i], p.Cap[i] * cj, p.GAxial[i]} {
-			nw.d(x)
+	var setw words
+	for _, hp := range p.HHParams {
+		for _, x := range []float64{hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL} {
+			setw.f(x)
 		}
-		nw.f(gm[i])
-		nw.f(ge[i])
-		nw.i(int(p.Parent[i]))
-		nw.i(0)
 	}
 	var sw words
 	for _, s := range p.Syns {
 		for _, x := range []float64{s.E, math.Exp(-p.Dt / s.TauA), math.Exp(-p.Dt / s.TauB), 0, 0, 0, 0} {
 			sw.f(x)
 		}
-		sw.i(int(s.Node))
+		sw.i(e.slot[s.Node])
 	}
 	var cw words
 	for _, c := range p.IClamps {
 		cw.d(c.Amp)
 		cw.d(0)
-		cw.i(int(c.Node))
+		cw.i(e.slot[c.Node])
 		cw.i(midStep(c.Delay, p.Dt))
 		cw.i(midStep(c.Delay+c.Dur, p.Dt))
 		cw.i(0)
@@ -304,10 +339,16 @@ func (e *Cable) Init() {
 	e.cellWords = e.cellTable(aw)
 	var pw words
 	e.order = e.probeTable(&pw)
-	err := e.dev.Do(func() error {
+	segs := make([]int32, len(p.Segments))
+	for k, node := range p.Segments {
+		segs[k] = int32(e.slot[node])
+	}
+	e.err = e.dev.Do(func() error {
 		e.free()
-		e.nodes = newBuffer([]uint32(nw), 0)
-		e.hhs = newBuffer([]uint32(hw), 0)
+		e.dn = newBuffer(float64Words(dn), 0)
+		e.fn = newBuffer(fn, 0)
+		e.in = newBuffer(in, 0)
+		e.hhSets = newBuffer([]uint32(setw), 0)
 		e.syns = newBuffer([]uint32(sw), 0)
 		e.clamps = newBuffer([]uint32(cw), 0)
 		e.events = newBuffer([]uint32(ew), 0)
@@ -316,10 +357,6 @@ func (e *Cable) Init() {
 		e.algNbrs = newBuffer([]uint32(bw), 0)
 		e.probes = newBuffer([]uint32(pw), 0)
 		e.spikes = newBuffer[uint32](nil, 4*spikeWords*e.spikeCap*len(p.Cells))
-		segs := make([]uint32, len(p.Segments))
-		for k, node := range p.Segments {
-			segs[k] = uint32(node)
-		}
 		e.segs = newBuffer(segs, 0)
 		for k := range e.snapBufs {
 			e.snapBufs[k] = newBuffer[float32](nil, 4*len(segs))
@@ -327,7 +364,15 @@ func (e *Cable) Init() {
 		e.rec = newBuffer[uint32](nil, 8)
 		return nil
 	})
-	e.err = err
+}
+
+// float64Words lays doubles out as the 32-bit words of a buffer.
+func float64Words(x []float64) []uint32 {
+	var w words
+	for _, v := range x {
+		w.d(v)
+	}
+	return w
 }
 
 // algTable is the algebraic nodes of every cell (Crank–Nicolson only) and
@@ -342,7 +387,7 @@ type algTable struct {
 func (e *Cable) algebraic() (algTable, words) {
 	p := e.plan
 	t := algTable{lo: make([]int, len(p.Cells)), hi: make([]int, len(p.Cells))}
-	var nbrWordsOut words
+	var nbrs words
 	count := 0
 	for ci, c := range p.Cells {
 		t.lo[ci] = count
@@ -350,45 +395,45 @@ func (e *Cable) algebraic() (algTable, words) {
 			t.hi[ci] = count
 			continue
 		}
-		nbrs := map[int32][]int32{}
+		links := map[int32][]int32{}
 		for i := c.First; i < c.End; i++ {
 			par := p.Parent[i]
 			if par < 0 {
 				continue
 			}
 			if p.Cap[par] == 0 {
-				nbrs[par] = append(nbrs[par], int32(i))
+				links[par] = append(links[par], int32(i))
 			}
 			if p.Cap[i] == 0 {
-				nbrs[int32(i)] = append(nbrs[int32(i)], int32(i))
+				links[int32(i)] = append(links[int32(i)], int32(i))
 			}
 		}
 		for i := c.First; i < c.End; i++ {
-			links, ok := nbrs[int32(i)]
+			ls, ok := links[int32(i)]
 			if !ok {
 				continue
 			}
-			lo := len(nbrWordsOut) / nbrWords
-			for _, j := range links {
+			lo := len(nbrs) / nbrWords
+			for _, j := range ls {
 				other := j
 				if int(j) == i {
 					other = p.Parent[j]
 				}
-				nbrWordsOut.d(p.GAxial[j])
-				nbrWordsOut.i(int(other))
-				nbrWordsOut.i(0)
+				nbrs.d(p.GAxial[j])
+				nbrs.i(e.slot[other])
+				nbrs.i(0)
 			}
 			t.words.d(0)
 			t.words.d(0)
-			t.words.i(i)
+			t.words.i(e.slot[i])
 			t.words.i(lo)
-			t.words.i(len(nbrWordsOut) / nbrWords)
+			t.words.i(len(nbrs) / nbrWords)
 			t.words.i(0)
 			count++
 		}
 		t.hi[ci] = count
 	}
-	return t, nbrWordsOut
+	return t, nbrs
 }
 
 // cellTable packs each cell's ranges and state.
@@ -405,23 +450,22 @@ func (e *Cable) cellTable(alg algTable) []uint32 {
 		}
 		return lo, hi
 	}
-	hhLo, hhHi := ranges(len(p.HHNode), func(k int) int32 { return p.Nodes[p.HHNode[k]].Cell })
 	synLo, synHi := ranges(len(p.Syns), func(k int) int32 { return p.Syns[k].Cell })
 	clLo, clHi := ranges(len(p.IClamps), func(k int) int32 { return p.IClamps[k].Cell })
 	var w words
-	for ci, c := range p.Cells {
+	for ci := range p.Cells {
 		det, thr := -1, 0.0
 		for _, d := range p.Detectors {
 			if int(d.Cell) == ci {
-				det, thr = int(d.Node), d.Threshold
+				det, thr = e.slot[d.Node], d.Threshold
 			}
 		}
 		above := 0
 		if det >= 0 && p.VInit >= thr {
 			above = 1
 		}
-		for _, x := range []int{c.First, c.End, hhLo[ci], hhHi[ci], synLo[ci], synHi[ci], clLo[ci], clHi[ci],
-			p.EventStart[ci], p.EventStart[ci+1], alg.lo[ci], alg.hi[ci], 0, 0, det, p.EventStart[ci], above, 0, -1} {
+		for _, x := range []int{synLo[ci], synHi[ci], clLo[ci], clHi[ci], p.EventStart[ci], p.EventStart[ci+1],
+			alg.lo[ci], alg.hi[ci], 0, 0, det, p.EventStart[ci], above, 0, -1} {
 			w.i(x)
 		}
 		w.f(thr)
@@ -445,8 +489,8 @@ func (e *Cable) probeTable(w *words) []int {
 	for k, pi := range order {
 		pr := p.Probes[pi]
 		w.i(int(pr.Var))
+		w.i(e.probeSlot(pr))
 		w.i(int(pr.Index))
-		w.i(int(pr.Node))
 		base := int(pr.Cell) * cellWords
 		if e.cellWords[base+cProbeLo] == e.cellWords[base+cProbeHi] {
 			e.cellWords[base+cProbeLo] = uint32(k)
@@ -456,10 +500,21 @@ func (e *Cable) probeTable(w *words) []int {
 	return order
 }
 
+// probeSlot is the node slot a probe reads: its node's, or for a gate its
+// hh instance's node's.
+func (e *Cable) probeSlot(pr compartments.ProbePlan) int {
+	switch pr.Var {
+	case compartments.ProbeHHm, compartments.ProbeHHh, compartments.ProbeHHn:
+		return e.slot[e.plan.HHNode[pr.Index]]
+	}
+	return e.slot[pr.Node]
+}
+
 // SetProbes replaces what the engine records; it takes effect from the
 // next chunk.
 func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
 	e.plan.Probes = probes
+	e.countLoops()
 	if e.cells == nil {
 		return
 	}
@@ -478,7 +533,8 @@ func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
 }
 
 func (e *Cable) free() {
-	for _, b := range []*Buffer{e.nodes, e.hhs, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes, e.segs, e.snapBufs[0], e.snapBufs[1]} {
+	for _, b := range []*Buffer{e.dn, e.fn, e.in, e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
+		e.probes, e.rec, e.spikes, e.segs, e.snapBufs[0], e.snapBufs[1]} {
 		if b != nil {
 			b.Delete()
 		}
@@ -498,37 +554,36 @@ func (e *Cable) Close() {
 // probeValues reads the probes now, in plan order (on the device thread).
 func (e *Cable) probeValues(out []float64) {
 	p := e.plan
-	v := make([]float32, 1)
-	vd := make([]uint32, 2)
+	slots := e.perCell * len(p.Cells)
+	f := make([]float32, 1)
+	d := make([]uint32, 2)
 	for k, pr := range p.Probes {
+		s := e.probeSlot(pr)
 		switch pr.Var {
 		case compartments.ProbeHHm, compartments.ProbeHHh, compartments.ProbeHHn:
-			read(e.hhs, int(pr.Index)*hhWords+6+int(pr.Var-compartments.ProbeHHm), v)
-		case compartments.ProbeSynI:
-			read(e.syns, int(pr.Index)*synWords+5, v)
-		case compartments.ProbeSynG:
-			read(e.syns, int(pr.Index)*synWords+6, v)
+			read(e.fn, (fM+int(pr.Var-compartments.ProbeHHm))*slots+s, f)
+			out[k] = float64(f[0])
+		case compartments.ProbeSynI, compartments.ProbeSynG:
+			read(e.syns, int(pr.Index)*synWords+5+int(pr.Var-compartments.ProbeSynI), f)
+			out[k] = float64(f[0])
 		case compartments.ProbeIClampI:
-			read(e.clamps, int(pr.Index)*clampWords+2, vd)
-			out[k] = double(vd, 0)
-			continue
+			read(e.clamps, int(pr.Index)*clampWords+2, d)
+			out[k] = double(d, 0)
 		default:
-			read(e.nodes, int(pr.Node)*nodeWords, vd)
-			out[k] = double(vd, 0)
-			continue
+			read(e.dn, 2*(dV*slots+s), d)
+			out[k] = double(d, 0)
 		}
-		out[k] = float64(v[0])
 	}
 }
 
 // gather copies v at the segments into buf (on the device thread).
 func (e *Cable) gather(buf *Buffer) {
-	e.nodes.Bind(0)
+	e.dn.Bind(0)
 	e.segs.Bind(1)
 	buf.Bind(2)
 	e.snap.Use()
 	e.snap.SetInt("n", len(e.plan.Segments))
-	e.snap.Dispatch((len(e.plan.Segments) + groupSize - 1) / groupSize)
+	e.snap.Dispatch((len(e.plan.Segments) + gatherSize - 1) / gatherSize)
 }
 
 // SegmentVoltages returns v at every segment centre (plan.Segments order).
@@ -568,10 +623,13 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 		e.rec.Delete()
 		e.rec = newBuffer[uint32](nil, need)
 	}
-	for k, b := range []*Buffer{e.nodes, e.hhs, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
+	for k, b := range []*Buffer{e.dn, e.fn, e.in, e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
 		b.Bind(uint32(k))
 	}
 	e.prog.Use()
+	e.prog.SetInt("nCells", len(p.Cells))
+	e.prog.SetInt("nodesPerCell", e.perCell)
+	e.prog.SetInt("nodeSlots", e.perCell*len(p.Cells))
 	e.prog.SetInt("stepFrom", int(from))
 	e.prog.SetInt("stepTo", int(to))
 	e.prog.SetInt("recordEvery", int(e.recordEvery))
@@ -585,7 +643,7 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	e.prog.SetInt("crankNicolson", cn)
 	e.prog.SetFloat("dtq", float32(p.Dt*hh.Q10(p.Celsius)))
 	e.prog.SetFloat("maxAbsV", float32(sim.MaxAbsV))
-	e.prog.Dispatch(len(p.Cells))
+	e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)
 
 	var res chunkResult
 	flat := make([]uint32, 2*nRows*np)
@@ -599,7 +657,7 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	}
 	state := make([]uint32, len(p.Cells)*cellWords)
 	read(e.cells, 0, state)
-	for ci := range p.Cells {
+	for ci, c := range p.Cells {
 		cs := state[ci*cellWords : (ci+1)*cellWords]
 		if n := min(int(cs[cNSpikes]), e.spikeCap); n > 0 {
 			raw := make([]uint32, n*spikeWords)
@@ -613,19 +671,24 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 		if bs := int32(cs[cBlowStep]); bs >= 0 {
 			t := float64(bs+1) * p.Dt
 			if res.blow == nil || t < res.blow.T {
-				first, end := int(cs[cFirst]), int(cs[cEnd])
-				raw := make([]uint32, (end-first)*nodeWords)
-				read(e.nodes, first*nodeWords, raw)
-				v := make([]float64, end-first)
-				for i := range v {
-					v[i] = double(raw, i*nodeWords)
-				}
-				i := p.WorstSegment(first, v)
-				res.blow = &sim.BlowUpError{T: t, Where: p.SegmentName(first + i), V: v[i]}
+				v := e.cellVoltages(c)
+				i := p.WorstSegment(c.First, v)
+				res.blow = &sim.BlowUpError{T: t, Where: p.SegmentName(c.First + i), V: v[i]}
 			}
 		}
 	}
 	return res
+}
+
+// cellVoltages reads a cell's node voltages (on the device thread).
+func (e *Cable) cellVoltages(c compartments.CellPlan) []float64 {
+	raw := make([]uint32, 2*e.perCell*len(e.plan.Cells))
+	read(e.dn, 0, raw)
+	v := make([]float64, c.End-c.First)
+	for i := range v {
+		v[i] = double(raw, 2*e.slot[c.First+i])
+	}
+	return v
 }
 
 // chunkSteps is how many steps a dispatch takes: about 2e6 node-steps, as
@@ -650,20 +713,14 @@ func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progre
 	if !e.recordedInit {
 		e.recordedInit = true
 		values := make([]float64, len(p.Probes))
-		var snap []float64
-		err := e.dev.Do(func() error {
-			e.probeValues(values)
-			return nil
-		})
-		if err != nil {
+		if err := e.dev.Do(func() error { e.probeValues(values); return nil }); err != nil {
 			return err
 		}
 		if err := rec.Sample(0, values); err != nil {
 			return err
 		}
 		if e.snapshotEvery > 0 {
-			snap = e.SegmentVoltages()
-			if err := rec.Snapshot(0, snap); err != nil {
+			if err := rec.Snapshot(0, e.SegmentVoltages()); err != nil {
 				return err
 			}
 		}

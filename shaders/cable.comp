@@ -1,50 +1,52 @@
 #version 430
-// The cable engine on the GPU: one work group per cell advances it through
+// The cable engine on the GPU: one invocation per cell advances it through
 // a chunk of steps with NEURON's fixed-step scheme, the same as the CPU
-// engine (compartments/engine.go). The voltages and the tree solve are in
-// double precision, the channel kinetics in single: in single precision
-// the step's change of v falls below half an ulp of v as a cell nears
-// steady state and is lost, which left the passive cable 0.1 mV off.
+// engine (compartments/engine.go). Cells are interleaved in memory: node k
+// of cell c is slot k·nCells + c of every per-node array, so neighbouring
+// invocations read neighbouring words, and a population of cells runs in
+// lockstep across the device's lanes (cells with fewer nodes than the
+// largest are padded with inert nodes). Each step:
 //
-//   1. (all) d = dBase + g_hh, rhs = C/dt·v + passive + hh currents
-//   2. (one) deliver the events due by t + dt/2; synaptic and clamp
-//      currents; Hines elimination and back-substitution (backward Euler,
-//      or Crank–Nicolson's extrapolated half step with the algebraic nodes
-//      re-solved)
-//   3. (all) blow-up check; hh gates exactly over dt with the new v
-//   4. (one) synapses decay; spike detection; probes at record steps
+//   1. deliver the events due by t + dt/2; synaptic and clamp currents
+//   2. leaves to root: form each node's equation (C/dt·v + currents,
+//      conductances) and eliminate it into its parent (Hines)
+//   3. root to leaves: the new v (backward Euler, or Crank–Nicolson's
+//      extrapolated half step), the blow-up check, the hh gates exactly
+//      over dt with the new v; then the algebraic nodes of Crank–Nicolson
+//   4. synapses decay; spike detection; probes at record steps
 //
-// "All" steps split the cell's nodes or mechanism instances over the
-// group's invocations; "one" steps run on its first invocation, as the
-// tree solve is sequential and the others are short.
+// The voltages and the tree solve are in double precision, the channel
+// kinetics in single: in single precision the step's change of v falls
+// below half an ulp of v as a cell nears steady state and is lost, which
+// left the passive cable 0.1 mV off.
 
-layout(local_size_x = 64) in;
+layout(local_size_x = GROUP_SIZE) in;
 
 #include "hh.glsl"
 
-struct Node {
-	double v, d, rhs, dBase, rBase, capCj, gax;
-	float gm, ge;
-	int parent; // global index, -1 at the root
-	int pad;
-};
+// Per-node arrays, each nodeSlots long, one after another.
+layout(std430, binding = 0) buffer D { double dn[]; };  // V, DINV, RHS, DBASE, RBASE, CAPCJ, GAX, ACCD, ACCR
+layout(std430, binding = 1) buffer F { float fn[]; };   // GM, GE, M, H, N, SCALE
+layout(std430, binding = 2) readonly buffer I { int in_[]; }; // PARENT (local), HHSET (-1: none)
 
-struct HH {
-	float gna, gk, gl; // µS over the segment
-	float ena, ek, el;
-	float m, h, n;
-	int node;
+const int V = 0, DINV = 1, RHS = 2, DBASE = 3, RBASE = 4, CAPCJ = 5, GAX = 6, ACCD = 7, ACCR = 8;
+const int GM = 0, GE = 1, M = 2, H = 3, N = 4, SCALE = 5;
+const int PARENT = 0, HHSET = 1;
+
+struct HHSet {
+	float gna, gk, gl; // S/cm²
+	float ena, ek, el; // mV
 };
 
 struct Syn {
 	float e, decayA, decayB;
 	float a, b, i, g;
-	int node;
+	int slot;
 };
 
 struct Clamp {
 	double amp, i;
-	int node, on, off; // on in steps [on, off)
+	int slot, on, off; // on in steps [on, off)
 	int pad;
 };
 
@@ -54,26 +56,25 @@ struct Event {
 };
 
 struct Cell {
-	int first, end;
-	int hhLo, hhHi, synLo, synHi, clampLo, clampHi;
+	int synLo, synHi, clampLo, clampHi;
 	int evLo, evHi, algLo, algHi, probeLo, probeHi;
-	int detNode, cursor, detAbove, nSpikes;
-	int blowStep; // the step after which v left its bounds, -1 for none
+	int detSlot, cursor, detAbove, nSpikes;
+	int blowStep; // the step in which v left its bounds, -1 for none
 	float threshold;
 };
 
 struct Alg {
 	double d, rhs;
-	int node, nbrLo, nbrHi, pad;
+	int slot, nbrLo, nbrHi, pad;
 };
 
 struct AlgNbr {
 	double g;
-	int node, pad;
+	int slot, pad;
 };
 
 struct Probe {
-	int kind, index, node;
+	int kind, slot, index;
 };
 
 struct Spike {
@@ -81,18 +82,18 @@ struct Spike {
 	float frac; // of the step, where v crossed the threshold
 };
 
-layout(std430, binding = 0) buffer Nodes { Node nodes[]; };
-layout(std430, binding = 1) buffer HHs { HH hh[]; };
-layout(std430, binding = 2) buffer Syns { Syn syns[]; };
-layout(std430, binding = 3) buffer Clamps { Clamp clamps[]; };
-layout(std430, binding = 4) readonly buffer Events { Event events[]; };
-layout(std430, binding = 5) buffer Cells { Cell cells[]; };
-layout(std430, binding = 6) buffer Algs { Alg algs[]; };
-layout(std430, binding = 7) readonly buffer AlgNbrs { AlgNbr algNbrs[]; };
-layout(std430, binding = 8) readonly buffer Probes { Probe probes[]; };
-layout(std430, binding = 9) writeonly buffer Rec { double rec[]; };
-layout(std430, binding = 10) buffer Spikes { Spike spikes[]; };
+layout(std430, binding = 3) readonly buffer HHSets { HHSet hhSets[]; };
+layout(std430, binding = 4) buffer Syns { Syn syns[]; };
+layout(std430, binding = 5) buffer Clamps { Clamp clamps[]; };
+layout(std430, binding = 6) readonly buffer Events { Event events[]; };
+layout(std430, binding = 7) buffer Cells { Cell cells[]; };
+layout(std430, binding = 8) buffer Algs { Alg algs[]; };
+layout(std430, binding = 9) readonly buffer AlgNbrs { AlgNbr algNbrs[]; };
+layout(std430, binding = 10) readonly buffer Probes { Probe probes[]; };
+layout(std430, binding = 11) writeonly buffer Rec { double rec[]; };
+layout(std430, binding = 12) buffer Spikes { Spike spikes[]; };
 
+uniform int nCells, nodesPerCell, nodeSlots;
 uniform int stepFrom, stepTo;   // advance over steps [stepFrom, stepTo)
 uniform int recordEvery, recBase, nProbes;
 uniform int spikeCap;           // spikes a cell may record in a chunk
@@ -100,171 +101,165 @@ uniform int crankNicolson;
 uniform float dtq;              // dt × Q10
 uniform float maxAbsV;
 
+#define DN(f, s) dn[(f) * nodeSlots + (s)]
+#define FN(f, s) fn[(f) * nodeSlots + (s)]
+#define IN(f, s) in_[(f) * nodeSlots + (s)]
+
 // Probe kinds, as compartments.ProbeVar.
 const int probeV = 0, probeM = 1, probeH = 2, probeN = 3, probeSynI = 4, probeSynG = 5, probeClampI = 6;
 
-shared int blown;
-
 double probeValue(Probe p) {
 	switch (p.kind) {
-	case probeM: return hh[p.index].m;
-	case probeH: return hh[p.index].h;
-	case probeN: return hh[p.index].n;
+	case probeM: return FN(M, p.slot);
+	case probeH: return FN(H, p.slot);
+	case probeN: return FN(N, p.slot);
 	case probeSynI: return syns[p.index].i;
 	case probeSynG: return syns[p.index].g;
 	case probeClampI: return clamps[p.index].i;
 	}
-	return nodes[p.node].v;
+	return DN(V, p.slot);
 }
 
-// solve does step 2 for the cell (first invocation only) and returns v at
-// the detector before the step.
-double solve(int c, int step) {
-	Cell cell = cells[c];
-	int first = cell.first, end = cell.end;
-	int cursor = cell.cursor;
-	while (cursor < cell.evHi && events[cursor].step <= step) {
-		Event ev = events[cursor];
-		syns[ev.syn].a += ev.wa;
-		syns[ev.syn].b += ev.wb;
-		cursor++;
-	}
-	cells[c].cursor = cursor;
-	for (int k = cell.synLo; k < cell.synHi; k++) {
-		Syn s = syns[k];
-		float g = s.b - s.a;
-		nodes[s.node].d += g;
-		nodes[s.node].rhs += g * s.e;
-		syns[k].i = g * (float(nodes[s.node].v) - s.e);
-	}
-	for (int k = cell.clampLo; k < cell.clampHi; k++) {
-		Clamp cl = clamps[k];
-		double amp = (step >= cl.on && step < cl.off) ? cl.amp : 0.0;
-		nodes[cl.node].rhs += amp;
-		clamps[k].i = amp;
-	}
-	for (int j = cell.algLo; j < cell.algHi; j++) {
-		algs[j].d = nodes[algs[j].node].d;
-		algs[j].rhs = nodes[algs[j].node].rhs;
-	}
-	// Hines elimination, leaves to root; d keeps 1/d.
-	for (int i = end - 1; i > first; i--) {
-		int par = nodes[i].parent;
-		double inv = 1.0 / nodes[i].d;
-		nodes[i].d = inv;
-		double f = nodes[i].gax * inv;
-		nodes[par].d -= f * nodes[i].gax;
-		nodes[par].rhs += f * nodes[i].rhs;
-	}
-	nodes[first].d = 1.0 / nodes[first].d;
-	double vPrev = cell.detNode >= 0 ? nodes[cell.detNode].v : 0.0;
-	if (crankNicolson != 0) {
-		nodes[first].rhs *= nodes[first].d;
-		for (int i = first + 1; i < end; i++) {
-			nodes[i].rhs = (nodes[i].rhs + nodes[i].gax * nodes[nodes[i].parent].rhs) * nodes[i].d;
-		}
-		for (int i = first; i < end; i++) {
-			nodes[i].v = 2.0 * nodes[i].rhs - nodes[i].v;
-		}
-		for (int j = cell.algLo; j < cell.algHi; j++) {
-			double num = algs[j].rhs;
-			for (int q = algs[j].nbrLo; q < algs[j].nbrHi; q++) {
-				num += algNbrs[q].g * nodes[algNbrs[q].node].v;
-			}
-			nodes[algs[j].node].v = num / algs[j].d;
-		}
-	} else {
-		nodes[first].v = nodes[first].rhs * nodes[first].d;
-		for (int i = first + 1; i < end; i++) {
-			nodes[i].v = (nodes[i].rhs + nodes[i].gax * nodes[nodes[i].parent].v) * nodes[i].d;
-		}
-	}
-	return vPrev;
-}
-
-// finish does step 4 for the cell (first invocation only).
-void finish(int c, int step, double vPrev) {
-	Cell cell = cells[c];
-	for (int k = cell.synLo; k < cell.synHi; k++) {
-		syns[k].a *= syns[k].decayA;
-		syns[k].b *= syns[k].decayB;
-		syns[k].g = syns[k].b - syns[k].a;
-	}
-	if (cell.detNode >= 0) {
-		double vNow = nodes[cell.detNode].v;
-		if (cell.detAbove == 0 && vNow >= cell.threshold) {
-			cells[c].detAbove = 1;
-			if (cell.nSpikes < spikeCap) {
-				spikes[c * spikeCap + cell.nSpikes] = Spike(step, float((cell.threshold - vPrev) / (vNow - vPrev)));
-			}
-			cells[c].nSpikes = cell.nSpikes + 1;
-		} else if (cell.detAbove != 0 && vNow < cell.threshold) {
-			cells[c].detAbove = 0;
-		}
-	}
-	if ((step + 1) % recordEvery == 0) {
-		int row = (step + 1) / recordEvery - recBase - 1;
-		for (int k = cell.probeLo; k < cell.probeHi; k++) {
-			rec[row * nProbes + k] = probeValue(probes[k]);
-		}
-	}
+// gates advances the hh gates at slot s over dt with v and sets the
+// node's conductance and current term for the next step.
+void gates(int s, int set, float v) {
+	HHSet x = hhSets[set];
+	vec2 am, ah, an;
+	hhRates(v, am, ah, an);
+	float m = hhStep(FN(M, s), am, dtq), h = hhStep(FN(H, s), ah, dtq), n = hhStep(FN(N, s), an, dtq);
+	FN(M, s) = m;
+	FN(H, s) = h;
+	FN(N, s) = n;
+	float scale = FN(SCALE, s);
+	float gna = x.gna * scale * m * m * m * h;
+	float n2 = n * n;
+	float gk = x.gk * scale * n2 * n2;
+	float gl = x.gl * scale;
+	FN(GM, s) = gna + gk + gl;
+	FN(GE, s) = gna * x.ena + gk * x.ek + gl * x.el;
 }
 
 void main() {
-	int c = int(gl_WorkGroupID.x);
-	int lid = int(gl_LocalInvocationID.x);
-	int size = int(gl_WorkGroupSize.x);
-	int first = cells[c].first, end = cells[c].end;
-	int hhLo = cells[c].hhLo, hhHi = cells[c].hhHi;
-	if (cells[c].blowStep >= 0) {
-		return; // the whole group: blowStep is the same for all
+	int c = int(gl_GlobalInvocationID.x);
+	if (c >= nCells || cells[c].blowStep >= 0) {
+		return;
 	}
-	if (lid == 0) {
-		cells[c].nSpikes = 0; // the host has read the last chunk's
-	}
+	Cell cell = cells[c];
+	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
+	bool cn = crankNicolson != 0;
 	for (int step = stepFrom; step < stepTo; step++) {
-		for (int i = first + lid; i < end; i += size) {
-			nodes[i].d = nodes[i].dBase + nodes[i].gm;
-			nodes[i].rhs = nodes[i].capCj * nodes[i].v + nodes[i].rBase + nodes[i].ge;
+		// 1. Events, synapses and clamps, added to their nodes' equations.
+		while (cursor < cell.evHi && events[cursor].step <= step) {
+			Event ev = events[cursor];
+			syns[ev.syn].a += ev.wa;
+			syns[ev.syn].b += ev.wb;
+			cursor++;
 		}
-		if (lid == 0) {
-			blown = 0;
+		for (int k = cell.synLo; k < cell.synHi; k++) {
+			Syn s = syns[k];
+			float g = s.b - s.a;
+			DN(ACCD, s.slot) += g;
+			DN(ACCR, s.slot) += g * s.e;
+			syns[k].i = g * (float(DN(V, s.slot)) - s.e);
 		}
-		barrier();
-		double vPrev = 0.0;
-		if (lid == 0) {
-			vPrev = solve(c, step);
+		for (int k = cell.clampLo; k < cell.clampHi; k++) {
+			Clamp cl = clamps[k];
+			double amp = (step >= cl.on && step < cl.off) ? cl.amp : 0.0;
+			DN(ACCR, cl.slot) += amp;
+			clamps[k].i = amp;
 		}
-		barrier();
-		for (int i = first + lid; i < end; i += size) {
-			double v = nodes[i].v;
+		// Crank–Nicolson's algebraic nodes keep their own equation, as it
+		// stands before the children's elimination.
+		for (int j = cell.algLo; j < cell.algHi; j++) {
+			int s = algs[j].slot;
+			algs[j].d = DN(DBASE, s) + double(FN(GM, s)) + DN(ACCD, s);
+			algs[j].rhs = DN(RBASE, s) + double(FN(GE, s)) + DN(ACCR, s);
+		}
+		// 2. Leaves to root: each node's equation, eliminated into its
+		// parent; DINV keeps 1/d for the way back.
+		for (int k = nodesPerCell - 1; k >= 0; k--) {
+			int s = k * nCells + c;
+			double d = DN(DBASE, s) + double(FN(GM, s)) + DN(ACCD, s);
+			double r = DN(CAPCJ, s) * DN(V, s) + DN(RBASE, s) + double(FN(GE, s)) + DN(ACCR, s);
+			double inv = 1.0 / d;
+			DN(DINV, s) = inv;
+			DN(RHS, s) = r;
+			DN(ACCD, s) = 0.0;
+			DN(ACCR, s) = 0.0;
+			if (k > 0) {
+				double gax = DN(GAX, s);
+				double f = gax * inv;
+				int ps = IN(PARENT, s) * nCells + c;
+				DN(ACCD, ps) -= f * gax;
+				DN(ACCR, ps) += f * r;
+			}
+		}
+		double vPrev = cell.detSlot >= 0 ? DN(V, cell.detSlot) : 0.0;
+		// 3. Root to leaves: v, the check, the gates.
+		bool blown = false;
+		for (int k = 0; k < nodesPerCell; k++) {
+			int s = k * nCells + c;
+			double up = 0.0;
+			if (k > 0) {
+				int ps = IN(PARENT, s) * nCells + c;
+				up = DN(GAX, s) * (cn ? DN(RHS, ps) : DN(V, ps));
+			}
+			double x = (DN(RHS, s) + up) * DN(DINV, s);
+			double v = x;
+			if (cn) {
+				// x is v at the half step; v is extrapolated.
+				DN(RHS, s) = x;
+				v = 2.0 * x - DN(V, s);
+			}
+			DN(V, s) = v;
 			if (!(abs(v) <= maxAbsV)) {
-				blown = 1;
+				blown = true;
+			}
+			int set = IN(HHSET, s);
+			if (set >= 0) {
+				gates(s, set, float(v));
 			}
 		}
-		for (int k = hhLo + lid; k < hhHi; k += size) {
-			HH x = hh[k];
-			vec2 am, ah, an;
-			hhRates(float(nodes[x.node].v), am, ah, an);
-			float m = hhStep(x.m, am, dtq), h = hhStep(x.h, ah, dtq), n = hhStep(x.n, an, dtq);
-			hh[k].m = m;
-			hh[k].h = h;
-			hh[k].n = n;
-			float gna = x.gna * m * m * m * h;
-			float n2 = n * n;
-			float gk = x.gk * n2 * n2;
-			nodes[x.node].gm = gna + gk + x.gl;
-			nodes[x.node].ge = gna * x.ena + gk * x.ek + x.gl * x.el;
-		}
-		barrier();
-		if (blown != 0) {
-			if (lid == 0) {
-				cells[c].blowStep = step;
+		// Extrapolating an algebraic node would make it oscillate about its
+		// value; Kirchhoff's law with its neighbours' new v gives it.
+		for (int j = cell.algLo; j < cell.algHi; j++) {
+			Alg a = algs[j];
+			double num = a.rhs;
+			for (int q = a.nbrLo; q < a.nbrHi; q++) {
+				num += algNbrs[q].g * DN(V, algNbrs[q].slot);
 			}
-			return;
+			DN(V, a.slot) = num / a.d;
 		}
-		if (lid == 0) {
-			finish(c, step, vPrev);
+		if (blown) {
+			cells[c].blowStep = step;
+			break;
+		}
+		// 4. Synapses decay; spikes; probes.
+		for (int k = cell.synLo; k < cell.synHi; k++) {
+			syns[k].a *= syns[k].decayA;
+			syns[k].b *= syns[k].decayB;
+			syns[k].g = syns[k].b - syns[k].a;
+		}
+		if (cell.detSlot >= 0) {
+			double vNow = DN(V, cell.detSlot);
+			if (detAbove == 0 && vNow >= cell.threshold) {
+				detAbove = 1;
+				if (nSpikes < spikeCap) {
+					spikes[c * spikeCap + nSpikes] = Spike(step, float((cell.threshold - vPrev) / (vNow - vPrev)));
+				}
+				nSpikes++;
+			} else if (detAbove != 0 && vNow < cell.threshold) {
+				detAbove = 0;
+			}
+		}
+		if ((step + 1) % recordEvery == 0) {
+			int row = (step + 1) / recordEvery - recBase - 1;
+			for (int k = cell.probeLo; k < cell.probeHi; k++) {
+				rec[row * nProbes + k] = probeValue(probes[k]);
+			}
 		}
 	}
+	cells[c].cursor = cursor;
+	cells[c].detAbove = detAbove;
+	cells[c].nSpikes = nSpikes;
 }

@@ -55,6 +55,14 @@ func (s *Shader) expand(out *strings.Builder, name string, index, depth int) err
 	return nil
 }
 
+// Define returns the shader with a #define NAME VALUE after its #version
+// line (where GLSL wants it), its line numbers kept.
+func (s Shader) Define(name string, value int) Shader {
+	version, rest, _ := strings.Cut(s.Text, "\n")
+	s.Text = fmt.Sprintf("%s\n#define %s %d\n#line 2 0\n%s", version, name, value, rest)
+	return s
+}
+
 // Line returns the text of a line of source string file (as numbered in
 // compiler messages), "" if there is none.
 func (s Shader) Line(file, line int) string {

@@ -12,11 +12,13 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	flag "github.com/spf13/pflag"
 
 	"neurite/compartments"
+	"neurite/gpu"
 	"neurite/sim"
 )
 
@@ -27,7 +29,7 @@ var neuronCable []byte
 
 func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "cable" {
-		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M] [--tstop MS] [--threads K] [--compare]")
+		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--compare]")
 		return 2
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
@@ -37,6 +39,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	tstop := fs.Float64("tstop", 100, "simulated time (ms), at dt = 0.025 ms")
 	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
 	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same model, same threads")
+	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -44,15 +47,40 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	res, err := benchCable(*cells, *nseg, *tstop, workers)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	var backends []string
+	switch *backend {
+	case "cpu", "gpu":
+		backends = []string{*backend}
+	case "both":
+		backends = []string{"cpu", "gpu"}
+	default:
+		fmt.Fprintf(stderr, "unknown backend %q (cpu, gpu or both)\n", *backend)
+		return 2
 	}
-	fmt.Fprintf(stdout, "INFO cells=%d nseg=%d threads=%d hh_kernel=%s spikes_cell0=%d bytes_per_compartment=%.0f\n",
-		*cells, *nseg, workers, compartments.HHKernel(), res.spikes, res.bytesPerComp)
-	line := fmt.Sprintf("RESULT name=neurite_cable cells=%d compartments=%d wall_s=%.4f rate=%.4e",
-		*cells, res.comps, res.wall, res.rate)
+	rates := map[string]float64{}
+	var lines []string
+	var res benchResult
+	for _, b := range backends {
+		var err error
+		res, err = benchCable(*cells, *nseg, *tstop, workers, b)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		rates[b] = res.rate
+		kernel := "hh_kernel=" + compartments.HHKernel()
+		if b == "gpu" {
+			kernel = "device=" + strconv.Quote(res.device)
+		}
+		fmt.Fprintf(stdout, "INFO backend=%s cells=%d nseg=%d threads=%d %s spikes_cell0=%d bytes_per_compartment=%.0f\n",
+			b, *cells, *nseg, workers, kernel, res.spikes, res.bytesPerComp)
+		lines = append(lines, fmt.Sprintf("RESULT name=neurite_cable_%s cells=%d compartments=%d wall_s=%.4f rate=%.4e",
+			b, *cells, res.comps, res.wall, res.rate))
+	}
+	if len(backends) == 2 {
+		lines = append(lines, fmt.Sprintf("RATIO gpu/cpu=%.2f", rates["gpu"]/rates["cpu"]))
+	}
+	line := strings.Join(lines, "\n")
 	if *compare {
 		peer, err := runNeuron(*cells, *nseg, *tstop, workers, stderr)
 		if err != nil {
@@ -60,7 +88,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintln(stdout, peer.line)
-		fmt.Fprintf(stdout, "RATIO neurite/neuron=%.2f (nthread=%d)\n", res.rate/peer.rate, workers)
+		for _, b := range backends {
+			fmt.Fprintf(stdout, "RATIO neurite_%s/neuron=%.2f (nthread=%d)\n", b, rates[b]/peer.rate, workers)
+		}
 	}
 	fmt.Fprintln(stdout, line)
 	return 0
@@ -71,10 +101,11 @@ type benchResult struct {
 	wall, rate   float64
 	spikes       int
 	bytesPerComp float64
+	device       string
 }
 
 // benchCable builds and runs NEURON's benchmark cells, timing the run only.
-func benchCable(ncells, nseg int, tstop float64, workers int) (benchResult, error) {
+func benchCable(ncells, nseg int, tstop float64, workers int, backend string) (benchResult, error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -86,8 +117,19 @@ func benchCable(ncells, nseg int, tstop float64, workers int) (benchResult, erro
 	if err != nil {
 		return benchResult{}, err
 	}
-	eng := compartments.NewEngine(plan)
-	eng.SetWorkers(workers)
+	var eng compartments.Simulator
+	var device string
+	if backend == "gpu" {
+		ch, err := gpu.NewSimulator(plan, "gpu")
+		if err != nil {
+			return benchResult{}, err
+		}
+		eng, device = ch.Sim, strings.TrimSuffix(strings.TrimPrefix(ch.Note, "backend: gpu ("), ")")
+	} else {
+		cpu := compartments.NewEngine(plan)
+		cpu.SetWorkers(workers)
+		eng = cpu
+	}
 	eng.Init()
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -102,7 +144,7 @@ func benchCable(ncells, nseg int, tstop float64, workers int) (benchResult, erro
 	runtime.KeepAlive(eng)
 	return benchResult{
 		comps: comps, wall: wall, rate: float64(comps) * steps / wall, spikes: rec.cell0,
-		bytesPerComp: float64(after.HeapAlloc-before.HeapAlloc) / float64(comps),
+		bytesPerComp: float64(after.HeapAlloc-before.HeapAlloc) / float64(comps), device: device,
 	}, nil
 }
 

@@ -1,0 +1,85 @@
+package gpu
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"neurite/compartments"
+	"neurite/sim"
+)
+
+// failing is a simulator that runs the CPU engine and fails, as a lost
+// device would, once past a time.
+type failing struct {
+	*compartments.Engine
+	at float64
+}
+
+func (f failing) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress compartments.ProgressFunc) error {
+	if err := f.Engine.Run(ctx, math.Min(tstop, f.at), rec, progress); err != nil || tstop <= f.at {
+		return err
+	}
+	return errors.New("gpu: context lost")
+}
+
+// TestFallbackKeepsRecords: when the device fails mid-run the CPU carries
+// on and the records are those of an uninterrupted run, none lost or
+// repeated.
+func TestFallbackKeepsRecords(t *testing.T) {
+	want := &sim.Memory{}
+	p, tstop := examplePlan(t, "ball_and_stick", false)
+	e := compartments.NewEngine(p)
+	e.Init()
+	if err := e.Run(context.Background(), tstop, want, nil); err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := examplePlan(t, "ball_and_stick", false)
+	f := &fallback{gpu: failing{compartments.NewEngine(p2), 37.5}}
+	f.Init()
+	got := &sim.Memory{}
+	if err := f.Run(context.Background(), tstop, got, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f.Lost() == nil || !strings.Contains(f.Lost().Error(), "context lost") {
+		t.Errorf("lost: %v", f.Lost())
+	}
+	if len(got.T) != len(want.T) || len(got.Snaps) != len(want.Snaps) || len(got.SpikeList) != len(want.SpikeList) {
+		t.Fatalf("samples %d/%d, snapshots %d/%d, spikes %d/%d", len(got.T), len(want.T), len(got.Snaps), len(want.Snaps), len(got.SpikeList), len(want.SpikeList))
+	}
+	for k := range want.T {
+		if got.T[k] != want.T[k] || got.Values[k][0] != want.Values[k][0] {
+			t.Fatalf("sample %d: %v %v, want %v %v", k, got.T[k], got.Values[k][0], want.T[k], want.Values[k][0])
+		}
+	}
+}
+
+// TestChooseBackend: cpu is the CPU; gpu the GPU (here llvmpipe); auto
+// the CPU for a small model, saying why, and the GPU for a large one.
+func TestChooseBackend(t *testing.T) {
+	small, _ := examplePlan(t, "hh_single", false)
+	for _, c := range []struct {
+		want, got, note string
+	}{{"cpu", "cpu", ""}, {"gpu", "gpu", "backend: gpu ("}, {"auto", "cpu", "too few to gain"}} {
+		ch, err := NewSimulator(small, c.want)
+		if err != nil || ch.Backend != c.got || !strings.Contains(ch.Note, c.note) {
+			t.Errorf("%s: %+v, %v", c.want, ch, err)
+		}
+	}
+	cells, err := compartments.BenchmarkCells(10, 50, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	large, err := compartments.Build(cells, benchSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch, err := NewSimulator(large, "auto"); err != nil || ch.Backend != "gpu" {
+		t.Errorf("auto on %d compartments: %+v, %v", large.Compartments(), ch, err)
+	}
+	if _, err := NewSimulator(small, "tpu"); err == nil {
+		t.Error("no error for an unknown backend")
+	}
+}
