@@ -35,7 +35,7 @@ type Cable struct {
 	order                      []int // probe buffer index → plan probe index
 
 	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs *Buffer
-	snapBufs                                                                              [2]*Buffer
+	snapBufs                                                                                  [2]*Buffer
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
