@@ -280,7 +280,7 @@ func (ex *Explorer) refreshFrame() {
 		ex.play.SetText("Play")
 		ex.play.SetIcon(theme.MediaPlayIcon())
 	}
-	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments   %.0f fps", t, ex.sess.Tstop, ex.sess.Plan.Compartments(), ex.view.FrameRate())
+	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments   %s   %.0f fps", t, ex.sess.Tstop, ex.sess.Plan.Compartments(), ex.sess.Backend, ex.view.FrameRate())
 	if ex.hover != "" {
 		status += "   " + ex.hover
 	}

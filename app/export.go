@@ -174,8 +174,13 @@ func (ex *Explorer) dataDialog() {
 			return
 		}
 		tstop := *model.Run.Tstop
+		ch, err := NewSimulator(plan, model.Run.Backend, 0)
+		if err != nil {
+			dialog.ShowError(err, ex.win)
+			return
+		}
 		ex.background("Running into "+dir.Path(), func(ctx context.Context, progress func(float64)) error {
-			_, err := RunToDirectory(ctx, plan, tstop, dir.Path(), 0, func(t float64) { progress(t / tstop) })
+			_, err := RunToDirectory(ctx, ch.Sim, tstop, dir.Path(), func(t float64) { progress(t / tstop) })
 			return err
 		})
 	}, ex.win)

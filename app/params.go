@@ -20,6 +20,7 @@ type paramsPanel struct {
 	box     *fyne.Container
 	regions []*regionForm
 	global  map[string]*widget.Entry
+	backend *widget.Select
 }
 
 // regionForm holds the entries of one region.
@@ -66,6 +67,9 @@ func (p *paramsPanel) load() {
 	for _, k := range []string{"tstop (ms)", "dt (ms)", "celsius (°C)", "d_lambda"} {
 		run_.Append(k, p.global[k])
 	}
+	p.backend = widget.NewSelect(spec.Backends, nil)
+	p.backend.SetSelected(s.Model.Run.Backend)
+	run_.Append("backend", p.backend)
 	p.box.Add(widget.NewCard("Run", "", run_))
 	for _, region := range cp.Morph.Regions() {
 		si := firstSection(cp.Morph, region)
@@ -149,6 +153,7 @@ func (p *paramsPanel) apply() {
 	p.ex.edit(func(m *spec.Model) {
 		tstop, dt, celsius, dl := g["tstop (ms)"], g["dt (ms)"], g["celsius (°C)"], g["d_lambda"]
 		m.Run.Tstop, m.Run.Dt, m.Run.Celsius = &tstop, &dt, &celsius
+		m.Run.Backend = p.backend.Selected
 		if m.Run.RecordInterval != nil && *m.Run.RecordInterval < dt {
 			m.Run.RecordInterval = nil
 		}

@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"neurite/compartments"
+	"neurite/gpu"
 	"neurite/sim/output"
 	"neurite/sim/spec"
 	"neurite/views"
@@ -36,23 +37,34 @@ func Layout(p *compartments.Plan) output.Layout {
 	return l
 }
 
-// RunToDirectory runs a plan from t = 0 to tstop with workers cells at a
-// time (0: all cores), streaming traces, spikes and snapshots into dir
-// (see output.Run). It returns the model time reached and the error that
-// ended the run early: the context's, or a numerical blow-up. The files
-// hold everything up to that time, complete, either way.
-func RunToDirectory(ctx context.Context, p *compartments.Plan, tstop float64, dir string, workers int, progress compartments.ProgressFunc) (float64, error) {
+// RunToDirectory runs a simulator's plan from t = 0 to tstop, streaming
+// traces, spikes and snapshots into dir (see output.Run). It returns the
+// model time reached and the error that ended the run early: the
+// context's, or a numerical blow-up. The files hold everything up to that
+// time, complete, either way.
+func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress compartments.ProgressFunc) (float64, error) {
+	p := eng.Plan()
 	w, err := output.NewRun(dir, Layout(p), p.SnapshotInterval > 0)
 	if err != nil {
 		return 0, err
 	}
-	eng := compartments.NewEngine(p)
-	if workers > 0 {
-		eng.SetWorkers(workers)
-	}
 	eng.Init()
 	runErr := eng.Run(ctx, tstop, w, progress)
 	return eng.Time(), errors.Join(runErr, w.Close())
+}
+
+// NewSimulator chooses the engine for a plan on the backend asked for
+// ("auto", "cpu" or "gpu"; see gpu.NewSimulator), with workers cells
+// advanced at once on the CPU (0: all cores).
+func NewSimulator(p *compartments.Plan, backend string, workers int) (gpu.Choice, error) {
+	ch, err := gpu.NewSimulator(p, backend)
+	if err != nil {
+		return ch, err
+	}
+	if cpu, ok := ch.Sim.(*compartments.Engine); ok && workers > 0 {
+		cpu.SetWorkers(workers)
+	}
+	return ch, nil
 }
 
 // VideoOptions set what a video shows.
@@ -105,7 +117,12 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 		return err
 	}
 	frames := int(math.Floor((to-o.From)*o.FPS/o.Speed+1e-9)) + 1
-	eng := compartments.NewEngine(p)
+	ch, err := NewSimulator(p, m.Run.Backend, 0)
+	if err != nil {
+		video.Abort()
+		return err
+	}
+	eng := ch.Sim
 	eng.Init()
 	morph := views.NewMorphology(p.Frusta())
 	markers := modelMarkers(m, p.Cells[0].Morph, -1)

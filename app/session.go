@@ -29,7 +29,9 @@ type Session struct {
 	Tstop    float64
 
 	mu      sync.Mutex
-	eng     *compartments.Engine
+	eng     compartments.Simulator
+	// Backend says which backend runs the session, and why if auto chose.
+	Backend string
 	v       []float64 // segment voltages at time t
 	t       float64
 	err     error
@@ -121,7 +123,14 @@ func (s *Session) build() error {
 	}
 	s.Plan, s.Frusta, s.Segments, s.Dist = plan, plan.Frusta(), plan.SegmentTable(), segDist
 	s.Tstop = *s.Model.Run.Tstop
-	s.eng = compartments.NewEngine(plan)
+	ch, err := NewSimulator(plan, s.Model.Run.Backend, 0)
+	if err != nil {
+		return err
+	}
+	s.eng, s.Backend = ch.Sim, ch.Note
+	if s.Backend == "" {
+		s.Backend = "backend: " + ch.Backend
+	}
 	s.stale = false
 	return nil
 }

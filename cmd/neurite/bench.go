@@ -74,11 +74,15 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "INFO backend=%s cells=%d nseg=%d threads=%d %s spikes_cell0=%d bytes_per_compartment=%.0f\n",
 			b, *cells, *nseg, workers, kernel, res.spikes, res.bytesPerComp)
-		lines = append(lines, fmt.Sprintf("RESULT name=neurite_cable_%s cells=%d compartments=%d wall_s=%.4f rate=%.4e",
-			b, *cells, res.comps, res.wall, res.rate))
+		name := "neurite_cable"
+		if b == "gpu" {
+			name += "_gpu"
+		}
+		lines = append(lines, fmt.Sprintf("RESULT name=%s cells=%d compartments=%d wall_s=%.4f rate=%.4e",
+			name, *cells, res.comps, res.wall, res.rate))
 	}
 	if len(backends) == 2 {
-		lines = append(lines, fmt.Sprintf("RATIO gpu/cpu=%.2f", rates["gpu"]/rates["cpu"]))
+		fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f\n", rates["gpu"]/rates["cpu"])
 	}
 	line := strings.Join(lines, "\n")
 	if *compare {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -123,8 +124,43 @@ func TestRunErrors(t *testing.T) {
 	if code, _, _ := neurite("run"); code != 2 {
 		t.Errorf("no model: exit %d, want 2", code)
 	}
-	if code, _, errs := neurite("run", example, "--backend", "gpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, "GPU backend") {
-		t.Errorf("gpu backend: exit %d, %s", code, errs)
+	if code, _, errs := neurite("run", example, "--backend", "tpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, `unknown backend "tpu"`) {
+		t.Errorf("tpu backend: exit %d, %s", code, errs)
+	}
+}
+
+// TestRunGPU runs the ball-and-stick model on the GPU backend: it says so,
+// and its spikes are the CPU's to within a microsecond.
+func TestRunGPU(t *testing.T) {
+	spikes := func(backend string) [][]string {
+		dir := t.TempDir()
+		code, _, errs := neurite("run", "../../assets/models/ball_and_stick.toml", "--backend", backend, "--out", dir, "--quiet")
+		if code != 0 || (backend == "gpu") != strings.Contains(errs, "backend: gpu (") {
+			t.Fatalf("%s: exit %d, %s", backend, code, errs)
+		}
+		return readCSV(t, filepath.Join(dir, "spikes.csv"))
+	}
+	cpu, gpu := spikes("cpu"), spikes("gpu")
+	if len(cpu) != len(gpu) || len(cpu) < 3 {
+		t.Fatalf("spikes: CPU %v, GPU %v", cpu, gpu)
+	}
+	for i := 1; i < len(cpu); i++ {
+		a, _ := strconv.ParseFloat(cpu[i][1], 64)
+		b, _ := strconv.ParseFloat(gpu[i][1], 64)
+		if math.Abs(a-b) > 1e-3 {
+			t.Errorf("spike %d at %v ms on the CPU, %v on the GPU", i, a, b)
+		}
+	}
+}
+
+// TestBenchBothBackends: the benchmark runs both backends side by side,
+// with their ratio, the RESULT lines last.
+func TestBenchBothBackends(t *testing.T) {
+	code, out, errs := neurite("bench", "cable", "--cells", "2", "--nseg", "10", "--tstop", "5", "--backend", "both")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) < 5 || !strings.HasPrefix(lines[len(lines)-3], "RATIO gpu/cpu=") ||
+		!strings.HasPrefix(lines[len(lines)-2], "RESULT name=neurite_cable ") || !strings.HasPrefix(lines[len(lines)-1], "RESULT name=neurite_cable_gpu ") {
+		t.Errorf("exit %d:\n%s%s", code, out, errs)
 	}
 }
 

@@ -47,14 +47,6 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if *backend != "" {
 		want = *backend
 	}
-	_, note, err := chooseBackend(want)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	if note != "" {
-		fmt.Fprintln(stderr, note)
-	}
 	stop := *m.Run.Tstop
 	if *tstop > 0 {
 		stop = *tstop
@@ -64,11 +56,19 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", m.File(), err)
 		return 1
 	}
+	ch, err := app.NewSimulator(plan, want, *threads)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if ch.Note != "" {
+		fmt.Fprintln(stderr, ch.Note)
+	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	progress, finish := progressBar(stderr, stop, *quiet)
 	start := time.Now()
-	reached, runErr := app.RunToDirectory(ctx, plan, stop, *out, *threads, progress)
+	reached, runErr := app.RunToDirectory(ctx, ch.Sim, stop, *out, progress)
 	finish()
 	var blowUp *sim.BlowUpError
 	switch {
