@@ -28,8 +28,8 @@ type Session struct {
 	Dist     []float64 // path distance of each segment from the spike-detection site, µm
 	Tstop    float64
 
-	mu      sync.Mutex
-	eng     compartments.Simulator
+	mu  sync.Mutex
+	eng compartments.Simulator
 	// Backend says which backend runs the session, and why if auto chose.
 	Backend string
 	v       []float64 // segment voltages at time t
