@@ -20,6 +20,9 @@ import (
 	"neurite/compartments"
 	"neurite/gpu"
 	"neurite/sim"
+	"neurite/sim/analysis"
+	"neurite/sim/ode"
+	"neurite/sim/point"
 )
 
 // neuronCable is the peers' NEURON benchmark script, run by --compare.
@@ -28,8 +31,11 @@ import (
 var neuronCable []byte
 
 func benchCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "sweep" {
+		return benchSweepCmd(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "cable" {
-		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--compare]")
+		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--compare]\n       neurite bench sweep [--model hh] [--n 2000] [--tstop MS] [--backend cpu|gpu|both]")
 		return 2
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
@@ -202,4 +208,68 @@ func runNeuron(ncells, nseg int, tstop float64, threads int, stderr io.Writer) (
 		}
 	}
 	return peerResult{}, fmt.Errorf("no RESULT line from NEURON:\n%s", out.String())
+}
+
+// benchSweepCmd times a parameter sweep of a point model (the runs of an
+// F–I curve) on the CPU and the GPU with the same integrator, RK4 at dt
+// 0.01 ms.
+func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "hh", "a built-in point model")
+	n := fs.Int("n", 2000, "instances (currents from 0 to 20)")
+	tstop := fs.Float64("tstop", 200, "simulated time per instance (ms)")
+	backend := fs.String("backend", "both", "cpu, gpu, or both")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	m, err := point.Builtin(*model)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	values := make([]float64, *n)
+	for i := range values {
+		values[i] = 20 * float64(i) / float64(max(1, *n-1))
+	}
+	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: *tstop / 2, Duration: *tstop / 2}
+	steps := float64(*n) * *tstop / o.Dt
+	rates := map[string]float64{}
+	var lines []string
+	for _, b := range []string{"cpu", "gpu"} {
+		if *backend != b && *backend != "both" {
+			continue
+		}
+		var batch analysis.Batch = analysis.CPU{}
+		if b == "gpu" {
+			dev, err := gpu.Shared()
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			if batch, err = gpu.NewSweep(dev); err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+		}
+		start := time.Now()
+		trs, err := batch.Traces(context.Background(), m, m.Input, values, o)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		wall := time.Since(start).Seconds()
+		spikes := 0
+		for _, tr := range trs {
+			spikes += tr.Count
+		}
+		rates[b] = steps / wall
+		fmt.Fprintf(stdout, "INFO backend=%s model=%s instances=%d steps=%.0f spikes=%d\n", b, *model, *n, steps, spikes)
+		lines = append(lines, fmt.Sprintf("RESULT name=neurite_sweep_%s model=%s instances=%d wall_s=%.4f rate=%.4e", b, *model, *n, wall, rates[b]))
+	}
+	if len(rates) == 2 {
+		fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f\n", rates["gpu"]/rates["cpu"])
+	}
+	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
+	return 0
 }

@@ -213,3 +213,16 @@ func TestGPUInfo(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", code, out, errs)
 	}
 }
+
+// TestBenchSweep times a small sweep on both backends: the same spikes on
+// both, and their ratio.
+func TestBenchSweep(t *testing.T) {
+	code, out, errs := neurite("bench", "sweep", "--n", "16", "--tstop", "50")
+	if code != 0 || !strings.Contains(out, "RATIO gpu/cpu=") || !strings.Contains(out, "RESULT name=neurite_sweep_gpu") {
+		t.Fatalf("exit %d:\n%s%s", code, out, errs)
+	}
+	spikes := regexp.MustCompile(`spikes=(\d+)`).FindAllStringSubmatch(out, -1)
+	if len(spikes) != 2 || spikes[0][1] != spikes[1][1] || spikes[0][1] == "0" {
+		t.Errorf("spikes: %v", spikes)
+	}
+}

@@ -69,7 +69,7 @@ func Diagnose(ctx context.Context, model *point.Model) (*Excitability, error) {
 		x := append([]float64(nil), rest.X...)
 		m.SetInitialState(x)
 		tr, err := simulate(ctx, m, RunOptions{Method: ode.RK45, Dt: width / 10, Transient: 0.001, Duration: delay + 3*scale})
-		return err == nil && len(tr.Spikes) > 0
+		return err == nil && tr.Count > 0
 	}
 	for _, frac := range []float64{0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 1, 1.25, 1.5} {
 		delay := frac * scale

@@ -21,6 +21,50 @@ type RunOptions struct {
 	Duration  float64    // time measured after the transient (default 1000)
 	Workers   int        // parallel runs (default: all cores)
 	Progress  func(float64)
+	// Batch runs the copies of a sweep (nil: the CPU, over all cores);
+	// package gpu offers one that runs them on the device.
+	Batch Batch
+}
+
+// Batch runs copies of a model, each with one parameter set to one of a
+// list of values, from the model's initial state for the transient and
+// the duration, and returns what each recorded.
+type Batch interface {
+	Traces(ctx context.Context, m *point.Model, param string, values []float64, o RunOptions) ([]Trace, error)
+}
+
+// CPU is the Batch of the CPU: the runs spread over o.Workers cores.
+type CPU struct{}
+
+// Traces runs the copies with the integrator o asks for.
+func (CPU) Traces(ctx context.Context, model *point.Model, param string, values []float64, o RunOptions) ([]Trace, error) {
+	o.defaults()
+	out := make([]Trace, len(values))
+	err := parallel(ctx, len(values), o, func(i int) error {
+		m := model.Clone()
+		if err := m.SetParam(param, values[i]); err != nil {
+			return err
+		}
+		tr, err := simulate(ctx, m, o)
+		if err != nil {
+			return fmt.Errorf("%s = %.6g: %w", param, values[i], err)
+		}
+		out[i] = tr
+		return nil
+	})
+	return out, err
+}
+
+// traces runs a batch on o's backend.
+func traces(ctx context.Context, m *point.Model, param string, values []float64, o RunOptions) ([]Trace, error) {
+	if _, ok := m.Param(param); !ok {
+		return nil, m.SetParam(param, 0)
+	}
+	b := o.Batch
+	if b == nil {
+		b = CPU{}
+	}
+	return b.Traces(ctx, m, param, values, o)
 }
 
 func (o *RunOptions) defaults() {
@@ -39,14 +83,30 @@ func (o *RunOptions) defaults() {
 }
 
 // Trace is what one simulation recorded of the membrane potential.
+// Spikes are resets, or upward crossings of the model's spike level.
 type Trace struct {
-	Spikes []float64 // spike times (resets, or upward crossings of the spike level)
-	Maxima []float64 // values of local maxima of v after the transient; the final v alone where v has settled
-	Times  []float64 // times of those maxima
+	Count               int       // spikes in the whole run
+	Late                int       // spikes after the transient
+	FirstLate, LastLate float64   // the first and last of those (ms)
+	Spikes              []float64 // spike times after the transient (a batch may keep only the last 61)
+	Maxima              []float64 // local maxima of v after the transient (the last 60); the final v alone where v has settled
+}
+
+// addSpike counts a spike at t.
+func (tr *Trace) addSpike(t, transient float64) {
+	tr.Count++
+	if t > transient {
+		if tr.Late == 0 {
+			tr.FirstLate = t
+		}
+		tr.Late++
+		tr.LastLate = t
+		tr.Spikes = append(tr.Spikes, t)
+	}
 }
 
 // simulate runs m from its initial state for transient + duration and
-// returns spikes (all) and the local maxima of v after the transient.
+// returns its spikes and the local maxima of v after the transient.
 // A run that has settled on an equilibrium records its final v as the one
 // maximum: the maxima of rounding noise would otherwise stand for it, and a
 // run that settles monotonically would have none.
@@ -56,7 +116,6 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 	v := m.V
 	var tr Trace
 	prev, prev2 := math.NaN(), math.NaN()
-	prevT := 0.0
 	below := true
 	level := m.SpikeAt
 	span := m.Vars[v].Max - m.Vars[v].Min
@@ -67,7 +126,7 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 			if !m.Spiking() && !math.IsInf(level, 0) {
 				switch {
 				case below && cur >= level:
-					tr.Spikes = append(tr.Spikes, t)
+					tr.addSpike(t, o.Transient)
 					below = false
 				case !below && cur < level-0.05*span:
 					below = true
@@ -77,16 +136,20 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 				lo, hi = math.Min(lo, cur), math.Max(hi, cur)
 				if !math.IsNaN(prev2) && prev > prev2 && prev >= cur {
 					tr.Maxima = append(tr.Maxima, prev)
-					tr.Times = append(tr.Times, prevT)
 				}
 			}
-			prev2, prev, prevT = prev, cur, t
+			prev2, prev = prev, cur
 		})
 	if m.Spiking() {
-		tr.Spikes = res.Spikes
+		for _, t := range res.Spikes {
+			tr.addSpike(t, o.Transient)
+		}
 	}
-	if err == nil && hi-lo < 1e-6*span {
-		tr.Maxima, tr.Times = []float64{prev}, []float64{o.Transient + o.Duration}
+	if len(tr.Maxima) > maxKept {
+		tr.Maxima = tr.Maxima[len(tr.Maxima)-maxKept:]
+	}
+	if err == nil && hi-lo < Settled*span {
+		tr.Maxima = []float64{prev}
 	}
 	return tr, err
 }
@@ -123,50 +186,49 @@ type SweepPoint struct {
 	P, Value float64
 }
 
+// Settled is the range of v after the transient, as a fraction of the
+// model's range of v, under which a run counts as settled on an
+// equilibrium: 1e-3 mV for most models, well above the jitter of single
+// precision about an equilibrium (GPU sweeps) and well below the smallest
+// oscillation worth drawing.
+const Settled = 1e-5
+
+// maxKept is how many maxima or intervals a run keeps for a brute-force
+// diagram: a long run repeats them.
+const maxKept = 60
+
 // BruteForce sweeps param over n values from from to to, simulates each,
 // drops the transient and records the local maxima of the membrane
 // potential (or, with isi, the inter-spike intervals): the diagram of any
-// model, spiking ones included, in parallel over all cores.
+// model, spiking ones included, in parallel over all cores or on the GPU.
 func BruteForce(ctx context.Context, model *point.Model, param string, from, to float64, n int, isi bool, o RunOptions) ([]SweepPoint, error) {
 	o.defaults()
-	if _, ok := model.Param(param); !ok {
-		return nil, model.SetParam(param, 0)
+	values := make([]float64, n)
+	for i := range values {
+		values[i] = from + (to-from)*float64(i)/float64(max(1, n-1))
 	}
-	results := make([][]SweepPoint, n)
-	err := parallel(ctx, n, o, func(i int) error {
-		m := model.Clone()
-		p := from + (to-from)*float64(i)/float64(max(1, n-1))
-		m.SetParam(param, p)
-		tr, err := simulate(ctx, m, o)
-		if err != nil {
-			return fmt.Errorf("%s = %.6g: %w", param, p, err)
-		}
+	trs, err := traces(ctx, model, param, values, o)
+	if err != nil {
+		return nil, err
+	}
+	var out []SweepPoint
+	for i, tr := range trs {
+		p := values[i]
 		if isi {
-			var late []float64
-			for _, s := range tr.Spikes {
-				if s > o.Transient {
-					late = append(late, s)
-				}
+			late := tr.Spikes
+			if len(late) > maxKept+1 {
+				late = late[len(late)-maxKept-1:]
 			}
 			for k := 1; k < len(late); k++ {
-				results[i] = append(results[i], SweepPoint{p, late[k] - late[k-1]})
+				out = append(out, SweepPoint{p, late[k] - late[k-1]})
 			}
 		} else {
 			for _, v := range tr.Maxima {
-				results[i] = append(results[i], SweepPoint{p, v})
+				out = append(out, SweepPoint{p, v})
 			}
 		}
-		return nil
-	})
-	var out []SweepPoint
-	for _, r := range results {
-		// A long run repeats its maxima; keep at most 60 per value.
-		if len(r) > 60 {
-			r = r[len(r)-60:]
-		}
-		out = append(out, r...)
 	}
-	return out, err
+	return out, nil
 }
 
 // FIPoint is the firing rate at one current.
@@ -185,18 +247,13 @@ type FICurve struct {
 	Note     string
 }
 
-// rate is the firing frequency (Hz) from the spikes after the transient.
-func rate(spikes []float64, transient float64) float64 {
-	var late []float64
-	for _, s := range spikes {
-		if s > transient {
-			late = append(late, s)
-		}
-	}
-	if len(late) < 3 {
+// rate is the firing frequency (Hz) from the spikes after the transient:
+// repetitive firing needs three.
+func (tr Trace) rate() float64 {
+	if tr.Late < 3 {
 		return 0
 	}
-	return 1000 * float64(len(late)-1) / (late[len(late)-1] - late[0])
+	return 1000 * float64(tr.Late-1) / (tr.LastLate - tr.FirstLate)
 }
 
 // FI computes the F–I curve over n currents from from to to, refines the
@@ -209,24 +266,26 @@ func FI(ctx context.Context, model *point.Model, param string, from, to float64,
 		return nil, model.SetParam(param, 0)
 	}
 	fi := &FICurve{Param: param, Points: make([]FIPoint, n), Rheobase: math.NaN()}
-	measure := func(I float64) (FIPoint, error) {
-		m := model.Clone()
-		m.SetParam(param, I)
-		tr, err := simulate(ctx, m, o)
+	measure := func(currents []float64) ([]FIPoint, error) {
+		trs, err := traces(ctx, model, param, currents, o)
 		if err != nil {
-			return FIPoint{}, fmt.Errorf("%s = %.6g: %w", param, I, err)
+			return nil, err
 		}
-		return FIPoint{I: I, Rate: rate(tr.Spikes, o.Transient), Spikes: len(tr.Spikes)}, nil
+		pts := make([]FIPoint, len(trs))
+		for i, tr := range trs {
+			pts[i] = FIPoint{I: currents[i], Rate: tr.rate(), Spikes: tr.Count}
+		}
+		return pts, nil
 	}
-	err := parallel(ctx, n, o, func(i int) error {
-		I := from + (to-from)*float64(i)/float64(max(1, n-1))
-		var err error
-		fi.Points[i], err = measure(I)
-		return err
-	})
+	grid := make([]float64, n)
+	for i := range grid {
+		grid[i] = from + (to-from)*float64(i)/float64(max(1, n-1))
+	}
+	pts, err := measure(grid)
 	if err != nil {
 		return fi, err
 	}
+	fi.Points = pts
 	first := -1
 	anySpikes := false
 	for i, p := range fi.Points {
@@ -247,25 +306,38 @@ func FI(ctx context.Context, model *point.Model, param string, from, to float64,
 		fi.Note = "fires at the lowest current of the range; start lower to find the rheobase"
 		return fi, nil
 	}
-	// Bisection between the last silent and the first firing current.
+	// Bisection between the last silent and the first firing current: on
+	// the CPU a point at a time; a batch (the GPU) takes fifteen a round.
 	lo, hi := fi.Points[first-1].I, fi.Points[first].I
+	k := 1
+	if _, cpu := o.Batch.(CPU); o.Batch != nil && !cpu {
+		k = 15
+	}
 	for math.Abs(hi-lo) > 1e-4*math.Abs(to-from) {
-		mid := (lo + hi) / 2
-		p, err := measure(mid)
+		probe := make([]float64, k)
+		for j := range probe {
+			probe[j] = lo + (hi-lo)*float64(j+1)/float64(k+1)
+		}
+		pts, err := measure(probe)
 		if err != nil {
 			return fi, err
 		}
-		if p.Rate > 0 {
-			hi = mid
-		} else {
-			lo = mid
+		newLo, newHi := lo, hi
+		for j, p := range pts {
+			if p.Rate > 0 {
+				newHi = probe[j]
+				break
+			}
+			newLo = probe[j]
 		}
+		lo, hi = newLo, newHi
 	}
 	fi.Rheobase = hi
-	onset, err := measure(hi + 1e-3*math.Abs(to-from))
+	onsets, err := measure([]float64{hi + 1e-3*math.Abs(to-from)})
 	if err != nil {
 		return fi, err
 	}
+	onset := onsets[0]
 	maxRate := 0.0
 	for _, p := range fi.Points {
 		maxRate = math.Max(maxRate, p.Rate)

@@ -1,0 +1,188 @@
+package gpu
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"neurite/shaders"
+	"neurite/sim/analysis"
+	"neurite/sim/ode"
+	"neurite/sim/point"
+)
+
+// Sweep runs the copies of a parameter sweep of a built-in point model on
+// the device (shaders/point.comp): thousands of instances in one job, with
+// a fixed step (Euler, or RK4 for any other method asked) in single
+// precision. It is an analysis.Batch; what the device cannot run (models
+// typed as equations, Wilson–Cowan, rate units, a stimulus) runs on the
+// CPU, as Fallbacks counts.
+type Sweep struct {
+	dev   *Device
+	prog  *Program
+	group int
+	// Fallbacks counts the batches handed to the CPU.
+	Fallbacks int
+}
+
+// Models the point shader knows, by name, and the number of parameters
+// it reads.
+var sweepModels = map[string]struct {
+	id, params int
+}{"hh": {0, 9}, "izhikevich": {1, 6}, "lif": {2, 7}, "fhn": {3, 4}, "inapk": {4, 13}, "inap": {5, 10}}
+
+// recordFloats is the shader's RECORD: an instance's state and what it
+// has seen.
+const (
+	keptMaxima   = 60
+	recordFloats = 16 + keptMaxima + keptMaxima + 1
+)
+
+// NewSweep compiles the point shader for the device.
+func NewSweep(dev *Device) (*Sweep, error) {
+	src, err := shaders.Load("point.comp")
+	if err != nil {
+		return nil, err
+	}
+	s := &Sweep{dev: dev, group: 64}
+	if software(dev.Info()) {
+		s.group = 8
+	}
+	err = dev.Do(func() error {
+		s.prog, err = compileProgram(src.Define("GROUP_SIZE", s.group))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Supports reports whether the device runs sweeps of the model itself.
+func (s *Sweep) Supports(m *point.Model) bool {
+	spec, ok := sweepModels[m.Name]
+	return ok && m.Stim == nil && len(m.Params) == spec.params
+}
+
+// stepsPerDispatch keeps a dispatch inside llvmpipe's loop budget and
+// short enough to cancel promptly.
+const stepsPerDispatch = 20000
+
+// Traces runs m with param at each value on the device.
+func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values []float64, o analysis.RunOptions) ([]analysis.Trace, error) {
+	if !s.Supports(m) {
+		s.Fallbacks++
+		return analysis.CPU{}.Traces(ctx, m, param, values, o)
+	}
+	swept := slices.IndexFunc(m.Params, func(p point.Param) bool { return p.Name == param })
+	if swept < 0 {
+		return nil, m.SetParam(param, 0) // names the parameters there are
+	}
+	if o.Dt <= 0 {
+		o.Dt = 0.01
+	}
+	if o.Transient <= 0 {
+		o.Transient = 200
+	}
+	if o.Duration <= 0 {
+		o.Duration = 1000
+	}
+	method := 1
+	if o.Method == ode.Euler {
+		method = 0
+	}
+	n := len(values)
+	base := make([]float32, 16)
+	for k, p := range m.Params {
+		base[k] = float32(p.Value)
+	}
+	vals := make([]float32, n)
+	for i, v := range values {
+		vals[i] = float32(v)
+	}
+	// Each instance starts from the model's initial state at its value
+	// (Izhikevich's u0 = b·v0 depends on b).
+	rec := make([]float32, n*recordFloats)
+	for i, v := range values {
+		c := m.Clone()
+		c.SetParam(param, v)
+		x0 := c.InitialState()
+		r := rec[i*recordFloats:]
+		for k := range min(4, len(x0)) {
+			r[k] = float32(x0[k])
+		}
+		r[4] = float32(math.Inf(-1)) // not refractory
+		r[5] = 1                     // below the spike level
+		r[10], r[11] = float32(math.Inf(1)), float32(math.Inf(-1))
+		r[12], r[13] = float32(math.NaN()), float32(math.NaN())
+	}
+	vr := m.Vars[m.V]
+	span := vr.Max - vr.Min
+	total := int(math.Round((o.Transient + o.Duration) / o.Dt))
+	var out []float32
+	err := s.dev.Do(func() error {
+		bp, bv, br := newBuffer(base, 0), newBuffer(vals, 0), newBuffer(rec, 0)
+		defer bp.Delete()
+		defer bv.Delete()
+		defer br.Delete()
+		bp.Bind(0)
+		bv.Bind(1)
+		br.Bind(2)
+		s.prog.Use()
+		s.prog.SetInt("model", sweepModels[m.Name].id)
+		s.prog.SetInt("nInst", n)
+		s.prog.SetInt("swept", swept)
+		s.prog.SetInt("method", method)
+		s.prog.SetFloat("dt", float32(o.Dt))
+		s.prog.SetFloat("transient", float32(o.Transient))
+		s.prog.SetFloat("level", float32(m.SpikeAt))
+		s.prog.SetFloat("rearm", float32(m.SpikeAt-0.05*span))
+		for from := 0; from < total; from += stepsPerDispatch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			s.prog.SetInt("stepFrom", from)
+			s.prog.SetInt("stepTo", min(total, from+stepsPerDispatch))
+			s.prog.Dispatch((n + s.group - 1) / s.group)
+			if o.Progress != nil {
+				// A small read makes the dispatch finish before progress
+				// is claimed.
+				probe := make([]float32, 1)
+				read(br, 0, probe)
+				o.Progress(float64(min(total, from+stepsPerDispatch)) / float64(total))
+			}
+		}
+		out = make([]float32, len(rec))
+		read(br, 0, out)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	trs := make([]analysis.Trace, n)
+	for i := range trs {
+		r := out[i*recordFloats : (i+1)*recordFloats]
+		if math.IsNaN(float64(r[0])) || math.IsInf(float64(r[0]), 0) {
+			return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (v is %v): reduce dt", param, values[i], r[0])
+		}
+		tr := analysis.Trace{Count: int(r[6]), Late: int(r[7]), FirstLate: float64(r[8]), LastLate: float64(r[9])}
+		tr.Spikes = ring(r[16+keptMaxima:], int(r[15]), keptMaxima+1)
+		tr.Maxima = ring(r[16:], int(r[14]), keptMaxima)
+		if float64(r[11]-r[10]) < analysis.Settled*span {
+			tr.Maxima = []float64{float64(r[12])} // settled: the final v
+		}
+		trs[i] = tr
+	}
+	return trs, nil
+}
+
+// ring returns the last entries of a ring buffer of size k that has had n
+// entries written, oldest first.
+func ring(buf []float32, n, k int) []float64 {
+	var out []float64
+	for j := max(0, n-k); j < n; j++ {
+		out = append(out, float64(buf[j%k]))
+	}
+	return out
+}
