@@ -19,9 +19,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot"
 
+	"neurite/gpu"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"
 	"neurite/sim/point"
+	"neurite/sim/spec"
 	"neurite/views"
 )
 
@@ -36,6 +38,7 @@ type Lab struct {
 	modelSel *widget.Select
 	files    map[string]string // model-picker labels of opened files → paths
 	method   *widget.Select
+	backend  *widget.Select // where sweeps (F–I, brute force) run
 	xSel     *widget.Select
 	ySel     *widget.Select
 	duration *widget.Entry
@@ -97,6 +100,8 @@ func NewLab(w fyne.Window, model string) (*Lab, error) {
 	l.doc.TextStyle.Monospace = true
 	l.method = widget.NewSelect([]string{"rk45", "rk4", "euler", "expeuler"}, func(string) { l.redraw() })
 	l.method.SetSelected("rk45")
+	l.backend = widget.NewSelect(spec.Backends, nil)
+	l.backend.SetSelected("auto")
 	l.duration = numEntry(200)
 	l.duration.OnSubmitted = func(string) { l.redraw() }
 	l.xSel = widget.NewSelect(nil, func(string) { l.clearTrajectories() })
@@ -140,6 +145,8 @@ func (l *Lab) layout() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewLabel("Integrator"), l.method,
 		widget.NewLabel("Run (ms)"), l.duration,
+		widget.NewSeparator(),
+		widget.NewLabel("Sweeps on"), l.backend,
 	)
 	plane := container.NewBorder(
 		container.NewHBox(widget.NewLabel("Across"), l.xSel, widget.NewLabel("Up"), l.ySel, clear,
@@ -555,9 +562,25 @@ func (l *Lab) computeBifurcation() (work, error) {
 	}
 	m, param, scan, cycles := l.model.Clone(), l.bifParam.Selected, l.bifScan.Checked, l.bifCycles.Checked
 	isi := l.bifRecord.Selected == sweepISI
+	batch, note, err := gpu.NewBatch(l.backend.Selected, m)
+	if err != nil {
+		return nil, err
+	}
 	return func(ctx context.Context, progress func(float64)) (*plot.Plot, string, error) {
-		return bifurcation(ctx, progress, m, param, from, to, cycles, scan, isi, int(n))
+		p, text, err := bifurcation(ctx, progress, m, param, from, to, cycles, scan, isi, int(n), batch)
+		if scan {
+			text = joinNote(text, note)
+		}
+		return p, text, err
 	}, nil
+}
+
+// joinNote adds a line (the backend's note, say) under a result's note.
+func joinNote(text, line string) string {
+	if line == "" {
+		return text
+	}
+	return text + "\n" + line
 }
 
 // What a brute-force sweep records.
@@ -569,7 +592,7 @@ const (
 // bifurcation continues the equilibria and cycles, then sweeps if asked;
 // a sweep of inter-spike intervals is drawn on its own (its axis is time),
 // with the continuation's points in the note.
-func bifurcation(ctx context.Context, progress func(float64), m *point.Model, param string, from, to float64, cycles, scan, isi bool, n int) (*plot.Plot, string, error) {
+func bifurcation(ctx context.Context, progress func(float64), m *point.Model, param string, from, to float64, cycles, scan, isi bool, n int, batch analysis.Batch) (*plot.Plot, string, error) {
 	share := 1.0
 	if scan {
 		share = 0.5
@@ -581,7 +604,7 @@ func bifurcation(ctx context.Context, progress func(float64), m *point.Model, pa
 	var sweep []analysis.SweepPoint
 	if scan {
 		sweep, err = analysis.BruteForce(ctx, m, param, from, to, max(2, n), isi,
-			analysis.RunOptions{Method: ode.RK45, Progress: func(f float64) { progress(0.5 + f/2) }})
+			analysis.RunOptions{Method: ode.RK45, Progress: func(f float64) { progress(0.5 + f/2) }, Batch: batch})
 		if err != nil {
 			return nil, "", err
 		}
@@ -609,13 +632,18 @@ func (l *Lab) computeFI() (work, error) {
 		return nil, errors.New("give two different currents and at least 2 values")
 	}
 	m, param, method := l.model.Clone(), l.fiParam.Selected, ode.Methods[l.method.Selected]
+	batch, note, err := gpu.NewBatch(l.backend.Selected, m)
+	if err != nil {
+		return nil, err
+	}
 	return func(ctx context.Context, progress func(float64)) (*plot.Plot, string, error) {
-		return fiCurve(ctx, progress, m, param, from, to, int(n), method)
+		p, text, err := fiCurve(ctx, progress, m, param, from, to, int(n), method, batch)
+		return p, joinNote(text, note), err
 	}, nil
 }
 
-func fiCurve(ctx context.Context, progress func(float64), m *point.Model, param string, from, to float64, n int, method ode.Method) (*plot.Plot, string, error) {
-	fi, err := analysis.FI(ctx, m, param, from, to, n, analysis.RunOptions{Method: method, Progress: progress})
+func fiCurve(ctx context.Context, progress func(float64), m *point.Model, param string, from, to float64, n int, method ode.Method, batch analysis.Batch) (*plot.Plot, string, error) {
+	fi, err := analysis.FI(ctx, m, param, from, to, n, analysis.RunOptions{Method: method, Progress: progress, Batch: batch})
 	if err != nil {
 		return nil, "", err
 	}

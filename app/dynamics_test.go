@@ -254,3 +254,18 @@ func TestLabSweepISI(t *testing.T) {
 		t.Errorf("figure %v, note %q", p, l.bif.note.Text)
 	}
 }
+
+// TestLabFIOnGPU measures the F–I curve on the device: the note says so,
+// and the class is the CPU's.
+func TestLabFIOnGPU(t *testing.T) {
+	l := newTestLab(t, "inapk:high")
+	l.backend.SetSelected("gpu")
+	l.fiFrom.SetText("0")
+	l.fiTo.SetText("10")
+	l.fiN.SetText("11")
+	l.fi.Start()
+	wait(t, l.fi)
+	if !strings.Contains(l.fi.note.Text, "class 1") || !strings.Contains(l.fi.note.Text, "backend: gpu (") {
+		t.Errorf("note:\n%s", l.fi.note.Text)
+	}
+}

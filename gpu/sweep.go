@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"neurite/shaders"
 	"neurite/sim/analysis"
@@ -185,4 +186,42 @@ func ring(buf []float32, n, k int) []float64 {
 		out = append(out, float64(buf[j%k]))
 	}
 	return out
+}
+
+// NewBatch chooses where a sweep of m runs: "cpu"; "gpu", which fails
+// with the reason when there is no usable device; or "auto" (or ""), the
+// device when it works and runs the model, else the CPU. The note says
+// which, and how the device integrates.
+func NewBatch(want string, m *point.Model) (analysis.Batch, string, error) {
+	switch want {
+	case "cpu":
+		return analysis.CPU{}, "", nil
+	case "gpu", "auto", "":
+	default:
+		return nil, "", fmt.Errorf("unknown backend %q (auto, cpu or gpu)", want)
+	}
+	dev, err := Shared()
+	var s *Sweep
+	if err == nil {
+		s, err = NewSweep(dev)
+	}
+	if err == nil && !s.Supports(m) {
+		err = fmt.Errorf("the GPU sweeps the built-in models %s without a stimulus, not %s", sweepNames(), m.Name)
+	}
+	if err != nil {
+		if want == "gpu" {
+			return nil, "", fmt.Errorf("backend gpu: %w", err)
+		}
+		return analysis.CPU{}, fmt.Sprintf("backend: cpu (auto: %v)", err), nil
+	}
+	return s, fmt.Sprintf("backend: gpu (%s; RK4 or Euler at a fixed step, single precision)", dev.Info().Renderer), nil
+}
+
+func sweepNames() string {
+	var names []string
+	for n := range sweepModels {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }

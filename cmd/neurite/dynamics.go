@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"neurite/gpu"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"
 	"neurite/sim/output"
@@ -137,6 +138,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	cycles := fs.Bool("cycles", true, "continue limit cycles from Hopf points")
 	sweep := fs.Int("sweep", 0, "also a brute-force diagram of this many values (maxima of v)")
 	isi := fs.Bool("isi", false, "the brute-force diagram records inter-spike intervals, in sweep.png")
+	backend := fs.String("backend", "auto", "where the sweep runs: auto, cpu or gpu")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
 	if err := fs.Parse(args); err != nil {
@@ -162,8 +164,16 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var sw []analysis.SweepPoint
 	if *sweep > 1 {
+		batch, note, err := gpu.NewBatch(*backend, m)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		if note != "" {
+			fmt.Fprintln(stderr, note)
+		}
 		progress, finish := progressBar(stderr, 1, *quiet)
-		sw, err = analysis.BruteForce(ctx, m, *param, *from, *to, *sweep, *isi, analysis.RunOptions{Method: ode.RK45, Progress: progress})
+		sw, err = analysis.BruteForce(ctx, m, *param, *from, *to, *sweep, *isi, analysis.RunOptions{Method: ode.RK45, Progress: progress, Batch: batch})
 		finish()
 		if err != nil {
 			fmt.Fprintln(stderr, err)
@@ -280,6 +290,7 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	method := fs.String("method", "rk45", "integrator: euler, rk4, rk45, expeuler")
 	dt := fs.Float64("dt", 0.01, "step (fixed-step methods), first step (rk45)")
 	out := fs.String("out", "fi", "directory for fi.csv and the figure")
+	backend := fs.String("backend", "auto", "where the runs go: auto, cpu or gpu (which integrates with RK4, or Euler, at --dt)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite fi MODEL --param NAME --from A --to B --out DIR [--n 40]")
 	if err := fs.Parse(args); err != nil {
@@ -298,7 +309,16 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 	progress, finish := progressBar(stderr, 1, *quiet)
-	fi, err := analysis.FI(ctx, m, *param, *from, *to, *n, analysis.RunOptions{Method: meth, Dt: *dt, Transient: *transient, Duration: *duration, Progress: progress})
+	batch, note, err := gpu.NewBatch(*backend, m)
+	if err != nil {
+		finish()
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if note != "" {
+		fmt.Fprintln(stderr, note)
+	}
+	fi, err := analysis.FI(ctx, m, *param, *from, *to, *n, analysis.RunOptions{Method: meth, Dt: *dt, Transient: *transient, Duration: *duration, Progress: progress, Batch: batch})
 	finish()
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -219,5 +220,31 @@ func TestLyapunovCommand(t *testing.T) {
 	}
 	if code, _, errs := neurite("lyapunov", "izhikevich"); code != 1 || !strings.Contains(errs, "resets at spikes") {
 		t.Errorf("izhikevich: exit %d, %q", code, errs)
+	}
+}
+
+// TestFIBackends: an F–I curve on the CPU and on the GPU give the same
+// class and rheobase; the GPU says so; a model the GPU does not sweep is
+// refused on --backend gpu and run on the CPU by auto.
+func TestFIBackends(t *testing.T) {
+	run := func(backend string) (string, string) {
+		code, out, errs := neurite("fi", "inapk:high", "--from", "0", "--to", "10", "--n", "11", "--method", "rk4", "--quiet", "--backend", backend, "--out", t.TempDir())
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", backend, code, errs)
+		}
+		return out, errs
+	}
+	cpuOut, _ := run("cpu")
+	gpuOut, gpuErrs := run("gpu")
+	rheobase := regexp.MustCompile(`^class 1: .* rheobase ([0-9.]+)`)
+	a, b := rheobase.FindStringSubmatch(cpuOut), rheobase.FindStringSubmatch(gpuOut)
+	if !strings.Contains(gpuErrs, "backend: gpu (") || a == nil || b == nil || math.Abs(parse(t, a[1])-parse(t, b[1])) > 1e-3 {
+		t.Errorf("CPU:\n%s\nGPU:\n%s%s", cpuOut, gpuOut, gpuErrs)
+	}
+	if code, _, errs := neurite("fi", "wilson-cowan", "--from", "0", "--to", "2", "--backend", "gpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, "not wilson-cowan") {
+		t.Errorf("wilson-cowan on the GPU: exit %d: %s", code, errs)
+	}
+	if code, _, errs := neurite("fi", "wilson-cowan", "--from", "0", "--to", "2", "--n", "3", "--quiet", "--out", t.TempDir()); code != 0 || !strings.Contains(errs, "backend: cpu (auto:") {
+		t.Errorf("wilson-cowan on auto: exit %d: %s", code, errs)
 	}
 }
