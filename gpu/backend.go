@@ -23,8 +23,10 @@ type Choice struct {
 
 // NewSimulator makes a simulator for the plan on the backend asked for:
 // "cpu"; "gpu", which fails with the reason when there is no usable GPU;
-// or "auto" (or ""), the GPU when compute works and the model is large
-// enough to gain, else the CPU, saying which and why.
+// or "auto" (or ""), the GPU when compute works on a hardware device and
+// the model is large enough to gain, else the CPU, saying which and why
+// (on Mesa's llvmpipe the tree solve's memory traffic makes cable cells
+// slower than the CPU engine; sweeps of point models gain there).
 func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	cpu := func(note string) Choice {
 		return Choice{Sim: compartments.NewEngine(p), Backend: "cpu", Note: note}
@@ -41,6 +43,9 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		return cpu(fmt.Sprintf("backend: cpu (auto: %d compartments are too few to gain on the GPU; --backend gpu forces it)", p.Compartments())), nil
 	}
 	dev, err := Shared()
+	if err == nil && auto && software(dev.Info()) {
+		return cpu("backend: cpu (auto: the GPU is Mesa's llvmpipe, on which cable cells run slower than on the CPU engine; --backend gpu forces it)"), nil
+	}
 	if err == nil {
 		var g *Cable
 		if g, err = NewCable(dev, p); err == nil {

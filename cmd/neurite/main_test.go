@@ -153,6 +153,26 @@ func TestRunGPU(t *testing.T) {
 	}
 }
 
+// TestModelBackend: a model file's run.backend is honoured, and --backend
+// overrides it.
+func TestModelBackend(t *testing.T) {
+	src, err := os.ReadFile("../../assets/models/ball_and_stick.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(t.TempDir(), "bs.toml")
+	text := strings.Replace(string(src), "[run]\n", "[run]\nbackend = \"gpu\"\n", 1)
+	if err := os.WriteFile(model, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := neurite("run", model, "--tstop", "5", "--quiet", "--out", t.TempDir()); code != 0 || !strings.Contains(errs, "backend: gpu (") {
+		t.Errorf("run.backend = gpu: exit %d: %s", code, errs)
+	}
+	if code, _, errs := neurite("run", model, "--tstop", "5", "--quiet", "--backend", "cpu", "--out", t.TempDir()); code != 0 || strings.Contains(errs, "backend: gpu") {
+		t.Errorf("--backend cpu: exit %d: %s", code, errs)
+	}
+}
+
 // TestBenchBothBackends: the benchmark runs both backends side by side,
 // with their ratio, the RESULT lines last.
 func TestBenchBothBackends(t *testing.T) {
