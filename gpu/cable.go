@@ -14,27 +14,33 @@ import (
 	"neurite/sim/hh"
 )
 
-// Cable runs a compartments.Plan on the GPU with the CPU engine's scheme
-// (shaders/cable.comp): one invocation per cell, cells interleaved in
-// memory, many steps per dispatch, voltages and the tree solve in double
-// precision, channel kinetics in single. It answers like
+// Cable runs a compartments.Plan on the GPU with the CPU engine's scheme,
+// many steps per dispatch, voltages and the tree solve in double
+// precision, channel kinetics in single. A population of cells runs one
+// invocation per cell, cells interleaved in memory (shaders/cable.comp); a
+// few large cells run a work group per cell, the tree solved a branch per
+// invocation (shaders/cable_team.comp). It answers like
 // compartments.Engine.
 type Cable struct {
 	dev  *Device
 	plan *compartments.Plan
 	prog *Program
 	snap *Program // gathers v at the segments
+	team int      // invocations per cell; 0 for one cell per invocation
 
 	step                       int64
 	recordEvery, snapshotEvery int64
 	recordedInit               bool
 	spikeCap                   int
 	group                      int   // cells per work group
-	perCell                    int   // node slots per cell: the largest cell's nodes
-	slot                       []int // node → its slot in the per-node arrays
+	perCell                    int     // node slots per cell: the largest cell's nodes
+	local                      []int32 // node → its number in its cell's layout
+	slot                       []int   // node → its slot in the per-node arrays
+	trees                      []branchTree
+	treeWords                  []int32 // the tree buffer (team layout)
 	order                      []int // probe buffer index → plan probe index
 
-	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs *Buffer
+	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *Buffer
 	snapBufs                                                                                  [2]*Buffer
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
@@ -42,9 +48,10 @@ type Cable struct {
 
 	// Mesa's llvmpipe ends a shader invocation's loops after 65535
 	// iterations in all (its guard against endless loops), so a dispatch
-	// must ask fewer of every invocation: perStep is the most loop
-	// iterations an invocation makes in a step, evSteps each cell's event
-	// steps (one iteration per delivery).
+	// must ask fewer of every invocation: perStep estimates the most loop
+	// iterations an invocation makes in a step (within a few per cent; the
+	// budget leaves a quarter spare, and a chunk cut short is reported),
+	// evSteps each cell's event steps (one iteration per delivery).
 	loopBudget int
 	perStep    []int
 	evSteps    [][]int
@@ -54,12 +61,12 @@ type Cable struct {
 const (
 	synWords   = 8
 	clampWords = 8
-	cellWords  = 16
+	cellWords  = 17
 	algWords   = 8
 	nbrWords   = 4
 	spikeWords = 2
 	gatherSize = 64 // the gather shader's local_size_x
-	bindings   = 13
+	bindings   = 14 // cable_team.comp's; cable.comp uses one less
 )
 
 // The per-node arrays, as the shader numbers them.
@@ -110,6 +117,7 @@ const (
 	cNSpikes
 	cBlowStep
 	cThreshold
+	cReached
 )
 
 // words packs the fields of a shader's structs.
@@ -134,10 +142,40 @@ func software(info Info) bool {
 	return strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe")
 }
 
-// NewCable prepares a plan for the device; a plan that exceeds the
-// device's limits is refused before anything is allocated, naming its size
-// and the limit.
+// Layout is how a Cable lays its cells out on the device.
+type Layout int
+
+const (
+	// LayoutAuto chooses: a work group per cell where the cells are too
+	// few to fill the device's lanes and large enough to share out.
+	LayoutAuto Layout = iota
+	// LayoutLanes runs one cell per invocation (cable.comp).
+	LayoutLanes
+	// LayoutTeam runs one cell per work group (cable_team.comp).
+	LayoutTeam
+)
+
+func (l Layout) String() string {
+	return [...]string{"auto", "one cell per invocation", "one cell per work group"}[l]
+}
+
+// Layout reports the layout the engine chose.
+func (e *Cable) Layout() Layout {
+	if e.team > 0 {
+		return LayoutTeam
+	}
+	return LayoutLanes
+}
+
+// NewCable prepares a plan for the device with the layout that suits it;
+// a plan that exceeds the device's limits is refused before anything is
+// allocated, naming its size and the limit.
 func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
+	return NewCableLayout(dev, p, LayoutAuto)
+}
+
+// NewCableLayout is NewCable with the layout chosen by the caller.
+func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, error) {
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
 	for _, c := range p.Cells {
@@ -149,32 +187,44 @@ func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 			len(p.Cells), e.perCell, n>>20, info.MaxStorageBlockSize>>20, ErrTooLarge)
 	}
 	if info.MaxStorageBindings < bindings {
-		return nil, fmt.Errorf("gpu: the cable shader needs %d storage buffers, the device offers %d", bindings, info.MaxStorageBindings)
+		return nil, fmt.Errorf("gpu: the cable shaders need %d storage buffers, the device offers %d", bindings, info.MaxStorageBindings)
 	}
 	e.recordEvery = int64(math.Round(p.RecordInterval / p.Dt))
 	if p.SnapshotInterval > 0 {
 		e.snapshotEvery = int64(math.Round(p.SnapshotInterval / p.Dt))
 	}
-	e.slot = make([]int, len(p.Nodes))
-	for ci, c := range p.Cells {
-		for i := c.First; i < c.End; i++ {
-			e.slot[i] = (i-c.First)*len(p.Cells) + ci
+	// llvmpipe runs eight lanes of a group at once on a core, GPUs 32 or
+	// 64; a team is as wide.
+	lanes := 64
+	e.loopBudget = math.MaxInt32
+	if software(info) {
+		lanes, e.loopBudget = 8, 50000
+	}
+	if layout == LayoutAuto {
+		layout = LayoutLanes
+		if e.perCell >= teamCellNodes && len(p.Cells) < teamCellsBelow*lanes {
+			layout = LayoutTeam
 		}
 	}
-	// One cell per lane: llvmpipe runs eight lanes of a group at once on
-	// a core, GPUs 32 or 64.
-	e.group, e.loopBudget = 64, math.MaxInt32
-	if software(info) {
-		e.group, e.loopBudget = 8, 60000
+	e.group = lanes
+	if layout == LayoutTeam {
+		e.team = lanes
+		e.cutBranches()
+	} else {
+		e.numberLanes()
 	}
 	e.countLoops()
 	for ci, n := range e.perStep {
 		if 2*n > e.loopBudget {
-			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step, more than %s allows an invocation (%d): %w",
-				ci, n, info.Renderer, e.loopBudget, ErrTooLarge)
+			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step (%s), more than %s allows an invocation (%d): %w",
+				ci, n, layout, info.Renderer, e.loopBudget, ErrTooLarge)
 		}
 	}
-	src, err := shaders.Load("cable.comp")
+	name := "cable.comp"
+	if e.team > 0 {
+		name = "cable_team.comp"
+	}
+	src, err := shaders.Load(name)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +233,12 @@ func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 		return nil, err
 	}
 	err = dev.Do(func() error {
-		if e.prog, err = compileProgram(src.Define("GROUP_SIZE", e.group)); err != nil {
+		if e.team > 0 {
+			src = src.Define("TEAM", e.team)
+		} else {
+			src = src.Define("GROUP_SIZE", e.group)
+		}
+		if e.prog, err = compileProgram(src); err != nil {
 			return err
 		}
 		e.snap, err = compileProgram(gather)
@@ -195,15 +250,81 @@ func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 	return e, nil
 }
 
-// countLoops estimates, for each cell, the loop iterations its invocation
-// makes in a step.
+// The automatic layout gives a cell a work group when it has at least
+// teamCellNodes nodes and the cells are fewer than teamCellsBelow times
+// the lanes of a group: then one cell per invocation would leave most of
+// the device idle, and a cell has enough branches to share out.
+const (
+	teamCellNodes  = 1000
+	teamCellsBelow = 16
+)
+
+// numberLanes interleaves the cells: node k of cell c at slot k·cells + c.
+func (e *Cable) numberLanes() {
+	p := e.plan
+	e.local = make([]int32, len(p.Nodes))
+	e.slot = make([]int, len(p.Nodes))
+	for ci, c := range p.Cells {
+		for i := c.First; i < c.End; i++ {
+			e.local[i] = int32(i - c.First)
+			e.slot[i] = (i-c.First)*len(p.Cells) + ci
+		}
+	}
+}
+
+// cutBranches numbers each cell's nodes branch by branch, cell c's at
+// slots from c·perCell, and builds the tree buffer.
+func (e *Cable) cutBranches() {
+	p := e.plan
+	e.local = make([]int32, len(p.Nodes))
+	e.slot = make([]int, len(p.Nodes))
+	e.trees = make([]branchTree, len(p.Cells))
+	w := make([]int32, len(p.Cells))
+	for ci, c := range p.Cells {
+		parent := make([]int32, c.End-c.First)
+		for i := c.First; i < c.End; i++ {
+			parent[i-c.First] = -1
+			if par := p.Parent[i]; par >= 0 {
+				parent[i-c.First] = par - int32(c.First)
+			}
+		}
+		t := newBranchTree(parent)
+		e.trees[ci] = t
+		for i := c.First; i < c.End; i++ {
+			e.local[i] = t.local[i-c.First]
+			e.slot[i] = ci*e.perCell + int(e.local[i])
+		}
+		w[ci] = int32(len(w))
+		w = t.record(w, len(w))
+	}
+	e.treeWords = w
+}
+
+// countLoops counts, for each cell, the loop iterations its busiest
+// invocation makes in a step.
 func (e *Cable) countLoops() {
 	p := e.plan
-	per := make([]int, len(p.Cells))
-	for ci := range p.Cells {
-		per[ci] = 8 + 2*e.perCell
-		if p.Method == compartments.CrankNicolson {
-			per[ci] += 3 * (p.Cells[ci].End - p.Cells[ci].First) // the algebraic nodes and their links, at most
+	per := make([]int, len(p.Cells))   // the cell's own work: invocation 0 in a team
+	solve := make([]int, len(p.Cells)) // the nodes: shared out in a team
+	for ci, c := range p.Cells {
+		solve[ci] = 2 * e.perCell
+		if e.team > 0 {
+			solve[ci] = 2*((c.End-c.First+e.team-1)/e.team+1) + e.trees[ci].loops(e.team)
+		}
+		// Every loop's last pass counts too, even a loop of no iterations:
+		// a step has about ten besides the solve's.
+		per[ci] = 16
+		if p.Method != compartments.CrankNicolson {
+			continue
+		}
+		// The algebraic nodes: twice each, and once each neighbour.
+		for i := c.First; i < c.End; i++ {
+			if p.Cap[i] == 0 {
+				per[ci] += 3
+			}
+			if par := p.Parent[i]; par >= 0 && p.Cap[par] == 0 {
+				per[ci]++
+			}
 		}
 	}
 	for _, s := range p.Syns {
@@ -214,6 +335,9 @@ func (e *Cable) countLoops() {
 	}
 	for _, pr := range p.Probes {
 		per[pr.Cell]++
+	}
+	for ci := range per {
+		per[ci] += solve[ci]
 	}
 	e.perStep = per
 	e.evSteps = make([][]int, len(p.Cells))
@@ -274,6 +398,9 @@ func (e *Cable) Init() {
 	if p.Method == compartments.CrankNicolson {
 		cj = 2 / p.Dt
 	}
+	for s := range slots {
+		in[iParent*slots+s] = -1
+	}
 	for _, c := range p.Cells {
 		for i := c.First; i < c.End; i++ {
 			s := e.slot[i]
@@ -284,7 +411,7 @@ func (e *Cable) Init() {
 			if par := p.Parent[i]; par >= 0 {
 				dn[dBase*slots+s] += p.GAxial[i]
 				dn[dBase*slots+e.slot[par]] += p.GAxial[i]
-				in[iParent*slots+s] = par - int32(c.First)
+				in[iParent*slots+s] = e.local[par]
 			}
 		}
 	}
@@ -358,6 +485,9 @@ func (e *Cable) Init() {
 		e.probes = newBuffer([]uint32(pw), 0)
 		e.spikes = newBuffer[uint32](nil, 4*spikeWords*e.spikeCap*len(p.Cells))
 		e.segs = newBuffer(segs, 0)
+		if e.team > 0 {
+			e.tree = newBuffer(e.treeWords, 0)
+		}
 		for k := range e.snapBufs {
 			e.snapBufs[k] = newBuffer[float32](nil, 4*len(segs))
 		}
@@ -469,6 +599,7 @@ func (e *Cable) cellTable(alg algTable) []uint32 {
 			w.i(x)
 		}
 		w.f(thr)
+		w.i(0)
 	}
 	return w
 }
@@ -534,7 +665,7 @@ func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
 
 func (e *Cable) free() {
 	for _, b := range []*Buffer{e.dn, e.fn, e.in, e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
-		e.probes, e.rec, e.spikes, e.segs, e.snapBufs[0], e.snapBufs[1]} {
+		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1]} {
 		if b != nil {
 			b.Delete()
 		}
@@ -610,6 +741,7 @@ type chunkResult struct {
 	rows   [][]float64
 	spikes []sim.Spike
 	blow   *sim.BlowUpError
+	err    error // the device did not finish the chunk
 }
 
 // runChunk advances every cell over steps [from, to) in one dispatch and
@@ -643,7 +775,12 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	e.prog.SetInt("crankNicolson", cn)
 	e.prog.SetFloat("dtq", float32(p.Dt*hh.Q10(p.Celsius)))
 	e.prog.SetFloat("maxAbsV", float32(sim.MaxAbsV))
-	e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)
+	if e.team > 0 {
+		e.tree.Bind(13)
+		e.prog.Dispatch(len(p.Cells))
+	} else {
+		e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)
+	}
 
 	var res chunkResult
 	flat := make([]uint32, 2*nRows*np)
@@ -667,6 +804,11 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 				frac := float64(math.Float32frombits(raw[2*j+1]))
 				res.spikes = append(res.spikes, sim.Spike{Cell: ci, T: step*p.Dt + p.Dt*frac, Step: (step + 1) * p.Dt})
 			}
+		}
+		if reached := int64(int32(cs[cReached])); reached != to && int32(cs[cBlowStep]) < 0 && res.err == nil {
+			// llvmpipe ends loops that run too long without a word; the
+			// loop budget should prevent it, and this catches it if not.
+			res.err = fmt.Errorf("gpu: the device stopped cell %d at step %d of the chunk [%d, %d)", ci, reached, from, to)
 		}
 		if bs := int32(cs[cBlowStep]); bs >= 0 {
 			t := float64(bs+1) * p.Dt
@@ -755,7 +897,7 @@ func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progre
 			to = min(to, (from/e.snapshotEvery+1)*e.snapshotEvery)
 		}
 		var res chunkResult
-		if err := e.dev.Do(func() error { res = e.runChunk(from, to); return nil }); err != nil {
+		if err := e.dev.Do(func() error { res = e.runChunk(from, to); return res.err }); err != nil {
 			return fmt.Errorf("gpu: chunk at t = %g ms: %w", float64(from)*p.Dt, err)
 		}
 		// The previous chunk's snapshot was gathered before this chunk

@@ -15,7 +15,7 @@ import (
 var benchSettings = compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.1, SnapshotInterval: 1}
 
 // runBoth runs a plan on the CPU engine (float64) and on the GPU engine.
-func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64) (cpu, gpu *sim.Memory, gpuErr error) {
+func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64, layout Layout) (cpu, gpu *sim.Memory, gpuErr error) {
 	t.Helper()
 	e := compartments.NewEngine(build())
 	e.Init()
@@ -23,7 +23,7 @@ func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64) (cpu,
 	if err := e.Run(context.Background(), tstop, cpu, nil); err != nil {
 		t.Fatal(err)
 	}
-	g, err := NewCable(device(t), build())
+	g, err := NewCableLayout(device(t), build(), layout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +62,8 @@ func compare(t *testing.T, cpu, gpu *sim.Memory, vTol, spikeTol float64) {
 	}
 }
 
-// TestAgainstCPU compares the GPU engine with the CPU engine on the
-// example models. The tolerances are those single-precision channel
+// TestAgainstCPU compares the GPU engine, in both layouts, with the CPU
+// engine on the example models. The tolerances are those single-precision channel
 // kinetics allow: a gate's relative rounding of 6e-8 per step moves the
 // upstroke of a spike by about 1e-4 ms, where v changes by 100 mV/ms:
 // 0.02 mV and 1e-3 ms; the passive cable, with no channels, agrees to the
@@ -77,22 +77,69 @@ func TestAgainstCPU(t *testing.T) {
 		{"hh_single", false, 0.02, 1e-3}, {"hh_single", true, 0.02, 1e-3},
 		{"passive_cable", false, 1e-4, 0}, {"ball_and_stick", false, 0.02, 1e-3}, {"swc_cell_A", false, 0.02, 1e-3},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			var tstop float64
-			build := func() *compartments.Plan {
-				p, ts := examplePlan(t, c.name, c.cn)
-				tstop = ts
-				return p
+		for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+			name := c.name
+			if c.cn {
+				name += "/crank-nicolson"
 			}
-			build()
-			cpu, gpu, err := runBoth(t, build, tstop)
-			if err != nil {
-				t.Fatal(err)
-			}
-			compare(t, cpu, gpu, c.vTol, c.sTol)
-		})
+			t.Run(name+"/"+layout.String(), func(t *testing.T) {
+				var tstop float64
+				build := func() *compartments.Plan {
+					p, ts := examplePlan(t, c.name, c.cn)
+					tstop = ts
+					return p
+				}
+				build()
+				cpu, gpu, err := runBoth(t, build, tstop, layout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				compare(t, cpu, gpu, c.vTol, c.sTol)
+			})
+		}
 	}
 }
+
+// TestLargeCell runs the CA1 cell cut into 10,140 compartments, hh
+// everywhere, a work group sharing out its 156 branches: it chooses that
+// layout itself, and its spikes and snapshots are the CPU's.
+func TestLargeCell(t *testing.T) {
+	build := func() *compartments.Plan {
+		m, err := spec.Load("../cmd/neurite/testdata/ca1_10k.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Run.RecordInterval = ptr(0.1)
+		m.Snapshots.Interval = 1
+		cell, s, err := compartments.FromModel(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := compartments.Build([]*compartments.Cell{cell}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	g, err := NewCable(device(t), build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Close()
+	if g.Layout() != LayoutTeam {
+		t.Errorf("one cell of %d nodes: %s", len(g.plan.Nodes), g.Layout())
+	}
+	cpu, gpu, err := runBoth(t, build, 12, LayoutAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cpu.SpikeList) == 0 {
+		t.Fatal("the cell did not fire")
+	}
+	compare(t, cpu, gpu, 0.02, 1e-3)
+}
+
+func ptr[T any](x T) *T { return &x }
 
 // TestManyCells runs 40 copies of NEURON's benchmark cell at currents from
 // 0.05 to 2 nA in one job: every cell's spikes as on the CPU.
@@ -111,7 +158,7 @@ func TestManyCells(t *testing.T) {
 		}
 		return p
 	}
-	cpu, gpu, err := runBoth(t, build, 50)
+	cpu, gpu, err := runBoth(t, build, 50, LayoutAuto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,27 +193,35 @@ func TestBlowUp(t *testing.T) {
 	e := compartments.NewEngine(build())
 	e.Init()
 	cpuErr := e.Run(context.Background(), 100, &sim.Memory{}, nil)
-	g, err := NewCable(device(t), build())
-	if err != nil {
-		t.Fatal(err)
+	var a *sim.BlowUpError
+	if !errors.As(cpuErr, &a) {
+		t.Fatalf("CPU: %v", cpuErr)
 	}
-	defer g.Close()
-	g.Init()
-	rec := &sim.Memory{}
-	gpuErr := g.Run(context.Background(), 100, rec, nil)
-	var a, b *sim.BlowUpError
-	if !errors.As(cpuErr, &a) || !errors.As(gpuErr, &b) {
-		t.Fatalf("CPU: %v; GPU: %v", cpuErr, gpuErr)
-	}
-	if math.Abs(a.T-b.T) > 0.1 || a.Where != b.Where {
-		t.Errorf("CPU: %v; GPU: %v", a, b)
-	}
-	for _, row := range rec.Values {
-		for _, v := range row {
-			if !(math.Abs(v) <= sim.MaxAbsV) {
-				t.Fatalf("a recorded value %v is not finite data", v)
+	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+		t.Run(layout.String(), func(t *testing.T) {
+			g, err := NewCableLayout(device(t), build(), layout)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
+			defer g.Close()
+			g.Init()
+			rec := &sim.Memory{}
+			gpuErr := g.Run(context.Background(), 100, rec, nil)
+			var b *sim.BlowUpError
+			if !errors.As(gpuErr, &b) {
+				t.Fatalf("GPU: %v", gpuErr)
+			}
+			if math.Abs(a.T-b.T) > 0.1 || a.Where != b.Where {
+				t.Errorf("CPU: %v; GPU: %v", a, b)
+			}
+			for _, row := range rec.Values {
+				for _, v := range row {
+					if !(math.Abs(v) <= sim.MaxAbsV) {
+						t.Fatalf("a recorded value %v is not finite data", v)
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -11,19 +11,28 @@ import (
 	"neurite/sim/spec"
 )
 
-// TestReference runs every NEURON reference case on the GPU engine at the
-// cases' own tolerances: the voltages and the tree solve are in double
-// precision, and the single-precision channel kinetics move spike times by
-// about 2e-5 ms and traces by at most 0.01 mV against the CPU engine (see
-// TestAgainstCPU), well inside every tolerance.
+// TestReference runs every NEURON reference case on the GPU engine, in
+// both layouts, at the cases' own tolerances: the voltages and the tree
+// solve are in double precision, and the single-precision channel kinetics
+// move spike times by about 2e-5 ms and traces by at most 0.01 mV against
+// the CPU engine (see TestAgainstCPU), well inside every tolerance.
 func TestReference(t *testing.T) {
 	dev := device(t)
+	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+		t.Run(layout.String(), func(t *testing.T) { referenceCases(t, dev, layout) })
+	}
+}
+
+func referenceCases(t *testing.T, dev *Device, layout Layout) {
 	reftest.Run(t, func(t *testing.T, name string, cn bool, edits ...func(*spec.Model)) reftest.Result {
 		t.Helper()
 		p, tstop := examplePlan(t, name, cn, edits...)
-		e, err := NewCable(dev, p)
+		e, err := NewCableLayout(dev, p, layout)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if e.Layout() != layout {
+			t.Fatalf("asked for %s, got %s", layout, e.Layout())
 		}
 		defer e.Close()
 		e.Init()

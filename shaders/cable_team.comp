@@ -1,0 +1,161 @@
+#version 430
+// The cable engine on the GPU for a few large cells: a work group of TEAM
+// invocations advances one cell through a chunk of steps, with the same
+// scheme and state as cable.comp. Node k of cell c is slot
+// c·nodesPerCell + k, numbered branch by branch: a branch is a chain of
+// nodes that ends where the tree forks or stops, its nodes numbered from
+// its proximal end, and the branches of a cell are grouped by their height
+// (the most branches between them and a tip). Each step:
+//
+//   1. invocation 0 delivers the events, the synaptic and clamp currents
+//   2. every invocation forms the equations of its share of the nodes
+//   3. leaves to root, a height at a time: each invocation eliminates its
+//      branches from the tip end, first pulling in the branches that fork
+//      from the distal end (all of lower height, so finished)
+//   4. root to leaves, a height at a time: each invocation substitutes
+//      down its branches from the parent's new v, checking v's bounds
+//   5. every invocation updates the hh gates of its share of the nodes
+//   6. invocation 0: Crank–Nicolson's algebraic nodes, synapse decay,
+//      spike detection, probes
+//
+// so the longest path of branches from the root to a tip, not the whole
+// cell, is the serial part of a step (Arbor's branch-parallel solve; a
+// branch's elimination is a recurrence and stays serial). Nothing is
+// pushed into a shared node, so no two invocations ever write one word.
+
+layout(local_size_x = TEAM) in;
+
+#define SLOT(k, c) ((c) * nodesPerCell + (k))
+#include "cable.glsl"
+
+// tree[c] is the offset of cell c's record: nodes, heights, then
+// heights + 1 branch-index bounds of the heights, then each branch as
+// first node, last node, and the range of tree[] that lists the first
+// nodes of the branches forking from its last node.
+layout(std430, binding = 13) readonly buffer Tree { int tree[]; };
+
+shared int blown;
+
+// sync makes every invocation's writes visible to the whole group.
+void sync() {
+	groupMemoryBarrier();
+	barrier();
+}
+
+// eliminate runs the Hines elimination along a branch from its tip.
+void eliminate(int c, int b) {
+	int first = tree[b], last = tree[b + 1];
+	double pd = 0.0, pr = 0.0; // what the node below adds to d and rhs
+	for (int q = tree[b + 2]; q < tree[b + 3]; q++) {
+		int j = SLOT(tree[q], c);
+		double g = DN(GAX, j), f = g * DN(DINV, j);
+		pd -= f * g;
+		pr += f * DN(RHS, j);
+	}
+	for (int k = last; k >= first; k--) {
+		int s = SLOT(k, c);
+		double r = DN(RHS, s) + pr;
+		double inv = 1.0 / (DN(DINV, s) + pd);
+		DN(DINV, s) = inv;
+		DN(RHS, s) = r;
+		double g = DN(GAX, s), f = g * inv;
+		pd = -f * g;
+		pr = f * r;
+	}
+}
+
+// substitute sets the new v down a branch from its parent's.
+void substitute(int c, int b, bool cn) {
+	int first = tree[b], last = tree[b + 1];
+	// up is the parent's solution: v for backward Euler, the half-step
+	// value (kept in RHS) for Crank–Nicolson.
+	double up = 0.0;
+	if (first > 0) {
+		int ps = SLOT(IN(PARENT, SLOT(first, c)), c);
+		up = cn ? DN(RHS, ps) : DN(V, ps);
+	}
+	for (int k = first; k <= last; k++) {
+		int s = SLOT(k, c);
+		double x = (DN(RHS, s) + DN(GAX, s) * up) * DN(DINV, s);
+		double v = x;
+		if (cn) {
+			DN(RHS, s) = x;
+			v = 2.0 * x - DN(V, s);
+		}
+		DN(V, s) = v;
+		if (!(abs(v) <= maxAbsV)) {
+			blown = 1;
+		}
+		up = x;
+	}
+}
+
+void main() {
+	int c = int(gl_WorkGroupID.x), lid = int(gl_LocalInvocationID.x);
+	if (cells[c].blowStep >= 0) {
+		return; // the whole group
+	}
+	Cell cell = cells[c];
+	int rec0 = tree[c], n = tree[rec0], heights = tree[rec0 + 1];
+	int bounds = rec0 + 2, branches = bounds + heights + 1;
+	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
+	double vPrev = 0.0;
+	bool cn = crankNicolson != 0;
+	if (lid == 0) {
+		blown = 0;
+	}
+	int step = stepFrom;
+	for (; step < stepTo; step++) {
+		if (lid == 0) {
+			cursor = inject(cell, cursor, step);
+			vPrev = cell.detSlot >= 0 ? DN(V, cell.detSlot) : 0.0;
+		}
+		sync();
+		// Each node's own equation: d in DINV, rhs in RHS until eliminated.
+		for (int k = lid; k < n; k += TEAM) {
+			int s = SLOT(k, c);
+			DN(DINV, s) = DN(DBASE, s) + double(FN(GM, s)) + DN(ACCD, s);
+			DN(RHS, s) = DN(CAPCJ, s) * DN(V, s) + DN(RBASE, s) + double(FN(GE, s)) + DN(ACCR, s);
+			DN(ACCD, s) = 0.0;
+			DN(ACCR, s) = 0.0;
+		}
+		sync();
+		for (int h = 0; h < heights; h++) {
+			for (int b = tree[bounds + h] + lid; b < tree[bounds + h + 1]; b += TEAM) {
+				eliminate(c, branches + 4 * b);
+			}
+			sync();
+		}
+		for (int h = heights - 1; h >= 0; h--) {
+			for (int b = tree[bounds + h] + lid; b < tree[bounds + h + 1]; b += TEAM) {
+				substitute(c, branches + 4 * b, cn);
+			}
+			sync();
+		}
+		for (int k = lid; k < n; k += TEAM) {
+			int s = SLOT(k, c);
+			int set = IN(HHSET, s);
+			if (set >= 0) {
+				gates(s, set, float(DN(V, s)));
+			}
+		}
+		sync();
+		if (blown != 0) {
+			if (lid == 0) {
+				settleAlgebraic(cell);
+				cells[c].blowStep = step;
+			}
+			break;
+		}
+		if (lid == 0) {
+			settleAlgebraic(cell);
+			finishStep(c, cell, step, vPrev, detAbove, nSpikes);
+		}
+	}
+	if (lid == 0) {
+		cells[c].reached = step;
+		cells[c].cursor = cursor;
+		cells[c].detAbove = detAbove;
+		cells[c].nSpikes = nSpikes;
+	}
+}

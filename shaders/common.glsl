@@ -1,1 +1,0 @@
-// Shared definitions of Neurite's compute shaders.
