@@ -32,16 +32,16 @@ type Cable struct {
 	recordEvery, snapshotEvery int64
 	recordedInit               bool
 	spikeCap                   int
-	group                      int   // cells per work group
+	group                      int     // cells per work group
 	perCell                    int     // node slots per cell: the largest cell's nodes
 	local                      []int32 // node → its number in its cell's layout
 	slot                       []int   // node → its slot in the per-node arrays
 	trees                      []branchTree
 	treeWords                  []int32 // the tree buffer (team layout)
-	order                      []int // probe buffer index → plan probe index
+	order                      []int   // probe buffer index → plan probe index
 
 	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *Buffer
-	snapBufs                                                                                  [2]*Buffer
+	snapBufs                                                                                        [2]*Buffer
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
