@@ -49,7 +49,7 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	if err == nil {
 		var g *Cable
 		if g, err = NewCable(dev, p); err == nil {
-			return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: "backend: gpu (" + dev.Info().Renderer + ")"}, nil
+			return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
 		}
 	}
 	if !auto {

@@ -159,6 +159,15 @@ func (l Layout) String() string {
 	return [...]string{"auto", "one cell per invocation", "one cell per work group"}[l]
 }
 
+// String says how the engine lays the cells out, e.g. "one cell per work
+// group of 64 invocations".
+func (e *Cable) String() string {
+	if e.team > 0 {
+		return fmt.Sprintf("one cell per work group of %d invocations", e.team)
+	}
+	return fmt.Sprintf("one cell per invocation, %d to a work group", e.group)
+}
+
 // Layout reports the layout the engine chose.
 func (e *Cable) Layout() Layout {
 	if e.team > 0 {
@@ -208,14 +217,21 @@ func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, e
 	}
 	e.group = lanes
 	if layout == LayoutTeam {
-		e.team = lanes
 		e.cutBranches()
+		// A team as wide as the lanes, wider where a step would
+		// otherwise exceed the loop budget.
+		for e.team = lanes; ; e.team *= 4 {
+			e.countLoops()
+			if slices.Max(e.perStep) <= e.loopBudget || 4*e.team > min(info.MaxWorkGroupSize[0], info.MaxWorkGroupInvocations) {
+				break
+			}
+		}
 	} else {
 		e.numberLanes()
+		e.countLoops()
 	}
-	e.countLoops()
 	for ci, n := range e.perStep {
-		if 2*n > e.loopBudget {
+		if n > e.loopBudget {
 			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step (%s), more than %s allows an invocation (%d): %w",
 				ci, n, layout, info.Renderer, e.loopBudget, ErrTooLarge)
 		}

@@ -225,11 +225,13 @@ func TestBlowUp(t *testing.T) {
 	}
 }
 
-// TestTooLargeRefused: on llvmpipe a cell whose tree solve would exceed an
-// invocation's loop budget is refused before anything is allocated.
+// TestTooLargeRefused: on llvmpipe a cell whose step would exceed an
+// invocation's loop budget, even shared out by branch (four unbranched
+// dendrites of 30,000 compartments, each a serial recurrence), is refused
+// before anything is allocated.
 func TestTooLargeRefused(t *testing.T) {
 	d := device(t)
-	cells, err := compartments.BenchmarkCells(1, 10000, 0.5)
+	cells, err := compartments.BenchmarkCells(1, 30000, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}

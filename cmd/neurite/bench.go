@@ -35,7 +35,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return benchSweepCmd(args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "cable" {
-		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--compare]\n       neurite bench sweep [--model hh] [--n 2000] [--tstop MS] [--backend cpu|gpu|both]")
+		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh] [--n 2000] [--tstop MS] [--backend cpu|gpu|both]")
 		return 2
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
@@ -46,9 +46,21 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
 	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same model, same threads")
 	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)")
+	model := fs.String("model", "", "a model or SWC file to time instead of the benchmark cells (--cells copies of its cell)")
+	layoutName := fs.String("layout", "auto", "the GPU's layout: lanes (a cell per invocation), team (a cell per work group) or auto")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	layout, ok := map[string]gpu.Layout{"auto": gpu.LayoutAuto, "lanes": gpu.LayoutLanes, "team": gpu.LayoutTeam}[*layoutName]
+	if !ok {
+		fmt.Fprintf(stderr, "unknown layout %q (auto, lanes or team)\n", *layoutName)
+		return 2
+	}
+	if *compare && *model != "" {
+		fmt.Fprintln(stderr, "--compare runs NEURON's benchmark cells, not --model")
+		return 2
+	}
+	cfg := benchConfig{cells: *cells, nseg: *nseg, model: *model, tstop: *tstop, layout: layout}
 	workers := *threads
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -68,7 +80,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	var res benchResult
 	for _, b := range backends {
 		var err error
-		res, err = benchCable(*cells, *nseg, *tstop, workers, b)
+		res, err = benchCable(cfg, workers, b)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
@@ -78,8 +90,12 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		if b == "gpu" {
 			kernel = "device=" + strconv.Quote(res.device)
 		}
-		fmt.Fprintf(stdout, "INFO backend=%s cells=%d nseg=%d threads=%d %s spikes_cell0=%d bytes_per_compartment=%.0f\n",
-			b, *cells, *nseg, workers, kernel, res.spikes, res.bytesPerComp)
+		what := fmt.Sprintf("nseg=%d", *nseg)
+		if *model != "" {
+			what = "model=" + strconv.Quote(*model)
+		}
+		fmt.Fprintf(stdout, "INFO backend=%s cells=%d %s threads=%d %s spikes_cell0=%d bytes_per_compartment=%.0f\n",
+			b, *cells, what, workers, kernel, res.spikes, res.bytesPerComp)
 		name := "neurite_cable"
 		if b == "gpu" {
 			name += "_gpu"
@@ -114,27 +130,61 @@ type benchResult struct {
 	device       string
 }
 
-// benchCable builds and runs NEURON's benchmark cells, timing the run only.
-func benchCable(ncells, nseg int, tstop float64, workers int, backend string) (benchResult, error) {
+// benchConfig is what bench cable times: cells copies of NEURON's
+// benchmark cell with nseg segments per dendrite, or of a model's cell.
+type benchConfig struct {
+	cells, nseg int
+	model       string
+	tstop       float64
+	layout      gpu.Layout
+}
+
+// plan builds the cells with the benchmark's settings, or the model's.
+func (c benchConfig) plan() (*compartments.Plan, error) {
+	s := compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.025}
+	var cells []*compartments.Cell
+	if c.model == "" {
+		var err error
+		if cells, err = compartments.BenchmarkCells(c.cells, c.nseg, 0.5); err != nil {
+			return nil, err
+		}
+	} else {
+		_, cell, ms, err := loadModel(c.model)
+		if err != nil {
+			return nil, err
+		}
+		s = ms
+		s.SnapshotInterval = 0
+		for range c.cells {
+			cells = append(cells, cell)
+		}
+	}
+	return compartments.Build(cells, s)
+}
+
+// benchCable builds and runs the cells, timing the run only.
+func benchCable(cfg benchConfig, workers int, backend string) (benchResult, error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	cells, err := compartments.BenchmarkCells(ncells, nseg, 0.5)
+	plan, err := cfg.plan()
 	if err != nil {
 		return benchResult{}, err
 	}
-	plan, err := compartments.Build(cells, compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.025})
-	if err != nil {
-		return benchResult{}, err
-	}
+	tstop := cfg.tstop
 	var eng compartments.Simulator
 	var device string
 	if backend == "gpu" {
-		ch, err := gpu.NewSimulator(plan, "gpu")
+		dev, err := gpu.Shared()
 		if err != nil {
 			return benchResult{}, err
 		}
-		eng, device = ch.Sim, strings.TrimSuffix(strings.TrimPrefix(ch.Note, "backend: gpu ("), ")")
+		g, err := gpu.NewCableLayout(dev, plan, cfg.layout)
+		if err != nil {
+			return benchResult{}, err
+		}
+		defer g.Close()
+		eng, device = g, fmt.Sprintf("%s; %s", dev.Info().Renderer, g)
 	} else {
 		cpu := compartments.NewEngine(plan)
 		cpu.SetWorkers(workers)
