@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-gl/gl/v4.3-core/gl"
+
 	"neurite/compartments"
 	"neurite/shaders"
 	"neurite/sim"
@@ -42,6 +44,7 @@ type Cable struct {
 
 	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *Buffer
 	snapBufs                                                                                        [2]*Buffer
+	dTex, fTex, iTex, hhTex                                                                         uint32 // the per-node arrays and hh sets as buffer textures
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
@@ -66,7 +69,7 @@ const (
 	nbrWords   = 4
 	spikeWords = 2
 	gatherSize = 64 // the gather shader's local_size_x
-	bindings   = 14 // cable_team.comp's; cable.comp uses one less
+	bindings   = 10 // cable_team.comp's storage buffers; cable.comp uses one less
 )
 
 // The per-node arrays, as the shader numbers them.
@@ -450,7 +453,7 @@ func (e *Cable) Init() {
 	}
 	var setw words
 	for _, hp := range p.HHParams {
-		for _, x := range []float64{hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL} {
+		for _, x := range []float64{hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL, 0, 0} {
 			setw.f(x)
 		}
 	}
@@ -504,6 +507,10 @@ func (e *Cable) Init() {
 		if e.team > 0 {
 			e.tree = newBuffer(e.treeWords, 0)
 		}
+		e.dTex = bufferTexture(e.dn, gl.RG32UI)
+		e.fTex = bufferTexture(e.fn, gl.R32F)
+		e.iTex = bufferTexture(e.in, gl.R32I)
+		e.hhTex = bufferTexture(e.hhSets, gl.RGBA32F)
 		for k := range e.snapBufs {
 			e.snapBufs[k] = newBuffer[float32](nil, 4*len(segs))
 		}
@@ -680,6 +687,12 @@ func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
 }
 
 func (e *Cable) free() {
+	for _, t := range []*uint32{&e.dTex, &e.fTex, &e.iTex, &e.hhTex} {
+		if *t != 0 {
+			gl.DeleteTextures(1, t)
+			*t = 0
+		}
+	}
 	for _, b := range []*Buffer{e.dn, e.fn, e.in, e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
 		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1]} {
 		if b != nil {
@@ -771,10 +784,18 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 		e.rec.Delete()
 		e.rec = newBuffer[uint32](nil, need)
 	}
-	for k, b := range []*Buffer{e.dn, e.fn, e.in, e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
+	for k, b := range []*Buffer{e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
 		b.Bind(uint32(k))
 	}
+	gl.BindImageTexture(0, e.dTex, 0, false, 0, gl.READ_WRITE, gl.RG32UI)
+	gl.BindImageTexture(1, e.fTex, 0, false, 0, gl.READ_WRITE, gl.R32F)
+	for unit, tex := range []uint32{e.iTex, e.hhTex} {
+		gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
+		gl.BindTexture(gl.TEXTURE_BUFFER, tex)
+	}
 	e.prog.Use()
+	e.prog.SetInt("iTex", 0)
+	e.prog.SetInt("hhTex", 1)
 	e.prog.SetInt("nCells", len(p.Cells))
 	e.prog.SetInt("nodesPerCell", e.perCell)
 	e.prog.SetInt("nodeSlots", e.perCell*len(p.Cells))
@@ -792,7 +813,7 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	e.prog.SetFloat("dtq", float32(p.Dt*hh.Q10(p.Celsius)))
 	e.prog.SetFloat("maxAbsV", float32(sim.MaxAbsV))
 	if e.team > 0 {
-		e.tree.Bind(13)
+		e.tree.Bind(9)
 		e.prog.Dispatch(len(p.Cells))
 	} else {
 		e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)

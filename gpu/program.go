@@ -92,7 +92,7 @@ func (p *Program) SetFloat(name string, v float32) { gl.Uniform1f(p.location(nam
 // writes to storage buffers are visible.
 func (p *Program) Dispatch(groups int) {
 	gl.DispatchCompute(uint32(groups), 1, 1)
-	gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
+	gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.TEXTURE_FETCH_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
 }
 
 // Delete frees the program.
@@ -145,6 +145,17 @@ func read[T float32 | int32 | uint32](b *Buffer, offset int, out []T) {
 	}
 	gl.BindBuffer(gl.SHADER_STORAGE_BUFFER, b.id)
 	gl.GetBufferSubData(gl.SHADER_STORAGE_BUFFER, 4*offset, 4*len(out), unsafe.Pointer(&out[0]))
+}
+
+// bufferTexture makes a buffer texture over b whose texels have the
+// given internal format, for texelFetch or as an image.
+func bufferTexture(b *Buffer, format uint32) uint32 {
+	var t uint32
+	gl.GenTextures(1, &t)
+	gl.BindTexture(gl.TEXTURE_BUFFER, t)
+	gl.TexBuffer(gl.TEXTURE_BUFFER, format, b.id)
+	gl.BindTexture(gl.TEXTURE_BUFFER, 0)
+	return t
 }
 
 // Delete frees the buffer.

@@ -42,43 +42,43 @@ void main() {
 		// parent; DINV keeps 1/d for the way back.
 		for (int k = nodesPerCell - 1; k >= 0; k--) {
 			int s = SLOT(k, c);
-			double d = DN(DBASE, s) + double(FN(GM, s)) + DN(ACCD, s);
-			double r = DN(CAPCJ, s) * DN(V, s) + DN(RBASE, s) + double(FN(GE, s)) + DN(ACCR, s);
+			double d = dn(DBASE, s) + double(fn(GM, s)) + dn(ACCD, s);
+			double r = dn(CAPCJ, s) * dn(V, s) + dn(RBASE, s) + double(fn(GE, s)) + dn(ACCR, s);
 			double inv = 1.0 / d;
-			DN(DINV, s) = inv;
-			DN(RHS, s) = r;
-			DN(ACCD, s) = 0.0;
-			DN(ACCR, s) = 0.0;
+			setDn(DINV, s, inv);
+			setDn(RHS, s, r);
+			setDn(ACCD, s, 0.0);
+			setDn(ACCR, s, 0.0);
 			if (k > 0) {
-				double gax = DN(GAX, s);
+				double gax = dn(GAX, s);
 				double f = gax * inv;
-				int ps = SLOT(IN(PARENT, s), c);
-				DN(ACCD, ps) -= f * gax;
-				DN(ACCR, ps) += f * r;
+				int ps = SLOT(in_(PARENT, s), c);
+				setDn(ACCD, ps, dn(ACCD, ps) - f * gax);
+				setDn(ACCR, ps, dn(ACCR, ps) + f * r);
 			}
 		}
-		double vPrev = cell.detSlot >= 0 ? DN(V, cell.detSlot) : 0.0;
+		double vPrev = cell.detSlot >= 0 ? dn(V, cell.detSlot) : 0.0;
 		// Root to leaves: v, the check, the gates.
 		bool blown = false;
 		for (int k = 0; k < nodesPerCell; k++) {
 			int s = SLOT(k, c);
 			double up = 0.0;
 			if (k > 0) {
-				int ps = SLOT(IN(PARENT, s), c);
-				up = DN(GAX, s) * (cn ? DN(RHS, ps) : DN(V, ps));
+				int ps = SLOT(in_(PARENT, s), c);
+				up = dn(GAX, s) * (cn ? dn(RHS, ps) : dn(V, ps));
 			}
-			double x = (DN(RHS, s) + up) * DN(DINV, s);
+			double x = (dn(RHS, s) + up) * dn(DINV, s);
 			double v = x;
 			if (cn) {
 				// x is v at the half step; v is extrapolated.
-				DN(RHS, s) = x;
-				v = 2.0 * x - DN(V, s);
+				setDn(RHS, s, x);
+				v = 2.0 * x - dn(V, s);
 			}
-			DN(V, s) = v;
+			setDn(V, s, v);
 			if (!(abs(v) <= maxAbsV)) {
 				blown = true;
 			}
-			int set = IN(HHSET, s);
+			int set = in_(HHSET, s);
 			if (set >= 0) {
 				gates(s, set, float(v));
 			}

@@ -32,7 +32,7 @@ layout(local_size_x = TEAM) in;
 // heights + 1 branch-index bounds of the heights, then each branch as
 // first node, last node, and the range of tree[] that lists the first
 // nodes of the branches forking from its last node.
-layout(std430, binding = 13) readonly buffer Tree { int tree[]; };
+layout(std430, binding = 9) readonly buffer Tree { int tree[]; };
 
 shared int blown;
 
@@ -48,17 +48,17 @@ void eliminate(int c, int b) {
 	double pd = 0.0, pr = 0.0; // what the node below adds to d and rhs
 	for (int q = tree[b + 2]; q < tree[b + 3]; q++) {
 		int j = SLOT(tree[q], c);
-		double g = DN(GAX, j), f = g * DN(DINV, j);
+		double g = dn(GAX, j), f = g * dn(DINV, j);
 		pd -= f * g;
-		pr += f * DN(RHS, j);
+		pr += f * dn(RHS, j);
 	}
 	for (int k = last; k >= first; k--) {
 		int s = SLOT(k, c);
-		double r = DN(RHS, s) + pr;
-		double inv = 1.0 / (DN(DINV, s) + pd);
-		DN(DINV, s) = inv;
-		DN(RHS, s) = r;
-		double g = DN(GAX, s), f = g * inv;
+		double r = dn(RHS, s) + pr;
+		double inv = 1.0 / (dn(DINV, s) + pd);
+		setDn(DINV, s, inv);
+		setDn(RHS, s, r);
+		double g = dn(GAX, s), f = g * inv;
 		pd = -f * g;
 		pr = f * r;
 	}
@@ -71,18 +71,18 @@ void substitute(int c, int b, bool cn) {
 	// value (kept in RHS) for Crank–Nicolson.
 	double up = 0.0;
 	if (first > 0) {
-		int ps = SLOT(IN(PARENT, SLOT(first, c)), c);
-		up = cn ? DN(RHS, ps) : DN(V, ps);
+		int ps = SLOT(in_(PARENT, SLOT(first, c)), c);
+		up = cn ? dn(RHS, ps) : dn(V, ps);
 	}
 	for (int k = first; k <= last; k++) {
 		int s = SLOT(k, c);
-		double x = (DN(RHS, s) + DN(GAX, s) * up) * DN(DINV, s);
+		double x = (dn(RHS, s) + dn(GAX, s) * up) * dn(DINV, s);
 		double v = x;
 		if (cn) {
-			DN(RHS, s) = x;
-			v = 2.0 * x - DN(V, s);
+			setDn(RHS, s, x);
+			v = 2.0 * x - dn(V, s);
 		}
-		DN(V, s) = v;
+		setDn(V, s, v);
 		if (!(abs(v) <= maxAbsV)) {
 			blown = 1;
 		}
@@ -108,16 +108,16 @@ void main() {
 	for (; step < stepTo; step++) {
 		if (lid == 0) {
 			cursor = inject(cell, cursor, step);
-			vPrev = cell.detSlot >= 0 ? DN(V, cell.detSlot) : 0.0;
+			vPrev = cell.detSlot >= 0 ? dn(V, cell.detSlot) : 0.0;
 		}
 		sync();
 		// Each node's own equation: d in DINV, rhs in RHS until eliminated.
 		for (int k = lid; k < n; k += TEAM) {
 			int s = SLOT(k, c);
-			DN(DINV, s) = DN(DBASE, s) + double(FN(GM, s)) + DN(ACCD, s);
-			DN(RHS, s) = DN(CAPCJ, s) * DN(V, s) + DN(RBASE, s) + double(FN(GE, s)) + DN(ACCR, s);
-			DN(ACCD, s) = 0.0;
-			DN(ACCR, s) = 0.0;
+			setDn(DINV, s, dn(DBASE, s) + double(fn(GM, s)) + dn(ACCD, s));
+			setDn(RHS, s, dn(CAPCJ, s) * dn(V, s) + dn(RBASE, s) + double(fn(GE, s)) + dn(ACCR, s));
+			setDn(ACCD, s, 0.0);
+			setDn(ACCR, s, 0.0);
 		}
 		sync();
 		for (int h = 0; h < heights; h++) {
@@ -134,9 +134,9 @@ void main() {
 		}
 		for (int k = lid; k < n; k += TEAM) {
 			int s = SLOT(k, c);
-			int set = IN(HHSET, s);
+			int set = in_(HHSET, s);
 			if (set >= 0) {
-				gates(s, set, float(DN(V, s)));
+				gates(s, set, float(dn(V, s)));
 			}
 		}
 		sync();
