@@ -42,9 +42,11 @@ type Cable struct {
 	treeWords                  []int32 // the tree buffer (team layout)
 	order                      []int   // probe buffer index → plan probe index
 
-	dn, fn, in, hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *Buffer
-	snapBufs                                                                                        [2]*Buffer
-	dTex, fTex, iTex, hhTex                                                                         uint32 // the per-node arrays and hh sets as buffer textures
+	node                                                                                [nArrays]*Buffer
+	nodeTex                                                                             [nArrays]uint32 // the per-node arrays as buffer textures
+	hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *Buffer
+	hhTex                                                                               uint32
+	snapBufs                                                                            [2]*Buffer
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
@@ -70,36 +72,27 @@ const (
 	spikeWords = 2
 	gatherSize = 64 // the gather shader's local_size_x
 	bindings   = 10 // cable_team.comp's storage buffers; cable.comp uses one less
+	images     = 5
 )
 
-// The per-node arrays, as the shader numbers them.
+// The per-node arrays (shaders/cable.glsl), each a buffer texture with
+// a texel a slot (aFixed two) in its format: doubles as pairs of words.
 const (
-	dV = iota
-	dInv
-	dRHS
-	dBase
-	dRBase
-	dCapCj
-	dGax
-	dAccD
-	dAccR
-	dFields
+	aV     = iota // v: a double
+	aSolve        // 1/d and rhs of the tree solve: two doubles
+	aAcc          // d and rhs added by synapses, clamps and children
+	aGates        // hh m, h, n and the area factor: four floats
+	aCond         // hh conductance and current term: two floats
+	aFixed        // d and rhs of the fixed terms; C·cj and the axial conductance
+	aLinks        // the parent's node number in the cell, the hh set: two ints
+	nArrays
 )
 
-const (
-	fGM = iota
-	fGE
-	fM
-	fH
-	fN
-	fScale
-	fFields
-)
-
-const (
-	iParent = iota
-	iHHSet
-	iFields
+// arrayFormats are the arrays' texel formats; arrayWords their words a
+// slot.
+var (
+	arrayFormats = [nArrays]uint32{gl.RG32UI, gl.RGBA32UI, gl.RGBA32UI, gl.RGBA32F, gl.RG32F, gl.RGBA32UI, gl.RG32I}
+	arrayWords   = [nArrays]int{2, 4, 4, 4, 2, 8, 2}
 )
 
 // Fields of the shader's Cell, as word offsets.
@@ -194,12 +187,13 @@ func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, e
 		e.perCell = max(e.perCell, c.End-c.First)
 	}
 	slots := e.perCell * len(p.Cells)
-	if n := slots * dFields * 8; n > info.MaxStorageBlockSize {
-		return nil, fmt.Errorf("gpu: %d cells of up to %d nodes need %d MiB of node storage, more than the device's %d MiB per buffer: %w",
-			len(p.Cells), e.perCell, n>>20, info.MaxStorageBlockSize>>20, ErrTooLarge)
+	if n := 2 * slots; n > info.MaxTextureBufferSize {
+		return nil, fmt.Errorf("gpu: %d cells of up to %d nodes need buffer textures of %d texels, more than the device's %d: %w",
+			len(p.Cells), e.perCell, n, info.MaxTextureBufferSize, ErrTooLarge)
 	}
-	if info.MaxStorageBindings < bindings {
-		return nil, fmt.Errorf("gpu: the cable shaders need %d storage buffers, the device offers %d", bindings, info.MaxStorageBindings)
+	if info.MaxStorageBindings < bindings || info.MaxImageUnits < images {
+		return nil, fmt.Errorf("gpu: the cable shaders need %d storage buffers and %d images, the device offers %d and %d",
+			bindings, images, info.MaxStorageBindings, info.MaxImageUnits)
 	}
 	e.recordEvery = int64(math.Round(p.RecordInterval / p.Dt))
 	if p.SnapshotInterval > 0 {
@@ -405,39 +399,39 @@ func (e *Cable) Init() {
 	p := e.plan
 	e.step, e.recordedInit = 0, false
 	slots := e.perCell * len(p.Cells)
-	// Padding slots are inert: d = 1, no current, no link.
-	dn := make([]float64, dFields*slots)
-	fn := make([]float32, fFields*slots)
-	in := make([]int32, iFields*slots)
+	// Padding slots are inert: d = 1, no current, no hh; their parent is
+	// the root, so that they touch only their own slots.
+	v := make([]float64, slots)
+	fixed := make([]float64, 4*slots) // d, rhs, C·cj, g axial
+	links := make([]int32, 2*slots)   // parent, hh set
+	gates := make([]float32, 4*slots) // m, h, n, area factor
+	cond := make([]float32, 2*slots)  // g, g·e
 	for s := range slots {
-		dn[dBase*slots+s] = 1
-		in[iHHSet*slots+s] = -1
+		fixed[4*s] = 1
+		links[2*s+1] = -1
 	}
 	cj := 1 / p.Dt
 	if p.Method == compartments.CrankNicolson {
 		cj = 2 / p.Dt
 	}
-	for s := range slots {
-		in[iParent*slots+s] = -1
-	}
 	for _, c := range p.Cells {
 		for i := c.First; i < c.End; i++ {
 			s := e.slot[i]
-			dn[dV*slots+s] = p.VInit
-			dn[dBase*slots+s] = p.Cap[i] * cj
-			dn[dCapCj*slots+s] = p.Cap[i] * cj
-			dn[dGax*slots+s] = p.GAxial[i]
+			v[s] = p.VInit
+			fixed[4*s] = p.Cap[i] * cj
+			fixed[4*s+2] = p.Cap[i] * cj
+			fixed[4*s+3] = p.GAxial[i]
 			if par := p.Parent[i]; par >= 0 {
-				dn[dBase*slots+s] += p.GAxial[i]
-				dn[dBase*slots+e.slot[par]] += p.GAxial[i]
-				in[iParent*slots+s] = e.local[par]
+				fixed[4*s] += p.GAxial[i]
+				fixed[4*e.slot[par]] += p.GAxial[i]
+				links[2*s] = e.local[par]
 			}
 		}
 	}
 	for k, node := range p.PasNode {
 		g := p.Pas[k].G * p.Area[node] * 1e-2
-		dn[dBase*slots+e.slot[node]] += g
-		dn[dRBase*slots+e.slot[node]] += g * p.Pas[k].E
+		fixed[4*e.slot[node]] += g
+		fixed[4*e.slot[node]+1] += g * p.Pas[k].E
 	}
 	m0, h0, n0 := hh.SteadyState(p.VInit)
 	for k, node := range p.HHNode {
@@ -445,11 +439,10 @@ func (e *Cable) Init() {
 		hp := p.HHParams[p.HHSet[k]]
 		scale := p.Area[node] * 1e-2
 		gna, gk := hp.GNaBar*m0*m0*m0*h0, hp.GKBar*n0*n0*n0*n0
-		fn[fGM*slots+s] = float32((gna + gk + hp.GL) * scale)
-		fn[fGE*slots+s] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
-		fn[fM*slots+s], fn[fH*slots+s], fn[fN*slots+s] = float32(m0), float32(h0), float32(n0)
-		fn[fScale*slots+s] = float32(scale)
-		in[iHHSet*slots+s] = p.HHSet[k]
+		cond[2*s] = float32((gna + gk + hp.GL) * scale)
+		cond[2*s+1] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
+		copy(gates[4*s:], []float32{float32(m0), float32(h0), float32(n0), float32(scale)})
+		links[2*s+1] = p.HHSet[k]
 	}
 	var setw words
 	for _, hp := range p.HHParams {
@@ -491,9 +484,18 @@ func (e *Cable) Init() {
 	}
 	e.err = e.dev.Do(func() error {
 		e.free()
-		e.dn = newBuffer(float64Words(dn), 0)
-		e.fn = newBuffer(fn, 0)
-		e.in = newBuffer(in, 0)
+		e.node = [nArrays]*Buffer{
+			aV:     newBuffer(float64Words(v), 0),
+			aSolve: newBuffer[uint32](nil, 4*arrayWords[aSolve]*slots),
+			aAcc:   newBuffer[uint32](nil, 4*arrayWords[aAcc]*slots),
+			aGates: newBuffer(gates, 0),
+			aCond:  newBuffer(cond, 0),
+			aFixed: newBuffer(float64Words(fixed), 0),
+			aLinks: newBuffer(links, 0),
+		}
+		for k, b := range e.node {
+			e.nodeTex[k] = bufferTexture(b, arrayFormats[k])
+		}
 		e.hhSets = newBuffer([]uint32(setw), 0)
 		e.syns = newBuffer([]uint32(sw), 0)
 		e.clamps = newBuffer([]uint32(cw), 0)
@@ -507,9 +509,6 @@ func (e *Cable) Init() {
 		if e.team > 0 {
 			e.tree = newBuffer(e.treeWords, 0)
 		}
-		e.dTex = bufferTexture(e.dn, gl.RG32UI)
-		e.fTex = bufferTexture(e.fn, gl.R32F)
-		e.iTex = bufferTexture(e.in, gl.R32I)
 		e.hhTex = bufferTexture(e.hhSets, gl.RGBA32F)
 		for k := range e.snapBufs {
 			e.snapBufs[k] = newBuffer[float32](nil, 4*len(segs))
@@ -687,13 +686,13 @@ func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
 }
 
 func (e *Cable) free() {
-	for _, t := range []*uint32{&e.dTex, &e.fTex, &e.iTex, &e.hhTex} {
-		if *t != 0 {
-			gl.DeleteTextures(1, t)
-			*t = 0
+	for _, t := range append(e.nodeTex[:], e.hhTex) {
+		if t != 0 {
+			gl.DeleteTextures(1, &t)
 		}
 	}
-	for _, b := range []*Buffer{e.dn, e.fn, e.in, e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
+	e.nodeTex, e.hhTex = [nArrays]uint32{}, 0
+	for _, b := range []*Buffer{e.node[aV], e.node[aSolve], e.node[aAcc], e.node[aGates], e.node[aCond], e.node[aFixed], e.node[aLinks], e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
 		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1]} {
 		if b != nil {
 			b.Delete()
@@ -714,14 +713,13 @@ func (e *Cable) Close() {
 // probeValues reads the probes now, in plan order (on the device thread).
 func (e *Cable) probeValues(out []float64) {
 	p := e.plan
-	slots := e.perCell * len(p.Cells)
 	f := make([]float32, 1)
 	d := make([]uint32, 2)
 	for k, pr := range p.Probes {
 		s := e.probeSlot(pr)
 		switch pr.Var {
 		case compartments.ProbeHHm, compartments.ProbeHHh, compartments.ProbeHHn:
-			read(e.fn, (fM+int(pr.Var-compartments.ProbeHHm))*slots+s, f)
+			read(e.node[aGates], 4*s+int(pr.Var-compartments.ProbeHHm), f)
 			out[k] = float64(f[0])
 		case compartments.ProbeSynI, compartments.ProbeSynG:
 			read(e.syns, int(pr.Index)*synWords+5+int(pr.Var-compartments.ProbeSynI), f)
@@ -730,7 +728,7 @@ func (e *Cable) probeValues(out []float64) {
 			read(e.clamps, int(pr.Index)*clampWords+2, d)
 			out[k] = double(d, 0)
 		default:
-			read(e.dn, 2*(dV*slots+s), d)
+			read(e.node[aV], 2*s, d)
 			out[k] = double(d, 0)
 		}
 	}
@@ -738,7 +736,7 @@ func (e *Cable) probeValues(out []float64) {
 
 // gather copies v at the segments into buf (on the device thread).
 func (e *Cable) gather(buf *Buffer) {
-	e.dn.Bind(0)
+	e.node[aV].Bind(0)
 	e.segs.Bind(1)
 	buf.Bind(2)
 	e.snap.Use()
@@ -787,18 +785,20 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	for k, b := range []*Buffer{e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
 		b.Bind(uint32(k))
 	}
-	gl.BindImageTexture(0, e.dTex, 0, false, 0, gl.READ_WRITE, gl.RG32UI)
-	gl.BindImageTexture(1, e.fTex, 0, false, 0, gl.READ_WRITE, gl.R32F)
-	for unit, tex := range []uint32{e.iTex, e.hhTex} {
+	// The images in the order of their units; then the fetched textures.
+	for unit, a := range []int{aV, aSolve, aAcc, aGates, aCond} {
+		gl.BindImageTexture(uint32(unit), e.nodeTex[a], 0, false, 0, gl.READ_WRITE, arrayFormats[a])
+	}
+	for unit, tex := range []uint32{e.nodeTex[aFixed], e.nodeTex[aLinks], e.hhTex} {
 		gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
 		gl.BindTexture(gl.TEXTURE_BUFFER, tex)
 	}
 	e.prog.Use()
-	e.prog.SetInt("iTex", 0)
-	e.prog.SetInt("hhTex", 1)
+	for unit, name := range []string{"fixedTex", "linksTex", "hhTex"} {
+		e.prog.SetInt(name, unit)
+	}
 	e.prog.SetInt("nCells", len(p.Cells))
 	e.prog.SetInt("nodesPerCell", e.perCell)
-	e.prog.SetInt("nodeSlots", e.perCell*len(p.Cells))
 	e.prog.SetInt("stepFrom", int(from))
 	e.prog.SetInt("stepTo", int(to))
 	e.prog.SetInt("recordEvery", int(e.recordEvery))
@@ -862,7 +862,7 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 // cellVoltages reads a cell's node voltages (on the device thread).
 func (e *Cable) cellVoltages(c compartments.CellPlan) []float64 {
 	raw := make([]uint32, 2*e.perCell*len(e.plan.Cells))
-	read(e.dn, 0, raw)
+	read(e.node[aV], 0, raw)
 	v := make([]float64, c.End-c.First)
 	for i := range v {
 		v[i] = double(raw, 2*e.slot[c.First+i])

@@ -29,6 +29,8 @@ type Info struct {
 	MaxSharedMemory         int // bytes of shared memory per work group
 	MaxStorageBlockSize     int // bytes of one shader storage buffer binding
 	MaxStorageBindings      int
+	MaxTextureBufferSize    int // texels of a buffer texture
+	MaxImageUnits           int // images a compute shader may use
 }
 
 // String lays the description out for people.
@@ -40,6 +42,7 @@ func (i Info) String() string {
 		i.MaxWorkGroupSize[0], i.MaxWorkGroupSize[1], i.MaxWorkGroupSize[2])
 	fmt.Fprintf(&b, "memory     %d KiB shared per work group, storage buffers up to %d MiB, %d bindings\n",
 		i.MaxSharedMemory/1024, i.MaxStorageBlockSize>>20, i.MaxStorageBindings)
+	fmt.Fprintf(&b, "textures   buffer textures up to %d texels, %d images\n", i.MaxTextureBufferSize, i.MaxImageUnits)
 	return b.String()
 }
 
@@ -96,6 +99,8 @@ func readInfo(platform string) Info {
 	i.MaxSharedMemory = get(gl.MAX_COMPUTE_SHARED_MEMORY_SIZE)
 	i.MaxStorageBlockSize = get(gl.MAX_SHADER_STORAGE_BLOCK_SIZE)
 	i.MaxStorageBindings = get(gl.MAX_SHADER_STORAGE_BUFFER_BINDINGS)
+	i.MaxTextureBufferSize = get(gl.MAX_TEXTURE_BUFFER_SIZE)
+	i.MaxImageUnits = get(gl.MAX_COMPUTE_IMAGE_UNIFORMS)
 	return i
 }
 

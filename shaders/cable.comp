@@ -39,48 +39,46 @@ void main() {
 	for (; step < stepTo; step++) {
 		cursor = inject(cell, cursor, step);
 		// Leaves to root: each node's equation, eliminated into its
-		// parent; DINV keeps 1/d for the way back.
+		// parent; the solve row keeps 1/d for the way back.
 		for (int k = nodesPerCell - 1; k >= 0; k--) {
 			int s = SLOT(k, c);
-			double d = dn(DBASE, s) + double(fn(GM, s)) + dn(ACCD, s);
-			double r = dn(CAPCJ, s) * dn(V, s) + dn(RBASE, s) + double(fn(GE, s)) + dn(ACCR, s);
-			double inv = 1.0 / d;
-			setDn(DINV, s, inv);
-			setDn(RHS, s, r);
-			setDn(ACCD, s, 0.0);
-			setDn(ACCR, s, 0.0);
+			dvec2 ca = capAxial(s);
+			dvec2 own = fixedTerms(s) + dvec2(imageLoad(condImg, s).xy) + acc(s);
+			double r = ca.x * vAt(s) + own.y;
+			double inv = 1.0 / own.x;
+			setSolveRow(s, dvec2(inv, r));
+			setAcc(s, dvec2(0.0));
 			if (k > 0) {
-				double gax = dn(GAX, s);
-				double f = gax * inv;
-				int ps = SLOT(in_(PARENT, s), c);
-				setDn(ACCD, ps, dn(ACCD, ps) - f * gax);
-				setDn(ACCR, ps, dn(ACCR, ps) + f * r);
+				double f = ca.y * inv;
+				int ps = SLOT(links(s).x, c);
+				setAcc(ps, acc(ps) + dvec2(-f * ca.y, f * r));
 			}
 		}
-		double vPrev = cell.detSlot >= 0 ? dn(V, cell.detSlot) : 0.0;
+		double vPrev = cell.detSlot >= 0 ? vAt(cell.detSlot) : 0.0;
 		// Root to leaves: v, the check, the gates.
 		bool blown = false;
 		for (int k = 0; k < nodesPerCell; k++) {
 			int s = SLOT(k, c);
+			ivec2 ln = links(s);
+			dvec2 row = solveRow(s);
 			double up = 0.0;
 			if (k > 0) {
-				int ps = SLOT(in_(PARENT, s), c);
-				up = dn(GAX, s) * (cn ? dn(RHS, ps) : dn(V, ps));
+				int ps = SLOT(ln.x, c);
+				up = capAxial(s).y * (cn ? solveRow(ps).y : vAt(ps));
 			}
-			double x = (dn(RHS, s) + up) * dn(DINV, s);
+			double x = (row.y + up) * row.x;
 			double v = x;
 			if (cn) {
 				// x is v at the half step; v is extrapolated.
-				setDn(RHS, s, x);
-				v = 2.0 * x - dn(V, s);
+				setSolveRow(s, dvec2(row.x, x));
+				v = 2.0 * x - vAt(s);
 			}
-			setDn(V, s, v);
+			setV(s, v);
 			if (!(abs(v) <= maxAbsV)) {
 				blown = true;
 			}
-			int set = in_(HHSET, s);
-			if (set >= 0) {
-				gates(s, set, float(v));
+			if (ln.y >= 0) {
+				gates(s, ln.y, float(v));
 			}
 		}
 		settleAlgebraic(cell);

@@ -5,20 +5,37 @@
 
 #include "hh.glsl"
 
-// The per-node arrays, each nodeSlots long, one after another, are buffer
-// textures: doubles (as pairs of words) and floats read and written as
-// images, the read-only ints fetched as texels. Mesa's llvmpipe reads an
-// image's texels for all lanes at once but a storage buffer's lane by
-// lane, four times slower; on GPUs the two cost the same. The images are
-// coherent so that a team's invocations see each other's writes after a
-// barrier.
-layout(binding = 0, rg32ui) uniform coherent uimageBuffer dImg; // V, DINV, RHS, DBASE, RBASE, CAPCJ, GAX, ACCD, ACCR
-layout(binding = 1, r32f) uniform coherent imageBuffer fImg;    // GM, GE, M, H, N, SCALE
-uniform isamplerBuffer iTex;                                     // PARENT (node number in its cell), HHSET (-1: none)
+// The per-node arrays are buffer textures indexed by slot, their fields
+// packed into a texel as a step reads and writes them together: the
+// doubles (pairs of words) and floats written in a step are images, the
+// fixed ones are fetched as texels. Mesa's llvmpipe reads an image's texels
+// for all lanes at once, a texel of four words as fast as one, but a
+// storage buffer's lane by lane, six times slower (BenchmarkAccess); on
+// GPUs the forms cost about the same. The images are coherent so that a
+// team's invocations see each other's writes after a barrier.
+layout(binding = 0, rg32ui) uniform coherent uimageBuffer vImg;       // v (mV)
+layout(binding = 1, rgba32ui) uniform coherent uimageBuffer solveImg; // 1/d and rhs of the tree solve
+layout(binding = 2, rgba32ui) uniform coherent uimageBuffer accImg;   // d and rhs added by synapses, clamps, children
+layout(binding = 3, rgba32f) uniform coherent imageBuffer gatesImg;   // hh m, h, n and the area factor
+layout(binding = 4, rg32f) uniform coherent imageBuffer condImg;      // hh conductance and its current term
+uniform usamplerBuffer fixedTex; // two texels a slot: d and rhs of the fixed terms; C·cj and the axial conductance
+uniform isamplerBuffer linksTex; // the parent's node number in the cell, the hh set (-1: none)
+// The hh parameter sets, two texels each: (gnabar, gkbar, gl) in S/cm²
+// and ena, then ek and el in mV.
+uniform samplerBuffer hhTex;
 
-const int V = 0, DINV = 1, RHS = 2, DBASE = 3, RBASE = 4, CAPCJ = 5, GAX = 6, ACCD = 7, ACCR = 8;
-const int GM = 0, GE = 1, M = 2, H = 3, N = 4, SCALE = 5;
-const int PARENT = 0, HHSET = 1;
+dvec2 pair(uvec4 u) { return dvec2(packDouble2x32(u.xy), packDouble2x32(u.zw)); }
+uvec4 words(dvec2 d) { return uvec4(unpackDouble2x32(d.x), unpackDouble2x32(d.y)); }
+
+double vAt(int s) { return packDouble2x32(imageLoad(vImg, s).xy); }
+void setV(int s, double v) { imageStore(vImg, s, uvec4(unpackDouble2x32(v), 0u, 0u)); }
+dvec2 solveRow(int s) { return pair(imageLoad(solveImg, s)); }
+void setSolveRow(int s, dvec2 x) { imageStore(solveImg, s, words(x)); }
+dvec2 acc(int s) { return pair(imageLoad(accImg, s)); }
+void setAcc(int s, dvec2 x) { imageStore(accImg, s, words(x)); }
+dvec2 fixedTerms(int s) { return pair(texelFetch(fixedTex, 2 * s)); }
+dvec2 capAxial(int s) { return pair(texelFetch(fixedTex, 2 * s + 1)); }
+ivec2 links(int s) { return texelFetch(linksTex, s).xy; }
 
 struct Syn {
 	float e, decayA, decayB;
@@ -65,9 +82,6 @@ struct Spike {
 	float frac; // of the step, where v crossed the threshold
 };
 
-// The hh parameter sets, two texels each: (gnabar, gkbar, gl) in S/cm²
-// and ena, then ek and el in mV.
-uniform samplerBuffer hhTex;
 layout(std430, binding = 0) buffer Syns { Syn syns[]; };
 layout(std430, binding = 1) buffer Clamps { Clamp clamps[]; };
 layout(std430, binding = 2) readonly buffer Events { Event events[]; };
@@ -78,7 +92,7 @@ layout(std430, binding = 6) readonly buffer Probes { Probe probes[]; };
 layout(std430, binding = 7) writeonly buffer Rec { double rec[]; };
 layout(std430, binding = 8) buffer Spikes { Spike spikes[]; };
 
-uniform int nCells, nodesPerCell, nodeSlots;
+uniform int nCells, nodesPerCell;
 uniform int stepFrom, stepTo;   // advance over steps [stepFrom, stepTo)
 uniform int recordEvery, recBase, nProbes;
 uniform int spikeCap;           // spikes a cell may record in a chunk
@@ -86,25 +100,19 @@ uniform int crankNicolson;
 uniform float dtq;              // dt × Q10
 uniform float maxAbsV;
 
-double dn(int f, int s) { return packDouble2x32(imageLoad(dImg, f * nodeSlots + s).xy); }
-void setDn(int f, int s, double x) { imageStore(dImg, f * nodeSlots + s, uvec4(unpackDouble2x32(x), 0u, 0u)); }
-float fn(int f, int s) { return imageLoad(fImg, f * nodeSlots + s).x; }
-void setFn(int f, int s, float x) { imageStore(fImg, f * nodeSlots + s, vec4(x)); }
-int in_(int f, int s) { return texelFetch(iTex, f * nodeSlots + s).x; }
-
 // Probe kinds, as compartments.ProbeVar.
 const int probeV = 0, probeM = 1, probeH = 2, probeN = 3, probeSynI = 4, probeSynG = 5, probeClampI = 6;
 
 double probeValue(Probe p) {
 	switch (p.kind) {
-	case probeM: return fn(M, p.slot);
-	case probeH: return fn(H, p.slot);
-	case probeN: return fn(N, p.slot);
+	case probeM: return imageLoad(gatesImg, p.slot).x;
+	case probeH: return imageLoad(gatesImg, p.slot).y;
+	case probeN: return imageLoad(gatesImg, p.slot).z;
 	case probeSynI: return syns[p.index].i;
 	case probeSynG: return syns[p.index].g;
 	case probeClampI: return clamps[p.index].i;
 	}
-	return dn(V, p.slot);
+	return vAt(p.slot);
 }
 
 // gates advances the hh gates at slot s over dt with v and sets the
@@ -113,17 +121,14 @@ void gates(int s, int set, float v) {
 	vec4 g = texelFetch(hhTex, 2 * set), e = texelFetch(hhTex, 2 * set + 1);
 	vec2 am, ah, an;
 	hhRates(v, am, ah, an);
-	float m = hhStep(fn(M, s), am, dtq), h = hhStep(fn(H, s), ah, dtq), n = hhStep(fn(N, s), an, dtq);
-	setFn(M, s, m);
-	setFn(H, s, h);
-	setFn(N, s, n);
-	float scale = fn(SCALE, s);
+	vec4 x = imageLoad(gatesImg, s);
+	float m = hhStep(x.x, am, dtq), h = hhStep(x.y, ah, dtq), n = hhStep(x.z, an, dtq), scale = x.w;
+	imageStore(gatesImg, s, vec4(m, h, n, scale));
 	float gna = g.x * scale * m * m * m * h;
 	float n2 = n * n;
 	float gk = g.y * scale * n2 * n2;
 	float gl = g.z * scale;
-	setFn(GM, s, gna + gk + gl);
-	setFn(GE, s, gna * g.w + gk * e.x + gl * e.y);
+	imageStore(condImg, s, vec4(gna + gk + gl, gna * g.w + gk * e.x + gl * e.y, 0.0, 0.0));
 }
 
 // inject delivers the events due in a step from cursor on, adds the
@@ -139,22 +144,22 @@ int inject(Cell cell, int cursor, int step) {
 	for (int k = cell.synLo; k < cell.synHi; k++) {
 		Syn s = syns[k];
 		float g = s.b - s.a;
-		setDn(ACCD, s.slot, dn(ACCD, s.slot) + g);
-		setDn(ACCR, s.slot, dn(ACCR, s.slot) + g * s.e);
-		syns[k].i = g * (float(dn(V, s.slot)) - s.e);
+		setAcc(s.slot, acc(s.slot) + dvec2(g, g * s.e));
+		syns[k].i = g * (float(vAt(s.slot)) - s.e);
 	}
 	for (int k = cell.clampLo; k < cell.clampHi; k++) {
 		Clamp cl = clamps[k];
 		double amp = (step >= cl.on && step < cl.off) ? cl.amp : 0.0;
-		setDn(ACCR, cl.slot, dn(ACCR, cl.slot) + amp);
+		setAcc(cl.slot, acc(cl.slot) + dvec2(0.0, amp));
 		clamps[k].i = amp;
 	}
 	// Crank–Nicolson's algebraic nodes keep their own equation, as it
 	// stands before the children's elimination.
 	for (int j = cell.algLo; j < cell.algHi; j++) {
 		int s = algs[j].slot;
-		algs[j].d = dn(DBASE, s) + double(fn(GM, s)) + dn(ACCD, s);
-		algs[j].rhs = dn(RBASE, s) + double(fn(GE, s)) + dn(ACCR, s);
+		dvec2 own = fixedTerms(s) + dvec2(imageLoad(condImg, s).xy) + acc(s);
+		algs[j].d = own.x;
+		algs[j].rhs = own.y;
 	}
 	return cursor;
 }
@@ -166,9 +171,9 @@ void settleAlgebraic(Cell cell) {
 		Alg a = algs[j];
 		double num = a.rhs;
 		for (int q = a.nbrLo; q < a.nbrHi; q++) {
-			num += algNbrs[q].g * dn(V, algNbrs[q].slot);
+			num += algNbrs[q].g * vAt(algNbrs[q].slot);
 		}
-		setDn(V, a.slot, num / a.d);
+		setV(a.slot, num / a.d);
 	}
 }
 
@@ -181,7 +186,7 @@ void finishStep(int c, Cell cell, int step, double vPrev, inout int detAbove, in
 		syns[k].g = syns[k].b - syns[k].a;
 	}
 	if (cell.detSlot >= 0) {
-		double vNow = dn(V, cell.detSlot);
+		double vNow = vAt(cell.detSlot);
 		if (detAbove == 0 && vNow >= cell.threshold) {
 			detAbove = 1;
 			if (nSpikes < spikeCap) {

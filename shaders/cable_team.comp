@@ -48,17 +48,18 @@ void eliminate(int c, int b) {
 	double pd = 0.0, pr = 0.0; // what the node below adds to d and rhs
 	for (int q = tree[b + 2]; q < tree[b + 3]; q++) {
 		int j = SLOT(tree[q], c);
-		double g = dn(GAX, j), f = g * dn(DINV, j);
+		dvec2 row = solveRow(j);
+		double g = capAxial(j).y, f = g * row.x;
 		pd -= f * g;
-		pr += f * dn(RHS, j);
+		pr += f * row.y;
 	}
 	for (int k = last; k >= first; k--) {
 		int s = SLOT(k, c);
-		double r = dn(RHS, s) + pr;
-		double inv = 1.0 / (dn(DINV, s) + pd);
-		setDn(DINV, s, inv);
-		setDn(RHS, s, r);
-		double g = dn(GAX, s), f = g * inv;
+		dvec2 row = solveRow(s);
+		double r = row.y + pr;
+		double inv = 1.0 / (row.x + pd);
+		setSolveRow(s, dvec2(inv, r));
+		double g = capAxial(s).y, f = g * inv;
 		pd = -f * g;
 		pr = f * r;
 	}
@@ -68,21 +69,22 @@ void eliminate(int c, int b) {
 void substitute(int c, int b, bool cn) {
 	int first = tree[b], last = tree[b + 1];
 	// up is the parent's solution: v for backward Euler, the half-step
-	// value (kept in RHS) for Crank–Nicolson.
+	// value (kept in the solve row) for Crank–Nicolson.
 	double up = 0.0;
 	if (first > 0) {
-		int ps = SLOT(in_(PARENT, SLOT(first, c)), c);
-		up = cn ? dn(RHS, ps) : dn(V, ps);
+		int ps = SLOT(links(SLOT(first, c)).x, c);
+		up = cn ? solveRow(ps).y : vAt(ps);
 	}
 	for (int k = first; k <= last; k++) {
 		int s = SLOT(k, c);
-		double x = (dn(RHS, s) + dn(GAX, s) * up) * dn(DINV, s);
+		dvec2 row = solveRow(s);
+		double x = (row.y + capAxial(s).y * up) * row.x;
 		double v = x;
 		if (cn) {
-			setDn(RHS, s, x);
-			v = 2.0 * x - dn(V, s);
+			setSolveRow(s, dvec2(row.x, x));
+			v = 2.0 * x - vAt(s);
 		}
-		setDn(V, s, v);
+		setV(s, v);
 		if (!(abs(v) <= maxAbsV)) {
 			blown = 1;
 		}
@@ -108,16 +110,16 @@ void main() {
 	for (; step < stepTo; step++) {
 		if (lid == 0) {
 			cursor = inject(cell, cursor, step);
-			vPrev = cell.detSlot >= 0 ? dn(V, cell.detSlot) : 0.0;
+			vPrev = cell.detSlot >= 0 ? vAt(cell.detSlot) : 0.0;
 		}
 		sync();
-		// Each node's own equation: d in DINV, rhs in RHS until eliminated.
+		// Each node's own equation: d and rhs in the solve row until
+		// eliminated.
 		for (int k = lid; k < n; k += TEAM) {
 			int s = SLOT(k, c);
-			setDn(DINV, s, dn(DBASE, s) + double(fn(GM, s)) + dn(ACCD, s));
-			setDn(RHS, s, dn(CAPCJ, s) * dn(V, s) + dn(RBASE, s) + double(fn(GE, s)) + dn(ACCR, s));
-			setDn(ACCD, s, 0.0);
-			setDn(ACCR, s, 0.0);
+			dvec2 own = fixedTerms(s) + dvec2(imageLoad(condImg, s).xy) + acc(s);
+			setSolveRow(s, own + dvec2(0.0, capAxial(s).x * vAt(s)));
+			setAcc(s, dvec2(0.0));
 		}
 		sync();
 		for (int h = 0; h < heights; h++) {
@@ -134,9 +136,9 @@ void main() {
 		}
 		for (int k = lid; k < n; k += TEAM) {
 			int s = SLOT(k, c);
-			int set = in_(HHSET, s);
+			int set = links(s).y;
 			if (set >= 0) {
-				gates(s, set, float(dn(V, s)));
+				gates(s, set, float(vAt(s)));
 			}
 		}
 		sync();
