@@ -181,6 +181,12 @@ func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
 
 // NewCableLayout is NewCable with the layout chosen by the caller.
 func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, error) {
+	return newCable(dev, p, layout, 0)
+}
+
+// newCable is NewCableLayout with, for a team layout, the team's width
+// chosen (0: the device's lanes, or wider where the loop budget needs).
+func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
 	for _, c := range p.Cells {
@@ -201,14 +207,14 @@ func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, e
 	}
 	// llvmpipe runs eight lanes of a group at once on a core, GPUs 32 or
 	// 64; a team is as wide.
-	lanes := 64
+	lanes, busy := 64, 1024
 	e.loopBudget = math.MaxInt32
 	if software(info) {
-		lanes, e.loopBudget = 8, 50000
+		lanes, busy, e.loopBudget = 8, 8, 50000
 	}
 	if layout == LayoutAuto {
 		layout = LayoutLanes
-		if e.perCell >= teamCellNodes && len(p.Cells) < teamCellsBelow*lanes {
+		if e.perCell >= teamCellNodes && len(p.Cells) < busy {
 			layout = LayoutTeam
 		}
 	}
@@ -217,9 +223,9 @@ func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, e
 		e.cutBranches()
 		// A team as wide as the lanes, wider where a step would
 		// otherwise exceed the loop budget.
-		for e.team = lanes; ; e.team *= 4 {
+		for e.team = cmp.Or(team, lanes); ; e.team *= 4 {
 			e.countLoops()
-			if slices.Max(e.perStep) <= e.loopBudget || 4*e.team > min(info.MaxWorkGroupSize[0], info.MaxWorkGroupInvocations) {
+			if team > 0 || slices.Max(e.perStep) <= e.loopBudget || 4*e.team > min(info.MaxWorkGroupSize[0], info.MaxWorkGroupInvocations) {
 				break
 			}
 		}
@@ -264,13 +270,13 @@ func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, e
 }
 
 // The automatic layout gives a cell a work group when it has at least
-// teamCellNodes nodes and the cells are fewer than teamCellsBelow times
-// the lanes of a group: then one cell per invocation would leave most of
-// the device idle, and a cell has enough branches to share out.
-const (
-	teamCellNodes  = 1000
-	teamCellsBelow = 16
-)
+// teamCellNodes nodes, enough to share out, and the cells are too few to
+// keep the device busy one to an invocation: fewer than a thousand on a
+// GPU, which needs thousands of invocations in flight; on llvmpipe, fewer
+// than the eight lanes of a core (BenchmarkCable: with 100 cells one to
+// an invocation runs 1.6 times as fast as a work group each, with 10 the
+// same).
+const teamCellNodes = 1000
 
 // numberLanes interleaves the cells: node k of cell c at slot k·cells + c.
 func (e *Cable) numberLanes() {

@@ -3,6 +3,7 @@ package gpu
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -98,6 +99,36 @@ func TestAgainstCPU(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestWideTeam runs the CA1 example with a team of 64 invocations, the
+// width on GPUs: on llvmpipe that is eight bundles of lanes taking turns at
+// every barrier, which a team of 8 never tests.
+func TestWideTeam(t *testing.T) {
+	build := func() *compartments.Plan {
+		p, _ := examplePlan(t, "swc_cell_A", false)
+		return p
+	}
+	e := compartments.NewEngine(build())
+	e.Init()
+	cpu := &sim.Memory{}
+	if err := e.Run(context.Background(), 40, cpu, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := newCable(device(t), build(), LayoutTeam, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	g.Init()
+	gpu := &sim.Memory{}
+	if err := g.Run(context.Background(), 40, gpu, nil); err != nil {
+		t.Fatal(err)
+	}
+	if g.team != 64 || len(cpu.SpikeList) == 0 {
+		t.Fatalf("team of %d; %d spikes", g.team, len(cpu.SpikeList))
+	}
+	compare(t, cpu, gpu, 0.02, 1e-3)
 }
 
 // TestLargeCell runs the CA1 cell cut into 10,140 compartments, hh
@@ -242,5 +273,40 @@ func TestTooLargeRefused(t *testing.T) {
 	_, err = NewCable(d, p)
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("a cell of %d nodes on %s: %v", len(p.Nodes), d.Info().Renderer, err)
+	}
+}
+
+// BenchmarkCable runs NEURON's cable benchmark model for 10 ms in both
+// layouts and reports compartment-steps per second, as
+// compartments.BenchmarkCable does for the CPU engine.
+func BenchmarkCable(b *testing.B) {
+	dev := device(b)
+	for _, size := range []struct{ cells, nseg int }{{10, 250}, {100, 250}} {
+		for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+			b.Run(fmt.Sprintf("cells=%d/nseg=%d/%s", size.cells, size.nseg, layout), func(b *testing.B) {
+				cells, err := compartments.BenchmarkCells(size.cells, size.nseg, 0.5)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := compartments.Build(cells, compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.025})
+				if err != nil {
+					b.Fatal(err)
+				}
+				e, err := NewCableLayout(dev, p, layout)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer e.Close()
+				const tstop = 10.0
+				for b.Loop() {
+					e.Init()
+					if err := e.Run(context.Background(), tstop, &sim.Memory{}, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+				rate := float64(p.Compartments()) * tstop / p.Dt * float64(b.N) / b.Elapsed().Seconds()
+				b.ReportMetric(rate, "comp-steps/s")
+			})
+		}
 	}
 }

@@ -19,8 +19,10 @@
 // The voltages and the tree solve are in double precision, the channel
 // kinetics in single: in single precision the step's change of v falls
 // below half an ulp of v as a cell nears steady state and is lost, which
-// left the passive cable 0.1 mV off. A few large cells are better served
-// by cable_team.comp.
+// left the passive cable 0.1 mV off. The hh gates are updated in the
+// root-to-leaves sweep, where the node's new v is at hand, rather than in a
+// pass of their own over every node's memory. A few large cells are better
+// served by cable_team.comp.
 
 layout(local_size_x = GROUP_SIZE) in;
 
