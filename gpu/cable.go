@@ -84,15 +84,15 @@ const (
 	aGates        // hh m, h, n and the area factor: four floats
 	aCond         // hh conductance and current term: two floats
 	aFixed        // d and rhs of the fixed terms; C·cj and the axial conductance
-	aLinks        // the parent's node number in the cell, the hh set: two ints
+	aLinks        // the parent's node number in the cell, the hh set, the children's numbers [lo, hi): four ints
 	nArrays
 )
 
 // arrayFormats are the arrays' texel formats; arrayWords their words a
 // slot.
 var (
-	arrayFormats = [nArrays]uint32{gl.RG32UI, gl.RGBA32UI, gl.RGBA32UI, gl.RGBA32F, gl.RG32F, gl.RGBA32UI, gl.RG32I}
-	arrayWords   = [nArrays]int{2, 4, 4, 4, 2, 8, 2}
+	arrayFormats = [nArrays]uint32{gl.RG32UI, gl.RGBA32UI, gl.RGBA32UI, gl.RGBA32F, gl.RG32F, gl.RGBA32UI, gl.RGBA32I}
+	arrayWords   = [nArrays]int{2, 4, 4, 4, 2, 8, 4}
 )
 
 // Fields of the shader's Cell, as word offsets.
@@ -326,7 +326,7 @@ func (e *Cable) countLoops() {
 	per := make([]int, len(p.Cells))   // the cell's own work: invocation 0 in a team
 	solve := make([]int, len(p.Cells)) // the nodes: shared out in a team
 	for ci, c := range p.Cells {
-		solve[ci] = 2 * e.perCell
+		solve[ci] = 4 * e.perCell // the sweeps, and a pass of each node's loop over its children
 		if e.team > 0 {
 			solve[ci] = 2*((c.End-c.First+e.team-1)/e.team+1) + e.trees[ci].loops(e.team)
 		}
@@ -347,10 +347,10 @@ func (e *Cable) countLoops() {
 		}
 	}
 	for _, s := range p.Syns {
-		per[s.Cell] += 2
+		per[s.Cell] += 3
 	}
 	for _, c := range p.IClamps {
-		per[c.Cell]++
+		per[c.Cell] += 2
 	}
 	for _, pr := range p.Probes {
 		per[pr.Cell]++
@@ -405,16 +405,16 @@ func (e *Cable) Init() {
 	p := e.plan
 	e.step, e.recordedInit = 0, false
 	slots := e.perCell * len(p.Cells)
-	// Padding slots are inert: d = 1, no current, no hh; their parent is
-	// the root, so that they touch only their own slots.
+	// Padding slots are inert: d = 1, no current, no hh, no children;
+	// their parent is the root, which does not count them.
 	v := make([]float64, slots)
 	fixed := make([]float64, 4*slots) // d, rhs, C·cj, g axial
-	links := make([]int32, 2*slots)   // parent, hh set
+	links := make([]int32, 4*slots)   // parent, hh set, children lo, hi
 	gates := make([]float32, 4*slots) // m, h, n, area factor
 	cond := make([]float32, 2*slots)  // g, g·e
 	for s := range slots {
 		fixed[4*s] = 1
-		links[2*s+1] = -1
+		links[4*s+1] = -1
 	}
 	cj := 1 / p.Dt
 	if p.Method == compartments.CrankNicolson {
@@ -430,7 +430,21 @@ func (e *Cable) Init() {
 			if par := p.Parent[i]; par >= 0 {
 				fixed[4*s] += p.GAxial[i]
 				fixed[4*e.slot[par]] += p.GAxial[i]
-				links[2*s] = e.local[par]
+				links[4*s] = e.local[par]
+				if e.team == 0 {
+					// The children of a node are numbered consecutively
+					// (compartments.Build numbers nodes level by level).
+					ps := 4 * e.slot[par]
+					switch {
+					case links[ps+2] == links[ps+3]:
+						links[ps+2], links[ps+3] = e.local[i], e.local[i]+1
+					case links[ps+3] == e.local[i]:
+						links[ps+3]++
+					default:
+						e.err = fmt.Errorf("gpu: the children of node %d are not numbered consecutively", par)
+						return
+					}
+				}
 			}
 		}
 	}
@@ -448,7 +462,7 @@ func (e *Cable) Init() {
 		cond[2*s] = float32((gna + gk + hp.GL) * scale)
 		cond[2*s+1] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
 		copy(gates[4*s:], []float32{float32(m0), float32(h0), float32(n0), float32(scale)})
-		links[2*s+1] = p.HHSet[k]
+		links[4*s+1] = p.HHSet[k]
 	}
 	var setw words
 	for _, hp := range p.HHParams {

@@ -10,7 +10,9 @@
 //
 //   1. deliver the events due by t + dt/2; synaptic and clamp currents
 //   2. leaves to root: form each node's equation (C/dt·v + currents,
-//      conductances) and eliminate it into its parent (Hines)
+//      conductances) and eliminate its children into it (Hines); the
+//      children, numbered consecutively, are pulled in rather than each
+//      pushing into its parent, which would cost two more writes a node
 //   3. root to leaves: the new v (backward Euler, or Crank–Nicolson's
 //      extrapolated half step), the blow-up check, the hh gates exactly
 //      over dt with the new v; then the algebraic nodes of Crank–Nicolson
@@ -40,28 +42,29 @@ void main() {
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
 		cursor = inject(cell, cursor, step);
-		// Leaves to root: each node's equation, eliminated into its
-		// parent; the solve row keeps 1/d for the way back.
+		// Leaves to root: each node's equation with its children
+		// eliminated into it; the solve row keeps 1/d for the way back.
 		for (int k = nodesPerCell - 1; k >= 0; k--) {
 			int s = SLOT(k, c);
-			dvec2 ca = capAxial(s);
+			ivec4 ln = links(s);
 			dvec2 own = fixedTerms(s) + dvec2(imageLoad(condImg, s).xy) + acc(s);
-			double r = ca.x * vAt(s) + own.y;
-			double inv = 1.0 / own.x;
-			setSolveRow(s, dvec2(inv, r));
-			setAcc(s, dvec2(0.0));
-			if (k > 0) {
-				double f = ca.y * inv;
-				int ps = SLOT(links(s).x, c);
-				setAcc(ps, acc(ps) + dvec2(-f * ca.y, f * r));
+			double d = own.x, r = capAxial(s).x * vAt(s) + own.y;
+			for (int q = ln.z; q < ln.w; q++) {
+				int j = SLOT(q, c);
+				dvec2 row = solveRow(j);
+				double g = capAxial(j).y, f = g * row.x;
+				d -= f * g;
+				r += f * row.y;
 			}
+			setSolveRow(s, dvec2(1.0 / d, r));
 		}
+		clearInjected(cell);
 		double vPrev = cell.detSlot >= 0 ? vAt(cell.detSlot) : 0.0;
 		// Root to leaves: v, the check, the gates.
 		bool blown = false;
 		for (int k = 0; k < nodesPerCell; k++) {
 			int s = SLOT(k, c);
-			ivec2 ln = links(s);
+			ivec4 ln = links(s);
 			dvec2 row = solveRow(s);
 			double up = 0.0;
 			if (k > 0) {

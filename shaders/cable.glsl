@@ -19,7 +19,7 @@ layout(binding = 2, rgba32ui) uniform coherent uimageBuffer accImg;   // d and r
 layout(binding = 3, rgba32f) uniform coherent imageBuffer gatesImg;   // hh m, h, n and the area factor
 layout(binding = 4, rg32f) uniform coherent imageBuffer condImg;      // hh conductance and its current term
 uniform usamplerBuffer fixedTex; // two texels a slot: d and rhs of the fixed terms; C·cj and the axial conductance
-uniform isamplerBuffer linksTex; // the parent's node number in the cell, the hh set (-1: none)
+uniform isamplerBuffer linksTex; // the parent's node number in the cell, the hh set (-1: none), the children's numbers [z, w)
 // The hh parameter sets, two texels each: (gnabar, gkbar, gl) in S/cm²
 // and ena, then ek and el in mV.
 uniform samplerBuffer hhTex;
@@ -35,7 +35,7 @@ dvec2 acc(int s) { return pair(imageLoad(accImg, s)); }
 void setAcc(int s, dvec2 x) { imageStore(accImg, s, words(x)); }
 dvec2 fixedTerms(int s) { return pair(texelFetch(fixedTex, 2 * s)); }
 dvec2 capAxial(int s) { return pair(texelFetch(fixedTex, 2 * s + 1)); }
-ivec2 links(int s) { return texelFetch(linksTex, s).xy; }
+ivec4 links(int s) { return texelFetch(linksTex, s); }
 
 struct Syn {
 	float e, decayA, decayB;
@@ -162,6 +162,17 @@ int inject(Cell cell, int cursor, int step) {
 		algs[j].rhs = own.y;
 	}
 	return cursor;
+}
+
+// clearInjected empties the accumulators that inject filled, once the
+// solve has taken them in.
+void clearInjected(Cell cell) {
+	for (int k = cell.synLo; k < cell.synHi; k++) {
+		setAcc(syns[k].slot, dvec2(0.0));
+	}
+	for (int k = cell.clampLo; k < cell.clampHi; k++) {
+		setAcc(clamps[k].slot, dvec2(0.0));
+	}
 }
 
 // settleAlgebraic sets the algebraic nodes' v from Kirchhoff's law with

@@ -119,7 +119,6 @@ void main() {
 			int s = SLOT(k, c);
 			dvec2 own = fixedTerms(s) + dvec2(imageLoad(condImg, s).xy) + acc(s);
 			setSolveRow(s, own + dvec2(0.0, capAxial(s).x * vAt(s)));
-			setAcc(s, dvec2(0.0));
 		}
 		sync();
 		for (int h = 0; h < heights; h++) {
@@ -150,6 +149,7 @@ void main() {
 			break;
 		}
 		if (lid == 0) {
+			clearInjected(cell);
 			settleAlgebraic(cell);
 			finishStep(c, cell, step, vPrev, detAbove, nSpikes);
 		}
