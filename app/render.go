@@ -75,6 +75,7 @@ type VideoOptions struct {
 	From, To      float64 // model time shown, ms (To 0: tstop)
 	Camera        views.Camera
 	Style         views.Style
+	Notify        func(note string) // told which backend runs, where that needs saying
 }
 
 // VideoOptionsFor returns the options a model's [view] asks for.
@@ -121,6 +122,9 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 	if err != nil {
 		video.Abort()
 		return err
+	}
+	if ch.Note != "" && o.Notify != nil {
+		o.Notify(ch.Note)
 	}
 	eng := ch.Sim
 	eng.Init()

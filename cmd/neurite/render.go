@@ -29,6 +29,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	from := fs.Float64("from", 0, "first model time shown (ms)")
 	to := fs.Float64("to", 0, "last model time shown (ms; default tstop)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: neurite render MODEL.toml|CELL.swc --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720] [--speed MS] [--from MS] [--to MS]")
 		fs.PrintDefaults()
@@ -45,7 +46,17 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	if *backend != "" {
+		m.Run.Backend = *backend
+	}
 	o := app.VideoOptionsFor(m)
+	said := false
+	o.Notify = func(note string) {
+		if !said {
+			fmt.Fprintln(stderr, note)
+			said = true
+		}
+	}
 	o.FPS, o.Speed, o.From, o.To = *fps, *speed, *from, *to
 	if o.Width, o.Height, err = app.ParseSize(*size); err != nil {
 		fmt.Fprintln(stderr, err)

@@ -107,15 +107,19 @@ func nearRGB(c color.Color, want color.RGBA, tol int) bool {
 	return d(r, want.R) <= tol && d(g, want.G) <= tol && d(b, want.B) <= tol
 }
 
-// TestRenderVideo makes an MP4 and a GIF with neurite render and checks
-// the MP4 with ffprobe: codec, pixel format, size, frame count, duration.
+// TestRenderVideo makes an MP4 and a GIF with neurite render, the cell
+// simulated on the GPU, and checks the MP4 with ffprobe: codec, pixel
+// format, size, frame count, duration.
 func TestRenderVideo(t *testing.T) {
 	dir := t.TempDir()
 	mp4, gif := filepath.Join(dir, "cell.mp4"), filepath.Join(dir, "cell.gif")
 	code, _, errs := neurite("render", example, "--video", mp4, "--gif", gif, "--fps", "25", "--size", "320x240",
-		"--view", "30,10", "--to", "12", "--speed", "10", "--quiet")
+		"--view", "30,10", "--to", "12", "--speed", "10", "--quiet", "--backend", "gpu")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Count(errs, "backend: gpu (") != 1 {
+		t.Errorf("the backend should be said once: %q", errs)
 	}
 	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
 		"-show_entries", "stream=codec_name,pix_fmt,width,height,nb_read_frames:format=duration",
