@@ -16,6 +16,8 @@ DEBS_BUILD := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev
 DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+# Each fuzz target runs FUZZTIME; a new input of interest is minimised for
+# at most a second (Go's default, a minute, left 10 s runs minimising).
 FUZZTIME ?= 10s
 
 .PHONY: run test deps build check-format vet bench
@@ -49,9 +51,9 @@ vet: deps
 
 test: deps check-format vet
 	$(XVFB) go test -count=1 ./...
-	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./compartments/swc
-	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./sim/spec
-	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sim/point
+	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./compartments/swc
+	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/spec
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
 
 bench: build
 	go test -run '^$$' -bench . ./...
