@@ -36,6 +36,7 @@ type Cable struct {
 	spikeCap                   int
 	group                      int     // cells per work group
 	perCell                    int     // node slots per cell: the largest cell's nodes
+	slots                      int     // the per-node arrays' length
 	local                      []int32 // node → its number in its cell's layout
 	slot                       []int   // node → its slot in the per-node arrays
 	trees                      []branchTree
@@ -192,11 +193,6 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 	for _, c := range p.Cells {
 		e.perCell = max(e.perCell, c.End-c.First)
 	}
-	slots := e.perCell * len(p.Cells)
-	if n := 2 * slots; n > info.MaxTextureBufferSize {
-		return nil, fmt.Errorf("gpu: %d cells of up to %d nodes need buffer textures of %d texels, more than the device's %d: %w",
-			len(p.Cells), e.perCell, n, info.MaxTextureBufferSize, ErrTooLarge)
-	}
 	if info.MaxStorageBindings < bindings || info.MaxImageUnits < images {
 		return nil, fmt.Errorf("gpu: the cable shaders need %d storage buffers and %d images, the device offers %d and %d",
 			bindings, images, info.MaxStorageBindings, info.MaxImageUnits)
@@ -232,6 +228,10 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 	} else {
 		e.numberLanes()
 		e.countLoops()
+	}
+	if n := 2 * e.slots; n > info.MaxTextureBufferSize {
+		return nil, fmt.Errorf("gpu: %d cells of up to %d nodes need buffer textures of %d texels, more than the device's %d: %w",
+			len(p.Cells), e.perCell, n, info.MaxTextureBufferSize, ErrTooLarge)
 	}
 	for ci, n := range e.perStep {
 		if n > e.loopBudget {
@@ -278,17 +278,21 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 // same).
 const teamCellNodes = 1000
 
-// numberLanes interleaves the cells: node k of cell c at slot k·cells + c.
+// numberLanes interleaves the cells of each work group: node k of the
+// cell in lane l of group g at slot (g·perCell + k)·group + l, so that a
+// group's lanes read neighbouring words and a group's cells lie together.
 func (e *Cable) numberLanes() {
 	p := e.plan
 	e.local = make([]int32, len(p.Nodes))
 	e.slot = make([]int, len(p.Nodes))
 	for ci, c := range p.Cells {
+		g, l := ci/e.group, ci%e.group
 		for i := c.First; i < c.End; i++ {
 			e.local[i] = int32(i - c.First)
-			e.slot[i] = (i-c.First)*len(p.Cells) + ci
+			e.slot[i] = (g*e.perCell+i-c.First)*e.group + l
 		}
 	}
+	e.slots = (len(p.Cells) + e.group - 1) / e.group * e.group * e.perCell
 }
 
 // cutBranches numbers each cell's nodes branch by branch, cell c's at
@@ -309,6 +313,7 @@ func (e *Cable) cutBranches() {
 		}
 		t := newBranchTree(parent)
 		e.trees[ci] = t
+		e.slots = len(p.Cells) * e.perCell
 		for i := c.First; i < c.End; i++ {
 			e.local[i] = t.local[i-c.First]
 			e.slot[i] = ci*e.perCell + int(e.local[i])
@@ -404,7 +409,7 @@ func midStep(t, dt float64) int {
 func (e *Cable) Init() {
 	p := e.plan
 	e.step, e.recordedInit = 0, false
-	slots := e.perCell * len(p.Cells)
+	slots := e.slots
 	// Padding slots are inert: d = 1, no current, no hh, no children;
 	// their parent is the root, which does not count them.
 	v := make([]float64, slots)
@@ -881,7 +886,7 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 
 // cellVoltages reads a cell's node voltages (on the device thread).
 func (e *Cable) cellVoltages(c compartments.CellPlan) []float64 {
-	raw := make([]uint32, 2*e.perCell*len(e.plan.Cells))
+	raw := make([]uint32, 2*e.slots)
 	read(e.node[aV], 0, raw)
 	v := make([]float64, c.End-c.First)
 	for i := range v {

@@ -1,10 +1,11 @@
 #version 430
 // The cable engine on the GPU for populations of cells: one invocation
 // per cell advances it through a chunk of steps with NEURON's fixed-step
-// scheme, the same as the CPU engine (compartments/engine.go). Cells are
-// interleaved in memory: node k of cell c is slot k·nCells + c of every
-// per-node array, so neighbouring invocations read neighbouring words, and
-// a population of cells runs in lockstep across the device's lanes (cells
+// scheme, the same as the CPU engine (compartments/engine.go). The cells
+// of a work group are interleaved in memory: node k of the cell in lane l
+// of group g is slot (g·nodesPerCell + k)·GROUP_SIZE + l of every per-node
+// array, so neighbouring invocations read neighbouring words, and a
+// population of cells runs in lockstep across the device's lanes (cells
 // with fewer nodes than the largest are padded with inert nodes). Each
 // step:
 //
@@ -28,7 +29,7 @@
 
 layout(local_size_x = GROUP_SIZE) in;
 
-#define SLOT(k, c) ((k) * nCells + (c))
+#define SLOT(k, c) ((((c) / GROUP_SIZE) * nodesPerCell + (k)) * GROUP_SIZE + (c) % GROUP_SIZE)
 #include "cable.glsl"
 
 void main() {
