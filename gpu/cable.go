@@ -257,6 +257,11 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 		} else {
 			src = src.Define("GROUP_SIZE", e.group)
 		}
+		cn := 0
+		if p.Method == compartments.CrankNicolson {
+			cn = 1
+		}
+		src = src.Define("CRANK_NICOLSON", cn)
 		if e.prog, err = compileProgram(src); err != nil {
 			return err
 		}
@@ -830,11 +835,6 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	e.prog.SetInt("recBase", int(base))
 	e.prog.SetInt("nProbes", np)
 	e.prog.SetInt("spikeCap", e.spikeCap)
-	cn := 0
-	if p.Method == compartments.CrankNicolson {
-		cn = 1
-	}
-	e.prog.SetInt("crankNicolson", cn)
 	e.prog.SetFloat("dtq", float32(p.Dt*hh.Q10(p.Celsius)))
 	e.prog.SetFloat("maxAbsV", float32(sim.MaxAbsV))
 	if e.team > 0 {

@@ -39,7 +39,6 @@ void main() {
 	}
 	Cell cell = cells[c];
 	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
-	bool cn = crankNicolson != 0;
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
 		cursor = inject(cell, cursor, step);

@@ -66,7 +66,7 @@ void eliminate(int c, int b) {
 }
 
 // substitute sets the new v down a branch from its parent's.
-void substitute(int c, int b, bool cn) {
+void substitute(int c, int b) {
 	int first = tree[b], last = tree[b + 1];
 	// up is the parent's solution: v for backward Euler, the half-step
 	// value (kept in the solve row) for Crank–Nicolson.
@@ -102,7 +102,6 @@ void main() {
 	int bounds = rec0 + 2, branches = bounds + heights + 1;
 	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
 	double vPrev = 0.0;
-	bool cn = crankNicolson != 0;
 	if (lid == 0) {
 		blown = 0;
 	}
@@ -129,7 +128,7 @@ void main() {
 		}
 		for (int h = heights - 1; h >= 0; h--) {
 			for (int b = tree[bounds + h] + lid; b < tree[bounds + h + 1]; b += TEAM) {
-				substitute(c, branches + 4 * b, cn);
+				substitute(c, branches + 4 * b);
 			}
 			sync();
 		}
