@@ -15,7 +15,7 @@
 // team's invocations see each other's writes after a barrier.
 layout(binding = 0, rg32ui) uniform coherent uimageBuffer vImg;       // v (mV)
 layout(binding = 1, rgba32ui) uniform coherent uimageBuffer solveImg; // 1/d and rhs of the tree solve
-layout(binding = 2, rgba32ui) uniform coherent uimageBuffer accImg;   // d and rhs added by synapses, clamps, children
+layout(binding = 2, rgba32ui) uniform coherent uimageBuffer accImg;   // d and rhs added by synapses and clamps
 layout(binding = 3, rgba32f) uniform coherent imageBuffer gatesImg;   // hh m, h, n and the area factor
 layout(binding = 4, rg32f) uniform coherent imageBuffer condImg;      // hh conductance and its current term
 uniform usamplerBuffer fixedTex; // two texels a slot: d and rhs of the fixed terms; C·cj and the axial conductance

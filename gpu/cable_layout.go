@@ -1,0 +1,167 @@
+package gpu
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"neurite/compartments"
+)
+
+// software reports whether the device is Mesa's software rasteriser.
+func software(info Info) bool {
+	return strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe")
+}
+
+// Layout is how a Cable lays its cells out on the device.
+type Layout int
+
+const (
+	// LayoutAuto chooses: a work group per cell where the cells are too
+	// few to fill the device's lanes and large enough to share out.
+	LayoutAuto Layout = iota
+	// LayoutLanes runs one cell per invocation (cable.comp).
+	LayoutLanes
+	// LayoutTeam runs one cell per work group (cable_team.comp).
+	LayoutTeam
+)
+
+func (l Layout) String() string {
+	return [...]string{"auto", "one cell per invocation", "one cell per work group"}[l]
+}
+
+// String says how the engine lays the cells out, e.g. "one cell per work
+// group of 64 invocations".
+func (e *Cable) String() string {
+	if e.team > 0 {
+		return fmt.Sprintf("one cell per work group of %d invocations", e.team)
+	}
+	return fmt.Sprintf("one cell per invocation, %d to a work group", e.group)
+}
+
+// Layout reports the layout the engine chose.
+func (e *Cable) Layout() Layout {
+	if e.team > 0 {
+		return LayoutTeam
+	}
+	return LayoutLanes
+}
+
+// The automatic layout gives a cell a work group when it has at least
+// teamCellNodes nodes, enough to share out, and the cells are too few to
+// keep the device busy one to an invocation: fewer than a thousand on a
+// GPU, which needs thousands of invocations in flight; on llvmpipe, fewer
+// than the eight lanes of a core (BenchmarkCable: with 100 cells one to
+// an invocation runs 1.6 times as fast as a work group each, with 10 the
+// same).
+const teamCellNodes = 1000
+
+// numberLanes interleaves the cells of each work group: node k of the
+// cell in lane l of group g at slot (g·perCell + k)·group + l, so that a
+// group's lanes read neighbouring words and a group's cells lie together.
+func (e *Cable) numberLanes() {
+	p := e.plan
+	e.local = make([]int32, len(p.Nodes))
+	e.slot = make([]int, len(p.Nodes))
+	for ci, c := range p.Cells {
+		g, l := ci/e.group, ci%e.group
+		for i := c.First; i < c.End; i++ {
+			e.local[i] = int32(i - c.First)
+			e.slot[i] = (g*e.perCell+i-c.First)*e.group + l
+		}
+	}
+	e.slots = (len(p.Cells) + e.group - 1) / e.group * e.group * e.perCell
+}
+
+// cutBranches numbers each cell's nodes branch by branch, cell c's at
+// slots from c·perCell, and builds the tree buffer.
+func (e *Cable) cutBranches() {
+	p := e.plan
+	e.local = make([]int32, len(p.Nodes))
+	e.slot = make([]int, len(p.Nodes))
+	e.trees = make([]branchTree, len(p.Cells))
+	w := make([]int32, len(p.Cells))
+	for ci, c := range p.Cells {
+		parent := make([]int32, c.End-c.First)
+		for i := c.First; i < c.End; i++ {
+			parent[i-c.First] = -1
+			if par := p.Parent[i]; par >= 0 {
+				parent[i-c.First] = par - int32(c.First)
+			}
+		}
+		t := newBranchTree(parent)
+		e.trees[ci] = t
+		e.slots = len(p.Cells) * e.perCell
+		for i := c.First; i < c.End; i++ {
+			e.local[i] = t.local[i-c.First]
+			e.slot[i] = ci*e.perCell + int(e.local[i])
+		}
+		w[ci] = int32(len(w))
+		w = t.record(w, len(w))
+	}
+	e.treeWords = w
+}
+
+// countLoops counts, for each cell, the loop iterations its busiest
+// invocation makes in a step.
+func (e *Cable) countLoops() {
+	p := e.plan
+	per := make([]int, len(p.Cells))   // the cell's own work: invocation 0 in a team
+	solve := make([]int, len(p.Cells)) // the nodes: shared out in a team
+	for ci, c := range p.Cells {
+		solve[ci] = 4 * e.perCell // the sweeps, and a pass of each node's loop over its children
+		if e.team > 0 {
+			solve[ci] = 2*((c.End-c.First+e.team-1)/e.team+1) + e.trees[ci].loops(e.team)
+		}
+		// Every loop's last pass counts too, even a loop of no iterations:
+		// a step has about ten besides the solve's.
+		per[ci] = 16
+		if p.Method != compartments.CrankNicolson {
+			continue
+		}
+		// The algebraic nodes: twice each, and once each neighbour.
+		for i := c.First; i < c.End; i++ {
+			if p.Cap[i] == 0 {
+				per[ci] += 3
+			}
+			if par := p.Parent[i]; par >= 0 && p.Cap[par] == 0 {
+				per[ci]++
+			}
+		}
+	}
+	for _, s := range p.Syns {
+		per[s.Cell] += 3
+	}
+	for _, c := range p.IClamps {
+		per[c.Cell] += 2
+	}
+	for _, pr := range p.Probes {
+		per[pr.Cell]++
+	}
+	for ci := range per {
+		per[ci] += solve[ci]
+	}
+	e.perStep = per
+	e.evSteps = make([][]int, len(p.Cells))
+	for ci := range p.Cells {
+		for _, ev := range p.Events[p.EventStart[ci]:p.EventStart[ci+1]] {
+			e.evSteps[ci] = append(e.evSteps[ci], midStep(ev.T, p.Dt))
+		}
+	}
+}
+
+// budgetSteps shortens a chunk starting at from so that no invocation
+// exceeds the loop budget, events included.
+func (e *Cable) budgetSteps(from, steps int64) int64 {
+	for ci, per := range e.perStep {
+		for steps > 1 {
+			lo, _ := slices.BinarySearch(e.evSteps[ci], int(from))
+			hi, _ := slices.BinarySearch(e.evSteps[ci], int(from+steps))
+			if int64(hi-lo)+steps*int64(per) <= int64(e.loopBudget) {
+				break
+			}
+			steps = max(1, min(steps-1, (int64(e.loopBudget)-int64(hi-lo))/int64(per)))
+		}
+	}
+	return steps
+}
