@@ -137,7 +137,7 @@ func NewEngine(p *Plan) *Engine {
 	}
 	if p.Method == CrankNicolson {
 		for ci := range e.cells {
-			e.cells[ci].algebraic(p)
+			e.cells[ci].algebraic(p, p.Cells[ci])
 		}
 	}
 	nhh := len(p.HHNode)
@@ -193,37 +193,13 @@ func stepsPerInt(interval, dt float64) (int64, error) {
 
 // algebraic lists the cell's nodes without capacitance and their
 // neighbours.
-func (c *cellState) algebraic(p *Plan) {
-	nbrs := map[int32][]int32{}
-	for i := c.first; i < c.end; i++ {
-		par := p.Parent[i]
-		if par < 0 {
-			continue
-		}
-		if p.Cap[par] == 0 {
-			nbrs[par] = append(nbrs[par], int32(i))
-		}
-		if p.Cap[i] == 0 {
-			nbrs[int32(i)] = append(nbrs[int32(i)], int32(i))
-		}
-	}
+func (c *cellState) algebraic(p *Plan, cp CellPlan) {
 	c.algStart = []int32{0}
-	for i := c.first; i < c.end; i++ {
-		ns, ok := nbrs[int32(i)]
-		if !ok {
-			continue
-		}
-		c.alg = append(c.alg, int32(i-c.first))
-		for _, j := range ns {
-			// The link between a node and its parent belongs to the
-			// child (j) and has conductance GAxial[j]; the neighbour is
-			// whichever end of it is not i.
-			other := j
-			if int(j) == i {
-				other = p.Parent[j]
-			}
-			c.algNbr = append(c.algNbr, other-int32(c.first))
-			c.algG = append(c.algG, p.GAxial[j])
+	for _, a := range p.AlgebraicNodes(cp) {
+		c.alg = append(c.alg, a.Node-int32(c.first))
+		for _, l := range a.Nbrs {
+			c.algNbr = append(c.algNbr, l.Node-int32(c.first))
+			c.algG = append(c.algG, l.G)
 		}
 		c.algStart = append(c.algStart, int32(len(c.algNbr)))
 	}

@@ -262,37 +262,16 @@ func (e *Cable) algebraic() (algTable, words) {
 			t.hi[ci] = count
 			continue
 		}
-		links := map[int32][]int32{}
-		for i := c.First; i < c.End; i++ {
-			par := p.Parent[i]
-			if par < 0 {
-				continue
-			}
-			if p.Cap[par] == 0 {
-				links[par] = append(links[par], int32(i))
-			}
-			if p.Cap[i] == 0 {
-				links[int32(i)] = append(links[int32(i)], int32(i))
-			}
-		}
-		for i := c.First; i < c.End; i++ {
-			ls, ok := links[int32(i)]
-			if !ok {
-				continue
-			}
+		for _, a := range p.AlgebraicNodes(c) {
 			lo := len(nbrs) / nbrWords
-			for _, j := range ls {
-				other := j
-				if int(j) == i {
-					other = p.Parent[j]
-				}
-				nbrs.d(p.GAxial[j])
-				nbrs.i(e.slot[other])
+			for _, l := range a.Nbrs {
+				nbrs.d(l.G)
+				nbrs.i(e.slot[l.Node])
 				nbrs.i(0)
 			}
 			t.words.d(0)
 			t.words.d(0)
-			t.words.i(e.slot[i])
+			t.words.i(e.slot[a.Node])
 			t.words.i(lo)
 			t.words.i(len(nbrs) / nbrWords)
 			t.words.i(0)

@@ -119,14 +119,10 @@ func (e *Cable) countLoops() {
 		if p.Method != compartments.CrankNicolson {
 			continue
 		}
-		// The algebraic nodes: twice each, and once each neighbour.
-		for i := c.First; i < c.End; i++ {
-			if p.Cap[i] == 0 {
-				per[ci] += 3
-			}
-			if par := p.Parent[i]; par >= 0 && p.Cap[par] == 0 {
-				per[ci]++
-			}
+		// The algebraic nodes: twice each, their neighbours' loop and
+		// once each neighbour.
+		for _, a := range p.AlgebraicNodes(c) {
+			per[ci] += 3 + len(a.Nbrs)
 		}
 	}
 	for _, s := range p.Syns {
