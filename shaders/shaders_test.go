@@ -1,0 +1,61 @@
+package shaders
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// checkLines follows the #line directives through a shader's text and
+// checks that every line is the line of the file they say it is, so that
+// a compiler's "FILE:LINE" points at the right source.
+func checkLines(t *testing.T, s Shader) {
+	t.Helper()
+	file, line := 0, 1
+	for k, text := range strings.Split(strings.TrimSuffix(s.Text, "\n"), "\n") {
+		var l, f int
+		if n, _ := fmt.Sscanf(text, "#line %d %d", &l, &f); n == 2 {
+			file, line = f, l
+			continue
+		}
+		if strings.HasPrefix(text, "#define ") || (k == 0 && strings.HasPrefix(text, "#version")) {
+			if k == 0 {
+				line++
+			}
+			continue
+		}
+		if got := s.Line(file, line); got != text {
+			t.Fatalf("text line %d %q is said to be %s:%d, which is %q", k+1, text, s.Files[file], line, got)
+		}
+		line++
+	}
+}
+
+func TestLoadIncludes(t *testing.T) {
+	for _, name := range []string{"cable.comp", "cable_team.comp", "point.comp", "gather.comp", "saxpy.comp"} {
+		t.Run(name, func(t *testing.T) {
+			s, err := Load(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(s.Text, "#include") {
+				t.Error("an #include is left in the text")
+			}
+			checkLines(t, s)
+			checkLines(t, s.Define("GROUP_SIZE", 8).Define("CRANK_NICOLSON", 1))
+		})
+	}
+	s, err := Load("cable_team.comp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"cable_team.comp", "cable.glsl", "hh.glsl"}; strings.Join(s.Files, " ") != strings.Join(want, " ") {
+		t.Errorf("files %v, want %v", s.Files, want)
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	if _, err := Load("nothing.comp"); err == nil || !strings.Contains(err.Error(), "nothing.comp") {
+		t.Errorf("error %v", err)
+	}
+}
