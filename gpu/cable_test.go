@@ -52,10 +52,14 @@ func compare(t *testing.T, cpu, gpu *sim.Memory, vTol, spikeTol float64) {
 		}
 	}
 	for k := range cpu.SpikeList {
-		if cpu.SpikeList[k].Cell != gpu.SpikeList[k].Cell || cpu.SpikeList[k].Step != gpu.SpikeList[k].Step {
-			t.Fatalf("spike %d: CPU %+v, GPU %+v", k, cpu.SpikeList[k], gpu.SpikeList[k])
+		a, b := cpu.SpikeList[k], gpu.SpikeList[k]
+		// A crossing within the tolerance of a step's end may fall in
+		// either step.
+		boundary := math.Min(a.Step, b.Step)
+		if a.Cell != b.Cell || (a.Step != b.Step && (math.Abs(a.T-boundary) > spikeTol || math.Abs(b.T-boundary) > spikeTol)) {
+			t.Fatalf("spike %d: CPU %+v, GPU %+v", k, a, b)
 		}
-		worstS = math.Max(worstS, math.Abs(cpu.SpikeList[k].T-gpu.SpikeList[k].T))
+		worstS = math.Max(worstS, math.Abs(a.T-b.T))
 	}
 	t.Logf("GPU vs CPU: max |Δ| of the records %.2g, of spike times %.2g ms (tolerances %g, %g)", worstV, worstS, vTol, spikeTol)
 	if worstV > vTol || worstS > spikeTol {
@@ -172,16 +176,19 @@ func TestLargeCell(t *testing.T) {
 
 func ptr[T any](x T) *T { return &x }
 
-// TestManyCells runs 40 copies of NEURON's benchmark cell at currents from
-// 0.05 to 2 nA in one job: every cell's spikes as on the CPU.
+// TestManyCells runs 1000 copies of NEURON's benchmark cell (101
+// compartments each) at currents from 0.002 to 2 nA as one job: every
+// cell's spikes and snapshots as on the CPU, the cells near threshold
+// included.
 func TestManyCells(t *testing.T) {
+	const n = 1000
 	build := func() *compartments.Plan {
-		cells, err := compartments.BenchmarkCells(40, 25, 0.5)
+		cells, err := compartments.BenchmarkCells(n, 25, 0.5)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, c := range cells {
-			c.IClamps[0].Amp = 0.05 * float64(i+1)
+			c.IClamps[0].Amp = 2 * float64(i+1) / n
 		}
 		p, err := compartments.Build(cells, benchSettings)
 		if err != nil {
@@ -189,7 +196,7 @@ func TestManyCells(t *testing.T) {
 		}
 		return p
 	}
-	cpu, gpu, err := runBoth(t, build, 50, LayoutAuto)
+	cpu, gpu, err := runBoth(t, build, 30, LayoutAuto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,10 +204,13 @@ func TestManyCells(t *testing.T) {
 	for _, s := range cpu.SpikeList {
 		fired[s.Cell] = true
 	}
-	if len(fired) < 30 {
-		t.Fatalf("only %d cells fired", len(fired))
+	if len(fired) < n/2 || len(fired) == n {
+		t.Fatalf("%d of %d cells fired: the currents should span the threshold", len(fired), n)
 	}
-	compare(t, cpu, gpu, 0.02, 1e-3)
+	// Cells just above their threshold turn rounding into latency (3.4e-4
+	// ms here), which the upstroke, 100 mV/ms, turns into 0.04 mV: the
+	// voltage bound is the spike-time bound times that slope.
+	compare(t, cpu, gpu, 0.1, 1e-3)
 }
 
 // TestBlowUp: a model that blows up is stopped at the same time and
