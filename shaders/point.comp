@@ -4,8 +4,11 @@
 // with a fixed step (Euler or RK4, in single precision) and watched as the
 // CPU sweeps watch (sim/analysis/sweep.go): spikes (resets, or upward
 // crossings of a level), and after the transient the local maxima of v,
-// its range and the late spikes. The state lives in the buffer, so a run
-// is a series of dispatches, each of stepTo − stepFrom steps.
+// its range and the late spikes. The state lives in the buffer between
+// dispatches, so a run is a series of dispatches, each of stepTo −
+// stepFrom steps; within one it is held in registers (llvmpipe reads a
+// storage buffer lane by lane), the buffer written only at a spike or a
+// maximum and at the end.
 
 layout(local_size_x = GROUP_SIZE) in;
 
@@ -28,6 +31,7 @@ uniform int stepFrom, stepTo;
 uniform float dt, transient, level, rearm; // crossings count at level, re-arm below rearm
 
 float p[16];
+float q10; // hh's temperature factor
 
 float boltzmann(float v, float half_, float k) { return 1.0 / (1.0 + exp((half_ - v) / k)); }
 
@@ -40,7 +44,7 @@ vec4 deriv(vec4 x) {
 		float v = x[0];
 		vec2 am, ah, an;
 		hhRates(v, am, ah, an);
-		float q = pow(3.0, (p[8] - 6.3) / 10.0);
+		float q = q10;
 		float n2 = x[3] * x[3];
 		float ina = p[1] * x[1] * x[1] * x[1] * x[2] * (v - p[5]);
 		float ik = p[2] * n2 * n2 * (v - p[6]);
@@ -105,25 +109,20 @@ void main() {
 		p[k] = base[k];
 	}
 	p[swept] = values[i];
+	q10 = pow(3.0, (p[8] - 6.3) / 10.0);
 	int r = i * RECORD;
 	vec4 x = vec4(rec[r + X], rec[r + X + 1], rec[r + X + 2], rec[r + X + 3]);
-	float refUntil = rec[r + REF];
+	float refUntil = rec[r + REF], below = rec[r + BELOW], spikes = rec[r + SPIKES];
+	float late = rec[r + LATE], firstLate = rec[r + FIRSTLATE], lastLate = rec[r + LASTLATE];
+	float lo = rec[r + LO], hi = rec[r + HI], prev = rec[r + PREV], prev2 = rec[r + PREV2];
+	int nMax = int(rec[r + NMAX]), nRing = int(rec[r + NRING]);
 	bool resets = model == IZHIKEVICH || model == LIF || model == INAP;
 	for (int step = stepFrom; step < stepTo; step++) {
 		float t = float(step) * dt;
+		// A spike at time ts: counted, and after the transient kept.
+		float ts = -1.0;
 		if (resets && reset(x, refUntil, t)) {
-			rec[r + SPIKES] += 1.0;
-			if (t > transient) {
-				float late = rec[r + LATE];
-				if (late == 0.0) {
-					rec[r + FIRSTLATE] = t;
-				}
-				rec[r + LASTLATE] = t;
-				rec[r + LATE] = late + 1.0;
-				int ring = int(rec[r + NRING]);
-				rec[r + RING + ring % (K + 1)] = t;
-				rec[r + NRING] = float(ring + 1);
-			}
+			ts = t;
 		}
 		vec4 k1 = deriv(x);
 		vec4 next;
@@ -142,37 +141,47 @@ void main() {
 		float tNew = float(step + 1) * dt;
 		float cur = x[0];
 		if (!resets) {
-			if (rec[r + BELOW] != 0.0 && cur >= level) {
-				rec[r + BELOW] = 0.0;
-				rec[r + SPIKES] += 1.0;
-				if (tNew > transient) {
-					float late = rec[r + LATE];
-					if (late == 0.0) {
-						rec[r + FIRSTLATE] = tNew;
-					}
-					rec[r + LASTLATE] = tNew;
-					rec[r + LATE] = late + 1.0;
-					int ring = int(rec[r + NRING]);
-					rec[r + RING + ring % (K + 1)] = tNew;
-					rec[r + NRING] = float(ring + 1);
+			if (below != 0.0 && cur >= level) {
+				below = 0.0;
+				ts = tNew;
+			} else if (below == 0.0 && cur < rearm) {
+				below = 1.0;
+			}
+		}
+		if (ts >= 0.0) {
+			spikes += 1.0;
+			if (ts > transient) {
+				if (late == 0.0) {
+					firstLate = ts;
 				}
-			} else if (rec[r + BELOW] == 0.0 && cur < rearm) {
-				rec[r + BELOW] = 1.0;
+				lastLate = ts;
+				late += 1.0;
+				rec[r + RING + nRing % (K + 1)] = ts;
+				nRing++;
 			}
 		}
 		if (tNew > transient) {
-			rec[r + LO] = min(rec[r + LO], cur);
-			rec[r + HI] = max(rec[r + HI], cur);
-			float prev = rec[r + PREV], prev2 = rec[r + PREV2];
+			lo = min(lo, cur);
+			hi = max(hi, cur);
 			if (!isnan(prev2) && prev > prev2 && prev >= cur) {
-				int n = int(rec[r + NMAX]);
-				rec[r + MAXIMA + n % K] = prev;
-				rec[r + NMAX] = float(n + 1);
+				rec[r + MAXIMA + nMax % K] = prev;
+				nMax++;
 			}
 		}
-		rec[r + PREV2] = rec[r + PREV];
-		rec[r + PREV] = cur;
+		prev2 = prev;
+		prev = cur;
 	}
+	rec[r + BELOW] = below;
+	rec[r + SPIKES] = spikes;
+	rec[r + LATE] = late;
+	rec[r + FIRSTLATE] = firstLate;
+	rec[r + LASTLATE] = lastLate;
+	rec[r + LO] = lo;
+	rec[r + HI] = hi;
+	rec[r + PREV] = prev;
+	rec[r + PREV2] = prev2;
+	rec[r + NMAX] = float(nMax);
+	rec[r + NRING] = float(nRing);
 	rec[r + X] = x[0];
 	rec[r + X + 1] = x[1];
 	rec[r + X + 2] = x[2];
