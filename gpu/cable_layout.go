@@ -91,7 +91,6 @@ func (e *Cable) cutBranches() {
 		}
 		t := newBranchTree(parent)
 		e.trees[ci] = t
-		e.slots = len(p.Cells) * e.perCell
 		for i := c.First; i < c.End; i++ {
 			e.local[i] = t.local[i-c.First]
 			e.slot[i] = ci*e.perCell + int(e.local[i])
@@ -100,6 +99,7 @@ func (e *Cable) cutBranches() {
 		w = t.record(w, len(w))
 	}
 	e.treeWords = w
+	e.slots = len(p.Cells) * e.perCell
 }
 
 // countLoops counts, for each cell, the loop iterations its busiest
