@@ -153,6 +153,7 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 	ex.view.OnHover = ex.hovered
 	ex.traces = newTracesPanel()
 	ex.status = widget.NewLabel("")
+	ex.status.Truncation = fyne.TextTruncateEllipsis // a long line must not widen the window
 	ex.pending = widget.NewLabel("")
 	ex.pending.Importance = widget.WarningImportance
 	ex.play = widget.NewButtonWithIcon("Play", theme.MediaPlayIcon(), ex.TogglePlay)
@@ -202,7 +203,7 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 	top.Offset = 0.72
 	main := container.NewVSplit(top, ex.traces.content)
 	main.Offset = 0.68
-	return container.NewBorder(bar, container.NewHBox(ex.status, ex.pending), nil, nil, main)
+	return container.NewBorder(bar, container.NewBorder(nil, nil, nil, ex.pending, ex.status), nil, nil, main)
 }
 
 // setSession shows a (new) session.

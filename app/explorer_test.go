@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -270,5 +271,21 @@ func TestDecimateKeepsExtremes(t *testing.T) {
 	}
 	if !peak {
 		t.Error("the spike was lost")
+	}
+}
+
+// TestWindowFitsSmallScreen: the window's two tabs fit a 1280×800 screen,
+// whatever the status line says (a wider minimum would push the side
+// panels off the screen).
+func TestWindowFitsSmallScreen(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	lab, err := NewLab(w, defaultLabModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.status.SetText(strings.Repeat("a long status line, ", 20))
+	tabs := container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content()))
+	if m := tabs.MinSize(); m.Width > 1280 || m.Height > 760 {
+		t.Errorf("the window needs at least %.0f×%.0f", m.Width, m.Height)
 	}
 }
