@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"neurite/compartments"
+	"neurite/compartments/refrun"
 	"neurite/sim"
 )
 
@@ -30,13 +31,13 @@ func (f failing) Run(ctx context.Context, tstop float64, rec sim.Recorder, progr
 // repeated.
 func TestFallbackKeepsRecords(t *testing.T) {
 	want := &sim.Memory{}
-	p, tstop := examplePlan(t, "ball_and_stick", false)
+	p, tstop := refrun.ExamplePlan(t, "ball_and_stick", false)
 	e := compartments.NewEngine(p)
 	e.Init()
 	if err := e.Run(context.Background(), tstop, want, nil); err != nil {
 		t.Fatal(err)
 	}
-	p2, _ := examplePlan(t, "ball_and_stick", false)
+	p2, _ := refrun.ExamplePlan(t, "ball_and_stick", false)
 	f := &fallback{gpu: failing{compartments.NewEngine(p2), 37.5}}
 	f.Init()
 	got := &sim.Memory{}
@@ -60,7 +61,7 @@ func TestFallbackKeepsRecords(t *testing.T) {
 // the CPU for a small model, saying why, and for a large one the GPU
 // where it is hardware.
 func TestChooseBackend(t *testing.T) {
-	small, _ := examplePlan(t, "hh_single", false)
+	small, _ := refrun.ExamplePlan(t, "hh_single", false)
 	for _, c := range []struct {
 		want, got, note string
 	}{{"cpu", "cpu", ""}, {"gpu", "gpu", "backend: gpu ("}, {"auto", "cpu", "too few to gain"}} {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"neurite/compartments"
+	"neurite/compartments/refrun"
 	"neurite/sim"
 	"neurite/sim/spec"
 )
@@ -15,8 +16,10 @@ import (
 // benchSettings are NEURON's defaults with a snapshot every ms.
 var benchSettings = compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.1, SnapshotInterval: 1}
 
-// runBoth runs a plan on the CPU engine (float64) and on the GPU engine.
-func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64, layout Layout) (cpu, gpu *sim.Memory, gpuErr error) {
+// runBoth runs a plan on the CPU engine (float64) and on the GPU engine
+// in the layout asked for (for a team, of width team; 0 lets it choose).
+// The GPU engine comes back closed, to say what it chose.
+func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64, layout Layout, team int) (cpu, gpu *sim.Memory, g *Cable, gpuErr error) {
 	t.Helper()
 	e := compartments.NewEngine(build())
 	e.Init()
@@ -24,14 +27,14 @@ func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64, layou
 	if err := e.Run(context.Background(), tstop, cpu, nil); err != nil {
 		t.Fatal(err)
 	}
-	g, err := NewCableLayout(device(t), build(), layout)
+	g, err := newCable(device(t), build(), layout, team)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
 	g.Init()
 	gpu = &sim.Memory{}
-	return cpu, gpu, g.Run(context.Background(), tstop, gpu, nil)
+	return cpu, gpu, g, g.Run(context.Background(), tstop, gpu, nil)
 }
 
 // compare asserts the GPU's records within tolerances of the CPU's.
@@ -90,12 +93,12 @@ func TestAgainstCPU(t *testing.T) {
 			t.Run(name+"/"+layout.String(), func(t *testing.T) {
 				var tstop float64
 				build := func() *compartments.Plan {
-					p, ts := examplePlan(t, c.name, c.cn)
+					p, ts := refrun.ExamplePlan(t, c.name, c.cn)
 					tstop = ts
 					return p
 				}
 				build()
-				cpu, gpu, err := runBoth(t, build, tstop, layout)
+				cpu, gpu, _, err := runBoth(t, build, tstop, layout, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -110,23 +113,11 @@ func TestAgainstCPU(t *testing.T) {
 // every barrier, which a team of 8 never tests.
 func TestWideTeam(t *testing.T) {
 	build := func() *compartments.Plan {
-		p, _ := examplePlan(t, "swc_cell_A", false)
+		p, _ := refrun.ExamplePlan(t, "swc_cell_A", false)
 		return p
 	}
-	e := compartments.NewEngine(build())
-	e.Init()
-	cpu := &sim.Memory{}
-	if err := e.Run(context.Background(), 40, cpu, nil); err != nil {
-		t.Fatal(err)
-	}
-	g, err := newCable(device(t), build(), LayoutTeam, 64)
+	cpu, gpu, g, err := runBoth(t, build, 40, LayoutTeam, 64)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	g.Init()
-	gpu := &sim.Memory{}
-	if err := g.Run(context.Background(), 40, gpu, nil); err != nil {
 		t.Fatal(err)
 	}
 	if g.team != 64 || len(cpu.SpikeList) == 0 {
@@ -140,33 +131,17 @@ func TestWideTeam(t *testing.T) {
 // layout itself, and its spikes and snapshots are the CPU's.
 func TestLargeCell(t *testing.T) {
 	build := func() *compartments.Plan {
-		m, err := spec.Load("../cmd/neurite/testdata/ca1_10k.toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Run.RecordInterval = ptr(0.1)
-		m.Snapshots.Interval = 1
-		cell, s, err := compartments.FromModel(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := compartments.Build([]*compartments.Cell{cell}, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return refrun.FilePlan(t, "../cmd/neurite/testdata/ca1_10k.toml", func(m *spec.Model) {
+			m.Run.RecordInterval = ptr(0.1)
+			m.Snapshots.Interval = 1
+		})
 	}
-	g, err := NewCable(device(t), build())
+	cpu, gpu, g, err := runBoth(t, build, 12, LayoutAuto, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.Close()
 	if g.Layout() != LayoutTeam {
 		t.Errorf("one cell of %d nodes: %s", len(g.plan.Nodes), g.Layout())
-	}
-	cpu, gpu, err := runBoth(t, build, 12, LayoutAuto)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(cpu.SpikeList) == 0 {
 		t.Fatal("the cell did not fire")
@@ -196,7 +171,7 @@ func TestManyCells(t *testing.T) {
 		}
 		return p
 	}
-	cpu, gpu, err := runBoth(t, build, 30, LayoutAuto)
+	cpu, gpu, _, err := runBoth(t, build, 30, LayoutAuto, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,21 +191,7 @@ func TestManyCells(t *testing.T) {
 // TestBlowUp: a model that blows up is stopped at the same time and
 // segment as on the CPU, with what came before recorded.
 func TestBlowUp(t *testing.T) {
-	build := func() *compartments.Plan {
-		m, err := spec.Load("../cmd/neurite/testdata/blowup.toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cell, s, err := compartments.FromModel(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := compartments.Build([]*compartments.Cell{cell}, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	build := func() *compartments.Plan { return refrun.FilePlan(t, "../cmd/neurite/testdata/blowup.toml") }
 	e := compartments.NewEngine(build())
 	e.Init()
 	cpuErr := e.Run(context.Background(), 100, &sim.Memory{}, nil)

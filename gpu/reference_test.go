@@ -1,14 +1,10 @@
 package gpu
 
 import (
-	"context"
 	"testing"
 
-	"neurite/assets"
 	"neurite/compartments"
-	"neurite/compartments/reftest"
-	"neurite/sim"
-	"neurite/sim/spec"
+	"neurite/compartments/refrun"
 )
 
 // TestReference runs every NEURON reference case on the GPU engine, in
@@ -19,51 +15,18 @@ import (
 func TestReference(t *testing.T) {
 	dev := device(t)
 	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
-		t.Run(layout.String(), func(t *testing.T) { referenceCases(t, dev, layout) })
+		t.Run(layout.String(), func(t *testing.T) {
+			refrun.Run(t, func(t *testing.T, p *compartments.Plan) compartments.Simulator {
+				e, err := NewCableLayout(dev, p, layout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.Layout() != layout {
+					t.Fatalf("asked for %s, got %s", layout, e.Layout())
+				}
+				t.Cleanup(e.Close)
+				return e
+			})
+		})
 	}
-}
-
-func referenceCases(t *testing.T, dev *Device, layout Layout) {
-	reftest.Run(t, func(t *testing.T, name string, cn bool, edits ...func(*spec.Model)) reftest.Result {
-		t.Helper()
-		p, tstop := examplePlan(t, name, cn, edits...)
-		e, err := NewCableLayout(dev, p, layout)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.Layout() != layout {
-			t.Fatalf("asked for %s, got %s", layout, e.Layout())
-		}
-		defer e.Close()
-		e.Init()
-		rec := &sim.Memory{}
-		if err := e.Run(context.Background(), tstop, rec, nil); err != nil {
-			t.Fatal(err)
-		}
-		return reftest.NewResult(p.ProbeNames(), rec, p.SegmentPositions())
-	})
-}
-
-// examplePlan builds an embedded example model's plan.
-func examplePlan(t testing.TB, name string, cn bool, edits ...func(*spec.Model)) (*compartments.Plan, float64) {
-	t.Helper()
-	m, err := spec.LoadFS(assets.FS, "models/"+name+".toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, edit := range edits {
-		edit(m)
-	}
-	cell, s, err := compartments.FromModel(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cn {
-		s.Method = compartments.CrankNicolson
-	}
-	p, err := compartments.Build([]*compartments.Cell{cell}, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, *m.Run.Tstop
 }

@@ -33,11 +33,15 @@ var sweepModels = map[string]struct {
 	id, params int
 }{"hh": {0, 9}, "izhikevich": {1, 6}, "lif": {2, 7}, "fhn": {3, 4}, "inapk": {4, 13}, "inap": {5, 10}}
 
-// recordFloats is the shader's RECORD: an instance's state and what it
-// has seen.
+// An instance's record, as shaders/point.comp lays it out: its state and
+// what it has seen; recordFloats is the shader's RECORD.
 const (
+	rX, rRef, rBelow, rSpikes, rLate, rFirstLate, rLastLate = 0, 4, 5, 6, 7, 8, 9
+	rLo, rHi, rPrev, rPrev2, rNMax, rNRing, rMaxima         = 10, 11, 12, 13, 14, 15, 16
+
 	keptMaxima   = 60
-	recordFloats = 16 + keptMaxima + keptMaxima + 1
+	rRing        = rMaxima + keptMaxima
+	recordFloats = rRing + keptMaxima + 1
 )
 
 // NewSweep compiles the point shader for the device.
@@ -80,15 +84,7 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 	if swept < 0 {
 		return nil, m.SetParam(param, 0) // names the parameters there are
 	}
-	if o.Dt <= 0 {
-		o.Dt = 0.01
-	}
-	if o.Transient <= 0 {
-		o.Transient = 200
-	}
-	if o.Duration <= 0 {
-		o.Duration = 1000
-	}
+	o.SetDefaults()
 	method := 1
 	if o.Method == ode.Euler {
 		method = 0
@@ -113,10 +109,10 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 		for k := range min(4, len(x0)) {
 			r[k] = float32(x0[k])
 		}
-		r[4] = float32(math.Inf(-1)) // not refractory
-		r[5] = 1                     // below the spike level
-		r[10], r[11] = float32(math.Inf(1)), float32(math.Inf(-1))
-		r[12], r[13] = float32(math.NaN()), float32(math.NaN())
+		r[rRef] = float32(math.Inf(-1)) // not refractory
+		r[rBelow] = 1                   // below the spike level
+		r[rLo], r[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
+		r[rPrev], r[rPrev2] = float32(math.NaN()), float32(math.NaN())
 	}
 	vr := m.Vars[m.V]
 	span := vr.Max - vr.Min
@@ -164,14 +160,14 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 	trs := make([]analysis.Trace, n)
 	for i := range trs {
 		r := out[i*recordFloats : (i+1)*recordFloats]
-		if math.IsNaN(float64(r[0])) || math.IsInf(float64(r[0]), 0) {
-			return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (v is %v): reduce dt", param, values[i], r[0])
+		if v := float64(r[rX]); math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (v is %v): reduce dt", param, values[i], v)
 		}
-		tr := analysis.Trace{Count: int(r[6]), Late: int(r[7]), FirstLate: float64(r[8]), LastLate: float64(r[9])}
-		tr.Spikes = ring(r[16+keptMaxima:], int(r[15]), keptMaxima+1)
-		tr.Maxima = ring(r[16:], int(r[14]), keptMaxima)
-		if float64(r[11]-r[10]) < analysis.Settled*span {
-			tr.Maxima = []float64{float64(r[12])} // settled: the final v
+		tr := analysis.Trace{Count: int(r[rSpikes]), Late: int(r[rLate]), FirstLate: float64(r[rFirstLate]), LastLate: float64(r[rLastLate])}
+		tr.Spikes = ring(r[rRing:], int(r[rNRing]), keptMaxima+1)
+		tr.Maxima = ring(r[rMaxima:], int(r[rNMax]), keptMaxima)
+		if float64(r[rHi]-r[rLo]) < analysis.Settled*span {
+			tr.Maxima = []float64{float64(r[rPrev])} // settled: the final v
 		}
 		trs[i] = tr
 	}

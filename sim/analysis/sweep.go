@@ -38,7 +38,7 @@ type CPU struct{}
 
 // Traces runs the copies with the integrator o asks for.
 func (CPU) Traces(ctx context.Context, model *point.Model, param string, values []float64, o RunOptions) ([]Trace, error) {
-	o.defaults()
+	o.SetDefaults()
 	out := make([]Trace, len(values))
 	err := parallel(ctx, len(values), o, func(i int) error {
 		m := model.Clone()
@@ -67,7 +67,9 @@ func traces(ctx context.Context, m *point.Model, param string, values []float64,
 	return b.Traces(ctx, m, param, values, o)
 }
 
-func (o *RunOptions) defaults() {
+// SetDefaults fills in what o leaves at zero: dt 0.01, a transient of
+// 200, a duration of 1000 (model time units), all cores.
+func (o *RunOptions) SetDefaults() {
 	if o.Dt <= 0 {
 		o.Dt = 0.01
 	}
@@ -202,7 +204,7 @@ const maxKept = 60
 // potential (or, with isi, the inter-spike intervals): the diagram of any
 // model, spiking ones included, in parallel over all cores or on the GPU.
 func BruteForce(ctx context.Context, model *point.Model, param string, from, to float64, n int, isi bool, o RunOptions) ([]SweepPoint, error) {
-	o.defaults()
+	o.SetDefaults()
 	values := make([]float64, n)
 	for i := range values {
 		values[i] = from + (to-from)*float64(i)/float64(max(1, n-1))
@@ -261,7 +263,7 @@ func (tr Trace) rate() float64 {
 // arbitrarily low rates, 2 if it starts at a rate well above zero, 3 if
 // the model fires only at the onset of the current.
 func FI(ctx context.Context, model *point.Model, param string, from, to float64, n int, o RunOptions) (*FICurve, error) {
-	o.defaults()
+	o.SetDefaults()
 	if _, ok := model.Param(param); !ok {
 		return nil, model.SetParam(param, 0)
 	}
