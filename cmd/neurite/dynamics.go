@@ -46,6 +46,26 @@ func (pf *pointFlags) addParamFlag(fs *flag.FlagSet, usage string) {
 	pf.param = fs.String("param", "", usage+" (default: the model's input, I for most)")
 }
 
+// parsePoint parses a point-model command's arguments and loads its
+// MODEL. valid checks the flags' values once parsed. On bad usage, or a
+// model that does not load, it says why and returns nil with the exit
+// status.
+func parsePoint(fs *flag.FlagSet, args []string, pf pointFlags, stderr io.Writer, valid func() bool) (*point.Model, int) {
+	if err := fs.Parse(args); err != nil {
+		return nil, 2
+	}
+	if fs.NArg() != 1 || !valid() {
+		fs.Usage()
+		return nil, 2
+	}
+	m, err := loadPoint(fs.Arg(0), pf)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, 1
+	}
+	return m, 0
+}
+
 // loadPoint reads a built-in model (NAME or NAME:PRESET) or a model typed
 // as equations (a file), with the parameters and stimulus given.
 func loadPoint(name string, pf pointFlags) (*point.Model, error) {
@@ -141,17 +161,9 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	backend := fs.String("backend", "auto", "where the sweep runs: auto, cpu or gpu")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 || *from == *to {
-		fs.Usage()
-		return 2
-	}
-	m, err := loadPoint(fs.Arg(0), pf)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	m, code := parsePoint(fs, args, pf, stderr, func() bool { return *from != *to })
+	if m == nil {
+		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -293,18 +305,14 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	backend := fs.String("backend", "auto", "where the runs go: auto, cpu or gpu (which integrates with RK4, or Euler, at --dt)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite fi MODEL --param NAME --from A --to B --out DIR [--n 40]")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	meth, ok := ode.Methods[*method]
-	if fs.NArg() != 1 || *from == *to || *n < 2 || !ok {
-		fs.Usage()
-		return 2
-	}
-	m, err := loadPoint(fs.Arg(0), pf)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	var meth ode.Method
+	m, code := parsePoint(fs, args, pf, stderr, func() bool {
+		var ok bool
+		meth, ok = ode.Methods[*method]
+		return *from != *to && *n >= 2 && ok
+	})
+	if m == nil {
+		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -365,17 +373,9 @@ func integratorsCmd(args []string, stdout, stderr io.Writer) int {
 	tstop := fs.Float64("tstop", 100, "simulated time (ms)")
 	out := fs.String("out", "integrators", "directory for integrators.csv and the figure")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite integrators MODEL [--tstop 100] --out DIR")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	m, err := loadPoint(fs.Arg(0), pf)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	m, code := parsePoint(fs, args, pf, stderr, func() bool { return true })
+	if m == nil {
+		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -414,17 +414,9 @@ func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
 	duration := fs.Float64("duration", 1000, "time averaged over")
 	tau := fs.Float64("tau", 1, "renormalisation interval")
 	fs.Usage = dynamicsUsage(fs, stderr, "neurite lyapunov MODEL [--set NAME=VALUE] [--transient 100] [--duration 1000]")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 || !(*duration > 0) || !(*tau > 0) || *transient < 0 {
-		fs.Usage()
-		return 2
-	}
-	m, err := loadPoint(fs.Arg(0), pf)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	m, code := parsePoint(fs, args, pf, stderr, func() bool { return *duration > 0 && *tau > 0 && *transient >= 0 })
+	if m == nil {
+		return code
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
