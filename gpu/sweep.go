@@ -13,16 +13,17 @@ import (
 	"neurite/sim/point"
 )
 
-// Sweep runs the copies of a parameter sweep of a built-in point model on
-// the device (shaders/point.comp): thousands of instances in one job, with
-// a fixed step (Euler, or RK4 for any other method asked) in single
-// precision. It is an analysis.Batch; what the device cannot run (models
-// typed as equations, Wilson–Cowan, rate units, a stimulus) runs on the
-// CPU, as Fallbacks counts.
+// Sweep runs the copies of a parameter sweep of a point model on the
+// device (shaders/point.comp): thousands of instances in one job, with a
+// fixed step (Euler, or RK4 for any other method asked) in single
+// precision. The built-in models are written in GLSL, models typed as
+// equations translated to it (sweep_model.go). It is an analysis.Batch;
+// what the device cannot run (Wilson–Cowan, rate units, a stimulus, more
+// than four variables) runs on the CPU, as Fallbacks counts.
 type Sweep struct {
 	dev   *Device
-	prog  *Program
 	group int
+	progs map[string]*Program // point.comp compiled with each model.glsl
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
 }
@@ -44,30 +45,65 @@ const (
 	recordFloats = rRing + keptMaxima + 1
 )
 
-// NewSweep compiles the point shader for the device.
+// keptPrograms bounds the compiled typed models a Sweep keeps (a user
+// editing a model makes a new one each time).
+const keptPrograms = 8
+
+// NewSweep compiles the point shader with the built-in models.
 func NewSweep(dev *Device) (*Sweep, error) {
-	src, err := shaders.Load("point.comp")
-	if err != nil {
-		return nil, err
-	}
-	s := &Sweep{dev: dev, group: 64}
+	s := &Sweep{dev: dev, group: 64, progs: map[string]*Program{}}
 	if software(dev.Info()) {
 		s.group = 8
 	}
-	err = dev.Do(func() error {
-		s.prog, err = compileProgram(src.Define("GROUP_SIZE", s.group))
-		return err
-	})
-	if err != nil {
+	if _, err := s.program(builtinModel); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// Supports reports whether the device runs sweeps of the model itself.
-func (s *Sweep) Supports(m *point.Model) bool {
-	spec, ok := sweepModels[m.Name]
-	return ok && m.Stim == nil && len(m.Params) == spec.params
+// program returns point.comp compiled with model as model.glsl.
+func (s *Sweep) program(model string) (*Program, error) {
+	if p, ok := s.progs[model]; ok {
+		return p, nil
+	}
+	src, err := shaders.Load("point.comp", shaders.Generated{Name: "model.glsl", Text: model})
+	if err != nil {
+		return nil, err
+	}
+	var p *Program
+	err = s.dev.Do(func() error {
+		if len(s.progs) >= keptPrograms {
+			for k, old := range s.progs {
+				if k != builtinModel {
+					old.Delete()
+					delete(s.progs, k)
+				}
+			}
+		}
+		p, err = compileProgram(src.Define("GROUP_SIZE", s.group))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.progs[model] = p
+	return p, nil
+}
+
+// Check returns nil if the device runs sweeps of m itself, else why not.
+func (s *Sweep) Check(m *point.Model) error {
+	_, _, err := s.prepare(m)
+	return err
+}
+
+// prepare returns the model.glsl and the program for m.
+func (s *Sweep) prepare(m *point.Model) (string, *Program, error) {
+	model, err := modelSource(m)
+	if err != nil {
+		return "", nil, err
+	}
+	p, err := s.program(model)
+	return model, p, err
 }
 
 // stepsPerDispatch keeps a dispatch inside llvmpipe's loop budget and
@@ -76,7 +112,8 @@ const stepsPerDispatch = 20000
 
 // Traces runs m with param at each value on the device.
 func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values []float64, o analysis.RunOptions) ([]analysis.Trace, error) {
-	if !s.Supports(m) {
+	model, prog, err := s.prepare(m)
+	if err != nil {
 		s.Fallbacks++
 		return analysis.CPU{}.Traces(ctx, m, param, values, o)
 	}
@@ -118,7 +155,7 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 	span := vr.Max - vr.Min
 	total := int(math.Round((o.Transient + o.Duration) / o.Dt))
 	var out []float32
-	err := s.dev.Do(func() error {
+	err = s.dev.Do(func() error {
 		bp, bv, br := newBuffer(base, 0), newBuffer(vals, 0), newBuffer(rec, 0)
 		defer bp.Delete()
 		defer bv.Delete()
@@ -126,22 +163,24 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 		bp.Bind(0)
 		bv.Bind(1)
 		br.Bind(2)
-		s.prog.Use()
-		s.prog.SetInt("model", sweepModels[m.Name].id)
-		s.prog.SetInt("nInst", n)
-		s.prog.SetInt("swept", swept)
-		s.prog.SetInt("method", method)
-		s.prog.SetFloat("dt", float32(o.Dt))
-		s.prog.SetFloat("transient", float32(o.Transient))
-		s.prog.SetFloat("level", float32(m.SpikeAt))
-		s.prog.SetFloat("rearm", float32(m.SpikeAt-0.05*span))
+		prog.Use()
+		if model == builtinModel {
+			prog.SetInt("model", sweepModels[m.Name].id)
+		}
+		prog.SetInt("nInst", n)
+		prog.SetInt("swept", swept)
+		prog.SetInt("method", method)
+		prog.SetFloat("dt", float32(o.Dt))
+		prog.SetFloat("transient", float32(o.Transient))
+		prog.SetFloat("level", float32(m.SpikeAt))
+		prog.SetFloat("rearm", float32(m.SpikeAt-0.05*span))
 		for from := 0; from < total; from += stepsPerDispatch {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			s.prog.SetInt("stepFrom", from)
-			s.prog.SetInt("stepTo", min(total, from+stepsPerDispatch))
-			s.prog.Dispatch((n + s.group - 1) / s.group)
+			prog.SetInt("stepFrom", from)
+			prog.SetInt("stepTo", min(total, from+stepsPerDispatch))
+			prog.Dispatch((n + s.group - 1) / s.group)
 			if o.Progress != nil {
 				// A small read makes the dispatch finish before progress
 				// is claimed.
@@ -160,8 +199,10 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 	trs := make([]analysis.Trace, n)
 	for i := range trs {
 		r := out[i*recordFloats : (i+1)*recordFloats]
-		if v := float64(r[rX]); math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (v is %v): reduce dt", param, values[i], v)
+		for k, v := range r[rX : rX+m.Dim()] {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (%s is %v): reduce dt", param, values[i], m.Vars[k].Name, v)
+			}
 		}
 		tr := analysis.Trace{Count: int(r[rSpikes]), Late: int(r[rLate]), FirstLate: float64(r[rFirstLate]), LastLate: float64(r[rLastLate])}
 		tr.Spikes = ring(r[rRing:], int(r[rNRing]), keptMaxima+1)
@@ -201,8 +242,8 @@ func NewBatch(want string, m *point.Model) (analysis.Batch, string, error) {
 	if err == nil {
 		s, err = NewSweep(dev)
 	}
-	if err == nil && !s.Supports(m) {
-		err = fmt.Errorf("the GPU sweeps the built-in models %s without a stimulus, not %s", sweepNames(), m.Name)
+	if err == nil {
+		err = s.Check(m)
 	}
 	if err != nil {
 		if want == "gpu" {

@@ -97,3 +97,67 @@ func TestSweepFallsBack(t *testing.T) {
 		t.Errorf("%d traces, %d fallbacks, %v", len(trs), s.Fallbacks, err)
 	}
 }
+
+// izhikevichTyped is Izhikevich's RS neuron typed as equations, u before v
+// so that the membrane potential is not the first variable.
+const izhikevichTyped = `par I=10, a=0.02, b=0.2, c=-65, d=8
+init u=-13, v=-65
+u' = a*(b*v - u)
+v' = 0.04*v^2 + 5*v + 140 - u + I
+spike v >= 30: v = c, u = u + d
+range v=-80..40, u=-20..20
+`
+
+// TestSweepTypedAgainstCPU: models typed as equations run on the device
+// (translated to GLSL), with F–I rates and diagram maxima as on the CPU.
+func TestSweepTypedAgainstCPU(t *testing.T) {
+	s := sweep(t)
+	ctx := context.Background()
+	izh := typedModel(t, izhikevichTyped)
+	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 100, Duration: 400}
+	cpu, err := analysis.FI(ctx, izh, "I", 0, 20, 6, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = s
+	gpu, err := analysis.FI(ctx, izh, "I", 0, 20, 6, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range cpu.Points {
+		q := gpu.Points[i]
+		if math.Abs(p.Rate-q.Rate) > 5e-3*math.Max(1, p.Rate) || (p.Spikes == 0) != (q.Spikes == 0) {
+			t.Errorf("izhikevich typed, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
+		}
+	}
+	if math.Abs(cpu.Rheobase-gpu.Rheobase) > 0.04 {
+		t.Errorf("rheobase CPU %g, GPU %g", cpu.Rheobase, gpu.Rheobase)
+	}
+
+	ml, err := point.ReadModelFile("../assets/models/morris_lecar.ode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o = analysis.RunOptions{Method: ode.RK4, Dt: 0.05, Transient: 500, Duration: 300}
+	cpuMax, err := analysis.BruteForce(ctx, ml, "I", 80, 120, 5, false, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = s
+	gpuMax, err := analysis.BruteForce(ctx, ml, "I", 80, 120, 5, false, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cpuMax) != len(gpuMax) {
+		t.Fatalf("morris-lecar: %d maxima on the CPU, %d on the GPU", len(cpuMax), len(gpuMax))
+	}
+	for i := range cpuMax {
+		if cpuMax[i].P != gpuMax[i].P || math.Abs(cpuMax[i].Value-gpuMax[i].Value) > 0.01 {
+			t.Errorf("morris-lecar maximum %d: CPU %+v, GPU %+v", i, cpuMax[i], gpuMax[i])
+		}
+	}
+	t.Logf("izhikevich typed: rheobase CPU %g, GPU %g; morris-lecar: %d maxima", cpu.Rheobase, gpu.Rheobase, len(cpuMax))
+	if s.Fallbacks != 0 {
+		t.Errorf("%d batches fell back to the CPU", s.Fallbacks)
+	}
+}

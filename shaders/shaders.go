@@ -17,11 +17,21 @@ type Shader struct {
 	Name  string
 	Text  string
 	Files []string
+
+	generated map[string]string
 }
 
-// Load returns a shader with its includes expanded.
-func Load(name string) (Shader, error) {
-	s := Shader{Name: name, Files: []string{name}}
+// Generated is a file a program writes (a model's equations translated
+// to GLSL, say), included by name like the embedded ones.
+type Generated struct{ Name, Text string }
+
+// Load returns a shader with its includes expanded, the generated files
+// taking precedence over embedded ones of the same name.
+func Load(name string, generated ...Generated) (Shader, error) {
+	s := Shader{Name: name, Files: []string{name}, generated: map[string]string{}}
+	for _, g := range generated {
+		s.generated[g.Name] = g.Text
+	}
 	var out strings.Builder
 	if err := s.expand(&out, name, 0, 0); err != nil {
 		return Shader{}, err
@@ -34,11 +44,11 @@ func (s *Shader) expand(out *strings.Builder, name string, index, depth int) err
 	if depth > 4 {
 		return fmt.Errorf("shader %s: includes nest too deep", name)
 	}
-	b, err := files.ReadFile(name)
+	text, err := s.read(name)
 	if err != nil {
 		return fmt.Errorf("shader %s: %w", s.Name, err)
 	}
-	for i, line := range strings.Split(string(b), "\n") {
+	for i, line := range strings.Split(text, "\n") {
 		inc, ok := strings.CutPrefix(strings.TrimSpace(line), "#include ")
 		if !ok {
 			out.WriteString(line + "\n")
@@ -69,13 +79,22 @@ func (s Shader) Line(file, line int) string {
 	if file < 0 || file >= len(s.Files) {
 		return ""
 	}
-	b, err := files.ReadFile(s.Files[file])
+	text, err := s.read(s.Files[file])
 	if err != nil {
 		return ""
 	}
-	lines := strings.Split(string(b), "\n")
+	lines := strings.Split(text, "\n")
 	if line < 1 || line > len(lines) {
 		return ""
 	}
 	return lines[line-1]
+}
+
+// read returns the text of a file, generated or embedded.
+func (s Shader) read(name string) (string, error) {
+	if text, ok := s.generated[name]; ok {
+		return text, nil
+	}
+	b, err := files.ReadFile(name)
+	return string(b), err
 }

@@ -32,25 +32,34 @@ func checkLines(t *testing.T, s Shader) {
 }
 
 func TestLoadIncludes(t *testing.T) {
-	for _, name := range []string{"cable.comp", "cable_team.comp", "point.comp", "gather.comp", "saxpy.comp"} {
-		t.Run(name, func(t *testing.T) {
-			s, err := Load(name)
+	builtin := Generated{Name: "model.glsl", Text: "#include \"point_builtin.glsl\"\n"}
+	typed := Generated{Name: "model.glsl", Text: "#include \"typed.glsl\"\nconst int V = 0;\n"}
+	for _, c := range []struct {
+		name  string
+		gen   []Generated
+		files string
+	}{
+		{"cable.comp", nil, "cable.comp cable.glsl hh.glsl"},
+		{"cable_team.comp", nil, "cable_team.comp cable.glsl hh.glsl"},
+		{"point.comp", []Generated{builtin}, "point.comp model.glsl point_builtin.glsl hh.glsl"},
+		{"point.comp", []Generated{typed}, "point.comp model.glsl typed.glsl"},
+		{"gather.comp", nil, "gather.comp"},
+		{"saxpy.comp", nil, "saxpy.comp"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Load(c.name, c.gen...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if strings.Contains(s.Text, "#include") {
 				t.Error("an #include is left in the text")
 			}
+			if got := strings.Join(s.Files, " "); got != c.files {
+				t.Errorf("files %s, want %s", got, c.files)
+			}
 			checkLines(t, s)
 			checkLines(t, s.Define("GROUP_SIZE", 8).Define("CRANK_NICOLSON", 1))
 		})
-	}
-	s, err := Load("cable_team.comp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"cable_team.comp", "cable.glsl", "hh.glsl"}; strings.Join(s.Files, " ") != strings.Join(want, " ") {
-		t.Errorf("files %v, want %v", s.Files, want)
 	}
 }
 

@@ -81,7 +81,7 @@ func LIF() *Model {
 		linear: func(p []float64, t, I float64, x, a, b []float64) {
 			a[0], b[0] = (p[pEL]+p[pR]*I)/p[pTau], -1/p[pTau]
 		},
-		reset: &reset{peak: pVth, refractory: pTref, apply: func(p, x []float64) { x[0] = p[pVreset] }},
+		reset: &reset{peak: pVth, refractory: pTref, apply: func(p []float64, _, _ float64, x []float64) { x[0] = p[pVreset] }},
 	}).finish()
 }
 
@@ -213,7 +213,7 @@ func Izhikevich() *Model {
 			dx[0] = 0.04*v*v + 5*v + 140 - u + I
 			dx[1] = p[pA] * (p[pB]*v - u)
 		},
-		reset: &reset{peak: pPeak, refractory: -1, apply: func(p, x []float64) {
+		reset: &reset{peak: pPeak, refractory: -1, apply: func(p []float64, _, _ float64, x []float64) {
 			x[0] = p[pC]
 			x[1] += p[pD]
 		}},
@@ -261,7 +261,7 @@ func INaP() *Model {
 			v := x[0]
 			dx[0] = (I - p[pGL]*(v-p[pEL]) - p[pGNa]*boltzmann(v, p[pVhalf], p[pK])*(v-p[pENa])) / p[pC]
 		},
-		reset: &reset{peak: pPeak, refractory: -1, apply: func(p, x []float64) { x[0] = p[pReset] }},
+		reset: &reset{peak: pPeak, refractory: -1, apply: func(p []float64, _, _ float64, x []float64) { x[0] = p[pReset] }},
 	}).finish()
 }
 

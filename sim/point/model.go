@@ -60,6 +60,7 @@ type Model struct {
 	f      func(p []float64, t, I float64, x, dx []float64)
 	linear func(p []float64, t, I float64, x, a, b []float64)
 	reset  *reset
+	eqs    *Equations // a typed model's text; nil for built-in models
 
 	initFn   func(p []float64) []float64 // initial state from the parameters, if it depends on them
 	input    int                         // index of Input in Params, -1 for none
@@ -68,11 +69,12 @@ type Model struct {
 }
 
 // reset describes an integrate-and-fire reset: at x[V] ≥ p[peak] set the
-// state with apply and hold v for p[refractory] ms (refractory < 0: none).
+// state with apply (given the time and the input) and hold v for
+// p[refractory] ms (refractory < 0: none).
 type reset struct {
 	peak       int
 	refractory int
-	apply      func(p []float64, x []float64)
+	apply      func(p []float64, t, I float64, x []float64)
 }
 
 // Spiking reports whether the model resets at a threshold.
@@ -152,7 +154,7 @@ func (m *Model) Event(t float64, x []float64) float64 {
 
 // Reset applies the model's reset after a spike at t.
 func (m *Model) Reset(t float64, x []float64) {
-	m.reset.apply(m.paramValues(), x)
+	m.reset.apply(m.paramValues(), t, m.I(t), x)
 	if r := m.reset.refractory; r >= 0 {
 		m.refUntil = t + m.Params[r].Value
 	}

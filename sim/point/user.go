@@ -310,10 +310,10 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	}
 	if spike != nil {
 		m.SpikeAt = m.Params[len(m.Params)-1].Value
-		m.reset = &reset{peak: len(m.Params) - 1, refractory: -1, apply: func(p, x []float64) {
+		m.reset = &reset{peak: len(m.Params) - 1, refractory: -1, apply: func(p []float64, t, I float64, x []float64) {
 			st := pool.Get().(*evalState)
 			defer pool.Put(st)
-			fill(st, p, 0, 0, x)
+			fill(st, p, t, I, x)
 			vals := make([]float64, len(resetProgs))
 			for k, prog := range resetProgs {
 				vals[k] = st.run(prog)
@@ -323,8 +323,41 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			}
 		}}
 	}
+	m.eqs = &Equations{File: file}
+	for _, a := range aux {
+		m.eqs.Quantities = append(m.eqs.Quantities, Definition{a.name, a.rhs, a.line})
+	}
+	for _, e := range eqs {
+		m.eqs.Derivs = append(m.eqs.Derivs, Definition{e.name, e.rhs, e.line})
+	}
+	if spike != nil {
+		for _, a := range spike.assignments {
+			m.eqs.Reset = append(m.eqs.Reset, Definition{a.name, a.rhs, a.line})
+		}
+	}
 	return m.finish(), nil
 }
+
+// Equations is a typed model's text, for those that translate it (the
+// GPU's sweeps): expressions in the parameters, the variables, t and the
+// quantities, as Parse describes them.
+type Equations struct {
+	File       string
+	Quantities []Definition // name = expression, each in terms of those before it
+	Derivs     []Definition // variable' = expression, in the order of Vars
+	Reset      []Definition // at a spike, variable = expression, all from the state before it
+}
+
+// Definition is one line of a typed model: Name = Expr, at Line of the file.
+type Definition struct {
+	Name, Expr string
+	Line       int
+}
+
+// Equations returns the text of a model typed as equations, nil for a
+// built-in model. Spiking typed models reset when x[V] reaches their last
+// parameter, spike_threshold.
+func (m *Model) Equations() *Equations { return m.eqs }
 
 // evalState is what one evaluation of a typed model needs.
 type evalState struct {

@@ -1,0 +1,246 @@
+package gpu
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+
+	"neurite/sim/point"
+)
+
+// builtinModel is model.glsl for the built-in models, which
+// shaders/point_builtin.glsl holds.
+const builtinModel = "#include \"point_builtin.glsl\"\n"
+
+// modelSource returns the model.glsl that shaders/point.comp is compiled
+// with to sweep m: the built-in models' file, or m's equations translated
+// to GLSL. The error says why the device cannot run m.
+func modelSource(m *point.Model) (string, error) {
+	if m.Stim != nil {
+		return "", fmt.Errorf("the GPU sweeps models without a stimulus (%s has one)", m.Name)
+	}
+	if eqs := m.Equations(); eqs != nil {
+		return translateModel(m, eqs)
+	}
+	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
+		return builtinModel, nil
+	}
+	return "", fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
+}
+
+// Limits of point.comp: its state is a vec4, its parameters a float[16].
+const (
+	sweepMaxVars   = 4
+	sweepMaxParams = 16
+)
+
+// translateModel writes a typed model's equations as point.comp's model
+// interface (see the shader): the quantities, then the right-hand sides,
+// in single precision; the parameters are p[i], the variables x[i].
+func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
+	if len(m.Vars) > sweepMaxVars {
+		return "", fmt.Errorf("%s: %d variables; the GPU sweeps models of up to %d", eqs.File, len(m.Vars), sweepMaxVars)
+	}
+	if len(m.Params) > sweepMaxParams {
+		return "", fmt.Errorf("%s: %d parameters; the GPU sweeps models of up to %d", eqs.File, len(m.Params), sweepMaxParams)
+	}
+	names := map[string]string{"t": "t", "pi": glslFloat(math.Pi)}
+	for i, p := range m.Params {
+		names[p.Name] = fmt.Sprintf("p[%d]", i)
+	}
+	vars := map[string]int{}
+	for i, v := range m.Vars {
+		names[v.Name] = fmt.Sprintf("x[%d]", i)
+		vars[v.Name] = i
+	}
+	var quantities strings.Builder
+	for _, q := range eqs.Quantities {
+		e, err := glslExpr(q.Expr, names)
+		if err != nil {
+			return "", fmt.Errorf("%s:%d: %w", eqs.File, q.Line, err)
+		}
+		fmt.Fprintf(&quantities, "\tfloat q_%s = %s;\n", q.Name, e)
+		names[q.Name] = "q_" + q.Name
+	}
+	rhs := []string{"0.0", "0.0", "0.0", "0.0"}
+	for i, d := range eqs.Derivs {
+		e, err := glslExpr(d.Expr, names)
+		if err != nil {
+			return "", fmt.Errorf("%s:%d: %w", eqs.File, d.Line, err)
+		}
+		rhs[i] = e
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "// %s translated by gpu/sweep_model.go.\n#include \"typed.glsl\"\n\n", eqs.File)
+	fmt.Fprintf(&b, "const int V = %d;\n\nbool resets() { return %t; }\n\nvoid prepare() {}\n\n", m.V, m.Spiking())
+	fmt.Fprintf(&b, "vec4 deriv(vec4 x, float t) {\n%s\treturn vec4(%s);\n}\n\n", quantities.String(), strings.Join(rhs, ", "))
+	b.WriteString("bool reset(inout vec4 x, inout float refUntil, float t) {\n")
+	if m.Spiking() {
+		// The threshold is the last parameter (point.Model.Equations).
+		fmt.Fprintf(&b, "\tif (!(x[V] >= p[%d])) {\n\t\treturn false;\n\t}\n%s\tvec4 y = x;\n", len(m.Params)-1, quantities.String())
+		for _, a := range eqs.Reset {
+			e, err := glslExpr(a.Expr, names)
+			if err != nil {
+				return "", fmt.Errorf("%s:%d: %w", eqs.File, a.Line, err)
+			}
+			fmt.Fprintf(&b, "\ty[%d] = %s;\n", vars[a.Name], e)
+		}
+		b.WriteString("\tx = y;\n\treturn true;\n}\n")
+	} else {
+		b.WriteString("\treturn false;\n}\n")
+	}
+	return b.String(), nil
+}
+
+// glslExpr translates an expression of a typed model (expr-lang syntax,
+// already checked by point.Parse) to GLSL, naming what names maps.
+func glslExpr(src string, names map[string]string) (string, error) {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return "", err
+	}
+	return glslNode(tree.Node, names)
+}
+
+// glslFuncs are the functions of typed models: GLSL's own or those of
+// shaders/typed.glsl, with the number of arguments (0: any, from one).
+var glslFuncs = map[string]struct {
+	name string
+	args int
+}{
+	"exp": {"exp", 1}, "log": {"log", 1}, "sqrt": {"sqrt", 1}, "sin": {"sin", 1}, "cos": {"cos", 1},
+	"tan": {"tan", 1}, "tanh": {"tanh", 1}, "sinh": {"sinh", 1}, "cosh": {"cosh", 1}, "atan": {"atan", 1},
+	"log10": {"log10", 1}, "pow": {"powr", 2}, "heav": {"heav", 1}, "abs": {"abs", 1},
+	"floor": {"floor", 1}, "ceil": {"ceil", 1}, "round": {"roundAway", 1}, "min": {"min", 0}, "max": {"max", 0},
+}
+
+// glslNode writes a node fully parenthesised; numbers become floats,
+// comparisons and logic GLSL's bools, as expr types them.
+func glslNode(n ast.Node, names map[string]string) (string, error) {
+	switch n := n.(type) {
+	case *ast.IntegerNode:
+		return glslFloat(float64(n.Value)), nil
+	case *ast.FloatNode:
+		return glslFloat(n.Value), nil
+	case *ast.BoolNode:
+		return strconv.FormatBool(n.Value), nil
+	case *ast.IdentifierNode:
+		if s, ok := names[n.Value]; ok {
+			return s, nil
+		}
+		return "", fmt.Errorf("unknown name %q", n.Value)
+	case *ast.UnaryNode:
+		x, err := glslNode(n.Node, names)
+		if err != nil {
+			return "", err
+		}
+		switch n.Operator {
+		case "-", "+":
+			return "(" + n.Operator + x + ")", nil
+		case "!", "not":
+			return "(!" + x + ")", nil
+		}
+	case *ast.BinaryNode:
+		l, err := glslNode(n.Left, names)
+		if err != nil {
+			return "", err
+		}
+		r, err := glslNode(n.Right, names)
+		if err != nil {
+			return "", err
+		}
+		switch n.Operator {
+		case "+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!=", "&&", "||":
+			return "(" + l + " " + n.Operator + " " + r + ")", nil
+		case "and":
+			return "(" + l + " && " + r + ")", nil
+		case "or":
+			return "(" + l + " || " + r + ")", nil
+		case "^", "**":
+			if k, ok := wholeConstant(n.Right); ok && math.Abs(k) <= 8 {
+				return fmt.Sprintf("powi(%s, %d)", l, int(k)), nil
+			}
+			return "powr(" + l + ", " + r + ")", nil
+		}
+	case *ast.ConditionalNode:
+		c, err := glslNode(n.Cond, names)
+		if err != nil {
+			return "", err
+		}
+		a, err := glslNode(n.Exp1, names)
+		if err != nil {
+			return "", err
+		}
+		b, err := glslNode(n.Exp2, names)
+		if err != nil {
+			return "", err
+		}
+		return "(" + c + " ? " + a + " : " + b + ")", nil
+	case *ast.CallNode:
+		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+			return glslCall(id.Value, n.Arguments, names)
+		}
+	case *ast.BuiltinNode:
+		return glslCall(n.Name, n.Arguments, names)
+	}
+	return "", fmt.Errorf("the GPU cannot translate %q", n.String())
+}
+
+// glslCall writes a call of a typed model's function; min and max of
+// more than two arguments nest.
+func glslCall(name string, args []ast.Node, names map[string]string) (string, error) {
+	f, ok := glslFuncs[name]
+	if !ok {
+		return "", fmt.Errorf("the GPU cannot translate the function %s", name)
+	}
+	if (f.args > 0 && len(args) != f.args) || len(args) == 0 {
+		return "", fmt.Errorf("%s takes %d arguments, not %d", name, max(f.args, 1), len(args))
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		s, err := glslNode(a, names)
+		if err != nil {
+			return "", err
+		}
+		out[i] = s
+	}
+	if f.args == 0 {
+		acc := out[0]
+		for _, s := range out[1:] {
+			acc = f.name + "(" + acc + ", " + s + ")"
+		}
+		return acc, nil
+	}
+	return f.name + "(" + strings.Join(out, ", ") + ")", nil
+}
+
+// wholeConstant reports the value of a literal whole number, signed.
+func wholeConstant(n ast.Node) (float64, bool) {
+	switch n := n.(type) {
+	case *ast.IntegerNode:
+		return float64(n.Value), true
+	case *ast.FloatNode:
+		return n.Value, n.Value == math.Trunc(n.Value)
+	case *ast.UnaryNode:
+		if k, ok := wholeConstant(n.Node); ok && (n.Operator == "-" || n.Operator == "+") {
+			if n.Operator == "-" {
+				k = -k
+			}
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// glslFloat writes a float literal GLSL reads (an exponent makes it a
+// float, not an int).
+func glslFloat(v float64) string {
+	if math.IsInf(v, 1) {
+		return "INF"
+	}
+	return strconv.FormatFloat(v, 'e', -1, 64)
+}

@@ -1,0 +1,150 @@
+package gpu
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"neurite/shaders"
+	"neurite/sim/point"
+)
+
+// typedModel parses a model typed as equations.
+func typedModel(t testing.TB, src string) *point.Model {
+	t.Helper()
+	m, err := point.Parse(strings.NewReader(src), "test.ode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// deviceDeriv evaluates a translated model's right-hand side on the
+// device at each state (t, x[0..3]), with the model's parameters.
+func deviceDeriv(t *testing.T, m *point.Model, states [][5]float32) [][4]float32 {
+	t.Helper()
+	model, err := modelSource(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const probe = `#version 430
+layout(local_size_x = 1) in;
+layout(std430, binding = 0) buffer Data { float data[]; };
+uniform int nParams;
+float p[16];
+#include "model.glsl"
+void main() {
+	int i = int(gl_GlobalInvocationID.x), at = 16 + 9 * i;
+	for (int k = 0; k < 16; k++) {
+		p[k] = data[k];
+	}
+	vec4 d = deriv(vec4(data[at + 1], data[at + 2], data[at + 3], data[at + 4]), data[at]);
+	for (int k = 0; k < 4; k++) {
+		data[at + 5 + k] = d[k];
+	}
+}
+`
+	src, err := shaders.Load("probe.comp", shaders.Generated{Name: "probe.comp", Text: probe}, shaders.Generated{Name: "model.glsl", Text: model})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]float32, 16+9*len(states))
+	for k, p := range m.Params {
+		data[k] = float32(p.Value)
+	}
+	for i, s := range states {
+		copy(data[16+9*i:], s[:])
+	}
+	err = device(t).Do(func() error {
+		prog, err := compileProgram(src)
+		if err != nil {
+			return err
+		}
+		defer prog.Delete()
+		b := newBuffer(data, 0)
+		defer b.Delete()
+		b.Bind(0)
+		prog.Use()
+		prog.Dispatch(len(states))
+		read(b, 0, data)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%v\nmodel.glsl:\n%s", err, model)
+	}
+	out := make([][4]float32, len(states))
+	for i := range out {
+		copy(out[i][:], data[16+9*i+5:])
+	}
+	return out
+}
+
+// TestTranslateAgainstCPU evaluates typed models' right-hand sides on the
+// device and on the CPU (expr-lang in double precision) at states over a
+// range of signs and sizes: every operator and function a typed model may
+// use gives the same value within single precision.
+func TestTranslateAgainstCPU(t *testing.T) {
+	exprs := []string{
+		"a + b*c - a/b", "-a^2", "a^3 - 2*a^-2", "b^0.5 + b**1.5", "pow(a, 3) + pow(b, 0.25)", "(-2)^3 * a",
+		"exp(-a) + log(b) + log10(b) + sqrt(b)", "tanh(a) + cosh(a) - sinh(a) + atan(a)",
+		"sin(a) + cos(a) + tan(0.1*a)", "heav(a) + abs(a) + floor(a) + ceil(a) + round(a)",
+		"min(a, b, c) + max(a, b)", "a > 0 ? a : b", "a > 0 && b > 0 ? 1 : 0", "a > 0 and b > 1 ? 1 : 0", "not (a > b) ? 2 : 3", "!(a < b) || a < -1 ? 1 : 0",
+		"a >= b or c == 1.5 ? 1 : 0", "pi*a + 1e-3*t*a", "if a < 0 { b } else { -b }", "q*q + a",
+		"a/(exp(a/b) - 1)", "1/(1 + exp(-(a - c)/b))",
+	}
+	var states [][5]float32
+	for _, a := range []float32{-2.5, -0.5, 0, 0.5, 2.5} {
+		for _, b := range []float32{0.3, 1.7} {
+			states = append(states, [5]float32{0.7, a, b, 0.1, -0.2})
+		}
+	}
+	for start := 0; start < len(exprs); start += 4 {
+		group := exprs[start:min(start+4, len(exprs))]
+		var src strings.Builder
+		src.WriteString("par c=1.5, e=2\ninit a=0, b=1, x3=0, x4=0\nq = a*b + e\n")
+		for k, e := range group {
+			fmt.Fprintf(&src, "%s' = %s\n", []string{"a", "b", "x3", "x4"}[k], e)
+		}
+		for k := len(group); k < 4; k++ {
+			fmt.Fprintf(&src, "%s' = 0\n", []string{"a", "b", "x3", "x4"}[k])
+		}
+		m := typedModel(t, src.String())
+		got := deviceDeriv(t, m, states)
+		for i, s := range states {
+			x := []float64{float64(s[1]), float64(s[2]), float64(s[3]), float64(s[4])}
+			want := make([]float64, 4)
+			m.Deriv(float64(s[0]), x, want)
+			for k, e := range group {
+				g, w := float64(got[i][k]), want[k]
+				if !(math.Abs(g-w) <= 2e-5*math.Max(1, math.Abs(w))) && g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
+					t.Errorf("%s at a = %g, b = %g: GPU %g, CPU %g", e, s[1], s[2], g, w)
+				}
+			}
+		}
+	}
+}
+
+// TestTranslateRefuses: what the device cannot run is refused with the
+// reason, the file and the line.
+func TestTranslateRefuses(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"init a=0, b=0, c=0, d=0, e=0\na' = 1\nb' = 1\nc' = 1\nd' = 1\ne' = 1\n", "5 variables; the GPU sweeps models of up to 4"},
+		{"init a=0\na' = len([1, 2]) - a\n", "test.ode:2: the GPU cannot translate the function len"},
+		{"par k=2\ninit a=0\na' = 5 % 3 - a\n", "test.ode:3: the GPU cannot translate"},
+	} {
+		m, err := point.Parse(strings.NewReader(c.src), "test.ode")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = modelSource(m)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want %q", c.src, err, c.want)
+		}
+	}
+	m, _ := point.Builtin("fhn")
+	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20")
+	if _, err := modelSource(m); err == nil || !strings.Contains(err.Error(), "stimulus") {
+		t.Errorf("a model with a stimulus: %v", err)
+	}
+}

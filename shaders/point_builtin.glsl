@@ -1,0 +1,81 @@
+// The built-in point models of sim/point for point.comp's sweeps, the
+// model chosen by a uniform, with their parameters in p in the order of
+// sim/point/builtin.go.
+
+#include "hh.glsl"
+
+const int HH = 0, IZHIKEVICH = 1, LIF = 2, FHN = 3, INAPK = 4, INAP = 5;
+
+uniform int model;
+
+const int V = 0;
+
+float q10; // hh's temperature factor
+
+bool resets() { return model == IZHIKEVICH || model == LIF || model == INAP; }
+
+void prepare() { q10 = pow(3.0, (p[8] - 6.3) / 10.0); }
+
+float boltzmann(float v, float half_, float k) { return 1.0 / (1.0 + exp((half_ - v) / k)); }
+
+vec4 deriv(vec4 x, float t) {
+	float I = p[0];
+	switch (model) {
+	case HH: {
+		// I, gnabar, gkbar, gl, el, ena, ek, C, celsius
+		float v = x[0];
+		vec2 am, ah, an;
+		hhRates(v, am, ah, an);
+		float q = q10;
+		float n2 = x[3] * x[3];
+		float ina = p[1] * x[1] * x[1] * x[1] * x[2] * (v - p[5]);
+		float ik = p[2] * n2 * n2 * (v - p[6]);
+		float il = p[3] * (v - p[4]);
+		return vec4((I - ina - ik - il) / p[7],
+			q * (am.x * (1.0 - x[1]) - am.y * x[1]),
+			q * (ah.x * (1.0 - x[2]) - ah.y * x[2]),
+			q * (an.x * (1.0 - x[3]) - an.y * x[3]));
+	}
+	case IZHIKEVICH: // I, a, b, c, d, vpeak
+		return vec4(0.04 * x[0] * x[0] + 5.0 * x[0] + 140.0 - x[1] + I, p[1] * (p[2] * x[0] - x[1]), 0, 0);
+	case LIF: // I, tau, EL, R, vth, vreset, tref
+		return vec4((p[2] - x[0] + p[3] * I) / p[1], 0, 0, 0);
+	case FHN: // I, a, b, c
+		return vec4(x[0] - x[0] * x[0] * x[0] / 3.0 - x[1] + I, p[1] * (x[0] + p[2] - p[3] * x[1]), 0, 0);
+	case INAPK: { // I, C, gL, EL, gNa, ENa, gK, EK, Vm, km, Vn, kn, tau
+		float v = x[0];
+		float m = boltzmann(v, p[8], p[9]);
+		return vec4((I - p[2] * (v - p[3]) - p[4] * m * (v - p[5]) - p[6] * x[1] * (v - p[7])) / p[1],
+			(boltzmann(v, p[10], p[11]) - x[1]) / p[12], 0, 0);
+	}
+	case INAP: // I, C, gL, EL, gNa, ENa, Vhalf, k, Vpeak, Vreset
+		return vec4((I - p[2] * (x[0] - p[3]) - p[4] * boltzmann(x[0], p[6], p[7]) * (x[0] - p[5])) / p[1], 0, 0, 0);
+	}
+	return vec4(0);
+}
+
+bool reset(inout vec4 x, inout float refUntil, float t) {
+	switch (model) {
+	case IZHIKEVICH:
+		if (x[0] >= p[5]) {
+			x[0] = p[3];
+			x[1] += p[4];
+			return true;
+		}
+		break;
+	case LIF:
+		if (t >= refUntil && x[0] >= p[4]) {
+			x[0] = p[5];
+			refUntil = t + p[6];
+			return true;
+		}
+		break;
+	case INAP:
+		if (x[0] >= p[8]) {
+			x[0] = p[9];
+			return true;
+		}
+		break;
+	}
+	return false;
+}

@@ -1,0 +1,43 @@
+// What a typed model's equations translated to GLSL (gpu/sweep_model.go)
+// call beyond GLSL's own functions: the functions of sim/point's
+// expressions with Go's meaning where GLSL's differs or is undefined.
+
+const float NAN = uintBitsToFloat(0x7fc00000u), INF = uintBitsToFloat(0x7f800000u);
+
+// heav is Heaviside's step, 1 at 0.
+float heav(float x) { return x >= 0.0 ? 1.0 : 0.0; }
+
+float log10(float x) { return log(x) * 0.43429448190325176; }
+
+// roundAway rounds halves away from zero, as Go's math.Round (GLSL's
+// round may pick either way).
+float roundAway(float x) { return trunc(x + sign(x) * 0.5); }
+
+// powi is x to a small whole power: exact products, defined for any x
+// (GLSL's pow is undefined for x < 0).
+float powi(float x, int n) {
+	float r = 1.0;
+	for (int k = 0; k < abs(n); k++) {
+		r *= x;
+	}
+	return n < 0 ? 1.0 / r : r;
+}
+
+// powr is x^y as Go's math.Pow: a negative x to a whole power keeps its
+// sign, to a fractional one it is NaN.
+float powr(float x, float y) {
+	if (y == 0.0 || x == 1.0) {
+		return 1.0;
+	}
+	if (x == 0.0) {
+		return y > 0.0 ? 0.0 : INF;
+	}
+	if (x > 0.0) {
+		return exp2(y * log2(x));
+	}
+	if (floor(y) != y) {
+		return NAN;
+	}
+	float r = exp2(y * log2(-x));
+	return mod(y, 2.0) == 1.0 ? -r : r;
+}
