@@ -156,7 +156,28 @@ func TestSweepTypedAgainstCPU(t *testing.T) {
 			t.Errorf("morris-lecar maximum %d: CPU %+v, GPU %+v", i, cpuMax[i], gpuMax[i])
 		}
 	}
-	t.Logf("izhikevich typed: rheobase CPU %g, GPU %g; morris-lecar: %d maxima", cpu.Rheobase, gpu.Rheobase, len(cpuMax))
+	// Morris–Lecar's spikes are crossings of its spike level (0 mV).
+	o = analysis.RunOptions{Method: ode.RK4, Dt: 0.05, Transient: 200, Duration: 800}
+	cpuFI, err := analysis.FI(ctx, ml, "I", 80, 120, 5, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = s
+	gpuFI, err := analysis.FI(ctx, ml, "I", 80, 120, 5, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range cpuFI.Points {
+		q := gpuFI.Points[i]
+		if math.Abs(p.Rate-q.Rate) > 5e-3*math.Max(1, p.Rate) || (p.Spikes == 0) != (q.Spikes == 0) {
+			t.Errorf("morris-lecar, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
+		}
+	}
+	if cpuFI.Class != gpuFI.Class || math.Abs(cpuFI.Rheobase-gpuFI.Rheobase) > 0.1 {
+		t.Errorf("morris-lecar: class %d/%d, rheobase %g/%g", cpuFI.Class, gpuFI.Class, cpuFI.Rheobase, gpuFI.Rheobase)
+	}
+	t.Logf("izhikevich typed: rheobase CPU %g, GPU %g; morris-lecar: %d maxima, rheobase CPU %g, GPU %g, class %d, rates %v",
+		cpu.Rheobase, gpu.Rheobase, len(cpuMax), cpuFI.Rheobase, gpuFI.Rheobase, gpuFI.Class, gpuFI.Points)
 	if s.Fallbacks != 0 {
 		t.Errorf("%d batches fell back to the CPU", s.Fallbacks)
 	}

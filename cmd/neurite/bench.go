@@ -22,7 +22,6 @@ import (
 	"neurite/sim"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"
-	"neurite/sim/point"
 )
 
 // neuronCable is the peers' NEURON benchmark script, run by --compare.
@@ -35,7 +34,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return benchSweepCmd(args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "cable" {
-		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh] [--n 2000] [--tstop MS] [--backend cpu|gpu|both]")
+		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC]")
 		return 2
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
@@ -266,21 +265,27 @@ func runNeuron(ncells, nseg int, tstop float64, threads int, stderr io.Writer) (
 func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench sweep", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	model := fs.String("model", "hh", "a built-in point model")
-	n := fs.Int("n", 2000, "instances (currents from 0 to 20)")
+	model := fs.String("model", "hh", "a built-in point model (NAME or NAME:PRESET) or a file of equations")
+	n := fs.Int("n", 2000, "instances, at currents evenly from --from to --to")
+	from := fs.Float64("from", 0, "the first instance's input current")
+	to := fs.Float64("to", 20, "the last instance's input current")
 	tstop := fs.Float64("tstop", 200, "simulated time per instance (ms)")
 	backend := fs.String("backend", "both", "cpu, gpu, or both")
+	pf := addPointFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	m, err := point.Builtin(*model)
+	m, err := loadPoint(*model, pf)
+	if err == nil && m.Input == "" {
+		err = fmt.Errorf("%s has no input parameter to sweep", m.Name)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	values := make([]float64, *n)
 	for i := range values {
-		values[i] = 20 * float64(i) / float64(max(1, *n-1))
+		values[i] = *from + (*to-*from)*float64(i)/float64(max(1, *n-1))
 	}
 	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: *tstop / 2, Duration: *tstop / 2}
 	steps := float64(*n) * *tstop / o.Dt
@@ -297,10 +302,15 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, err)
 				return 1
 			}
-			if batch, err = gpu.NewSweep(dev); err != nil {
+			sw, err := gpu.NewSweep(dev)
+			if err == nil {
+				err = sw.Check(m) // time the device, not its fallback
+			}
+			if err != nil {
 				fmt.Fprintln(stderr, err)
 				return 1
 			}
+			batch = sw
 		}
 		start := time.Now()
 		trs, err := batch.Traces(context.Background(), m, m.Input, values, o)
@@ -309,13 +319,14 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		wall := time.Since(start).Seconds()
-		spikes := 0
+		spikes, maxima := 0, 0
 		for _, tr := range trs {
 			spikes += tr.Count
+			maxima += len(tr.Maxima)
 		}
 		rates[b] = steps / wall
-		fmt.Fprintf(stdout, "INFO backend=%s model=%s instances=%d steps=%.0f spikes=%d\n", b, *model, *n, steps, spikes)
-		lines = append(lines, fmt.Sprintf("RESULT name=neurite_sweep_%s model=%s instances=%d wall_s=%.4f rate=%.4e", b, *model, *n, wall, rates[b]))
+		fmt.Fprintf(stdout, "INFO backend=%s model=%s instances=%d steps=%.0f spikes=%d maxima=%d\n", b, m.Name, *n, steps, spikes, maxima)
+		lines = append(lines, fmt.Sprintf("RESULT name=neurite_sweep_%s model=%s instances=%d wall_s=%.4f rate=%.4e", b, m.Name, *n, wall, rates[b]))
 	}
 	if len(rates) == 2 {
 		fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f\n", rates["gpu"]/rates["cpu"])

@@ -174,6 +174,18 @@ spike v >= 30: v = c, u = u + d
 	}
 }
 
+// TestTypedSpikeLevel: "spike V >= 0" with no reset makes upward
+// crossings of the level count as spikes, of the variable named.
+func TestTypedSpikeLevel(t *testing.T) {
+	m, err := Parse(strings.NewReader("par I=0\ninit w=0, V=-60\nw' = -w\nV' = I - V\nspike V >= -20\n"), "m.ode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Spiking() || m.SpikeAt != -20 || m.V != 1 || len(m.Params) != 1 {
+		t.Errorf("spiking %v, level %g, V %d, %d parameters", m.Spiking(), m.SpikeAt, m.V, len(m.Params))
+	}
+}
+
 func TestTypedModelErrors(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{"par a=1\nx' = a*y\n", "m.ode:2:"},
@@ -183,6 +195,8 @@ func TestTypedModelErrors(t *testing.T) {
 		{"x' = 1\nx' = 2\n", "m.ode:2: x has two equations"},
 		{"hello\n", "m.ode:1: cannot read \"hello\""},
 		{"x' = 1\nspike y >= 1: x = 0\n", "m.ode:2: spike: y is not a variable"},
+		{"x' = 1\nspike x >= 1:\n", "m.ode:2: write a reset as"},
+		{"x' = 1\nspike x = 1\n", "m.ode:2: write a reset as"},
 		{"# nothing\n", "no equations"},
 		{"par a=1\na = 2\nx' = a\n", "m.ode:2: a is defined twice"},
 		{"x' = 1\nrange x=1..0\n", "m.ode:2: range \"x=1..0\": give name=low..high"},

@@ -34,6 +34,7 @@ func ReadModelFile(path string) (*Model, error) {
 //	v' = v - v^3/3 - w + I
 //	dw/dt = a*(v + b - c*w)
 //	spike v >= 30: v = c, u = u + d     (a reset, for spiking models)
+//	spike V >= 0                         (or a level counted as a spike, no reset)
 //	input I                              (the injected current; default I)
 //	minf = 0.5*(1 + tanh((v - v1)/v2))   (a quantity, for what follows)
 //	range v=-2.5..2.5, w=-1..2           (the window of the phase plane)
@@ -55,6 +56,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		line        int
 		v, cond     string
 		level       string
+		resets      bool // else a level counted as a spike, with no reset
 		assignments []equation
 	}
 	inputName := ""
@@ -120,18 +122,19 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			}
 			continue
 		case "spike":
-			cond, assigns, ok := strings.Cut(rest, ":")
+			cond, assigns, resets := strings.Cut(rest, ":")
 			g := spikePattern.FindStringSubmatch(strings.TrimSpace(cond))
-			if !ok || g == nil {
-				fail(n, "write a reset as: spike v >= 30: v = c, u = u + d")
+			if g == nil || (resets && strings.TrimSpace(assigns) == "") {
+				fail(n, "write a reset as: spike v >= 30: v = c, u = u + d; or a spike level alone as: spike V >= 0")
 				continue
 			}
 			spike = &struct {
 				line        int
 				v, cond     string
 				level       string
+				resets      bool
 				assignments []equation
-			}{line: n, v: g[1], level: g[2]}
+			}{line: n, v: g[1], level: g[2], resets: resets}
 			for _, a := range splitList(assigns) {
 				k, v, ok := strings.Cut(a, "=")
 				if !ok {
@@ -223,6 +226,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	}
 	var resetProgs []*vm.Program
 	var resetVars []int
+	spikeLevel := math.Inf(1)
 	if spike != nil {
 		vi, ok := index[spike.v]
 		if !ok {
@@ -233,7 +237,11 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		if err != nil {
 			fail(spike.line, "spike: threshold %q is not a number", spike.level)
 		}
-		m.Params = append(m.Params, Param{Name: "spike_threshold", Value: level, Min: rangeLo(level), Max: rangeHi(level)})
+		if spike.resets {
+			m.Params = append(m.Params, Param{Name: "spike_threshold", Value: level, Min: rangeLo(level), Max: rangeHi(level)})
+		} else {
+			spikeLevel = level
+		}
 		for _, a := range spike.assignments {
 			j, ok := index[a.name]
 			if !ok {
@@ -253,7 +261,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			m.Input = "I"
 		}
 	}
-	m.SpikeAt = math.Inf(1)
+	m.SpikeAt = spikeLevel
 	inputIdx := -1
 	for i, p := range m.Params[:nParams] {
 		if p.Name == m.Input {
@@ -308,7 +316,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		}
 		pool.Put(st)
 	}
-	if spike != nil {
+	if spike != nil && spike.resets {
 		m.SpikeAt = m.Params[len(m.Params)-1].Value
 		m.reset = &reset{peak: len(m.Params) - 1, refractory: -1, apply: func(p []float64, t, I float64, x []float64) {
 			st := pool.Get().(*evalState)
@@ -330,7 +338,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	for _, e := range eqs {
 		m.eqs.Derivs = append(m.eqs.Derivs, Definition{e.name, e.rhs, e.line})
 	}
-	if spike != nil {
+	if spike != nil && spike.resets {
 		for _, a := range spike.assignments {
 			m.eqs.Reset = append(m.eqs.Reset, Definition{a.name, a.rhs, a.line})
 		}
