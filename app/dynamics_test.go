@@ -269,3 +269,22 @@ func TestLabFIOnGPU(t *testing.T) {
 		t.Errorf("note:\n%s", l.fi.note.Text)
 	}
 }
+
+// TestLabTypedFIOnGPU: a model typed as equations (Morris–Lecar, Hopf
+// set) is swept on the device too, translated to GLSL: class 2, and the
+// note says the GPU ran it.
+func TestLabTypedFIOnGPU(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	if err := l.OpenModelFile("../assets/models/morris_lecar.ode"); err != nil {
+		t.Fatal(err)
+	}
+	l.backend.SetSelected("gpu")
+	l.fiFrom.SetText("80")
+	l.fiTo.SetText("120")
+	l.fiN.SetText("5")
+	l.fi.Start()
+	wait(t, l.fi)
+	if !strings.Contains(l.fi.note.Text, "class 2") || !strings.Contains(l.fi.note.Text, "backend: gpu (") {
+		t.Errorf("note:\n%s", l.fi.note.Text)
+	}
+}
