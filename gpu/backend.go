@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"time"
 
 	"neurite/compartments"
 	"neurite/sim"
@@ -19,14 +21,19 @@ type Choice struct {
 	Sim     compartments.Simulator
 	Backend string // "cpu" or "gpu"
 	Note    string // e.g. "backend: gpu (llvmpipe …)", or why auto took the CPU
+	// Rates are the compartment-steps per second auto measured on each
+	// backend, zero where it measured none.
+	CPURate, GPURate float64
 }
 
 // NewSimulator makes a simulator for the plan on the backend asked for:
 // "cpu"; "gpu", which fails with the reason when there is no usable GPU;
-// or "auto" (or ""), the GPU when compute works on a hardware device and
-// the model is large enough to gain, else the CPU, saying which and why
-// (on Mesa's llvmpipe the tree solve's memory traffic makes cable cells
-// slower than the CPU engine; sweeps of point models gain there).
+// or "auto" (or ""), which runs a model large enough to gain for a few
+// steps on both backends and keeps the faster, saying which and at what
+// rates: the GPU's speed on cable cells depends on more than its size (on
+// Mesa's llvmpipe the tree solve's memory traffic makes them slower than
+// the CPU engine, and graphics GPUs run the solve's doubles at 1/32 to
+// 1/64 of their single-precision rate).
 func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	cpu := func(note string) Choice {
 		return Choice{Sim: compartments.NewEngine(p), Backend: "cpu", Note: note}
@@ -43,20 +50,71 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		return cpu(fmt.Sprintf("backend: cpu (auto: %d compartments are too few to gain on the GPU; --backend gpu forces it)", p.Compartments())), nil
 	}
 	dev, err := Shared()
-	if err == nil && auto && software(dev.Info()) {
-		return cpu("backend: cpu (auto: the GPU is Mesa's llvmpipe, on which cable cells run slower than on the CPU engine; --backend gpu forces it)"), nil
-	}
+	var g *Cable
 	if err == nil {
-		var g *Cable
-		if g, err = NewCable(dev, p); err == nil {
-			return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
+		g, err = NewCable(dev, p)
+	}
+	if err != nil {
+		if !auto {
+			return Choice{}, fmt.Errorf("backend gpu: %w", err)
 		}
+		return cpu(fmt.Sprintf("backend: cpu (auto: %v)", err)), nil
 	}
+	gpu := Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}
 	if !auto {
-		return Choice{}, fmt.Errorf("backend gpu: %w", err)
+		return gpu, nil
 	}
-	return cpu(fmt.Sprintf("backend: cpu (auto: %v)", err)), nil
+	e := compartments.NewEngine(p)
+	cpuRate, gpuRate, err := calibrate(e, g)
+	if err != nil || gpuRate <= cpuRate {
+		g.Close()
+		why := fmt.Sprintf("measured %.2g compartment-steps/s on the CPU, %.2g on the GPU (%s)", cpuRate, gpuRate, dev.Info().Renderer)
+		if err != nil {
+			why = err.Error()
+		}
+		return Choice{Sim: e, Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why), CPURate: cpuRate, GPURate: gpuRate}, nil
+	}
+	gpu.Note = fmt.Sprintf("backend: gpu (auto: measured %.2g compartment-steps/s, %.2g on the CPU; %s; %s)", gpuRate, cpuRate, dev.Info().Renderer, g)
+	gpu.CPURate, gpu.GPURate = cpuRate, gpuRate
+	return gpu, nil
 }
+
+// calibrationWork is the compartment-steps auto times on each backend,
+// about a quarter of a second of the CPU engine on one core.
+const calibrationWork = 2e7
+
+// calibrate times the CPU and GPU engines on their plan, a few steps to
+// warm up and then about calibrationWork compartment-steps each, and
+// leaves both initialised. An error is the GPU's: the CPU engine's own
+// troubles (a blow-up) are for the run proper to report.
+func calibrate(cpu *compartments.Engine, g *Cable) (cpuRate, gpuRate float64, err error) {
+	p := cpu.Plan()
+	n := float64(p.Compartments())
+	steps := min(1000, max(20, math.Ceil(calibrationWork/n)))
+	rate := func(s compartments.Simulator) (float64, error) {
+		s.Init()
+		defer s.Init()
+		warm := 5 * p.Dt
+		if err := s.Run(context.Background(), warm, discard{}, nil); err != nil {
+			return 0, err
+		}
+		start := time.Now()
+		if err := s.Run(context.Background(), warm+steps*p.Dt, discard{}, nil); err != nil {
+			return 0, err
+		}
+		return n * steps / time.Since(start).Seconds(), nil
+	}
+	cpuRate, _ = rate(cpu)
+	gpuRate, err = rate(g)
+	return cpuRate, gpuRate, err
+}
+
+// discard is a recorder that keeps nothing.
+type discard struct{}
+
+func (discard) Sample(float64, []float64) error   { return nil }
+func (discard) Spikes([]sim.Spike) error          { return nil }
+func (discard) Snapshot(float64, []float64) error { return nil }
 
 // fallback runs the GPU engine and, should the device fail mid-run,
 // carries on with the CPU engine without losing or repeating what was
