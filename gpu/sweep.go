@@ -18,8 +18,8 @@ import (
 // fixed step (Euler, or RK4 for any other method asked) in single
 // precision. The built-in models are written in GLSL, models typed as
 // equations translated to it (sweep_model.go). It is an analysis.Batch;
-// what the device cannot run (Wilson–Cowan, rate units, a stimulus, more
-// than four variables) runs on the CPU, as Fallbacks counts.
+// what the device cannot run (a stimulus, a typed model of more than four
+// variables) runs on the CPU, as Fallbacks counts.
 type Sweep struct {
 	dev   *Device
 	group int
@@ -32,7 +32,8 @@ type Sweep struct {
 // it reads.
 var sweepModels = map[string]struct {
 	id, params int
-}{"hh": {0, 9}, "izhikevich": {1, 6}, "lif": {2, 7}, "fhn": {3, 4}, "inapk": {4, 13}, "inap": {5, 10}}
+}{"hh": {0, 9}, "izhikevich": {1, 6}, "lif": {2, 7}, "fhn": {3, 4}, "inapk": {4, 13}, "inap": {5, 10},
+	"rate": {6, 5}, "rate-relu": {7, 5}, "wilson-cowan": {8, 14}}
 
 // An instance's record, as shaders/point.comp lays it out: its state and
 // what it has seen; recordFloats is the shader's RECORD.
@@ -45,17 +46,18 @@ const (
 	recordFloats = rRing + keptMaxima + 1
 )
 
-// keptPrograms bounds the compiled typed models a Sweep keeps (a user
-// editing a model makes a new one each time).
+// keptPrograms bounds the programs a Sweep keeps, one a model (a user
+// editing a typed model makes a new one each time).
 const keptPrograms = 8
 
-// NewSweep compiles the point shader with the built-in models.
+// NewSweep makes a sweep on the device, checking that it compiles the
+// point shader (with hh).
 func NewSweep(dev *Device) (*Sweep, error) {
 	s := &Sweep{dev: dev, group: 64, progs: map[string]*Program{}}
 	if software(dev.Info()) {
 		s.group = 8
 	}
-	if _, err := s.program(builtinModel); err != nil {
+	if _, err := s.program(builtinModel(sweepModels["hh"].id)); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -74,10 +76,8 @@ func (s *Sweep) program(model string) (*Program, error) {
 	err = s.dev.Do(func() error {
 		if len(s.progs) >= keptPrograms {
 			for k, old := range s.progs {
-				if k != builtinModel {
-					old.Delete()
-					delete(s.progs, k)
-				}
+				old.Delete()
+				delete(s.progs, k)
 			}
 		}
 		p, err = compileProgram(src.Define("GROUP_SIZE", s.group))
@@ -92,18 +92,17 @@ func (s *Sweep) program(model string) (*Program, error) {
 
 // Check returns nil if the device runs sweeps of m itself, else why not.
 func (s *Sweep) Check(m *point.Model) error {
-	_, _, err := s.prepare(m)
+	_, err := s.prepare(m)
 	return err
 }
 
-// prepare returns the model.glsl and the program for m.
-func (s *Sweep) prepare(m *point.Model) (string, *Program, error) {
+// prepare returns the program that sweeps m.
+func (s *Sweep) prepare(m *point.Model) (*Program, error) {
 	model, err := modelSource(m)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	p, err := s.program(model)
-	return model, p, err
+	return s.program(model)
 }
 
 // stepsPerDispatch keeps a dispatch inside llvmpipe's loop budget and
@@ -112,7 +111,7 @@ const stepsPerDispatch = 20000
 
 // Traces runs m with param at each value on the device.
 func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values []float64, o analysis.RunOptions) ([]analysis.Trace, error) {
-	model, prog, err := s.prepare(m)
+	prog, err := s.prepare(m)
 	if err != nil {
 		s.Fallbacks++
 		return analysis.CPU{}.Traces(ctx, m, param, values, o)
@@ -164,9 +163,6 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 		bv.Bind(1)
 		br.Bind(2)
 		prog.Use()
-		if model == builtinModel {
-			prog.SetInt("model", sweepModels[m.Name].id)
-		}
 		prog.SetInt("nInst", n)
 		prog.SetInt("swept", swept)
 		prog.SetInt("method", method)

@@ -12,9 +12,11 @@ import (
 	"neurite/sim/point"
 )
 
-// builtinModel is model.glsl for the built-in models, which
-// shaders/point_builtin.glsl holds.
-const builtinModel = "#include \"point_builtin.glsl\"\n"
+// builtinModel returns model.glsl for a built-in model: its number and
+// shaders/point_builtin.glsl, which holds them all.
+func builtinModel(id int) string {
+	return fmt.Sprintf("const int MODEL = %d;\n#include \"point_builtin.glsl\"\n", id)
+}
 
 // modelSource returns the model.glsl that shaders/point.comp is compiled
 // with to sweep m: the built-in models' file, or m's equations translated
@@ -27,7 +29,7 @@ func modelSource(m *point.Model) (string, error) {
 		return translateModel(m, eqs)
 	}
 	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
-		return builtinModel, nil
+		return builtinModel(spec.id), nil
 	}
 	return "", fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
 }

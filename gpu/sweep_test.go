@@ -22,13 +22,15 @@ func sweep(t testing.TB) *Sweep {
 // TestSweepFIAgainstCPU measures F–I curves on the device and on the CPU
 // with the same integrator (RK4, dt 0.01 ms): the rates agree within
 // 0.5% (single against double precision moves a spike by about a
-// thousandth of a step), and so do the rheobase and the class.
+// thousandth of a step), and so do the rheobase and the class. No current
+// sits exactly at a rheobase (LIF's 1.5 nA, where v only nears the
+// threshold and rounding decides when it gets there).
 func TestSweepFIAgainstCPU(t *testing.T) {
 	gpuBatch := sweep(t)
 	for _, c := range []struct {
 		model    string
 		from, to float64
-	}{{"hh", 0, 20}, {"izhikevich:RS", 0, 20}, {"lif", 0, 4}, {"inapk:high", 0, 10}, {"inap", 10, 30}, {"fhn", 0, 1.5}} {
+	}{{"hh", 0, 20}, {"izhikevich:RS", 0, 20}, {"lif", 0.2, 4.2}, {"inapk:high", 0, 10}, {"inap", 10, 30}, {"fhn", 0, 1.5}} {
 		t.Run(c.model, func(t *testing.T) {
 			m, err := point.Builtin(c.model)
 			if err != nil {
@@ -63,36 +65,66 @@ func TestSweepFIAgainstCPU(t *testing.T) {
 	}
 }
 
-// TestSweepMaximaAgainstCPU: the brute-force diagram of the low-threshold
-// I_Na,p + I_K model, whose rest gives way to a cycle at I = 14.66: the
-// same maxima on both.
+// TestSweepMaximaAgainstCPU: brute-force diagrams on both backends: the
+// low-threshold I_Na,p + I_K model, whose rest gives way to a cycle at
+// I = 14.66; Wilson–Cowan's oscillating pair, whose cycle is born and dies
+// as P grows; rate units with self-excitation, which settle. The same
+// maxima within 1e-4 of each model's range of v.
 func TestSweepMaximaAgainstCPU(t *testing.T) {
-	m, _ := point.Builtin("inapk:low")
-	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 200, Duration: 100}
-	cpu, err := analysis.BruteForce(context.Background(), m, "I", 10, 20, 6, false, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Batch = sweep(t)
-	gpu, err := analysis.BruteForce(context.Background(), m, "I", 10, 20, 6, false, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cpu) != len(gpu) {
-		t.Fatalf("%d maxima on the CPU, %d on the GPU", len(cpu), len(gpu))
-	}
-	for i := range cpu {
-		if cpu[i].P != gpu[i].P || math.Abs(cpu[i].Value-gpu[i].Value) > 0.01 {
-			t.Fatalf("maximum %d: CPU %+v, GPU %+v", i, cpu[i], gpu[i])
-		}
+	for _, c := range []struct {
+		model, param        string
+		from, to, transient float64
+		set                 map[string]float64
+	}{
+		{"inapk:low", "I", 10, 20, 200, nil},
+		{"wilson-cowan", "P", 0, 3, 200, nil},
+		// Long enough for the rate units to settle within the rule's
+		// 1e-5 of their range on the CPU too.
+		{"rate", "I", -1, 1, 1000, map[string]float64{"w": 1}},
+		{"rate-relu", "I", -1, 1, 1000, map[string]float64{"w": 0.5}},
+	} {
+		t.Run(c.model, func(t *testing.T) {
+			m, err := point.Builtin(c.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range c.set {
+				m.SetParam(k, v)
+			}
+			o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: c.transient, Duration: 100}
+			cpu, err := analysis.BruteForce(context.Background(), m, c.param, c.from, c.to, 6, false, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := sweep(t)
+			o.Batch = s
+			gpu, err := analysis.BruteForce(context.Background(), m, c.param, c.from, c.to, 6, false, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cpu) != len(gpu) || s.Fallbacks != 0 {
+				t.Fatalf("%d maxima on the CPU, %d on the GPU (%d fell back)", len(cpu), len(gpu), s.Fallbacks)
+			}
+			tol := 1e-4 * (m.Vars[m.V].Max - m.Vars[m.V].Min)
+			worst := 0.0
+			for i := range cpu {
+				worst = math.Max(worst, math.Abs(cpu[i].Value-gpu[i].Value))
+				if cpu[i].P != gpu[i].P || math.Abs(cpu[i].Value-gpu[i].Value) > tol {
+					t.Errorf("maximum %d: CPU %+v, GPU %+v", i, cpu[i], gpu[i])
+				}
+			}
+			t.Logf("%d maxima within %.2g (tolerance %.2g)", len(cpu), worst, tol)
+		})
 	}
 }
 
-// TestSweepFallsBack: a model the shader does not know runs on the CPU.
+// TestSweepFallsBack: a model the device does not run (here one with a
+// stimulus) runs on the CPU.
 func TestSweepFallsBack(t *testing.T) {
 	s := sweep(t)
-	m, _ := point.Builtin("wilson-cowan")
-	trs, err := s.Traces(context.Background(), m, "P", []float64{0.5, 1.5}, analysis.RunOptions{Transient: 20, Duration: 50})
+	m, _ := point.Builtin("fhn")
+	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20")
+	trs, err := s.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, analysis.RunOptions{Transient: 20, Duration: 50})
 	if err != nil || len(trs) != 2 || s.Fallbacks != 1 {
 		t.Errorf("%d traces, %d fallbacks, %v", len(trs), s.Fallbacks, err)
 	}

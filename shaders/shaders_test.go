@@ -32,7 +32,7 @@ func checkLines(t *testing.T, s Shader) {
 }
 
 func TestLoadIncludes(t *testing.T) {
-	builtin := Generated{Name: "model.glsl", Text: "#include \"point_builtin.glsl\"\n"}
+	builtin := Generated{Name: "model.glsl", Text: "const int MODEL = 0;\n#include \"point_builtin.glsl\"\n"}
 	typed := Generated{Name: "model.glsl", Text: "#include \"typed.glsl\"\nconst int V = 0;\n"}
 	for _, c := range []struct {
 		name  string
