@@ -27,16 +27,23 @@ func TestDeviceInfo(t *testing.T) {
 }
 
 // TestCompileErrorNamesLine: a compile error names the shader, the file
-// and the line, and shows it.
+// and the line, and shows it, for an error in the shader itself and in a
+// file it includes.
 func TestCompileErrorNamesLine(t *testing.T) {
 	d := device(t)
-	src := shaders.Shader{Name: "broken.comp", Files: []string{"broken.comp"},
-		Text: "#version 430\nlayout(local_size_x = 1) in;\nvoid main() {\n\tfloat x = undefined_thing;\n}\n"}
-	err := d.Do(func() error {
+	main := "#version 430\nlayout(local_size_x = 1) in;\n#include \"part.glsl\"\nvoid main() {\n\tfloat x = undefined_thing;\n}\n"
+	src, err := shaders.Load("broken.comp", shaders.Generated{Name: "broken.comp", Text: main},
+		shaders.Generated{Name: "part.glsl", Text: "float a = 1.0;\nfloat b = also_undefined;\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = d.Do(func() error {
 		_, err := compileProgram(src)
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), "shader broken.comp: compile failed") || !strings.Contains(err.Error(), "undefined_thing") {
-		t.Errorf("error %v", err)
+	for _, want := range []string{"shader broken.comp: compile failed", "broken.comp:5 | float x = undefined_thing;", "part.glsl:2 | float b = also_undefined;"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
 	}
 }

@@ -49,8 +49,7 @@ func compileProgram(s shaders.Shader) (*Program, error) {
 }
 
 // shaderLog returns the compile log, each message followed by the file
-// and line it names (Mesa writes "FILE:LINE(COL): error: ...", FILE the
-// source string number).
+// and line it names (Mesa writes "FILE:LINE(COL): error: ...").
 func shaderLog(sh uint32, s shaders.Shader) string {
 	var n int32
 	gl.GetShaderiv(sh, gl.INFO_LOG_LENGTH, &n)
@@ -60,8 +59,10 @@ func shaderLog(sh uint32, s shaders.Shader) string {
 	for _, msg := range strings.Split(strings.TrimRight(string(buf), "\x00\n"), "\n") {
 		out.WriteString(msg + "\n")
 		var file, line int
-		if _, err := fmt.Sscanf(msg, "%d:%d", &file, &line); err == nil && file < len(s.Files) {
-			fmt.Fprintf(&out, "    %s:%d | %s\n", s.Files[file], line, strings.TrimSpace(s.Line(file, line)))
+		if _, err := fmt.Sscanf(msg, "%d:%d", &file, &line); err == nil {
+			if name, n, text, ok := s.Locate(file, line); ok {
+				fmt.Fprintf(&out, "    %s:%d | %s\n", name, n, strings.TrimSpace(text))
+			}
 		}
 	}
 	return strings.TrimRight(out.String(), "\n")

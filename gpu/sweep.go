@@ -17,9 +17,10 @@ import (
 // device (shaders/point.comp): thousands of instances in one job, with a
 // fixed step (Euler, or RK4 for any other method asked) in single
 // precision. The built-in models are written in GLSL, models typed as
-// equations translated to it (sweep_model.go). It is an analysis.Batch;
-// what the device cannot run (a stimulus, a typed model of more than four
-// variables) runs on the CPU, as Fallbacks counts.
+// equations and stimuli translated to it (sweep_model.go). It is an
+// analysis.Batch; what the device cannot run (a Poisson stimulus, a typed
+// model of more than four variables) runs on the CPU, as Fallbacks
+// counts.
 type Sweep struct {
 	dev   *Device
 	group int
@@ -57,7 +58,11 @@ func NewSweep(dev *Device) (*Sweep, error) {
 	if software(dev.Info()) {
 		s.group = 8
 	}
-	if _, err := s.program(builtinModel(sweepModels["hh"].id)); err != nil {
+	hh, err := point.Builtin("hh")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.prepare(hh); err != nil {
 		return nil, err
 	}
 	return s, nil

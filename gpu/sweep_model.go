@@ -19,19 +19,75 @@ func builtinModel(id int) string {
 }
 
 // modelSource returns the model.glsl that shaders/point.comp is compiled
-// with to sweep m: the built-in models' file, or m's equations translated
-// to GLSL. The error says why the device cannot run m.
+// with to sweep m: its stimulus, then the built-in models' file or m's
+// equations translated to GLSL. The error says why the device cannot run
+// m.
 func modelSource(m *point.Model) (string, error) {
+	stim := "0.0"
 	if m.Stim != nil {
-		return "", fmt.Errorf("the GPU sweeps models without a stimulus (%s has one)", m.Name)
+		var err error
+		if stim, err = stimulusGLSL(m.Stim); err != nil {
+			return "", err
+		}
 	}
+	head := fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
 	if eqs := m.Equations(); eqs != nil {
-		return translateModel(m, eqs)
+		body, err := translateModel(m, eqs)
+		return head + body, err
 	}
 	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
-		return builtinModel(spec.id), nil
+		return head + builtinModel(spec.id), nil
 	}
 	return "", fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
+}
+
+// stimulusGLSL writes a stimulus as a GLSL expression in t, as
+// sim/point's stimuli define it; a Poisson train, whose events are drawn
+// on the CPU, it refuses.
+func stimulusGLSL(st point.Stimulus) (string, error) {
+	// on is the condition from ≤ t < to, an infinite end left out.
+	on := func(from, to float64) string {
+		var c []string
+		if !math.IsInf(from, -1) {
+			c = append(c, "t >= "+glslFloat(from))
+		}
+		if !math.IsInf(to, 1) {
+			c = append(c, "t < "+glslFloat(to))
+		}
+		if len(c) == 0 {
+			return "true"
+		}
+		return strings.Join(c, " && ")
+	}
+	f := glslFloat
+	switch st := st.(type) {
+	case point.Step:
+		return fmt.Sprintf("(%s ? %s : 0.0)", on(st.From, st.To), f(st.Amp)), nil
+	case point.Ramp:
+		if !(st.To > st.From) {
+			return "0.0", nil // never on
+		}
+		return fmt.Sprintf("(%s ? %s + %s * (t - %s) : 0.0)", on(st.From, st.To), f(st.Start), f((st.End-st.Start)/(st.To-st.From)), f(st.From)), nil
+	case point.Pulses:
+		if st.Period <= 0 {
+			return "0.0", nil
+		}
+		return fmt.Sprintf("(%s && mod(t - %s, %s) < %s ? %s : 0.0)", on(st.From, st.To), f(st.From), f(st.Period), f(st.Width), f(st.Amp)), nil
+	case point.Sine:
+		return fmt.Sprintf("(%s ? %s + %s * sin(%s * (t - %s)) : 0.0)", on(st.From, st.To), f(st.Offset), f(st.Amp), f(2*math.Pi*st.Freq/1000), f(st.From)), nil
+	case point.Sum:
+		terms := make([]string, len(st))
+		for i, x := range st {
+			var err error
+			if terms[i], err = stimulusGLSL(x); err != nil {
+				return "", err
+			}
+		}
+		return "(" + strings.Join(terms, " + ") + ")", nil
+	case *point.Poisson:
+		return "", fmt.Errorf("the GPU runs step, ramp, pulse and sine stimuli, not a Poisson train (its events are drawn on the CPU)")
+	}
+	return "", fmt.Errorf("the GPU cannot run a stimulus of type %T", st)
 }
 
 // Limits of point.comp: its state is a vec4, its parameters a float[16].
@@ -53,6 +109,9 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 	names := map[string]string{"t": "t", "pi": glslFloat(math.Pi)}
 	for i, p := range m.Params {
 		names[p.Name] = fmt.Sprintf("p[%d]", i)
+		if p.Name == m.Input {
+			names[p.Name] = fmt.Sprintf("(p[%d] + stim(t))", i) // the whole input, as on the CPU
+		}
 	}
 	vars := map[string]int{}
 	for i, v := range m.Vars {

@@ -143,8 +143,36 @@ func TestTranslateRefuses(t *testing.T) {
 		}
 	}
 	m, _ := point.Builtin("fhn")
-	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20")
-	if _, err := modelSource(m); err == nil || !strings.Contains(err.Error(), "stimulus") {
-		t.Errorf("a model with a stimulus: %v", err)
+	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20+poisson:rate=100,weight=1,tau=2,to=100")
+	if _, err := modelSource(m); err == nil || !strings.Contains(err.Error(), "not a Poisson train") {
+		t.Errorf("a model with a Poisson stimulus: %v", err)
+	}
+}
+
+// TestStimulusAgainstCPU evaluates the input of a model with each kind of
+// stimulus the device runs on the device and on the CPU, at times before,
+// in and after them, edges included.
+func TestStimulusAgainstCPU(t *testing.T) {
+	m := typedModel(t, "par I=0.25\ninit a=0\na' = I\n")
+	var states [][5]float32
+	for _, tm := range []float32{0, 4.5, 5, 9.99, 10, 12.5, 15, 17.25, 20, 30, 31, 60} {
+		states = append(states, [5]float32{tm})
+	}
+	for _, spec := range []string{
+		"step:amp=2,from=10,to=20", "ramp:from=10,to=20,start=1,end=3", "pulses:amp=1.5,width=1,period=5,from=5,to=31",
+		"sine:amp=2,freq=40,offset=0.5,from=10", "step:amp=1,from=5+sine:amp=1,freq=25,to=30",
+	} {
+		var err error
+		if m.Stim, err = point.ParseStimulus(spec); err != nil {
+			t.Fatal(err)
+		}
+		got := deviceDeriv(t, m, states)
+		for i, s := range states {
+			want := make([]float64, 1)
+			m.Deriv(float64(s[0]), []float64{0}, want)
+			if math.Abs(float64(got[i][0])-want[0]) > 1e-5 {
+				t.Errorf("%s at t = %g: GPU %g, CPU %g", spec, s[0], got[i][0], want[0])
+			}
+		}
 	}
 }

@@ -82,6 +82,9 @@ func TestSweepMaximaAgainstCPU(t *testing.T) {
 		// 1e-5 of their range on the CPU too.
 		{"rate", "I", -1, 1, 1000, map[string]float64{"w": 1}},
 		{"rate-relu", "I", -1, 1, 1000, map[string]float64{"w": 0.5}},
+		// FitzHugh–Nagumo forced by a sine: locked and quasi-periodic
+		// responses across the offset.
+		{"fhn", "I", 0, 1, 200, nil},
 	} {
 		t.Run(c.model, func(t *testing.T) {
 			m, err := point.Builtin(c.model)
@@ -90,6 +93,9 @@ func TestSweepMaximaAgainstCPU(t *testing.T) {
 			}
 			for k, v := range c.set {
 				m.SetParam(k, v)
+			}
+			if c.model == "fhn" {
+				m.Stim = point.Sine{Amp: 0.3, Freq: 25}
 			}
 			o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: c.transient, Duration: 100}
 			cpu, err := analysis.BruteForce(context.Background(), m, c.param, c.from, c.to, 6, false, o)
@@ -118,12 +124,12 @@ func TestSweepMaximaAgainstCPU(t *testing.T) {
 	}
 }
 
-// TestSweepFallsBack: a model the device does not run (here one with a
-// stimulus) runs on the CPU.
+// TestSweepFallsBack: a model the device does not run (here one driven by
+// a Poisson train) runs on the CPU.
 func TestSweepFallsBack(t *testing.T) {
 	s := sweep(t)
 	m, _ := point.Builtin("fhn")
-	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20")
+	m.Stim, _ = point.ParseStimulus("poisson:rate=100,weight=0.1,tau=2,to=70")
 	trs, err := s.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, analysis.RunOptions{Transient: 20, Duration: 50})
 	if err != nil || len(trs) != 2 || s.Fallbacks != 1 {
 		t.Errorf("%d traces, %d fallbacks, %v", len(trs), s.Fallbacks, err)

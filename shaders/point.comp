@@ -14,7 +14,8 @@ layout(local_size_x = GROUP_SIZE) in;
 
 // The model is the generated file model.glsl (gpu/sweep_model.go): the
 // built-in models (point_builtin.glsl) or a typed model's equations
-// translated to GLSL. It defines V, the index of the membrane potential;
+// translated to GLSL. It defines stim(t), the stimulus added to the
+// input; V, the index of the membrane potential;
 // resets(), whether the model resets at a threshold; prepare(), run once
 // the parameters p are set; deriv(x, t), the right-hand side (dimension up
 // to 4); and reset(x, refUntil, t), which applies a spiking model's reset

@@ -23,7 +23,7 @@ float boltzmann(float v, float half_, float k) { return 1.0 / (1.0 + exp((half_ 
 float wcSigmoid(float x, float a, float th) { return 1.0 / (1.0 + exp(-a * (x - th))) - 1.0 / (1.0 + exp(a * th)); }
 
 vec4 deriv(vec4 x, float t) {
-	float I = p[0];
+	float I = p[0] + stim(t); // every model's input is its first parameter
 	switch (model) {
 	case HH: {
 		// I, gnabar, gkbar, gl, el, ena, ek, C, celsius

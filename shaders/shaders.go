@@ -9,10 +9,11 @@ import (
 //go:embed *.comp *.glsl
 var files embed.FS
 
-// Shader is a compute shader's text with its includes expanded. Each
-// included file is its own GLSL source string number (a #line directive
-// before it), so that a compiler message "N:LINE" names Files[N] and its
-// line.
+// Shader is a compute shader's text with its includes expanded. A #line
+// directive before each included file gives it its own GLSL source string
+// number, Files[N], and numbers its lines from N·LineBase: Mesa reports
+// every message as from source string 0, so the line number alone must
+// say the file (Locate decodes it).
 type Shader struct {
 	Name  string
 	Text  string
@@ -56,11 +57,11 @@ func (s *Shader) expand(out *strings.Builder, name string, index, depth int) err
 		}
 		file := strings.Trim(inc, `"`)
 		s.Files = append(s.Files, file)
-		fmt.Fprintf(out, "#line 1 %d\n", len(s.Files)-1)
+		fmt.Fprintf(out, "#line %d %d\n", (len(s.Files)-1)*LineBase+1, len(s.Files)-1)
 		if err := s.expand(out, file, len(s.Files)-1, depth+1); err != nil {
 			return fmt.Errorf("%s:%d: %w", name, i+1, err)
 		}
-		fmt.Fprintf(out, "#line %d %d\n", i+2, index)
+		fmt.Fprintf(out, "#line %d %d\n", index*LineBase+i+2, index)
 	}
 	return nil
 }
@@ -73,21 +74,28 @@ func (s Shader) Define(name string, value int) Shader {
 	return s
 }
 
-// Line returns the text of a line of source string file (as numbered in
-// compiler messages), "" if there is none.
-func (s Shader) Line(file, line int) string {
+// LineBase separates the line numbers of the files of a shader: file N's
+// line L is numbered N·LineBase + L.
+const LineBase = 100000
+
+// Locate returns the file and line a compiler message "FILE:LINE" points
+// at, with the line's text; ok is false if there is no such line.
+func (s Shader) Locate(file, line int) (name string, n int, text string, ok bool) {
+	if line >= LineBase {
+		file, line = line/LineBase, line%LineBase
+	}
 	if file < 0 || file >= len(s.Files) {
-		return ""
+		return "", 0, "", false
 	}
-	text, err := s.read(s.Files[file])
+	src, err := s.read(s.Files[file])
 	if err != nil {
-		return ""
+		return "", 0, "", false
 	}
-	lines := strings.Split(text, "\n")
+	lines := strings.Split(src, "\n")
 	if line < 1 || line > len(lines) {
-		return ""
+		return "", 0, "", false
 	}
-	return lines[line-1]
+	return s.Files[file], line, lines[line-1], true
 }
 
 // read returns the text of a file, generated or embedded.

@@ -24,8 +24,9 @@ func checkLines(t *testing.T, s Shader) {
 			}
 			continue
 		}
-		if got := s.Line(file, line); got != text {
-			t.Fatalf("text line %d %q is said to be %s:%d, which is %q", k+1, text, s.Files[file], line, got)
+		name, n, got, _ := s.Locate(0, line) // as Mesa reports it
+		if got != text || name != s.Files[file] {
+			t.Fatalf("text line %d %q is said to be %s:%d, which is %q", k+1, text, name, n, got)
 		}
 		line++
 	}
