@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"neurite/compartments"
@@ -29,8 +30,9 @@ type Choice struct {
 // NewSimulator makes a simulator for the plan on the backend asked for:
 // "cpu"; "gpu", which fails with the reason when there is no usable GPU;
 // or "auto" (or ""), which runs a model large enough to gain for a few
-// steps on both backends and keeps the faster, saying which and at what
-// rates: the GPU's speed on cable cells depends on more than its size (on
+// steps on both backends and keeps the GPU if it is clearly the faster,
+// saying which and at what rates: the GPU's speed on cable cells depends
+// on more than the model's size (on
 // Mesa's llvmpipe the tree solve's memory traffic makes them slower than
 // the CPU engine, and graphics GPUs run the solve's doubles at 1/32 to
 // 1/64 of their single-precision rate).
@@ -66,7 +68,7 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	}
 	e := compartments.NewEngine(p)
 	cpuRate, gpuRate, err := calibrate(e, g)
-	if err != nil || gpuRate <= cpuRate {
+	if err != nil || gpuRate < gpuMargin*cpuRate {
 		g.Close()
 		why := fmt.Sprintf("measured %.2g compartment-steps/s on the CPU, %.2g on the GPU (%s)", cpuRate, gpuRate, dev.Info().Renderer)
 		if err != nil {
@@ -79,9 +81,20 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	return gpu, nil
 }
 
-// calibrationWork is the compartment-steps auto times on each backend,
-// about a quarter of a second of the CPU engine on one core.
-const calibrationWork = 2e7
+// calibrationWork is the compartment-steps auto times on each backend:
+// a tenth of a second or so of the CPU engine on one core.
+const calibrationWork = 2e6
+
+// gpuMargin is how much faster auto must measure the GPU to take it: on a
+// near tie the CPU engine, the reference in double precision, is kept.
+const gpuMargin = 1.2
+
+// calibrated holds the rates measured for a model shape (compartments,
+// cells, method, layout), so that the explorer's restarts measure once.
+var calibrated = struct {
+	sync.Mutex
+	rates map[string][2]float64
+}{rates: map[string][2]float64{}}
 
 // calibrate times the CPU and GPU engines on their plan, a few steps to
 // warm up and then about calibrationWork compartment-steps each, and
@@ -89,8 +102,14 @@ const calibrationWork = 2e7
 // troubles (a blow-up) are for the run proper to report.
 func calibrate(cpu *compartments.Engine, g *Cable) (cpuRate, gpuRate float64, err error) {
 	p := cpu.Plan()
+	key := fmt.Sprintf("%d %d %v %s", p.Compartments(), len(p.Cells), p.Method, g)
+	calibrated.Lock()
+	defer calibrated.Unlock()
+	if r, ok := calibrated.rates[key]; ok {
+		return r[0], r[1], nil
+	}
 	n := float64(p.Compartments())
-	steps := min(1000, max(20, math.Ceil(calibrationWork/n)))
+	steps := min(1000, max(5, math.Ceil(calibrationWork/n)))
 	rate := func(s compartments.Simulator) (float64, error) {
 		s.Init()
 		defer s.Init()
@@ -105,7 +124,9 @@ func calibrate(cpu *compartments.Engine, g *Cable) (cpuRate, gpuRate float64, er
 		return n * steps / time.Since(start).Seconds(), nil
 	}
 	cpuRate, _ = rate(cpu)
-	gpuRate, err = rate(g)
+	if gpuRate, err = rate(g); err == nil {
+		calibrated.rates[key] = [2]float64{cpuRate, gpuRate}
+	}
 	return cpuRate, gpuRate, err
 }
 

@@ -58,9 +58,9 @@ func TestFallbackKeepsRecords(t *testing.T) {
 }
 
 // TestChooseBackend: cpu is the CPU; gpu the GPU (here llvmpipe); auto
-// the CPU for a small model, saying why, and for a large one the backend
-// it measured the faster, saying at what rates, its engine ready to run
-// from the start.
+// the CPU for a small model, saying why, and for a large one the GPU only
+// if it measured it clearly the faster, saying at what rates, its engine
+// ready to run from the start.
 func TestChooseBackend(t *testing.T) {
 	small, _ := refrun.ExamplePlan(t, "hh_single", false)
 	for _, c := range []struct {
@@ -84,7 +84,7 @@ func TestChooseBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 	faster := "cpu"
-	if ch.GPURate > ch.CPURate {
+	if ch.GPURate >= gpuMargin*ch.CPURate {
 		faster = "gpu"
 	}
 	if ch.Backend != faster || ch.CPURate <= 0 || ch.GPURate <= 0 || !strings.Contains(ch.Note, "measured") || ch.Sim.Time() != 0 {
