@@ -16,6 +16,7 @@ type Device struct {
 	jobs chan func()
 	info Info
 	once sync.Once
+	lost error // why the context was lost; touched on the device's thread only
 }
 
 // Info describes the device and its compute limits.
@@ -31,6 +32,9 @@ type Info struct {
 	MaxStorageBindings      int
 	MaxTextureBufferSize    int // texels of a buffer texture
 	MaxImageUnits           int // images a compute shader may use
+	// ResetNotification: the context reports a GPU reset (a hung kernel,
+	// a driver fault) as lost, which every Do then returns.
+	ResetNotification bool
 }
 
 // String lays the description out for people.
@@ -43,6 +47,11 @@ func (i Info) String() string {
 	fmt.Fprintf(&b, "memory     %d KiB shared per work group, storage buffers up to %d MiB, %d bindings\n",
 		i.MaxSharedMemory/1024, i.MaxStorageBlockSize>>20, i.MaxStorageBindings)
 	fmt.Fprintf(&b, "textures   buffer textures up to %d texels, %d images\n", i.MaxTextureBufferSize, i.MaxImageUnits)
+	resets := "not reported by this driver (a reset shows as errors or unfinished work)"
+	if i.ResetNotification {
+		resets = "reported (the context is lost; runs carry on on the CPU)"
+	}
+	fmt.Fprintf(&b, "resets     %s\n", resets)
 	return b.String()
 }
 
@@ -101,6 +110,9 @@ func readInfo(platform string) Info {
 	i.MaxStorageBindings = get(gl.MAX_SHADER_STORAGE_BUFFER_BINDINGS)
 	i.MaxTextureBufferSize = get(gl.MAX_TEXTURE_BUFFER_SIZE)
 	i.MaxImageUnits = get(gl.MAX_COMPUTE_IMAGE_UNIFORMS)
+	// glGetGraphicsResetStatus is core from OpenGL 4.5.
+	version := 10*get(gl.MAJOR_VERSION) + get(gl.MINOR_VERSION)
+	i.ResetNotification = version >= 45 && get(gl.RESET_NOTIFICATION_STRATEGY) == gl.LOSE_CONTEXT_ON_RESET
 	return i
 }
 
@@ -115,17 +127,39 @@ func glString(name uint32) string {
 func (d *Device) Info() Info { return d.info }
 
 // Do runs f on the device's thread, where GL calls may be made, and
-// returns its error. A GL error f leaves behind is reported too.
+// returns its error. A GL error f leaves behind is reported too, and a
+// reset of the GPU, after which the device refuses all work.
 func (d *Device) Do(f func() error) error {
 	done := make(chan error, 1)
 	d.jobs <- func() {
+		if d.lost != nil {
+			done <- d.lost
+			return
+		}
 		err := f()
+		if d.info.ResetNotification {
+			if status := gl.GetGraphicsResetStatus(); status != gl.NO_ERROR {
+				d.lost = fmt.Errorf("gpu: the context was lost (%s)", resetCause(status))
+				err = d.lost
+			}
+		}
 		if code := gl.GetError(); code != gl.NO_ERROR && err == nil {
 			err = fmt.Errorf("gpu: OpenGL error 0x%04x", code)
 		}
 		done <- err
 	}
 	return <-done
+}
+
+// resetCause words a graphics reset status.
+func resetCause(status uint32) string {
+	switch status {
+	case gl.GUILTY_CONTEXT_RESET:
+		return "the GPU was reset because of Neurite's own work: a kernel ran too long or faulted"
+	case gl.INNOCENT_CONTEXT_RESET:
+		return "the GPU was reset because of another program"
+	}
+	return "the GPU was reset"
 }
 
 // Close ends the device's thread and its context.

@@ -1,8 +1,11 @@
 package gpu
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/shaders"
 )
@@ -45,5 +48,32 @@ func TestCompileErrorNamesLine(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+}
+
+// TestLostDeviceRefuses: the context reports GPU resets (Mesa's does), and
+// once lost the device runs nothing more and says why, so that a run moves
+// to the CPU instead of reading garbage. (A reset cannot be caused on
+// purpose; the loss is marked by hand.)
+func TestLostDeviceRefuses(t *testing.T) {
+	d, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if !d.Info().ResetNotification || !strings.Contains(d.Info().String(), "resets     reported") {
+		t.Errorf("resets not reported:\n%s", d.Info())
+	}
+	d.Do(func() error {
+		d.lost = fmt.Errorf("gpu: the context was lost (%s)", resetCause(gl.GUILTY_CONTEXT_RESET))
+		return nil
+	})
+	ran := false
+	err = d.Do(func() error {
+		ran = true
+		return nil
+	})
+	if ran || err == nil || !strings.Contains(err.Error(), "a kernel ran too long") {
+		t.Errorf("ran %v, error %v", ran, err)
 	}
 }

@@ -46,18 +46,29 @@ static const char *neuriteDisplay(EGLDisplay *out, const char **platform) {
 }
 
 // neuriteContext makes an OpenGL 4.3 core context current on the calling
-// thread, with no surface.
+// thread, with no surface: one that reports a GPU reset as a lost context
+// (EGL 1.5, or EGL_EXT_create_context_robustness) where the driver offers
+// it, else a plain one.
 static const char *neuriteContext(EGLDisplay d, EGLContext *out) {
 	if (!eglBindAPI(EGL_OPENGL_API)) {
 		return "eglBindAPI(EGL_OPENGL_API) failed";
 	}
-	const EGLint attrs[] = {
+	EGLint attrs[] = {
 		EGL_CONTEXT_MAJOR_VERSION, 4,
 		EGL_CONTEXT_MINOR_VERSION, 3,
 		EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+		EGL_CONTEXT_OPENGL_RESET_NOTIFICATION_STRATEGY, EGL_LOSE_CONTEXT_ON_RESET,
 		EGL_NONE,
 	};
 	EGLContext c = eglCreateContext(d, (EGLConfig)0, EGL_NO_CONTEXT, attrs);
+	if (c == EGL_NO_CONTEXT) {
+		attrs[6] = EGL_CONTEXT_OPENGL_RESET_NOTIFICATION_STRATEGY_EXT;
+		c = eglCreateContext(d, (EGLConfig)0, EGL_NO_CONTEXT, attrs);
+	}
+	if (c == EGL_NO_CONTEXT) {
+		attrs[6] = EGL_NONE;
+		c = eglCreateContext(d, (EGLConfig)0, EGL_NO_CONTEXT, attrs);
+	}
 	if (c == EGL_NO_CONTEXT) {
 		return "eglCreateContext: no OpenGL 4.3 core context (the driver offers less, or lacks EGL_KHR_no_config_context)";
 	}
