@@ -67,17 +67,17 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		return gpu, nil
 	}
 	e := compartments.NewEngine(p)
-	cpuRate, gpuRate, err := calibrate(e, g)
-	if err != nil || gpuRate < gpuMargin*cpuRate {
+	m, err := calibrate(e, g)
+	if err != nil || m.gpu < gpuMargin*m.cpu {
 		g.Close()
-		why := fmt.Sprintf("measured %.2g compartment-steps/s on the CPU, %.2g on the GPU (%s)", cpuRate, gpuRate, dev.Info().Renderer)
+		why := fmt.Sprintf("%s %.2g compartment-steps/s on the CPU, %.2g on the GPU (%s)", m.how(), m.cpu, m.gpu, dev.Info().Renderer)
 		if err != nil {
 			why = err.Error()
 		}
-		return Choice{Sim: e, Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why), CPURate: cpuRate, GPURate: gpuRate}, nil
+		return Choice{Sim: e, Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why), CPURate: m.cpu, GPURate: m.gpu}, nil
 	}
-	gpu.Note = fmt.Sprintf("backend: gpu (auto: measured %.2g compartment-steps/s, %.2g on the CPU; %s; %s)", gpuRate, cpuRate, dev.Info().Renderer, g)
-	gpu.CPURate, gpu.GPURate = cpuRate, gpuRate
+	gpu.Note = fmt.Sprintf("backend: gpu (auto: %s %.2g compartment-steps/s, %.2g on the CPU; %s; %s)", m.how(), m.gpu, m.cpu, dev.Info().Renderer, g)
+	gpu.CPURate, gpu.GPURate = m.cpu, m.gpu
 	return gpu, nil
 }
 
@@ -89,24 +89,53 @@ const calibrationWork = 2e6
 // near tie the CPU engine, the reference in double precision, is kept.
 const gpuMargin = 1.2
 
-// calibrated holds the rates measured for a model shape (compartments,
-// cells, method, layout), so that the explorer's restarts measure once.
-var calibrated = struct {
+// measurement is what calibrate found: compartment-steps per second.
+type measurement struct {
+	cpu, gpu   float64
+	remembered bool // found for the same model shape earlier
+}
+
+func (m measurement) how() string {
+	if m.remembered {
+		return "measured earlier"
+	}
+	return "measured"
+}
+
+// measured holds the measurements by model shape (compartments, cells,
+// method, the GPU's layout), so that the explorer's restarts measure once;
+// each entry's lock is held while it is measured, so a shape is measured
+// once however many ask at a time.
+var measured = struct {
 	sync.Mutex
-	rates map[string][2]float64
-}{rates: map[string][2]float64{}}
+	of map[string]*shapeMeasurement
+}{of: map[string]*shapeMeasurement{}}
+
+type shapeMeasurement struct {
+	sync.Mutex
+	done bool
+	measurement
+}
 
 // calibrate times the CPU and GPU engines on their plan, a few steps to
 // warm up and then about calibrationWork compartment-steps each, and
-// leaves both initialised. An error is the GPU's: the CPU engine's own
-// troubles (a blow-up) are for the run proper to report.
-func calibrate(cpu *compartments.Engine, g *Cable) (cpuRate, gpuRate float64, err error) {
+// leaves both initialised. A failure of either (a blow-up, a device
+// error) is returned, not remembered: the run proper reports the CPU's,
+// and the CPU runs if the GPU failed.
+func calibrate(cpu *compartments.Engine, g *Cable) (measurement, error) {
 	p := cpu.Plan()
 	key := fmt.Sprintf("%d %d %v %s", p.Compartments(), len(p.Cells), p.Method, g)
-	calibrated.Lock()
-	defer calibrated.Unlock()
-	if r, ok := calibrated.rates[key]; ok {
-		return r[0], r[1], nil
+	measured.Lock()
+	m, ok := measured.of[key]
+	if !ok {
+		m = &shapeMeasurement{}
+		measured.of[key] = m
+	}
+	measured.Unlock()
+	m.Lock()
+	defer m.Unlock()
+	if m.done {
+		return measurement{cpu: m.cpu, gpu: m.gpu, remembered: true}, nil
 	}
 	n := float64(p.Compartments())
 	steps := min(1000, max(5, math.Ceil(calibrationWork/n)))
@@ -123,11 +152,16 @@ func calibrate(cpu *compartments.Engine, g *Cable) (cpuRate, gpuRate float64, er
 		}
 		return n * steps / time.Since(start).Seconds(), nil
 	}
-	cpuRate, _ = rate(cpu)
-	if gpuRate, err = rate(g); err == nil {
-		calibrated.rates[key] = [2]float64{cpuRate, gpuRate}
+	cpuRate, err := rate(cpu)
+	if err != nil {
+		return measurement{}, fmt.Errorf("the CPU engine failed while measured: %w", err)
 	}
-	return cpuRate, gpuRate, err
+	gpuRate, err := rate(g)
+	if err != nil {
+		return measurement{cpu: cpuRate}, err
+	}
+	m.done, m.measurement = true, measurement{cpu: cpuRate, gpu: gpuRate}
+	return m.measurement, nil
 }
 
 // discard is a recorder that keeps nothing.

@@ -91,6 +91,12 @@ func TestChooseBackend(t *testing.T) {
 		t.Errorf("auto on %d compartments: %s at t = %g, CPU %.3g, GPU %.3g compartment-steps/s: %s", large.Compartments(), ch.Backend, ch.Sim.Time(), ch.CPURate, ch.GPURate, ch.Note)
 	}
 	t.Log(ch.Note)
+	// The same model again (the explorer restarting): the rates are
+	// remembered, not measured again.
+	again, err := NewSimulator(large, "auto")
+	if err != nil || again.CPURate != ch.CPURate || again.GPURate != ch.GPURate || !strings.Contains(again.Note, "measured earlier") {
+		t.Errorf("again: %+v, %v", again, err)
+	}
 	if _, err := NewSimulator(small, "tpu"); err == nil {
 		t.Error("no error for an unknown backend")
 	}

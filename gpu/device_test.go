@@ -51,8 +51,8 @@ func TestCompileErrorNamesLine(t *testing.T) {
 	}
 }
 
-// TestLostDeviceRefuses: the context reports GPU resets (Mesa's does), and
-// once lost the device runs nothing more and says why, so that a run moves
+// TestLostDeviceRefuses: the context reports GPU resets (Mesa's does; CI
+// has Mesa), and once lost the device runs nothing more and says why, so that a run moves
 // to the CPU instead of reading garbage. (A reset cannot be caused on
 // purpose; the loss is marked by hand.)
 func TestLostDeviceRefuses(t *testing.T) {
@@ -61,8 +61,8 @@ func TestLostDeviceRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if !d.Info().ResetNotification || !strings.Contains(d.Info().String(), "resets     reported") {
-		t.Errorf("resets not reported:\n%s", d.Info())
+	if software(d.Info()) && (!d.Info().ResetNotification || !strings.Contains(d.Info().String(), "resets     reported")) {
+		t.Errorf("Mesa reports resets, but not here:\n%s", d.Info())
 	}
 	d.Do(func() error {
 		d.lost = fmt.Errorf("gpu: the context was lost (%s)", resetCause(gl.GUILTY_CONTEXT_RESET))

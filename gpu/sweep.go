@@ -2,10 +2,12 @@ package gpu
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"neurite/shaders"
 	"neurite/sim/analysis"
@@ -19,11 +21,13 @@ import (
 // precision. The built-in models are written in GLSL, models typed as
 // equations and stimuli translated to it (sweep_model.go). It is an
 // analysis.Batch; what the device cannot run (a Poisson stimulus, a typed
-// model of more than four variables) runs on the CPU, as Fallbacks
-// counts.
+// model of more than four variables), or a batch the device fails (a
+// reset), runs on the CPU, as Fallbacks counts. A Sweep may be used from
+// several goroutines; their batches take turns.
 type Sweep struct {
 	dev   *Device
 	group int
+	mu    sync.Mutex          // held through a batch
 	progs map[string]*Program // point.comp compiled with each model.glsl
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
@@ -51,8 +55,29 @@ const (
 // editing a typed model makes a new one each time).
 const keptPrograms = 8
 
+// sweeps holds each device's shared Sweep, so that its compiled programs
+// serve every batch of the process.
+var sweeps = struct {
+	sync.Mutex
+	of map[*Device]*Sweep
+}{of: map[*Device]*Sweep{}}
+
+// sharedSweep returns the device's shared Sweep, made on first use.
+func sharedSweep(dev *Device) (*Sweep, error) {
+	sweeps.Lock()
+	defer sweeps.Unlock()
+	if s, ok := sweeps.of[dev]; ok {
+		return s, nil
+	}
+	s, err := NewSweep(dev)
+	if err == nil {
+		sweeps.of[dev] = s
+	}
+	return s, err
+}
+
 // NewSweep makes a sweep on the device, checking that it compiles the
-// point shader (with hh).
+// point shader (with hh). Close frees its programs.
 func NewSweep(dev *Device) (*Sweep, error) {
 	s := &Sweep{dev: dev, group: 64, progs: map[string]*Program{}}
 	if software(dev.Info()) {
@@ -62,13 +87,32 @@ func NewSweep(dev *Device) (*Sweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.prepare(hh); err != nil {
+	if err := s.Check(hh); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// program returns point.comp compiled with model as model.glsl.
+// Close frees the sweep's programs.
+func (s *Sweep) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dev.Do(func() error {
+		s.forget()
+		return nil
+	})
+}
+
+// forget deletes the compiled programs, on the device's thread.
+func (s *Sweep) forget() {
+	for k, p := range s.progs {
+		p.Delete()
+		delete(s.progs, k)
+	}
+}
+
+// program returns point.comp compiled with model as model.glsl; s.mu is
+// held.
 func (s *Sweep) program(model string) (*Program, error) {
 	if p, ok := s.progs[model]; ok {
 		return p, nil
@@ -80,11 +124,9 @@ func (s *Sweep) program(model string) (*Program, error) {
 	var p *Program
 	err = s.dev.Do(func() error {
 		if len(s.progs) >= keptPrograms {
-			for k, old := range s.progs {
-				old.Delete()
-				delete(s.progs, k)
-			}
+			s.forget()
 		}
+		var err error
 		p, err = compileProgram(src.Define("GROUP_SIZE", s.group))
 		return err
 	})
@@ -97,11 +139,13 @@ func (s *Sweep) program(model string) (*Program, error) {
 
 // Check returns nil if the device runs sweeps of m itself, else why not.
 func (s *Sweep) Check(m *point.Model) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	_, err := s.prepare(m)
 	return err
 }
 
-// prepare returns the program that sweeps m.
+// prepare returns the program that sweeps m; s.mu is held.
 func (s *Sweep) prepare(m *point.Model) (*Program, error) {
 	model, err := modelSource(m)
 	if err != nil {
@@ -114,12 +158,31 @@ func (s *Sweep) prepare(m *point.Model) (*Program, error) {
 // short enough to cancel promptly.
 const stepsPerDispatch = 20000
 
-// Traces runs m with param at each value on the device.
+// Traces runs m with param at each value on the device, or on the CPU
+// where the device cannot run m or fails.
 func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values []float64, o analysis.RunOptions) ([]analysis.Trace, error) {
-	prog, err := s.prepare(m)
-	if err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	trs, err := s.traces(ctx, m, param, values, o)
+	var onDevice deviceError
+	if errors.As(err, &onDevice) {
 		s.Fallbacks++
 		return analysis.CPU{}.Traces(ctx, m, param, values, o)
+	}
+	return trs, err
+}
+
+// deviceError is a failure of the device or of what it can run, which the
+// CPU makes good.
+type deviceError struct{ error }
+
+func (e deviceError) Unwrap() error { return e.error }
+
+// traces is Traces on the device; s.mu is held.
+func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values []float64, o analysis.RunOptions) ([]analysis.Trace, error) {
+	prog, err := s.prepare(m)
+	if err != nil {
+		return nil, deviceError{err}
 	}
 	swept := slices.IndexFunc(m.Params, func(p point.Param) bool { return p.Name == param })
 	if swept < 0 {
@@ -195,7 +258,10 @@ func (s *Sweep) Traces(ctx context.Context, m *point.Model, param string, values
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, deviceError{err}
 	}
 	trs := make([]analysis.Trace, n)
 	for i := range trs {
@@ -241,7 +307,7 @@ func NewBatch(want string, m *point.Model) (analysis.Batch, string, error) {
 	dev, err := Shared()
 	var s *Sweep
 	if err == nil {
-		s, err = NewSweep(dev)
+		s, err = sharedSweep(dev)
 	}
 	if err == nil {
 		err = s.Check(m)

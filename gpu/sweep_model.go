@@ -259,7 +259,7 @@ func glslCall(name string, args []ast.Node, names map[string]string) (string, er
 		return "", fmt.Errorf("the GPU cannot translate the function %s", name)
 	}
 	if (f.args > 0 && len(args) != f.args) || len(args) == 0 {
-		return "", fmt.Errorf("%s takes %d arguments, not %d", name, max(f.args, 1), len(args))
+		return "", fmt.Errorf("%s: %d arguments (it takes %d)", name, len(args), max(f.args, 1))
 	}
 	out := make([]string, len(args))
 	for i, a := range args {
@@ -298,10 +298,16 @@ func wholeConstant(n ast.Node) (float64, bool) {
 }
 
 // glslFloat writes a float literal GLSL reads (an exponent makes it a
-// float, not an int).
+// float, not an int); GLSL has no literals for infinities and NaN, so
+// those are written as their bits.
 func glslFloat(v float64) string {
-	if math.IsInf(v, 1) {
-		return "INF"
+	switch {
+	case math.IsInf(v, 1):
+		return "uintBitsToFloat(0x7f800000u)"
+	case math.IsInf(v, -1):
+		return "uintBitsToFloat(0xff800000u)"
+	case math.IsNaN(v):
+		return "uintBitsToFloat(0x7fc00000u)"
 	}
 	return strconv.FormatFloat(v, 'e', -1, 64)
 }

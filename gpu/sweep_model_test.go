@@ -91,7 +91,7 @@ func TestTranslateAgainstCPU(t *testing.T) {
 		"sin(a) + cos(a) + tan(0.1*a)", "heav(a) + abs(a) + floor(a) + ceil(a) + round(a)",
 		"min(a, b, c) + max(a, b)", "a > 0 ? a : b", "a > 0 && b > 0 ? 1 : 0", "a > 0 and b > 1 ? 1 : 0", "not (a > b) ? 2 : 3", "!(a < b) || a < -1 ? 1 : 0",
 		"a >= b or c == 1.5 ? 1 : 0", "pi*a + 1e-3*t*a", "if a < 0 { b } else { -b }", "q*q + a",
-		"a/(exp(a/b) - 1)", "1/(1 + exp(-(a - c)/b))",
+		"a/(exp(a/b) - 1)", "1/(1 + exp(-(a - c)/b))", "round(a + 0.49999997)", "round(8388609 + a*0) - 8388609",
 	}
 	var states [][5]float32
 	for _, a := range []float32{-2.5, -0.5, 0, 0.5, 2.5} {
@@ -161,6 +161,7 @@ func TestStimulusAgainstCPU(t *testing.T) {
 	for _, spec := range []string{
 		"step:amp=2,from=10,to=20", "ramp:from=10,to=20,start=1,end=3", "pulses:amp=1.5,width=1,period=5,from=5,to=31",
 		"sine:amp=2,freq=40,offset=0.5,from=10", "step:amp=1,from=5+sine:amp=1,freq=25,to=30",
+		"pulses:amp=1,width=inf,period=5,from=12",
 	} {
 		var err error
 		if m.Stim, err = point.ParseStimulus(spec); err != nil {

@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -16,6 +17,7 @@ func sweep(t testing.TB) *Sweep {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(s.Close)
 	return s
 }
 
@@ -45,6 +47,9 @@ func TestSweepFIAgainstCPU(t *testing.T) {
 			gpu, err := analysis.FI(context.Background(), m, m.Input, c.from, c.to, 9, o)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if len(cpu.Points) != len(gpu.Points) {
+				t.Fatalf("%d points on the CPU, %d on the GPU", len(cpu.Points), len(gpu.Points))
 			}
 			worst := 0.0
 			for i, p := range cpu.Points {
@@ -95,7 +100,7 @@ func TestSweepMaximaAgainstCPU(t *testing.T) {
 				m.SetParam(k, v)
 			}
 			if c.model == "fhn" {
-				m.Stim = point.Sine{Amp: 0.3, Freq: 25}
+				m.Stim = point.Sine{Amp: 0.3, Freq: 25, To: math.Inf(1)}
 			}
 			o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: c.transient, Duration: 100}
 			cpu, err := analysis.BruteForce(context.Background(), m, c.param, c.from, c.to, 6, false, o)
@@ -125,14 +130,37 @@ func TestSweepMaximaAgainstCPU(t *testing.T) {
 }
 
 // TestSweepFallsBack: a model the device does not run (here one driven by
-// a Poisson train) runs on the CPU.
+// a Poisson train) runs on the CPU, and so does a batch on a device that
+// was lost (marked by hand: a reset cannot be caused on purpose), with
+// the CPU's results.
 func TestSweepFallsBack(t *testing.T) {
 	s := sweep(t)
 	m, _ := point.Builtin("fhn")
 	m.Stim, _ = point.ParseStimulus("poisson:rate=100,weight=0.1,tau=2,to=70")
-	trs, err := s.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, analysis.RunOptions{Transient: 20, Duration: 50})
+	o := analysis.RunOptions{Transient: 20, Duration: 50}
+	trs, err := s.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, o)
 	if err != nil || len(trs) != 2 || s.Fallbacks != 1 {
 		t.Errorf("%d traces, %d fallbacks, %v", len(trs), s.Fallbacks, err)
+	}
+
+	d, err := Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	lost, err := NewSweep(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Do(func() error {
+		d.lost = errors.New("gpu: the context was lost (by hand)")
+		return nil
+	})
+	m.Stim = nil
+	want, _ := analysis.CPU{}.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, o)
+	trs, err = lost.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, o)
+	if err != nil || lost.Fallbacks != 1 || len(trs) != 2 || trs[1].Count != want[1].Count || trs[1].Count == 0 {
+		t.Errorf("on a lost device: %d fallbacks, %v, %+v (CPU %+v)", lost.Fallbacks, err, trs, want)
 	}
 }
 
@@ -161,6 +189,9 @@ func TestSweepTypedAgainstCPU(t *testing.T) {
 	gpu, err := analysis.FI(ctx, izh, "I", 0, 20, 6, o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(cpu.Points) != len(gpu.Points) {
+		t.Fatalf("%d points on the CPU, %d on the GPU", len(cpu.Points), len(gpu.Points))
 	}
 	for i, p := range cpu.Points {
 		q := gpu.Points[i]
@@ -204,6 +235,9 @@ func TestSweepTypedAgainstCPU(t *testing.T) {
 	gpuFI, err := analysis.FI(ctx, ml, "I", 80, 120, 5, o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(cpuFI.Points) != len(gpuFI.Points) {
+		t.Fatalf("morris-lecar: %d points on the CPU, %d on the GPU", len(cpuFI.Points), len(gpuFI.Points))
 	}
 	for i, p := range cpuFI.Points {
 		q := gpuFI.Points[i]

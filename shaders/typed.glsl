@@ -10,8 +10,12 @@ float heav(float x) { return x >= 0.0 ? 1.0 : 0.0; }
 float log10(float x) { return log(x) * 0.43429448190325176; }
 
 // roundAway rounds halves away from zero, as Go's math.Round (GLSL's
-// round may pick either way).
-float roundAway(float x) { return trunc(x + sign(x) * 0.5); }
+// round may pick either way); adding a half first would round
+// 0.49999997 up and large odd numbers to even.
+float roundAway(float x) {
+	float r = trunc(x);
+	return abs(x - r) >= 0.5 ? r + sign(x) : r;
+}
 
 // powi is x to a small whole power: exact products, defined for any x
 // (GLSL's pow is undefined for x < 0).

@@ -303,10 +303,12 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 				return 1
 			}
 			sw, err := gpu.NewSweep(dev)
-			if err == nil {
-				err = sw.Check(m) // time the device, not its fallback
-			}
 			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return 1
+			}
+			defer sw.Close()
+			if err := sw.Check(m); err != nil { // time the device, not its fallback
 				fmt.Fprintln(stderr, err)
 				return 1
 			}

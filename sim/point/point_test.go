@@ -196,6 +196,8 @@ func TestTypedModelErrors(t *testing.T) {
 		{"hello\n", "m.ode:1: cannot read \"hello\""},
 		{"x' = 1\nspike y >= 1: x = 0\n", "m.ode:2: spike: y is not a variable"},
 		{"x' = 1\nspike x >= 1:\n", "m.ode:2: write a reset as"},
+		{"par t=5\nx' = t\n", "m.ode:1: t is reserved"},
+		{"par a=1\nexp' = -a\n", "m.ode:2: exp is reserved"},
 		{"x' = 1\nspike x = 1\n", "m.ode:2: write a reset as"},
 		{"# nothing\n", "no equations"},
 		{"par a=1\na = 2\nx' = a\n", "m.ode:2: a is defined twice"},

@@ -52,13 +52,14 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	}
 	m := &Model{Name: strings.TrimSuffix(file, ".ode")}
 	var eqs, aux []equation // aux: quantities defined in terms of what comes before
-	var spike *struct {
+	// spikeLine is the spike line: a reset, or a level alone.
+	type spikeLine struct {
 		line        int
-		v, cond     string
-		level       string
+		v, level    string
 		resets      bool // else a level counted as a spike, with no reset
 		assignments []equation
 	}
+	var spike *spikeLine
 	inputName := ""
 	init := map[string]float64{}
 	ranges := map[string][3]float64{} // low, high, line
@@ -98,6 +99,10 @@ func Parse(r io.Reader, file string) (*Model, error) {
 					fail(n, "%q: give name=number", strings.TrimSpace(kv))
 					continue
 				}
+				if word == "par" && reserved(k) {
+					fail(n, "%s is reserved (the time t, pi and the functions cannot be parameters)", k)
+					continue
+				}
 				if word == "init" {
 					init[k] = f
 				} else {
@@ -128,13 +133,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 				fail(n, "write a reset as: spike v >= 30: v = c, u = u + d; or a spike level alone as: spike V >= 0")
 				continue
 			}
-			spike = &struct {
-				line        int
-				v, cond     string
-				level       string
-				resets      bool
-				assignments []equation
-			}{line: n, v: g[1], level: g[2], resets: resets}
+			spike = &spikeLine{line: n, v: g[1], level: g[2], resets: resets}
 			for _, a := range splitList(assigns) {
 				k, v, ok := strings.Cut(a, "=")
 				if !ok {
@@ -169,6 +168,9 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	for i, e := range eqs {
 		if _, dup := index[e.name]; dup {
 			fail(e.line, "%s has two equations", e.name)
+		}
+		if reserved(e.name) {
+			fail(e.line, "%s is reserved (the time t, pi and the functions cannot be variables)", e.name)
 		}
 		index[e.name] = i
 		v := Var{Name: e.name, Min: -1, Max: 1}
@@ -393,6 +395,13 @@ var (
 )
 
 func validName(s string) bool { return namePattern.MatchString(s) }
+
+// reserved reports whether a name is the time or one of the expressions'
+// constants and functions, which a parameter or variable may not shadow.
+func reserved(name string) bool {
+	_, ok := mathEnv()[name]
+	return ok || name == "t"
+}
 
 // splitList splits "a=1, b=2" on commas and spaces around them.
 func splitList(s string) []string {
