@@ -44,7 +44,7 @@ var sweepModels = map[string]struct {
 // what it has seen; recordFloats is the shader's RECORD.
 const (
 	rX, rRef, rBelow, rSpikes, rLate, rFirstLate, rLastLate = 0, 4, 5, 6, 7, 8, 9
-	rLo, rHi, rPrev, rPrev2, rNMax, rNRing, rMaxima         = 10, 11, 12, 13, 14, 15, 16
+	rLo, rHi, rExt, rSeek, rNMax, rNRing, rMaxima           = 10, 11, 12, 13, 14, 15, 16
 
 	keptMaxima   = 60
 	rRing        = rMaxima + keptMaxima
@@ -216,7 +216,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		r[rRef] = float32(math.Inf(-1)) // not refractory
 		r[rBelow] = 1                   // below the spike level
 		r[rLo], r[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
-		r[rPrev], r[rPrev2] = float32(math.NaN()), float32(math.NaN())
+		r[rExt], r[rSeek] = float32(math.NaN()), 0 // no sample yet; seeking a trough
 	}
 	vr := m.Vars[m.V]
 	span := vr.Max - vr.Min
@@ -238,6 +238,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		prog.SetFloat("transient", float32(o.Transient))
 		prog.SetFloat("level", float32(m.SpikeAt))
 		prog.SetFloat("rearm", float32(m.SpikeAt-0.05*span))
+		prog.SetFloat("delta", float32(analysis.Prominence*span))
 		for from := 0; from < total; from += stepsPerDispatch {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -275,7 +276,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		tr.Spikes = ring(r[rRing:], int(r[rNRing]), keptMaxima+1)
 		tr.Maxima = ring(r[rMaxima:], int(r[rNMax]), keptMaxima)
 		if float64(r[rHi]-r[rLo]) < analysis.Settled*span {
-			tr.Maxima = []float64{float64(r[rPrev])} // settled: the final v
+			tr.Maxima = []float64{float64(r[rX+m.V])} // settled: the final v
 		}
 		trs[i] = tr
 	}

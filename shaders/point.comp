@@ -25,7 +25,7 @@ const int K = 60; // maxima and late spikes kept, as on the CPU
 
 // An instance's record, in floats.
 const int X = 0, REF = 4, BELOW = 5, SPIKES = 6, LATE = 7, FIRSTLATE = 8, LASTLATE = 9,
-	LO = 10, HI = 11, PREV = 12, PREV2 = 13, NMAX = 14, NRING = 15, MAXIMA = 16, RING = 16 + K,
+	LO = 10, HI = 11, EXT = 12, SEEK = 13, NMAX = 14, NRING = 15, MAXIMA = 16, RING = 16 + K,
 	RECORD = 16 + K + K + 1;
 
 layout(std430, binding = 0) readonly buffer Params { float base[]; };   // the model's parameters
@@ -35,6 +35,7 @@ layout(std430, binding = 2) buffer Records { float rec[]; };
 uniform int nInst, swept, method; // method: 0 Euler, 1 RK4
 uniform int stepFrom, stepTo;
 uniform float dt, transient, level, rearm; // crossings count at level, re-arm below rearm
+uniform float delta;                       // the prominence of a maximum
 
 float p[16];
 
@@ -60,7 +61,11 @@ void main() {
 	precise vec4 comp = vec4(0.0);
 	float refUntil = rec[r + REF], below = rec[r + BELOW], spikes = rec[r + SPIKES];
 	float late = rec[r + LATE], firstLate = rec[r + FIRSTLATE], lastLate = rec[r + LASTLATE];
-	float lo = rec[r + LO], hi = rec[r + HI], prev = rec[r + PREV], prev2 = rec[r + PREV2];
+	// The maxima are found as sim/analysis.Peaks finds them: ext is the
+	// trough or, seeking a peak, the peak so far; NaN before the first
+	// sample.
+	float lo = rec[r + LO], hi = rec[r + HI], ext = rec[r + EXT];
+	bool seekPeak = rec[r + SEEK] != 0.0;
 	int nMax = int(rec[r + NMAX]), nRing = int(rec[r + NRING]);
 	bool spiking = resets();
 	for (int step = stepFrom; step < stepTo; step++) {
@@ -113,13 +118,18 @@ void main() {
 		if (tNew > transient) {
 			lo = min(lo, cur);
 			hi = max(hi, cur);
-			if (!isnan(prev2) && prev > prev2 && prev >= cur) {
-				rec[r + MAXIMA + nMax % K] = prev;
+			if (isnan(ext) || (seekPeak ? cur > ext : cur < ext)) {
+				ext = cur;
+			} else if (seekPeak && cur < ext - delta) {
+				rec[r + MAXIMA + nMax % K] = ext;
 				nMax++;
+				seekPeak = false;
+				ext = cur;
+			} else if (!seekPeak && cur > ext + delta) {
+				seekPeak = true;
+				ext = cur;
 			}
 		}
-		prev2 = prev;
-		prev = cur;
 	}
 	rec[r + BELOW] = below;
 	rec[r + SPIKES] = spikes;
@@ -128,8 +138,8 @@ void main() {
 	rec[r + LASTLATE] = lastLate;
 	rec[r + LO] = lo;
 	rec[r + HI] = hi;
-	rec[r + PREV] = prev;
-	rec[r + PREV2] = prev2;
+	rec[r + EXT] = ext;
+	rec[r + SEEK] = seekPeak ? 1.0 : 0.0;
 	rec[r + NMAX] = float(nMax);
 	rec[r + NRING] = float(nRing);
 	rec[r + X] = x[0];

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,17 +25,21 @@ import (
 	"neurite/sim/ode"
 )
 
-// neuronCable is the peers' NEURON benchmark script, run by --compare.
-//
-//go:embed peers/neuron_cable.py
-var neuronCable []byte
+// The peers' scripts, run by --compare: NEURON on the benchmark cells,
+// Brian2 on the runs of an F–I curve.
+var (
+	//go:embed peers/neuron_cable.py
+	neuronCable []byte
+	//go:embed peers/brian_fi.py
+	brianFI []byte
+)
 
 func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "sweep" {
 		return benchSweepCmd(args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "cable" {
-		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC]")
+		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]")
 		return 2
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
@@ -230,21 +235,27 @@ var rateField = regexp.MustCompile(`\brate=([0-9.eE+-]+)`)
 
 // runNeuron runs the NEURON benchmark script with cache_efficient on.
 func runNeuron(ncells, nseg int, tstop float64, threads int, stderr io.Writer) (peerResult, error) {
+	return runPeer("neuron_cable.py", neuronCable, "python3-neuron", stderr, strconv.Itoa(ncells), strconv.Itoa(nseg),
+		strconv.FormatFloat(tstop, 'g', -1, 64), "--nthread", strconv.Itoa(threads), "--cache", "1")
+}
+
+// runPeer runs a peer's script with the system's python3 and returns its
+// RESULT line and rate; pkg is the Debian package it needs.
+func runPeer(name string, script []byte, pkg string, stderr io.Writer, args ...string) (peerResult, error) {
 	dir, err := os.MkdirTemp("", "neurite-bench-")
 	if err != nil {
 		return peerResult{}, err
 	}
 	defer os.RemoveAll(dir)
-	script := filepath.Join(dir, "neuron_cable.py")
-	if err := os.WriteFile(script, neuronCable, 0o644); err != nil {
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, script, 0o644); err != nil {
 		return peerResult{}, err
 	}
-	cmd := exec.Command("/usr/bin/python3", script, strconv.Itoa(ncells), strconv.Itoa(nseg), strconv.FormatFloat(tstop, 'g', -1, 64),
-		"--nthread", strconv.Itoa(threads), "--cache", "1")
+	cmd := exec.Command("/usr/bin/python3", append([]string{path}, args...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, stderr
 	if err := cmd.Run(); err != nil {
-		return peerResult{}, fmt.Errorf("%v (is python3-neuron installed?)", err)
+		return peerResult{}, fmt.Errorf("%s: %v (is %s installed?)", name, err, pkg)
 	}
 	for _, line := range bytes.Split(out.Bytes(), []byte("\n")) {
 		if bytes.HasPrefix(line, []byte("RESULT")) {
@@ -256,7 +267,7 @@ func runNeuron(ncells, nseg int, tstop float64, threads int, stderr io.Writer) (
 			return peerResult{line: string(line), rate: rate}, err
 		}
 	}
-	return peerResult{}, fmt.Errorf("no RESULT line from NEURON:\n%s", out.String())
+	return peerResult{}, fmt.Errorf("no RESULT line from %s:\n%s", name, out.String())
 }
 
 // benchSweepCmd times a parameter sweep of a point model (the runs of an
@@ -271,6 +282,7 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	to := fs.Float64("to", 20, "the last instance's input current")
 	tstop := fs.Float64("tstop", 200, "simulated time per instance (ms)")
 	backend := fs.String("backend", "both", "cpu, gpu, or both")
+	compare := fs.Bool("compare", false, "also run Brian2 (python3 with brian2) on the same sweep of hh")
 	pf := addPointFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -278,6 +290,9 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	m, err := loadPoint(*model, pf)
 	if err == nil && m.Input == "" {
 		err = fmt.Errorf("%s has no input parameter to sweep", m.Name)
+	}
+	if err == nil && *compare && (*model != "hh" || len(*pf.set) > 0 || *pf.stim != "") {
+		err = errors.New("--compare runs Brian2 on the built-in hh at its defaults, without a stimulus")
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -332,6 +347,20 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(rates) == 2 {
 		fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f\n", rates["gpu"]/rates["cpu"])
+	}
+	if *compare {
+		peer, err := runPeer("brian_fi.py", brianFI, "python3-brian", stderr, strconv.Itoa(*n), strconv.FormatFloat(*tstop, 'g', -1, 64),
+			"--from", strconv.FormatFloat(*from, 'g', -1, 64), "--to", strconv.FormatFloat(*to, 'g', -1, 64))
+		if err != nil {
+			fmt.Fprintln(stderr, "Brian2 comparison:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, peer.line)
+		for _, b := range []string{"cpu", "gpu"} {
+			if r, ok := rates[b]; ok {
+				fmt.Fprintf(stdout, "RATIO neurite_%s/brian2=%.2f\n", b, r/peer.rate)
+			}
+		}
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	return 0

@@ -108,20 +108,21 @@ func (tr *Trace) addSpike(t, transient float64) {
 }
 
 // simulate runs m from its initial state for transient + duration and
-// returns its spikes and the local maxima of v after the transient.
-// A run that has settled on an equilibrium records its final v as the one
-// maximum: the maxima of rounding noise would otherwise stand for it, and a
-// run that settles monotonically would have none.
+// returns its spikes and the maxima of v after the transient that stand
+// out by Prominence of v's range. A run that has settled on an equilibrium
+// records its final v as the one maximum: a run that settles monotonically
+// would have none.
 func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) {
 	m.Restart()
 	x := m.InitialState()
 	v := m.V
 	var tr Trace
-	prev, prev2 := math.NaN(), math.NaN()
+	final := math.NaN()
 	below := true
 	level := m.SpikeAt
 	span := m.Vars[v].Max - m.Vars[v].Min
 	lo, hi := math.Inf(1), math.Inf(-1)
+	maxima := Peaks{Delta: Prominence * span}
 	res, err := ode.Integrate(ctx, m, x, 0, o.Transient+o.Duration, ode.Settings{Method: o.Method, Dt: o.Dt, Rtol: 1e-7, Atol: 1e-9, MaxStep: 0.5},
 		func(t float64, y []float64) {
 			cur := y[v]
@@ -136,11 +137,11 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 			}
 			if t > o.Transient {
 				lo, hi = math.Min(lo, cur), math.Max(hi, cur)
-				if !math.IsNaN(prev2) && prev > prev2 && prev >= cur {
-					tr.Maxima = append(tr.Maxima, prev)
+				if peak, ok := maxima.Add(cur); ok {
+					tr.Maxima = append(tr.Maxima, peak)
 				}
 			}
-			prev2, prev = prev, cur
+			final = cur
 		})
 	if m.Spiking() {
 		for _, t := range res.Spikes {
@@ -151,9 +152,45 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 		tr.Maxima = tr.Maxima[len(tr.Maxima)-maxKept:]
 	}
 	if err == nil && hi-lo < Settled*span {
-		tr.Maxima = []float64{prev}
+		tr.Maxima = []float64{final}
 	}
 	return tr, err
+}
+
+// Prominence is how far, as a fraction of the model's range of v, v must
+// rise before a maximum and fall after it for the maximum to count: 1.4e-4
+// mV for hh, far above the flicker of single precision (GPU sweeps) about
+// a slow peak, far below any oscillation worth drawing.
+const Prominence = 1e-6
+
+// Peaks finds the maxima of a sampled signal that stand out by Delta: a
+// maximum counts once the signal has risen by Delta from the trough before
+// it and then fallen by Delta, so the last bit's flicker about an
+// equilibrium or a slow peak makes none. It starts seeking a trough, so
+// that a signal falling from its first sample has no maximum there.
+type Peaks struct {
+	Delta    float64
+	ext      float64 // the running extreme: the trough or the peak sought
+	seekPeak bool
+	started  bool
+}
+
+// Add takes the next sample and returns the maximum it confirms, if any.
+func (p *Peaks) Add(v float64) (peak float64, ok bool) {
+	switch {
+	case !p.started:
+		p.ext, p.started = v, true
+	case p.seekPeak && v > p.ext:
+		p.ext = v
+	case p.seekPeak && v < p.ext-p.Delta:
+		peak, ok = p.ext, true
+		p.seekPeak, p.ext = false, v
+	case !p.seekPeak && v < p.ext:
+		p.ext = v
+	case !p.seekPeak && v > p.ext+p.Delta:
+		p.seekPeak, p.ext = true, v
+	}
+	return peak, ok
 }
 
 // parallel runs work(i) for i in [0, n) on o.Workers goroutines, stopping
