@@ -21,14 +21,14 @@ import (
 // precision. The built-in models are written in GLSL, models typed as
 // equations and stimuli translated to it (sweep_model.go). It is an
 // analysis.Batch; what the device cannot run (a Poisson stimulus, a typed
-// model of more than four variables), or a batch the device fails (a
+// model of more than 16 variables), or a batch the device fails (a
 // reset), runs on the CPU, as Fallbacks counts. A Sweep may be used from
 // several goroutines; their batches take turns.
 type Sweep struct {
 	dev   *Device
 	group int
 	mu    sync.Mutex          // held through a batch
-	progs map[string]*Program // point.comp compiled with each model.glsl
+	progs map[string]*Program // point.comp compiled with each model.glsl text
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
 }
@@ -40,15 +40,16 @@ var sweepModels = map[string]struct {
 }{"hh": {0, 9}, "izhikevich": {1, 6}, "lif": {2, 7}, "fhn": {3, 4}, "inapk": {4, 13}, "inap": {5, 10},
 	"rate": {6, 5}, "rate-relu": {7, 5}, "wilson-cowan": {8, 14}}
 
-// An instance's record, as shaders/point.comp lays it out: its state and
-// what it has seen; recordFloats is the shader's RECORD.
+// An instance's record, as shaders/point.comp lays it out: its state (nv
+// floats), then what it has seen, at these offsets after the state; the
+// record is nv + recordTail floats, the shader's RECORD.
 const (
-	rX, rRef, rBelow, rSpikes, rLate, rFirstLate, rLastLate = 0, 4, 5, 6, 7, 8, 9
-	rLo, rHi, rExt, rSeek, rNMax, rNRing, rMaxima           = 10, 11, 12, 13, 14, 15, 16
+	rRef, rBelow, rSpikes, rLate, rFirstLate, rLastLate = 0, 1, 2, 3, 4, 5
+	rLo, rHi, rExt, rSeek, rNMax, rNRing, rMaxima       = 6, 7, 8, 9, 10, 11, 12
 
-	keptMaxima   = 60
-	rRing        = rMaxima + keptMaxima
-	recordFloats = rRing + keptMaxima + 1
+	keptMaxima = 60
+	rRing      = rMaxima + keptMaxima
+	recordTail = rRing + keptMaxima + 1
 )
 
 // keptPrograms bounds the programs a Sweep keeps, one a model (a user
@@ -111,13 +112,12 @@ func (s *Sweep) forget() {
 	}
 }
 
-// program returns point.comp compiled with model as model.glsl; s.mu is
-// held.
-func (s *Sweep) program(model string) (*Program, error) {
-	if p, ok := s.progs[model]; ok {
+// program returns point.comp compiled for model; s.mu is held.
+func (s *Sweep) program(model sweepModel) (*Program, error) {
+	if p, ok := s.progs[model.text]; ok {
 		return p, nil
 	}
-	src, err := shaders.Load("point.comp", shaders.Generated{Name: "model.glsl", Text: model})
+	src, err := shaders.Load("point.comp", shaders.Generated{Name: "model.glsl", Text: model.text})
 	if err != nil {
 		return nil, err
 	}
@@ -127,13 +127,13 @@ func (s *Sweep) program(model string) (*Program, error) {
 			s.forget()
 		}
 		var err error
-		p, err = compileProgram(src.Define("GROUP_SIZE", s.group))
+		p, err = compileProgram(src.Define("GROUP_SIZE", s.group).Define("NV", model.nv).Define("NP", model.np))
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.progs[model] = p
+	s.progs[model.text] = p
 	return p, nil
 }
 
@@ -141,17 +141,19 @@ func (s *Sweep) program(model string) (*Program, error) {
 func (s *Sweep) Check(m *point.Model) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, err := s.prepare(m)
+	_, _, err := s.prepare(m)
 	return err
 }
 
-// prepare returns the program that sweeps m; s.mu is held.
-func (s *Sweep) prepare(m *point.Model) (*Program, error) {
+// prepare returns the program that sweeps m, and m's model.glsl; s.mu is
+// held.
+func (s *Sweep) prepare(m *point.Model) (*Program, sweepModel, error) {
 	model, err := modelSource(m)
 	if err != nil {
-		return nil, err
+		return nil, model, err
 	}
-	return s.program(model)
+	p, err := s.program(model)
+	return p, model, err
 }
 
 // stepsPerDispatch keeps a dispatch inside llvmpipe's loop budget and
@@ -180,10 +182,11 @@ func (e deviceError) Unwrap() error { return e.error }
 
 // traces is Traces on the device; s.mu is held.
 func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values []float64, o analysis.RunOptions) ([]analysis.Trace, error) {
-	prog, err := s.prepare(m)
+	prog, model, err := s.prepare(m)
 	if err != nil {
 		return nil, deviceError{err}
 	}
+	nv, size := model.nv, model.nv+recordTail
 	swept := slices.IndexFunc(m.Params, func(p point.Param) bool { return p.Name == param })
 	if swept < 0 {
 		return nil, m.SetParam(param, 0) // names the parameters there are
@@ -194,7 +197,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		method = 0
 	}
 	n := len(values)
-	base := make([]float32, 16)
+	base := make([]float32, model.np)
 	for k, p := range m.Params {
 		base[k] = float32(p.Value)
 	}
@@ -204,19 +207,20 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 	}
 	// Each instance starts from the model's initial state at its value
 	// (Izhikevich's u0 = b·v0 depends on b).
-	rec := make([]float32, n*recordFloats)
+	rec := make([]float32, n*size)
 	for i, v := range values {
 		c := m.Clone()
 		c.SetParam(param, v)
 		x0 := c.InitialState()
-		r := rec[i*recordFloats:]
-		for k := range min(4, len(x0)) {
-			r[k] = float32(x0[k])
+		r := rec[i*size:]
+		for k, x := range x0 {
+			r[k] = float32(x)
 		}
-		r[rRef] = float32(math.Inf(-1)) // not refractory
-		r[rBelow] = 1                   // below the spike level
-		r[rLo], r[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
-		r[rExt], r[rSeek] = float32(math.NaN()), 0 // no sample yet; seeking a trough
+		tail := r[nv:]
+		tail[rRef] = float32(math.Inf(-1)) // not refractory
+		tail[rBelow] = 1                   // below the spike level
+		tail[rLo], tail[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
+		tail[rExt], tail[rSeek] = float32(math.NaN()), 0 // no sample yet; seeking a trough
 	}
 	vr := m.Vars[m.V]
 	span := vr.Max - vr.Min
@@ -266,8 +270,8 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 	}
 	trs := make([]analysis.Trace, n)
 	for i := range trs {
-		r := out[i*recordFloats : (i+1)*recordFloats]
-		for k, v := range r[rX : rX+m.Dim()] {
+		x, r := out[i*size:i*size+nv], out[i*size+nv:(i+1)*size]
+		for k, v := range x[:m.Dim()] {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (%s is %v): reduce dt", param, values[i], m.Vars[k].Name, v)
 			}
@@ -276,7 +280,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		tr.Spikes = ring(r[rRing:], int(r[rNRing]), keptMaxima+1)
 		tr.Maxima = ring(r[rMaxima:], int(r[rNMax]), keptMaxima)
 		if float64(r[rHi]-r[rLo]) < analysis.Settled*span {
-			tr.Maxima = []float64{float64(r[rX+m.V])} // settled: the final v
+			tr.Maxima = []float64{float64(x[m.V])} // settled: the final v
 		}
 		trs[i] = tr
 	}

@@ -12,33 +12,40 @@ import (
 	"neurite/sim/point"
 )
 
+// sweepModel is the model.glsl shaders/point.comp is compiled with, and
+// the model's number of variables and parameters, which the shader is
+// compiled for.
+type sweepModel struct {
+	text   string
+	nv, np int
+}
+
 // builtinModel returns model.glsl for a built-in model: its number and
 // shaders/point_builtin.glsl, which holds them all.
 func builtinModel(id int) string {
 	return fmt.Sprintf("const int MODEL = %d;\n#include \"point_builtin.glsl\"\n", id)
 }
 
-// modelSource returns the model.glsl that shaders/point.comp is compiled
-// with to sweep m: its stimulus, then the built-in models' file or m's
-// equations translated to GLSL. The error says why the device cannot run
-// m.
-func modelSource(m *point.Model) (string, error) {
+// modelSource returns the model.glsl that sweeps m: its stimulus, then
+// the built-in models' file or m's equations translated to GLSL. The
+// error says why the device cannot run m.
+func modelSource(m *point.Model) (sweepModel, error) {
 	stim := "0.0"
 	if m.Stim != nil {
 		var err error
 		if stim, err = stimulusGLSL(m.Stim); err != nil {
-			return "", err
+			return sweepModel{}, err
 		}
 	}
 	head := fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
 	if eqs := m.Equations(); eqs != nil {
 		body, err := translateModel(m, eqs)
-		return head + body, err
+		return sweepModel{head + body, len(m.Vars), len(m.Params)}, err
 	}
 	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
-		return head + builtinModel(spec.id), nil
+		return sweepModel{head + builtinModel(spec.id), 4, builtinParams}, nil
 	}
-	return "", fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
+	return sweepModel{}, fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
 }
 
 // stimulusGLSL writes a stimulus as a GLSL expression in t, as
@@ -90,18 +97,23 @@ func stimulusGLSL(st point.Stimulus) (string, error) {
 	return "", fmt.Errorf("the GPU cannot run a stimulus of type %T", st)
 }
 
-// Limits of point.comp: its state is a vec4, its parameters a float[16].
+// Limits of the typed models the GPU sweeps: each variable and parameter
+// is a register of every instance.
 const (
-	sweepMaxVars   = 4
-	sweepMaxParams = 16
+	sweepMaxVars   = 16
+	sweepMaxParams = 64
+	builtinParams  = 16 // the built-in models' p[]
 )
 
 // translateModel writes a typed model's equations as point.comp's model
-// interface (see the shader): the quantities, then the right-hand sides,
-// in single precision; the parameters are p[i], the variables x[i].
+// interface (see the shader), in single precision: the state a float[NV],
+// the parameters p[i], the variables x[i], the quantities computed before
+// the right-hand sides; every helper written out component by component,
+// since the shader may loop only over steps.
 func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
-	if len(m.Vars) > sweepMaxVars {
-		return "", fmt.Errorf("%s: %d variables; the GPU sweeps models of up to %d", eqs.File, len(m.Vars), sweepMaxVars)
+	nv := len(m.Vars)
+	if nv > sweepMaxVars {
+		return "", fmt.Errorf("%s: %d variables; the GPU sweeps models of up to %d", eqs.File, nv, sweepMaxVars)
 	}
 	if len(m.Params) > sweepMaxParams {
 		return "", fmt.Errorf("%s: %d parameters; the GPU sweeps models of up to %d", eqs.File, len(m.Params), sweepMaxParams)
@@ -127,7 +139,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		fmt.Fprintf(&quantities, "\tfloat q_%s = %s;\n", q.Name, e)
 		names[q.Name] = "q_" + q.Name
 	}
-	rhs := []string{"0.0", "0.0", "0.0", "0.0"}
+	rhs := make([]string, nv)
 	for i, d := range eqs.Derivs {
 		e, err := glslExpr(d.Expr, names)
 		if err != nil {
@@ -135,14 +147,31 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		}
 		rhs[i] = e
 	}
+	// each writes f(k) for every component, joined by sep.
+	each := func(sep string, f func(k int) string) string {
+		parts := make([]string, nv)
+		for k := range parts {
+			parts[k] = f(k)
+		}
+		return strings.Join(parts, sep)
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s translated by gpu/sweep_model.go.\n#include \"typed.glsl\"\n\n", eqs.File)
+	fmt.Fprintf(&b, "// %s translated by gpu/sweep_model.go.\n#include \"typed.glsl\"\n\n#define State float[NV]\n\n", eqs.File)
 	fmt.Fprintf(&b, "const int V = %d;\n\nbool resets() { return %t; }\n\nvoid prepare() {}\n\n", m.V, m.Spiking())
-	fmt.Fprintf(&b, "vec4 deriv(vec4 x, float t) {\n%s\treturn vec4(%s);\n}\n\n", quantities.String(), strings.Join(rhs, ", "))
-	b.WriteString("bool reset(inout vec4 x, inout float refUntil, float t) {\n")
+	fmt.Fprintf(&b, "State zero() { return State(%s); }\n\n", each(", ", func(int) string { return "0.0" }))
+	fmt.Fprintf(&b, "State axpy(State x, float a, State y) {\n\treturn State(%s);\n}\n\n", each(", ", func(k int) string { return fmt.Sprintf("x[%d] + a * y[%d]", k, k) }))
+	fmt.Fprintf(&b, "State rk4(State k1, State k2, State k3, State k4, float h) {\n\treturn State(%s);\n}\n\n",
+		each(", ", func(k int) string {
+			return fmt.Sprintf("h / 6.0 * (k1[%d] + 2.0 * k2[%d] + 2.0 * k3[%d] + k4[%d])", k, k, k, k)
+		}))
+	fmt.Fprintf(&b, "void kahan(inout State x, inout State c, State d) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\tkahan1(x[%d], c[%d], d[%d]);\n", k, k, k) }))
+	fmt.Fprintf(&b, "State load(int r) { return State(%s); }\n\n", each(", ", func(k int) string { return fmt.Sprintf("rec[r + %d]", k) }))
+	fmt.Fprintf(&b, "void store(int r, State x) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\trec[r + %d] = x[%d];\n", k, k) }))
+	fmt.Fprintf(&b, "State deriv(State x, float t) {\n%s\treturn State(%s);\n}\n\n", quantities.String(), strings.Join(rhs, ", "))
+	b.WriteString("bool reset(inout State x, inout float refUntil, float t) {\n")
 	if m.Spiking() {
 		// The threshold is the last parameter (point.Model.Equations).
-		fmt.Fprintf(&b, "\tif (!(x[V] >= p[%d])) {\n\t\treturn false;\n\t}\n%s\tvec4 y = x;\n", len(m.Params)-1, quantities.String())
+		fmt.Fprintf(&b, "\tif (!(x[V] >= p[%d])) {\n\t\treturn false;\n\t}\n%s\tState y = x;\n", len(m.Params)-1, quantities.String())
 		for _, a := range eqs.Reset {
 			e, err := glslExpr(a.Expr, names)
 			if err != nil {

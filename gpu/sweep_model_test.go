@@ -20,9 +20,9 @@ func typedModel(t testing.TB, src string) *point.Model {
 	return m
 }
 
-// deviceDeriv evaluates a translated model's right-hand side on the
-// device at each state (t, x[0..3]), with the model's parameters.
-func deviceDeriv(t *testing.T, m *point.Model, states [][5]float32) [][4]float32 {
+// deviceDeriv evaluates a model's right-hand side on the device, as
+// point.comp would, at each state: the time, then the model's variables.
+func deviceDeriv(t *testing.T, m *point.Model, states [][]float32) [][]float32 {
 	t.Helper()
 	model, err := modelSource(m)
 	if err != nil {
@@ -30,34 +30,31 @@ func deviceDeriv(t *testing.T, m *point.Model, states [][5]float32) [][4]float32
 	}
 	const probe = `#version 430
 layout(local_size_x = 1) in;
-layout(std430, binding = 0) buffer Data { float data[]; };
-uniform int nParams;
-float p[16];
+layout(std430, binding = 0) buffer Data { float rec[]; };
+float p[NP];
 #include "model.glsl"
 void main() {
-	int i = int(gl_GlobalInvocationID.x), at = 16 + 9 * i;
-	for (int k = 0; k < 16; k++) {
-		p[k] = data[k];
+	int at = NP + (1 + 2 * NV) * int(gl_GlobalInvocationID.x);
+	for (int k = 0; k < NP; k++) {
+		p[k] = rec[k];
 	}
-	vec4 d = deriv(vec4(data[at + 1], data[at + 2], data[at + 3], data[at + 4]), data[at]);
-	for (int k = 0; k < 4; k++) {
-		data[at + 5 + k] = d[k];
-	}
+	store(at + 1 + NV, deriv(load(at + 1), rec[at]));
 }
 `
-	src, err := shaders.Load("probe.comp", shaders.Generated{Name: "probe.comp", Text: probe}, shaders.Generated{Name: "model.glsl", Text: model})
+	src, err := shaders.Load("probe.comp", shaders.Generated{Name: "probe.comp", Text: probe}, shaders.Generated{Name: "model.glsl", Text: model.text})
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := make([]float32, 16+9*len(states))
+	nv, np := model.nv, model.np
+	data := make([]float32, np+(1+2*nv)*len(states))
 	for k, p := range m.Params {
 		data[k] = float32(p.Value)
 	}
 	for i, s := range states {
-		copy(data[16+9*i:], s[:])
+		copy(data[np+(1+2*nv)*i:], s)
 	}
 	err = device(t).Do(func() error {
-		prog, err := compileProgram(src)
+		prog, err := compileProgram(src.Define("NV", nv).Define("NP", np))
 		if err != nil {
 			return err
 		}
@@ -71,11 +68,12 @@ void main() {
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("%v\nmodel.glsl:\n%s", err, model)
+		t.Fatalf("%v\nmodel.glsl:\n%s", err, model.text)
 	}
-	out := make([][4]float32, len(states))
+	out := make([][]float32, len(states))
 	for i := range out {
-		copy(out[i][:], data[16+9*i+5:])
+		at := np + (1+2*nv)*i + 1 + nv
+		out[i] = data[at : at+nv]
 	}
 	return out
 }
@@ -93,27 +91,33 @@ func TestTranslateAgainstCPU(t *testing.T) {
 		"a >= b or c == 1.5 ? 1 : 0", "pi*a + 1e-3*t*a", "if a < 0 { b } else { -b }", "q*q + a",
 		"a/(exp(a/b) - 1)", "1/(1 + exp(-(a - c)/b))", "round(a + 0.49999997)", "round(8388609 + a*0) - 8388609",
 	}
-	var states [][5]float32
+	var states [][]float32
 	for _, a := range []float32{-2.5, -0.5, 0, 0.5, 2.5} {
 		for _, b := range []float32{0.3, 1.7} {
-			states = append(states, [5]float32{0.7, a, b, 0.1, -0.2})
+			states = append(states, []float32{0.7, a, b, 0.1, -0.2, 1, 2, 3, 4})
 		}
 	}
-	for start := 0; start < len(exprs); start += 4 {
-		group := exprs[start:min(start+4, len(exprs))]
+	// Eight expressions a model: its state is a float[8] on the device.
+	vars := []string{"a", "b", "x3", "x4", "x5", "x6", "x7", "x8"}
+	for start := 0; start < len(exprs); start += len(vars) {
+		group := exprs[start:min(start+len(vars), len(exprs))]
 		var src strings.Builder
-		src.WriteString("par c=1.5, e=2\ninit a=0, b=1, x3=0, x4=0\nq = a*b + e\n")
-		for k, e := range group {
-			fmt.Fprintf(&src, "%s' = %s\n", []string{"a", "b", "x3", "x4"}[k], e)
-		}
-		for k := len(group); k < 4; k++ {
-			fmt.Fprintf(&src, "%s' = 0\n", []string{"a", "b", "x3", "x4"}[k])
+		src.WriteString("par c=1.5, e=2\ninit a=0, b=1\nq = a*b + e\n")
+		for k, v := range vars {
+			e := "0"
+			if k < len(group) {
+				e = group[k]
+			}
+			fmt.Fprintf(&src, "%s' = %s\n", v, e)
 		}
 		m := typedModel(t, src.String())
 		got := deviceDeriv(t, m, states)
 		for i, s := range states {
-			x := []float64{float64(s[1]), float64(s[2]), float64(s[3]), float64(s[4])}
-			want := make([]float64, 4)
+			x := make([]float64, len(vars))
+			for k := range x {
+				x[k] = float64(s[1+k])
+			}
+			want := make([]float64, len(vars))
 			m.Deriv(float64(s[0]), x, want)
 			for k, e := range group {
 				g, w := float64(got[i][k]), want[k]
@@ -128,8 +132,12 @@ func TestTranslateAgainstCPU(t *testing.T) {
 // TestTranslateRefuses: what the device cannot run is refused with the
 // reason, the file and the line.
 func TestTranslateRefuses(t *testing.T) {
+	var seventeen string
+	for k := range 17 {
+		seventeen += fmt.Sprintf("x%d' = -x%d\n", k, k)
+	}
 	for _, c := range []struct{ src, want string }{
-		{"init a=0, b=0, c=0, d=0, e=0\na' = 1\nb' = 1\nc' = 1\nd' = 1\ne' = 1\n", "5 variables; the GPU sweeps models of up to 4"},
+		{seventeen, "17 variables; the GPU sweeps models of up to 16"},
 		{"init a=0\na' = len([1, 2]) - a\n", "test.ode:2: the GPU cannot translate the function len"},
 		{"par k=2\ninit a=0\na' = 5 % 3 - a\n", "test.ode:3: the GPU cannot translate"},
 	} {
@@ -154,9 +162,9 @@ func TestTranslateRefuses(t *testing.T) {
 // in and after them, edges included.
 func TestStimulusAgainstCPU(t *testing.T) {
 	m := typedModel(t, "par I=0.25\ninit a=0\na' = I\n")
-	var states [][5]float32
+	var states [][]float32
 	for _, tm := range []float32{0, 4.5, 5, 9.99, 10, 12.5, 15, 17.25, 20, 30, 31, 60} {
-		states = append(states, [5]float32{tm})
+		states = append(states, []float32{tm, 0})
 	}
 	for _, spec := range []string{
 		"step:amp=2,from=10,to=20", "ramp:from=10,to=20,start=1,end=3", "pulses:amp=1.5,width=1,period=5,from=5,to=31",

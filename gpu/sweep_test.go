@@ -254,6 +254,35 @@ func TestSweepTypedAgainstCPU(t *testing.T) {
 	}
 	t.Logf("izhikevich typed: rheobase CPU %g, GPU %g; morris-lecar: %d maxima, rheobase CPU %g, GPU %g, class %d, rates %v",
 		cpu.Rheobase, gpu.Rheobase, len(cpuMax), cpuFI.Rheobase, gpuFI.Rheobase, gpuFI.Class, gpuFI.Points)
+	// Six variables, more than a vec4: hh with two filters of v, which
+	// fires as hh does.
+	hh6 := typedModel(t, `par I=10
+init v=-65, m=0.0529, h=0.596, n=0.3177, f1=-65, f2=-65
+am = 0.1*(v + 40)/(1 - exp(-(v + 40)/10))
+v' = I - 120*m^3*h*(v - 50) - 36*n^4*(v + 77) - 0.3*(v + 54.3)
+m' = am*(1 - m) - 4*exp(-(v + 65)/18)*m
+h' = 0.07*exp(-(v + 65)/20)*(1 - h) - h/(exp(-(v + 35)/10) + 1)
+n' = 0.01*(v + 55)/(1 - exp(-(v + 55)/10))*(1 - n) - 0.125*exp(-(v + 65)/80)*n
+f1' = (v - f1)/5
+f2' = (f1 - f2)/5
+spike v >= 0
+range v=-90..50
+`)
+	o = analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 20, Duration: 100}
+	cpu6, err := analysis.FI(ctx, hh6, "I", 8, 16, 3, o) // above the rheobase: no search for it
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = s
+	gpu6, err := analysis.FI(ctx, hh6, "I", 8, 16, 3, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range cpu6.Points {
+		if q := gpu6.Points[i]; p.Spikes != q.Spikes || math.Abs(p.Rate-q.Rate) > 5e-3*math.Max(1, p.Rate) {
+			t.Errorf("six-variable hh, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
+		}
+	}
 	if s.Fallbacks != 0 {
 		t.Errorf("%d batches fell back to the CPU", s.Fallbacks)
 	}

@@ -14,19 +14,31 @@ layout(local_size_x = GROUP_SIZE) in;
 
 // The model is the generated file model.glsl (gpu/sweep_model.go): the
 // built-in models (point_builtin.glsl) or a typed model's equations
-// translated to GLSL. It defines stim(t), the stimulus added to the
-// input; V, the index of the membrane potential;
-// resets(), whether the model resets at a threshold; prepare(), run once
-// the parameters p are set; deriv(x, t), the right-hand side (dimension up
-// to 4); and reset(x, refUntil, t), which applies a spiking model's reset
-// at t if v has reached its peak and reports whether it did.
+// translated to GLSL. NV, its number of variables, and NP, of parameters,
+// are defined by the compiler's caller. model.glsl defines:
+//
+//   State                   the state's type, indexable (vec4, float[NV])
+//   V                       the index of the membrane potential
+//   stim(t)                 the stimulus added to the input
+//   resets()                whether the model resets at a threshold
+//   prepare()               run once the parameters p are set
+//   deriv(x, t)             the right-hand side
+//   reset(x, refUntil, t)   applies a spiking model's reset at t if v has
+//                           reached its peak, and reports whether it did
+//   zero(), axpy(x, a, y)   0 and x + a·y
+//   rk4(k1, k2, k3, k4, h)  h/6·(k1 + 2 k2 + 2 k3 + k4)
+//   kahan(x, c, d)          x += d with Kahan's compensation c
+//   load(r), store(r, x)    the state from and to rec[r...]
+//
+// all without loops: Mesa's llvmpipe ends a shader's loops after 65,535
+// passes in all, which a loop inside the step loop would reach.
 
 const int K = 60; // maxima and late spikes kept, as on the CPU
 
-// An instance's record, in floats.
-const int X = 0, REF = 4, BELOW = 5, SPIKES = 6, LATE = 7, FIRSTLATE = 8, LASTLATE = 9,
-	LO = 10, HI = 11, EXT = 12, SEEK = 13, NMAX = 14, NRING = 15, MAXIMA = 16, RING = 16 + K,
-	RECORD = 16 + K + K + 1;
+// An instance's record, in floats: its state, then what it has seen.
+const int X = 0, REF = NV, BELOW = NV + 1, SPIKES = NV + 2, LATE = NV + 3, FIRSTLATE = NV + 4,
+	LASTLATE = NV + 5, LO = NV + 6, HI = NV + 7, EXT = NV + 8, SEEK = NV + 9, NMAX = NV + 10,
+	NRING = NV + 11, MAXIMA = NV + 12, RING = MAXIMA + K, RECORD = RING + K + 1;
 
 layout(std430, binding = 0) readonly buffer Params { float base[]; };   // the model's parameters
 layout(std430, binding = 1) readonly buffer Values { float values[]; }; // the swept one's, per instance
@@ -37,7 +49,7 @@ uniform int stepFrom, stepTo;
 uniform float dt, transient, level, rearm; // crossings count at level, re-arm below rearm
 uniform float delta;                       // the prominence of a maximum
 
-float p[16];
+float p[NP];
 
 #include "model.glsl"
 
@@ -46,19 +58,19 @@ void main() {
 	if (i >= nInst) {
 		return;
 	}
-	for (int k = 0; k < 16; k++) {
+	for (int k = 0; k < NP; k++) {
 		p[k] = base[k];
 	}
 	p[swept] = values[i];
 	prepare();
 	int r = i * RECORD;
-	precise vec4 x = vec4(rec[r + X], rec[r + X + 1], rec[r + X + 2], rec[r + X + 3]);
+	State x = load(r + X);
 	// The steps are summed with Kahan's compensation: a change below half
 	// an ulp of x would otherwise be lost, and a slow relaxation would
 	// stall short of its equilibrium by about ulp(x)·τ/dt (1e-4 for a rate
 	// unit near 2, 1e-2 mV for a membrane with τ = 10 ms at dt = 0.01).
 	// The compensation, under an ulp, starts afresh each dispatch.
-	precise vec4 comp = vec4(0.0);
+	State comp = zero();
 	float refUntil = rec[r + REF], below = rec[r + BELOW], spikes = rec[r + SPIKES];
 	float late = rec[r + LATE], firstLate = rec[r + FIRSTLATE], lastLate = rec[r + LASTLATE];
 	// The maxima are found as sim/analysis.Peaks finds them: ext is the
@@ -74,25 +86,22 @@ void main() {
 		float ts = -1.0;
 		if (spiking && reset(x, refUntil, t)) {
 			ts = t;
-			comp = vec4(0.0);
+			comp = zero();
 		}
-		vec4 k1 = deriv(x, t);
-		vec4 change;
+		State k1 = deriv(x, t);
+		State change;
 		if (method == 0) {
-			change = dt * k1;
+			change = axpy(zero(), dt, k1);
 		} else {
-			vec4 k2 = deriv(x + 0.5 * dt * k1, t + 0.5 * dt);
-			vec4 k3 = deriv(x + 0.5 * dt * k2, t + 0.5 * dt);
-			vec4 k4 = deriv(x + dt * k3, t + dt);
-			change = dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+			State k2 = deriv(axpy(x, 0.5 * dt, k1), t + 0.5 * dt);
+			State k3 = deriv(axpy(x, 0.5 * dt, k2), t + 0.5 * dt);
+			State k4 = deriv(axpy(x, dt, k3), t + dt);
+			change = rk4(k1, k2, k3, k4, dt);
 		}
 		if (t < refUntil) {
 			change[V] = 0.0; // held through the refractory period
 		}
-		precise vec4 y = change - comp;
-		precise vec4 sum = x + y;
-		comp = (sum - x) - y;
-		x = sum;
+		kahan(x, comp, change);
 		float tNew = float(step + 1) * dt;
 		float cur = x[V];
 		if (!spiking) {
@@ -142,9 +151,6 @@ void main() {
 	rec[r + SEEK] = seekPeak ? 1.0 : 0.0;
 	rec[r + NMAX] = float(nMax);
 	rec[r + NRING] = float(nRing);
-	rec[r + X] = x[0];
-	rec[r + X + 1] = x[1];
-	rec[r + X + 2] = x[2];
-	rec[r + X + 3] = x[3];
+	store(r + X, x);
 	rec[r + REF] = refUntil;
 }

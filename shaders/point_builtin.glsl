@@ -9,7 +9,30 @@
 const int HH = 0, IZHIKEVICH = 1, LIF = 2, FHN = 3, INAPK = 4, INAP = 5, RATE = 6, RATE_RELU = 7, WILSON_COWAN = 8;
 const int model = MODEL;
 
+// The state is a vec4 (NV = 4), the unused components zero.
+#define State vec4
+
 const int V = 0;
+
+State zero() { return vec4(0.0); }
+State axpy(State x, float a, State y) { return x + a * y; }
+State rk4(State k1, State k2, State k3, State k4, float h) { return h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4); }
+State load(int r) { return vec4(rec[r], rec[r + 1], rec[r + 2], rec[r + 3]); }
+
+void store(int r, State x) {
+	rec[r] = x[0];
+	rec[r + 1] = x[1];
+	rec[r + 2] = x[2];
+	rec[r + 3] = x[3];
+}
+
+void kahan(inout State x, inout State c, State d) {
+	precise State y = d - c;
+	precise State s = x + y;
+	precise State e = (s - x) - y;
+	c = e;
+	x = s;
+}
 
 float q10; // hh's temperature factor
 

@@ -17,6 +17,16 @@ float roundAway(float x) {
 	return abs(x - r) >= 0.5 ? r + sign(x) : r;
 }
 
+// kahan1 adds d to x with Kahan's compensation c, a component of
+// point.comp's kahan.
+void kahan1(inout float x, inout float c, float d) {
+	precise float y = d - c;
+	precise float s = x + y;
+	precise float e = (s - x) - y;
+	c = e;
+	x = s;
+}
+
 // powi is x to a small whole power: exact products, defined for any x
 // (GLSL's pow is undefined for x < 0).
 float powi(float x, int n) {
