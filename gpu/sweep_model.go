@@ -251,7 +251,7 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 		case "or":
 			return "(" + l + " || " + r + ")", nil
 		case "^", "**":
-			if k, ok := wholeConstant(n.Right); ok && math.Abs(k) <= 8 {
+			if k, ok := wholeConstant(n.Right); ok && math.Abs(k) <= 15 {
 				return fmt.Sprintf("powi(%s, %d)", l, int(k)), nil
 			}
 			return "powr(" + l + ", " + r + ")", nil

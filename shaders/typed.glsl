@@ -27,13 +27,13 @@ void kahan1(inout float x, inout float c, float d) {
 	x = s;
 }
 
-// powi is x to a small whole power: exact products, defined for any x
-// (GLSL's pow is undefined for x < 0).
+// powi is x to a whole power n, |n| ≤ 15: products of x, x², x⁴ and x⁸,
+// defined for any x (GLSL's pow is undefined for x < 0), and no loop (see
+// point.comp).
 float powi(float x, int n) {
-	float r = 1.0;
-	for (int k = 0; k < abs(n); k++) {
-		r *= x;
-	}
+	int a = abs(n);
+	float x2 = x * x, x4 = x2 * x2;
+	float r = ((a & 1) != 0 ? x : 1.0) * ((a & 2) != 0 ? x2 : 1.0) * ((a & 4) != 0 ? x4 : 1.0) * ((a & 8) != 0 ? x4 * x4 : 1.0);
 	return n < 0 ? 1.0 / r : r;
 }
 
