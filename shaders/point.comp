@@ -3,8 +3,9 @@
 // instance, each with its own value of the swept parameter, integrated
 // with a fixed step (Euler or RK4, in single precision) and watched as the
 // CPU sweeps watch (sim/analysis/sweep.go): spikes (resets, or upward
-// crossings of a level), and after the transient the local maxima of v,
-// its range and the late spikes. The state lives in the buffer between
+// crossings of a level), and after the transient the maxima of v that
+// stand out (as sim/analysis.Peaks finds them), its range and the late
+// spikes. The state lives in the buffer between
 // dispatches, so a run is a series of dispatches, each of stepTo −
 // stepFrom steps; within one it is held in registers (llvmpipe reads a
 // storage buffer lane by lane), the buffer written only at a spike or a
@@ -31,7 +32,8 @@ layout(local_size_x = GROUP_SIZE) in;
 //   load(r), store(r, x)    the state from and to rec[r...]
 //
 // all without loops: Mesa's llvmpipe ends a shader's loops after 65,535
-// passes in all, which a loop inside the step loop would reach.
+// passes in all, which a loop inside the step loop would reach (a loop of
+// 4 passes inside one of 20,000 stopped after 43,691 in all).
 
 const int K = 60; // maxima and late spikes kept, as on the CPU
 
