@@ -54,6 +54,7 @@ test: deps check-format vet
 	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./compartments/swc
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/spec
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
+	go test -run '^$$' -fuzz '^FuzzCompiled$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
 
 bench: build
 	go test -run '^$$' -bench . ./...

@@ -12,16 +12,19 @@ import (
 func checkLines(t *testing.T, s Shader) {
 	t.Helper()
 	file, line := 0, 1
-	for k, text := range strings.Split(strings.TrimSuffix(s.Text, "\n"), "\n") {
+	lines := strings.Split(strings.TrimSuffix(s.Text, "\n"), "\n")
+	for k, text := range lines {
 		var l, f int
 		if n, _ := fmt.Sscanf(text, "#line %d %d", &l, &f); n == 2 {
 			file, line = f, l
 			continue
 		}
-		if strings.HasPrefix(text, "#define ") || (k == 0 && strings.HasPrefix(text, "#version")) {
-			if k == 0 {
-				line++
-			}
+		if k == 0 && strings.HasPrefix(text, "#version") {
+			line++
+			continue
+		}
+		// Define's lines: a #define, then a #line that renumbers.
+		if strings.HasPrefix(text, "#define ") && k+1 < len(lines) && strings.HasPrefix(lines[k+1], "#line ") {
 			continue
 		}
 		name, n, got, _ := s.Locate(0, line) // as Mesa reports it

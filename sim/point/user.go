@@ -318,16 +318,38 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		}
 		pool.Put(st)
 	}
+	resetValues := func(p []float64, t, I float64, x, vals []float64) {
+		st := pool.Get().(*evalState)
+		defer pool.Put(st)
+		fill(st, p, t, I, x)
+		for k, prog := range resetProgs {
+			vals[k] = st.run(prog)
+		}
+	}
+	// The closures, where they cover every expression, take over from
+	// the machine.
+	var resetExprs []string
+	if spike != nil && spike.resets {
+		for _, a := range spike.assignments {
+			resetExprs = append(resetExprs, a.rhs)
+		}
+	}
+	auxNames, auxExprs, derivExprs := make([]string, len(aux)), make([]string, len(aux)), make([]string, len(eqs))
+	for i, a := range aux {
+		auxNames[i], auxExprs[i] = a.name, a.rhs
+	}
+	for i, e := range eqs {
+		derivExprs[i] = e.rhs
+	}
+	if c, err := compileModel(params, m.Input, vars, auxNames, auxExprs, derivExprs, resetExprs); err == nil {
+		m.f = func(p []float64, t, I float64, x, dx []float64) { c.eval(c.derivs, p, t, I, x, dx) }
+		resetValues = func(p []float64, t, I float64, x, vals []float64) { c.eval(c.resets, p, t, I, x, vals) }
+	}
 	if spike != nil && spike.resets {
 		m.SpikeAt = m.Params[len(m.Params)-1].Value
 		m.reset = &reset{peak: len(m.Params) - 1, refractory: -1, apply: func(p []float64, t, I float64, x []float64) {
-			st := pool.Get().(*evalState)
-			defer pool.Put(st)
-			fill(st, p, t, I, x)
-			vals := make([]float64, len(resetProgs))
-			for k, prog := range resetProgs {
-				vals[k] = st.run(prog)
-			}
+			vals := make([]float64, len(resetVars))
+			resetValues(p, t, I, x, vals)
 			for k, j := range resetVars {
 				x[j] = vals[k]
 			}
