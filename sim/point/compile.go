@@ -39,7 +39,7 @@ type compiled struct {
 // compileModel compiles a model's expressions, all or none: the input
 // parameter stands for the whole input, each quantity may use those
 // before it, the right-hand sides and resets all of them.
-func compileModel(params []string, input string, vars, quantities []string, quantityExprs, derivs, resets []string) (*compiled, error) {
+func compileModel(params []string, input string, vars []string, eqs *Equations) (*compiled, error) {
 	names := map[string]numFn{
 		"t":  func(f *frame) float64 { return f.t },
 		"pi": func(*frame) float64 { return math.Pi },
@@ -54,10 +54,10 @@ func compileModel(params []string, input string, vars, quantities []string, quan
 		names[n] = func(f *frame) float64 { return f.x[i] }
 	}
 	c := &compiled{}
-	all := func(srcs []string) ([]numFn, error) {
+	all := func(defs []Definition) ([]numFn, error) {
 		var fns []numFn
-		for _, src := range srcs {
-			fn, err := compileExpr(src, names)
+		for _, d := range defs {
+			fn, err := compileExpr(d.Expr, names)
 			if err != nil {
 				return nil, err
 			}
@@ -65,22 +65,22 @@ func compileModel(params []string, input string, vars, quantities []string, quan
 		}
 		return fns, nil
 	}
-	for j, src := range quantityExprs {
-		fn, err := compileExpr(src, names)
+	for j, q := range eqs.Quantities {
+		fn, err := compileExpr(q.Expr, names)
 		if err != nil {
 			return nil, err
 		}
 		c.quantities = append(c.quantities, fn)
-		names[quantities[j]] = func(f *frame) float64 { return f.q[j] }
+		names[q.Name] = func(f *frame) float64 { return f.q[j] }
 	}
 	var err error
-	if c.derivs, err = all(derivs); err != nil {
+	if c.derivs, err = all(eqs.Derivs); err != nil {
 		return nil, err
 	}
-	if c.resets, err = all(resets); err != nil {
+	if c.resets, err = all(eqs.Reset); err != nil {
 		return nil, err
 	}
-	nq := len(quantityExprs)
+	nq := len(eqs.Quantities)
 	c.frames.New = func() any { return &frame{q: make([]float64, nq)} }
 	return c, nil
 }

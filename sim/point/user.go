@@ -326,22 +326,21 @@ func Parse(r io.Reader, file string) (*Model, error) {
 			vals[k] = st.run(prog)
 		}
 	}
-	// The closures, where they cover every expression, take over from
-	// the machine.
-	var resetExprs []string
+	m.eqs = &Equations{File: file}
+	for _, a := range aux {
+		m.eqs.Quantities = append(m.eqs.Quantities, Definition{a.name, a.rhs, a.line})
+	}
+	for _, e := range eqs {
+		m.eqs.Derivs = append(m.eqs.Derivs, Definition{e.name, e.rhs, e.line})
+	}
 	if spike != nil && spike.resets {
 		for _, a := range spike.assignments {
-			resetExprs = append(resetExprs, a.rhs)
+			m.eqs.Reset = append(m.eqs.Reset, Definition{a.name, a.rhs, a.line})
 		}
 	}
-	auxNames, auxExprs, derivExprs := make([]string, len(aux)), make([]string, len(aux)), make([]string, len(eqs))
-	for i, a := range aux {
-		auxNames[i], auxExprs[i] = a.name, a.rhs
-	}
-	for i, e := range eqs {
-		derivExprs[i] = e.rhs
-	}
-	if c, err := compileModel(params, m.Input, vars, auxNames, auxExprs, derivExprs, resetExprs); err == nil {
+	// The closures, where they cover every expression, take over from
+	// the machine.
+	if c, err := compileModel(params, m.Input, vars, m.eqs); err == nil {
 		m.f = func(p []float64, t, I float64, x, dx []float64) { c.eval(c.derivs, p, t, I, x, dx) }
 		resetValues = func(p []float64, t, I float64, x, vals []float64) { c.eval(c.resets, p, t, I, x, vals) }
 	}
@@ -354,18 +353,6 @@ func Parse(r io.Reader, file string) (*Model, error) {
 				x[j] = vals[k]
 			}
 		}}
-	}
-	m.eqs = &Equations{File: file}
-	for _, a := range aux {
-		m.eqs.Quantities = append(m.eqs.Quantities, Definition{a.name, a.rhs, a.line})
-	}
-	for _, e := range eqs {
-		m.eqs.Derivs = append(m.eqs.Derivs, Definition{e.name, e.rhs, e.line})
-	}
-	if spike != nil && spike.resets {
-		for _, a := range spike.assignments {
-			m.eqs.Reset = append(m.eqs.Reset, Definition{a.name, a.rhs, a.line})
-		}
 	}
 	return m.finish(), nil
 }
