@@ -27,8 +27,8 @@ import (
 type Sweep struct {
 	dev   *Device
 	group int
-	mu    sync.Mutex          // held through a batch
-	progs map[string]*Program // point.comp compiled with each model.glsl text
+	mu    sync.Mutex              // held through a batch
+	progs map[sweepModel]*Program // point.comp compiled for each model
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
 }
@@ -80,7 +80,7 @@ func sharedSweep(dev *Device) (*Sweep, error) {
 // NewSweep makes a sweep on the device, checking that it compiles the
 // point shader (with hh). Close frees its programs.
 func NewSweep(dev *Device) (*Sweep, error) {
-	s := &Sweep{dev: dev, group: 64, progs: map[string]*Program{}}
+	s := &Sweep{dev: dev, group: 64, progs: map[sweepModel]*Program{}}
 	if software(dev.Info()) {
 		s.group = 8
 	}
@@ -114,7 +114,7 @@ func (s *Sweep) forget() {
 
 // program returns point.comp compiled for model; s.mu is held.
 func (s *Sweep) program(model sweepModel) (*Program, error) {
-	if p, ok := s.progs[model.text]; ok {
+	if p, ok := s.progs[model]; ok {
 		return p, nil
 	}
 	src, err := shaders.Load("point.comp", shaders.Generated{Name: "model.glsl", Text: model.text})
@@ -133,7 +133,7 @@ func (s *Sweep) program(model sweepModel) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.progs[model.text] = p
+	s.progs[model] = p
 	return p, nil
 }
 
@@ -220,7 +220,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		tail[rRef] = float32(math.Inf(-1)) // not refractory
 		tail[rBelow] = 1                   // below the spike level
 		tail[rLo], tail[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
-		tail[rExt], tail[rSeek] = float32(math.NaN()), 0 // no sample yet; seeking a trough
+		tail[rExt], tail[rSeek] = 0, -1 // no sample yet
 	}
 	vr := m.Vars[m.V]
 	span := vr.Max - vr.Min
@@ -243,6 +243,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		prog.SetFloat("level", float32(m.SpikeAt))
 		prog.SetFloat("rearm", float32(m.SpikeAt-0.05*span))
 		prog.SetFloat("delta", float32(analysis.Prominence*span))
+		prog.SetFloat("prominence", analysis.Prominence)
 		for from := 0; from < total; from += stepsPerDispatch {
 			if err := ctx.Err(); err != nil {
 				return err

@@ -14,7 +14,8 @@ import (
 
 // sweepModel is the model.glsl shaders/point.comp is compiled with, and
 // the model's number of variables and parameters, which the shader is
-// compiled for.
+// compiled for (the text alone does not say: a parameter no expression
+// reads leaves no trace in it).
 type sweepModel struct {
 	text   string
 	nv, np int
@@ -40,7 +41,7 @@ func modelSource(m *point.Model) (sweepModel, error) {
 	head := fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
 	if eqs := m.Equations(); eqs != nil {
 		body, err := translateModel(m, eqs)
-		return sweepModel{head + body, len(m.Vars), len(m.Params)}, err
+		return sweepModel{head + body, len(m.Vars), max(1, len(m.Params))}, err // GLSL has no empty arrays
 	}
 	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
 		return sweepModel{head + builtinModel(spec.id), 4, builtinParams}, nil

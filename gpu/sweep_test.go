@@ -287,3 +287,62 @@ range v=-90..50
 		t.Errorf("%d batches fell back to the CPU", s.Fallbacks)
 	}
 }
+
+// TestSweepModelShapes: a sweep's programs are told apart by their
+// models' sizes as well as their text (two models whose translation is
+// the same text, one with a parameter nothing reads, ran on one program
+// and moved the wrong parameter), and a model with no parameters
+// compiles.
+func TestSweepModelShapes(t *testing.T) {
+	s := sweep(t)
+	ctx := context.Background()
+	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 40, Duration: 10} // settled: the final x
+	one := typedModel(t, "par a=1\ninit x=0\nx' = -x + a\n")
+	two := typedModel(t, "par a=1, b=2\ninit x=0\nx' = -x + a\n")
+	if _, err := s.Traces(ctx, one, "a", []float64{1, 2, 3}, o); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Traces(ctx, two, "b", []float64{1, 2, 3}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := analysis.CPU{}.Traces(ctx, two, "b", []float64{1, 2, 3}, o)
+	for i := range want {
+		if len(got[i].Maxima) != 1 || math.Abs(got[i].Maxima[0]-want[i].Maxima[0]) > 1e-5 {
+			t.Errorf("b = %d: final x %v on the GPU, %v on the CPU", i+1, got[i].Maxima, want[i].Maxima)
+		}
+	}
+	if err := s.Check(typedModel(t, "init x=1\nx' = -x\n")); err != nil {
+		t.Errorf("a model with no parameters: %v", err)
+	}
+	if s.Fallbacks != 0 {
+		t.Errorf("%d batches fell back to the CPU", s.Fallbacks)
+	}
+}
+
+// TestSweepMaximaWithoutRange: a typed model whose range of v was left at
+// its default, −1..1, still counts no flicker as maxima: the prominence
+// scales with v itself there (hh typed without a range line; the GPU
+// counted 474 maxima against the CPU's 192).
+func TestSweepMaximaWithoutRange(t *testing.T) {
+	hh := typedModel(t, `par I=0
+init v=-65, m=0.0529, h=0.596, n=0.3177
+v' = I - 120*m^3*h*(v - 50) - 36*n^4*(v + 77) - 0.3*(v + 54.3)
+m' = 0.1*(v + 40)/(1 - exp(-(v + 40)/10))*(1 - m) - 4*exp(-(v + 65)/18)*m
+h' = 0.07*exp(-(v + 65)/20)*(1 - h) - h/(exp(-(v + 35)/10) + 1)
+n' = 0.01*(v + 55)/(1 - exp(-(v + 55)/10))*(1 - n) - 0.125*exp(-(v + 65)/80)*n
+`)
+	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 30, Duration: 200}
+	cpu, err := analysis.BruteForce(context.Background(), hh, "I", 0, 6, 13, false, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = sweep(t)
+	gpu, err := analysis.BruteForce(context.Background(), hh, "I", 0, 6, 13, false, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cpu) != len(gpu) {
+		t.Errorf("%d maxima on the CPU, %d on the GPU", len(cpu), len(gpu))
+	}
+}

@@ -49,7 +49,7 @@ layout(std430, binding = 2) buffer Records { float rec[]; };
 uniform int nInst, swept, method; // method: 0 Euler, 1 RK4
 uniform int stepFrom, stepTo;
 uniform float dt, transient, level, rearm; // crossings count at level, re-arm below rearm
-uniform float delta;                       // the prominence of a maximum
+uniform float delta, prominence;           // a maximum's least prominence: delta, or prominence × its size
 
 float p[NP];
 
@@ -76,10 +76,10 @@ void main() {
 	float refUntil = rec[r + REF], below = rec[r + BELOW], spikes = rec[r + SPIKES];
 	float late = rec[r + LATE], firstLate = rec[r + FIRSTLATE], lastLate = rec[r + LASTLATE];
 	// The maxima are found as sim/analysis.Peaks finds them: ext is the
-	// trough or, seeking a peak, the peak so far; NaN before the first
-	// sample.
+	// trough (seek 0) or the peak so far (seek 1); seek −1 before the
+	// first sample.
 	float lo = rec[r + LO], hi = rec[r + HI], ext = rec[r + EXT];
-	bool seekPeak = rec[r + SEEK] != 0.0;
+	int seek = int(rec[r + SEEK]);
 	int nMax = int(rec[r + NMAX]), nRing = int(rec[r + NRING]);
 	bool spiking = resets();
 	for (int step = stepFrom; step < stepTo; step++) {
@@ -129,15 +129,19 @@ void main() {
 		if (tNew > transient) {
 			lo = min(lo, cur);
 			hi = max(hi, cur);
-			if (isnan(ext) || (seekPeak ? cur > ext : cur < ext)) {
+			float d = max(delta, prominence * abs(ext));
+			if (seek < 0) {
+				seek = 0;
 				ext = cur;
-			} else if (seekPeak && cur < ext - delta) {
+			} else if (seek == 1 ? cur > ext : cur < ext) {
+				ext = cur;
+			} else if (seek == 1 && cur < ext - d) {
 				rec[r + MAXIMA + nMax % K] = ext;
 				nMax++;
-				seekPeak = false;
+				seek = 0;
 				ext = cur;
-			} else if (!seekPeak && cur > ext + delta) {
-				seekPeak = true;
+			} else if (seek == 0 && cur > ext + d) {
+				seek = 1;
 				ext = cur;
 			}
 		}
@@ -150,7 +154,7 @@ void main() {
 	rec[r + LO] = lo;
 	rec[r + HI] = hi;
 	rec[r + EXT] = ext;
-	rec[r + SEEK] = seekPeak ? 1.0 : 0.0;
+	rec[r + SEEK] = float(seek);
 	rec[r + NMAX] = float(nMax);
 	rec[r + NRING] = float(nRing);
 	store(r + X, x);

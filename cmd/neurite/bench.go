@@ -291,6 +291,9 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	if err == nil && m.Input == "" {
 		err = fmt.Errorf("%s has no input parameter to sweep", m.Name)
 	}
+	if err == nil && *n < 1 {
+		err = fmt.Errorf("--n %d: give at least one instance", *n)
+	}
 	if err == nil && *compare && (*model != "hh" || len(*pf.set) > 0 || *pf.stim != "") {
 		err = errors.New("--compare runs Brian2 on the built-in hh at its defaults, without a stimulus")
 	}

@@ -91,7 +91,7 @@ type Trace struct {
 	Late                int       // spikes after the transient
 	FirstLate, LastLate float64   // the first and last of those (ms)
 	Spikes              []float64 // spike times after the transient (a batch may keep only the last 61)
-	Maxima              []float64 // local maxima of v after the transient (the last 60); the final v alone where v has settled
+	Maxima              []float64 // maxima of v after the transient that stand out (Peaks; the last 60); the final v alone where v has settled
 }
 
 // addSpike counts a spike at t.
@@ -109,7 +109,7 @@ func (tr *Trace) addSpike(t, transient float64) {
 
 // simulate runs m from its initial state for transient + duration and
 // returns its spikes and the maxima of v after the transient that stand
-// out by Prominence of v's range. A run that has settled on an equilibrium
+// out (Peaks, with Prominence of v's range). A run that has settled on an equilibrium
 // records its final v as the one maximum: a run that settles monotonically
 // would have none.
 func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) {
@@ -157,17 +157,20 @@ func simulate(ctx context.Context, m *point.Model, o RunOptions) (Trace, error) 
 	return tr, err
 }
 
-// Prominence is how far, as a fraction of the model's range of v, v must
-// rise before a maximum and fall after it for the maximum to count: 1.4e-4
-// mV for hh, far above the flicker of single precision (GPU sweeps) about
-// a slow peak, far below any oscillation worth drawing.
+// Prominence is how far v must rise before a maximum and fall after it
+// for the maximum to count, as a fraction of the model's range of v or of
+// the maximum's size, whichever is more: 1.4e-4 mV for hh, 6.5e-5 mV at
+// −65 mV for a typed model whose range was left at −1..1, far above the
+// flicker of single precision (GPU sweeps) about a slow peak, far below
+// any oscillation worth drawing.
 const Prominence = 1e-6
 
-// Peaks finds the maxima of a sampled signal that stand out by Delta: a
-// maximum counts once the signal has risen by Delta from the trough before
-// it and then fallen by Delta, so the last bit's flicker about an
-// equilibrium or a slow peak makes none. It starts seeking a trough, so
-// that a signal falling from its first sample has no maximum there.
+// Peaks finds the maxima of a sampled signal that stand out by Delta, or
+// by Prominence of their size if that is more: a maximum counts once the
+// signal has risen by that much from the trough before it and then fallen
+// as much, so the last bit's flicker about an equilibrium or a slow peak
+// makes none. It starts seeking a trough, so that a signal falling from
+// its first sample has no maximum there.
 type Peaks struct {
 	Delta    float64
 	ext      float64 // the running extreme: the trough or the peak sought
@@ -177,17 +180,18 @@ type Peaks struct {
 
 // Add takes the next sample and returns the maximum it confirms, if any.
 func (p *Peaks) Add(v float64) (peak float64, ok bool) {
+	d := math.Max(p.Delta, Prominence*math.Abs(p.ext))
 	switch {
 	case !p.started:
 		p.ext, p.started = v, true
 	case p.seekPeak && v > p.ext:
 		p.ext = v
-	case p.seekPeak && v < p.ext-p.Delta:
+	case p.seekPeak && v < p.ext-d:
 		peak, ok = p.ext, true
 		p.seekPeak, p.ext = false, v
 	case !p.seekPeak && v < p.ext:
 		p.ext = v
-	case !p.seekPeak && v > p.ext+p.Delta:
+	case !p.seekPeak && v > p.ext+d:
 		p.seekPeak, p.ext = true, v
 	}
 	return peak, ok
@@ -237,7 +241,7 @@ const Settled = 1e-5
 const maxKept = 60
 
 // BruteForce sweeps param over n values from from to to, simulates each,
-// drops the transient and records the local maxima of the membrane
+// drops the transient and records the maxima (Peaks) of the membrane
 // potential (or, with isi, the inter-spike intervals): the diagram of any
 // model, spiking ones included, in parallel over all cores or on the GPU.
 func BruteForce(ctx context.Context, model *point.Model, param string, from, to float64, n int, isi bool, o RunOptions) ([]SweepPoint, error) {
