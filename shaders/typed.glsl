@@ -2,8 +2,6 @@
 // call beyond GLSL's own functions: the functions of sim/point's
 // expressions with Go's meaning where GLSL's differs or is undefined.
 
-const float NAN = uintBitsToFloat(0x7fc00000u), INF = uintBitsToFloat(0x7f800000u);
-
 // heav is Heaviside's step, 1 at 0.
 float heav(float x) { return x >= 0.0 ? 1.0 : 0.0; }
 
@@ -44,13 +42,13 @@ float powr(float x, float y) {
 		return 1.0;
 	}
 	if (x == 0.0) {
-		return y > 0.0 ? 0.0 : INF;
+		return y > 0.0 ? 0.0 : uintBitsToFloat(0x7f800000u); // +Inf
 	}
 	if (x > 0.0) {
 		return exp2(y * log2(x));
 	}
 	if (floor(y) != y) {
-		return NAN;
+		return uintBitsToFloat(0x7fc00000u); // NaN
 	}
 	float r = exp2(y * log2(-x));
 	return mod(y, 2.0) == 1.0 ? -r : r;
