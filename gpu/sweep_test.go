@@ -346,3 +346,39 @@ n' = 0.01*(v + 55)/(1 - exp(-(v + 55)/10))*(1 - n) - 0.125*exp(-(v + 65)/80)*n
 		t.Errorf("%d maxima on the CPU, %d on the GPU", len(cpu), len(gpu))
 	}
 }
+
+// BenchmarkSweep reports the model-steps per second of a sweep of 256
+// currents over 50 ms (RK4, dt 0.01) on the device and on the CPU, for a
+// built-in model and one typed as equations.
+func BenchmarkSweep(b *testing.B) {
+	ml, err := point.ReadModelFile("../assets/models/morris_lecar.ode")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hh, _ := point.Builtin("hh")
+	s := sweep(b)
+	values := make([]float64, 256)
+	for i := range values {
+		values[i] = 20 * float64(i) / 255
+	}
+	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 25, Duration: 25}
+	for _, m := range []*point.Model{hh, ml} {
+		for _, batch := range []struct {
+			name string
+			b    analysis.Batch
+		}{{"gpu", s}, {"cpu", analysis.CPU{}}} {
+			b.Run(m.Name+"/"+batch.name, func(b *testing.B) {
+				if _, err := batch.b.Traces(context.Background(), m, m.Input, values[:1], o); err != nil { // the driver compiles at the first dispatch
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for range b.N {
+					if _, err := batch.b.Traces(context.Background(), m, m.Input, values, o); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N*len(values))*(o.Transient+o.Duration)/o.Dt/b.Elapsed().Seconds(), "steps/s")
+			})
+		}
+	}
+}
