@@ -45,7 +45,8 @@ var sweepModels = map[string]struct {
 // record is nv + recordTail floats, the shader's RECORD.
 const (
 	rRef, rBelow, rSpikes, rLate, rFirstLate, rLastLate = 0, 1, 2, 3, 4, 5
-	rLo, rHi, rExt, rSeek, rNMax, rNRing, rMaxima       = 6, 7, 8, 9, 10, 11, 12
+	rLo, rHi, rExt, rSeek, rNMax, rNRing, rCursor       = 6, 7, 8, 9, 10, 11, 12
+	rMaxima                                             = 13
 
 	keptMaxima = 60
 	rRing      = rMaxima + keptMaxima
@@ -192,6 +193,9 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		return nil, m.SetParam(param, 0) // names the parameters there are
 	}
 	o.SetDefaults()
+	if train := poissonTrain(m.Stim); train != nil && !trainFits(train, o.Dt) {
+		return nil, deviceError{fmt.Errorf("the Poisson train has more than %d events in half a step", trainAdvance)}
+	}
 	method := 1
 	if o.Method == ode.Euler {
 		method = 0
@@ -221,6 +225,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		tail[rBelow] = 1                   // below the spike level
 		tail[rLo], tail[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
 		tail[rExt], tail[rSeek] = 0, -1 // no sample yet
+		tail[rCursor] = -1              // before a Poisson train's first event
 	}
 	vr := m.Vars[m.V]
 	span := vr.Max - vr.Min
@@ -235,6 +240,13 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		bv.Bind(1)
 		br.Bind(2)
 		prog.Use()
+		if train := poissonTrain(m.Stim); train != nil {
+			data := trainData(train)
+			bt := newBuffer(data, 0)
+			defer bt.Delete()
+			bt.Bind(3)
+			prog.SetInt("nTrain", len(data)/2)
+		}
 		prog.SetInt("nInst", n)
 		prog.SetInt("swept", swept)
 		prog.SetInt("method", method)

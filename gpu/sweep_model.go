@@ -31,14 +31,20 @@ func builtinModel(id int) string {
 // the built-in models' file or m's equations translated to GLSL. The
 // error says why the device cannot run m.
 func modelSource(m *point.Model) (sweepModel, error) {
-	stim := "0.0"
+	stim, head := "0.0", ""
 	if m.Stim != nil {
 		var err error
 		if stim, err = stimulusGLSL(m.Stim); err != nil {
 			return sweepModel{}, err
 		}
+		if train := poissonTrain(m.Stim); train != nil {
+			if n := len(train.Times()); n > maxTrainEvents || len(poissonTrains(m.Stim)) > 1 {
+				return sweepModel{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events)", maxTrainEvents, len(poissonTrains(m.Stim)), n)
+			}
+			head = trainGLSL
+		}
 	}
-	head := fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
+	head += fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
 	if eqs := m.Equations(); eqs != nil {
 		body, err := translateModel(m, eqs)
 		return sweepModel{head + body, len(m.Vars), max(1, len(m.Params))}, err // GLSL has no empty arrays
@@ -50,8 +56,8 @@ func modelSource(m *point.Model) (sweepModel, error) {
 }
 
 // stimulusGLSL writes a stimulus as a GLSL expression in t, as
-// sim/point's stimuli define it; a Poisson train, whose events are drawn
-// on the CPU, it refuses.
+// sim/point's stimuli define it; a Poisson train's events, drawn on the
+// CPU, are read from the Train buffer (trainGLSL).
 func stimulusGLSL(st point.Stimulus) (string, error) {
 	// on is the condition from ≤ t < to, an infinite end left out.
 	on := func(from, to float64) string {
@@ -93,9 +99,91 @@ func stimulusGLSL(st point.Stimulus) (string, error) {
 		}
 		return "(" + strings.Join(terms, " + ") + ")", nil
 	case *point.Poisson:
-		return "", fmt.Errorf("the GPU runs step, ramp, pulse and sine stimuli, not a Poisson train (its events are drawn on the CPU)")
+		return fmt.Sprintf("poisson(t, %s, %s)", f(st.Weight), f(st.Tau)), nil
 	}
 	return "", fmt.Errorf("the GPU cannot run a stimulus of type %T", st)
+}
+
+// trainGLSL reads a Poisson train's events, uploaded by trainData:
+// I(t) = w·Σ exp(−(t − t_i)/τ) over the events at or before t is
+// w·exp(−(t − t_k)/τ)·A_k, with t_k the last of them and A_k = Σ
+// exp(−(t_k − t_i)/τ) over i ≤ k. The times asked only grow (RK4's stages
+// included), half a step at most, so point.comp's cursor trainAt (the
+// last event at or before the latest time asked, kept in the record
+// between dispatches) finds t_k in a few ifs: a loop in the step loop
+// would run into Mesa's loop limit, which counts every entry. Traces
+// checks that no half step holds more than trainAdvance events.
+const trainGLSL = `layout(std430, binding = 3) readonly buffer Train { vec2 train[]; }; // (t_k, A_k)
+uniform int nTrain;
+
+void advanceTrain(float t) {
+	if (trainAt + 1 < nTrain && train[trainAt + 1].x <= t) {
+		trainAt++;
+	}
+}
+
+float poisson(float t, float w, float tau) {
+	advanceTrain(t);
+	advanceTrain(t);
+	advanceTrain(t);
+	advanceTrain(t);
+	return trainAt < 0 ? 0.0 : w * exp(-(t - train[trainAt].x) / tau) * train[trainAt].y;
+}
+
+`
+
+// trainAdvance is how many events poisson passes in one call.
+const trainAdvance = 4
+
+// maxTrainEvents bounds a Poisson train on the device.
+const maxTrainEvents = 1 << 20
+
+// trainFits reports whether no window of half a step holds more than
+// trainAdvance of a train's events.
+func trainFits(p *point.Poisson, dt float64) bool {
+	ts := p.Times()
+	for i := trainAdvance; i < len(ts); i++ {
+		if ts[i]-ts[i-trainAdvance] <= dt/2 {
+			return false
+		}
+	}
+	return true
+}
+
+// poissonTrains returns the Poisson trains of a stimulus.
+func poissonTrains(st point.Stimulus) []*point.Poisson {
+	switch st := st.(type) {
+	case *point.Poisson:
+		return []*point.Poisson{st}
+	case point.Sum:
+		var out []*point.Poisson
+		for _, x := range st {
+			out = append(out, poissonTrains(x)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// poissonTrain returns a stimulus's Poisson train, nil if it has none.
+func poissonTrain(st point.Stimulus) *point.Poisson {
+	if ps := poissonTrains(st); len(ps) > 0 {
+		return ps[0]
+	}
+	return nil
+}
+
+// trainData lays out a Poisson train for trainGLSL: each event's time and
+// A_k.
+func trainData(p *point.Poisson) []float32 {
+	var out []float32
+	a, prev := 0.0, math.Inf(-1)
+	for _, t := range p.Times() {
+		a = 1 + a*math.Exp(-(t-prev)/p.Tau)
+		out = append(out, float32(t), float32(a))
+		prev = t
+	}
+	return out
 }
 
 // Limits of the typed models the GPU sweeps: each variable and parameter

@@ -21,7 +21,8 @@ func typedModel(t testing.TB, src string) *point.Model {
 }
 
 // deviceDeriv evaluates a model's right-hand side on the device, as
-// point.comp would, at each state: the time, then the model's variables.
+// point.comp would, at each state: the time, then the model's variables;
+// the stimulus is first followed up to the time in half steps of 0.01 ms.
 func deviceDeriv(t *testing.T, m *point.Model, states [][]float32) [][]float32 {
 	t.Helper()
 	model, err := modelSource(m)
@@ -32,11 +33,16 @@ func deviceDeriv(t *testing.T, m *point.Model, states [][]float32) [][]float32 {
 layout(local_size_x = 1) in;
 layout(std430, binding = 0) buffer Data { float rec[]; };
 float p[NP];
+int trainAt = -1;
 #include "model.glsl"
 void main() {
 	int at = NP + (1 + 2 * NV) * int(gl_GlobalInvocationID.x);
 	for (int k = 0; k < NP; k++) {
 		p[k] = rec[k];
+	}
+	// A Poisson train's cursor follows time in half steps (dt = 0.01).
+	for (float s = 0.0; s < rec[at]; s += 0.005) {
+		stim(s);
 	}
 	store(at + 1 + NV, deriv(load(at + 1), rec[at]));
 }
@@ -63,6 +69,13 @@ void main() {
 		defer b.Delete()
 		b.Bind(0)
 		prog.Use()
+		if train := poissonTrain(m.Stim); train != nil {
+			td := trainData(train)
+			bt := newBuffer(td, 0)
+			defer bt.Delete()
+			bt.Bind(3)
+			prog.SetInt("nTrain", len(td)/2)
+		}
 		prog.Dispatch(len(states))
 		read(b, 0, data)
 		return nil
@@ -151,9 +164,9 @@ func TestTranslateRefuses(t *testing.T) {
 		}
 	}
 	m, _ := point.Builtin("fhn")
-	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20+poisson:rate=100,weight=1,tau=2,to=100")
-	if _, err := modelSource(m); err == nil || !strings.Contains(err.Error(), "not a Poisson train") {
-		t.Errorf("a model with a Poisson stimulus: %v", err)
+	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20+poisson:rate=100,weight=1,tau=2,to=100+poisson:rate=50,weight=1,tau=2,to=100,seed=2")
+	if _, err := modelSource(m); err == nil || !strings.Contains(err.Error(), "one Poisson train") {
+		t.Errorf("a model with two Poisson trains: %v", err)
 	}
 }
 
@@ -170,6 +183,7 @@ func TestStimulusAgainstCPU(t *testing.T) {
 		"step:amp=2,from=10,to=20", "ramp:from=10,to=20,start=1,end=3", "pulses:amp=1.5,width=1,period=5,from=5,to=31",
 		"sine:amp=2,freq=40,offset=0.5,from=10", "step:amp=1,from=5+sine:amp=1,freq=25,to=30",
 		"pulses:amp=1,width=inf,period=5,from=12",
+		"poisson:rate=200,weight=0.7,tau=3,from=2,to=40,seed=5", "step:amp=1,from=5+poisson:rate=100,weight=2,tau=1,to=30",
 	} {
 		var err error
 		if m.Stim, err = point.ParseStimulus(spec); err != nil {
@@ -182,6 +196,20 @@ func TestStimulusAgainstCPU(t *testing.T) {
 			if math.Abs(float64(got[i][0])-want[0]) > 1e-5 {
 				t.Errorf("%s at t = %g: GPU %g, CPU %g", spec, s[0], got[i][0], want[0])
 			}
+		}
+	}
+}
+
+// TestTrainFits: poisson passes at most trainAdvance events a call, half
+// a step apart; a train denser than that is left to the CPU.
+func TestTrainFits(t *testing.T) {
+	for _, c := range []struct {
+		rate float64
+		want bool
+	}{{200, true}, {5e6, false}} {
+		p := point.NewPoisson(c.rate, 1, 2, 0, 100, 1)
+		if got := trainFits(p, 0.01); got != c.want {
+			t.Errorf("%g Hz: fits %v", c.rate, got)
 		}
 	}
 }

@@ -40,7 +40,7 @@ const int K = 60; // maxima and late spikes kept, as on the CPU
 // An instance's record, in floats: its state, then what it has seen.
 const int X = 0, REF = NV, BELOW = NV + 1, SPIKES = NV + 2, LATE = NV + 3, FIRSTLATE = NV + 4,
 	LASTLATE = NV + 5, LO = NV + 6, HI = NV + 7, EXT = NV + 8, SEEK = NV + 9, NMAX = NV + 10,
-	NRING = NV + 11, MAXIMA = NV + 12, RING = MAXIMA + K, RECORD = RING + K + 1;
+	NRING = NV + 11, CURSOR = NV + 12, MAXIMA = NV + 13, RING = MAXIMA + K, RECORD = RING + K + 1;
 
 layout(std430, binding = 0) readonly buffer Params { float base[]; };   // the model's parameters
 layout(std430, binding = 1) readonly buffer Values { float values[]; }; // the swept one's, per instance
@@ -52,6 +52,7 @@ uniform float dt, transient, level, rearm; // crossings count at level, re-arm b
 uniform float delta, prominence;           // a maximum's least prominence: delta, or prominence × its size
 
 float p[NP];
+int trainAt; // a Poisson stimulus's cursor (see gpu/sweep_model.go)
 
 #include "model.glsl"
 
@@ -81,6 +82,7 @@ void main() {
 	float lo = rec[r + LO], hi = rec[r + HI], ext = rec[r + EXT];
 	int seek = int(rec[r + SEEK]);
 	int nMax = int(rec[r + NMAX]), nRing = int(rec[r + NRING]);
+	trainAt = int(rec[r + CURSOR]);
 	bool spiking = resets();
 	for (int step = stepFrom; step < stepTo; step++) {
 		float t = float(step) * dt;
@@ -155,6 +157,7 @@ void main() {
 	rec[r + HI] = hi;
 	rec[r + EXT] = ext;
 	rec[r + SEEK] = float(seek);
+	rec[r + CURSOR] = float(trainAt);
 	rec[r + NMAX] = float(nMax);
 	rec[r + NRING] = float(nRing);
 	store(r + X, x);

@@ -225,7 +225,7 @@ func TestLyapunovCommand(t *testing.T) {
 
 // TestFIBackends: an F–I curve on the CPU and on the GPU give the same
 // class and rheobase; the GPU says so; a model the GPU does not sweep (one
-// driven by a Poisson train) is refused on --backend gpu and run on the
+// driven by two Poisson trains) is refused on --backend gpu and run on the
 // CPU by auto.
 func TestFIBackends(t *testing.T) {
 	run := func(backend string) (string, string) {
@@ -242,10 +242,10 @@ func TestFIBackends(t *testing.T) {
 	if !strings.Contains(gpuErrs, "backend: gpu (") || a == nil || b == nil || math.Abs(parse(t, a[1])-parse(t, b[1])) > 1e-3 {
 		t.Errorf("CPU:\n%s\nGPU:\n%s%s", cpuOut, gpuOut, gpuErrs)
 	}
-	// A Poisson stimulus is drawn on the CPU: gpu refuses it, auto says
-	// why it runs on the CPU.
-	noisy := "poisson:rate=200,weight=0.5,tau=2,to=1000"
-	if code, _, errs := neurite("fi", "fhn", "--stim", noisy, "--from", "0", "--to", "1", "--backend", "gpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, "not a Poisson train") {
+	// Two Poisson trains are more than the device runs: gpu refuses them,
+	// auto says why it runs on the CPU.
+	noisy := "poisson:rate=200,weight=0.5,tau=2,to=1000+poisson:rate=100,weight=0.5,tau=2,to=1000,seed=2"
+	if code, _, errs := neurite("fi", "fhn", "--stim", noisy, "--from", "0", "--to", "1", "--backend", "gpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, "one Poisson train") {
 		t.Errorf("a Poisson stimulus on the GPU: exit %d: %s", code, errs)
 	}
 	if code, _, errs := neurite("fi", "fhn", "--stim", noisy, "--from", "0", "--to", "1", "--n", "3", "--quiet", "--out", t.TempDir()); code != 0 || !strings.Contains(errs, "backend: cpu (auto:") {

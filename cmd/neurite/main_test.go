@@ -255,9 +255,9 @@ func TestBenchSweep(t *testing.T) {
 }
 
 // TestBenchSweepTyped: a model typed as equations runs on the device too
-// (translated to GLSL), with the same maxima as on the CPU; with a
-// Poisson stimulus, which the device does not run, the GPU's bench
-// refuses rather than time the CPU under its name.
+// (translated to GLSL), with the same maxima as on the CPU; with two
+// Poisson trains, which the device does not run, the GPU's bench refuses
+// rather than time the CPU under its name.
 func TestBenchSweepTyped(t *testing.T) {
 	code, out, errs := neurite("bench", "sweep", "--model", "../../assets/models/morris_lecar.ode", "--n", "4", "--from", "90", "--to", "110", "--tstop", "100")
 	if code != 0 || !strings.Contains(out, "RESULT name=neurite_sweep_gpu model=morris-lecar") {
@@ -267,8 +267,8 @@ func TestBenchSweepTyped(t *testing.T) {
 	if len(maxima) != 2 || maxima[0][1] != maxima[1][1] || maxima[0][1] == "0" {
 		t.Errorf("maxima: %v", maxima)
 	}
-	code, _, errs = neurite("bench", "sweep", "--model", "fhn", "--stim", "poisson:rate=100,weight=1,tau=2,to=10", "--n", "2", "--tstop", "10", "--backend", "gpu")
-	if code != 1 || !strings.Contains(errs, "not a Poisson train") {
+	code, _, errs = neurite("bench", "sweep", "--model", "fhn", "--stim", "poisson:rate=100,weight=1,tau=2,to=10+poisson:rate=50,weight=1,tau=2,to=10,seed=2", "--n", "2", "--tstop", "10", "--backend", "gpu")
+	if code != 1 || !strings.Contains(errs, "one Poisson train") {
 		t.Errorf("with a stimulus: exit %d, %s", code, errs)
 	}
 }
