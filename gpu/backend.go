@@ -29,13 +29,14 @@ type Choice struct {
 
 // NewSimulator makes a simulator for the plan on the backend asked for:
 // "cpu"; "gpu", which fails with the reason when there is no usable GPU;
-// or "auto" (or ""), which runs a model large enough to gain for a few
-// steps on both backends and keeps the GPU if it is clearly the faster,
-// saying which and at what rates: the GPU's speed on cable cells depends
-// on more than the model's size (on
-// Mesa's llvmpipe the tree solve's memory traffic makes them slower than
-// the CPU engine, and graphics GPUs run the solve's doubles at 1/32 to
-// 1/64 of their single-precision rate).
+// or "auto" (or ""), which keeps a small model, or any on Mesa's llvmpipe
+// (measured slower than the CPU engine for every layout and size, and
+// measuring would cost a second of JIT compiling), on the CPU, and runs a
+// larger one for a few steps on both backends and keeps the GPU if it is
+// clearly the faster, saying which and at what rates: a hardware GPU's
+// speed on cable cells depends on more than the model's size (graphics
+// GPUs run the solve's doubles at 1/32 to 1/64 of their single-precision
+// rate).
 func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	cpu := func(note string) Choice {
 		return Choice{Sim: compartments.NewEngine(p), Backend: "cpu", Note: note}
@@ -52,6 +53,9 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		return cpu(fmt.Sprintf("backend: cpu (auto: %d compartments are too few to gain on the GPU; --backend gpu forces it)", p.Compartments())), nil
 	}
 	dev, err := Shared()
+	if err == nil && auto && software(dev.Info()) {
+		return cpu("backend: cpu (auto: the GPU is Mesa's llvmpipe, on which cable cells run slower than on the CPU engine; --backend gpu forces it)"), nil
+	}
 	var g *Cable
 	if err == nil {
 		g, err = NewCable(dev, p)
@@ -62,11 +66,17 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		}
 		return cpu(fmt.Sprintf("backend: cpu (auto: %v)", err)), nil
 	}
-	gpu := Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}
 	if !auto {
-		return gpu, nil
+		return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
 	}
-	e := compartments.NewEngine(p)
+	return choose(dev, g), nil
+}
+
+// choose runs the GPU engine g and the CPU engine on their plan for a
+// moment (or recalls having done so for its shape) and returns the GPU
+// if it was at least gpuMargin times as fast, else the CPU, freeing g.
+func choose(dev *Device, g *Cable) Choice {
+	e := compartments.NewEngine(g.Plan())
 	m, err := calibrate(e, g)
 	if err != nil || m.gpu < gpuMargin*m.cpu {
 		g.Close()
@@ -74,11 +84,10 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		if err != nil {
 			why = err.Error()
 		}
-		return Choice{Sim: e, Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why), CPURate: m.cpu, GPURate: m.gpu}, nil
+		return Choice{Sim: e, Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why), CPURate: m.cpu, GPURate: m.gpu}
 	}
-	gpu.Note = fmt.Sprintf("backend: gpu (auto: %s %.2g compartment-steps/s, %.2g on the CPU; %s; %s)", m.how(), m.gpu, m.cpu, dev.Info().Renderer, g)
-	gpu.CPURate, gpu.GPURate = m.cpu, m.gpu
-	return gpu, nil
+	return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", CPURate: m.cpu, GPURate: m.gpu,
+		Note: fmt.Sprintf("backend: gpu (auto: %s %.2g compartment-steps/s, %.2g on the CPU; %s; %s)", m.how(), m.gpu, m.cpu, dev.Info().Renderer, g)}
 }
 
 // calibrationWork is the compartment-steps auto times on each backend:

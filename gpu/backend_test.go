@@ -58,9 +58,7 @@ func TestFallbackKeepsRecords(t *testing.T) {
 }
 
 // TestChooseBackend: cpu is the CPU; gpu the GPU (here llvmpipe); auto
-// the CPU for a small model, saying why, and for a large one the GPU only
-// if it measured it clearly the faster, saying at what rates, its engine
-// ready to run from the start.
+// the CPU for a small model, and on llvmpipe for any, saying why.
 func TestChooseBackend(t *testing.T) {
 	small, _ := refrun.ExamplePlan(t, "hh_single", false)
 	for _, c := range []struct {
@@ -71,33 +69,59 @@ func TestChooseBackend(t *testing.T) {
 			t.Errorf("%s: %+v, %v", c.want, ch, err)
 		}
 	}
+	large := largePlan(t)
+	want := "llvmpipe, on which cable cells run slower"
+	if !software(device(t).Info()) {
+		want = "measured"
+	}
+	if ch, err := NewSimulator(large, "auto"); err != nil || !strings.Contains(ch.Note, want) {
+		t.Errorf("auto on %d compartments: %+v, %v", large.Compartments(), ch, err)
+	}
+	if _, err := NewSimulator(small, "tpu"); err == nil {
+		t.Error("no error for an unknown backend")
+	}
+}
+
+// largePlan is ten benchmark cells, 2,010 compartments: enough for auto
+// to consider the GPU.
+func largePlan(t *testing.T) *compartments.Plan {
+	t.Helper()
 	cells, err := compartments.BenchmarkCells(10, 50, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	large, err := compartments.Build(cells, benchSettings)
+	p, err := compartments.Build(cells, benchSettings)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := NewSimulator(large, "auto")
+	return p
+}
+
+// TestChooseMeasures: where auto measures (a hardware GPU; here called
+// directly on llvmpipe), it takes the GPU only if it measured it clearly
+// the faster, says at what rates, leaves its engine ready to run from the
+// start, and remembers the rates for the model's shape.
+func TestChooseMeasures(t *testing.T) {
+	dev := device(t)
+	g, err := NewCable(dev, largePlan(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	ch := choose(dev, g)
 	faster := "cpu"
 	if ch.GPURate >= gpuMargin*ch.CPURate {
 		faster = "gpu"
 	}
 	if ch.Backend != faster || ch.CPURate <= 0 || ch.GPURate <= 0 || !strings.Contains(ch.Note, "measured") || ch.Sim.Time() != 0 {
-		t.Errorf("auto on %d compartments: %s at t = %g, CPU %.3g, GPU %.3g compartment-steps/s: %s", large.Compartments(), ch.Backend, ch.Sim.Time(), ch.CPURate, ch.GPURate, ch.Note)
+		t.Errorf("%s at t = %g, CPU %.3g, GPU %.3g compartment-steps/s: %s", ch.Backend, ch.Sim.Time(), ch.CPURate, ch.GPURate, ch.Note)
 	}
 	t.Log(ch.Note)
-	// The same model again (the explorer restarting): the rates are
-	// remembered, not measured again.
-	again, err := NewSimulator(large, "auto")
-	if err != nil || again.CPURate != ch.CPURate || again.GPURate != ch.GPURate || !strings.Contains(again.Note, "measured earlier") {
-		t.Errorf("again: %+v, %v", again, err)
+	g2, err := NewCable(dev, largePlan(t))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := NewSimulator(small, "tpu"); err == nil {
-		t.Error("no error for an unknown backend")
+	again := choose(dev, g2)
+	if again.CPURate != ch.CPURate || again.GPURate != ch.GPURate || !strings.Contains(again.Note, "measured earlier") {
+		t.Errorf("again: %+v", again)
 	}
 }
