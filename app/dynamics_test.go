@@ -255,36 +255,30 @@ func TestLabSweepISI(t *testing.T) {
 	}
 }
 
-// TestLabFIOnGPU measures the F–I curve on the device: the note says so,
-// and the class is the CPU's.
+// TestLabFIOnGPU measures F–I curves on the device, of a built-in model
+// and of one typed as equations (Morris–Lecar, Hopf set, translated to
+// GLSL): the class is the CPU's, and the note says the GPU ran it.
 func TestLabFIOnGPU(t *testing.T) {
-	l := newTestLab(t, "inapk:high")
-	l.backend.SetSelected("gpu")
-	l.fiFrom.SetText("0")
-	l.fiTo.SetText("10")
-	l.fiN.SetText("11")
-	l.fi.Start()
-	wait(t, l.fi)
-	if !strings.Contains(l.fi.note.Text, "class 1") || !strings.Contains(l.fi.note.Text, "backend: gpu (") {
-		t.Errorf("note:\n%s", l.fi.note.Text)
-	}
-}
-
-// TestLabTypedFIOnGPU: a model typed as equations (Morris–Lecar, Hopf
-// set) is swept on the device too, translated to GLSL: class 2, and the
-// note says the GPU ran it.
-func TestLabTypedFIOnGPU(t *testing.T) {
-	l := newTestLab(t, "fhn")
-	if err := l.OpenModelFile("../assets/models/morris_lecar.ode"); err != nil {
-		t.Fatal(err)
-	}
-	l.backend.SetSelected("gpu")
-	l.fiFrom.SetText("80")
-	l.fiTo.SetText("120")
-	l.fiN.SetText("5")
-	l.fi.Start()
-	wait(t, l.fi)
-	if !strings.Contains(l.fi.note.Text, "class 2") || !strings.Contains(l.fi.note.Text, "backend: gpu (") {
-		t.Errorf("note:\n%s", l.fi.note.Text)
+	for _, c := range []struct {
+		model, file, from, to, n, class string
+	}{
+		{"inapk:high", "", "0", "10", "11", "class 1"},
+		{"fhn", "../assets/models/morris_lecar.ode", "80", "120", "5", "class 2"},
+	} {
+		l := newTestLab(t, c.model)
+		if c.file != "" {
+			if err := l.OpenModelFile(c.file); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l.backend.SetSelected("gpu")
+		l.fiFrom.SetText(c.from)
+		l.fiTo.SetText(c.to)
+		l.fiN.SetText(c.n)
+		l.fi.Start()
+		wait(t, l.fi)
+		if !strings.Contains(l.fi.note.Text, c.class) || !strings.Contains(l.fi.note.Text, "backend: gpu (") {
+			t.Errorf("%s%s: note:\n%s", c.model, c.file, l.fi.note.Text)
+		}
 	}
 }

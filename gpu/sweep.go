@@ -240,13 +240,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		bv.Bind(1)
 		br.Bind(2)
 		prog.Use()
-		if train := poissonTrain(m.Stim); train != nil {
-			data := trainData(train)
-			bt := newBuffer(data, 0)
-			defer bt.Delete()
-			bt.Bind(3)
-			prog.SetInt("nTrain", len(data)/2)
-		}
+		defer bindTrain(prog, m.Stim)()
 		prog.SetInt("nInst", n)
 		prog.SetInt("swept", swept)
 		prog.SetInt("method", method)

@@ -37,9 +37,9 @@ func modelSource(m *point.Model) (sweepModel, error) {
 		if stim, err = stimulusGLSL(m.Stim); err != nil {
 			return sweepModel{}, err
 		}
-		if train := poissonTrain(m.Stim); train != nil {
-			if n := len(train.Times()); n > maxTrainEvents || len(poissonTrains(m.Stim)) > 1 {
-				return sweepModel{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events)", maxTrainEvents, len(poissonTrains(m.Stim)), n)
+		if trains := poissonTrains(m.Stim); len(trains) > 0 {
+			if n := len(trains[0].Times()); len(trains) > 1 || n > maxTrainEvents {
+				return sweepModel{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events in the first)", maxTrainEvents, len(trains), n)
 			}
 			head = trainGLSL
 		}
@@ -173,6 +173,20 @@ func poissonTrain(st point.Stimulus) *point.Poisson {
 	return nil
 }
 
+// bindTrain uploads a stimulus's Poisson train, if it has one, for prog
+// (trainGLSL), on the device's thread; free deletes the buffer.
+func bindTrain(prog *Program, st point.Stimulus) (free func()) {
+	train := poissonTrain(st)
+	if train == nil {
+		return func() {}
+	}
+	data := trainData(train)
+	b := newBuffer(data, 0)
+	b.Bind(3)
+	prog.SetInt("nTrain", len(data)/2)
+	return b.Delete
+}
+
 // trainData lays out a Poisson train for trainGLSL: each event's time and
 // A_k.
 func trainData(p *point.Poisson) []float32 {
@@ -253,7 +267,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		each(", ", func(k int) string {
 			return fmt.Sprintf("h / 6.0 * (k1[%d] + 2.0 * k2[%d] + 2.0 * k3[%d] + k4[%d])", k, k, k, k)
 		}))
-	fmt.Fprintf(&b, "void kahan(inout State x, inout State c, State d) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\tkahan1(x[%d], c[%d], d[%d]);\n", k, k, k) }))
+	fmt.Fprintf(&b, "void kahan(inout State x, inout State c, State d) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\tkahan(x[%d], c[%d], d[%d]);\n", k, k, k) }))
 	fmt.Fprintf(&b, "State load(int r) { return State(%s); }\n\n", each(", ", func(k int) string { return fmt.Sprintf("rec[r + %d]", k) }))
 	fmt.Fprintf(&b, "void store(int r, State x) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\trec[r + %d] = x[%d];\n", k, k) }))
 	fmt.Fprintf(&b, "State deriv(State x, float t) {\n%s\treturn State(%s);\n}\n\n", quantities.String(), strings.Join(rhs, ", "))
@@ -324,14 +338,11 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 			return "(!" + x + ")", nil
 		}
 	case *ast.BinaryNode:
-		l, err := glslNode(n.Left, names)
+		lr, err := glslNodes(names, n.Left, n.Right)
 		if err != nil {
 			return "", err
 		}
-		r, err := glslNode(n.Right, names)
-		if err != nil {
-			return "", err
-		}
+		l, r := lr[0], lr[1]
 		switch n.Operator {
 		case "+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!=", "&&", "||":
 			return "(" + l + " " + n.Operator + " " + r + ")", nil
@@ -346,19 +357,11 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 			return "powr(" + l + ", " + r + ")", nil
 		}
 	case *ast.ConditionalNode:
-		c, err := glslNode(n.Cond, names)
+		cab, err := glslNodes(names, n.Cond, n.Exp1, n.Exp2)
 		if err != nil {
 			return "", err
 		}
-		a, err := glslNode(n.Exp1, names)
-		if err != nil {
-			return "", err
-		}
-		b, err := glslNode(n.Exp2, names)
-		if err != nil {
-			return "", err
-		}
-		return "(" + c + " ? " + a + " : " + b + ")", nil
+		return "(" + cab[0] + " ? " + cab[1] + " : " + cab[2] + ")", nil
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 			return glslCall(id.Value, n.Arguments, names)
@@ -367,6 +370,19 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 		return glslCall(n.Name, n.Arguments, names)
 	}
 	return "", fmt.Errorf("the GPU cannot translate %q", n.String())
+}
+
+// glslNodes writes nodes, stopping at the first that cannot be.
+func glslNodes(names map[string]string, nodes ...ast.Node) ([]string, error) {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		s, err := glslNode(n, names)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
 }
 
 // glslCall writes a call of a typed model's function; min and max of
@@ -379,13 +395,9 @@ func glslCall(name string, args []ast.Node, names map[string]string) (string, er
 	if (f.args > 0 && len(args) != f.args) || len(args) == 0 {
 		return "", fmt.Errorf("%s: %d arguments (it takes %d)", name, len(args), max(f.args, 1))
 	}
-	out := make([]string, len(args))
-	for i, a := range args {
-		s, err := glslNode(a, names)
-		if err != nil {
-			return "", err
-		}
-		out[i] = s
+	out, err := glslNodes(names, args...)
+	if err != nil {
+		return "", err
 	}
 	if f.args == 0 {
 		acc := out[0]

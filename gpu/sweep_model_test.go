@@ -69,13 +69,7 @@ void main() {
 		defer b.Delete()
 		b.Bind(0)
 		prog.Use()
-		if train := poissonTrain(m.Stim); train != nil {
-			td := trainData(train)
-			bt := newBuffer(td, 0)
-			defer bt.Delete()
-			bt.Bind(3)
-			prog.SetInt("nTrain", len(td)/2)
-		}
+		defer bindTrain(prog, m.Stim)()
 		prog.Dispatch(len(states))
 		read(b, 0, data)
 		return nil

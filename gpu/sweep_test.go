@@ -21,6 +21,69 @@ func sweep(t testing.TB) *Sweep {
 	return s
 }
 
+// fiOnBoth measures an F–I curve of m's input on the CPU and on the
+// device s, at as many currents on both.
+func fiOnBoth(t *testing.T, s *Sweep, m *point.Model, from, to float64, n int, o analysis.RunOptions) (cpu, gpu *analysis.FICurve) {
+	t.Helper()
+	cpu, err := analysis.FI(context.Background(), m, m.Input, from, to, n, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = s
+	if gpu, err = analysis.FI(context.Background(), m, m.Input, from, to, n, o); err != nil {
+		t.Fatal(err)
+	}
+	if len(cpu.Points) != len(gpu.Points) {
+		t.Fatalf("%s: %d points on the CPU, %d on the GPU", m.Name, len(cpu.Points), len(gpu.Points))
+	}
+	return cpu, gpu
+}
+
+// diagramOnBoth sweeps param for a brute-force diagram of maxima on the
+// CPU and on the device s, as many maxima on both.
+func diagramOnBoth(t *testing.T, s *Sweep, m *point.Model, param string, from, to float64, n int, o analysis.RunOptions) (cpu, gpu []analysis.SweepPoint) {
+	t.Helper()
+	cpu, err := analysis.BruteForce(context.Background(), m, param, from, to, n, false, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Batch = s
+	if gpu, err = analysis.BruteForce(context.Background(), m, param, from, to, n, false, o); err != nil {
+		t.Fatal(err)
+	}
+	if len(cpu) != len(gpu) {
+		t.Fatalf("%s: %d maxima on the CPU, %d on the GPU (%d fell back)", m.Name, len(cpu), len(gpu), s.Fallbacks)
+	}
+	return cpu, gpu
+}
+
+// checkMaxima compares diagram maxima one by one, within tol.
+func checkMaxima(t *testing.T, name string, cpu, gpu []analysis.SweepPoint, tol float64) (worst float64) {
+	t.Helper()
+	for i := range cpu {
+		worst = math.Max(worst, math.Abs(cpu[i].Value-gpu[i].Value))
+		if cpu[i].P != gpu[i].P || math.Abs(cpu[i].Value-gpu[i].Value) > tol {
+			t.Errorf("%s maximum %d: CPU %+v, GPU %+v", name, i, cpu[i], gpu[i])
+		}
+	}
+	return worst
+}
+
+// checkRates compares F–I rates point by point: within 0.5%, and firing
+// at the same currents (with sameSpikes, the same spike counts).
+func checkRates(t *testing.T, name string, cpu, gpu *analysis.FICurve, sameSpikes bool) (worst float64) {
+	t.Helper()
+	for i, p := range cpu.Points {
+		q := gpu.Points[i]
+		d := math.Abs(p.Rate-q.Rate) / math.Max(1, p.Rate)
+		worst = math.Max(worst, d)
+		if d > 5e-3 || (p.Spikes == 0) != (q.Spikes == 0) || (sameSpikes && p.Spikes != q.Spikes) {
+			t.Errorf("%s, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", name, p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
+		}
+	}
+	return worst
+}
+
 // TestSweepFIAgainstCPU measures F–I curves on the device and on the CPU
 // with the same integrator (RK4, dt 0.01 ms): the rates agree within
 // 0.5% (single against double precision moves a spike by about a
@@ -39,26 +102,8 @@ func TestSweepFIAgainstCPU(t *testing.T) {
 				t.Fatal(err)
 			}
 			o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 100, Duration: 400}
-			cpu, err := analysis.FI(context.Background(), m, m.Input, c.from, c.to, 9, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o.Batch = gpuBatch
-			gpu, err := analysis.FI(context.Background(), m, m.Input, c.from, c.to, 9, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cpu.Points) != len(gpu.Points) {
-				t.Fatalf("%d points on the CPU, %d on the GPU", len(cpu.Points), len(gpu.Points))
-			}
-			worst := 0.0
-			for i, p := range cpu.Points {
-				q := gpu.Points[i]
-				worst = math.Max(worst, math.Abs(p.Rate-q.Rate)/math.Max(1, p.Rate))
-				if (p.Spikes == 0) != (q.Spikes == 0) {
-					t.Errorf("I = %g: %d spikes on the CPU, %d on the GPU", p.I, p.Spikes, q.Spikes)
-				}
-			}
+			cpu, gpu := fiOnBoth(t, gpuBatch, m, c.from, c.to, 9, o)
+			worst := checkRates(t, c.model, cpu, gpu, false)
 			t.Logf("%s: rates within %.2g relative; rheobase CPU %.5g, GPU %.5g; %s", c.model, worst, cpu.Rheobase, gpu.Rheobase, gpu.Note)
 			if worst > 5e-3 || cpu.Class != gpu.Class || math.Abs(cpu.Rheobase-gpu.Rheobase) > 2e-3*(c.to-c.from) {
 				t.Errorf("rates within %.3g; class %d/%d; rheobase %g/%g", worst, cpu.Class, gpu.Class, cpu.Rheobase, gpu.Rheobase)
@@ -111,27 +156,13 @@ func TestSweepMaximaAgainstCPU(t *testing.T) {
 				}
 			}
 			o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: c.transient, Duration: 100}
-			cpu, err := analysis.BruteForce(context.Background(), m, c.param, c.from, c.to, 6, false, o)
-			if err != nil {
-				t.Fatal(err)
-			}
 			s := sweep(t)
-			o.Batch = s
-			gpu, err := analysis.BruteForce(context.Background(), m, c.param, c.from, c.to, 6, false, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cpu) != len(gpu) || s.Fallbacks != 0 {
-				t.Fatalf("%d maxima on the CPU, %d on the GPU (%d fell back)", len(cpu), len(gpu), s.Fallbacks)
+			cpu, gpu := diagramOnBoth(t, s, m, c.param, c.from, c.to, 6, o)
+			if s.Fallbacks != 0 {
+				t.Fatalf("%d fell back", s.Fallbacks)
 			}
 			tol := 1e-4 * (m.Vars[m.V].Max - m.Vars[m.V].Min)
-			worst := 0.0
-			for i := range cpu {
-				worst = math.Max(worst, math.Abs(cpu[i].Value-gpu[i].Value))
-				if cpu[i].P != gpu[i].P || math.Abs(cpu[i].Value-gpu[i].Value) > tol {
-					t.Errorf("maximum %d: CPU %+v, GPU %+v", i, cpu[i], gpu[i])
-				}
-			}
+			worst := checkMaxima(t, c.model, cpu, gpu, tol)
 			t.Logf("%d maxima within %.2g (tolerance %.2g)", len(cpu), worst, tol)
 		})
 	}
@@ -186,27 +217,10 @@ range v=-80..40, u=-20..20
 // (translated to GLSL), with F–I rates and diagram maxima as on the CPU.
 func TestSweepTypedAgainstCPU(t *testing.T) {
 	s := sweep(t)
-	ctx := context.Background()
 	izh := typedModel(t, izhikevichTyped)
 	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 100, Duration: 400}
-	cpu, err := analysis.FI(ctx, izh, "I", 0, 20, 6, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Batch = s
-	gpu, err := analysis.FI(ctx, izh, "I", 0, 20, 6, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cpu.Points) != len(gpu.Points) {
-		t.Fatalf("%d points on the CPU, %d on the GPU", len(cpu.Points), len(gpu.Points))
-	}
-	for i, p := range cpu.Points {
-		q := gpu.Points[i]
-		if math.Abs(p.Rate-q.Rate) > 5e-3*math.Max(1, p.Rate) || (p.Spikes == 0) != (q.Spikes == 0) {
-			t.Errorf("izhikevich typed, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
-		}
-	}
+	cpu, gpu := fiOnBoth(t, s, izh, 0, 20, 6, o)
+	checkRates(t, "izhikevich typed", cpu, gpu, false)
 	if math.Abs(cpu.Rheobase-gpu.Rheobase) > 0.04 {
 		t.Errorf("rheobase CPU %g, GPU %g", cpu.Rheobase, gpu.Rheobase)
 	}
@@ -216,43 +230,12 @@ func TestSweepTypedAgainstCPU(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = analysis.RunOptions{Method: ode.RK4, Dt: 0.05, Transient: 500, Duration: 300}
-	cpuMax, err := analysis.BruteForce(ctx, ml, "I", 80, 120, 5, false, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Batch = s
-	gpuMax, err := analysis.BruteForce(ctx, ml, "I", 80, 120, 5, false, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cpuMax) != len(gpuMax) {
-		t.Fatalf("morris-lecar: %d maxima on the CPU, %d on the GPU", len(cpuMax), len(gpuMax))
-	}
-	for i := range cpuMax {
-		if cpuMax[i].P != gpuMax[i].P || math.Abs(cpuMax[i].Value-gpuMax[i].Value) > 0.01 {
-			t.Errorf("morris-lecar maximum %d: CPU %+v, GPU %+v", i, cpuMax[i], gpuMax[i])
-		}
-	}
+	cpuMax, gpuMax := diagramOnBoth(t, s, ml, "I", 80, 120, 5, o)
+	checkMaxima(t, "morris-lecar", cpuMax, gpuMax, 0.01)
 	// Morris–Lecar's spikes are crossings of its spike level (0 mV).
 	o = analysis.RunOptions{Method: ode.RK4, Dt: 0.05, Transient: 200, Duration: 800}
-	cpuFI, err := analysis.FI(ctx, ml, "I", 80, 120, 5, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Batch = s
-	gpuFI, err := analysis.FI(ctx, ml, "I", 80, 120, 5, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cpuFI.Points) != len(gpuFI.Points) {
-		t.Fatalf("morris-lecar: %d points on the CPU, %d on the GPU", len(cpuFI.Points), len(gpuFI.Points))
-	}
-	for i, p := range cpuFI.Points {
-		q := gpuFI.Points[i]
-		if math.Abs(p.Rate-q.Rate) > 5e-3*math.Max(1, p.Rate) || (p.Spikes == 0) != (q.Spikes == 0) {
-			t.Errorf("morris-lecar, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
-		}
-	}
+	cpuFI, gpuFI := fiOnBoth(t, s, ml, 80, 120, 5, o)
+	checkRates(t, "morris-lecar", cpuFI, gpuFI, false)
 	if cpuFI.Class != gpuFI.Class || math.Abs(cpuFI.Rheobase-gpuFI.Rheobase) > 0.1 {
 		t.Errorf("morris-lecar: class %d/%d, rheobase %g/%g", cpuFI.Class, gpuFI.Class, cpuFI.Rheobase, gpuFI.Rheobase)
 	}
@@ -273,20 +256,8 @@ spike v >= 0
 range v=-90..50
 `)
 	o = analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 20, Duration: 100}
-	cpu6, err := analysis.FI(ctx, hh6, "I", 8, 16, 3, o) // above the rheobase: no search for it
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Batch = s
-	gpu6, err := analysis.FI(ctx, hh6, "I", 8, 16, 3, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range cpu6.Points {
-		if q := gpu6.Points[i]; p.Spikes != q.Spikes || math.Abs(p.Rate-q.Rate) > 5e-3*math.Max(1, p.Rate) {
-			t.Errorf("six-variable hh, I = %g: CPU %.4g Hz (%d spikes), GPU %.4g Hz (%d)", p.I, p.Rate, p.Spikes, q.Rate, q.Spikes)
-		}
-	}
+	cpu6, gpu6 := fiOnBoth(t, s, hh6, 8, 16, 3, o) // above the rheobase: no search for it
+	checkRates(t, "six-variable hh", cpu6, gpu6, true)
 	if s.Fallbacks != 0 {
 		t.Errorf("%d batches fell back to the CPU", s.Fallbacks)
 	}
@@ -337,18 +308,7 @@ h' = 0.07*exp(-(v + 65)/20)*(1 - h) - h/(exp(-(v + 35)/10) + 1)
 n' = 0.01*(v + 55)/(1 - exp(-(v + 55)/10))*(1 - n) - 0.125*exp(-(v + 65)/80)*n
 `)
 	o := analysis.RunOptions{Method: ode.RK4, Dt: 0.01, Transient: 30, Duration: 200}
-	cpu, err := analysis.BruteForce(context.Background(), hh, "I", 0, 6, 13, false, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Batch = sweep(t)
-	gpu, err := analysis.BruteForce(context.Background(), hh, "I", 0, 6, 13, false, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cpu) != len(gpu) {
-		t.Errorf("%d maxima on the CPU, %d on the GPU", len(cpu), len(gpu))
-	}
+	diagramOnBoth(t, sweep(t), hh, "I", 0, 6, 13, o) // as many maxima on both
 }
 
 // BenchmarkSweep reports the model-steps per second of a sweep of 256

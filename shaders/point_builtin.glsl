@@ -5,6 +5,7 @@
 // of its speed on llvmpipe).
 
 #include "hh.glsl"
+#include "kahan.glsl"
 
 const int HH = 0, IZHIKEVICH = 1, LIF = 2, FHN = 3, INAPK = 4, INAP = 5, RATE = 6, RATE_RELU = 7, WILSON_COWAN = 8;
 const int model = MODEL;
@@ -27,11 +28,10 @@ void store(int r, State x) {
 }
 
 void kahan(inout State x, inout State c, State d) {
-	precise State y = d - c;
-	precise State s = x + y;
-	precise State e = (s - x) - y;
-	c = e;
-	x = s;
+	kahan(x.x, c.x, d.x);
+	kahan(x.y, c.y, d.y);
+	kahan(x.z, c.z, d.z);
+	kahan(x.w, c.w, d.w);
 }
 
 float q10; // hh's temperature factor

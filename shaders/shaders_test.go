@@ -45,8 +45,8 @@ func TestLoadIncludes(t *testing.T) {
 	}{
 		{"cable.comp", nil, "cable.comp cable.glsl hh.glsl"},
 		{"cable_team.comp", nil, "cable_team.comp cable.glsl hh.glsl"},
-		{"point.comp", []Generated{builtin}, "point.comp model.glsl point_builtin.glsl hh.glsl"},
-		{"point.comp", []Generated{typed}, "point.comp model.glsl typed.glsl"},
+		{"point.comp", []Generated{builtin}, "point.comp model.glsl point_builtin.glsl hh.glsl kahan.glsl"},
+		{"point.comp", []Generated{typed}, "point.comp model.glsl typed.glsl kahan.glsl"},
 		{"gather.comp", nil, "gather.comp"},
 		{"saxpy.comp", nil, "saxpy.comp"},
 	} {

@@ -2,6 +2,8 @@
 // call beyond GLSL's own functions: the functions of sim/point's
 // expressions with Go's meaning where GLSL's differs or is undefined.
 
+#include "kahan.glsl"
+
 // heav is Heaviside's step, 1 at 0.
 float heav(float x) { return x >= 0.0 ? 1.0 : 0.0; }
 
@@ -13,16 +15,6 @@ float log10(float x) { return log(x) * 0.43429448190325176; }
 float roundAway(float x) {
 	float r = trunc(x);
 	return abs(x - r) >= 0.5 ? r + sign(x) : r;
-}
-
-// kahan1 adds d to x with Kahan's compensation c, a component of
-// point.comp's kahan.
-void kahan1(inout float x, inout float c, float d) {
-	precise float y = d - c;
-	precise float s = x + y;
-	precise float e = (s - x) - y;
-	c = e;
-	x = s;
 }
 
 // powi is x to a whole power n, |n| ≤ 15: products of x, x², x⁴ and x⁸,

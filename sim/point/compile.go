@@ -34,10 +34,13 @@ type frame struct {
 	t, in   float64
 }
 
+// evalFn is a compiled expression of value T.
+type evalFn[T any] func(*frame) T
+
 type (
-	numFn  func(*frame) float64
-	intFn  func(*frame) int
-	boolFn func(*frame) bool
+	numFn  = evalFn[float64]
+	intFn  = evalFn[int]
+	boolFn = evalFn[bool]
 )
 
 // compiled is a typed model's quantities, right-hand sides and reset
@@ -73,7 +76,7 @@ func compileModel(params []string, input string, vars []string, eqs *Equations) 
 	}
 	cfg := machineConfig(all)
 	c := &compiled{}
-	compileAll := func(defs []Definition) ([]numFn, error) {
+	compileDefs := func(defs []Definition) ([]numFn, error) {
 		var fns []numFn
 		for _, d := range defs {
 			fn, err := compileExpr(d.Expr, names, cfg)
@@ -93,10 +96,10 @@ func compileModel(params []string, input string, vars []string, eqs *Equations) 
 		names[q.Name] = func(f *frame) float64 { return f.q[j] }
 	}
 	var err error
-	if c.derivs, err = compileAll(eqs.Derivs); err != nil {
+	if c.derivs, err = compileDefs(eqs.Derivs); err != nil {
 		return nil, err
 	}
-	if c.resets, err = compileAll(eqs.Reset); err != nil {
+	if c.resets, err = compileDefs(eqs.Reset); err != nil {
 		return nil, err
 	}
 	nq := len(eqs.Quantities)
@@ -147,25 +150,20 @@ func compileExpr(src string, names map[string]numFn, cfg *conf.Config) (numFn, e
 	return compileNum(tree.Node, names)
 }
 
-// funcs1 are the functions of one argument, as mathEnv and expr's
-// builtins define them on a float.
-var funcs1 = map[string]func(float64) float64{
-	"exp": math.Exp, "log": math.Log, "sqrt": math.Sqrt, "sin": math.Sin, "cos": math.Cos,
-	"tan": math.Tan, "tanh": math.Tanh, "sinh": math.Sinh, "cosh": math.Cosh, "atan": math.Atan,
-	"log10": math.Log10, "floor": math.Floor, "ceil": math.Ceil, "round": math.Round,
-	"heav": func(x float64) float64 {
-		if x >= 0 {
-			return 1
+// funcs1 are the functions of one float: mathEnv's and expr's builtins
+// floor, ceil and round (abs, min and max: builtin).
+var funcs1 = func() map[string]func(float64) float64 {
+	fs := map[string]func(float64) float64{"floor": math.Floor, "ceil": math.Ceil, "round": math.Round}
+	for name, f := range mathEnv() {
+		if f, ok := f.(func(float64) float64); ok {
+			fs[name] = f
 		}
-		return 0
-	},
-	"abs": func(x float64) float64 {
-		if x < 0 {
-			return -x
-		}
-		return x
-	},
-}
+	}
+	return fs
+}()
+
+// pow is mathEnv's.
+var pow = mathEnv()["pow"].(func(float64, float64) float64)
 
 // isInt reports whether the checker typed a node as an integer.
 func isInt(n ast.Node) bool {
@@ -193,37 +191,23 @@ func compileNum(n ast.Node, names map[string]numFn) (numFn, error) {
 		}
 		return nil, fmt.Errorf("unknown name %q", n.Value)
 	case *ast.UnaryNode:
-		x, err := compileNum(n.Node, names)
+		return unary(n, names, compileNum)
+	case *ast.BinaryNode:
+		l, r, err := both(n, names, compileNum)
 		if err != nil {
 			return nil, err
 		}
 		switch n.Operator {
-		case "-":
-			return func(f *frame) float64 { return -x(f) }, nil
-		case "+":
-			return x, nil
+		case "/":
+			return func(f *frame) float64 { return l(f) / r(f) }, nil
+		case "^", "**":
+			return func(f *frame) float64 { return pow(l(f), r(f)) }, nil
 		}
-	case *ast.BinaryNode:
-		return compileArith(n, names)
+		if fn, ok := arith(n.Operator, l, r); ok {
+			return fn, nil
+		}
 	case *ast.ConditionalNode:
-		c, err := compileBool(n.Cond, names)
-		if err != nil {
-			return nil, err
-		}
-		a, err := compileNum(n.Exp1, names)
-		if err != nil {
-			return nil, err
-		}
-		b, err := compileNum(n.Exp2, names)
-		if err != nil {
-			return nil, err
-		}
-		return func(f *frame) float64 {
-			if c(f) {
-				return a(f)
-			}
-			return b(f)
-		}, nil
+		return conditional(n, names, compileNum)
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 			return compileCall(id.Value, n.Arguments, names)
@@ -243,118 +227,33 @@ func compileInt(n ast.Node, names map[string]numFn) (intFn, error) {
 		v := n.Value
 		return func(*frame) int { return v }, nil
 	case *ast.UnaryNode:
-		x, err := compileInt(n.Node, names)
-		if err != nil {
-			return nil, err
-		}
-		switch n.Operator {
-		case "-":
-			return func(f *frame) int { return -x(f) }, nil
-		case "+":
-			return x, nil
-		}
+		return unary(n, names, compileInt)
 	case *ast.BinaryNode:
 		if !isInt(n.Left) || !isInt(n.Right) {
 			break
 		}
-		l, err := compileInt(n.Left, names)
+		l, r, err := both(n, names, compileInt)
 		if err != nil {
 			return nil, err
 		}
-		r, err := compileInt(n.Right, names)
-		if err != nil {
-			return nil, err
-		}
-		switch n.Operator {
-		case "+":
-			return func(f *frame) int { return l(f) + r(f) }, nil
-		case "-":
-			return func(f *frame) int { return l(f) - r(f) }, nil
-		case "*":
-			return func(f *frame) int { return l(f) * r(f) }, nil
+		if fn, ok := arith(n.Operator, l, r); ok {
+			return fn, nil
 		}
 	case *ast.ConditionalNode:
-		c, err := compileBool(n.Cond, names)
-		if err != nil {
-			return nil, err
-		}
-		a, err := compileInt(n.Exp1, names)
-		if err != nil {
-			return nil, err
-		}
-		b, err := compileInt(n.Exp2, names)
-		if err != nil {
-			return nil, err
-		}
-		return func(f *frame) int {
-			if c(f) {
-				return a(f)
-			}
-			return b(f)
-		}, nil
+		return conditional(n, names, compileInt)
 	case *ast.BuiltinNode:
-		if n.Name == "abs" && len(n.Arguments) == 1 && isInt(n.Arguments[0]) {
-			x, err := compileInt(n.Arguments[0], names)
-			if err != nil {
-				return nil, err
+		for _, a := range n.Arguments {
+			if !isInt(a) {
+				return nil, fmt.Errorf("not compiled: %s", n)
 			}
-			return func(f *frame) int {
-				v := x(f)
-				if v < 0 {
-					return -v
-				}
-				return v
-			}, nil
 		}
-		if (n.Name == "min" || n.Name == "max") && len(n.Arguments) > 0 {
-			fns := make([]intFn, len(n.Arguments))
-			for k, a := range n.Arguments {
-				if !isInt(a) {
-					return nil, fmt.Errorf("not compiled: %s", n)
-				}
-				fn, err := compileInt(a, names)
-				if err != nil {
-					return nil, err
-				}
-				fns[k] = fn
-			}
-			less := n.Name == "max"
-			return func(f *frame) int {
-				v := fns[0](f)
-				for _, fn := range fns[1:] {
-					if w := fn(f); (less && v < w) || (!less && v > w) {
-						v = w
-					}
-				}
-				return v
-			}, nil
+		fns, err := compileAll(n.Arguments, names, compileInt)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return nil, fmt.Errorf("not compiled: %s", n)
-}
-
-// compileArith compiles + − × / and powers of floats (an integer operand
-// converted).
-func compileArith(n *ast.BinaryNode, names map[string]numFn) (numFn, error) {
-	l, err := compileNum(n.Left, names)
-	if err != nil {
-		return nil, err
-	}
-	r, err := compileNum(n.Right, names)
-	if err != nil {
-		return nil, err
-	}
-	switch n.Operator {
-	case "+":
-		return func(f *frame) float64 { return l(f) + r(f) }, nil
-	case "-":
-		return func(f *frame) float64 { return l(f) - r(f) }, nil
-	case "*":
-		return func(f *frame) float64 { return l(f) * r(f) }, nil
-	case "/":
-		return func(f *frame) float64 { return l(f) / r(f) }, nil
-	case "^", "**":
-		return func(f *frame) float64 { return math.Pow(l(f), r(f)) }, nil
+		if fn, ok := builtin(n.Name, fns); ok {
+			return fn, nil
+		}
 	}
 	return nil, fmt.Errorf("not compiled: %s", n)
 }
@@ -363,38 +262,27 @@ func compileArith(n *ast.BinaryNode, names map[string]numFn) (numFn, error) {
 // max of floats (expr's: the first of the smallest, or largest, as it
 // compares).
 func compileCall(name string, args []ast.Node, names map[string]numFn) (numFn, error) {
-	fns := make([]numFn, len(args))
-	for i, a := range args {
+	for _, a := range args {
 		if isInt(a) && (name == "min" || name == "max") {
 			// expr hands on the integer itself when it wins, and what
 			// follows computes in integers (−1·0 is +0, not −0): write
 			// max(0.0, x) for the closures
 			return nil, fmt.Errorf("not compiled: %s of an integer", name)
 		}
-		fn, err := compileNum(a, names)
-		if err != nil {
-			return nil, err
-		}
-		fns[i] = fn
+	}
+	fns, err := compileAll(args, names, compileNum)
+	if err != nil {
+		return nil, err
 	}
 	if f1, ok := funcs1[name]; ok && len(fns) == 1 {
 		x := fns[0]
 		return func(f *frame) float64 { return f1(x(f)) }, nil
 	}
-	switch {
-	case name == "pow" && len(fns) == 2:
-		return func(f *frame) float64 { return math.Pow(fns[0](f), fns[1](f)) }, nil
-	case (name == "min" || name == "max") && len(fns) > 0:
-		less := name == "max"
-		return func(f *frame) float64 {
-			v := fns[0](f)
-			for _, fn := range fns[1:] {
-				if w := fn(f); (less && v < w) || (!less && v > w) {
-					v = w
-				}
-			}
-			return v
-		}, nil
+	if name == "pow" && len(fns) == 2 {
+		return func(f *frame) float64 { return pow(fns[0](f), fns[1](f)) }, nil
+	}
+	if fn, ok := builtin(name, fns); ok {
+		return fn, nil
 	}
 	return nil, fmt.Errorf("not compiled: %s with %d arguments", name, len(args))
 }
@@ -417,11 +305,7 @@ func compileBool(n ast.Node, names map[string]numFn) (boolFn, error) {
 	case *ast.BinaryNode:
 		switch n.Operator {
 		case "&&", "and", "||", "or":
-			l, err := compileBool(n.Left, names)
-			if err != nil {
-				return nil, err
-			}
-			r, err := compileBool(n.Right, names)
+			l, r, err := both(n, names, compileBool)
 			if err != nil {
 				return nil, err
 			}
@@ -431,63 +315,97 @@ func compileBool(n ast.Node, names map[string]numFn) (boolFn, error) {
 			return func(f *frame) bool { return l(f) || r(f) }, nil
 		}
 		if isInt(n.Left) && isInt(n.Right) {
-			return compileIntCompare(n, names)
-		}
-		l, err := compileNum(n.Left, names)
-		if err != nil {
-			return nil, err
-		}
-		r, err := compileNum(n.Right, names)
-		if err != nil {
-			return nil, err
-		}
-		switch n.Operator {
-		case "<":
-			return func(f *frame) bool { return l(f) < r(f) }, nil
-		case ">":
-			return func(f *frame) bool { return l(f) > r(f) }, nil
-		case "<=":
-			return func(f *frame) bool { return l(f) <= r(f) }, nil
-		case ">=":
-			return func(f *frame) bool { return l(f) >= r(f) }, nil
-		case "==":
-			return func(f *frame) bool { return l(f) == r(f) }, nil
-		case "!=":
-			return func(f *frame) bool { return l(f) != r(f) }, nil
-		}
-	case *ast.ConditionalNode:
-		c, err := compileBool(n.Cond, names)
-		if err != nil {
-			return nil, err
-		}
-		a, err := compileBool(n.Exp1, names)
-		if err != nil {
-			return nil, err
-		}
-		b, err := compileBool(n.Exp2, names)
-		if err != nil {
-			return nil, err
-		}
-		return func(f *frame) bool {
-			if c(f) {
-				return a(f)
+			l, r, err := both(n, names, compileInt)
+			if err != nil {
+				return nil, err
 			}
-			return b(f)
-		}, nil
+			return comparison(n, l, r)
+		}
+		l, r, err := both(n, names, compileNum)
+		if err != nil {
+			return nil, err
+		}
+		return comparison(n, l, r)
+	case *ast.ConditionalNode:
+		return conditional(n, names, compileBool)
 	}
 	return nil, fmt.Errorf("not compiled: %s", n)
 }
 
-// compileIntCompare compiles a comparison of two integers.
-func compileIntCompare(n *ast.BinaryNode, names map[string]numFn) (boolFn, error) {
-	l, err := compileInt(n.Left, names)
+// A compiler of nodes of one type.
+type compiler[T any] func(ast.Node, map[string]numFn) (evalFn[T], error)
+
+// compileAll compiles nodes with c, stopping at the first it cannot.
+func compileAll[T any](nodes []ast.Node, names map[string]numFn, c compiler[T]) ([]evalFn[T], error) {
+	fns := make([]evalFn[T], len(nodes))
+	for i, n := range nodes {
+		fn, err := c(n, names)
+		if err != nil {
+			return nil, err
+		}
+		fns[i] = fn
+	}
+	return fns, nil
+}
+
+// both compiles a binary node's operands with c.
+func both[T any](n *ast.BinaryNode, names map[string]numFn, c compiler[T]) (l, r evalFn[T], err error) {
+	fns, err := compileAll([]ast.Node{n.Left, n.Right}, names, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fns[0], fns[1], nil
+}
+
+// unary compiles − and + of a number.
+func unary[T int | float64](n *ast.UnaryNode, names map[string]numFn, c compiler[T]) (evalFn[T], error) {
+	x, err := c(n.Node, names)
 	if err != nil {
 		return nil, err
 	}
-	r, err := compileInt(n.Right, names)
+	switch n.Operator {
+	case "-":
+		return func(f *frame) T { return -x(f) }, nil
+	case "+":
+		return x, nil
+	}
+	return nil, fmt.Errorf("not compiled: %s", n)
+}
+
+// conditional compiles cond ? a : b, the branches with c.
+func conditional[T any](n *ast.ConditionalNode, names map[string]numFn, c compiler[T]) (evalFn[T], error) {
+	cond, err := compileBool(n.Cond, names)
 	if err != nil {
 		return nil, err
 	}
+	ab, err := compileAll([]ast.Node{n.Exp1, n.Exp2}, names, c)
+	if err != nil {
+		return nil, err
+	}
+	a, b := ab[0], ab[1]
+	return func(f *frame) T {
+		if cond(f) {
+			return a(f)
+		}
+		return b(f)
+	}, nil
+}
+
+// arith is +, − or × (in Go's wrapping arithmetic for ints, as expr's).
+func arith[T int | float64](op string, l, r evalFn[T]) (evalFn[T], bool) {
+	switch op {
+	case "+":
+		return func(f *frame) T { return l(f) + r(f) }, true
+	case "-":
+		return func(f *frame) T { return l(f) - r(f) }, true
+	case "*":
+		return func(f *frame) T { return l(f) * r(f) }, true
+	}
+	return nil, false
+}
+
+// comparison compiles a comparison of two numbers of one type.
+func comparison[T int | float64](n *ast.BinaryNode, l, r evalFn[T]) (boolFn, error) {
 	switch n.Operator {
 	case "<":
 		return func(f *frame) bool { return l(f) < r(f) }, nil
@@ -503,4 +421,34 @@ func compileIntCompare(n *ast.BinaryNode, names map[string]numFn) (boolFn, error
 		return func(f *frame) bool { return l(f) != r(f) }, nil
 	}
 	return nil, fmt.Errorf("not compiled: %s", n)
+}
+
+// builtin is expr's abs of one number, or min or max of some: the first
+// of the smallest, or largest, as expr compares.
+func builtin[T int | float64](name string, fns []evalFn[T]) (evalFn[T], bool) {
+	switch {
+	case name == "abs" && len(fns) == 1:
+		x := fns[0]
+		return func(f *frame) T { return absolute(x(f)) }, true
+	case (name == "min" || name == "max") && len(fns) > 0:
+		larger := name == "max"
+		return func(f *frame) T {
+			v := fns[0](f)
+			for _, fn := range fns[1:] {
+				if w := fn(f); (larger && v < w) || (!larger && v > w) {
+					v = w
+				}
+			}
+			return v
+		}, true
+	}
+	return nil, false
+}
+
+// absolute is expr's abs: −x below zero, else x (−0 stays −0).
+func absolute[T int | float64](x T) T {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
