@@ -1,9 +1,7 @@
 package app
 
 import (
-	"fmt"
 	"image"
-	"image/color"
 	"math"
 	"sync"
 	"time"
@@ -38,9 +36,6 @@ type cellView struct {
 	OnTap   func(segment int)
 	OnHover func(segment int, ok bool)
 }
-
-// colourBarWidth is the room kept at the right for the colour bar.
-const colourBarWidth = 70
 
 func newCellView(morph *views.Morphology, style views.Style, cam views.Camera) *cellView {
 	v := &cellView{morph: morph, style: style, cam: cam}
@@ -117,38 +112,13 @@ func (v *cellView) draw(w, h int) image.Image {
 	if v.img == nil || v.img.Bounds().Dx() != w || v.img.Bounds().Dy() != h {
 		v.img = image.NewRGBA(image.Rect(0, 0, w, h))
 	}
-	renderFrame(v.img, v.morph, v.cam, v.style, v.values, v.markers, v.time)
+	views.HeatmapFrame(v.img, v.morph, v.cam, v.style, v.values, v.markers, v.time)
 	now := time.Now()
 	v.frames = append(v.frames, now)
 	if len(v.frames) > 240 {
 		v.frames = v.frames[len(v.frames)-120:]
 	}
 	return v.img
-}
-
-// renderFrame draws one frame: the heatmap in all but the right
-// colourBarWidth pixels, the colour bar there and the time at the top left.
-// Videos are made of the same frames.
-func renderFrame(img *image.RGBA, m *views.Morphology, cam views.Camera, st views.Style, values []float64, markers []views.Marker, t float64) {
-	b := img.Bounds()
-	fg := color.RGBA{30, 32, 40, 255}
-	bar := min(colourBarWidth, b.Dx()/4)
-	view := img.SubImage(image.Rect(b.Min.X, b.Min.Y, b.Max.X-bar, b.Max.Y)).(*image.RGBA)
-	m.Render(view, cam, values, st)
-	m.RenderMarkers(view, cam, markers)
-	side := img.SubImage(image.Rect(b.Max.X-bar, b.Min.Y, b.Max.X, b.Max.Y)).(*image.RGBA)
-	fillRect(side, st.Background)
-	views.ColorBar(side, image.Rect(b.Max.X-bar+6, b.Min.Y+8, b.Max.X, b.Max.Y-8), st, "mV", fg)
-	views.DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.2f ms", t), 16, fg, views.Left)
-}
-
-func fillRect(img *image.RGBA, c color.RGBA) {
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			img.SetRGBA(x, y, c)
-		}
-	}
 }
 
 // toPixels converts a position in Fyne units to raster pixels.
@@ -167,7 +137,7 @@ func (v *cellView) toPixels(p fyne.Position) (float64, float64, int, int) {
 // segmentAt returns the segment under a position, if any.
 func (v *cellView) segmentAt(p fyne.Position) (int, bool) {
 	x, y, w, h := v.toPixels(p)
-	w -= min(colourBarWidth, w/4)
+	w -= min(views.ColourBarWidth, w/4)
 	if w <= 0 || x >= float64(w) {
 		return 0, false
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"neurite/app/pipeline"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -130,7 +131,7 @@ type Explorer struct {
 	traces  *tracesPanel
 	params  *paramsPanel
 	list    *widget.List
-	items   []Item
+	items   []spec.Item
 	sel     int // selected item, -1 for none
 	tool    *widget.RadioGroup
 	play    *widget.Button
@@ -257,7 +258,7 @@ func (ex *Explorer) setSpeed(label string) {
 
 // refreshAll updates everything shown after the model or session changed.
 func (ex *Explorer) refreshAll() {
-	ex.items = Items(ex.sess.Model)
+	ex.items = ex.sess.Model.Items()
 	ex.list.UnselectAll()
 	ex.list.Refresh()
 	ex.params.load()
@@ -292,26 +293,20 @@ func (ex *Explorer) refreshFrame() {
 	ex.traces.update(ex.sess, ex.probeColors(), t)
 }
 
-// Palette of probe colours (Tableau 10), in placement order.
-var probePalette = []color.RGBA{
-	{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
-	{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255},
-}
-
 func (ex *Explorer) probeColors() map[string]color.RGBA {
 	colors := map[string]color.RGBA{}
 	for i, r := range ex.sess.Model.Records {
-		colors[r.Name] = probePalette[i%len(probePalette)]
+		colors[r.Name] = views.ProbeColor(i)
 	}
 	return colors
 }
 
 // markers shows every placed item where it is.
 func (ex *Explorer) markers() []views.Marker {
-	return modelMarkers(ex.sess.Model, ex.sess.Plan.Cells[0].Morph, ex.sel)
+	return pipeline.Markers(ex.sess.Model, ex.sess.Plan.Cells[0].Morph, ex.sel)
 }
 
-func (ex *Explorer) synapse(name string) *spec.Synapse { return findSynapse(ex.sess.Model, name) }
+func (ex *Explorer) synapse(name string) *spec.Synapse { return ex.sess.Model.SynapseNamed(name) }
 
 // segmentLocation names a segment as a model file would: "dend[3](0.25)".
 func (ex *Explorer) segmentLocation(seg int) string { return ex.sess.Segments[seg].Name }
@@ -331,18 +326,18 @@ func (ex *Explorer) tapped(seg int) {
 	at := ex.segmentLocation(seg)
 	switch ex.tool.Selected {
 	case toolElectrode:
-		ex.edit(func(m *spec.Model) { place(m, Electrode, at) }, true)
+		ex.edit(func(m *spec.Model) { place(m, spec.ElectrodeItem, at) }, true)
 	case toolSynapse:
-		ex.edit(func(m *spec.Model) { place(m, Synapse, at) }, true)
+		ex.edit(func(m *spec.Model) { place(m, spec.SynapseItem, at) }, true)
 	case toolProbe:
-		ex.edit(func(m *spec.Model) { place(m, Probe, at) }, false)
+		ex.edit(func(m *spec.Model) { place(m, spec.ProbeItem, at) }, false)
 	case toolMove:
 		if ex.sel < 0 || ex.sel >= len(ex.items) {
 			ex.status.SetText("select something in the Placed list first, then click where it goes")
 			return
 		}
 		it := ex.items[ex.sel]
-		ex.edit(func(m *spec.Model) { move(m, it, at) }, it.Kind != Probe)
+		ex.edit(func(m *spec.Model) { move(m, it, at) }, it.Kind != spec.ProbeItem)
 	default:
 		ex.hovered(seg, true)
 	}
@@ -378,7 +373,7 @@ func (ex *Explorer) DeleteSelected() {
 		return
 	}
 	it := ex.items[ex.sel]
-	ex.edit(func(m *spec.Model) { remove(m, it) }, it.Kind != Probe)
+	ex.edit(func(m *spec.Model) { remove(m, it) }, it.Kind != spec.ProbeItem)
 }
 
 // TogglePlay starts or pauses the simulation; at the end it starts over.

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"neurite/views"
 )
 
 // newTestExplorer opens the example in a test window.
@@ -36,7 +38,7 @@ func tapSegment(t *testing.T, ex *Explorer, seg int) {
 	if img == nil {
 		t.Fatal("the cell view has not been drawn")
 	}
-	w, h := img.Bounds().Dx()-min(colourBarWidth, img.Bounds().Dx()/4), img.Bounds().Dy()
+	w, h := img.Bounds().Dx()-min(views.ColourBarWidth, img.Bounds().Dx()/4), img.Bounds().Dy()
 	s := ex.sess.Segments[seg]
 	x, y, _, _ := v.morph.Project([3]float64{s.X, s.Y, s.Z}, w, h, v.Camera())
 	size := v.Size()

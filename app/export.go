@@ -7,8 +7,8 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"neurite/app/pipeline"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -99,7 +99,7 @@ func figureButton(win fyne.Window, status *widget.Label, base string, v *plotVie
 func (ex *Explorer) WriteViewPNG(w io.Writer) error {
 	img := image.NewRGBA(image.Rect(0, 0, 1600, 1000))
 	t, v, _ := ex.sess.State(nil)
-	renderFrame(img, views.NewMorphology(ex.sess.Frusta), ex.view.Camera(), ex.view.Style(), v, ex.markers(), t)
+	views.HeatmapFrame(img, views.NewMorphology(ex.sess.Frusta), ex.view.Camera(), ex.view.Style(), v, ex.markers(), t)
 	return png.Encode(w, img)
 }
 
@@ -114,7 +114,7 @@ func (ex *Explorer) tracesWriter(format string) func(io.Writer) error {
 // videoDialog asks for the video's settings and file, then renders it.
 func (ex *Explorer) videoDialog() {
 	ex.storeView()
-	o := VideoOptionsFor(ex.sess.Model)
+	o := pipeline.VideoOptionsFor(ex.sess.Model)
 	o.Camera, o.Style = ex.view.Camera(), ex.view.Style()
 	size, fps, speed := widget.NewEntry(), numEntry(o.FPS), numEntry(o.Speed)
 	size.SetText(fmt.Sprintf("%dx%d", o.Width, o.Height))
@@ -132,7 +132,7 @@ func (ex *Explorer) videoDialog() {
 			return
 		}
 		var err error
-		if o.Width, o.Height, err = ParseSize(size.Text); err != nil {
+		if o.Width, o.Height, err = pipeline.ParseSize(size.Text); err != nil {
 			dialog.ShowError(err, ex.win)
 			return
 		}
@@ -153,7 +153,7 @@ func (ex *Explorer) videoDialog() {
 			w.Close()
 			path := w.URI().Path()
 			ex.background("Rendering "+filepath.Base(path), func(ctx context.Context, progress func(float64)) error {
-				return RenderVideo(ctx, model, path, o, progress)
+				return pipeline.RenderVideo(ctx, model, path, o, progress)
 			})
 		}, ex.win)
 		d.SetFileName(strings.ReplaceAll(model.Name, " ", "_") + ext)
@@ -168,19 +168,19 @@ func (ex *Explorer) dataDialog() {
 		if err != nil || dir == nil {
 			return
 		}
-		plan, err := BuildPlan(model)
+		plan, err := pipeline.BuildPlan(model)
 		if err != nil {
 			dialog.ShowError(err, ex.win)
 			return
 		}
 		tstop := *model.Run.Tstop
-		ch, err := NewSimulator(plan, model.Run.Backend, 0)
+		ch, err := pipeline.NewSimulator(plan, model.Run.Backend, 0)
 		if err != nil {
 			dialog.ShowError(err, ex.win)
 			return
 		}
 		ex.background("Running into "+dir.Path(), func(ctx context.Context, progress func(float64)) error {
-			_, err := RunToDirectory(ctx, ch.Sim, tstop, dir.Path(), func(t float64) { progress(t / tstop) })
+			_, err := pipeline.RunToDirectory(ctx, ch.Sim, tstop, dir.Path(), func(t float64) { progress(t / tstop) })
 			return err
 		})
 	}, ex.win)
@@ -207,15 +207,4 @@ func (ex *Explorer) background(title string, work func(ctx context.Context, prog
 			}
 		})
 	}()
-}
-
-// ParseSize reads "WIDTHxHEIGHT".
-func ParseSize(s string) (int, int, error) {
-	w, h, ok := strings.Cut(s, "x")
-	wi, err1 := strconv.Atoi(w)
-	hi, err2 := strconv.Atoi(h)
-	if !ok || err1 != nil || err2 != nil || wi < 16 || hi < 16 {
-		return 0, 0, fmt.Errorf("size %q: give width x height in pixels, e.g. 1280x720", s)
-	}
-	return wi, hi, nil
 }

@@ -13,14 +13,14 @@ import (
 )
 
 // showItemDialog edits a placed item's settings in a form.
-func showItemDialog(ex *Explorer, it Item) {
+func showItemDialog(ex *Explorer, it spec.Item) {
 	m := ex.sess.Model
 	at := widget.NewEntry()
 	at.SetText(it.At)
 	fields := []*widget.FormItem{widget.NewFormItem("at", at)}
 	var apply func(m *spec.Model) error
 	switch it.Kind {
-	case Electrode:
+	case spec.ElectrodeItem:
 		c := findIClamp(m, it.Name)
 		amp, delay, dur := numEntry(*c.Amp), numEntry(c.Delay), numEntry(*c.Dur)
 		fields = append(fields, widget.NewFormItem("amp (nA)", amp), widget.NewFormItem("delay (ms)", delay), widget.NewFormItem("dur (ms)", dur))
@@ -35,7 +35,7 @@ func showItemDialog(ex *Explorer, it Item) {
 			c.At, c.Amp, c.Delay, c.Dur = at.Text, &a, d, &u
 			return nil
 		}
-	case Synapse:
+	case spec.SynapseItem:
 		s := ex.synapse(it.Name)
 		kind := widget.NewSelect([]string{"ExpSyn", "Exp2Syn"}, nil)
 		kind.SetSelected(s.Type)
@@ -47,7 +47,7 @@ func showItemDialog(ex *Explorer, it Item) {
 			widget.NewFormItem("tau1 (ms, Exp2Syn)", tau1), widget.NewFormItem("tau2 (ms, Exp2Syn)", tau2),
 			widget.NewFormItem("e (mV)", e), widget.NewFormItem("weight (µS)", weight), widget.NewFormItem("events (ms)", events))
 		apply = func(m *spec.Model) error {
-			s := findSynapse(m, it.Name)
+			s := m.SynapseNamed(it.Name)
 			vals := make([]float64, 5)
 			var errs []error
 			for i, f := range []struct{ name, text string }{{"tau", tau.Text}, {"tau1", tau1.Text}, {"tau2", tau2.Text}, {"e", e.Text}, {"weight", weight.Text}} {
@@ -68,7 +68,7 @@ func showItemDialog(ex *Explorer, it Item) {
 			}
 			return nil
 		}
-	case Probe:
+	case spec.ProbeItem:
 		r := findRecord(m, it.Name)
 		vars := []string{"v", "hh.m", "hh.h", "hh.n"}
 		for _, c := range m.IClamps {
@@ -99,7 +99,7 @@ func showItemDialog(ex *Explorer, it Item) {
 			dialog.ShowError(err, ex.win)
 			return
 		}
-		ex.edit(func(m *spec.Model) { apply(m) }, it.Kind != Probe)
+		ex.edit(func(m *spec.Model) { apply(m) }, it.Kind != spec.ProbeItem)
 	}, ex.win)
 }
 
@@ -158,15 +158,6 @@ func findIClamp(m *spec.Model, name string) *spec.IClamp {
 	for i := range m.IClamps {
 		if m.IClamps[i].Name == name {
 			return &m.IClamps[i]
-		}
-	}
-	return nil
-}
-
-func findSynapse(m *spec.Model, name string) *spec.Synapse {
-	for i := range m.Synapses {
-		if m.Synapses[i].Name == name {
-			return &m.Synapses[i]
 		}
 	}
 	return nil

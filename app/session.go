@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"neurite/app/pipeline"
 	"sync"
 	"time"
 
-	"neurite/assets"
 	"neurite/compartments"
 	"neurite/sim"
 	"neurite/sim/spec"
@@ -71,21 +71,9 @@ type Trace struct {
 
 const maxSamples = 1 << 20
 
-// LoadModel reads a model file, a bare SWC file, or (for "") the embedded
-// example.
-func LoadModel(file string) (*spec.Model, error) {
-	switch {
-	case file == "":
-		return spec.LoadFS(assets.FS, assets.Example)
-	case spec.IsSWC(file):
-		return spec.ForSWC(file), nil
-	}
-	return spec.Load(file)
-}
-
-// LoadSession opens a model (see LoadModel) and prepares its simulation.
+// LoadSession opens a model (see pipeline.LoadModel) and prepares its simulation.
 func LoadSession(file string) (*Session, error) {
-	m, err := LoadModel(file)
+	m, err := pipeline.LoadModel(file)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +111,7 @@ func (s *Session) build() error {
 	}
 	s.Plan, s.Frusta, s.Segments, s.Dist = plan, plan.Frusta(), plan.SegmentTable(), segDist
 	s.Tstop = *s.Model.Run.Tstop
-	ch, err := NewSimulator(plan, s.Model.Run.Backend, 0)
+	ch, err := pipeline.NewSimulator(plan, s.Model.Run.Backend, 0)
 	if err != nil {
 		return err
 	}
@@ -349,13 +337,6 @@ func (s *Session) Pause() {
 		<-done
 	}
 }
-
-// discard is a Recorder that keeps nothing.
-type discard struct{}
-
-func (discard) Sample(float64, []float64) error   { return nil }
-func (discard) Spikes([]sim.Spike) error          { return nil }
-func (discard) Snapshot(float64, []float64) error { return nil }
 
 // sessionRecorder stores probe samples and spikes in the session.
 type sessionRecorder Session

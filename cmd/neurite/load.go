@@ -1,7 +1,7 @@
 package main
 
 import (
-	"neurite/app"
+	"neurite/app/pipeline"
 	"neurite/compartments"
 	"neurite/sim/spec"
 )
@@ -9,7 +9,7 @@ import (
 // loadModel reads a model file, or makes the default model of a bare SWC
 // file, and builds its cell.
 func loadModel(file string) (*spec.Model, *compartments.Cell, compartments.Settings, error) {
-	m, err := app.LoadModel(file)
+	m, err := pipeline.LoadModel(file)
 	if err != nil {
 		return nil, nil, compartments.Settings{}, err
 	}

@@ -13,7 +13,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
-	"neurite/app"
+	"neurite/app/pipeline"
 )
 
 // renderCmd makes a video of a model's heatmap without a window.
@@ -41,7 +41,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	m, err := app.LoadModel(fs.Arg(0))
+	m, err := pipeline.LoadModel(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -49,7 +49,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	if *backend != "" {
 		m.Run.Backend = *backend
 	}
-	o := app.VideoOptionsFor(m)
+	o := pipeline.VideoOptionsFor(m)
 	said := false
 	o.Notify = func(note string) {
 		if !said {
@@ -58,7 +58,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	o.FPS, o.Speed, o.From, o.To = *fps, *speed, *from, *to
-	if o.Width, o.Height, err = app.ParseSize(*size); err != nil {
+	if o.Width, o.Height, err = pipeline.ParseSize(*size); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
@@ -79,7 +79,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		progress, finish := progressBar(stderr, 1, *quiet)
-		err := app.RenderVideo(ctx, m, path, o, func(f float64) {
+		err := pipeline.RenderVideo(ctx, m, path, o, func(f float64) {
 			if progress != nil {
 				progress(f)
 			}

@@ -14,7 +14,7 @@ import (
 	flag "github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"neurite/app"
+	"neurite/app/pipeline"
 	"neurite/compartments"
 	"neurite/sim"
 )
@@ -56,7 +56,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", m.File(), err)
 		return 1
 	}
-	ch, err := app.NewSimulator(plan, want, *threads)
+	ch, err := pipeline.NewSimulator(plan, want, *threads)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -68,7 +68,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	progress, finish := progressBar(stderr, stop, *quiet)
 	start := time.Now()
-	reached, runErr := app.RunToDirectory(ctx, ch.Sim, stop, *out, progress)
+	reached, runErr := pipeline.RunToDirectory(ctx, ch.Sim, stop, *out, progress)
 	finish()
 	var blowUp *sim.BlowUpError
 	switch {

@@ -1,71 +1,17 @@
-package app
+package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"math"
 
 	"neurite/compartments"
-	"neurite/gpu"
 	"neurite/sim/output"
 	"neurite/sim/spec"
 	"neurite/views"
 )
-
-// BuildPlan makes the plan of a model's cell.
-func BuildPlan(m *spec.Model) (*compartments.Plan, error) {
-	cell, settings, err := compartments.FromModel(m)
-	if err != nil {
-		return nil, err
-	}
-	p, err := compartments.Build([]*compartments.Cell{cell}, settings)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", m.File(), err)
-	}
-	return p, nil
-}
-
-// Layout describes the output columns of a plan.
-func Layout(p *compartments.Plan) output.Layout {
-	l := output.Layout{Segments: p.SegmentTable()}
-	for _, pr := range p.Probes {
-		l.Probes = append(l.Probes, pr.Name)
-	}
-	return l
-}
-
-// RunToDirectory runs a simulator's plan from t = 0 to tstop, streaming
-// traces, spikes and snapshots into dir (see output.Run). It returns the
-// model time reached and the error that ended the run early: the
-// context's, or a numerical blow-up. The files hold everything up to that
-// time, complete, either way.
-func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress compartments.ProgressFunc) (float64, error) {
-	p := eng.Plan()
-	w, err := output.NewRun(dir, Layout(p), p.SnapshotInterval > 0)
-	if err != nil {
-		return 0, err
-	}
-	eng.Init()
-	runErr := eng.Run(ctx, tstop, w, progress)
-	return eng.Time(), errors.Join(runErr, w.Close())
-}
-
-// NewSimulator chooses the engine for a plan on the backend asked for
-// ("auto", "cpu" or "gpu"; see gpu.NewSimulator), with workers cells
-// advanced at once on the CPU (0: all cores).
-func NewSimulator(p *compartments.Plan, backend string, workers int) (gpu.Choice, error) {
-	ch, err := gpu.NewSimulator(p, backend)
-	if err != nil {
-		return ch, err
-	}
-	if cpu, ok := ch.Sim.(*compartments.Engine); ok && workers > 0 {
-		cpu.SetWorkers(workers)
-	}
-	return ch, nil
-}
 
 // VideoOptions set what a video shows.
 type VideoOptions struct {
@@ -129,16 +75,16 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 	eng := ch.Sim
 	eng.Init()
 	morph := views.NewMorphology(p.Frusta())
-	markers := modelMarkers(m, p.Cells[0].Morph, -1)
+	markers := Markers(m, p.Cells[0].Morph, -1)
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for k := range frames {
 		t := o.From + float64(k)*o.Speed/o.FPS
 		t = math.Round(t/p.Dt) * p.Dt
-		if err := eng.Run(ctx, t, discard{}, nil); err != nil {
+		if err := eng.Run(ctx, t, Discard{}, nil); err != nil {
 			video.Abort()
 			return err
 		}
-		renderFrame(img, morph, o.Camera, o.Style, eng.SegmentVoltages(), markers, eng.Time())
+		views.HeatmapFrame(img, morph, o.Camera, o.Style, eng.SegmentVoltages(), markers, eng.Time())
 		if err := video.Frame(img); err != nil {
 			video.Abort()
 			return err
@@ -150,24 +96,32 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 	return video.Commit()
 }
 
-// modelMarkers places a marker on every item the model places, selected
-// being the index (in Items order) of the one to show larger.
-func modelMarkers(m *spec.Model, morph *compartments.Morphology, selected int) []views.Marker {
+// Marker colours of electrodes and of excitatory and inhibitory synapses;
+// probes take views.ProbeColor.
+var (
+	electrodeColor  = color.RGBA{250, 70, 50, 255}
+	excitatoryColor = color.RGBA{60, 200, 90, 255}
+	inhibitoryColor = color.RGBA{70, 130, 255, 255}
+)
+
+// Markers places a marker on every item the model places on morph,
+// selected being the index (in Items order) of the one to show larger.
+func Markers(m *spec.Model, morph *compartments.Morphology, selected int) []views.Marker {
 	var out []views.Marker
 	probe := 0
-	for i, it := range Items(m) {
-		col := color.RGBA{}
+	for i, it := range m.Items() {
+		var col color.RGBA
 		kind := views.ProbeMarker
 		switch it.Kind {
-		case Electrode:
-			kind, col = views.ElectrodeMarker, color.RGBA{250, 70, 50, 255}
-		case Synapse:
-			kind, col = views.SynapseMarker, color.RGBA{60, 200, 90, 255}
-			if s := findSynapse(m, it.Name); s != nil && s.E < -20 {
-				col = color.RGBA{70, 130, 255, 255}
+		case spec.ElectrodeItem:
+			kind, col = views.ElectrodeMarker, electrodeColor
+		case spec.SynapseItem:
+			kind, col = views.SynapseMarker, excitatoryColor
+			if s := m.SynapseNamed(it.Name); s != nil && s.E < -20 {
+				col = inhibitoryColor
 			}
 		default:
-			col = probePalette[probe%len(probePalette)]
+			col = views.ProbeColor(probe)
 			probe++
 		}
 		if it.At == "" {

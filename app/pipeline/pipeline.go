@@ -1,0 +1,102 @@
+// Package pipeline is Neurite's headless path from a model to results: load
+// a model file, choose its backend, run it into a folder, render its video.
+// The command line and the desktop app share it; it never touches Fyne.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"neurite/assets"
+	"neurite/compartments"
+	"neurite/gpu"
+	"neurite/sim"
+	"neurite/sim/output"
+	"neurite/sim/spec"
+)
+
+// LoadModel reads a model file, a bare SWC file (with the default
+// biophysics), or for "" the embedded example.
+func LoadModel(file string) (*spec.Model, error) {
+	switch {
+	case file == "":
+		return spec.LoadFS(assets.FS, assets.Example)
+	case spec.IsSWC(file):
+		return spec.ForSWC(file), nil
+	}
+	return spec.Load(file)
+}
+
+// BuildPlan makes the plan of a model's cell.
+func BuildPlan(m *spec.Model) (*compartments.Plan, error) {
+	cell, settings, err := compartments.FromModel(m)
+	if err != nil {
+		return nil, err
+	}
+	p, err := compartments.Build([]*compartments.Cell{cell}, settings)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.File(), err)
+	}
+	return p, nil
+}
+
+// Layout describes the output columns of a plan.
+func Layout(p *compartments.Plan) output.Layout {
+	l := output.Layout{Segments: p.SegmentTable()}
+	for _, pr := range p.Probes {
+		l.Probes = append(l.Probes, pr.Name)
+	}
+	return l
+}
+
+// NewSimulator chooses the engine for a plan on the backend asked for
+// ("auto", "cpu" or "gpu"; see gpu.NewSimulator), with workers cells
+// advanced at once on the CPU (0: all cores).
+func NewSimulator(p *compartments.Plan, backend string, workers int) (gpu.Choice, error) {
+	ch, err := gpu.NewSimulator(p, backend)
+	if err != nil {
+		return ch, err
+	}
+	if cpu, ok := ch.Sim.(*compartments.Engine); ok && workers > 0 {
+		cpu.SetWorkers(workers)
+	}
+	return ch, nil
+}
+
+// RunToDirectory runs a simulator's plan from t = 0 to tstop, streaming
+// traces, spikes and snapshots into dir (see output.Run). It returns the
+// model time reached and the error that ended the run early: the
+// context's, or a numerical blow-up. The files hold everything up to that
+// time, complete, either way.
+func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress compartments.ProgressFunc) (float64, error) {
+	p := eng.Plan()
+	w, err := output.NewRun(dir, Layout(p), p.SnapshotInterval > 0)
+	if err != nil {
+		return 0, err
+	}
+	eng.Init()
+	runErr := eng.Run(ctx, tstop, w, progress)
+	return eng.Time(), errors.Join(runErr, w.Close())
+}
+
+// Discard is a recorder that keeps nothing: for runs whose state is read
+// from the engine itself.
+type Discard struct{}
+
+func (Discard) Sample(float64, []float64) error   { return nil }
+func (Discard) Spikes([]sim.Spike) error          { return nil }
+func (Discard) Snapshot(float64, []float64) error { return nil }
+
+// ParseSize reads a frame size given as "WIDTHxHEIGHT" in pixels.
+func ParseSize(s string) (int, int, error) {
+	w, h, ok := strings.Cut(s, "x")
+	wi, err1 := strconv.Atoi(w)
+	hi, err2 := strconv.Atoi(h)
+	if !ok || err1 != nil || err2 != nil || wi < 16 || hi < 16 {
+		return 0, 0, fmt.Errorf("size %q: give width x height in pixels, e.g. 1280x720", s)
+	}
+	return wi, hi, nil
+}
