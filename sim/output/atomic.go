@@ -12,58 +12,119 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+)
+
+// tempFile is what a File writes through: an *os.File, or in tests one
+// that fails on demand.
+type tempFile interface {
+	io.Writer
+	io.WriterAt
+	Sync() error
+	Close() error
+	Name() string
+}
+
+// createTemp starts the temporary file behind a File, and rename puts it
+// in place; tests replace them to make writing fail where they choose.
+var (
+	createTemp = func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		if err != nil {
+			return nil, err
+		}
+		// CreateTemp makes the file private; results are ordinary files.
+		if err := f.Chmod(0o644); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return nil, err
+		}
+		return f, nil
+	}
+	rename = os.Rename
 )
 
 // File is a file being written atomically: Commit puts it in place,
 // Abort throws it away.
 type File struct {
-	f     *os.File
+	f     tempFile
 	w     *bufio.Writer
 	final string
-	err   error
+	err   error // the first error, naming the file
 }
 
 // Create starts writing the file that Commit will put at path.
 func Create(path string) (*File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
+	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
 	if err != nil {
-		return nil, err
-	}
-	// CreateTemp makes the file private; results are ordinary files.
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
+		return nil, fmt.Errorf("creating %s: %w", path, cause(err))
 	}
 	return &File{f: f, w: bufio.NewWriterSize(f, 1<<16), final: path}, nil
 }
 
-// Write buffers p; the first error sticks and is returned by Commit.
+// cause strips the operation and the temporary file's name from an error
+// of the os package: the user knows the file by its final name.
+func cause(err error) error {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.As(err, &pathErr):
+		return pathErr.Err
+	case errors.As(err, &linkErr):
+		return linkErr.Err
+	}
+	return err
+}
+
+// fail keeps the first error, as "writing FILE: cause", and returns it.
+func (a *File) fail(err error) error {
+	if a.err == nil {
+		a.err = fmt.Errorf("writing %s: %w", a.final, cause(err))
+	}
+	return a.err
+}
+
+// Write buffers p; the first error sticks and is returned by every later
+// call and by Commit.
 func (a *File) Write(p []byte) (int, error) {
 	if a.err != nil {
 		return 0, a.err
 	}
 	n, err := a.w.Write(p)
-	a.err = err
-	return n, err
+	if err != nil {
+		return n, a.fail(err)
+	}
+	return n, nil
 }
 
 // WriteAt writes p at offset off of the underlying file, after flushing
 // what is buffered (used to fill in headers whose content is known last).
 func (a *File) WriteAt(p []byte, off int64) error {
-	if a.err == nil {
-		a.err = a.w.Flush()
+	if a.err != nil {
+		return a.err
 	}
-	if a.err == nil {
-		_, a.err = a.f.WriteAt(p, off)
+	if err := a.w.Flush(); err != nil {
+		return a.fail(err)
 	}
-	return a.err
+	if _, err := a.f.WriteAt(p, off); err != nil {
+		return a.fail(err)
+	}
+	return nil
 }
 
 // Commit flushes, syncs and closes the file and renames it into place.
 func (a *File) Commit() error {
+	if err := a.finish(); err != nil {
+		return err
+	}
+	return a.place()
+}
+
+// finish flushes, syncs and closes the temporary file, the steps where a
+// full disk shows; after an error the file is gone.
+func (a *File) finish() error {
 	err := a.err
 	if err == nil {
 		err = a.w.Flush()
@@ -74,20 +135,56 @@ func (a *File) Commit() error {
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(a.f.Name(), a.final)
-	}
 	if err != nil {
 		os.Remove(a.f.Name())
-		return fmt.Errorf("writing %s: %w", a.final, err)
+		return a.fail(err)
 	}
 	return nil
 }
 
-// Abort closes and removes the temporary file.
+// place renames the finished file to its final name.
+func (a *File) place() error {
+	if err := rename(a.f.Name(), a.final); err != nil {
+		os.Remove(a.f.Name())
+		return a.fail(err)
+	}
+	return nil
+}
+
+// Abort closes and removes the temporary file; it may follow a failed
+// Commit.
 func (a *File) Abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
+}
+
+// commitAll puts every file in place, or none: the files of a run are
+// read together, so when one cannot be completed (a full disk shows only
+// when the last bytes are flushed and synced) the others go with it,
+// including any already renamed into place.
+func commitAll(files []*File) error {
+	for _, f := range files {
+		if err := f.finish(); err != nil {
+			abortAll(files)
+			return err
+		}
+	}
+	for i, f := range files {
+		if err := f.place(); err != nil {
+			for _, done := range files[:i] {
+				os.Remove(done.final)
+			}
+			abortAll(files[i+1:])
+			return err
+		}
+	}
+	return nil
+}
+
+func abortAll(files []*File) {
+	for _, f := range files {
+		f.Abort()
+	}
 }
 
 // WriteFile writes a whole file atomically with the given function.
@@ -98,7 +195,10 @@ func WriteFile(path string, write func(w io.Writer) error) error {
 	}
 	if err := write(f); err != nil {
 		f.Abort()
-		return errors.Join(fmt.Errorf("writing %s", path), err)
+		if f.err != nil {
+			return f.err // the writing itself failed: f.err names the file and the cause
+		}
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return f.Commit()
 }

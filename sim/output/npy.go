@@ -35,7 +35,7 @@ func CreateNPY(path, descr string, cols int) (*NPY, error) {
 		return nil, err
 	}
 	n := &NPY{f: f, descr: descr, cols: cols}
-	n.f.Write(npyHeader(descr, 0, cols))
+	n.f.Write(npyHeader(descr, 0, cols)) // an error sticks in f
 	return n, nil
 }
 
@@ -59,11 +59,19 @@ func (n *NPY) Row(row []float64) error {
 
 // Commit writes the final shape into the header and puts the file in place.
 func (n *NPY) Commit() error {
-	if err := n.f.WriteAt(npyHeader(n.descr, n.rows, n.cols), 0); err != nil {
-		n.f.Abort()
-		return err
-	}
+	n.writeShape()
 	return n.f.Commit()
+}
+
+// writeShape writes the final shape into the header; an error sticks in
+// the file and is returned when it is committed.
+func (n *NPY) writeShape() {
+	n.f.WriteAt(npyHeader(n.descr, n.rows, n.cols), 0)
+}
+
+// npySize is the size of an .npy file of rows × cols values of size bytes.
+func npySize(rows, cols, size int) int64 {
+	return npyHeaderLen + int64(rows)*int64(cols)*int64(size)
 }
 
 // Abort throws the file away.

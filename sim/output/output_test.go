@@ -3,10 +3,14 @@ package output
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/sbinet/npyio/npy"
@@ -132,4 +136,368 @@ func TestRunWritesEveryFile(t *testing.T) {
 	if string(b) != "cell,t_ms,t_step_ms\n0,11.5,11.525\n" {
 		t.Errorf("spikes.csv = %q", b)
 	}
+}
+
+// TestNewRunInUnwritableDirectory asks for results where no file can be
+// made: a directory the kernel refuses files in, a path below a regular
+// file, and a failure to create each of the run's files in turn. NewRun
+// must return an error naming the file and leave nothing behind.
+func TestNewRunInUnwritableDirectory(t *testing.T) {
+	regular := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(regular, []byte("x"), 0o644)
+	for _, tc := range []struct{ dir, want string }{
+		{"/proc", "creating /proc/traces.csv: "},
+		{filepath.Join(regular, "results"), "creating " + filepath.Join(regular, "results") + ": not a directory"},
+	} {
+		r, err := NewRun(tc.dir, testLayout, true)
+		if r != nil || err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("NewRun(%s) = %v, %v; want an error starting %q", tc.dir, r, err, tc.want)
+		}
+	}
+	for _, name := range runFiles {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			failCreating(t, name)
+			r, err := NewRun(dir, testLayout, true)
+			want := "creating " + filepath.Join(dir, name) + ": read-only file system"
+			if r != nil || err == nil || err.Error() != want {
+				t.Errorf("NewRun = %v, %v; want %q", r, err, want)
+			}
+			assertEmpty(t, dir)
+		})
+	}
+}
+
+// TestWriteErrorLeavesNoFile fails the writing of each file of a run with
+// ENOSPC at several points (its first bytes, its middle, the sync before
+// the rename, the rename) and checks that the run's error names the file
+// and the cause, and that no file of the run is left, under its final
+// name or a temporary one.
+func TestWriteErrorLeavesNoFile(t *testing.T) {
+	// A complete run first, for the size of each file.
+	dir := t.TempDir()
+	r, err := NewRun(dir, testLayout, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(record(r), r.Close()); err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]int{}
+	for _, name := range runFiles {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes[name] = int(info.Size())
+	}
+	if sizes["snapshots.csv"] < 3<<16 || sizes["traces.csv"] < 3<<16 {
+		t.Fatalf("sizes %v: the large files must fill the 64 KiB buffer more than once for a failure in mid-run", sizes)
+	}
+
+	for _, name := range runFiles {
+		for _, at := range []struct {
+			what   string
+			inject func(t *testing.T)
+		}{
+			{"first bytes", func(t *testing.T) { failWriting(t, name, 0, false) }},
+			{"middle", func(t *testing.T) { failWriting(t, name, sizes[name]/2, false) }},
+			{"sync", func(t *testing.T) { failWriting(t, name, sizes[name], true) }},
+			{"rename", func(t *testing.T) { failRenaming(t, name) }},
+		} {
+			t.Run(name+" at "+at.what, func(t *testing.T) {
+				dir := filepath.Join(t.TempDir(), "results")
+				at.inject(t)
+				r, err := NewRun(dir, testLayout, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				recErr := record(r)
+				err = r.Close()
+				cause := "no space left on device"
+				if at.what == "rename" {
+					cause = "input/output error"
+				}
+				want := "writing " + filepath.Join(dir, name) + ": " + cause
+				if err == nil || err.Error() != want {
+					t.Errorf("Close = %v, want %q", err, want)
+				}
+				if recErr != nil && recErr != err {
+					t.Errorf("the run stopped on %v, Close returned %v", recErr, err)
+				}
+				if at.what == "middle" && sizes[name] > 2<<16 && recErr == nil {
+					t.Errorf("the run went on to the end")
+				}
+				assertEmpty(t, dir)
+			})
+		}
+	}
+}
+
+// TestInterruptedRunIsConsistent closes a run part-way, as Ctrl-C does:
+// every file is in place, and the files that share rows hold the same
+// number of them.
+func TestInterruptedRunIsConsistent(t *testing.T) {
+	dir := t.TempDir()
+	r, err := NewRun(dir, testLayout, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 37 {
+		tk := float64(k) * 0.025
+		r.Sample(tk, []float64{-65, 0.05})
+		if k%4 == 0 {
+			r.Snapshot(tk, make([]float64, len(testLayout.Segments)))
+		}
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows := func(name string) int {
+		if strings.HasSuffix(name, ".npy") {
+			f, err := os.Open(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rd, err := npy.NewReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rd.Header.Descr.Shape[0]
+		}
+		return len(readCSV(t, filepath.Join(dir, name))) - 1
+	}
+	for _, group := range [][]string{{"traces.csv", "traces.npy"}, {"snapshots.csv", "snapshots.npy", "snapshot_times.npy"}} {
+		for _, name := range group {
+			if rows(name) != rows(group[0]) {
+				t.Errorf("%s holds %d rows, %s %d", name, rows(name), group[0], rows(group[0]))
+			}
+		}
+	}
+	if n := rows("traces.csv"); n != 37 {
+		t.Errorf("traces.csv holds %d rows, want 37", n)
+	}
+}
+
+// TestRunWithoutSnapshotsRemovesOldOnes runs twice into one directory,
+// with snapshots and then without: the second run's traces must not stand
+// beside the first run's snapshots.
+func TestRunWithoutSnapshotsRemovesOldOnes(t *testing.T) {
+	dir := t.TempDir()
+	for _, snapshots := range []bool{true, false} {
+		r, err := NewRun(dir, testLayout, snapshots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := errors.Join(record(r), r.Close()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var names []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, " "); got != "spikes.csv traces.csv traces.npy" {
+		t.Errorf("directory holds %s", got)
+	}
+}
+
+// TestTimesOnTheStepGrid checks that times are written in their shortest
+// form, and times on the step grid as their decimal step times.
+func TestTimesOnTheStepGrid(t *testing.T) {
+	for _, tc := range []struct {
+		t, dt float64
+		want  string
+	}{
+		{1922 * 0.025, 0.025, "48.05"}, // 48.050000000000004 in binary
+		{3 * 0.1, 0.1, "0.3"},          // 0.30000000000000004
+		{0, 0.025, "0"},
+		{48.037212345678901, 0.025, "48.0372123456789"}, // an interpolated crossing
+		{48.050000000000004, 0, "48.050000000000004"},   // dt unknown
+		{123456789 * 0.025, 0.025, "3.086419725e+06"},
+		{7 * 2.0, 2, "14"},
+		{5 * (1.0 / 3), 1.0 / 3, "1.6666666666666667"},
+	} {
+		if got := formatFloat(GridTime(tc.t, tc.dt)); got != tc.want {
+			t.Errorf("GridTime(%v, %v) writes %s, want %s", tc.t, tc.dt, got, tc.want)
+		}
+	}
+
+	dir := t.TempDir()
+	l := testLayout
+	l.Dt = 0.025
+	r, err := NewRun(dir, l, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Sample(1922*0.025, []float64{-65, 0.05})
+	r.Spikes([]sim.Spike{{Cell: 0, T: 48.037212345678901, Step: 1922 * 0.025}})
+	r.Snapshot(1922*0.025, make([]float64, len(l.Segments)))
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ file, want string }{
+		{"traces.csv", "48.05"},
+		{"spikes.csv", "0,48.0372123456789,48.05"},
+		{"snapshots.csv", "48.05"},
+	} {
+		rows := readCSV(t, filepath.Join(dir, c.file))
+		if got := strings.Join(rows[1], ","); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s: row %s, want it to start %s", c.file, got, c.want)
+		}
+	}
+}
+
+// TestEstimateSizeOfEmptyRun checks the part of EstimateSize that is
+// exact: a run that records nothing.
+func TestEstimateSizeOfEmptyRun(t *testing.T) {
+	for _, snapshots := range []bool{true, false} {
+		dir := t.TempDir()
+		r, err := NewRun(dir, testLayout, snapshots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var written int64
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			info, _ := e.Info()
+			written += info.Size()
+		}
+		if est := EstimateSize(testLayout, 0, 0, snapshots); est != written {
+			t.Errorf("snapshots %v: estimate %d bytes, written %d", snapshots, est, written)
+		}
+	}
+}
+
+var runFiles = []string{"traces.csv", "traces.npy", "spikes.csv", "snapshots.csv", "snapshots.npy", "snapshot_times.npy", "segments.csv"}
+
+// testLayout has two probes and 40 segments, one with a comma in its name.
+var testLayout = func() Layout {
+	l := Layout{Probes: []string{"v", "m"}}
+	for i := range 40 {
+		l.Segments = append(l.Segments, sim.Segment{Name: fmt.Sprintf("dend[%d](0.5)", i), X: float64(i) / 3, Diam: 1.5, Area: 12.25})
+	}
+	l.Segments[3].Name = "a,b"
+	return l
+}()
+
+// record hands a run of 8000 samples, 800 snapshots and 400 spikes to r
+// as an engine does, stopping at the first error.
+func record(r *Run) error {
+	v := make([]float64, len(testLayout.Segments))
+	for k := range 8000 {
+		t := float64(k) * 0.025
+		if err := r.Sample(t, []float64{-65 + math.Sin(t), 0.05 + t/1e4}); err != nil {
+			return err
+		}
+		if k%20 == 0 {
+			if err := r.Spikes([]sim.Spike{{Cell: 0, T: t - 0.01, Step: t}}); err != nil {
+				return err
+			}
+		}
+		if k%10 == 0 {
+			for i := range v {
+				v[i] = -65 + math.Cos(t+float64(i))
+			}
+			if err := r.Snapshot(t, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// failingFile is a temporary file on a disk with budget bytes free, that
+// fails at Sync if failSync.
+type failingFile struct {
+	*os.File
+	budget   int
+	failSync bool
+}
+
+func (f *failingFile) Write(p []byte) (int, error) {
+	if len(p) > f.budget {
+		n, _ := f.File.Write(p[:f.budget])
+		f.budget = 0
+		return n, &fs.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	f.budget -= len(p)
+	return f.File.Write(p)
+}
+
+func (f *failingFile) Sync() error {
+	if f.failSync {
+		return &fs.PathError{Op: "sync", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	return f.File.Sync()
+}
+
+// isTempOf reports whether a temporary file pattern is the one of name.
+func isTempOf(pattern, name string) bool { return strings.HasPrefix(pattern, "."+name+".part-") }
+
+// failWriting makes the writing of the file called name fail after budget
+// bytes, or at its sync, until the test ends.
+func failWriting(t *testing.T, name string, budget int, failSync bool) {
+	create := createTemp
+	t.Cleanup(func() { createTemp = create })
+	createTemp = func(dir, pattern string) (tempFile, error) {
+		f, err := create(dir, pattern)
+		if err != nil || !isTempOf(pattern, name) {
+			return f, err
+		}
+		return &failingFile{File: f.(*os.File), budget: budget, failSync: failSync}, nil
+	}
+}
+
+// failCreating makes the creation of the file called name fail until the
+// test ends.
+func failCreating(t *testing.T, name string) {
+	create := createTemp
+	t.Cleanup(func() { createTemp = create })
+	createTemp = func(dir, pattern string) (tempFile, error) {
+		if isTempOf(pattern, name) {
+			return nil, &fs.PathError{Op: "open", Path: filepath.Join(dir, pattern), Err: syscall.EROFS}
+		}
+		return create(dir, pattern)
+	}
+}
+
+// failRenaming makes the renaming of the file called name into place fail
+// until the test ends.
+func failRenaming(t *testing.T, name string) {
+	ren := rename
+	t.Cleanup(func() { rename = ren })
+	rename = func(from, to string) error {
+		if filepath.Base(to) == name {
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EIO}
+		}
+		return ren(from, to)
+	}
+}
+
+func assertEmpty(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("%s left in %s", e.Name(), dir)
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
 }

@@ -4,9 +4,12 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"neurite/sim"
 )
@@ -15,7 +18,27 @@ import (
 type Layout struct {
 	Probes   []string      // trace columns after t_ms
 	Segments []sim.Segment // snapshot columns after t_ms
+	// Dt is the run's time step (ms). Times on the step grid are written
+	// as their decimal step times (see GridTime); 0 writes every time as
+	// it comes.
+	Dt float64
 }
+
+// The names of a run's files.
+const (
+	tracesCSV     = "traces.csv"
+	tracesNPY     = "traces.npy"
+	spikesCSV     = "spikes.csv"
+	snapshotsCSV  = "snapshots.csv"
+	snapshotsNPY  = "snapshots.npy"
+	snapshotTimes = "snapshot_times.npy"
+	segmentsCSV   = "segments.csv"
+)
+
+// snapshotFiles are the files of a run that takes snapshots.
+var snapshotFiles = []string{snapshotsCSV, snapshotsNPY, snapshotTimes, segmentsCSV}
+
+var spikesHeader = []string{"cell", "t_ms", "t_step_ms"}
 
 // Run is a sim.Recorder that streams a run into a directory:
 //
@@ -25,151 +48,223 @@ type Layout struct {
 //	snapshot_times.npy            the snapshot times (ms)
 //	segments.csv                  the segment behind each snapshot column
 //
-// Close puts every file in place with everything recorded so far.
+// Close puts every file in place with everything recorded so far, or,
+// after any write has failed, none.
 type Run struct {
-	dir                     string
-	layout                  Layout
-	traces, spikes, snapCSV *File
-	tracesCSV, spikesCSV    *csv.Writer
-	snapsCSV                *csv.Writer
-	tracesNPY, snapsNPY     *NPY
-	snapTimes               []float64
-	row                     []float64
-	rec                     []string
+	dir                       string
+	layout                    Layout
+	files                     []*File // every file of the run, committed together
+	traces, spikes, snapshots *csv.Writer
+	tracesNPY, snapsNPY       *NPY
+	snapTimes                 *NPY
+	err                       error // the first write error
+	row                       []float64
+	rec                       []string
 }
 
-// NewRun creates the directory if needed and starts the files.
-func NewRun(dir string, layout Layout, snapshots bool) (r *Run, err error) {
+// NewRun creates the directory if needed and starts the files, with the
+// snapshot files only if snapshots is true.
+func NewRun(dir string, layout Layout, snapshots bool) (*Run, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating %s: %w", dir, cause(err))
 	}
-	r = &Run{dir: dir, layout: layout}
-	defer func() {
-		if err != nil {
-			r.Abort()
-		}
-	}()
-	if r.traces, err = Create(filepath.Join(dir, "traces.csv")); err != nil {
+	r := &Run{dir: dir, layout: layout}
+	if err := r.start(snapshots); err != nil {
+		r.Abort()
 		return nil, err
-	}
-	r.tracesCSV = csv.NewWriter(r.traces)
-	r.tracesCSV.Write(append([]string{"t_ms"}, layout.Probes...))
-	if r.tracesNPY, err = CreateNPY(filepath.Join(dir, "traces.npy"), "<f8", 1+len(layout.Probes)); err != nil {
-		return nil, err
-	}
-	if r.spikes, err = Create(filepath.Join(dir, "spikes.csv")); err != nil {
-		return nil, err
-	}
-	r.spikesCSV = csv.NewWriter(r.spikes)
-	r.spikesCSV.Write([]string{"cell", "t_ms", "t_step_ms"})
-	if snapshots {
-		if r.snapCSV, err = Create(filepath.Join(dir, "snapshots.csv")); err != nil {
-			return nil, err
-		}
-		r.snapsCSV = csv.NewWriter(r.snapCSV)
-		header := []string{"t_ms"}
-		for _, s := range layout.Segments {
-			header = append(header, s.Name)
-		}
-		r.snapsCSV.Write(header)
-		if r.snapsNPY, err = CreateNPY(filepath.Join(dir, "snapshots.npy"), "<f4", len(layout.Segments)); err != nil {
-			return nil, err
-		}
 	}
 	return r, nil
 }
 
+// start creates the files; errors in writing the headers stick in the
+// files, to be returned by Close.
+func (r *Run) start(snapshots bool) error {
+	var err error
+	if r.traces, err = r.csvFile(tracesCSV, tracesHeader(r.layout)); err != nil {
+		return err
+	}
+	if r.tracesNPY, err = r.npyFile(tracesNPY, "<f8", 1+len(r.layout.Probes)); err != nil {
+		return err
+	}
+	if r.spikes, err = r.csvFile(spikesCSV, spikesHeader); err != nil {
+		return err
+	}
+	if !snapshots {
+		return nil
+	}
+	if r.snapshots, err = r.csvFile(snapshotsCSV, snapshotsHeader(r.layout)); err != nil {
+		return err
+	}
+	if r.snapsNPY, err = r.npyFile(snapshotsNPY, "<f4", len(r.layout.Segments)); err != nil {
+		return err
+	}
+	if r.snapTimes, err = r.npyFile(snapshotTimes, "<f8", 1); err != nil {
+		return err
+	}
+	segments, err := r.csvFile(segmentsCSV, segmentsHeader)
+	if err != nil {
+		return err
+	}
+	writeSegments(segments, r.layout.Segments)
+	return nil
+}
+
+// csvFile starts one of the run's CSV files with its header.
+func (r *Run) csvFile(name string, header []string) (*csv.Writer, error) {
+	f, err := Create(filepath.Join(r.dir, name))
+	if err != nil {
+		return nil, err
+	}
+	r.files = append(r.files, f)
+	w := csv.NewWriter(f)
+	w.Write(header)
+	return w, nil
+}
+
+// npyFile starts one of the run's NPY files.
+func (r *Run) npyFile(name, descr string, cols int) (*NPY, error) {
+	n, err := CreateNPY(filepath.Join(r.dir, name), descr, cols)
+	if err != nil {
+		return nil, err
+	}
+	r.files = append(r.files, n.f)
+	return n, nil
+}
+
+func tracesHeader(l Layout) []string { return append([]string{"t_ms"}, l.Probes...) }
+
+func snapshotsHeader(l Layout) []string {
+	header := []string{"t_ms"}
+	for _, s := range l.Segments {
+		header = append(header, s.Name)
+	}
+	return header
+}
+
+var segmentsHeader = []string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2"}
+
+func writeSegments(w *csv.Writer, segments []sim.Segment) {
+	for i, s := range segments {
+		w.Write([]string{strconv.Itoa(i), s.Name, formatFloat(s.X), formatFloat(s.Y), formatFloat(s.Z), formatFloat(s.Diam), formatFloat(s.Area)})
+	}
+	w.Flush()
+}
+
 func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// GridTime returns t, a time of a run with step dt, as the decimal time of
+// the step it falls on. The engines compute the end of step k as k·dt in
+// binary, which for dt = 0.025 ms and k = 1922 gives 48.050000000000004:
+// a time within a few units in the last place of k·dt becomes the float64
+// nearest the decimal k·dt (48.05), which prints as that decimal. Other
+// times, such as interpolated threshold crossings, and every time when dt
+// is 0, are returned unchanged.
+func GridTime(t, dt float64) float64 {
+	if !(dt > 0) || math.IsInf(t, 0) || math.IsNaN(t) {
+		return t
+	}
+	grid := math.Round(t/dt) * dt
+	ulp := math.Nextafter(math.Abs(t), math.Inf(1)) - math.Abs(t)
+	if math.Abs(t-grid) > 4*ulp {
+		return t
+	}
+	// The decimal k·dt has no more decimals than dt's shortest form.
+	decimals := 0
+	if s := strconv.FormatFloat(dt, 'f', -1, 64); strings.Contains(s, ".") {
+		decimals = len(s) - strings.IndexByte(s, '.') - 1
+	}
+	snapped, _ := strconv.ParseFloat(strconv.FormatFloat(t, 'f', decimals, 64), 64)
+	return snapped
+}
+
+// note keeps the first of errs that is not nil as the run's error.
+func (r *Run) note(errs ...error) error {
+	for _, err := range errs {
+		if r.err == nil {
+			r.err = err
+		}
+	}
+	return r.err
+}
 
 // Sample writes a row of traces.
 func (r *Run) Sample(t float64, values []float64) error {
+	if r.err != nil {
+		return r.err
+	}
+	t = GridTime(t, r.layout.Dt)
 	r.rec = append(r.rec[:0], formatFloat(t))
 	r.row = append(r.row[:0], t)
 	for _, v := range values {
 		r.rec = append(r.rec, formatFloat(v))
 		r.row = append(r.row, v)
 	}
-	r.tracesCSV.Write(r.rec)
-	return errors.Join(r.tracesCSV.Error(), r.tracesNPY.Row(r.row))
+	return r.note(r.traces.Write(r.rec), r.tracesNPY.Row(r.row))
 }
 
 // Spikes writes spike rows.
 func (r *Run) Spikes(spikes []sim.Spike) error {
 	for _, s := range spikes {
-		r.spikesCSV.Write([]string{strconv.Itoa(s.Cell), formatFloat(s.T), formatFloat(s.Step)})
+		if r.err != nil {
+			break
+		}
+		step := GridTime(s.Step, r.layout.Dt)
+		r.note(r.spikes.Write([]string{strconv.Itoa(s.Cell), formatFloat(s.T), formatFloat(step)}))
 	}
-	return r.spikesCSV.Error()
+	return r.err
 }
 
 // Snapshot writes a row of segment voltages (float32 precision).
 func (r *Run) Snapshot(t float64, v []float64) error {
-	if r.snapsNPY == nil {
-		return nil
+	if r.snapsNPY == nil || r.err != nil {
+		return r.err
 	}
-	r.snapTimes = append(r.snapTimes, t)
+	t = GridTime(t, r.layout.Dt)
 	r.rec = append(r.rec[:0], formatFloat(t))
 	for _, x := range v {
 		r.rec = append(r.rec, strconv.FormatFloat(float64(float32(x)), 'g', -1, 32))
 	}
-	r.snapsCSV.Write(r.rec)
-	return errors.Join(r.snapsCSV.Error(), r.snapsNPY.Row(v))
+	return r.note(r.snapshots.Write(r.rec), r.snapsNPY.Row(v), r.snapTimes.Row([]float64{t}))
 }
 
-// Close completes every file and puts it in place.
+// Close completes every file and puts them all in place, or, when a write
+// has failed, or one of the files cannot be completed, removes them all
+// and returns the error that names the file and the cause ("writing
+// out/snapshots.npy: no space left on device"): a write error the run
+// stopped on is returned again. A run without snapshots removes the
+// snapshot files an earlier run left in the directory, which would
+// otherwise stand beside traces they do not belong to.
 func (r *Run) Close() error {
-	r.tracesCSV.Flush()
-	r.spikesCSV.Flush()
-	errs := []error{r.tracesCSV.Error(), r.spikesCSV.Error(), r.traces.Commit(), r.tracesNPY.Commit(), r.spikes.Commit()}
+	if r.err != nil {
+		r.Abort()
+		return r.err
+	}
+	// Errors in flushing stick in the files and come out of commitAll.
+	for _, w := range []*csv.Writer{r.traces, r.spikes, r.snapshots} {
+		if w != nil {
+			w.Flush()
+		}
+	}
+	for _, n := range []*NPY{r.tracesNPY, r.snapsNPY, r.snapTimes} {
+		if n != nil {
+			n.writeShape()
+		}
+	}
+	if err := commitAll(r.files); err != nil {
+		return err
+	}
 	if r.snapsNPY != nil {
-		r.snapsCSV.Flush()
-		errs = append(errs, r.snapsCSV.Error(), r.snapCSV.Commit(), r.snapsNPY.Commit(),
-			r.writeSnapshotTimes(), r.writeSegments())
+		return nil
+	}
+	var errs []error
+	for _, name := range snapshotFiles {
+		path := filepath.Join(r.dir, name)
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("removing %s, left by an earlier run: %w", path, cause(err)))
+		}
 	}
 	return errors.Join(errs...)
 }
 
-func (r *Run) writeSnapshotTimes() error {
-	n, err := CreateNPY(filepath.Join(r.dir, "snapshot_times.npy"), "<f8", 1)
-	if err != nil {
-		return err
-	}
-	for _, t := range r.snapTimes {
-		if err := n.Row([]float64{t}); err != nil {
-			n.Abort()
-			return err
-		}
-	}
-	return n.Commit()
-}
-
-func (r *Run) writeSegments() error {
-	f, err := Create(filepath.Join(r.dir, "segments.csv"))
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2"})
-	for i, s := range r.layout.Segments {
-		w.Write([]string{strconv.Itoa(i), s.Name, formatFloat(s.X), formatFloat(s.Y), formatFloat(s.Z), formatFloat(s.Diam), formatFloat(s.Area)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Abort()
-		return fmt.Errorf("writing segments.csv: %w", err)
-	}
-	return f.Commit()
-}
-
 // Abort throws away every file started.
-func (r *Run) Abort() {
-	for _, f := range []*File{r.traces, r.spikes, r.snapCSV} {
-		if f != nil {
-			f.Abort()
-		}
-	}
-	for _, n := range []*NPY{r.tracesNPY, r.snapsNPY} {
-		if n != nil {
-			n.Abort()
-		}
-	}
-}
+func (r *Run) Abort() { abortAll(r.files) }

@@ -43,7 +43,13 @@ func CreateVideo(path string, w, h int, fps float64) (Video, error) {
 		}
 		return startFFmpeg(path, w, h, fps)
 	case ".gif":
-		return &gifVideo{path: path, delay: max(2, int(100/fps+0.5))}, nil
+		// The file is started now, so that a directory that cannot be
+		// written is reported before the frames are made.
+		f, err := Create(path)
+		if err != nil {
+			return nil, err
+		}
+		return &gifVideo{f: f, delay: max(2, int(100/fps+0.5))}, nil
 	}
 	return nil, fmt.Errorf("%s: unknown video format (use .mp4 or .gif)", path)
 }
@@ -61,7 +67,7 @@ type ffmpegVideo struct {
 func startFFmpeg(path string, w, h int, fps float64) (*ffmpegVideo, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*.mp4")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating %s: %w", path, cause(err))
 	}
 	tmp.Close()
 	v := &ffmpegVideo{tmp: tmp.Name(), final: path}
@@ -97,11 +103,15 @@ func (v *ffmpegVideo) Commit() error {
 		os.Remove(v.tmp)
 		return fmt.Errorf("ffmpeg: %v %s", err, v.stderr.String())
 	}
-	if err := os.Chmod(v.tmp, 0o644); err != nil {
-		os.Remove(v.tmp)
-		return err
+	err := os.Chmod(v.tmp, 0o644)
+	if err == nil {
+		err = rename(v.tmp, v.final)
 	}
-	return os.Rename(v.tmp, v.final)
+	if err != nil {
+		os.Remove(v.tmp)
+		return fmt.Errorf("writing %s: %w", v.final, cause(err))
+	}
+	return nil
 }
 
 func (v *ffmpegVideo) Abort() {
@@ -114,7 +124,7 @@ func (v *ffmpegVideo) Abort() {
 // gifVideo keeps paletted frames and encodes them on Commit (image/gif
 // writes a whole animation at once).
 type gifVideo struct {
-	path   string
+	f      *File
 	delay  int // hundredths of a second per frame
 	frames gif.GIF
 }
@@ -149,7 +159,14 @@ func (v *gifVideo) Frame(img *image.RGBA) error {
 }
 
 func (v *gifVideo) Commit() error {
-	return WriteFile(v.path, func(w io.Writer) error { return gif.EncodeAll(w, &v.frames) })
+	if err := gif.EncodeAll(v.f, &v.frames); err != nil {
+		v.f.Abort()
+		return v.f.fail(err)
+	}
+	return v.f.Commit()
 }
 
-func (v *gifVideo) Abort() { v.frames = gif.GIF{} }
+func (v *gifVideo) Abort() {
+	v.frames = gif.GIF{}
+	v.f.Abort()
+}
