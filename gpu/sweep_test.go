@@ -68,7 +68,7 @@ func diagramOnBoth(t *testing.T, s *Sweep, m *point.Model, param string, from, t
 	if gpu, err = analysis.BruteForce(context.Background(), m, param, from, to, n, false, o); err != nil {
 		t.Fatal(err)
 	}
-	if len(cpu) != len(gpu) {
+	if len(cpu) != len(gpu) || len(cpu) == 0 {
 		t.Fatalf("%s: %d maxima on the CPU, %d on the GPU (%d fell back)", m.Name, len(cpu), len(gpu), s.Fallbacks)
 	}
 	return cpu, gpu
@@ -289,7 +289,10 @@ func TestSweepModelShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := analysis.CPU{}.Traces(ctx, two, "b", []float64{1, 2, 3}, o)
+	want, err := analysis.CPU{}.Traces(ctx, two, "b", []float64{1, 2, 3}, o)
+	if err != nil || len(want) != 3 || len(got) != 3 {
+		t.Fatalf("%d traces on the GPU, %d on the CPU (%v)", len(got), len(want), err)
+	}
 	for i := range want {
 		if len(got[i].Maxima) != 1 || math.Abs(got[i].Maxima[0]-want[i].Maxima[0]) > 1e-5 {
 			t.Errorf("b = %d: final x %v on the GPU, %v on the CPU", i+1, got[i].Maxima, want[i].Maxima)

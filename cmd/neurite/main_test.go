@@ -110,6 +110,9 @@ func TestRunBlowUpNamesTimeAndPlace(t *testing.T) {
 	}
 	// What was recorded before the blow-up is complete and finite.
 	rows := readCSV(t, filepath.Join(dir, "traces.csv"))
+	if len(rows) < 2 {
+		t.Fatalf("traces.csv has no samples: %v", rows)
+	}
 	for _, r := range rows[1:] {
 		if v, err := strconv.ParseFloat(r[1], 64); err != nil || v > 1e4 || v < -1e4 {
 			t.Fatalf("row %v is not a finite voltage", r)
