@@ -10,6 +10,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"neurite/gpu"
+	"neurite/sim/point"
 )
 
 // newTestLab opens the Dynamics tab on a model in a drawn test window.
@@ -257,8 +260,24 @@ func TestLabSweepISI(t *testing.T) {
 
 // TestLabFIOnGPU measures F–I curves on the device, of a built-in model
 // and of one typed as equations (Morris–Lecar, Hopf set, translated to
-// GLSL): the class is the CPU's, and the note says the GPU ran it.
+// GLSL): the class is the CPU's, the note says the GPU ran it, and no
+// batch fell back to the CPU (which the note would not say).
 func TestLabFIOnGPU(t *testing.T) {
+	hh, err := point.Builtin("hh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, _, err := gpu.NewBatch("gpu", hh) // the device's shared sweep, which the lab uses
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := batch.(*gpu.Sweep)
+	before := shared.Fallbacks
+	defer func() {
+		if n := shared.Fallbacks - before; n != 0 {
+			t.Errorf("%d batches fell back to the CPU", n)
+		}
+	}()
 	for _, c := range []struct {
 		model, file, from, to, n, class string
 	}{

@@ -57,16 +57,42 @@ func TestFallbackKeepsRecords(t *testing.T) {
 	}
 }
 
-// TestChooseBackend: cpu is the CPU; gpu the GPU (here llvmpipe); auto
-// the CPU for a small model, and on llvmpipe for any, saying why.
+// runOnDevice runs a simulator NewSimulator chose the GPU for, failing t
+// if the run moved to the CPU (which gives the CPU's records, and says so
+// only through Lost).
+func runOnDevice(t *testing.T, s compartments.Simulator, tstop float64) *sim.Memory {
+	t.Helper()
+	f, ok := s.(*fallback)
+	if !ok {
+		t.Fatalf("the GPU's simulator is a %T", s)
+	}
+	f.Init()
+	rec := &sim.Memory{}
+	if err := f.Run(context.Background(), tstop, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f.Lost() != nil {
+		t.Errorf("the run moved to the CPU: %v", f.Lost())
+	}
+	return rec
+}
+
+// TestChooseBackend: cpu is the CPU; gpu the GPU (here llvmpipe), which
+// runs there; auto the CPU for a small model, and on llvmpipe for any,
+// saying why.
 func TestChooseBackend(t *testing.T) {
-	small, _ := refrun.ExamplePlan(t, "hh_single", false)
+	small, tstop := refrun.ExamplePlan(t, "hh_single", false)
 	for _, c := range []struct {
 		want, got, note string
 	}{{"cpu", "cpu", ""}, {"gpu", "gpu", "backend: gpu ("}, {"auto", "cpu", "too few to gain"}} {
 		ch, err := NewSimulator(small, c.want)
 		if err != nil || ch.Backend != c.got || !strings.Contains(ch.Note, c.note) {
 			t.Errorf("%s: %+v, %v", c.want, ch, err)
+		}
+		if err == nil && ch.Backend == "gpu" {
+			if rec := runOnDevice(t, ch.Sim, tstop); len(rec.SpikeList) == 0 {
+				t.Errorf("%s: hh_single did not fire on the GPU", c.want)
+			}
 		}
 	}
 	large := largePlan(t)

@@ -216,6 +216,9 @@ func TestBlowUp(t *testing.T) {
 			if math.Abs(a.T-b.T) > 0.1 || a.Where != b.Where {
 				t.Errorf("CPU: %v; GPU: %v", a, b)
 			}
+			if len(rec.Values) == 0 {
+				t.Fatal("nothing was recorded before the blow-up")
+			}
 			for _, row := range rec.Values {
 				for _, v := range row {
 					if !(math.Abs(v) <= sim.MaxAbsV) {

@@ -236,7 +236,8 @@ func TestFIBackends(t *testing.T) {
 		return out, errs
 	}
 	cpuOut, _ := run("cpu")
-	gpuOut, gpuErrs := run("gpu")
+	var gpuOut, gpuErrs string
+	onDevice(t, func() { gpuOut, gpuErrs = run("gpu") })
 	rheobase := regexp.MustCompile(`^class 1: .* rheobase ([0-9.]+)`)
 	a, b := rheobase.FindStringSubmatch(cpuOut), rheobase.FindStringSubmatch(gpuOut)
 	if !strings.Contains(gpuErrs, "backend: gpu (") || a == nil || b == nil || math.Abs(parse(t, a[1])-parse(t, b[1])) > 1e-3 {

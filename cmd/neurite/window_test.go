@@ -113,8 +113,12 @@ func nearRGB(c color.Color, want color.RGBA, tol int) bool {
 func TestRenderVideo(t *testing.T) {
 	dir := t.TempDir()
 	mp4, gif := filepath.Join(dir, "cell.mp4"), filepath.Join(dir, "cell.gif")
-	code, _, errs := neurite("render", example, "--video", mp4, "--gif", gif, "--fps", "25", "--size", "320x240",
-		"--view", "30,10", "--to", "12", "--speed", "10", "--quiet", "--backend", "gpu")
+	var code int
+	var errs string
+	onDevice(t, func() {
+		code, _, errs = neurite("render", example, "--video", mp4, "--gif", gif, "--fps", "25", "--size", "320x240",
+			"--view", "30,10", "--to", "12", "--speed", "10", "--quiet", "--backend", "gpu")
+	})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
