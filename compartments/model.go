@@ -2,6 +2,7 @@ package compartments
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -76,7 +77,7 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 	}
 	for i, ic := range m.IClamps {
 		at := loc([]any{"iclamp", i, "at"}, ic.At)
-		c.IClamps = append(c.IClamps, IClamp{Name: ic.Name, At: at, Delay: ic.Delay, Dur: *ic.Dur, Amp: *ic.Amp})
+		c.IClamps = append(c.IClamps, IClamp{Name: ic.Name, At: at, Delay: ic.Delay, Dur: orDefault(ic.Dur, math.Inf(1)), Amp: *ic.Amp})
 	}
 	for i, s := range m.Synapses {
 		syn := Synapse{Name: s.Name, At: loc([]any{"synapse", i, "at"}, s.At), E: s.E, Weight: *s.Weight, Events: s.Events}

@@ -436,8 +436,8 @@ func (p *Plan) addPointProcesses(ci int32, cp *CellPlan, c *Cell) error {
 		if err := checkLocation(m, ic.At); err != nil {
 			return fmt.Errorf("current clamp %s: %w", ic.Name, err)
 		}
-		if !finite(ic.Delay, ic.Dur, ic.Amp) || ic.Dur < 0 {
-			return fmt.Errorf("current clamp %s: delay, dur and amp must be finite and dur not negative", ic.Name)
+		if !finite(ic.Delay, ic.Amp) || !(ic.Dur >= 0) {
+			return fmt.Errorf("current clamp %s: delay and amp must be finite, dur not negative (+Inf: to the end of the run)", ic.Name)
 		}
 		p.IClamps = append(p.IClamps, IClampPlan{Name: ic.Name, Cell: ci, Node: int32(cp.NodeAt(ic.At)), Delay: ic.Delay, Dur: ic.Dur, Amp: ic.Amp})
 	}
