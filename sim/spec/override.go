@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -48,11 +49,16 @@ func (m *Model) Override(sets ...string) error {
 		}
 		applied = append(applied, override{text: text, key: key})
 	}
-	if len(errs) > 0 {
-		return errs
-	}
 	c := &Model{file: m.file, keys: m.keys, open: m.open, dir: m.dir, embedded: m.embedded, sets: applied, blame: true}
-	if errs := c.load(tree); len(errs) > 0 {
+	if errs = append(errs, c.load(tree)...); len(errs) > 0 {
+		// In the order the settings were given; problems of several last.
+		order := func(e *sim.FileError) int {
+			if i := slices.IndexFunc(sets, func(s string) bool { return e.File == "--set "+s }); i >= 0 {
+				return i
+			}
+			return len(sets)
+		}
+		slices.SortStableFunc(errs, func(a, b *sim.FileError) int { return cmp.Compare(order(a), order(b)) })
 		return errs
 	}
 	c.sets, c.blame = append(slices.Clip(m.sets), applied...), false
@@ -169,9 +175,10 @@ func entry(list []any, part string, dotted []string, t reflect.Type) (int, error
 func splitKey(path string) ([]string, error) {
 	var p unstable.Parser
 	p.Reset([]byte(path + " = 0"))
-	if p.NextExpression() {
-		if e := p.Expression(); e.Kind == unstable.KeyValue && !p.NextExpression() && p.Error() == nil {
-			return keyParts(e.Key()), nil
+	if p.NextExpression() && p.Expression().Kind == unstable.KeyValue {
+		parts := keyParts(p.Expression().Key())
+		if !p.NextExpression() && p.Error() == nil {
+			return parts, nil
 		}
 	}
 	return nil, fmt.Errorf("%q is not a key such as run.celsius or iclamp.stim.amp (quote a part with other characters: record.\"v@soma(0.5)\".at)", path)
