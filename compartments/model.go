@@ -125,7 +125,7 @@ func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	r := m.Run
 	s := Settings{
 		Dt: r.DT(), Celsius: orDefault(r.Celsius, spec.DefaultCelsius), VInit: orDefault(r.VInit, spec.DefaultVInit),
-		SnapshotInterval: m.Snapshots.Interval,
+		SnapshotInterval: m.Snapshots.Interval, SnapshotTimes: slices.Clone(m.Snapshots.Times),
 	}
 	s.RecordInterval = orDefault(r.RecordInterval, s.Dt)
 	if r.Method == "crank-nicolson" {
@@ -138,6 +138,11 @@ func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	if s.SnapshotInterval > 0 {
 		if _, err := stepsPer(s.SnapshotInterval, s.Dt, "snapshots.interval"); err != nil {
 			errs = append(errs, m.Errorf([]any{"snapshots", "interval"}, "%v", err))
+		}
+	}
+	for j, t := range s.SnapshotTimes {
+		if _, err := gridStep(t, s.Dt); err != nil {
+			errs = append(errs, m.Errorf([]any{"snapshots", "times", j}, "snapshots.times: %v", err))
 		}
 	}
 	return s, errs
