@@ -1,6 +1,7 @@
 package compartments
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -22,11 +23,17 @@ const (
 // FromModel builds the cell and the run settings a model file describes.
 // Problems are reported with the model file's line (or the SWC file's).
 func FromModel(m *spec.Model) (*Cell, Settings, error) {
+	s, errs := modelSettings(m)
 	morph, err := modelMorphology(m)
 	if err != nil {
+		// The run settings' problems too, after the morphology's (which
+		// may be in the SWC file).
+		var list sim.FileErrors
+		if len(errs) > 0 && errors.As(err, &list) {
+			err = append(slices.Clip(list), errs...)
+		}
 		return nil, Settings{}, err
 	}
-	var errs sim.FileErrors
 	c := &Cell{Name: m.Name, Morph: morph, Props: make([]SectionProps, len(morph.Sections))}
 	if c.Name == "" {
 		c.Name = "cell"
@@ -106,9 +113,8 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 	if len(c.Probes) == 0 {
 		c.Probes = []Probe{{Name: "v@" + morph.LocationString(det.At), At: det.At, Var: "v"}}
 	}
-	s, serrs := modelSettings(m)
-	errs = append(errs, serrs...)
 	if len(errs) > 0 {
+		errs.Sort()
 		return nil, Settings{}, errs
 	}
 	return c, s, nil
@@ -162,12 +168,24 @@ func modelMorphology(m *spec.Model) (*Morphology, error) {
 		}
 		return FromSWC(points)
 	}
-	cyls := make([]Cylinder, len(m.Morphology.Sections))
+	// Every section that does not fit is reported, except those attached
+	// to one that did not.
+	var cyls []Cylinder
+	var errs sim.FileErrors
+	failed := map[string]bool{}
 	for i, s := range m.Morphology.Sections {
-		cyls[i] = Cylinder{Name: s.Name, Region: s.Region, Parent: s.Parent, ParentX: orDefault(s.ParentX, 1), L: s.Length, Diam: s.Diam}
-		if _, err := BuildCylinders(cyls[:i+1]); err != nil {
-			return nil, sim.FileErrors{m.Errorf([]any{"morphology", "section", i}, "%v", err)}
+		c := Cylinder{Name: s.Name, Region: s.Region, Parent: s.Parent, ParentX: orDefault(s.ParentX, 1), L: s.Length, Diam: s.Diam}
+		if _, err := BuildCylinders(append(cyls, c)); err != nil {
+			if !failed[c.Parent] {
+				errs = append(errs, m.Errorf([]any{"morphology", "section", i}, "%v", err))
+			}
+			failed[c.Name] = true
+			continue
 		}
+		cyls = append(cyls, c)
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return BuildCylinders(cyls)
 }

@@ -49,6 +49,27 @@ type Settings struct {
 // TakesSnapshots reports whether any snapshot is taken.
 func (s *Settings) TakesSnapshots() bool { return s.SnapshotInterval > 0 || len(s.SnapshotTimes) > 0 }
 
+// SnapshotSummary says when snapshots are taken, in a few words: "every
+// 0.5 ms", "at 5, 10, 12.5 ms", "every 4 ms and at 12 times from 1 to
+// 95 ms"; "" when none are.
+func (s *Settings) SnapshotSummary() string {
+	var parts []string
+	if s.SnapshotInterval > 0 {
+		parts = append(parts, fmt.Sprintf("every %g ms", s.SnapshotInterval))
+	}
+	switch ts := s.SnapshotTimes; {
+	case len(ts) > 5:
+		parts = append(parts, fmt.Sprintf("at %d times from %g to %g ms", len(ts), ts[0], ts[len(ts)-1]))
+	case len(ts) > 0:
+		list := make([]string, len(ts))
+		for i, t := range ts {
+			list[i] = fmt.Sprintf("%g", t)
+		}
+		parts = append(parts, fmt.Sprintf("at %s ms", strings.Join(list, ", ")))
+	}
+	return strings.Join(parts, " and ")
+}
+
 // SnapshotSchedule is when snapshots are taken, in steps: the snapshot at
 // step k holds v at time k·dt.
 type SnapshotSchedule struct {

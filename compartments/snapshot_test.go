@@ -53,6 +53,24 @@ func TestSnapshotSchedule(t *testing.T) {
 	}
 }
 
+func TestSnapshotSummary(t *testing.T) {
+	for _, c := range []struct {
+		interval float64
+		times    []float64
+		want     string
+	}{
+		{0, nil, ""},
+		{0.5, nil, "every 0.5 ms"},
+		{0, []float64{5, 10, 12.5}, "at 5, 10, 12.5 ms"},
+		{4, []float64{1, 2, 3, 4, 5, 95}, "every 4 ms and at 6 times from 1 to 95 ms"},
+	} {
+		s := compartments.Settings{Dt: 0.025, SnapshotInterval: c.interval, SnapshotTimes: c.times}
+		if got := s.SnapshotSummary(); got != c.want {
+			t.Errorf("%v, %v: %q, want %q", c.interval, c.times, got, c.want)
+		}
+	}
+}
+
 // snapModel is a soma and a dendrite, a clamp into the soma.
 const snapModel = `
 [[morphology.section]]
