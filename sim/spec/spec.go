@@ -103,7 +103,7 @@ type Pas struct {
 }
 
 // IClamp is a current clamp: Amp from Delay for Dur, or to the end of the
-// run when Dur is absent (or inf).
+// run when Dur is +Inf (dur = inf, or left out: Load sets +Inf).
 type IClamp struct {
 	Name  string   `toml:"name,omitempty"`
 	At    string   `toml:"at,omitempty"` // section(x)
@@ -328,6 +328,8 @@ var Backends = []string{"auto", "cpu", "gpu"}
 // DT returns the time step.
 func (r *Run) DT() float64 { return orDefault(r.Dt, DefaultDt) }
 
+func ptr(x float64) *float64 { return &x }
+
 func orDefault(p *float64, def float64) float64 {
 	if p == nil {
 		return def
@@ -440,7 +442,9 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 		if c.Amp == nil {
 			fail(k("amp"), "current clamp %s needs amp (nA)", c.Name)
 		}
-		if c.Dur != nil && !(*c.Dur >= 0) {
+		if c.Dur == nil {
+			c.Dur = ptr(math.Inf(1)) // on to the end of the run
+		} else if !(*c.Dur >= 0) {
 			fail(k("dur"), "current clamp %s: dur = %v must not be negative (leave it out for a clamp on to the end of the run)", c.Name, *c.Dur)
 		}
 		finite(k("amp"), c.Amp, "amp")

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -182,6 +183,17 @@ func TestWholeNumberWithPoint(t *testing.T) {
 	m, err := parse(minimal + "[discretization]\nnseg = 3.0\n")
 	if err != nil || m.Discretization.Nseg == nil || *m.Discretization.Nseg != 3 {
 		t.Fatalf("%v, %+v", err, m)
+	}
+}
+
+// TestClampWithoutDur: a clamp without dur is on to the end of the run.
+func TestClampWithoutDur(t *testing.T) {
+	m, err := parse(minimal + "[[iclamp]]\nat = \"soma(0.5)\"\namp = 1\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := m.IClamps[0].Dur; d == nil || !math.IsInf(*d, 1) {
+		t.Errorf("dur = %v, want +Inf", d)
 	}
 }
 
