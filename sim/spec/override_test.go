@@ -195,3 +195,27 @@ func TestOverrideNamesLaterErrors(t *testing.T) {
 		t.Errorf("at a key of the file: %s", got)
 	}
 }
+
+// FuzzOverride: no setting panics, and a failed one leaves the model as it
+// was.
+func FuzzOverride(f *testing.F) {
+	for _, s := range []string{"iclamp.stim.amp=0.2", "biophysics.2.hh.gnabar=0.2", `record."v@soma(0.5)".at=dend(0.5)`, "spikes={at = 1}", "synapse.exc.events=[1,", "iclamp.1=2", "run.tstop.x.y=1"} {
+		f.Add(s)
+	}
+	m, err := parse(overridden)
+	if err != nil {
+		f.Fatal(err)
+	}
+	before, _ := m.Marshal()
+	f.Fuzz(func(t *testing.T, set string) {
+		c := m.Clone()
+		if err := c.Override(set); err != nil {
+			if after, _ := c.Marshal(); string(after) != string(before) {
+				t.Fatalf("a failed override changed the model")
+			}
+			if !strings.Contains(err.Error(), "--set ") {
+				t.Fatalf("the error does not name the setting: %v", err)
+			}
+		}
+	})
+}
