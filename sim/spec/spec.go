@@ -306,6 +306,9 @@ func (b *Biophysics) Selectors() ([]string, error) {
 	case string:
 		return []string{w}, nil
 	case []any:
+		if len(w) == 0 {
+			return nil, errors.New(`where = [] selects no section: give "all", a region or a section name`)
+		}
 		out := make([]string, len(w))
 		for i, x := range w {
 			s, ok := x.(string)

@@ -57,6 +57,7 @@ func TestParseErrors(t *testing.T) {
 		{"negative event", minimal + "[[synapse]]\nat = \"soma(0.5)\"\nweight = 0.1\nevents = [1, -2]\n", []string{"model.toml:12: synapse syn1: event 2 at -2 ms"}},
 		{"duplicate names", minimal + "[[iclamp]]\nname=\"a\"\nat=\"soma(0.5)\"\namp=1\ndur=1\n[[synapse]]\nname=\"a\"\nat=\"soma(0.5)\"\nweight=1\n", []string{`model.toml:15: synapse name "a" is already used`}},
 		{"where not string", minimal + "[[biophysics]]\nwhere = 3\n", []string{"model.toml:10: biophysics 1: where must be a string or a list of strings, not 3"}},
+		{"where empty", minimal + "[[biophysics]]\nwhere = []\n", []string{"model.toml:10: where = [] selects no section"}},
 		{"negative gnabar", minimal + "[[biophysics]]\nhh = { gnabar = -1 }\n", []string{"model.toml:10: hh.gnabar = -1 must not be negative"}},
 		{"remove unknown", minimal + "[[biophysics]]\nremove = [\"kdr\"]\n", []string{`model.toml:10: remove: unknown mechanism "kdr"`}},
 		{"nseg and d_lambda", minimal + "[discretization]\nnseg = 3\nd_lambda = 0.1\n", []string{"model.toml:10: give either nseg or d_lambda"}},
