@@ -53,7 +53,8 @@ type SectionProps struct {
 	Pas  *Pas // nil when the section has no pas
 }
 
-// IClamp is NEURON's current clamp: Amp nA from Delay for Dur ms.
+// IClamp is NEURON's current clamp: Amp nA from Delay for Dur ms; a Dur of
+// +Inf keeps it on to the end of the run.
 type IClamp struct {
 	Name            string
 	At              Location

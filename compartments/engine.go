@@ -50,8 +50,9 @@ type Engine struct {
 	step    int64
 	workers int
 
-	recordEvery, snapshotEvery int64
-	recordedInit               bool
+	recordEvery  int64
+	snapshots    SnapshotSchedule
+	recordedInit bool
 
 	// Per node: the voltage, the tree system (d, rhs), its parts that do
 	// not change (dBase: capacitance, axial and passive conductance;
@@ -107,9 +108,7 @@ func NewEngine(p *Plan) *Engine {
 		gm: make([]float64, n), ge: make([]float64, n), parent: make([]int32, n),
 	}
 	e.recordEvery, _ = stepsPerInt(p.RecordInterval, p.Dt)
-	if p.SnapshotInterval > 0 {
-		e.snapshotEvery, _ = stepsPerInt(p.SnapshotInterval, p.Dt)
-	}
+	e.snapshots = p.Snapshots()
 	e.cj = 1 / p.Dt
 	if p.Method == CrankNicolson {
 		e.cj = 2 / p.Dt
@@ -490,7 +489,7 @@ func (e *Engine) Run(ctx context.Context, tstop float64, rec sim.Recorder, progr
 		if err := rec.Sample(0, values); err != nil {
 			return err
 		}
-		if e.snapshotEvery > 0 {
+		if e.snapshots.At(0) {
 			if err := rec.Snapshot(0, e.segmentVoltages(nil)); err != nil {
 				return err
 			}
@@ -505,10 +504,7 @@ func (e *Engine) Run(ctx context.Context, tstop float64, rec sim.Recorder, progr
 			return err
 		}
 		from := e.step
-		to := min(last, from+chunk)
-		if e.snapshotEvery > 0 {
-			to = min(to, (from/e.snapshotEvery+1)*e.snapshotEvery)
-		}
+		to := min(last, from+chunk, e.snapshots.Next(from))
 		base := from / e.recordEvery
 		rows := make([][]float64, to/e.recordEvery-base)
 		for r := range rows {
@@ -539,7 +535,7 @@ func (e *Engine) Run(ctx context.Context, tstop float64, rec sim.Recorder, progr
 			return blowUp
 		}
 		e.step = to
-		if e.snapshotEvery > 0 && to%e.snapshotEvery == 0 {
+		if e.snapshots.At(to) {
 			snap = e.segmentVoltages(snap)
 			if err := rec.Snapshot(e.Time(), snap); err != nil {
 				return err

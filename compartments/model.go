@@ -1,7 +1,9 @@
 package compartments
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -21,11 +23,17 @@ const (
 // FromModel builds the cell and the run settings a model file describes.
 // Problems are reported with the model file's line (or the SWC file's).
 func FromModel(m *spec.Model) (*Cell, Settings, error) {
+	s, errs := modelSettings(m)
 	morph, err := modelMorphology(m)
 	if err != nil {
+		// The run settings' problems too, after the morphology's (which
+		// may be in the SWC file).
+		var list sim.FileErrors
+		if len(errs) > 0 && errors.As(err, &list) {
+			err = append(slices.Clip(list), errs...)
+		}
 		return nil, Settings{}, err
 	}
-	var errs sim.FileErrors
 	c := &Cell{Name: m.Name, Morph: morph, Props: make([]SectionProps, len(morph.Sections))}
 	if c.Name == "" {
 		c.Name = "cell"
@@ -76,7 +84,7 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 	}
 	for i, ic := range m.IClamps {
 		at := loc([]any{"iclamp", i, "at"}, ic.At)
-		c.IClamps = append(c.IClamps, IClamp{Name: ic.Name, At: at, Delay: ic.Delay, Dur: *ic.Dur, Amp: *ic.Amp})
+		c.IClamps = append(c.IClamps, IClamp{Name: ic.Name, At: at, Delay: ic.Delay, Dur: orDefault(ic.Dur, math.Inf(1)), Amp: *ic.Amp})
 	}
 	for i, s := range m.Synapses {
 		syn := Synapse{Name: s.Name, At: loc([]any{"synapse", i, "at"}, s.At), E: s.E, Weight: *s.Weight, Events: s.Events}
@@ -105,9 +113,8 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 	if len(c.Probes) == 0 {
 		c.Probes = []Probe{{Name: "v@" + morph.LocationString(det.At), At: det.At, Var: "v"}}
 	}
-	s, serrs := modelSettings(m)
-	errs = append(errs, serrs...)
 	if len(errs) > 0 {
+		errs.Sort()
 		return nil, Settings{}, errs
 	}
 	return c, s, nil
@@ -124,7 +131,7 @@ func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	r := m.Run
 	s := Settings{
 		Dt: r.DT(), Celsius: orDefault(r.Celsius, spec.DefaultCelsius), VInit: orDefault(r.VInit, spec.DefaultVInit),
-		SnapshotInterval: m.Snapshots.Interval,
+		SnapshotInterval: m.Snapshots.Interval, SnapshotTimes: slices.Clone(m.Snapshots.Times),
 	}
 	s.RecordInterval = orDefault(r.RecordInterval, s.Dt)
 	if r.Method == "crank-nicolson" {
@@ -137,6 +144,11 @@ func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	if s.SnapshotInterval > 0 {
 		if _, err := stepsPer(s.SnapshotInterval, s.Dt, "snapshots.interval"); err != nil {
 			errs = append(errs, m.Errorf([]any{"snapshots", "interval"}, "%v", err))
+		}
+	}
+	for j, t := range s.SnapshotTimes {
+		if _, err := gridStep(t, s.Dt); err != nil {
+			errs = append(errs, m.Errorf([]any{"snapshots", "times", j}, "snapshots.times: %v", err))
 		}
 	}
 	return s, errs
@@ -156,12 +168,24 @@ func modelMorphology(m *spec.Model) (*Morphology, error) {
 		}
 		return FromSWC(points)
 	}
-	cyls := make([]Cylinder, len(m.Morphology.Sections))
+	// Every section that does not fit is reported, except those attached
+	// to one that did not.
+	var cyls []Cylinder
+	var errs sim.FileErrors
+	failed := map[string]bool{}
 	for i, s := range m.Morphology.Sections {
-		cyls[i] = Cylinder{Name: s.Name, Region: s.Region, Parent: s.Parent, ParentX: orDefault(s.ParentX, 1), L: s.Length, Diam: s.Diam}
-		if _, err := BuildCylinders(cyls[:i+1]); err != nil {
-			return nil, sim.FileErrors{m.Errorf([]any{"morphology", "section", i}, "%v", err)}
+		c := Cylinder{Name: s.Name, Region: s.Region, Parent: s.Parent, ParentX: orDefault(s.ParentX, 1), L: s.Length, Diam: s.Diam}
+		if _, err := BuildCylinders(append(cyls, c)); err != nil {
+			if !failed[c.Parent] {
+				errs = append(errs, m.Errorf([]any{"morphology", "section", i}, "%v", err))
+			}
+			failed[c.Name] = true
+			continue
 		}
+		cyls = append(cyls, c)
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return BuildCylinders(cyls)
 }

@@ -39,9 +39,81 @@ type Settings struct {
 	Method  Method
 	// RecordInterval is the probe sampling interval (ms), a multiple of Dt.
 	RecordInterval float64
-	// SnapshotInterval is the interval of full-cell voltage snapshots
-	// (ms), a multiple of Dt; 0 takes none.
+	// Full-cell voltage snapshots are taken every SnapshotInterval (ms, a
+	// multiple of Dt; 0 takes none) and at each of SnapshotTimes (ms, on
+	// the step grid, increasing): the union of the two.
 	SnapshotInterval float64
+	SnapshotTimes    []float64
+}
+
+// TakesSnapshots reports whether any snapshot is taken.
+func (s *Settings) TakesSnapshots() bool { return s.SnapshotInterval > 0 || len(s.SnapshotTimes) > 0 }
+
+// SnapshotSummary says when snapshots are taken, in a few words: "every
+// 0.5 ms", "at 5, 10, 12.5 ms", "every 4 ms and at 12 times from 1 to
+// 95 ms"; "" when none are.
+func (s *Settings) SnapshotSummary() string {
+	var parts []string
+	if s.SnapshotInterval > 0 {
+		parts = append(parts, fmt.Sprintf("every %g ms", s.SnapshotInterval))
+	}
+	switch ts := s.SnapshotTimes; {
+	case len(ts) > 5:
+		parts = append(parts, fmt.Sprintf("at %d times from %g to %g ms", len(ts), ts[0], ts[len(ts)-1]))
+	case len(ts) > 0:
+		list := make([]string, len(ts))
+		for i, t := range ts {
+			list[i] = fmt.Sprintf("%g", t)
+		}
+		parts = append(parts, fmt.Sprintf("at %s ms", strings.Join(list, ", ")))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// SnapshotSchedule is when snapshots are taken, in steps: the snapshot at
+// step k holds v at time k·dt.
+type SnapshotSchedule struct {
+	every int64   // 0: none by interval
+	steps []int64 // the listed times' steps, increasing
+}
+
+// Snapshots returns the steps of the snapshots of checked settings.
+func (s *Settings) Snapshots() SnapshotSchedule {
+	var sc SnapshotSchedule
+	if s.SnapshotInterval > 0 {
+		sc.every, _ = stepsPerInt(s.SnapshotInterval, s.Dt)
+	}
+	for _, t := range s.SnapshotTimes {
+		k, _ := gridStep(t, s.Dt)
+		sc.steps = append(sc.steps, k)
+	}
+	return sc
+}
+
+// Any reports whether any snapshot is taken.
+func (sc SnapshotSchedule) Any() bool { return sc.every > 0 || len(sc.steps) > 0 }
+
+// At reports whether a snapshot is taken at step k.
+func (sc SnapshotSchedule) At(k int64) bool {
+	_, listed := slices.BinarySearch(sc.steps, k)
+	return listed || sc.every > 0 && k%sc.every == 0
+}
+
+// Next returns the first snapshot step after step k, or math.MaxInt64 if
+// there is none.
+func (sc SnapshotSchedule) Next(k int64) int64 {
+	next := int64(math.MaxInt64)
+	if sc.every > 0 {
+		next = (k/sc.every + 1) * sc.every
+	}
+	i, found := slices.BinarySearch(sc.steps, k)
+	if found {
+		i++
+	}
+	if i < len(sc.steps) {
+		next = min(next, sc.steps[i])
+	}
+	return next
 }
 
 // NodeKind tells a segment-centre node from the zero-area end nodes.
@@ -227,11 +299,32 @@ func (s *Settings) check() error {
 				errs = append(errs, err)
 			}
 		}
+		for j, t := range s.SnapshotTimes {
+			if _, err := gridStep(t, s.Dt); err != nil {
+				errs = append(errs, fmt.Errorf("snapshot time %w", err))
+			} else if j > 0 && !(t > s.SnapshotTimes[j-1]) {
+				errs = append(errs, fmt.Errorf("snapshot times must increase: %v ms after %v ms", t, s.SnapshotTimes[j-1]))
+			}
+		}
 	}
 	if math.IsNaN(s.Celsius) || math.IsInf(s.Celsius, 0) || math.IsNaN(s.VInit) || math.IsInf(s.VInit, 0) {
 		errs = append(errs, fmt.Errorf("celsius and v_init must be finite"))
 	}
 	return errors.Join(errs...)
+}
+
+// gridStep returns the step at which time t (ms) falls, which must lie on
+// the step grid: a multiple of dt, not negative.
+func gridStep(t, dt float64) (int64, error) {
+	k := math.Round(t / dt)
+	if !(k >= 0 && k < 1<<62) || math.Abs(k*dt-t) > 1e-9*math.Max(t, dt) {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			return 0, fmt.Errorf("%v ms must be finite and not negative", t)
+		}
+		lo := math.Floor(t/dt) * dt
+		return 0, fmt.Errorf("%v ms is not on the step grid: give a multiple of dt = %v ms, such as %.12g or %.12g", t, dt, lo, lo+dt)
+	}
+	return int64(k), nil
 }
 
 // stepsPer returns interval/dt, which must be a whole number ≥ 1.
@@ -436,8 +529,8 @@ func (p *Plan) addPointProcesses(ci int32, cp *CellPlan, c *Cell) error {
 		if err := checkLocation(m, ic.At); err != nil {
 			return fmt.Errorf("current clamp %s: %w", ic.Name, err)
 		}
-		if !finite(ic.Delay, ic.Dur, ic.Amp) || ic.Dur < 0 {
-			return fmt.Errorf("current clamp %s: delay, dur and amp must be finite and dur not negative", ic.Name)
+		if !finite(ic.Delay, ic.Amp) || !(ic.Dur >= 0) {
+			return fmt.Errorf("current clamp %s: delay and amp must be finite, dur not negative (+Inf: to the end of the run)", ic.Name)
 		}
 		p.IClamps = append(p.IClamps, IClampPlan{Name: ic.Name, Cell: ci, Node: int32(cp.NodeAt(ic.At)), Delay: ic.Delay, Dur: ic.Dur, Amp: ic.Amp})
 	}

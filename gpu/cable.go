@@ -29,18 +29,19 @@ type Cable struct {
 	snap *Program // gathers v at the segments
 	team int      // invocations per cell; 0 for one cell per invocation
 
-	step                       int64
-	recordEvery, snapshotEvery int64
-	recordedInit               bool
-	spikeCap                   int
-	group                      int     // cells per work group
-	perCell                    int     // node slots per cell: the largest cell's nodes
-	slots                      int     // the per-node arrays' length
-	local                      []int32 // node → its number in its cell's layout
-	slot                       []int   // node → its slot in the per-node arrays
-	trees                      []branchTree
-	treeWords                  []int32 // the tree buffer (team layout)
-	order                      []int   // probe buffer index → plan probe index
+	step         int64
+	recordEvery  int64
+	snapshots    compartments.SnapshotSchedule
+	recordedInit bool
+	spikeCap     int
+	group        int     // cells per work group
+	perCell      int     // node slots per cell: the largest cell's nodes
+	slots        int     // the per-node arrays' length
+	local        []int32 // node → its number in its cell's layout
+	slot         []int   // node → its slot in the per-node arrays
+	trees        []branchTree
+	treeWords    []int32 // the tree buffer (team layout)
+	order        []int   // probe buffer index → plan probe index
 
 	node                                                                                [nArrays]*Buffer
 	nodeTex                                                                             [nArrays]uint32 // the per-node arrays as buffer textures
@@ -87,9 +88,7 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 			bindings, images, info.MaxStorageBindings, info.MaxImageUnits)
 	}
 	e.recordEvery = int64(math.Round(p.RecordInterval / p.Dt))
-	if p.SnapshotInterval > 0 {
-		e.snapshotEvery = int64(math.Round(p.SnapshotInterval / p.Dt))
-	}
+	e.snapshots = p.Snapshots()
 	// llvmpipe runs eight lanes of a group at once on a core, GPUs 32 or
 	// 64; a team is as wide.
 	lanes, busy := 64, 1024
@@ -399,7 +398,7 @@ func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progre
 		if err := rec.Sample(0, values); err != nil {
 			return err
 		}
-		if e.snapshotEvery > 0 {
+		if e.snapshots.At(0) {
 			if err := rec.Snapshot(0, e.SegmentVoltages()); err != nil {
 				return err
 			}
@@ -408,6 +407,7 @@ func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progre
 	chunk := e.chunkSteps()
 	pending := -1 // the snapshot buffer awaiting its read
 	var pendingT float64
+	taken := 0 // snapshots gathered, alternating between the two buffers
 	snap32 := make([]float32, len(p.Segments))
 	var snap []float64
 	handSnapshot := func() error {
@@ -430,10 +430,7 @@ func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progre
 			return cmp.Or(handSnapshot(), err)
 		}
 		from := e.step
-		to := min(last, from+e.budgetSteps(from, chunk))
-		if e.snapshotEvery > 0 {
-			to = min(to, (from/e.snapshotEvery+1)*e.snapshotEvery)
-		}
+		to := min(last, from+e.budgetSteps(from, chunk), e.snapshots.Next(from))
 		var res chunkResult
 		if err := e.dev.Do(func() error { res = e.runChunk(from, to); return res.err }); err != nil {
 			return fmt.Errorf("gpu: chunk at t = %g ms: %w", float64(from)*p.Dt, err)
@@ -466,8 +463,9 @@ func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progre
 			return res.blow
 		}
 		e.step = to
-		if e.snapshotEvery > 0 && to%e.snapshotEvery == 0 {
-			k := int(to/e.snapshotEvery) % 2
+		if e.snapshots.At(to) {
+			k := taken % 2
+			taken++
 			if err := e.dev.Do(func() error { e.gather(e.snapBufs[k]); return nil }); err != nil {
 				return err
 			}

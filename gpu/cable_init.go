@@ -85,13 +85,18 @@ func double(words []uint32, k int) float64 {
 }
 
 // midStep returns the first step whose middle, t + dt/2 computed as the
-// CPU engine computes it, is at or after t.
+// CPU engine computes it, is at or after t. The device counts steps in
+// int32: a later time (a clamp on to the end of the run, dur = +Inf or
+// 1e9 ms) gives the largest, which no run reaches.
 func midStep(t, dt float64) int {
+	if !(t/dt < math.MaxInt32) {
+		return math.MaxInt32
+	}
 	s := math.Max(0, math.Ceil(t/dt-0.5)-1)
 	for float64(s)*dt+dt/2 < t {
 		s++
 	}
-	return int(s)
+	return min(int(s), math.MaxInt32)
 }
 
 // Init sets the initial state as NEURON's finitialize(v_init) does and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"neurite/compartments"
@@ -150,6 +151,54 @@ func TestLargeCell(t *testing.T) {
 }
 
 func ptr[T any](x T) *T { return &x }
+
+// TestSnapshotTimesAndOpenClamp: snapshots at listed times as well as
+// every interval, and a clamp without dur (on to the end of the run), as
+// on the CPU in both layouts: the same snapshot times exactly, the same
+// records within the tolerances of TestAgainstCPU.
+func TestSnapshotTimesAndOpenClamp(t *testing.T) {
+	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+		t.Run(layout.String(), func(t *testing.T) {
+			build := func() *compartments.Plan {
+				p, _ := refrun.ExamplePlan(t, "ball_and_stick", false, func(m *spec.Model) {
+					m.Snapshots = spec.Snapshots{Interval: 7, Times: []float64{0.025, 5, 12.5, 30}}
+					m.IClamps = []spec.IClamp{{Name: "stim", At: "soma(0.5)", Delay: 20, Amp: ptr(0.3)}}
+					m.Records = append(m.Records, spec.Record{Name: "i_stim", Var: "stim.i"})
+				})
+				return p
+			}
+			cpu, gpu, _, err := runBoth(t, build, 40, layout, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []float64
+			for _, k := range []float64{0, 1, 200, 280, 500, 560, 840, 1120, 1200, 1400} {
+				want = append(want, k*0.025)
+			}
+			if !slices.Equal(cpu.SnapT, want) || !slices.Equal(gpu.SnapT, want) {
+				t.Fatalf("snapshot times: CPU %v, GPU %v; want %v", cpu.SnapT, gpu.SnapT, want)
+			}
+			clamp := gpu.Column(len(gpu.Values[0]) - 1)
+			if clamp[len(clamp)-1] != 0.3 {
+				t.Errorf("the clamp's current at the end of the run: %v nA on the GPU", clamp[len(clamp)-1])
+			}
+			compare(t, cpu, gpu, 0.02, 1e-3)
+		})
+	}
+}
+
+// TestMidStepSaturates: a time past the device's int32 step count (a clamp
+// on to the end of the run) gives the largest step, not a wrapped one.
+func TestMidStepSaturates(t *testing.T) {
+	for _, tm := range []float64{math.Inf(1), 1e9, 1e12} {
+		if got := midStep(tm, 0.025); got != math.MaxInt32 {
+			t.Errorf("midStep(%g ms) = %d", tm, got)
+		}
+	}
+	if got := midStep(10, 0.025); got != 400 {
+		t.Errorf("midStep(10 ms) = %d, want 400", got)
+	}
+}
 
 // TestManyCells runs 1000 copies of NEURON's benchmark cell (101
 // compartments each) at currents from 0.002 to 2 nA as one job: every

@@ -86,8 +86,8 @@ func describe(file, swcName string, cell *compartments.Cell, plan *compartments.
 	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", mechs["hh"], mechs["pas"])
 	fmt.Fprintf(&b, "  stimuli      %d current clamps, %d synapses (%d events)\n", len(plan.IClamps), len(plan.Syns), len(plan.Events))
 	fmt.Fprintf(&b, "  recording    %d probes every %g ms", len(plan.Probes), plan.RecordInterval)
-	if plan.SnapshotInterval > 0 {
-		fmt.Fprintf(&b, ", snapshots every %g ms", plan.SnapshotInterval)
+	if plan.TakesSnapshots() {
+		fmt.Fprintf(&b, ", snapshots %s", plan.SnapshotSummary())
 	}
 	fmt.Fprintf(&b, "\n  run          dt %g ms, %s, %g °C, v_init %g mV\n", plan.Dt, plan.Method, plan.Celsius, plan.VInit)
 	if math.IsNaN(total) {

@@ -36,7 +36,7 @@ func (m *Model) Clone() *Model {
 	if err := toml.Unmarshal(data, c); err != nil {
 		panic(fmt.Sprintf("spec: reading back a marshalled model: %v", err))
 	}
-	c.file, c.keys, c.open, c.dir, c.embedded = m.file, m.keys, m.open, m.dir, m.embedded
+	c.file, c.keys, c.open, c.dir, c.embedded, c.sets = m.file, m.keys, m.open, m.dir, m.embedded, m.sets
 	return c
 }
 
@@ -78,7 +78,7 @@ func (m *Model) SaveAs(file string) error {
 		return err
 	}
 	m.Morphology.SWC = c.Morphology.SWC
-	m.file, m.dir, m.open, m.embedded, m.keys = file, dir, osOpener(dir), false, nil
+	m.file, m.dir, m.open, m.embedded, m.keys, m.sets = file, dir, osOpener(dir), false, nil, nil
 	return nil
 }
 

@@ -9,7 +9,6 @@
 package spec
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -45,6 +45,8 @@ type Model struct {
 	open     func(name string) (io.ReadCloser, error)
 	dir      string
 	embedded bool // read from a file system other than the OS's
+	sets     []override
+	blame    bool // the sets are being checked: every problem is theirs
 }
 
 // Morphology gives the cell's geometry: an SWC file, or sections.
@@ -59,14 +61,14 @@ type Section struct {
 	Region  string   `toml:"region,omitempty"` // defaults to the name
 	Parent  string   `toml:"parent,omitempty"` // empty for the root (the first section)
 	ParentX *float64 `toml:"parent_x,omitempty"`
-	Length  float64  `toml:"length,omitempty"` // µm
-	Diam    float64  `toml:"diam,omitempty"`   // µm
+	Length  float64  `toml:"length,omitempty" unit:"µm"`
+	Diam    float64  `toml:"diam,omitempty" unit:"µm"`
 }
 
 // Discretization chooses nseg: NEURON's d_lambda rule, or a fixed nseg.
 type Discretization struct {
 	DLambda   *float64 `toml:"d_lambda,omitempty"`
-	Frequency *float64 `toml:"frequency,omitempty"` // Hz
+	Frequency *float64 `toml:"frequency,omitempty" unit:"Hz"`
 	Nseg      *int     `toml:"nseg,omitempty"`
 }
 
@@ -76,8 +78,8 @@ type Biophysics struct {
 	// Where is "all", a region ("soma", "dend", "apic", "axon", ...), a
 	// section name ("dend[3]"), or a list of these.
 	Where  any      `toml:"where,omitempty"`
-	Ra     *float64 `toml:"Ra,omitempty"` // Ω·cm
-	Cm     *float64 `toml:"cm,omitempty"` // µF/cm²
+	Ra     *float64 `toml:"Ra,omitempty" unit:"Ω·cm"`
+	Cm     *float64 `toml:"cm,omitempty" unit:"µF/cm²"`
 	Nseg   *int     `toml:"nseg,omitempty"`
 	HH     *HH      `toml:"hh,omitempty"`
 	Pas    *Pas     `toml:"pas,omitempty"`
@@ -86,27 +88,28 @@ type Biophysics struct {
 
 // HH sets hh parameters; absent ones keep their previous (or default) value.
 type HH struct {
-	GNaBar *float64 `toml:"gnabar,omitempty"` // S/cm²
-	GKBar  *float64 `toml:"gkbar,omitempty"`
-	GL     *float64 `toml:"gl,omitempty"`
-	EL     *float64 `toml:"el,omitempty"` // mV
-	ENa    *float64 `toml:"ena,omitempty"`
-	EK     *float64 `toml:"ek,omitempty"`
+	GNaBar *float64 `toml:"gnabar,omitempty" unit:"S/cm²"`
+	GKBar  *float64 `toml:"gkbar,omitempty" unit:"S/cm²"`
+	GL     *float64 `toml:"gl,omitempty" unit:"S/cm²"`
+	EL     *float64 `toml:"el,omitempty" unit:"mV"`
+	ENa    *float64 `toml:"ena,omitempty" unit:"mV"`
+	EK     *float64 `toml:"ek,omitempty" unit:"mV"`
 }
 
 // Pas sets the passive leak.
 type Pas struct {
-	G *float64 `toml:"g,omitempty"` // S/cm²
-	E *float64 `toml:"e,omitempty"` // mV
+	G *float64 `toml:"g,omitempty" unit:"S/cm²"`
+	E *float64 `toml:"e,omitempty" unit:"mV"`
 }
 
-// IClamp is a current clamp.
+// IClamp is a current clamp: Amp from Delay for Dur, or to the end of the
+// run when Dur is +Inf (dur = inf, or left out: Load sets +Inf).
 type IClamp struct {
 	Name  string   `toml:"name,omitempty"`
 	At    string   `toml:"at,omitempty"` // section(x)
-	Delay float64  `toml:"delay,omitempty"`
-	Dur   *float64 `toml:"dur,omitempty"`
-	Amp   *float64 `toml:"amp,omitempty"`
+	Delay float64  `toml:"delay,omitempty" unit:"ms"`
+	Dur   *float64 `toml:"dur,omitempty" unit:"ms"`
+	Amp   *float64 `toml:"amp,omitempty" unit:"nA"`
 }
 
 // Synapse is an ExpSyn or Exp2Syn driven by explicit event times.
@@ -114,18 +117,18 @@ type Synapse struct {
 	Name   string    `toml:"name,omitempty"`
 	Type   string    `toml:"type,omitempty"` // ExpSyn (default) or Exp2Syn
 	At     string    `toml:"at,omitempty"`
-	Tau    *float64  `toml:"tau,omitempty"`  // ExpSyn, ms (default 0.1)
-	Tau1   *float64  `toml:"tau1,omitempty"` // Exp2Syn rise, ms (default 0.1)
-	Tau2   *float64  `toml:"tau2,omitempty"` // Exp2Syn decay, ms (default 10)
-	E      float64   `toml:"e,omitempty"`    // mV (default 0)
-	Weight *float64  `toml:"weight,omitempty"`
-	Events []float64 `toml:"events,omitempty"` // ms
+	Tau    *float64  `toml:"tau,omitempty" unit:"ms"`  // ExpSyn (default 0.1)
+	Tau1   *float64  `toml:"tau1,omitempty" unit:"ms"` // Exp2Syn rise (default 0.1)
+	Tau2   *float64  `toml:"tau2,omitempty" unit:"ms"` // Exp2Syn decay (default 10)
+	E      float64   `toml:"e,omitempty" unit:"mV"`    // default 0
+	Weight *float64  `toml:"weight,omitempty" unit:"µS"`
+	Events []float64 `toml:"events,omitempty" unit:"ms"`
 }
 
 // Spikes configures spike detection.
 type Spikes struct {
-	At        string   `toml:"at,omitempty"`        // default: middle of the root section
-	Threshold *float64 `toml:"threshold,omitempty"` // mV, default 0
+	At        string   `toml:"at,omitempty"`                  // default: middle of the root section
+	Threshold *float64 `toml:"threshold,omitempty" unit:"mV"` // default 0
 }
 
 // Record names a recorded quantity.
@@ -135,32 +138,35 @@ type Record struct {
 	Var  string `toml:"var,omitempty"` // v (default), hh.m, hh.h, hh.n, NAME.i, NAME.g
 }
 
-// Snapshots sets the interval of full-cell voltage snapshots.
+// Snapshots says when v of every segment is recorded: every Interval, at
+// each of Times, or both (the union). Times lie within the run, on the
+// step grid, in increasing order.
 type Snapshots struct {
-	Interval float64 `toml:"interval,omitempty"` // ms; 0 takes none
+	Interval float64   `toml:"interval,omitempty" unit:"ms"` // 0 takes none
+	Times    []float64 `toml:"times,omitempty" unit:"ms"`
 }
 
 // Run holds the simulation settings.
 type Run struct {
-	Tstop          *float64 `toml:"tstop,omitempty"`           // ms
-	Dt             *float64 `toml:"dt,omitempty"`              // ms, default 0.025
-	Celsius        *float64 `toml:"celsius,omitempty"`         // °C, default 6.3
-	VInit          *float64 `toml:"v_init,omitempty"`          // mV, default -65
-	RecordInterval *float64 `toml:"record_interval,omitempty"` // ms, default dt
-	Method         string   `toml:"method,omitempty"`          // backward-euler (default) or crank-nicolson
-	Backend        string   `toml:"backend,omitempty"`         // auto (default), cpu or gpu
+	Tstop          *float64 `toml:"tstop,omitempty" unit:"ms"`
+	Dt             *float64 `toml:"dt,omitempty" unit:"ms"`              // default 0.025
+	Celsius        *float64 `toml:"celsius,omitempty" unit:"°C"`         // default 6.3
+	VInit          *float64 `toml:"v_init,omitempty" unit:"mV"`          // default -65
+	RecordInterval *float64 `toml:"record_interval,omitempty" unit:"ms"` // default dt
+	Method         string   `toml:"method,omitempty"`                    // backward-euler (default) or crank-nicolson
+	Backend        string   `toml:"backend,omitempty"`                   // auto (default), cpu or gpu
 }
 
 // View is how the explorer shows the cell; saved with a session so that it
 // reopens as it was left.
 type View struct {
-	Azimuth   float64  `toml:"azimuth,omitempty"`   // degrees about the vertical
-	Elevation float64  `toml:"elevation,omitempty"` // degrees
-	Zoom      float64  `toml:"zoom,omitempty"`      // 1 fits the cell
-	VMin      *float64 `toml:"v_min,omitempty"`     // mV at the colormap's low end (default -80)
-	VMax      *float64 `toml:"v_max,omitempty"`     // mV at its high end (default 40)
-	Colormap  string   `toml:"colormap,omitempty"`  // viridis (default) or coolwarm
-	Speed     float64  `toml:"speed,omitempty"`     // model ms per wall-clock second; 0: as fast as possible
+	Azimuth   float64  `toml:"azimuth,omitempty" unit:"degrees"` // about the vertical
+	Elevation float64  `toml:"elevation,omitempty" unit:"degrees"`
+	Zoom      float64  `toml:"zoom,omitempty"`                             // 1 fits the cell
+	VMin      *float64 `toml:"v_min,omitempty" unit:"mV"`                  // the colormap's low end (default -80)
+	VMax      *float64 `toml:"v_max,omitempty" unit:"mV"`                  // its high end (default 40)
+	Colormap  string   `toml:"colormap,omitempty"`                         // viridis (default) or coolwarm
+	Speed     float64  `toml:"speed,omitempty" unit:"model ms per second"` // 0: as fast as possible
 }
 
 // Colormaps names the colormaps a view may use.
@@ -215,43 +221,55 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 // dir is the directory those names are shown relative to.
 func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
 	m := &Model{file: file, open: open, dir: dir}
-	dec := toml.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(m); err != nil {
-		return nil, m.decodeErrors(err)
+	var tree map[string]any
+	if err := toml.Unmarshal(data, &tree); err != nil {
+		return nil, m.syntaxError(err)
 	}
 	keys, err := indexKeys(data)
 	if err != nil {
 		return nil, sim.FileErrors{{File: file, Msg: err.Error()}}
 	}
 	m.keys = keys
-	if errs := m.check(); len(errs) > 0 {
+	if errs := m.load(tree); len(errs) > 0 {
 		return nil, errs
 	}
 	return m, nil
 }
 
-func (m *Model) decodeErrors(err error) error {
-	var strict *toml.StrictMissingError
-	if errors.As(err, &strict) {
-		var list sim.FileErrors
-		for i := range strict.Errors {
-			de := &strict.Errors[i]
-			line, _ := de.Position()
-			list = append(list, &sim.FileError{File: m.file, Line: line, Msg: fmt.Sprintf("unknown key %q", strings.Join(de.Key(), "."))})
-		}
-		return list
-	}
+// load decodes and checks a document's tree, reporting every problem, in
+// line order.
+func (m *Model) load(tree map[string]any) sim.FileErrors {
+	bad, errs := m.decode(tree)
+	errs = append(errs, m.check(bad)...)
+	errs.Sort()
+	return errs
+}
+
+// syntaxError locates an error of TOML syntax.
+func (m *Model) syntaxError(err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
-		msg := strings.TrimPrefix(de.Error(), "toml: ")
-		if k := de.Key(); len(k) > 0 {
-			msg = fmt.Sprintf("%s: %s", strings.Join(k, "."), msg)
-		}
-		return sim.FileErrors{{File: m.file, Line: line, Msg: msg}}
+		return sim.FileErrors{{File: m.file, Line: line, Msg: syntaxMessage(de.Error())}}
 	}
 	return sim.FileErrors{{File: m.file, Msg: err.Error()}}
+}
+
+// syntaxMessage is go-toml's message, but for numbers it cannot read, which
+// it reports in strconv's words (`unable to parse float: strconv.ParseFloat:
+// parsing "-1e999": value out of range`).
+func syntaxMessage(msg string) string {
+	msg = strings.TrimPrefix(msg, "toml: ")
+	_, num, ok := strings.Cut(msg, "strconv.")
+	if !ok {
+		return msg
+	}
+	_, num, _ = strings.Cut(num, "parsing ")
+	num, reason, _ := strings.Cut(num, ": ")
+	if num, err := strconv.Unquote(num); err == nil && strings.Contains(reason, "out of range") {
+		return fmt.Sprintf("the number %s is out of range", num)
+	}
+	return fmt.Sprintf("%s is not a number", num)
 }
 
 // File returns the name the model was read from.
@@ -269,10 +287,15 @@ func (m *Model) PathOf(name string) string {
 }
 
 // Errorf makes an error located at the key with the given path, e.g.
-// m.Errorf([]any{"iclamp", 0, "at"}, ...); the line falls back to the
+// m.Errorf([]any{"iclamp", 0, "at"}, ...): the command-line setting of the
+// key (see Override), or else its line in the file, falling back to the
 // nearest enclosing table that the file spells out.
 func (m *Model) Errorf(key []any, format string, args ...any) *sim.FileError {
-	return &sim.FileError{File: m.file, Line: m.keys.line(key), Msg: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	if set, ok := m.setAt(key); ok {
+		return &sim.FileError{File: set, Msg: msg}
+	}
+	return &sim.FileError{File: m.file, Line: m.keys.line(key), Msg: msg}
 }
 
 // Selectors returns the entry's Where as a list.
@@ -283,17 +306,20 @@ func (b *Biophysics) Selectors() ([]string, error) {
 	case string:
 		return []string{w}, nil
 	case []any:
+		if len(w) == 0 {
+			return nil, errors.New(`where = [] selects no section: give "all", a region or a section name`)
+		}
 		out := make([]string, len(w))
 		for i, x := range w {
 			s, ok := x.(string)
 			if !ok {
-				return nil, fmt.Errorf("where: element %d is %v, not a string", i+1, x)
+				return nil, fmt.Errorf("where: element %d is %s, not a string", i+1, formatValue(x))
 			}
 			out[i] = s
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("where must be a string or a list of strings, not %v", b.Where)
+	return nil, fmt.Errorf("where must be a string or a list of strings, not %s", formatValue(b.Where))
 }
 
 // Method names the integration methods.
@@ -305,6 +331,8 @@ var Backends = []string{"auto", "cpu", "gpu"}
 // DT returns the time step.
 func (r *Run) DT() float64 { return orDefault(r.Dt, DefaultDt) }
 
+func ptr(x float64) *float64 { return &x }
+
 func orDefault(p *float64, def float64) float64 {
 	if p == nil {
 		return def
@@ -312,10 +340,15 @@ func orDefault(p *float64, def float64) float64 {
 	return *p
 }
 
-// check validates what can be checked without the morphology.
-func (m *Model) check() sim.FileErrors {
+// check validates what can be checked without the morphology. Keys in bad
+// (or within them) were already reported as being of the wrong kind.
+func (m *Model) check(bad [][]any) sim.FileErrors {
 	var errs sim.FileErrors
-	fail := func(key []any, format string, args ...any) { errs = append(errs, m.Errorf(key, format, args...)) }
+	fail := func(key []any, format string, args ...any) {
+		if !slices.ContainsFunc(bad, func(b []any) bool { return isPrefix(b, key) }) {
+			errs = append(errs, m.Errorf(key, format, args...))
+		}
+	}
 	positive := func(key []any, p *float64, what string) {
 		if p != nil && !(*p > 0 && !math.IsInf(*p, 0)) {
 			fail(key, "%s = %v must be positive", what, *p)
@@ -413,9 +446,9 @@ func (m *Model) check() sim.FileErrors {
 			fail(k("amp"), "current clamp %s needs amp (nA)", c.Name)
 		}
 		if c.Dur == nil {
-			fail(k("dur"), "current clamp %s needs dur (ms)", c.Name)
+			c.Dur = ptr(math.Inf(1)) // on to the end of the run
 		} else if !(*c.Dur >= 0) {
-			fail(k("dur"), "current clamp %s: dur = %v must not be negative", c.Name, *c.Dur)
+			fail(k("dur"), "current clamp %s: dur = %v must not be negative (leave it out for a clamp on to the end of the run)", c.Name, *c.Dur)
 		}
 		finite(k("amp"), c.Amp, "amp")
 		d := c.Delay
@@ -485,9 +518,10 @@ func (m *Model) check() sim.FileErrors {
 	if iv := m.Snapshots.Interval; iv < 0 || math.IsNaN(iv) || math.IsInf(iv, 0) {
 		fail([]any{"snapshots", "interval"}, "snapshots.interval = %v must be positive (or 0 for none)", iv)
 	}
+	m.checkSnapshotTimes(fail)
 	r := &m.Run
 	if r.Tstop == nil {
-		fail([]any{"run"}, "run.tstop (ms) is required")
+		fail([]any{"run", "tstop"}, "run.tstop (ms) is required")
 	}
 	positive([]any{"run", "tstop"}, r.Tstop, "tstop")
 	positive([]any{"run", "dt"}, r.Dt, "dt")
@@ -510,12 +544,50 @@ func (m *Model) check() sim.FileErrors {
 	if v.Colormap != "" && !slices.Contains(Colormaps, v.Colormap) {
 		fail([]any{"view", "colormap"}, "unknown colormap %q (%s)", v.Colormap, strings.Join(Colormaps, ", "))
 	}
-	if v.Zoom < 0 || v.Speed < 0 {
-		fail([]any{"view"}, "view.zoom and view.speed must not be negative")
+	if !(v.Zoom >= 0) || math.IsInf(v.Zoom, 0) {
+		fail([]any{"view", "zoom"}, "view.zoom = %v must be finite and not negative", v.Zoom)
 	}
-	if lo, hi := orDefault(v.VMin, -80), orDefault(v.VMax, 40); !(lo < hi) {
-		fail([]any{"view", "v_max"}, "view.v_min = %v must be below view.v_max = %v", lo, hi)
+	if !(v.Speed >= 0) || math.IsInf(v.Speed, 0) {
+		fail([]any{"view", "speed"}, "view.speed = %v must be finite and not negative (0: as fast as possible)", v.Speed)
 	}
-	errs.Sort()
+	finite([]any{"view", "azimuth"}, &v.Azimuth, "view.azimuth")
+	finite([]any{"view", "elevation"}, &v.Elevation, "view.elevation")
+	if lo, hi := orDefault(v.VMin, -80), orDefault(v.VMax, 40); !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		fail([]any{"view", "v_max"}, "view.v_min = %v must be below view.v_max = %v, both finite", lo, hi)
+	}
 	return errs
+}
+
+// checkSnapshotTimes checks that the snapshot times lie within the run and
+// increase. (That they lie on the step grid is checked with the plan.)
+func (m *Model) checkSnapshotTimes(fail func(key []any, format string, args ...any)) {
+	tstop := math.Inf(1)
+	if p := m.Run.Tstop; p != nil && *p > 0 {
+		tstop = *p
+	}
+	latest := math.Inf(-1)
+	for j, t := range m.Snapshots.Times {
+		key := []any{"snapshots", "times", j}
+		switch {
+		case !(t >= 0 && t <= tstop):
+			fail(key, "snapshots.times: %v ms lies outside the run (0 to tstop = %v ms)", t, tstop)
+		case !(t > latest):
+			fail(key, "snapshots.times: %v ms after %v ms: list the times in increasing order, each once", t, latest)
+		default:
+			latest = t
+		}
+	}
+}
+
+// isPrefix reports whether key lies within (or is) the key prefix.
+func isPrefix(prefix, key []any) bool {
+	if len(prefix) > len(key) {
+		return false
+	}
+	for i := range prefix {
+		if fmt.Sprint(prefix[i]) != fmt.Sprint(key[i]) {
+			return false
+		}
+	}
+	return true
 }
