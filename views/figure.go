@@ -77,7 +77,8 @@ type layout struct {
 
 // drawFigure draws p on c: the legend, if any, in a column at the right
 // whose top is level with the data area's, its font shrunk (down to
-// minLegendPt) to fit the data area's height; the plot in what is left,
+// minLegendPt) to fit the data area's height and a third of the width;
+// the plot in what is left,
 // with as many round ticks up the side as there is room for. p itself is
 // not changed.
 func drawFigure(c draw.Canvas, p *plot.Plot) layout {
@@ -95,19 +96,18 @@ func drawFigure(c draw.Canvas, p *plot.Plot) layout {
 		return plotC, body.DataCanvas(plotC).Rectangle
 	}
 	plotC, data := place()
-	if avail := data.Size().Y; legSize.Y > avail {
-		scale := vg.Length(float64(avail / legSize.Y))
+	if scale := min(data.Size().Y/legSize.Y, c.Size().X/3/legSize.X); scale < 1 {
 		leg.TextStyle.Font.Size = max(minLegendPt, leg.TextStyle.Font.Size*scale)
 		leg.ThumbnailWidth *= scale
 		legSize = leg.Rectangle(c).Size()
 		plotC, data = place()
 	}
-	if t, ok := body.Y.Tick.Marker.(roundTicks); ok {
-		// A label at most every two lines of text.
-		body.Y.Tick.Marker = roundTicks{n: max(2, int(data.Size().Y/(2*body.Y.Tick.Label.Height("0"))))}
-		if body.Y.Tick.Marker != t {
-			plotC, data = place()
-		}
+	// Up the side a label at most every two lines of text; across, every
+	// three widths of a label of four characters.
+	changedY := fitTicks(&body.Y, data.Size().Y/(2*body.Y.Tick.Label.Height("0")))
+	changedX := fitTicks(&body.X, data.Size().X/(3*body.X.Tick.Label.Width("-000")))
+	if changedX || changedY {
+		plotC, data = place()
 	}
 	body.Draw(plotC)
 	l := layout{data: data}
@@ -178,9 +178,20 @@ func WritePlot(out io.Writer, p *plot.Plot, w, h vg.Length, format string) error
 	return err
 }
 
+// fitTicks sets the number of labels of an axis marked by roundTicks to
+// what room allows (at most 8, at least 2), and reports a change.
+func fitTicks(a *plot.Axis, room vg.Length) bool {
+	t, ok := a.Tick.Marker.(roundTicks)
+	if !ok {
+		return false
+	}
+	a.Tick.Marker = roundTicks{n: min(8, max(2, int(room)))}
+	return a.Tick.Marker != t
+}
+
 // roundTicks labels about n round values (as the colour bar does), with
-// unlabelled ticks halfway between. On the y axis drawFigure sets n from
-// the height of the data area.
+// unlabelled ticks halfway between; drawFigure sets n to fit the data
+// area.
 type roundTicks struct{ n int }
 
 func (r roundTicks) Ticks(lo, hi float64) []plot.Tick {

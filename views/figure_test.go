@@ -46,7 +46,7 @@ func isDark(c color.RGBA) bool { return lightness(c) < 300 && c.R == c.G && c.G 
 func TestTracesFigureAtPanelSizes(t *testing.T) {
 	cols := []color.RGBA{{30, 100, 230, 255}, {230, 90, 30, 255}, {40, 170, 60, 255}, {120, 80, 20, 255}, {0, 150, 150, 255}}
 	names := []string{"soma", "apic[10](0.5)", "dend[3](0.25)", "apic[40](0.9)", "dend[12](0.1)"}
-	for _, size := range []image.Point{{1280, 200}, {600, 150}, {1280, 110}} {
+	for _, size := range []image.Point{{1280, 200}, {600, 150}, {1280, 110}, {300, 150}} {
 		for _, n := range []int{1, 5} {
 			t.Run(fmt.Sprintf("%dx%d/%d traces", size.X, size.Y, n), func(t *testing.T) {
 				var series []Series
@@ -58,6 +58,9 @@ func TestTracesFigureAtPanelSizes(t *testing.T) {
 				img, l := renderFigure(p, size.X, size.Y)
 				checkFigure(t, img, pixelRect(l.data, size.Y), pixelRect(l.legend, size.Y), cols[:n])
 				checkLastTimeLabel(t, img, p, pixelRect(l.data, size.Y))
+				if legend := pixelRect(l.legend, size.Y); legend.Dx() > size.X/3+1 {
+					t.Errorf("the legend takes %d of %d pixels across", legend.Dx(), size.X)
+				}
 			})
 		}
 	}

@@ -193,3 +193,29 @@ func TestPickMatchesDrawing(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderIntoSubImage: a picture drawn into part of a larger image (the
+// explorer keeps a strip for the colour bar) is the one drawn on its own,
+// and nothing outside the part is touched.
+func TestRenderIntoSubImage(t *testing.T) {
+	m := crossingCell()
+	st := DefaultStyle()
+	cam := Camera{Zoom: 1.3, Azimuth: 20}
+	alone := image.NewRGBA(image.Rect(0, 0, 200, 150))
+	m.Render(alone, cam, centres(4), st)
+	big := image.NewRGBA(image.Rect(0, 0, 260, 190))
+	part := big.SubImage(image.Rect(30, 20, 230, 170)).(*image.RGBA)
+	m.Render(part, cam, centres(4), st)
+	for y := range 190 {
+		for x := range 260 {
+			got := big.RGBAAt(x, y)
+			want := color.RGBA{}
+			if p := image.Pt(x, y); p.In(part.Bounds()) {
+				want = alone.RGBAAt(x-30, y-20)
+			}
+			if got != want {
+				t.Fatalf("pixel (%d, %d) is %v, want %v", x, y, got, want)
+			}
+		}
+	}
+}

@@ -46,6 +46,6 @@ func TracesPlot(series []Series, ylabel string, from, to float64) *plot.Plot {
 		p.X.Min, p.X.Max = from, to
 	}
 	addHeadroom(p, 0.05)
-	p.X.Tick.Marker, p.Y.Tick.Marker = roundTicks{8}, roundTicks{4}
+	p.X.Tick.Marker, p.Y.Tick.Marker = roundTicks{8}, roundTicks{4} // fitted to the room when drawn
 	return p
 }
