@@ -189,7 +189,7 @@ func (m *Morphology) Render(img *image.RGBA, cam Camera, values []float64, st St
 	if span == 0 {
 		span = 1
 	}
-	b0 := newBrush(st, m.nearest, m.radius)
+	br := newBrush(st, m.nearest, m.radius)
 	for i := range proj {
 		p := &proj[i]
 		col := st.Missing
@@ -198,7 +198,7 @@ func (m *Morphology) Render(img *image.RGBA, cam Camera, values []float64, st St
 				col = st.Map((v - st.Min) / span)
 			}
 		}
-		b0.paint(img, m.depth, p, col)
+		br.paint(img, m.depth, p, col)
 	}
 }
 
