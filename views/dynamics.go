@@ -83,7 +83,7 @@ func TrajectoryColor(i int) color.RGBA { return trajCols[i%len(trajCols)] }
 // equilibrium (filled stable, open unstable, × saddle) with its type in
 // the legend, and the trajectories given.
 func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories []Trajectory) *plot.Plot {
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = pp.Lo[0], pp.Hi[0], pp.Lo[1], pp.Hi[1]
 	p.Add(arrowsPlotter{arrows: pp.Arrows, length: 0.035, lo: pp.Lo, hi: pp.Hi})
@@ -96,7 +96,6 @@ func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories []Traje
 		addBroken(p, tr.X, tr.Y, draw.LineStyle{Color: TrajectoryColor(i), Width: vg.Points(1.2)})
 	}
 	addEquilibria(p, pp.Equilibria, pp.X, pp.Y)
-	p.Legend.Top = true
 	return p
 }
 
@@ -148,7 +147,7 @@ func addEquilibria(p *plot.Plot, eqs []analysis.Equilibrium, xi, yi int) {
 // over the window, the zero line, and the equilibria where they cross
 // (filled stable, open unstable).
 func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, label string) *plot.Plot {
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text, p.Y.Label.Text = label, "d"+label+"/dt"
 	if len(v) > 0 {
 		p.X.Min, p.X.Max = v[0], v[len(v)-1]
@@ -157,7 +156,6 @@ func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, label string) *p
 	}
 	addBroken(p, v, dv, draw.LineStyle{Color: xNullcline, Width: vg.Points(1.6)})
 	addEquilibria(p, eqs, 0, -1)
-	p.Legend.Top = true
 	return p
 }
 
@@ -166,7 +164,7 @@ func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, label string) *p
 // minimum of v on cycles (green, solid stable, dashed unstable), the
 // special points labelled, and the points of a brute-force sweep.
 func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis.SweepPoint) *plot.Plot {
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text, p.Y.Label.Text = d.Param, vlabel
 	if len(sweep) > 0 {
 		xy := make(plotter.XYs, len(sweep))
@@ -230,6 +228,7 @@ func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis
 		if l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: texts}); err == nil {
 			for i := range l.TextStyle {
 				l.TextStyle[i].Color = color.RGBA{214, 39, 40, 255}
+				l.TextStyle[i].Font = sans(l.TextStyle[i].Font.Size)
 				l.TextStyle[i].XAlign = draw.XLeft
 			}
 			l.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(3)}
@@ -237,19 +236,14 @@ func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis
 		}
 	}
 	p.X.Min, p.X.Max = math.Min(d.From, d.To), math.Max(d.From, d.To)
-	// Headroom above the data for the legend.
-	if span := p.Y.Max - p.Y.Min; span > 0 && !math.IsInf(span, 0) {
-		p.Y.Max += 0.25 * span
-		p.Y.Min -= 0.03 * span
-	}
-	p.Legend.Top = true
+	addHeadroom(p, 0.05)
 	return p
 }
 
 // SweepPlot draws a brute-force diagram on its own: each value recorded
 // (inter-spike intervals, say) against the parameter.
 func SweepPlot(sweep []analysis.SweepPoint, param, ylabel string) *plot.Plot {
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text, p.Y.Label.Text = param, ylabel
 	xy := make(plotter.XYs, 0, len(sweep))
 	for _, s := range sweep {
@@ -293,7 +287,7 @@ func addRuns(p *plot.Plot, n int, at func(i int) (float64, float64, bool), solid
 
 // FIPlot draws an F–I curve with the rheobase marked.
 func FIPlot(fi *analysis.FICurve, unit string) *plot.Plot {
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text = fmt.Sprintf("class %d", fi.Class)
 	if fi.Class == 0 {
 		p.Title.Text = fi.Note
@@ -321,7 +315,7 @@ func FIPlot(fi *analysis.FICurve, unit string) *plot.Plot {
 // IntegratorsPlot draws each method's error against its cost (function
 // evaluations), log–log.
 func IntegratorsPlot(results []analysis.MethodResult) *plot.Plot {
-	p := plot.New()
+	p := newPlot()
 	p.X.Label.Text, p.Y.Label.Text = "right-hand-side evaluations", "max |v − v_ref|"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
@@ -350,6 +344,5 @@ func IntegratorsPlot(results []analysis.MethodResult) *plot.Plot {
 		p.Add(lp, sc)
 		p.Legend.Add(m, lp)
 	}
-	p.Legend.Top = true
 	return p
 }

@@ -21,9 +21,17 @@ type Camera struct {
 
 // Style sets how values become colours.
 type Style struct {
-	Min, Max   float64 // values mapped to the ends of the colormap
-	Map        Colormap
-	MinWidth   float64 // pixels: thin dendrites are drawn at least this wide
+	Min, Max float64 // values mapped to the ends of the colormap
+	Map      Colormap
+	MinWidth float64 // pixels: thin dendrites are drawn at least this wide
+	// Relief darkens each cable from its axis, drawn in the colormap's
+	// colour, toward its rim (0: flat; 0.4: the rim 40% darker), so that
+	// it reads as a tube.
+	Relief float64
+	// DepthCue fades the cell toward the background with depth: a point
+	// behind the nearest one by the diameter of the sphere around the cell
+	// moves this fraction of the way (0: none).
+	DepthCue   float64
 	Background color.RGBA
 	Missing    color.RGBA // colour of segments whose value is not finite
 }
@@ -31,7 +39,7 @@ type Style struct {
 // DefaultStyle shows membrane potential from -80 to +40 mV with viridis on
 // a light background, against which both ends of the map stand out.
 func DefaultStyle() Style {
-	return Style{Min: -80, Max: 40, Map: Viridis, MinWidth: 2,
+	return Style{Min: -80, Max: 40, Map: Viridis, MinWidth: 2, Relief: 0.35, DepthCue: 0.5,
 		Background: color.RGBA{R: 236, G: 237, B: 240, A: 255}, Missing: color.RGBA{R: 255, G: 0, B: 255, A: 255}}
 }
 
@@ -41,17 +49,32 @@ type Morphology struct {
 	centre [3]float64
 	radius float64 // of a sphere around every point: what Zoom 1 fits
 	// Projected frusta of the last camera and size, reused while they
-	// do not change.
+	// do not change, and the depth of their nearest axis point.
 	proj      []projected
+	nearest   float64
 	projKey   projKey
 	haveProjs bool
+	depth     []float32 // per pixel: the depth of the surface drawn there
 }
 
+// projected is a frustum on the screen. Depths are in µm, larger nearer
+// the viewer, and offset so that every one is at least 1: an empty depth
+// buffer is all zeros.
 type projected struct {
-	ax, ay, bx, by float64 // pixels
+	ax, ay, ux, uy float64 // pixels: one end and the way to the other
+	invL2          float64 // 1/(ux² + uy²), 0 for a point
 	ra, rb         float64 // pixels
-	depth          float64
+	za, zb         float64 // depth of the axis at each end
+	scale          float64 // pixels per µm
 	seg            int
+}
+
+func newProjected(ax, ay, bx, by, ra, rb, za, zb, scale float64, seg int) projected {
+	p := projected{ax: ax, ay: ay, ux: bx - ax, uy: by - ay, ra: ra, rb: rb, za: za, zb: zb, scale: scale, seg: seg}
+	if l2 := p.ux*p.ux + p.uy*p.uy; l2 > 0 {
+		p.invL2 = 1 / l2
+	}
+	return p
 }
 
 type projKey struct {
@@ -109,103 +132,178 @@ func (m *Morphology) project(w, h int, cam Camera) []projected {
 		return m.proj
 	}
 	m.proj = m.proj[:0]
+	farthest, nearest := math.Inf(1), math.Inf(-1)
 	for _, f := range m.frusta {
-		ax, ay, da, scale := m.Project(f.A, w, h, cam)
-		bx, by, db, _ := m.Project(f.B, w, h, cam)
-		m.proj = append(m.proj, projected{ax, ay, bx, by, f.DA / 2 * scale, f.DB / 2 * scale, (da + db) / 2, f.Segment})
+		ax, ay, za, scale := m.Project(f.A, w, h, cam)
+		bx, by, zb, _ := m.Project(f.B, w, h, cam)
+		m.proj = append(m.proj, newProjected(ax, ay, bx, by, f.DA/2*scale, f.DB/2*scale, za, zb, scale, f.Segment))
+		farthest, nearest = math.Min(farthest, math.Min(za, zb)), math.Max(nearest, math.Max(za, zb))
 	}
-	// Painter's order: far pieces first.
-	slices.SortStableFunc(m.proj, func(a, b projected) int { return cmp.Compare(a.depth, b.depth) })
+	for i := range m.proj {
+		m.proj[i].za += 1 - farthest
+		m.proj[i].zb += 1 - farthest
+	}
+	m.nearest = nearest + 1 - farthest
+	// Painter's order, far pieces first, so that the soft edge of a
+	// nearer piece blends over what lies behind it.
+	slices.SortStableFunc(m.proj, func(a, b projected) int { return cmp.Compare(a.za+a.zb, b.za+b.zb) })
 	m.projKey, m.haveProjs = key, true
 	return m.proj
 }
 
+// surface samples piece p, drawn at least minR pixels in radius, at the
+// point (x, y): inside is how many pixels the point lies within its
+// outline (negative outside), z the depth of the tube's surface there
+// (the axis pushed toward the viewer by the tube's roundness), axisZ the
+// depth of the axis, and bulge the cosine of the surface's slope, 1 on
+// the axis and 0 at the rim. Render and Pick share it so that a pixel is
+// hit where it is drawn.
+func (p *projected) surface(x, y, minR float64) (inside float64, z float32, axisZ, bulge float64) {
+	px, py := x-p.ax, y-p.ay
+	t := min(max((px*p.ux+py*p.uy)*p.invL2, 0), 1)
+	dx, dy := px-t*p.ux, py-t*p.uy
+	d := math.Sqrt(dx*dx + dy*dy)
+	r := max(p.ra+t*(p.rb-p.ra), minR)
+	axisZ = p.za + t*(p.zb-p.za)
+	if s := d / r; s < 1 {
+		bulge = math.Sqrt(1 - s*s)
+	}
+	return r - d, float32(axisZ + bulge*r/p.scale), axisZ, bulge
+}
+
 // Render fills img with the cell seen through cam, each segment coloured
-// by values[segment] under style.
+// by values[segment] under style. Each piece is a tube as wide as its
+// diameter (at least MinWidth), with soft edges, shaded by Relief and
+// faded by DepthCue; where pieces overlap the nearer surface is drawn.
 func (m *Morphology) Render(img *image.RGBA, cam Camera, values []float64, st Style) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	fill(img, st.Background)
+	proj := m.project(w, h, cam)
+	if cap(m.depth) < w*h {
+		m.depth = make([]float32, w*h)
+	}
+	m.depth = m.depth[:w*h]
+	clear(m.depth)
 	span := st.Max - st.Min
 	if span == 0 {
 		span = 1
 	}
-	half := st.MinWidth / 2
-	for _, p := range m.project(w, h, cam) {
+	br := newBrush(st, m.nearest, m.radius)
+	for i := range proj {
+		p := &proj[i]
 		col := st.Missing
 		if p.seg < len(values) {
 			if v := values[p.seg]; !math.IsNaN(v) && !math.IsInf(v, 0) {
 				col = st.Map((v - st.Min) / span)
 			}
 		}
-		capsule(img, p.ax, p.ay, p.bx, p.by, math.Max(p.ra, half), math.Max(p.rb, half), col)
+		br.paint(img, m.depth, p, col)
 	}
+}
+
+// brush holds what painting a piece needs besides the piece.
+type brush struct {
+	minR, relief float64
+	fade         float64 // fraction toward the background per µm behind the nearest point
+	nearest      float64
+	bg           [3]float64
+}
+
+func newBrush(st Style, nearest, cellRadius float64) brush {
+	// A cell's depth is measured against its size, so that a cell seen
+	// edge-on (a few µm deep) is not faded as if it were a thick one.
+	return brush{minR: st.MinWidth / 2, relief: st.Relief, fade: st.DepthCue / (2 * cellRadius), nearest: nearest,
+		bg: [3]float64{float64(st.Background.R), float64(st.Background.G), float64(st.Background.B)}}
+}
+
+// paint draws piece p in colour c into img, testing and updating the
+// depth buffer: a pixel whose centre is inside the outline takes the
+// piece's surface depth; one on the soft edge blends without claiming it.
+func (br *brush) paint(img *image.RGBA, depth []float32, p *projected, c color.RGBA) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	reach := max(p.ra, p.rb, br.minR) + 0.5 // beyond it a pixel is not touched
+	by := p.ay + p.uy
+	y0, y1 := max(0, int(math.Floor(min(p.ay, by)-reach))), min(h-1, int(math.Ceil(max(p.ay, by)+reach)))
+	base := [3]float64{float64(c.R), float64(c.G), float64(c.B)}
+	for y := y0; y <= y1; y++ {
+		cy := float64(y) + 0.5
+		lo, hi := p.rowSpan(cy, reach)
+		x0, x1 := max(0, int(math.Floor(lo))), min(w-1, int(math.Ceil(hi)))
+		row := img.PixOffset(b.Min.X, b.Min.Y+y)
+		for x := x0; x <= x1; x++ {
+			inside, z, axisZ, bulge := p.surface(float64(x)+0.5, cy, br.minR)
+			cover := inside + 0.5
+			k := y*w + x
+			if cover <= 0 || z <= depth[k] {
+				continue
+			}
+			if inside >= 0 {
+				depth[k] = z
+			}
+			shade := 1 - br.relief*(1-bulge)
+			fade := min(br.fade*(br.nearest-axisZ), 1)
+			cover = min(cover, 1)
+			px := img.Pix[row+4*x : row+4*x+4 : row+4*x+4]
+			for j := range 3 {
+				v := base[j] * shade
+				v += (br.bg[j] - v) * fade
+				px[j] = uint8(v*cover + float64(px[j])*(1-cover) + 0.5)
+			}
+			px[3] = 255
+		}
+	}
+}
+
+// rowSpan bounds the columns of row y within reach pixels of the axis:
+// the stretch of the axis between y-reach and y+reach, widened by reach.
+func (p *projected) rowSpan(y, reach float64) (lo, hi float64) {
+	t0, t1 := 0.0, 1.0
+	if p.uy != 0 {
+		ta, tb := (y-reach-p.ay)/p.uy, (y+reach-p.ay)/p.uy
+		t0, t1 = max(0, min(ta, tb)), min(1, max(ta, tb))
+	}
+	xa, xb := p.ax+t0*p.ux, p.ax+t1*p.ux
+	return min(xa, xb) - reach, max(xa, xb) + reach
 }
 
 func fill(img *image.RGBA, c color.RGBA) {
-	pix := img.Pix
-	for i := 0; i+3 < len(pix); i += 4 {
-		pix[i], pix[i+1], pix[i+2], pix[i+3] = c.R, c.G, c.B, c.A
-	}
-}
-
-// capsule paints the pixels whose centres lie within the tapered capsule
-// from (ax, ay) with radius ra to (bx, by) with radius rb.
-func capsule(img *image.RGBA, ax, ay, bx, by, ra, rb float64, c color.RGBA) {
 	b := img.Bounds()
-	r := math.Max(ra, rb)
-	x0, x1 := max(b.Min.X, int(math.Floor(math.Min(ax, bx)-r))), min(b.Max.X-1, int(math.Ceil(math.Max(ax, bx)+r)))
-	y0, y1 := max(b.Min.Y, int(math.Floor(math.Min(ay, by)-r))), min(b.Max.Y-1, int(math.Ceil(math.Max(ay, by)+r)))
-	ux, uy := bx-ax, by-ay
-	l2 := ux*ux + uy*uy
-	for y := y0; y <= y1; y++ {
-		py := float64(y) + 0.5 - ay
-		for x := x0; x <= x1; x++ {
-			px := float64(x) + 0.5 - ax
-			t := 0.0
-			if l2 > 0 {
-				t = math.Min(math.Max((px*ux+py*uy)/l2, 0), 1)
-			}
-			dx, dy := px-t*ux, py-t*uy
-			rad := ra + t*(rb-ra)
-			if dx*dx+dy*dy <= rad*rad {
-				i := img.PixOffset(x, y)
-				img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
-			}
-		}
+	if b.Empty() {
+		return
+	}
+	first := img.Pix[img.PixOffset(b.Min.X, b.Min.Y):img.PixOffset(b.Max.X, b.Min.Y)]
+	for i := 0; i < len(first); i += 4 {
+		first[i], first[i+1], first[i+2], first[i+3] = c.R, c.G, c.B, c.A
+	}
+	for y := b.Min.Y + 1; y < b.Max.Y; y++ {
+		copy(img.Pix[img.PixOffset(b.Min.X, y):], first)
 	}
 }
 
 // Pick returns the segment drawn at pixel (x, y) of a w×h picture under
 // cam, or the nearest one within tol pixels; ok is false when none is.
-// Pieces nearer the viewer win, as they are drawn on top.
+// It asks what Render drew at the centre of that pixel: of the pieces
+// whose outline (at least minWidth wide) holds it, the nearest surface.
 func (m *Morphology) Pick(x, y float64, w, h int, cam Camera, minWidth, tol float64) (segment int, ok bool) {
 	proj := m.project(w, h, cam)
-	best, bestDist := -1, tol
-	for i := len(proj) - 1; i >= 0; i-- {
-		p := proj[i]
-		d, t := distToSegment(x, y, p.ax, p.ay, p.bx, p.by)
-		r := math.Max(p.ra+t*(p.rb-p.ra), minWidth/2)
-		if d <= r {
-			return p.seg, true
-		}
-		if d-r < bestDist {
-			best, bestDist = p.seg, d-r
+	cx, cy := math.Floor(x)+0.5, math.Floor(y)+0.5
+	hit, hitZ := -1, float32(0)
+	near, nearDist := -1, tol
+	for i := range proj {
+		inside, z, _, _ := proj[i].surface(cx, cy, minWidth/2)
+		switch {
+		case inside >= 0 && (hit < 0 || z > hitZ):
+			hit, hitZ = proj[i].seg, z
+		case inside < 0 && -inside <= nearDist:
+			near, nearDist = proj[i].seg, -inside
 		}
 	}
-	return best, best >= 0
-}
-
-// distToSegment returns the distance from (x, y) to the segment a–b and
-// the position 0 ≤ t ≤ 1 of the nearest point.
-func distToSegment(x, y, ax, ay, bx, by float64) (float64, float64) {
-	ux, uy := bx-ax, by-ay
-	l2 := ux*ux + uy*uy
-	t := 0.0
-	if l2 > 0 {
-		t = math.Min(math.Max(((x-ax)*ux+(y-ay)*uy)/l2, 0), 1)
+	if hit >= 0 {
+		return hit, true
 	}
-	return math.Hypot(x-ax-t*ux, y-ay-t*uy), t
+	return near, near >= 0
 }
 
 // MarkerKind is the shape of a marker.

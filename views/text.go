@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"sync"
@@ -12,25 +13,49 @@ import (
 )
 
 var (
-	fontOnce sync.Once
-	fontData *opentype.Font
-	faces    sync.Map // size → font.Face
+	fontMu   sync.Mutex
+	fontData *opentype.Font // nil until first used: Go Regular
+	faces    sync.Map       // size → font.Face
 )
 
-// face returns the Go Regular font at size points (72 dpi, so points are
-// pixels).
-func face(size float64) font.Face {
-	fontOnce.Do(func() {
+// textFont returns the font of every picture views draws, text on the
+// cell and figures alike: Go Regular (a sans) unless UseFont chose another.
+func textFont() *opentype.Font {
+	fontMu.Lock()
+	defer fontMu.Unlock()
+	if fontData == nil {
 		f, err := opentype.Parse(goregular.TTF)
 		if err != nil {
 			panic("views: the embedded Go font does not parse: " + err.Error())
 		}
 		fontData = f
-	})
+	}
+	return fontData
+}
+
+// UseFont sets the font of all text views draws from TrueType or OpenType
+// data, for example the window theme's, so that pictures and window match.
+// Call it before drawing.
+func UseFont(data []byte) error {
+	f, err := opentype.Parse(data)
+	if err != nil {
+		return fmt.Errorf("the font cannot be read: %w", err)
+	}
+	fontMu.Lock()
+	fontData = f
+	fontMu.Unlock()
+	faces.Clear()
+	registerSans(f)
+	return nil
+}
+
+// face returns the Go Regular font at size points (72 dpi, so points are
+// pixels).
+func face(size float64) font.Face {
 	if f, ok := faces.Load(size); ok {
 		return f.(font.Face)
 	}
-	f, err := opentype.NewFace(fontData, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	f, err := opentype.NewFace(textFont(), &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		panic("views: " + err.Error())
 	}
