@@ -53,27 +53,16 @@ func Run(file string, opts Options) error {
 	a := newFyneApp()
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("Neurite")
-	ex := NewExplorer(w, sess, file)
-	lab, err := NewLab(w, defaultLabModel)
+	ex, lab, err := setUpWindow(w, sess, file)
 	if err != nil {
 		return err
 	}
-	tabs := container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content()))
 	if opts.Dynamics != "" {
 		if err := lab.Open(opts.Dynamics); err != nil {
 			return err
 		}
-		tabs.SelectIndex(1)
+		w.Content().(*container.AppTabs).SelectIndex(1)
 	}
-	w.SetContent(tabs)
-	w.SetMainMenu(ex.menu())
-	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		if len(uris) > 0 {
-			ex.Open(uris[0].Path())
-		}
-	})
-	w.Resize(fyne.NewSize(defaultWidth, defaultHeight))
-	w.SetCloseIntercept(ex.RequestQuit)
 	if opts.Play || opts.ReportFPS > 0 {
 		a.Lifecycle().SetOnStarted(ex.TogglePlay)
 	}
@@ -94,6 +83,27 @@ func Run(file string, opts Options) error {
 	default: // closed before the measurement ended
 		return nil
 	}
+}
+
+// setUpWindow fills the main window: the explorer on a session of file
+// and the dynamics lab, in two tabs, the menu, what a dropped file and
+// the close button do, and the size at start.
+func setUpWindow(w fyne.Window, sess *Session, file string) (*Explorer, *Lab, error) {
+	ex := NewExplorer(w, sess, file)
+	lab, err := NewLab(w, defaultLabModel)
+	if err != nil {
+		return nil, nil, err
+	}
+	w.SetContent(container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content())))
+	w.SetMainMenu(ex.menu())
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if len(uris) > 0 {
+			ex.Open(uris[0].Path())
+		}
+	})
+	w.Resize(fyne.NewSize(defaultWidth, defaultHeight))
+	w.SetCloseIntercept(ex.RequestQuit)
+	return ex, lab, nil
 }
 
 // The window's size at start, which fits a 1280×800 screen.

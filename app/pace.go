@@ -52,13 +52,16 @@ func parseSpeed(label string) (float64, bool) {
 	return v, err == nil && v > 0
 }
 
-// stepSpeed returns the speed by steps of speeds from speed (an odd speed
-// set in a model file goes to its neighbour), staying at the ends.
+// stepSpeed returns the speed steps of speeds away from speed (one set
+// in a model file between two of them steps to its neighbours), staying
+// at the ends.
 func stepSpeed(speed float64, steps int) float64 {
-	i := slices.IndexFunc(speeds, func(s float64) bool { return s <= 0 || s >= speed })
-	if steps < 0 && speed > 0 && speeds[i] != speed {
-		i-- // the speed lies between speeds[i-1] and speeds[i]
-		steps++
+	i := len(speeds) - 1 // as fast as possible
+	if speed > 0 {
+		i = slices.IndexFunc(speeds, func(s float64) bool { return s <= 0 || s >= speed })
+		if speeds[i] != speed && steps > 0 {
+			i-- // between speeds[i-1] and speeds[i]: one step up is speeds[i]
+		}
 	}
 	return speeds[max(0, min(len(speeds)-1, i+steps))]
 }
