@@ -407,15 +407,16 @@ func (ex *Explorer) edit(change func(m *spec.Model), restart bool) {
 	ex.refreshAll()
 }
 
-// probeNote says when probes placed or moved just now start recording if
-// not at once: from where the run continues, or from the next run if it
-// has ended.
+// probeNote says when probes placed or moved just now start recording,
+// if not with the run: from where the paused run continues, or from the
+// next run if it has ended.
 func (ex *Explorer) probeNote(started []string) string {
-	if len(started) == 0 || ex.sess.Playing() {
+	t, _, _ := ex.sess.State(nil)
+	if len(started) == 0 || ex.sess.Playing() || t < ex.sess.Plan.Dt/2 {
 		return ""
 	}
 	names := strings.Join(started, ", ")
-	if t, _, _ := ex.sess.State(nil); t < ex.sess.Tstop-ex.sess.Plan.Dt/2 {
+	if t < ex.sess.Tstop-ex.sess.Plan.Dt/2 {
 		return fmt.Sprintf("%s records from t = %.2f ms on, as the run continues", names, t)
 	}
 	return fmt.Sprintf("the run has ended: %s records from the next Play", names)

@@ -14,8 +14,7 @@ func (ex *Explorer) reportFrameRate(d time.Duration, w io.Writer) error {
 	rates := measureFrameRate(d, time.Sleep, ex.sess.Playing, ex.view.FrameRate)
 	if len(rates) == 0 {
 		return fmt.Errorf("--report-fps: the run ended before the frame rate could be measured "+
-			"(it is measured over the second half of the %v, while the model runs): "+
-			"make it longer (tstop) or slower (--speed)", d)
+			"(over the second half of the %v, while the model runs): make the run longer (tstop) or slower (--speed)", d)
 	}
 	mean := 0.0
 	for _, r := range rates {
