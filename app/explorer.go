@@ -148,8 +148,9 @@ type Explorer struct {
 	// savedDepth is the length of history when the model was last opened
 	// or saved; -1 once Undo went past it.
 	savedDepth int
-	note       string // what the last action did, shown until the next one
-	probesWait string // when probes placed while paused start recording
+	startSplit float64 // the split's offset at the start, to remember a change
+	note       string  // what the last action did, shown until the next one
+	probesWait string  // when probes placed while paused start recording
 	volts      []float64
 }
 
@@ -224,6 +225,7 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 	} else if s.TracesSplit > 0 && s.TracesSplit < 1 {
 		ex.split.Offset = s.TracesSplit
 	}
+	ex.startSplit = ex.split.Offset
 	// The readout keeps its whole width; the run's line gives way.
 	status := container.NewBorder(nil, nil, nil, container.NewHBox(ex.readout, ex.pending), ex.status)
 	return container.NewBorder(bar, status, nil, nil, ex.split)
@@ -236,6 +238,9 @@ const defaultTracesSplit = 0.6
 // rememberLayout keeps the height given to the traces for the next start.
 func (ex *Explorer) rememberLayout() {
 	offset := ex.split.Offset
+	if offset == ex.startSplit {
+		return
+	}
 	updateSettings(func(s *settings) { s.TracesSplit = offset }) // a layout not remembered is no loss worth a word
 }
 
