@@ -151,13 +151,14 @@ type Explorer struct {
 	startSplit float64 // the split's offset at the start, to remember a change
 	note       string  // what the last action did, shown until the next one
 	probesWait string  // when probes placed while paused start recording
+	hoverSeg   int     // the segment under the pointer, -1 for none
 	volts      []float64
 }
 
 // NewExplorer builds the explorer for a session in a window; file is the
 // model file the session came from ("" for the embedded example).
 func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
-	ex := &Explorer{win: w, file: file, sel: -1}
+	ex := &Explorer{win: w, file: file, sel: -1, hoverSeg: -1}
 	ex.quit = func() {
 		ex.sess.Pause()
 		w.Close()
@@ -250,7 +251,7 @@ func (ex *Explorer) setSession(s *Session) {
 		ex.sess.SetOnUpdate(nil)
 		ex.sess.Pause()
 	}
-	ex.sess = s
+	ex.sess, ex.hoverSeg = s, -1
 	s.SetOnUpdate(func() { fyne.Do(ex.refreshFrame) })
 	ex.view.SetMorphology(views.NewMorphology(s.Frusta))
 	v := s.Model.View
@@ -342,6 +343,7 @@ func (ex *Explorer) refreshFrame() {
 		status += "   " + ex.note
 	}
 	ex.status.SetText(status)
+	ex.showReadout(v)
 	ex.traces.update(ex.sess, ex.probeColors(), t)
 }
 
@@ -370,11 +372,21 @@ func (ex *Explorer) synapse(name string) *spec.Synapse { return findSynapse(ex.s
 func (ex *Explorer) segmentLocation(seg int) string { return ex.sess.Segments[seg].Name }
 
 func (ex *Explorer) hovered(seg int, ok bool) {
-	if !ok {
+	ex.hoverSeg = -1
+	if ok {
+		ex.hoverSeg = seg
+	}
+	_, v, _ := ex.sess.State(nil)
+	ex.showReadout(v)
+}
+
+// showReadout shows the segment under the pointer and its voltage v[seg].
+func (ex *Explorer) showReadout(v []float64) {
+	seg := ex.hoverSeg
+	if seg < 0 || seg >= len(v) {
 		ex.readout.SetText("")
 		return
 	}
-	_, v, _ := ex.sess.State(nil)
 	ex.readout.SetText(fmt.Sprintf("%s   %.1f µm from the soma   v = %.2f mV", ex.segmentLocation(seg), ex.sess.Dist[seg], v[seg]))
 }
 
@@ -487,7 +499,7 @@ func (ex *Explorer) Restart() {
 		return
 	}
 	ex.view.SetMorphology(views.NewMorphology(ex.sess.Frusta))
-	ex.note, ex.probesWait = "", ""
+	ex.note, ex.probesWait, ex.hoverSeg = "", "", -1
 	ex.refreshAll()
 }
 

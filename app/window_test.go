@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,13 @@ func TestHoverReadoutWhole(t *testing.T) {
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(ex.readout)
 	if right := pos.X + ex.readout.MinSize().Width; ex.readout.Size().Width < ex.readout.MinSize().Width || right > w.Canvas().Size().Width {
 		t.Errorf("the readout needs %v, has %v, and ends at x = %v of %v", ex.readout.MinSize().Width, ex.readout.Size().Width, right, w.Canvas().Size().Width)
+	}
+	// The readout follows the voltage as the run goes on.
+	ex.hovered(0, true)
+	runTo(t, ex.sess, 11.5)
+	ex.refreshFrame()
+	if _, v, _ := ex.sess.State(nil); !strings.HasSuffix(ex.readout.Text, fmt.Sprintf("v = %.2f mV", v[0])) || v[0] < 0 {
+		t.Errorf("at the soma's spike the readout says %q", ex.readout.Text)
 	}
 	if strings.Contains(ex.status.Text, "backend") {
 		t.Errorf("the status bar still carries the backend note: %q", ex.status.Text)
