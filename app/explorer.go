@@ -420,7 +420,7 @@ func (ex *Explorer) edit(change func(m *spec.Model), restart bool) {
 	if restart {
 		ex.sess.Changed()
 	}
-	ex.probesWait = ex.probeNote(ex.sess.SyncProbes())
+	ex.note, ex.probesWait = "", ex.probeNote(ex.sess.SyncProbes())
 	ex.refreshAll()
 }
 
@@ -456,7 +456,7 @@ func (ex *Explorer) Undo() {
 		ex.savedDepth = -1
 	}
 	ex.sess.Changed()
-	ex.sess.SyncProbes()
+	ex.note, ex.probesWait = "", ex.probeNote(ex.sess.SyncProbes())
 	ex.refreshAll()
 }
 
@@ -519,7 +519,7 @@ func (ex *Explorer) Open(file string) {
 // remember puts a file at the top of File → Open Recent.
 func (ex *Explorer) remember(file string) {
 	if err := addRecent(file); err != nil {
-		ex.say("could not add it to the recent files: " + err.Error())
+		ex.say(ex.note + "   (not added to Open Recent: " + err.Error() + ")")
 	}
 	if ex.win.MainMenu() != nil {
 		ex.win.SetMainMenu(ex.menu())
@@ -586,8 +586,8 @@ func (ex *Explorer) saveTo(file string) bool {
 	}
 	ex.file = file
 	ex.savedDepth = len(ex.history)
-	ex.remember(file)
 	ex.say("saved " + filepath.Base(file))
+	ex.remember(file)
 	return true
 }
 
