@@ -184,9 +184,12 @@ func (v *cellView) toPixelsLocked(dx, dy float32) (float64, float64) {
 
 func (v *cellView) DragEnd() {}
 
-func (v *cellView) Scrolled(e *fyne.ScrollEvent) {
+func (v *cellView) Scrolled(e *fyne.ScrollEvent) { v.ZoomBy(math.Pow(1.1, float64(e.Scrolled.DY)/10)) }
+
+// ZoomBy magnifies the cell by a factor, the zoom kept within 0.05…200.
+func (v *cellView) ZoomBy(f float64) {
 	v.mu.Lock()
-	v.cam.Zoom = math.Max(0.05, math.Min(200, v.cam.Zoom*math.Pow(1.1, float64(e.Scrolled.DY)/10)))
+	v.cam.Zoom = math.Max(0.05, math.Min(200, v.cam.Zoom*f))
 	v.mu.Unlock()
 	v.raster.Refresh()
 }

@@ -150,17 +150,17 @@ func (l *Lab) layout() fyne.CanvasObject {
 	)
 	plane := container.NewBorder(
 		container.NewHBox(widget.NewLabel("Across"), l.xSel, widget.NewLabel("Up"), l.ySel, clear,
-			widget.NewLabel("Click the plane to start a trajectory."), figureButton(l.win, l.status, "phase", l.phase)),
+			widget.NewLabel("Click the plane to start a trajectory."), figureButton(l.win, l.status.SetText, "phase", l.phase)),
 		nil, nil, nil,
-		container.NewHSplit(l.phase, container.NewBorder(nil, figureButton(l.win, l.status, "traces", l.series), nil, nil, l.series)))
+		container.NewHSplit(l.phase, container.NewBorder(nil, figureButton(l.win, l.status.SetText, "traces", l.series), nil, nil, l.series)))
 	// Two rows, so that the window fits a screen of 1280 pixels.
 	bifControls := container.NewVBox(
 		container.NewHBox(widget.NewLabel("Vary"), l.bifParam, widget.NewLabel("from"), l.bifFrom,
 			widget.NewLabel("to"), l.bifTo, l.bifCycles, l.bifScan),
 		container.NewHBox(l.bifRecord, widget.NewLabel("at"), l.bifN, widget.NewLabel("values"),
-			l.bif.run, l.bif.stop, figureButton(l.win, l.status, "bifurcation", l.bif.view)))
+			l.bif.run, l.bif.stop, figureButton(l.win, l.status.SetText, "bifurcation", l.bif.view)))
 	fiControls := container.NewHBox(widget.NewLabel("Current"), l.fiParam, widget.NewLabel("from"), l.fiFrom,
-		widget.NewLabel("to"), l.fiTo, widget.NewLabel("values"), l.fiN, l.fi.run, l.fi.stop, figureButton(l.win, l.status, "fi", l.fi.view))
+		widget.NewLabel("to"), l.fiTo, widget.NewLabel("values"), l.fiN, l.fi.run, l.fi.stop, figureButton(l.win, l.status.SetText, "fi", l.fi.view))
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Phase plane", plane),
 		container.NewTabItem("Bifurcation", l.bif.layout(bifControls)),

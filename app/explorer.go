@@ -6,12 +6,10 @@ import (
 	"io"
 	"neurite/app/pipeline"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -28,8 +26,8 @@ import (
 type Options struct {
 	Play bool // start playing at once
 	// ReportFPS, when positive, plays for that long, writes the frame
-	// rate the view achieved to Report and quits: a measurement of the
-	// window under load.
+	// rate the view achieved while the model ran to Report and quits: a
+	// measurement of the window under load (see reportFrameRate).
 	ReportFPS time.Duration
 	Report    io.Writer
 	// Speed, when not negative, overrides the model's speed (model ms per
@@ -53,62 +51,64 @@ func Run(file string, opts Options) error {
 	if opts.Speed >= 0 {
 		sess.Speed = opts.Speed
 	}
-	a := fyneapp.NewWithID("org.neurite.app")
+	a := newFyneApp()
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("Neurite")
-	ex := NewExplorer(w, sess, file)
-	lab, err := NewLab(w, defaultLabModel)
+	ex, lab, err := setUpWindow(w, sess, file)
 	if err != nil {
 		return err
 	}
-	tabs := container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content()))
 	if opts.Dynamics != "" {
 		if err := lab.Open(opts.Dynamics); err != nil {
 			return err
 		}
-		tabs.SelectIndex(1)
+		w.Content().(*container.AppTabs).SelectIndex(1)
 	}
-	w.SetContent(tabs)
-	w.SetMainMenu(ex.menu())
-	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		if len(uris) > 0 {
-			ex.Open(uris[0].Path())
-		}
-	})
-	w.Resize(fyne.NewSize(1280, 800))
-	w.SetCloseIntercept(func() {
-		ex.sess.Pause()
-		w.Close()
-	})
 	if opts.Play || opts.ReportFPS > 0 {
 		a.Lifecycle().SetOnStarted(ex.TogglePlay)
 	}
+	reported := make(chan error, 1)
 	if opts.ReportFPS > 0 {
 		go func() {
-			time.Sleep(opts.ReportFPS / 2) // let the rate settle
-			var rates []float64
-			for range max(1, int(opts.ReportFPS/2/time.Second)) {
-				time.Sleep(time.Second)
-				rates = append(rates, ex.view.FrameRate())
-			}
-			fmt.Fprintf(opts.Report, "RESULT name=neurite_ui compartments=%d fps_min=%.0f fps_mean=%.1f\n",
-				ex.sess.Plan.Compartments(), slices.Min(rates), mean(rates))
+			reported <- ex.reportFrameRate(opts.ReportFPS, opts.Report)
 			fyne.Do(a.Quit)
 		}()
 	}
 	w.ShowAndRun()
 	ex.sess.SetOnUpdate(nil) // the UI is gone
 	ex.sess.Pause()
-	return nil
+	ex.rememberLayout()
+	select {
+	case err := <-reported:
+		return err
+	default: // closed before the measurement ended
+		return nil
+	}
 }
 
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
+// setUpWindow fills the main window: the explorer on a session of file
+// and the dynamics lab, in two tabs, the menu, what a dropped file and
+// the close button do, and the size at start.
+func setUpWindow(w fyne.Window, sess *Session, file string) (*Explorer, *Lab, error) {
+	ex := NewExplorer(w, sess, file)
+	lab, err := NewLab(w, defaultLabModel)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s / float64(len(xs))
+	w.SetContent(container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content())))
+	w.SetMainMenu(ex.menu())
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if len(uris) > 0 {
+			ex.Open(uris[0].Path())
+		}
+	})
+	w.Resize(fyne.NewSize(defaultWidth, defaultHeight))
+	w.SetCloseIntercept(ex.RequestQuit)
+	return ex, lab, nil
 }
+
+// The window's size at start, which fits a 1280×800 screen.
+const defaultWidth, defaultHeight = 1280, 800
 
 // Tools: what a click on the cell does.
 const (
@@ -116,7 +116,7 @@ const (
 	toolElectrode = "Electrode"
 	toolProbe     = "Probe"
 	toolSynapse   = "Synapse"
-	toolMove      = "Move selected"
+	toolMove      = "Move"
 )
 
 // Explorer is the main window's content: the cell as a heatmap, the
@@ -136,32 +136,49 @@ type Explorer struct {
 	tool    *widget.RadioGroup
 	play    *widget.Button
 	speed   *widget.Select
-	status  *widget.Label
+	slow    *widget.Check
+	status  *widget.Label // the run, and what the last action did
+	readout *widget.Label // the segment under the pointer
 	pending *widget.Label
+	side    *container.AppTabs
+	split   *container.Split // the cell and the side panel above, the traces below
 	content fyne.CanvasObject
+	quit    func() // closes the window
 
 	history []*spec.Model // models before each edit, for undo
-	hover   string
-	volts   []float64
+	// savedDepth is the length of history when the model was last opened
+	// or saved; -1 once Undo went past it.
+	savedDepth int
+	startSplit float64 // the split's offset at the start, to remember a change
+	note       string  // what the last action did, shown until the next one
+	probesWait string  // when probes placed while paused start recording
+	hoverSeg   int     // the segment under the pointer, -1 for none
+	volts      []float64
 }
 
 // NewExplorer builds the explorer for a session in a window; file is the
 // model file the session came from ("" for the embedded example).
 func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
-	ex := &Explorer{win: w, file: file, sel: -1}
+	ex := &Explorer{win: w, file: file, sel: -1, hoverSeg: -1}
+	ex.quit = func() {
+		ex.sess.Pause()
+		w.Close()
+	}
 	ex.view = newCellView(nil, views.DefaultStyle(), views.Camera{Zoom: 1})
 	ex.view.OnTap = ex.tapped
 	ex.view.OnHover = ex.hovered
 	ex.traces = newTracesPanel()
 	ex.status = widget.NewLabel("")
 	ex.status.Truncation = fyne.TextTruncateEllipsis // a long line must not widen the window
+	ex.readout = widget.NewLabel("")
 	ex.pending = widget.NewLabel("")
 	ex.pending.Importance = widget.WarningImportance
 	ex.play = widget.NewButtonWithIcon("Play", theme.MediaPlayIcon(), ex.TogglePlay)
 	ex.tool = widget.NewRadioGroup([]string{toolInspect, toolElectrode, toolProbe, toolSynapse, toolMove}, nil)
 	ex.tool.Horizontal = true
 	ex.tool.SetSelected(toolInspect)
-	ex.speed = widget.NewSelect([]string{"5 ms/s", "10 ms/s", "20 ms/s", "50 ms/s", "100 ms/s", "200 ms/s", "fastest"}, ex.setSpeed)
+	ex.speed = widget.NewSelect(speedLabels(), ex.setSpeed)
+	ex.slow = widget.NewCheck("Slow at spikes", ex.SetSlowAtSpikes)
 	ex.list = widget.NewList(func() int { return len(ex.items) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -189,22 +206,44 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		widget.NewButtonWithIcon("Step", theme.MediaSkipNextIcon(), ex.Step),
 		widget.NewButtonWithIcon("Restart", theme.MediaReplayIcon(), ex.Restart),
 		ex.speed,
+		ex.slow,
 		widget.NewSeparator(),
 		ex.tool,
 	)
 	placed := container.NewBorder(nil, container.NewGridWithColumns(2,
 		widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), ex.editSelected),
 		widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), ex.DeleteSelected)), nil, nil, ex.list)
-	side := container.NewAppTabs(
+	ex.side = container.NewAppTabs(
 		container.NewTabItem("Placed", placed),
 		container.NewTabItem("Parameters", ex.params.content),
 		container.NewTabItem("View", ex.viewPanel()),
 	)
-	top := container.NewHSplit(ex.view, side)
+	top := container.NewHSplit(ex.view, ex.side)
 	top.Offset = 0.72
-	main := container.NewVSplit(top, ex.traces.content)
-	main.Offset = 0.68
-	return container.NewBorder(bar, container.NewBorder(nil, nil, nil, ex.pending, ex.status), nil, nil, main)
+	ex.split = container.NewVSplit(top, ex.traces.content)
+	ex.split.Offset = defaultTracesSplit
+	if s, err := loadSettings(); err != nil {
+		ex.note = err.Error()
+	} else if s.TracesSplit > 0 && s.TracesSplit < 1 {
+		ex.split.Offset = s.TracesSplit
+	}
+	ex.startSplit = ex.split.Offset
+	// The readout keeps its whole width; the run's line gives way.
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(ex.readout, ex.pending), ex.status)
+	return container.NewBorder(bar, status, nil, nil, ex.split)
+}
+
+// defaultTracesSplit is the cell view's share of the height it shares with
+// the traces: about 250 pixels of traces in a 1280×800 window.
+const defaultTracesSplit = 0.6
+
+// rememberLayout keeps the height given to the traces for the next start.
+func (ex *Explorer) rememberLayout() {
+	offset := ex.split.Offset
+	if offset == ex.startSplit {
+		return
+	}
+	updateSettings(func(s *settings) { s.TracesSplit = offset }) // a layout not remembered is no loss worth a word
 }
 
 // setSession shows a (new) session.
@@ -213,7 +252,7 @@ func (ex *Explorer) setSession(s *Session) {
 		ex.sess.SetOnUpdate(nil)
 		ex.sess.Pause()
 	}
-	ex.sess = s
+	ex.sess, ex.hoverSeg = s, -1
 	s.SetOnUpdate(func() { fyne.Do(ex.refreshFrame) })
 	ex.view.SetMorphology(views.NewMorphology(s.Frusta))
 	v := s.Model.View
@@ -232,27 +271,29 @@ func (ex *Explorer) setSession(s *Session) {
 	st.Map = views.ColormapNamed(v.Colormap)
 	ex.view.SetStyle(st)
 	ex.speed.SetSelected(speedLabel(s.Speed))
-	ex.history = nil
+	s.SetSlowAtSpikes(ex.slow.Checked)
+	ex.history, ex.savedDepth = nil, 0
 	ex.sel = -1
 	ex.win.SetTitle("Neurite — " + s.Model.Name)
 	ex.refreshAll()
 }
 
-func speedLabel(speed float64) string {
-	if speed <= 0 {
-		return "fastest"
+func (ex *Explorer) setSpeed(label string) {
+	if v, ok := parseSpeed(label); ok {
+		ex.sess.Speed = v
 	}
-	return fmt.Sprintf("%g ms/s", speed)
 }
 
-func (ex *Explorer) setSpeed(label string) {
-	if label == "fastest" {
-		ex.sess.Speed = 0
-		return
-	}
-	var v float64
-	if _, err := fmt.Sscanf(label, "%g ms/s", &v); err == nil {
-		ex.sess.Speed = v
+// Slower and Faster step the speed through the speed box's choices.
+func (ex *Explorer) Slower() { ex.speed.SetSelected(speedLabel(stepSpeed(ex.sess.Speed, -1))) }
+func (ex *Explorer) Faster() { ex.speed.SetSelected(speedLabel(stepSpeed(ex.sess.Speed, 1))) }
+
+// SetSlowAtSpikes turns slowing down at spikes on or off.
+func (ex *Explorer) SetSlowAtSpikes(on bool) {
+	ex.sess.SetSlowAtSpikes(on)
+	ex.slow.SetChecked(on)
+	if ex.win.MainMenu() != nil {
+		ex.win.SetMainMenu(ex.menu())
 	}
 }
 
@@ -262,12 +303,21 @@ func (ex *Explorer) refreshAll() {
 	ex.list.UnselectAll()
 	ex.list.Refresh()
 	ex.params.load()
-	if ex.sess.Stale() {
-		ex.pending.SetText("changes apply on Restart")
-	} else {
-		ex.pending.SetText("")
-	}
+	ex.showPending()
 	ex.refreshFrame()
+}
+
+// showPending says what waits: changes for a restart, probes for the run
+// to go on.
+func (ex *Explorer) showPending() {
+	var waits []string
+	if ex.sess.Stale() {
+		waits = append(waits, "changes apply on Restart")
+	}
+	if ex.probesWait != "" {
+		waits = append(waits, ex.probesWait)
+	}
+	ex.pending.SetText(strings.Join(waits, "   "))
 }
 
 // refreshFrame redraws the cell and the traces; it runs on the UI thread.
@@ -282,14 +332,19 @@ func (ex *Explorer) refreshFrame() {
 		ex.play.SetText("Play")
 		ex.play.SetIcon(theme.MediaPlayIcon())
 	}
-	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments   %s   %.0f fps", t, ex.sess.Tstop, ex.sess.Plan.Compartments(), ex.sess.Backend, ex.view.FrameRate())
-	if ex.hover != "" {
-		status += "   " + ex.hover
+	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments on the %s   %.0f fps", t, ex.sess.Tstop,
+		ex.sess.Plan.Compartments(), strings.ToUpper(ex.sess.BackendName), ex.view.FrameRate())
+	if ex.sess.Slowed() {
+		status += fmt.Sprintf("   slowed to %g ms/s for a spike", slowSpeed)
 	}
 	if err != nil {
 		status += "   stopped: " + err.Error()
 	}
+	if ex.note != "" {
+		status += "   " + ex.note
+	}
 	ex.status.SetText(status)
+	ex.showReadout(v)
 	ex.traces.update(ex.sess, ex.probeColors(), t)
 }
 
@@ -312,13 +367,22 @@ func (ex *Explorer) synapse(name string) *spec.Synapse { return ex.sess.Model.Sy
 func (ex *Explorer) segmentLocation(seg int) string { return ex.sess.Segments[seg].Name }
 
 func (ex *Explorer) hovered(seg int, ok bool) {
-	if !ok {
-		ex.hover = ""
-	} else {
-		_, v, _ := ex.sess.State(nil)
-		ex.hover = fmt.Sprintf("%s   %.1f µm from the soma   v = %.2f mV", ex.segmentLocation(seg), ex.sess.Dist[seg], v[seg])
+	ex.hoverSeg = -1
+	if ok {
+		ex.hoverSeg = seg
 	}
-	ex.refreshFrame()
+	_, v, _ := ex.sess.State(nil)
+	ex.showReadout(v)
+}
+
+// showReadout shows the segment under the pointer and its voltage v[seg].
+func (ex *Explorer) showReadout(v []float64) {
+	seg := ex.hoverSeg
+	if seg < 0 || seg >= len(v) {
+		ex.readout.SetText("")
+		return
+	}
+	ex.readout.SetText(fmt.Sprintf("%s   %.1f µm from the soma   v = %.2f mV", ex.segmentLocation(seg), ex.sess.Dist[seg], v[seg]))
 }
 
 // tapped acts on a click on segment seg according to the tool.
@@ -333,7 +397,7 @@ func (ex *Explorer) tapped(seg int) {
 		ex.edit(func(m *spec.Model) { place(m, spec.ProbeItem, at) }, false)
 	case toolMove:
 		if ex.sel < 0 || ex.sel >= len(ex.items) {
-			ex.status.SetText("select something in the Placed list first, then click where it goes")
+			ex.say("select something in the Placed list first, then click where it goes")
 			return
 		}
 		it := ex.items[ex.sel]
@@ -351,8 +415,29 @@ func (ex *Explorer) edit(change func(m *spec.Model), restart bool) {
 	if restart {
 		ex.sess.Changed()
 	}
-	ex.sess.SyncProbes()
+	ex.note, ex.probesWait = "", ex.probeNote(ex.sess.SyncProbes())
 	ex.refreshAll()
+}
+
+// probeNote says when probes placed or moved just now start recording,
+// if not with the run: from where the paused run continues, or from the
+// next run if it has ended.
+func (ex *Explorer) probeNote(started []string) string {
+	t, _, _ := ex.sess.State(nil)
+	if len(started) == 0 || ex.sess.Playing() || t < ex.sess.Plan.Dt/2 {
+		return ""
+	}
+	names := strings.Join(started, ", ")
+	if t < ex.sess.Tstop-ex.sess.Plan.Dt/2 {
+		return fmt.Sprintf("%s records from t = %.2f ms on, as the run continues", names, t)
+	}
+	return fmt.Sprintf("the run has ended: %s records from the next Play", names)
+}
+
+// say shows what the last action did in the status bar.
+func (ex *Explorer) say(note string) {
+	ex.note = note
+	ex.refreshFrame()
 }
 
 // Undo returns to the model before the last edit.
@@ -362,8 +447,11 @@ func (ex *Explorer) Undo() {
 	}
 	ex.sess.Model = ex.history[len(ex.history)-1]
 	ex.history = ex.history[:len(ex.history)-1]
+	if len(ex.history) < ex.savedDepth {
+		ex.savedDepth = -1
+	}
 	ex.sess.Changed()
-	ex.sess.SyncProbes()
+	ex.note, ex.probesWait = "", ex.probeNote(ex.sess.SyncProbes())
 	ex.refreshAll()
 }
 
@@ -385,6 +473,8 @@ func (ex *Explorer) TogglePlay() {
 			ex.Restart()
 		}
 		ex.sess.Play()
+		ex.probesWait = ""
+		ex.showPending()
 	}
 	ex.refreshFrame()
 }
@@ -392,6 +482,8 @@ func (ex *Explorer) TogglePlay() {
 // Step advances one time step.
 func (ex *Explorer) Step() {
 	ex.sess.Step()
+	ex.probesWait = ""
+	ex.showPending()
 	ex.refreshFrame()
 }
 
@@ -402,6 +494,7 @@ func (ex *Explorer) Restart() {
 		return
 	}
 	ex.view.SetMorphology(views.NewMorphology(ex.sess.Frusta))
+	ex.note, ex.probesWait, ex.hoverSeg = "", "", -1
 	ex.refreshAll()
 }
 
@@ -415,7 +508,17 @@ func (ex *Explorer) Open(file string) {
 	}
 	ex.file = file
 	ex.setSession(s)
-	addRecent(file)
+	ex.remember(file)
+}
+
+// remember puts a file at the top of File → Open Recent.
+func (ex *Explorer) remember(file string) {
+	if err := addRecent(file); err != nil {
+		ex.say(ex.note + "   (not added to Open Recent: " + err.Error() + ")")
+	}
+	if ex.win.MainMenu() != nil {
+		ex.win.SetMainMenu(ex.menu())
+	}
 }
 
 // OpenDialog asks for a model or SWC file to open.
@@ -428,42 +531,59 @@ func (ex *Explorer) OpenDialog() {
 		ex.Open(r.URI().Path())
 	}, ex.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".toml", ".swc", ".SWC"}))
+	startInRecentFolder(d)
 	d.Show()
 }
 
 // Save writes the session to its model file, or asks where.
-func (ex *Explorer) Save() {
+func (ex *Explorer) Save() { ex.saveThen(nil) }
+
+// saveThen saves the session, asking where if it has no model file, and
+// then, if it was saved, calls after (when not nil).
+func (ex *Explorer) saveThen(after func()) {
 	if ex.file == "" || spec.IsSWC(ex.file) {
-		ex.SaveDialog()
+		ex.saveDialog(after)
 		return
 	}
-	ex.SaveAs(ex.file)
+	if ex.saveTo(ex.file) && after != nil {
+		after()
+	}
 }
 
 // SaveDialog asks where to save the session.
-func (ex *Explorer) SaveDialog() {
+func (ex *Explorer) SaveDialog() { ex.saveDialog(nil) }
+
+func (ex *Explorer) saveDialog(after func()) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		w.Close()
-		ex.SaveAs(w.URI().Path())
+		if ex.saveTo(w.URI().Path()) && after != nil {
+			after()
+		}
 	}, ex.win)
 	d.SetFileName(strings.ReplaceAll(ex.sess.Model.Name, " ", "_") + ".toml")
+	startInRecentFolder(d)
 	d.Show()
 }
 
 // SaveAs writes the session — geometry, biophysics, what is placed and
 // the view — as a model file that reopens as it is now.
-func (ex *Explorer) SaveAs(file string) {
+func (ex *Explorer) SaveAs(file string) { ex.saveTo(file) }
+
+// saveTo is SaveAs, reporting whether the file was written.
+func (ex *Explorer) saveTo(file string) bool {
 	ex.storeView()
 	if err := ex.sess.Model.SaveAs(file); err != nil {
 		dialog.ShowError(err, ex.win)
-		return
+		return false
 	}
 	ex.file = file
-	addRecent(file)
-	ex.status.SetText("saved " + filepath.Base(file))
+	ex.savedDepth = len(ex.history)
+	ex.say("saved " + filepath.Base(file))
+	ex.remember(file)
+	return true
 }
 
 // storeView writes the camera, colours and speed into the model.
@@ -486,30 +606,6 @@ func colormapName(m views.Colormap) string {
 		return "coolwarm"
 	}
 	return "viridis"
-}
-
-// recent files, most recent first, kept in the app's preferences.
-const recentKey = "recent"
-
-func addRecent(file string) {
-	a := fyne.CurrentApp()
-	if a == nil {
-		return
-	}
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return
-	}
-	list := slices.DeleteFunc(a.Preferences().StringList(recentKey), func(f string) bool { return f == abs })
-	list = append([]string{abs}, list...)
-	a.Preferences().SetStringList(recentKey, list[:min(len(list), 10)])
-}
-
-func recentFiles() []string {
-	if a := fyne.CurrentApp(); a != nil {
-		return a.Preferences().StringList(recentKey)
-	}
-	return nil
 }
 
 // viewPanel holds the colour settings and a reset of the camera.
@@ -542,10 +638,16 @@ func (ex *Explorer) viewPanel() fyne.CanvasObject {
 	)
 	form.OnSubmit = apply
 	form.SubmitText = "Apply"
-	reset := widget.NewButton("Reset view", func() { ex.view.SetCamera(views.Camera{Zoom: 1}) })
+	reset := widget.NewButton("Reset view", ex.ResetView)
 	help := widget.NewLabel("Drag to rotate, Shift-drag or right-drag to pan,\nwheel to zoom. Hover for section, x, distance, v.")
 	return container.NewVBox(form, reset, help)
 }
+
+// ResetView shows the whole cell from the front.
+func (ex *Explorer) ResetView() { ex.view.SetCamera(views.Camera{Zoom: 1}) }
+
+// zoomStep is how much Zoom In and Zoom Out magnify.
+const zoomStep = 1.25
 
 // editSelected opens the selected item's settings.
 func (ex *Explorer) editSelected() {

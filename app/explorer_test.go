@@ -18,6 +18,7 @@ import (
 func newTestExplorer(t *testing.T) (*Explorer, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // the settings of the tests' own
 	s, err := LoadSession("")
 	if err != nil {
 		t.Fatal(err)

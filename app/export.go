@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot/vg"
@@ -33,31 +34,59 @@ func (ex *Explorer) menu() *fyne.MainMenu {
 		items = append(items, fyne.NewMenuItem("(none yet)", nil))
 	}
 	recent.ChildMenu = fyne.NewMenu("", items...)
+	quit := withShortcut(fyne.NewMenuItem("Quit", ex.RequestQuit), fyne.KeyQ, 0)
+	quit.IsQuit = true
+	slow := fyne.NewMenuItem("Slow Down at Spikes", func() { ex.SetSlowAtSpikes(!ex.sess.SlowAtSpikes()) })
+	slow.Checked = ex.sess.SlowAtSpikes()
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
-			fyne.NewMenuItem("Open…", ex.OpenDialog), recent,
-			fyne.NewMenuItem("Save", ex.Save), fyne.NewMenuItem("Save As…", ex.SaveDialog),
+			withShortcut(fyne.NewMenuItem("Open…", ex.OpenDialog), fyne.KeyO, 0), recent,
+			withShortcut(fyne.NewMenuItem("Save", ex.Save), fyne.KeyS, 0),
+			withShortcut(fyne.NewMenuItem("Save As…", ex.SaveDialog), fyne.KeyS, fyne.KeyModifierShift),
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Export Video…", ex.videoDialog),
 			fyne.NewMenuItem("Export Data (CSV, NPY)…", ex.dataDialog),
 			fyne.NewMenuItem("Save View as PNG…", func() { ex.saveFile("view.png", ex.WriteViewPNG) }),
 			fyne.NewMenuItem("Save Traces as PNG…", func() { ex.saveFile("traces.png", ex.tracesWriter("png")) }),
 			fyne.NewMenuItem("Save Traces as SVG…", func() { ex.saveFile("traces.svg", ex.tracesWriter("svg")) }),
+			fyne.NewMenuItemSeparator(),
+			quit,
 		),
 		fyne.NewMenu("Edit", fyne.NewMenuItem("Undo", ex.Undo), fyne.NewMenuItem("Delete Selected", ex.DeleteSelected)),
-		fyne.NewMenu("Simulation", fyne.NewMenuItem("Play / Pause", ex.TogglePlay),
-			fyne.NewMenuItem("Step", ex.Step), fyne.NewMenuItem("Restart", ex.Restart)),
+		fyne.NewMenu("View",
+			withShortcut(fyne.NewMenuItem("Reset View", ex.ResetView), fyne.Key0, 0),
+			withShortcut(fyne.NewMenuItem("Zoom In", func() { ex.view.ZoomBy(zoomStep) }), fyne.KeyEqual, 0),
+			withShortcut(fyne.NewMenuItem("Zoom Out", func() { ex.view.ZoomBy(1 / zoomStep) }), fyne.KeyMinus, 0),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Colours…", func() { ex.side.SelectIndex(2) }),
+		),
+		fyne.NewMenu("Simulation",
+			withShortcut(fyne.NewMenuItem("Play / Pause", ex.TogglePlay), fyne.KeySpace, 0),
+			fyne.NewMenuItem("Step", ex.Step),
+			withShortcut(fyne.NewMenuItem("Restart", ex.Restart), fyne.KeyR, 0),
+			fyne.NewMenuItemSeparator(),
+			withShortcut(fyne.NewMenuItem("Slower", ex.Slower), fyne.KeyLeftBracket, 0),
+			withShortcut(fyne.NewMenuItem("Faster", ex.Faster), fyne.KeyRightBracket, 0),
+			slow,
+		),
 	)
+}
+
+// withShortcut gives a menu item the shortcut Ctrl (⌘ on macOS) with
+// the key and the other modifiers given.
+func withShortcut(item *fyne.MenuItem, key fyne.KeyName, mod fyne.KeyModifier) *fyne.MenuItem {
+	item.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault | mod}
+	return item
 }
 
 // saveFile asks for a file name and writes it atomically with write.
 func (ex *Explorer) saveFile(name string, write func(io.Writer) error) {
-	saveFile(ex.win, ex.status, name, func(string) func(io.Writer) error { return write })
+	saveFile(ex.win, ex.say, name, func(string) func(io.Writer) error { return write })
 }
 
 // saveFile asks for a file name, picks the writer for it (by its
-// extension, say) and writes the file atomically; status tells where.
-func saveFile(win fyne.Window, status *widget.Label, name string, writerFor func(path string) func(io.Writer) error) {
+// extension, say) and writes the file atomically; say tells where.
+func saveFile(win fyne.Window, say func(string), name string, writerFor func(path string) func(io.Writer) error) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
@@ -68,7 +97,7 @@ func saveFile(win fyne.Window, status *widget.Label, name string, writerFor func
 			dialog.ShowError(err, win)
 			return
 		}
-		status.SetText("wrote " + path)
+		say("wrote " + path)
 	}, win)
 	d.SetFileName(name)
 	d.Show()
@@ -76,14 +105,14 @@ func saveFile(win fyne.Window, status *widget.Label, name string, writerFor func
 
 // figureButton saves the figure a plot view shows as PNG or SVG (by the
 // name's extension), 16 × 10 cm.
-func figureButton(win fyne.Window, status *widget.Label, base string, v *plotView) *widget.Button {
+func figureButton(win fyne.Window, say func(string), base string, v *plotView) *widget.Button {
 	return widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), func() {
 		p := v.Plot()
 		if p == nil {
-			status.SetText("nothing to save yet")
+			say("nothing to save yet")
 			return
 		}
-		saveFile(win, status, base+".png", func(path string) func(io.Writer) error {
+		saveFile(win, say, base+".png", func(path string) func(io.Writer) error {
 			format := "png"
 			if strings.EqualFold(filepath.Ext(path), ".svg") {
 				format = "svg"
@@ -199,11 +228,11 @@ func (ex *Explorer) background(title string, work func(ctx context.Context, prog
 			d.Hide()
 			switch {
 			case errors.Is(err, context.Canceled):
-				ex.status.SetText(title + ": cancelled")
+				ex.say(title + ": cancelled")
 			case err != nil:
 				dialog.ShowError(err, ex.win)
 			default:
-				ex.status.SetText(title + ": done")
+				ex.say(title + ": done")
 			}
 		})
 	}()

@@ -70,6 +70,10 @@ func (p *paramsPanel) load() {
 	p.backend = widget.NewSelect(spec.Backends, nil)
 	p.backend.SetSelected(s.Model.Run.Backend)
 	run_.Append("backend", p.backend)
+	// Which backend runs, and why auto chose it: too long for the status bar.
+	note := widget.NewLabel(s.Backend)
+	note.Wrapping = fyne.TextWrapWord
+	run_.Append("", note)
 	p.box.Add(widget.NewCard("Run", "", run_))
 	for _, region := range cp.Morph.Regions() {
 		si := firstSection(cp.Morph, region)

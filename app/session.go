@@ -41,6 +41,10 @@ type Session struct {
 	traces  map[string]*Trace
 	spikes  []sim.Spike
 	stale   bool // Model changed in ways only a restart applies
+	// BackendName is "cpu" or "gpu".
+	BackendName string
+	// slowAtSpikes slows playing down after each spike (see pace.go).
+	slowAtSpikes bool
 	// The model time and wall time of the last frame, to pace unpaced
 	// (Speed 0) playing.
 	lastFrameMs float64
@@ -82,7 +86,7 @@ func LoadSession(file string) (*Session, error) {
 
 // NewSession prepares the simulation of a model at t = 0.
 func NewSession(m *spec.Model) (*Session, error) {
-	s := &Session{Model: m, Speed: 20, FrameRate: 30}
+	s := &Session{Model: m, Speed: defaultSpeed, FrameRate: 30}
 	if m.View.Speed > 0 {
 		s.Speed = m.View.Speed
 	}
@@ -115,7 +119,7 @@ func (s *Session) build() error {
 	if err != nil {
 		return err
 	}
-	s.eng, s.Backend = ch.Sim, ch.Note
+	s.eng, s.Backend, s.BackendName = ch.Sim, ch.Note, ch.Backend
 	if s.Backend == "" {
 		s.Backend = "backend: " + ch.Backend
 	}
@@ -157,12 +161,18 @@ func (s *Session) Changed() { s.stale = true }
 func (s *Session) Stale() bool { return s.stale }
 
 // SyncProbes makes the running simulation record the model's probes that
-// the current plan can resolve; it works while playing. Probes it cannot
-// resolve yet (on a synapse added since the restart) are left for the
-// restart.
-func (s *Session) SyncProbes() {
+// the current plan can resolve; it works while playing, a new probe's
+// trace starting from the next sample. Probes it cannot resolve yet (on a
+// synapse added since the restart) are left for the restart. A probe
+// moved elsewhere starts its trace again. It returns the probes whose
+// traces start now.
+func (s *Session) SyncProbes() (started []string) {
 	wasPlaying := s.Playing()
 	s.Pause()
+	before := map[string]compartments.ProbePlan{}
+	for _, pr := range s.Plan.Probes {
+		before[pr.Name] = pr
+	}
 	var probes []compartments.ProbePlan
 	cell, _, err := compartments.FromModel(s.Model)
 	if err == nil {
@@ -176,10 +186,11 @@ func (s *Session) SyncProbes() {
 	s.mu.Lock()
 	traces := map[string]*Trace{}
 	for _, pr := range s.Plan.Probes {
-		if tr, ok := s.traces[pr.Name]; ok {
+		if tr, ok := s.traces[pr.Name]; ok && before[pr.Name] == pr {
 			traces[pr.Name] = tr
 		} else {
 			traces[pr.Name] = &Trace{}
+			started = append(started, pr.Name)
 		}
 	}
 	s.traces = traces
@@ -187,6 +198,7 @@ func (s *Session) SyncProbes() {
 	if wasPlaying {
 		s.Play()
 	}
+	return started
 }
 
 // State returns the model time, a copy of the segment voltages (into buf)
@@ -266,8 +278,8 @@ func (s *Session) Play() {
 // much as fits in about 25 ms of computing when Speed is 0.
 func (s *Session) frameTime() float64 {
 	rate := max(s.FrameRate, 30)
-	if s.Speed > 0 {
-		return s.Speed / rate
+	if speed := s.speedNow(); speed > 0 {
+		return speed / rate
 	}
 	s.mu.Lock()
 	wall := s.lastWall

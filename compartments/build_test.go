@@ -186,7 +186,7 @@ tstop = 10
 // location on no section, a region nothing belongs to, a broken tree, a
 // missing SWC file) and the record interval's fit to dt are reported at
 // the line of the model file that causes them, every one at once.
-func TestFromModelErrors(t *testing.T) {
+func TestFromModelLocatesErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, src string
 		want      []struct{ at, msg string } // the text on the line, the message

@@ -45,7 +45,7 @@ func BuildPlan(m *spec.Model) (*compartments.Plan, error) {
 
 // Layout describes the output columns of a plan.
 func Layout(p *compartments.Plan) output.Layout {
-	l := output.Layout{Segments: p.SegmentTable()}
+	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt}
 	for _, pr := range p.Probes {
 		l.Probes = append(l.Probes, pr.Name)
 	}
@@ -73,13 +73,17 @@ func NewSimulator(p *compartments.Plan, backend string, workers int) (gpu.Choice
 // time, complete, either way.
 func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress compartments.ProgressFunc) (float64, error) {
 	p := eng.Plan()
-	w, err := output.NewRun(dir, Layout(p), p.SnapshotInterval > 0)
+	w, err := output.NewRun(dir, Layout(p), p.TakesSnapshots())
 	if err != nil {
 		return 0, err
 	}
 	eng.Init()
 	runErr := eng.Run(ctx, tstop, w, progress)
-	return eng.Time(), errors.Join(runErr, w.Close())
+	// After a write error Close returns that same error: say it once.
+	if err := w.Close(); err != nil && !errors.Is(runErr, err) {
+		runErr = errors.Join(runErr, err)
+	}
+	return eng.Time(), runErr
 }
 
 // Discard is a recorder that keeps nothing: for runs whose state is read

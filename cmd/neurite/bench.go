@@ -158,7 +158,7 @@ func (c benchConfig) plan() (*compartments.Plan, error) {
 			return nil, err
 		}
 		s = ms
-		s.SnapshotInterval = 0
+		s.SnapshotInterval, s.SnapshotTimes = 0, nil
 		for range c.cells {
 			cells = append(cells, cell)
 		}

@@ -19,7 +19,7 @@ func openCmd(args []string, stdout, stderr io.Writer) int {
 	play := fs.Bool("play", false, "start playing at once")
 	dynamics := fs.String("dynamics", "", "open the Dynamics tab on this point model (e.g. fhn, inapk:high, a file of equations)")
 	fps := fs.Duration("report-fps", 0, "play for this long, print the frame rate the window kept and quit")
-	speed := fs.Float64("speed", -1, "model ms per second (0: as fast as possible; default: the model's view.speed or 20)")
+	speed := fs.Float64("speed", -1, "model ms per second (0: as fast as possible; default: the model's view.speed or 5)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--speed MS] [--report-fps 10s] [--dynamics MODEL]")
 		fs.PrintDefaults()

@@ -17,6 +17,7 @@ import (
 	"neurite/app/pipeline"
 	"neurite/compartments"
 	"neurite/sim"
+	"neurite/sim/output"
 )
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
@@ -73,7 +74,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	var blowUp *sim.BlowUpError
 	switch {
 	case errors.Is(runErr, context.Canceled):
-		fmt.Fprintf(stderr, "interrupted at t = %g ms; results up to then are complete in %s\n", reached, *out)
+		fmt.Fprintf(stderr, "interrupted at t = %g ms; results up to then are complete in %s\n", output.GridTime(reached, plan.Dt), *out)
 		return 130
 	case errors.As(runErr, &blowUp):
 		fmt.Fprintf(stderr, "%s: %v\nresults up to then are in %s\n", m.File(), blowUp, *out)
