@@ -20,13 +20,21 @@ XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 # at most a second (Go's default, a minute, left 10 s runs minimising).
 FUZZTIME ?= 10s
 
-.PHONY: run test deps build check-format vet bench
+PREFIX ?= /usr/local
+
+.PHONY: run test deps build install check-format vet bench
 
 run: build
 	./bin/neurite
 
+# Two binaries: neurite (the command line, without Fyne) and neurite-app
+# (the desktop app), which neurite starts from beside itself.
 build: deps
-	go build -o bin/neurite ./cmd/neurite
+	go build -o bin/ ./cmd/neurite ./cmd/neurite-app
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 bin/neurite bin/neurite-app $(DESTDIR)$(PREFIX)/bin/
 
 deps:
 	@missing=""; \

@@ -11,6 +11,7 @@
 //	neurite integrators MODEL ... compare the integrators
 //	neurite lyapunov MODEL        largest Lyapunov exponent
 //	neurite bench cable ...       measure the cable engine
+//	neurite bench sweep ...       measure a sweep of a point model
 //	neurite gpuinfo               describe and test the GPU
 //	neurite version               print the version
 package main
@@ -19,8 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"neurite/app"
+	"runtime/debug"
 )
 
 const version = "0.1.0"
@@ -42,6 +42,7 @@ Usage:
                                   accuracy against cost of Euler, RK4, RK45, exp. Euler
   neurite lyapunov MODEL          largest Lyapunov exponent: chaos or not
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
+  neurite bench sweep [flags]     benchmark an F–I sweep of a point model, CPU and GPU
   neurite gpuinfo                 the GPU: vendor, renderer, limits, self-test
   neurite version                 print the version
 
@@ -52,11 +53,27 @@ func main() {
 	os.Exit(mainCode(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// mainCode runs the command line and returns the exit status.
-func mainCode(args []string, stdout, stderr io.Writer) int {
+// mainCode runs the command line and returns the exit status. A panic
+// below a command becomes one line naming the command, never a stack
+// trace (written only with NEURITE_TRACE=1, for a bug report).
+func mainCode(args []string, stdout, stderr io.Writer) (code int) {
 	if len(args) == 0 {
-		return openApp("", app.Options{Speed: -1}, stderr)
+		return openApp(nil, stderr)
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "neurite %s: internal error: %v (please report it, with the command; NEURITE_TRACE=1 adds the trace)\n", args[0], r)
+			if os.Getenv("NEURITE_TRACE") == "1" {
+				stderr.Write(debug.Stack())
+			}
+			code = 70
+		}
+	}()
+	return command(args, stdout, stderr)
+}
+
+// command runs one subcommand.
+func command(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		return runCmd(args[1:], stdout, stderr)
@@ -65,7 +82,7 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 	case "bench":
 		return benchCmd(args[1:], stdout, stderr)
 	case "open":
-		return openCmd(args[1:], stdout, stderr)
+		return openApp(args[1:], stderr)
 	case "render":
 		return renderCmd(args[1:], stdout, stderr)
 	case "bifurcation":

@@ -14,11 +14,13 @@ import (
 	"neurite/views"
 )
 
-// buildNeurite builds the binary under test into a temporary directory.
+// buildNeurite builds the binary under test, and the app beside it, into
+// a temporary directory.
 func buildNeurite(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "neurite")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "neurite")
+	out, err := exec.Command("go", "build", "-o", dir+"/", ".", "../neurite-app").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
