@@ -99,6 +99,23 @@ func (sc SnapshotSchedule) At(k int64) bool {
 	return listed || sc.every > 0 && k%sc.every == 0
 }
 
+// Count returns how many snapshots are taken at steps 0 to last.
+func (sc SnapshotSchedule) Count(last int64) int {
+	if last < 0 {
+		return 0
+	}
+	n := 0
+	if sc.every > 0 {
+		n = int(last/sc.every) + 1
+	}
+	for _, k := range sc.steps {
+		if k <= last && (sc.every == 0 || k%sc.every != 0) { // a step on both is taken once
+			n++
+		}
+	}
+	return n
+}
+
 // Next returns the first snapshot step after step k, or math.MaxInt64 if
 // there is none.
 func (sc SnapshotSchedule) Next(k int64) int64 {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -84,6 +85,17 @@ func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float
 		runErr = errors.Join(runErr, err)
 	}
 	return eng.Time(), runErr
+}
+
+// OutputSize estimates the bytes RunToDirectory writes for a run of p
+// from 0 to tstop ms (see output.EstimateSize; spikes not counted).
+func OutputSize(p *compartments.Plan, tstop float64) int64 {
+	samples := 0
+	if len(p.Probes) > 0 && p.RecordInterval > 0 {
+		samples = int(math.Round(tstop/p.RecordInterval)) + 1
+	}
+	snapshots := p.Snapshots().Count(int64(math.Round(tstop / p.Dt)))
+	return output.EstimateSize(Layout(p), samples, snapshots, p.TakesSnapshots())
 }
 
 // Discard is a recorder that keeps nothing: for runs whose state is read
