@@ -50,6 +50,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"check", "testdata/bad.ode", "--set", "run.celsius=6"}, 2, "is a file of equations"},
 		{[]string{"render", example}, 2, "give --video FILE.mp4 or --gif FILE.gif"},
 		{[]string{"render", example, "--gif", filepath.Join(out, "x.gif"), "--fps", "0"}, 2, "--fps 0"},
+		{[]string{"render", "nosuch.toml", "--gif", filepath.Join(out, "x.gif"), "--size", "big"}, 2, `--size: size "big"`},
+		{[]string{"render", "nosuch.toml", "--gif", filepath.Join(out, "x.gif"), "--view", "north"}, 2, `--view "north"`},
 		{[]string{"bench"}, 2, "neurite bench: give what to measure"},
 		{[]string{"bench", "cable", "--nseg", "0"}, 2, "--nseg 0: give at least 1"},
 		{[]string{"bench", "cable", "--layot", "team"}, 2, "unknown flag --layot (did you mean --layout?)"},

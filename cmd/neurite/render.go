@@ -52,6 +52,20 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	if fs.Changed("to") && !(*to > *from) {
 		return usageError(stderr, "render", "--from %g --to %g: --to must be later than --from", *from, *to)
 	}
+	width, height, err := pipeline.ParseSize(*size)
+	if err != nil {
+		return usageError(stderr, "render", "--size: %v", err)
+	}
+	var az, el float64
+	if *view != "" {
+		a, e, ok := strings.Cut(*view, ",")
+		var err1, err2 error
+		az, err1 = strconv.ParseFloat(a, 64)
+		el, err2 = strconv.ParseFloat(e, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return usageError(stderr, "render", "--view %q: give AZIMUTH,ELEVATION in degrees, e.g. 30,10", *view)
+		}
+	}
 	m, err := loadSpec(fs.Arg(0), *sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -69,17 +83,9 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	o.FPS, o.Speed, o.From, o.To = *fps, *speed, *from, *to
-	if o.Width, o.Height, err = pipeline.ParseSize(*size); err != nil {
-		return usageError(stderr, "render", "%v", err)
-	}
+	o.Width, o.Height = width, height
 	if *view != "" {
-		az, el, ok := strings.Cut(*view, ",")
-		a, err1 := strconv.ParseFloat(az, 64)
-		e, err2 := strconv.ParseFloat(el, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return usageError(stderr, "render", "--view %q: give AZIMUTH,ELEVATION in degrees, e.g. 30,10", *view)
-		}
-		o.Camera.Azimuth, o.Camera.Elevation = a, e
+		o.Camera.Azimuth, o.Camera.Elevation = az, el
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
