@@ -46,6 +46,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"fi", binary, "--from", "0", "--to", "1"}, 1, "image.ode: not a text file of equations"},
 		{[]string{"check", binary}, 1, "image.ode: not a text file of equations"},
 		{[]string{"check", "testdata/bad.ode"}, 1, "testdata/bad.ode:"},
+		{[]string{"run", "testdata/bad.ode", "--out", out}, 1, "testdata/bad.ode: a point model's equations"},
 		{[]string{"check"}, 2, "neurite check: give a FILE"},
 		{[]string{"check", "testdata/bad.ode", "--set", "run.celsius=6"}, 2, "is a file of equations"},
 		{[]string{"render", example}, 2, "give --video FILE.mp4 or --gif FILE.gif"},

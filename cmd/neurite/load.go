@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	flag "github.com/spf13/pflag"
 
 	"neurite/app/pipeline"
@@ -30,6 +32,9 @@ func loadModel(file string, sets ...string) (*spec.Model, *compartments.Cell, co
 // loadSpec reads a model file, or makes the default model of a bare SWC
 // file, and applies the overrides given with --set.
 func loadSpec(file string, sets ...string) (*spec.Model, error) {
+	if isEquations(file) {
+		return nil, fmt.Errorf("%s: a point model's equations, not a model file of a cell: use it with neurite fi, bifurcation, integrators or lyapunov", file)
+	}
 	m, err := pipeline.LoadModel(file)
 	if err != nil {
 		return nil, err
