@@ -38,12 +38,17 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "sweep" {
 		return benchSweepCmd(args[1:], stdout, stderr)
 	}
-	if len(args) == 0 || args[0] != "cable" {
-		fmt.Fprintln(stderr, "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]")
-		return 2
+	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]"
+	switch {
+	case len(args) > 0 && (args[0] == "--help" || args[0] == "-h"):
+		fmt.Fprintln(stdout, benchUsage)
+		return 0
+	case len(args) == 0:
+		return usageError(stderr, "bench", "give what to measure: cable or sweep")
+	case args[0] != "cable":
+		return usageError(stderr, "bench", "unknown benchmark %q (cable or sweep)", args[0])
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	cells := fs.Int("cells", 1, "number of cells")
 	nseg := fs.Int("nseg", 250, "segments per dendrite (each cell: soma + 4 dendrites)")
 	tstop := fs.Float64("tstop", 100, "simulated time (ms), at dt = 0.025 ms")
@@ -52,17 +57,29 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)")
 	model := fs.String("model", "", "a model or SWC file to time instead of the benchmark cells (--cells copies of its cell)")
 	layoutName := fs.String("layout", "auto", "the GPU's layout: lanes (a cell per invocation), team (a cell per work group) or auto")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args[1:], stdout, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fs.Name(), "unexpected argument %q", fs.Arg(0))
 	}
 	layout, ok := map[string]gpu.Layout{"auto": gpu.LayoutAuto, "lanes": gpu.LayoutLanes, "team": gpu.LayoutTeam}[*layoutName]
-	if !ok {
-		fmt.Fprintf(stderr, "unknown layout %q (auto, lanes or team)\n", *layoutName)
-		return 2
+	switch {
+	case !ok:
+		return usageError(stderr, fs.Name(), "--layout %q: give auto, lanes or team", *layoutName)
+	case *compare && *model != "":
+		return usageError(stderr, fs.Name(), "--compare runs NEURON's benchmark cells, not --model")
+	case *cells < 1:
+		return usageError(stderr, fs.Name(), "--cells %d: give at least 1", *cells)
+	case *nseg < 1:
+		return usageError(stderr, fs.Name(), "--nseg %d: give at least 1", *nseg)
 	}
-	if *compare && *model != "" {
-		fmt.Fprintln(stderr, "--compare runs NEURON's benchmark cells, not --model")
-		return 2
+	if err := positiveTime("tstop", *tstop); err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
 	}
 	cfg := benchConfig{cells: *cells, nseg: *nseg, model: *model, tstop: *tstop, layout: layout}
 	workers := *threads
@@ -76,8 +93,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	case "both":
 		backends = []string{"cpu", "gpu"}
 	default:
-		fmt.Fprintf(stderr, "unknown backend %q (cpu, gpu or both)\n", *backend)
-		return 2
+		return usageError(stderr, fs.Name(), "--backend %q: give cpu, gpu or both", *backend)
 	}
 	rates := map[string]float64{}
 	var lines []string
@@ -275,7 +291,6 @@ func runPeer(name string, script []byte, pkg string, stderr io.Writer, args ...s
 // 0.01 ms.
 func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	model := fs.String("model", "hh", "a built-in point model (NAME or NAME:PRESET) or a file of equations")
 	n := fs.Int("n", 2000, "instances, at currents evenly from --from to --to")
 	from := fs.Float64("from", 0, "the first instance's input current")
@@ -284,20 +299,36 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	backend := fs.String("backend", "both", "cpu, gpu, or both")
 	compare := fs.Bool("compare", false, "also run Brian2 (python3 with brian2) on the same sweep of hh")
 	pf := addPointFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
+	}
+	var err error
+	switch {
+	case fs.NArg() > 0:
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case *n < 1:
+		err = fmt.Errorf("--n %d: give at least one instance", *n)
+	case *compare && (*model != "hh" || len(*pf.set) > 0 || *pf.stim != ""):
+		err = errors.New("--compare runs Brian2 on the built-in hh at its defaults, without a stimulus")
+	default:
+		err = positiveTime("tstop", *tstop)
+	}
+	if err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
 	}
 	m, err := loadPoint(*model, pf)
 	if err == nil && m.Input == "" {
-		err = fmt.Errorf("%s has no input parameter to sweep", m.Name)
+		err = badValue{fmt.Errorf("%s has no input parameter to sweep", m.Name)}
 	}
-	if err == nil && *n < 1 {
-		err = fmt.Errorf("--n %d: give at least one instance", *n)
-	}
-	if err == nil && *compare && (*model != "hh" || len(*pf.set) > 0 || *pf.stim != "") {
-		err = errors.New("--compare runs Brian2 on the built-in hh at its defaults, without a stimulus")
-	}
-	if err != nil {
+	var bad badValue
+	switch {
+	case errors.As(err, &bad):
+		return usageError(stderr, fs.Name(), "%v", err)
+	case err != nil:
 		fmt.Fprintln(stderr, err)
 		return 1
 	}

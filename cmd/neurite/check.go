@@ -4,29 +4,39 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 
 	flag "github.com/spf13/pflag"
 
 	"neurite/compartments"
+	"neurite/sim/point"
 )
 
 func checkCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: neurite check MODEL.toml|CELL.swc")
-		fmt.Fprintln(stderr, "Validates the file and prints what it describes; exit status 0 if valid, 1 if not.")
+		fmt.Fprintln(fs.Output(), "usage: neurite check MODEL.toml|CELL.swc|MODEL.ode [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "Validates the file and prints what it describes; exit status 0 if valid, 1 if not.")
+		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
+	if err := oneArg(fs, "FILE"); err != nil {
+		return usageError(stderr, "check", "%v", err)
 	}
 	file := fs.Arg(0)
-	m, cell, settings, err := loadModel(file)
+	if isEquations(file) {
+		if len(*sets) > 0 {
+			return usageError(stderr, "check", "--set overrides keys of model files; %s is a file of equations", file)
+		}
+		return checkPoint(file, stdout, stderr)
+	}
+	m, cell, settings, err := loadModel(file, *sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -38,6 +48,74 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprint(stdout, describe(file, m.Morphology.SWC, cell, plan))
 	return 0
+}
+
+// isEquations tells a point model's file of equations (.ode, or any
+// text whose first meaningful line is not TOML) from a model file.
+func isEquations(file string) bool {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".ode":
+		return true
+	case ".toml", ".swc":
+		return false
+	}
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		return odeLine.MatchString(line)
+	}
+	return false
+}
+
+// odeLine matches the lines that open a file of equations and never a
+// model file: an equation v' = ..., dv/dt = ..., or a keyword line.
+var odeLine = regexp.MustCompile(`^(\w+'\s*=|d\w+/dt\s*=|(name|par|init|spike|input|range)\s+\w)`)
+
+// checkPoint validates a point model's file of equations and describes it.
+func checkPoint(file string, stdout, stderr io.Writer) int {
+	m, err := point.ReadModelFile(file)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprint(stdout, describePoint(file, m))
+	return 0
+}
+
+// describePoint summarises a point model for check.
+func describePoint(file string, m *point.Model) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: valid point model %q\n", file, m.Name)
+	var vars, params []string
+	for i, v := range m.Vars {
+		vars = append(vars, fmt.Sprintf("%s (init %g)", v.Name, m.Init[i]))
+	}
+	for _, p := range m.Params {
+		params = append(params, fmt.Sprintf("%s=%g", p.Name, p.Value))
+	}
+	fmt.Fprintf(&b, "  variables    %s\n", strings.Join(vars, ", "))
+	fmt.Fprintf(&b, "  parameters   %s\n", strings.Join(params, ", "))
+	input := m.Input
+	if input == "" {
+		input = "none"
+	}
+	fmt.Fprintf(&b, "  input        %s\n", input)
+	v := m.Vars[m.V].Name
+	switch {
+	case m.Spiking():
+		fmt.Fprintf(&b, "  spikes       %s >= %g, then a reset\n", v, m.SpikeAt)
+	case math.IsInf(m.SpikeAt, 1):
+		fmt.Fprintf(&b, "  spikes       none counted\n")
+	default:
+		fmt.Fprintf(&b, "  spikes       %s crossing %g upwards\n", v, m.SpikeAt)
+	}
+	return b.String()
 }
 
 // describe summarises a cell and its discretisation for check.

@@ -48,30 +48,42 @@ func (pf *pointFlags) addParamFlag(fs *flag.FlagSet, usage string) {
 
 // parsePoint parses a point-model command's arguments and loads its
 // MODEL. valid checks the flags' values once parsed. On bad usage, or a
-// model that does not load, it says why and returns nil with the exit
-// status.
-func parsePoint(fs *flag.FlagSet, args []string, pf pointFlags, stderr io.Writer, valid func() bool) (*point.Model, int) {
-	if err := fs.Parse(args); err != nil {
-		return nil, 2
+// model that does not load, it says why in one line and returns nil with
+// the exit status.
+func parsePoint(fs *flag.FlagSet, args []string, pf pointFlags, stdout, stderr io.Writer, valid func() error) (*point.Model, int) {
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return nil, code
 	}
-	if fs.NArg() != 1 || !valid() {
-		fs.Usage()
-		return nil, 2
+	if err := oneArg(fs, "MODEL"); err != nil {
+		return nil, usageError(stderr, fs.Name(), "%v", err)
+	}
+	if err := valid(); err != nil {
+		return nil, usageError(stderr, fs.Name(), "%v", err)
 	}
 	m, err := loadPoint(fs.Arg(0), pf)
-	if err != nil {
+	var bad badValue
+	switch {
+	case errors.As(err, &bad):
+		return nil, usageError(stderr, fs.Name(), "%v", err)
+	case err != nil:
 		fmt.Fprintln(stderr, err)
 		return nil, 1
 	}
 	return m, 0
 }
 
+// badValue is a flag's value that does not fit the model: the user's
+// command line is wrong, not the model.
+type badValue struct{ error }
+
 // loadPoint reads a built-in model (NAME or NAME:PRESET) or a model typed
-// as equations (a file), with the parameters and stimulus given.
+// as equations (a file), with the parameters and stimulus given. A name
+// that looks like a file (a path or an extension) is read as one, so that
+// a missing file is reported as such.
 func loadPoint(name string, pf pointFlags) (*point.Model, error) {
 	var m *point.Model
 	var err error
-	if _, statErr := os.Stat(name); statErr == nil {
+	if _, statErr := os.Stat(name); statErr == nil || strings.ContainsRune(name, os.PathSeparator) || filepath.Ext(name) != "" {
 		m, err = point.ReadModelFile(name)
 	} else {
 		m, err = point.Builtin(name)
@@ -83,23 +95,41 @@ func loadPoint(name string, pf pointFlags) (*point.Model, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		x, perr := strconv.ParseFloat(v, 64)
 		if !ok || perr != nil {
-			return nil, fmt.Errorf("--set %q: give NAME=NUMBER", kv)
+			return nil, badValue{fmt.Errorf("--set %q: give NAME=NUMBER", kv)}
 		}
 		if err := m.SetParam(k, x); err != nil {
-			return nil, err
+			return nil, badValue{fmt.Errorf("--set %q: %w", kv, err)}
 		}
 	}
 	if *pf.stim != "" {
 		if m.Stim, err = point.ParseStimulus(*pf.stim); err != nil {
-			return nil, err
+			return nil, badValue{fmt.Errorf("--stim %q: %w", *pf.stim, err)}
 		}
 	}
 	if pf.param != nil && *pf.param == "" {
 		if *pf.param = m.Input; *pf.param == "" {
-			return nil, fmt.Errorf("%s has no input parameter: name one with --param", m.Name)
+			return nil, badValue{fmt.Errorf("%s has no input parameter: name one with --param", m.Name)}
+		}
+	}
+	if pf.param != nil {
+		if _, ok := m.Param(*pf.param); !ok {
+			return nil, badValue{fmt.Errorf("--param %q: %s has no such parameter", *pf.param, m.Name)}
 		}
 	}
 	return m, nil
+}
+
+// increasing checks a range given by --from and --to. A reversed range
+// is refused rather than swapped: the results' order and the advice
+// given about the lowest value would otherwise surprise.
+func increasing(from, to float64) error {
+	if math.IsNaN(from) || math.IsNaN(to) || math.IsInf(from, 0) || math.IsInf(to, 0) {
+		return fmt.Errorf("--from %g --to %g: give finite numbers", from, to)
+	}
+	if !(to > from) {
+		return fmt.Errorf("--from %g --to %g: --to must be above --from", from, to)
+	}
+	return nil
 }
 
 // writeFigure writes a plot as PNG and SVG (16 × 10 cm) atomically.
@@ -133,10 +163,10 @@ func num(x float64) string {
 }
 
 // dynamicsUsage prints a command's usage and flags.
-func dynamicsUsage(fs *flag.FlagSet, stderr io.Writer, line string) func() {
+func dynamicsUsage(fs *flag.FlagSet, line string) func() {
 	return func() {
-		fmt.Fprintln(stderr, "usage: "+line)
-		fmt.Fprintf(stderr, "MODEL is a built-in model (%s; NAME:PRESET for a preset, e.g. izhikevich:FS, inapk:low) or a model file of equations.\n",
+		fmt.Fprintln(fs.Output(), "usage: "+line)
+		fmt.Fprintf(fs.Output(), "MODEL is a built-in model (%s; NAME:PRESET for a preset, e.g. izhikevich:FS, inapk:low) or a model file of equations.\n",
 			strings.Join(point.Names(), ", "))
 		fs.PrintDefaults()
 	}
@@ -148,7 +178,6 @@ func interruptible() (context.Context, context.CancelFunc) {
 
 func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bifurcation", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
 	pf.addParamFlag(fs, "the parameter to vary")
 	param := pf.param
@@ -160,8 +189,13 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	isi := fs.Bool("isi", false, "the brute-force diagram records inter-spike intervals, in sweep.png")
 	backend := fs.String("backend", "auto", "where the sweep runs: auto, cpu or gpu")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	fs.Usage = dynamicsUsage(fs, stderr, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
-	m, code := parsePoint(fs, args, pf, stderr, func() bool { return *from != *to })
+	fs.Usage = dynamicsUsage(fs, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
+	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error {
+		if *sweep == 1 || *sweep < 0 {
+			return fmt.Errorf("--sweep %d: give at least 2 values, or 0 for none", *sweep)
+		}
+		return increasing(*from, *to)
+	})
 	if m == nil {
 		return code
 	}
@@ -290,7 +324,6 @@ func exitFor(err error) int {
 
 func fiCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fi", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
 	pf.addParamFlag(fs, "the input parameter")
 	param := pf.param
@@ -304,12 +337,26 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "fi", "directory for fi.csv and the figure")
 	backend := fs.String("backend", "auto", "where the runs go: auto, cpu or gpu (which integrates with RK4, or Euler, at --dt)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	fs.Usage = dynamicsUsage(fs, stderr, "neurite fi MODEL --param NAME --from A --to B --out DIR [--n 40]")
+	fs.Usage = dynamicsUsage(fs, "neurite fi MODEL --param NAME --from A --to B --out DIR [--n 40]")
 	var meth ode.Method
-	m, code := parsePoint(fs, args, pf, stderr, func() bool {
+	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error {
 		var ok bool
-		meth, ok = ode.Methods[*method]
-		return *from != *to && *n >= 2 && ok
+		if meth, ok = ode.Methods[*method]; !ok {
+			return fmt.Errorf("--method %q: give euler, rk4, rk45 or expeuler", *method)
+		}
+		if *n < 2 {
+			return fmt.Errorf("--n %d: give at least 2 currents", *n)
+		}
+		if !(*dt > 0) {
+			return fmt.Errorf("--dt %g: give a positive step in ms", *dt)
+		}
+		if !(*duration > 0) {
+			return fmt.Errorf("--duration %g: give a positive time in ms", *duration)
+		}
+		if !(*transient >= 0) {
+			return fmt.Errorf("--transient %g: give a time of 0 ms or more", *transient)
+		}
+		return increasing(*from, *to)
 	})
 	if m == nil {
 		return code
@@ -368,12 +415,11 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 
 func integratorsCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("integrators", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
 	tstop := fs.Float64("tstop", 100, "simulated time (ms)")
 	out := fs.String("out", "integrators", "directory for integrators.csv and the figure")
-	fs.Usage = dynamicsUsage(fs, stderr, "neurite integrators MODEL [--tstop 100] --out DIR")
-	m, code := parsePoint(fs, args, pf, stderr, func() bool { return true })
+	fs.Usage = dynamicsUsage(fs, "neurite integrators MODEL [--tstop 100] --out DIR")
+	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error { return positiveTime("tstop", *tstop) })
 	if m == nil {
 		return code
 	}
@@ -408,13 +454,22 @@ func integratorsCmd(args []string, stdout, stderr io.Writer) int {
 
 func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lyapunov", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	pf := addPointFlags(fs)
 	transient := fs.Float64("transient", 100, "time dropped first, onto the attractor (model time units)")
 	duration := fs.Float64("duration", 1000, "time averaged over")
 	tau := fs.Float64("tau", 1, "renormalisation interval")
-	fs.Usage = dynamicsUsage(fs, stderr, "neurite lyapunov MODEL [--set NAME=VALUE] [--transient 100] [--duration 1000]")
-	m, code := parsePoint(fs, args, pf, stderr, func() bool { return *duration > 0 && *tau > 0 && *transient >= 0 })
+	fs.Usage = dynamicsUsage(fs, "neurite lyapunov MODEL [--set NAME=VALUE] [--transient 100] [--duration 1000]")
+	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error {
+		switch {
+		case !(*duration > 0):
+			return fmt.Errorf("--duration %g: give a positive time", *duration)
+		case !(*tau > 0):
+			return fmt.Errorf("--tau %g: give a positive interval", *tau)
+		case !(*transient >= 0):
+			return fmt.Errorf("--transient %g: give a time of 0 or more", *transient)
+		}
+		return nil
+	})
 	if m == nil {
 		return code
 	}

@@ -161,12 +161,12 @@ func TestDynamicsCommandErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"bifurcation", "nosuch", "--from", "0", "--to", "1"}, 1, `unknown model "nosuch"`},
-		{[]string{"fi", "hh", "--set", "foo=1", "--from", "0", "--to", "1"}, 1, `hh has no parameter "foo"`},
-		{[]string{"fi", "hh", "--set", "I", "--from", "0", "--to", "1"}, 1, "give NAME=NUMBER"},
-		{[]string{"bifurcation", "fhn", "--param", "nope", "--from", "0", "--to", "1"}, 1, `fhn has no parameter "nope"`},
-		{[]string{"bifurcation", "fhn"}, 2, "usage: neurite bifurcation"},
-		{[]string{"fi", "hh", "--from", "0", "--to", "1", "--method", "leapfrog"}, 2, "usage: neurite fi"},
-		{[]string{"fi", "hh", "--stim", "step:amp=x", "--from", "0", "--to", "1"}, 1, "step"},
+		{[]string{"fi", "hh", "--set", "foo=1", "--from", "0", "--to", "1"}, 2, `hh has no parameter "foo"`},
+		{[]string{"fi", "hh", "--set", "I", "--from", "0", "--to", "1"}, 2, "give NAME=NUMBER"},
+		{[]string{"bifurcation", "fhn", "--param", "nope", "--from", "0", "--to", "1"}, 2, `--param "nope": fhn has no such parameter`},
+		{[]string{"bifurcation", "fhn"}, 2, "--to must be above --from"},
+		{[]string{"fi", "hh", "--from", "0", "--to", "1", "--method", "leapfrog"}, 2, `--method "leapfrog"`},
+		{[]string{"fi", "hh", "--stim", "step:amp=x", "--from", "0", "--to", "1"}, 2, "step"},
 		{[]string{"integrators", "testdata/bad.ode"}, 1, "testdata/bad.ode:"},
 	} {
 		code, _, errs := neurite(c.args...)

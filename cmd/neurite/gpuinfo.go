@@ -9,9 +9,12 @@ import (
 
 // gpuinfoCmd describes the GPU device and checks it computes right.
 func gpuinfoCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		fmt.Fprintln(stderr, "usage: neurite gpuinfo")
-		return 2
+	switch {
+	case len(args) > 0 && (args[0] == "--help" || args[0] == "-h"):
+		fmt.Fprintln(stdout, "usage: neurite gpuinfo\nDescribes the GPU and checks that it computes right.")
+		return 0
+	case len(args) > 0:
+		return usageError(stderr, "gpuinfo", "unexpected argument %q: gpuinfo takes none", args[0])
 	}
 	d, err := gpu.Open()
 	if err != nil {

@@ -288,11 +288,11 @@ func TestBenchSweep(t *testing.T) {
 	if len(spikes) != 2 || spikes[0][1] != spikes[1][1] || spikes[0][1] == "0" {
 		t.Errorf("spikes: %v", spikes)
 	}
-	if code, _, errs := neurite("bench", "sweep", "--n", "0"); code != 1 || !strings.Contains(errs, "at least one instance") {
+	if code, _, errs := neurite("bench", "sweep", "--n", "0"); code != 2 || !strings.Contains(errs, "at least one instance") {
 		t.Errorf("--n 0: exit %d, %s", code, errs)
 	}
 	// Brian2's script models hh at its defaults only.
-	if code, _, errs := neurite("bench", "sweep", "--model", "fhn", "--n", "2", "--tstop", "1", "--compare"); code != 1 || !strings.Contains(errs, "--compare runs Brian2 on the built-in hh") {
+	if code, _, errs := neurite("bench", "sweep", "--model", "fhn", "--n", "2", "--tstop", "1", "--compare"); code != 2 || !strings.Contains(errs, "--compare runs Brian2 on the built-in hh") {
 		t.Errorf("--compare on fhn: exit %d, %s", code, errs)
 	}
 }

@@ -19,7 +19,6 @@ import (
 // renderCmd makes a video of a model's heatmap without a window.
 func renderCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	video := fs.String("video", "", "write an MP4 (H.264, through ffmpeg)")
 	gif := fs.String("gif", "", "write an animated GIF")
 	fps := fs.Float64("fps", 30, "frames per second")
@@ -30,18 +29,44 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	to := fs.Float64("to", 0, "last model time shown (ms; default tstop)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
+	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: neurite render MODEL.toml|CELL.swc --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720] [--speed MS] [--from MS] [--to MS]")
+		fmt.Fprintln(fs.Output(), "usage: neurite render MODEL.toml|CELL.swc --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720] [--speed MS] [--from MS] [--to MS] [--set KEY=VALUE]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
-	if fs.NArg() != 1 || (*video == "" && *gif == "") {
-		fs.Usage()
-		return 2
+	if err := oneArg(fs, "MODEL"); err != nil {
+		return usageError(stderr, "render", "%v", err)
 	}
-	m, err := pipeline.LoadModel(fs.Arg(0))
+	if *video == "" && *gif == "" {
+		return usageError(stderr, "render", "give --video FILE.mp4 or --gif FILE.gif")
+	}
+	if !(*fps > 0) {
+		return usageError(stderr, "render", "--fps %g: give a positive number of frames per second", *fps)
+	}
+	if !(*speed > 0) {
+		return usageError(stderr, "render", "--speed %g: give a positive number of model ms per second", *speed)
+	}
+	if fs.Changed("to") && !(*to > *from) {
+		return usageError(stderr, "render", "--from %g --to %g: --to must be later than --from", *from, *to)
+	}
+	width, height, err := pipeline.ParseSize(*size)
+	if err != nil {
+		return usageError(stderr, "render", "--size: %v", err)
+	}
+	var az, el float64
+	if *view != "" {
+		a, e, ok := strings.Cut(*view, ",")
+		var err1, err2 error
+		az, err1 = strconv.ParseFloat(a, 64)
+		el, err2 = strconv.ParseFloat(e, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return usageError(stderr, "render", "--view %q: give AZIMUTH,ELEVATION in degrees, e.g. 30,10", *view)
+		}
+	}
+	m, err := loadSpec(fs.Arg(0), *sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -58,19 +83,9 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	o.FPS, o.Speed, o.From, o.To = *fps, *speed, *from, *to
-	if o.Width, o.Height, err = pipeline.ParseSize(*size); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
-	}
+	o.Width, o.Height = width, height
 	if *view != "" {
-		az, el, ok := strings.Cut(*view, ",")
-		a, err1 := strconv.ParseFloat(az, 64)
-		e, err2 := strconv.ParseFloat(el, 64)
-		if !ok || err1 != nil || err2 != nil {
-			fmt.Fprintf(stderr, "--view %q: give AZIMUTH,ELEVATION in degrees, e.g. 30,10\n", *view)
-			return 2
-		}
-		o.Camera.Azimuth, o.Camera.Elevation = a, e
+		o.Camera.Azimuth, o.Camera.Elevation = az, el
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()

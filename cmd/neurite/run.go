@@ -22,24 +22,28 @@ import (
 
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	out := fs.String("out", "results", "directory for the results")
 	tstop := fs.Float64("tstop", 0, "override the model's run.tstop (ms)")
 	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
 	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: neurite run MODEL.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N]")
+		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--set KEY=VALUE]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
+	if err := oneArg(fs, "MODEL"); err != nil {
+		return usageError(stderr, "run", "%v", err)
 	}
-	m, cell, settings, err := loadModel(fs.Arg(0))
+	if fs.Changed("tstop") {
+		if err := positiveTime("tstop", *tstop); err != nil {
+			return usageError(stderr, "run", "%v", err)
+		}
+	}
+	m, cell, settings, err := loadModel(fs.Arg(0), *sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

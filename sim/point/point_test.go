@@ -311,3 +311,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A file that is not text, or not there, is refused in one line.
+func TestReadModelFileRefusesNonText(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, want string
+		body       []byte // nil: no file
+	}{
+		{"nul.ode", "nul.ode: not a text file of equations", []byte("v' = -v\x00\x01\x02")},
+		{"latin1.ode", "latin1.ode: not a text file of equations", []byte("# caf\xe9\nv' = -v\n")},
+		{"missing.ode", "missing.ode: no such file", nil},
+	} {
+		path := filepath.Join(dir, c.name)
+		if c.body != nil {
+			if err := os.WriteFile(path, c.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := ReadModelFile(path)
+		if err == nil || !strings.HasSuffix(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %v, want one line ending %q", c.name, err, c.want)
+		}
+	}
+}

@@ -2,27 +2,38 @@ package point
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
 
-// ReadModelFile reads a model typed as equations (see Parse).
+// ReadModelFile reads a model typed as equations (see Parse). A file that
+// is not text (NUL bytes or invalid UTF-8, say an image given by mistake)
+// is refused in one line rather than parsed into a screenful of errors.
 func ReadModelFile(path string) (*Model, error) {
-	f, err := os.Open(path)
+	text, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such file", path)
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return Parse(f, path)
+	if bytes.IndexByte(text, 0) >= 0 || !utf8.Valid(text) {
+		return nil, fmt.Errorf("%s: not a text file of equations", path)
+	}
+	return Parse(bytes.NewReader(text), path)
 }
 
 // Parse reads a model written in the spirit of XPPAUT's .ode files:

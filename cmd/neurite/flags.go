@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	flag "github.com/spf13/pflag"
+)
+
+// parseFlags parses a command's arguments with pflag's own messages
+// silenced. On --help it prints the command's usage (fs.Usage, which
+// writes to fs.Output()) to stdout and returns exit status 0; on a bad
+// flag it says what is wrong in one line, with a hint, and returns 2.
+// ok is true when the command should go on.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, ok bool) {
+	usage := fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(stdout)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		if usage != nil {
+			usage()
+		}
+		return 0, false
+	case err != nil:
+		return usageError(stderr, fs.Name(), "%s", flagProblem(fs, err)), false
+	}
+	return 0, true
+}
+
+// usageError says what is wrong with a command line in one line, then
+// where to find the flags, and returns exit status 2.
+func usageError(stderr io.Writer, cmd, format string, args ...any) int {
+	fmt.Fprintf(stderr, "neurite %s: %s\n", cmd, fmt.Sprintf(format, args...))
+	fmt.Fprintf(stderr, "run \"neurite %s --help\" for the flags\n", cmd)
+	return 2
+}
+
+// flagProblem turns pflag's error into the user's words.
+func flagProblem(fs *flag.FlagSet, err error) string {
+	var unknown *flag.NotExistError
+	var invalid *flag.InvalidValueError
+	var missing *flag.ValueRequiredError
+	switch {
+	case errors.As(err, &unknown):
+		name := unknown.GetSpecifiedName()
+		if name == "" {
+			return fmt.Sprintf("unknown flag -%s", unknown.GetSpecifiedShortnames())
+		}
+		if near := closestFlag(fs, name); near != "" {
+			return fmt.Sprintf("unknown flag --%s (did you mean --%s?)", name, near)
+		}
+		return fmt.Sprintf("unknown flag --%s", name)
+	case errors.As(err, &invalid):
+		f := invalid.GetFlag()
+		return fmt.Sprintf("--%s %q: give %s", f.Name, invalid.GetValue(), kindOf(f))
+	case errors.As(err, &missing):
+		return fmt.Sprintf("--%s needs a value", missing.GetFlag().Name)
+	}
+	return err.Error()
+}
+
+// kindOf names what a flag's value must be.
+func kindOf(f *flag.Flag) string {
+	switch f.Value.Type() {
+	case "float64":
+		return "a number"
+	case "int", "int64", "uint":
+		return "a whole number"
+	case "bool":
+		return "true or false"
+	case "duration":
+		return "a duration such as 10s"
+	}
+	return "a " + f.Value.Type()
+}
+
+// closestFlag is the flag name nearest to name, if one is near enough to
+// be a typing slip.
+func closestFlag(fs *flag.FlagSet, name string) string {
+	best, bestDist := "", math.MaxInt
+	fs.VisitAll(func(f *flag.Flag) {
+		d := editDistance(strings.ToLower(name), f.Name)
+		if d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	if bestDist > max(2, len(name)/3) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// positiveTime refuses a time that is not a positive number.
+func positiveTime(name string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return fmt.Errorf("--%s %g: give a positive time in ms", name, v)
+	}
+	return nil
+}
+
+// oneArg checks a command got exactly one MODEL.
+func oneArg(fs *flag.FlagSet, what string) error {
+	switch fs.NArg() {
+	case 0:
+		return fmt.Errorf("give a %s", what)
+	case 1:
+		return nil
+	}
+	return fmt.Errorf("give one %s, not %d arguments (%s)", what, fs.NArg(), strings.Join(fs.Args(), " "))
+}
