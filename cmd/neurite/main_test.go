@@ -319,3 +319,22 @@ func TestBenchSweepTyped(t *testing.T) {
 		t.Errorf("with a stimulus: exit %d, %s", code, errs)
 	}
 }
+
+// TestRunSaysLargeOutput: a run that will write much says how much before
+// it starts, and --snapshots off avoids it. The folder cannot be created,
+// so nothing is written either way.
+func TestRunSaysLargeOutput(t *testing.T) {
+	out := "/proc/neurite-test"
+	code, _, errs := neurite("run", example, "--tstop", "3000", "--out", out)
+	if code != 1 || !strings.Contains(errs, "this run writes about 112 MB into "+out+": most of it snapshots of 626 segments every 0.25 ms; --snapshots off") {
+		t.Errorf("3 s run: exit %d, %s", code, errs)
+	}
+	for _, snap := range []string{"off", "1"} {
+		if code, _, errs := neurite("run", example, "--tstop", "3000", "--snapshots", snap, "--out", out); code != 1 || strings.Contains(errs, "this run writes") {
+			t.Errorf("--snapshots %s: exit %d, %s", snap, code, errs)
+		}
+	}
+	if code, _, errs := neurite("run", example, "--snapshots", "0"); code != 2 || !strings.HasPrefix(errs, `neurite run: --snapshots "0"`) {
+		t.Errorf("--snapshots 0: exit %d, %s", code, errs)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -27,9 +29,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
 	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	snapshots := fs.String("snapshots", "", "off, or every MS ms instead of the model's [snapshots]")
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--snapshots off|MS] [--set KEY=VALUE]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -47,6 +50,16 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
+	}
+	if fs.Changed("snapshots") {
+		settings.SnapshotTimes = nil
+		if settings.SnapshotInterval = 0; *snapshots != "off" {
+			every, err := strconv.ParseFloat(*snapshots, 64)
+			if err != nil || !(every > 0) || math.IsInf(every, 0) {
+				return usageError(stderr, "run", "--snapshots %q: give off, or an interval in ms such as 1", *snapshots)
+			}
+			settings.SnapshotInterval = every
+		}
 	}
 	want := m.Run.Backend
 	if *backend != "" {
@@ -69,6 +82,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if ch.Note != "" {
 		fmt.Fprintln(stderr, ch.Note)
 	}
+	if size := pipeline.OutputSize(plan, stop); size > largeOutput {
+		why := fmt.Sprintf("traces of %d probes", len(plan.Probes))
+		if plan.TakesSnapshots() {
+			why = fmt.Sprintf("most of it snapshots of %d segments %s; --snapshots off, or a longer interval such as --snapshots 1, writes less",
+				len(plan.Segments), plan.SnapshotSummary())
+		}
+		fmt.Fprintf(stderr, "this run writes about %s into %s: %s\n", megabytes(size), *out, why)
+	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	progress, finish := progressBar(stderr, stop, *quiet)
@@ -90,6 +111,18 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: %d compartments, %g ms in %.2f s; results in %s\n",
 		m.File(), plan.Compartments(), stop, time.Since(start).Seconds(), *out)
 	return 0
+}
+
+// largeOutput is the size of results, in bytes, above which run says
+// how much it will write before it starts.
+const largeOutput = 100e6
+
+// megabytes writes a size for people: "230 MB", "1.4 GB".
+func megabytes(n int64) string {
+	if n >= 1e9 {
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/1e6)
 }
 
 // progressBar returns a progress callback and a function that ends the
