@@ -338,3 +338,19 @@ func TestRunSaysLargeOutput(t *testing.T) {
 		t.Errorf("--snapshots 0: exit %d, %s", code, errs)
 	}
 }
+
+// panicWriter fails as a bug below a command would.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a bug") }
+
+// TestPanicIsOneLine: a panic below a command is one line naming the
+// command, with exit status 70, never a stack trace.
+func TestPanicIsOneLine(t *testing.T) {
+	var stderr strings.Builder
+	code := mainCode([]string{"version"}, panicWriter{}, &stderr)
+	want := "neurite version: internal error: a bug (please report it, with the command; NEURITE_TRACE=1 adds the trace)\n"
+	if code != 70 || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
