@@ -8,13 +8,6 @@ import (
 	"neurite/sim"
 )
 
-// discard is a Recorder that keeps nothing.
-type discard struct{}
-
-func (discard) Sample(float64, []float64) error   { return nil }
-func (discard) Spikes([]sim.Spike) error          { return nil }
-func (discard) Snapshot(float64, []float64) error { return nil }
-
 // BenchmarkCable runs the peers' NEURON cable benchmark model for 10 ms and
 // reports compartment-steps per second (compare: NEURON 8.2, one thread,
 // 1.0–1.5e7 on this class of machine; ../shared/peers/RESULTS.md).
@@ -34,7 +27,7 @@ func BenchmarkCable(b *testing.B) {
 			steps := tstop / p.Dt
 			for b.Loop() {
 				e.Init()
-				if err := e.Run(context.Background(), tstop, discard{}, nil); err != nil {
+				if err := e.Run(context.Background(), tstop, sim.Discard{}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

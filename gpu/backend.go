@@ -152,11 +152,11 @@ func calibrate(cpu *compartments.Engine, g *Cable) (measurement, error) {
 		s.Init()
 		defer s.Init()
 		warm := 5 * p.Dt
-		if err := s.Run(context.Background(), warm, discard{}, nil); err != nil {
+		if err := s.Run(context.Background(), warm, sim.Discard{}, nil); err != nil {
 			return 0, err
 		}
 		start := time.Now()
-		if err := s.Run(context.Background(), warm+steps*p.Dt, discard{}, nil); err != nil {
+		if err := s.Run(context.Background(), warm+steps*p.Dt, sim.Discard{}, nil); err != nil {
 			return 0, err
 		}
 		return n * steps / time.Since(start).Seconds(), nil
@@ -173,13 +173,6 @@ func calibrate(cpu *compartments.Engine, g *Cable) (measurement, error) {
 	return m.measurement, nil
 }
 
-// discard is a recorder that keeps nothing.
-type discard struct{}
-
-func (discard) Sample(float64, []float64) error   { return nil }
-func (discard) Spikes([]sim.Spike) error          { return nil }
-func (discard) Snapshot(float64, []float64) error { return nil }
-
 // fallback runs the GPU engine and, should the device fail mid-run,
 // carries on with the CPU engine without losing or repeating what was
 // recorded: the CPU runs from the start and hands on only what comes after
@@ -194,6 +187,24 @@ type fallback struct {
 
 // Lost reports why the run moved to the CPU, nil while on the GPU.
 func (f *fallback) Lost() error { return f.lost }
+
+// Lost reports why a simulator that NewSimulator put on the GPU moved its
+// run to the CPU; nil if it did not, or never ran on the GPU.
+func Lost(s compartments.Simulator) error {
+	if f, ok := s.(*fallback); ok {
+		return f.Lost()
+	}
+	return nil
+}
+
+// LostNote says, for the user, that a run moved to the CPU and why; ""
+// if it did not.
+func LostNote(s compartments.Simulator) string {
+	if err := Lost(s); err != nil {
+		return fmt.Sprintf("backend: the GPU failed (%v); the run went on on the CPU from the start, nothing recorded lost or repeated", err)
+	}
+	return ""
+}
 
 func (f *fallback) active() compartments.Simulator {
 	if f.cpu != nil {

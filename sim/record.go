@@ -28,6 +28,14 @@ type Recorder interface {
 	Snapshot(t float64, v []float64) error
 }
 
+// Discard is a Recorder that keeps nothing: for runs whose state is read
+// from the engine itself, and for measurements.
+type Discard struct{}
+
+func (Discard) Sample(float64, []float64) error   { return nil }
+func (Discard) Spikes([]Spike) error              { return nil }
+func (Discard) Snapshot(float64, []float64) error { return nil }
+
 // Memory is a Recorder that keeps everything in memory.
 type Memory struct {
 	T         []float64   // sample times

@@ -14,7 +14,6 @@ import (
 	"neurite/assets"
 	"neurite/compartments"
 	"neurite/gpu"
-	"neurite/sim"
 	"neurite/sim/output"
 	"neurite/sim/spec"
 )
@@ -97,14 +96,6 @@ func OutputSize(p *compartments.Plan, tstop float64) int64 {
 	snapshots := p.Snapshots().Count(int64(math.Round(tstop / p.Dt)))
 	return output.EstimateSize(Layout(p), samples, snapshots, p.TakesSnapshots())
 }
-
-// Discard is a recorder that keeps nothing: for runs whose state is read
-// from the engine itself.
-type Discard struct{}
-
-func (Discard) Sample(float64, []float64) error   { return nil }
-func (Discard) Spikes([]sim.Spike) error          { return nil }
-func (Discard) Snapshot(float64, []float64) error { return nil }
 
 // ParseSize reads a frame size given as "WIDTHxHEIGHT" in pixels.
 func ParseSize(s string) (int, int, error) {

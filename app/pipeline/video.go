@@ -8,6 +8,8 @@ import (
 	"math"
 
 	"neurite/compartments"
+	"neurite/gpu"
+	"neurite/sim"
 	"neurite/sim/output"
 	"neurite/sim/spec"
 	"neurite/views"
@@ -80,7 +82,7 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 	for k := range frames {
 		t := o.From + float64(k)*o.Speed/o.FPS
 		t = math.Round(t/p.Dt) * p.Dt
-		if err := eng.Run(ctx, t, Discard{}, nil); err != nil {
+		if err := eng.Run(ctx, t, sim.Discard{}, nil); err != nil {
 			video.Abort()
 			return err
 		}
@@ -92,6 +94,9 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 		if progress != nil {
 			progress(float64(k+1) / float64(frames))
 		}
+	}
+	if note := gpu.LostNote(eng); note != "" && o.Notify != nil {
+		o.Notify(note)
 	}
 	return video.Commit()
 }

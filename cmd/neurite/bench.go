@@ -377,6 +377,10 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		wall := time.Since(start).Seconds()
+		if sw, ok := batch.(*gpu.Sweep); ok && sw.Fallbacks > 0 {
+			fmt.Fprintf(stderr, "bench sweep: %d batches fell back to the CPU during the GPU's run, so its rate would not be the GPU's\n", sw.Fallbacks)
+			return 1
+		}
 		spikes, maxima := 0, 0
 		for _, tr := range trs {
 			spikes += tr.Count

@@ -18,6 +18,7 @@ import (
 
 	"neurite/app/pipeline"
 	"neurite/compartments"
+	"neurite/gpu"
 	"neurite/sim"
 	"neurite/sim/output"
 )
@@ -96,6 +97,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	reached, runErr := pipeline.RunToDirectory(ctx, ch.Sim, stop, *out, progress)
 	finish()
+	if note := gpu.LostNote(ch.Sim); note != "" {
+		fmt.Fprintln(stderr, note)
+	}
 	var blowUp *sim.BlowUpError
 	switch {
 	case errors.Is(runErr, context.Canceled):
