@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"neurite/compartments"
+	"neurite/gpu"
 	"neurite/sim"
 	"neurite/sim/spec"
 )
@@ -333,6 +334,9 @@ func (s *Session) advance(ctx context.Context, frame float64) bool {
 	s.t, s.v = s.eng.Time(), v
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.err = err
+	}
+	if note := gpu.LostNote(s.eng); note != "" && s.BackendName != "cpu" {
+		s.Backend, s.BackendName = note, "cpu"
 	}
 	s.mu.Unlock()
 	s.notify()
