@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	flag "github.com/spf13/pflag"
+
+	"neurite/sim/spec"
 )
 
 // parseFlags parses a command's arguments with pflag's own messages
@@ -84,38 +86,9 @@ func kindOf(f *flag.Flag) string {
 // closestFlag is the flag name nearest to name, if one is near enough to
 // be a typing slip.
 func closestFlag(fs *flag.FlagSet, name string) string {
-	best, bestDist := "", math.MaxInt
-	fs.VisitAll(func(f *flag.Flag) {
-		d := editDistance(strings.ToLower(name), f.Name)
-		if d < bestDist {
-			best, bestDist = f.Name, d
-		}
-	})
-	if bestDist > max(2, len(name)/3) {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return spec.Closest(name, names)
 }
 
 // positiveTime refuses a time that is not a positive number.

@@ -205,16 +205,17 @@ func keysOf(t reflect.Type) []string {
 // probably meant.
 func unknownKey(dotted []string, t reflect.Type) string {
 	msg := fmt.Sprintf("unknown key %q", strings.Join(dotted, "."))
-	if near := closest(dotted[len(dotted)-1], keysOf(t)); near != "" {
+	if near := Closest(dotted[len(dotted)-1], keysOf(t)); near != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	return msg
 }
 
-// closest returns the key nearest to a mistyped one: the same but for case,
-// or one edit away from a key of three letters or more, two from one of
-// six or more; "" if none is.
-func closest(key string, keys []string) string {
+// Closest returns the name nearest to a mistyped one: the same but for
+// case, or one edit away from a name of three letters or more, two from
+// one of six or more; "" if none is. Model keys and the command line's
+// flags are suggested by this one rule.
+func Closest(key string, keys []string) string {
 	best, bestD := "", 3
 	for _, k := range keys {
 		if strings.EqualFold(k, key) {
