@@ -1,11 +1,8 @@
 package compartments
 
 import (
-	"cmp"
-	"context"
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -15,14 +12,10 @@ import (
 )
 
 // Simulator advances a plan in time: the CPU Engine here, or the GPU
-// engine of package gpu; both run the same plan the same way.
+// engine of package gpu; both run the same plan the same way, driven by
+// sim.Driver.
 type Simulator interface {
-	// Init sets the initial state, as NEURON's finitialize(v_init).
-	Init()
-	// Run advances to tstop (ms), handing what is recorded to rec.
-	Run(ctx context.Context, tstop float64, rec sim.Recorder, progress ProgressFunc) error
-	// Time is the model time in ms.
-	Time() float64
+	sim.Simulator
 	// SegmentVoltages returns v at every segment centre.
 	SegmentVoltages() []float64
 	// SetProbes replaces what is recorded.
@@ -46,13 +39,12 @@ type Simulator interface {
 // of steps on its own while its arrays sit in cache, and cells are spread
 // over all cores.
 type Engine struct {
+	*sim.Driver
 	plan    *Plan
-	step    int64
 	workers int
 
-	recordEvery  int64
-	snapshots    SnapshotSchedule
-	recordedInit bool
+	recordEvery int64
+	snapshots   SnapshotSchedule
 
 	// Per node: the voltage, the tree system (d, rhs), its parts that do
 	// not change (dBase: capacitance, axial and passive conductance;
@@ -82,9 +74,7 @@ type cellState struct {
 	hhLo, hhHi       int
 	synLo, synHi     int
 	clampLo, clampHi int
-	det              int // index of the cell's spike detector, -1 for none
-	events           []Event
-	cursor           int
+	det              int   // index of the cell's spike detector, -1 for none
 	probes           []int // probe indices of this cell
 	spikes           []sim.Spike
 	// Nodes without capacitance (section ends, the root) carry algebraic
@@ -114,9 +104,8 @@ func NewEngine(p *Plan) *Engine {
 		e.cj = 2 / p.Dt
 	}
 	e.dtq = p.Dt * hh.Q10(p.Celsius)
-	for ci, c := range p.Cells {
-		cs := cellState{first: c.First, end: c.End, events: p.Events[p.EventStart[ci]:p.EventStart[ci+1]]}
-		e.cells = append(e.cells, cs)
+	for _, c := range p.Cells {
+		e.cells = append(e.cells, cellState{first: c.First, end: c.End})
 	}
 	cellOf := func(node int32) *cellState { return &e.cells[p.Nodes[node].Cell] }
 	for i := range n {
@@ -169,6 +158,7 @@ func NewEngine(p *Plan) *Engine {
 		e.cells[dt.Cell].det = k
 	}
 	e.SetProbes(p.Probes)
+	e.Driver = sim.NewDriver((*cpuBackend)(e), p.Wiring())
 	return e
 }
 
@@ -222,18 +212,13 @@ func (e *Engine) SetProbes(probes []ProbePlan) {
 // SetWorkers sets how many cells advance at once (default GOMAXPROCS).
 func (e *Engine) SetWorkers(n int) { e.workers = max(1, n) }
 
-// Time returns the model time in ms.
-func (e *Engine) Time() float64 { return float64(e.step) * e.plan.Dt }
-
 // Plan returns the plan the engine runs.
 func (e *Engine) Plan() *Plan { return e.plan }
 
-// Init sets the initial state, as NEURON's finitialize(v_init): every node
-// at VInit, gates at their steady state, synapses closed, events queued.
-func (e *Engine) Init() {
+// reset sets the initial state, as NEURON's finitialize(v_init): every
+// node at VInit, gates at their steady state, synapses closed.
+func (e *Engine) reset() {
 	p := e.plan
-	e.step = 0
-	e.recordedInit = false
 	for i := range e.v {
 		e.v[i] = p.VInit
 		e.gm[i], e.ge[i] = 0, 0
@@ -244,7 +229,6 @@ func (e *Engine) Init() {
 		for k := c.hhLo; k < c.hhHi; k++ {
 			e.setHH(k, m, h, n)
 		}
-		c.cursor = 0
 		c.spikes = c.spikes[:0]
 		c.err = nil
 	}
@@ -273,9 +257,9 @@ func (e *Engine) setHH(k int, m, h, n float64) {
 	e.ge[node] = (gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale
 }
 
-// advance takes the cell from step `from` to step `to`, writing probe
-// values of record steps into rows (row r holds record step (base+r+1)).
-func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base int64) {
+// advance takes the cell over the epoch's steps, writing probe values of
+// record steps into the epoch's rows.
+func (e *Engine) advance(c *cellState, ep *sim.Epoch) {
 	p := e.plan
 	dt := p.Dt
 	v, d, rhs := e.v[c.first:c.end], e.d[c.first:c.end], e.rhs[c.first:c.end]
@@ -287,14 +271,16 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 	d, rhs, dBase, rBase, capac = d[:n], rhs[:n], dBase[:n], rBase[:n], capac[:n]
 	cj := e.cj
 	cn := p.Method == CrankNicolson
-	for step := from; step < to; step++ {
+	for step := ep.From; step < ep.To; step++ {
 		t := float64(step) * dt
 		mid := t + dt/2
-		for c.cursor < len(c.events) && c.events[c.cursor].T <= mid {
-			ev := c.events[c.cursor]
-			e.synA[ev.Syn] += ev.Weight * p.Syns[ev.Syn].FactorA
-			e.synB[ev.Syn] += ev.Weight * p.Syns[ev.Syn].FactorB
-			c.cursor++
+		due := ep.Inputs.Due(step)
+		for k := c.synLo; k < c.synHi; k++ {
+			if w := due[k]; w != 0 {
+				e.synA[k] += w * p.Syns[k].FactorA
+				e.synB[k] += w * p.Syns[k].FactorB
+				due[k] = 0
+			}
 		}
 		for i := range n {
 			d[i] = dBase[i] + gm[i]
@@ -386,8 +372,7 @@ func (e *Engine) advance(c *cellState, from, to int64, rows [][]float64, base in
 				e.detAbove[k] = false
 			}
 		}
-		if (step+1)%e.recordEvery == 0 && len(c.probes) > 0 {
-			row := rows[(step+1)/e.recordEvery-base-1]
+		if row := ep.Row(step+1, e.recordEvery); row != nil {
 			for _, k := range c.probes {
 				row[k] = e.probeValue(k)
 			}
@@ -467,126 +452,58 @@ func (e *Engine) probeValue(k int) float64 {
 	return e.v[pr.Node]
 }
 
-// ProgressFunc is told the model time after each chunk of steps.
-type ProgressFunc func(t float64)
+// cpuBackend is the Engine as the driver sees it.
+type cpuBackend Engine
 
-// Run advances the model to tstop (ms), handing probe samples, spikes and
-// snapshots to rec as they are made. The sample and snapshot at the
-// initial time are handed over on the first call after Init. Run returns
-// early with ctx's error when ctx is cancelled, with everything up to the
-// last completed chunk recorded; and with a *sim.BlowUpError, naming the
-// time and the compartment, when the voltage leaves ±sim.MaxAbsV or stops
-// being finite.
-func (e *Engine) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress ProgressFunc) error {
-	p := e.plan
-	last := int64(math.Round(tstop / p.Dt))
-	values := make([]float64, len(p.Probes))
-	if !e.recordedInit {
-		e.recordedInit = true
-		for k := range p.Probes {
-			values[k] = e.probeValue(k)
-		}
-		if err := rec.Sample(0, values); err != nil {
-			return err
-		}
-		if e.snapshots.At(0) {
-			if err := rec.Snapshot(0, e.segmentVoltages(nil)); err != nil {
-				return err
-			}
-		}
+func (b *cpuBackend) Dt() float64                      { return b.plan.Dt }
+func (b *cpuBackend) Reset()                           { (*Engine)(b).reset() }
+func (b *cpuBackend) Probes() int                      { return len(b.plan.Probes) }
+func (b *cpuBackend) RecordEvery() int64               { return b.recordEvery }
+func (b *cpuBackend) Snapshots() sim.Schedule          { return b.snapshots }
+func (b *cpuBackend) Snapshot(buf []float64) []float64 { return (*Engine)(b).segmentVoltages(buf) }
+
+// EpochSteps is about 50 ms of work: 2e6 node-steps.
+func (b *cpuBackend) EpochSteps() int64 { return max(1, int64(2e6/float64(len(b.plan.Nodes)+1))) }
+
+func (b *cpuBackend) Probe(values []float64) {
+	for k := range values {
+		values[k] = (*Engine)(b).probeValue(k)
 	}
-	// A chunk is a stretch of steps every cell runs on its own: about 50 ms
-	// of work, ending at the next snapshot.
-	chunk := max(1, int64(2e6/float64(len(p.Nodes)+1)))
-	var snap []float64
-	for e.step < last {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		from := e.step
-		to := min(last, from+chunk, e.snapshots.Next(from))
-		base := from / e.recordEvery
-		rows := make([][]float64, to/e.recordEvery-base)
-		for r := range rows {
-			rows[r] = make([]float64, len(p.Probes))
-		}
-		e.runChunk(from, to, rows, base)
-		// The earliest blow-up, if any, ends the run after what came
-		// before it has been handed over.
-		var blowUp *sim.BlowUpError
-		for ci := range e.cells {
-			if err := e.cells[ci].err; err != nil && (blowUp == nil || err.T < blowUp.T) {
-				blowUp = err
-			}
-		}
-		if blowUp != nil {
-			goodRows := int64(math.Round(blowUp.T/p.Dt)-1)/e.recordEvery - base
-			rows = rows[:max(0, min(int64(len(rows)), goodRows))]
-		}
-		for r, row := range rows {
-			if err := rec.Sample(float64((base+int64(r)+1)*e.recordEvery)*p.Dt, row); err != nil {
-				return err
-			}
-		}
-		if err := e.flushSpikes(rec); err != nil {
-			return err
-		}
-		if blowUp != nil {
-			return blowUp
-		}
-		e.step = to
-		if e.snapshots.At(to) {
-			snap = e.segmentVoltages(snap)
-			if err := rec.Snapshot(e.Time(), snap); err != nil {
-				return err
-			}
-		}
-		if progress != nil {
-			progress(e.Time())
-		}
-	}
-	return nil
 }
 
-// runChunk advances every cell over [from, to), spreading cells over the
-// workers.
-func (e *Engine) runChunk(from, to int64, rows [][]float64, base int64) {
+// Advance takes every cell over the epoch, spreading cells over the
+// workers: cells are independent within an epoch.
+func (b *cpuBackend) Advance(ep *sim.Epoch) error {
+	e := (*Engine)(b)
 	workers := min(e.workers, len(e.cells))
 	if workers <= 1 {
 		for ci := range e.cells {
-			e.advance(&e.cells[ci], from, to, rows, base)
+			e.advance(&e.cells[ci], ep)
 		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				ci := int(next.Add(1) - 1)
-				if ci >= len(e.cells) {
-					return
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for {
+					ci := int(next.Add(1) - 1)
+					if ci >= len(e.cells) {
+						return
+					}
+					e.advance(&e.cells[ci], ep)
 				}
-				e.advance(&e.cells[ci], from, to, rows, base)
-			}
-		})
+			})
+		}
+		wg.Wait()
 	}
-	wg.Wait()
-}
-
-func (e *Engine) flushSpikes(rec sim.Recorder) error {
-	var all []sim.Spike
 	for ci := range e.cells {
-		all = append(all, e.cells[ci].spikes...)
-		e.cells[ci].spikes = e.cells[ci].spikes[:0]
+		c := &e.cells[ci]
+		ep.Spikes = append(ep.Spikes, c.spikes...)
+		c.spikes = c.spikes[:0]
+		ep.NoteBlowUp(c.err)
+		c.err = nil
 	}
-	if len(all) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(all, func(a, b sim.Spike) int {
-		return cmp.Or(cmp.Compare(a.T, b.T), cmp.Compare(a.Cell, b.Cell))
-	})
-	return rec.Spikes(all)
+	return nil
 }
 
 // segmentVoltages gathers v at every segment centre, in plan.Segments order.

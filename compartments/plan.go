@@ -784,3 +784,15 @@ func (p *Plan) SegmentTable() []sim.Segment {
 	}
 	return out
 }
+
+// Wiring lowers the plan's synaptic events to the run driver's inputs:
+// each event due at the step NEURON delivers it (sim.DeliveryStep), onto
+// its synapse; events of one step keep their order of time.
+func (p *Plan) Wiring() sim.Wiring {
+	in := make([]sim.Input, 0, len(p.Events))
+	for _, ev := range p.Events {
+		in = append(in, sim.Input{Step: sim.DeliveryStep(ev.T, p.Dt), Target: ev.Syn, W: ev.Weight})
+	}
+	slices.SortStableFunc(in, func(a, b sim.Input) int { return cmp.Compare(a.Step, b.Step) })
+	return sim.Wiring{Targets: len(p.Syns), Inputs: in}
+}

@@ -223,7 +223,7 @@ func (f *fallback) SegmentVoltages() []float64                { return f.active(
 func (f *fallback) SetProbes(probes []compartments.ProbePlan) { f.active().SetProbes(probes) }
 func (f *fallback) Plan() *compartments.Plan                  { return f.gpu.Plan() }
 
-func (f *fallback) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress compartments.ProgressFunc) error {
+func (f *fallback) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress sim.ProgressFunc) error {
 	if f.cpu != nil {
 		return f.cpu.Run(ctx, tstop, rec, progress)
 	}

@@ -19,7 +19,7 @@ type failing struct {
 	at float64
 }
 
-func (f failing) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress compartments.ProgressFunc) error {
+func (f failing) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress sim.ProgressFunc) error {
 	if err := f.Engine.Run(ctx, math.Min(tstop, f.at), rec, progress); err != nil || tstop <= f.at {
 		return err
 	}

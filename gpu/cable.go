@@ -2,7 +2,6 @@ package gpu
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -23,25 +22,25 @@ import (
 // invocation (shaders/cable_team.comp). It answers like
 // compartments.Engine.
 type Cable struct {
+	*sim.Driver
 	dev  *Device
 	plan *compartments.Plan
 	prog *Program
 	snap *Program // gathers v at the segments
 	team int      // invocations per cell; 0 for one cell per invocation
 
-	step         int64
-	recordEvery  int64
-	snapshots    compartments.SnapshotSchedule
-	recordedInit bool
-	spikeCap     int
-	group        int     // cells per work group
-	perCell      int     // node slots per cell: the largest cell's nodes
-	slots        int     // the per-node arrays' length
-	local        []int32 // node → its number in its cell's layout
-	slot         []int   // node → its slot in the per-node arrays
-	trees        []branchTree
-	treeWords    []int32 // the tree buffer (team layout)
-	order        []int   // probe buffer index → plan probe index
+	recordEvery int64
+	snapshots   compartments.SnapshotSchedule
+	spikeCap    int
+	group       int     // cells per work group
+	perCell     int     // node slots per cell: the largest cell's nodes
+	slots       int     // the per-node arrays' length
+	local       []int32 // node → its number in its cell's layout
+	slot        []int   // node → its slot in the per-node arrays
+	trees       []branchTree
+	treeWords   []int32 // the tree buffer (team layout)
+	order       []int   // probe buffer index → plan probe index
+	synCell     []int32 // synapse → its cell
 
 	node                                                                                [nArrays]*Buffer
 	nodeTex                                                                             [nArrays]uint32 // the per-node arrays as buffer textures
@@ -57,7 +56,8 @@ type Cable struct {
 	// must ask fewer of every invocation: perStep estimates the most loop
 	// iterations an invocation makes in a step (within a few per cent; the
 	// budget leaves a quarter spare, and a chunk cut short is reported),
-	// evSteps each cell's event steps (one iteration per delivery).
+	// evSteps each cell's event steps in the present epoch (one iteration
+	// per delivery).
 	loopBudget int
 	perStep    []int
 	evSteps    [][]int
@@ -159,14 +159,15 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 	if err != nil {
 		return nil, err
 	}
+	for _, sy := range p.Syns {
+		e.synCell = append(e.synCell, sy.Cell)
+	}
+	e.Driver = sim.NewDriver((*gpuBackend)(e), p.Wiring())
 	return e, nil
 }
 
 // Plan returns the plan the engine runs.
 func (e *Cable) Plan() *compartments.Plan { return e.plan }
-
-// Time returns the model time in ms.
-func (e *Cable) Time() float64 { return float64(e.step) * e.plan.Dt }
 
 // SetProbes replaces what the engine records; it takes effect from the
 // next chunk.
@@ -250,15 +251,7 @@ func (e *Cable) gather(buf *Buffer) {
 }
 
 // SegmentVoltages returns v at every segment centre (plan.Segments order).
-func (e *Cable) SegmentVoltages() []float64 {
-	out := make([]float32, len(e.plan.Segments))
-	e.dev.Do(func() error {
-		e.gather(e.snapBufs[0])
-		read(e.snapBufs[0], 0, out)
-		return nil
-	})
-	return widen(out, nil)
-}
+func (e *Cable) SegmentVoltages() []float64 { return (*gpuBackend)(e).Snapshot(nil) }
 
 func widen(in []float32, buf []float64) []float64 {
 	buf = buf[:0]
@@ -270,15 +263,15 @@ func widen(in []float32, buf []float64) []float64 {
 
 // chunkResult is what one dispatch leaves for the host.
 type chunkResult struct {
-	rows   [][]float64
 	spikes []sim.Spike
 	blow   *sim.BlowUpError
 	err    error // the device did not finish the chunk
 }
 
 // runChunk advances every cell over steps [from, to) in one dispatch and
-// reads back the records, spikes and any blow-up (on the device thread).
-func (e *Cable) runChunk(from, to int64) chunkResult {
+// reads back the records into the epoch's rows, and the spikes and any
+// blow-up (on the device thread).
+func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 	p := e.plan
 	base := from / e.recordEvery
 	nRows := int(to/e.recordEvery - base)
@@ -323,11 +316,10 @@ func (e *Cable) runChunk(from, to int64) chunkResult {
 	flat := make([]uint32, 2*nRows*np)
 	read(e.rec, 0, flat)
 	for r := range nRows {
-		row := make([]float64, np)
+		row := ep.Row((base+int64(r)+1)*e.recordEvery, e.recordEvery)
 		for k, pi := range e.order {
 			row[pi] = double(flat, 2*(r*np+k))
 		}
-		res.rows = append(res.rows, row)
 	}
 	state := make([]uint32, len(p.Cells)*cellWords)
 	read(e.cells, 0, state)
@@ -378,102 +370,108 @@ func (e *Cable) chunkSteps() int64 {
 	return min(int64(2*e.spikeCap-2), max(1, int64(2e6/float64(len(e.plan.Nodes)+1))))
 }
 
-// Run advances the model to tstop (ms) as compartments.Engine.Run does:
-// samples, spikes and snapshots handed to rec as they are made, ctx
-// cancelling between dispatches, a blow-up named with its time and
-// segment. A snapshot is gathered on the device at the end of its chunk
-// and read back while the next chunk runs.
-func (e *Cable) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress compartments.ProgressFunc) error {
+// gpuBackend is the Cable as the run driver sees it.
+type gpuBackend Cable
+
+func (b *gpuBackend) Dt() float64             { return b.plan.Dt }
+func (b *gpuBackend) Reset()                  { (*Cable)(b).reset() }
+func (b *gpuBackend) Probes() int             { return len(b.plan.Probes) }
+func (b *gpuBackend) RecordEvery() int64      { return b.recordEvery }
+func (b *gpuBackend) Snapshots() sim.Schedule { return b.snapshots }
+func (b *gpuBackend) EpochSteps() int64       { return (*Cable)(b).chunkSteps() }
+
+func (b *gpuBackend) Probe(values []float64) {
+	e := (*Cable)(b)
+	if e.err == nil {
+		e.err = e.dev.Do(func() error { e.probeValues(values); return nil })
+	}
+}
+
+// Snapshot gathers v at the segments on the device and reads it back.
+func (b *gpuBackend) Snapshot(buf []float64) []float64 {
+	e := (*Cable)(b)
+	out := make([]float32, len(e.plan.Segments))
+	if err := e.dev.Do(func() error {
+		e.gather(e.snapBufs[0])
+		read(e.snapBufs[0], 0, out)
+		return nil
+	}); err != nil && e.err == nil {
+		e.err = err
+	}
+	return widen(out, buf)
+}
+
+// Advance uploads the epoch's events and advances every cell over the
+// epoch in as many dispatches as the loop budget asks.
+func (b *gpuBackend) Advance(ep *sim.Epoch) error {
+	e := (*Cable)(b)
 	if e.err != nil {
 		return e.err
 	}
 	p := e.plan
-	last := int64(math.Round(tstop / p.Dt))
-	if !e.recordedInit {
-		e.recordedInit = true
-		values := make([]float64, len(p.Probes))
-		if err := e.dev.Do(func() error { e.probeValues(values); return nil }); err != nil {
-			return err
+	ew, starts := e.epochEvents(ep)
+	err := e.dev.Do(func() error {
+		if need := 4 * max(1, len(ew)); e.events.size < need {
+			e.events.Delete()
+			e.events = newBuffer[uint32](nil, need)
 		}
-		if err := rec.Sample(0, values); err != nil {
-			return err
+		write(e.events, []uint32(ew))
+		read(e.cells, 0, e.cellWords)
+		for ci := range p.Cells {
+			cw := e.cellWords[ci*cellWords:]
+			cw[cEvLo], cw[cEvHi], cw[cCursor] = uint32(starts[ci]), uint32(starts[ci+1]), uint32(starts[ci])
 		}
-		if e.snapshots.At(0) {
-			if err := rec.Snapshot(0, e.SegmentVoltages()); err != nil {
-				return err
-			}
-		}
+		write(e.cells, e.cellWords)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	chunk := e.chunkSteps()
-	pending := -1 // the snapshot buffer awaiting its read
-	var pendingT float64
-	taken := 0 // snapshots gathered, alternating between the two buffers
-	snap32 := make([]float32, len(p.Segments))
-	var snap []float64
-	handSnapshot := func() error {
-		if pending < 0 {
-			return nil
-		}
-		err := e.dev.Do(func() error {
-			read(e.snapBufs[pending], 0, snap32)
-			return nil
-		})
-		pending = -1
-		if err != nil {
-			return err
-		}
-		snap = widen(snap32, snap)
-		return rec.Snapshot(pendingT, snap)
-	}
-	for e.step < last {
-		if err := ctx.Err(); err != nil {
-			return cmp.Or(handSnapshot(), err)
-		}
-		from := e.step
-		to := min(last, from+e.budgetSteps(from, chunk), e.snapshots.Next(from))
+	for from := ep.From; from < ep.To; {
+		to := from + e.budgetSteps(from, ep.To-from)
 		var res chunkResult
-		if err := e.dev.Do(func() error { res = e.runChunk(from, to); return res.err }); err != nil {
+		if err := e.dev.Do(func() error { res = e.runChunk(from, to, ep); return res.err }); err != nil {
 			return fmt.Errorf("gpu: chunk at t = %g ms: %w", float64(from)*p.Dt, err)
 		}
-		// The previous chunk's snapshot was gathered before this chunk
-		// ran; it is read now that the device has moved on.
-		if err := handSnapshot(); err != nil {
-			return err
-		}
-		base := from / e.recordEvery
-		rows := res.rows
+		ep.Spikes = append(ep.Spikes, res.spikes...)
 		if res.blow != nil {
-			goodRows := int64(math.Round(res.blow.T/p.Dt)-1)/e.recordEvery - base
-			rows = rows[:max(0, min(int64(len(rows)), goodRows))]
+			ep.NoteBlowUp(res.blow)
+			return nil
 		}
-		for r, row := range rows {
-			if err := rec.Sample(float64((base+int64(r)+1)*e.recordEvery)*p.Dt, row); err != nil {
-				return err
+		from = to
+	}
+	return nil
+}
+
+// epochEvents takes the epoch's inputs from its queue into the shader's
+// event list, grouped by cell and in order of step within a cell (cell
+// c's are events [starts[c], starts[c+1])), and notes each cell's event
+// steps for the loop budget.
+func (e *Cable) epochEvents(ep *sim.Epoch) (ew words, starts []int) {
+	p := e.plan
+	byCell := make([]words, len(p.Cells))
+	for ci := range e.evSteps {
+		e.evSteps[ci] = e.evSteps[ci][:0]
+	}
+	for step := ep.From; step < ep.To; step++ {
+		due := ep.Inputs.Due(step)
+		for k, w := range due {
+			if w == 0 {
+				continue
 			}
-		}
-		if len(res.spikes) > 0 {
-			slices.SortStableFunc(res.spikes, func(a, b sim.Spike) int {
-				return cmp.Or(cmp.Compare(a.T, b.T), cmp.Compare(a.Cell, b.Cell))
-			})
-			if err := rec.Spikes(res.spikes); err != nil {
-				return err
-			}
-		}
-		if res.blow != nil {
-			return res.blow
-		}
-		e.step = to
-		if e.snapshots.At(to) {
-			k := taken % 2
-			taken++
-			if err := e.dev.Do(func() error { e.gather(e.snapBufs[k]); return nil }); err != nil {
-				return err
-			}
-			pending, pendingT = k, e.Time()
-		}
-		if progress != nil {
-			progress(e.Time())
+			due[k] = 0
+			s, c := p.Syns[k], e.synCell[k]
+			byCell[c].i(int(step))
+			byCell[c].i(k)
+			byCell[c].f(w * s.FactorA)
+			byCell[c].f(w * s.FactorB)
+			e.evSteps[c] = append(e.evSteps[c], int(step))
 		}
 	}
-	return handSnapshot()
+	starts = make([]int, 0, len(p.Cells)+1)
+	for _, cw := range byCell {
+		starts = append(starts, len(ew)/4)
+		ew = append(ew, cw...)
+	}
+	return ew, append(starts, len(ew)/4)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/compartments"
+	"neurite/sim"
 	"neurite/sim/hh"
 )
 
@@ -84,26 +85,10 @@ func double(words []uint32, k int) float64 {
 	return math.Float64frombits(uint64(words[k]) | uint64(words[k+1])<<32)
 }
 
-// midStep returns the first step whose middle, t + dt/2 computed as the
-// CPU engine computes it, is at or after t. The device counts steps in
-// int32: a later time (a clamp on to the end of the run, dur = +Inf or
-// 1e9 ms) gives the largest, which no run reaches.
-func midStep(t, dt float64) int {
-	if !(t/dt < math.MaxInt32) {
-		return math.MaxInt32
-	}
-	s := math.Max(0, math.Ceil(t/dt-0.5)-1)
-	for float64(s)*dt+dt/2 < t {
-		s++
-	}
-	return min(int(s), math.MaxInt32)
-}
-
-// Init sets the initial state as NEURON's finitialize(v_init) does and
+// reset sets the initial state as NEURON's finitialize(v_init) does and
 // uploads the model; a failure is returned by the next Run.
-func (e *Cable) Init() {
+func (e *Cable) reset() {
 	p := e.plan
-	e.step, e.recordedInit = 0, false
 	slots := e.slots
 	// Padding slots are inert: d = 1, no current, no hh, no children;
 	// their parent is the root, which does not count them.
@@ -182,17 +167,9 @@ func (e *Cable) Init() {
 		cw.d(c.Amp)
 		cw.d(0)
 		cw.i(e.slot[c.Node])
-		cw.i(midStep(c.Delay, p.Dt))
-		cw.i(midStep(c.Delay+c.Dur, p.Dt))
+		cw.i(int(sim.DeliveryStep(c.Delay, p.Dt)))
+		cw.i(int(sim.DeliveryStep(c.Delay+c.Dur, p.Dt)))
 		cw.i(0)
-	}
-	var ew words
-	for _, ev := range p.Events {
-		s := p.Syns[ev.Syn]
-		ew.i(midStep(ev.T, p.Dt))
-		ew.i(int(ev.Syn))
-		ew.f(ev.Weight * s.FactorA)
-		ew.f(ev.Weight * s.FactorB)
 	}
 	aw, bw := e.algebraic()
 	e.cellWords = e.cellTable(aw)
@@ -219,7 +196,7 @@ func (e *Cable) Init() {
 		e.hhSets = newBuffer([]uint32(setw), 0)
 		e.syns = newBuffer([]uint32(sw), 0)
 		e.clamps = newBuffer([]uint32(cw), 0)
-		e.events = newBuffer([]uint32(ew), 0)
+		e.events = newBuffer[uint32](nil, 4)
 		e.cells = newBuffer(e.cellWords, 0)
 		e.algs = newBuffer([]uint32(aw.words), 0)
 		e.algNbrs = newBuffer([]uint32(bw), 0)
@@ -315,8 +292,9 @@ func (e *Cable) cellTable(alg algTable) []uint32 {
 		if det >= 0 && p.VInit >= thr {
 			above = 1
 		}
-		for _, x := range []int{synLo[ci], synHi[ci], clLo[ci], clHi[ci], p.EventStart[ci], p.EventStart[ci+1],
-			alg.lo[ci], alg.hi[ci], 0, 0, det, p.EventStart[ci], above, 0, -1} {
+		// The event range and cursor are set for each epoch (Advance).
+		for _, x := range []int{synLo[ci], synHi[ci], clLo[ci], clHi[ci], 0, 0,
+			alg.lo[ci], alg.hi[ci], 0, 0, det, 0, above, 0, -1} {
 			w.i(x)
 		}
 		w.f(thr)

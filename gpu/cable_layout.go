@@ -138,11 +138,8 @@ func (e *Cable) countLoops() {
 		per[ci] += solve[ci]
 	}
 	e.perStep = per
-	e.evSteps = make([][]int, len(p.Cells))
-	for ci := range p.Cells {
-		for _, ev := range p.Events[p.EventStart[ci]:p.EventStart[ci+1]] {
-			e.evSteps[ci] = append(e.evSteps[ci], midStep(ev.T, p.Dt))
-		}
+	if e.evSteps == nil {
+		e.evSteps = make([][]int, len(p.Cells))
 	}
 }
 

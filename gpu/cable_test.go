@@ -187,19 +187,6 @@ func TestSnapshotTimesAndOpenClamp(t *testing.T) {
 	}
 }
 
-// TestMidStepSaturates: a time past the device's int32 step count (a clamp
-// on to the end of the run) gives the largest step, not a wrapped one.
-func TestMidStepSaturates(t *testing.T) {
-	for _, tm := range []float64{math.Inf(1), 1e9, 1e12} {
-		if got := midStep(tm, 0.025); got != math.MaxInt32 {
-			t.Errorf("midStep(%g ms) = %d", tm, got)
-		}
-	}
-	if got := midStep(10, 0.025); got != 400 {
-		t.Errorf("midStep(10 ms) = %d, want 400", got)
-	}
-}
-
 // TestManyCells runs 1000 copies of NEURON's benchmark cell (101
 // compartments each) at currents from 0.002 to 2 nA as one job: every
 // cell's spikes and snapshots as on the CPU, the cells near threshold

@@ -14,6 +14,7 @@ import (
 	"neurite/assets"
 	"neurite/compartments"
 	"neurite/gpu"
+	"neurite/sim"
 	"neurite/sim/output"
 	"neurite/sim/spec"
 )
@@ -71,7 +72,7 @@ func NewSimulator(p *compartments.Plan, backend string, workers int) (gpu.Choice
 // model time reached and the error that ended the run early: the
 // context's, or a numerical blow-up. The files hold everything up to that
 // time, complete, either way.
-func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress compartments.ProgressFunc) (float64, error) {
+func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress sim.ProgressFunc) (float64, error) {
 	p := eng.Plan()
 	w, err := output.NewRun(dir, Layout(p), p.TakesSnapshots())
 	if err != nil {

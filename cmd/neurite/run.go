@@ -131,7 +131,7 @@ func megabytes(n int64) string {
 
 // progressBar returns a progress callback and a function that ends the
 // bar; on anything but a terminal, or with quiet, both do nothing.
-func progressBar(w io.Writer, tstop float64, quiet bool) (compartments.ProgressFunc, func()) {
+func progressBar(w io.Writer, tstop float64, quiet bool) (sim.ProgressFunc, func()) {
 	f, ok := w.(*os.File)
 	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil, func() {}
