@@ -1,0 +1,18 @@
+// Package network runs networks of point neurons: populations sharing a
+// model, projections in compressed sparse rows, spike inputs, Poisson
+// drives and currents, as a backend of the run driver (sim.Driver).
+//
+// Each step follows Brian2's schedule: every neuron's state is updated
+// (the membrane potential held while refractory, synaptic variables
+// always), neurons above threshold spike, the inputs due at the step are
+// delivered (a voltage jump is discarded while the target is refractory),
+// and the neurons that spiked are reset. A spike at step n reaches its
+// targets at step n + delay/dt; delays are at least one step, so neurons
+// are independent within an epoch of the shortest delay and advance in
+// parallel, with the same result for any number of threads.
+//
+// Leaky integrate-and-fire populations run a dedicated kernel with exact
+// integration where the model is linear (delta and current synapses) and
+// Euler otherwise; any other point model of the dynamics lab runs through
+// its equations with Euler or RK4.
+package network

@@ -1,0 +1,374 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"neurite/sim"
+)
+
+// Probe records one variable of one neuron: "v", a model variable, or
+// "g1", "g2", … for the synaptic input of a port (numbered from 1).
+type Probe struct {
+	Pop    *Population
+	Neuron int
+	Var    string
+}
+
+// Engine runs a Network: the backend the run driver advances.
+type Engine struct {
+	*sim.Driver
+	net         *Network
+	workers     int
+	recordEvery int64
+	snapEvery   int64
+	probes      []Probe
+	probeAt     []func() float64
+	pops        []*popState
+	chunks      []chunk
+	targets     int
+	minDelay    int64
+	maxDelay    int64
+}
+
+// chunk is a run of one population's neurons advanced by one worker.
+type chunk struct {
+	pop    *popState
+	lo, hi int
+	probes []int // the probes of the chunk's neurons
+	spikes []sim.Spike
+	err    *sim.BlowUpError
+}
+
+// popState is a population's state, struct of arrays.
+type popState struct {
+	*Population
+	v        []float64
+	refUntil []int64 // the first step at which the neuron is not refractory
+	a, b     [][]float64
+	decayA   []float64 // per port
+	decayB   []float64
+	jumpA    []float64 // what an input of weight 1 adds to a and b
+	jumpB    []float64
+	alphaK   []float64 // alpha ports: b ← b·decayB + a·alphaK
+	p22      []float64 // LIF exact: exp(−dt/τ) per neuron
+	p21      [][]float64
+	refSteps []int64
+	models   []modelState
+	rng      []rand.PCG // per neuron: drives
+	noise    [][]float64
+	shared   [][]int // per drive: shared Poisson counts of the epoch's steps
+}
+
+// modelState is one neuron of a general point model.
+type modelState struct {
+	m         *PointModel
+	x, k, tmp []float64
+	below     bool // under the spike level (models without a reset)
+	baseI     float64
+	index     int
+}
+
+// Options for NewEngine.
+type Options struct {
+	Workers     int     // 0: all cores
+	RecordEvery float64 // ms; 0: every step
+	SnapEvery   float64 // ms; 0: none
+	Probes      []Probe
+}
+
+// NewEngine prepares a network for running; call Init before Run.
+func NewEngine(n *Network, o Options) (*Engine, error) {
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	e := &Engine{net: n, workers: o.Workers, probes: o.Probes, minDelay: math.MaxInt64}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	e.recordEvery = max(1, int64(math.Round(o.RecordEvery/n.Dt)))
+	if o.SnapEvery > 0 {
+		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
+	}
+	e.targets = n.number()
+	for _, pr := range n.Projections {
+		for _, d := range pr.Delay {
+			e.minDelay = min(e.minDelay, int64(d))
+			e.maxDelay = max(e.maxDelay, int64(d))
+		}
+	}
+	for _, p := range n.Pops {
+		ps, err := newPopState(p, n.Dt)
+		if err != nil {
+			return nil, err
+		}
+		e.pops = append(e.pops, ps)
+		const size = 512
+		for lo := 0; lo < p.N; lo += size {
+			e.chunks = append(e.chunks, chunk{pop: ps, lo: lo, hi: min(p.N, lo+size)})
+		}
+	}
+	for k, pr := range e.probes {
+		at, err := e.probeFunc(pr)
+		if err != nil {
+			return nil, err
+		}
+		e.probeAt = append(e.probeAt, at)
+		for c := range e.chunks {
+			if ch := &e.chunks[c]; ch.pop.Population == pr.Pop && ch.lo <= pr.Neuron && pr.Neuron < ch.hi {
+				ch.probes = append(ch.probes, k)
+			}
+		}
+	}
+	w := sim.Wiring{Targets: e.targets, Inputs: e.inputs()}
+	if len(n.Projections) > 0 {
+		w.Router = (*router)(e)
+	}
+	e.Driver = sim.NewDriver((*backend)(e), w)
+	return e, nil
+}
+
+// inputs lowers the spike inputs to the driver's, each at step
+// round(t/dt).
+func (e *Engine) inputs() []sim.Input {
+	in := make([]sim.Input, 0, len(e.net.Inputs))
+	for _, s := range e.net.Inputs {
+		p := s.Pop
+		in = append(in, sim.Input{Step: int64(math.Round(s.T / e.net.Dt)), Target: p.base + int32(s.Port*p.N+s.Neuron), W: s.W})
+	}
+	slices.SortStableFunc(in, func(a, b sim.Input) int { return int(a.Step - b.Step) })
+	return in
+}
+
+// Network returns the network run.
+func (e *Engine) Network() *Network { return e.net }
+
+// Voltages returns every neuron's membrane potential, by global id.
+func (e *Engine) Voltages() []float64 { return (*backend)(e).Snapshot(nil) }
+
+func newPopState(p *Population, dt float64) (*popState, error) {
+	ps := &popState{Population: p, v: make([]float64, p.N), refUntil: make([]int64, p.N)}
+	for _, q := range p.Ports {
+		ps.a = append(ps.a, make([]float64, p.N))
+		ps.b = append(ps.b, make([]float64, p.N))
+		// Exact decay; Euler's where the population's method is Euler, as
+		// Brian2 integrates every variable with the method asked for.
+		decay := func(tau float64) float64 {
+			if p.Method == Euler {
+				return 1 - dt/tau
+			}
+			return math.Exp(-dt / tau)
+		}
+		da, db, ja, jb, ak := 1.0, decay(q.TauDecay), 0.0, 1.0, 0.0
+		switch q.Shape {
+		case Alpha:
+			da, ja, jb, ak = db, math.E, 0, dt/q.TauDecay
+			if p.Method != Euler {
+				ak *= db
+			}
+		case BiExp:
+			if !(q.TauRise > 0 && q.TauRise < q.TauDecay) {
+				return nil, fmt.Errorf("population %s: a bi-exponential synapse needs 0 < tau_rise < tau_decay (have %g and %g ms)", p.Name, q.TauRise, q.TauDecay)
+			}
+			tp := q.TauRise * q.TauDecay / (q.TauDecay - q.TauRise) * math.Log(q.TauDecay/q.TauRise)
+			f := 1 / (math.Exp(-tp/q.TauDecay) - math.Exp(-tp/q.TauRise))
+			da, ja, jb = decay(q.TauRise), f, f
+		}
+		if q.Synapse != Delta && !(q.TauDecay > 0) {
+			return nil, fmt.Errorf("population %s: a synapse's time constant must be positive (have %g ms)", p.Name, q.TauDecay)
+		}
+		ps.decayA, ps.decayB = append(ps.decayA, da), append(ps.decayB, db)
+		ps.jumpA, ps.jumpB, ps.alphaK = append(ps.jumpA, ja), append(ps.jumpB, jb), append(ps.alphaK, ak)
+	}
+	if l := p.LIF; l != nil {
+		for _, col := range [][]float64{l.Tau, l.EL, l.R, l.Vth, l.Vreset, l.Tref, l.I} {
+			if len(col) != p.N {
+				return nil, fmt.Errorf("population %s: %d parameter values for %d neurons", p.Name, len(col), p.N)
+			}
+		}
+		ps.refSteps = make([]int64, p.N)
+		ps.p22 = make([]float64, p.N)
+		for i := range p.N {
+			if !(l.Tau[i] > 0) {
+				return nil, fmt.Errorf("population %s: neuron %d has tau = %g ms; it must be positive", p.Name, i, l.Tau[i])
+			}
+			ps.refSteps[i] = int64(math.Round(l.Tref[i] / dt))
+			ps.p22[i] = math.Exp(-dt / l.Tau[i])
+		}
+		if p.Method == Exact {
+			for k, q := range p.Ports {
+				col := make([]float64, p.N)
+				if q.Synapse == Current {
+					if q.Shape != Exp {
+						return nil, fmt.Errorf("population %s: exact integration takes exponential current synapses; use method euler or rk4 for alpha and bi-exponential ones", p.Name)
+					}
+					for i := range p.N {
+						col[i] = exactCurrent(l.R[i], l.Tau[i], p.Ports[k].TauDecay, dt)
+					}
+				}
+				ps.p21 = append(ps.p21, col)
+			}
+		}
+	} else {
+		for i := range p.N {
+			ms, err := p.Model.instance(i)
+			if err != nil {
+				return nil, fmt.Errorf("population %s: %w", p.Name, err)
+			}
+			ps.models = append(ps.models, ms)
+		}
+	}
+	for range p.Drives {
+		ps.noise = append(ps.noise, make([]float64, p.N))
+		ps.shared = append(ps.shared, nil)
+	}
+	return ps, nil
+}
+
+// exactCurrent is the voltage (mV) a unit exponential current (nA, time
+// constant ts) adds over a step dt to a LIF neuron (R, tm): the exact
+// solution, with its limit where ts = tm.
+func exactCurrent(R, tm, ts, dt float64) float64 {
+	if math.Abs(ts-tm) < 1e-9*tm {
+		return R * dt / tm * math.Exp(-dt/tm)
+	}
+	return R * ts / (ts - tm) * (math.Exp(-dt/ts) - math.Exp(-dt/tm))
+}
+
+// backend is the Engine as the run driver sees it.
+type backend Engine
+
+func (b *backend) Dt() float64        { return b.net.Dt }
+func (b *backend) Probes() int        { return len(b.probes) }
+func (b *backend) RecordEvery() int64 { return b.recordEvery }
+func (b *backend) Snapshots() sim.Schedule {
+	return every(b.snapEvery)
+}
+
+// EpochSteps: epochs of about 4e6 neuron-steps.
+func (b *backend) EpochSteps() int64 {
+	return max(1, int64(4e6/float64(b.net.Neurons()+1)))
+}
+
+func (b *backend) Probe(values []float64) {
+	for k, at := range b.probeAt {
+		values[k] = at()
+	}
+}
+
+func (b *backend) Snapshot(buf []float64) []float64 {
+	buf = buf[:0]
+	for _, p := range b.pops {
+		buf = append(buf, p.v...)
+	}
+	return buf
+}
+
+// Reset sets every neuron to its initial state and seeds the drives'
+// random streams (per neuron, so any number of threads gives the same
+// run).
+func (b *backend) Reset() {
+	for pi, p := range b.pops {
+		for i := range p.N {
+			p.refUntil[i] = 0
+			p.rng = slices.Grow(p.rng[:0], p.N)[:p.N]
+		}
+		for i := range p.N {
+			p.rng[i] = *rand.NewPCG(b.net.Seed, uint64(p.first+i)<<8|uint64(pi&0xff))
+		}
+		for k := range p.Ports {
+			clear(p.a[k])
+			clear(p.b[k])
+		}
+		for d := range p.Drives {
+			clear(p.noise[d])
+			if dr := p.Drives[d]; dr.Kind == Noise {
+				for i := range p.N {
+					p.noise[d][i] = dr.Mean
+				}
+			}
+		}
+		switch {
+		case p.LIF != nil:
+			for i := range p.N {
+				p.v[i] = p.LIF.EL[i]
+				if p.V0 != nil {
+					p.v[i] = p.V0[i]
+				}
+			}
+		default:
+			for i := range p.models {
+				p.models[i].reset()
+				p.v[i] = p.models[i].x[p.Model.V()]
+				if p.V0 != nil {
+					p.v[i] = p.V0[i]
+					p.models[i].x[p.Model.V()] = p.V0[i]
+				}
+			}
+		}
+	}
+}
+
+// Advance takes every chunk of neurons over the epoch on the workers:
+// within an epoch no spike reaches another neuron.
+func (b *backend) Advance(ep *sim.Epoch) error {
+	e := (*Engine)(b)
+	e.sharedCounts(ep)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(e.workers, len(e.chunks)) {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= len(e.chunks) {
+					return
+				}
+				e.advance(&e.chunks[c], ep)
+			}
+		})
+	}
+	wg.Wait()
+	for c := range e.chunks {
+		ch := &e.chunks[c]
+		ep.Spikes = append(ep.Spikes, ch.spikes...)
+		ch.spikes = ch.spikes[:0]
+		ep.NoteBlowUp(ch.err)
+		ch.err = nil
+	}
+	return nil
+}
+
+// sharedCounts draws the shared Poisson trains' counts for the epoch's
+// steps, once for the whole population.
+func (e *Engine) sharedCounts(ep *sim.Epoch) {
+	for _, p := range e.pops {
+		for d, dr := range p.Drives {
+			if dr.Kind != Poisson || !dr.Shared {
+				continue
+			}
+			r := rand.NewPCG(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
+			lambda := dr.Rate * e.net.Dt * 1e-3
+			counts := p.shared[d][:0]
+			for range ep.To - ep.From {
+				counts = append(counts, poisson(r, lambda, math.Exp(-lambda)))
+			}
+			p.shared[d] = counts
+		}
+	}
+}
+
+// every is a snapshot schedule of a fixed interval (0: none).
+type every int64
+
+func (s every) At(k int64) bool { return s > 0 && k%int64(s) == 0 }
+func (s every) Next(k int64) int64 {
+	if s <= 0 {
+		return math.MaxInt64
+	}
+	return (k/int64(s) + 1) * int64(s)
+}

@@ -1,0 +1,179 @@
+package network
+
+import (
+	"fmt"
+	"math"
+
+	"neurite/sim"
+)
+
+// advance takes a chunk of neurons over the epoch's steps.
+func (e *Engine) advance(c *chunk, ep *sim.Epoch) {
+	p := c.pop
+	dt := e.net.Dt
+	for step := ep.From; step < ep.To; step++ {
+		due := ep.Inputs.Due(step)
+		t := float64(step) * dt
+		var bad int
+		if p.LIF != nil {
+			bad = e.lifStep(c, step, t, due, ep.From)
+		} else {
+			bad = e.modelStep(c, step, t, due, ep.From)
+		}
+		if bad >= 0 {
+			c.err = &sim.BlowUpError{T: t + dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, bad), V: p.v[bad]}
+			return
+		}
+		if row := ep.Row(step+1, e.recordEvery); row != nil {
+			for _, k := range c.probes {
+				row[k] = e.probeAt[k]()
+			}
+		}
+	}
+}
+
+// input returns the current (nA) the population's current and noise
+// drives give neuron i at time t.
+func (p *popState) input(i int, t, dt float64) float64 {
+	I := 0.0
+	for d := range p.Drives {
+		dr := &p.Drives[d]
+		if !dr.reaches(i) {
+			continue
+		}
+		switch dr.Kind {
+		case CurrentDrive:
+			I += dr.I(t)
+		case Noise:
+			I += p.noise[d][i]
+		}
+	}
+	return I
+}
+
+// endStep decays neuron i's synapses, advances its noise, delivers what
+// is due at step n (inputs from the queue and Poisson drives), and
+// returns v with the voltage jumps added (discarded while refractory).
+func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) float64 {
+	for k := range p.Ports {
+		a, b := p.a[k], p.b[k]
+		switch p.Ports[k].Shape {
+		case Alpha:
+			b[i] = b[i]*p.decayB[k] + a[i]*p.alphaK[k]
+			a[i] *= p.decayA[k]
+		default:
+			a[i] *= p.decayA[k]
+			b[i] *= p.decayB[k]
+		}
+	}
+	for d := range p.Drives {
+		dr := &p.Drives[d]
+		if !dr.reaches(i) {
+			continue
+		}
+		switch dr.Kind {
+		case Noise:
+			f := math.Exp(-dt / dr.Tau)
+			p.noise[d][i] = dr.Mean + (p.noise[d][i]-dr.Mean)*f + dr.SD*math.Sqrt(1-f*f)*normal(&p.rng[i])
+		case Poisson:
+			var k int
+			if dr.Shared {
+				k = p.shared[d][n-from]
+			} else {
+				lambda := dr.Rate * dt * 1e-3
+				k = poisson(&p.rng[i], lambda, math.Exp(-lambda))
+			}
+			if k > 0 {
+				v = p.receive(i, dr.Port, n, v, float64(k)*dr.W)
+			}
+		}
+	}
+	base := int(p.base)
+	for k := range p.Ports {
+		j := base + k*p.N + i
+		if w := due[j]; w != 0 {
+			due[j] = 0
+			v = p.receive(i, k, n, v, w)
+		}
+	}
+	return v
+}
+
+// receive adds weight w onto port k of neuron i at step n.
+func (p *popState) receive(i, k int, n int64, v, w float64) float64 {
+	if p.Ports[k].Synapse == Delta {
+		if n >= p.refUntil[i] {
+			v += w
+		}
+		return v
+	}
+	p.a[k][i] += w * p.jumpA[k]
+	p.b[k][i] += w * p.jumpB[k]
+	return v
+}
+
+// syn is port k's present value at neuron i: the current (nA) or the
+// conductance (µS).
+func (p *popState) syn(k, i int) float64 {
+	if p.Ports[k].Shape == BiExp {
+		return p.b[k][i] - p.a[k][i]
+	}
+	return p.b[k][i]
+}
+
+// synaptic returns the synaptic current and conductance terms at
+// neuron i: Σ I, Σ g, Σ g·E.
+func (p *popState) synaptic(i int) (I, g, gE float64) {
+	for k, q := range p.Ports {
+		s := p.syn(k, i)
+		switch q.Synapse {
+		case Current:
+			I += s
+		case Conductance:
+			g += s
+			gE += s * q.E
+		}
+	}
+	return I, g, gE
+}
+
+// lifStep takes the chunk's LIF neurons through step n in Brian2's
+// order; it returns the first neuron whose voltage blew up, or -1.
+func (e *Engine) lifStep(c *chunk, n int64, t float64, due []float64, from int64) int {
+	p, l, dt := c.pop, c.pop.LIF, e.net.Dt
+	for i := c.lo; i < c.hi; i++ {
+		v := p.v[i]
+		notRef := n >= p.refUntil[i]
+		if notRef {
+			I := l.I[i] + p.input(i, t, dt)
+			if p.Method == Exact {
+				vinf := l.EL[i] + l.R[i]*I
+				vn := vinf + (v-vinf)*p.p22[i]
+				for k, q := range p.Ports {
+					if q.Synapse == Current {
+						vn += p.p21[k][i] * p.b[k][i]
+					}
+				}
+				v = vn
+			} else {
+				Is, g, gE := p.synaptic(i)
+				v += dt * (l.EL[i] - v + l.R[i]*(I+Is+gE-g*v)) / l.Tau[i]
+			}
+		}
+		spiked := notRef && v > l.Vth[i]
+		if spiked {
+			p.refUntil[i] = n + p.refSteps[i]
+			tn := float64(n) * dt
+			c.spikes = append(c.spikes, sim.Spike{Cell: p.first + i, T: tn, Step: tn})
+		}
+		v = p.endStep(i, n, from, dt, v, due)
+		if spiked {
+			v = l.Vreset[i]
+		}
+		p.v[i] = v
+		if !(math.Abs(v) <= sim.MaxAbsV) {
+			return i
+		}
+	}
+	return -1
+}
