@@ -129,7 +129,9 @@ func variance(x []float64) float64 {
 // only between its first and last spike; times at which fewer than two
 // neurons have one are left out of t and r. mean is R averaged over the
 // times kept: 1 for identical regular trains, about 0.89/sqrt(N) for N
-// independent ones.
+// independent ones. Within a few inter-spike intervals of the recording's
+// ends only the neurons that fired recently have a phase, all small, and R
+// reads high: leave those times out of the window.
 func Kuramoto(trains [][]float64, t0, t1, dt float64) (t, r []float64, mean float64, err error) {
 	if err := checkWindow(t0, t1); err != nil {
 		return nil, nil, 0, err
