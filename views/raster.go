@@ -37,6 +37,7 @@ type Raster struct {
 	spikes []rasterSpike // by time once sorted is true
 	sorted bool
 	area   image.Rectangle // the data area of the last Render
+	nRest  float64         // neurons zoom and pan have moved the window short of whole ones
 	counts []uint32        // per lane and column, reused between frames
 }
 
@@ -100,7 +101,7 @@ func (r *Raster) neuronExtent() (n0, n1 int) {
 }
 
 // Fit sets the window to every population's neurons over [0, tstop) ms,
-// or to the last spike if tstop is not positive.
+// or to 1 ms past the last spike if tstop is not positive.
 func (r *Raster) Fit(tstop float64) {
 	r.N0, r.N1 = r.neuronExtent()
 	r.T0, r.T1 = 0, tstop
@@ -108,7 +109,7 @@ func (r *Raster) Fit(tstop float64) {
 		r.sort()
 		r.T1 = 1
 		if len(r.spikes) > 0 {
-			r.T1 = max(1, r.spikes[len(r.spikes)-1].t*1.0001)
+			r.T1 = max(1, r.spikes[len(r.spikes)-1].t+1)
 		}
 	}
 }
@@ -125,7 +126,8 @@ func (r *Raster) window() (t0, t1 float64, n0, n1 int) {
 
 // Zoom scales the window about the pixel (x, y) of the last Render, which
 // stays over the same time and neuron: by ft in time and fn in neurons
-// (2 shows half as much). The neuron window keeps at least one neuron.
+// (2 shows half as much). The neuron window changes by at least one
+// neuron, so that small steps add up, and keeps at least one.
 func (r *Raster) Zoom(x, y int, ft, fn float64) {
 	t, ok := r.timeAt(x)
 	if !ok || !(ft > 0) || !(fn > 0) {
@@ -133,18 +135,36 @@ func (r *Raster) Zoom(x, y int, ft, fn float64) {
 	}
 	t0, t1, n0, n1 := r.window()
 	r.T0, r.T1 = t-(t-t0)/ft, t+(t1-t)/ft
-	n := r.neuronPos(y)
-	lo := n - (n-float64(n0))/fn
-	hi := n + (float64(n1)-n)/fn
-	r.N0, r.N1 = int(math.Floor(lo)), int(math.Ceil(hi))
-	if r.N1 <= r.N0 {
-		r.N1 = r.N0 + 1
+	span := n1 - n0
+	next := int(math.Round(float64(span) / fn))
+	switch {
+	case fn > 1 && next >= span:
+		next = span - 1
+	case fn < 1 && next <= span:
+		next = span + 1
 	}
+	next = max(1, next)
+	// Keep the neuron under y where it was: the bottom moves up by the
+	// anchor's fraction of the neurons dropped.
+	f := (r.neuronPos(y) - float64(n0)) / float64(span)
+	r.N0 = n0 + r.wholeNeurons(f*float64(span-next))
+	r.N1 = r.N0 + next
+}
+
+// wholeNeurons adds a move of the neuron window by d neurons to what
+// earlier moves left short of whole ones and returns the whole neurons to
+// move now: small steps add up and nothing drifts.
+func (r *Raster) wholeNeurons(d float64) int {
+	r.nRest += d
+	whole := math.Round(r.nRest)
+	r.nRest -= whole
+	return int(whole)
 }
 
 // Pan moves the window by (dx, dy) pixels of the last Render, as a drag
 // by that much moves what is drawn: right shows earlier times, down higher
-// neurons. Neurons move in whole steps.
+// neurons. Neurons move in whole steps; what a drag moves short of one is
+// kept for the next.
 func (r *Raster) Pan(dx, dy int) {
 	if r.area.Empty() {
 		return
@@ -152,7 +172,7 @@ func (r *Raster) Pan(dx, dy int) {
 	t0, t1, n0, n1 := r.window()
 	shift := -float64(dx) * (t1 - t0) / float64(r.area.Dx())
 	r.T0, r.T1 = t0+shift, t1+shift
-	dn := int(math.Round(float64(dy) * float64(n1-n0) / float64(r.area.Dy())))
+	dn := r.wholeNeurons(float64(dy) * float64(n1-n0) / float64(r.area.Dy()))
 	r.N0, r.N1 = n0+dn, n1+dn
 }
 

@@ -241,6 +241,38 @@ func TestRasterZoomAndPan(t *testing.T) {
 	}
 }
 
+// TestRasterSmallZoomStepsAddUp: zooming by 10% a step narrows the
+// neuron window down to one neuron and widens it back, and small drags
+// move it.
+func TestRasterSmallZoomStepsAddUp(t *testing.T) {
+	r := NewRaster(twoPops(100, 0))
+	r.Fit(100)
+	img := image.NewRGBA(image.Rect(0, 0, 600, 400))
+	r.Render(img)
+	a := r.DataArea()
+	mid := image.Pt((a.Min.X+a.Max.X)/2, (a.Min.Y+a.Max.Y)/2)
+	for range 100 {
+		r.Zoom(mid.X, mid.Y, 1, 1.1)
+	}
+	if r.N1-r.N0 != 1 || r.N0 < 45 || r.N0 > 55 {
+		t.Errorf("after 100 zooms in: neurons [%d, %d), want one about neuron 50", r.N0, r.N1)
+	}
+	for range 100 {
+		r.Zoom(mid.X, mid.Y, 1, 1/1.1)
+	}
+	if r.N1-r.N0 < 100 {
+		t.Errorf("after 100 zooms out: neurons [%d, %d), want 100 or more", r.N0, r.N1)
+	}
+	r.Fit(100)
+	r.Render(img)
+	for range 10 { // a tenth of a neuron's height each
+		r.Pan(0, max(1, a.Dy()/1000))
+	}
+	if r.N0 == 0 {
+		t.Errorf("ten small drags down, each a fraction of a neuron, moved nothing")
+	}
+}
+
 // TestRasterTinyAndEmpty: images too small for a data area, an empty
 // raster and a reversed window draw without panicking and hit nothing.
 func TestRasterTinyAndEmpty(t *testing.T) {
