@@ -49,7 +49,8 @@ func (m *Model) Override(sets ...string) error {
 		}
 		applied = append(applied, override{text: text, key: key})
 	}
-	c := &Model{file: m.file, keys: m.keys, open: m.open, dir: m.dir, embedded: m.embedded, sets: applied, blame: true}
+	c := &Model{source: m.source}
+	c.sets, c.blame = applied, true
 	if errs = append(errs, c.load(tree)...); len(errs) > 0 {
 		// In the order the settings were given; problems of several last.
 		order := func(e *sim.FileError) int {
@@ -221,7 +222,7 @@ func parseValue(text string, t reflect.Type) (any, error) {
 // setting of the key or of a table holding it. While the settings are being
 // checked (blame), every problem comes from them: the one sharing the
 // longest part of the key is named, or all of them.
-func (m *Model) setAt(key []any) (string, bool) {
+func (m *source) setAt(key []any) (string, bool) {
 	best, bestN := -1, 0
 	for i := len(m.sets) - 1; i >= 0; i-- {
 		s := m.sets[i].key
