@@ -98,8 +98,8 @@ func (c *checker) keysIn(key []any, tbl map[string]any, what string, all []strin
 			missing = append(missing, k)
 		}
 	}
-	if len(missing) > 0 {
-		c.fail(key, "%s needs %s", what, strings.Join(missing, " and "))
+	if len(missing) > 0 { // at the key, so that one of the wrong kind is not reported again
+		c.fail(append(slices.Clip(key), missing[0]), "%s needs %s", what, strings.Join(missing, " and "))
 	}
 	takes := slices.Concat(keys[0], keys[1])
 	for _, k := range all {
@@ -281,9 +281,6 @@ func (n *Network) checkNeuron(c *checker, p *Population, m *point.Model, k func(
 		}
 		c.value(k("init", name), "init."+name, p.Init[name])
 	}
-	for _, v := range p.Params {
-		v.File = n.resolve(v.File)
-	}
 	resolveFiles(n, p.Params)
 	resolveFiles(n, p.Init)
 }
@@ -440,7 +437,7 @@ func (c *checker) population(key []any, what, role, name string, pops map[string
 
 func (c *checker) required(key []any, tbl map[string]any, what, name, desc string) {
 	if _, ok := tbl[name]; !ok {
-		c.fail(key, "%s needs %s", what, desc)
+		c.fail(append(slices.Clip(key), name), "%s needs %s", what, desc)
 	}
 }
 
@@ -661,7 +658,7 @@ func (n *Network) checkInputs(c *checker, tree map[string]any, pops map[string]p
 				in.Stop = n.Run.Tstop
 			}
 		}
-		if in.Kind == "poisson" && !(in.Rate >= 0) || math.IsInf(in.Rate, 0) {
+		if in.Kind == "poisson" && (!(in.Rate >= 0) || math.IsInf(in.Rate, 0)) {
 			c.fail(k("rate"), "%s: rate = %v Hz must not be negative", what, in.Rate)
 		}
 		if in.Kind == "noise" && (!(in.Tau > 0) || !(in.SD >= 0)) {

@@ -245,6 +245,9 @@ func Parse(data []byte, file string, open func(name string) (io.ReadCloser, erro
 // load decodes and checks a document's tree, reporting every problem, in
 // line order.
 func (m *Model) load(tree map[string]any) sim.FileErrors {
+	if isNetwork(tree) {
+		return sim.FileErrors{m.Errorf([]any{"population", 0}, "this is a network model ([[population]] entries), not a cell model")}
+	}
 	bad, errs := m.decode(tree)
 	errs = append(errs, m.check(bad)...)
 	errs.Sort()
