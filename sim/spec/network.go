@@ -7,6 +7,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"slices"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -354,4 +356,28 @@ func copyValue(v any) any {
 		return out
 	}
 	return v
+}
+
+var networkType = reflect.TypeFor[Network]()
+
+// Override applies settings given on the command line (--set), as
+// Model.Override does: population.E.size=100, projection.EE.p=0.05,
+// population.E.params.tau=20, run.dt=0.05. An entry is named by its name
+// or its number from 1 (an unnamed projection by its number). The network
+// is checked again and changed only when every setting holds; each
+// problem names the setting it comes from.
+func (n *Network) Override(sets ...string) error {
+	if len(sets) == 0 {
+		return nil
+	}
+	tree := deepCopy(n.tree)
+	applied, errs := applySets(tree, networkType, sets)
+	c := &Network{source: n.source, fsys: n.fsys, tree: tree}
+	c.sets, c.blame = applied, true
+	if errs = append(errs, c.load(deepCopy(tree))...); len(errs) > 0 {
+		return bySetting(errs, sets)
+	}
+	c.sets, c.blame = append(slices.Clip(n.sets), applied...), false
+	*n = *c
+	return nil
 }

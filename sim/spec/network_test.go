@@ -307,3 +307,56 @@ func FuzzLoadNetwork(f *testing.F) {
 		}
 	})
 }
+
+// TestNetworkOverride: --set reaches populations, projections and
+// parameters; a failed setting names itself and leaves the network as it
+// was.
+func TestNetworkOverride(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		got  func(n *Network) any
+		want any
+	}{
+		{[]string{"population.E.size=100", "projection.EC.total=30"}, func(n *Network) any { return []int{n.Populations[0].Size, n.Projections[1].Total} }, []int{100, 30}},
+		{[]string{"projection.1.p=0.05"}, func(n *Network) any { return n.Projections[0].P }, 0.05},
+		{[]string{"population.E.params.tau=15"}, func(n *Network) any { return n.Populations[0].Params["tau"] }, Value{Dist: DistConst, Const: 15}},
+		{[]string{"population.E.params.EL.high=-40"}, func(n *Network) any { return n.Populations[0].Params["EL"].High }, -40.0},
+		{[]string{`projection.EC.delay={ dist = "uniform", low = 1, high = 2 }`}, func(n *Network) any { return n.Projections[1].Delay }, Value{Dist: DistUniform, Low: 1, High: 2}},
+		{[]string{"input.bg.neurons=10:20"}, func(n *Network) any { return n.Inputs[0].Neurons }, Neurons{From: 10, To: 20}},
+	} {
+		t.Run(strings.Join(c.sets, " "), func(t *testing.T) {
+			n, err := parseNet(fullNet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := n.Override(c.sets...); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.got(n); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+	for _, c := range []struct {
+		set, want string
+	}{
+		{"projection.1.p=2", "--set projection.1.p=2: projection E->E: p = 2 must lie in [0, 1]"},
+		{"population.E.size=0", "--set population.E.size=0: population E: size = 0 must be at least 1"},
+		{"projection.EC.from=X", `--set projection.EC.from=X: projection EC: unknown population "X"`},
+		{"population.Q.size=1", `--set population.Q.size=1: there is no [[population]] named "Q" (there are: E, W, C)`},
+		{"run.dt=0.5", "--set run.dt=0.5: projection E->E: delay low = 0.1 ms is shorter than dt = 0.5 ms"},
+	} {
+		n, err := parseNet(fullNet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := n.Populations[0].Size
+		err = n.Override(c.set)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v\ndoes not contain %s", c.set, err, c.want)
+		}
+		if n.Populations[0].Size != before || n.Run.Dt != 0.1 {
+			t.Errorf("%s: a failed setting changed the network", c.set)
+		}
+	}
+}
