@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -269,13 +270,13 @@ func (n *Network) checkNeuron(c *checker, p *Population, m *point.Model, k func(
 			vars = append(vars, v.Name)
 		}
 	}
-	for _, name := range sortedKeys(p.Params) {
+	for _, name := range slices.Sorted(maps.Keys(p.Params)) {
 		if m != nil && !slices.Contains(params, name) {
 			c.fail(k("params", name), "%s: model %s has no parameter %q%s (%s)", what, m.Name, name, didYouMean(name, params), strings.Join(params, ", "))
 		}
 		c.value(k("params", name), "params."+name, p.Params[name])
 	}
-	for _, name := range sortedKeys(p.Init) {
+	for _, name := range slices.Sorted(maps.Keys(p.Init)) {
 		if m != nil && !slices.Contains(vars, name) {
 			c.fail(k("init", name), "%s: model %s has no variable %q%s (%s)", what, m.Name, name, didYouMean(name, vars), strings.Join(vars, ", "))
 		}
@@ -290,15 +291,6 @@ func resolveFiles(n *Network, values map[string]Value) {
 		v.File = n.resolve(v.File)
 		values[name] = v
 	}
-}
-
-func sortedKeys(m map[string]Value) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func (n *Network) checkPositions(c *checker, p *Population, k func(...any) []any) {
@@ -366,13 +358,7 @@ func (c *checker) value(key []any, what string, v Value) {
 func (n *Network) checkProjections(c *checker, tree map[string]any, pops map[string]popInfo) map[string]*Projection {
 	projs := map[string]*Projection{}
 	seen := map[string]bool{}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range pops {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(pops))
 	for i := range n.Projections {
 		pr := &n.Projections[i]
 		tbl := entryOf(tree, "projection", i)
@@ -627,13 +613,7 @@ func (c *checker) site(k func(...any) []any, tbl map[string]any, what, at, regio
 
 func (n *Network) checkInputs(c *checker, tree map[string]any, pops map[string]popInfo) {
 	seen := map[string]bool{}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range pops {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(pops))
 	for i := range n.Inputs {
 		in := &n.Inputs[i]
 		tbl := entryOf(tree, "input", i)
@@ -698,13 +678,7 @@ func (c *checker) neurons(key []any, what string, sel Neurons, p *Population) {
 }
 
 func (n *Network) checkPlasticity(c *checker, tree map[string]any, projs map[string]*Projection) {
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range projs {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(projs))
 	for i := range n.Plasticity {
 		pl := &n.Plasticity[i]
 		tbl := entryOf(tree, "plasticity", i)
@@ -750,14 +724,7 @@ func (n *Network) checkPlasticity(c *checker, tree map[string]any, projs map[str
 func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]popInfo, projs map[string]*Projection) {
 	r := &n.Record
 	rec, _ := tree["record"].(map[string]any)
-	names := func(m map[string]popInfo) []string {
-		var out []string
-		for name := range m {
-			out = append(out, name)
-		}
-		slices.Sort(out)
-		return out
-	}(pops)
+	names := slices.Sorted(maps.Keys(pops))
 	r.SpikeSets = nil
 	var spikes []string
 	switch s := r.Spikes.(type) {
@@ -820,13 +787,7 @@ func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]p
 			}
 		}
 	}
-	projNames := slices.Sorted(func(yield func(string) bool) {
-		for name := range projs {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	projNames := slices.Sorted(maps.Keys(projs))
 	for j := range r.Weights {
 		w := &r.Weights[j]
 		key := func(name string) []any { return []any{"record", "weights", j, name} }

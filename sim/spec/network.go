@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"bytes"
 	"io"
 	"io/fs"
 	"os"
@@ -329,9 +328,7 @@ func (n *Network) readAll(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	var b bytes.Buffer
-	_, err = io.Copy(&b, r)
-	return b.Bytes(), err
+	return io.ReadAll(r)
 }
 
 // deepCopy copies a document's tree, so that checking (which rewrites
