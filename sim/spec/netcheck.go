@@ -363,14 +363,14 @@ func (n *Network) checkProjections(c *checker, tree map[string]any, pops map[str
 		pr := &n.Projections[i]
 		tbl := entryOf(tree, "projection", i)
 		k := func(name ...any) []any { return append([]any{"projection", i}, name...) }
-		if _, named := tbl["name"]; !named && pr.From != "" && pr.To != "" {
+		if _, named := tbl["name"]; named {
+			c.checkName(k("name"), "projection", pr.Name, seen)
+		} else if pr.From != "" && pr.To != "" {
 			pr.Name = pr.From + "->" + pr.To
 			if seen[pr.Name] {
 				c.fail(k(), "there is already a projection from %s to %s: name this one (name = \"...\")", pr.From, pr.To)
 			}
 			seen[pr.Name] = true
-		} else {
-			c.checkName(k("name"), "projection", pr.Name, seen)
 		}
 		what := "projection " + pr.Name
 		from, okFrom := c.population(k("from"), what, "from", pr.From, pops, names)
@@ -632,11 +632,14 @@ func (n *Network) checkInputs(c *checker, tree map[string]any, pops map[string]p
 			continue
 		}
 		kw := fmt.Sprintf("%s: kind %s", what, in.Kind)
-		c.keysIn(k(), tbl, kw, inputParams, inputKeys[in.Kind])
-		if in.Kind == "step" {
-			if _, ok := tbl["stop"]; !ok {
-				in.Stop = n.Run.Tstop
-			}
+		keys := inputKeys[in.Kind]
+		params := inputParams
+		if in.Spiking() { // tau is the synapse's
+			params = slices.DeleteFunc(slices.Clone(params), func(k string) bool { return k == "tau" })
+		}
+		c.keysIn(k(), tbl, kw, params, keys)
+		if _, ok := tbl["stop"]; !ok && slices.Contains(keys[1], "stop") {
+			in.Stop = n.Run.Tstop
 		}
 		if in.Kind == "poisson" && (!(in.Rate >= 0) || math.IsInf(in.Rate, 0)) {
 			c.fail(k("rate"), "%s: rate = %v Hz must not be negative", what, in.Rate)
@@ -658,7 +661,7 @@ func (n *Network) checkInputs(c *checker, tree map[string]any, pops map[string]p
 			c.site(k, tbl, what, in.At, in.Region, nil, to.Population)
 		} else {
 			for _, key := range synapseParams {
-				if _, given := tbl[key]; given {
+				if _, given := tbl[key]; given && !slices.Contains(keys[0], key) {
 					c.fail(k(key), "%s: %s belongs to spike inputs (poisson, spike_times); kind %s injects a current", what, key, in.Kind)
 				}
 			}
@@ -686,6 +689,10 @@ func (n *Network) checkPlasticity(c *checker, tree map[string]any, projs map[str
 		what := fmt.Sprintf("plasticity %d", i+1)
 		if _, ok := projs[pl.Projection]; !ok {
 			c.fail(k("projection"), "%s: unknown projection %q%s (%s)", what, pl.Projection, didYouMean(pl.Projection, names), strings.Join(names, ", "))
+		}
+		if _, ok := tbl["rule"]; !ok {
+			c.fail(k("rule"), "%s needs a rule (%s)", what, strings.Join(PlasticityRules, ", "))
+			continue
 		}
 		if !c.choice(k("rule"), "plasticity rule", pl.Rule, PlasticityRules) {
 			continue

@@ -178,6 +178,21 @@ func TestNetworkDefaults(t *testing.T) {
 	}
 }
 
+// TestNetworkValid: files that hold, each with what it shows.
+func TestNetworkValid(t *testing.T) {
+	for _, c := range []struct{ name, add string }{
+		{"synapse tau on a poisson input", "[[input]]\nto = \"E\"\nkind = \"poisson\"\nrate = 5\nweight = 1\nsynapse = \"exp_current\"\ntau = 5\n"},
+		{"noise tau", "[[input]]\nto = \"E\"\nkind = \"noise\"\nsd = 1\ntau = 5\n"},
+		{"sine from start to the end", "[[input]]\nto = \"E\"\nkind = \"sine\"\namp = 1\nfreq = 10\nstart = 5\n"},
+		{"indegree with multapses", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"fixed_indegree\"\nindegree = 500\nmultapses = true\nweight = 1\ndelay = 0.1\n"},
+		{"cable target", "[[projection]]\nfrom = \"E\"\nto = \"C\"\nrule = \"fixed_probability\"\np = 0.5\nweight = { dist = \"lognormal\", mean = 0.01, sd = 0.002 }\ndelay = { dist = \"uniform\", low = 0.5, high = 2 }\nregion = \"dend\"\n"},
+	} {
+		if _, err := parseNet(netHead + c.add); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
 const netHead = `[run]
 tstop = 100
 dt = 0.1
