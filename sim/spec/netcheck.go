@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -215,6 +216,10 @@ func (n *Network) checkPopulations(c *checker, tree map[string]any) map[string]p
 				c.fail(k("model"), "%s: %v", what, err) // a preset it does not have
 			}
 			info.model = m
+		case p.Cell != "":
+			if _, err := n.LoadCell(p); err != nil {
+				c.cellProblem(k("cell"), what, err)
+			}
 		case p.Equations != "":
 			data, err := n.readAll(p.Equations)
 			if err == nil {
@@ -233,6 +238,18 @@ func (n *Network) checkPopulations(c *checker, tree map[string]any) map[string]p
 		}
 	}
 	return pops
+}
+
+// cellProblem reports what is wrong with a population's cell file: its
+// own problems as they are (they name the cell file and its lines), any
+// other error (no such file) at the population's cell key.
+func (c *checker) cellProblem(key []any, what string, err error) {
+	var list sim.FileErrors
+	if errors.As(err, &list) && !c.src.blame {
+		c.errs = append(c.errs, list...)
+		return
+	}
+	c.fail(key, "%s: cell: %v", what, err)
 }
 
 // checkNeuron checks a population's method, threshold, parameters and

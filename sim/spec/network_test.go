@@ -3,6 +3,8 @@ package spec
 import (
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,8 +15,9 @@ import (
 
 // netFiles are the files the test networks refer to.
 var netFiles = fstest.MapFS{
-	"models/wc.ode":        {Data: []byte("par a=1, I=0\ninit x=0\nx' = -a*x + I\n")},
-	"models/cells/bs.toml": {Data: []byte(minimal)},
+	"models/wc.ode":         {Data: []byte("par a=1, I=0\ninit x=0\nx' = -a*x + I\n")},
+	"models/cells/bs.toml":  {Data: []byte(minimal)},
+	"models/cells/bad.toml": {Data: []byte(strings.Replace(minimal, "tstop = 10", "tstop = -1", 1))},
 }
 
 func parseNet(src string) (*Network, error) {
@@ -254,6 +257,8 @@ func TestNetworkErrors(t *testing.T) {
 		{"unknown record var", "[record]\nstates = [ { population = \"E\", var = \"u\" } ]\n", `net.toml:20: record.states 1: model lif has no variable "u"`},
 		{"unknown key", "[[population]]\nname = \"X\"\nsize = 1\nmodel = \"lif\"\nsise = 3\n", `net.toml:23: unknown key "population.sise" (did you mean "size"?)`},
 		{"neurons out of range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"90:110\"\n", `net.toml:23: input input1: neurons 90:110 lie outside population I (neurons 0 to 99)`},
+		{"no cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"nowhere.toml\"\n", `net.toml:22: population X: cell: open models/nowhere.toml: file does not exist`},
+		{"bad cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"cells/bad.toml\"\n", `models/cells/bad.toml:8: tstop = -1 must be positive`},
 		{"bad range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"a-b\"\n", `net.toml:23: input 1: neurons: "a-b" is not a range of neurons`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -373,5 +378,41 @@ func TestNetworkOverride(t *testing.T) {
 		if n.Populations[0].Size != before || n.Run.Dt != 0.1 {
 			t.Errorf("%s: a failed setting changed the network", c.set)
 		}
+	}
+}
+
+// TestLoadNetworkFiles: on disk, files are found beside the model file.
+func TestLoadNetworkFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, f := range netFiles {
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "models", "net.toml")
+	if err := os.WriteFile(file, []byte(fullNet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if kind, err := Kind(file); kind != KindNetwork || err != nil {
+		t.Errorf("Kind: %q, %v", kind, err)
+	}
+	n, err := LoadNetwork(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "models", "wc.ode"); n.Populations[1].Equations != want {
+		t.Errorf("equations resolved to %s, want %s", n.Populations[1].Equations, want)
+	}
+	r, err := n.Open(n.Populations[1].Equations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if _, err := n.LoadCell(&n.Populations[2]); err != nil {
+		t.Error(err)
 	}
 }

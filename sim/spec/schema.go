@@ -41,6 +41,15 @@ type place struct {
 	rel     []string // the keys within that table: hh, gnabar
 }
 
+// name is how the value's key is written in messages: `iclamp "stim":
+// amp`, `run: tstop`.
+func (p place) name() string {
+	if p.section == "" {
+		return strings.Join(p.rel, ".")
+	}
+	return p.section + ": " + strings.Join(p.rel, ".")
+}
+
 func (p place) child(name string) place {
 	return place{
 		key: append(slices.Clip(p.key), name), dotted: append(slices.Clip(p.dotted), name),
@@ -293,10 +302,7 @@ func editDistance(a, b string) int {
 // wrongKind says what a key must hold: `iclamp "stim": amp must be a
 // number (nA), not "0.1nA"`.
 func wrongKind(at place, f reflect.StructField, v any) string {
-	msg := fmt.Sprintf("%s must be %s", strings.Join(at.rel, "."), kindOf(f, at.dotted))
-	if at.section != "" {
-		msg = at.section + ": " + msg
-	}
+	msg := fmt.Sprintf("%s must be %s", at.name(), kindOf(f, at.dotted))
 	if u := f.Tag.Get("unit"); u != "" {
 		msg += " (" + u + ")"
 	}

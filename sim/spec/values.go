@@ -110,16 +110,6 @@ func init() { // in init: the forms' readers use the schema, which uses forms
 	}
 }
 
-// name is how a value's key is written in messages: `projection "EE":
-// weight`.
-func (at place) name() string {
-	msg := strings.Join(at.rel, ".")
-	if at.section != "" {
-		msg = at.section + ": " + msg
-	}
-	return msg
-}
-
 func readValue(s *schema, v any, at place) (any, bool) {
 	switch x := v.(type) {
 	case float64:
@@ -160,14 +150,11 @@ func (s *schema) distribution(tbl map[string]any, at place) any {
 			ok = false
 			continue
 		}
-		want := "a number"
+		want, t := "a number", reflect.TypeFor[float64]()
 		if k == "file" || k == "column" {
-			want = "a string"
+			want, t = "a string", reflect.TypeFor[string]()
 		}
-		x, good := scalar(tbl[k], reflect.TypeFor[float64]())
-		if want == "a string" {
-			x, good = scalar(tbl[k], reflect.TypeFor[string]())
-		}
+		x, good := scalar(tbl[k], t)
 		if !good {
 			fail(at.child(k).key, "%s must be %s, not %s", k, want, formatValue(tbl[k]))
 			ok = false
