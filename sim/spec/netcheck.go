@@ -416,7 +416,7 @@ func (n *Network) checkProjections(c *checker, tree map[string]any, pops map[str
 		pr.Weight.File, pr.Delay.File = n.resolve(pr.Weight.File), n.resolve(pr.Delay.File)
 		if okTo {
 			c.synapse(k, tbl, what, &pr.SynapseSettings, pr.Weight, to.Population)
-			c.site(k, tbl, what, pr.At, pr.Region, pr.PathDistance, to.Population)
+			c.site(k, tbl, what, pr.PathDistance, to.Population)
 		}
 		if pr.Name != "" {
 			projs[pr.Name] = pr
@@ -609,7 +609,7 @@ func (c *checker) synapse(k func(...any) []any, tbl map[string]any, what string,
 }
 
 // site checks where on a cable cell a synapse goes.
-func (c *checker) site(k func(...any) []any, tbl map[string]any, what, at, region string, dist []float64, to *Population) {
+func (c *checker) site(k func(...any) []any, tbl map[string]any, what string, dist []float64, to *Population) {
 	var given []string
 	for _, key := range []string{"at", "region", "path_distance"} {
 		if _, ok := tbl[key]; ok {
@@ -675,7 +675,7 @@ func (n *Network) checkInputs(c *checker, tree map[string]any, pops map[string]p
 		c.neurons(k("neurons"), what, in.Neurons, to.Population)
 		if in.Spiking() {
 			c.synapse(k, tbl, what, &in.SynapseSettings, in.Weight, to.Population)
-			c.site(k, tbl, what, in.At, in.Region, nil, to.Population)
+			c.site(k, tbl, what, nil, to.Population)
 		} else {
 			for _, key := range synapseParams {
 				if _, given := tbl[key]; given && !slices.Contains(keys[0], key) {
@@ -749,36 +749,7 @@ func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]p
 	r := &n.Record
 	rec, _ := tree["record"].(map[string]any)
 	names := slices.Sorted(maps.Keys(pops))
-	r.SpikeSets = nil
-	var spikes []string
-	switch s := r.Spikes.(type) {
-	case nil:
-		spikes = []string{"all"}
-	case string:
-		spikes = []string{s}
-	case []any:
-		for _, x := range s {
-			spikes = append(spikes, x.(string))
-		}
-	}
-	for j, s := range spikes {
-		key := []any{"record", "spikes"}
-		if _, list := r.Spikes.([]any); list {
-			key = append(key, j)
-		}
-		switch {
-		case s == "all" && len(spikes) == 1:
-			for i := range n.Populations {
-				r.SpikeSets = append(r.SpikeSets, Subset{Population: n.Populations[i].Name})
-			}
-		case s == "none" && len(spikes) == 1:
-		default:
-			sub, ok := c.subset(key, s, pops, names)
-			if ok {
-				r.SpikeSets = append(r.SpikeSets, sub)
-			}
-		}
-	}
+	n.recordSpikes(c, pops, names)
 	if _, ok := rec["rate_bin"]; !ok {
 		r.RateBin = 1
 	} else if !(r.RateBin >= n.Run.Dt) || math.IsInf(r.RateBin, 0) {
@@ -849,4 +820,39 @@ func (c *checker) subset(key []any, s string, pops map[string]popInfo, names []s
 		c.neurons(key, "record.spikes", sub.Neurons, p.Population)
 	}
 	return sub, true
+}
+
+// recordSpikes reads record.spikes into SpikeSets.
+func (n *Network) recordSpikes(c *checker, pops map[string]popInfo, names []string) {
+	r := &n.Record
+	r.SpikeSets = nil
+	var spikes []string
+	switch s := r.Spikes.(type) {
+	case nil:
+		spikes = []string{"all"}
+	case string:
+		spikes = []string{s}
+	case []any:
+		for _, x := range s {
+			spikes = append(spikes, x.(string))
+		}
+	}
+	for j, s := range spikes {
+		key := []any{"record", "spikes"}
+		if _, list := r.Spikes.([]any); list {
+			key = append(key, j)
+		}
+		switch {
+		case s == "all" && len(spikes) == 1:
+			for i := range n.Populations {
+				r.SpikeSets = append(r.SpikeSets, Subset{Population: n.Populations[i].Name})
+			}
+		case s == "none" && len(spikes) == 1:
+		default:
+			sub, ok := c.subset(key, s, pops, names)
+			if ok {
+				r.SpikeSets = append(r.SpikeSets, sub)
+			}
+		}
+	}
 }
