@@ -39,31 +39,44 @@ func (m *Model) Override(sets ...string) error {
 	if err != nil {
 		return err
 	}
+	applied, errs := applySets(tree, modelType, sets)
+	c := &Model{source: m.source}
+	c.sets, c.blame = applied, true
+	if errs = append(errs, c.load(tree)...); len(errs) > 0 {
+		return bySetting(errs, sets)
+	}
+	c.sets, c.blame = append(slices.Clip(m.sets), applied...), false
+	*m = *c
+	return nil
+}
+
+// applySets applies settings to a document's tree whose schema is struct
+// type t, reporting those that name no key of it.
+func applySets(tree map[string]any, t reflect.Type, sets []string) ([]override, sim.FileErrors) {
 	var errs sim.FileErrors
 	var applied []override
 	for _, text := range sets {
-		key, err := apply(tree, text)
+		key, err := apply(tree, t, text)
 		if err != nil {
 			errs = append(errs, &sim.FileError{File: "--set " + text, Msg: err.Error()})
 			continue
 		}
 		applied = append(applied, override{text: text, key: key})
 	}
-	c := &Model{file: m.file, keys: m.keys, open: m.open, dir: m.dir, embedded: m.embedded, sets: applied, blame: true}
-	if errs = append(errs, c.load(tree)...); len(errs) > 0 {
-		// In the order the settings were given; problems of several last.
-		order := func(e *sim.FileError) int {
-			if i := slices.IndexFunc(sets, func(s string) bool { return e.File == "--set "+s }); i >= 0 {
-				return i
-			}
-			return len(sets)
+	return applied, errs
+}
+
+// bySetting orders problems as the settings were given; problems of
+// several come last.
+func bySetting(errs sim.FileErrors, sets []string) sim.FileErrors {
+	order := func(e *sim.FileError) int {
+		if i := slices.IndexFunc(sets, func(s string) bool { return e.File == "--set "+s }); i >= 0 {
+			return i
 		}
-		slices.SortStableFunc(errs, func(a, b *sim.FileError) int { return cmp.Compare(order(a), order(b)) })
-		return errs
+		return len(sets)
 	}
-	c.sets, c.blame = append(slices.Clip(m.sets), applied...), false
-	*m = *c
-	return nil
+	slices.SortStableFunc(errs, func(a, b *sim.FileError) int { return cmp.Compare(order(a), order(b)) })
+	return errs
 }
 
 // tree returns the model as a TOML document's tree.
@@ -76,8 +89,9 @@ func (m *Model) tree() (map[string]any, error) {
 	return tree, toml.Unmarshal(data, &tree)
 }
 
-// apply sets one KEY=VALUE in tree and returns the key set.
-func apply(tree map[string]any, text string) ([]any, error) {
+// apply sets one KEY=VALUE in tree, whose schema is struct type root, and
+// returns the key set.
+func apply(tree map[string]any, root reflect.Type, text string) ([]any, error) {
 	path, value, ok := strings.Cut(text, "=")
 	path, value = strings.TrimSpace(path), strings.TrimSpace(value)
 	if !ok || path == "" {
@@ -92,7 +106,7 @@ func apply(tree map[string]any, text string) ([]any, error) {
 	}
 	var key []any
 	var dotted []string
-	tbl, t := tree, modelType
+	tbl, t := tree, root
 	for {
 		part := parts[0]
 		parts = parts[1:]
@@ -113,13 +127,22 @@ func apply(tree map[string]any, text string) ([]any, error) {
 			}
 			tbl[part] = v
 			return key, nil
-		case ft.Kind() == reflect.Struct:
-			child, ok := tbl[part].(map[string]any)
-			if !ok {
-				child = map[string]any{}
-				tbl[part] = child
+		case ft.Kind() == reflect.Map: // params.tau: the next part is the user's name
+			child := subtable(tbl, part)
+			name := parts[0]
+			parts = parts[1:]
+			key, dotted = append(key, name), append(dotted, name)
+			if len(parts) == 0 {
+				v, err := parseValue(value, ft.Elem())
+				if err != nil {
+					return nil, err
+				}
+				child[name] = v
+				return key, nil
 			}
-			tbl, t = child, ft
+			tbl, t = subtable(child, name), ft.Elem()
+		case ft.Kind() == reflect.Struct:
+			tbl, t = subtable(tbl, part), ft
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
 			list, _ := tbl[part].([]any)
 			k, err := entry(list, parts[0], dotted, ft.Elem())
@@ -136,6 +159,16 @@ func apply(tree map[string]any, text string) ([]any, error) {
 			return nil, fmt.Errorf("%s is %s: it has no key %q", strings.Join(dotted, "."), kindOf(f, dotted), parts[0])
 		}
 	}
+}
+
+// subtable returns the table at key in tbl, made if it is not one.
+func subtable(tbl map[string]any, key string) map[string]any {
+	child, ok := tbl[key].(map[string]any)
+	if !ok {
+		child = map[string]any{}
+		tbl[key] = child
+	}
+	return child
 }
 
 // entry finds the element of an array of tables that part names: by its
@@ -193,6 +226,13 @@ func parseValue(text string, t reflect.Type) (any, error) {
 		err = errors.New("more than one value")
 	}
 	v := doc["v"]
+	if _, ok := forms[t]; ok && err == nil {
+		switch v.(type) {
+		case float64, int64, string, map[string]any, []any:
+			return v, nil
+		}
+		return text, nil // 10:20 is a range of neurons, not a time of day
+	}
 	switch t.Kind() {
 	case reflect.String:
 		if s, ok := v.(string); ok && err == nil {
@@ -221,7 +261,7 @@ func parseValue(text string, t reflect.Type) (any, error) {
 // setting of the key or of a table holding it. While the settings are being
 // checked (blame), every problem comes from them: the one sharing the
 // longest part of the key is named, or all of them.
-func (m *Model) setAt(key []any) (string, bool) {
+func (m *source) setAt(key []any) (string, bool) {
 	best, bestN := -1, 0
 	for i := len(m.sets) - 1; i >= 0; i-- {
 		s := m.sets[i].key

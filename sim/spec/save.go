@@ -36,7 +36,7 @@ func (m *Model) Clone() *Model {
 	if err := toml.Unmarshal(data, c); err != nil {
 		panic(fmt.Sprintf("spec: reading back a marshalled model: %v", err))
 	}
-	c.file, c.keys, c.open, c.dir, c.embedded, c.sets = m.file, m.keys, m.open, m.dir, m.embedded, m.sets
+	c.source = m.source
 	return c
 }
 

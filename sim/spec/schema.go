@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -27,7 +28,7 @@ var modelType = reflect.TypeFor[Model]()
 // schema checks a document's tree, collecting its problems; bad holds the
 // keys it left out for their kind, whose absence is not reported again.
 type schema struct {
-	m    *Model
+	src  *source
 	errs sim.FileErrors
 	bad  [][]any
 }
@@ -38,6 +39,15 @@ type place struct {
 	dotted  []string // the same without indices: iclamp, amp
 	section string   // the table's name in messages: `iclamp "stim"`, `run`; "" at the top
 	rel     []string // the keys within that table: hh, gnabar
+}
+
+// name is how the value's key is written in messages: `iclamp "stim":
+// amp`, `run: tstop`.
+func (p place) name() string {
+	if p.section == "" {
+		return strings.Join(p.rel, ".")
+	}
+	return p.section + ": " + strings.Join(p.rel, ".")
 }
 
 func (p place) child(name string) place {
@@ -68,15 +78,21 @@ func (p place) entry(i int, tbl map[string]any) place {
 
 // decode checks tree against the schema and decodes what fits into m.
 func (m *Model) decode(tree map[string]any) (bad [][]any, errs sim.FileErrors) {
-	s := &schema{m: m}
-	s.table(tree, modelType, place{})
+	return m.source.decode(tree, m)
+}
+
+// decode checks tree against the schema of the struct into points to (its
+// type, toml and unit tags) and decodes what fits into it.
+func (src *source) decode(tree map[string]any, into any) (bad [][]any, errs sim.FileErrors) {
+	s := &schema{src: src}
+	s.table(tree, reflect.TypeOf(into).Elem(), place{})
 	data, err := toml.Marshal(tree)
 	if err == nil {
-		err = toml.Unmarshal(data, m)
+		err = toml.Unmarshal(data, into)
 	}
 	if err != nil {
 		// The tree holds only values of the schema's kinds: this is a bug.
-		s.errs = append(s.errs, &sim.FileError{File: m.file, Msg: fmt.Sprintf("internal error reading the checked model: %v", err)})
+		s.errs = append(s.errs, &sim.FileError{File: src.file, Msg: fmt.Sprintf("internal error reading the checked model: %v", err)})
 	}
 	return s.bad, s.errs
 }
@@ -93,13 +109,17 @@ func (s *schema) table(tbl map[string]any, t reflect.Type, at place) {
 		here := at.child(k)
 		f, ok := fieldOf(t, k)
 		if !ok {
-			s.errs = append(s.errs, s.m.Errorf(here.key, "%s", unknownKey(here.dotted, t)))
+			s.errs = append(s.errs, s.src.Errorf(here.key, "%s", unknownKey(here.dotted, t)))
 			delete(tbl, k)
 			continue
 		}
 		v, ok := s.value(tbl[k], f, here)
+		if ok && v == nil { // a value form reported it
+			delete(tbl, k)
+			continue
+		}
 		if !ok {
-			s.errs = append(s.errs, s.m.Errorf(here.key, "%s", wrongKind(here, f, tbl[k])))
+			s.errs = append(s.errs, s.src.Errorf(here.key, "%s", wrongKind(here, f, tbl[k])))
 			s.bad = append(s.bad, here.key)
 			delete(tbl, k)
 			continue
@@ -115,7 +135,32 @@ func (s *schema) value(v any, f reflect.StructField, at place) (any, bool) {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if form, ok := forms[t]; ok {
+		return form.read(s, v, at)
+	}
 	switch t.Kind() {
+	case reflect.Map: // a table of values of one kind, keyed by the user's names
+		tbl, ok := v.(map[string]any)
+		if !ok {
+			return v, false
+		}
+		elem := reflect.StructField{Name: f.Name, Type: t.Elem(), Tag: f.Tag}
+		for _, k := range slices.Sorted(maps.Keys(tbl)) {
+			here := at.child(k)
+			x, ok := s.value(tbl[k], elem, here)
+			if ok && x == nil {
+				delete(tbl, k)
+				continue
+			}
+			if !ok {
+				s.errs = append(s.errs, s.src.Errorf(here.key, "%s", wrongKind(here, elem, tbl[k])))
+				s.bad = append(s.bad, here.key)
+				delete(tbl, k)
+				continue
+			}
+			tbl[k] = x
+		}
+		return v, true
 	case reflect.Struct:
 		tbl, ok := v.(map[string]any)
 		if ok {
@@ -171,14 +216,17 @@ func scalar(v any, t reflect.Type) (any, bool) {
 	case reflect.String:
 		_, ok := v.(string)
 		return v, ok
+	case reflect.Bool:
+		_, ok := v.(bool)
+		return v, ok
 	}
 	return v, false
 }
 
 // fieldOf returns the field of struct type t that key names.
 func fieldOf(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		if f := t.Field(i); f.IsExported() && tomlName(f) == key {
+	for _, f := range reflect.VisibleFields(t) {
+		if f.IsExported() && !f.Anonymous && tomlName(f) == key && key != "-" {
 			return f, true
 		}
 	}
@@ -193,8 +241,8 @@ func tomlName(f reflect.StructField) string {
 // keysOf lists the keys a table of struct type t may hold.
 func keysOf(t reflect.Type) []string {
 	var keys []string
-	for i := range t.NumField() {
-		if f := t.Field(i); f.IsExported() {
+	for _, f := range reflect.VisibleFields(t) {
+		if f.IsExported() && !f.Anonymous && tomlName(f) != "-" {
 			keys = append(keys, tomlName(f))
 		}
 	}
@@ -254,10 +302,7 @@ func editDistance(a, b string) int {
 // wrongKind says what a key must hold: `iclamp "stim": amp must be a
 // number (nA), not "0.1nA"`.
 func wrongKind(at place, f reflect.StructField, v any) string {
-	msg := fmt.Sprintf("%s must be %s", strings.Join(at.rel, "."), kindOf(f, at.dotted))
-	if at.section != "" {
-		msg = at.section + ": " + msg
-	}
+	msg := fmt.Sprintf("%s must be %s", at.name(), kindOf(f, at.dotted))
 	if u := f.Tag.Get("unit"); u != "" {
 		msg += " (" + u + ")"
 	}
@@ -270,9 +315,16 @@ func kindOf(f reflect.StructField, dotted []string) string {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if form, ok := forms[t]; ok {
+		return form.kind
+	}
 	switch t.Kind() {
 	case reflect.Float64:
 		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Map:
+		return "a table"
 	case reflect.Int:
 		return "a whole number"
 	case reflect.String:

@@ -40,6 +40,12 @@ type Model struct {
 	Run            Run            `toml:"run,omitempty"`
 	View           View           `toml:"view,omitempty"`
 
+	source
+}
+
+// source is where a model document came from, and what locates its
+// problems: cell and network models share it.
+type source struct {
 	file     string
 	keys     *keyIndex
 	open     func(name string) (io.ReadCloser, error)
@@ -220,7 +226,7 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 // files it refers to (relative names are relative to the model file) and
 // dir is the directory those names are shown relative to.
 func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
-	m := &Model{file: file, open: open, dir: dir}
+	m := &Model{source: source{file: file, open: open, dir: dir}}
 	var tree map[string]any
 	if err := toml.Unmarshal(data, &tree); err != nil {
 		return nil, m.syntaxError(err)
@@ -239,6 +245,9 @@ func Parse(data []byte, file string, open func(name string) (io.ReadCloser, erro
 // load decodes and checks a document's tree, reporting every problem, in
 // line order.
 func (m *Model) load(tree map[string]any) sim.FileErrors {
+	if isNetwork(tree) {
+		return sim.FileErrors{m.Errorf([]any{"population", 0}, "this is a network model ([[population]] entries), not a cell model")}
+	}
 	bad, errs := m.decode(tree)
 	errs = append(errs, m.check(bad)...)
 	errs.Sort()
@@ -246,7 +255,7 @@ func (m *Model) load(tree map[string]any) sim.FileErrors {
 }
 
 // syntaxError locates an error of TOML syntax.
-func (m *Model) syntaxError(err error) error {
+func (m *source) syntaxError(err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
@@ -273,13 +282,13 @@ func syntaxMessage(msg string) string {
 }
 
 // File returns the name the model was read from.
-func (m *Model) File() string { return m.file }
+func (m *source) File() string { return m.file }
 
 // Open opens a file the model refers to, relative to the model file.
-func (m *Model) Open(name string) (io.ReadCloser, error) { return m.open(name) }
+func (m *source) Open(name string) (io.ReadCloser, error) { return m.open(name) }
 
 // PathOf returns how a file the model refers to is named in messages.
-func (m *Model) PathOf(name string) string {
+func (m *source) PathOf(name string) string {
 	if filepath.IsAbs(name) {
 		return name
 	}
@@ -290,7 +299,7 @@ func (m *Model) PathOf(name string) string {
 // m.Errorf([]any{"iclamp", 0, "at"}, ...): the command-line setting of the
 // key (see Override), or else its line in the file, falling back to the
 // nearest enclosing table that the file spells out.
-func (m *Model) Errorf(key []any, format string, args ...any) *sim.FileError {
+func (m *source) Errorf(key []any, format string, args ...any) *sim.FileError {
 	msg := fmt.Sprintf(format, args...)
 	if set, ok := m.setAt(key); ok {
 		return &sim.FileError{File: set, Msg: msg}

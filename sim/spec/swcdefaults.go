@@ -39,9 +39,7 @@ func ForSWC(file string) *Model {
 		Records:   []Record{{Name: "v_soma", At: "soma[0](0.5)", Var: "v"}},
 		Snapshots: Snapshots{Interval: SWCSnapshot},
 		Run:       Run{Tstop: f(SWCTstop), Dt: f(DefaultDt), RecordInterval: f(0.1), Method: Methods[0], Backend: Backends[0]},
-		file:      file,
-		dir:       dir,
-		open:      osOpener(dir),
+		source:    source{file: file, dir: dir, open: osOpener(dir)},
 	}
 }
 
