@@ -123,10 +123,10 @@ func (p *Plan) checkQueue() error {
 		return nil
 	}
 	longest := slices.MaxFunc(p.Connections, func(a, b Connection) int { return cmp.Compare(a.Delay, b.Delay) })
-	steps := float64(sim.DeliveryStep(longest.Delay, p.Dt)) + 2
-	if bytes := 8 * steps * float64(max(1, len(p.Syns))); bytes > maxQueueBytes {
-		return fmt.Errorf("the longest delay, %v ms, is %.3g steps of dt = %v ms: its event queue for %d synapses would take %.3g GB (at most %.3g); shorten the delay or lengthen dt",
-			longest.Delay, steps-2, p.Dt, len(p.Syns), bytes/1e9, float64(maxQueueBytes)/1e9)
+	steps := longest.Delay / p.Dt
+	if bytes := 8 * (steps + 2) * float64(max(1, len(p.Syns))); bytes > maxQueueBytes {
+		return fmt.Errorf("the longest delay, %v ms, is %.3g steps of dt = %v ms: the event queue, a slot for each of the %d synapses and each step, would take %.3g GB, more than %.3g GB; shorten the delay or lengthen dt",
+			longest.Delay, steps, p.Dt, len(p.Syns), bytes/1e9, float64(maxQueueBytes)/1e9)
 	}
 	return nil
 }
