@@ -263,7 +263,9 @@ type Plan struct {
 	Events     []Event
 	EventStart []int
 	Detectors  []DetectorPlan
-	Probes     []ProbePlan
+	// Connections carry spikes from cell to cell (BuildNetwork).
+	Connections []Connection
+	Probes      []ProbePlan
 	// Segments lists the centre nodes in cell, section, x order: the
 	// compartments of voltage snapshots.
 	Segments []int32
@@ -787,12 +789,17 @@ func (p *Plan) SegmentTable() []sim.Segment {
 
 // Wiring lowers the plan's synaptic events to the run driver's inputs:
 // each event due at the step NEURON delivers it (sim.DeliveryStep), onto
-// its synapse; events of one step keep their order of time.
+// its synapse; events of one step keep their order of time. The plan's
+// connections become the driver's router.
 func (p *Plan) Wiring() sim.Wiring {
 	in := make([]sim.Input, 0, len(p.Events))
 	for _, ev := range p.Events {
 		in = append(in, sim.Input{Step: sim.DeliveryStep(ev.T, p.Dt), Target: ev.Syn, W: ev.Weight})
 	}
 	slices.SortStableFunc(in, func(a, b sim.Input) int { return cmp.Compare(a.Step, b.Step) })
-	return sim.Wiring{Targets: len(p.Syns), Inputs: in}
+	w := sim.Wiring{Targets: len(p.Syns), Inputs: in}
+	if r := p.router(); r != nil {
+		w.Router = r
+	}
+	return w
 }

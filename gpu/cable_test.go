@@ -109,6 +109,29 @@ func TestAgainstCPU(t *testing.T) {
 	}
 }
 
+// TestNetworkAgainstCPU runs hh_network_det, 20 cells wired by NetCons
+// whose spikes travel between the cells by the run driver's queue, in
+// both layouts: the spikes and records as on the CPU. Its spikes rise
+// slowly out of summed inputs near threshold (case.md), which magnifies
+// the single-precision kinetics' rounding: spikes move by up to 8e-4 ms
+// on llvmpipe, so the tolerances are twice TestAgainstCPU's in time, 2e-3
+// ms, and in v what that shift makes of an upstroke of 100 mV/ms, 0.2 mV.
+func TestNetworkAgainstCPU(t *testing.T) {
+	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+		t.Run(layout.String(), func(t *testing.T) {
+			build := func() *compartments.Plan { return refrun.HHNetworkPlan(t) }
+			cpu, gpu, _, err := runBoth(t, build, refrun.HHNetworkTstop, layout, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cpu.SpikeList) != 65 {
+				t.Fatalf("%d spikes on the CPU, NEURON 65", len(cpu.SpikeList))
+			}
+			compare(t, cpu, gpu, 0.2, 2e-3)
+		})
+	}
+}
+
 // TestWideTeam runs the CA1 example with a team of 64 invocations, the
 // width on GPUs: on llvmpipe that is eight bundles of lanes taking turns at
 // every barrier, which a team of 8 never tests.

@@ -15,7 +15,8 @@ import (
 )
 
 // Run runs every reference case on the simulators newSim makes, one for
-// each case's plan.
+// each case's plan: the single cells of the example models, and the
+// network hh_network_det.
 func Run(t *testing.T, newSim func(t *testing.T, p *compartments.Plan) compartments.Simulator) {
 	reftest.Run(t, func(t *testing.T, name string, cn bool, edits ...func(*spec.Model)) reftest.Result {
 		t.Helper()
@@ -28,6 +29,7 @@ func Run(t *testing.T, newSim func(t *testing.T, p *compartments.Plan) compartme
 		}
 		return reftest.NewResult(p.ProbeNames(), rec, p.SegmentPositions())
 	})
+	t.Run("hh_network_det", func(t *testing.T) { runHHNetwork(t, newSim) })
 }
 
 // ExamplePlan builds an embedded example model's plan, edited, with
