@@ -31,6 +31,8 @@ type Engine struct {
 	probeAt     []func() float64
 	pops        []*popState
 	chunks      []chunk
+	plastic     []*plastic
+	scaledAt    int64 // the step synaptic scaling last ran
 	targets     int
 	minDelay    int64
 	maxDelay    int64
@@ -60,6 +62,8 @@ type popState struct {
 	p21      [][]float64
 	refSteps []int64
 	models   []modelState
+	next     []int64    // sources: the step of each neuron's next spike
+	lambda   []float64  // sources: expected spikes a step
 	rng      []rand.PCG // per neuron: drives
 	noise    [][]float64
 	shared   [][]int // per drive: shared Poisson counts of the epoch's steps
@@ -123,6 +127,11 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 			if ch := &e.chunks[c]; ch.pop.Population == pr.Pop && ch.lo <= pr.Neuron && pr.Neuron < ch.hi {
 				ch.probes = append(ch.probes, k)
 			}
+		}
+	}
+	for _, pr := range n.Projections {
+		if pr.stdp != nil || pr.scaling != nil {
+			e.plastic = append(e.plastic, newPlastic(pr))
 		}
 	}
 	w := sim.Wiring{Targets: e.targets, Inputs: e.inputs()}
@@ -214,6 +223,14 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 				ps.p21 = append(ps.p21, col)
 			}
 		}
+	} else if p.Source != nil {
+		ps.next, ps.lambda = make([]int64, p.N), make([]float64, p.N)
+		for i, r := range p.Source {
+			if !(r >= 0) {
+				return nil, fmt.Errorf("population %s: neuron %d has rate %g Hz; it must be at least 0", p.Name, i, r)
+			}
+			ps.lambda[i] = r * dt * 1e-3
+		}
 	} else {
 		for i := range p.N {
 			ms, err := p.Model.instance(i)
@@ -271,8 +288,12 @@ func (b *backend) Snapshot(buf []float64) []float64 {
 
 // Reset sets every neuron to its initial state and seeds the drives'
 // random streams (per neuron, so any number of threads gives the same
-// run).
+// run). Plastic weights keep what they learnt.
 func (b *backend) Reset() {
+	b.scaledAt = 0
+	for _, pl := range b.plastic {
+		pl.reset()
+	}
 	for pi, p := range b.pops {
 		for i := range p.N {
 			p.refUntil[i] = 0
@@ -294,6 +315,10 @@ func (b *backend) Reset() {
 			}
 		}
 		switch {
+		case p.Source != nil:
+			for i := range p.N {
+				p.next[i] = p.gap(i)
+			}
 		case p.LIF != nil:
 			for i := range p.N {
 				p.v[i] = p.LIF.EL[i]
@@ -319,6 +344,7 @@ func (b *backend) Reset() {
 func (b *backend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
 	e.sharedCounts(ep)
+	e.scale(ep.From)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(e.workers, len(e.chunks)) {
@@ -341,6 +367,19 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		ch.err = nil
 	}
 	return nil
+}
+
+// scale applies synaptic scaling for the time since it last ran.
+func (e *Engine) scale(step int64) {
+	if step <= e.scaledAt {
+		return
+	}
+	for _, pl := range e.plastic {
+		if pl.scaling != nil {
+			pl.scale(float64(step)*e.net.Dt, float64(step-e.scaledAt)*e.net.Dt)
+		}
+	}
+	e.scaledAt = step
 }
 
 // sharedCounts draws the shared Poisson trains' counts for the epoch's

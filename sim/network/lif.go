@@ -15,9 +15,12 @@ func (e *Engine) advance(c *chunk, ep *sim.Epoch) {
 		due := ep.Inputs.Due(step)
 		t := float64(step) * dt
 		var bad int
-		if p.LIF != nil {
+		switch {
+		case p.Source != nil:
+			bad = e.sourceStep(c, step, due)
+		case p.LIF != nil:
 			bad = e.lifStep(c, step, t, due, ep.From)
-		} else {
+		default:
 			bad = e.modelStep(c, step, t, due, ep.From)
 		}
 		if bad >= 0 {
@@ -174,6 +177,38 @@ func (e *Engine) lifStep(c *chunk, n int64, t float64, due []float64, from int64
 		if !(math.Abs(v) <= sim.MaxAbsV) {
 			return i
 		}
+	}
+	return -1
+}
+
+// gap draws the step of neuron i's next spike after the present one, a
+// geometric waiting time: each step holds a spike with probability
+// 1 − exp(−λ).
+func (p *popState) gap(i int) int64 {
+	if p.lambda[i] <= 0 {
+		return math.MaxInt64
+	}
+	return int64(-math.Log(1-uniform(&p.rng[i])) / p.lambda[i])
+}
+
+// sourceStep fires the chunk's Poisson sources due at step n; inputs to
+// a source are dropped.
+func (e *Engine) sourceStep(c *chunk, n int64, due []float64) int {
+	p := c.pop
+	for i := c.lo; i < c.hi; i++ {
+		if n < p.next[i] {
+			continue
+		}
+		tn := float64(n) * e.net.Dt
+		c.spikes = append(c.spikes, sim.Spike{Cell: p.first + i, T: tn, Step: tn})
+		if g := p.gap(i); g < math.MaxInt64-n {
+			p.next[i] = n + 1 + g
+		} else {
+			p.next[i] = math.MaxInt64
+		}
+	}
+	for k := range p.Ports {
+		clear(due[int(p.base)+k*p.N+c.lo : int(p.base)+k*p.N+c.hi])
 	}
 	return -1
 }

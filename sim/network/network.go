@@ -64,7 +64,9 @@ type Population struct {
 	Name  string
 	N     int
 	LIF   *LIF        // a LIF population; or
-	Model *PointModel // any other point model, one instance per neuron
+	Model *PointModel // any other point model, one instance per neuron; or
+	// Source makes the neurons Poisson spike sources at these rates (Hz).
+	Source []float64
 	// V0 is the initial membrane potential of each neuron (nil: the
 	// model's own); Init the initial state of other variables by name.
 	V0     []float64
@@ -102,6 +104,9 @@ type Projection struct {
 	W []float32
 	// Delay is each synapse's delay in steps, or a single delay for all.
 	Delay []uint16
+
+	stdp    *STDP
+	scaling *Scaling
 }
 
 // Weight returns synapse s's weight.
@@ -206,8 +211,17 @@ func (n *Network) check() error {
 		if p.N < 1 {
 			return fmt.Errorf("population %s: size %d must be at least 1", p.Name, p.N)
 		}
-		if (p.LIF == nil) == (p.Model == nil) {
-			return fmt.Errorf("population %s: give it a LIF model or another point model", p.Name)
+		kinds := 0
+		for _, set := range []bool{p.LIF != nil, p.Model != nil, p.Source != nil} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			return fmt.Errorf("population %s: give it one of a LIF model, another point model or Poisson rates", p.Name)
+		}
+		if p.Source != nil && len(p.Source) != p.N {
+			return fmt.Errorf("population %s: %d rates for %d neurons", p.Name, len(p.Source), p.N)
 		}
 		if p.Method == Exact && p.LIF != nil {
 			for _, q := range p.Ports {

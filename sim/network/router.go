@@ -14,7 +14,9 @@ func (r *router) MinDelay() int64 { return r.minDelay }
 func (r *router) MaxDelay() int64 { return r.maxDelay }
 
 // Route queues the deliveries of the epoch's spikes (sorted by time, so
-// that the queue sums a target's inputs in the same order every run).
+// that the queue sums a target's inputs in the same order every run),
+// each with the weight its synapse has then, and applies plasticity
+// spike by spike in that order.
 func (r *router) Route(spikes []sim.Spike, q *sim.Queue) {
 	dt := r.net.Dt
 	for _, s := range spikes {
@@ -26,10 +28,12 @@ func (r *router) Route(spikes []sim.Spike, q *sim.Queue) {
 				continue
 			}
 			target := int(pr.To.base) + pr.Port*pr.To.N
-			lo, hi := pr.Start[i], pr.Start[i+1]
-			for syn := lo; syn < hi; syn++ {
+			for syn := pr.Start[i]; syn < pr.Start[i+1]; syn++ {
 				q.Add(target+int(pr.Target[syn]), n+pr.delay(syn), float64(pr.Weight(syn)))
 			}
+		}
+		for _, pl := range r.plastic {
+			pl.spike(s)
 		}
 	}
 }
