@@ -40,10 +40,14 @@ func (d Dist) Sample(dst []float64, seed, stream uint64) error {
 		return nil
 	}
 	chunks := (len(dst) + ChunkSize - 1) / ChunkSize
-	ForChunks(chunks, len(dst) > parallelAbove, func(c int) {
-		rng := rand.New(NewPCG(seed, stream, uint64(c)))
-		end := min((c+1)*ChunkSize, len(dst))
-		d.fill(dst[c*ChunkSize:end], rng)
+	ForChunks(chunks, len(dst) > parallelAbove, func() func(c int) {
+		pcg := new(rand.PCG)
+		rng := rand.New(pcg)
+		return func(c int) {
+			Reseed(pcg, seed, stream, uint64(c))
+			end := min((c+1)*ChunkSize, len(dst))
+			d.fill(dst[c*ChunkSize:end], rng)
+		}
 	})
 	return nil
 }
@@ -77,13 +81,17 @@ func (d Dist) redraw(draw func() float64) float64 {
 	}
 }
 
-// ForChunks calls f(c) for every c in [0, n), on all cores when parallel
-// is true. f must only touch what chunk c owns.
-func ForChunks(n int, parallel bool, f func(c int)) {
+// ForChunks calls, for every c in [0, n), work(c), on all cores when
+// parallel is true. Each goroutine calls newWorker once and then the work
+// function it returns for the chunks it takes, so that the worker can own
+// scratch space (a generator, a buffer). work(c) must only write what chunk
+// c owns, and what it writes must not depend on which worker runs it.
+func ForChunks(n int, parallel bool, newWorker func() (work func(c int))) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if !parallel || workers <= 1 {
+		work := newWorker()
 		for c := range n {
-			f(c)
+			work(c)
 		}
 		return
 	}
@@ -91,8 +99,9 @@ func ForChunks(n int, parallel bool, f func(c int)) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			work := newWorker()
 			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
-				f(c)
+				work(c)
 			}
 		})
 	}
