@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"neurite/sim/dist"
+	"neurite/sim/fastexp"
 )
 
 // Generator streams under a projection's seed (dist.NewPCG's stream).
@@ -347,7 +348,7 @@ func (r Rule) kernel(pre, post []Pos) kernel {
 func (k kernel) prob(a, b Pos) float64 {
 	d2 := k.dist2(a, b)
 	if k.shape == Gaussian {
-		return k.pMax * math.Exp(-d2*k.inv)
+		return k.pMax * fastexp.Exp(-d2*k.inv)
 	}
-	return k.pMax * math.Exp(-math.Sqrt(d2)*k.inv)
+	return k.pMax * fastexp.Exp(-math.Sqrt(d2)*k.inv)
 }
