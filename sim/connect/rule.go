@@ -113,8 +113,13 @@ func (r Rule) Check(nPre, nPost int, samePop bool) error {
 	if samePop && nPre != nPost {
 		return fmt.Errorf("a population onto itself must have one size (got %d and %d)", nPre, nPost)
 	}
-	if nPost > math.MaxUint32 {
-		return fmt.Errorf("%s has %d neurons; a projection reaches at most %d", r.to(), nPost, uint64(math.MaxUint32))
+	for _, pop := range []struct {
+		name string
+		n    int
+	}{{r.from(), nPre}, {r.to(), nPost}} {
+		if pop.n > math.MaxUint32 {
+			return fmt.Errorf("%s has %d neurons; a projection connects at most %d", pop.name, pop.n, uint64(math.MaxUint32))
+		}
 	}
 	switch r.Kind {
 	case AllToAll, Explicit:
@@ -173,7 +178,11 @@ func (r Rule) checkDegree(key string, k, n int, samePop bool, other string) erro
 	if k < 0 {
 		return fmt.Errorf("%s (%d) must not be negative", key, k)
 	}
-	if r.Multapses || k <= r.candidates(n, samePop) {
+	cand := r.candidates(n, samePop)
+	if k > 0 && cand == 0 {
+		return fmt.Errorf("%s %d: %s has no neuron to connect to", key, k, other)
+	}
+	if r.Multapses || k <= cand {
 		return nil
 	}
 	if samePop && !r.Autapses {
