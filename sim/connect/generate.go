@@ -253,7 +253,7 @@ func fixedTotalDistinct(total int64, nPre, nPost int, self bool, seed uint64) *C
 // (unless multapses) and not i (unless autapses).
 func smallWorldRow(r Rule, n int) rowGen {
 	h := r.K / 2
-	free := n - r.K // neurons neither i nor a neighbour, when autapses are off
+	free := n - r.K - 1 // neurons a synapse can move to: neither i nor a neighbour
 	if r.Autapses {
 		free++
 	}

@@ -286,3 +286,41 @@ func TestExpected(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyPopulations builds every rule the checks accept on populations
+// of 0 to 4 neurons, with every choice of autapses and multapses: no
+// panic, a well-formed CSR, and the fixed rules' exact counts.
+func TestTinyPopulations(t *testing.T) {
+	for nPre := range 5 {
+		for nPost := range 5 {
+			for flags := range 8 {
+				for k := range 6 {
+					samePop := flags&4 != 0
+					if samePop && nPre != nPost {
+						continue
+					}
+					base := Rule{Autapses: flags&1 != 0, Multapses: flags&2 != 0}
+					rules := []Rule{
+						{Kind: AllToAll}, {Kind: OneToOne}, {Kind: FixedProbability, P: float64(k) / 5},
+						{Kind: FixedIndegree, Indegree: k}, {Kind: FixedOutdegree, Outdegree: k},
+						{Kind: FixedTotal, Total: int64(k)}, {Kind: SmallWorld, K: k, Beta: 0.5},
+						{Kind: ScaleFree, M: k},
+					}
+					pre, post := Line(nPre, 1), Line(nPost, 1)
+					rules = append(rules, Rule{Kind: Distance, Scale: 1, PMax: float64(k) / 5, Periodic: k%2 == 0})
+					for _, r := range rules {
+						r.Autapses, r.Multapses = base.Autapses, base.Multapses
+						if r.Check(nPre, nPost, samePop) != nil {
+							continue
+						}
+						c := mustGenerate(t, r, nPre, nPost, samePop, pre, post, uint64(k))
+						if exp := Expected(r, nPre, nPost, samePop, pre, post); r.Kind != FixedProbability && r.Kind != Distance &&
+							r.Kind != SmallWorld && float64(c.Len()) != exp {
+							t.Fatalf("%s %d -> %d (%+v): %d synapses, expected %g", r.Kind, nPre, nPost, r, c.Len(), exp)
+						}
+					}
+				}
+			}
+		}
+	}
+}
