@@ -276,3 +276,8 @@ func applyBiophysics(p *SectionProps, b *spec.Biophysics) {
 		}
 	}
 }
+
+// SomaMiddle is the middle of the soma (or of the root section where no
+// section is of the soma region): where a network watches a cell's spikes
+// and places inputs that name no site.
+func (m *Morphology) SomaMiddle() Location { return Location{Section: rootSection(m), X: 0.5} }

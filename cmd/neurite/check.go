@@ -11,6 +11,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
+	"neurite/app/pipeline"
 	"neurite/compartments"
 	"neurite/sim/point"
 )
@@ -19,7 +20,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite check MODEL.toml|CELL.swc|MODEL.ode [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "usage: neurite check MODEL.toml|NETWORK.toml|CELL.swc|MODEL.ode [--set KEY=VALUE]")
 		fmt.Fprintln(fs.Output(), "Validates the file and prints what it describes; exit status 0 if valid, 1 if not.")
 		fs.PrintDefaults()
 	}
@@ -35,6 +36,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "check", "--set overrides keys of model files; %s is a file of equations", file)
 		}
 		return checkPoint(file, stdout, stderr)
+	}
+	if pipeline.IsNetwork(file) {
+		return checkNetwork(file, *sets, stdout, stderr)
 	}
 	m, cell, settings, err := loadModel(file, *sets...)
 	if err != nil {

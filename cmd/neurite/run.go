@@ -33,7 +33,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	snapshots := fs.String("snapshots", "", "off, or every MS ms instead of the model's [snapshots]")
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--snapshots off|MS] [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|NETWORK.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--snapshots off|MS] [--set KEY=VALUE]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -46,6 +46,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		if err := positiveTime("tstop", *tstop); err != nil {
 			return usageError(stderr, "run", "%v", err)
 		}
+	}
+	if pipeline.IsNetwork(fs.Arg(0)) {
+		if fs.Changed("snapshots") {
+			return usageError(stderr, "run", "--snapshots is for cells; a network records what its [record] says")
+		}
+		return runNetwork(fs.Arg(0), *out, *backend, *threads, *tstop, *quiet, *sets, stdout, stderr)
 	}
 	m, cell, settings, err := loadModel(fs.Arg(0), *sets...)
 	if err != nil {

@@ -33,7 +33,13 @@ type Table struct {
 // Read reads a table of the references (path under Dir).
 func Read(t testing.TB, path ...string) *Table {
 	t.Helper()
-	f, err := os.Open(filepath.Join(append([]string{Dir}, path...)...))
+	return ReadFile(t, filepath.Join(append([]string{Dir}, path...)...))
+}
+
+// ReadFile reads a CSV table, such as a run's output.
+func ReadFile(t testing.TB, path string) *Table {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,17 +59,25 @@ func (ms *modelState) step(t, dt, I float64, method Method) {
 	n := len(ms.x)
 	k1, k2, k3, k4 := ms.k[:n], ms.k[n:2*n], ms.k[2*n:3*n], ms.k[3*n:]
 	m.Deriv(t, ms.x, k1)
-	if method != RK4 {
-		for j := range ms.x {
-			ms.x[j] += dt * k1[j]
-		}
-		return
-	}
 	stage := func(k []float64, h float64, out []float64) {
 		for j := range ms.x {
 			ms.tmp[j] = ms.x[j] + h*k[j]
 		}
 		m.Deriv(t+h, ms.tmp, out)
+	}
+	switch method {
+	case RK2:
+		stage(k1, dt/2, k2)
+		for j := range ms.x {
+			ms.x[j] += dt * k2[j]
+		}
+		return
+	case RK4:
+	default:
+		for j := range ms.x {
+			ms.x[j] += dt * k1[j]
+		}
+		return
 	}
 	stage(k1, dt/2, k2)
 	stage(k2, dt/2, k3)

@@ -54,10 +54,11 @@ type Method int
 const (
 	Exact Method = iota // the exact solution over a step (linear models)
 	Euler
+	RK2 // the midpoint method
 	RK4
 )
 
-func (m Method) String() string { return [...]string{"exact", "euler", "rk4"}[m] }
+func (m Method) String() string { return [...]string{"exact", "euler", "rk2", "rk4"}[m] }
 
 // Population is a group of neurons of one model.
 type Population struct {
@@ -222,6 +223,9 @@ func (n *Network) check() error {
 		}
 		if p.Source != nil && len(p.Source) != p.N {
 			return fmt.Errorf("population %s: %d rates for %d neurons", p.Name, len(p.Source), p.N)
+		}
+		if p.LIF != nil && p.Method != Exact && p.Method != Euler {
+			return fmt.Errorf("population %s: LIF neurons run with method exact or euler, not %s", p.Name, p.Method)
 		}
 		if p.Method == Exact && p.LIF != nil {
 			for _, q := range p.Ports {

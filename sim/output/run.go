@@ -22,6 +22,9 @@ type Layout struct {
 	// as their decimal step times (see GridTime); 0 writes every time as
 	// it comes.
 	Dt float64
+	// Network names the spikes' sources neurons (neuron_id) rather than
+	// cells.
+	Network bool
 }
 
 // The names of a run's files.
@@ -39,6 +42,9 @@ const (
 var snapshotFiles = []string{snapshotsCSV, snapshotsNPY, snapshotTimes, segmentsCSV}
 
 var spikesHeader = []string{"cell", "t_ms", "t_step_ms"}
+
+// networkSpikesHeader heads a network's spikes.csv.
+var networkSpikesHeader = []string{"neuron_id", "t_ms", "t_step_ms"}
 
 // Run is a sim.Recorder that streams a run into a directory:
 //
@@ -86,7 +92,11 @@ func (r *Run) start(snapshots bool) error {
 	if r.tracesNPY, err = r.npyFile(tracesNPY, "<f8", 1+len(r.layout.Probes)); err != nil {
 		return err
 	}
-	if r.spikes, err = r.csvFile(spikesCSV, spikesHeader); err != nil {
+	header := spikesHeader
+	if r.layout.Network {
+		header = networkSpikesHeader
+	}
+	if r.spikes, err = r.csvFile(spikesCSV, header); err != nil {
 		return err
 	}
 	if !snapshots {

@@ -1,0 +1,240 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"neurite/assets"
+	"neurite/sim"
+	"neurite/sim/netbuild"
+	"neurite/sim/network"
+	"neurite/sim/output"
+	"neurite/sim/spec"
+)
+
+// IsNetwork reports whether a model file is a network (has populations);
+// an embedded example is looked up by its path in assets.
+func IsNetwork(file string) bool {
+	kind, err := spec.Kind(file)
+	if err != nil {
+		kind, err = spec.KindFS(assets.FS, file)
+	}
+	return err == nil && kind == spec.KindNetwork
+}
+
+// LoadNetwork reads a network file (or an embedded example's) and applies
+// the --set overrides.
+func LoadNetwork(file string, sets ...string) (*spec.Network, error) {
+	n, err := spec.LoadNetwork(file)
+	if err != nil && !fileExists(file) {
+		if m, errFS := spec.LoadNetworkFS(assets.FS, file); errFS == nil {
+			n, err = m, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Override(sets...); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Network is a network file built for running.
+type Network struct {
+	*netbuild.Model
+	Sim  sim.Simulator
+	Note string // the backend chosen, and why, for a network of cable cells
+}
+
+// NewNetwork builds a network and its engine: point neurons on the CPU
+// engine of sim/network, cable cells on the backend asked for (see
+// NewSimulator), with workers threads (0: all cores).
+func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) {
+	m, err := netbuild.Build(n)
+	if err != nil {
+		return nil, err
+	}
+	net := &Network{Model: m}
+	if m.Cable != nil {
+		ch, err := NewSimulator(m.Cable, backend, workers)
+		if err != nil {
+			return nil, err
+		}
+		net.Sim, net.Note = ch.Sim, ch.Note
+		return net, nil
+	}
+	if backend == "gpu" {
+		return nil, fmt.Errorf("%s: networks of point neurons run on the CPU (the GPU kernels for them are still to come)", n.File())
+	}
+	threads := workers
+	if threads == 0 {
+		threads = n.Run.Threads
+	}
+	e, err := network.NewEngine(m.Point, network.Options{Workers: threads, RecordEvery: n.Record.Every, Probes: m.Probes})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.File(), err)
+	}
+	net.Sim = e
+	return net, nil
+}
+
+// ProbeNames are the recorded traces' names.
+func (n *Network) ProbeNames() []string {
+	if n.Cable != nil {
+		return n.Cable.ProbeNames()
+	}
+	return n.Model.ProbeNames
+}
+
+// Compartments is the number of compartments of a network of cable cells
+// (0 for point neurons).
+func (n *Network) Compartments() int {
+	if n.Cable != nil {
+		return n.Cable.Compartments()
+	}
+	return 0
+}
+
+// RunNetworkToDirectory runs a network from t = 0 to tstop into dir:
+// spikes.csv (neuron_id, t_ms, t_step_ms) of the neurons record.spikes
+// selects, traces.csv/npy of record.states, populations.csv (each
+// population's name, first neuron id and size) and, with record.rates,
+// rates.csv (each population's rate per bin, Hz). Spikes stream to disk,
+// so a long run does not grow in memory. It returns the time reached and
+// the error that ended the run early.
+func RunNetworkToDirectory(ctx context.Context, n *Network, tstop float64, dir string, progress sim.ProgressFunc) (float64, error) {
+	w, err := output.NewRun(dir, output.Layout{Probes: n.ProbeNames(), Dt: n.Dt(), Network: true}, false)
+	if err != nil {
+		return 0, err
+	}
+	rec := newNetRecorder(w, n, tstop)
+	n.Sim.Init()
+	runErr := n.Sim.Run(ctx, tstop, rec, progress)
+	if err := w.Close(); err != nil && !errors.Is(runErr, err) {
+		runErr = errors.Join(runErr, err)
+	}
+	reached := n.Sim.Time()
+	if err := writePopulations(filepath.Join(dir, "populations.csv"), n.Pops); err != nil {
+		return reached, errors.Join(runErr, err)
+	}
+	if rec.rates != nil {
+		if err := rec.writeRates(filepath.Join(dir, "rates.csv"), reached); err != nil {
+			return reached, errors.Join(runErr, err)
+		}
+	}
+	return reached, runErr
+}
+
+// netRecorder passes on the spikes record.spikes selects and counts
+// every population's spikes per rate bin.
+type netRecorder struct {
+	sim.Recorder
+	keep  []bool // by neuron id; nil keeps all
+	pops  []netbuild.Pop
+	bin   float64
+	rates [][]int // rates[p][k]: spikes of population p in bin k
+	kept  []sim.Spike
+}
+
+func newNetRecorder(w sim.Recorder, n *Network, tstop float64) *netRecorder {
+	r := &netRecorder{Recorder: w, pops: n.Pops}
+	rec := n.Spec.Record
+	if sets := rec.SpikeSets; len(sets) > 0 || rec.Spikes == "none" {
+		r.keep = make([]bool, n.Neurons())
+		for _, s := range sets {
+			for _, p := range n.Pops {
+				if p.Name != s.Population {
+					continue
+				}
+				for j := range p.N {
+					if s.Neurons.All() || s.Neurons.List == nil && j >= s.Neurons.From && j < s.Neurons.To || slices.Contains(s.Neurons.List, j) {
+						r.keep[p.First+j] = true
+					}
+				}
+			}
+		}
+	}
+	if rec.Rates {
+		r.bin = rec.RateBin
+		bins := int(math.Ceil(tstop/r.bin)) + 1
+		for range n.Pops {
+			r.rates = append(r.rates, make([]int, bins))
+		}
+	}
+	return r
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// Spikes counts and filters a batch.
+func (r *netRecorder) Spikes(spikes []sim.Spike) error {
+	if r.rates != nil {
+		for _, s := range spikes {
+			for p, pop := range r.pops {
+				if s.Cell >= pop.First && s.Cell < pop.First+pop.N {
+					if k := int(s.T / r.bin); k < len(r.rates[p]) {
+						r.rates[p][k]++
+					}
+				}
+			}
+		}
+	}
+	if r.keep == nil {
+		return r.Recorder.Spikes(spikes)
+	}
+	r.kept = r.kept[:0]
+	for _, s := range spikes {
+		if r.keep[s.Cell] {
+			r.kept = append(r.kept, s)
+		}
+	}
+	return r.Recorder.Spikes(r.kept)
+}
+
+// writeRates writes rates.csv: the bins' start times and each
+// population's rate (Hz per neuron) in the bins completed by reached.
+func (r *netRecorder) writeRates(path string, reached float64) error {
+	return output.WriteFile(path, func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		header := []string{"t_ms"}
+		for _, p := range r.pops {
+			header = append(header, p.Name+"_hz")
+		}
+		w.Write(header)
+		for k := 0; float64(k+1)*r.bin <= reached+1e-9; k++ {
+			row := []string{strconv.FormatFloat(float64(k)*r.bin, 'g', -1, 64)}
+			for p, pop := range r.pops {
+				hz := float64(r.rates[p][k]) / float64(pop.N) / r.bin * 1000
+				row = append(row, strconv.FormatFloat(hz, 'g', 6, 64))
+			}
+			w.Write(row)
+		}
+		w.Flush()
+		return w.Error()
+	})
+}
+
+// writePopulations writes populations.csv: name, first neuron id, size.
+func writePopulations(path string, pops []netbuild.Pop) error {
+	return output.WriteFile(path, func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		w.Write([]string{"population", "first_id", "size"})
+		for _, p := range pops {
+			w.Write([]string{p.Name, strconv.Itoa(p.First), strconv.Itoa(p.N)})
+		}
+		w.Flush()
+		return w.Error()
+	})
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"neurite/app/pipeline"
+	"neurite/sim"
+	"neurite/sim/output"
+)
+
+// runNetwork is neurite run on a network file.
+func runNetwork(file, out, backend string, threads int, tstop float64, quiet bool, sets []string, stdout, stderr io.Writer) int {
+	spec, err := pipeline.LoadNetwork(file, sets...)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	stop := spec.Run.Tstop
+	if tstop > 0 {
+		stop = tstop
+	}
+	net, err := pipeline.NewNetwork(spec, backend, threads)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if net.Note != "" {
+		fmt.Fprintln(stderr, net.Note)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	progress, finish := progressBar(stderr, stop, quiet)
+	start := time.Now()
+	reached, runErr := pipeline.RunNetworkToDirectory(ctx, net, stop, out, progress)
+	finish()
+	var blowUp *sim.BlowUpError
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		fmt.Fprintf(stderr, "interrupted at t = %g ms; results up to then are complete in %s\n", output.GridTime(reached, net.Dt()), out)
+		return 130
+	case errors.As(runErr, &blowUp):
+		fmt.Fprintf(stderr, "%s: %v\nresults up to then are in %s\n", spec.File(), blowUp, out)
+		return 1
+	case runErr != nil:
+		fmt.Fprintln(stderr, runErr)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: %s, %g ms in %.2f s; results in %s\n", spec.File(), describeSize(net), stop, time.Since(start).Seconds(), out)
+	return 0
+}
+
+// describeSize says how big a network is in a few words.
+func describeSize(net *pipeline.Network) string {
+	s := fmt.Sprintf("%d neurons", net.Neurons())
+	if net.Cable != nil {
+		return s + fmt.Sprintf(" (%d compartments), %d connections", net.Compartments(), len(net.Cable.Connections))
+	}
+	return s + fmt.Sprintf(", %d synapses", net.Point.Synapses())
+}
+
+// checkNetwork is neurite check on a network file: it builds the network
+// (so that every error of the file and its CSV files shows) and says
+// what it holds.
+func checkNetwork(file string, sets []string, stdout, stderr io.Writer) int {
+	spec, err := pipeline.LoadNetwork(file, sets...)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	net, err := pipeline.NewNetwork(spec, "cpu", 1)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: a network of %s\n", file, describeSize(net))
+	for i, p := range net.Pops {
+		sp := spec.Populations[i]
+		what := sp.Model
+		switch {
+		case sp.Cell != "":
+			what = "cells of " + sp.Cell
+		case sp.Equations != "":
+			what = sp.Equations
+		}
+		fmt.Fprintf(&b, "  population %s: %d × %s, neurons %d–%d\n", p.Name, p.N, what, p.First, p.First+p.N-1)
+	}
+	for _, pr := range spec.Projections {
+		fmt.Fprintf(&b, "  projection %s: %s → %s, %s, %s\n", pr.Name, pr.From, pr.To, pr.Rule, pr.Synapse)
+	}
+	for _, in := range spec.Inputs {
+		fmt.Fprintf(&b, "  input %s: %s onto %s\n", in.Name, in.Kind, in.To)
+	}
+	fmt.Fprintf(&b, "  dt %g ms, tstop %g ms, seed %d\n", spec.Run.Dt, spec.Run.Tstop, spec.Seed)
+	fmt.Fprint(stdout, b.String())
+	return 0
+}

@@ -1,0 +1,239 @@
+package netbuild
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"neurite/compartments"
+	"neurite/sim/connect"
+	"neurite/sim/network"
+	"neurite/sim/point"
+	"neurite/sim/spec"
+)
+
+// Model is a network file lowered for running: a point network or a plan
+// of cable cells.
+type Model struct {
+	Spec  *spec.Network
+	Pops  []Pop
+	Point *network.Network   // networks of point neurons
+	Cable *compartments.Plan // networks of cable cells
+	// Probes are the recorded states of a point network, named in
+	// ProbeNames ("E[3].v").
+	Probes     []network.Probe
+	ProbeNames []string
+}
+
+// Pop is a population as the run numbers it: neurons First to First+N-1.
+type Pop struct {
+	Name     string
+	First, N int
+	Pos      []connect.Pos // nil where the file places none
+}
+
+// Neurons is the total number of neurons.
+func (m *Model) Neurons() int {
+	last := m.Pops[len(m.Pops)-1]
+	return last.First + last.N
+}
+
+// Dt is the time step (ms).
+func (m *Model) Dt() float64 {
+	if m.Cable != nil {
+		return m.Cable.Dt
+	}
+	return m.Point.Dt
+}
+
+// builder holds what lowering a file needs.
+type builder struct {
+	spec *spec.Network
+	seed uint64
+	pos  [][]connect.Pos
+	m    *Model
+}
+
+// Build lowers a checked network file. It estimates the memory the
+// network needs first and refuses one that would not fit, with the
+// estimate.
+func Build(n *spec.Network) (*Model, error) {
+	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}}
+	cable := 0
+	first := 0
+	for i := range n.Populations {
+		sp := &n.Populations[i]
+		if sp.Cable() {
+			cable++
+		}
+		pos, err := b.positions(i, sp)
+		if err != nil {
+			return nil, err
+		}
+		b.pos = append(b.pos, pos)
+		b.m.Pops = append(b.m.Pops, Pop{Name: sp.Name, First: first, N: sp.Size, Pos: pos})
+		first += sp.Size
+	}
+	if cable > 0 && cable < len(n.Populations) {
+		return nil, n.Errorf([]any{"population", 0}, "a network of both point neurons and cable cells cannot run yet: make every population of one kind")
+	}
+	if err := b.checkMemory(); err != nil {
+		return nil, err
+	}
+	var err error
+	if cable > 0 {
+		err = b.cable()
+	} else {
+		err = b.point()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.m, nil
+}
+
+// positions places a population's neurons as the file says (nil: no
+// positions).
+func (b *builder) positions(i int, sp *spec.Population) ([]connect.Pos, error) {
+	p := sp.Positions
+	if p == nil {
+		return nil, nil
+	}
+	var pos []connect.Pos
+	switch p.Layout {
+	case "line":
+		pos = connect.Line(sp.Size, p.Spacing)
+	case "ring":
+		pos = connect.Ring(sp.Size, p.Radius)
+	case "sheet":
+		pos = connect.Sheet(p.NX, p.NY, p.Spacing)
+	case "box":
+		pos = connect.Box(p.NX, p.NY, p.NZ, p.Spacing)
+	case "csv":
+		var err error
+		if pos, err = connect.ReadPositions(p.File); err != nil {
+			return nil, err
+		}
+	}
+	if len(pos) != sp.Size {
+		return nil, b.spec.Errorf([]any{"population", i, "positions"}, "population %s: the %s layout places %d neurons, but the population has %d", sp.Name, p.Layout, len(pos), sp.Size)
+	}
+	return pos, nil
+}
+
+// rule turns a projection's rule into connect's.
+func (b *builder) rule(i int) (connect.Rule, error) {
+	sp := &b.spec.Projections[i]
+	kind, _ := connect.ParseKind(sp.Rule)
+	r := connect.Rule{Kind: kind, P: sp.P, Indegree: sp.Indegree, Outdegree: sp.Outdegree, Total: int64(sp.Total),
+		K: sp.K, Beta: sp.Beta, M: sp.M, Scale: sp.Scale, PMax: sp.PMax, Periodic: sp.Periodic,
+		Autapses: sp.Autapses, Multapses: sp.Multapses, From: sp.From, To: sp.To}
+	if sp.Kernel == "exponential" {
+		r.Kernel = connect.Exponential
+	}
+	if kind == connect.Explicit {
+		pairs, err := connect.ReadPairs(sp.File)
+		if err != nil {
+			return r, err
+		}
+		r.Pairs = pairs
+	}
+	return r, nil
+}
+
+// pop returns the index of the population named.
+func (b *builder) pop(name string) int {
+	return slices.IndexFunc(b.spec.Populations, func(p spec.Population) bool { return p.Name == name })
+}
+
+// checkMemory estimates the network's memory from its expected synapse
+// count and refuses one larger than the machine's available memory.
+func (b *builder) checkMemory() error {
+	var synapses float64
+	maxDelay := 1.0
+	for i, sp := range b.spec.Projections {
+		r, err := b.rule(i)
+		if err != nil {
+			return err
+		}
+		from, to := b.pop(sp.From), b.pop(sp.To)
+		synapses += connect.Expected(r, b.spec.Populations[from].Size, b.spec.Populations[to].Size, from == to, b.pos[from], b.pos[to])
+		if sp.Delay.Given() {
+			_, hi := b.valueBounds(sp.Delay)
+			maxDelay = max(maxDelay, math.Min(hi, 1e3)/b.spec.Run.Dt)
+		}
+	}
+	neurons := b.m.Neurons()
+	need := network.Bytes(neurons, 2, int64(synapses), int(maxDelay))
+	if avail := availableMemory(); avail > 0 && need > avail*9/10 {
+		return b.spec.Errorf([]any{"population", 0}, "the network needs about %s (%d neurons, %.3g synapses) but this machine has %s free: make it smaller",
+			bytesText(need), neurons, synapses, bytesText(avail))
+	}
+	return nil
+}
+
+// valueBounds is the range a value is drawn from (its value, for a
+// constant).
+func (b *builder) valueBounds(v spec.Value) (lo, hi float64) {
+	d, err := b.distOf(v)
+	if err != nil {
+		return 0, 0
+	}
+	return d.Bounds()
+}
+
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d kB", n>>10)
+}
+
+// lifParams are the LIF parameters in point.LIF's order, with the
+// network's default bias current of 0 nA (a network's drive comes from
+// its inputs).
+func lifDefaults() map[string]float64 {
+	out := map[string]float64{}
+	for _, p := range point.LIF().Params {
+		out[p.Name] = p.Value
+	}
+	out["I"] = 0
+	return out
+}
+
+// method maps the file's integration method.
+func method(name string) network.Method {
+	switch name {
+	case "euler":
+		return network.Euler
+	case "rk2":
+		return network.RK2
+	case "rk4":
+		return network.RK4
+	}
+	return network.Exact
+}
+
+// availableMemory is the memory the system can give (bytes; 0 when
+// unknown).
+func availableMemory() int64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}

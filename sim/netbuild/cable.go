@@ -1,0 +1,230 @@
+package netbuild
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"neurite/compartments"
+	"neurite/sim/connect"
+	"neurite/sim/dist"
+	"neurite/sim/spec"
+)
+
+// cable lowers a network of cable cells: each population's cell file
+// copied for every neuron, projections as NetCons onto a synapse per
+// projection on each target cell (NEURON's semantics: threshold at the
+// source's soma, delay, weight), inputs as synapse events and clamps.
+func (b *builder) cable() error {
+	n := b.spec
+	var cells []*compartments.Cell
+	var settings compartments.Settings
+	for i := range n.Populations {
+		sp := &n.Populations[i]
+		m, err := n.LoadCell(sp)
+		if err != nil {
+			return err
+		}
+		cell, s, err := compartments.FromModel(m)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sp.Cell, err)
+		}
+		if i == 0 {
+			settings = s
+		}
+		if sp.Threshold != nil {
+			cell.Spike = &compartments.Detector{At: cell.Morph.SomaMiddle(), Threshold: *sp.Threshold}
+		}
+		cell.Probes = nil
+		for j := range sp.Size {
+			c := *cell
+			c.Name = fmt.Sprintf("%s[%d]", sp.Name, j)
+			c.Synapses = slices.Clone(cell.Synapses)
+			c.IClamps = slices.Clone(cell.IClamps)
+			cells = append(cells, &c)
+		}
+	}
+	settings.Dt = n.Run.Dt
+	settings.RecordInterval = n.Record.Every
+	settings.SnapshotInterval, settings.SnapshotTimes = 0, nil
+	var netcons []compartments.NetCon
+	for i := range n.Projections {
+		nc, err := b.cableProjection(cells, i)
+		if err != nil {
+			return err
+		}
+		netcons = append(netcons, nc...)
+	}
+	for i := range n.Inputs {
+		if err := b.cableInput(cells, i); err != nil {
+			return err
+		}
+	}
+	if len(n.Plasticity) > 0 {
+		return n.Errorf([]any{"plasticity", 0}, "plasticity runs on point neurons; networks of cable cells cannot learn yet")
+	}
+	for _, sr := range n.Record.States {
+		p := b.m.Pops[b.pop(sr.Population)]
+		for j := range p.N {
+			if mask := neuronMask(sr.Neurons, p.N); mask != nil && !mask[j] {
+				continue
+			}
+			c := cells[p.First+j]
+			c.Probes = append(c.Probes, compartments.Probe{Name: fmt.Sprintf("%s[%d].%s", p.Name, j, sr.Var), At: c.Morph.SomaMiddle(), Var: sr.Var})
+		}
+	}
+	plan, err := compartments.BuildNetwork(cells, netcons, settings)
+	if err != nil {
+		return fmt.Errorf("%s: %w", n.File(), err)
+	}
+	b.m.Cable = plan
+	return nil
+}
+
+// synapseOn adds a point process named name to every cell of population
+// pop (its neurons selected by mask) and returns its name.
+func (b *builder) synapseOn(cells []*compartments.Cell, pop int, mask []bool, name string, s spec.SynapseSettings, site string, key []any) error {
+	p := b.m.Pops[pop]
+	for j := range p.N {
+		if mask != nil && !mask[j] {
+			continue
+		}
+		c := cells[p.First+j]
+		at := c.Morph.SomaMiddle()
+		if site != "" {
+			var err error
+			if at, err = c.Morph.ParseLocation(site); err != nil {
+				return b.spec.Errorf(key, "%s: %v", name, err)
+			}
+		}
+		syn := compartments.Synapse{Name: name, At: at, Tau: s.Tau, Tau1: s.TauRise, Tau2: s.TauDecay, E: s.ERev}
+		if s.Synapse == "Exp2Syn" {
+			syn.Kind = compartments.Exp2Syn
+		}
+		c.Synapses = append(c.Synapses, syn)
+	}
+	return nil
+}
+
+// cableProjection wires projection i: a synapse on each target cell and a
+// NetCon per connection.
+func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartments.NetCon, error) {
+	sp := &b.spec.Projections[i]
+	at := func(key ...any) []any { return append([]any{"projection", i}, key...) }
+	if sp.Region != "" || len(sp.PathDistance) > 0 {
+		return nil, b.spec.Errorf(at(), "projection %s: synapses spread over a region or a range of path distance are not available yet; give a site with at", sp.Name)
+	}
+	from, to := b.pop(sp.From), b.pop(sp.To)
+	pre, post := b.m.Pops[from], b.m.Pops[to]
+	if err := b.synapseOn(cells, to, nil, sp.Name, sp.SynapseSettings, sp.At, at("at")); err != nil {
+		return nil, err
+	}
+	r, err := b.rule(i)
+	if err != nil {
+		return nil, err
+	}
+	csr, err := connect.Generate(r, pre.N, post.N, from == to, b.pos[from], b.pos[to], b.seed^stream("projection", sp.Name))
+	if err != nil {
+		return nil, b.spec.Errorf(at("rule"), "projection %s: %v", sp.Name, err)
+	}
+	n := int(csr.Len())
+	weights, err := b.perSynapse(sp.Weight, r.Pairs, func(p *connect.Pairs) []float64 { return p.Weight }, n, sp.Name, "weight")
+	if err != nil {
+		return nil, b.spec.Errorf(at("weight"), "projection %s: %v", sp.Name, err)
+	}
+	delays, err := b.perSynapse(sp.Delay, r.Pairs, func(p *connect.Pairs) []float64 { return p.Delay }, n, sp.Name, "delay")
+	if err != nil {
+		return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
+	}
+	pick := func(col []float64, s int64) float64 {
+		if len(col) == 1 {
+			return col[0]
+		}
+		return col[s]
+	}
+	var out []compartments.NetCon
+	for src := range pre.N {
+		for s := csr.Start[src]; s < csr.Start[src+1]; s++ {
+			out = append(out, compartments.NetCon{Source: pre.First + src, Target: post.First + int(csr.Target[s]),
+				Synapse: sp.Name, Weight: pick(weights, s), Delay: pick(delays, s)})
+		}
+	}
+	return out, nil
+}
+
+// cableInput adds input i: spike times and Poisson trains as events on a
+// synapse of its own on each target cell, steps as current clamps at the
+// soma.
+func (b *builder) cableInput(cells []*compartments.Cell, i int) error {
+	in := &b.spec.Inputs[i]
+	at := func(key ...any) []any { return append([]any{"input", i}, key...) }
+	pop := b.pop(in.To)
+	p := b.m.Pops[pop]
+	mask := neuronMask(in.Neurons, p.N)
+	tstop := b.spec.Run.Tstop
+	switch in.Kind {
+	case "spike_times", "poisson":
+		if err := b.synapseOn(cells, pop, mask, in.Name, in.SynapseSettings, in.At, at("at")); err != nil {
+			return err
+		}
+		syn := func(j int) *compartments.Synapse {
+			c := cells[p.First+j]
+			return &c.Synapses[len(c.Synapses)-1]
+		}
+		if in.Weight.Dist != spec.DistConst && in.Weight.Given() {
+			return b.spec.Errorf(at("weight"), "input %s: an input's weight onto cable cells is one number", in.Name)
+		}
+		for j := range p.N {
+			if mask == nil || mask[j] {
+				syn(j).Weight = in.Weight.Const
+			}
+		}
+		if in.Kind == "poisson" {
+			for j := range p.N {
+				if mask != nil && !mask[j] {
+					continue
+				}
+				r := rand.New(dist.NewPCG(b.seed, stream("input", in.Name), uint64(j)))
+				for t := r.ExpFloat64() * 1000 / in.Rate; t < tstop; t += r.ExpFloat64() * 1000 / in.Rate {
+					syn(j).Events = append(syn(j).Events, t)
+				}
+			}
+			return nil
+		}
+		t, err := dist.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
+		if err != nil {
+			return err
+		}
+		if t.Columns[2] != nil {
+			return fmt.Errorf("%s: per-event weights onto cable cells are not available yet; give the input one weight", in.File)
+		}
+		for r := range t.Columns[0] {
+			id := t.Columns[0][r]
+			if id < 0 || int(id) >= p.N || id != math.Trunc(id) || mask != nil && !mask[int(id)] {
+				return fmt.Errorf("%s:%d: neuron %g is not among the input's neurons of population %s", in.File, t.Lines[r], id, p.Name)
+			}
+			s := syn(int(id))
+			s.Events = append(s.Events, t.Columns[1][r])
+		}
+		for j := range p.N {
+			if mask == nil || mask[j] {
+				slices.Sort(syn(j).Events)
+			}
+		}
+	case "step", "cue":
+		stop := in.Stop
+		if stop == 0 {
+			stop = tstop
+		}
+		for j := range p.N {
+			if mask == nil || mask[j] {
+				c := cells[p.First+j]
+				c.IClamps = append(c.IClamps, compartments.IClamp{Name: in.Name, At: c.Morph.SomaMiddle(), Delay: in.Start, Dur: stop - in.Start, Amp: in.Amp})
+			}
+		}
+	default:
+		return b.spec.Errorf(at("kind"), "input %s: %s inputs onto cable cells are not available yet (spike_times, poisson, step and cue are)", in.Name, in.Kind)
+	}
+	return nil
+}

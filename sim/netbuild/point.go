@@ -1,0 +1,336 @@
+package netbuild
+
+import (
+	"fmt"
+	"math"
+
+	"neurite/sim/connect"
+	"neurite/sim/dist"
+	"neurite/sim/network"
+	"neurite/sim/point"
+	"neurite/sim/spec"
+)
+
+// point lowers a network of point neurons.
+func (b *builder) point() error {
+	n := b.spec
+	net := &network.Network{Dt: n.Run.Dt, Seed: b.seed}
+	for i := range n.Populations {
+		p, err := b.pointPop(i)
+		if err != nil {
+			return err
+		}
+		net.Pops = append(net.Pops, p)
+	}
+	for i := range n.Projections {
+		pr, err := b.pointProjection(net, i)
+		if err != nil {
+			return err
+		}
+		net.Projections = append(net.Projections, pr)
+	}
+	for i := range n.Inputs {
+		if err := b.pointInput(net, i); err != nil {
+			return err
+		}
+	}
+	for i := range n.Plasticity {
+		if err := b.plasticity(net, i); err != nil {
+			return err
+		}
+	}
+	// A LIF population integrated exactly turns to Euler where
+	// conductance synapses make it nonlinear (as Brian2's COBA).
+	for _, p := range net.Pops {
+		for _, q := range p.Ports {
+			if p.LIF != nil && p.Method == network.Exact && q.Synapse == network.Conductance {
+				p.Method = network.Euler
+			}
+		}
+	}
+	b.m.Point = net
+	return b.probes(net)
+}
+
+// pointPop builds population i with its per-neuron parameters.
+func (b *builder) pointPop(i int) (*network.Population, error) {
+	sp := &b.spec.Populations[i]
+	p := &network.Population{Name: sp.Name, N: sp.Size, Method: method(sp.Method)}
+	at := func(key ...any) []any { return append([]any{"population", i}, key...) }
+	var m *point.Model
+	var err error
+	switch {
+	case sp.Model == "lif":
+		m = point.LIF()
+	case sp.Model != "":
+		m, err = point.Builtin(sp.Model)
+	default:
+		m, err = b.equations(sp.Equations)
+	}
+	if err != nil {
+		return nil, b.spec.Errorf(at("model"), "population %s: %v", sp.Name, err)
+	}
+	params := map[string][]float64{}
+	for name, v := range sp.Params {
+		col, err := b.sample(v, sp.Size, "population", sp.Name, "params", name)
+		if err != nil {
+			return nil, b.spec.Errorf(at("params", name), "population %s: %v", sp.Name, err)
+		}
+		params[name] = col
+	}
+	init := map[string][]float64{}
+	for name, v := range sp.Init {
+		col, err := b.sample(v, sp.Size, "population", sp.Name, "init", name)
+		if err != nil {
+			return nil, b.spec.Errorf(at("init", name), "population %s: %v", sp.Name, err)
+		}
+		init[name] = col
+	}
+	if sp.Model == "lif" {
+		p.LIF = lifColumns(sp.Size, params)
+		if sp.Threshold != nil {
+			p.LIF.Vth = fill(sp.Size, *sp.Threshold)
+		}
+		p.V0 = init["v"]
+		return p, nil
+	}
+	if sp.Threshold != nil {
+		return nil, b.spec.Errorf(at("threshold"), "population %s: threshold applies to lif populations; set the model's own threshold parameter", sp.Name)
+	}
+	p.Model = &network.PointModel{Model: m, Params: params, Init: init}
+	return p, nil
+}
+
+// lifColumns gives every LIF parameter a value per neuron: the file's, or
+// the default.
+func lifColumns(n int, params map[string][]float64) *network.LIF {
+	col := func(name string) []float64 {
+		if c, ok := params[name]; ok {
+			return c
+		}
+		return fill(n, lifDefaults()[name])
+	}
+	return &network.LIF{Tau: col("tau"), EL: col("EL"), R: col("R"), Vth: col("vth"), Vreset: col("vreset"), Tref: col("tref"), I: col("I")}
+}
+
+func fill(n int, x float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = x
+	}
+	return out
+}
+
+// equations reads a typed equations file.
+func (b *builder) equations(name string) (*point.Model, error) {
+	r, err := b.spec.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return point.Parse(r, name)
+}
+
+// port is the port a synapse setting makes on a point population.
+func port(s spec.SynapseSettings) network.Port {
+	q := network.Port{TauDecay: s.Tau, E: s.ERev}
+	switch s.Synapse {
+	case "", "delta":
+		return network.Port{Synapse: network.Delta}
+	case "exp_current", "exp_conductance":
+		q.Shape = network.Exp
+	case "alpha_current", "alpha_conductance":
+		q.Shape = network.Alpha
+	case "biexp_current", "biexp_conductance":
+		q.Shape, q.TauRise, q.TauDecay = network.BiExp, s.TauRise, s.TauDecay
+	}
+	q.Synapse = network.Current
+	if s.Synapse == "exp_conductance" || s.Synapse == "alpha_conductance" || s.Synapse == "biexp_conductance" {
+		q.Synapse = network.Conductance
+	} else {
+		q.E = 0
+	}
+	return q
+}
+
+// pointProjection generates projection i's synapses, weights and delays.
+func (b *builder) pointProjection(net *network.Network, i int) (*network.Projection, error) {
+	sp := &b.spec.Projections[i]
+	at := func(key ...any) []any { return append([]any{"projection", i}, key...) }
+	from, to := b.pop(sp.From), b.pop(sp.To)
+	pre, post := net.Pops[from], net.Pops[to]
+	r, err := b.rule(i)
+	if err != nil {
+		return nil, err
+	}
+	csr, err := connect.Generate(r, pre.N, post.N, from == to, b.pos[from], b.pos[to], b.seed^stream("projection", sp.Name))
+	if err != nil {
+		return nil, b.spec.Errorf(at("rule"), "projection %s: %v", sp.Name, err)
+	}
+	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: post.PortOf(port(sp.SynapseSettings)), Start: csr.Start, Target: csr.Target}
+	nsyn := int(csr.Len())
+	weights, err := b.perSynapse(sp.Weight, r.Pairs, func(p *connect.Pairs) []float64 { return p.Weight }, nsyn, sp.Name, "weight")
+	if err != nil {
+		return nil, b.spec.Errorf(at("weight"), "projection %s: %v", sp.Name, err)
+	}
+	for _, w := range weights {
+		pr.W = append(pr.W, float32(w))
+	}
+	delays, err := b.perSynapse(sp.Delay, r.Pairs, func(p *connect.Pairs) []float64 { return p.Delay }, nsyn, sp.Name, "delay")
+	if err != nil {
+		return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
+	}
+	for _, d := range delays {
+		k, err := network.DelaySteps(d, net.Dt)
+		if err != nil {
+			return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
+		}
+		pr.Delay = append(pr.Delay, k)
+	}
+	return pr, nil
+}
+
+// perSynapse gives a projection's weights or delays: one value when the
+// file gives a constant, else one per synapse, from the file's
+// distribution or from the rule's CSV column.
+func (b *builder) perSynapse(v spec.Value, pairs *connect.Pairs, column func(*connect.Pairs) []float64, n int, name, what string) ([]float64, error) {
+	if pairs != nil && column(pairs) != nil {
+		return column(pairs), nil
+	}
+	if !v.Given() {
+		return nil, fmt.Errorf("give a %s", what)
+	}
+	if v.Dist == spec.DistConst {
+		return []float64{v.Const}, nil
+	}
+	return b.sample(v, n, "projection", name, what)
+}
+
+// neurons turns a file's selection into a mask (nil: all).
+func neuronMask(sel spec.Neurons, n int) []bool {
+	if sel.All() {
+		return nil
+	}
+	mask := make([]bool, n)
+	if sel.List != nil {
+		for _, i := range sel.List {
+			if i >= 0 && i < n {
+				mask[i] = true
+			}
+		}
+		return mask
+	}
+	for i := sel.From; i < min(sel.To, n); i++ {
+		mask[i] = true
+	}
+	return mask
+}
+
+// pointInput adds input i: Poisson trains and currents as drives, spike
+// times as inputs at their steps.
+func (b *builder) pointInput(net *network.Network, i int) error {
+	in := &b.spec.Inputs[i]
+	at := func(key ...any) []any { return append([]any{"input", i}, key...) }
+	p := net.Pops[b.pop(in.To)]
+	mask := neuronMask(in.Neurons, p.N)
+	tstop := b.spec.Run.Tstop
+	window := func(start, stop float64, f func(t float64) float64) func(float64) float64 {
+		if stop == 0 {
+			stop = tstop
+		}
+		return func(t float64) float64 {
+			if t < start || t >= stop {
+				return 0
+			}
+			return f(t)
+		}
+	}
+	switch in.Kind {
+	case "poisson":
+		if in.Weight.Dist != spec.DistConst {
+			return b.spec.Errorf(at("weight"), "input %s: a Poisson input's weight is one number", in.Name)
+		}
+		p.Drives = append(p.Drives, network.Drive{Kind: network.Poisson, Port: p.PortOf(port(in.SynapseSettings)),
+			Rate: in.Rate, W: in.Weight.Const, Shared: in.Shared, Neurons: mask})
+	case "spike_times":
+		t, err := dist.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
+		if err != nil {
+			return err
+		}
+		k := p.PortOf(port(in.SynapseSettings))
+		for r := range t.Columns[0] {
+			id, tm := t.Columns[0][r], t.Columns[1][r]
+			if id < 0 || int(id) >= p.N || id != math.Trunc(id) {
+				return fmt.Errorf("%s:%d: neuron %g is not in population %s (0 to %d)", in.File, t.Lines[r], id, p.Name, p.N-1)
+			}
+			w := in.Weight.Const
+			if t.Columns[2] != nil {
+				w = t.Columns[2][r]
+			}
+			net.Inputs = append(net.Inputs, network.SpikeInput{Pop: p, Port: k, Neuron: int(id), T: tm, W: w})
+		}
+	case "step", "cue":
+		amp := in.Amp
+		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask,
+			I: window(in.Start, in.Stop, func(float64) float64 { return amp })})
+	case "ramp":
+		start, stop, a0, a1 := in.Start, in.Stop, in.FromAmp, in.ToAmp
+		if stop == 0 {
+			stop = tstop
+		}
+		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask,
+			I: window(start, stop, func(t float64) float64 { return a0 + (a1-a0)*(t-start)/(stop-start) })})
+	case "sine":
+		amp, f, ph, off := in.Amp, in.Freq, in.Phase, in.Offset
+		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask,
+			I: window(in.Start, in.Stop, func(t float64) float64 { return off + amp*math.Sin(2*math.Pi*f*t/1000+ph) })})
+	case "noise":
+		tau := in.SynapseSettings.Tau
+		if tau == 0 {
+			tau = net.Dt
+		}
+		p.Drives = append(p.Drives, network.Drive{Kind: network.Noise, Mean: in.Mean, SD: in.SD, Tau: tau, Neurons: mask})
+	}
+	return nil
+}
+
+// plasticity makes a projection plastic.
+func (b *builder) plasticity(net *network.Network, i int) error {
+	sp := &b.spec.Plasticity[i]
+	var pr *network.Projection
+	for _, p := range net.Projections {
+		if p.Name == sp.Projection {
+			pr = p
+		}
+	}
+	var err error
+	switch sp.Rule {
+	case "stdp":
+		err = pr.SetPlasticity(&network.STDP{TauPlus: sp.TauPlus, TauMinus: sp.TauMinus, APlus: sp.APlus, AMinus: sp.AMinus,
+			WMin: sp.WMin, WMax: sp.WMax, Multiplicative: sp.Mode == "multiplicative", Nearest: sp.Pairing == "nearest"}, nil)
+	case "scaling":
+		err = pr.SetPlasticity(nil, &network.Scaling{Target: sp.TargetRate, Tau: sp.Tau, Rate: 1e-4, WMax: sp.WMax})
+	}
+	if err != nil {
+		return b.spec.Errorf([]any{"plasticity", i}, "%v", err)
+	}
+	return nil
+}
+
+// probes lists the recorded states.
+func (b *builder) probes(net *network.Network) error {
+	for i, sr := range b.spec.Record.States {
+		p := net.Pops[b.pop(sr.Population)]
+		for j := range p.N {
+			if mask := neuronMask(sr.Neurons, p.N); mask != nil && !mask[j] {
+				continue
+			}
+			b.m.Probes = append(b.m.Probes, network.Probe{Pop: p, Neuron: j, Var: sr.Var})
+			b.m.ProbeNames = append(b.m.ProbeNames, fmt.Sprintf("%s[%d].%s", p.Name, j, sr.Var))
+		}
+		if len(b.m.Probes) > 10000 {
+			return b.spec.Errorf([]any{"record", "states", i}, "record.states selects %d traces; record at most 10000", len(b.m.Probes))
+		}
+	}
+	return nil
+}
