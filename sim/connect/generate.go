@@ -53,7 +53,7 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 	case FixedOutdegree:
 		return buildRows(nPre, seed, nil, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
 			buf = drawTargets(r.Outdegree, nPost, i, self, r.Multapses, rng, s, buf)
-			slices.Sort(buf)
+			s.sortRow(buf, nPost)
 			return buf
 		}), nil
 	case FixedIndegree:
@@ -192,7 +192,7 @@ func fixedTotal(total int64, nPre, nPost int, self bool, seed uint64) *CSR {
 	}
 	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
 		buf = drawTargets(int(counts[i]), nPost, i, self, true, rng, s, buf)
-		slices.Sort(buf)
+		s.sortRow(buf, nPost)
 		return buf
 	})
 }
@@ -314,7 +314,7 @@ func scaleFree(m, n int, seed uint64) *CSR {
 			}
 		}
 	}
-	return fromEdges(n, len(links), func(lo, hi int, emit func(pre int, post uint32)) {
+	return fromEdges(n, n, len(links), func(lo, hi int, emit func(pre int, post uint32)) {
 		for _, l := range links[lo:hi] {
 			emit(int(l[0]), l[1])
 			emit(int(l[1]), l[0])
