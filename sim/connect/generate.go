@@ -49,7 +49,7 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 			return append(buf, uint32(i))
 		}), nil
 	case FixedProbability:
-		return buildRows(nPre, seed, nil, probabilityRow(r.P, nPost, self)), nil
+		return fixedProbability(r.P, nPre, nPost, self, seed), nil
 	case FixedOutdegree:
 		return buildRows(nPre, seed, nil, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
 			buf = drawTargets(r.Outdegree, nPost, i, self, r.Multapses, rng, s, buf)
@@ -95,31 +95,40 @@ func partner(c, self int, exclude bool) uint32 {
 	return uint32(c)
 }
 
-// probabilityRow draws each candidate with probability p, jumping from one
-// chosen target to the next by geometric gaps (one draw per synapse, not
-// per pair).
-func probabilityRow(p float64, nPost int, self bool) rowGen {
-	logq := math.Log1p(-p)
-	return func(i int, rng *rand.Rand, _ *scratch, buf []uint32) []uint32 {
-		n := nPost
-		if self {
-			n--
-		}
-		if p == 0 {
-			return buf
-		}
-		for c := -1.0; ; {
-			if p < 1 {
-				c += 1 + math.Floor(math.Log(1-rng.Float64())/logq)
-			} else {
-				c++
-			}
-			if c >= float64(n) {
-				return buf
-			}
-			buf = append(buf, partner(int(c), i, self))
-		}
+// fixedProbability draws each row's number of synapses, binomial over the
+// candidates, then that many distinct targets: the same law as a coin per
+// pair, at a cost per synapse rather than per pair.
+func fixedProbability(p float64, nPre, nPost int, self bool, seed uint64) *CSR {
+	cand := nPost
+	if self {
+		cand--
 	}
+	counts := make([]int64, nPre)
+	dist.ForChunks((nPre+rowBlock-1)/rowBlock, true, func() func(int) {
+		pcg := new(rand.PCG)
+		return func(b int) {
+			for i := b * rowBlock; i < min((b+1)*rowBlock, nPre); i++ {
+				dist.Reseed(pcg, seed, streamSplit, uint64(i))
+				counts[i] = binomial(int64(cand), p, pcg)
+			}
+		}
+	})
+	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
+		buf = drawTargets(int(counts[i]), nPost, i, self, false, rng, s, buf)
+		s.sortRow(buf, nPost)
+		return buf
+	})
+}
+
+// binomial draws the number of successes in n trials of probability p.
+func binomial(n int64, p float64, src rand.Source) int64 {
+	switch {
+	case n == 0 || p == 0:
+		return 0
+	case p == 1:
+		return n
+	}
+	return int64(distuv.Binomial{N: float64(n), P: p, Src: src}.Rand())
 }
 
 // drawTargets appends k partners of neuron i drawn uniformly among n
@@ -186,8 +195,7 @@ func fixedTotal(total int64, nPre, nPost int, self bool, seed uint64) *CSR {
 			counts[i] = left
 			break
 		}
-		b := distuv.Binomial{N: float64(left), P: 1 / float64(nPre-i), Src: split}
-		counts[i] = int64(b.Rand())
+		counts[i] = binomial(left, 1/float64(nPre-i), split)
 		left -= counts[i]
 	}
 	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
