@@ -17,7 +17,7 @@ import (
 const (
 	streamRows  = 1 + iota // one generator per presynaptic neuron
 	streamCols             // one generator per postsynaptic neuron (fixed_indegree)
-	streamSplit            // fixed_total: the number of synapses of each row
+	streamSplit            // fixed_probability, fixed_total: the number of synapses of each row
 	streamGraph            // scale_free and fixed_total without multapses: one sequential generator
 )
 
@@ -36,7 +36,7 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 	self := samePop && !r.Autapses // exclude i -> i
 	switch r.Kind {
 	case AllToAll:
-		return buildRows(nPre, seed, nil, func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
+		return buildRows(nPre, seed, sameCount(nPre, r.candidates(nPost, samePop)), func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
 			for j := range nPost {
 				if !self || j != i {
 					buf = append(buf, uint32(j))
@@ -45,13 +45,13 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 			return buf
 		}), nil
 	case OneToOne:
-		return buildRows(nPre, seed, nil, func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
+		return buildRows(nPre, seed, sameCount(nPre, 1), func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
 			return append(buf, uint32(i))
 		}), nil
 	case FixedProbability:
 		return fixedProbability(r.P, nPre, nPost, self, seed), nil
 	case FixedOutdegree:
-		return buildRows(nPre, seed, nil, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
+		return buildRows(nPre, seed, sameCount(nPre, r.Outdegree), func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
 			buf = drawTargets(r.Outdegree, nPost, i, self, r.Multapses, rng, s, buf)
 			s.sortRow(buf, nPost)
 			return buf
@@ -64,7 +64,7 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 		}
 		return fixedTotalDistinct(r.Total, nPre, nPost, self, seed), nil
 	case SmallWorld:
-		return buildRows(nPre, seed, nil, smallWorldRow(r, nPre)), nil
+		return buildRows(nPre, seed, sameCount(nPre, r.K), smallWorldRow(r, nPre)), nil
 	case ScaleFree:
 		return scaleFree(r.M, nPre, seed), nil
 	case Distance:
@@ -84,6 +84,15 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 		return r.Pairs.csr(nPre), nil
 	}
 	return nil, fmt.Errorf("unknown rule %s", r.Kind)
+}
+
+// sameCount is the row lengths of a rule that gives every row n synapses.
+func sameCount(nPre, n int) []int64 {
+	counts := make([]int64, nPre)
+	for i := range counts {
+		counts[i] = int64(n)
+	}
+	return counts
 }
 
 // partner maps candidate c in [0, n−1) to a neuron other than self when
