@@ -25,7 +25,9 @@ const (
 // (samePop: a population onto itself, where autapses are possible). pre
 // and post are the positions, read only by the distance rule. seed fixes
 // the result, whatever the number of threads; give each projection its
-// own. Large projections are built on all cores.
+// own. Large projections are built on all cores. Every rule costs time
+// in proportion to the synapses made, but distance, which visits every
+// pair.
 //
 // Generate sorts r.Pairs (rule csv) by pre then post, so that synapse s
 // of the CSR is row s of the pairs.

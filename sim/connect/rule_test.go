@@ -80,6 +80,14 @@ func TestKindNames(t *testing.T) {
 	if _, ok := ParseKind("random"); ok {
 		t.Error("an unknown rule name parsed")
 	}
+	for _, k := range []Kernel{Gaussian, Exponential} {
+		if got, ok := ParseKernel(k.String()); !ok || got != k {
+			t.Errorf("kernel %v parses to %v, %v", k, got, ok)
+		}
+	}
+	if _, ok := ParseKernel("box"); ok {
+		t.Error("an unknown kernel name parsed")
+	}
 }
 
 // TestFixedCounts checks the exact counts of the fixed rules, and that
