@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 
 	"neurite/sim/dist"
 )
@@ -114,6 +113,8 @@ type rowGen func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32
 type scratch struct {
 	mark  []uint32 // mark[j] == stamp: j is taken in the current draw
 	stamp uint32
+	tmp   []uint32 // sortRow's buffer
+	count []int    // sortRow's digit counts
 }
 
 // reset starts a new draw over n candidates.
@@ -169,11 +170,12 @@ func buildRows(nPre int, seed uint64, counts []int64, gen rowGen) *CSR {
 
 // fromEdges builds a CSR from an edge list emitted by produce for units
 // [lo, hi), sorting each row's targets.
-func fromEdges(nPre, nUnits int, produce func(lo, hi int, emit func(pre int, post uint32))) *CSR {
+func fromEdges(nPre, nPost, nUnits int, produce func(lo, hi int, emit func(pre int, post uint32))) *CSR {
 	start, target := bucketSort(nPre, nUnits, produce)
 	c := &CSR{Start: start, Target: target}
 	dist.ForChunks(nPre, nPre > rowBlock, func() func(int) {
-		return func(i int) { slices.Sort(c.Row(i)) }
+		s := new(scratch)
+		return func(i int) { s.sortRow(c.Row(i), nPost) }
 	})
 	return c
 }

@@ -17,7 +17,7 @@ import (
 const (
 	streamRows  = 1 + iota // one generator per presynaptic neuron
 	streamCols             // one generator per postsynaptic neuron (fixed_indegree)
-	streamSplit            // fixed_total: the number of synapses of each row
+	streamSplit            // fixed_probability, fixed_total: the number of synapses of each row
 	streamGraph            // scale_free and fixed_total without multapses: one sequential generator
 )
 
@@ -25,7 +25,9 @@ const (
 // (samePop: a population onto itself, where autapses are possible). pre
 // and post are the positions, read only by the distance rule. seed fixes
 // the result, whatever the number of threads; give each projection its
-// own. Large projections are built on all cores.
+// own. Large projections are built on all cores. Every rule costs time
+// in proportion to the synapses made, but distance, which visits every
+// pair.
 //
 // Generate sorts r.Pairs (rule csv) by pre then post, so that synapse s
 // of the CSR is row s of the pairs.
@@ -36,7 +38,7 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 	self := samePop && !r.Autapses // exclude i -> i
 	switch r.Kind {
 	case AllToAll:
-		return buildRows(nPre, seed, nil, func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
+		return buildRows(nPre, seed, sameCount(nPre, r.candidates(nPost, samePop)), func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
 			for j := range nPost {
 				if !self || j != i {
 					buf = append(buf, uint32(j))
@@ -45,15 +47,15 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 			return buf
 		}), nil
 	case OneToOne:
-		return buildRows(nPre, seed, nil, func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
+		return buildRows(nPre, seed, sameCount(nPre, 1), func(i int, _ *rand.Rand, _ *scratch, buf []uint32) []uint32 {
 			return append(buf, uint32(i))
 		}), nil
 	case FixedProbability:
-		return buildRows(nPre, seed, nil, probabilityRow(r.P, nPost, self)), nil
+		return fixedProbability(r.P, nPre, nPost, self, seed), nil
 	case FixedOutdegree:
-		return buildRows(nPre, seed, nil, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
+		return buildRows(nPre, seed, sameCount(nPre, r.Outdegree), func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
 			buf = drawTargets(r.Outdegree, nPost, i, self, r.Multapses, rng, s, buf)
-			slices.Sort(buf)
+			s.sortRow(buf, nPost)
 			return buf
 		}), nil
 	case FixedIndegree:
@@ -64,7 +66,7 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 		}
 		return fixedTotalDistinct(r.Total, nPre, nPost, self, seed), nil
 	case SmallWorld:
-		return buildRows(nPre, seed, nil, smallWorldRow(r, nPre)), nil
+		return buildRows(nPre, seed, sameCount(nPre, r.K), smallWorldRow(r, nPre)), nil
 	case ScaleFree:
 		return scaleFree(r.M, nPre, seed), nil
 	case Distance:
@@ -86,6 +88,15 @@ func Generate(r Rule, nPre, nPost int, samePop bool, pre, post []Pos, seed uint6
 	return nil, fmt.Errorf("unknown rule %s", r.Kind)
 }
 
+// sameCount is the row lengths of a rule that gives every row n synapses.
+func sameCount(nPre, n int) []int64 {
+	counts := make([]int64, nPre)
+	for i := range counts {
+		counts[i] = int64(n)
+	}
+	return counts
+}
+
 // partner maps candidate c in [0, n−1) to a neuron other than self when
 // the neuron itself is excluded, and is the identity otherwise.
 func partner(c, self int, exclude bool) uint32 {
@@ -95,31 +106,40 @@ func partner(c, self int, exclude bool) uint32 {
 	return uint32(c)
 }
 
-// probabilityRow draws each candidate with probability p, jumping from one
-// chosen target to the next by geometric gaps (one draw per synapse, not
-// per pair).
-func probabilityRow(p float64, nPost int, self bool) rowGen {
-	logq := math.Log1p(-p)
-	return func(i int, rng *rand.Rand, _ *scratch, buf []uint32) []uint32 {
-		n := nPost
-		if self {
-			n--
-		}
-		if p == 0 {
-			return buf
-		}
-		for c := -1.0; ; {
-			if p < 1 {
-				c += 1 + math.Floor(math.Log(1-rng.Float64())/logq)
-			} else {
-				c++
-			}
-			if c >= float64(n) {
-				return buf
-			}
-			buf = append(buf, partner(int(c), i, self))
-		}
+// fixedProbability draws each row's number of synapses, binomial over the
+// candidates, then that many distinct targets: the same law as a coin per
+// pair, at a cost per synapse rather than per pair.
+func fixedProbability(p float64, nPre, nPost int, self bool, seed uint64) *CSR {
+	cand := nPost
+	if self {
+		cand--
 	}
+	counts := make([]int64, nPre)
+	dist.ForChunks((nPre+rowBlock-1)/rowBlock, true, func() func(int) {
+		pcg := new(rand.PCG)
+		return func(b int) {
+			for i := b * rowBlock; i < min((b+1)*rowBlock, nPre); i++ {
+				dist.Reseed(pcg, seed, streamSplit, uint64(i))
+				counts[i] = binomial(int64(cand), p, pcg)
+			}
+		}
+	})
+	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
+		buf = drawTargets(int(counts[i]), nPost, i, self, false, rng, s, buf)
+		s.sortRow(buf, nPost)
+		return buf
+	})
+}
+
+// binomial draws the number of successes in n trials of probability p.
+func binomial(n int64, p float64, src rand.Source) int64 {
+	switch {
+	case n == 0 || p == 0:
+		return 0
+	case p == 1:
+		return n
+	}
+	return int64(distuv.Binomial{N: float64(n), P: p, Src: src}.Rand())
 }
 
 // drawTargets appends k partners of neuron i drawn uniformly among n
@@ -186,13 +206,12 @@ func fixedTotal(total int64, nPre, nPost int, self bool, seed uint64) *CSR {
 			counts[i] = left
 			break
 		}
-		b := distuv.Binomial{N: float64(left), P: 1 / float64(nPre-i), Src: split}
-		counts[i] = int64(b.Rand())
+		counts[i] = binomial(left, 1/float64(nPre-i), split)
 		left -= counts[i]
 	}
 	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
 		buf = drawTargets(int(counts[i]), nPost, i, self, true, rng, s, buf)
-		slices.Sort(buf)
+		s.sortRow(buf, nPost)
 		return buf
 	})
 }
@@ -314,7 +333,7 @@ func scaleFree(m, n int, seed uint64) *CSR {
 			}
 		}
 	}
-	return fromEdges(n, len(links), func(lo, hi int, emit func(pre int, post uint32)) {
+	return fromEdges(n, n, len(links), func(lo, hi int, emit func(pre int, post uint32)) {
 		for _, l := range links[lo:hi] {
 			emit(int(l[0]), l[1])
 			emit(int(l[1]), l[0])

@@ -53,7 +53,19 @@ const (
 	Exponential               // p_max·exp(−d/λ), λ = Scale
 )
 
-func (k Kernel) String() string { return [...]string{"gaussian", "exponential"}[k] }
+var kernelNames = [...]string{"gaussian", "exponential"}
+
+func (k Kernel) String() string { return kernelNames[k] }
+
+// ParseKernel finds a distance kernel by its name in a network file.
+func ParseKernel(name string) (Kernel, bool) {
+	for k, n := range kernelNames {
+		if n == name {
+			return Kernel(k), true
+		}
+	}
+	return 0, false
+}
 
 // Rule is a connectivity rule and its parameters; only those of Kind are
 // read.
