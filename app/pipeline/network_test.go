@@ -73,3 +73,19 @@ func TestExampleNetworksMatchReferences(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedNetwork: an example network read from the embedded files
+// (as the app opens it) finds its CSV tables there too.
+func TestEmbeddedNetwork(t *testing.T) {
+	n, err := LoadNetwork("models/hh_network_det.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNetwork(n, "cpu", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(net.Cable.Connections); got != 120 {
+		t.Errorf("%d connections, want the reference's 120", got)
+	}
+}

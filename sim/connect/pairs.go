@@ -24,8 +24,11 @@ type Pairs struct {
 // 0. The pairs come back sorted by pre then post (in file order among
 // equal pairs), the order of the CSR Generate builds from them. Errors
 // name the file and the line.
-func ReadPairs(path string) (*Pairs, error) {
-	t, err := dist.ReadColumns(path, []string{"pre", "post"}, []string{"weight", "delay"})
+func ReadPairs(path string) (*Pairs, error) { return ReadPairsFrom(dist.OS, path) }
+
+// ReadPairsFrom is ReadPairs on the files open opens.
+func ReadPairsFrom(open dist.Opener, path string) (*Pairs, error) {
+	t, err := open.ReadColumns(path, []string{"pre", "post"}, []string{"weight", "delay"})
 	if err != nil {
 		return nil, err
 	}

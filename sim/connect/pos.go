@@ -50,8 +50,11 @@ func Box(nx, ny, nz int, spacing float64) []Pos {
 // ReadPositions reads positions from a CSV file with columns x, y, z (a
 // header row naming them, or three columns in that order), one row per
 // neuron. Errors name the file and the line.
-func ReadPositions(path string) ([]Pos, error) {
-	t, err := dist.ReadColumns(path, []string{"x", "y", "z"}, nil)
+func ReadPositions(path string) ([]Pos, error) { return ReadPositionsFrom(dist.OS, path) }
+
+// ReadPositionsFrom is ReadPositions on the files open opens.
+func ReadPositionsFrom(open dist.Opener, path string) ([]Pos, error) {
+	t, err := open.ReadColumns(path, []string{"x", "y", "z"}, nil)
 	if err != nil {
 		return nil, err
 	}

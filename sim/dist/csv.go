@@ -21,6 +21,13 @@ type Table struct {
 	Lines   []int       // the file line of each row, for messages about a row
 }
 
+// Opener opens a file a model names: OS opens the operating system's; an
+// embedded model's file system opens its own.
+type Opener func(name string) (io.ReadCloser, error)
+
+// OS opens a file of the operating system.
+func OS(name string) (io.ReadCloser, error) { return os.Open(name) }
+
 // ReadColumns reads the named columns of a CSV file of numbers. The first
 // row names the columns; when it is all numbers the file has no header and
 // the columns are taken in the order asked for. Lines starting with '#'
@@ -28,12 +35,17 @@ type Table struct {
 // columns must be present; the optional ones may be absent. Errors are
 // *sim.FileError naming the file and the line.
 func ReadColumns(path string, required, optional []string) (*Table, error) {
-	return readColumns(path, required, optional, true)
+	return Opener(OS).ReadColumns(path, required, optional)
+}
+
+// ReadColumns is the package's ReadColumns on the files o opens.
+func (o Opener) ReadColumns(path string, required, optional []string) (*Table, error) {
+	return o.readColumns(path, required, optional, true)
 }
 
 // readColumns is ReadColumns; without positional, a header row is required.
-func readColumns(path string, required, optional []string, positional bool) (*Table, error) {
-	f, err := os.Open(path)
+func (o Opener) readColumns(path string, required, optional []string, positional bool) (*Table, error) {
+	f, err := o(path)
 	if err != nil {
 		return nil, &sim.FileError{File: path, Msg: userOpenError(err)}
 	}
@@ -162,7 +174,12 @@ func userOpenError(err error) string {
 // ReadCSVColumn reads one named column of numbers from a CSV file with a
 // header row, one value per row.
 func ReadCSVColumn(path, column string) ([]float64, error) {
-	t, err := readColumns(path, []string{column}, nil, false)
+	return Opener(OS).ReadCSVColumn(path, column)
+}
+
+// ReadCSVColumn is the package's ReadCSVColumn on the files o opens.
+func (o Opener) ReadCSVColumn(path, column string) ([]float64, error) {
+	t, err := o.readColumns(path, []string{column}, nil, false)
 	if err != nil {
 		return nil, err
 	}

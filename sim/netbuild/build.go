@@ -10,6 +10,7 @@ import (
 
 	"neurite/compartments"
 	"neurite/sim/connect"
+	"neurite/sim/dist"
 	"neurite/sim/network"
 	"neurite/sim/point"
 	"neurite/sim/spec"
@@ -55,13 +56,14 @@ type builder struct {
 	seed uint64
 	pos  [][]connect.Pos
 	m    *Model
+	open dist.Opener // the network's files: the OS's or an embedded model's
 }
 
 // Build lowers a checked network file. It estimates the memory the
 // network needs first and refuses one that would not fit, with the
 // estimate.
 func Build(n *spec.Network) (*Model, error) {
-	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}}
+	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}, open: n.Open}
 	cable := 0
 	first := 0
 	for i := range n.Populations {
@@ -114,7 +116,7 @@ func (b *builder) positions(i int, sp *spec.Population) ([]connect.Pos, error) {
 		pos = connect.Box(p.NX, p.NY, p.NZ, p.Spacing)
 	case "csv":
 		var err error
-		if pos, err = connect.ReadPositions(p.File); err != nil {
+		if pos, err = connect.ReadPositionsFrom(b.open, p.File); err != nil {
 			return nil, err
 		}
 	}
@@ -135,7 +137,7 @@ func (b *builder) rule(i int) (connect.Rule, error) {
 		r.Kernel = connect.Exponential
 	}
 	if kind == connect.Explicit {
-		pairs, err := connect.ReadPairs(sp.File)
+		pairs, err := connect.ReadPairsFrom(b.open, sp.File)
 		if err != nil {
 			return r, err
 		}

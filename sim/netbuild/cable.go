@@ -192,7 +192,7 @@ func (b *builder) cableInput(cells []*compartments.Cell, i int) error {
 			}
 			return nil
 		}
-		t, err := dist.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
+		t, err := b.open.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"neurite/sim/connect"
-	"neurite/sim/dist"
 	"neurite/sim/network"
 	"neurite/sim/point"
 	"neurite/sim/spec"
@@ -253,7 +252,7 @@ func (b *builder) pointInput(net *network.Network, i int) error {
 		p.Drives = append(p.Drives, network.Drive{Kind: network.Poisson, Port: p.PortOf(port(in.SynapseSettings)),
 			Rate: in.Rate, W: in.Weight.Const, Shared: in.Shared, Neurons: mask})
 	case "spike_times":
-		t, err := dist.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
+		t, err := b.open.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
 		if err != nil {
 			return err
 		}

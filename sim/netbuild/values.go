@@ -38,7 +38,7 @@ func (b *builder) distOf(v spec.Value) (dist.Dist, error) {
 		}
 		return d, nil
 	case spec.DistCSV:
-		col, err := dist.ReadCSVColumn(v.File, v.Column)
+		col, err := b.open.ReadCSVColumn(v.File, v.Column)
 		if err != nil {
 			return dist.Dist{}, err
 		}
