@@ -1,11 +1,15 @@
 package netbuild
 
 import (
+	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"neurite/sim"
+	"neurite/sim/network"
 	"neurite/sim/spec"
 )
 
@@ -93,5 +97,39 @@ file = "pos.csv"
 				t.Errorf("%v: the error names neither the file nor the line", err)
 			}
 		})
+	}
+}
+
+// TestPoissonPopulation: a population of model "poisson" fires at its
+// rate.
+func TestPoissonPopulation(t *testing.T) {
+	n, err := spec.LoadNetwork(write(t, "net.toml", `seed = 3
+[run]
+tstop = 1000
+[[population]]
+name = "in"
+size = 200
+model = "poisson"
+params = { rate = 20 }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := network.NewEngine(m.Point, network.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Init()
+	var rec sim.Memory
+	if err := e.Run(context.Background(), 1000, &rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	rate := float64(len(rec.SpikeList)) / 200
+	if math.Abs(rate-20) > 1.5 {
+		t.Errorf("%g Hz, want 20 (±1.5: 5 standard errors of 4000 spikes)", rate)
 	}
 }

@@ -59,6 +59,7 @@ func (b *builder) pointPop(i int) (*network.Population, error) {
 	var m *point.Model
 	var err error
 	switch {
+	case sp.Model == spec.PoissonSource:
 	case sp.Model == "lif":
 		m = point.LIF()
 	case sp.Model != "":
@@ -84,6 +85,13 @@ func (b *builder) pointPop(i int) (*network.Population, error) {
 			return nil, b.spec.Errorf(at("init", name), "population %s: %v", sp.Name, err)
 		}
 		init[name] = col
+	}
+	if sp.Model == spec.PoissonSource {
+		p.Source = params["rate"]
+		if p.Source == nil {
+			p.Source = fill(sp.Size, 10)
+		}
+		return p, nil
 	}
 	if sp.Model == "lif" {
 		p.LIF = lifColumns(sp.Size, params)

@@ -63,6 +63,11 @@ var (
 	plasticityParam = []string{"mode", "pairing", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_min", "w_max", "target_rate", "tau"}
 )
 
+// PoissonSource is the model of a population of Poisson spike sources
+// (Brian2's PoissonGroup, NEST's poisson_generator per neuron): its one
+// parameter is the rate (Hz).
+const PoissonSource = "poisson"
+
 // linearModels are the built-in point models that exact integration
 // handles (linear between spikes).
 var linearModels = []string{"lif"}
@@ -200,7 +205,7 @@ func (n *Network) checkPopulations(c *checker, tree map[string]any) map[string]p
 		}
 		switch len(given) {
 		case 0:
-			c.fail(k(), "%s needs its neuron: model = \"lif\" (built in: %s), equations = \"FILE.ode\" or cell = \"CELL.toml\"", what, strings.Join(point.Names(), ", "))
+			c.fail(k(), "%s needs its neuron: model = \"lif\" (built in: %s), equations = \"FILE.ode\" or cell = \"CELL.toml\"", what, strings.Join(append(point.Names(), PoissonSource), ", "))
 		case 1:
 		default:
 			c.fail(k(given[1]), "%s: give one of model, equations and cell, not %s", what, strings.Join(given, " and "))
@@ -209,6 +214,8 @@ func (n *Network) checkPopulations(c *checker, tree map[string]any) map[string]p
 		info := popInfo{Population: p}
 		switch {
 		case len(given) != 1:
+		case p.Model == PoissonSource:
+			info.model = &point.Model{Name: PoissonSource, Params: []point.Param{{Name: "rate", Unit: "Hz", Value: 10}}}
 		case p.Model != "":
 			base, _, _ := strings.Cut(p.Model, ":")
 			m, err := point.Builtin(p.Model)
