@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 )
 
 //go:embed models icon.png
@@ -24,14 +25,39 @@ func Icon() []byte {
 	return b
 }
 
-// Models lists the embedded example models.
-func Models() []string {
+// Models lists the embedded example models of cells.
+func Models() []string { return examples(false) }
+
+// Networks lists the embedded example networks.
+func Networks() []string { return examples(true) }
+
+// examples lists the example model files (models/*.toml) that are
+// networks, or those that are not. A network file has a [[population]]
+// table.
+func examples(networks bool) []string {
 	entries, err := fs.Glob(FS, "models/*.toml")
 	if err != nil {
 		panic(err)
 	}
 	slices.Sort(entries)
-	return entries
+	var out []string
+	for _, e := range entries {
+		data, err := FS.ReadFile(e)
+		if err != nil {
+			panic(err)
+		}
+		isNet := false
+		for line := range strings.Lines(string(data)) {
+			if strings.TrimSpace(line) == "[[population]]" {
+				isNet = true
+				break
+			}
+		}
+		if isNet == networks {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Name returns a model's name without directory or extension.
