@@ -108,7 +108,9 @@ func (n *Network) Compartments() int {
 // spikes.csv (neuron_id, t_ms, t_step_ms) of the neurons record.spikes
 // selects, traces.csv/npy of record.states, populations.csv (each
 // population's name, first neuron id and size) and, with record.rates,
-// rates.csv (each population's rate per bin, Hz). Spikes stream to disk,
+// rates.csv (each population's rate per bin, Hz), and with
+// record.weights, weights.csv (the chosen synapses' weights over time).
+// Spikes stream to disk,
 // so a long run does not grow in memory. It returns the time reached and
 // the error that ended the run early.
 func RunNetworkToDirectory(ctx context.Context, n *Network, tstop float64, dir string, progress sim.ProgressFunc) (float64, error) {
@@ -117,9 +119,16 @@ func RunNetworkToDirectory(ctx context.Context, n *Network, tstop float64, dir s
 		return 0, err
 	}
 	rec := newNetRecorder(w, n, tstop)
+	if err := rec.startWeights(dir); err != nil {
+		w.Abort()
+		return 0, err
+	}
 	n.Sim.Init()
 	runErr := n.Sim.Run(ctx, tstop, rec, progress)
 	if err := w.Close(); err != nil && !errors.Is(runErr, err) {
+		runErr = errors.Join(runErr, err)
+	}
+	if err := rec.closeWeights(); err != nil {
 		runErr = errors.Join(runErr, err)
 	}
 	reached := n.Sim.Time()
@@ -143,10 +152,23 @@ type netRecorder struct {
 	bin   float64
 	rates [][]int // rates[p][k]: spikes of population p in bin k
 	kept  []sim.Spike
+
+	weights    []*weightTrack
+	weightCSV  *csv.Writer
+	weightFile *output.File
+	net        *Network
+}
+
+// weightTrack samples some synapses of a projection into weights.csv.
+type weightTrack struct {
+	pr    *network.Projection
+	syn   []int64
+	every float64
+	next  float64
 }
 
 func newNetRecorder(w sim.Recorder, n *Network, tstop float64) *netRecorder {
-	r := &netRecorder{Recorder: w, pops: n.Pops}
+	r := &netRecorder{Recorder: w, pops: n.Pops, net: n}
 	rec := n.Spec.Record
 	if sets := rec.SpikeSets; len(sets) > 0 || rec.Spikes == "none" {
 		r.keep = make([]bool, n.Neurons())
@@ -176,6 +198,69 @@ func newNetRecorder(w sim.Recorder, n *Network, tstop float64) *netRecorder {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// startWeights opens weights.csv for record.weights: t_ms and one column
+// per synapse, "PROJECTION[s]" (s numbers the projection's synapses by
+// source, then target), each projection's synapses spread evenly over it.
+func (r *netRecorder) startWeights(dir string) error {
+	specs := r.net.Spec.Record.Weights
+	if len(specs) == 0 || r.net.Point == nil {
+		return nil
+	}
+	header := []string{"t_ms"}
+	for _, ws := range specs {
+		var pr *network.Projection
+		for _, p := range r.net.Point.Projections {
+			if p.Name == ws.Projection {
+				pr = p
+			}
+		}
+		tr := &weightTrack{pr: pr, every: ws.Every}
+		total := pr.Synapses()
+		for k := range min(int64(ws.Synapses), total) {
+			s := k * total / min(int64(ws.Synapses), total)
+			tr.syn = append(tr.syn, s)
+			header = append(header, fmt.Sprintf("%s[%d]", pr.Name, s))
+		}
+		r.weights = append(r.weights, tr)
+	}
+	f, err := output.Create(filepath.Join(dir, "weights.csv"))
+	if err != nil {
+		return err
+	}
+	r.weightFile, r.weightCSV = f, csv.NewWriter(f)
+	r.weightCSV.Write(header)
+	return nil
+}
+
+// Sample passes the sample on, and writes the weights when due: the
+// driver samples between epochs, when no weight is changing.
+func (r *netRecorder) Sample(t float64, values []float64) error {
+	if r.weightCSV != nil && t+1e-9 >= r.weights[0].next {
+		row := []string{strconv.FormatFloat(output.GridTime(t, r.net.Dt()), 'g', -1, 64)}
+		for _, tr := range r.weights {
+			for _, s := range tr.syn {
+				row = append(row, strconv.FormatFloat(float64(tr.pr.Weight(s)), 'g', -1, 32))
+			}
+			tr.next = t + tr.every
+		}
+		r.weightCSV.Write(row)
+	}
+	return r.Recorder.Sample(t, values)
+}
+
+// closeWeights puts weights.csv in place.
+func (r *netRecorder) closeWeights() error {
+	if r.weightCSV == nil {
+		return nil
+	}
+	r.weightCSV.Flush()
+	if err := r.weightCSV.Error(); err != nil {
+		r.weightFile.Abort()
+		return err
+	}
+	return r.weightFile.Commit()
 }
 
 // Spikes counts and filters a batch.

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"math"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"neurite/compartments/reftest"
@@ -87,5 +89,79 @@ func TestEmbeddedNetwork(t *testing.T) {
 	}
 	if got := len(net.Cable.Connections); got != 120 {
 		t.Errorf("%d connections, want the reference's 120", got)
+	}
+}
+
+// TestWeightsRecorded: record.weights writes the chosen synapses'
+// weights at its interval, and STDP moves them within their bounds.
+func TestWeightsRecorded(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "stdp.toml")
+	if err := os.WriteFile(file, []byte(`seed = 3
+[run]
+tstop = 1000
+[[population]]
+name = "in"
+size = 500
+model = "poisson"
+params = { rate = 15 }
+[[population]]
+name = "out"
+size = 1
+model = "lif"
+method = "euler"
+params = { tau = 10, EL = -74, R = 1, vth = -54, vreset = -60, tref = 0 }
+[[projection]]
+name = "ff"
+from = "in"
+to = "out"
+rule = "all_to_all"
+weight = { dist = "uniform", low = 0, high = 0.02 }
+delay = 0.1
+synapse = "exp_conductance"
+tau = 5
+e_rev = 0
+[[plasticity]]
+projection = "ff"
+rule = "stdp"
+a_plus = 0.01
+a_minus = 0.0105
+w_max = 0.02
+[record]
+weights = [{ projection = "ff", synapses = 4, every = 250 }]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, err := LoadNetwork(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNetwork(n, "cpu", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, err := RunNetworkToDirectory(context.Background(), net, 1000, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	tb := reftest.ReadFile(t, filepath.Join(out, "weights.csv"))
+	if want := []string{"t_ms", "ff[0]", "ff[125]", "ff[250]", "ff[375]"}; !slices.Equal(tb.Header, want) {
+		t.Fatalf("columns %v, want %v", tb.Header, want)
+	}
+	if got := tb.Floats(t, "t_ms"); !slices.Equal(got, []float64{0, 250, 500, 750, 1000}) {
+		t.Errorf("times %v", got)
+	}
+	moved := false
+	for _, col := range tb.Header[1:] {
+		w := tb.Floats(t, col)
+		for _, x := range w {
+			if x < 0 || x > 0.02 {
+				t.Errorf("%s: weight %g outside [0, 0.02]", col, x)
+			}
+		}
+		moved = moved || w[len(w)-1] != w[0]
+	}
+	if !moved {
+		t.Error("no recorded weight changed under STDP")
 	}
 }

@@ -58,6 +58,10 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"bench", "cable", "--layot", "team"}, 2, "unknown flag --layot (did you mean --layout?)"},
 		{[]string{"bench", "sweep", "--n", "0"}, 2, "--n 0: give at least one instance"},
 		{[]string{"gpuinfo", "x"}, 2, `unexpected argument "x"`},
+		{[]string{"check", "testdata/badnet.toml"}, 1, `testdata/badnet.toml:18: projection E->Inh: unknown population "Inh"`},
+		{[]string{"run", "testdata/badnet.toml", "--out", out}, 1, `testdata/badnet.toml:18:`},
+		{[]string{"run", "testdata/badrows.toml", "--out", out}, 1, `testdata/badrows.csv:3: post "three" is not a number`},
+		{[]string{"run", "testdata/badrows.toml", "--out", out, "--snapshots", "1"}, 2, "--snapshots is for cells"},
 	} {
 		code, stdout, stderr := neurite(c.args...)
 		first, rest, _ := strings.Cut(stderr, "\n")

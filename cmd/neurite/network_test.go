@@ -1,0 +1,42 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNetworkErrorsAllAtOnce: every mistake of a network file is reported,
+// each with its line, in one go.
+func TestNetworkErrorsAllAtOnce(t *testing.T) {
+	code, stdout, stderr := neurite("check", "testdata/badnet.toml")
+	want := []string{
+		`badnet.toml:18: projection E->Inh: unknown population "Inh"`,
+		`badnet.toml:28: projection E->I: p = 1.5 must lie in [0, 1]`,
+		`badnet.toml:36: projection I->E: indegree = 30 is more than the 20 distinct sources I offers`,
+		`badnet.toml:38: projection I->E: delay = -2 ms must not be negative`,
+		`badnet.toml:46: projection E->E: delay 0.05 ms is shorter than dt = 0.1 ms`,
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || stdout != "" || len(lines) != len(want) {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	for k, w := range want {
+		if !strings.Contains(lines[k], w) {
+			t.Errorf("line %d: %q, want %q", k+1, lines[k], w)
+		}
+	}
+}
+
+// TestRunNetwork: neurite run on a network writes its spikes and says
+// what it ran.
+func TestRunNetwork(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := neurite("run", "../../assets/models/brian_lif_net.toml", "--out", out, "--quiet")
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "50 neurons, 400 synapses, 500 ms") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, _ = neurite("check", "../../assets/models/hh_network_det.toml")
+	if code != 0 || !strings.Contains(stdout, "a network of 20 neurons (20 compartments), 120 connections") {
+		t.Errorf("check: exit %d, stdout %q", code, stdout)
+	}
+}
