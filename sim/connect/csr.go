@@ -35,6 +35,7 @@ func (c *CSR) Row(i int) []uint32 { return c.Target[c.Start[i]:c.Start[i+1]] }
 type Transposed struct {
 	Start []int64 // len nPost+1
 	Syn   []uint32
+	Src   []uint32 // the presynaptic neuron of each of Syn
 }
 
 // Transpose builds the index of synapses by postsynaptic neuron, for nPost
@@ -54,7 +55,14 @@ func (c *CSR) Transpose(nPost int) (*Transposed, error) {
 			emit(int(c.Target[s]), uint32(s))
 		}
 	})
-	return &Transposed{Start: start, Syn: syn}, nil
+	_, src := bucketSort(nPost, c.NPre(), func(lo, hi int, emit func(key int, val uint32)) {
+		for i := lo; i < hi; i++ {
+			for s := c.Start[i]; s < c.Start[i+1]; s++ {
+				emit(int(c.Target[s]), uint32(i))
+			}
+		}
+	})
+	return &Transposed{Start: start, Syn: syn, Src: src}, nil
 }
 
 // bucketSort sorts the items that produce(lo, hi, emit) emits for the

@@ -267,6 +267,11 @@ func TestTranspose(t *testing.T) {
 			t.Fatalf("neuron %d: synapses %v, want %v", j, got, want[j])
 		}
 	}
+	for k, s := range tr.Syn {
+		if i := tr.Src[k]; int64(s) < c.Start[i] || int64(s) >= c.Start[i+1] {
+			t.Fatalf("synapse %d is given source %d, whose row is [%d, %d)", s, i, c.Start[i], c.Start[i+1])
+		}
+	}
 	if _, err := c.Transpose(10); err == nil {
 		t.Fatal("transposing onto too few neurons gave no error")
 	}

@@ -131,7 +131,11 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 	}
 	for _, pr := range n.Projections {
 		if pr.stdp != nil || pr.scaling != nil {
-			e.plastic = append(e.plastic, newPlastic(pr))
+			pl, err := newPlastic(pr)
+			if err != nil {
+				return nil, err
+			}
+			e.plastic = append(e.plastic, pl)
 		}
 	}
 	w := sim.Wiring{Targets: e.targets, Inputs: e.inputs()}

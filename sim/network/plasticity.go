@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"neurite/sim"
+	"neurite/sim/connect"
 )
 
 // STDP is pair-based spike-timing-dependent plasticity with a trace per
@@ -40,13 +41,9 @@ type plastic struct {
 	stdp      *STDP
 	scaling   *Scaling
 	pre, post trace
-	// inSyn[inStart[j]:inStart[j+1]] are the synapses reaching neuron j
-	// (the transposed index).
-	inStart []int64
-	inSyn   []int64
-	inSrc   []uint32  // the source of each of inSyn
-	rate    []float64 // scaling: the filtered rate of each target (Hz)
-	rateT   []float64
+	in        *connect.Transposed // the synapses reaching each neuron
+	rate      []float64           // scaling: the filtered rate of each target (Hz)
+	rateT     []float64
 }
 
 type trace struct {
@@ -94,28 +91,15 @@ func (pr *Projection) SetPlasticity(stdp *STDP, scaling *Scaling) error {
 }
 
 // newPlastic builds the learning state of a plastic projection, with the
-// transposed index (synapses by target, by counting sort).
-func newPlastic(pr *Projection) *plastic {
-	pl := &plastic{pr: pr, stdp: pr.stdp, scaling: pr.scaling,
-		pre: newTrace(pr.From.N), post: newTrace(pr.To.N), inStart: make([]int64, pr.To.N+1)}
-	for _, tgt := range pr.Target {
-		pl.inStart[tgt+1]++
+// index of synapses by target.
+func newPlastic(pr *Projection) (*plastic, error) {
+	in, err := (&connect.CSR{Start: pr.Start, Target: pr.Target}).Transpose(pr.To.N)
+	if err != nil {
+		return nil, fmt.Errorf("projection %s: %w", pr.Name, err)
 	}
-	for i := range pr.To.N {
-		pl.inStart[i+1] += pl.inStart[i]
-	}
-	fill := append([]int64(nil), pl.inStart[:pr.To.N]...)
-	pl.inSyn = make([]int64, len(pr.Target))
-	pl.inSrc = make([]uint32, len(pr.Target))
-	for i := range pr.From.N {
-		for s := pr.Start[i]; s < pr.Start[i+1]; s++ {
-			tgt := pr.Target[s]
-			pl.inSyn[fill[tgt]], pl.inSrc[fill[tgt]] = s, uint32(i)
-			fill[tgt]++
-		}
-	}
-	pl.rate, pl.rateT = make([]float64, pr.To.N), make([]float64, pr.To.N)
-	return pl
+	return &plastic{pr: pr, stdp: pr.stdp, scaling: pr.scaling, in: in,
+		pre: newTrace(pr.From.N), post: newTrace(pr.To.N),
+		rate: make([]float64, pr.To.N), rateT: make([]float64, pr.To.N)}, nil
 }
 
 func (pl *plastic) reset() {
@@ -144,9 +128,9 @@ func (pl *plastic) spike(s sim.Spike) {
 		return
 	}
 	if st != nil {
-		for k := pl.inStart[j]; k < pl.inStart[j+1]; k++ {
-			x := pl.pre.at(int(pl.inSrc[k]), t, st.TauPlus)
-			pl.set(pl.inSyn[k], st.APlus*x, true)
+		for k := pl.in.Start[j]; k < pl.in.Start[j+1]; k++ {
+			x := pl.pre.at(int(pl.in.Src[k]), t, st.TauPlus)
+			pl.set(int64(pl.in.Syn[k]), st.APlus*x, true)
 		}
 		pl.post.bump(j, t, st.TauMinus, 1, st.Nearest)
 	}
@@ -182,7 +166,7 @@ func (pl *plastic) scale(t, span float64) {
 	for j := range pl.pr.To.N {
 		r := pl.rateAt(j, t)
 		f := 1 + sc.Rate*(sc.Target-r)/sc.Target*span
-		for _, syn := range pl.inSyn[pl.inStart[j]:pl.inStart[j+1]] {
+		for _, syn := range pl.in.Syn[pl.in.Start[j]:pl.in.Start[j+1]] {
 			w := float64(pl.pr.W[syn]) * f
 			if sc.WMax > 0 {
 				w = min(w, sc.WMax)
