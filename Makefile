@@ -61,6 +61,7 @@ test: deps check-format vet
 	$(XVFB) go test -count=1 ./...
 	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./compartments/swc
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/spec
+	go test -run '^$$' -fuzz '^FuzzLoadNetwork$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/spec
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
 	go test -run '^$$' -fuzz '^FuzzCompiled$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
 

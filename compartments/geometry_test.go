@@ -117,3 +117,16 @@ func TestPathDistancesCA1(t *testing.T) {
 		t.Errorf("path distances differ from NEURON's by up to %.3g µm", worst)
 	}
 }
+
+// TestTranslated: a translated morphology moves every point and leaves
+// the original where it was.
+func TestTranslated(t *testing.T) {
+	m := &Morphology{Sections: []Section{{Name: "soma", Parent: -1, Points: []Pt3D{{X: 1, Y: 2, Z: 3, Diam: 4}, {X: 5, Y: 2, Z: 3, Diam: 4, Arc: 4}}}}}
+	moved := m.Translated(10, 20, 30)
+	if p := moved.Sections[0].Points[1]; p.X != 15 || p.Y != 22 || p.Z != 33 || p.Arc != 4 || p.Diam != 4 {
+		t.Errorf("moved point %+v", p)
+	}
+	if p := m.Sections[0].Points[1]; p.X != 5 {
+		t.Errorf("the original moved: %+v", p)
+	}
+}

@@ -179,3 +179,20 @@ func BuildCylinders(cyls []Cylinder) (*Morphology, error) {
 	}
 	return m, nil
 }
+
+// Translated returns a copy of the morphology moved by (dx, dy, dz) µm:
+// the cells of a network stand at their positions.
+func (m *Morphology) Translated(dx, dy, dz float64) *Morphology {
+	out := *m
+	out.Sections = make([]Section, len(m.Sections))
+	for i, s := range m.Sections {
+		s.Points = append([]Pt3D(nil), s.Points...)
+		for k := range s.Points {
+			s.Points[k].X += dx
+			s.Points[k].Y += dy
+			s.Points[k].Z += dz
+		}
+		out.Sections[i] = s
+	}
+	return &out
+}

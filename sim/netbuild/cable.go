@@ -40,6 +40,9 @@ func (b *builder) cable() error {
 		for j := range sp.Size {
 			c := *cell
 			c.Name = fmt.Sprintf("%s[%d]", sp.Name, j)
+			if pos := b.pos[i]; pos != nil {
+				c.Morph = cell.Morph.Translated(pos[j][0], pos[j][1], pos[j][2])
+			}
 			c.Synapses = slices.Clone(cell.Synapses)
 			c.IClamps = slices.Clone(cell.IClamps)
 			cells = append(cells, &c)
