@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"neurite/sim"
+	"neurite/sim/ode"
 )
 
 // Probe records one variable of one neuron: "v", a model variable, or
@@ -71,11 +72,12 @@ type popState struct {
 
 // modelState is one neuron of a general point model.
 type modelState struct {
-	m         *PointModel
-	x, k, tmp []float64
-	below     bool // under the spike level (models without a reset)
-	baseI     float64
-	index     int
+	m       *PointModel
+	x       []float64
+	stepper *ode.Stepper
+	below   bool // under the spike level (models without a reset)
+	baseI   float64
+	index   int
 }
 
 // Options for NewEngine.
@@ -237,7 +239,7 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 		}
 	} else {
 		for i := range p.N {
-			ms, err := p.Model.instance(i)
+			ms, err := p.Model.instance(i, p.Method)
 			if err != nil {
 				return nil, fmt.Errorf("population %s: %w", p.Name, err)
 			}

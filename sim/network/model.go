@@ -5,8 +5,13 @@ import (
 	"math"
 
 	"neurite/sim"
+	"neurite/sim/ode"
 	"neurite/sim/point"
 )
+
+// odeMethod maps a population's method to the lab's integrator (exact
+// integration is the LIF kernel's own).
+var odeMethod = map[Method]ode.Method{Exact: ode.RK4, Euler: ode.Euler, RK2: ode.RK2, RK4: ode.RK4}
 
 // PointModel is a point model of the dynamics lab run for every neuron
 // of a population, with per-neuron parameters. Synaptic currents and
@@ -22,14 +27,18 @@ type PointModel struct {
 func (pm *PointModel) V() int { return pm.Model.V }
 
 // instance makes neuron i's copy of the model.
-func (pm *PointModel) instance(i int) (modelState, error) {
+func (pm *PointModel) instance(i int, method Method) (modelState, error) {
 	m := pm.Model.Clone()
 	for name, vals := range pm.Params {
 		if err := m.SetParam(name, vals[i]); err != nil {
 			return modelState{}, err
 		}
 	}
-	ms := modelState{m: &PointModel{Model: m, Init: pm.Init}, x: make([]float64, m.Dim()), k: make([]float64, 4*m.Dim()), tmp: make([]float64, m.Dim())}
+	stepper, err := ode.NewStepper(m, odeMethod[method])
+	if err != nil {
+		return modelState{}, err
+	}
+	ms := modelState{m: &PointModel{Model: m, Init: pm.Init}, x: make([]float64, m.Dim()), stepper: stepper}
 	if m.Input != "" {
 		ms.baseI, _ = m.Param(m.Input)
 	}
@@ -50,41 +59,14 @@ func (ms *modelState) reset() {
 	ms.below = ms.x[m.V] < m.SpikeAt
 }
 
-// step advances the model over dt from t with input current I.
-func (ms *modelState) step(t, dt, I float64, method Method) {
+// step advances the model over dt from t with input current I, with the
+// dynamics lab's fixed-step integrators.
+func (ms *modelState) step(t, dt, I float64) {
 	m := ms.m.Model
 	if m.Input != "" {
 		m.SetParam(m.Input, I)
 	}
-	n := len(ms.x)
-	k1, k2, k3, k4 := ms.k[:n], ms.k[n:2*n], ms.k[2*n:3*n], ms.k[3*n:]
-	m.Deriv(t, ms.x, k1)
-	stage := func(k []float64, h float64, out []float64) {
-		for j := range ms.x {
-			ms.tmp[j] = ms.x[j] + h*k[j]
-		}
-		m.Deriv(t+h, ms.tmp, out)
-	}
-	switch method {
-	case RK2:
-		stage(k1, dt/2, k2)
-		for j := range ms.x {
-			ms.x[j] += dt * k2[j]
-		}
-		return
-	case RK4:
-	default:
-		for j := range ms.x {
-			ms.x[j] += dt * k1[j]
-		}
-		return
-	}
-	stage(k1, dt/2, k2)
-	stage(k2, dt/2, k3)
-	stage(k3, dt, k4)
-	for j := range ms.x {
-		ms.x[j] += dt / 6 * (k1[j] + 2*k2[j] + 2*k3[j] + k4[j])
-	}
+	ms.stepper.Step(t, ms.x, dt)
 }
 
 // modelStep takes the chunk's neurons of a general point model through
@@ -98,7 +80,7 @@ func (e *Engine) modelStep(c *chunk, n int64, t float64, due []float64, from int
 		V := m.V
 		Is, g, gE := p.synaptic(i)
 		I := ms.baseI + p.input(i, t, dt) + Is + gE - g*ms.x[V]
-		ms.step(t, dt, I, p.Method)
+		ms.step(t, dt, I)
 		tn := t + dt
 		spiked := false
 		if m.Spiking() {

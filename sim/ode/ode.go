@@ -50,10 +50,11 @@ const (
 	RK4
 	RK45
 	ExpEuler
+	RK2 // the midpoint method
 )
 
 // Methods lists the methods by their names on the command line.
-var Methods = map[string]Method{"euler": Euler, "rk4": RK4, "rk45": RK45, "expeuler": ExpEuler}
+var Methods = map[string]Method{"euler": Euler, "rk2": RK2, "rk4": RK4, "rk45": RK45, "expeuler": ExpEuler}
 
 func (m Method) String() string {
 	for k, v := range Methods {

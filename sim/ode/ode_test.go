@@ -28,7 +28,7 @@ func TestOrders(t *testing.T) {
 	for _, c := range []struct {
 		m     Method
 		order float64
-	}{{Euler, 1}, {RK4, 4}} {
+	}{{Euler, 1}, {RK2, 2}, {RK4, 4}} {
 		errAt := func(dt float64) float64 {
 			x := []float64{1, 0}
 			solve(t, oscillator{}, c.m, dt, 2, x)
@@ -38,6 +38,30 @@ func TestOrders(t *testing.T) {
 		if got := math.Log2(e1 / e2); math.Abs(got-c.order) > 0.15 {
 			t.Errorf("%v: observed order %.2f, want %v", c.m, got, c.order)
 		}
+	}
+}
+
+// TestStepper: single steps take the same path as Integrate.
+func TestStepper(t *testing.T) {
+	for _, m := range []Method{Euler, RK2, RK4} {
+		x := []float64{1, 0}
+		solve(t, oscillator{}, m, 0.1, 1, x)
+		s, err := NewStepper(oscillator{}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := []float64{1, 0}
+		for k := range 10 {
+			// Integrate lands on k·dt computed, not accumulated.
+			t0, t1 := float64(k)*0.1, float64(k+1)*0.1
+			s.Step(t0, y, t1-t0)
+		}
+		if x[0] != y[0] || x[1] != y[1] {
+			t.Errorf("%v: stepped to %v, Integrate to %v", m, y, x)
+		}
+	}
+	if _, err := NewStepper(oscillator{}, RK45); err == nil {
+		t.Error("a stepper of RK45 was made")
 	}
 }
 

@@ -1,6 +1,7 @@
 package ode
 
 import (
+	"fmt"
 	"math"
 )
 
@@ -67,7 +68,7 @@ func (in *integrator) step(t float64, x []float64, limit, end float64) (float64,
 	in.spikeAtStart(t, x)
 	var tNew float64
 	switch in.s.Method {
-	case Euler, RK4:
+	case Euler, RK2, RK4:
 		// Fixed steps land on t0 + n·dt computed, not accumulated, so that
 		// inputs switching at multiples of dt switch at the same step as
 		// in schemes written with integer step indices.
@@ -75,15 +76,7 @@ func (in *integrator) step(t float64, x []float64, limit, end float64) (float64,
 		if end-tNew < 1e-9*in.s.Dt {
 			tNew = end
 		}
-		h := tNew - t
-		if in.s.Method == Euler {
-			in.deriv(t, x, in.k[0])
-			for i := range x {
-				x[i] += h * in.k[0][i]
-			}
-		} else {
-			in.rk4(t, x, h)
-		}
+		in.fixedStep(t, x, tNew-t)
 		in.fixed++
 	case RK45:
 		tNew = in.dopri(t, x, in.breakAt(t, limit))
@@ -106,6 +99,45 @@ func (in *integrator) breakAt(t, limit float64) float64 {
 	}
 	return limit
 }
+
+// fixedStep advances x by one step h of a fixed-step method.
+func (in *integrator) fixedStep(t float64, x []float64, h float64) {
+	switch in.s.Method {
+	case Euler:
+		in.deriv(t, x, in.k[0])
+		for i := range x {
+			x[i] += h * in.k[0][i]
+		}
+	case RK2:
+		k1, k2, y := in.k[0], in.k[1], in.y
+		in.deriv(t, x, k1)
+		for i := range x {
+			y[i] = x[i] + h/2*k1[i]
+		}
+		in.deriv(t+h/2, y, k2)
+		for i := range x {
+			x[i] += h * k2[i]
+		}
+	default:
+		in.rk4(t, x, h)
+	}
+}
+
+// Stepper takes single fixed steps of a system (Euler, RK2 or RK4), for
+// engines that advance many instances step by step and handle spikes and
+// inputs between steps themselves.
+type Stepper struct{ in *integrator }
+
+// NewStepper makes a stepper of a fixed-step method.
+func NewStepper(sys System, m Method) (*Stepper, error) {
+	if m != Euler && m != RK2 && m != RK4 {
+		return nil, fmt.Errorf("%s is not a fixed-step method (euler, rk2 or rk4)", m)
+	}
+	return &Stepper{in: newIntegrator(sys, Settings{Method: m}, 0)}, nil
+}
+
+// Step advances x in place from t by h.
+func (s *Stepper) Step(t float64, x []float64, h float64) { s.in.fixedStep(t, x, h) }
 
 func (in *integrator) rk4(t float64, x []float64, h float64) {
 	k1, k2, k3, k4, y := in.k[0], in.k[1], in.k[2], in.k[3], in.y
