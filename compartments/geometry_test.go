@@ -130,3 +130,38 @@ func TestTranslated(t *testing.T) {
 		t.Errorf("the original moved: %+v", p)
 	}
 }
+
+// TestPathDistanceAndStretches: distances from the soma's middle along a
+// ball and stick (soma 20 µm, dendrite 400 µm on its 1 end), and the
+// stretches of cable a range of distance selects.
+func TestPathDistanceAndStretches(t *testing.T) {
+	line := func(x0, x1 float64) []Pt3D {
+		return []Pt3D{{X: x0, Diam: 1}, {X: x1, Diam: 1, Arc: x1 - x0}}
+	}
+	m := &Morphology{Sections: []Section{
+		{Name: "soma", Region: "soma", Parent: -1, Points: line(0, 20)},
+		{Name: "dend", Region: "dend", Parent: 0, ParentX: 1, Points: line(20, 420)},
+	}}
+	for _, c := range []struct {
+		at   Location
+		want float64
+	}{{Location{0, 0.5}, 0}, {Location{0, 0}, 10}, {Location{0, 1}, 10}, {Location{1, 0}, 10}, {Location{1, 0.5}, 210}, {Location{1, 1}, 410}} {
+		if got := m.PathDistance(c.at); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("distance to %v: %g µm, want %g", c.at, got, c.want)
+		}
+	}
+	got := m.Stretches("dend", 50, 200)
+	if len(got) != 1 || got[0].Section != 1 || math.Abs(got[0].X0-0.1) > 1e-12 || math.Abs(got[0].X1-0.475) > 1e-12 {
+		t.Errorf("dend from 50 to 200 µm: %+v, want dend from x = 0.1 to 0.475", got)
+	}
+	total := 0.0
+	for _, s := range m.Stretches("", 0, 5) {
+		total += s.Length(m)
+	}
+	if math.Abs(total-10) > 1e-12 {
+		t.Errorf("within 5 µm of the soma's middle: %g µm of cable, want 10", total)
+	}
+	if s := m.Stretches("apic", 0, 1000); len(s) != 0 {
+		t.Errorf("a region the cell lacks: %+v", s)
+	}
+}

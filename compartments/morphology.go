@@ -196,3 +196,68 @@ func (m *Morphology) Translated(dx, dy, dz float64) *Morphology {
 	}
 	return &out
 }
+
+// PathDistance is the distance along the cable (µm) from the middle of
+// the soma (the root section where there is no soma) to l, as NEURON's
+// distance() from soma(0.5).
+func (m *Morphology) PathDistance(l Location) float64 {
+	root := rootSection(m)
+	var toStart func(sec int) float64 // the distance to the section's 0 end
+	toStart = func(sec int) float64 {
+		if sec == root {
+			return 0.5 * m.Sections[sec].L()
+		}
+		s := m.Sections[sec]
+		return m.along(s.Parent, s.ParentX, toStart)
+	}
+	return m.along(l.Section, l.X, toStart)
+}
+
+// along is the path distance to x on section sec, given the distances to
+// sections' 0 ends.
+func (m *Morphology) along(sec int, x float64, toStart func(int) float64) float64 {
+	L := m.Sections[sec].L()
+	if sec == rootSection(m) {
+		return math.Abs(x-0.5) * L
+	}
+	return toStart(sec) + x*L
+}
+
+// Stretch is part of a section, from X0 to X1.
+type Stretch struct {
+	Section int
+	X0, X1  float64
+}
+
+// Length is the stretch's length (µm).
+func (s Stretch) Length(m *Morphology) float64 { return (s.X1 - s.X0) * m.Sections[s.Section].L() }
+
+// Stretches returns the parts of the sections of a region (every section
+// for "") whose path distance from the soma's middle lies in [lo, hi]:
+// where a network spreads synapses.
+func (m *Morphology) Stretches(region string, lo, hi float64) []Stretch {
+	var out []Stretch
+	for i, s := range m.Sections {
+		if region != "" && s.Region != region && s.Name != region {
+			continue
+		}
+		d0, d1 := m.PathDistance(Location{Section: i, X: 0}), m.PathDistance(Location{Section: i, X: 1})
+		if i == rootSection(m) {
+			// The soma's distances fall and rise about its middle; a
+			// network's synapses on it take the part within range of
+			// either half.
+			half := 0.5 * s.L()
+			if lo <= half && hi >= 0 {
+				r := min(hi, half) / s.L()
+				l := max(lo, 0) / s.L()
+				out = append(out, Stretch{i, 0.5 - r, 0.5 - l}, Stretch{i, 0.5 + l, 0.5 + r})
+			}
+			continue
+		}
+		a, b := max(lo, d0), min(hi, d1)
+		if b > a {
+			out = append(out, Stretch{i, (a - d0) / (d1 - d0), (b - d0) / (d1 - d0)})
+		}
+	}
+	return out
+}

@@ -61,8 +61,12 @@ func BuildNetwork(cells []*Cell, netcons []NetCon, s Settings) (*Plan, error) {
 		return nil, err
 	}
 	p.Connections = make([]Connection, 0, len(netcons))
+	byName := make(map[synKey]int, len(p.Syns))
+	for k, sy := range p.Syns {
+		byName[synKey{int(sy.Cell), sy.Name}] = k
+	}
 	for i, nc := range netcons {
-		c, err := p.connect(nc)
+		c, err := p.connect(nc, byName)
 		if err != nil {
 			return nil, fmt.Errorf("netcon %d: %w", i+1, err)
 		}
@@ -82,8 +86,14 @@ func (p *Plan) cellName(i int) string {
 	return fmt.Sprintf("cell %d", i)
 }
 
-// connect resolves a NetCon against the plan.
-func (p *Plan) connect(nc NetCon) (Connection, error) {
+// synKey finds a synapse by its cell and name.
+type synKey struct {
+	cell int
+	name string
+}
+
+// connect resolves a NetCon against the plan, its synapses found by name.
+func (p *Plan) connect(nc NetCon, byName map[synKey]int) (Connection, error) {
 	n := len(p.Cells)
 	switch {
 	case nc.Source < 0 || nc.Source >= n:
@@ -92,8 +102,8 @@ func (p *Plan) connect(nc NetCon) (Connection, error) {
 		return Connection{}, fmt.Errorf("target cell %d does not exist (cells are numbered 0 to %d)", nc.Target, n-1)
 	}
 	what := fmt.Sprintf("from %s to %s's synapse %s", p.cellName(nc.Source), p.cellName(nc.Target), nc.Synapse)
-	syn := slices.IndexFunc(p.Syns, func(s SynPlan) bool { return int(s.Cell) == nc.Target && s.Name == nc.Synapse })
-	if syn < 0 {
+	syn, ok := byName[synKey{nc.Target, nc.Synapse}]
+	if !ok {
 		var names []string
 		for _, s := range p.Syns {
 			if int(s.Cell) == nc.Target {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,5 +132,66 @@ params = { rate = 20 }
 	rate := float64(len(rec.SpikeList)) / 200
 	if math.Abs(rate-20) > 1.5 {
 		t.Errorf("%g Hz, want 20 (±1.5: 5 standard errors of 4000 spikes)", rate)
+	}
+}
+
+// TestSpreadSynapses: a projection spread over a range of path distance
+// gives each connection a synapse of its own, at a site in that
+// range, the same sites in every build.
+func TestSpreadSynapses(t *testing.T) {
+	cell, err := filepath.Abs("../../assets/models/ball_and_stick.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := write(t, "net.toml", `seed = 4
+[run]
+tstop = 20
+dt = 0.025
+[[population]]
+name = "B"
+size = 6
+cell = "`+cell+`"
+[[projection]]
+from = "B"
+to = "B"
+rule = "fixed_indegree"
+indegree = 3
+weight = 0.001
+delay = 1
+synapse = "ExpSyn"
+tau = 2
+path_distance = [100, 300]
+`)
+	sites := func() []float64 {
+		n, err := spec.LoadNetwork(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Build(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(m.Cable.Connections); got != 18 {
+			t.Fatalf("%d connections, want 6 × 3", got)
+		}
+		var d []float64
+		for _, c := range m.Cable.Connections {
+			sy := m.Cable.Syns[c.Syn]
+			if !strings.HasPrefix(sy.Name, "B->B#") {
+				t.Fatalf("connection onto synapse %q, want one of its own", sy.Name)
+			}
+			cp := &m.Cable.Cells[sy.Cell]
+			dist := cp.PathDistances(m.Cable, cp.Morph.SomaMiddle())[int(sy.Node)-cp.First]
+			// A synapse sits at its segment's centre: within half a
+			// segment (400/81 µm) of the range.
+			if dist < 100-2.5 || dist > 300+2.5 {
+				t.Errorf("synapse %s at %g µm from the soma, outside [100, 300]", sy.Name, dist)
+			}
+			d = append(d, dist)
+		}
+		return d
+	}
+	if a, b := sites(), sites(); !slices.Equal(a, b) {
+		t.Errorf("two builds placed synapses differently: %v and %v", a, b)
 	}
 }

@@ -101,11 +101,7 @@ func (b *builder) synapseOn(cells []*compartments.Cell, pop int, mask []bool, na
 				return b.spec.Errorf(key, "%s: %v", name, err)
 			}
 		}
-		syn := compartments.Synapse{Name: name, At: at, Tau: s.Tau, Tau1: s.TauRise, Tau2: s.TauDecay, E: s.ERev}
-		if s.Synapse == "Exp2Syn" {
-			syn.Kind = compartments.Exp2Syn
-		}
-		c.Synapses = append(c.Synapses, syn)
+		c.Synapses = append(c.Synapses, synapse(name, at, s))
 	}
 	return nil
 }
@@ -115,12 +111,16 @@ func (b *builder) synapseOn(cells []*compartments.Cell, pop int, mask []bool, na
 func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartments.NetCon, error) {
 	sp := &b.spec.Projections[i]
 	at := func(key ...any) []any { return append([]any{"projection", i}, key...) }
-	if sp.Region != "" || len(sp.PathDistance) > 0 {
-		return nil, b.spec.Errorf(at(), "projection %s: synapses spread over a region or a range of path distance are not available yet; give a site with at", sp.Name)
-	}
 	from, to := b.pop(sp.From), b.pop(sp.To)
 	pre, post := b.m.Pops[from], b.m.Pops[to]
-	if err := b.synapseOn(cells, to, nil, sp.Name, sp.SynapseSettings, sp.At, at("at")); err != nil {
+	spread := sp.Region != "" || len(sp.PathDistance) > 0
+	var sites *siteSampler
+	if spread {
+		var err error
+		if sites, err = b.sites(cells[post.First].Morph, sp, at()); err != nil {
+			return nil, err
+		}
+	} else if err := b.synapseOn(cells, to, nil, sp.Name, sp.SynapseSettings, sp.At, at("at")); err != nil {
 		return nil, err
 	}
 	r, err := b.rule(i)
@@ -149,11 +149,71 @@ func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartm
 	var out []compartments.NetCon
 	for src := range pre.N {
 		for s := csr.Start[src]; s < csr.Start[src+1]; s++ {
-			out = append(out, compartments.NetCon{Source: pre.First + src, Target: post.First + int(csr.Target[s]),
-				Synapse: sp.Name, Weight: pick(weights, s), Delay: pick(delays, s)})
+			target := post.First + int(csr.Target[s])
+			name := sp.Name
+			if spread {
+				// Each connection has a synapse of its own at a site drawn
+				// from the region, uniformly along the cable.
+				name = fmt.Sprintf("%s#%d", sp.Name, s)
+				c := cells[target]
+				c.Synapses = append(c.Synapses, synapse(name, sites.draw(s), sp.SynapseSettings))
+			}
+			out = append(out, compartments.NetCon{Source: pre.First + src, Target: target,
+				Synapse: name, Weight: pick(weights, s), Delay: pick(delays, s)})
 		}
 	}
 	return out, nil
+}
+
+// siteSampler draws sites uniformly along stretches of cable.
+type siteSampler struct {
+	stretches []compartments.Stretch
+	cum       []float64 // cumulative lengths
+	seed      uint64
+}
+
+// sites lists where a projection spreads its synapses: the region and
+// path-distance range of the target cells' morphology.
+func (b *builder) sites(m *compartments.Morphology, sp *spec.Projection, key []any) (*siteSampler, error) {
+	lo, hi := 0.0, math.Inf(1)
+	if len(sp.PathDistance) == 2 {
+		lo, hi = sp.PathDistance[0], sp.PathDistance[1]
+	}
+	ss := &siteSampler{seed: b.seed ^ stream("projection", sp.Name, "sites")}
+	total := 0.0
+	for _, st := range m.Stretches(sp.Region, lo, hi) {
+		if l := st.Length(m); l > 0 {
+			total += l
+			ss.stretches, ss.cum = append(ss.stretches, st), append(ss.cum, total)
+		}
+	}
+	if total == 0 {
+		where := "the cells"
+		if sp.Region != "" {
+			where = "region " + sp.Region
+		}
+		return nil, b.spec.Errorf(key, "projection %s: %s of %s has no cable between %g and %g µm from the soma", sp.Name, where, sp.To, lo, hi)
+	}
+	return ss, nil
+}
+
+// draw returns the site of connection s.
+func (ss *siteSampler) draw(s int64) compartments.Location {
+	r := rand.New(dist.NewPCG(ss.seed, 0, uint64(s)))
+	at := r.Float64() * ss.cum[len(ss.cum)-1]
+	k, _ := slices.BinarySearch(ss.cum, at)
+	k = min(k, len(ss.cum)-1)
+	st := ss.stretches[k]
+	return compartments.Location{Section: st.Section, X: st.X0 + r.Float64()*(st.X1-st.X0)}
+}
+
+// synapse makes a point process from a file's synapse settings.
+func synapse(name string, at compartments.Location, s spec.SynapseSettings) compartments.Synapse {
+	syn := compartments.Synapse{Name: name, At: at, Tau: s.Tau, Tau1: s.TauRise, Tau2: s.TauDecay, E: s.ERev}
+	if s.Synapse == "Exp2Syn" {
+		syn.Kind = compartments.Exp2Syn
+	}
+	return syn
 }
 
 // cableInput adds input i: spike times and Poisson trains as events on a
