@@ -195,3 +195,59 @@ path_distance = [100, 300]
 		t.Errorf("two builds placed synapses differently: %v and %v", a, b)
 	}
 }
+
+// TestGInit: g_init sets a synapse's state at t = 0 on every target
+// neuron, and other projections of the same synapse share it.
+func TestGInit(t *testing.T) {
+	n, err := spec.LoadNetwork(write(t, "net.toml", `seed = 1
+[run]
+tstop = 1
+[[population]]
+name = "E"
+size = 5
+model = "lif"
+method = "euler"
+[[projection]]
+from = "E"
+to = "E"
+rule = "one_to_one"
+autapses = true
+weight = 0.01
+delay = 1
+synapse = "exp_conductance"
+tau = 5
+e_rev = 0
+g_init = 0.04
+[[input]]
+to = "E"
+kind = "poisson"
+rate = 10
+weight = 0.01
+synapse = "exp_conductance"
+tau = 5
+e_rev = 0
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop := m.Point.Pops[0]
+	if len(pop.Ports) != 1 {
+		t.Fatalf("%d ports, want the one both share", len(pop.Ports))
+	}
+	e, err := network.NewEngine(m.Point, network.Options{Probes: []network.Probe{{Pop: pop, Neuron: 3, Var: "g1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Init()
+	var rec sim.Memory
+	if err := e.Run(context.Background(), 0.1, &rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	if g := rec.Values[0][0]; g != 0.04 {
+		t.Errorf("g at t = 0 is %g µS, want 0.04", g)
+	}
+}

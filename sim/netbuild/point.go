@@ -160,6 +160,24 @@ func port(s spec.SynapseSettings) network.Port {
 	return q
 }
 
+// port returns the population's port for a synapse setting, with its
+// initial values when the setting gives them.
+func (b *builder) port(p *network.Population, s spec.SynapseSettings, kind, name string) (int, error) {
+	k := p.PortOf(port(s))
+	if !s.GInit.Given() {
+		return k, nil
+	}
+	col, err := b.sample(s.GInit, p.N, kind, name, "g_init")
+	if err != nil {
+		return 0, err
+	}
+	for len(p.PortInit) <= k {
+		p.PortInit = append(p.PortInit, nil)
+	}
+	p.PortInit[k] = col
+	return k, nil
+}
+
 // pointProjection generates projection i's synapses, weights and delays.
 func (b *builder) pointProjection(net *network.Network, i int) (*network.Projection, error) {
 	sp := &b.spec.Projections[i]
@@ -174,7 +192,11 @@ func (b *builder) pointProjection(net *network.Network, i int) (*network.Project
 	if err != nil {
 		return nil, b.spec.Errorf(at("rule"), "projection %s: %v", sp.Name, err)
 	}
-	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: post.PortOf(port(sp.SynapseSettings)), Start: csr.Start, Target: csr.Target}
+	k, err := b.port(post, sp.SynapseSettings, "projection", sp.Name)
+	if err != nil {
+		return nil, b.spec.Errorf(at("g_init"), "projection %s: %v", sp.Name, err)
+	}
+	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: k, Start: csr.Start, Target: csr.Target}
 	nsyn := int(csr.Len())
 	weights, err := b.perSynapse(sp.Weight, r.Pairs, func(p *connect.Pairs) []float64 { return p.Weight }, nsyn, sp.Name, "weight")
 	if err != nil {
@@ -257,14 +279,21 @@ func (b *builder) pointInput(net *network.Network, i int) error {
 		if in.Weight.Dist != spec.DistConst {
 			return b.spec.Errorf(at("weight"), "input %s: a Poisson input's weight is one number", in.Name)
 		}
-		p.Drives = append(p.Drives, network.Drive{Kind: network.Poisson, Port: p.PortOf(port(in.SynapseSettings)),
+		k, err := b.port(p, in.SynapseSettings, "input", in.Name)
+		if err != nil {
+			return b.spec.Errorf(at("g_init"), "input %s: %v", in.Name, err)
+		}
+		p.Drives = append(p.Drives, network.Drive{Kind: network.Poisson, Port: k,
 			Rate: in.Rate, W: in.Weight.Const, Shared: in.Shared, Neurons: mask})
 	case "spike_times":
 		t, err := b.open.ReadColumns(in.File, []string{"neuron", "t_ms"}, []string{"weight"})
 		if err != nil {
 			return err
 		}
-		k := p.PortOf(port(in.SynapseSettings))
+		k, err := b.port(p, in.SynapseSettings, "input", in.Name)
+		if err != nil {
+			return b.spec.Errorf(at("g_init"), "input %s: %v", in.Name, err)
+		}
 		for r := range t.Columns[0] {
 			id, tm := t.Columns[0][r], t.Columns[1][r]
 			if id < 0 || int(id) >= p.N || id != math.Trunc(id) {

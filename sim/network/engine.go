@@ -311,6 +311,9 @@ func (b *backend) Reset() {
 		for k := range p.Ports {
 			clear(p.a[k])
 			clear(p.b[k])
+			if k < len(p.PortInit) && p.PortInit[k] != nil {
+				copy(p.b[k], p.PortInit[k])
+			}
 		}
 		for d := range p.Drives {
 			clear(p.noise[d])

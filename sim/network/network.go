@@ -73,7 +73,9 @@ type Population struct {
 	V0     []float64
 	Method Method
 	Ports  []Port
-	Drives []Drive
+	// PortInit is each port's value at t = 0 per neuron (nil: 0).
+	PortInit [][]float64
+	Drives   []Drive
 
 	first int   // global id of neuron 0
 	base  int32 // queue target of port 0, neuron 0: port k of neuron i is base + k·N + i

@@ -59,7 +59,7 @@ var plasticityKeys = map[string][2][]string{
 var (
 	ruleParams      = []string{"p", "indegree", "outdegree", "total", "k", "beta", "m", "kernel", "scale", "p_max", "periodic", "file"}
 	inputParams     = []string{"rate", "shared", "file", "amp", "start", "stop", "from_amp", "to_amp", "freq", "phase", "offset", "mean", "sd", "tau", "weight"}
-	synapseParams   = []string{"synapse", "tau", "tau_rise", "tau_decay", "tau1", "tau2", "e_rev"}
+	synapseParams   = []string{"synapse", "tau", "tau_rise", "tau_decay", "tau1", "tau2", "e_rev", "g_init"}
 	plasticityParam = []string{"mode", "pairing", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_min", "w_max", "target_rate", "tau"}
 )
 
@@ -581,6 +581,12 @@ func (c *checker) synapse(k func(...any) []any, tbl map[string]any, what string,
 	}
 	if strings.HasSuffix(s.Synapse, "_conductance") {
 		need = append(need, "e_rev")
+	}
+	if !to.Cable() && s.Synapse != "delta" {
+		may = append(may, "g_init")
+		if _, ok := tbl["g_init"]; ok {
+			c.value(k("g_init"), "g_init", s.GInit)
+		}
 	}
 	c.keysIn(k(), tbl, fmt.Sprintf("%s: synapse %s", what, s.Synapse), synapseParams[1:], [2][]string{need, may})
 	if s.Synapse == "Exp2Syn" {

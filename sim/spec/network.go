@@ -113,6 +113,10 @@ type SynapseSettings struct {
 	Tau1     float64 `toml:"tau1" unit:"ms"`
 	Tau2     float64 `toml:"tau2" unit:"ms"`
 	ERev     float64 `toml:"e_rev" unit:"mV"`
+	// GInit is the synapse's state at t = 0 on each target neuron (µS or
+	// nA; point current and conductance synapses), shared with every
+	// projection of the same synapse onto the population.
+	GInit Value `toml:"g_init" unit:"µS or nA"`
 }
 
 // Input drives a population from outside the network.
