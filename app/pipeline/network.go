@@ -53,6 +53,10 @@ type Network struct {
 	*netbuild.Model
 	Sim  sim.Simulator
 	Note string // the backend chosen, and why, for a network of cable cells
+	// Watch, when set, is handed every batch of spikes as the run makes
+	// them (all of them, whatever record.spikes keeps), on the run's
+	// goroutine: for a live raster, or a figure at the end.
+	Watch func(spikes []sim.Spike)
 }
 
 // NewNetwork builds a network and its engine: point neurons on the CPU
@@ -265,6 +269,9 @@ func (r *netRecorder) closeWeights() error {
 
 // Spikes counts and filters a batch.
 func (r *netRecorder) Spikes(spikes []sim.Spike) error {
+	if r.net.Watch != nil {
+		r.net.Watch(spikes)
+	}
 	if r.rates != nil {
 		for _, s := range spikes {
 			for p, pop := range r.pops {

@@ -135,14 +135,20 @@ func increasing(from, to float64) error {
 // writeFigure writes a plot as PNG and SVG (16 × 10 cm) atomically.
 func writeFigure(dir, base string, p *plot.Plot) error {
 	for _, format := range []string{"png", "svg"} {
-		err := output.WriteFile(filepath.Join(dir, base+"."+format), func(w io.Writer) error {
-			return views.WritePlot(w, p, 16*vg.Centimeter, 10*vg.Centimeter, format)
-		})
-		if err != nil {
+		if err := writePlotFile(filepath.Join(dir, base+"."+format), p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writePlotFile writes a plot, 16 × 10 cm, as PNG or SVG by the file's
+// extension, atomically.
+func writePlotFile(file string, p *plot.Plot) error {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(file)), ".")
+	return output.WriteFile(file, func(w io.Writer) error {
+		return views.WritePlot(w, p, 16*vg.Centimeter, 10*vg.Centimeter, format)
+	})
 }
 
 // writeCSV writes rows atomically.

@@ -62,6 +62,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"run", "testdata/badnet.toml", "--out", out}, 1, `testdata/badnet.toml:18:`},
 		{[]string{"run", "testdata/badrows.toml", "--out", out}, 1, `testdata/badrows.csv:3: post "three" is not a number`},
 		{[]string{"run", "testdata/badrows.toml", "--out", out, "--snapshots", "1"}, 2, "--snapshots is for cells"},
+		{[]string{"run", "testdata/badrows.toml", "--out", out, "--figure", "r.jpg"}, 2, `--figure "r.jpg": give a .png or .svg file`},
+		{[]string{"run", example, "--out", out, "--figure", "r.png"}, 2, "--figure draws a network's raster"},
 	} {
 		code, stdout, stderr := neurite(c.args...)
 		first, rest, _ := strings.Cut(stderr, "\n")

@@ -14,10 +14,12 @@ import (
 	"neurite/app/pipeline"
 	"neurite/sim"
 	"neurite/sim/output"
+	"neurite/views"
 )
 
-// runNetwork is neurite run on a network file.
-func runNetwork(file, out, backend string, threads int, tstop float64, quiet bool, sets []string, stdout, stderr io.Writer) int {
+// runNetwork is neurite run on a network file; with figure, it also
+// draws the raster of every spike into that PNG or SVG file.
+func runNetwork(file, out, figure, backend string, threads int, tstop float64, quiet bool, sets []string, stdout, stderr io.Writer) int {
 	spec, err := pipeline.LoadNetwork(file, sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -34,6 +36,11 @@ func runNetwork(file, out, backend string, threads int, tstop float64, quiet boo
 	}
 	if net.Note != "" {
 		fmt.Fprintln(stderr, net.Note)
+	}
+	var raster *views.Raster
+	if figure != "" {
+		raster = views.NewRaster(populations(net))
+		net.Watch = raster.Add
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
@@ -53,8 +60,24 @@ func runNetwork(file, out, backend string, threads int, tstop float64, quiet boo
 		fmt.Fprintln(stderr, runErr)
 		return 1
 	}
+	if raster != nil {
+		raster.Fit(reached)
+		if err := writePlotFile(figure, views.RasterFigure(raster)); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
 	fmt.Fprintf(stdout, "%s: %s, %g ms in %.2f s; results in %s\n", spec.File(), describeSize(net), stop, time.Since(start).Seconds(), out)
 	return 0
+}
+
+// populations are a network's populations as the raster colours them.
+func populations(net *pipeline.Network) []views.Population {
+	var out []views.Population
+	for k, p := range net.Pops {
+		out = append(out, views.Population{Name: p.Name, Start: p.First, End: p.First + p.N, Color: views.ProbeColor(k)})
+	}
+	return out
 }
 
 // describeSize says how big a network is in a few words.

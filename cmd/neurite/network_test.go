@@ -1,6 +1,9 @@
 package main
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -31,9 +34,19 @@ func TestNetworkErrorsAllAtOnce(t *testing.T) {
 // what it ran.
 func TestRunNetwork(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := neurite("run", "../../assets/models/brian_lif_net.toml", "--out", out, "--quiet")
+	fig := filepath.Join(out, "raster.png")
+	code, stdout, stderr := neurite("run", "../../assets/models/brian_lif_net.toml", "--out", out, "--quiet", "--figure", fig)
 	if code != 0 || stderr != "" || !strings.Contains(stdout, "50 neurons, 400 synapses, 500 ms") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	f, err := os.Open(fig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil || img.Bounds().Dx() < 300 {
+		t.Errorf("the raster figure: %v, %v", err, img.Bounds())
 	}
 	code, stdout, _ = neurite("check", "../../assets/models/hh_network_det.toml")
 	if code != 0 || !strings.Contains(stdout, "a network of 20 neurons (20 compartments), 120 connections") {

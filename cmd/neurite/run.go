@@ -8,7 +8,9 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,9 +33,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	snapshots := fs.String("snapshots", "", "off, or every MS ms instead of the model's [snapshots]")
+	figure := fs.String("figure", "", "networks: also draw the raster into this PNG or SVG file")
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|NETWORK.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--snapshots off|MS] [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "usage: neurite run MODEL.toml|NETWORK.toml|CELL.swc [--out DIR] [--tstop MS] [--backend B] [--threads N] [--snapshots off|MS] [--figure RASTER.png] [--set KEY=VALUE]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -51,7 +54,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		if fs.Changed("snapshots") {
 			return usageError(stderr, "run", "--snapshots is for cells; a network records what its [record] says")
 		}
-		return runNetwork(fs.Arg(0), *out, *backend, *threads, *tstop, *quiet, *sets, stdout, stderr)
+		if *figure != "" {
+			if ext := strings.ToLower(filepath.Ext(*figure)); ext != ".png" && ext != ".svg" {
+				return usageError(stderr, "run", "--figure %q: give a .png or .svg file", *figure)
+			}
+		}
+		return runNetwork(fs.Arg(0), *out, *figure, *backend, *threads, *tstop, *quiet, *sets, stdout, stderr)
+	}
+	if *figure != "" {
+		return usageError(stderr, "run", "--figure draws a network's raster; for a cell use neurite render")
 	}
 	m, cell, settings, err := loadModel(fs.Arg(0), *sets...)
 	if err != nil {
