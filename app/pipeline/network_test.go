@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"image/gif"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"neurite/compartments/reftest"
+	"neurite/views"
 )
 
 // runExample runs an example network model into a temporary folder and
@@ -163,5 +165,38 @@ weights = [{ projection = "ff", synapses = 4, every = 250 }]
 	}
 	if !moved {
 		t.Error("no recorded weight changed under STDP")
+	}
+}
+
+// TestNetworkVideo: a network's activity becomes a GIF of one frame per
+// step of model time asked for, for point neurons (squares at their
+// positions) and cable cells (their heatmap).
+func TestNetworkVideo(t *testing.T) {
+	for _, c := range []struct {
+		model  string
+		frames int
+	}{{"brian_lif_net", 11}, {"hh_network_det", 6}} {
+		n, err := LoadNetwork(filepath.Join("..", "..", "assets", "models", c.model+".toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := NewNetwork(n, "cpu", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "activity.gif")
+		o := VideoOptions{Width: 120, Height: 90, FPS: 10, Speed: 100 * 10 / float64(c.frames-1), To: 100, Style: views.DefaultStyle(), Camera: views.Camera{Zoom: 1}}
+		if err := RenderNetworkVideo(context.Background(), net, path, o, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gif.DecodeAll(f)
+		f.Close()
+		if err != nil || len(g.Image) != c.frames {
+			t.Errorf("%s: %v, %d frames, want %d", c.model, err, len(g.Image), c.frames)
+		}
 	}
 }

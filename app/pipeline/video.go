@@ -53,50 +53,63 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 	if err != nil {
 		return err
 	}
-	to := o.To
-	if to <= 0 || to > *m.Run.Tstop {
-		to = *m.Run.Tstop
-	}
-	if !(o.FPS > 0) || !(o.Speed > 0) || !(to > o.From) || o.From < 0 || o.Width < 16 || o.Height < 16 {
-		return fmt.Errorf("video: need fps > 0, speed > 0, 0 ≤ from < to and a size of at least 16×16")
-	}
-	w, h := o.Width&^1, o.Height&^1
-	video, err := output.CreateVideo(path, w, h, o.FPS)
-	if err != nil {
-		return err
-	}
-	frames := int(math.Floor((to-o.From)*o.FPS/o.Speed+1e-9)) + 1
 	ch, err := NewSimulator(p, m.Run.Backend, 0)
 	if err != nil {
-		video.Abort()
 		return err
 	}
 	if ch.Note != "" && o.Notify != nil {
 		o.Notify(ch.Note)
 	}
 	eng := ch.Sim
-	eng.Init()
 	morph := views.NewMorphology(p.Frusta())
 	markers := Markers(m, p.Cells[0].Morph, -1)
+	err = frames(ctx, path, o, eng, p.Dt, *m.Run.Tstop, nil, progress, func(img *image.RGBA) {
+		views.HeatmapFrame(img, morph, o.Camera, o.Style, eng.SegmentVoltages(), markers, eng.Time())
+	})
+	if note := gpu.LostNote(eng); note != "" && o.Notify != nil {
+		o.Notify(note)
+	}
+	return err
+}
+
+// frames runs a simulator from t = 0 and draws a frame of the video at
+// every frame time from o.From to o.To (tstop when 0), handing the run's
+// spikes to rec (nil: none kept); the file appears only when every frame
+// is written.
+func frames(ctx context.Context, path string, o VideoOptions, eng sim.Simulator, dt, tstop float64, rec sim.Recorder, progress func(float64), draw func(img *image.RGBA)) error {
+	to := o.To
+	if to <= 0 || to > tstop {
+		to = tstop
+	}
+	if !(o.FPS > 0) || !(o.Speed > 0) || !(to > o.From) || o.From < 0 || o.Width < 16 || o.Height < 16 {
+		return fmt.Errorf("video: need fps > 0, speed > 0, 0 ≤ from < to and a size of at least 16×16")
+	}
+	if rec == nil {
+		rec = sim.Discard{}
+	}
+	w, h := o.Width&^1, o.Height&^1
+	video, err := output.CreateVideo(path, w, h, o.FPS)
+	if err != nil {
+		return err
+	}
+	count := int(math.Floor((to-o.From)*o.FPS/o.Speed+1e-9)) + 1
+	eng.Init()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for k := range frames {
+	for k := range count {
 		t := o.From + float64(k)*o.Speed/o.FPS
-		t = math.Round(t/p.Dt) * p.Dt
-		if err := eng.Run(ctx, t, sim.Discard{}, nil); err != nil {
+		t = math.Round(t/dt) * dt
+		if err := eng.Run(ctx, t, rec, nil); err != nil {
 			video.Abort()
 			return err
 		}
-		views.HeatmapFrame(img, morph, o.Camera, o.Style, eng.SegmentVoltages(), markers, eng.Time())
+		draw(img)
 		if err := video.Frame(img); err != nil {
 			video.Abort()
 			return err
 		}
 		if progress != nil {
-			progress(float64(k+1) / float64(frames))
+			progress(float64(k+1) / float64(count))
 		}
-	}
-	if note := gpu.LostNote(eng); note != "" && o.Notify != nil {
-		o.Notify(note)
 	}
 	return video.Commit()
 }

@@ -14,6 +14,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"neurite/app/pipeline"
+	"neurite/views"
 )
 
 // renderCmd makes a video of a model's heatmap without a window.
@@ -31,7 +32,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite render MODEL.toml|CELL.swc --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720] [--speed MS] [--from MS] [--to MS] [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "usage: neurite render MODEL.toml|NETWORK.toml|CELL.swc --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720] [--speed MS] [--from MS] [--to MS] [--set KEY=VALUE]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -66,15 +67,37 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "render", "--view %q: give AZIMUTH,ELEVATION in degrees, e.g. 30,10", *view)
 		}
 	}
-	m, err := loadSpec(fs.Arg(0), *sets...)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	var render func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error
+	var o pipeline.VideoOptions
+	if pipeline.IsNetwork(fs.Arg(0)) {
+		n, err := pipeline.LoadNetwork(fs.Arg(0), *sets...)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		net, err := pipeline.NewNetwork(n, *backend, 0)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		o = pipeline.VideoOptions{Camera: views.Camera{Zoom: 1}, Style: views.DefaultStyle()}
+		render = func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error {
+			return pipeline.RenderNetworkVideo(ctx, net, path, o, progress)
+		}
+	} else {
+		m, err := loadSpec(fs.Arg(0), *sets...)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		if *backend != "" {
+			m.Run.Backend = *backend
+		}
+		o = pipeline.VideoOptionsFor(m)
+		render = func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error {
+			return pipeline.RenderVideo(ctx, m, path, o, progress)
+		}
 	}
-	if *backend != "" {
-		m.Run.Backend = *backend
-	}
-	o := pipeline.VideoOptionsFor(m)
 	said := false
 	o.Notify = func(note string) {
 		if !said {
@@ -94,7 +117,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		progress, finish := progressBar(stderr, 1, *quiet)
-		err := pipeline.RenderVideo(ctx, m, path, o, func(f float64) {
+		err := render(ctx, path, o, func(f float64) {
 			if progress != nil {
 				progress(f)
 			}

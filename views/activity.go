@@ -1,0 +1,123 @@
+package views
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"slices"
+)
+
+// Activity lays a network's neurons out on a plane, for frames of its
+// activity: each neuron a square at its position, coloured by a value in
+// [0, 1] (its recent spiking). Neurons without positions are set out in
+// a square grid, population by population.
+type Activity struct {
+	X, Y []float64 // each neuron's position (µm, or grid units)
+	side float64   // a square's side, in the positions' units
+}
+
+// NewActivity makes the layout of positions pos (x, y); neurons not
+// placed are laid out in a grid beside the others.
+func NewActivity(pos [][2]float64, placed []bool) *Activity {
+	a := &Activity{X: make([]float64, len(pos)), Y: make([]float64, len(pos))}
+	var free []int
+	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i, p := range pos {
+		if !placed[i] {
+			free = append(free, i)
+			continue
+		}
+		a.X[i], a.Y[i] = p[0], p[1]
+		minX, maxX, minY, maxY = min(minX, p[0]), max(maxX, p[0]), min(minY, p[1]), max(maxY, p[1])
+	}
+	placedCount := len(pos) - len(free)
+	a.side = nearestSpacing(a.X, a.Y, placed)
+	if len(free) > 0 {
+		cols := int(math.Ceil(math.Sqrt(float64(len(free)))))
+		x0 := 0.0
+		if placedCount > 0 {
+			x0 = maxX + 2*a.side
+		}
+		for k, i := range free {
+			a.X[i], a.Y[i] = x0+float64(k%cols)*a.side, float64(k/cols)*a.side
+		}
+	}
+	return a
+}
+
+// Frame draws the neurons coloured by value (through m, 0 to 1) with the
+// time at the top left.
+func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64) {
+	b := img.Bounds()
+	bg := color.RGBA{250, 250, 250, 255}
+	draw.Draw(img, b, image.NewUniform(bg), image.Point{}, draw.Src)
+	if len(a.X) == 0 {
+		return
+	}
+	minX, maxX := minMax(a.X)
+	minY, maxY := minMax(a.Y)
+	top := 34 // room for the time
+	w, h := float64(b.Dx()-20), float64(b.Dy()-top-10)
+	spanX, spanY := maxX-minX+a.side, maxY-minY+a.side
+	scale := math.Min(w/spanX, h/spanY)
+	ox := float64(b.Min.X) + 10 + (w-spanX*scale)/2
+	oy := float64(b.Min.Y+top) + (h-spanY*scale)/2
+	for i := range a.X {
+		// Both edges of a square from the same mapping, so that squares
+		// of a lattice tile without gaps; y up, as on a plot.
+		x0, x1 := ox+(a.X[i]-minX)*scale, ox+(a.X[i]-minX+a.side)*scale
+		y0, y1 := oy+(maxY-a.Y[i])*scale, oy+(maxY-a.Y[i]+a.side)*scale
+		v := 0.0
+		if i < len(value) {
+			v = math.Max(0, math.Min(1, value[i]))
+		}
+		r := image.Rect(int(x0), int(y0), max(int(x1), int(x0)+1), max(int(y1), int(y0)+1))
+		draw.Draw(img, r.Intersect(b), image.NewUniform(m(v)), image.Point{}, draw.Src)
+	}
+	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, color.RGBA{30, 32, 40, 255}, Left)
+}
+
+func minMax(x []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range x {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
+}
+
+// nearestSpacing is the median distance from a placed neuron to its
+// nearest placed neighbour (over a sample of up to 200 neurons), the side
+// of the squares that tile a lattice; 1 when fewer than two are placed.
+func nearestSpacing(x, y []float64, placed []bool) float64 {
+	var idx []int
+	for i, ok := range placed {
+		if ok {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < 2 {
+		return 1
+	}
+	step := max(1, len(idx)/200)
+	var d []float64
+	for k := 0; k < len(idx); k += step {
+		i, best := idx[k], math.Inf(1)
+		for _, j := range idx {
+			if j != i {
+				if dd := math.Hypot(x[i]-x[j], y[i]-y[j]); dd > 0 {
+					best = min(best, dd)
+				}
+			}
+		}
+		if !math.IsInf(best, 1) {
+			d = append(d, best)
+		}
+	}
+	if len(d) == 0 {
+		return 1
+	}
+	slices.Sort(d)
+	return d[len(d)/2]
+}

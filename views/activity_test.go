@@ -1,0 +1,40 @@
+package views
+
+import (
+	"image"
+	"testing"
+)
+
+// TestActivityFrame: an active neuron's square takes the colormap's top
+// colour at its position (neuron 0 at the bottom left), the idle ones the
+// bottom colour; neurons without positions are laid out beside the placed
+// ones.
+func TestActivityFrame(t *testing.T) {
+	pos := [][2]float64{{0, 0}, {10, 0}, {0, 10}, {10, 10}, {}, {}}
+	placed := []bool{true, true, true, true, false, false}
+	a := NewActivity(pos, placed)
+	if a.X[4] <= 10 || a.X[5] <= 10 {
+		t.Errorf("unplaced neurons at x = %g, %g: want beside the placed ones", a.X[4], a.X[5])
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 400, 300))
+	a.Frame(img, []float64{1, 0, 0, 0, 0, 0}, Viridis, 12.5)
+	top, bottom := Viridis(1), Viridis(0)
+	var hot, cold, sx, sy int
+	for y := range 300 {
+		for x := range 400 {
+			switch img.RGBAAt(x, y) {
+			case top:
+				hot++
+				sx, sy = sx+x, sy+y
+			case bottom:
+				cold++
+			}
+		}
+	}
+	if hot == 0 || cold < 3*hot {
+		t.Fatalf("%d pixels of the active colour and %d of the idle one: want one active square of six", hot, cold)
+	}
+	if cx, cy := sx/hot, sy/hot; cx > 200 || cy < 150 {
+		t.Errorf("the active square is centred at (%d, %d): want the bottom left", cx, cy)
+	}
+}
