@@ -3,8 +3,6 @@ package compartments
 import (
 	"math"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"neurite/sim"
 	"neurite/sim/fastexp"
@@ -475,27 +473,9 @@ func (b *cpuBackend) Probe(values []float64) {
 // workers: cells are independent within an epoch.
 func (b *cpuBackend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
-	workers := min(e.workers, len(e.cells))
-	if workers <= 1 {
-		for ci := range e.cells {
-			e.advance(&e.cells[ci], ep)
-		}
-	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Go(func() {
-				for {
-					ci := int(next.Add(1) - 1)
-					if ci >= len(e.cells) {
-						return
-					}
-					e.advance(&e.cells[ci], ep)
-				}
-			})
-		}
-		wg.Wait()
-	}
+	sim.ForEach(len(e.cells), e.workers, func() func(int) {
+		return func(ci int) { e.advance(&e.cells[ci], ep) }
+	})
 	for ci := range e.cells {
 		c := &e.cells[ci]
 		ep.Spikes = append(ep.Spikes, c.spikes...)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 
+	"neurite/sim"
 	"neurite/sim/dist"
 )
 
@@ -78,7 +79,7 @@ func bucketSort(nBuckets, nUnits int, produce func(lo, hi int, emit func(key int
 	}
 	bounds := func(b int) (int, int) { return b * nUnits / nBlocks, (b + 1) * nUnits / nBlocks }
 	counts := make([][]int64, nBlocks)
-	dist.ForChunks(nBlocks, true, func() func(int) {
+	sim.ForEach(nBlocks, 0, func() func(int) {
 		return func(b int) {
 			n := make([]int64, nBuckets)
 			lo, hi := bounds(b)
@@ -97,7 +98,7 @@ func bucketSort(nBuckets, nUnits int, produce func(lo, hi int, emit func(key int
 	}
 	start[nBuckets] = at
 	out := make([]uint32, at)
-	dist.ForChunks(nBlocks, true, func() func(int) {
+	sim.ForEach(nBlocks, 0, func() func(int) {
 		return func(b int) {
 			next := counts[b]
 			lo, hi := bounds(b)
@@ -148,7 +149,7 @@ func (s *scratch) free(j uint32)       { s.mark[j] = 0 }
 func buildRows(nPre int, seed uint64, counts []int64, gen rowGen) *CSR {
 	blocks := (nPre + rowBlock - 1) / rowBlock
 	each := func(visit func(i int, row []uint32)) {
-		dist.ForChunks(blocks, true, func() func(int) {
+		sim.ForEach(blocks, 0, func() func(int) {
 			pcg := new(rand.PCG)
 			rng := rand.New(pcg)
 			s := new(scratch)
@@ -181,9 +182,17 @@ func buildRows(nPre int, seed uint64, counts []int64, gen rowGen) *CSR {
 func fromEdges(nPre, nPost, nUnits int, produce func(lo, hi int, emit func(pre int, post uint32))) *CSR {
 	start, target := bucketSort(nPre, nUnits, produce)
 	c := &CSR{Start: start, Target: target}
-	dist.ForChunks(nPre, nPre > rowBlock, func() func(int) {
+	sim.ForEach(nPre, workersFor(nPre > rowBlock), func() func(int) {
 		s := new(scratch)
 		return func(i int) { s.sortRow(c.Row(i), nPost) }
 	})
 	return c
+}
+
+// workersFor is every core for work worth spreading, else one.
+func workersFor(parallel bool) int {
+	if parallel {
+		return 0
+	}
+	return 1
 }

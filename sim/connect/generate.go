@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"neurite/sim"
 	"neurite/sim/dist"
 	"neurite/sim/fastexp"
 )
@@ -115,7 +116,7 @@ func fixedProbability(p float64, nPre, nPost int, self bool, seed uint64) *CSR {
 		cand--
 	}
 	counts := make([]int64, nPre)
-	dist.ForChunks((nPre+rowBlock-1)/rowBlock, true, func() func(int) {
+	sim.ForEach((nPre+rowBlock-1)/rowBlock, 0, func() func(int) {
 		pcg := new(rand.PCG)
 		return func(b int) {
 			for i := b * rowBlock; i < min((b+1)*rowBlock, nPre); i++ {

@@ -1,12 +1,11 @@
 package dist
 
 import (
+	"neurite/sim"
+
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
-	"sync/atomic"
 )
 
 // ChunkSize is how many consecutive items share one generator. Part of the
@@ -40,7 +39,11 @@ func (d Dist) Sample(dst []float64, seed, stream uint64) error {
 		return nil
 	}
 	chunks := (len(dst) + ChunkSize - 1) / ChunkSize
-	ForChunks(chunks, len(dst) > parallelAbove, func() func(c int) {
+	workers := 1
+	if len(dst) > parallelAbove {
+		workers = 0
+	}
+	sim.ForEach(chunks, workers, func() func(c int) {
 		pcg := new(rand.PCG)
 		rng := rand.New(pcg)
 		return func(c int) {
@@ -79,33 +82,6 @@ func (d Dist) redraw(draw func() float64) float64 {
 			return x
 		}
 	}
-}
-
-// ForChunks calls, for every c in [0, n), work(c), on all cores when
-// parallel is true. Each goroutine calls newWorker once and then the work
-// function it returns for the chunks it takes, so that the worker can own
-// scratch space (a generator, a buffer). work(c) must only write what chunk
-// c owns, and what it writes must not depend on which worker runs it.
-func ForChunks(n int, parallel bool, newWorker func() (work func(c int))) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if !parallel || workers <= 1 {
-		work := newWorker()
-		for c := range n {
-			work(c)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			work := newWorker()
-			for c := int(next.Add(1) - 1); c < n; c = int(next.Add(1) - 1) {
-				work(c)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // NewPCG is the generator of item group index of stream stream under seed:

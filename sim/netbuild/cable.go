@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"neurite/compartments"
-	"neurite/sim/connect"
 	"neurite/sim/dist"
 	"neurite/sim/spec"
 )
@@ -123,22 +122,9 @@ func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartm
 	} else if err := b.synapseOn(cells, to, nil, sp.Name, sp.SynapseSettings, sp.At, at("at")); err != nil {
 		return nil, err
 	}
-	r, err := b.rule(i)
+	g, err := b.generate(i)
 	if err != nil {
 		return nil, err
-	}
-	csr, err := connect.Generate(r, pre.N, post.N, from == to, b.pos[from], b.pos[to], b.seed^stream("projection", sp.Name))
-	if err != nil {
-		return nil, b.spec.Errorf(at("rule"), "projection %s: %v", sp.Name, err)
-	}
-	n := int(csr.Len())
-	weights, err := b.perSynapse(sp.Weight, r.Pairs, func(p *connect.Pairs) []float64 { return p.Weight }, n, sp.Name, "weight")
-	if err != nil {
-		return nil, b.spec.Errorf(at("weight"), "projection %s: %v", sp.Name, err)
-	}
-	delays, err := b.perSynapse(sp.Delay, r.Pairs, func(p *connect.Pairs) []float64 { return p.Delay }, n, sp.Name, "delay")
-	if err != nil {
-		return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
 	}
 	pick := func(col []float64, s int64) float64 {
 		if len(col) == 1 {
@@ -146,6 +132,7 @@ func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartm
 		}
 		return col[s]
 	}
+	csr, weights, delays := g.csr, g.weights, g.delays
 	var out []compartments.NetCon
 	for src := range pre.N {
 		for s := csr.Start[src]; s < csr.Start[src+1]; s++ {

@@ -182,34 +182,20 @@ func (b *builder) port(p *network.Population, s spec.SynapseSettings, kind, name
 func (b *builder) pointProjection(net *network.Network, i int) (*network.Projection, error) {
 	sp := &b.spec.Projections[i]
 	at := func(key ...any) []any { return append([]any{"projection", i}, key...) }
-	from, to := b.pop(sp.From), b.pop(sp.To)
-	pre, post := net.Pops[from], net.Pops[to]
-	r, err := b.rule(i)
+	g, err := b.generate(i)
 	if err != nil {
 		return nil, err
 	}
-	csr, err := connect.Generate(r, pre.N, post.N, from == to, b.pos[from], b.pos[to], b.seed^stream("projection", sp.Name))
-	if err != nil {
-		return nil, b.spec.Errorf(at("rule"), "projection %s: %v", sp.Name, err)
-	}
+	pre, post := net.Pops[b.pop(sp.From)], net.Pops[b.pop(sp.To)]
 	k, err := b.port(post, sp.SynapseSettings, "projection", sp.Name)
 	if err != nil {
 		return nil, b.spec.Errorf(at("g_init"), "projection %s: %v", sp.Name, err)
 	}
-	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: k, Start: csr.Start, Target: csr.Target}
-	nsyn := int(csr.Len())
-	weights, err := b.perSynapse(sp.Weight, r.Pairs, func(p *connect.Pairs) []float64 { return p.Weight }, nsyn, sp.Name, "weight")
-	if err != nil {
-		return nil, b.spec.Errorf(at("weight"), "projection %s: %v", sp.Name, err)
-	}
-	for _, w := range weights {
+	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: k, Start: g.csr.Start, Target: g.csr.Target}
+	for _, w := range g.weights {
 		pr.W = append(pr.W, float32(w))
 	}
-	delays, err := b.perSynapse(sp.Delay, r.Pairs, func(p *connect.Pairs) []float64 { return p.Delay }, nsyn, sp.Name, "delay")
-	if err != nil {
-		return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
-	}
-	for _, d := range delays {
+	for _, d := range g.delays {
 		k, err := network.DelaySteps(d, net.Dt)
 		if err != nil {
 			return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
@@ -217,6 +203,39 @@ func (b *builder) pointProjection(net *network.Network, i int) (*network.Project
 		pr.Delay = append(pr.Delay, k)
 	}
 	return pr, nil
+}
+
+// generated is a projection's synapses (rows by presynaptic neuron) with
+// their weights and delays: one value each where the file gives a
+// constant.
+type generated struct {
+	csr             *connect.CSR
+	weights, delays []float64
+}
+
+// generate draws projection i's synapses by its rule, and their weights
+// and delays.
+func (b *builder) generate(i int) (*generated, error) {
+	sp := &b.spec.Projections[i]
+	at := func(key ...any) []any { return append([]any{"projection", i}, key...) }
+	from, to := b.pop(sp.From), b.pop(sp.To)
+	r, err := b.rule(i)
+	if err != nil {
+		return nil, err
+	}
+	g := &generated{}
+	g.csr, err = connect.Generate(r, b.m.Pops[from].N, b.m.Pops[to].N, from == to, b.pos[from], b.pos[to], b.seed^stream("projection", sp.Name))
+	if err != nil {
+		return nil, b.spec.Errorf(at("rule"), "projection %s: %v", sp.Name, err)
+	}
+	n := int(g.csr.Len())
+	if g.weights, err = b.perSynapse(sp.Weight, r.Pairs, func(p *connect.Pairs) []float64 { return p.Weight }, n, sp.Name, "weight"); err != nil {
+		return nil, b.spec.Errorf(at("weight"), "projection %s: %v", sp.Name, err)
+	}
+	if g.delays, err = b.perSynapse(sp.Delay, r.Pairs, func(p *connect.Pairs) []float64 { return p.Delay }, n, sp.Name, "delay"); err != nil {
+		return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
+	}
+	return g, nil
 }
 
 // perSynapse gives a projection's weights or delays: one value when the

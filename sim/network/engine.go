@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"neurite/sim"
 	"neurite/sim/ode"
@@ -354,20 +352,9 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
 	e.sharedCounts(ep)
 	e.scale(ep.From)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(e.workers, len(e.chunks)) {
-		wg.Go(func() {
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= len(e.chunks) {
-					return
-				}
-				e.advance(&e.chunks[c], ep)
-			}
-		})
-	}
-	wg.Wait()
+	sim.ForEach(len(e.chunks), e.workers, func() func(int) {
+		return func(c int) { e.advance(&e.chunks[c], ep) }
+	})
 	for c := range e.chunks {
 		ch := &e.chunks[c]
 		ep.Spikes = append(ep.Spikes, ch.spikes...)
