@@ -47,6 +47,19 @@ type Schedule interface {
 	Next(k int64) int64
 }
 
+// Every is the schedule of a snapshot every k steps, step 0 included
+// (k ≤ 0: none).
+type Every int64
+
+func (k Every) At(step int64) bool { return k > 0 && step%int64(k) == 0 }
+
+func (k Every) Next(step int64) int64 {
+	if k <= 0 {
+		return math.MaxInt64
+	}
+	return (step/int64(k) + 1) * int64(k)
+}
+
 // Epoch is one Advance: the steps to take, the inputs, and what the
 // backend hands back.
 type Epoch struct {

@@ -20,21 +20,11 @@ type chain struct {
 	epochs   []int64
 }
 
-type each int64
-
-func (e each) At(k int64) bool { return e > 0 && k%int64(e) == 0 }
-func (e each) Next(k int64) int64 {
-	if e <= 0 {
-		return math.MaxInt64
-	}
-	return (k/int64(e) + 1) * int64(e)
-}
-
 func (c *chain) Dt() float64                    { return 0.1 }
 func (c *chain) Reset()                         { clear(c.v) }
 func (c *chain) Probes() int                    { return len(c.v) }
 func (c *chain) RecordEvery() int64             { return c.every }
-func (c *chain) Snapshots() sim.Schedule        { return each(c.snapEach) }
+func (c *chain) Snapshots() sim.Schedule        { return sim.Every(c.snapEach) }
 func (c *chain) EpochSteps() int64              { return c.epoch }
 func (c *chain) Probe(values []float64)         { copy(values, c.v) }
 func (c *chain) Snapshot(b []float64) []float64 { return append(b[:0], c.v...) }

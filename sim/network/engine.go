@@ -268,7 +268,7 @@ func (b *backend) Dt() float64        { return b.net.Dt }
 func (b *backend) Probes() int        { return len(b.probes) }
 func (b *backend) RecordEvery() int64 { return b.recordEvery }
 func (b *backend) Snapshots() sim.Schedule {
-	return every(b.snapEvery)
+	return sim.Every(b.snapEvery)
 }
 
 // EpochSteps: epochs of about 4e6 neuron-steps.
@@ -395,15 +395,4 @@ func (e *Engine) sharedCounts(ep *sim.Epoch) {
 			p.shared[d] = counts
 		}
 	}
-}
-
-// every is a snapshot schedule of a fixed interval (0: none).
-type every int64
-
-func (s every) At(k int64) bool { return s > 0 && k%int64(s) == 0 }
-func (s every) Next(k int64) int64 {
-	if s <= 0 {
-		return math.MaxInt64
-	}
-	return (k/int64(s) + 1) * int64(s)
 }
