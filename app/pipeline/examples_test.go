@@ -93,11 +93,13 @@ func (r exampleRun) active(n0, n1 int, t0, t1 float64) []bool {
 // and with the irregularity Brian2 gives them. Brian2 2.5.1 (Debian's
 // python3-brian) on ../shared/peers/brian_coba.py: 21.1 Hz (Cython and
 // C++, seed 12345) and, with numpy's generator, 18.8, 17.8 and 19.1 Hz,
-// mean CV 1.51, 1.47 and 1.55 (seeds 12345, 1, 2); on Brian2's CUBA
-// example (numpy, seeds 1–3): 5.6, 5.5 and 6.2 Hz, CV 0.52–0.53. Neurite
-// over seeds 1–4 and 12345: COBA 18.3–21.0 Hz, CV 1.48–1.56; CUBA
-// 5.4 Hz, CV 0.51–0.52. The bands are Brian2's spread over seeds widened
-// by about a quarter each way.
+// mean CV 1.51, 1.47 and 1.55 (seeds 12345, 1, 2); with Neurite's delay
+// of one step, over 16 seeds (reference brian_coba_stats), 16.7–21.7 Hz
+// (mean 18.8, SD 1.5) and CV 1.44–1.58. On Brian2's CUBA example (numpy,
+// seeds 1–3): 5.6, 5.5 and 6.2 Hz, CV 0.52–0.53. Neurite over seeds 1–4
+// and 12345: COBA 18.3–21.0 Hz, CV 1.48–1.56; CUBA 5.4 Hz, CV 0.51–0.52.
+// The bands hold Brian2's seed-to-seed spread with a margin: COBA's rate
+// band is about its mean ± 3 SD.
 func TestExampleCOBAAndCUBA(t *testing.T) {
 	for _, c := range []struct {
 		name           string

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"math"
 	"path/filepath"
 	"testing"
@@ -12,7 +13,19 @@ import (
 // returns its spikes.csv: neuron ids and t_step_ms.
 func runExample(t *testing.T, name string) (ids, times []float64) {
 	t.Helper()
-	tb := reftest.ReadFile(t, filepath.Join(runNetwork(t, name).dir, "spikes.csv"))
+	n, err := LoadNetwork(filepath.Join("..", "..", "assets", "models", name+".toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNetwork(n, "cpu", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := RunNetworkToDirectory(context.Background(), net, n.Run.Tstop, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	tb := reftest.ReadFile(t, filepath.Join(dir, "spikes.csv"))
 	return tb.Floats(t, "neuron_id"), tb.Floats(t, "t_step_ms")
 }
 
