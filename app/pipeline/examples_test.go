@@ -98,8 +98,8 @@ func (r exampleRun) active(n0, n1 int, t0, t1 float64) []bool {
 // (mean 18.8, SD 1.5) and CV 1.44–1.58. On Brian2's CUBA example (numpy,
 // seeds 1–3): 5.6, 5.5 and 6.2 Hz, CV 0.52–0.53. Neurite over seeds 1–4
 // and 12345: COBA 18.3–21.0 Hz, CV 1.48–1.56; CUBA 5.4 Hz, CV 0.51–0.52.
-// The bands hold Brian2's seed-to-seed spread with a margin: COBA's rate
-// band is about its mean ± 3 SD.
+// The bands hold every Brian2 seed with a margin (COBA: 15–25 Hz
+// against Brian2's 16.7–21.7 Hz, about its mean ± 3 SD).
 func TestExampleCOBAAndCUBA(t *testing.T) {
 	for _, c := range []struct {
 		name           string
