@@ -84,7 +84,10 @@ func (nv *NetView) analyse(gen int) {
 		return
 	}
 	nv.sync.SetText("computing synchrony…")
+	done := make(chan struct{})
+	nv.analysed = done
 	go func() {
+		defer close(done)
 		a := analyseSpikes(spikes, n, t, dt)
 		fyne.Do(func() {
 			if gen != nv.gen {

@@ -124,6 +124,16 @@ func (s *NetSession) Stop() {
 	}
 }
 
+// Wait blocks until the run started last has ended.
+func (s *NetSession) Wait() {
+	s.mu.Lock()
+	done := s.done
+	s.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
 // Running reports whether a run goes.
 func (s *NetSession) Running() bool {
 	s.mu.Lock()

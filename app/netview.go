@@ -50,7 +50,8 @@ type NetView struct {
 	gen       int // counts runs and rebuilds: what an older one sends late is dropped
 	selected  int // the neuron whose trace is shown, -1 for none
 	lastRates time.Time
-	note      string // what the last action did
+	note      string        // what the last action did
+	analysed  chan struct{} // closed when the last run's analysis is shown
 }
 
 // frameEvery is the raster's refresh interval while a run goes.
@@ -243,8 +244,9 @@ func (nv *NetView) Run() {
 	nv.stop.Enable()
 	nv.bar.SetValue(0)
 	tick := time.NewTicker(frameEvery)
-	ended := make(chan struct{})
+	ended, ticking := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(ticking)
 		for {
 			select {
 			case <-tick.C:
@@ -261,6 +263,7 @@ func (nv *NetView) Run() {
 	}()
 	nv.sess.Start(nil, func() {
 		close(ended)
+		<-ticking // the last frame comes from finished
 		fyne.Do(func() {
 			if gen == nv.gen {
 				nv.finished()

@@ -5,6 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +27,10 @@ import (
 
 // openNetwork shows a network file in the Network tab.
 func (ex *Explorer) openNetwork(file string) error {
+	file, err := exampleOnDisk(file)
+	if err != nil {
+		return err
+	}
 	s, err := LoadNetSession(file)
 	if err != nil {
 		return err
@@ -185,4 +193,38 @@ func (ex *Explorer) netDataDialog() {
 		}
 		dialog.ShowError(err, ex.win)
 	}, ex.win)
+}
+
+// exampleOnDisk returns file, or for an embedded example that is no file
+// here (models/NAME.toml) the path of its copy in the user's cache
+// folder: a network's tables (connections, input times) are read from
+// files, so the examples are written out, all of them with their tables,
+// each file replaced atomically.
+func exampleOnDisk(file string) (string, error) {
+	if _, err := os.Stat(file); err == nil || !slices.Contains(assets.Models(), file) {
+		return file, nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("the example %s cannot be written out: %w", assets.Name(file), err)
+	}
+	dir := filepath.Join(cache, "neurite", "examples")
+	err = fs.WalkDir(assets.FS, "models", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := assets.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dir, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		return output.WriteFile(to, func(w io.Writer) error { _, err := w.Write(data); return err })
+	})
+	if err != nil {
+		return "", fmt.Errorf("the example %s cannot be written out to %s: %w", assets.Name(file), dir, err)
+	}
+	return filepath.Join(dir, filepath.FromSlash(file)), nil
 }
