@@ -95,7 +95,7 @@ func Run(file string, opts Options) error {
 	ex.sess.SetOnUpdate(nil) // the UI is gone
 	ex.sess.Pause()
 	if ex.net != nil {
-		ex.net.Stop()
+		ex.net.Close()
 	}
 	ex.rememberLayout()
 	select {
@@ -188,7 +188,7 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 	ex.quit = func() {
 		ex.sess.Pause()
 		if ex.net != nil {
-			ex.net.Stop()
+			ex.net.Close()
 		}
 		w.Close()
 	}

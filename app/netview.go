@@ -43,6 +43,7 @@ type NetView struct {
 	seed      *widget.Entry
 	pops      *fyne.Container // the populations: colour, name, size, rate
 	sizes     []*widget.Entry
+	popRates  []*widget.Label // each population's mean rate in the run
 	status    *widget.Label
 	readout   *widget.Label
 	content   fyne.CanvasObject
@@ -139,15 +140,16 @@ func (nv *NetView) setSession(s *NetSession) {
 	nv.tstop.SetText(strconv.FormatFloat(s.Tstop(), 'g', -1, 64))
 	nv.seed.SetText(strconv.Itoa(s.Spec.Seed))
 	nv.pops.RemoveAll()
-	nv.sizes = nil
+	nv.sizes, nv.popRates = nil, nil
 	for i, p := range s.Net.Pops {
 		swatch := canvas.NewRectangle(popColor(i))
 		swatch.SetMinSize(fyne.NewSize(14, 14))
 		size := widget.NewEntry()
 		size.SetText(strconv.Itoa(p.N))
 		size.OnSubmitted = func(string) { nv.Apply() }
-		nv.sizes = append(nv.sizes, size)
-		nv.pops.Add(container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name)), nil, size))
+		rate := widget.NewLabel("")
+		nv.sizes, nv.popRates = append(nv.sizes, size), append(nv.popRates, rate)
+		nv.pops.Add(container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name), sized(size, 80), rate))
 	}
 	nv.raster.Reset(nv.populations(), s.Tstop())
 	for _, v := range []*plotView{nv.rates, nv.isi, nv.cv, nv.order, nv.trace} {
@@ -275,6 +277,13 @@ func (nv *NetView) Run() {
 // Stop ends the run where it is; what it made so far stays shown.
 func (nv *NetView) Stop() { nv.sess.Stop() }
 
+// Close ends the run for good, as the window closes: what the run's
+// goroutines would still show is dropped.
+func (nv *NetView) Close() {
+	nv.gen++
+	nv.sess.Stop()
+}
+
 // frame shows what the run made since the last frame.
 func (nv *NetView) frame() {
 	nv.raster.Add(nv.sess.Take())
@@ -319,26 +328,25 @@ func (nv *NetView) showRates(t float64) {
 			continue
 		}
 		series = append(series, views.Series{Name: p.Name, T: ts, Y: hz, Color: popColor(i)})
+		nv.popRates[i].SetText(fmt.Sprintf("%.1f Hz", mean(hz)))
 	}
 	nv.rates.SetPlot(views.RatePlot(series, 0, nv.sess.Tstop()))
 }
 
 // rateBin is the width of the rate plot's bins: the file's record.rate_bin,
-// but at least 1/200 of the run, so that a small network's rate is more
+// but at least 1/100 of the run, so that a small network's rate is more
 // than noise.
 func (nv *NetView) rateBin() float64 {
-	return math.Max(nv.sess.Spec.Record.RateBin, nv.sess.Tstop()/200)
+	return math.Max(nv.sess.Spec.Record.RateBin, nv.sess.Tstop()/100)
 }
 
 // refreshStatus says where the run is.
 func (nv *NetView) refreshStatus() {
 	t, n, _ := nv.sess.State()
-	state := "ready"
+	text := fmt.Sprintf("t = %.1f / %g ms   %d neurons   %d spikes", t, nv.sess.Tstop(), nv.sess.Net.Neurons(), n)
 	if nv.sess.Running() {
-		state = "running"
+		text = fmt.Sprintf("running   %s   %.0f fps", text, nv.raster.FrameRate())
 	}
-	text := fmt.Sprintf("%s   t = %.1f / %g ms   %d neurons   %d spikes   %.0f fps", state, t, nv.sess.Tstop(),
-		nv.sess.Net.Neurons(), n, nv.raster.FrameRate())
 	if nv.note != "" {
 		text += "   " + nv.note
 	}
