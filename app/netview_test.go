@@ -307,3 +307,33 @@ rate = 3000
 weight = 2
 synapse = "delta"
 `
+
+// TestNetworkFigures: the raster and the rates save as PNG and SVG; the
+// rates before a run say there are none yet.
+func TestNetworkFigures(t *testing.T) {
+	_, nv, w := newNetWindow(t, brianNet)
+	if err := nv.figureWriter("rates", "png")(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "run the network first") {
+		t.Errorf("rates before a run: %v", err)
+	}
+	runNet(t, nv)
+	for _, tc := range []struct{ name, format, starts string }{
+		{"raster", "png", "\x89PNG"}, {"raster", "svg", "<?xml"}, {"rates", "png", "\x89PNG"}, {"rates", "svg", "<?xml"},
+	} {
+		var b bytes.Buffer
+		if err := nv.figureWriter(tc.name, tc.format)(&b); err != nil || !strings.HasPrefix(b.String(), tc.starts) || b.Len() < 2000 {
+			t.Errorf("%s as %s: %d bytes, %v", tc.name, tc.format, b.Len(), err)
+		}
+	}
+	seen := map[string]string{}
+	for _, m := range w.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut == nil {
+				continue
+			}
+			if other, ok := seen[it.Shortcut.ShortcutName()]; ok {
+				t.Errorf("%s and %s share a shortcut", other, it.Label)
+			}
+			seen[it.Shortcut.ShortcutName()] = it.Label
+		}
+	}
+}
