@@ -42,9 +42,18 @@ type Options struct {
 const defaultLabModel = "fhn"
 
 // Run opens the main window on file (or the embedded example) and returns
-// when the window closes.
+// when the window closes. A network file opens in the Network tab, the
+// cell explorer behind it on the example.
 func Run(file string, opts Options) error {
-	sess, err := LoadSession(file)
+	network := pipeline.IsNetwork(file)
+	if network && opts.ReportFPS > 0 {
+		return fmt.Errorf("--report-fps measures the cell explorer: %s is a network", file)
+	}
+	cellFile := file
+	if network {
+		cellFile = ""
+	}
+	sess, err := LoadSession(cellFile)
 	if err != nil {
 		return err
 	}
@@ -54,9 +63,14 @@ func Run(file string, opts Options) error {
 	a := newFyneApp()
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
 	w := a.NewWindow("Neurite")
-	ex, lab, err := setUpWindow(w, sess, file)
+	ex, lab, err := setUpWindow(w, sess, cellFile)
 	if err != nil {
 		return err
+	}
+	if network {
+		if err := ex.openNetwork(file); err != nil {
+			return err
+		}
 	}
 	if opts.Dynamics != "" {
 		if err := lab.Open(opts.Dynamics); err != nil {
@@ -64,7 +78,10 @@ func Run(file string, opts Options) error {
 		}
 		w.Content().(*container.AppTabs).SelectIndex(1)
 	}
-	if opts.Play || opts.ReportFPS > 0 {
+	switch {
+	case network && opts.Play:
+		a.Lifecycle().SetOnStarted(ex.net.Run)
+	case opts.Play || opts.ReportFPS > 0:
 		a.Lifecycle().SetOnStarted(ex.TogglePlay)
 	}
 	reported := make(chan error, 1)
@@ -77,6 +94,9 @@ func Run(file string, opts Options) error {
 	w.ShowAndRun()
 	ex.sess.SetOnUpdate(nil) // the UI is gone
 	ex.sess.Pause()
+	if ex.net != nil {
+		ex.net.Close()
+	}
 	ex.rememberLayout()
 	select {
 	case err := <-reported:
@@ -95,8 +115,9 @@ func setUpWindow(w fyne.Window, sess *Session, file string) (*Explorer, *Lab, er
 	if err != nil {
 		return nil, nil, err
 	}
-	w.SetContent(container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content())))
-	w.SetMainMenu(ex.menu())
+	ex.tabs = container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content()))
+	w.SetContent(ex.tabs)
+	ex.setMenu()
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		if len(uris) > 0 {
 			ex.Open(uris[0].Path())
@@ -144,6 +165,10 @@ type Explorer struct {
 	split   *container.Split // the cell and the side panel above, the traces below
 	content fyne.CanvasObject
 	quit    func() // closes the window
+	// tabs are the window's tabs, when the explorer fills a window: the
+	// first shows the cell, or net when a network file is open.
+	tabs *container.AppTabs
+	net  *NetView
 
 	history []*spec.Model // models before each edit, for undo
 	// savedDepth is the length of history when the model was last opened
@@ -162,6 +187,9 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 	ex := &Explorer{win: w, file: file, sel: -1, hoverSeg: -1}
 	ex.quit = func() {
 		ex.sess.Pause()
+		if ex.net != nil {
+			ex.net.Close()
+		}
 		w.Close()
 	}
 	ex.view = newCellView(nil, views.DefaultStyle(), views.Camera{Zoom: 1})
@@ -293,7 +321,7 @@ func (ex *Explorer) SetSlowAtSpikes(on bool) {
 	ex.sess.SetSlowAtSpikes(on)
 	ex.slow.SetChecked(on)
 	if ex.win.MainMenu() != nil {
-		ex.win.SetMainMenu(ex.menu())
+		ex.setMenu()
 	}
 }
 
@@ -498,9 +526,16 @@ func (ex *Explorer) Restart() {
 	ex.refreshAll()
 }
 
-// Open replaces the session with a model or SWC file; a file that cannot
-// be opened leaves the current one and says why.
+// Open replaces the session with a model or SWC file, or shows a network
+// file in the Network tab; a file that cannot be opened leaves the
+// current one and says why.
 func (ex *Explorer) Open(file string) {
+	if pipeline.IsNetwork(file) {
+		if err := ex.openNetwork(file); err != nil {
+			dialog.ShowError(err, ex.win)
+		}
+		return
+	}
 	s, err := LoadSession(file)
 	if err != nil {
 		dialog.ShowError(err, ex.win)
@@ -508,6 +543,7 @@ func (ex *Explorer) Open(file string) {
 	}
 	ex.file = file
 	ex.setSession(s)
+	ex.showCell()
 	ex.remember(file)
 }
 
@@ -517,7 +553,7 @@ func (ex *Explorer) remember(file string) {
 		ex.say(ex.note + "   (not added to Open Recent: " + err.Error() + ")")
 	}
 	if ex.win.MainMenu() != nil {
-		ex.win.SetMainMenu(ex.menu())
+		ex.setMenu()
 	}
 }
 

@@ -25,22 +25,13 @@ import (
 
 // menu is the main window's menu.
 func (ex *Explorer) menu() *fyne.MainMenu {
-	recent := fyne.NewMenuItem("Open Recent", nil)
-	var items []*fyne.MenuItem
-	for _, f := range recentFiles() {
-		items = append(items, fyne.NewMenuItem(f, func() { ex.Open(f) }))
-	}
-	if len(items) == 0 {
-		items = append(items, fyne.NewMenuItem("(none yet)", nil))
-	}
-	recent.ChildMenu = fyne.NewMenu("", items...)
 	quit := withShortcut(fyne.NewMenuItem("Quit", ex.RequestQuit), fyne.KeyQ, 0)
 	quit.IsQuit = true
 	slow := fyne.NewMenuItem("Slow Down at Spikes", func() { ex.SetSlowAtSpikes(!ex.sess.SlowAtSpikes()) })
 	slow.Checked = ex.sess.SlowAtSpikes()
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
-			withShortcut(fyne.NewMenuItem("Open…", ex.OpenDialog), fyne.KeyO, 0), recent,
+			withShortcut(fyne.NewMenuItem("Open…", ex.OpenDialog), fyne.KeyO, 0), ex.recentMenu(), ex.examplesMenu(),
 			withShortcut(fyne.NewMenuItem("Save", ex.Save), fyne.KeyS, 0),
 			withShortcut(fyne.NewMenuItem("Save As…", ex.SaveDialog), fyne.KeyS, fyne.KeyModifierShift),
 			fyne.NewMenuItemSeparator(),
@@ -222,17 +213,21 @@ func (ex *Explorer) background(title string, work func(ctx context.Context, prog
 	bar := widget.NewProgressBar()
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, widget.NewButton("Cancel", cancel)), ex.win)
 	d.Show()
+	say := ex.say
+	if ex.showingNetwork() {
+		say = ex.net.say
+	}
 	go func() {
 		err := work(ctx, func(f float64) { fyne.Do(func() { bar.SetValue(f) }) })
 		fyne.Do(func() {
 			d.Hide()
 			switch {
 			case errors.Is(err, context.Canceled):
-				ex.say(title + ": cancelled")
+				say(title + ": cancelled")
 			case err != nil:
 				dialog.ShowError(err, ex.win)
 			default:
-				ex.say(title + ": done")
+				say(title + ": done")
 			}
 		})
 	}()

@@ -20,13 +20,18 @@ import (
 )
 
 // LoadModel reads a model file, a bare SWC file (with the default
-// biophysics), or for "" the embedded example.
+// biophysics), an embedded example by its path in assets (when no such
+// file exists), or for "" the app's example.
 func LoadModel(file string) (*spec.Model, error) {
 	switch {
 	case file == "":
 		return spec.LoadFS(assets.FS, assets.Example)
 	case spec.IsSWC(file):
 		return spec.ForSWC(file), nil
+	case !fileExists(file):
+		if m, err := spec.LoadFS(assets.FS, file); err == nil {
+			return m, nil
+		}
 	}
 	return spec.Load(file)
 }

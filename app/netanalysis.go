@@ -1,0 +1,104 @@
+package app
+
+import (
+	"fmt"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"gonum.org/v1/plot"
+
+	"neurite/sim"
+	"neurite/sim/spiketrain"
+	"neurite/views"
+)
+
+// Settings of the analysis made when a run ends.
+const (
+	histBins = 40
+	// chiTau is the time constant (ms) of the filter χ applies to the
+	// spikes: spikes a few ms apart count as synchronous.
+	chiTau = 3.0
+	// maxSyncSamples bounds the samples χ and the Kuramoto order parameter
+	// take over a run, whatever its length.
+	maxSyncSamples = 4000
+)
+
+// netAnalysis is what a run's spikes show when it ends.
+type netAnalysis struct {
+	isi, cv, order           *plot.Plot
+	isiNote, cvNote, syncMsg string
+}
+
+// analyseSpikes computes the ISI and CV histograms and the synchrony of
+// the spikes of n neurons over [0, t) ms; what cannot be computed (too
+// few spikes) is said in the notes.
+func analyseSpikes(spikes []sim.Spike, n int, t, dt float64) netAnalysis {
+	var a netAnalysis
+	trains := spiketrain.Trains(spikes, n)
+	isis, cvs := spiketrain.AllISIs(trains), spiketrain.CVs(trains)
+	var err error
+	if a.isi, err = views.ISIHistogram(isis, histBins); err != nil {
+		a.isiNote = "no histogram of intervals: " + err.Error()
+	} else {
+		a.isiNote = fmt.Sprintf("%d intervals, mean %.2f ms", len(isis), mean(isis))
+	}
+	if a.cv, err = views.CVHistogram(cvs, histBins); err != nil {
+		a.cvNote = "no histogram of CVs: " + err.Error()
+	} else {
+		a.cvNote = fmt.Sprintf("%d neurons with two intervals or more, mean CV %.3f", len(cvs), mean(cvs))
+	}
+	step := math.Max(dt, t/maxSyncSamples)
+	chi, errChi := spiketrain.SpikeChi(trains, 0, t, step, chiTau)
+	// The first and last tenth are left out: near a recording's ends the
+	// phases Kuramoto needs read high (see spiketrain.Kuramoto).
+	kt, kr, kmean, errK := spiketrain.Kuramoto(trains, 0.1*t, 0.9*t, step)
+	msg := fmt.Sprintf("χ = %.3f (spikes filtered with τ = %g ms)", chi, chiTau)
+	if errChi != nil {
+		msg = "χ: " + errChi.Error()
+	}
+	if errK != nil {
+		msg += "   Kuramoto: " + errK.Error()
+	} else {
+		msg += fmt.Sprintf("   Kuramoto order parameter R = %.3f (mean from %g to %g ms)", kmean, 0.1*t, 0.9*t)
+		a.order = views.OrderPlot(views.Series{Name: "R(t)", T: kt, Y: kr, Color: views.ProbeColor(0)}, "Kuramoto R", 0, t)
+	}
+	a.syncMsg = msg
+	return a
+}
+
+func mean(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// analyse computes the run's analysis in the background and shows it,
+// unless a newer run or rebuild (gen) came first.
+func (nv *NetView) analyse(gen int) {
+	spikes := nv.sess.Spikes()
+	n, dt := nv.sess.Net.Neurons(), nv.sess.Net.Dt()
+	t, _, _ := nv.sess.State()
+	if t <= 0 {
+		return
+	}
+	nv.sync.SetText("computing synchrony…")
+	done := make(chan struct{})
+	nv.analysed = done
+	go func() {
+		defer close(done)
+		a := analyseSpikes(spikes, n, t, dt)
+		fyne.Do(func() {
+			if gen != nv.gen {
+				return
+			}
+			nv.isi.SetPlot(a.isi)
+			nv.cv.SetPlot(a.cv)
+			nv.order.SetPlot(a.order)
+			nv.isiNote.SetText(a.isiNote)
+			nv.cvNote.SetText(a.cvNote)
+			nv.sync.SetText(a.syncMsg)
+		})
+	}()
+}

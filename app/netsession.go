@@ -1,0 +1,231 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"neurite/app/pipeline"
+	"neurite/sim"
+	"neurite/sim/spec"
+)
+
+// NetSession is a network file being run in the app. A run goes in a
+// background goroutine; its spikes and samples collect here under a
+// mutex, and the UI takes the spikes that are new at each frame (Take)
+// and reads the rest when it needs them.
+type NetSession struct {
+	File string
+	Spec *spec.Network // the file with Sets applied
+	Net  *pipeline.Network
+	// Sets are the settings changed in the app (run.tstop=…, seed=…,
+	// population.E.size=…), applied to the file as --set would.
+	Sets []string
+
+	mu      sync.Mutex
+	spikes  []sim.Spike // every spike of the run, in time order
+	fresh   int         // spikes[fresh:] are not yet taken by the UI
+	traceT  []float64
+	traces  [][]float64 // traces[k]: the probes at traceT[k]
+	t       float64     // the model time reached
+	err     error       // what ended the last run early, other than Stop
+	running bool
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// maxTraceValues bounds the samples of recorded states a session keeps:
+// beyond it the older half of the samples is dropped.
+const maxTraceValues = 1 << 24
+
+// LoadNetSession opens a network file (or an embedded example's) and
+// builds it.
+func LoadNetSession(file string) (*NetSession, error) {
+	n, err := pipeline.LoadNetwork(file)
+	if err != nil {
+		return nil, err
+	}
+	net, err := pipeline.NewNetwork(n, "auto", 0)
+	if err != nil {
+		return nil, err
+	}
+	return &NetSession{File: file, Spec: n, Net: net}, nil
+}
+
+// Rebuild applies settings (as --set would) on top of those already
+// applied and builds the network anew; a setting that does not hold leaves
+// the session as it was and the error names it.
+func (s *NetSession) Rebuild(sets ...string) error {
+	s.Stop()
+	all := append(append([]string(nil), s.Sets...), sets...)
+	n, err := pipeline.LoadNetwork(s.File, all...)
+	if err != nil {
+		return err
+	}
+	net, err := pipeline.NewNetwork(n, "auto", 0)
+	if err != nil {
+		return err
+	}
+	s.Spec, s.Net, s.Sets = n, net, all
+	s.mu.Lock()
+	s.spikes, s.fresh, s.traceT, s.traces, s.t, s.err = nil, 0, nil, nil, 0, nil
+	s.mu.Unlock()
+	return nil
+}
+
+// Tstop is the run's end (ms).
+func (s *NetSession) Tstop() float64 { return s.Spec.Run.Tstop }
+
+// Start runs the network from t = 0 to tstop in the background; progress
+// is told the model time after each epoch, and done when the run ends
+// (both from the run's goroutine).
+func (s *NetSession) Start(progress func(t float64), done func()) {
+	s.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	s.mu.Lock()
+	s.spikes, s.fresh, s.traceT, s.traces, s.t, s.err = nil, 0, nil, nil, 0, nil
+	s.running, s.cancel, s.done = true, cancel, finished
+	s.mu.Unlock()
+	go func() {
+		defer close(finished)
+		s.Net.Sim.Init()
+		err := s.Net.Sim.Run(ctx, s.Tstop(), (*netSessionRecorder)(s), func(t float64) {
+			s.mu.Lock()
+			s.t = t
+			s.mu.Unlock()
+			if progress != nil {
+				progress(t)
+			}
+		})
+		cancel()
+		s.mu.Lock()
+		s.running, s.t = false, s.Net.Sim.Time()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			s.err = err
+		}
+		s.mu.Unlock()
+		if done != nil {
+			done()
+		}
+	}()
+}
+
+// Stop cancels the run, if one goes, and waits for it to end.
+func (s *NetSession) Stop() {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// Wait blocks until the run started last has ended.
+func (s *NetSession) Wait() {
+	s.mu.Lock()
+	done := s.done
+	s.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+}
+
+// Running reports whether a run goes.
+func (s *NetSession) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.running
+}
+
+// State returns the model time reached, the spikes so far and the error
+// that ended the last run early (nil when it ran to its end or was
+// stopped).
+func (s *NetSession) State() (t float64, spikes int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.t, len(s.spikes), s.err
+}
+
+// Take returns the spikes not taken before (for the raster to add).
+// Like Spikes, it hands out the session's own spikes, not to be changed.
+func (s *NetSession) Take() []sim.Spike {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.spikes[s.fresh:len(s.spikes):len(s.spikes)]
+	s.fresh = len(s.spikes)
+	return out
+}
+
+// Spikes returns every spike of the run so far, in time order. The slice
+// is the session's own, not to be changed; it stays valid while the run
+// goes on, since a run only appends (and a new run starts a new slice).
+func (s *NetSession) Spikes() []sim.Spike {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.spikes[:len(s.spikes):len(s.spikes)]
+}
+
+// Recorded returns the names of the recorded states of a neuron named as
+// the raster names it ("E[3]"), with their probe numbers.
+func (s *NetSession) Recorded(neuron string) (names []string, probes []int) {
+	for i, name := range s.Net.ProbeNames() {
+		if strings.HasPrefix(name, neuron+".") {
+			names, probes = append(names, name), append(probes, i)
+		}
+	}
+	return names, probes
+}
+
+// Trace returns the samples of probe i so far.
+func (s *NetSession) Trace(i int) (t, y []float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	y = make([]float64, len(s.traces))
+	for k, row := range s.traces {
+		y[k] = row[i]
+	}
+	return append([]float64(nil), s.traceT...), y
+}
+
+// NeuronName names a neuron by its population and index there ("E[3]");
+// ok is false for an id outside every population.
+func (s *NetSession) NeuronName(id int) (string, bool) {
+	for _, p := range s.Net.Pops {
+		if id >= p.First && id < p.First+p.N {
+			return fmt.Sprintf("%s[%d]", p.Name, id-p.First), true
+		}
+	}
+	return "", false
+}
+
+// netSessionRecorder keeps a run's spikes and samples in the session.
+type netSessionRecorder NetSession
+
+func (r *netSessionRecorder) Spikes(spikes []sim.Spike) error {
+	s := (*NetSession)(r)
+	s.mu.Lock()
+	s.spikes = append(s.spikes, spikes...)
+	s.mu.Unlock()
+	return nil
+}
+
+func (r *netSessionRecorder) Sample(t float64, values []float64) error {
+	if len(values) == 0 {
+		return nil
+	}
+	s := (*NetSession)(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if (len(s.traceT)+1)*len(values) > maxTraceValues {
+		half := len(s.traceT) / 2
+		s.traceT, s.traces = append(s.traceT[:0], s.traceT[half:]...), append(s.traces[:0], s.traces[half:]...)
+	}
+	s.traceT, s.traces = append(s.traceT, t), append(s.traces, append([]float64(nil), values...))
+	return nil
+}
+
+func (r *netSessionRecorder) Snapshot(float64, []float64) error { return nil }
