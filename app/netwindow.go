@@ -5,10 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -27,10 +23,6 @@ import (
 
 // openNetwork shows a network file in the Network tab.
 func (ex *Explorer) openNetwork(file string) error {
-	file, err := exampleOnDisk(file)
-	if err != nil {
-		return err
-	}
 	s, err := LoadNetSession(file)
 	if err != nil {
 		return err
@@ -92,11 +84,16 @@ func (ex *Explorer) recentMenu() *fyne.MenuItem {
 	return recent
 }
 
-// examplesMenu is File → Examples: the models Neurite ships with.
+// examplesMenu is File → Examples: the cells, then the networks, Neurite
+// ships with.
 func (ex *Explorer) examplesMenu() *fyne.MenuItem {
 	examples := fyne.NewMenuItem("Examples", nil)
 	var items []*fyne.MenuItem
 	for _, m := range assets.Models() {
+		items = append(items, fyne.NewMenuItem(assets.Name(m), func() { ex.Open(m) }))
+	}
+	items = append(items, fyne.NewMenuItemSeparator())
+	for _, m := range assets.Networks() {
 		items = append(items, fyne.NewMenuItem(assets.Name(m), func() { ex.Open(m) }))
 	}
 	examples.ChildMenu = fyne.NewMenu("", items...)
@@ -193,38 +190,4 @@ func (ex *Explorer) netDataDialog() {
 		}
 		dialog.ShowError(err, ex.win)
 	}, ex.win)
-}
-
-// exampleOnDisk returns file, or for an embedded example that is no file
-// here (models/NAME.toml) the path of its copy in the user's cache
-// folder: a network's tables (connections, input times) are read from
-// files, so the examples are written out, all of them with their tables,
-// each file replaced atomically.
-func exampleOnDisk(file string) (string, error) {
-	if _, err := os.Stat(file); err == nil || !slices.Contains(assets.Models(), file) {
-		return file, nil
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("the example %s cannot be written out: %w", assets.Name(file), err)
-	}
-	dir := filepath.Join(cache, "neurite", "examples")
-	err = fs.WalkDir(assets.FS, "models", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := assets.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		to := filepath.Join(dir, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-			return err
-		}
-		return output.WriteFile(to, func(w io.Writer) error { _, err := w.Write(data); return err })
-	})
-	if err != nil {
-		return "", fmt.Errorf("the example %s cannot be written out to %s: %w", assets.Name(file), dir, err)
-	}
-	return filepath.Join(dir, filepath.FromSlash(file)), nil
 }
