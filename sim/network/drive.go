@@ -47,17 +47,38 @@ func normal(r *rand.PCG) float64 {
 	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*uniform(r))
 }
 
-// poisson draws a Poisson count of mean lambda (expNeg = exp(−lambda))
-// with Knuth's product of uniforms (lambda is the events of one step,
-// small), or a rounded normal for large means.
-func poisson(r *rand.PCG, lambda, expNeg float64) int {
+// poissonDist draws Poisson counts of one mean by inverting its
+// cumulative distribution: one uniform a draw. Means above 30 take a
+// rounded normal.
+type poissonDist struct {
+	lambda float64
+	cdf    []float64 // cdf[k] = P(X ≤ k), up to where it reaches 1
+}
+
+func newPoissonDist(lambda float64) poissonDist {
+	d := poissonDist{lambda: lambda}
 	if lambda > 30 {
-		return max(0, int(math.Round(lambda+math.Sqrt(lambda)*normal(r))))
+		return d
 	}
-	k, p := 0, uniform(r)
-	for p > expNeg {
+	term := math.Exp(-lambda)
+	sum := term
+	for k := 1; sum < 1-1e-16 && k < 200; k++ {
+		d.cdf = append(d.cdf, sum)
+		term *= lambda / float64(k)
+		sum += term
+	}
+	d.cdf = append(d.cdf, 1)
+	return d
+}
+
+// draw returns a count from stream r.
+func (d *poissonDist) draw(r *rand.PCG) int {
+	if d.cdf == nil {
+		return max(0, int(math.Round(d.lambda+math.Sqrt(d.lambda)*normal(r))))
+	}
+	u, k := uniform(r), 0
+	for u >= d.cdf[k] && k < len(d.cdf)-1 {
 		k++
-		p *= uniform(r)
 	}
 	return k
 }

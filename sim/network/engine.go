@@ -34,6 +34,8 @@ type Engine struct {
 	plastic     []*plastic
 	scaledAt    int64 // the step synaptic scaling last ran
 	targets     int
+	out         [][]*Projection // by population: the projections from it
+	slots       [][]float64     // Route's queue slots, by delay
 	minDelay    int64
 	maxDelay    int64
 }
@@ -45,6 +47,7 @@ type chunk struct {
 	probes []int // the probes of the chunk's neurons
 	spikes []sim.Spike
 	err    *sim.BlowUpError
+	scratch
 }
 
 // popState is a population's state, struct of arrays.
@@ -66,7 +69,9 @@ type popState struct {
 	lambda   []float64  // sources: expected spikes a step
 	rng      []rand.PCG // per neuron: drives
 	noise    [][]float64
-	shared   [][]int // per drive: shared Poisson counts of the epoch's steps
+	shared   [][]int       // per drive: shared Poisson counts of the epoch's steps
+	pois     []poissonDist // per drive: the counts of a step (Poisson)
+	fast     *fastLIF      // the fused LIF kernel's constants; nil: the general kernel
 }
 
 // modelState is one neuron of a general point model.
@@ -129,7 +134,13 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 			}
 		}
 	}
+	e.out = make([][]*Projection, len(n.Pops))
 	for _, pr := range n.Projections {
+		p := slices.Index(n.Pops, pr.From)
+		if p < 0 || !slices.Contains(n.Pops, pr.To) {
+			return nil, fmt.Errorf("projection %s: connects a population that is not in the network", pr.Name)
+		}
+		e.out[p] = append(e.out[p], pr)
 		if pr.stdp != nil || pr.scaling != nil {
 			e.plastic = append(e.plastic, newPlastic(pr))
 		}
@@ -240,10 +251,12 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 			ps.models = append(ps.models, ms)
 		}
 	}
-	for range p.Drives {
+	for _, d := range p.Drives {
 		ps.noise = append(ps.noise, make([]float64, p.N))
 		ps.shared = append(ps.shared, nil)
+		ps.pois = append(ps.pois, newPoissonDist(d.Rate*dt*1e-3))
 	}
+	ps.fast = newFastLIF(ps)
 	return ps, nil
 }
 
@@ -305,6 +318,9 @@ func (b *backend) Reset() {
 		for k := range p.Ports {
 			clear(p.a[k])
 			clear(p.b[k])
+			if k < len(p.G0) && p.G0[k] != nil {
+				copy(p.b[k], p.G0[k])
+			}
 		}
 		for d := range p.Drives {
 			clear(p.noise[d])
@@ -391,10 +407,9 @@ func (e *Engine) sharedCounts(ep *sim.Epoch) {
 				continue
 			}
 			r := rand.NewPCG(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
-			lambda := dr.Rate * e.net.Dt * 1e-3
 			counts := p.shared[d][:0]
 			for range ep.To - ep.From {
-				counts = append(counts, poisson(r, lambda, math.Exp(-lambda)))
+				counts = append(counts, p.pois[d].draw(r))
 			}
 			p.shared[d] = counts
 		}

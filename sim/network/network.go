@@ -70,7 +70,11 @@ type Population struct {
 	Source []float64
 	// V0 is the initial membrane potential of each neuron (nil: the
 	// model's own); Init the initial state of other variables by name.
-	V0     []float64
+	V0 []float64
+	// G0 is the initial value of each port's current or conductance, by
+	// port then neuron (nil, or a nil port: 0), as Brian2's COBA starts
+	// its ge and gi from a distribution.
+	G0     [][]float64
 	Method Method
 	Ports  []Port
 	Drives []Drive

@@ -21,19 +21,74 @@ func (r *router) Route(spikes []sim.Spike, q *sim.Queue) {
 	dt := r.net.Dt
 	for _, s := range spikes {
 		n := int64(math.Round(s.Step / dt))
-		for _, pr := range r.net.Projections {
-			from := pr.From
-			i := s.Cell - from.first
-			if i < 0 || i >= from.N {
-				continue
-			}
-			target := int(pr.To.base) + pr.Port*pr.To.N
-			for syn := pr.Start[i]; syn < pr.Start[i+1]; syn++ {
-				q.Add(target+int(pr.Target[syn]), n+pr.delay(syn), float64(pr.Weight(syn)))
-			}
+		p := r.popOf(s.Cell)
+		for _, pr := range r.out[p] {
+			r.project(pr, s.Cell-pr.From.first, n, q)
 		}
 		for _, pl := range r.plastic {
 			pl.spike(s)
 		}
+	}
+}
+
+// popOf returns the index of the population of neuron id.
+func (r *router) popOf(id int) int {
+	pops := r.net.Pops
+	lo, hi := 0, len(pops)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if pops[mid].first <= id {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+// project queues the synapses of neuron i of pr's source, spiking at
+// step n: a whole row into one slot of the queue when the projection's
+// delay is shared, else synapse by synapse into the slots of its delays.
+func (r *router) project(pr *Projection, i int, n int64, q *sim.Queue) {
+	lo, hi := pr.Start[i], pr.Start[i+1]
+	if lo == hi {
+		return
+	}
+	base := int(pr.To.base) + pr.Port*pr.To.N
+	targets := pr.Target[lo:hi]
+	if len(pr.Delay) == 1 {
+		slot := q.Due(n + int64(pr.Delay[0]))[base:]
+		if len(pr.W) == 1 {
+			w := float64(pr.W[0])
+			for _, t := range targets {
+				slot[t] += w
+			}
+			return
+		}
+		ws := pr.W[lo:hi]
+		ws = ws[:len(targets)]
+		for k, t := range targets {
+			slot[t] += float64(ws[k])
+		}
+		return
+	}
+	slots := r.slots[:0]
+	for d := range r.maxDelay + 1 {
+		slots = append(slots, q.Due(n + d)[base:])
+	}
+	r.slots = slots
+	delays := pr.Delay[lo:hi]
+	delays = delays[:len(targets)]
+	if len(pr.W) == 1 {
+		w := float64(pr.W[0])
+		for k, t := range targets {
+			slots[delays[k]][t] += w
+		}
+		return
+	}
+	ws := pr.W[lo:hi]
+	ws = ws[:len(targets)]
+	for k, t := range targets {
+		slots[delays[k]][t] += float64(ws[k])
 	}
 }

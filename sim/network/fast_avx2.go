@@ -1,0 +1,161 @@
+//go:build goexperiment.simd && amd64
+
+package network
+
+import (
+	"simd/archsimd"
+
+	"neurite/sim"
+)
+
+// With Go's SIMD experiment (GOEXPERIMENT=simd, which the Makefile sets) on
+// a processor with AVX2, the fused LIF kernel's passes take four neurons
+// at a time. Each lane does the scalar pass's operations in its order (no
+// fused multiply-adds), so both give the same numbers; the tail of a
+// chunk that does not fill a vector runs the scalar pass.
+func init() {
+	if archsimd.X86.AVX2() {
+		updateEuler, updateExact, commit = updateEulerAVX2, updateExactAVX2, commitAVX2
+		scale, deliver, deliverJumps, outOfRange = scaleAVX2, deliverAVX2, deliverJumpsAVX2, outOfRangeAVX2
+	}
+}
+
+type f64x4 = archsimd.Float64x4
+
+func bcast(x float64) f64x4 { return archsimd.BroadcastFloat64x4(x) }
+
+func load(s []float64, i int) f64x4 { return archsimd.LoadFloat64x4Slice(s[i : i+4]) }
+
+func updateEulerAVX2(cand, v []float64, cond [][]float64, e []float64, cur [][]float64, c eulerLIF) {
+	m := len(v) &^ 3
+	el, r, in, dt, tau := bcast(c.el), bcast(c.r), bcast(c.i), bcast(c.dt), bcast(c.tau)
+	var es [8]f64x4
+	for k := range min(len(e), len(es)) {
+		es[k] = bcast(e[k])
+	}
+	if len(e) > len(es) {
+		updateEulerGo(cand, v, cond, e, cur, c)
+		return
+	}
+	for i := 0; i < m; i += 4 {
+		x := load(v, i)
+		var is, g, gE f64x4
+		for _, b := range cur {
+			is = is.Add(load(b, i))
+		}
+		for k, b := range cond {
+			y := load(b, i)
+			g = g.Add(y)
+			gE = gE.Add(y.Mul(es[k]))
+		}
+		drive := in.Add(is).Add(gE).Sub(g.Mul(x))
+		x.Add(dt.Mul(el.Sub(x).Add(r.Mul(drive))).Div(tau)).StoreSlice(cand[i : i+4])
+	}
+	archsimd.ClearAVXUpperBits()
+	for i := m; i < len(v); i++ {
+		x, is, g, gE := v[i], 0.0, 0.0, 0.0
+		for _, b := range cur {
+			is += b[i]
+		}
+		for k, b := range cond {
+			g += b[i]
+			gE += b[i] * e[k]
+		}
+		cand[i] = x + c.dt*(c.el-x+c.r*(c.i+is+gE-g*x))/c.tau
+	}
+}
+
+func updateExactAVX2(cand, v []float64, cur [][]float64, p21 []float64, vinf, p22 float64) {
+	m := len(v) &^ 3
+	vi, p := bcast(vinf), bcast(p22)
+	for i := 0; i < m; i += 4 {
+		vi.Add(load(v, i).Sub(vi).Mul(p)).StoreSlice(cand[i : i+4])
+	}
+	for k, b := range cur {
+		w := bcast(p21[k])
+		for i := 0; i < m; i += 4 {
+			load(cand, i).Add(w.Mul(load(b, i))).StoreSlice(cand[i : i+4])
+		}
+	}
+	if m < len(v) {
+		for i := m; i < len(v); i++ {
+			vn := vinf + (v[i]-vinf)*p22
+			for k, b := range cur {
+				vn += p21[k] * b[i]
+			}
+			cand[i] = vn
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+func commitAVX2(v, cand []float64, ref []int64, n int64, vth float64, spiked []int) []int {
+	m := len(v) &^ 3
+	nv, th := archsimd.BroadcastInt64x4(n), bcast(vth)
+	for i := 0; i < m; i += 4 {
+		free := nv.GreaterEqual(archsimd.LoadInt64x4Slice(ref[i : i+4]))
+		x := load(cand, i)
+		x.Merge(load(v, i), free).StoreSlice(v[i : i+4])
+		if bits := x.Greater(th).And(free).ToBits(); bits != 0 {
+			for l := range 4 {
+				if bits&(1<<l) != 0 {
+					spiked = append(spiked, i+l)
+				}
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	for _, i := range commitGo(v[m:], cand[m:], ref[m:], n, vth, nil) {
+		spiked = append(spiked, m+i)
+	}
+	return spiked
+}
+
+func scaleAVX2(b []float64, d float64) {
+	m := len(b) &^ 3
+	dv := bcast(d)
+	for i := 0; i < m; i += 4 {
+		load(b, i).Mul(dv).StoreSlice(b[i : i+4])
+	}
+	archsimd.ClearAVXUpperBits()
+	scaleGo(b[m:], d)
+}
+
+func deliverAVX2(b, in []float64) {
+	m := min(len(b), len(in)) &^ 3
+	for i := 0; i < m; i += 4 {
+		load(b, i).Add(load(in, i)).StoreSlice(b[i : i+4])
+	}
+	archsimd.ClearAVXUpperBits()
+	deliverGo(b[m:], in[m:])
+	clear(in[:m])
+}
+
+func deliverJumpsAVX2(v, in []float64, ref []int64, n int64) {
+	m := len(v) &^ 3
+	nv := archsimd.BroadcastInt64x4(n)
+	for i := 0; i < m; i += 4 {
+		free := nv.GreaterEqual(archsimd.LoadInt64x4Slice(ref[i : i+4]))
+		load(v, i).Add(load(in, i).Masked(free)).StoreSlice(v[i : i+4])
+	}
+	archsimd.ClearAVXUpperBits()
+	deliverJumpsGo(v[m:], in[m:], ref[m:], n)
+	clear(in[:m])
+}
+
+func outOfRangeAVX2(v []float64) int {
+	m := len(v) &^ 3
+	hi, lo := bcast(sim.MaxAbsV), bcast(-sim.MaxAbsV)
+	for i := 0; i < m; i += 4 {
+		x := load(v, i)
+		if x.LessEqual(hi).And(x.GreaterEqual(lo)).ToBits() != 0xf {
+			archsimd.ClearAVXUpperBits()
+			return outOfRangeGo(v[i:i+4]) + i
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	if j := outOfRangeGo(v[m:]); j >= 0 {
+		return m + j
+	}
+	return -1
+}
