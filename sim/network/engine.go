@@ -356,24 +356,31 @@ func (b *backend) Reset() {
 }
 
 // Advance takes every chunk of neurons over the epoch on the workers:
-// within an epoch no spike reaches another neuron.
+// within an epoch no spike reaches another neuron. The calling goroutine
+// is one of the workers, and an epoch of little work (a small network
+// exchanging spikes every step) runs on it alone: waking another thread
+// would cost more than it saves.
 func (b *backend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
 	e.sharedCounts(ep)
 	e.scale(ep.From)
 	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(e.workers, len(e.chunks)) {
-		wg.Go(func() {
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= len(e.chunks) {
-					return
-				}
-				e.advance(&e.chunks[c], ep)
+	work := func() {
+		for {
+			c := int(next.Add(1) - 1)
+			if c >= len(e.chunks) {
+				return
 			}
-		})
+			e.advance(&e.chunks[c], ep)
+		}
 	}
+	const minWork = 20000 // neuron-steps an extra worker needs to be worth it
+	workers := min(e.workers, len(e.chunks), max(1, int(int64(e.net.Neurons())*(ep.To-ep.From)/minWork)))
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 	for c := range e.chunks {
 		ch := &e.chunks[c]

@@ -33,9 +33,24 @@ func updateEulerAVX2(cand, v []float64, cond [][]float64, e []float64, cur [][]f
 	for k := range min(len(e), len(es)) {
 		es[k] = bcast(e[k])
 	}
-	if len(e) > len(es) {
+	switch {
+	case len(e) > len(es):
 		updateEulerGo(cand, v, cond, e, cur, c)
 		return
+	case len(cur) == 0 && len(cond) == 2:
+		// Excitation and inhibition (COBA): the ports' loop unrolled.
+		b0, b1 := cond[0][:len(v)], cond[1][:len(v)]
+		for i := 0; i < m; i += 4 {
+			x, y0, y1 := load(v, i), load(b0, i), load(b1, i)
+			var zero f64x4
+			g := zero.Add(y0).Add(y1)
+			gE := zero.Add(y0.Mul(es[0])).Add(y1.Mul(es[1]))
+			drive := in.Add(zero).Add(gE).Sub(g.Mul(x))
+			x.Add(dt.Mul(el.Sub(x).Add(r.Mul(drive))).Div(tau)).StoreSlice(cand[i : i+4])
+		}
+		m = 0 // the tail below
+		cand, v = cand[len(v)&^3:], v[len(v)&^3:]
+		cond = [][]float64{b0[len(b0)&^3:], b1[len(b1)&^3:]}
 	}
 	for i := 0; i < m; i += 4 {
 		x := load(v, i)
