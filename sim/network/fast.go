@@ -17,6 +17,11 @@ type fastLIF struct {
 	el, r, vth, vreset, i, tau, p22 float64
 	refSteps                        int64
 	ports                           []fastPort
+	// drive[k] is the Poisson drive onto port k (-1: none); fusable
+	// when no port has more than one, so that a step's inputs can be
+	// drawn ahead of the fused pass and added in the general order.
+	drive   []int
+	fusable bool
 }
 
 type fastPort struct {
@@ -55,6 +60,14 @@ func newFastLIF(p *popState) *fastLIF {
 			fp.p21 = p.p21[k][0]
 		}
 		f.ports = append(f.ports, fp)
+		f.drive = append(f.drive, -1)
+	}
+	f.fusable = true
+	for d, dr := range p.Drives {
+		if f.drive[dr.Port] >= 0 {
+			f.fusable = false
+		}
+		f.drive[dr.Port] = d
 	}
 	return f
 }
@@ -62,6 +75,8 @@ func newFastLIF(p *popState) *fastLIF {
 // scratch is a chunk's working arrays for the fused kernel.
 type scratch struct {
 	cand      []float64   // the updated voltages, before refractoriness
+	extra     [][]float64 // fused: each port's Poisson input of the step
+	zero      []float64
 	cond, cur [][]float64 // the chunk's part of each conductance and current port
 	e, p21    []float64   // their reversal potentials; the currents' exact weights
 	spiked    []int
@@ -71,6 +86,9 @@ type scratch struct {
 // update, threshold, delivery (Poisson drives, then the queue), reset.
 // It returns the first neuron whose voltage blew up, or -1.
 func (e *Engine) lifFast(c *chunk, n int64, due []float64) int {
+	if bad, ok := fused(e, c, n, due); ok {
+		return bad
+	}
 	p, f, dt := c.pop, c.pop.fast, e.net.Dt
 	lo, hi := c.lo, c.hi
 	v, ref := p.v[lo:hi], p.refUntil[lo:hi]
@@ -123,6 +141,44 @@ func (e *Engine) lifFast(c *chunk, n int64, due []float64) int {
 		return lo + i
 	}
 	return -1
+}
+
+// fused takes a whole step of a chunk in one vector pass where the
+// processor and the population allow (fast_avx2.go), computing what the
+// passes compute; ok is false where it does not apply.
+var fused = func(e *Engine, c *chunk, n int64, due []float64) (bad int, ok bool) { return -1, false }
+
+// driveInputs draws the chunk's Poisson inputs of step n for the fused
+// pass: extra[k] receives port k's (zero for a port without a drive).
+func (e *Engine) driveInputs(c *chunk) [][]float64 {
+	p, f, s := c.pop, c.pop.fast, &c.scratch
+	m := c.hi - c.lo
+	if s.extra == nil {
+		s.zero = make([]float64, m)
+		for range f.ports {
+			s.extra = append(s.extra, make([]float64, m))
+		}
+	}
+	out := s.extra[:len(f.ports):len(f.ports)]
+	for k, d := range f.drive {
+		if d < 0 {
+			out[k] = s.zero
+			continue
+		}
+		x := s.extra[k][:m]
+		out[k] = x
+		dr, pd := &p.Drives[d], &p.pois[d]
+		for i := range x {
+			w := 0.0
+			if dr.reaches(c.lo + i) {
+				if k := pd.draw(&p.rng[c.lo+i]); k > 0 {
+					w = float64(k) * dr.W
+				}
+			}
+			x[i] = w
+		}
+	}
+	return out
 }
 
 // The fused kernel's passes, replaced by vector versions where the
