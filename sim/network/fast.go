@@ -168,14 +168,14 @@ func (e *Engine) driveInputs(c *chunk) [][]float64 {
 		x := s.extra[k][:m]
 		out[k] = x
 		dr, pd := &p.Drives[d], &p.pois[d]
+		rng := p.rng[c.lo:c.hi]
+		rng = rng[:len(x)]
 		for i := range x {
-			w := 0.0
-			if dr.reaches(c.lo + i) {
-				if k := pd.draw(&p.rng[c.lo+i]); k > 0 {
-					w = float64(k) * dr.W
-				}
+			if dr.Neurons != nil && !dr.Neurons[c.lo+i] {
+				x[i] = 0
+				continue
 			}
-			x[i] = w
+			x[i] = float64(pd.draw(&rng[i])) * dr.W
 		}
 	}
 	return out
