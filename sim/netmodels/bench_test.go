@@ -1,7 +1,11 @@
 package netmodels
 
 import (
+	"path/filepath"
+
 	"context"
+	"neurite/sim/netbuild"
+	"neurite/sim/spec"
 	"testing"
 
 	"neurite/sim"
@@ -56,4 +60,18 @@ func BenchmarkBrunel(b *testing.B) {
 // BenchmarkCOBA1 is BenchmarkCOBA on one worker.
 func BenchmarkCOBA1(b *testing.B) {
 	benchNetWorkers(b, func() (*network.Network, error) { return COBA(4000, 1) }, 1000, 1)
+}
+
+// BenchmarkMicrocircuitSmall runs microcircuit_small.toml (7,718 neurons,
+// 3e7 synapses) for 200 ms on one worker.
+func BenchmarkMicrocircuitSmall(b *testing.B) {
+	n, err := spec.LoadNetwork(filepath.Join("..", "..", "assets", "models", "microcircuit_small.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := netbuild.Build(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchNetWorkers(b, func() (*network.Network, error) { return m.Point, nil }, 200, 1)
 }

@@ -2,7 +2,7 @@ package network
 
 import (
 	"math"
-	"math/rand/v2"
+	"math/bits"
 )
 
 // DriveKind is what a drive adds to its neurons.
@@ -38,11 +38,31 @@ type Drive struct {
 
 func (d *Drive) reaches(i int) bool { return d.Neurons == nil || d.Neurons[i] }
 
+// stream is a neuron's random stream: wyrand (Wang Yi's generator), one
+// add and one 64×64-bit multiply a draw, 8 bytes of state. The drives
+// draw once per neuron and step, so the generator's cost and size are
+// the Poisson background's.
+type stream uint64
+
+// newStream seeds a stream from the network's seed and a stream number.
+func newStream(seed, n uint64) stream {
+	s := stream(seed ^ (n+1)*0x9e3779b97f4a7c15)
+	s.Uint64()
+	return s
+}
+
+// Uint64 returns the next 64 random bits.
+func (s *stream) Uint64() uint64 {
+	*s += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(uint64(*s), uint64(*s)^0xe7037ed1a0b428db)
+	return hi ^ lo
+}
+
 // uniform is a uniform draw in [0, 1) from a neuron's stream.
-func uniform(r *rand.PCG) float64 { return float64(r.Uint64()>>11) * 0x1p-53 }
+func uniform(r *stream) float64 { return float64(r.Uint64()>>11) * 0x1p-53 }
 
 // normal is a standard normal draw (Box–Muller).
-func normal(r *rand.PCG) float64 {
+func normal(r *stream) float64 {
 	u := 1 - uniform(r)
 	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*uniform(r))
 }
@@ -84,9 +104,9 @@ func newPoissonDist(lambda float64) poissonDist {
 }
 
 // draw returns a count from stream r.
-func (d *poissonDist) draw(r *rand.PCG) int {
+func (d *poissonDist) draw(r *stream) int {
 	if d.cdf == nil {
-		return max(0, int(math.Round(d.lambda+math.Sqrt(d.lambda)*normal(r))))
+		return d.drawLarge(r)
 	}
 	u := uniform(r)
 	k := int(d.guide[int(u*float64(len(d.guide)))])
@@ -100,4 +120,9 @@ func (d *poissonDist) draw(r *rand.PCG) int {
 		k++
 	}
 	return k
+}
+
+// drawLarge draws a count of a mean above 30: a rounded normal.
+func (d *poissonDist) drawLarge(r *stream) int {
+	return max(0, int(math.Round(d.lambda+math.Sqrt(d.lambda)*normal(r))))
 }

@@ -3,7 +3,6 @@ package network
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -65,9 +64,9 @@ type popState struct {
 	p21      [][]float64
 	refSteps []int64
 	models   []modelState
-	next     []int64    // sources: the step of each neuron's next spike
-	lambda   []float64  // sources: expected spikes a step
-	rng      []rand.PCG // per neuron: drives
+	next     []int64   // sources: the step of each neuron's next spike
+	lambda   []float64 // sources: expected spikes a step
+	rng      []stream  // per neuron: drives and sources
 	noise    [][]float64
 	shared   [][]int       // per drive: shared Poisson counts of the epoch's steps
 	pois     []poissonDist // per drive: the counts of a step (Poisson)
@@ -313,7 +312,7 @@ func (b *backend) Reset() {
 			p.rng = slices.Grow(p.rng[:0], p.N)[:p.N]
 		}
 		for i := range p.N {
-			p.rng[i] = *rand.NewPCG(b.net.Seed, uint64(p.first+i)<<8|uint64(pi&0xff))
+			p.rng[i] = newStream(b.net.Seed, uint64(p.first+i)<<8|uint64(pi&0xff))
 		}
 		for k := range p.Ports {
 			clear(p.a[k])
@@ -413,10 +412,10 @@ func (e *Engine) sharedCounts(ep *sim.Epoch) {
 			if dr.Kind != Poisson || !dr.Shared {
 				continue
 			}
-			r := rand.NewPCG(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
+			r := newStream(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
 			counts := p.shared[d][:0]
 			for range ep.To - ep.From {
-				counts = append(counts, p.pois[d].draw(r))
+				counts = append(counts, p.pois[d].draw(&r))
 			}
 			p.shared[d] = counts
 		}
