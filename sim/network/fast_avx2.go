@@ -204,19 +204,21 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 	v = v[:len(ref)]
 	extra := e.driveInputs(c)
 	in := func(k int) []float64 { return due[int(p.base)+k*p.N+lo : int(p.base)+k*p.N+hi][:len(v)] }
-	bad := -1
 	s := &c.scratch
 	s.spiked = s.spiked[:0]
 	nv, th, vr := archsimd.BroadcastInt64x4(n), bcast(f.vth), bcast(f.vreset)
 	hiV, loV := bcast(sim.MaxAbsV), bcast(-sim.MaxAbsV)
 	var zero f64x4
-	finish := func(i int, cand, x, vn f64x4, free archsimd.Mask64x4) {
+	// inRange gathers the range checks of every block without a branch;
+	// a blow-up, rare, is looked for after the pass.
+	inRange := archsimd.BroadcastInt64x4(-1).Equal(archsimd.BroadcastInt64x4(-1))
+	// finish resets the neurons that spiked, stores v, checks the range
+	// and notes the spikes of block i.
+	finish := func(i int, cand, vn f64x4, free archsimd.Mask64x4) {
 		spk := cand.Greater(th).And(free)
 		vf := vr.Merge(vn, spk)
 		vf.StoreSlice(v[i : i+4])
-		if bad < 0 && vf.LessEqual(hiV).And(vf.GreaterEqual(loV)).ToBits() != 0xf {
-			bad = i
-		}
+		inRange = inRange.And(vf.LessEqual(hiV).And(vf.GreaterEqual(loV)))
 		if bits := spk.ToBits(); bits != 0 {
 			for l := range 4 {
 				if bits&(1<<l) != 0 {
@@ -244,7 +246,7 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 				vn = cand.Merge(x, free).Add(load(x0, i).Masked(free)).Add(load(in0, i).Masked(free))
 			}
 			zero.StoreSlice(in0[i : i+4])
-			finish(i, cand, x, vn, free)
+			finish(i, cand, vn, free)
 		}
 	} else {
 		q0, q1 := f.ports[0], f.ports[1]
@@ -252,6 +254,7 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 		e0, e1, d0, d1 := bcast(q0.e), bcast(q1.e), bcast(q0.decay), bcast(q1.decay)
 		b0, b1 := p.b[0][lo:hi][:len(v)], p.b[1][lo:hi][:len(v)]
 		x0, x1, in0, in1 := extra[0][:len(v)], extra[1][:len(v)], in(0), in(1)
+		driven := f.drive[0] >= 0 || f.drive[1] >= 0
 		for i := 0; i < m; i += 4 {
 			x := load(v, i)
 			free := nv.GreaterEqual(archsimd.LoadInt64x4Slice(ref[i : i+4]))
@@ -261,11 +264,15 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 			drive := I.Add(zero).Add(gE).Sub(g.Mul(x))
 			cand := x.Add(dt.Mul(el.Sub(x).Add(r.Mul(drive))).Div(tau))
 			vn := cand.Merge(x, free)
-			y0.Mul(d0).Add(load(x0, i)).Add(load(in0, i)).StoreSlice(b0[i : i+4])
-			y1.Mul(d1).Add(load(x1, i)).Add(load(in1, i)).StoreSlice(b1[i : i+4])
+			z0, z1 := y0.Mul(d0), y1.Mul(d1)
+			if driven {
+				z0, z1 = z0.Add(load(x0, i)), z1.Add(load(x1, i))
+			}
+			z0.Add(load(in0, i)).StoreSlice(b0[i : i+4])
+			z1.Add(load(in1, i)).StoreSlice(b1[i : i+4])
 			zero.StoreSlice(in0[i : i+4])
 			zero.StoreSlice(in1[i : i+4])
-			finish(i, cand, x, vn, free)
+			finish(i, cand, vn, free)
 		}
 	}
 	archsimd.ClearAVXUpperBits()
@@ -274,8 +281,8 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 		ref[i] = n + f.refSteps
 		c.spikes = append(c.spikes, sim.Spike{Cell: p.first + lo + i, T: tn, Step: tn})
 	}
-	if bad >= 0 {
-		return lo + bad + outOfRangeGo(v[bad:bad+4]), true
+	if inRange.ToBits() != 0xf {
+		return lo + outOfRangeGo(v), true
 	}
 	return -1, true
 }
