@@ -122,6 +122,35 @@ func (d *poissonDist) draw(r *stream) int {
 	return k
 }
 
+// fill sets x[i] to w times a count drawn from rng[i], as draw would,
+// with the tables held in registers across the loop; where mask (nil:
+// every neuron) leaves a neuron out, x[i] is 0 and its stream is not
+// drawn from, as in the general kernel.
+func (d *poissonDist) fill(x []float64, rng []stream, w float64, mask []bool) {
+	rng = rng[:len(x)]
+	cdf, guide := d.cdf, d.guide
+	if cdf == nil || len(guide) != 64 || mask != nil {
+		for i := range x {
+			x[i] = 0
+			if mask == nil || mask[i] {
+				x[i] = float64(d.draw(&rng[i])) * w
+			}
+		}
+		return
+	}
+	last := len(cdf) - 1
+	for i := range x {
+		u := uniform(&rng[i])
+		k := int(guide[int(u*64)&63])
+		k += int(math.Float64bits(cdf[min(k, last)]-u) >> 63)
+		k += int(math.Float64bits(cdf[min(k, last)]-u) >> 63)
+		for u > cdf[min(k, last)] {
+			k++
+		}
+		x[i] = float64(k) * w
+	}
+}
+
 // drawLarge draws a count of a mean above 30: a rounded normal.
 func (d *poissonDist) drawLarge(r *stream) int {
 	return max(0, int(math.Round(d.lambda+math.Sqrt(d.lambda)*normal(r))))

@@ -167,16 +167,12 @@ func (e *Engine) driveInputs(c *chunk) [][]float64 {
 		}
 		x := s.extra[k][:m]
 		out[k] = x
-		dr, pd := &p.Drives[d], &p.pois[d]
-		rng := p.rng[c.lo:c.hi]
-		rng = rng[:len(x)]
-		for i := range x {
-			if dr.Neurons != nil && !dr.Neurons[c.lo+i] {
-				x[i] = 0
-				continue
-			}
-			x[i] = float64(pd.draw(&rng[i])) * dr.W
+		dr := &p.Drives[d]
+		var mask []bool
+		if dr.Neurons != nil {
+			mask = dr.Neurons[c.lo:c.hi]
 		}
+		p.pois[d].fill(x, p.rng[c.lo:c.hi], dr.W, mask)
 	}
 	return out
 }

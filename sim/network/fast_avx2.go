@@ -204,21 +204,19 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 	v = v[:len(ref)]
 	extra := e.driveInputs(c)
 	in := func(k int) []float64 { return due[int(p.base)+k*p.N+lo : int(p.base)+k*p.N+hi][:len(v)] }
+	bad := -1
 	s := &c.scratch
 	s.spiked = s.spiked[:0]
 	nv, th, vr := archsimd.BroadcastInt64x4(n), bcast(f.vth), bcast(f.vreset)
 	hiV, loV := bcast(sim.MaxAbsV), bcast(-sim.MaxAbsV)
 	var zero f64x4
-	// inRange gathers the range checks of every block without a branch;
-	// a blow-up, rare, is looked for after the pass.
-	inRange := archsimd.BroadcastInt64x4(-1).Equal(archsimd.BroadcastInt64x4(-1))
-	// finish resets the neurons that spiked, stores v, checks the range
-	// and notes the spikes of block i.
-	finish := func(i int, cand, vn f64x4, free archsimd.Mask64x4) {
+	finish := func(i int, cand, x, vn f64x4, free archsimd.Mask64x4) {
 		spk := cand.Greater(th).And(free)
 		vf := vr.Merge(vn, spk)
 		vf.StoreSlice(v[i : i+4])
-		inRange = inRange.And(vf.LessEqual(hiV).And(vf.GreaterEqual(loV)))
+		if bad < 0 && vf.LessEqual(hiV).And(vf.GreaterEqual(loV)).ToBits() != 0xf {
+			bad = i
+		}
 		if bits := spk.ToBits(); bits != 0 {
 			for l := range 4 {
 				if bits&(1<<l) != 0 {
@@ -246,7 +244,7 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 				vn = cand.Merge(x, free).Add(load(x0, i).Masked(free)).Add(load(in0, i).Masked(free))
 			}
 			zero.StoreSlice(in0[i : i+4])
-			finish(i, cand, vn, free)
+			finish(i, cand, x, vn, free)
 		}
 	} else {
 		q0, q1 := f.ports[0], f.ports[1]
@@ -272,7 +270,7 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 			z1.Add(load(in1, i)).StoreSlice(b1[i : i+4])
 			zero.StoreSlice(in0[i : i+4])
 			zero.StoreSlice(in1[i : i+4])
-			finish(i, cand, vn, free)
+			finish(i, cand, x, vn, free)
 		}
 	}
 	archsimd.ClearAVXUpperBits()
@@ -281,8 +279,8 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 		ref[i] = n + f.refSteps
 		c.spikes = append(c.spikes, sim.Spike{Cell: p.first + lo + i, T: tn, Step: tn})
 	}
-	if inRange.ToBits() != 0xf {
-		return lo + outOfRangeGo(v), true
+	if bad >= 0 {
+		return lo + bad + outOfRangeGo(v[bad:bad+4]), true
 	}
 	return -1, true
 }
