@@ -14,7 +14,7 @@ func TestBenchNetworks(t *testing.T) {
 		last string // a pattern of the last line
 		also string // a line that must come before it
 	}{
-		{[]string{"coba", "--neurons", "400", "--duration", "0.05"},
+		{[]string{"coba", "--neurons", "400", "--duration", "0.05", "--repeat", "2"},
 			`^RESULT name=neurite_coba neurons=400 wall_s=[0-9.]+ events_per_s=[0-9.e+]+ spikes=[0-9]+ rate_hz=[0-9.]+$`, "INFO neurons=400 "},
 		{[]string{"brunel", "--neurons", "500", "--duration", "0.05"},
 			`^RESULT name=neurite_brunel neurons=500 wall_s=[0-9.]+ sim_s=0.05 rtf=[0-9.]+ `, "INFO neurons=500 synapses=25000 "},
@@ -40,6 +40,7 @@ func TestBenchNetworksBadFlags(t *testing.T) {
 	}{
 		{[]string{"coba", "--neurons", "2"}, "--neurons 2: give at least 5"},
 		{[]string{"coba", "--duration", "0"}, "--duration 0: give a positive time in s"},
+		{[]string{"coba", "--repeat", "0"}, "--repeat 0: give at least 1"},
 		{[]string{"brunel", "--neurons", "10"}, "--neurons 10: give at least 50"},
 		{[]string{"microcircuit", "--scale", "2"}, "--scale 2: give a fraction in (0, 1]"},
 		{[]string{"ring", "--cells", "10", "--ring-size", "3"}, "10 cells do not make rings of 3"},
