@@ -480,7 +480,7 @@ func (b *cpuBackend) Advance(ep *sim.Epoch) error {
 	// neighbours on different cores, sharing the cache lines of their
 	// arrays (the ring benchmark's 12-compartment cells ran twice as slow
 	// on two threads as on one).
-	const batchComps = 2048
+	const batchComps = 512
 	per := max(1, batchComps*len(e.cells)/max(1, len(e.v)))
 	batches := (len(e.cells) + per - 1) / per
 	workers := min(e.workers, batches)
