@@ -197,8 +197,14 @@ type eulerLIF struct{ el, r, i, dt, tau float64 }
 // ports cond (reversal potentials e) and the current ports cur add to the
 // input.
 func updateEulerGo(cand, v []float64, cond [][]float64, e []float64, cur [][]float64, c eulerLIF) {
-	for i, x := range v {
-		is, g, gE := 0.0, 0.0, 0.0
+	updateEulerFrom(0, cand, v, cond, e, cur, c)
+}
+
+// updateEulerFrom is updateEulerGo from neuron from on (a vector pass's
+// tail).
+func updateEulerFrom(from int, cand, v []float64, cond [][]float64, e []float64, cur [][]float64, c eulerLIF) {
+	for i := from; i < len(v); i++ {
+		x, is, g, gE := v[i], 0.0, 0.0, 0.0
 		for _, b := range cur {
 			is += b[i]
 		}
@@ -213,8 +219,13 @@ func updateEulerGo(cand, v []float64, cond [][]float64, e []float64, cur [][]flo
 // updateExactGo sets cand to each neuron's exact step: decay toward vinf
 // by p22, plus p21[k] times current port k.
 func updateExactGo(cand, v []float64, cur [][]float64, p21 []float64, vinf, p22 float64) {
-	for i, x := range v {
-		vn := vinf + (x-vinf)*p22
+	updateExactFrom(0, cand, v, cur, p21, vinf, p22)
+}
+
+// updateExactFrom is updateExactGo from neuron from on.
+func updateExactFrom(from int, cand, v []float64, cur [][]float64, p21 []float64, vinf, p22 float64) {
+	for i := from; i < len(v); i++ {
+		vn := vinf + (v[i]-vinf)*p22
 		for k, b := range cur {
 			vn += p21[k] * b[i]
 		}

@@ -33,24 +33,9 @@ func updateEulerAVX2(cand, v []float64, cond [][]float64, e []float64, cur [][]f
 	for k := range min(len(e), len(es)) {
 		es[k] = bcast(e[k])
 	}
-	switch {
-	case len(e) > len(es):
+	if len(e) > len(es) {
 		updateEulerGo(cand, v, cond, e, cur, c)
 		return
-	case len(cur) == 0 && len(cond) == 2:
-		// Excitation and inhibition (COBA): the ports' loop unrolled.
-		b0, b1 := cond[0][:len(v)], cond[1][:len(v)]
-		for i := 0; i < m; i += 4 {
-			x, y0, y1 := load(v, i), load(b0, i), load(b1, i)
-			var zero f64x4
-			g := zero.Add(y0).Add(y1)
-			gE := zero.Add(y0.Mul(es[0])).Add(y1.Mul(es[1]))
-			drive := in.Add(zero).Add(gE).Sub(g.Mul(x))
-			x.Add(dt.Mul(el.Sub(x).Add(r.Mul(drive))).Div(tau)).StoreSlice(cand[i : i+4])
-		}
-		m = 0 // the tail below
-		cand, v = cand[len(v)&^3:], v[len(v)&^3:]
-		cond = [][]float64{b0[len(b0)&^3:], b1[len(b1)&^3:]}
 	}
 	for i := 0; i < m; i += 4 {
 		x := load(v, i)
@@ -67,17 +52,7 @@ func updateEulerAVX2(cand, v []float64, cond [][]float64, e []float64, cur [][]f
 		x.Add(dt.Mul(el.Sub(x).Add(r.Mul(drive))).Div(tau)).StoreSlice(cand[i : i+4])
 	}
 	archsimd.ClearAVXUpperBits()
-	for i := m; i < len(v); i++ {
-		x, is, g, gE := v[i], 0.0, 0.0, 0.0
-		for _, b := range cur {
-			is += b[i]
-		}
-		for k, b := range cond {
-			g += b[i]
-			gE += b[i] * e[k]
-		}
-		cand[i] = x + c.dt*(c.el-x+c.r*(c.i+is+gE-g*x))/c.tau
-	}
+	updateEulerFrom(m, cand, v, cond, e, cur, c)
 }
 
 func updateExactAVX2(cand, v []float64, cur [][]float64, p21 []float64, vinf, p22 float64) {
@@ -92,16 +67,8 @@ func updateExactAVX2(cand, v []float64, cur [][]float64, p21 []float64, vinf, p2
 			load(cand, i).Add(w.Mul(load(b, i))).StoreSlice(cand[i : i+4])
 		}
 	}
-	if m < len(v) {
-		for i := m; i < len(v); i++ {
-			vn := vinf + (v[i]-vinf)*p22
-			for k, b := range cur {
-				vn += p21[k] * b[i]
-			}
-			cand[i] = vn
-		}
-	}
 	archsimd.ClearAVXUpperBits()
+	updateExactFrom(m, cand, v, cur, p21, vinf, p22)
 }
 
 func commitAVX2(v, cand []float64, ref []int64, n int64, vth float64, spiked []int) []int {
