@@ -34,7 +34,8 @@ type Engine struct {
 	scaledAt    int64 // the step synaptic scaling last ran
 	targets     int
 	out         [][]*Projection // by population: the projections from it
-	slots       [][]float64     // Route's queue slots, by delay
+	slots       [][][]float64   // Route's queue slots by delay, per routing worker
+	sortedRows  bool            // every projection's rows sorted by target: Route may split them
 	minDelay    int64
 	maxDelay    int64
 }
@@ -134,12 +135,14 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 		}
 	}
 	e.out = make([][]*Projection, len(n.Pops))
+	e.sortedRows = true
 	for _, pr := range n.Projections {
 		p := slices.Index(n.Pops, pr.From)
 		if p < 0 || !slices.Contains(n.Pops, pr.To) {
 			return nil, fmt.Errorf("projection %s: connects a population that is not in the network", pr.Name)
 		}
 		e.out[p] = append(e.out[p], pr)
+		e.sortedRows = e.sortedRows && pr.sortedRows()
 		if pr.stdp != nil || pr.scaling != nil {
 			e.plastic = append(e.plastic, newPlastic(pr))
 		}

@@ -108,3 +108,28 @@ func TestFusedKernelsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelRouteAgrees: routing by several workers, each owning a
+// range of targets, gives the spikes of routing by one.
+func TestParallelRouteAgrees(t *testing.T) {
+	saved := routeShare
+	defer func() { routeShare = saved }()
+	var runs [][]sim.Spike
+	for _, share := range []int64{1 << 62, 1} {
+		routeShare = share
+		e, err := NewEngine(kernelNet(Port{Synapse: Current, Shape: Exp, TauDecay: 2}, Exact, true), Options{Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Init()
+		var rec sim.Memory
+		if err := e.Run(context.Background(), 300, &rec, nil); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, rec.SpikeList)
+	}
+	t.Logf("%d spikes", len(runs[0]))
+	if len(runs[0]) < 100 || !slices.Equal(runs[0], runs[1]) {
+		t.Errorf("one routing worker gives %d spikes, three %d, or at other times", len(runs[0]), len(runs[1]))
+	}
+}

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Synapse is how an input acts on its target neuron.
@@ -131,6 +132,17 @@ func (pr *Projection) delay(s int64) int64 {
 
 // Synapses is the number of synapses.
 func (pr *Projection) Synapses() int64 { return int64(len(pr.Target)) }
+
+// sortedRows reports whether every row's targets are in increasing order
+// (as sim/connect makes them).
+func (pr *Projection) sortedRows() bool {
+	for i := range pr.From.N {
+		if !slices.IsSorted(pr.Target[pr.Start[i]:pr.Start[i+1]]) {
+			return false
+		}
+	}
+	return true
+}
 
 // SpikeInput is a spike arriving from outside the network: weight W onto
 // port Port of neuron Neuron of population Pop at time T (ms), delivered
