@@ -267,7 +267,8 @@ func TestExampleWilsonCowan(t *testing.T) {
 
 // TestExampleRingAttractor: the bump the cue (neurons 95–104, 50–150 ms)
 // starts stays where the cue was, and stays narrow, for the 450 ms after
-// the cue; with the local excitation weakened it dies after the cue.
+// the cue; with the local excitation weakened it dies after the cue (no
+// more than a stray spike of the noise for every 50 of the bump's).
 func TestExampleRingAttractor(t *testing.T) {
 	r := runNetwork(t, "ring_attractor")
 	for _, w := range [][2]float64{{200, 400}, {400, 600}} {
@@ -288,9 +289,12 @@ func TestExampleRingAttractor(t *testing.T) {
 			}
 		}
 	}
+	// Noise may fire a stray spike; a bump fires hundreds.
 	weak := runNetwork(t, "ring_attractor", "projection.local.weight=0.015")
-	if n := len(weak.in(0, 200, 300, 600)); n != 0 {
-		t.Errorf("with weak local excitation, %d spikes after 300 ms; want the bump to die", n)
+	bump, left := len(r.in(0, 200, 300, 600)), len(weak.in(0, 200, 300, 600))
+	t.Logf("300–600 ms: %d spikes with the bump, %d with weak local excitation", bump, left)
+	if 50*left > bump {
+		t.Errorf("with weak local excitation, %d spikes after 300 ms against the bump's %d; want the bump to die", left, bump)
 	}
 }
 

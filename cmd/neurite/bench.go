@@ -35,18 +35,23 @@ var (
 )
 
 func benchCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "sweep" {
-		return benchSweepCmd(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		if cmd, ok := map[string]func([]string, io.Writer, io.Writer) int{
+			"sweep": benchSweepCmd, "coba": benchCOBACmd, "brunel": benchBrunelCmd,
+			"microcircuit": benchMicrocircuitCmd, "ring": benchRingCmd,
+		}[args[0]]; ok {
+			return cmd(args[1:], stdout, stderr)
+		}
 	}
-	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]"
+	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]\n       neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--compare]\n       neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]\n       neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R]\n       neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R]"
 	switch {
 	case len(args) > 0 && (args[0] == "--help" || args[0] == "-h"):
 		fmt.Fprintln(stdout, benchUsage)
 		return 0
 	case len(args) == 0:
-		return usageError(stderr, "bench", "give what to measure: cable or sweep")
+		return usageError(stderr, "bench", "give what to measure: cable, sweep, coba, ring, brunel or microcircuit")
 	case args[0] != "cable":
-		return usageError(stderr, "bench", "unknown benchmark %q (cable or sweep)", args[0])
+		return usageError(stderr, "bench", "unknown benchmark %q (cable, sweep, coba, ring, brunel or microcircuit)", args[0])
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
 	cells := fs.Int("cells", 1, "number of cells")

@@ -12,6 +12,8 @@
 //	neurite lyapunov MODEL        largest Lyapunov exponent
 //	neurite bench cable ...       measure the cable engine
 //	neurite bench sweep ...       measure a sweep of a point model
+//	neurite bench coba|ring|brunel|microcircuit ...
+//	                              measure the network engines
 //	neurite gpuinfo               describe and test the GPU
 //	neurite version               print the version
 package main
@@ -43,6 +45,9 @@ Usage:
   neurite lyapunov MODEL          largest Lyapunov exponent: chaos or not
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
   neurite bench sweep [flags]     benchmark an F–I sweep of a point model, CPU and GPU
+  neurite bench coba|ring|brunel|microcircuit [flags]
+                                  benchmark networks: COBA against Brian2, the ring
+                                  against NEURON, Brunel, the cortical microcircuit
   neurite gpuinfo                 the GPU: vendor, renderer, limits, self-test
   neurite version                 print the version
 

@@ -171,10 +171,10 @@ func (b *builder) port(p *network.Population, s spec.SynapseSettings, kind, name
 	if err != nil {
 		return 0, err
 	}
-	for len(p.PortInit) <= k {
-		p.PortInit = append(p.PortInit, nil)
+	for len(p.G0) <= k {
+		p.G0 = append(p.G0, nil)
 	}
-	p.PortInit[k] = col
+	p.G0[k] = col
 	return k, nil
 }
 

@@ -3,7 +3,6 @@ package network
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 
@@ -33,6 +32,9 @@ type Engine struct {
 	plastic     []*plastic
 	scaledAt    int64 // the step synaptic scaling last ran
 	targets     int
+	out         [][]*Projection // by population: the projections from it
+	slots       [][][]float64   // Route's queue slots by delay, per routing worker
+	sortedRows  bool            // every projection's rows sorted by target: Route may split them
 	minDelay    int64
 	maxDelay    int64
 }
@@ -44,6 +46,7 @@ type chunk struct {
 	probes []int // the probes of the chunk's neurons
 	spikes []sim.Spike
 	err    *sim.BlowUpError
+	scratch
 }
 
 // popState is a population's state, struct of arrays.
@@ -61,11 +64,13 @@ type popState struct {
 	p21      [][]float64
 	refSteps []int64
 	models   []modelState
-	next     []int64    // sources: the step of each neuron's next spike
-	lambda   []float64  // sources: expected spikes a step
-	rng      []rand.PCG // per neuron: drives
+	next     []int64   // sources: the step of each neuron's next spike
+	lambda   []float64 // sources: expected spikes a step
+	rng      []stream  // per neuron: drives and sources
 	noise    [][]float64
-	shared   [][]int // per drive: shared Poisson counts of the epoch's steps
+	shared   [][]int       // per drive: shared Poisson counts of the epoch's steps
+	pois     []poissonDist // per drive: the counts of a step (Poisson)
+	fast     *fastLIF      // the fused LIF kernel's constants; nil: the general kernel
 }
 
 // modelState is one neuron of a general point model.
@@ -129,7 +134,15 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 			}
 		}
 	}
+	e.out = make([][]*Projection, len(n.Pops))
+	e.sortedRows = true
 	for _, pr := range n.Projections {
+		p := slices.Index(n.Pops, pr.From)
+		if p < 0 || !slices.Contains(n.Pops, pr.To) {
+			return nil, fmt.Errorf("projection %s: connects a population that is not in the network", pr.Name)
+		}
+		e.out[p] = append(e.out[p], pr)
+		e.sortedRows = e.sortedRows && pr.sortedRows()
 		if pr.stdp != nil || pr.scaling != nil {
 			pl, err := newPlastic(pr)
 			if err != nil {
@@ -244,10 +257,12 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 			ps.models = append(ps.models, ms)
 		}
 	}
-	for range p.Drives {
+	for _, d := range p.Drives {
 		ps.noise = append(ps.noise, make([]float64, p.N))
 		ps.shared = append(ps.shared, nil)
+		ps.pois = append(ps.pois, newPoissonDist(d.Rate*dt*1e-3))
 	}
+	ps.fast = newFastLIF(ps)
 	return ps, nil
 }
 
@@ -304,13 +319,13 @@ func (b *backend) Reset() {
 			p.rng = slices.Grow(p.rng[:0], p.N)[:p.N]
 		}
 		for i := range p.N {
-			p.rng[i] = *rand.NewPCG(b.net.Seed, uint64(p.first+i)<<8|uint64(pi&0xff))
+			p.rng[i] = newStream(b.net.Seed, uint64(p.first+i)<<8|uint64(pi&0xff))
 		}
 		for k := range p.Ports {
 			clear(p.a[k])
 			clear(p.b[k])
-			if k < len(p.PortInit) && p.PortInit[k] != nil {
-				copy(p.b[k], p.PortInit[k])
+			if k < len(p.G0) && p.G0[k] != nil {
+				copy(p.b[k], p.G0[k])
 			}
 		}
 		for d := range p.Drives {
@@ -347,12 +362,17 @@ func (b *backend) Reset() {
 }
 
 // Advance takes every chunk of neurons over the epoch on the workers:
-// within an epoch no spike reaches another neuron.
+// within an epoch no spike reaches another neuron. The calling goroutine
+// is one of the workers, and an epoch of little work (a small network
+// exchanging spikes every step) runs on it alone: waking another thread
+// would cost more than it saves.
 func (b *backend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
 	e.sharedCounts(ep)
 	e.scale(ep.From)
-	sim.ForEach(len(e.chunks), e.workers, func() func(int) {
+	const minWork = 20000 // neuron-steps an extra worker needs to be worth it
+	workers := min(e.workers, max(1, int(int64(e.net.Neurons())*(ep.To-ep.From)/minWork)))
+	sim.ForEach(len(e.chunks), workers, func() func(int) {
 		return func(c int) { e.advance(&e.chunks[c], ep) }
 	})
 	for c := range e.chunks {
@@ -386,11 +406,10 @@ func (e *Engine) sharedCounts(ep *sim.Epoch) {
 			if dr.Kind != Poisson || !dr.Shared {
 				continue
 			}
-			r := rand.NewPCG(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
-			lambda := dr.Rate * e.net.Dt * 1e-3
+			r := newStream(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
 			counts := p.shared[d][:0]
 			for range ep.To - ep.From {
-				counts = append(counts, poisson(r, lambda, math.Exp(-lambda)))
+				counts = append(counts, p.pois[d].draw(&r))
 			}
 			p.shared[d] = counts
 		}

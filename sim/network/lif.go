@@ -18,6 +18,8 @@ func (e *Engine) advance(c *chunk, ep *sim.Epoch) {
 		switch {
 		case p.Source != nil:
 			bad = e.sourceStep(c, step, due)
+		case p.fast != nil:
+			bad = e.lifFast(c, step, due)
 		case p.LIF != nil:
 			bad = e.lifStep(c, step, t, due, ep.From)
 		default:
@@ -83,8 +85,7 @@ func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) f
 			if dr.Shared {
 				k = p.shared[d][n-from]
 			} else {
-				lambda := dr.Rate * dt * 1e-3
-				k = poisson(&p.rng[i], lambda, math.Exp(-lambda))
+				k = p.pois[d].draw(&p.rng[i])
 			}
 			if k > 0 {
 				v = p.receive(i, dr.Port, n, v, float64(k)*dr.W)

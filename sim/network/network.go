@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Synapse is how an input acts on its target neuron.
@@ -70,12 +71,14 @@ type Population struct {
 	Source []float64
 	// V0 is the initial membrane potential of each neuron (nil: the
 	// model's own); Init the initial state of other variables by name.
-	V0     []float64
+	V0 []float64
+	// G0 is the initial value of each port's current or conductance, by
+	// port then neuron (nil, or a nil port: 0), as Brian2's COBA starts
+	// its ge and gi from a distribution.
+	G0     [][]float64
 	Method Method
 	Ports  []Port
-	// PortInit is each port's value at t = 0 per neuron (nil: 0).
-	PortInit [][]float64
-	Drives   []Drive
+	Drives []Drive
 
 	first int   // global id of neuron 0
 	base  int32 // queue target of port 0, neuron 0: port k of neuron i is base + k·N + i
@@ -129,6 +132,17 @@ func (pr *Projection) delay(s int64) int64 {
 
 // Synapses is the number of synapses.
 func (pr *Projection) Synapses() int64 { return int64(len(pr.Target)) }
+
+// sortedRows reports whether every row's targets are in increasing order
+// (as sim/connect makes them).
+func (pr *Projection) sortedRows() bool {
+	for i := range pr.From.N {
+		if !slices.IsSorted(pr.Target[pr.Start[i]:pr.Start[i+1]]) {
+			return false
+		}
+	}
+	return true
+}
 
 // SpikeInput is a spike arriving from outside the network: weight W onto
 // port Port of neuron Neuron of population Pop at time T (ms), delivered

@@ -1,0 +1,383 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"time"
+
+	flag "github.com/spf13/pflag"
+
+	"neurite/compartments"
+	"neurite/sim"
+	"neurite/sim/netbuild"
+	"neurite/sim/netmodels"
+	"neurite/sim/network"
+	"neurite/sim/spec"
+)
+
+// The peers' network benchmarks, run by --compare: Brian2 on COBA,
+// NEURON on the ring.
+var (
+	//go:embed peers/brian_coba.py
+	brianCOBA []byte
+	//go:embed peers/neuron_ring.py
+	neuronRing []byte
+)
+
+// netRun is a timed run of a point network.
+type netRun struct {
+	wall   float64
+	counts []int // spikes by neuron
+}
+
+// spikes is the number of spikes of neurons [lo, hi).
+func (r netRun) spikes(lo, hi int) int {
+	n := 0
+	for _, c := range r.counts[lo:hi] {
+		n += c
+	}
+	return n
+}
+
+// events is the number of synaptic events: each spike times its
+// neuron's out-degree.
+func (r netRun) events(net *network.Network) float64 {
+	var total float64
+	for _, pr := range net.Projections {
+		for i := range pr.From.N {
+			total += float64(r.counts[pr.From.First()+i]) * float64(pr.Start[i+1]-pr.Start[i])
+		}
+	}
+	return total
+}
+
+// neuronCounter counts each neuron's spikes.
+type neuronCounter struct {
+	sim.Discard
+	counts []int
+}
+
+func (c *neuronCounter) Spikes(s []sim.Spike) error {
+	for _, sp := range s {
+		c.counts[sp.Cell]++
+	}
+	return nil
+}
+
+// runNet runs a network for ms milliseconds, repeat times from the
+// initial state, and keeps the shortest run's time (the machine may be
+// shared): it times the runs only.
+func runNet(net *network.Network, workers int, ms float64, repeat int) (netRun, error) {
+	e, err := network.NewEngine(net, network.Options{Workers: workers})
+	if err != nil {
+		return netRun{}, err
+	}
+	best := netRun{wall: math.Inf(1)}
+	for range max(1, repeat) {
+		e.Init()
+		rec := &neuronCounter{counts: make([]int, net.Neurons())}
+		start := time.Now()
+		if err := e.Run(context.Background(), ms, rec, nil); err != nil {
+			return netRun{}, err
+		}
+		if wall := time.Since(start).Seconds(); wall < best.wall {
+			best = netRun{wall: wall, counts: rec.counts}
+		}
+	}
+	return best, nil
+}
+
+// netFlags are the flags every network benchmark takes.
+type netFlags struct {
+	duration *float64
+	threads  *int
+	repeat   *int
+}
+
+func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
+	return netFlags{
+		duration: fs.Float64("duration", duration, "simulated time (s)"),
+		threads:  fs.Int("threads", 0, "threads (default: all cores)"),
+		repeat:   fs.Int("repeat", 1, "runs of the built network; the fastest is reported"),
+	}
+}
+
+func (f netFlags) workers() int {
+	if *f.threads > 0 {
+		return *f.threads
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// parseNetBench parses a network benchmark's flags; ok is false when the
+// command is done (help, or a usage error with its exit code).
+func parseNetBench(fs *flag.FlagSet, f netFlags, args []string, stdout, stderr io.Writer) (int, bool) {
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code, false
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError(stderr, fs.Name(), "unexpected argument %q", fs.Arg(0)), false
+	case !(*f.duration > 0) || *f.duration > 1e4:
+		return usageError(stderr, fs.Name(), "--duration %g: give a positive time in s, at most 10000", *f.duration), false
+	case *f.repeat < 1:
+		return usageError(stderr, fs.Name(), "--repeat %d: give at least 1", *f.repeat), false
+	}
+	return 0, true
+}
+
+var wallField = regexp.MustCompile(`\bwall_s=([0-9.eE+-]+)`)
+
+// peerWall returns the wall_s of a peer's RESULT line.
+func peerWall(p peerResult) (float64, error) {
+	m := wallField.FindStringSubmatch(p.line)
+	if m == nil {
+		return 0, fmt.Errorf("no wall_s in %q", p.line)
+	}
+	return strconv.ParseFloat(m[1], 64)
+}
+
+// benchCOBACmd times brian_coba.py's network and, with --compare, Brian2's
+// C++ standalone run of it.
+func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench coba", flag.ContinueOnError)
+	neurons := fs.Int("neurons", 4000, "neurons (80% excitatory)")
+	compare := fs.Bool("compare", false, "also run Brian2's C++ standalone mode on the same network (python3 with brian2)")
+	nf := addNetFlags(fs, 1)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--compare]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
+		return code
+	}
+	if *neurons < 5 {
+		return usageError(stderr, fs.Name(), "--neurons %d: give at least 5", *neurons)
+	}
+	start := time.Now()
+	net, err := netmodels.COBA(*neurons, 1)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	build := time.Since(start).Seconds()
+	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	spikes, events := r.spikes(0, net.Neurons()), r.events(net)
+	fmt.Fprintf(stdout, "INFO neurons=%d synapses=%d threads=%d duration_s=%g build_s=%.3f\n", *neurons, net.Synapses(), nf.workers(), *nf.duration, build)
+	if *compare {
+		peer, err := runPeer("brian_coba.py", brianCOBA, "python3-brian", stderr, "cpp_standalone",
+			"--duration", strconv.FormatFloat(*nf.duration, 'g', -1, 64), "--N", strconv.Itoa(*neurons))
+		if err == nil {
+			var wall float64
+			if wall, err = peerWall(peer); err == nil {
+				fmt.Fprintln(stdout, peer.line)
+				fmt.Fprintf(stdout, "RATIO neurite/brian=%.2f (Brian2's wall time over Neurite's)\n", wall/r.wall)
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(stdout, "INFO no Brian2 comparison:", err)
+		}
+	}
+	fmt.Fprintf(stdout, "RESULT name=neurite_coba neurons=%d wall_s=%.4f events_per_s=%.4e spikes=%d rate_hz=%.2f\n",
+		*neurons, r.wall, events/r.wall, spikes, float64(spikes)/float64(*neurons) / *nf.duration)
+	return 0
+}
+
+// benchBrunelCmd times Brunel's model A in the asynchronous irregular
+// regime.
+func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench brunel", flag.ContinueOnError)
+	neurons := fs.Int("neurons", 10000, "neurons (80% excitatory; each receives 10% of the excitatory ones)")
+	g := fs.Float64("g", 5, "relative inhibitory strength")
+	eta := fs.Float64("eta", 2, "external rate over the threshold rate")
+	nf := addNetFlags(fs, 1)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
+		return code
+	}
+	if *neurons < 50 {
+		return usageError(stderr, fs.Name(), "--neurons %d: give at least 50", *neurons)
+	}
+	start := time.Now()
+	net, err := netmodels.Brunel(*neurons, *g, *eta, 1)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	build := time.Since(start).Seconds()
+	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	spikes := r.spikes(0, net.Neurons())
+	fmt.Fprintf(stdout, "INFO neurons=%d synapses=%d threads=%d g=%g eta=%g build_s=%.3f\n", *neurons, net.Synapses(), nf.workers(), *g, *eta, build)
+	fmt.Fprintf(stdout, "RESULT name=neurite_brunel neurons=%d wall_s=%.4f sim_s=%g rtf=%.4f events_per_s=%.4e spikes=%d rate_hz=%.2f\n",
+		*neurons, r.wall, *nf.duration, r.wall / *nf.duration, r.events(net)/r.wall, spikes, float64(spikes)/float64(*neurons) / *nf.duration)
+	return 0
+}
+
+// benchMicrocircuitCmd times the Potjans–Diesmann microcircuit, built
+// from the model file Microcircuit writes at the scale asked for (at
+// scale 1, assets/models/microcircuit.toml).
+func benchMicrocircuitCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench microcircuit", flag.ContinueOnError)
+	scale := fs.Float64("scale", 1, "fraction of the neurons (in-degrees stay the full model's)")
+	nf := addNetFlags(fs, 1)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
+		return code
+	}
+	if !(*scale > 0 && *scale <= 1) {
+		return usageError(stderr, fs.Name(), "--scale %g: give a fraction in (0, 1]", *scale)
+	}
+	dir, err := os.MkdirTemp("", "neurite-bench-")
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "microcircuit.toml")
+	if err := os.WriteFile(file, []byte(netmodels.Microcircuit(*scale, *nf.duration*1000)), 0o644); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	n, err := spec.LoadNetwork(file)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	m, err := netbuild.Build(n)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	build := time.Since(start).Seconds()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	net := m.Point
+	syn := net.Synapses()
+	fmt.Fprintf(stdout, "INFO neurons=%d synapses=%d threads=%d build_s=%.1f bytes_per_synapse=%.2f heap_bytes_per_synapse=%.2f\n",
+		net.Neurons(), syn, nf.workers(), build, float64(synapseBytes(net))/float64(syn), float64(after.HeapAlloc-before.HeapAlloc)/float64(syn))
+	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	for k, p := range net.Pops {
+		rate := float64(r.spikes(p.First(), p.First()+p.N)) / float64(p.N) / *nf.duration
+		fmt.Fprintf(stdout, "RATE population=%s neurons=%d rate_hz=%.3f published_hz=%.3f\n", p.Name, p.N, rate, netmodels.MicrocircuitRates[k])
+	}
+	fmt.Fprintf(stdout, "RESULT name=neurite_microcircuit scale=%g neurons=%d synapses=%d wall_s=%.3f sim_s=%g rtf=%.3f events_per_s=%.4e\n",
+		*scale, net.Neurons(), syn, r.wall, *nf.duration, r.wall / *nf.duration, r.events(net)/r.wall)
+	return 0
+}
+
+// synapseBytes is the memory of a network's connections: targets,
+// weights and delays (one of each where a projection shares it) and the
+// row offsets.
+func synapseBytes(net *network.Network) int64 {
+	var b int64
+	for _, pr := range net.Projections {
+		b += int64(len(pr.Target))*4 + int64(len(pr.W))*4 + int64(len(pr.Delay))*2 + int64(len(pr.Start))*8
+	}
+	return b
+}
+
+// benchRingCmd times the ring network of neuron_ring.py on the cable
+// engine and, with --compare, NEURON on it with the same threads.
+func benchRingCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench ring", flag.ContinueOnError)
+	cells := fs.Int("cells", 100, "ball-and-stick cells")
+	size := fs.Int("ring-size", 0, "cells per ring, a divisor of --cells (default: one ring of all)")
+	tstop := fs.Float64("tstop", 1000, "simulated time (ms), at dt = 0.025 ms")
+	threads := fs.Int("threads", 0, "threads (default: all cores)")
+	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same rings, same threads")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fs.Name(), "unexpected argument %q", fs.Arg(0))
+	}
+	if err := positiveTime("tstop", *tstop); err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
+	}
+	workers := *threads
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	plan, err := compartments.RingNetwork(compartments.Ring{Cells: *cells, Size: *size},
+		compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: *tstop})
+	if err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
+	}
+	eng := compartments.NewEngine(plan)
+	eng.SetWorkers(workers)
+	eng.Init()
+	rec := &allSpikes{}
+	start := time.Now()
+	if err := eng.Run(context.Background(), *tstop, rec, nil); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	wall := time.Since(start).Seconds()
+	comps := plan.Compartments()
+	ring := *size
+	if ring == 0 {
+		ring = *cells
+	}
+	fmt.Fprintf(stdout, "INFO cells=%d ring_size=%d compartments=%d threads=%d spikes=%d\n", *cells, ring, comps, workers, rec.n)
+	line := fmt.Sprintf("RESULT name=neurite_ring cells=%d ring_size=%d compartments=%d wall_s=%.4f spikes=%d comp_steps_per_s=%.4e rtf=%.4f",
+		*cells, ring, comps, wall, rec.n, float64(comps)**tstop/0.025/wall, wall/(*tstop/1000))
+	if *compare {
+		peer, err := runPeer("neuron_ring.py", neuronRing, "python3-neuron", stderr, strconv.Itoa(*cells),
+			strconv.FormatFloat(*tstop, 'g', -1, 64), "--ring-size", strconv.Itoa(ring), "--nthread", strconv.Itoa(workers))
+		if err != nil {
+			fmt.Fprintln(stderr, "NEURON comparison:", err)
+			return 1
+		}
+		nwall, err := peerWall(peer)
+		if err != nil {
+			fmt.Fprintln(stderr, "NEURON comparison:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, peer.line)
+		fmt.Fprintf(stdout, "RATIO neurite/neuron=%.2f (nthread=%d; NEURON's wall time over Neurite's)\n", nwall/wall, workers)
+	}
+	fmt.Fprintln(stdout, line)
+	return 0
+}
+
+// allSpikes counts every spike.
+type allSpikes struct {
+	sim.Discard
+	n int
+}
+
+func (a *allSpikes) Spikes(s []sim.Spike) error { a.n += len(s); return nil }

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBenchNetworks: each network benchmark runs a small case and ends
+// with its RESULT line, the figures the README quotes.
+func TestBenchNetworks(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		last string // a pattern of the last line
+		also string // a line that must come before it
+	}{
+		{[]string{"coba", "--neurons", "400", "--duration", "0.05", "--repeat", "2"},
+			`^RESULT name=neurite_coba neurons=400 wall_s=[0-9.]+ events_per_s=[0-9.e+]+ spikes=[0-9]+ rate_hz=[0-9.]+$`, "INFO neurons=400 "},
+		{[]string{"brunel", "--neurons", "500", "--duration", "0.05"},
+			`^RESULT name=neurite_brunel neurons=500 wall_s=[0-9.]+ sim_s=0.05 rtf=[0-9.]+ `, "INFO neurons=500 synapses=25000 "},
+		{[]string{"microcircuit", "--scale", "0.01", "--duration", "0.02"},
+			`^RESULT name=neurite_microcircuit scale=0.01 neurons=772 synapses=[0-9]+ wall_s=[0-9.]+ sim_s=0.02 rtf=[0-9.]+ `, "RATE population=L5E neurons=49 "},
+		{[]string{"ring", "--cells", "10", "--tstop", "20"},
+			`^RESULT name=neurite_ring cells=10 ring_size=10 compartments=120 wall_s=[0-9.]+ spikes=[0-9]+ `, "INFO cells=10 "},
+	} {
+		code, out, errs := neurite(append([]string{"bench"}, c.args...)...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != 0 || !regexp.MustCompile(c.last).MatchString(lines[len(lines)-1]) || !strings.Contains(out, c.also) {
+			t.Errorf("bench %s: exit %d:\n%s%s", strings.Join(c.args, " "), code, out, errs)
+		}
+	}
+}
+
+// TestBenchNetworksBadFlags: bad sizes are usage errors in the user's
+// words.
+func TestBenchNetworksBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"coba", "--neurons", "2"}, "--neurons 2: give at least 5"},
+		{[]string{"coba", "--duration", "0"}, "--duration 0: give a positive time in s"},
+		{[]string{"coba", "--repeat", "0"}, "--repeat 0: give at least 1"},
+		{[]string{"brunel", "--neurons", "10"}, "--neurons 10: give at least 50"},
+		{[]string{"microcircuit", "--scale", "2"}, "--scale 2: give a fraction in (0, 1]"},
+		{[]string{"ring", "--cells", "10", "--ring-size", "3"}, "10 cells do not make rings of 3"},
+		{[]string{"ring", "--tstop", "-1"}, "--tstop -1: give a positive time in ms"},
+	} {
+		code, _, errs := neurite(append([]string{"bench"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("bench %s: exit %d, stderr %q; want 2 and %q", strings.Join(c.args, " "), code, errs, c.want)
+		}
+	}
+}
