@@ -145,6 +145,19 @@ func peerWall(p peerResult) (float64, error) {
 	return strconv.ParseFloat(m[1], 64)
 }
 
+// buildAndRun builds a network, timing it (s), and runs it as the flags
+// say.
+func buildAndRun(build func() (*network.Network, error), nf netFlags) (*network.Network, netRun, float64, error) {
+	start := time.Now()
+	net, err := build()
+	if err != nil {
+		return nil, netRun{}, 0, err
+	}
+	seconds := time.Since(start).Seconds()
+	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	return net, r, seconds, err
+}
+
 // benchCOBACmd times brian_coba.py's network and, with --compare, Brian2's
 // C++ standalone run of it.
 func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
@@ -162,14 +175,7 @@ func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 	if *neurons < 5 {
 		return usageError(stderr, fs.Name(), "--neurons %d: give at least 5", *neurons)
 	}
-	start := time.Now()
-	net, err := netmodels.COBA(*neurons, 1)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	build := time.Since(start).Seconds()
-	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	net, r, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.COBA(*neurons, 1) }, nf)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -213,14 +219,7 @@ func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 	if *neurons < 50 {
 		return usageError(stderr, fs.Name(), "--neurons %d: give at least 50", *neurons)
 	}
-	start := time.Now()
-	net, err := netmodels.Brunel(*neurons, *g, *eta, 1)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	build := time.Since(start).Seconds()
-	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	net, r, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.Brunel(*neurons, *g, *eta, 1) }, nf)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
