@@ -3,10 +3,12 @@ package app
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"gonum.org/v1/plot"
 
+	"neurite/app/pipeline"
 	"neurite/sim"
 	"neurite/sim/spiketrain"
 	"neurite/views"
@@ -27,6 +29,47 @@ const (
 type netAnalysis struct {
 	isi, cv, order           *plot.Plot
 	isiNote, cvNote, syncMsg string
+	weights                  *plot.Plot
+	weightNote               string
+}
+
+// weightsOf copies the weights of the plastic projections of a network of
+// point neurons (none for cable cells), between runs: a run changes them.
+func weightsOf(net *pipeline.Network) (names []string, weights [][]float64) {
+	if net.Point == nil {
+		return nil, nil
+	}
+	for _, pr := range net.Point.Projections {
+		if !pr.Plastic() {
+			continue
+		}
+		w := make([]float64, pr.Synapses())
+		for s := range w {
+			w[s] = float64(pr.Weight(int64(s)))
+		}
+		names, weights = append(names, pr.Name), append(weights, w)
+	}
+	return names, weights
+}
+
+// analyseWeights draws the distribution of each plastic projection's
+// weights (the first one's as a histogram; all summarised in the note).
+func (a *netAnalysis) analyseWeights(names []string, weights [][]float64) {
+	if len(names) == 0 {
+		a.weightNote = "no plastic projection: weights do not change"
+		return
+	}
+	h, err := spiketrain.AutoHistogram(weights[0], histBins)
+	if err != nil {
+		a.weightNote = "no histogram of weights: " + err.Error()
+		return
+	}
+	a.weights = views.HistogramPlot(h, "weight of "+names[0], "synapses", views.ProbeColor(0))
+	var parts []string
+	for k, name := range names {
+		parts = append(parts, fmt.Sprintf("%s: %d synapses, mean weight %.4g", name, len(weights[k]), mean(weights[k])))
+	}
+	a.weightNote = strings.Join(parts, "; ")
 }
 
 // analyseSpikes computes the ISI and CV histograms and the synchrony of
@@ -79,6 +122,7 @@ func mean(x []float64) float64 {
 func (nv *NetView) analyse(gen int) {
 	spikes := nv.sess.Spikes()
 	n, dt := nv.sess.Net.Neurons(), nv.sess.Net.Dt()
+	names, weights := weightsOf(nv.sess.Net)
 	t, _, _ := nv.sess.State()
 	if t <= 0 {
 		return
@@ -89,6 +133,7 @@ func (nv *NetView) analyse(gen int) {
 	go func() {
 		defer close(done)
 		a := analyseSpikes(spikes, n, t, dt)
+		a.analyseWeights(names, weights)
 		fyne.Do(func() {
 			if gen != nv.gen {
 				return
@@ -99,6 +144,8 @@ func (nv *NetView) analyse(gen int) {
 			nv.isiNote.SetText(a.isiNote)
 			nv.cvNote.SetText(a.cvNote)
 			nv.sync.SetText(a.syncMsg)
+			nv.weights.SetPlot(a.weights)
+			nv.weightNote.SetText(a.weightNote)
 		})
 	}()
 }

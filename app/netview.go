@@ -19,8 +19,8 @@ import (
 )
 
 // NetView is the Network tab: a network file's run as a live raster with
-// its population rates, and when the run ends its ISI and CV histograms
-// and synchrony. The run goes in the background; a ticker hands its new
+// its population rates, and when the run ends its ISI and CV histograms,
+// synchrony and the distribution of its plastic weights. The run goes in the background; a ticker hands its new
 // spikes to the raster about 30 times a second.
 type NetView struct {
 	win  fyne.Window
@@ -30,12 +30,15 @@ type NetView struct {
 	rates    *plotView
 	isi, cv  *plotView
 	order    *plotView
+	weights  *plotView
 	trace    *plotView
 	traceMsg *widget.Label
 	sync     *widget.Label
 	isiNote  *widget.Label
 	cvNote   *widget.Label
-	tabs     *container.AppTabs
+	// weightNote summarises the plastic projections' weights.
+	weightNote *widget.Label
+	tabs       *container.AppTabs
 
 	run, stop *widget.Button
 	bar       *widget.ProgressBar
@@ -66,6 +69,7 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.raster.OnTap = nv.Select
 	nv.rates = newPlotView(300, 200)
 	nv.isi, nv.cv, nv.order = newPlotView(300, 200), newPlotView(300, 200), newPlotView(300, 200)
+	nv.weights, nv.weightNote = newPlotView(300, 200), widget.NewLabel("")
 	nv.trace = newPlotView(300, 120)
 	nv.traceMsg = widget.NewLabel("Click a neuron in the raster to see its trace.")
 	nv.sync, nv.isiNote, nv.cvNote = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
@@ -113,6 +117,7 @@ func (nv *NetView) layout() fyne.CanvasObject {
 		container.NewTabItem("ISI", withSave("isi", nv.isi, nv.isiNote)),
 		container.NewTabItem("CV", withSave("cv", nv.cv, nv.cvNote)),
 		container.NewTabItem("Synchrony", withSave("synchrony", nv.order, nv.sync)),
+		container.NewTabItem("Weights", withSave("weights", nv.weights, nv.weightNote)),
 	)
 	side := container.NewBorder(widget.NewLabelWithStyle("Populations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(widget.NewButton("Apply", func() { nv.Apply() }),

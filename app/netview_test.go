@@ -27,7 +27,6 @@ const brianSpikes = 533
 func newNetWindow(t *testing.T, file string) (*Explorer, *NetView, fyne.Window) {
 	t.Helper()
 	ex, w := newTestWindow(t)
-	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // where embedded examples are written out
 	ex.Open(file)
 	if !ex.showingNetwork() {
 		t.Fatalf("%s did not open in the Network view", file)
@@ -335,5 +334,21 @@ func TestNetworkFigures(t *testing.T) {
 			}
 			seen[it.Shortcut.ShortcutName()] = it.Label
 		}
+	}
+}
+
+// TestNetworkWeights: after a run of a network with STDP, the Weights tab
+// shows the distribution of the learning projection's weights; a network
+// without plasticity says its weights do not change.
+func TestNetworkWeights(t *testing.T) {
+	_, nv, _ := newNetWindow(t, "testdata/stdp.toml")
+	runNet(t, nv)
+	if nv.weights.Plot() == nil || !strings.Contains(nv.weightNote.Text, "ff: 200 synapses, mean weight") {
+		t.Errorf("weights: plot %v, note %q", nv.weights.Plot() != nil, nv.weightNote.Text)
+	}
+	_, nv, _ = newNetWindow(t, brianNet)
+	runNet(t, nv)
+	if nv.weights.Plot() != nil || !strings.Contains(nv.weightNote.Text, "no plastic projection") {
+		t.Errorf("a network without plasticity: note %q", nv.weightNote.Text)
 	}
 }

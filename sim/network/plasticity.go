@@ -175,3 +175,7 @@ func (pl *plastic) scale(t, span float64) {
 		}
 	}
 }
+
+// Plastic reports whether the projection's weights learn (STDP or
+// scaling).
+func (pr *Projection) Plastic() bool { return pr.stdp != nil || pr.scaling != nil }
