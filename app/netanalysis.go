@@ -29,15 +29,28 @@ const (
 type netAnalysis struct {
 	isi, cv, order           *plot.Plot
 	isiNote, cvNote, syncMsg string
-	weights                  *plot.Plot
+	weights, matrix          *plot.Plot
 	weightNote               string
 }
 
+// plasticWeights is a copy of the plastic projections' weights, and the
+// neurons of the first one's synapses, for its matrix.
+type plasticWeights struct {
+	names       []string
+	weights     [][]float64
+	pre, post   []int32
+	nPre, nPost int
+}
+
+// maxMatrixSynapses bounds the synapses the weight matrix bins.
+const maxMatrixSynapses = 4_000_000
+
 // weightsOf copies the weights of the plastic projections of a network of
 // point neurons (none for cable cells), between runs: a run changes them.
-func weightsOf(net *pipeline.Network) (names []string, weights [][]float64) {
+func weightsOf(net *pipeline.Network) plasticWeights {
+	var pw plasticWeights
 	if net.Point == nil {
-		return nil, nil
+		return pw
 	}
 	for _, pr := range net.Point.Projections {
 		if !pr.Plastic() {
@@ -47,14 +60,24 @@ func weightsOf(net *pipeline.Network) (names []string, weights [][]float64) {
 		for s := range w {
 			w[s] = float64(pr.Weight(int64(s)))
 		}
-		names, weights = append(names, pr.Name), append(weights, w)
+		if len(pw.names) == 0 && len(w) <= maxMatrixSynapses {
+			pw.nPre, pw.nPost = pr.From.N, pr.To.N
+			for i := range pr.From.N {
+				for s := pr.Start[i]; s < pr.Start[i+1]; s++ {
+					pw.pre, pw.post = append(pw.pre, int32(i)), append(pw.post, int32(pr.Target[s]))
+				}
+			}
+		}
+		pw.names, pw.weights = append(pw.names, pr.Name), append(pw.weights, w)
 	}
-	return names, weights
+	return pw
 }
 
 // analyseWeights draws the distribution of each plastic projection's
-// weights (the first one's as a histogram; all summarised in the note).
-func (a *netAnalysis) analyseWeights(names []string, weights [][]float64) {
+// weights (the first one's as a histogram and a matrix; all summarised in
+// the note).
+func (a *netAnalysis) analyseWeights(pw plasticWeights) {
+	names, weights := pw.names, pw.weights
 	if len(names) == 0 {
 		a.weightNote = "no plastic projection: weights do not change"
 		return
@@ -65,6 +88,9 @@ func (a *netAnalysis) analyseWeights(names []string, weights [][]float64) {
 		return
 	}
 	a.weights = views.HistogramPlot(h, "weight of "+names[0], "synapses", views.ProbeColor(0))
+	if pw.pre != nil {
+		a.matrix, _ = views.WeightMatrix(pw.pre, pw.post, weights[0], pw.nPre, pw.nPost, 100)
+	}
 	var parts []string
 	for k, name := range names {
 		parts = append(parts, fmt.Sprintf("%s: %d synapses, mean weight %.4g", name, len(weights[k]), mean(weights[k])))
@@ -122,7 +148,7 @@ func mean(x []float64) float64 {
 func (nv *NetView) analyse(gen int) {
 	spikes := nv.sess.Spikes()
 	n, dt := nv.sess.Net.Neurons(), nv.sess.Net.Dt()
-	names, weights := weightsOf(nv.sess.Net)
+	pw := weightsOf(nv.sess.Net)
 	t, _, _ := nv.sess.State()
 	if t <= 0 {
 		return
@@ -133,7 +159,7 @@ func (nv *NetView) analyse(gen int) {
 	go func() {
 		defer close(done)
 		a := analyseSpikes(spikes, n, t, dt)
-		a.analyseWeights(names, weights)
+		a.analyseWeights(pw)
 		fyne.Do(func() {
 			if gen != nv.gen {
 				return
@@ -145,6 +171,7 @@ func (nv *NetView) analyse(gen int) {
 			nv.cvNote.SetText(a.cvNote)
 			nv.sync.SetText(a.syncMsg)
 			nv.weights.SetPlot(a.weights)
+			nv.matrix.SetPlot(a.matrix)
 			nv.weightNote.SetText(a.weightNote)
 		})
 	}()

@@ -31,6 +31,7 @@ type NetView struct {
 	isi, cv  *plotView
 	order    *plotView
 	weights  *plotView
+	matrix   *plotView
 	trace    *plotView
 	traceMsg *widget.Label
 	sync     *widget.Label
@@ -69,7 +70,7 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.raster.OnTap = nv.Select
 	nv.rates = newPlotView(300, 200)
 	nv.isi, nv.cv, nv.order = newPlotView(300, 200), newPlotView(300, 200), newPlotView(300, 200)
-	nv.weights, nv.weightNote = newPlotView(300, 200), widget.NewLabel("")
+	nv.weights, nv.matrix, nv.weightNote = newPlotView(300, 200), newPlotView(300, 200), widget.NewLabel("")
 	nv.trace = newPlotView(300, 120)
 	nv.traceMsg = widget.NewLabel("Click a neuron in the raster to see its trace.")
 	nv.sync, nv.isiNote, nv.cvNote = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
@@ -117,7 +118,9 @@ func (nv *NetView) layout() fyne.CanvasObject {
 		container.NewTabItem("ISI", withSave("isi", nv.isi, nv.isiNote)),
 		container.NewTabItem("CV", withSave("cv", nv.cv, nv.cvNote)),
 		container.NewTabItem("Synchrony", withSave("synchrony", nv.order, nv.sync)),
-		container.NewTabItem("Weights", withSave("weights", nv.weights, nv.weightNote)),
+		container.NewTabItem("Weights", container.NewBorder(nil,
+			container.NewBorder(nil, nil, nil, container.NewHBox(save("weights", nv.weights), save("weight_matrix", nv.matrix)), nv.weightNote),
+			nil, nil, container.NewHSplit(nv.weights, nv.matrix))),
 	)
 	side := container.NewBorder(widget.NewLabelWithStyle("Populations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(widget.NewButton("Apply", func() { nv.Apply() }),

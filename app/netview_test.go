@@ -343,7 +343,7 @@ func TestNetworkFigures(t *testing.T) {
 func TestNetworkWeights(t *testing.T) {
 	_, nv, _ := newNetWindow(t, "testdata/stdp.toml")
 	runNet(t, nv)
-	if nv.weights.Plot() == nil || !strings.Contains(nv.weightNote.Text, "ff: 200 synapses, mean weight") {
+	if nv.weights.Plot() == nil || nv.matrix.Plot() == nil || !strings.Contains(nv.weightNote.Text, "ff: 200 synapses, mean weight") {
 		t.Errorf("weights: plot %v, note %q", nv.weights.Plot() != nil, nv.weightNote.Text)
 	}
 	_, nv, _ = newNetWindow(t, brianNet)
