@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"neurite/app/pipeline"
 	"neurite/sim"
@@ -34,6 +35,25 @@ type NetSession struct {
 	running bool
 	cancel  context.CancelFunc
 	done    chan struct{}
+
+	// weights is the latest copy of the plastic weights taken during a
+	// run (on the run's goroutine, between epochs, when none changes),
+	// numbered by weightsGen; copiedAt is when it was taken.
+	weights    plasticWeights
+	weightsGen int
+	copiedAt   time.Time
+}
+
+// weightsEvery is how often a run copies its plastic weights for the
+// Weights tab.
+const weightsEvery = time.Second
+
+// Weights returns the latest copy of the plastic weights and its number
+// (0: none yet).
+func (s *NetSession) Weights() (plasticWeights, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.weights, s.weightsGen
 }
 
 // maxTraceValues bounds the samples of recorded states a session keeps:
@@ -214,10 +234,17 @@ func (r *netSessionRecorder) Spikes(spikes []sim.Spike) error {
 }
 
 func (r *netSessionRecorder) Sample(t float64, values []float64) error {
+	s := (*NetSession)(r)
+	if s.Net.HasPlasticity() && time.Since(s.copiedAt) >= weightsEvery {
+		w := weightsOf(s.Net)
+		s.mu.Lock()
+		s.weights, s.copiedAt = w, time.Now()
+		s.weightsGen++
+		s.mu.Unlock()
+	}
 	if len(values) == 0 {
 		return nil
 	}
-	s := (*NetSession)(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if (len(s.traceT)+1)*len(values) > maxTraceValues {

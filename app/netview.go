@@ -57,6 +57,9 @@ type NetView struct {
 	lastRates time.Time
 	note      string        // what the last action did
 	analysed  chan struct{} // closed when the last run's analysis is shown
+
+	weightsShown   int  // the number of the session's weight copy shown
+	drawingWeights bool // a copy is being drawn
 }
 
 // frameEvery is the raster's refresh interval while a run goes.
@@ -302,8 +305,34 @@ func (nv *NetView) frame() {
 		nv.lastRates = time.Now()
 		nv.showRates(t)
 		nv.showTrace()
+		nv.showWeights()
 	}
 	nv.refreshStatus()
+}
+
+// showWeights draws the run's latest copy of its plastic weights, in the
+// background, when it is newer than the one shown.
+func (nv *NetView) showWeights() {
+	pw, gen := nv.sess.Weights()
+	if gen == nv.weightsShown || nv.drawingWeights {
+		return
+	}
+	nv.weightsShown, nv.drawingWeights = gen, true
+	viewGen := nv.gen
+	go func() {
+		var a netAnalysis
+		a.analyseWeights(pw)
+		fyne.Do(func() {
+			nv.drawingWeights = false
+			// Once the run ends its analysis shows the final weights.
+			if viewGen != nv.gen || !nv.sess.Running() {
+				return
+			}
+			nv.weights.SetPlot(a.weights)
+			nv.matrix.SetPlot(a.matrix)
+			nv.weightNote.SetText(a.weightNote)
+		})
+	}()
 }
 
 // finished shows the end of a run and starts its analysis.

@@ -338,16 +338,23 @@ func TestNetworkFigures(t *testing.T) {
 }
 
 // TestNetworkWeights: after a run of a network with STDP, the Weights tab
-// shows the distribution of the learning projection's weights; a network
-// without plasticity says its weights do not change.
+// shows the distribution and matrix of the learning projection's weights,
+// whose copies the run took for the live view; a network without
+// plasticity says its weights do not change, and copies none.
 func TestNetworkWeights(t *testing.T) {
 	_, nv, _ := newNetWindow(t, "testdata/stdp.toml")
 	runNet(t, nv)
 	if nv.weights.Plot() == nil || nv.matrix.Plot() == nil || !strings.Contains(nv.weightNote.Text, "ff: 200 synapses, mean weight") {
 		t.Errorf("weights: plot %v, note %q", nv.weights.Plot() != nil, nv.weightNote.Text)
 	}
+	if pw, gen := nv.sess.Weights(); gen < 1 || len(pw.weights) != 1 || len(pw.weights[0]) != 200 {
+		t.Errorf("the run took %d copies of its weights for the live view (%d projections)", gen, len(pw.weights))
+	}
 	_, nv, _ = newNetWindow(t, brianNet)
 	runNet(t, nv)
+	if _, gen := nv.sess.Weights(); gen != 0 {
+		t.Errorf("a network without plasticity copied its weights %d times", gen)
+	}
 	if nv.weights.Plot() != nil || !strings.Contains(nv.weightNote.Text, "no plastic projection") {
 		t.Errorf("a network without plasticity: note %q", nv.weightNote.Text)
 	}

@@ -91,6 +91,19 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 	return net, nil
 }
 
+// HasPlasticity reports whether any projection's weights learn.
+func (n *Network) HasPlasticity() bool {
+	if n.Point == nil {
+		return false
+	}
+	for _, pr := range n.Point.Projections {
+		if pr.Plastic() {
+			return true
+		}
+	}
+	return false
+}
+
 // ProbeNames are the recorded traces' names.
 func (n *Network) ProbeNames() []string {
 	if n.Cable != nil {
