@@ -274,7 +274,7 @@ func (r *Raster) Render(img *image.RGBA) {
 	t0, t1, n0, n1 := r.window()
 	left := TextWidth(fmt.Sprint(-max(abs(n0), abs(n1))), rasterFont) + 10
 	// Not image.Rect, which would turn a negative size inside out.
-	r.area = image.Rectangle{Min: image.Pt(b.Min.X+left, b.Min.Y+rasterFont+12), Max: image.Pt(b.Max.X-12, b.Max.Y-2*rasterFont-14)}
+	r.area = image.Rectangle{Min: image.Pt(b.Min.X+left, b.Min.Y+rasterFont+12), Max: image.Pt(b.Max.X-2*rasterFont-4, b.Max.Y-2*rasterFont-14)}
 	if r.area.Empty() {
 		r.area = image.Rectangle{}
 		return
