@@ -3,6 +3,7 @@ package compartments
 import (
 	"math"
 	"runtime"
+	"slices"
 
 	"neurite/sim"
 	"neurite/sim/fastexp"
@@ -63,7 +64,8 @@ type Engine struct {
 	clampI                           []float64
 	detAbove                         []bool
 
-	cells []cellState
+	cells  []cellState
+	groups [][2]int // cells [lo, hi) of one shape advanced together
 }
 
 // cellState is one cell's share of the engine's arrays.
@@ -156,6 +158,7 @@ func NewEngine(p *Plan) *Engine {
 		e.cells[dt.Cell].det = k
 	}
 	e.SetProbes(p.Probes)
+	e.groupCells()
 	e.Driver = sim.NewDriver((*cpuBackend)(e), p.Wiring())
 	return e
 }
@@ -255,125 +258,217 @@ func (e *Engine) setHH(k int, m, h, n float64) {
 	e.ge[node] = (gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale
 }
 
-// advance takes the cell over the epoch's steps, writing probe values of
-// record steps into the epoch's rows.
-func (e *Engine) advance(c *cellState, ep *sim.Epoch) {
+// maxGroup is the most cells advanced in lockstep: the tree solve of one
+// small cell is a chain of dependent divisions and multiplications, so a
+// core waits on each; the solves of several cells of one shape,
+// interleaved, keep it busy.
+const maxGroup = 8
+
+// groupCells splits the cells into runs of at most maxGroup neighbours of
+// one shape (the same parent array): the groups advance together.
+func (e *Engine) groupCells() {
+	e.groups = e.groups[:0]
+	same := func(a, b *cellState) bool {
+		return a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
+	}
+	for lo := 0; lo < len(e.cells); {
+		hi := lo + 1
+		for hi < len(e.cells) && hi-lo < maxGroup && same(&e.cells[lo], &e.cells[hi]) {
+			hi++
+		}
+		e.groups = append(e.groups, [2]int{lo, hi})
+		lo = hi
+	}
+}
+
+// cellArrays are a cell's share of the engine's per-node arrays.
+type cellArrays struct {
+	c                                      *cellState
+	v, d, rhs, dBase, rBase, capac, gm, ge []float64
+	gax                                    []float64
+	vPrevDet                               float64
+	done                                   bool // blew up: takes no more steps
+}
+
+func (e *Engine) arrays(c *cellState) cellArrays {
+	p := e.plan
+	lo, hi := c.first, c.end
+	return cellArrays{c: c, v: e.v[lo:hi], d: e.d[lo:hi], rhs: e.rhs[lo:hi], dBase: e.dBase[lo:hi], rBase: e.rBase[lo:hi],
+		capac: p.Cap[lo:hi], gm: e.gm[lo:hi], ge: e.ge[lo:hi], gax: p.GAxial[lo:hi]}
+}
+
+// advance takes a group of cells of one shape over the epoch's steps,
+// writing probe values of record steps into the epoch's rows. Each cell's
+// arithmetic is that of a cell advanced alone; only the order in which
+// the cells' independent operations are issued interleaves.
+func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
 	p := e.plan
 	dt := p.Dt
-	v, d, rhs := e.v[c.first:c.end], e.d[c.first:c.end], e.rhs[c.first:c.end]
-	dBase, rBase, capac := e.dBase[c.first:c.end], e.rBase[c.first:c.end], p.Cap[c.first:c.end]
-	gm, ge := e.gm[c.first:c.end], e.ge[c.first:c.end]
-	gax, parent := p.GAxial[c.first:c.end], e.parent[c.first:c.end]
-	n := len(v)
-	gm, ge, gax, parent = gm[:n], ge[:n], gax[:n], parent[:n]
-	d, rhs, dBase, rBase, capac = d[:n], rhs[:n], dBase[:n], rBase[:n], capac[:n]
+	var cells [maxGroup]cellArrays
+	g := cells[:len(group)]
+	for k := range g {
+		g[k] = e.arrays(&group[k])
+	}
+	parent := e.parent[group[0].first:group[0].end]
+	n := len(parent)
 	cj := e.cj
 	cn := p.Method == CrankNicolson
 	for step := ep.From; step < ep.To; step++ {
 		t := float64(step) * dt
 		mid := t + dt/2
 		due := ep.Inputs.Due(step)
-		for k := c.synLo; k < c.synHi; k++ {
-			if w := due[k]; w != 0 {
-				e.synA[k] += w * p.Syns[k].FactorA
-				e.synB[k] += w * p.Syns[k].FactorB
-				due[k] = 0
+		for k := range g {
+			if !g[k].done {
+				e.assemble(&g[k], due, mid, cj)
 			}
-		}
-		for i := range n {
-			d[i] = dBase[i] + gm[i]
-			rhs[i] = capac[i]*cj*v[i] + rBase[i] + ge[i]
-		}
-		for k := c.synLo; k < c.synHi; k++ {
-			node := e.synNode[k]
-			g := e.synB[k] - e.synA[k]
-			es := p.Syns[k].E
-			d[node] += g
-			rhs[node] += g * es
-			e.synI[k] = g * (v[node] - es)
-		}
-		for k := c.clampLo; k < c.clampHi; k++ {
-			ic := &p.IClamps[k]
-			amp := 0.0
-			if ic.Delay <= mid && mid < ic.Delay+ic.Dur {
-				amp = ic.Amp
-			}
-			rhs[e.clampNode[k]] += amp
-			e.clampI[k] = amp
-		}
-		for j, k := range c.alg {
-			c.algD[j], c.algRHS[j] = d[k], rhs[k]
 		}
 		// Hines elimination, leaves to root; d[i] keeps 1/d so that the
 		// back-substitution multiplies instead of dividing.
 		for i := n - 1; i > 0; i-- {
 			par := parent[i]
-			inv := 1 / d[i]
-			d[i] = inv
-			f := gax[i] * inv
-			d[par] -= f * gax[i]
-			rhs[par] += f * rhs[i]
+			for k := range g {
+				a := &g[k]
+				inv := 1 / a.d[i]
+				a.d[i] = inv
+				f := a.gax[i] * inv
+				a.d[par] -= f * a.gax[i]
+				a.rhs[par] += f * a.rhs[i]
+			}
 		}
-		d[0] = 1 / d[0]
-		var vPrevDet float64
-		if c.det >= 0 {
-			vPrevDet = v[p.Detectors[c.det].Node-int32(c.first)]
+		for k := range g {
+			a := &g[k]
+			a.d[0] = 1 / a.d[0]
+			if a.c.det >= 0 {
+				a.vPrevDet = a.v[p.Detectors[a.c.det].Node-int32(a.c.first)]
+			}
 		}
 		if cn {
-			// rhs becomes v at the half step; extrapolate to the full step.
-			rhs[0] *= d[0]
-			for i := 1; i < n; i++ {
-				rhs[i] = (rhs[i] + gax[i]*rhs[parent[i]]) * d[i]
-			}
-			for i := range n {
-				v[i] = 2*rhs[i] - v[i]
-			}
-			// Extrapolating an algebraic node would make it oscillate
-			// about its true value step after step; Kirchhoff's law with
-			// the neighbours' new voltages gives it directly.
-			for j, k := range c.alg {
-				num := c.algRHS[j]
-				for q := c.algStart[j]; q < c.algStart[j+1]; q++ {
-					num += c.algG[q] * v[c.algNbr[q]]
+			for k := range g {
+				if !g[k].done {
+					e.crankNicolson(&g[k], parent)
 				}
-				v[k] = num / c.algD[j]
 			}
 		} else {
-			v[0] = rhs[0] * d[0]
+			for k := range g {
+				g[k].v[0] = g[k].rhs[0] * g[k].d[0]
+			}
 			for i := 1; i < n; i++ {
-				v[i] = (rhs[i] + gax[i]*v[parent[i]]) * d[i]
+				par := parent[i]
+				for k := range g {
+					a := &g[k]
+					a.v[i] = (a.rhs[i] + a.gax[i]*a.v[par]) * a.d[i]
+				}
 			}
 		}
-		tNew := float64(step+1) * dt
-		for _, x := range v {
-			if !(math.Abs(x) <= sim.MaxAbsV) {
-				i := e.worstSegment(c, v)
-				c.err = &sim.BlowUpError{T: tNew, Where: e.plan.SegmentName(c.first + i), V: v[i]}
-				return
+		for k := range g {
+			if !g[k].done {
+				e.finishStep(&g[k], step, t, ep)
 			}
 		}
-		e.gates(c)
-		for k := c.synLo; k < c.synHi; k++ {
-			e.synA[k] *= e.synDecayA[k]
-			e.synB[k] *= e.synDecayB[k]
-			e.synG[k] = e.synB[k] - e.synA[k]
+	}
+}
+
+// assemble delivers a cell's inputs due at this step and sets up its tree
+// system: capacitance, membrane conductances and currents, synapses and
+// clamps at mid, the middle of the step.
+func (e *Engine) assemble(a *cellArrays, due []float64, mid, cj float64) {
+	p, c := e.plan, a.c
+	for k := c.synLo; k < c.synHi; k++ {
+		if w := due[k]; w != 0 {
+			e.synA[k] += w * p.Syns[k].FactorA
+			e.synB[k] += w * p.Syns[k].FactorB
+			due[k] = 0
 		}
-		if k := c.det; k >= 0 {
-			det := &p.Detectors[k]
-			vNow := v[det.Node-int32(c.first)]
-			switch {
-			case !e.detAbove[k] && vNow >= det.Threshold:
-				e.detAbove[k] = true
-				tc := t + dt*(det.Threshold-vPrevDet)/(vNow-vPrevDet)
-				c.spikes = append(c.spikes, sim.Spike{Cell: int(det.Cell), T: tc, Step: tNew})
-			case e.detAbove[k] && vNow < det.Threshold:
-				e.detAbove[k] = false
-			}
+	}
+	v, d, rhs := a.v, a.d, a.rhs
+	dBase, gm, capac, rBase, ge := a.dBase[:len(d)], a.gm[:len(d)], a.capac[:len(d)], a.rBase[:len(d)], a.ge[:len(d)]
+	v = v[:len(d)]
+	rhs = rhs[:len(d)]
+	for i := range d {
+		d[i] = dBase[i] + gm[i]
+		rhs[i] = capac[i]*cj*v[i] + rBase[i] + ge[i]
+	}
+	for k := c.synLo; k < c.synHi; k++ {
+		node := e.synNode[k]
+		g := e.synB[k] - e.synA[k]
+		es := p.Syns[k].E
+		d[node] += g
+		rhs[node] += g * es
+		e.synI[k] = g * (v[node] - es)
+	}
+	for k := c.clampLo; k < c.clampHi; k++ {
+		ic := &p.IClamps[k]
+		amp := 0.0
+		if ic.Delay <= mid && mid < ic.Delay+ic.Dur {
+			amp = ic.Amp
 		}
-		if row := ep.Row(step+1, e.recordEvery); row != nil {
-			for _, k := range c.probes {
-				row[k] = e.probeValue(k)
-			}
+		rhs[e.clampNode[k]] += amp
+		e.clampI[k] = amp
+	}
+	for j, k := range c.alg {
+		c.algD[j], c.algRHS[j] = d[k], rhs[k]
+	}
+}
+
+// crankNicolson finishes a Crank–Nicolson step: rhs becomes v at the half
+// step, extrapolated to the full step.
+func (e *Engine) crankNicolson(a *cellArrays, parent []int32) {
+	c, v, d, rhs, gax := a.c, a.v, a.d, a.rhs, a.gax
+	n := len(v)
+	rhs[0] *= d[0]
+	for i := 1; i < n; i++ {
+		rhs[i] = (rhs[i] + gax[i]*rhs[parent[i]]) * d[i]
+	}
+	for i := range n {
+		v[i] = 2*rhs[i] - v[i]
+	}
+	// Extrapolating an algebraic node would make it oscillate about its
+	// true value step after step; Kirchhoff's law with the neighbours' new
+	// voltages gives it directly.
+	for j, k := range c.alg {
+		num := c.algRHS[j]
+		for q := c.algStart[j]; q < c.algStart[j+1]; q++ {
+			num += c.algG[q] * v[c.algNbr[q]]
+		}
+		v[k] = num / c.algD[j]
+	}
+}
+
+// finishStep checks a cell's new voltages, advances its gates and
+// synapses, detects its spike and records it.
+func (e *Engine) finishStep(a *cellArrays, step int64, t float64, ep *sim.Epoch) {
+	p, c, v := e.plan, a.c, a.v
+	dt := p.Dt
+	tNew := float64(step+1) * dt
+	for _, x := range v {
+		if !(math.Abs(x) <= sim.MaxAbsV) {
+			i := e.worstSegment(c, v)
+			c.err = &sim.BlowUpError{T: tNew, Where: e.plan.SegmentName(c.first + i), V: v[i]}
+			a.done = true
+			return
+		}
+	}
+	e.gates(c)
+	for k := c.synLo; k < c.synHi; k++ {
+		e.synA[k] *= e.synDecayA[k]
+		e.synB[k] *= e.synDecayB[k]
+		e.synG[k] = e.synB[k] - e.synA[k]
+	}
+	if k := c.det; k >= 0 {
+		det := &p.Detectors[k]
+		vNow := v[det.Node-int32(c.first)]
+		switch {
+		case !e.detAbove[k] && vNow >= det.Threshold:
+			e.detAbove[k] = true
+			tc := t + dt*(det.Threshold-a.vPrevDet)/(vNow-a.vPrevDet)
+			c.spikes = append(c.spikes, sim.Spike{Cell: int(det.Cell), T: tc, Step: tNew})
+		case e.detAbove[k] && vNow < det.Threshold:
+			e.detAbove[k] = false
+		}
+	}
+	if row := ep.Row(step+1, e.recordEvery); row != nil {
+		for _, k := range c.probes {
+			row[k] = e.probeValue(k)
 		}
 	}
 }
@@ -479,12 +574,12 @@ func (b *cpuBackend) Advance(ep *sim.Epoch) error {
 	// arrays (the ring benchmark's 12-compartment cells ran twice as slow
 	// on two threads as on one).
 	const batchComps = 512
-	per := max(1, batchComps*len(e.cells)/max(1, len(e.v)))
-	batches := (len(e.cells) + per - 1) / per
+	per := max(1, batchComps*len(e.groups)/max(1, len(e.v)))
+	batches := (len(e.groups) + per - 1) / per
 	sim.ForEach(batches, e.workers, func() func(int) {
 		return func(k int) {
-			for ci := k * per; ci < min((k+1)*per, len(e.cells)); ci++ {
-				e.advance(&e.cells[ci], ep)
+			for _, gr := range e.groups[k*per : min((k+1)*per, len(e.groups))] {
+				e.advance(e.cells[gr[0]:gr[1]], ep)
 			}
 		}
 	})
