@@ -264,8 +264,13 @@ func (e *Engine) setHH(k int, m, h, n float64) {
 // interleaved, keep it busy.
 const maxGroup = 8
 
+// groupNodes bounds a group's nodes: larger cells keep a core busy alone,
+// and grouping them would only cost cache and balance between workers.
+const groupNodes = 256
+
 // groupCells splits the cells into runs of at most maxGroup neighbours of
-// one shape (the same parent array): the groups advance together.
+// one shape (the same parent array) and groupNodes nodes in all: the
+// groups advance together.
 func (e *Engine) groupCells() {
 	e.groups = e.groups[:0]
 	same := func(a, b *cellState) bool {
@@ -273,7 +278,8 @@ func (e *Engine) groupCells() {
 	}
 	for lo := 0; lo < len(e.cells); {
 		hi := lo + 1
-		for hi < len(e.cells) && hi-lo < maxGroup && same(&e.cells[lo], &e.cells[hi]) {
+		size := e.cells[lo].end - e.cells[lo].first
+		for hi < len(e.cells) && hi-lo < maxGroup && (hi-lo+1)*size <= groupNodes && same(&e.cells[lo], &e.cells[hi]) {
 			hi++
 		}
 		e.groups = append(e.groups, [2]int{lo, hi})
