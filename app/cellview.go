@@ -31,7 +31,7 @@ type cellView struct {
 	time    float64
 	img     *image.RGBA
 	pan     bool
-	frames  []time.Time // when the last frames were drawn, for the frame rate
+	frames  frameTimes // when the last frames were drawn, for the frame rate
 
 	OnTap   func(segment int)
 	OnHover func(segment int, ok bool)
@@ -95,14 +95,7 @@ func (v *cellView) SetStyle(s views.Style) {
 func (v *cellView) FrameRate() float64 {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	cutoff := time.Now().Add(-time.Second)
-	n := 0
-	for _, t := range v.frames {
-		if t.After(cutoff) {
-			n++
-		}
-	}
-	return float64(n)
+	return v.frames.rate(time.Now())
 }
 
 // draw renders the picture at the raster's pixel size (Fyne calls it).
@@ -113,11 +106,7 @@ func (v *cellView) draw(w, h int) image.Image {
 		v.img = image.NewRGBA(image.Rect(0, 0, w, h))
 	}
 	views.HeatmapFrame(v.img, v.morph, v.cam, v.style, v.values, v.markers, v.time)
-	now := time.Now()
-	v.frames = append(v.frames, now)
-	if len(v.frames) > 240 {
-		v.frames = v.frames[len(v.frames)-120:]
-	}
+	v.frames.drawn(time.Now())
 	return v.img
 }
 

@@ -44,3 +44,27 @@ func measureFrameRate(d time.Duration, sleep func(time.Duration), playing func()
 	}
 	return rates
 }
+
+// frameTimes remembers when the last frames were drawn, for a view's
+// frame rate; its owner guards it.
+type frameTimes []time.Time
+
+// drawn notes a frame drawn at now, keeping the last few seconds' worth.
+func (f *frameTimes) drawn(now time.Time) {
+	*f = append(*f, now)
+	if len(*f) > 240 {
+		*f = (*f)[len(*f)-120:]
+	}
+}
+
+// rate is the frames drawn over the second before now.
+func (f frameTimes) rate(now time.Time) float64 {
+	cutoff := now.Add(-time.Second)
+	n := 0
+	for _, t := range f {
+		if t.After(cutoff) {
+			n++
+		}
+	}
+	return float64(n)
+}

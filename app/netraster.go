@@ -27,7 +27,7 @@ type rasterView struct {
 	mu     sync.Mutex
 	r      *views.Raster
 	pix    *image.RGBA
-	frames []time.Time // when the last frames were drawn, for the frame rate
+	frames frameTimes // when the last frames were drawn, for the frame rate
 
 	OnHover func(neuron int, t float64, ok bool)
 	OnTap   func(neuron int, t float64)
@@ -93,14 +93,7 @@ func (v *rasterView) Figure() *plot.Plot {
 func (v *rasterView) FrameRate() float64 {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	cutoff := time.Now().Add(-time.Second)
-	n := 0
-	for _, t := range v.frames {
-		if t.After(cutoff) {
-			n++
-		}
-	}
-	return float64(n)
+	return v.frames.rate(time.Now())
 }
 
 func (v *rasterView) draw(w, h int) image.Image {
@@ -110,10 +103,7 @@ func (v *rasterView) draw(w, h int) image.Image {
 		v.pix = image.NewRGBA(image.Rect(0, 0, w, h))
 	}
 	v.r.Render(v.pix)
-	v.frames = append(v.frames, time.Now())
-	if len(v.frames) > 240 {
-		v.frames = v.frames[len(v.frames)-120:]
-	}
+	v.frames.drawn(time.Now())
 	return v.pix
 }
 

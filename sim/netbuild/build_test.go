@@ -251,3 +251,60 @@ e_rev = 0
 		t.Errorf("g at t = 0 is %g µS, want 0.04", g)
 	}
 }
+
+// TestInputWindows: a step current and a noise act only between their
+// start and stop, and the noise's stop defaults to the end of the run.
+func TestInputWindows(t *testing.T) {
+	n, err := spec.LoadNetwork(write(t, "net.toml", `seed = 1
+[run]
+tstop = 100
+[[population]]
+name = "E"
+size = 4
+model = "lif"
+params = { tau = 10, EL = -65, R = 10, vth = -50, vreset = -65, tref = 2 }
+[[input]]
+to = "E"
+kind = "step"
+amp = 3
+start = 20
+stop = 40
+neurons = "0:2"
+[[input]]
+to = "E"
+kind = "noise"
+mean = 3
+sd = 0.1
+tau = 1
+start = 60
+neurons = "2:4"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Build(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := network.NewEngine(m.Point, network.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Init()
+	var rec sim.Memory
+	if err := e.Run(context.Background(), 100, &rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[int]int{}
+	for _, s := range rec.SpikeList {
+		counts[s.Cell]++
+		if s.Cell < 2 && (s.T < 20 || s.T > 41) || s.Cell >= 2 && s.T < 60 {
+			t.Errorf("neuron %d spikes at %g ms, outside its input's window", s.Cell, s.T)
+		}
+	}
+	for i := range 4 {
+		if counts[i] == 0 {
+			t.Errorf("neuron %d never fires under its input", i)
+		}
+	}
+}

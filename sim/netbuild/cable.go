@@ -263,14 +263,10 @@ func (b *builder) cableInput(cells []*compartments.Cell, i int) error {
 			}
 		}
 	case "step", "cue":
-		stop := in.Stop
-		if stop == 0 {
-			stop = tstop
-		}
 		for j := range p.N {
 			if mask == nil || mask[j] {
 				c := cells[p.First+j]
-				c.IClamps = append(c.IClamps, compartments.IClamp{Name: in.Name, At: c.Morph.SomaMiddle(), Delay: in.Start, Dur: stop - in.Start, Amp: in.Amp})
+				c.IClamps = append(c.IClamps, compartments.IClamp{Name: in.Name, At: c.Morph.SomaMiddle(), Delay: in.Start, Dur: in.Stop - in.Start, Amp: in.Amp})
 			}
 		}
 	default:

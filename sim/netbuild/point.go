@@ -111,11 +111,12 @@ func (b *builder) pointPop(i int) (*network.Population, error) {
 // lifColumns gives every LIF parameter a value per neuron: the file's, or
 // the default.
 func lifColumns(n int, params map[string][]float64) *network.LIF {
+	defaults := lifDefaults()
 	col := func(name string) []float64 {
 		if c, ok := params[name]; ok {
 			return c
 		}
-		return fill(n, lifDefaults()[name])
+		return fill(n, defaults[name])
 	}
 	return &network.LIF{Tau: col("tau"), EL: col("EL"), R: col("R"), Vth: col("vth"), Vreset: col("vreset"), Tref: col("tref"), I: col("I")}
 }
@@ -281,18 +282,6 @@ func (b *builder) pointInput(net *network.Network, i int) error {
 	at := func(key ...any) []any { return append([]any{"input", i}, key...) }
 	p := net.Pops[b.pop(in.To)]
 	mask := neuronMask(in.Neurons, p.N)
-	tstop := b.spec.Run.Tstop
-	window := func(start, stop float64, f func(t float64) float64) func(float64) float64 {
-		if stop == 0 {
-			stop = tstop
-		}
-		return func(t float64) float64 {
-			if t < start || t >= stop {
-				return 0
-			}
-			return f(t)
-		}
-	}
 	switch in.Kind {
 	case "poisson":
 		if in.Weight.Dist != spec.DistConst {
@@ -326,25 +315,18 @@ func (b *builder) pointInput(net *network.Network, i int) error {
 		}
 	case "step", "cue":
 		amp := in.Amp
-		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask,
-			I: window(in.Start, in.Stop, func(float64) float64 { return amp })})
+		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask, Start: in.Start, Stop: in.Stop,
+			I: func(float64) float64 { return amp }})
 	case "ramp":
 		start, stop, a0, a1 := in.Start, in.Stop, in.FromAmp, in.ToAmp
-		if stop == 0 {
-			stop = tstop
-		}
-		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask,
-			I: window(start, stop, func(t float64) float64 { return a0 + (a1-a0)*(t-start)/(stop-start) })})
+		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask, Start: start, Stop: stop,
+			I: func(t float64) float64 { return a0 + (a1-a0)*(t-start)/(stop-start) }})
 	case "sine":
 		amp, f, ph, off := in.Amp, in.Freq, in.Phase, in.Offset
-		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask,
-			I: window(in.Start, in.Stop, func(t float64) float64 { return off + amp*math.Sin(2*math.Pi*f*t/1000+ph) })})
+		p.Drives = append(p.Drives, network.Drive{Kind: network.CurrentDrive, Neurons: mask, Start: in.Start, Stop: in.Stop,
+			I: func(t float64) float64 { return off + amp*math.Sin(2*math.Pi*f*t/1000+ph) }})
 	case "noise":
-		tau := in.SynapseSettings.Tau
-		if tau == 0 {
-			tau = net.Dt
-		}
-		p.Drives = append(p.Drives, network.Drive{Kind: network.Noise, Mean: in.Mean, SD: in.SD, Tau: tau, Neurons: mask})
+		p.Drives = append(p.Drives, network.Drive{Kind: network.Noise, Mean: in.Mean, SD: in.SD, Tau: in.Tau, Neurons: mask, Start: in.Start, Stop: in.Stop})
 	}
 	return nil
 }

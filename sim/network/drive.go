@@ -34,9 +34,14 @@ type Drive struct {
 	// Neurons restricts the drive to these neurons of the population
 	// (nil: all).
 	Neurons []bool
+	// A current or noise acts from Start to Stop (ms; Stop 0: to the end).
+	Start, Stop float64
 }
 
 func (d *Drive) reaches(i int) bool { return d.Neurons == nil || d.Neurons[i] }
+
+// on reports whether a current or noise acts at t.
+func (d *Drive) on(t float64) bool { return t >= d.Start && (d.Stop == 0 || t < d.Stop) }
 
 // stream is a neuron's random stream: wyrand (Wang Yi's generator), one
 // add and one 64×64-bit multiply a draw, 8 bytes of state. The drives

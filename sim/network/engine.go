@@ -68,9 +68,11 @@ type popState struct {
 	lambda   []float64 // sources: expected spikes a step
 	rng      []stream  // per neuron: drives and sources
 	noise    [][]float64
-	shared   [][]int       // per drive: shared Poisson counts of the epoch's steps
-	pois     []poissonDist // per drive: the counts of a step (Poisson)
-	fast     *fastLIF      // the fused LIF kernel's constants; nil: the general kernel
+	// noiseDecay and noiseScale are each noise drive's step factors.
+	noiseDecay, noiseScale []float64
+	shared                 [][]int       // per drive: shared Poisson counts of the epoch's steps
+	pois                   []poissonDist // per drive: the counts of a step (Poisson)
+	fast                   *fastLIF      // the fused LIF kernel's constants; nil: the general kernel
 }
 
 // modelState is one neuron of a general point model.
@@ -258,6 +260,10 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 		}
 	}
 	for _, d := range p.Drives {
+		// An Ornstein–Uhlenbeck step: decay toward the mean, and the
+		// spread that keeps the variance at SD².
+		f := math.Exp(-dt / d.Tau)
+		ps.noiseDecay, ps.noiseScale = append(ps.noiseDecay, f), append(ps.noiseScale, d.SD*math.Sqrt(1-f*f))
 		ps.noise = append(ps.noise, make([]float64, p.N))
 		ps.shared = append(ps.shared, nil)
 		ps.pois = append(ps.pois, newPoissonDist(d.Rate*dt*1e-3))

@@ -43,7 +43,7 @@ func (p *popState) input(i int, t, dt float64) float64 {
 	I := 0.0
 	for d := range p.Drives {
 		dr := &p.Drives[d]
-		if !dr.reaches(i) {
+		if !dr.reaches(i) || !dr.on(t) {
 			continue
 		}
 		switch dr.Kind {
@@ -78,8 +78,8 @@ func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) f
 		}
 		switch dr.Kind {
 		case Noise:
-			f := math.Exp(-dt / dr.Tau)
-			p.noise[d][i] = dr.Mean + (p.noise[d][i]-dr.Mean)*f + dr.SD*math.Sqrt(1-f*f)*normal(&p.rng[i])
+			f, s := p.noiseDecay[d], p.noiseScale[d]
+			p.noise[d][i] = dr.Mean + (p.noise[d][i]-dr.Mean)*f + s*normal(&p.rng[i])
 		case Poisson:
 			var k int
 			if dr.Shared {

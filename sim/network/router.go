@@ -3,7 +3,6 @@ package network
 import (
 	"math"
 	"slices"
-	"sync"
 
 	"neurite/sim"
 )
@@ -35,11 +34,9 @@ func (r *router) Route(spikes []sim.Spike, q *sim.Queue) {
 		r.routeRange(spikes, q, 0, r.targets, 0)
 		return
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() { r.routeRange(spikes, q, r.targets*w/workers, r.targets*(w+1)/workers, w) })
-	}
-	wg.Wait()
+	sim.ForEach(workers, workers, func() func(int) {
+		return func(w int) { r.routeRange(spikes, q, r.targets*w/workers, r.targets*(w+1)/workers, w) }
+	})
 }
 
 // routeWorkers is how many workers route the spikes: one where a
