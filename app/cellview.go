@@ -102,9 +102,7 @@ func (v *cellView) FrameRate() float64 {
 func (v *cellView) draw(w, h int) image.Image {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.img == nil || v.img.Bounds().Dx() != w || v.img.Bounds().Dy() != h {
-		v.img = image.NewRGBA(image.Rect(0, 0, w, h))
-	}
+	v.img = canvasSized(v.img, w, h)
 	views.HeatmapFrame(v.img, v.morph, v.cam, v.style, v.values, v.markers, v.time)
 	v.frames.drawn(time.Now())
 	return v.img

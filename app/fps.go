@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"slices"
 	"time"
@@ -67,4 +68,13 @@ func (f frameTimes) rate(now time.Time) float64 {
 		}
 	}
 	return float64(n)
+}
+
+// canvasSized returns img, or a new image where img is missing or not
+// w × h pixels: the buffer a view draws into at the size Fyne asks.
+func canvasSized(img *image.RGBA, w, h int) *image.RGBA {
+	if img == nil || img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	return img
 }

@@ -99,9 +99,7 @@ func (v *rasterView) FrameRate() float64 {
 func (v *rasterView) draw(w, h int) image.Image {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.pix == nil || v.pix.Bounds().Dx() != w || v.pix.Bounds().Dy() != h {
-		v.pix = image.NewRGBA(image.Rect(0, 0, w, h))
-	}
+	v.pix = canvasSized(v.pix, w, h)
 	v.r.Render(v.pix)
 	v.frames.drawn(time.Now())
 	return v.pix
