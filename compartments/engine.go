@@ -48,9 +48,10 @@ type Engine struct {
 	// Per node: the voltage, the tree system (d, rhs), its parts that do
 	// not change (dBase: capacitance, axial and passive conductance;
 	// rBase: passive current) and the hh conductance and current of the
-	// present step (gm, ge). parent and the synapse and clamp node
+	// present step (gm, ge); capCj is capacitance times cj. parent and the synapse and clamp node
 	// indices below are local to the cell (relative to its first node).
 	v, d, rhs, dBase, rBase, gm, ge []float64
+	capCj                           []float64
 	parent                          []int32
 	cj                              float64 // 1/dt, or 2/dt for Crank–Nicolson
 
@@ -95,7 +96,7 @@ func NewEngine(p *Plan) *Engine {
 		plan: p, workers: runtime.GOMAXPROCS(0),
 		v: make([]float64, n), d: make([]float64, n), rhs: make([]float64, n),
 		dBase: make([]float64, n), rBase: make([]float64, n),
-		gm: make([]float64, n), ge: make([]float64, n), parent: make([]int32, n),
+		gm: make([]float64, n), ge: make([]float64, n), capCj: make([]float64, n), parent: make([]int32, n),
 	}
 	e.recordEvery, _ = stepsPerInt(p.RecordInterval, p.Dt)
 	e.snapshots = p.Snapshots()
@@ -109,7 +110,8 @@ func NewEngine(p *Plan) *Engine {
 	}
 	cellOf := func(node int32) *cellState { return &e.cells[p.Nodes[node].Cell] }
 	for i := range n {
-		e.dBase[i] += p.Cap[i] * e.cj
+		e.capCj[i] = p.Cap[i] * e.cj
+		e.dBase[i] += e.capCj[i]
 		if par := p.Parent[i]; par >= 0 {
 			e.dBase[i] += p.GAxial[i]
 			e.dBase[par] += p.GAxial[i]
@@ -269,17 +271,17 @@ const maxGroup = 8
 const groupNodes = 256
 
 // groupCells splits the cells into runs of at most maxGroup neighbours of
-// one shape (the same parent array) and groupNodes nodes in all: the
-// groups advance together.
+// one shape (the same parent array), whose nodes follow one another, and
+// groupNodes nodes in all: the groups advance together.
 func (e *Engine) groupCells() {
 	e.groups = e.groups[:0]
 	same := func(a, b *cellState) bool {
-		return a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
+		return a.end == b.first && a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
 	}
 	for lo := 0; lo < len(e.cells); {
 		hi := lo + 1
 		size := e.cells[lo].end - e.cells[lo].first
-		for hi < len(e.cells) && hi-lo < maxGroup && (hi-lo+1)*size <= groupNodes && same(&e.cells[lo], &e.cells[hi]) {
+		for hi < len(e.cells) && hi-lo < maxGroup && (hi-lo+1)*size <= groupNodes && same(&e.cells[hi-1], &e.cells[hi]) {
 			hi++
 		}
 		e.groups = append(e.groups, [2]int{lo, hi})
@@ -289,24 +291,24 @@ func (e *Engine) groupCells() {
 
 // cellArrays are a cell's share of the engine's per-node arrays.
 type cellArrays struct {
-	c                                      *cellState
-	v, d, rhs, dBase, rBase, capac, gm, ge []float64
-	gax                                    []float64
-	vPrevDet                               float64
-	done                                   bool // blew up: takes no more steps
+	c              *cellState
+	v, d, rhs, gax []float64
+	vPrevDet       float64
+	done           bool // blew up: takes no more steps
 }
 
 func (e *Engine) arrays(c *cellState) cellArrays {
 	p := e.plan
 	lo, hi := c.first, c.end
-	return cellArrays{c: c, v: e.v[lo:hi], d: e.d[lo:hi], rhs: e.rhs[lo:hi], dBase: e.dBase[lo:hi], rBase: e.rBase[lo:hi],
-		capac: p.Cap[lo:hi], gm: e.gm[lo:hi], ge: e.ge[lo:hi], gax: p.GAxial[lo:hi]}
+	return cellArrays{c: c, v: e.v[lo:hi], d: e.d[lo:hi], rhs: e.rhs[lo:hi], gax: p.GAxial[lo:hi]}
 }
 
 // advance takes a group of cells of one shape over the epoch's steps,
 // writing probe values of record steps into the epoch's rows. Each cell's
 // arithmetic is that of a cell advanced alone; only the order in which
-// the cells' independent operations are issued interleaves.
+// the cells' independent operations are issued interleaves. The group's
+// nodes are contiguous, cell after cell, so node i of its k-th cell is
+// node k·n + i of the group.
 func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
 	p := e.plan
 	dt := p.Dt
@@ -315,30 +317,37 @@ func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
 	for k := range g {
 		g[k] = e.arrays(&group[k])
 	}
-	parent := e.parent[group[0].first:group[0].end]
+	lo, hi := group[0].first, group[len(group)-1].end
+	parent := e.parent[lo:group[0].end]
 	n := len(parent)
-	cj := e.cj
+	v, d, rhs, gax := e.v[lo:hi], e.d[lo:hi], e.rhs[lo:hi], p.GAxial[lo:hi]
+	dBase, rBase, capCj, gm, ge := e.dBase[lo:hi], e.rBase[lo:hi], e.capCj[lo:hi], e.gm[lo:hi], e.ge[lo:hi]
 	cn := p.Method == CrankNicolson
 	for step := ep.From; step < ep.To; step++ {
 		t := float64(step) * dt
 		mid := t + dt/2
 		due := ep.Inputs.Due(step)
+		// Capacitance, membrane conductances and currents; then each
+		// cell's synapses and clamps.
+		for i := range d {
+			d[i] = dBase[i] + gm[i]
+			rhs[i] = capCj[i]*v[i] + rBase[i] + ge[i]
+		}
 		for k := range g {
 			if !g[k].done {
-				e.assemble(&g[k], due, mid, cj)
+				e.assemble(&g[k], due, mid)
 			}
 		}
 		// Hines elimination, leaves to root; d[i] keeps 1/d so that the
 		// back-substitution multiplies instead of dividing.
 		for i := n - 1; i > 0; i-- {
-			par := parent[i]
-			for k := range g {
-				a := &g[k]
-				inv := 1 / a.d[i]
-				a.d[i] = inv
-				f := a.gax[i] * inv
-				a.d[par] -= f * a.gax[i]
-				a.rhs[par] += f * a.rhs[i]
+			par := int(parent[i]) - i
+			for j := i; j < len(d); j += n {
+				inv := 1 / d[j]
+				d[j] = inv
+				f := gax[j] * inv
+				d[j+par] -= f * gax[j]
+				rhs[j+par] += f * rhs[j]
 			}
 		}
 		for k := range g {
@@ -355,29 +364,53 @@ func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
 				}
 			}
 		} else {
-			for k := range g {
-				g[k].v[0] = g[k].rhs[0] * g[k].d[0]
+			for j := 0; j < len(v); j += n {
+				v[j] = rhs[j] * d[j]
 			}
 			for i := 1; i < n; i++ {
-				par := parent[i]
-				for k := range g {
-					a := &g[k]
-					a.v[i] = (a.rhs[i] + a.gax[i]*a.v[par]) * a.d[i]
+				par := int(parent[i]) - i
+				for j := i; j < len(v); j += n {
+					v[j] = (rhs[j] + gax[j]*v[j+par]) * d[j]
 				}
 			}
 		}
+		tNew := float64(step+1) * dt
+		// One pass over the group finds whether any voltage left the
+		// finite range; only then is the cell looked for.
+		finite := true
+		for _, x := range v {
+			if !(math.Abs(x) <= sim.MaxAbsV) {
+				finite = false
+				break
+			}
+		}
+		all := true
+		for k := range g {
+			if !finite && !g[k].done {
+				e.checkFinite(&g[k], tNew)
+			}
+			all = all && !g[k].done
+		}
+		if all {
+			// The group's hh instances are consecutive: one kernel call
+			// lets it fill its vector lanes across cells.
+			hhKernel(e, group[0].hhLo, group[len(group)-1].hhHi)
+		}
 		for k := range g {
 			if !g[k].done {
+				if !all {
+					hhKernel(e, g[k].c.hhLo, g[k].c.hhHi)
+				}
 				e.finishStep(&g[k], step, t, ep)
 			}
 		}
 	}
 }
 
-// assemble delivers a cell's inputs due at this step and sets up its tree
-// system: capacitance, membrane conductances and currents, synapses and
-// clamps at mid, the middle of the step.
-func (e *Engine) assemble(a *cellArrays, due []float64, mid, cj float64) {
+// assemble delivers a cell's inputs due at this step and adds its
+// synapses and its clamps at mid, the middle of the step, to its tree
+// system, whose membrane part advance has set up.
+func (e *Engine) assemble(a *cellArrays, due []float64, mid float64) {
 	p, c := e.plan, a.c
 	for k := c.synLo; k < c.synHi; k++ {
 		if w := due[k]; w != 0 {
@@ -387,13 +420,6 @@ func (e *Engine) assemble(a *cellArrays, due []float64, mid, cj float64) {
 		}
 	}
 	v, d, rhs := a.v, a.d, a.rhs
-	dBase, gm, capac, rBase, ge := a.dBase[:len(d)], a.gm[:len(d)], a.capac[:len(d)], a.rBase[:len(d)], a.ge[:len(d)]
-	v = v[:len(d)]
-	rhs = rhs[:len(d)]
-	for i := range d {
-		d[i] = dBase[i] + gm[i]
-		rhs[i] = capac[i]*cj*v[i] + rBase[i] + ge[i]
-	}
 	for k := c.synLo; k < c.synHi; k++ {
 		node := e.synNode[k]
 		g := e.synB[k] - e.synA[k]
@@ -440,21 +466,26 @@ func (e *Engine) crankNicolson(a *cellArrays, parent []int32) {
 	}
 }
 
-// finishStep checks a cell's new voltages, advances its gates and
-// synapses, detects its spike and records it.
-func (e *Engine) finishStep(a *cellArrays, step int64, t float64, ep *sim.Epoch) {
-	p, c, v := e.plan, a.c, a.v
-	dt := p.Dt
-	tNew := float64(step+1) * dt
-	for _, x := range v {
+// checkFinite ends a cell whose new voltages are not all finite and
+// within sim.MaxAbsV, naming its worst segment.
+func (e *Engine) checkFinite(a *cellArrays, tNew float64) {
+	for _, x := range a.v {
 		if !(math.Abs(x) <= sim.MaxAbsV) {
-			i := e.worstSegment(c, v)
-			c.err = &sim.BlowUpError{T: tNew, Where: e.plan.SegmentName(c.first + i), V: v[i]}
+			i := e.worstSegment(a.c, a.v)
+			a.c.err = &sim.BlowUpError{T: tNew, Where: e.plan.SegmentName(a.c.first + i), V: a.v[i]}
 			a.done = true
 			return
 		}
 	}
-	e.gates(c)
+}
+
+// finishStep takes a cell whose new voltages passed checkFinite and whose
+// gates have advanced: it decays the synapses, detects the spike and
+// records.
+func (e *Engine) finishStep(a *cellArrays, step int64, t float64, ep *sim.Epoch) {
+	p, c, v := e.plan, a.c, a.v
+	dt := p.Dt
+	tNew := float64(step+1) * dt
 	for k := c.synLo; k < c.synHi; k++ {
 		e.synA[k] *= e.synDecayA[k]
 		e.synB[k] *= e.synDecayB[k]
@@ -478,10 +509,6 @@ func (e *Engine) finishStep(a *cellArrays, step int64, t float64, ep *sim.Epoch)
 		}
 	}
 }
-
-// gates advances the hh gates of the cell over dt with the new voltage and
-// sets the conductances for the next step.
-func (e *Engine) gates(c *cellState) { hhKernel(e, c.hhLo, c.hhHi) }
 
 // hhKernel advances hh instances [lo, hi): gatesScalar everywhere, or a
 // vector kernel where the build and the processor provide one.

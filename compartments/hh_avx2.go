@@ -95,71 +95,112 @@ func trap4(x, e f64x4) f64x4 {
 	return vTen.Sub(x.Mul(vHalf)).Merge(x.Div(e.Sub(vOne)), small)
 }
 
-// gatesAVX2 advances hh instances [lo, hi), four at a time, exactly as
-// gatesScalar does (to rounding).
+// gatesAVX2 advances hh instances [lo, hi), four at a time, as gatesScalar
+// does (to rounding). Every instance takes the same lane arithmetic
+// wherever it falls: four on consecutive nodes (the usual case in level
+// order) load and store their node data as vectors; others (scattered
+// nodes, the last one to three, one soma from each cell of a lockstep
+// group) are gathered lane by lane. So an instance's result never depends
+// on its neighbours: a cell gives the same bits alone or in a network.
 func (e *Engine) gatesAVX2(lo, hi int) {
 	p := e.plan
 	negDtq := splat(-e.dtq)
-	k := lo
-	for ; k+4 <= hi; k += 4 {
-		// Four instances on four consecutive nodes (the usual case in
-		// level order) load and store their node data as vectors; others
-		// take the scalar path. (Assembling vectors lane by lane goes
-		// through scalar SSE loads, which cost more than they save.)
+	for k := lo; k < hi; k += 4 {
 		nd := int(p.HHNode[k])
-		if int(p.HHNode[k+3]) != nd+3 {
-			archsimd.ClearAVXUpperBits()
-			e.gatesScalar(k, k+4)
+		if k+4 > hi || int(p.HHNode[k+3]) != nd+3 {
+			e.gatesGathered(k, min(k+4, hi), negDtq)
 			continue
 		}
-		v := archsimd.LoadFloat64x4Slice(e.v[nd : nd+4])
-		// Rates, as hh.Rates.
-		e10 := exp4(v.Add(v40).Mul(vMinusTenth))
-		b := exp4(v.Add(v65).Mul(vMinus720th))
-		b2 := b.Mul(b)
-		b4 := b2.Mul(b2)
-		b9 := b4.Mul(b4).Mul(b)
-		b18 := b9.Mul(b9)
-		b36 := b18.Mul(b18)
-		am := trap4(vMinus40.Sub(v), e10).Mul(vTenth)
-		bm := b36.Mul(b4).Mul(vFour)
-		ah := b36.Mul(v007)
-		bh := vOne.Div(e10.MulAdd(vPlus05, vOne))
-		an := trap4(vMinus55.Sub(v), e10.Mul(vMinus15)).Mul(v001)
-		bn := b9.Mul(v0125)
-		sm, sh, sn := am.Add(bm), ah.Add(bh), an.Add(bn)
-		// Gates over dt with v held: x∞ + (x − x∞)·exp(−dt·q10·(α+β)).
-		minf, hinf, ninf := am.Div(sm), ah.Div(sh), an.Div(sn)
-		m := archsimd.LoadFloat64x4Slice(e.hhM[k:])
-		h := archsimd.LoadFloat64x4Slice(e.hhH[k:])
-		n := archsimd.LoadFloat64x4Slice(e.hhN[k:])
-		m = m.Sub(minf).MulAdd(exp4(sm.Mul(negDtq)), minf)
-		h = h.Sub(hinf).MulAdd(exp4(sh.Mul(negDtq)), hinf)
-		n = n.Sub(ninf).MulAdd(exp4(sn.Mul(negDtq)), ninf)
+		m, h, n := hhLanes(archsimd.LoadFloat64x4Slice(e.v[nd:nd+4]),
+			archsimd.LoadFloat64x4Slice(e.hhM[k:]), archsimd.LoadFloat64x4Slice(e.hhH[k:]),
+			archsimd.LoadFloat64x4Slice(e.hhN[k:]), negDtq)
 		m.StoreSlice(e.hhM[k:])
 		h.StoreSlice(e.hhH[k:])
 		n.StoreSlice(e.hhN[k:])
-		// Conductances, as setHH.
-		gNa, gK, gL, eNa, eK, eL := e.hhParams4(k)
-		scale := archsimd.LoadFloat64x4Slice(p.Area[nd : nd+4]).Mul(vAreaScale)
-		n2 := n.Mul(n)
-		gna := gNa.Mul(m.Mul(m).Mul(m).Mul(h))
-		gk := gK.Mul(n2.Mul(n2))
-		gna.Add(gk).Add(gL).Mul(scale).StoreSlice(e.gm[nd : nd+4])
-		gna.Mul(eNa).Add(gk.Mul(eK)).Add(gL.Mul(eL)).Mul(scale).StoreSlice(e.ge[nd : nd+4])
+		gm, ge := e.hhConductances(p.HHSet[k:k+4:k+4], archsimd.LoadFloat64x4Slice(p.Area[nd:nd+4]), m, h, n)
+		gm.StoreSlice(e.gm[nd : nd+4])
+		ge.StoreSlice(e.ge[nd : nd+4])
 	}
 	// Scalar SSE code after 256-bit instructions carries false dependencies
 	// on the registers' upper halves until they are cleared (VZEROUPPER);
 	// without this the rest of the step ran several times slower.
 	archsimd.ClearAVXUpperBits()
-	e.gatesScalar(k, hi)
 }
 
-// hhParams4 returns the parameters of hh instances k..k+3: broadcast when
-// they share a parameter set (the usual case), gathered otherwise.
-func (e *Engine) hhParams4(k int) (gNa, gK, gL, eNa, eK, eL f64x4) {
+// gatesGathered advances hh instances [lo, hi), at most four, whose nodes
+// are not consecutive: their data are gathered into lanes (unused lanes
+// repeat the first instance) and scattered back.
+func (e *Engine) gatesGathered(lo, hi int, negDtq f64x4) {
 	p := e.plan
-	sets := p.HHSet[k : k+4 : k+4]
+	var v, m, h, n, area [4]float64
+	var sets [4]int32
+	for j := range 4 {
+		k := lo + j
+		if k >= hi {
+			k = lo
+		}
+		nd := p.HHNode[k]
+		v[j], m[j], h[j], n[j], area[j], sets[j] = e.v[nd], e.hhM[k], e.hhH[k], e.hhN[k], p.Area[nd], p.HHSet[k]
+	}
+	mv, hv, nv := hhLanes(archsimd.LoadFloat64x4(&v), archsimd.LoadFloat64x4(&m), archsimd.LoadFloat64x4(&h),
+		archsimd.LoadFloat64x4(&n), negDtq)
+	gmv, gev := e.hhConductances(sets[:], archsimd.LoadFloat64x4(&area), mv, hv, nv)
+	var gm, ge [4]float64
+	mv.Store(&m)
+	hv.Store(&h)
+	nv.Store(&n)
+	gmv.Store(&gm)
+	gev.Store(&ge)
+	for j := range hi - lo {
+		k := lo + j
+		nd := p.HHNode[k]
+		e.hhM[k], e.hhH[k], e.hhN[k] = m[j], h[j], n[j]
+		e.gm[nd], e.ge[nd] = gm[j], ge[j]
+	}
+}
+
+// hhLanes advances four hh instances' gates over dt with their voltages v
+// held, as hh.Rates and gatesScalar do.
+func hhLanes(v, m, h, n, negDtq f64x4) (f64x4, f64x4, f64x4) {
+	e10 := exp4(v.Add(v40).Mul(vMinusTenth))
+	b := exp4(v.Add(v65).Mul(vMinus720th))
+	b2 := b.Mul(b)
+	b4 := b2.Mul(b2)
+	b9 := b4.Mul(b4).Mul(b)
+	b18 := b9.Mul(b9)
+	b36 := b18.Mul(b18)
+	am := trap4(vMinus40.Sub(v), e10).Mul(vTenth)
+	bm := b36.Mul(b4).Mul(vFour)
+	ah := b36.Mul(v007)
+	bh := vOne.Div(e10.MulAdd(vPlus05, vOne))
+	an := trap4(vMinus55.Sub(v), e10.Mul(vMinus15)).Mul(v001)
+	bn := b9.Mul(v0125)
+	sm, sh, sn := am.Add(bm), ah.Add(bh), an.Add(bn)
+	// x∞ + (x − x∞)·exp(−dt·q10·(α+β)).
+	minf, hinf, ninf := am.Div(sm), ah.Div(sh), an.Div(sn)
+	m = m.Sub(minf).MulAdd(exp4(sm.Mul(negDtq)), minf)
+	h = h.Sub(hinf).MulAdd(exp4(sh.Mul(negDtq)), hinf)
+	n = n.Sub(ninf).MulAdd(exp4(sn.Mul(negDtq)), ninf)
+	return m, h, n
+}
+
+// hhConductances returns the membrane conductance and its current source
+// (gm, ge, as setHH sets them) of four hh instances with parameter sets
+// sets and segment areas area.
+func (e *Engine) hhConductances(sets []int32, area, m, h, n f64x4) (gm, ge f64x4) {
+	gNa, gK, gL, eNa, eK, eL := e.hhParams4(sets)
+	scale := area.Mul(vAreaScale)
+	n2 := n.Mul(n)
+	gna := gNa.Mul(m.Mul(m).Mul(m).Mul(h))
+	gk := gK.Mul(n2.Mul(n2))
+	return gna.Add(gk).Add(gL).Mul(scale), gna.Mul(eNa).Add(gk.Mul(eK)).Add(gL.Mul(eL)).Mul(scale)
+}
+
+// hhParams4 returns the parameters of the four parameter sets sets:
+// broadcast when they are one (the usual case), gathered otherwise.
+func (e *Engine) hhParams4(sets []int32) (gNa, gK, gL, eNa, eK, eL f64x4) {
+	p := e.plan
+	sets = sets[:4:4]
 	if sets[0] == sets[1] && sets[0] == sets[2] && sets[0] == sets[3] {
 		hp := &p.HHParams[sets[0]]
 		return splat(hp.GNaBar), splat(hp.GKBar), splat(hp.GL), splat(hp.ENa), splat(hp.EK), splat(hp.EL)
