@@ -65,8 +65,22 @@ type Engine struct {
 	clampI                           []float64
 	detAbove                         []bool
 
+	// A node is static if neither it nor any node below it (away from
+	// the root) has a conductance that changes in time (hh, a synapse):
+	// its eliminated diagonal and factors are then the same every step,
+	// and inv0, f0, fg0 hold them (1/d, gax/d, gax²/d as the elimination
+	// rounds them), so that its solve needs no division.
+	inv0, f0, fg0 []float64
+
 	cells  []cellState
-	groups [][2]int // cells [lo, hi) of one shape advanced together
+	groups []cellGroup
+}
+
+// cellGroup is a run of cells [lo, hi) of one shape advanced together;
+// static[i] tells whether node i is static in every one of them.
+type cellGroup struct {
+	lo, hi int
+	static []bool
 }
 
 // cellState is one cell's share of the engine's arrays.
@@ -278,15 +292,57 @@ func (e *Engine) groupCells() {
 	same := func(a, b *cellState) bool {
 		return a.end == b.first && a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
 	}
+	static := e.staticNodes()
 	for lo := 0; lo < len(e.cells); {
 		hi := lo + 1
 		size := e.cells[lo].end - e.cells[lo].first
 		for hi < len(e.cells) && hi-lo < maxGroup && (hi-lo+1)*size <= groupNodes && same(&e.cells[hi-1], &e.cells[hi]) {
 			hi++
 		}
-		e.groups = append(e.groups, [2]int{lo, hi})
+		g := cellGroup{lo: lo, hi: hi, static: make([]bool, size)}
+		for i := range g.static {
+			g.static[i] = true
+			for c := lo; c < hi; c++ {
+				g.static[i] = g.static[i] && static[e.cells[c].first+i]
+			}
+		}
+		e.groups = append(e.groups, g)
 		lo = hi
 	}
+}
+
+// staticNodes finds the static nodes and sets their constants by the
+// elimination's own arithmetic (see Engine.inv0).
+func (e *Engine) staticNodes() []bool {
+	p := e.plan
+	n := len(e.v)
+	static := make([]bool, n)
+	for i := range static {
+		static[i] = true
+	}
+	for _, node := range p.HHNode {
+		static[node] = false
+	}
+	for _, s := range p.Syns {
+		static[s.Node] = false
+	}
+	e.inv0, e.f0, e.fg0 = make([]float64, n), make([]float64, n), make([]float64, n)
+	d := slices.Clone(e.dBase)
+	for _, c := range e.cells {
+		for i := c.end - 1; i > c.first; i-- {
+			par := c.first + int(e.parent[i])
+			if !static[i] {
+				static[par] = false
+				continue
+			}
+			e.inv0[i] = 1 / d[i]
+			e.f0[i] = p.GAxial[i] * e.inv0[i]
+			e.fg0[i] = e.f0[i] * p.GAxial[i]
+			d[par] -= e.fg0[i]
+		}
+		static[c.first] = false
+	}
+	return static
 }
 
 // cellArrays are a cell's share of the engine's per-node arrays.
@@ -309,8 +365,9 @@ func (e *Engine) arrays(c *cellState) cellArrays {
 // the cells' independent operations are issued interleaves. The group's
 // nodes are contiguous, cell after cell, so node i of its k-th cell is
 // node k·n + i of the group.
-func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
+func (e *Engine) advance(gr cellGroup, ep *sim.Epoch) {
 	p := e.plan
+	group := e.cells[gr.lo:gr.hi]
 	dt := p.Dt
 	var cells [maxGroup]cellArrays
 	g := cells[:len(group)]
@@ -322,6 +379,7 @@ func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
 	n := len(parent)
 	v, d, rhs, gax := e.v[lo:hi], e.d[lo:hi], e.rhs[lo:hi], p.GAxial[lo:hi]
 	dBase, rBase, capCj, gm, ge := e.dBase[lo:hi], e.rBase[lo:hi], e.capCj[lo:hi], e.gm[lo:hi], e.ge[lo:hi]
+	inv0, f0, fg0 := e.inv0[lo:hi], e.f0[lo:hi], e.fg0[lo:hi]
 	cn := p.Method == CrankNicolson
 	for step := ep.From; step < ep.To; step++ {
 		t := float64(step) * dt
@@ -342,6 +400,14 @@ func (e *Engine) advance(group []cellState, ep *sim.Epoch) {
 		// back-substitution multiplies instead of dividing.
 		for i := n - 1; i > 0; i-- {
 			par := int(parent[i]) - i
+			if gr.static[i] {
+				for j := i; j < len(d); j += n {
+					d[j] = inv0[j]
+					d[j+par] -= fg0[j]
+					rhs[j+par] += f0[j] * rhs[j]
+				}
+				continue
+			}
 			for j := i; j < len(d); j += n {
 				inv := 1 / d[j]
 				d[j] = inv
@@ -612,7 +678,7 @@ func (b *cpuBackend) Advance(ep *sim.Epoch) error {
 	sim.ForEach(batches, e.workers, func() func(int) {
 		return func(k int) {
 			for _, gr := range e.groups[k*per : min((k+1)*per, len(e.groups))] {
-				e.advance(e.cells[gr[0]:gr[1]], ep)
+				e.advance(gr, ep)
 			}
 		}
 	})

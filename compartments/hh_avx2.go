@@ -129,34 +129,48 @@ func (e *Engine) gatesAVX2(lo, hi int) {
 
 // gatesGathered advances hh instances [lo, hi), at most four, whose nodes
 // are not consecutive: their data are gathered into lanes (unused lanes
-// repeat the first instance) and scattered back.
+// repeat the first instance) and scattered back, register to register
+// (through memory, each vector load would wait on four scalar stores).
 func (e *Engine) gatesGathered(lo, hi int, negDtq f64x4) {
 	p := e.plan
-	var v, m, h, n, area [4]float64
-	var sets [4]int32
-	for j := range 4 {
-		k := lo + j
-		if k >= hi {
-			k = lo
+	var ks [4]int
+	var nds [4]int32
+	for j := range ks {
+		ks[j] = lo
+		if lo+j < hi {
+			ks[j] = lo + j
 		}
-		nd := p.HHNode[k]
-		v[j], m[j], h[j], n[j], area[j], sets[j] = e.v[nd], e.hhM[k], e.hhH[k], e.hhN[k], p.Area[nd], p.HHSet[k]
+		nds[j] = p.HHNode[ks[j]]
 	}
-	mv, hv, nv := hhLanes(archsimd.LoadFloat64x4(&v), archsimd.LoadFloat64x4(&m), archsimd.LoadFloat64x4(&h),
-		archsimd.LoadFloat64x4(&n), negDtq)
-	gmv, gev := e.hhConductances(sets[:], archsimd.LoadFloat64x4(&area), mv, hv, nv)
-	var gm, ge [4]float64
-	mv.Store(&m)
-	hv.Store(&h)
-	nv.Store(&n)
-	gmv.Store(&gm)
-	gev.Store(&ge)
+	lanes := func(x []float64, i [4]int) f64x4 {
+		return lanes4(x[i[0]], x[i[1]], x[i[2]], x[i[3]])
+	}
+	nodes := [4]int{int(nds[0]), int(nds[1]), int(nds[2]), int(nds[3])}
+	m, h, n := hhLanes(lanes(e.v, nodes), lanes(e.hhM, ks), lanes(e.hhH, ks), lanes(e.hhN, ks), negDtq)
+	sets := [4]int32{p.HHSet[ks[0]], p.HHSet[ks[1]], p.HHSet[ks[2]], p.HHSet[ks[3]]}
+	gm, ge := e.hhConductances(sets[:], lanes(p.Area, nodes), m, h, n)
+	var out [5][4]float64
+	for q, x := range [...]f64x4{m, h, n, gm, ge} {
+		out[q] = unlanes4(x)
+	}
 	for j := range hi - lo {
-		k := lo + j
-		nd := p.HHNode[k]
-		e.hhM[k], e.hhH[k], e.hhN[k] = m[j], h[j], n[j]
-		e.gm[nd], e.ge[nd] = gm[j], ge[j]
+		k, nd := ks[j], nds[j]
+		e.hhM[k], e.hhH[k], e.hhN[k] = out[0][j], out[1][j], out[2][j]
+		e.gm[nd], e.ge[nd] = out[3][j], out[4][j]
 	}
+}
+
+// lanes4 makes a vector of four scalars.
+func lanes4(a, b, c, d float64) f64x4 {
+	var lo, hi archsimd.Float64x2
+	var x f64x4
+	return x.SetLo(lo.SetElem(0, a).SetElem(1, b)).SetHi(hi.SetElem(0, c).SetElem(1, d))
+}
+
+// unlanes4 returns the four lanes of x.
+func unlanes4(x f64x4) [4]float64 {
+	lo, hi := x.GetLo(), x.GetHi()
+	return [4]float64{lo.GetElem(0), lo.GetElem(1), hi.GetElem(0), hi.GetElem(1)}
 }
 
 // hhLanes advances four hh instances' gates over dt with their voltages v
