@@ -387,10 +387,7 @@ func (e *Engine) advance(gr cellGroup, ep *sim.Epoch) {
 		due := ep.Inputs.Due(step)
 		// Capacitance, membrane conductances and currents; then each
 		// cell's synapses and clamps.
-		for i := range d {
-			d[i] = dBase[i] + gm[i]
-			rhs[i] = capCj[i]*v[i] + rBase[i] + ge[i]
-		}
+		membraneKernel(d, rhs, dBase, gm, capCj, v, rBase, ge)
 		for k := range g {
 			if !g[k].done {
 				e.assemble(&g[k], due, mid)
@@ -443,13 +440,7 @@ func (e *Engine) advance(gr cellGroup, ep *sim.Epoch) {
 		tNew := float64(step+1) * dt
 		// One pass over the group finds whether any voltage left the
 		// finite range; only then is the cell looked for.
-		finite := true
-		for _, x := range v {
-			if !(math.Abs(x) <= sim.MaxAbsV) {
-				finite = false
-				break
-			}
-		}
+		finite := withinKernel(v)
 		all := true
 		for k := range g {
 			if !finite && !g[k].done {
@@ -574,6 +565,34 @@ func (e *Engine) finishStep(a *cellArrays, step int64, t float64, ep *sim.Epoch)
 			row[k] = e.probeValue(k)
 		}
 	}
+}
+
+// membraneKernel sets up the membrane part of the tree system of a run of
+// nodes: d = dBase + gm, rhs = capCj·v + rBase + ge; membraneScalar, or a
+// vector kernel (the same arithmetic, to the bit) where the build and the
+// processor provide one.
+var membraneKernel = membraneScalar
+
+func membraneScalar(d, rhs, dBase, gm, capCj, v, rBase, ge []float64) {
+	n := len(d)
+	rhs, dBase, gm, capCj, v, rBase, ge = rhs[:n], dBase[:n], gm[:n], capCj[:n], v[:n], rBase[:n], ge[:n]
+	for i := range d {
+		d[i] = dBase[i] + gm[i]
+		rhs[i] = capCj[i]*v[i] + rBase[i] + ge[i]
+	}
+}
+
+// withinKernel tells whether every voltage in v is finite and within
+// sim.MaxAbsV: withinScalar, or a vector kernel.
+var withinKernel = withinScalar
+
+func withinScalar(v []float64) bool {
+	for _, x := range v {
+		if !(math.Abs(x) <= sim.MaxAbsV) {
+			return false
+		}
+	}
+	return true
 }
 
 // hhKernel advances hh instances [lo, hi): gatesScalar everywhere, or a

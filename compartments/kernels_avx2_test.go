@@ -115,3 +115,46 @@ func TestAVX2KernelMatchesScalar(t *testing.T) {
 	}
 	t.Logf("%d spikes; max |Δv| %.2g mV", len(scalarRec.SpikeList), worst)
 }
+
+// TestVectorKernelsSameBits compares the avx2 membrane and blow-up kernels
+// with the scalar ones on random runs of every length up to 13 (whole
+// vectors and tails), voltages out of range, infinite and NaN included.
+func TestVectorKernelsSameBits(t *testing.T) {
+	if !archsimd.X86.AVX2() || !archsimd.X86.FMA() {
+		t.Log("no AVX2 and FMA here: only the scalar kernels run")
+		if hhKernelName != "scalar" {
+			t.Fatalf("kernel %q chosen on a processor without AVX2 and FMA", hhKernelName)
+		}
+		return
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	odd := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 2e4, -2e4, sim.MaxAbsV, -sim.MaxAbsV}
+	for n := range 14 {
+		for trial := range 200 {
+			arrays := make([][]float64, 8)
+			for a := range arrays {
+				arrays[a] = make([]float64, n)
+				for i := range n {
+					arrays[a][i] = rng.NormFloat64() * 100
+				}
+			}
+			if n > 0 && trial%3 == 0 {
+				arrays[5][rng.IntN(n)] = odd[rng.IntN(len(odd))]
+			}
+			want := make([][]float64, 2)
+			want[0], want[1] = make([]float64, n), make([]float64, n)
+			membraneScalar(want[0], want[1], arrays[2], arrays[3], arrays[4], arrays[5], arrays[6], arrays[7])
+			membraneAVX2(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], arrays[5], arrays[6], arrays[7])
+			for k := range 2 {
+				for i := range n {
+					if math.Float64bits(arrays[k][i]) != math.Float64bits(want[k][i]) && !(math.IsNaN(want[k][i]) && math.IsNaN(arrays[k][i])) {
+						t.Fatalf("n=%d: membrane kernels differ at %d: %v against %v", n, i, arrays[k][i], want[k][i])
+					}
+				}
+			}
+			if got, want := withinAVX2(arrays[5]), withinScalar(arrays[5]); got != want {
+				t.Fatalf("n=%d: blow-up check %v, scalar %v, on %v", n, got, want, arrays[5])
+			}
+		}
+	}
+}

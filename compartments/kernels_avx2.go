@@ -6,6 +6,7 @@ import (
 	"math"
 	"simd/archsimd"
 
+	"neurite/sim"
 	"neurite/sim/hh"
 )
 
@@ -13,10 +14,12 @@ import (
 // a processor with AVX2 and FMA, hh instances advance four at a time: the
 // hh update is most of a cable step's arithmetic, and four lanes do it
 // about four times faster. The scalar kernel stays the reference; tests
-// compare the two.
+// compare the two. The membrane set-up and the blow-up check also take
+// four nodes at a time, with the scalar kernels' very arithmetic.
 func init() {
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
 		hhKernel, hhKernelName = (*Engine).gatesAVX2, "avx2"
+		membraneKernel, withinKernel = membraneAVX2, withinAVX2
 	}
 }
 
@@ -45,6 +48,7 @@ var (
 	vTenth, vFour, v007, v001 = splat(0.1), splat(4), splat(0.07), splat(0.01)
 	v0125, vPlus05, vMinus15  = splat(0.125), splat(hh.ExpPlus05), splat(hh.ExpMinus15)
 	vAreaScale                = splat(1e-2)
+	vMaxAbsV                  = splat(sim.MaxAbsV)
 )
 
 // taylor returns 1/i! for i = 0..12.
@@ -226,4 +230,32 @@ func (e *Engine) hhParams4(sets []int32) (gNa, gK, gL, eNa, eK, eL f64x4) {
 	}
 	return archsimd.LoadFloat64x4(&a[0]), archsimd.LoadFloat64x4(&a[1]), archsimd.LoadFloat64x4(&a[2]),
 		archsimd.LoadFloat64x4(&a[3]), archsimd.LoadFloat64x4(&a[4]), archsimd.LoadFloat64x4(&a[5])
+}
+
+// membraneAVX2 is membraneScalar four nodes at a time: the same additions
+// and products, unfused, so the same bits.
+func membraneAVX2(d, rhs, dBase, gm, capCj, v, rBase, ge []float64) {
+	n := len(d)
+	rhs, dBase, gm, capCj, v, rBase, ge = rhs[:n], dBase[:n], gm[:n], capCj[:n], v[:n], rBase[:n], ge[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		archsimd.LoadFloat64x4Slice(dBase[i:]).Add(archsimd.LoadFloat64x4Slice(gm[i:])).StoreSlice(d[i:])
+		archsimd.LoadFloat64x4Slice(capCj[i:]).Mul(archsimd.LoadFloat64x4Slice(v[i:])).
+			Add(archsimd.LoadFloat64x4Slice(rBase[i:])).Add(archsimd.LoadFloat64x4Slice(ge[i:])).StoreSlice(rhs[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	membraneScalar(d[i:], rhs[i:], dBase[i:], gm[i:], capCj[i:], v[i:], rBase[i:], ge[i:])
+}
+
+// withinAVX2 is withinScalar four voltages at a time. An ordered
+// comparison is false for NaN, so NaN fails as in the scalar kernel.
+func withinAVX2(v []float64) bool {
+	i := 0
+	ok := vZero.Equal(vZero)
+	for ; i+4 <= len(v); i += 4 {
+		x := archsimd.LoadFloat64x4Slice(v[i:])
+		ok = ok.And(x.Max(vZero.Sub(x)).LessEqual(vMaxAbsV))
+	}
+	archsimd.ClearAVXUpperBits()
+	return ok.ToBits() == 0xf && withinScalar(v[i:])
 }
