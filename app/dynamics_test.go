@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"neurite/gpu"
+	"neurite/gpu/sweep"
 	"neurite/sim/point"
 )
 
@@ -271,7 +272,7 @@ func TestLabFIOnGPU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shared := batch.(*gpu.Sweep)
+	shared := batch.(*sweep.Sweep)
 	before := shared.Fallbacks
 	defer func() {
 		if n := shared.Fallbacks - before; n != 0 {

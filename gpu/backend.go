@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"neurite/gpu/cable"
+	"neurite/gpu/device"
 	"sync"
 	"time"
 
@@ -52,13 +54,13 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 	if auto && p.Compartments() < autoMinCompartments {
 		return cpu(fmt.Sprintf("backend: cpu (auto: %d compartments are too few to gain on the GPU; --backend gpu forces it)", p.Compartments())), nil
 	}
-	dev, err := Shared()
-	if err == nil && auto && software(dev.Info()) {
+	dev, err := device.Shared()
+	if err == nil && auto && device.Software(dev.Info()) {
 		return cpu("backend: cpu (auto: the GPU is Mesa's llvmpipe, on which cable cells run slower than on the CPU engine; --backend gpu forces it)"), nil
 	}
-	var g *Cable
+	var g *cable.Cable
 	if err == nil {
-		g, err = NewCable(dev, p)
+		g, err = cable.NewCable(dev, p)
 	}
 	if err != nil {
 		if !auto {
@@ -75,7 +77,7 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 // choose runs the GPU engine g and the CPU engine on their plan for a
 // moment (or recalls having done so for its shape) and returns the GPU
 // if it was at least gpuMargin times as fast, else the CPU, freeing g.
-func choose(dev *Device, g *Cable) Choice {
+func choose(dev *device.Device, g *cable.Cable) Choice {
 	e := compartments.NewEngine(g.Plan())
 	m, err := calibrate(e, g)
 	if err != nil || m.gpu < gpuMargin*m.cpu {
@@ -131,7 +133,7 @@ type shapeMeasurement struct {
 // leaves both initialised. A failure of either (a blow-up, a device
 // error) is returned, not remembered: the run proper reports the CPU's,
 // and the CPU runs if the GPU failed.
-func calibrate(cpu *compartments.Engine, g *Cable) (measurement, error) {
+func calibrate(cpu *compartments.Engine, g *cable.Cable) (measurement, error) {
 	p := cpu.Plan()
 	key := fmt.Sprintf("%d %d %v %s", p.Compartments(), len(p.Cells), p.Method, g)
 	measured.Lock()

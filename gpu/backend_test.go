@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"neurite/gpu/cable"
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"strings"
 	"testing"
 
@@ -97,7 +100,7 @@ func TestChooseBackend(t *testing.T) {
 	}
 	large := largePlan(t)
 	want := "llvmpipe, on which cable cells run slower"
-	if !software(device(t).Info()) {
+	if !device.Software(devicetest.Shared(t).Info()) {
 		want = "measured"
 	}
 	if ch, err := NewSimulator(large, "auto"); err != nil || !strings.Contains(ch.Note, want) {
@@ -116,7 +119,7 @@ func largePlan(t *testing.T) *compartments.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := compartments.Build(cells, benchSettings)
+	p, err := compartments.Build(cells, compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,8 +131,8 @@ func largePlan(t *testing.T) *compartments.Plan {
 // the faster, says at what rates, leaves its engine ready to run from the
 // start, and remembers the rates for the model's shape.
 func TestChooseMeasures(t *testing.T) {
-	dev := device(t)
-	g, err := NewCable(dev, largePlan(t))
+	dev := devicetest.Shared(t)
+	g, err := cable.NewCable(dev, largePlan(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +145,7 @@ func TestChooseMeasures(t *testing.T) {
 		t.Errorf("%s at t = %g, CPU %.3g, GPU %.3g compartment-steps/s: %s", ch.Backend, ch.Sim.Time(), ch.CPURate, ch.GPURate, ch.Note)
 	}
 	t.Log(ch.Note)
-	g2, err := NewCable(dev, largePlan(t))
+	g2, err := cable.NewCable(dev, largePlan(t))
 	if err != nil {
 		t.Fatal(err)
 	}

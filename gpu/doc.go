@@ -1,7 +1,7 @@
-// Package gpu is Neurite's OpenGL 4.3 compute backend: a context with no
-// window system (EGL) on its own locked OS thread, shader programs,
-// storage buffers and buffer textures, and on them the GPU versions of the
-// cable engine and of the dynamics lab's parameter sweeps, with the choice
-// between CPU and GPU (NewSimulator, NewBatch). The CPU engines are the reference
-// the GPU ones are tested against.
+// Package gpu chooses between the CPU and the GPU: NewSimulator for cable
+// models and NewBatch for the dynamics lab's sweeps take "auto", "cpu" or
+// "gpu", say why they chose, and carry a run on to the CPU when the device
+// fails mid-run, nothing recorded lost or repeated. The device itself is
+// package gpu/device; the GPU engines are gpu/cable and gpu/sweep, tested
+// against the CPU engines, which are the reference.
 package gpu

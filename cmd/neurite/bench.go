@@ -19,7 +19,9 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"neurite/compartments"
-	"neurite/gpu"
+	"neurite/gpu/cable"
+	"neurite/gpu/device"
+	"neurite/gpu/sweep"
 	"neurite/sim"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"
@@ -72,7 +74,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, fs.Name(), "unexpected argument %q", fs.Arg(0))
 	}
-	layout, ok := map[string]gpu.Layout{"auto": gpu.LayoutAuto, "lanes": gpu.LayoutLanes, "team": gpu.LayoutTeam}[*layoutName]
+	layout, ok := map[string]cable.Layout{"auto": cable.LayoutAuto, "lanes": cable.LayoutLanes, "team": cable.LayoutTeam}[*layoutName]
 	switch {
 	case !ok:
 		return usageError(stderr, fs.Name(), "--layout %q: give auto, lanes or team", *layoutName)
@@ -161,7 +163,7 @@ type benchConfig struct {
 	cells, nseg int
 	model       string
 	tstop       float64
-	layout      gpu.Layout
+	layout      cable.Layout
 }
 
 // plan builds the cells with the benchmark's settings, or the model's.
@@ -198,18 +200,18 @@ func benchCable(cfg benchConfig, workers int, backend string) (benchResult, erro
 	}
 	tstop := cfg.tstop
 	var eng compartments.Simulator
-	var device string
+	var onDevice string
 	if backend == "gpu" {
-		dev, err := gpu.Shared()
+		dev, err := device.Shared()
 		if err != nil {
 			return benchResult{}, err
 		}
-		g, err := gpu.NewCableLayout(dev, plan, cfg.layout)
+		g, err := cable.NewCableLayout(dev, plan, cfg.layout)
 		if err != nil {
 			return benchResult{}, err
 		}
 		defer g.Close()
-		eng, device = g, fmt.Sprintf("%s; %s", dev.Info().Renderer, g)
+		eng, onDevice = g, fmt.Sprintf("%s; %s", dev.Info().Renderer, g)
 	} else {
 		cpu := compartments.NewEngine(plan)
 		cpu.SetWorkers(workers)
@@ -229,7 +231,7 @@ func benchCable(cfg benchConfig, workers int, backend string) (benchResult, erro
 	runtime.KeepAlive(eng)
 	return benchResult{
 		comps: comps, wall: wall, rate: float64(comps) * steps / wall, spikes: rec.cell0,
-		bytesPerComp: float64(after.HeapAlloc-before.HeapAlloc) / float64(comps), device: device,
+		bytesPerComp: float64(after.HeapAlloc-before.HeapAlloc) / float64(comps), device: onDevice,
 	}, nil
 }
 
@@ -351,12 +353,12 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		var batch analysis.Batch = analysis.CPU{}
 		if b == "gpu" {
-			dev, err := gpu.Shared()
+			dev, err := device.Shared()
 			if err != nil {
 				fmt.Fprintln(stderr, err)
 				return 1
 			}
-			sw, err := gpu.NewSweep(dev)
+			sw, err := sweep.NewSweep(dev)
 			if err != nil {
 				fmt.Fprintln(stderr, err)
 				return 1
@@ -382,7 +384,7 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		wall := time.Since(start).Seconds()
-		if sw, ok := batch.(*gpu.Sweep); ok && sw.Fallbacks > 0 {
+		if sw, ok := batch.(*sweep.Sweep); ok && sw.Fallbacks > 0 {
 			fmt.Fprintf(stderr, "bench sweep: %d batches fell back to the CPU during the GPU's run, so its rate would not be the GPU's\n", sw.Fallbacks)
 			return 1
 		}

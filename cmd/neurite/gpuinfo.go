@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"neurite/gpu"
+	"neurite/gpu/device"
 )
 
 // gpuinfoCmd describes the GPU device and checks it computes right.
@@ -16,7 +16,7 @@ func gpuinfoCmd(args []string, stdout, stderr io.Writer) int {
 	case len(args) > 0:
 		return usageError(stderr, "gpuinfo", "unexpected argument %q: gpuinfo takes none", args[0])
 	}
-	d, err := gpu.Open()
+	d, err := device.Open()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		fmt.Fprintln(stderr, "no GPU backend: runs use the CPU")

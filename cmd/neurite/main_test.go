@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"neurite/gpu"
+	"neurite/gpu/device"
+	"neurite/gpu/sweep"
 	"neurite/sim/point"
 )
 
@@ -141,7 +143,7 @@ func TestRunErrors(t *testing.T) {
 // CPU, under the GPU's name.
 func onDevice(t *testing.T, f func()) {
 	t.Helper()
-	dev, err := gpu.Shared()
+	dev, err := device.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +155,7 @@ func onDevice(t *testing.T, f func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shared := batch.(*gpu.Sweep)
+	shared := batch.(*sweep.Sweep)
 	before := shared.Fallbacks
 	f()
 	if n := shared.Fallbacks - before; n != 0 {

@@ -1,10 +1,11 @@
-package gpu
+package sweep
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"neurite/gpu/device"
 	"slices"
 	"strings"
 	"sync"
@@ -25,10 +26,10 @@ import (
 // reset), runs on the CPU, as Fallbacks counts. A Sweep may be used from
 // several goroutines; their batches take turns.
 type Sweep struct {
-	dev   *Device
+	dev   *device.Device
 	group int
-	mu    sync.Mutex              // held through a batch
-	progs map[sweepModel]*Program // point.comp compiled for each model
+	mu    sync.Mutex                     // held through a batch
+	progs map[sweepModel]*device.Program // point.comp compiled for each model
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
 }
@@ -61,11 +62,11 @@ const keptPrograms = 8
 // serve every batch of the process.
 var sweeps = struct {
 	sync.Mutex
-	of map[*Device]*Sweep
-}{of: map[*Device]*Sweep{}}
+	of map[*device.Device]*Sweep
+}{of: map[*device.Device]*Sweep{}}
 
-// sharedSweep returns the device's shared Sweep, made on first use.
-func sharedSweep(dev *Device) (*Sweep, error) {
+// Shared returns the device's shared Sweep, made on first use.
+func Shared(dev *device.Device) (*Sweep, error) {
 	sweeps.Lock()
 	defer sweeps.Unlock()
 	if s, ok := sweeps.of[dev]; ok {
@@ -80,9 +81,9 @@ func sharedSweep(dev *Device) (*Sweep, error) {
 
 // NewSweep makes a sweep on the device, checking that it compiles the
 // point shader (with hh). Close frees its programs.
-func NewSweep(dev *Device) (*Sweep, error) {
-	s := &Sweep{dev: dev, group: 64, progs: map[sweepModel]*Program{}}
-	if software(dev.Info()) {
+func NewSweep(dev *device.Device) (*Sweep, error) {
+	s := &Sweep{dev: dev, group: 64, progs: map[sweepModel]*device.Program{}}
+	if device.Software(dev.Info()) {
 		s.group = 8
 	}
 	hh, err := point.Builtin("hh")
@@ -114,7 +115,7 @@ func (s *Sweep) forget() {
 }
 
 // program returns point.comp compiled for model; s.mu is held.
-func (s *Sweep) program(model sweepModel) (*Program, error) {
+func (s *Sweep) program(model sweepModel) (*device.Program, error) {
 	if p, ok := s.progs[model]; ok {
 		return p, nil
 	}
@@ -122,13 +123,13 @@ func (s *Sweep) program(model sweepModel) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p *Program
+	var p *device.Program
 	err = s.dev.Do(func() error {
 		if len(s.progs) >= keptPrograms {
 			s.forget()
 		}
 		var err error
-		p, err = compileProgram(src.Define("GROUP_SIZE", s.group).Define("NV", model.nv).Define("NP", model.np))
+		p, err = device.Compile(src.Define("GROUP_SIZE", s.group).Define("NV", model.nv).Define("NP", model.np))
 		return err
 	})
 	if err != nil {
@@ -148,7 +149,7 @@ func (s *Sweep) Check(m *point.Model) error {
 
 // prepare returns the program that sweeps m, and m's model.glsl; s.mu is
 // held.
-func (s *Sweep) prepare(m *point.Model) (*Program, sweepModel, error) {
+func (s *Sweep) prepare(m *point.Model) (*device.Program, sweepModel, error) {
 	model, err := modelSource(m)
 	if err != nil {
 		return nil, model, err
@@ -232,7 +233,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 	total := int(math.Round((o.Transient + o.Duration) / o.Dt))
 	var out []float32
 	err = s.dev.Do(func() error {
-		bp, bv, br := newBuffer(base, 0), newBuffer(vals, 0), newBuffer(rec, 0)
+		bp, bv, br := device.NewBuffer(base, 0), device.NewBuffer(vals, 0), device.NewBuffer(rec, 0)
 		defer bp.Delete()
 		defer bv.Delete()
 		defer br.Delete()
@@ -261,12 +262,12 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 				// A small read makes the dispatch finish before progress
 				// is claimed.
 				probe := make([]float32, 1)
-				read(br, 0, probe)
+				device.Read(br, 0, probe)
 				o.Progress(float64(min(total, from+stepsPerDispatch)) / float64(total))
 			}
 		}
 		out = make([]float32, len(rec))
-		read(br, 0, out)
+		device.Read(br, 0, out)
 		return nil
 	})
 	if err != nil {
@@ -302,35 +303,6 @@ func ring(buf []float32, n, k int) []float64 {
 		out = append(out, float64(buf[j%k]))
 	}
 	return out
-}
-
-// NewBatch chooses where a sweep of m runs: "cpu"; "gpu", which fails
-// with the reason when there is no usable device; or "auto" (or ""), the
-// device when it works and runs the model, else the CPU. The note says
-// which, and how the device integrates.
-func NewBatch(want string, m *point.Model) (analysis.Batch, string, error) {
-	switch want {
-	case "cpu":
-		return analysis.CPU{}, "", nil
-	case "gpu", "auto", "":
-	default:
-		return nil, "", fmt.Errorf("unknown backend %q (auto, cpu or gpu)", want)
-	}
-	dev, err := Shared()
-	var s *Sweep
-	if err == nil {
-		s, err = sharedSweep(dev)
-	}
-	if err == nil {
-		err = s.Check(m)
-	}
-	if err != nil {
-		if want == "gpu" {
-			return nil, "", fmt.Errorf("backend gpu: %w", err)
-		}
-		return analysis.CPU{}, fmt.Sprintf("backend: cpu (auto: %v)", err), nil
-	}
-	return s, fmt.Sprintf("backend: gpu (%s; RK4 or Euler at a fixed step, single precision)", dev.Info().Renderer), nil
 }
 
 func sweepNames() string {

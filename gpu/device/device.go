@@ -1,4 +1,4 @@
-package gpu
+package device
 
 import (
 	"errors"
@@ -167,3 +167,18 @@ func (d *Device) Close() { d.once.Do(func() { close(d.jobs) }) }
 
 // ErrTooLarge is returned when a model does not fit the device's limits.
 var ErrTooLarge = errors.New("too large for the GPU")
+
+// Software reports whether the device is Mesa's software rasteriser.
+func Software(info Info) bool {
+	return strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe")
+}
+
+// MarkLost marks the context lost, as a GPU reset does, so that the device
+// runs nothing more and says why: what callers do on a lost device can be
+// tested, though a reset cannot be caused on purpose.
+func (d *Device) MarkLost(err error) {
+	d.Do(func() error {
+		d.lost = err
+		return nil
+	})
+}

@@ -1,4 +1,4 @@
-package gpu
+package device
 
 import (
 	"fmt"
@@ -18,9 +18,9 @@ type Program struct {
 	uniforms map[string]int32
 }
 
-// compileProgram compiles and links a compute shader; errors name the
+// Compile compiles and links a compute shader; errors name the
 // shader and carry the driver's log with the offending lines.
-func compileProgram(s shaders.Shader) (*Program, error) {
+func Compile(s shaders.Shader) (*Program, error) {
 	name := s.Name
 	sh := gl.CreateShader(gl.COMPUTE_SHADER)
 	defer gl.DeleteShader(sh)
@@ -106,9 +106,9 @@ type Buffer struct {
 	size int // bytes
 }
 
-// newBuffer allocates a buffer holding data (a slice of 4-byte numbers),
+// NewBuffer allocates a buffer holding data (a slice of 4-byte numbers),
 // or size zeroed bytes where data is nil.
-func newBuffer[T float32 | int32 | uint32](data []T, size int) *Buffer {
+func NewBuffer[T float32 | int32 | uint32](data []T, size int) *Buffer {
 	b := &Buffer{size: max(4, size)}
 	if data != nil {
 		b.size = max(4, 4*len(data))
@@ -128,10 +128,13 @@ func newBuffer[T float32 | int32 | uint32](data []T, size int) *Buffer {
 }
 
 // Bind attaches the buffer to a binding point of storage blocks.
+// Size returns the buffer's size in bytes.
+func (b *Buffer) Size() int { return b.size }
+
 func (b *Buffer) Bind(binding uint32) { gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, binding, b.id) }
 
-// write replaces the buffer's start with data.
-func write[T float32 | int32 | uint32](b *Buffer, data []T) {
+// Write replaces the buffer's start with data.
+func Write[T float32 | int32 | uint32](b *Buffer, data []T) {
 	if len(data) == 0 {
 		return
 	}
@@ -139,8 +142,8 @@ func write[T float32 | int32 | uint32](b *Buffer, data []T) {
 	gl.BufferSubData(gl.SHADER_STORAGE_BUFFER, 0, 4*len(data), unsafe.Pointer(&data[0]))
 }
 
-// read fills out from the buffer, starting offset numbers in.
-func read[T float32 | int32 | uint32](b *Buffer, offset int, out []T) {
+// Read fills out from the buffer, starting offset numbers in.
+func Read[T float32 | int32 | uint32](b *Buffer, offset int, out []T) {
 	if len(out) == 0 {
 		return
 	}
@@ -148,9 +151,9 @@ func read[T float32 | int32 | uint32](b *Buffer, offset int, out []T) {
 	gl.GetBufferSubData(gl.SHADER_STORAGE_BUFFER, 4*offset, 4*len(out), unsafe.Pointer(&out[0]))
 }
 
-// bufferTexture makes a buffer texture over b whose texels have the
+// BufferTexture makes a buffer texture over b whose texels have the
 // given internal format, for texelFetch or as an image.
-func bufferTexture(b *Buffer, format uint32) uint32 {
+func BufferTexture(b *Buffer, format uint32) uint32 {
 	var t uint32
 	gl.GenTextures(1, &t)
 	gl.BindTexture(gl.TEXTURE_BUFFER, t)

@@ -1,4 +1,4 @@
-package gpu
+package device
 
 import (
 	"testing"
@@ -62,21 +62,21 @@ void main() {
 
 // BenchmarkAccess reports the cost of one lane's access in ns.
 func BenchmarkAccess(b *testing.B) {
-	dev := device(b)
+	dev := sharedDevice(b)
 	const n, iters = 1024, 20000
 	for _, k := range accessKernels {
 		b.Run(k.name, func(b *testing.B) {
 			src := "#version 430\nlayout(local_size_x = 8) in;\nuniform int n, iters;\n" + k.body
 			dev.Do(func() error {
-				p, err := compileProgram(shaders.Shader{Name: k.name, Text: src, Files: []string{k.name}})
+				p, err := Compile(shaders.Shader{Name: k.name, Text: src, Files: []string{k.name}})
 				if err != nil {
 					b.Fatal(err)
 				}
 				defer p.Delete()
-				data := newBuffer[float32](nil, 8*n*64)
+				data := NewBuffer[float32](nil, 8*n*64)
 				defer data.Delete()
 				data.Bind(0)
-				d2, d4 := bufferTexture(data, gl.RG32UI), bufferTexture(data, gl.RGBA32F)
+				d2, d4 := BufferTexture(data, gl.RG32UI), BufferTexture(data, gl.RGBA32F)
 				defer gl.DeleteTextures(2, &[]uint32{d2, d4}[0])
 				gl.BindImageTexture(0, d2, 0, false, 0, gl.READ_WRITE, gl.RG32UI)
 				gl.BindImageTexture(1, d4, 0, false, 0, gl.READ_WRITE, gl.RGBA32F)

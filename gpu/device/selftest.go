@@ -1,4 +1,4 @@
-package gpu
+package device
 
 import (
 	"fmt"
@@ -22,12 +22,12 @@ func (d *Device) SelfTest() error {
 	}
 	out := make([]float32, n)
 	err = d.Do(func() error {
-		prog, err := compileProgram(src)
+		prog, err := Compile(src)
 		if err != nil {
 			return err
 		}
 		defer prog.Delete()
-		bx, by := newBuffer(x, 0), newBuffer(y, 0)
+		bx, by := NewBuffer(x, 0), NewBuffer(y, 0)
 		defer bx.Delete()
 		defer by.Delete()
 		bx.Bind(0)
@@ -36,7 +36,7 @@ func (d *Device) SelfTest() error {
 		prog.SetFloat("a", 3)
 		prog.SetUint("n", n)
 		prog.Dispatch((n + 63) / 64)
-		read(by, 0, out)
+		Read(by, 0, out)
 		return nil
 	})
 	if err != nil {

@@ -1,9 +1,10 @@
-package gpu
+package cable
 
 import (
 	"cmp"
 	"fmt"
 	"math"
+	"neurite/gpu/device"
 	"slices"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
@@ -181,36 +182,36 @@ func (e *Cable) reset() {
 	}
 	e.err = e.dev.Do(func() error {
 		e.free()
-		e.node = [nArrays]*Buffer{
-			aV:     newBuffer(float64Words(v), 0),
-			aSolve: newBuffer[uint32](nil, 4*arrayWords[aSolve]*slots),
-			aAcc:   newBuffer[uint32](nil, 4*arrayWords[aAcc]*slots),
-			aGates: newBuffer(gates, 0),
-			aCond:  newBuffer(cond, 0),
-			aFixed: newBuffer(float64Words(fixed), 0),
-			aLinks: newBuffer(links, 0),
+		e.node = [nArrays]*device.Buffer{
+			aV:     device.NewBuffer(float64Words(v), 0),
+			aSolve: device.NewBuffer[uint32](nil, 4*arrayWords[aSolve]*slots),
+			aAcc:   device.NewBuffer[uint32](nil, 4*arrayWords[aAcc]*slots),
+			aGates: device.NewBuffer(gates, 0),
+			aCond:  device.NewBuffer(cond, 0),
+			aFixed: device.NewBuffer(float64Words(fixed), 0),
+			aLinks: device.NewBuffer(links, 0),
 		}
 		for k, b := range e.node {
-			e.nodeTex[k] = bufferTexture(b, arrayFormats[k])
+			e.nodeTex[k] = device.BufferTexture(b, arrayFormats[k])
 		}
-		e.hhSets = newBuffer([]uint32(setw), 0)
-		e.syns = newBuffer([]uint32(sw), 0)
-		e.clamps = newBuffer([]uint32(cw), 0)
-		e.events = newBuffer[uint32](nil, 4)
-		e.cells = newBuffer(e.cellWords, 0)
-		e.algs = newBuffer([]uint32(aw.words), 0)
-		e.algNbrs = newBuffer([]uint32(bw), 0)
-		e.probes = newBuffer([]uint32(pw), 0)
-		e.spikes = newBuffer[uint32](nil, 4*spikeWords*e.spikeCap*len(p.Cells))
-		e.segs = newBuffer(segs, 0)
+		e.hhSets = device.NewBuffer([]uint32(setw), 0)
+		e.syns = device.NewBuffer([]uint32(sw), 0)
+		e.clamps = device.NewBuffer([]uint32(cw), 0)
+		e.events = device.NewBuffer[uint32](nil, 4)
+		e.cells = device.NewBuffer(e.cellWords, 0)
+		e.algs = device.NewBuffer([]uint32(aw.words), 0)
+		e.algNbrs = device.NewBuffer([]uint32(bw), 0)
+		e.probes = device.NewBuffer([]uint32(pw), 0)
+		e.spikes = device.NewBuffer[uint32](nil, 4*spikeWords*e.spikeCap*len(p.Cells))
+		e.segs = device.NewBuffer(segs, 0)
 		if e.team > 0 {
-			e.tree = newBuffer(e.treeWords, 0)
+			e.tree = device.NewBuffer(e.treeWords, 0)
 		}
-		e.hhTex = bufferTexture(e.hhSets, gl.RGBA32F)
+		e.hhTex = device.BufferTexture(e.hhSets, gl.RGBA32F)
 		for k := range e.snapBufs {
-			e.snapBufs[k] = newBuffer[float32](nil, 4*len(segs))
+			e.snapBufs[k] = device.NewBuffer[float32](nil, 4*len(segs))
 		}
-		e.rec = newBuffer[uint32](nil, 8)
+		e.rec = device.NewBuffer[uint32](nil, 8)
 		return nil
 	})
 }

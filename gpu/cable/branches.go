@@ -1,4 +1,4 @@
-package gpu
+package cable
 
 import (
 	"cmp"

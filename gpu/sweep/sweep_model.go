@@ -1,8 +1,9 @@
-package gpu
+package sweep
 
 import (
 	"fmt"
 	"math"
+	"neurite/gpu/device"
 	"strconv"
 	"strings"
 
@@ -175,13 +176,13 @@ func poissonTrain(st point.Stimulus) *point.Poisson {
 
 // bindTrain uploads a stimulus's Poisson train, if it has one, for prog
 // (trainGLSL), on the device's thread; free deletes the buffer.
-func bindTrain(prog *Program, st point.Stimulus) (free func()) {
+func bindTrain(prog *device.Program, st point.Stimulus) (free func()) {
 	train := poissonTrain(st)
 	if train == nil {
 		return func() {}
 	}
 	data := trainData(train)
-	b := newBuffer(data, 0)
+	b := device.NewBuffer(data, 0)
 	b.Bind(3)
 	prog.SetInt("nTrain", len(data)/2)
 	return b.Delete
@@ -259,7 +260,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		return strings.Join(parts, sep)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s translated by gpu/sweep_model.go.\n#include \"typed.glsl\"\n\n#define State float[NV]\n\n", eqs.File)
+	fmt.Fprintf(&b, "// %s translated by gpu/sweep/sweep_model.go.\n#include \"typed.glsl\"\n\n#define State float[NV]\n\n", eqs.File)
 	fmt.Fprintf(&b, "const int V = %d;\n\nbool resets() { return %t; }\n\nvoid prepare() {}\n\n", m.V, m.Spiking())
 	fmt.Fprintf(&b, "State zero() { return State(%s); }\n\n", each(", ", func(int) string { return "0.0" }))
 	fmt.Fprintf(&b, "State axpy(State x, float a, State y) {\n\treturn State(%s);\n}\n\n", each(", ", func(k int) string { return fmt.Sprintf("x[%d] + a * y[%d]", k, k) }))

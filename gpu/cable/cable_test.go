@@ -1,10 +1,12 @@
-package gpu
+package cable
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"slices"
 	"testing"
 
@@ -28,7 +30,7 @@ func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64, layou
 	if err := e.Run(context.Background(), tstop, cpu, nil); err != nil {
 		t.Fatal(err)
 	}
-	g, err := newCable(device(t), build(), layout, team)
+	g, err := newCable(devicetest.Shared(t), build(), layout, team)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +157,7 @@ func TestWideTeam(t *testing.T) {
 // layout itself, and its spikes and snapshots are the CPU's.
 func TestLargeCell(t *testing.T) {
 	build := func() *compartments.Plan {
-		return refrun.FilePlan(t, "../cmd/neurite/testdata/ca1_10k.toml", func(m *spec.Model) {
+		return refrun.FilePlan(t, "../../cmd/neurite/testdata/ca1_10k.toml", func(m *spec.Model) {
 			m.Run.RecordInterval = ptr(0.1)
 			m.Snapshots.Interval = 1
 		})
@@ -250,7 +252,7 @@ func TestManyCells(t *testing.T) {
 // TestBlowUp: a model that blows up is stopped at the same time and
 // segment as on the CPU, with what came before recorded.
 func TestBlowUp(t *testing.T) {
-	build := func() *compartments.Plan { return refrun.FilePlan(t, "../cmd/neurite/testdata/blowup.toml") }
+	build := func() *compartments.Plan { return refrun.FilePlan(t, "../../cmd/neurite/testdata/blowup.toml") }
 	e := compartments.NewEngine(build())
 	e.Init()
 	cpuErr := e.Run(context.Background(), 100, &sim.Memory{}, nil)
@@ -260,7 +262,7 @@ func TestBlowUp(t *testing.T) {
 	}
 	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
 		t.Run(layout.String(), func(t *testing.T) {
-			g, err := NewCableLayout(device(t), build(), layout)
+			g, err := NewCableLayout(devicetest.Shared(t), build(), layout)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -294,7 +296,7 @@ func TestBlowUp(t *testing.T) {
 // dendrites of 30,000 compartments, each a serial recurrence), is refused
 // before anything is allocated.
 func TestTooLargeRefused(t *testing.T) {
-	d := device(t)
+	d := devicetest.Shared(t)
 	cells, err := compartments.BenchmarkCells(1, 30000, 0.5)
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +306,7 @@ func TestTooLargeRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = NewCable(d, p)
-	if !errors.Is(err, ErrTooLarge) {
+	if !errors.Is(err, device.ErrTooLarge) {
 		t.Errorf("a cell of %d nodes on %s: %v", len(p.Nodes), d.Info().Renderer, err)
 	}
 }
@@ -313,7 +315,7 @@ func TestTooLargeRefused(t *testing.T) {
 // layouts and reports compartment-steps per second, as
 // compartments.BenchmarkCable does for the CPU engine.
 func BenchmarkCable(b *testing.B) {
-	dev := device(b)
+	dev := devicetest.Shared(b)
 	for _, size := range []struct{ cells, nseg int }{{10, 250}, {100, 250}} {
 		for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
 			b.Run(fmt.Sprintf("cells=%d/nseg=%d/%s", size.cells, size.nseg, layout), func(b *testing.B) {

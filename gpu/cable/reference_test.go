@@ -1,6 +1,7 @@
-package gpu
+package cable
 
 import (
+	"neurite/gpu/device/devicetest"
 	"testing"
 
 	"neurite/compartments"
@@ -13,7 +14,7 @@ import (
 // move spike times by about 2e-5 ms and traces by at most 0.01 mV against
 // the CPU engine (see TestAgainstCPU), well inside every tolerance.
 func TestReference(t *testing.T) {
-	dev := device(t)
+	dev := devicetest.Shared(t)
 	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
 		t.Run(layout.String(), func(t *testing.T) {
 			refrun.Run(t, func(t *testing.T, p *compartments.Plan) compartments.Simulator {

@@ -1,9 +1,11 @@
-package gpu
+package sweep
 
 import (
 	"context"
 	"errors"
 	"math"
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"testing"
 
 	"neurite/sim/analysis"
@@ -30,7 +32,7 @@ func sweep(t testing.TB) *Sweep {
 // back, which counts its Fallbacks itself.
 func fallibleSweep(t testing.TB) *Sweep {
 	t.Helper()
-	s, err := NewSweep(device(t))
+	s, err := NewSweep(devicetest.Shared(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +195,7 @@ func TestSweepFallsBack(t *testing.T) {
 		t.Errorf("%d traces, %d fallbacks, %v", len(trs), s.Fallbacks, err)
 	}
 
-	d, err := Open()
+	d, err := device.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,10 +204,7 @@ func TestSweepFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Do(func() error {
-		d.lost = errors.New("gpu: the context was lost (by hand)")
-		return nil
-	})
+	d.MarkLost(errors.New("gpu: the context was lost (by hand)"))
 	m.Stim = nil
 	want, _ := analysis.CPU{}.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, o)
 	trs, err = lost.Traces(context.Background(), m, "I", []float64{0.5, 1.5}, o)
@@ -236,7 +235,7 @@ func TestSweepTypedAgainstCPU(t *testing.T) {
 		t.Errorf("rheobase CPU %g, GPU %g", cpu.Rheobase, gpu.Rheobase)
 	}
 
-	ml, err := point.ReadModelFile("../assets/models/morris_lecar.ode")
+	ml, err := point.ReadModelFile("../../assets/models/morris_lecar.ode")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +322,7 @@ n' = 0.01*(v + 55)/(1 - exp(-(v + 55)/10))*(1 - n) - 0.125*exp(-(v + 65)/80)*n
 // currents over 50 ms (RK4, dt 0.01) on the device and on the CPU, for a
 // built-in model and one typed as equations.
 func BenchmarkSweep(b *testing.B) {
-	ml, err := point.ReadModelFile("../assets/models/morris_lecar.ode")
+	ml, err := point.ReadModelFile("../../assets/models/morris_lecar.ode")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,8 +1,10 @@
-package gpu
+package sweep
 
 import (
 	"fmt"
 	"math"
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"strings"
 	"testing"
 
@@ -59,19 +61,19 @@ void main() {
 	for i, s := range states {
 		copy(data[np+(1+2*nv)*i:], s)
 	}
-	err = device(t).Do(func() error {
-		prog, err := compileProgram(src.Define("NV", nv).Define("NP", np))
+	err = devicetest.Shared(t).Do(func() error {
+		prog, err := device.Compile(src.Define("NV", nv).Define("NP", np))
 		if err != nil {
 			return err
 		}
 		defer prog.Delete()
-		b := newBuffer(data, 0)
+		b := device.NewBuffer(data, 0)
 		defer b.Delete()
 		b.Bind(0)
 		prog.Use()
 		defer bindTrain(prog, m.Stim)()
 		prog.Dispatch(len(states))
-		read(b, 0, data)
+		device.Read(b, 0, data)
 		return nil
 	})
 	if err != nil {

@@ -1,17 +1,11 @@
-package gpu
+package cable
 
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"neurite/compartments"
 )
-
-// software reports whether the device is Mesa's software rasteriser.
-func software(info Info) bool {
-	return strings.Contains(info.Renderer, "llvmpipe") || strings.Contains(info.Renderer, "softpipe")
-}
 
 // Layout is how a Cable lays its cells out on the device.
 type Layout int

@@ -1,4 +1,4 @@
-package gpu
+package device
 
 /*
 #cgo pkg-config: egl

@@ -1,4 +1,4 @@
-package gpu
+package device
 
 import (
 	"fmt"
@@ -10,9 +10,10 @@ import (
 	"neurite/shaders"
 )
 
-// device opens the shared device; on the CI machines (Mesa llvmpipe) and
+// sharedDevice opens the shared device; on the CI machines (Mesa llvmpipe) and
 // the development machine there is one, so not having one fails.
-func device(t testing.TB) *Device {
+// (Other packages' tests use devicetest.Shared.)
+func sharedDevice(t testing.TB) *Device {
 	t.Helper()
 	d, err := Shared()
 	if err != nil {
@@ -22,7 +23,7 @@ func device(t testing.TB) *Device {
 }
 
 func TestDeviceInfo(t *testing.T) {
-	i := device(t).Info()
+	i := sharedDevice(t).Info()
 	if !strings.HasPrefix(i.Version, "4.") || i.MaxWorkGroupInvocations < 128 || i.MaxStorageBlockSize < 1<<24 {
 		t.Errorf("info:\n%s", i)
 	}
@@ -33,7 +34,7 @@ func TestDeviceInfo(t *testing.T) {
 // and the line, and shows it, for an error in the shader itself and in a
 // file it includes.
 func TestCompileErrorNamesLine(t *testing.T) {
-	d := device(t)
+	d := sharedDevice(t)
 	main := "#version 430\nlayout(local_size_x = 1) in;\n#include \"part.glsl\"\nvoid main() {\n\tfloat x = undefined_thing;\n}\n"
 	src, err := shaders.Load("broken.comp", shaders.Generated{Name: "broken.comp", Text: main},
 		shaders.Generated{Name: "part.glsl", Text: "float a = 1.0;\nfloat b = also_undefined;\n"})
@@ -41,7 +42,7 @@ func TestCompileErrorNamesLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = d.Do(func() error {
-		_, err := compileProgram(src)
+		_, err := Compile(src)
 		return err
 	})
 	for _, want := range []string{"shader broken.comp: compile failed", "broken.comp:5 | float x = undefined_thing;", "part.glsl:2 | float b = also_undefined;"} {
@@ -61,13 +62,10 @@ func TestLostDeviceRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if software(d.Info()) && (!d.Info().ResetNotification || !strings.Contains(d.Info().String(), "resets     reported")) {
+	if Software(d.Info()) && (!d.Info().ResetNotification || !strings.Contains(d.Info().String(), "resets     reported")) {
 		t.Errorf("Mesa reports resets, but not here:\n%s", d.Info())
 	}
-	d.Do(func() error {
-		d.lost = fmt.Errorf("gpu: the context was lost (%s)", resetCause(gl.GUILTY_CONTEXT_RESET))
-		return nil
-	})
+	d.MarkLost(fmt.Errorf("gpu: the context was lost (%s)", resetCause(gl.GUILTY_CONTEXT_RESET)))
 	ran := false
 	err = d.Do(func() error {
 		ran = true

@@ -1,9 +1,10 @@
-package gpu
+package cable
 
 import (
 	"cmp"
 	"fmt"
 	"math"
+	"neurite/gpu/device"
 	"slices"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
@@ -23,11 +24,11 @@ import (
 // compartments.Engine.
 type Cable struct {
 	*sim.Driver
-	dev  *Device
+	dev  *device.Device
 	plan *compartments.Plan
-	prog *Program
-	snap *Program // gathers v at the segments
-	team int      // invocations per cell; 0 for one cell per invocation
+	prog *device.Program
+	snap *device.Program // gathers v at the segments
+	team int             // invocations per cell; 0 for one cell per invocation
 
 	recordEvery int64
 	snapshots   compartments.SnapshotSchedule
@@ -42,11 +43,11 @@ type Cable struct {
 	order       []int   // probe buffer index → plan probe index
 	synCell     []int32 // synapse → its cell
 
-	node                                                                                [nArrays]*Buffer
+	node                                                                                [nArrays]*device.Buffer
 	nodeTex                                                                             [nArrays]uint32 // the per-node arrays as buffer textures
-	hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *Buffer
+	hhSets, syns, clamps, events, cells, algs, algNbrs, probes, rec, spikes, segs, tree *device.Buffer
 	hhTex                                                                               uint32
-	snapBufs                                                                            [2]*Buffer
+	snapBufs                                                                            [2]*device.Buffer
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
@@ -66,18 +67,18 @@ type Cable struct {
 // NewCable prepares a plan for the device with the layout that suits it;
 // a plan that exceeds the device's limits is refused before anything is
 // allocated, naming its size and the limit.
-func NewCable(dev *Device, p *compartments.Plan) (*Cable, error) {
+func NewCable(dev *device.Device, p *compartments.Plan) (*Cable, error) {
 	return NewCableLayout(dev, p, LayoutAuto)
 }
 
 // NewCableLayout is NewCable with the layout chosen by the caller.
-func NewCableLayout(dev *Device, p *compartments.Plan, layout Layout) (*Cable, error) {
+func NewCableLayout(dev *device.Device, p *compartments.Plan, layout Layout) (*Cable, error) {
 	return newCable(dev, p, layout, 0)
 }
 
 // newCable is NewCableLayout with, for a team layout, the team's width
 // chosen (0: the device's lanes, or wider where the loop budget needs).
-func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
+func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
 	for _, c := range p.Cells {
@@ -93,7 +94,7 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 	// 64; a team is as wide.
 	lanes, busy := 64, 1024
 	e.loopBudget = math.MaxInt32
-	if software(info) {
+	if device.Software(info) {
 		lanes, busy, e.loopBudget = 8, 8, 50000
 	}
 	if layout == LayoutAuto {
@@ -119,12 +120,12 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 	}
 	if n := 2 * e.slots; n > info.MaxTextureBufferSize {
 		return nil, fmt.Errorf("gpu: %d cells of up to %d nodes need buffer textures of %d texels, more than the device's %d: %w",
-			len(p.Cells), e.perCell, n, info.MaxTextureBufferSize, ErrTooLarge)
+			len(p.Cells), e.perCell, n, info.MaxTextureBufferSize, device.ErrTooLarge)
 	}
 	for ci, n := range e.perStep {
 		if n > e.loopBudget {
 			return nil, fmt.Errorf("gpu: cell %d takes %d loop iterations a step (%s), more than %s allows an invocation (%d): %w",
-				ci, n, layout, info.Renderer, e.loopBudget, ErrTooLarge)
+				ci, n, layout, info.Renderer, e.loopBudget, device.ErrTooLarge)
 		}
 	}
 	name := "cable.comp"
@@ -150,10 +151,10 @@ func newCable(dev *Device, p *compartments.Plan, layout Layout, team int) (*Cabl
 			cn = 1
 		}
 		src = src.Define("CRANK_NICOLSON", cn)
-		if e.prog, err = compileProgram(src); err != nil {
+		if e.prog, err = device.Compile(src); err != nil {
 			return err
 		}
-		e.snap, err = compileProgram(gather)
+		e.snap, err = device.Compile(gather)
 		return err
 	})
 	if err != nil {
@@ -178,12 +179,12 @@ func (e *Cable) SetProbes(probes []compartments.ProbePlan) {
 		return
 	}
 	err := e.dev.Do(func() error {
-		read(e.cells, 0, e.cellWords)
+		device.Read(e.cells, 0, e.cellWords)
 		var pw words
 		e.order = e.probeTable(&pw)
-		write(e.cells, e.cellWords)
+		device.Write(e.cells, e.cellWords)
 		e.probes.Delete()
-		e.probes = newBuffer([]uint32(pw), 0)
+		e.probes = device.NewBuffer([]uint32(pw), 0)
 		return nil
 	})
 	if err != nil && e.err == nil {
@@ -198,7 +199,7 @@ func (e *Cable) free() {
 		}
 	}
 	e.nodeTex, e.hhTex = [nArrays]uint32{}, 0
-	for _, b := range []*Buffer{e.node[aV], e.node[aSolve], e.node[aAcc], e.node[aGates], e.node[aCond], e.node[aFixed], e.node[aLinks], e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
+	for _, b := range []*device.Buffer{e.node[aV], e.node[aSolve], e.node[aAcc], e.node[aGates], e.node[aCond], e.node[aFixed], e.node[aLinks], e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
 		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1]} {
 		if b != nil {
 			b.Delete()
@@ -225,23 +226,23 @@ func (e *Cable) probeValues(out []float64) {
 		s := e.probeSlot(pr)
 		switch pr.Var {
 		case compartments.ProbeHHm, compartments.ProbeHHh, compartments.ProbeHHn:
-			read(e.node[aGates], 4*s+int(pr.Var-compartments.ProbeHHm), f)
+			device.Read(e.node[aGates], 4*s+int(pr.Var-compartments.ProbeHHm), f)
 			out[k] = float64(f[0])
 		case compartments.ProbeSynI, compartments.ProbeSynG:
-			read(e.syns, int(pr.Index)*synWords+5+int(pr.Var-compartments.ProbeSynI), f)
+			device.Read(e.syns, int(pr.Index)*synWords+5+int(pr.Var-compartments.ProbeSynI), f)
 			out[k] = float64(f[0])
 		case compartments.ProbeIClampI:
-			read(e.clamps, int(pr.Index)*clampWords+2, d)
+			device.Read(e.clamps, int(pr.Index)*clampWords+2, d)
 			out[k] = double(d, 0)
 		default:
-			read(e.node[aV], 2*s, d)
+			device.Read(e.node[aV], 2*s, d)
 			out[k] = double(d, 0)
 		}
 	}
 }
 
 // gather copies v at the segments into buf (on the device thread).
-func (e *Cable) gather(buf *Buffer) {
+func (e *Cable) gather(buf *device.Buffer) {
 	e.node[aV].Bind(0)
 	e.segs.Bind(1)
 	buf.Bind(2)
@@ -276,11 +277,11 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 	base := from / e.recordEvery
 	nRows := int(to/e.recordEvery - base)
 	np := len(p.Probes)
-	if need := 8 * max(1, nRows*np); e.rec.size < need {
+	if need := 8 * max(1, nRows*np); e.rec.Size() < need {
 		e.rec.Delete()
-		e.rec = newBuffer[uint32](nil, need)
+		e.rec = device.NewBuffer[uint32](nil, need)
 	}
-	for k, b := range []*Buffer{e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
+	for k, b := range []*device.Buffer{e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
 		b.Bind(uint32(k))
 	}
 	// The images in the order of their units; then the fetched textures.
@@ -314,7 +315,7 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 
 	var res chunkResult
 	flat := make([]uint32, 2*nRows*np)
-	read(e.rec, 0, flat)
+	device.Read(e.rec, 0, flat)
 	for r := range nRows {
 		row := ep.Row((base+int64(r)+1)*e.recordEvery, e.recordEvery)
 		for k, pi := range e.order {
@@ -322,12 +323,12 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 		}
 	}
 	state := make([]uint32, len(p.Cells)*cellWords)
-	read(e.cells, 0, state)
+	device.Read(e.cells, 0, state)
 	for ci, c := range p.Cells {
 		cs := state[ci*cellWords : (ci+1)*cellWords]
 		if n := min(int(cs[cNSpikes]), e.spikeCap); n > 0 {
 			raw := make([]uint32, n*spikeWords)
-			read(e.spikes, ci*e.spikeCap*spikeWords, raw)
+			device.Read(e.spikes, ci*e.spikeCap*spikeWords, raw)
 			for j := range n {
 				step := float64(int32(raw[2*j]))
 				frac := float64(math.Float32frombits(raw[2*j+1]))
@@ -354,7 +355,7 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 // cellVoltages reads a cell's node voltages (on the device thread).
 func (e *Cable) cellVoltages(c compartments.CellPlan) []float64 {
 	raw := make([]uint32, 2*e.slots)
-	read(e.node[aV], 0, raw)
+	device.Read(e.node[aV], 0, raw)
 	v := make([]float64, c.End-c.First)
 	for i := range v {
 		v[i] = double(raw, 2*e.slot[c.First+i])
@@ -393,7 +394,7 @@ func (b *gpuBackend) Snapshot(buf []float64) []float64 {
 	out := make([]float32, len(e.plan.Segments))
 	if err := e.dev.Do(func() error {
 		e.gather(e.snapBufs[0])
-		read(e.snapBufs[0], 0, out)
+		device.Read(e.snapBufs[0], 0, out)
 		return nil
 	}); err != nil && e.err == nil {
 		e.err = err
@@ -411,17 +412,17 @@ func (b *gpuBackend) Advance(ep *sim.Epoch) error {
 	p := e.plan
 	ew, starts := e.epochEvents(ep)
 	err := e.dev.Do(func() error {
-		if need := 4 * max(1, len(ew)); e.events.size < need {
+		if need := 4 * max(1, len(ew)); e.events.Size() < need {
 			e.events.Delete()
-			e.events = newBuffer[uint32](nil, need)
+			e.events = device.NewBuffer[uint32](nil, need)
 		}
-		write(e.events, []uint32(ew))
-		read(e.cells, 0, e.cellWords)
+		device.Write(e.events, []uint32(ew))
+		device.Read(e.cells, 0, e.cellWords)
 		for ci := range p.Cells {
 			cw := e.cellWords[ci*cellWords:]
 			cw[cEvLo], cw[cEvHi], cw[cCursor] = uint32(starts[ci]), uint32(starts[ci+1]), uint32(starts[ci])
 		}
-		write(e.cells, e.cellWords)
+		device.Write(e.cells, e.cellWords)
 		return nil
 	})
 	if err != nil {
