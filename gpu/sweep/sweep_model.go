@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
 
 	"neurite/sim/point"
 )
@@ -236,7 +235,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 	}
 	var quantities strings.Builder
 	for _, q := range eqs.Quantities {
-		e, err := glslExpr(q.Expr, names)
+		e, err := glslNode(q.Tree, names)
 		if err != nil {
 			return "", fmt.Errorf("%s:%d: %w", eqs.File, q.Line, err)
 		}
@@ -245,7 +244,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 	}
 	rhs := make([]string, nv)
 	for i, d := range eqs.Derivs {
-		e, err := glslExpr(d.Expr, names)
+		e, err := glslNode(d.Tree, names)
 		if err != nil {
 			return "", fmt.Errorf("%s:%d: %w", eqs.File, d.Line, err)
 		}
@@ -277,7 +276,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		// The threshold is the last parameter (point.Model.Equations).
 		fmt.Fprintf(&b, "\tif (!(x[V] >= p[%d])) {\n\t\treturn false;\n\t}\n%s\tState y = x;\n", len(m.Params)-1, quantities.String())
 		for _, a := range eqs.Reset {
-			e, err := glslExpr(a.Expr, names)
+			e, err := glslNode(a.Tree, names)
 			if err != nil {
 				return "", fmt.Errorf("%s:%d: %w", eqs.File, a.Line, err)
 			}
@@ -288,16 +287,6 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		b.WriteString("\treturn false;\n}\n")
 	}
 	return b.String(), nil
-}
-
-// glslExpr translates an expression of a typed model (expr-lang syntax,
-// already checked by point.Parse) to GLSL, naming what names maps.
-func glslExpr(src string, names map[string]string) (string, error) {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		return "", err
-	}
-	return glslNode(tree.Node, names)
 }
 
 // glslFuncs are the functions of typed models: GLSL's own or those of
@@ -312,8 +301,10 @@ var glslFuncs = map[string]struct {
 	"floor": {"floor", 1}, "ceil": {"ceil", 1}, "round": {"roundAway", 1}, "min": {"min", 0}, "max": {"max", 0},
 }
 
-// glslNode writes a node fully parenthesised; numbers become floats,
-// comparisons and logic GLSL's bools, as expr types them.
+// glslNode writes a node of a typed model's checked tree
+// (point.Definition.Tree, which the CPU's closures compile too) fully
+// parenthesised; numbers become floats, comparisons and logic GLSL's
+// bools, as expr types them.
 func glslNode(n ast.Node, names map[string]string) (string, error) {
 	switch n := n.(type) {
 	case *ast.IntegerNode:

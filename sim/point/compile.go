@@ -50,9 +50,45 @@ type compiled struct {
 	frames                     sync.Pool // *frame: clones of a model run in parallel
 }
 
-// compileModel compiles a model's expressions, all or none: the input
-// parameter stands for the whole input, each quantity may use those
-// before it, the right-hand sides and resets all of them.
+// checkTrees sets every definition's Tree: parsed, type-checked as expr
+// checks it (every name a float64, mathEnv's functions, a float64 result;
+// the input parameter stands for the whole input, each quantity may use
+// those before it) and its constants folded.
+func checkTrees(params []string, input string, vars []string, eqs *Equations) error {
+	all := []string{"t", "pi"}
+	all = append(all, params...)
+	all = append(all, vars...)
+	for _, q := range eqs.Quantities {
+		all = append(all, q.Name)
+	}
+	cfg := machineConfig(all)
+	for _, defs := range [][]Definition{eqs.Quantities, eqs.Derivs, eqs.Reset} {
+		for i := range defs {
+			tree, err := checkTree(defs[i].Expr, cfg)
+			if err != nil {
+				return fmt.Errorf("line %d: %w", defs[i].Line, err)
+			}
+			defs[i].Tree = tree
+		}
+	}
+	return nil
+}
+
+// checkTree parses an expression, type-checks it for cfg and folds its
+// constants, as expr compiles it.
+func checkTree(src string, cfg *conf.Config) (ast.Node, error) {
+	tree, err := checker.ParseCheck(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+		return nil, err
+	}
+	return tree.Node, nil
+}
+
+// compileModel compiles a model's checked trees (checkTrees), all or
+// none, to closures.
 func compileModel(params []string, input string, vars []string, eqs *Equations) (*compiled, error) {
 	names := map[string]numFn{
 		"t":  func(f *frame) float64 { return f.t },
@@ -67,19 +103,11 @@ func compileModel(params []string, input string, vars []string, eqs *Equations) 
 	for i, n := range vars {
 		names[n] = func(f *frame) float64 { return f.x[i] }
 	}
-	all := make([]string, 0, len(names)+len(eqs.Quantities))
-	for n := range names {
-		all = append(all, n)
-	}
-	for _, q := range eqs.Quantities {
-		all = append(all, q.Name)
-	}
-	cfg := machineConfig(all)
 	c := &compiled{}
 	compileDefs := func(defs []Definition) ([]numFn, error) {
 		var fns []numFn
 		for _, d := range defs {
-			fn, err := compileExpr(d.Expr, names, cfg)
+			fn, err := compileNum(d.Tree, names)
 			if err != nil {
 				return nil, err
 			}
@@ -88,7 +116,7 @@ func compileModel(params []string, input string, vars []string, eqs *Equations) 
 		return fns, nil
 	}
 	for j, q := range eqs.Quantities {
-		fn, err := compileExpr(q.Expr, names, cfg)
+		fn, err := compileNum(q.Tree, names)
 		if err != nil {
 			return nil, err
 		}
@@ -135,19 +163,6 @@ func machineConfig(names []string) *conf.Config {
 	expr.AsFloat64()(cfg)
 	cfg.Check()
 	return cfg
-}
-
-// compileExpr compiles one numeric expression, as expr compiles it for
-// cfg: parsed, type-checked, its constants folded.
-func compileExpr(src string, names map[string]numFn, cfg *conf.Config) (numFn, error) {
-	tree, err := checker.ParseCheck(src, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
-		return nil, err
-	}
-	return compileNum(tree.Node, names)
 }
 
 // funcs1 are the functions of one float: mathEnv's and expr's builtins

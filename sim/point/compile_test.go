@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/conf"
 )
 
 // compiledExprs are expressions of every kind a typed model may write.
@@ -55,7 +56,7 @@ func checkCompiled(t *testing.T, src string) bool {
 		"t":  func(f *frame) float64 { return f.t },
 		"pi": func(*frame) float64 { return math.Pi },
 	}
-	fn, err := compileExpr(src, names, machineConfig([]string{"a", "b", "c", "t"}))
+	fn, err := compileSource(src, names, machineConfig([]string{"a", "b", "c", "t"}))
 	if err != nil {
 		return false
 	}
@@ -86,7 +87,7 @@ func TestCompiledMatchesMachine(t *testing.T) {
 	}
 	// What the closures leave to the machine.
 	for _, src := range []string{"a % 3", "min(a, 0, -1)*max(a, 0)"} {
-		if _, err := compileExpr(src, map[string]numFn{"a": func(*frame) float64 { return 0 }}, machineConfig([]string{"a"})); err == nil {
+		if _, err := compileSource(src, map[string]numFn{"a": func(*frame) float64 { return 0 }}, machineConfig([]string{"a"})); err == nil {
 			t.Errorf("%s compiled", src)
 		}
 	}
@@ -144,4 +145,13 @@ func BenchmarkTypedDeriv(b *testing.B) {
 	for b.Loop() {
 		m.Deriv(0, x, dx)
 	}
+}
+
+// compileSource checks and compiles one expression.
+func compileSource(src string, names map[string]numFn, cfg *conf.Config) (numFn, error) {
+	tree, err := checkTree(src, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return compileNum(tree, names)
 }

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -339,15 +340,18 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	}
 	m.eqs = &Equations{File: file}
 	for _, a := range aux {
-		m.eqs.Quantities = append(m.eqs.Quantities, Definition{a.name, a.rhs, a.line})
+		m.eqs.Quantities = append(m.eqs.Quantities, Definition{Name: a.name, Expr: a.rhs, Line: a.line})
 	}
 	for _, e := range eqs {
-		m.eqs.Derivs = append(m.eqs.Derivs, Definition{e.name, e.rhs, e.line})
+		m.eqs.Derivs = append(m.eqs.Derivs, Definition{Name: e.name, Expr: e.rhs, Line: e.line})
 	}
 	if spike != nil && spike.resets {
 		for _, a := range spike.assignments {
-			m.eqs.Reset = append(m.eqs.Reset, Definition{a.name, a.rhs, a.line})
+			m.eqs.Reset = append(m.eqs.Reset, Definition{Name: a.name, Expr: a.rhs, Line: a.line})
 		}
+	}
+	if err := checkTrees(params, m.Input, vars, m.eqs); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	// The closures, where they cover every expression, take over from
 	// the machine.
@@ -378,10 +382,14 @@ type Equations struct {
 	Reset      []Definition // at a spike, variable = expression, all from the state before it
 }
 
-// Definition is one line of a typed model: Name = Expr, at Line of the file.
+// Definition is one line of a typed model: Name = Expr, at Line of the
+// file, and Tree, the expression as expr type-checks it and folds its
+// constants: the one front-end both the CPU's closures and the GPU's GLSL
+// compile, so that the two cannot read a line differently.
 type Definition struct {
 	Name, Expr string
 	Line       int
+	Tree       ast.Node
 }
 
 // Equations returns the text of a model typed as equations, nil for a
