@@ -21,7 +21,7 @@ type Device struct {
 
 // Info describes the device and its compute limits.
 type Info struct {
-	Platform                        string // how the context was made: "EGL surfaceless", "EGL device"
+	Platform                        string // how the context was made: "EGL surfaceless", "EGL device", "GLFW hidden window"
 	Vendor, Renderer, Version, GLSL string
 	// Compute limits.
 	MaxWorkGroupCount       [3]int
@@ -55,12 +55,59 @@ func (i Info) String() string {
 	return b.String()
 }
 
-// Open creates a device: a context on a new locked thread. It fails, with
-// the reason, where no OpenGL 4.3 compute context can be had.
-func Open() (*Device, error) {
+// Context names a way to make the device's OpenGL context.
+type Context string
+
+const (
+	// Auto tries EGL, then a hidden GLFW window.
+	Auto Context = "auto"
+	// EGL makes a context with no window system: Mesa's surfaceless
+	// platform, or the first EGL device (NVIDIA's way).
+	EGL Context = "egl"
+	// GLFW makes a hidden window's context: the way where EGL is missing
+	// or has no usable device (some Linux setups, Windows drivers); it
+	// needs a display.
+	GLFW Context = "glfw"
+)
+
+// glContext is an OpenGL context current on the device's thread.
+type glContext interface {
+	platform() string // how it was made, for Info
+	release()
+}
+
+// newContext makes a context of the kind asked for on the calling
+// (locked) thread; auto's error gives both ways' reasons.
+func newContext(kind Context) (glContext, error) {
+	switch kind {
+	case EGL:
+		return newEGLContext()
+	case GLFW:
+		return newGLFWContext()
+	case Auto, "":
+		c, err := newEGLContext()
+		if err == nil {
+			return c, nil
+		}
+		g, gerr := newGLFWContext()
+		if gerr == nil {
+			return g, nil
+		}
+		return nil, fmt.Errorf("EGL: %v; %v", err, gerr)
+	}
+	return nil, fmt.Errorf("unknown context %q (auto, egl or glfw)", kind)
+}
+
+// Open creates a device on the first way that works (Auto): a context on
+// a new locked thread. It fails, with the reasons, where no OpenGL 4.3
+// compute context can be had.
+func Open() (*Device, error) { return OpenContext(Auto) }
+
+// OpenContext creates a device whose context is made the way asked for.
+func OpenContext(kind Context) (*Device, error) {
 	d := &Device{jobs: make(chan func())}
 	ready := make(chan error)
-	go d.loop(ready)
+	go d.loop(kind, ready)
 	if err := <-ready; err != nil {
 		return nil, err
 	}
@@ -69,9 +116,9 @@ func Open() (*Device, error) {
 
 // loop is the device's thread: it makes the context, then runs jobs until
 // Close.
-func (d *Device) loop(ready chan<- error) {
+func (d *Device) loop(kind Context, ready chan<- error) {
 	runtime.LockOSThread()
-	ctx, err := newEGLContext()
+	ctx, err := newContext(kind)
 	if err != nil {
 		ready <- fmt.Errorf("gpu: %w", err)
 		return
@@ -81,7 +128,7 @@ func (d *Device) loop(ready chan<- error) {
 		ready <- fmt.Errorf("gpu: loading OpenGL functions: %w", err)
 		return
 	}
-	d.info = readInfo(ctx.platform)
+	d.info = readInfo(ctx.platform())
 	ready <- nil
 	for job := range d.jobs {
 		job()

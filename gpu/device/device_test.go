@@ -75,3 +75,34 @@ func TestLostDeviceRefuses(t *testing.T) {
 		t.Errorf("ran %v, error %v", ran, err)
 	}
 }
+
+// TestContexts opens a device each way: EGL (what auto takes where it
+// works, as here) and a hidden GLFW window (make test runs the tests under
+// Xvfb, so there is a display), each computing right; GLFW without a
+// display and an unknown way fail with the reason.
+func TestContexts(t *testing.T) {
+	for _, c := range []struct {
+		kind     Context
+		platform string
+	}{{Auto, "EGL"}, {EGL, "EGL"}, {GLFW, "GLFW hidden window"}} {
+		d, err := OpenContext(c.kind)
+		if err != nil {
+			t.Fatalf("%s: %v (the tests need a display for GLFW: make test runs them under xvfb-run)", c.kind, err)
+		}
+		if !strings.HasPrefix(d.Info().Platform, c.platform) || !strings.HasPrefix(d.Info().Version, "4.") {
+			t.Errorf("%s: platform %q, version %q", c.kind, d.Info().Platform, d.Info().Version)
+		}
+		if err := d.SelfTest(); err != nil {
+			t.Errorf("%s: %v", c.kind, err)
+		}
+		d.Close()
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if _, err := OpenContext(GLFW); err == nil || !strings.Contains(err.Error(), "no display") {
+		t.Errorf("GLFW with no display: %v", err)
+	}
+	if _, err := OpenContext("vulkan"); err == nil || !strings.Contains(err.Error(), `unknown context "vulkan"`) {
+		t.Errorf("unknown context: %v", err)
+	}
+}

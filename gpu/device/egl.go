@@ -80,10 +80,14 @@ static const char *neuriteContext(EGLDisplay d, EGLContext *out) {
 	return NULL;
 }
 
+// neuriteRelease destroys the calling thread's context. The display is
+// not terminated: EGL hands every device of the process the same one, and
+// terminating it under another device's live context left that display
+// unable to make contexts.
 static void neuriteRelease(EGLDisplay d, EGLContext c) {
 	eglMakeCurrent(d, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
 	eglDestroyContext(d, c);
-	eglTerminate(d);
+	eglReleaseThread();
 }
 */
 import "C"
@@ -92,9 +96,9 @@ import "errors"
 
 // eglContext is a context made current on the calling (locked) thread.
 type eglContext struct {
-	display  C.EGLDisplay
-	context  C.EGLContext
-	platform string
+	display C.EGLDisplay
+	context C.EGLContext
+	name    string // the EGL platform used
 }
 
 // newEGLContext creates an OpenGL 4.3 core context with no window system
@@ -105,12 +109,13 @@ func newEGLContext() (*eglContext, error) {
 	if msg := C.neuriteDisplay(&c.display, &platform); msg != nil {
 		return nil, errors.New(C.GoString(msg))
 	}
-	c.platform = C.GoString(platform)
+	c.name = C.GoString(platform)
 	if msg := C.neuriteContext(c.display, &c.context); msg != nil {
-		C.eglTerminate(c.display)
-		return nil, errors.New(C.GoString(msg))
+		return nil, errors.New(C.GoString(msg)) // the display stays: see neuriteRelease
 	}
 	return &c, nil
 }
+
+func (c *eglContext) platform() string { return c.name }
 
 func (c *eglContext) release() { C.neuriteRelease(c.display, c.context) }
