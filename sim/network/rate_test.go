@@ -29,42 +29,56 @@ func fill(n int, x float64) []float64 {
 }
 
 // TestRateDelayedCoupling: unit A relaxes, τA dA/dt = −A + IA, and drives
-// unit B through a rate projection of weight w and delay D, τB dB/dt =
-// −B + IB + w·A(t − D), A(t < 0) = A(0). The engine follows the closed
-// form within w·max|A'|·dt (the sum is held over a step, as a spike input
-// is), and halving dt halves the error (first order).
+// unit B through rate synapses of weights w_k and delays D_k, τB dB/dt =
+// −B + IB + Σ w_k·A(t − D_k), A(t < 0) = A(0): one synapse of delay dt or
+// 3 ms, or two of their own weights and delays (the per-synapse columns).
+// The engine follows the closed form within Σ|w_k|·max|A'|·dt (the sum
+// is held over a step, as a spike input is), and halving dt halves the
+// error (first order).
 func TestRateDelayedCoupling(t *testing.T) {
 	const (
 		tauA, IA, A0 = 5.0, 1.0, 0.2
 		tauB, IB, B0 = 8.0, 0.5, 0.0
-		w, tstop     = 0.7, 30.0
+		tstop        = 30.0
 	)
-	exactA := func(t float64) float64 {
-		if t < 0 {
-			return A0
-		}
-		return IA + (A0-IA)*math.Exp(-t/tauA)
-	}
-	exactB := func(t, D float64) float64 {
-		u0 := IB + w*A0 // B's input before A's change arrives
+	exactA := func(t float64) float64 { return IA + (A0-IA)*math.Exp(-t/tauA) }
+	// lagged is the response y of τB dy/dt = −y + A(t − D), y(0) = 0.
+	lagged := func(t, D float64) float64 {
 		if t < D {
-			return u0 + (B0-u0)*math.Exp(-t/tauB)
+			return A0 * (1 - math.Exp(-t/tauB))
 		}
-		c, k := IB+w*IA, w*(A0-IA)
-		g := k * tauA / (tauA - tauB)
-		bD := u0 + (B0-u0)*math.Exp(-D/tauB)
-		return c + g*math.Exp(-(t-D)/tauA) + (bD-c-g)*math.Exp(-(t-D)/tauB)
+		g := (A0 - IA) * tauA / (tauA - tauB)
+		yD := A0 * (1 - math.Exp(-D/tauB))
+		return IA + g*math.Exp(-(t-D)/tauA) + (yD-IA-g)*math.Exp(-(t-D)/tauB)
 	}
-	for _, D := range []float64{0.01, 3} {
+	for _, c := range []struct {
+		name string
+		w, D []float64
+	}{
+		{"one synapse, delay dt", []float64{0.7}, []float64{0.01}},
+		{"one synapse, delay 3 ms", []float64{0.7}, []float64{3}},
+		{"two synapses", []float64{0.4, -0.3}, []float64{0.5, 3}},
+	} {
+		exactB := func(t float64) float64 {
+			b := B0*math.Exp(-t/tauB) + IB*(1-math.Exp(-t/tauB))
+			for k, w := range c.w {
+				b += w * lagged(t, c.D[k])
+			}
+			return b
+		}
 		var errs []float64
 		for _, dt := range []float64{0.01, 0.005} {
 			a, b := rateUnits("A", 1, tauA, IA, A0), rateUnits("B", 1, tauB, IB, B0)
-			d, err := DelaySteps(D, dt)
-			if err != nil {
-				t.Fatal(err)
+			pr := &Projection{Name: "A->B", From: a, To: b, Start: []int64{0, int64(len(c.w))}, Rate: &Rate{Var: "r", Input: "I"}}
+			wsum := 0.0
+			for k, w := range c.w {
+				d, err := DelaySteps(c.D[k], dt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pr.Target, pr.W, pr.Delay = append(pr.Target, 0), append(pr.W, float32(w)), append(pr.Delay, d)
+				wsum += math.Abs(w)
 			}
-			pr := &Projection{Name: "A->B", From: a, To: b, Start: []int64{0, 1}, Target: []uint32{0},
-				W: []float32{w}, Delay: []uint16{d}, Rate: &Rate{Var: "r", Input: "I"}}
 			net := &Network{Dt: dt, Pops: []*Population{a, b}, Projections: []*Projection{pr}}
 			e, err := NewEngine(net, Options{Probes: []Probe{{Pop: a, Var: "r"}, {Pop: b, Var: "r"}}})
 			if err != nil {
@@ -78,17 +92,17 @@ func TestRateDelayedCoupling(t *testing.T) {
 			worstA, worstB := 0.0, 0.0
 			for k, tk := range rec.T {
 				worstA = max(worstA, math.Abs(rec.Values[k][0]-exactA(tk)))
-				worstB = max(worstB, math.Abs(rec.Values[k][1]-exactB(tk, D)))
+				worstB = max(worstB, math.Abs(rec.Values[k][1]-exactB(tk)))
 			}
-			bound := w * (IA - A0) / tauA * dt
-			t.Logf("D = %g ms, dt = %g ms: |A − exact| ≤ %.2e, |B − exact| ≤ %.2e (bound %.2e)", D, dt, worstA, worstB, bound)
+			bound := wsum * (IA - A0) / tauA * dt
+			t.Logf("%s, dt = %g ms: |A − exact| ≤ %.2e, |B − exact| ≤ %.2e (bound %.2e)", c.name, dt, worstA, worstB, bound)
 			if worstA > 1e-9 || worstB > bound {
-				t.Errorf("D = %g ms, dt = %g ms: errors %.3e (A), %.3e (B); want A within 1e-9, B within %.3e", D, dt, worstA, worstB, bound)
+				t.Errorf("%s, dt = %g ms: errors %.3e (A), %.3e (B); want A within 1e-9, B within %.3e", c.name, dt, worstA, worstB, bound)
 			}
 			errs = append(errs, worstB)
 		}
 		if ratio := errs[1] / errs[0]; ratio < 0.4 || ratio > 0.6 {
-			t.Errorf("D = %g ms: halving dt scales B's error by %.3f; want about 0.5 (first order)", D, ratio)
+			t.Errorf("%s: halving dt scales B's error by %.3f; want about 0.5 (first order)", c.name, ratio)
 		}
 	}
 }
@@ -195,5 +209,24 @@ func TestRateRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v; want one saying %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestRateTranspose: a projection's rows, turned by target, keep each
+// synapse's source, weight and delay, each target's synapses in the order
+// of their sources.
+func TestRateTranspose(t *testing.T) {
+	from, to := rateUnits("A", 3, 10, 0, 0), rateUnits("B", 3, 10, 0, 0)
+	pr := &Projection{From: from, To: to, Start: []int64{0, 2, 4, 5}, Target: []uint32{1, 2, 0, 2, 2},
+		W: []float32{1, 2, 3, 4, 5}, Delay: []uint16{10, 20, 30, 40, 50}}
+	l := transpose(pr)
+	want := struct {
+		start []int64
+		src   []uint32
+		w     []float32
+		delay []uint16
+	}{[]int64{0, 1, 2, 5}, []uint32{1, 0, 0, 1, 2}, []float32{3, 1, 2, 4, 5}, []uint16{30, 10, 20, 40, 50}}
+	if !slices.Equal(l.start, want.start) || !slices.Equal(l.src, want.src) || !slices.Equal(l.w, want.w) || !slices.Equal(l.delay, want.delay) {
+		t.Errorf("transposed to start %v, sources %v, weights %v, delays %v; want %v", l.start, l.src, l.w, l.delay, want)
 	}
 }
