@@ -11,7 +11,7 @@ import (
 )
 
 // TestRateProjection: synapse "rate" lowers to a projection carrying the
-// source's variable (by default its first, r) into the target's parameter
+// source's variable (by default its main one, r) into the target's parameter
 // (by default its input, I; here also Wilson–Cowan's Q), with its delay
 // in steps and no spike port; the driven unit settles where its input
 // plus the weighted source puts it.
