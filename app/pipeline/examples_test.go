@@ -13,6 +13,8 @@ import (
 
 	"neurite/compartments/reftest"
 	"neurite/sim"
+	"neurite/sim/point"
+	"neurite/sim/spec"
 	"neurite/sim/spiketrain"
 )
 
@@ -261,6 +263,178 @@ func TestExampleWilsonCowan(t *testing.T) {
 			t.Logf("pair %d: period %.2f ms", j, periods[0])
 		case hi-lo > 1e-3:
 			t.Errorf("pair %d: E in [%.4f, %.4f] after 50 ms; want a steady state", j, lo, hi)
+		}
+	}
+}
+
+// wcPair is a uniform Wilson–Cowan field as one E/I pair of rate units,
+// τ dE/dt = −E + F_E(c1 E − c2 I + P), τ dI/dt = −I + F_I(c3 E − c4 I + Q),
+// F(x) = 1/(1 + exp(−gain (x − θ))), with the constants read from the
+// example file.
+type wcPair struct {
+	gE, thE, tauE, P, gI, thI, tauI, Q, c2, c3, c4 float64
+}
+
+func logistic(x, gain, theta float64) float64 { return 1 / (1 + math.Exp(-gain*(x-theta))) }
+
+// newWCPair reads the pair from the file's populations E and I and
+// projections EI and IE (I's own w is its self-inhibition −c4).
+func newWCPair(t *testing.T, n *spec.Network) wcPair {
+	t.Helper()
+	param := func(pop, name string) float64 {
+		for _, p := range n.Populations {
+			if v, ok := p.Params[name]; p.Name == pop && ok {
+				return v.Const
+			}
+		}
+		x, _ := point.RateSigmoid().Param(name)
+		return x
+	}
+	weight := func(name string) float64 {
+		for _, pr := range n.Projections {
+			if pr.Name == name {
+				return pr.Weight.Const
+			}
+		}
+		t.Fatalf("no projection %s", name)
+		return 0
+	}
+	if param("E", "w") != 0 {
+		t.Fatal("E's own w is not 0: the pair below leaves it out")
+	}
+	return wcPair{gE: param("E", "gain"), thE: param("E", "theta"), tauE: param("E", "tau"), P: param("E", "I"),
+		gI: param("I", "gain"), thI: param("I", "theta"), tauI: param("I", "tau"), Q: param("I", "I"),
+		c2: -weight("IE"), c3: weight("EI"), c4: -param("I", "w")}
+}
+
+// jacobian is the pair's trace and determinant at its one steady state
+// for E–E strength c1: I solves its own equation for each E (its
+// right-hand side falls with I), and E is the one zero of the other
+// equation's residual in (0, 1).
+func (p wcPair) jacobian(t *testing.T, c1 float64) (tr, det float64) {
+	t.Helper()
+	iOf := func(e float64) float64 {
+		lo, hi := 0.0, 1.0
+		for range 60 {
+			if m := (lo + hi) / 2; logistic(p.c3*e-p.c4*m+p.Q, p.gI, p.thI) > m {
+				lo = m
+			} else {
+				hi = m
+			}
+		}
+		return (lo + hi) / 2
+	}
+	res := func(e float64) float64 { return logistic(c1*e-p.c2*iOf(e)+p.P, p.gE, p.thE) - e }
+	var roots []float64
+	const grid = 2000
+	for k := range grid {
+		a, b := float64(k)/grid, float64(k+1)/grid
+		if res(a) > 0 && res(b) <= 0 || res(a) <= 0 && res(b) > 0 {
+			for range 60 {
+				if m := (a + b) / 2; (res(m) > 0) == (res(a) > 0) {
+					a = m
+				} else {
+					b = m
+				}
+			}
+			roots = append(roots, a)
+		}
+	}
+	if len(roots) != 1 {
+		t.Fatalf("c1 = %g: %d steady states %v; the test wants one", c1, len(roots), roots)
+	}
+	e := roots[0]
+	i := iOf(e)
+	fE := logistic(c1*e-p.c2*i+p.P, p.gE, p.thE)
+	fI := logistic(p.c3*e-p.c4*i+p.Q, p.gI, p.thI)
+	dE, dI := p.gE*fE*(1-fE), p.gI*fI*(1-fI) // F' = gain·F·(1 − F)
+	a11, a12 := (c1*dE-1)/p.tauE, -p.c2*dE/p.tauE
+	a21, a22 := p.c3*dI/p.tauI, (-1-p.c4*dI)/p.tauI
+	return a11 + a22, a11*a22 - a12*a21
+}
+
+// TestExampleWilsonCowanField: the ring starts uniform and moves as one
+// E/I pair, whose linearisation (computed here from the file's
+// constants) loses stability in a Hopf bifurcation at an E–E strength
+// c1* with period 2π/ω there. With the E–E weight 8 % below c1*/4 the
+// ring settles; as written, 5 % above, it oscillates with every unit in
+// step, with a period between 2π/ω and 1.4 times it: a Wilson–Cowan
+// cycle slows as it grows away from onset, and the one-step delays
+// bring the onset about 2 % lower.
+func TestExampleWilsonCowanField(t *testing.T) {
+	n, err := spec.LoadNetwork(filepath.Join("..", "..", "assets", "models", "wilson_cowan_field.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := newWCPair(t, n)
+	var ee spec.Projection
+	for _, pr := range n.Projections {
+		if pr.Name == "EE" {
+			ee = pr
+		}
+	}
+	c1 := float64(ee.K) * ee.Weight.Const
+	if tr, _ := pair.jacobian(t, c1); tr <= 0 {
+		t.Fatalf("as written (c1 = %g) the steady state is stable (trace %g)", c1, tr)
+	}
+	lo, hi := 0.0, c1 // trace < 0 at c1 = 0
+	for range 50 {
+		if tr, _ := pair.jacobian(t, (lo+hi)/2); tr < 0 {
+			lo = (lo + hi) / 2
+		} else {
+			hi = (lo + hi) / 2
+		}
+	}
+	onset := (lo + hi) / 2
+	_, det := pair.jacobian(t, onset)
+	if det <= 0 {
+		t.Fatalf("at c1 = %g the determinant %g is not positive: no Hopf bifurcation", onset, det)
+	}
+	period := 2 * math.Pi / math.Sqrt(det)
+	t.Logf("Hopf bifurcation at c1 = %.3f (weight %.3f) with period 2π/ω = %.1f ms; the file has c1 = %g", onset, onset/float64(ee.K), period, c1)
+	if c1 < 1.03*onset {
+		t.Fatalf("as written c1 = %g is within 3 %% of the onset %g: the test wants it clearly above", c1, onset)
+	}
+	below := strconv.FormatFloat(0.92*onset/float64(ee.K), 'g', 6, 64)
+	for _, c := range []struct {
+		name       string
+		sets       []string
+		oscillates bool
+	}{
+		{"as written", nil, true},
+		{"EE.weight = " + below, []string{"projection.EE.weight=" + below}, false},
+	} {
+		r := runNetwork(t, "wilson_cowan_field", c.sets...)
+		tb := reftest.ReadFile(t, filepath.Join(r.dir, "traces.csv"))
+		ts, e0, e25 := tb.Floats(t, "t_ms"), tb.Floats(t, "E[0].r"), tb.Floats(t, "E[25].r")
+		if !slices.Equal(e0, e25) {
+			t.Errorf("%s: E[0] and E[25] differ; a uniform ring moves as one", c.name)
+		}
+		var late, lateT []float64
+		for k := range ts {
+			if ts[k] >= 500 {
+				late, lateT = append(late, e0[k]), append(lateT, ts[k])
+			}
+		}
+		lo, hi := slices.Min(late), slices.Max(late)
+		var ups []float64
+		for k := 1; k < len(late); k++ {
+			if mid := (lo + hi) / 2; late[k-1] < mid && late[k] >= mid {
+				ups = append(ups, lateT[k])
+			}
+		}
+		t.Logf("%s: E in [%.4f, %.4f] after 500 ms, %d cycles", c.name, lo, hi, len(ups))
+		switch {
+		case c.oscillates && (hi-lo < 0.05 || len(ups) < 5):
+			t.Errorf("%s: E in [%.4f, %.4f] with %d cycles after 500 ms; want the limit cycle", c.name, lo, hi, len(ups))
+		case c.oscillates:
+			got := (ups[len(ups)-1] - ups[0]) / float64(len(ups)-1)
+			t.Logf("%s: period %.2f ms against %.2f ms at onset", c.name, got, period)
+			if got < period || got > 1.4*period {
+				t.Errorf("%s: period %.2f ms; want %.2f to %.2f ms (1 to 1.4 times the period at onset)", c.name, got, period, 1.4*period)
+			}
+		case hi-lo > 1e-3:
+			t.Errorf("%s: E in [%.4f, %.4f] after 500 ms; want a steady state", c.name, lo, hi)
 		}
 	}
 }

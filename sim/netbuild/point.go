@@ -22,7 +22,11 @@ func (b *builder) point() error {
 		net.Pops = append(net.Pops, p)
 	}
 	for i := range n.Projections {
-		pr, err := b.pointProjection(net, i)
+		build := b.pointProjection
+		if n.Projections[i].Synapse == spec.RateSynapse {
+			build = b.rateProjection
+		}
+		pr, err := build(net, i)
 		if err != nil {
 			return err
 		}
@@ -193,17 +197,23 @@ func (b *builder) pointProjection(net *network.Network, i int) (*network.Project
 		return nil, b.spec.Errorf(at("g_init"), "projection %s: %v", sp.Name, err)
 	}
 	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: k, Start: g.csr.Start, Target: g.csr.Target}
+	return pr, b.weightsAndDelays(pr, g, net.Dt, i)
+}
+
+// weightsAndDelays gives projection i its generated weights and its
+// delays in steps of dt.
+func (b *builder) weightsAndDelays(pr *network.Projection, g *generated, dt float64, i int) error {
 	for _, w := range g.weights {
 		pr.W = append(pr.W, float32(w))
 	}
 	for _, d := range g.delays {
-		k, err := network.DelaySteps(d, net.Dt)
+		k, err := network.DelaySteps(d, dt)
 		if err != nil {
-			return nil, b.spec.Errorf(at("delay"), "projection %s: %v", sp.Name, err)
+			return b.spec.Errorf([]any{"projection", i, "delay"}, "projection %s: %v", pr.Name, err)
 		}
 		pr.Delay = append(pr.Delay, k)
 	}
-	return pr, nil
+	return nil
 }
 
 // generated is a projection's synapses (rows by presynaptic neuron) with

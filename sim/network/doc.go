@@ -9,7 +9,10 @@
 // and the neurons that spiked are reset. A spike at step n reaches its
 // targets at step n + delay/dt; delays are at least one step, so neurons
 // are independent within an epoch of the shortest delay and advance in
-// parallel, with the same result for any number of threads.
+// parallel, with the same result for any number of threads. Rate
+// projections carry a source's state variable, delayed, into a target
+// parameter at every step instead of spikes (Rate); their delays bound
+// the epoch in the same way.
 //
 // Leaky integrate-and-fire populations run a dedicated kernel with exact
 // integration where the model is linear (delta and current synapses) and

@@ -37,6 +37,7 @@ type Engine struct {
 	sortedRows  bool            // every projection's rows sorted by target: Route may split them
 	minDelay    int64
 	maxDelay    int64
+	rateDelay   int64 // the shortest delay of the rate projections (steps; 0: none)
 }
 
 // chunk is a run of one population's neurons advanced by one worker.
@@ -73,6 +74,7 @@ type popState struct {
 	shared                 [][]int       // per drive: shared Poisson counts of the epoch's steps
 	pois                   []poissonDist // per drive: the counts of a step (Poisson)
 	fast                   *fastLIF      // the fused LIF kernel's constants; nil: the general kernel
+	rate                   *popRate      // rate projections from and to it; nil: none
 }
 
 // modelState is one neuron of a general point model.
@@ -108,6 +110,9 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 	}
 	e.targets = n.number()
 	for _, pr := range n.Projections {
+		if pr.Rate != nil {
+			continue // not routed: see wireRates
+		}
 		for _, d := range pr.Delay {
 			e.minDelay = min(e.minDelay, int64(d))
 			e.maxDelay = max(e.maxDelay, int64(d))
@@ -143,6 +148,9 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 		if p < 0 || !slices.Contains(n.Pops, pr.To) {
 			return nil, fmt.Errorf("projection %s: connects a population that is not in the network", pr.Name)
 		}
+		if pr.Rate != nil {
+			continue
+		}
 		e.out[p] = append(e.out[p], pr)
 		e.sortedRows = e.sortedRows && pr.sortedRows()
 		if pr.stdp != nil || pr.scaling != nil {
@@ -153,8 +161,9 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 			e.plastic = append(e.plastic, pl)
 		}
 	}
+	e.wireRates()
 	w := sim.Wiring{Targets: e.targets, Inputs: e.inputs()}
-	if len(n.Projections) > 0 {
+	if e.minDelay < math.MaxInt64 {
 		w.Router = (*router)(e)
 	}
 	e.Driver = sim.NewDriver((*backend)(e), w)
@@ -292,9 +301,15 @@ func (b *backend) Snapshots() sim.Schedule {
 	return sim.Every(b.snapEvery)
 }
 
-// EpochSteps: epochs of about 4e6 neuron-steps.
+// EpochSteps: epochs of about 4e6 neuron-steps, and no longer than the
+// shortest delay of a rate projection (a rate, as a spike, must not reach
+// another neuron within an epoch).
 func (b *backend) EpochSteps() int64 {
-	return max(1, int64(4e6/float64(b.net.Neurons()+1)))
+	steps := max(1, int64(4e6/float64(b.net.Neurons()+1)))
+	if b.rateDelay > 0 {
+		steps = min(steps, b.rateDelay)
+	}
+	return steps
 }
 
 func (b *backend) Probe(values []float64) {
@@ -363,6 +378,7 @@ func (b *backend) Reset() {
 					p.models[i].x[p.Model.V()] = p.V0[i]
 				}
 			}
+			p.rateReset()
 		}
 	}
 }

@@ -79,7 +79,7 @@ func (e *Engine) modelStep(c *chunk, n int64, t float64, due []float64, from int
 		m := ms.m.Model
 		V := m.V
 		Is, g, gE := p.synaptic(i)
-		I := ms.baseI + p.input(i, t, dt) + Is + gE - g*ms.x[V]
+		I := ms.baseI + p.input(i, t, dt) + Is + gE - g*ms.x[V] + p.rateInput(i, n, ms)
 		ms.step(t, dt, I)
 		tn := t + dt
 		spiked := false
@@ -102,6 +102,7 @@ func (e *Engine) modelStep(c *chunk, n int64, t float64, due []float64, from int
 			m.Reset(tn, ms.x)
 		}
 		p.v[i] = ms.x[V]
+		p.rateRecord(i, n+1, ms.x)
 		for _, x := range ms.x {
 			if !(math.Abs(x) <= sim.MaxAbsV) {
 				return i

@@ -110,6 +110,9 @@ type Projection struct {
 	W []float32
 	// Delay is each synapse's delay in steps, or a single delay for all.
 	Delay []uint16
+	// Rate, when set, makes the projection carry a source variable into
+	// a target parameter at every step instead of spikes (Port unused).
+	Rate *Rate
 
 	stdp    *STDP
 	scaling *Scaling
@@ -262,6 +265,9 @@ func (n *Network) check() error {
 			if d < 1 {
 				return fmt.Errorf("projection %s: a delay shorter than dt = %g ms", pr.Name, n.Dt)
 			}
+		}
+		if err := pr.checkRate(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -421,7 +421,11 @@ func (n *Network) checkProjections(c *checker, tree map[string]any, pops map[str
 		c.delay(k("delay"), what, pr.Delay, n.Run.Dt)
 		pr.File = n.resolve(pr.File)
 		pr.Weight.File, pr.Delay.File = n.resolve(pr.Weight.File), n.resolve(pr.Delay.File)
-		if okTo {
+		switch {
+		case pr.Synapse == RateSynapse:
+			c.rateProjection(k, tbl, pr, from, to, okFrom, okTo)
+		case okTo:
+			c.notRate(k, tbl, what)
 			c.synapse(k, tbl, what, &pr.SynapseSettings, pr.Weight, to.Population)
 			c.site(k, tbl, what, pr.PathDistance, to.Population)
 		}
@@ -717,8 +721,10 @@ func (n *Network) checkPlasticity(c *checker, tree map[string]any, projs map[str
 		tbl := entryOf(tree, "plasticity", i)
 		k := func(name ...any) []any { return append([]any{"plasticity", i}, name...) }
 		what := fmt.Sprintf("plasticity %d", i+1)
-		if _, ok := projs[pl.Projection]; !ok {
+		if pr, ok := projs[pl.Projection]; !ok {
 			c.fail(k("projection"), "%s: unknown projection %q%s (%s)", what, pl.Projection, didYouMean(pl.Projection, names), strings.Join(names, ", "))
+		} else if pr.Synapse == RateSynapse {
+			c.fail(k("projection"), "%s: projection %s is a rate projection; plasticity learns from spikes", what, pl.Projection)
 		}
 		if _, ok := tbl["rule"]; !ok {
 			c.fail(k("rule"), "%s needs a rule (%s)", what, strings.Join(PlasticityRules, ", "))

@@ -97,6 +97,12 @@ type Projection struct {
 	Weight    Value   `toml:"weight" unit:"µS, nA or mV"`
 	Delay     Value   `toml:"delay" unit:"ms"`
 	SynapseSettings
+	// Var and Input are a rate projection's (synapse = "rate"): the
+	// source model's state variable it carries (default the model's main
+	// one: r of a rate unit, E of wilson-cowan) and the target model's
+	// parameter that takes the weighted sum (default the model's input).
+	Var          string    `toml:"var"`
+	Input        string    `toml:"input"`
 	At           string    `toml:"at"`                      // cable targets: a site, "dend(0.5)"
 	Region       string    `toml:"region"`                  // cable targets: a region
 	PathDistance []float64 `toml:"path_distance" unit:"µm"` // cable targets: [from, to]

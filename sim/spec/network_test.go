@@ -16,6 +16,7 @@ import (
 // netFiles are the files the test networks refer to.
 var netFiles = fstest.MapFS{
 	"models/wc.ode":         {Data: []byte("par a=1, I=0\ninit x=0\nx' = -a*x + I\n")},
+	"models/decay.ode":      {Data: []byte("par a=1\ninit x=0\nx' = -a*x\n")},
 	"models/cells/bs.toml":  {Data: []byte(minimal)},
 	"models/cells/bad.toml": {Data: []byte(strings.Replace(minimal, "tstop = 10", "tstop = -1", 1))},
 }
@@ -188,6 +189,9 @@ func TestNetworkValid(t *testing.T) {
 		{"noise tau", "[[input]]\nto = \"E\"\nkind = \"noise\"\nsd = 1\ntau = 5\n"},
 		{"sine from start to the end", "[[input]]\nto = \"E\"\nkind = \"sine\"\namp = 1\nfreq = 10\nstart = 5\n"},
 		{"indegree with multapses", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"fixed_indegree\"\nindegree = 500\nmultapses = true\nweight = 1\ndelay = 0.1\n"},
+		{"rate projection", rates + rateProj + "var = \"r\"\ninput = \"Q\"\n"},
+		{"rate projection with defaults", rates + rateProj},
+		{"rate projection from equations", rates + "[[projection]]\nfrom = \"X\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\nvar = \"x\"\n"},
 		{"cable target", "[[projection]]\nfrom = \"E\"\nto = \"C\"\nrule = \"fixed_probability\"\np = 0.5\nweight = { dist = \"lognormal\", mean = 0.01, sd = 0.002 }\ndelay = { dist = \"uniform\", low = 0.5, high = 2 }\nregion = \"dend\"\n"},
 	} {
 		if _, err := parseNet(netHead + c.add); err != nil {
@@ -218,6 +222,13 @@ cell = "cells/bs.toml"
 
 // netHead has 18 lines; what a case adds starts at line 19.
 const proj = "\n[[projection]]\nfrom = \"E\"\nto = \"I\"\nrule = \"all_to_all\"\nweight = 1\n"
+
+// rates adds populations of rate units R (lines 19–22), Wilson–Cowan pairs
+// W (23–26) and a typed model X (27–30); rateProj (31–37) couples R to W.
+const (
+	rates    = "[[population]]\nname = \"R\"\nsize = 10\nmodel = \"rate\"\n[[population]]\nname = \"W\"\nsize = 10\nmodel = \"wilson-cowan\"\n[[population]]\nname = \"X\"\nsize = 10\nequations = \"wc.ode\"\n"
+	rateProj = "[[projection]]\nfrom = \"R\"\nto = \"W\"\nrule = \"one_to_one\"\nweight = 1\ndelay = 0.1\nsynapse = \"rate\"\n"
+)
 
 // TestNetworkErrors: each problem with its line, in the file's words.
 func TestNetworkErrors(t *testing.T) {
@@ -259,6 +270,19 @@ func TestNetworkErrors(t *testing.T) {
 		{"neurons out of range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"90:110\"\n", `net.toml:23: input input1: neurons 90:110 lie outside population I (neurons 0 to 99)`},
 		{"no cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"nowhere.toml\"\n", `net.toml:22: population X: cell: open models/nowhere.toml: file does not exist`},
 		{"bad cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"cells/bad.toml\"\n", `models/cells/bad.toml:8: tstop = -1 must be positive`},
+		{"rate from lif", rates + "[[projection]]\nfrom = \"I\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:32: projection I->R: population I's model lif spikes (it resets at a threshold) and has no rate to carry`},
+		{"rate from poisson", rates + "[[population]]\nname = \"P\"\nsize = 10\nmodel = \"poisson\"\n[[projection]]\nfrom = \"P\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:36: projection P->R: population P's model poisson spikes`},
+		{"rate from cable", rates + "[[projection]]\nfrom = \"C\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:32: projection C->R: synapse rate carries a point model's variable; population C is of cable cells`},
+		{"rate unknown var", rates + rateProj + "var = \"rr\"\n", `net.toml:38: projection R->W: model rate of population R has no variable "rr" (r)`},
+		{"rate unknown input", rates + rateProj + "input = \"P2\"\n", `net.toml:38: projection R->W: model wilson-cowan of population W has no parameter "P2" to take the sum`},
+		{"rate to lif", rates + "[[projection]]\nfrom = \"R\"\nto = \"E\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:33: projection R->E: synapse rate drives a parameter of a model run through its equations; population E (lif) takes spikes only`},
+		{"rate to cable", rates + "[[projection]]\nfrom = \"R\"\nto = \"C\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:33: projection R->C: synapse rate drives a point model; population C is of cable cells`},
+		{"rate without an input", rates + "[[population]]\nname = \"Y\"\nsize = 10\nequations = \"decay.ode\"\n[[projection]]\nfrom = \"R\"\nto = \"Y\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:35: projection R->Y: model models/decay of population Y has no input current: name the parameter that takes the sum (input = "..."; a)`},
+		{"rate delay below dt", rates + "[[projection]]\nfrom = \"R\"\nto = \"W\"\nrule = \"one_to_one\"\nweight = 1\ndelay = 0.01\nsynapse = \"rate\"\n", `net.toml:36: projection R->W: delay 0.01 ms is shorter than dt = 0.1 ms`},
+		{"rate with tau", rates + rateProj + "tau = 5\n", `net.toml:38: tau does not belong to projection R->W: synapse rate (it takes var, input)`},
+		{"var on spikes", proj + "delay = 1\nvar = \"v\"\n", `net.toml:26: projection E->I: var belongs to rate projections (synapse = "rate")`},
+		{"rate input synapse", rates + "[[input]]\nto = \"R\"\nkind = \"poisson\"\nrate = 5\nweight = 1\nsynapse = \"rate\"\n", `net.toml:36: unknown synapse "rate"`},
+		{"plastic rate", rates + rateProj + "[[plasticity]]\nprojection = \"R->W\"\nrule = \"stdp\"\na_plus = 1\na_minus = 1\nw_max = 1\n", `net.toml:39: plasticity 1: projection R->W is a rate projection; plasticity learns from spikes`},
 		{"bad range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"a-b\"\n", `net.toml:23: input 1: neurons: "a-b" is not a range of neurons`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
