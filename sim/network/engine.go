@@ -153,11 +153,7 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 			e.plastic = append(e.plastic, pl)
 		}
 	}
-	w := sim.Wiring{Targets: e.targets, Inputs: e.inputs()}
-	if len(n.Projections) > 0 {
-		w.Router = (*router)(e)
-	}
-	e.Driver = sim.NewDriver((*backend)(e), w)
+	e.Driver = sim.NewDriver((*backend)(e), e.wiring())
 	return e, nil
 }
 
