@@ -65,12 +65,7 @@ func weightsOf(net *pipeline.Network) plasticWeights {
 			w[s] = float64(pr.Weight(int64(s)))
 		}
 		if len(pw.names) == 0 && len(w) <= maxMatrixSynapses {
-			pw.nPre, pw.nPost = pr.From.N, pr.To.N
-			for i := range pr.From.N {
-				for s := pr.Start[i]; s < pr.Start[i+1]; s++ {
-					pw.pre, pw.post = append(pw.pre, int32(i)), append(pw.post, int32(pr.Target[s]))
-				}
-			}
+			pw.pairs(pr.From.N, pr.To.N, pr.Start, pr.Target)
 		}
 		pw.names, pw.weights = append(pw.names, pr.Name), append(pw.weights, w)
 	}
@@ -80,17 +75,23 @@ func weightsOf(net *pipeline.Network) plasticWeights {
 				continue
 			}
 			if len(pw.names) == 0 && len(pr.W) <= maxMatrixSynapses {
-				pw.nPre, pw.nPost = pr.From.N, pr.To.N
-				for i := range pr.From.N {
-					for s := pr.Start[i]; s < pr.Start[i+1]; s++ {
-						pw.pre, pw.post = append(pw.pre, int32(i)), append(pw.post, int32(pr.Target[s]))
-					}
-				}
+				pw.pairs(pr.From.N, pr.To.N, pr.Start, pr.Target)
 			}
 			pw.names, pw.weights = append(pw.names, pr.Name), append(pw.weights, slices.Clone(pr.W))
 		}
 	}
 	return pw
+}
+
+// pairs notes the pre and post neuron of each synapse of a projection
+// (rows by presynaptic neuron), for the weight matrix.
+func (pw *plasticWeights) pairs(nPre, nPost int, start []int64, target []uint32) {
+	pw.nPre, pw.nPost = nPre, nPost
+	for i := range nPre {
+		for s := start[i]; s < start[i+1]; s++ {
+			pw.pre, pw.post = append(pw.pre, int32(i)), append(pw.post, int32(target[s]))
+		}
+	}
 }
 
 // analyseWeights draws the distribution of each plastic projection's
