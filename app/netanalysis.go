@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,7 @@ import (
 
 	"neurite/app/pipeline"
 	"neurite/sim"
+	"neurite/sim/network"
 	"neurite/sim/spiketrain"
 	"neurite/views"
 )
@@ -45,14 +47,16 @@ type plasticWeights struct {
 // maxMatrixSynapses bounds the synapses the weight matrix bins.
 const maxMatrixSynapses = 4_000_000
 
-// weightsOf copies the weights of the plastic projections of a network of
-// point neurons (none for cable cells), between runs: a run changes them.
+// weightsOf copies the weights of the plastic projections of a network
+// (a point network's, then those onto or from cable cells), between runs:
+// a run changes them.
 func weightsOf(net *pipeline.Network) plasticWeights {
 	var pw plasticWeights
-	if net.Point == nil {
-		return pw
+	var point []*network.Projection
+	if net.Point != nil {
+		point = net.Point.Projections
 	}
-	for _, pr := range net.Point.Projections {
+	for _, pr := range point {
 		if !pr.Plastic() {
 			continue
 		}
@@ -61,16 +65,33 @@ func weightsOf(net *pipeline.Network) plasticWeights {
 			w[s] = float64(pr.Weight(int64(s)))
 		}
 		if len(pw.names) == 0 && len(w) <= maxMatrixSynapses {
-			pw.nPre, pw.nPost = pr.From.N, pr.To.N
-			for i := range pr.From.N {
-				for s := pr.Start[i]; s < pr.Start[i+1]; s++ {
-					pw.pre, pw.post = append(pw.pre, int32(i)), append(pw.post, int32(pr.Target[s]))
-				}
-			}
+			pw.pairs(pr.From.N, pr.To.N, pr.Start, pr.Target)
 		}
 		pw.names, pw.weights = append(pw.names, pr.Name), append(pw.weights, w)
 	}
+	if net.Links != nil {
+		for _, pr := range net.Links.Projections {
+			if !pr.Plastic() {
+				continue
+			}
+			if len(pw.names) == 0 && len(pr.W) <= maxMatrixSynapses {
+				pw.pairs(pr.From.N, pr.To.N, pr.Start, pr.Target)
+			}
+			pw.names, pw.weights = append(pw.names, pr.Name), append(pw.weights, slices.Clone(pr.W))
+		}
+	}
 	return pw
+}
+
+// pairs notes the pre and post neuron of each synapse of a projection
+// (rows by presynaptic neuron), for the weight matrix.
+func (pw *plasticWeights) pairs(nPre, nPost int, start []int64, target []uint32) {
+	pw.nPre, pw.nPost = nPre, nPost
+	for i := range nPre {
+		for s := start[i]; s < start[i+1]; s++ {
+			pw.pre, pw.post = append(pw.pre, int32(i)), append(pw.post, int32(target[s]))
+		}
+	}
 }
 
 // analyseWeights draws the distribution of each plastic projection's

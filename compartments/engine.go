@@ -663,6 +663,10 @@ func (e *Engine) probeValue(k int) float64 {
 	return e.v[pr.Node]
 }
 
+// Part returns the engine as one part of a composite run (sim.Composite):
+// its backend and wiring, for a driver other than its own.
+func (e *Engine) Part() (sim.Backend, sim.Wiring) { return (*cpuBackend)(e), e.plan.Wiring() }
+
 // cpuBackend is the Engine as the driver sees it.
 type cpuBackend Engine
 

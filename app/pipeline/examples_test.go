@@ -585,6 +585,28 @@ func TestExampleBallAndStickNet(t *testing.T) {
 	}
 }
 
+// TestExampleMixedNet: in the network of point neurons and cable cells,
+// Poisson sources fire the ball-and-stick cells, whose spikes fire the
+// LIF interneurons (after the 1 ms delay; silent without them), whose
+// inhibition slows the cells (faster without it).
+func TestExampleMixedNet(t *testing.T) {
+	r := runNetwork(t, "mixed_net")
+	cells, inh := r.in(50, 60, 0, 300), r.in(60, 80, 0, 300)
+	t.Logf("sources %d spikes, cells %d, interneurons %d", len(r.in(0, 50, 0, 300)), len(cells), len(inh))
+	if n := count(r.active(50, 60, 0, 300)); n < 10 || len(inh) == 0 {
+		t.Fatalf("%d of 10 cells fire and the interneurons fire %d spikes; want every cell and some", n, len(inh))
+	}
+	if a, b := firstSpike(cells), firstSpike(inh); b < a+1 {
+		t.Errorf("the interneurons fire first at %g ms, the cells at %g ms; want them after the delay of 1 ms", b, a)
+	}
+	if n := len(runNetwork(t, "mixed_net", "projection.excite.weight=0").in(60, 80, 0, 300)); n != 0 {
+		t.Errorf("without the cells' excitation the interneurons fire %d spikes; want none", n)
+	}
+	if n := len(runNetwork(t, "mixed_net", "projection.feedback.weight=0").in(50, 60, 0, 300)); n <= len(cells) {
+		t.Errorf("without the feedback the cells fire %d spikes, with it %d; want more without", n, len(cells))
+	}
+}
+
 // firstSpike is the time of the earliest spike (+Inf: none).
 func firstSpike(spikes []sim.Spike) float64 {
 	t := math.Inf(1)

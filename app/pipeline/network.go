@@ -68,6 +68,18 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 		return nil, err
 	}
 	net := &Network{Model: m}
+	if m.Links != nil {
+		threads := workers
+		if threads == 0 {
+			threads = n.Run.Threads
+		}
+		cs, err := newComposite(m, backend, threads)
+		if err != nil {
+			return nil, err
+		}
+		net.Sim, net.Note = cs, "CPU: point neurons and cable cells run together on the CPU engines"
+		return net, nil
+	}
 	if m.Cable != nil {
 		ch, err := NewSimulator(m.Cable, backend, workers)
 		if err != nil {
@@ -93,6 +105,13 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 
 // HasPlasticity reports whether any projection's weights learn.
 func (n *Network) HasPlasticity() bool {
+	if n.Links != nil {
+		for _, pr := range n.Links.Projections {
+			if pr.Plastic() {
+				return true
+			}
+		}
+	}
 	if n.Point == nil {
 		return false
 	}
@@ -104,12 +123,16 @@ func (n *Network) HasPlasticity() bool {
 	return false
 }
 
-// ProbeNames are the recorded traces' names.
+// ProbeNames are the recorded traces' names: a composite network's point
+// neurons' first, then its cable cells'.
 func (n *Network) ProbeNames() []string {
-	if n.Cable != nil {
+	if n.Cable == nil {
+		return n.Model.ProbeNames
+	}
+	if n.Point == nil {
 		return n.Cable.ProbeNames()
 	}
-	return n.Model.ProbeNames
+	return append(slices.Clone(n.Model.ProbeNames), n.Cable.ProbeNames()...)
 }
 
 // Compartments is the number of compartments of a network of cable cells
@@ -178,7 +201,7 @@ type netRecorder struct {
 
 // weightTrack samples some synapses of a projection into weights.csv.
 type weightTrack struct {
-	pr    *network.Projection
+	pr    weighted
 	syn   []int64
 	every float64
 	next  float64
@@ -222,25 +245,26 @@ func fileExists(path string) bool {
 // source, then target), each projection's synapses spread evenly over it.
 func (r *netRecorder) startWeights(dir string) error {
 	specs := r.net.Spec.Record.Weights
-	if len(specs) == 0 || r.net.Point == nil {
+	if len(specs) == 0 {
 		return nil
 	}
 	header := []string{"t_ms"}
 	for _, ws := range specs {
-		var pr *network.Projection
-		for _, p := range r.net.Point.Projections {
-			if p.Name == ws.Projection {
-				pr = p
-			}
+		pr := r.net.projection(ws.Projection)
+		if pr == nil {
+			continue
 		}
 		tr := &weightTrack{pr: pr, every: ws.Every}
 		total := pr.Synapses()
 		for k := range min(int64(ws.Synapses), total) {
 			s := k * total / min(int64(ws.Synapses), total)
 			tr.syn = append(tr.syn, s)
-			header = append(header, fmt.Sprintf("%s[%d]", pr.Name, s))
+			header = append(header, fmt.Sprintf("%s[%d]", ws.Projection, s))
 		}
 		r.weights = append(r.weights, tr)
+	}
+	if len(r.weights) == 0 {
+		return nil
 	}
 	f, err := output.Create(filepath.Join(dir, "weights.csv"))
 	if err != nil {
@@ -258,7 +282,7 @@ func (r *netRecorder) Sample(t float64, values []float64) error {
 		row := []string{strconv.FormatFloat(output.GridTime(t, r.net.Dt()), 'g', -1, 64)}
 		for _, tr := range r.weights {
 			for _, s := range tr.syn {
-				row = append(row, strconv.FormatFloat(float64(tr.pr.Weight(s)), 'g', -1, 32))
+				row = append(row, tr.pr.weightText(s))
 			}
 			tr.next = t + tr.every
 		}

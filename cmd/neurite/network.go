@@ -84,7 +84,16 @@ func populations(net *pipeline.Network) []views.Population {
 func describeSize(net *pipeline.Network) string {
 	s := fmt.Sprintf("%d neurons", net.Neurons())
 	if net.Cable != nil {
-		return s + fmt.Sprintf(" (%d compartments), %d connections", net.Compartments(), len(net.Cable.Connections))
+		conns := int64(len(net.Cable.Connections))
+		if net.Point != nil {
+			conns += net.Point.Synapses()
+		}
+		if net.Links != nil {
+			for _, pr := range net.Links.Projections {
+				conns += pr.Synapses()
+			}
+		}
+		return s + fmt.Sprintf(" (%d compartments), %d connections", net.Compartments(), conns)
 	}
 	return s + fmt.Sprintf(", %d synapses", net.Point.Synapses())
 }

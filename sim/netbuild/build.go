@@ -11,6 +11,7 @@ import (
 	"neurite/compartments"
 	"neurite/sim/connect"
 	"neurite/sim/dist"
+	"neurite/sim/netcon"
 	"neurite/sim/network"
 	"neurite/sim/point"
 	"neurite/sim/spec"
@@ -27,6 +28,13 @@ type Model struct {
 	// ProbeNames ("E[3].v").
 	Probes     []network.Probe
 	ProbeNames []string
+	// A network of both kinds, or whose projections onto cable cells
+	// learn, runs Point and Cable as the parts of one composite run:
+	// Links are the projections between them and those that learn onto
+	// cable cells, and PointIDs and CableIDs give the network's id of
+	// each neuron of Point and each cell of Cable. Links is nil otherwise.
+	Links              *netcon.Links
+	PointIDs, CableIDs []int
 }
 
 // Pop is a population as the run numbers it: neurons First to First+N-1.
@@ -57,20 +65,49 @@ type builder struct {
 	pos  [][]connect.Pos
 	m    *Model
 	open dist.Opener // the network's files: the OS's or an embedded model's
+	// beforePlan, where set, finishes the cable cells before they are
+	// joined into a plan: a composite network's links place their
+	// synapses and detectors.
+	beforePlan func(cells []*compartments.Cell) error
 }
 
 // Build lowers a checked network file. It estimates the memory the
 // network needs first and refuses one that would not fit, with the
 // estimate.
 func Build(n *spec.Network) (*Model, error) {
-	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}, open: n.Open}
+	b, err := newBuilder(n)
+	if err != nil {
+		return nil, err
+	}
 	cable := 0
+	for i := range n.Populations {
+		if n.Populations[i].Cable() {
+			cable++
+		}
+	}
+	if err := b.checkMemory(); err != nil {
+		return nil, err
+	}
+	switch {
+	case cable > 0 && (cable < len(n.Populations) || b.learnsOnCable()):
+		err = b.mixed()
+	case cable > 0:
+		err = b.cable()
+	default:
+		err = b.point()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.m, nil
+}
+
+// newBuilder numbers and places the populations of a network.
+func newBuilder(n *spec.Network) (*builder, error) {
+	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}, open: n.Open}
 	first := 0
 	for i := range n.Populations {
 		sp := &n.Populations[i]
-		if sp.Cable() {
-			cable++
-		}
 		pos, err := b.positions(i, sp)
 		if err != nil {
 			return nil, err
@@ -79,22 +116,7 @@ func Build(n *spec.Network) (*Model, error) {
 		b.m.Pops = append(b.m.Pops, Pop{Name: sp.Name, First: first, N: sp.Size, Pos: pos})
 		first += sp.Size
 	}
-	if cable > 0 && cable < len(n.Populations) {
-		return nil, n.Errorf([]any{"population", 0}, "a network of both point neurons and cable cells cannot run yet: make every population of one kind")
-	}
-	if err := b.checkMemory(); err != nil {
-		return nil, err
-	}
-	var err error
-	if cable > 0 {
-		err = b.cable()
-	} else {
-		err = b.point()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return b.m, nil
+	return b, nil
 }
 
 // positions places a population's neurons as the file says (nil: no

@@ -63,9 +63,6 @@ func (b *builder) cable() error {
 			return err
 		}
 	}
-	if len(n.Plasticity) > 0 {
-		return n.Errorf([]any{"plasticity", 0}, "plasticity runs on point neurons; networks of cable cells cannot learn yet")
-	}
 	for _, sr := range n.Record.States {
 		p := b.m.Pops[b.pop(sr.Population)]
 		for j := range p.N {
@@ -74,6 +71,11 @@ func (b *builder) cable() error {
 			}
 			c := cells[p.First+j]
 			c.Probes = append(c.Probes, compartments.Probe{Name: fmt.Sprintf("%s[%d].%s", p.Name, j, sr.Var), At: c.Morph.SomaMiddle(), Var: sr.Var})
+		}
+	}
+	if b.beforePlan != nil {
+		if err := b.beforePlan(cells); err != nil {
+			return err
 		}
 	}
 	plan, err := compartments.BuildNetwork(cells, netcons, settings)
@@ -109,9 +111,28 @@ func (b *builder) synapseOn(cells []*compartments.Cell, pop int, mask []bool, na
 // NetCon per connection.
 func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartments.NetCon, error) {
 	sp := &b.spec.Projections[i]
-	at := func(key ...any) []any { return append([]any{"projection", i}, key...) }
-	from, to := b.pop(sp.From), b.pop(sp.To)
-	pre, post := b.m.Pops[from], b.m.Pops[to]
+	g, err := b.generate(i)
+	if err != nil {
+		return nil, err
+	}
+	return b.connectCells(cells, sp, []any{"projection", i}, g, b.m.Pops[b.pop(sp.From)].First, b.pop(sp.To))
+}
+
+// pick returns a per-synapse column's value for synapse s (the one value
+// of a column of one).
+func pick(col []float64, s int64) float64 {
+	if len(col) == 1 {
+		return col[0]
+	}
+	return col[s]
+}
+
+// connectCells puts a projection's synapses on the cells of population to
+// and returns its connections in the order of g's rows, their sources
+// numbered from first.
+func (b *builder) connectCells(cells []*compartments.Cell, sp *spec.Projection, key []any, g *generated, first, to int) ([]compartments.NetCon, error) {
+	at := func(k ...any) []any { return append(slices.Clone(key), k...) }
+	post := b.m.Pops[to]
 	spread := sp.Region != "" || len(sp.PathDistance) > 0
 	var sites *siteSampler
 	if spread {
@@ -122,19 +143,9 @@ func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartm
 	} else if err := b.synapseOn(cells, to, nil, sp.Name, sp.SynapseSettings, sp.At, at("at")); err != nil {
 		return nil, err
 	}
-	g, err := b.generate(i)
-	if err != nil {
-		return nil, err
-	}
-	pick := func(col []float64, s int64) float64 {
-		if len(col) == 1 {
-			return col[0]
-		}
-		return col[s]
-	}
 	csr, weights, delays := g.csr, g.weights, g.delays
 	var out []compartments.NetCon
-	for src := range pre.N {
+	for src := range len(csr.Start) - 1 {
 		for s := csr.Start[src]; s < csr.Start[src+1]; s++ {
 			target := post.First + int(csr.Target[s])
 			name := sp.Name
@@ -145,7 +156,7 @@ func (b *builder) cableProjection(cells []*compartments.Cell, i int) ([]compartm
 				c := cells[target]
 				c.Synapses = append(c.Synapses, synapse(name, sites.draw(s), sp.SynapseSettings))
 			}
-			out = append(out, compartments.NetCon{Source: pre.First + src, Target: target,
+			out = append(out, compartments.NetCon{Source: first + src, Target: target,
 				Synapse: name, Weight: pick(weights, s), Delay: pick(delays, s)})
 		}
 	}

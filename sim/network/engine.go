@@ -162,11 +162,7 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 		}
 	}
 	e.wireRates()
-	w := sim.Wiring{Targets: e.targets, Inputs: e.inputs()}
-	if e.minDelay < math.MaxInt64 {
-		w.Router = (*router)(e)
-	}
-	e.Driver = sim.NewDriver((*backend)(e), w)
+	e.Driver = sim.NewDriver((*backend)(e), e.wiring())
 	return e, nil
 }
 
