@@ -79,6 +79,21 @@ func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64
 	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, color.RGBA{30, 32, 40, 255}, Left)
 }
 
+// RecencyTau is the time constant (ms) of the trace of recent spiking
+// that colours the neurons of an activity frame.
+const RecencyTau = 5.0
+
+// Recency returns each neuron's trace of recent spiking at t, from the
+// time of its last spike at or before t (−∞ for none): exp(−(t − last)/τ),
+// 1 at a spike and decaying to 0.
+func Recency(last []float64, t, tau float64) []float64 {
+	out := make([]float64, len(last))
+	for i, l := range last {
+		out[i] = math.Exp(-(t - l) / tau)
+	}
+	return out
+}
+
 func minMax(x []float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, v := range x {
