@@ -369,21 +369,30 @@ func (nv *NetView) finished() {
 
 // showRates plots each population's rate up to t.
 func (nv *NetView) showRates(t float64) {
-	if t <= 0 {
+	series, err := nv.rateSeries(t)
+	if err != nil {
 		return
 	}
+	for i, r := range series {
+		nv.popRates[i].SetText(fmt.Sprintf("%.1f Hz", mean(r.Y)))
+	}
+	nv.rates.SetPlot(views.RatePlot(series, 0, nv.sess.Tstop()))
+}
+
+// rateSeries is each population's rate up to t (Hz per neuron, at the
+// centres of bins of rateBin), one series a population in order.
+func (nv *NetView) rateSeries(t float64) ([]views.Series, error) {
 	spikes := nv.sess.Spikes()
 	bin := nv.rateBin()
 	var series []views.Series
 	for i, p := range nv.sess.Net.Pops {
 		ts, hz, err := spiketrain.PopulationRate(spikes, p.First, p.First+p.N, 0, t, bin)
 		if err != nil {
-			continue
+			return nil, err
 		}
 		series = append(series, views.Series{Name: p.Name, T: ts, Y: hz, Color: popColor(i)})
-		nv.popRates[i].SetText(fmt.Sprintf("%.1f Hz", mean(hz)))
 	}
-	nv.rates.SetPlot(views.RatePlot(series, 0, nv.sess.Tstop()))
+	return series, nil
 }
 
 // rateBin is the width of the rate plot's bins: the file's record.rate_bin,

@@ -56,25 +56,13 @@ func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64
 	if len(a.X) == 0 {
 		return
 	}
-	minX, maxX := minMax(a.X)
-	minY, maxY := minMax(a.Y)
-	top := 34 // room for the time
-	w, h := float64(b.Dx()-20), float64(b.Dy()-top-10)
-	spanX, spanY := maxX-minX+a.side, maxY-minY+a.side
-	scale := math.Min(w/spanX, h/spanY)
-	ox := float64(b.Min.X) + 10 + (w-spanX*scale)/2
-	oy := float64(b.Min.Y+top) + (h-spanY*scale)/2
+	place := a.placing(b)
 	for i := range a.X {
-		// Both edges of a square from the same mapping, so that squares
-		// of a lattice tile without gaps; y up, as on a plot.
-		x0, x1 := ox+(a.X[i]-minX)*scale, ox+(a.X[i]-minX+a.side)*scale
-		y0, y1 := oy+(maxY-a.Y[i])*scale, oy+(maxY-a.Y[i]+a.side)*scale
 		v := 0.0
 		if i < len(value) {
 			v = math.Max(0, math.Min(1, value[i]))
 		}
-		r := image.Rect(int(x0), int(y0), max(int(x1), int(x0)+1), max(int(y1), int(y0)+1))
-		draw.Draw(img, r.Intersect(b), image.NewUniform(m(v)), image.Point{}, draw.Src)
+		draw.Draw(img, place(i).Intersect(b), image.NewUniform(m(v)), image.Point{}, draw.Src)
 	}
 	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, color.RGBA{30, 32, 40, 255}, Left)
 }
@@ -92,6 +80,29 @@ func Recency(last []float64, t, tau float64) []float64 {
 		out[i] = math.Exp(-(t - l) / tau)
 	}
 	return out
+}
+
+// Square returns the pixels neuron i covers in a frame drawn in b.
+func (a *Activity) Square(i int, b image.Rectangle) image.Rectangle { return a.placing(b)(i) }
+
+// placing returns where each neuron's square lies in a frame drawn in b:
+// the layout scaled to fit below the time, centred, y up as on a plot.
+func (a *Activity) placing(b image.Rectangle) func(i int) image.Rectangle {
+	minX, maxX := minMax(a.X)
+	minY, maxY := minMax(a.Y)
+	top := 34 // room for the time
+	w, h := float64(b.Dx()-20), float64(b.Dy()-top-10)
+	spanX, spanY := maxX-minX+a.side, maxY-minY+a.side
+	scale := math.Min(w/spanX, h/spanY)
+	ox := float64(b.Min.X) + 10 + (w-spanX*scale)/2
+	oy := float64(b.Min.Y+top) + (h-spanY*scale)/2
+	return func(i int) image.Rectangle {
+		// Both edges of a square from the same mapping, so that squares
+		// of a lattice tile without gaps.
+		x0, x1 := ox+(a.X[i]-minX)*scale, ox+(a.X[i]-minX+a.side)*scale
+		y0, y1 := oy+(maxY-a.Y[i])*scale, oy+(maxY-a.Y[i]+a.side)*scale
+		return image.Rect(int(x0), int(y0), max(int(x1), int(x0)+1), max(int(y1), int(y0)+1))
+	}
 }
 
 func minMax(x []float64) (lo, hi float64) {
