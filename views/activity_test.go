@@ -2,6 +2,7 @@ package views
 
 import (
 	"image"
+	"math"
 	"testing"
 )
 
@@ -36,5 +37,16 @@ func TestActivityFrame(t *testing.T) {
 	}
 	if cx, cy := sx/hot, sy/hot; cx > 200 || cy < 150 {
 		t.Errorf("the active square is centred at (%d, %d): want the bottom left", cx, cy)
+	}
+}
+
+// TestRecency: the trace of recent spiking is 1 at a spike, 1/e a time
+// constant later and 0 for a neuron that has not spiked.
+func TestRecency(t *testing.T) {
+	got := Recency([]float64{10, 5, math.Inf(-1)}, 10, 5)
+	for i, want := range []float64{1, math.Exp(-1), 0} {
+		if math.Abs(got[i]-want) > 1e-15 {
+			t.Errorf("neuron %d: %v, want %v", i, got[i], want)
+		}
 	}
 }
