@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -322,5 +323,54 @@ func TestNetworkNPY(t *testing.T) {
 	// The mean rate over bins is every spike per neuron over the run.
 	if want := brianSpikes / 50.0 / nv.sess.Tstop() * 1000; math.Abs(total/float64(bins)-want) > 1e-9 {
 		t.Errorf("mean rate %v Hz, want %v", total/float64(bins), want)
+	}
+}
+
+// TestActivityLive: while a long run goes, the Cells tab is redrawn with
+// the voltages the run hands over between epochs, and the Sheet follows
+// the time reached, its slider held until the run ends; stopped, both
+// show where the run stopped.
+func TestActivityLive(t *testing.T) {
+	for _, file := range []string{"models/ball_and_stick_net.toml", "models/seizure.toml"} {
+		t.Run(file, func(t *testing.T) {
+			_, nv, _ := newNetWindow(t, file)
+			nv.tstop.SetText("100000")
+			nv.Run()
+			a := nv.activity
+			nv.tabs.Select(nv.activityTab)
+			if a.slider != nil && !a.slider.Disabled() {
+				t.Error("the slider is free while the run goes")
+			}
+			// The time shown, read under the view's lock: the frames are
+			// drawn from the run's ticker.
+			shownAt := func() float64 {
+				if a.cells != nil {
+					a.cells.mu.Lock()
+					defer a.cells.mu.Unlock()
+					return a.cells.time
+				}
+				a.sheet.mu.Lock()
+				defer a.sheet.mu.Unlock()
+				return a.sheet.time
+			}
+			deadline := time.Now().Add(time.Minute)
+			for nv.sess.Running() && shownAt() == 0 && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			live, running := shownAt(), nv.sess.Running()
+			nv.Stop()
+			nv.sess.Wait()
+			<-nv.analysed
+			if !(live > 0) || !running {
+				t.Fatalf("the run (still going: %v) was not shown live: %v ms shown", running, live)
+			}
+			reached, _, _ := nv.sess.State()
+			if tv, _, gen := nv.sess.Voltages(); a.cells != nil && (a.shown != gen || tv != reached || shownAt() != reached) {
+				t.Errorf("stopped at %v ms: the view shows copy %d of %d, taken at %v ms, drawn at %v ms", reached, a.shown, gen, tv, shownAt())
+			}
+			if a.sheet != nil && (shownAt() != reached || a.slider.Disabled()) {
+				t.Errorf("stopped at %v ms: the sheet at %v ms, slider disabled %v", reached, shownAt(), a.slider.Disabled())
+			}
+		})
 	}
 }
