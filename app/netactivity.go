@@ -112,6 +112,10 @@ func (nv *NetView) showActivity() {
 	a.slider.Refresh()
 }
 
+// selectedCellColor rings the cell selected in the Cells tab (the ring's
+// white rim sets it apart under either colormap).
+var selectedCellColor = views.ProbeColor(3)
+
 // showVoltages draws the session's latest copy of the segment voltages
 // on the network and on the cell selected, and marks that cell.
 func (nv *NetView) showVoltages(a *netActivity) {
@@ -121,7 +125,7 @@ func (nv *NetView) showVoltages(a *netActivity) {
 	if c := nv.selected; c >= 0 && c < len(a.firstSeg)-1 {
 		f := a.frustaOf(c)[0] // the first piece of the soma
 		at := [3]float64{(f.A[0] + f.B[0]) / 2, (f.A[1] + f.B[1]) / 2, (f.A[2] + f.B[2]) / 2}
-		marks = []views.Marker{{At: at, Kind: views.ProbeMarker, Color: views.ProbeColor(3), Selected: true}}
+		marks = []views.Marker{{At: at, Kind: views.ProbeMarker, Color: selectedCellColor, Selected: true}}
 		a.cell.Display(t, v, nil)
 	}
 	a.cells.Display(t, v, marks)

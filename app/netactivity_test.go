@@ -113,7 +113,7 @@ func TestCellsSelect(t *testing.T) {
 		w.Canvas().Capture()
 		// The marker is a ring 4.5 to 10 pixels about the soma.
 		px, _ := somaPixel(t, a, c)
-		if got := pixelOf(a.cells.img, px.Add(image.Pt(7, 0))); !near(got, views.ProbeColor(3), 2) {
+		if got := pixelOf(a.cells.img, px.Add(image.Pt(7, 0))); !near(got, selectedCellColor, 2) {
 			t.Errorf("cell %d is not marked: %v beside its soma", c, got)
 		}
 		// Alone, the cell fills its view: some pixel is its soma's colour.
