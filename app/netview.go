@@ -21,8 +21,10 @@ import (
 // NetView is the Network tab: a network file's run as a live raster with
 // its population rates and its activity (cable cells' voltages where they
 // stand, or a sheet of point neurons), and when the run ends its ISI and
-// CV histograms, synchrony and the distribution of its plastic weights. The run goes in the background; a ticker hands its new
-// spikes to the raster about 30 times a second.
+// CV histograms, synchrony and the distribution of its plastic weights.
+// The run goes in the background; a ticker hands its new spikes to the
+// raster, and its activity to the Cells or Sheet tab, about 30 times a
+// second.
 type NetView struct {
 	win  fyne.Window
 	sess *NetSession
