@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"neurite/sim"
@@ -69,11 +70,20 @@ func (nv *NetView) newNetActivity() *netActivity {
 	}
 	a.title = "Sheet"
 	a.sheet = newSheetView(views.NewActivity(net.Positions()))
+	a.sheet.OnTap = func(neuron int) { nv.Select(neuron, 0) }
+	a.sheet.OnHover = func(neuron int, ok bool) {
+		name, known := nv.sess.NeuronName(neuron)
+		if !ok || !known {
+			nv.readout.SetText("")
+			return
+		}
+		nv.readout.SetText(fmt.Sprintf("%s (neuron %d)", name, neuron))
+	}
 	a.slider = widget.NewSlider(0, nv.sess.Tstop())
 	a.slider.Step = net.Dt()
 	a.slider.OnChanged = func(t float64) { nv.showSheet(a, t) }
 	a.slider.Disable()
-	note := widget.NewLabel(fmt.Sprintf("Each neuron at its place (in a grid where the file places none), bright at a spike and fading over %g ms. Scrub through the run with the slider once it has ended.", views.RecencyTau))
+	note := widget.NewLabel(fmt.Sprintf("Each neuron at its place (in a grid where the file places none), bright at a spike and fading over %g ms. Scrub through the run with the slider once it has ended; a click on a neuron shows its trace under the raster.", views.RecencyTau))
 	note.Wrapping = fyne.TextWrapWord
 	a.content = container.NewBorder(nil, container.NewVBox(a.slider, note), nil, nil, a.sheet)
 	nv.showSheet(a, 0)
@@ -164,7 +174,8 @@ func lastSpikes(spikes []sim.Spike, neurons int, t, window float64) []float64 {
 	return last
 }
 
-// sheetView draws a views.Activity at the size Fyne gives it.
+// sheetView draws a views.Activity at the size Fyne gives it; a click
+// hands the neuron under the pointer to OnTap and hovering to OnHover.
 type sheetView struct {
 	widget.BaseWidget
 	raster *canvas.Raster
@@ -174,6 +185,9 @@ type sheetView struct {
 	values []float64
 	time   float64
 	img    *image.RGBA
+
+	OnTap   func(neuron int)
+	OnHover func(neuron int, ok bool)
 }
 
 func newSheetView(layout *views.Activity) *sheetView {
@@ -201,4 +215,39 @@ func (v *sheetView) draw(w, h int) image.Image {
 	v.img = canvasSized(v.img, w, h)
 	v.layout.Frame(v.img, v.values, views.DefaultStyle().Map, v.time)
 	return v.img
+}
+
+// neuronAt returns the neuron under a position in the widget, in the last
+// drawing.
+func (v *sheetView) neuronAt(p fyne.Position) (int, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	size := v.Size()
+	if v.img == nil || size.Width <= 0 {
+		return 0, false
+	}
+	b := v.img.Bounds()
+	s := float64(b.Dx()) / float64(size.Width)
+	return v.layout.Hit(int(math.Floor(float64(p.X)*s)), int(math.Floor(float64(p.Y)*s)), b)
+}
+
+func (v *sheetView) Tapped(e *fyne.PointEvent) {
+	if n, ok := v.neuronAt(e.Position); ok && v.OnTap != nil {
+		v.OnTap(n)
+	}
+}
+
+func (v *sheetView) MouseIn(e *desktop.MouseEvent) { v.MouseMoved(e) }
+
+func (v *sheetView) MouseMoved(e *desktop.MouseEvent) {
+	if v.OnHover != nil {
+		n, ok := v.neuronAt(e.Position)
+		v.OnHover(n, ok)
+	}
+}
+
+func (v *sheetView) MouseOut() {
+	if v.OnHover != nil {
+		v.OnHover(0, false)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"github.com/sbinet/npyio/npy"
 
@@ -144,7 +145,8 @@ func TestCellsSelect(t *testing.T) {
 
 // TestSheetMovie: wave's sheet shows each neuron bright at its spike and
 // dark where none spiked; after the run the slider scrubs through it,
-// following the wave from the centre to a corner.
+// following the wave from the centre to a corner. Hovering over a neuron
+// names it; a click selects it.
 func TestSheetMovie(t *testing.T) {
 	_, nv, w := newNetWindow(t, "models/wave.toml")
 	a := nv.activity
@@ -191,6 +193,20 @@ func TestSheetMovie(t *testing.T) {
 			if got := pixelOf(a.sheet.img, mid); !near(got, n.want, 8) {
 				t.Errorf("t = %.1f ms: neuron %d drawn %v, want %v", tc.t, n.id, got, n.want)
 			}
+		}
+	}
+	// Hovering names the neuron under the pointer, a click selects it.
+	s := a.sheet.Size().Width / float32(a.sheet.img.Bounds().Dx())
+	for _, id := range []int{centre, corner, 1234} {
+		sq := a.sheet.layout.Square(id, a.sheet.img.Bounds())
+		pos := fyne.NewPos(float32(sq.Min.X+sq.Max.X)/2*s, float32(sq.Min.Y+sq.Max.Y)/2*s)
+		a.sheet.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: pos}})
+		if want := fmt.Sprintf("sheet[%d] (neuron %d)", id, id); nv.readout.Text != want {
+			t.Errorf("hovering over neuron %d reads %q", id, nv.readout.Text)
+		}
+		test.TapAt(a.sheet, pos)
+		if nv.selected != id {
+			t.Errorf("a click on neuron %d selected %d", id, nv.selected)
 		}
 	}
 }

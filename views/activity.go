@@ -85,6 +85,18 @@ func Recency(last []float64, t, tau float64) []float64 {
 // Square returns the pixels neuron i covers in a frame drawn in b.
 func (a *Activity) Square(i int, b image.Rectangle) image.Rectangle { return a.placing(b)(i) }
 
+// Hit returns the neuron whose square holds pixel (x, y) of a frame drawn
+// in b.
+func (a *Activity) Hit(x, y int, b image.Rectangle) (neuron int, ok bool) {
+	place, p := a.placing(b), image.Pt(x, y)
+	for i := range a.X {
+		if p.In(place(i)) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // placing returns where each neuron's square lies in a frame drawn in b:
 // the layout scaled to fit below the time, centred, y up as on a plot.
 func (a *Activity) placing(b image.Rectangle) func(i int) image.Rectangle {

@@ -50,3 +50,19 @@ func TestRecency(t *testing.T) {
 		}
 	}
 }
+
+// TestActivityHit: the middle of each neuron's square hits that neuron,
+// placed or laid out on the grid; the margin hits none.
+func TestActivityHit(t *testing.T) {
+	a := NewActivity([][2]float64{{0, 0}, {10, 0}, {0, 10}, {10, 10}, {}, {}}, []bool{true, true, true, true, false, false})
+	b := image.Rect(0, 0, 200, 150)
+	for i := range 6 {
+		sq := a.Square(i, b)
+		if got, ok := a.Hit((sq.Min.X+sq.Max.X)/2, (sq.Min.Y+sq.Max.Y)/2, b); !ok || got != i {
+			t.Errorf("the middle of neuron %d's square %v hits %d (%v)", i, sq, got, ok)
+		}
+	}
+	if n, ok := a.Hit(2, 2, b); ok {
+		t.Errorf("the corner of the frame hits neuron %d", n)
+	}
+}
