@@ -136,9 +136,20 @@ func (ex *Explorer) videoDialog() {
 	ex.storeView()
 	o := pipeline.VideoOptionsFor(ex.sess.Model)
 	o.Camera, o.Style = ex.view.Camera(), ex.view.Style()
+	model := ex.sess.Model.Clone()
+	ex.askVideo(o, ex.sess.Tstop, model.Name, func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error {
+		return pipeline.RenderVideo(ctx, model, path, o, progress)
+	})
+}
+
+// askVideo asks for a video's size, frame rate, speed and span (o's
+// values offered), then for its file (name.mp4 where ffmpeg is found,
+// name.gif otherwise, either taken by its extension), and renders it in
+// the background with render.
+func (ex *Explorer) askVideo(o pipeline.VideoOptions, tstop float64, name string, render func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error) {
 	size, fps, speed := widget.NewEntry(), numEntry(o.FPS), numEntry(o.Speed)
 	size.SetText(fmt.Sprintf("%dx%d", o.Width, o.Height))
-	from, to := numEntry(0), numEntry(ex.sess.Tstop)
+	from, to := numEntry(0), numEntry(tstop)
 	ext := ".gif"
 	if output.HaveFFmpeg() {
 		ext = ".mp4"
@@ -165,7 +176,6 @@ func (ex *Explorer) videoDialog() {
 			dialog.ShowError(err, ex.win)
 			return
 		}
-		model := ex.sess.Model.Clone()
 		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err != nil || w == nil {
 				return
@@ -173,10 +183,10 @@ func (ex *Explorer) videoDialog() {
 			w.Close()
 			path := w.URI().Path()
 			ex.background("Rendering "+filepath.Base(path), func(ctx context.Context, progress func(float64)) error {
-				return pipeline.RenderVideo(ctx, model, path, o, progress)
+				return render(ctx, path, o, progress)
 			})
 		}, ex.win)
-		d.SetFileName(strings.ReplaceAll(model.Name, " ", "_") + ext)
+		d.SetFileName(strings.ReplaceAll(name, " ", "_") + ext)
 		d.Show()
 	}, ex.win)
 }

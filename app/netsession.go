@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,41 @@ type NetSession struct {
 	weights    plasticWeights
 	weightsGen int
 	copiedAt   time.Time
+
+	// volts is the latest copy of a cable network's segment voltages,
+	// taken on the run's goroutine between epochs (at most one a frame,
+	// and at the run's end) at model time voltsT and numbered voltsGen.
+	volts    []float64
+	voltsT   float64
+	voltsGen int
+	voltsAt  time.Time
+}
+
+// segmentVoltages is what a cable network's simulator gives for the
+// heatmap.
+type segmentVoltages interface{ SegmentVoltages() []float64 }
+
+// copyVoltages takes a copy of a cable network's segment voltages (none
+// for point neurons) from the simulator, which must not be running.
+func (s *NetSession) copyVoltages() {
+	eng, ok := s.Net.Sim.(segmentVoltages)
+	if !ok || s.Net.Cable == nil {
+		return
+	}
+	v := slices.Clone(eng.SegmentVoltages())
+	s.mu.Lock()
+	s.volts, s.voltsT, s.voltsAt = v, s.Net.Sim.Time(), time.Now()
+	s.voltsGen++
+	s.mu.Unlock()
+}
+
+// Voltages returns the latest copy of a cable network's segment voltages
+// (in the order of pipeline.Network.CellLayout's segments), its model
+// time and its number (0: none, a network of point neurons).
+func (s *NetSession) Voltages() (t float64, v []float64, gen int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.voltsT, s.volts, s.voltsGen
 }
 
 // weightsEvery is how often a run copies its plastic weights for the
@@ -71,7 +107,18 @@ func LoadNetSession(file string) (*NetSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &NetSession{File: file, Spec: n, Net: net}, nil
+	s := &NetSession{File: file, Spec: n, Net: net}
+	s.showInitial()
+	return s, nil
+}
+
+// showInitial sets a cable network to its initial state, so that its
+// heatmap shows the resting cells before a run.
+func (s *NetSession) showInitial() {
+	if s.Net.Cable != nil {
+		s.Net.Sim.Init()
+		s.copyVoltages()
+	}
 }
 
 // Rebuild applies settings (as --set would) on top of those already
@@ -92,6 +139,7 @@ func (s *NetSession) Rebuild(sets ...string) error {
 	s.mu.Lock()
 	s.spikes, s.fresh, s.traceT, s.traces, s.t, s.err = nil, 0, nil, nil, 0, nil
 	s.mu.Unlock()
+	s.showInitial()
 	return nil
 }
 
@@ -112,15 +160,24 @@ func (s *NetSession) Start(progress func(t float64), done func()) {
 	go func() {
 		defer close(finished)
 		s.Net.Sim.Init()
+		s.copyVoltages()
+		last := s.Tstop() - s.Net.Dt()/2
 		err := s.Net.Sim.Run(ctx, s.Tstop(), (*netSessionRecorder)(s), func(t float64) {
 			s.mu.Lock()
 			s.t = t
+			due := time.Since(s.voltsAt) >= frameEvery || t >= last
 			s.mu.Unlock()
+			if due {
+				s.copyVoltages()
+			}
 			if progress != nil {
 				progress(t)
 			}
 		})
 		cancel()
+		if s.Net.Sim.Time() < last {
+			s.copyVoltages() // where a stopped run ended
+		}
 		s.mu.Lock()
 		s.running, s.t = false, s.Net.Sim.Time()
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -209,6 +266,14 @@ func (s *NetSession) Trace(i int) (t, y []float64) {
 		y[k] = row[i]
 	}
 	return append([]float64(nil), s.traceT...), y
+}
+
+// Traces returns the samples of every probe so far: the times and a row
+// of the probes' values at each.
+func (s *NetSession) Traces() (t []float64, rows [][]float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.traceT), slices.Clone(s.traces)
 }
 
 // NeuronName names a neuron by its population and index there ("E[3]");

@@ -19,9 +19,12 @@ import (
 )
 
 // NetView is the Network tab: a network file's run as a live raster with
-// its population rates, and when the run ends its ISI and CV histograms,
-// synchrony and the distribution of its plastic weights. The run goes in the background; a ticker hands its new
-// spikes to the raster about 30 times a second.
+// its population rates and its activity (cable cells' voltages where they
+// stand, or a sheet of point neurons), and when the run ends its ISI and
+// CV histograms, synchrony and the distribution of its plastic weights.
+// The run goes in the background; a ticker hands its new spikes to the
+// raster, and its activity to the Cells or Sheet tab, about 30 times a
+// second.
 type NetView struct {
 	win  fyne.Window
 	sess *NetSession
@@ -40,6 +43,9 @@ type NetView struct {
 	// weightNote summarises the plastic projections' weights.
 	weightNote *widget.Label
 	tabs       *container.AppTabs
+	// activity is the session's Cells or Sheet tab (activityTab).
+	activity    *netActivity
+	activityTab *container.TabItem
 
 	run, stop *widget.Button
 	bar       *widget.ProgressBar
@@ -115,8 +121,10 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	withSave := func(base string, v *plotView, note *widget.Label) fyne.CanvasObject {
 		return container.NewBorder(nil, container.NewBorder(nil, nil, nil, save(base, v), note), nil, nil, v)
 	}
+	nv.activityTab = container.NewTabItem("Activity", widget.NewLabel(""))
 	nv.tabs = container.NewAppTabs(
 		container.NewTabItem("Raster", rasterSplit),
+		nv.activityTab,
 		container.NewTabItem("Rates", withSave("rates", nv.rates, widget.NewLabel("Population rates (Hz per neuron)"))),
 		container.NewTabItem("ISI", withSave("isi", nv.isi, nv.isiNote)),
 		container.NewTabItem("CV", withSave("cv", nv.cv, nv.cvNote)),
@@ -163,6 +171,9 @@ func (nv *NetView) setSession(s *NetSession) {
 		nv.pops.Add(container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name), sized(size, 80), rate))
 	}
 	nv.raster.Reset(nv.populations(), s.Tstop())
+	nv.activity = nv.newNetActivity()
+	nv.activityTab.Text, nv.activityTab.Content = nv.activity.title, nv.activity.content
+	nv.tabs.Refresh()
 	for _, v := range []*plotView{nv.rates, nv.isi, nv.cv, nv.order, nv.trace} {
 		v.SetPlot(nil)
 	}
@@ -255,6 +266,9 @@ func (nv *NetView) Run() {
 	nv.note = ""
 	nv.run.Disable()
 	nv.stop.Enable()
+	if nv.activity.slider != nil {
+		nv.activity.slider.Disable()
+	}
 	nv.bar.SetValue(0)
 	tick := time.NewTicker(frameEvery)
 	ended, ticking := make(chan struct{}), make(chan struct{})
@@ -301,6 +315,7 @@ func (nv *NetView) frame() {
 	nv.raster.img.Refresh()
 	t, _, _ := nv.sess.State()
 	nv.bar.SetValue(t / nv.sess.Tstop())
+	nv.showActivity()
 	if time.Since(nv.lastRates) >= 250*time.Millisecond {
 		nv.lastRates = time.Now()
 		nv.showRates(t)
@@ -340,6 +355,9 @@ func (nv *NetView) finished() {
 	nv.frame()
 	nv.run.Enable()
 	nv.stop.Disable()
+	if nv.activity.slider != nil {
+		nv.activity.slider.Enable()
+	}
 	t, _, err := nv.sess.State()
 	nv.showRates(t)
 	nv.showTrace()
@@ -353,21 +371,30 @@ func (nv *NetView) finished() {
 
 // showRates plots each population's rate up to t.
 func (nv *NetView) showRates(t float64) {
-	if t <= 0 {
+	series, err := nv.rateSeries(t)
+	if err != nil {
 		return
 	}
+	for i, r := range series {
+		nv.popRates[i].SetText(fmt.Sprintf("%.1f Hz", mean(r.Y)))
+	}
+	nv.rates.SetPlot(views.RatePlot(series, 0, nv.sess.Tstop()))
+}
+
+// rateSeries is each population's rate up to t (Hz per neuron, at the
+// centres of bins of rateBin), one series a population in order.
+func (nv *NetView) rateSeries(t float64) ([]views.Series, error) {
 	spikes := nv.sess.Spikes()
 	bin := nv.rateBin()
 	var series []views.Series
 	for i, p := range nv.sess.Net.Pops {
 		ts, hz, err := spiketrain.PopulationRate(spikes, p.First, p.First+p.N, 0, t, bin)
 		if err != nil {
-			continue
+			return nil, err
 		}
 		series = append(series, views.Series{Name: p.Name, T: ts, Y: hz, Color: popColor(i)})
-		nv.popRates[i].SetText(fmt.Sprintf("%.1f Hz", mean(hz)))
 	}
-	nv.rates.SetPlot(views.RatePlot(series, 0, nv.sess.Tstop()))
+	return series, nil
 }
 
 // rateBin is the width of the rate plot's bins: the file's record.rate_bin,
@@ -409,10 +436,14 @@ func (nv *NetView) hovered(neuron int, t float64, ok bool) {
 	nv.readout.SetText(fmt.Sprintf("%s (neuron %d)   t = %.2f ms", name, neuron, t))
 }
 
-// Select shows a neuron's recorded states, or says it is not recorded.
+// Select shows a neuron's recorded states, or says it is not recorded;
+// a cable cell is also shown alone in the Cells tab, and marked there.
 func (nv *NetView) Select(neuron int, _ float64) {
 	nv.selected = neuron
 	nv.showTrace()
+	if nv.activity.cells != nil {
+		nv.selectCell(nv.activity, neuron)
+	}
 }
 
 // showTrace plots the selected neuron's recorded states.

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"github.com/sbinet/npyio/npy"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot/vg"
 
 	"neurite/app/pipeline"
@@ -110,6 +112,9 @@ func (ex *Explorer) netMenu() *fyne.MainMenu {
 			saveFile(ex.win, nv.say, name+"."+format, func(string) func(io.Writer) error { return nv.figureWriter(name, format) })
 		}
 	}
+	data := func(name string, write func(io.Writer) error) func() {
+		return func() { saveFile(ex.win, nv.say, name, func(string) func(io.Writer) error { return write }) }
+	}
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
 			withShortcut(fyne.NewMenuItem("Open…", ex.OpenDialog), fyne.KeyO, 0), ex.recentMenu(), ex.examplesMenu(),
@@ -118,9 +123,11 @@ func (ex *Explorer) netMenu() *fyne.MainMenu {
 			fyne.NewMenuItem("Save Raster as SVG…", figure("raster", "svg")),
 			fyne.NewMenuItem("Save Rates as PNG…", figure("rates", "png")),
 			fyne.NewMenuItem("Save Rates as SVG…", figure("rates", "svg")),
-			fyne.NewMenuItem("Save Spikes as CSV…", func() {
-				saveFile(ex.win, nv.say, "spikes.csv", func(string) func(io.Writer) error { return nv.WriteSpikes })
-			}),
+			fyne.NewMenuItem("Save Spikes as CSV…", data("spikes.csv", nv.WriteSpikes)),
+			fyne.NewMenuItem("Save Spikes as NPY…", data("spikes.npy", nv.WriteSpikesNPY)),
+			fyne.NewMenuItem("Save Traces as NPY…", data("traces.npy", nv.WriteTracesNPY)),
+			fyne.NewMenuItem("Save Rates as NPY…", data("rates.npy", nv.WriteRatesNPY)),
+			fyne.NewMenuItem("Export Video (MP4, GIF)…", ex.netVideoDialog),
 			fyne.NewMenuItem("Export Data (CSV, NPY)…", ex.netDataDialog),
 			fyne.NewMenuItemSeparator(),
 			quit,
@@ -163,6 +170,76 @@ func (nv *NetView) WriteSpikes(f io.Writer) error {
 
 func formatMs(t float64) string { return strconv.FormatFloat(t, 'g', -1, 64) }
 
+// WriteSpikesNPY writes the run's spikes as an .npy array of float64,
+// one row a spike in time order: neuron id, t (ms).
+func (nv *NetView) WriteSpikesNPY(w io.Writer) error {
+	spikes := nv.sess.Spikes()
+	if len(spikes) == 0 {
+		return fmt.Errorf("no spikes to save yet: run the network first")
+	}
+	m := mat.NewDense(len(spikes), 2, nil)
+	for i, s := range spikes {
+		m.Set(i, 0, float64(s.Cell))
+		m.Set(i, 1, s.T)
+	}
+	return npy.Write(w, m)
+}
+
+// WriteTracesNPY writes the run's recorded states as neurite run writes
+// traces.npy: float64 rows of t (ms) and every probe, in the order of
+// traces.csv's columns.
+func (nv *NetView) WriteTracesNPY(w io.Writer) error {
+	probes := nv.sess.Net.ProbeNames()
+	if len(probes) == 0 {
+		return fmt.Errorf("no states recorded: record.states in the file names the neurons whose states are kept")
+	}
+	ts, rows := nv.sess.Traces()
+	if len(ts) == 0 {
+		return fmt.Errorf("no traces to save yet: run the network first")
+	}
+	m := mat.NewDense(len(ts), 1+len(probes), nil)
+	dt := nv.sess.Net.Dt()
+	for k, t := range ts {
+		m.Set(k, 0, output.GridTime(t, dt))
+		for i, v := range rows[k] {
+			m.Set(k, 1+i, v)
+		}
+	}
+	return npy.Write(w, m)
+}
+
+// WriteRatesNPY writes the populations' rates the Rates tab shows as an
+// .npy array of float64: one row a bin, its centre (ms) and each
+// population's rate (Hz per neuron) in the file's order.
+func (nv *NetView) WriteRatesNPY(w io.Writer) error {
+	t, _, _ := nv.sess.State()
+	if t <= 0 {
+		return fmt.Errorf("no rates to save yet: run the network first")
+	}
+	series, err := nv.rateSeries(t)
+	if err != nil {
+		return err
+	}
+	m := mat.NewDense(len(series[0].T), 1+len(series), nil)
+	for k, tk := range series[0].T {
+		m.Set(k, 0, tk)
+		for i, s := range series {
+			m.Set(k, 1+i, s.Y[k])
+		}
+	}
+	return npy.Write(w, m)
+}
+
+// buildNetwork builds a network file with settings anew: an export runs
+// a network of its own, since the one shown may be running.
+func buildNetwork(file string, sets []string) (*pipeline.Network, error) {
+	n, err := pipeline.LoadNetwork(file, sets...)
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.NewNetwork(n, "auto", 0)
+}
+
 // netDataDialog asks for a folder and runs the network, as set in the
 // controls, into it as neurite run does.
 func (ex *Explorer) netDataDialog() {
@@ -170,24 +247,48 @@ func (ex *Explorer) netDataDialog() {
 	if !nv.Apply() {
 		return
 	}
-	file, sets := nv.sess.File, nv.sess.Sets
 	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil || dir == nil {
 			return
 		}
-		// A network of its own: the one shown may be running.
-		n, err := pipeline.LoadNetwork(file, sets...)
-		if err == nil {
-			var net *pipeline.Network
-			if net, err = pipeline.NewNetwork(n, "auto", 0); err == nil {
-				tstop := n.Run.Tstop
-				ex.background("Running into "+dir.Path(), func(ctx context.Context, progress func(float64)) error {
-					_, err := pipeline.RunNetworkToDirectory(ctx, net, tstop, dir.Path(), func(t float64) { progress(t / tstop) })
-					return err
-				})
-				return
-			}
+		net, err := buildNetwork(nv.sess.File, nv.sess.Sets)
+		if err != nil {
+			dialog.ShowError(err, ex.win)
+			return
 		}
-		dialog.ShowError(err, ex.win)
+		tstop := net.Spec.Run.Tstop
+		ex.background("Running into "+dir.Path(), func(ctx context.Context, progress func(float64)) error {
+			_, err := pipeline.RunNetworkToDirectory(ctx, net, tstop, dir.Path(), func(t float64) { progress(t / tstop) })
+			return err
+		})
 	}, ex.win)
+}
+
+// netVideoDialog asks for a video's settings and file and films the
+// network as set in the controls: cable cells as the Cells tab shows
+// them (its camera and colours), point neurons as the Sheet.
+func (ex *Explorer) netVideoDialog() {
+	nv := ex.net
+	if !nv.Apply() {
+		return
+	}
+	o := pipeline.VideoOptions{Width: 1280, Height: 720, FPS: 30, Speed: 10, Camera: views.Camera{Zoom: 1}, Style: views.DefaultStyle()}
+	if a := nv.activity; a.cells != nil {
+		o.Camera, o.Style = a.cells.Camera(), a.cells.Style()
+	}
+	ex.askVideo(o, nv.sess.Tstop(), nv.sess.Spec.Name, nv.videoWriter())
+}
+
+// videoWriter returns what films the network, as set in the controls
+// now, into a video at path (.mp4 or .gif) as neurite render --video
+// does, on a network of its own; it may run on any goroutine.
+func (nv *NetView) videoWriter() func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error {
+	file, sets := nv.sess.File, nv.sess.Sets
+	return func(ctx context.Context, path string, o pipeline.VideoOptions, progress func(float64)) error {
+		net, err := buildNetwork(file, sets)
+		if err != nil {
+			return err
+		}
+		return pipeline.RenderNetworkVideo(ctx, net, path, o, progress)
+	}
 }

@@ -56,6 +56,50 @@ func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64
 	if len(a.X) == 0 {
 		return
 	}
+	place := a.placing(b)
+	for i := range a.X {
+		v := 0.0
+		if i < len(value) {
+			v = math.Max(0, math.Min(1, value[i]))
+		}
+		draw.Draw(img, place(i).Intersect(b), image.NewUniform(m(v)), image.Point{}, draw.Src)
+	}
+	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, color.RGBA{30, 32, 40, 255}, Left)
+}
+
+// RecencyTau is the time constant (ms) of the trace of recent spiking
+// that colours the neurons of an activity frame.
+const RecencyTau = 5.0
+
+// Recency returns each neuron's trace of recent spiking at t, from the
+// time of its last spike at or before t (−∞ for none): exp(−(t − last)/τ),
+// 1 at a spike and decaying to 0.
+func Recency(last []float64, t, tau float64) []float64 {
+	out := make([]float64, len(last))
+	for i, l := range last {
+		out[i] = math.Exp(-(t - l) / tau)
+	}
+	return out
+}
+
+// Square returns the pixels neuron i covers in a frame drawn in b.
+func (a *Activity) Square(i int, b image.Rectangle) image.Rectangle { return a.placing(b)(i) }
+
+// Hit returns the neuron whose square holds pixel (x, y) of a frame drawn
+// in b.
+func (a *Activity) Hit(x, y int, b image.Rectangle) (neuron int, ok bool) {
+	place, p := a.placing(b), image.Pt(x, y)
+	for i := range a.X {
+		if p.In(place(i)) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// placing returns where each neuron's square lies in a frame drawn in b:
+// the layout scaled to fit below the time, centred, y up as on a plot.
+func (a *Activity) placing(b image.Rectangle) func(i int) image.Rectangle {
 	minX, maxX := minMax(a.X)
 	minY, maxY := minMax(a.Y)
 	top := 34 // room for the time
@@ -64,19 +108,13 @@ func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64
 	scale := math.Min(w/spanX, h/spanY)
 	ox := float64(b.Min.X) + 10 + (w-spanX*scale)/2
 	oy := float64(b.Min.Y+top) + (h-spanY*scale)/2
-	for i := range a.X {
+	return func(i int) image.Rectangle {
 		// Both edges of a square from the same mapping, so that squares
-		// of a lattice tile without gaps; y up, as on a plot.
+		// of a lattice tile without gaps.
 		x0, x1 := ox+(a.X[i]-minX)*scale, ox+(a.X[i]-minX+a.side)*scale
 		y0, y1 := oy+(maxY-a.Y[i])*scale, oy+(maxY-a.Y[i]+a.side)*scale
-		v := 0.0
-		if i < len(value) {
-			v = math.Max(0, math.Min(1, value[i]))
-		}
-		r := image.Rect(int(x0), int(y0), max(int(x1), int(x0)+1), max(int(y1), int(y0)+1))
-		draw.Draw(img, r.Intersect(b), image.NewUniform(m(v)), image.Point{}, draw.Src)
+		return image.Rect(int(x0), int(y0), max(int(x1), int(x0)+1), max(int(y1), int(y0)+1))
 	}
-	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, color.RGBA{30, 32, 40, 255}, Left)
 }
 
 func minMax(x []float64) (lo, hi float64) {

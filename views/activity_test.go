@@ -2,6 +2,7 @@ package views
 
 import (
 	"image"
+	"math"
 	"testing"
 )
 
@@ -36,5 +37,32 @@ func TestActivityFrame(t *testing.T) {
 	}
 	if cx, cy := sx/hot, sy/hot; cx > 200 || cy < 150 {
 		t.Errorf("the active square is centred at (%d, %d): want the bottom left", cx, cy)
+	}
+}
+
+// TestRecency: the trace of recent spiking is 1 at a spike, 1/e a time
+// constant later and 0 for a neuron that has not spiked.
+func TestRecency(t *testing.T) {
+	got := Recency([]float64{10, 5, math.Inf(-1)}, 10, 5)
+	for i, want := range []float64{1, math.Exp(-1), 0} {
+		if math.Abs(got[i]-want) > 1e-15 {
+			t.Errorf("neuron %d: %v, want %v", i, got[i], want)
+		}
+	}
+}
+
+// TestActivityHit: the middle of each neuron's square hits that neuron,
+// placed or laid out on the grid; the margin hits none.
+func TestActivityHit(t *testing.T) {
+	a := NewActivity([][2]float64{{0, 0}, {10, 0}, {0, 10}, {10, 10}, {}, {}}, []bool{true, true, true, true, false, false})
+	b := image.Rect(0, 0, 200, 150)
+	for i := range 6 {
+		sq := a.Square(i, b)
+		if got, ok := a.Hit((sq.Min.X+sq.Max.X)/2, (sq.Min.Y+sq.Max.Y)/2, b); !ok || got != i {
+			t.Errorf("the middle of neuron %d's square %v hits %d (%v)", i, sq, got, ok)
+		}
+	}
+	if n, ok := a.Hit(2, 2, b); ok {
+		t.Errorf("the corner of the frame hits neuron %d", n)
 	}
 }

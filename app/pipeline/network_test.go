@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"image/gif"
 	"math"
 	"os"
@@ -181,6 +182,87 @@ func TestNetworkVideo(t *testing.T) {
 		f.Close()
 		if err != nil || len(g.Image) != c.frames {
 			t.Errorf("%s: %v, %d frames, want %d", c.model, err, len(g.Image), c.frames)
+		}
+	}
+}
+
+// TestCellLayout: cable cells the file places keep their places; the
+// others are moved, whole, onto a grid beside them, no two cells'
+// outlines overlapping; each cell's segments are its own range.
+func TestCellLayout(t *testing.T) {
+	dir := t.TempDir()
+	cell, err := os.ReadFile(filepath.Join("..", "..", "assets", "models", "ball_and_stick_net", "cell.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "net.toml")
+	net := `name = "layout"
+[run]
+tstop = 1
+[[population]]
+name = "placed"
+size = 3
+cell = "cell.toml"
+[population.positions]
+layout = "line"
+spacing = 1000
+[[population]]
+name = "free"
+size = 7
+cell = "cell.toml"
+`
+	if err := errors.Join(os.WriteFile(filepath.Join(dir, "cell.toml"), cell, 0o644), os.WriteFile(file, []byte(net), 0o644)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := LoadNetwork(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw, err := NewNetwork(n, "cpu", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := nw.Cable.Frusta()
+	frusta, firstSeg := nw.CellLayout()
+	if len(frusta) != len(plain) || len(firstSeg) != 11 || firstSeg[10] != len(nw.Cable.Segments) {
+		t.Fatalf("%d frusta of %d, segment ranges %v", len(frusta), len(plain), firstSeg)
+	}
+	type box struct{ lo, hi [2]float64 }
+	boxes := make([]box, 10)
+	for c := range boxes {
+		boxes[c] = box{[2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}}
+	}
+	shift := make([][3]float64, 10)
+	for i, f := range frusta {
+		c := 0
+		for f.Segment >= firstSeg[c+1] {
+			c++
+		}
+		p := plain[i]
+		d := [3]float64{f.A[0] - p.A[0], f.A[1] - p.A[1], f.A[2] - p.A[2]}
+		if i == 0 || plain[i-1].Segment < firstSeg[c] {
+			shift[c] = d
+		}
+		if d != shift[c] || [3]float64{f.B[0] - p.B[0], f.B[1] - p.B[1], f.B[2] - p.B[2]} != d || f.DA != p.DA || f.Segment != p.Segment {
+			t.Fatalf("cell %d is not moved whole: piece %d %+v, was %+v", c, i, f, p)
+		}
+		if c < 3 && d != ([3]float64{}) {
+			t.Errorf("placed cell %d moved by %v", c, d)
+		}
+		for _, e := range [][3]float64{f.A, f.B} {
+			r := max(f.DA, f.DB) / 2
+			boxes[c].lo = [2]float64{min(boxes[c].lo[0], e[0]-r), min(boxes[c].lo[1], e[1]-r)}
+			boxes[c].hi = [2]float64{max(boxes[c].hi[0], e[0]+r), max(boxes[c].hi[1], e[1]+r)}
+		}
+	}
+	for a := range boxes {
+		for b := a + 1; b < len(boxes); b++ {
+			if boxes[a].lo[0] < boxes[b].hi[0] && boxes[b].lo[0] < boxes[a].hi[0] && boxes[a].lo[1] < boxes[b].hi[1] && boxes[b].lo[1] < boxes[a].hi[1] {
+				t.Errorf("cells %d and %d overlap: %v, %v", a, b, boxes[a], boxes[b])
+			}
+		}
+		if a >= 3 && boxes[a].lo[0] <= boxes[2].hi[0] {
+			t.Errorf("unplaced cell %d (%v) is not beside the placed ones (up to x = %v)", a, boxes[a], boxes[2].hi[0])
 		}
 	}
 }
