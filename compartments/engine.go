@@ -56,7 +56,8 @@ type Engine struct {
 	cj                              float64 // 1/dt, or 2/dt for Crank–Nicolson
 
 	hhM, hhH, hhN []float64
-	dtq           float64 // dt·Q10: rates (1/ms) to gate exponents
+	hhScale       []float64 // segment area·1e-2: S/cm² to µS
+	dtq           float64   // dt·Q10: rates (1/ms) to gate exponents
 
 	synNode                          []int32
 	synA, synB, synDecayA, synDecayB []float64
@@ -146,6 +147,10 @@ func NewEngine(p *Plan) *Engine {
 	}
 	nhh := len(p.HHNode)
 	e.hhM, e.hhH, e.hhN = make([]float64, nhh), make([]float64, nhh), make([]float64, nhh)
+	e.hhScale = make([]float64, nhh)
+	for k, node := range p.HHNode {
+		e.hhScale[k] = p.Area[node] * 1e-2
+	}
 	e.cellRanges(len(p.HHNode), func(k int) int32 { return p.Nodes[p.HHNode[k]].Cell },
 		func(c *cellState, lo, hi int) { c.hhLo, c.hhHi = lo, hi })
 	ns := len(p.Syns)
@@ -265,7 +270,7 @@ func (e *Engine) setHH(k int, m, h, n float64) {
 	p := e.plan
 	node := p.HHNode[k]
 	hp := &p.HHParams[p.HHSet[k]]
-	scale := p.Area[node] * 1e-2 // S/cm² over the segment's area → µS
+	scale := e.hhScale[k]
 	e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
 	gna := hp.GNaBar * m * m * m * h
 	n2 := n * n

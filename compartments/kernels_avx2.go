@@ -47,7 +47,6 @@ var (
 	vMinus720th               = splat(-1.0 / 720)
 	vTenth, vFour, v007, v001 = splat(0.1), splat(4), splat(0.07), splat(0.01)
 	v0125, vPlus05, vMinus15  = splat(0.125), splat(hh.ExpPlus05), splat(hh.ExpMinus15)
-	vAreaScale                = splat(1e-2)
 	vMaxAbsV                  = splat(sim.MaxAbsV)
 )
 
@@ -101,29 +100,44 @@ func trap4(x, e f64x4) f64x4 {
 
 // gatesAVX2 advances hh instances [lo, hi), four at a time, as gatesScalar
 // does (to rounding). Every instance takes the same lane arithmetic
-// wherever it falls: four on consecutive nodes (the usual case in level
-// order) load and store their node data as vectors; others (scattered
-// nodes, the last one to three, one soma from each cell of a lockstep
-// group) are gathered lane by lane. So an instance's result never depends
-// on its neighbours: a cell gives the same bits alone or in a network.
+// wherever it falls, so an instance's result never depends on its
+// neighbours: a cell gives the same bits alone or in a network. The
+// instances' own arrays are contiguous and load as vectors (the last one
+// to three masked); their nodes' voltages and conductances load and store
+// as vectors where the nodes are consecutive (the usual case in level
+// order), and are gathered and scattered lane by lane where they are not
+// (one soma from each cell of a lockstep group).
 func (e *Engine) gatesAVX2(lo, hi int) {
 	p := e.plan
 	negDtq := splat(-e.dtq)
 	for k := lo; k < hi; k += 4 {
-		nd := int(p.HHNode[k])
-		if k+4 > hi || int(p.HHNode[k+3]) != nd+3 {
-			e.gatesGathered(k, min(k+4, hi), negDtq)
+		end := min(k+4, hi)
+		nodes := p.HHNode[k:end]
+		nd := int(nodes[0])
+		consecutive := len(nodes) == 4 && int(nodes[3]) == nd+3
+		var v f64x4
+		if consecutive {
+			v = archsimd.LoadFloat64x4Slice(e.v[nd : nd+4])
+		} else {
+			// Unused lanes repeat the last instance's voltage.
+			at := func(j int) float64 { return e.v[nodes[min(j, len(nodes)-1)]] }
+			v = lanes4(at(0), at(1), at(2), at(3))
+		}
+		m, h, n := hhLanes(v, archsimd.LoadFloat64x4SlicePart(e.hhM[k:end]), archsimd.LoadFloat64x4SlicePart(e.hhH[k:end]),
+			archsimd.LoadFloat64x4SlicePart(e.hhN[k:end]), negDtq)
+		m.StoreSlicePart(e.hhM[k:end])
+		h.StoreSlicePart(e.hhH[k:end])
+		n.StoreSlicePart(e.hhN[k:end])
+		gm, ge := e.hhConductances(p.HHSet[k:end], archsimd.LoadFloat64x4SlicePart(e.hhScale[k:end]), m, h, n)
+		if consecutive {
+			gm.StoreSlice(e.gm[nd : nd+4])
+			ge.StoreSlice(e.ge[nd : nd+4])
 			continue
 		}
-		m, h, n := hhLanes(archsimd.LoadFloat64x4Slice(e.v[nd:nd+4]),
-			archsimd.LoadFloat64x4Slice(e.hhM[k:]), archsimd.LoadFloat64x4Slice(e.hhH[k:]),
-			archsimd.LoadFloat64x4Slice(e.hhN[k:]), negDtq)
-		m.StoreSlice(e.hhM[k:])
-		h.StoreSlice(e.hhH[k:])
-		n.StoreSlice(e.hhN[k:])
-		gm, ge := e.hhConductances(p.HHSet[k:k+4:k+4], archsimd.LoadFloat64x4Slice(p.Area[nd:nd+4]), m, h, n)
-		gm.StoreSlice(e.gm[nd : nd+4])
-		ge.StoreSlice(e.ge[nd : nd+4])
+		gms, ges := unlanes4(gm), unlanes4(ge)
+		for j, node := range nodes {
+			e.gm[node], e.ge[node] = gms[j], ges[j]
+		}
 	}
 	// Scalar SSE code after 256-bit instructions carries false dependencies
 	// on the registers' upper halves until they are cleared (VZEROUPPER);
@@ -131,40 +145,8 @@ func (e *Engine) gatesAVX2(lo, hi int) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// gatesGathered advances hh instances [lo, hi), at most four, whose nodes
-// are not consecutive: their data are gathered into lanes (unused lanes
-// repeat the first instance) and scattered back, register to register
-// (through memory, each vector load would wait on four scalar stores).
-func (e *Engine) gatesGathered(lo, hi int, negDtq f64x4) {
-	p := e.plan
-	var ks [4]int
-	var nds [4]int32
-	for j := range ks {
-		ks[j] = lo
-		if lo+j < hi {
-			ks[j] = lo + j
-		}
-		nds[j] = p.HHNode[ks[j]]
-	}
-	lanes := func(x []float64, i [4]int) f64x4 {
-		return lanes4(x[i[0]], x[i[1]], x[i[2]], x[i[3]])
-	}
-	nodes := [4]int{int(nds[0]), int(nds[1]), int(nds[2]), int(nds[3])}
-	m, h, n := hhLanes(lanes(e.v, nodes), lanes(e.hhM, ks), lanes(e.hhH, ks), lanes(e.hhN, ks), negDtq)
-	sets := [4]int32{p.HHSet[ks[0]], p.HHSet[ks[1]], p.HHSet[ks[2]], p.HHSet[ks[3]]}
-	gm, ge := e.hhConductances(sets[:], lanes(p.Area, nodes), m, h, n)
-	var out [5][4]float64
-	for q, x := range [...]f64x4{m, h, n, gm, ge} {
-		out[q] = unlanes4(x)
-	}
-	for j := range hi - lo {
-		k, nd := ks[j], nds[j]
-		e.hhM[k], e.hhH[k], e.hhN[k] = out[0][j], out[1][j], out[2][j]
-		e.gm[nd], e.ge[nd] = out[3][j], out[4][j]
-	}
-}
-
-// lanes4 makes a vector of four scalars.
+// lanes4 makes a vector of four scalars, register to register (through
+// memory, the vector load would wait on four scalar stores).
 func lanes4(a, b, c, d float64) f64x4 {
 	var lo, hi archsimd.Float64x2
 	var x f64x4
@@ -203,22 +185,23 @@ func hhLanes(v, m, h, n, negDtq f64x4) (f64x4, f64x4, f64x4) {
 }
 
 // hhConductances returns the membrane conductance and its current source
-// (gm, ge, as setHH sets them) of four hh instances with parameter sets
-// sets and segment areas area.
-func (e *Engine) hhConductances(sets []int32, area, m, h, n f64x4) (gm, ge f64x4) {
+// (gm, ge, as setHH sets them) of up to four hh instances with parameter
+// sets sets and area scales scale (unused lanes: the first set).
+func (e *Engine) hhConductances(sets []int32, scale, m, h, n f64x4) (gm, ge f64x4) {
 	gNa, gK, gL, eNa, eK, eL := e.hhParams4(sets)
-	scale := area.Mul(vAreaScale)
 	n2 := n.Mul(n)
 	gna := gNa.Mul(m.Mul(m).Mul(m).Mul(h))
 	gk := gK.Mul(n2.Mul(n2))
 	return gna.Add(gk).Add(gL).Mul(scale), gna.Mul(eNa).Add(gk.Mul(eK)).Add(gL.Mul(eL)).Mul(scale)
 }
 
-// hhParams4 returns the parameters of the four parameter sets sets:
-// broadcast when they are one (the usual case), gathered otherwise.
-func (e *Engine) hhParams4(sets []int32) (gNa, gK, gL, eNa, eK, eL f64x4) {
+// hhParams4 returns the parameters of up to four parameter sets:
+// broadcast when they are one (the usual case), gathered otherwise, the
+// first set in unused lanes.
+func (e *Engine) hhParams4(given []int32) (gNa, gK, gL, eNa, eK, eL f64x4) {
 	p := e.plan
-	sets = sets[:4:4]
+	sets := [4]int32{given[0], given[0], given[0], given[0]}
+	copy(sets[:], given)
 	if sets[0] == sets[1] && sets[0] == sets[2] && sets[0] == sets[3] {
 		hp := &p.HHParams[sets[0]]
 		return splat(hp.GNaBar), splat(hp.GKBar), splat(hp.GL), splat(hp.ENa), splat(hp.EK), splat(hp.EL)
