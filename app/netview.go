@@ -83,6 +83,11 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.trace = newPlotView(300, 120)
 	nv.traceMsg = widget.NewLabel("Click a neuron in the raster to see its trace.")
 	nv.sync, nv.isiNote, nv.cvNote = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	// Notes wrap: a long one on one line widened the window past the
+	// screen (the wave's synchrony note did).
+	for _, l := range []*widget.Label{nv.sync, nv.isiNote, nv.cvNote, nv.weightNote} {
+		l.Wrapping = fyne.TextWrapWord
+	}
 	nv.bar = widget.NewProgressBar()
 	nv.run = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), nv.Run)
 	nv.run.Importance = widget.HighImportance

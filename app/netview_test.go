@@ -359,3 +359,18 @@ func TestNetworkWeights(t *testing.T) {
 		t.Errorf("a network without plasticity: note %q", nv.weightNote.Text)
 	}
 }
+
+// TestNetworkFitsScreen: after a run and its analysis, whose notes can be
+// long, every example network's view still fits a 1280-pixel-wide screen
+// (an unwrapped note once widened the window past it).
+func TestNetworkFitsScreen(t *testing.T) {
+	for _, file := range []string{"../assets/models/wave.toml", "../assets/models/ball_and_stick_net.toml", brianNet} {
+		ex, nv, w := newNetWindow(t, file)
+		runNet(t, nv)
+		w.Canvas().Capture()
+		if width := w.Content().MinSize().Width; width > 1280 {
+			t.Errorf("%s: the window needs %.0f pixels of width", file, width)
+		}
+		ex.net.Stop()
+	}
+}
