@@ -132,9 +132,18 @@ func (c *Composite) Probe(values []float64) {
 	}
 }
 
+// EpochStarter is a cross router with work at the start of every epoch
+// (synaptic scaling of its weights, from the rates so far).
+type EpochStarter interface {
+	EpochStart(step int64)
+}
+
 // Advance takes each part over the epoch in turn (each spreads its own
 // work over the cores), then renumbers their spikes.
 func (c *Composite) Advance(ep *Epoch) error {
+	if s, ok := c.cross.(EpochStarter); ok {
+		s.EpochStart(ep.From)
+	}
 	for k := range c.parts {
 		p := &c.parts[k]
 		n := p.Backend.Probes()

@@ -378,3 +378,64 @@ func TestCompositeRunsOnTheCPU(t *testing.T) {
 		t.Errorf("got %v, want the file named and the CPU asked for", err)
 	}
 }
+
+// TestCableScalingReachesTarget: synaptic scaling on a projection onto
+// cable cells brings cells driven at about 40 Hz down to their target
+// rate, 10 Hz, as it does on point neurons, by scaling their incoming
+// weights down.
+func TestCableScalingReachesTarget(t *testing.T) {
+	const w0, target = 0.004, 10.0
+	text := fmt.Sprintf(`name = "scaling_cable"
+seed = 3
+[run]
+tstop = 10000
+dt = 0.025
+[[population]]
+name = "src"
+size = 20
+model = "poisson"
+params = { rate = 20 }
+[[population]]
+name = "cells"
+size = 5
+cell = CELL
+threshold = 0
+[[projection]]
+name = "drive"
+from = "src"
+to = "cells"
+rule = "all_to_all"
+weight = %v
+delay = 1
+synapse = "ExpSyn"
+tau = 2
+e_rev = 0
+at = "dend(0.5)"
+[[plasticity]]
+projection = "drive"
+rule = "scaling"
+target_rate = %v
+tau = 200
+[record]
+weights = [{ projection = "drive", synapses = 5, every = 100 }]
+`, w0, target)
+	r := runNetworkText(t, text, nil)
+	rate := func(from, to float64) float64 {
+		n := 0
+		for _, s := range r.spikes {
+			if s.Cell >= 20 && s.T >= from && s.T < to {
+				n++
+			}
+		}
+		return float64(n) / 5 / ((to - from) / 1000)
+	}
+	first, last := rate(0, 1000), rate(8000, 10000)
+	ws := reftest.ReadFile(t, filepath.Join(r.dir, "weights.csv")).Floats(t, "drive[0]")
+	t.Logf("rate %.1f Hz in the first second, %.1f Hz in the last two; weight %v → %v µS", first, last, w0, ws[len(ws)-1])
+	if first < 25 || math.Abs(last-target) > 0.3*target {
+		t.Errorf("rate %.1f Hz at first, %.1f Hz at the end; want above 25 at first and %v ± 30%% at the end", first, last, target)
+	}
+	if !(ws[len(ws)-1] < w0/2) {
+		t.Errorf("the weights went from %v to %v µS; want them scaled down", w0, ws[len(ws)-1])
+	}
+}

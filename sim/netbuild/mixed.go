@@ -5,6 +5,7 @@ import (
 
 	"neurite/compartments"
 	"neurite/sim"
+	"neurite/sim/homeostasis"
 	"neurite/sim/netcon"
 	"neurite/sim/network"
 	"neurite/sim/spec"
@@ -133,7 +134,7 @@ func (b *builder) mixed() error {
 			}
 		}
 		if j := b.learns(sp.Name); j >= 0 {
-			if err := b.linkSTDP(pr, j); err != nil {
+			if err := b.linkPlasticity(pr, j); err != nil {
 				return err
 			}
 		}
@@ -148,15 +149,18 @@ type synAt struct {
 	name string
 }
 
-// linkSTDP makes a link learn by plasticity entry j: STDP alone runs on
-// cable cells.
-func (b *builder) linkSTDP(pr *netcon.Projection, j int) error {
+// linkPlasticity makes a link learn by plasticity entry j: STDP or
+// synaptic scaling, as on point neurons.
+func (b *builder) linkPlasticity(pr *netcon.Projection, j int) error {
 	sp := &b.spec.Plasticity[j]
-	if sp.Rule != "stdp" {
-		return b.spec.Errorf([]any{"plasticity", j, "rule"}, "plasticity %d: rule %s runs on projections between point neurons; projection %s reaches or leaves cable cells, where stdp is the rule available", j+1, sp.Rule, sp.Projection)
+	var err error
+	switch sp.Rule {
+	case "stdp":
+		err = pr.SetSTDP(&stdp.Rule{TauPlus: sp.TauPlus, TauMinus: sp.TauMinus, APlus: sp.APlus, AMinus: sp.AMinus,
+			WMin: sp.WMin, WMax: sp.WMax, Multiplicative: sp.Mode == "multiplicative", Nearest: sp.Pairing == "nearest"})
+	case "scaling":
+		err = pr.SetScaling(&homeostasis.Rule{Target: sp.TargetRate, Tau: sp.Tau, Rate: scalingRate, WMax: sp.WMax})
 	}
-	err := pr.SetSTDP(&stdp.Rule{TauPlus: sp.TauPlus, TauMinus: sp.TauMinus, APlus: sp.APlus, AMinus: sp.AMinus,
-		WMin: sp.WMin, WMax: sp.WMax, Multiplicative: sp.Mode == "multiplicative", Nearest: sp.Pairing == "nearest"})
 	if err != nil {
 		return b.spec.Errorf([]any{"plasticity", j}, "%v", err)
 	}

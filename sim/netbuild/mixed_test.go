@@ -59,13 +59,6 @@ func TestMixedErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, text, at, want string
 	}{
-		{"scaling onto cable cells", mixedNet + `
-[[plasticity]]
-projection = "src_cells"
-rule = "scaling"
-target_rate = 5
-tau = 100
-`, `rule = "scaling"`, "stdp is the rule available"},
 		{"cable part: its entry's own line", replaceLast(mixedNet, `at = "dend(0.5)"`, `region = "apical"`), "[[projection]]", "projection cells_cells: region apical of cells has no cable"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

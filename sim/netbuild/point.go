@@ -341,6 +341,11 @@ func (b *builder) pointInput(net *network.Network, i int) error {
 	return nil
 }
 
+// scalingRate is how fast scaled weights follow their targets' rates
+// (1/ms): a weight moves by a tenth of itself a second per unit of
+// relative rate error.
+const scalingRate = 1e-4
+
 // plasticity makes a projection plastic.
 func (b *builder) plasticity(net *network.Network, i int) error {
 	sp := &b.spec.Plasticity[i]
@@ -356,7 +361,7 @@ func (b *builder) plasticity(net *network.Network, i int) error {
 		err = pr.SetPlasticity(&network.STDP{TauPlus: sp.TauPlus, TauMinus: sp.TauMinus, APlus: sp.APlus, AMinus: sp.AMinus,
 			WMin: sp.WMin, WMax: sp.WMax, Multiplicative: sp.Mode == "multiplicative", Nearest: sp.Pairing == "nearest"}, nil)
 	case "scaling":
-		err = pr.SetPlasticity(nil, &network.Scaling{Target: sp.TargetRate, Tau: sp.Tau, Rate: 1e-4, WMax: sp.WMax})
+		err = pr.SetPlasticity(nil, &network.Scaling{Target: sp.TargetRate, Tau: sp.Tau, Rate: scalingRate, WMax: sp.WMax})
 	}
 	if err != nil {
 		return b.spec.Errorf([]any{"plasticity", i}, "%v", err)

@@ -2,7 +2,8 @@
 // NEURON's NetCons do: from neurons of any part of a composite run
 // (point neurons, cable cells) to the input targets of any part, each
 // connection with its own weight and delay, and with STDP where a
-// projection learns. It is the cross router of sim.Composite.
+// projection learns (STDP, synaptic scaling). It is the cross router of
+// sim.Composite.
 package netcon
 
 import (
@@ -11,6 +12,7 @@ import (
 
 	"neurite/sim"
 	"neurite/sim/connect"
+	"neurite/sim/homeostasis"
 	"neurite/sim/stdp"
 )
 
@@ -38,6 +40,7 @@ type Projection struct {
 	// itself (point neurons).
 	Lag   int64
 	learn *stdp.Synapses[float64]
+	scale *homeostasis.Scaler[float64]
 }
 
 // Synapses is the number of connections.
@@ -47,7 +50,21 @@ func (pr *Projection) Synapses() int64 { return int64(len(pr.Target)) }
 func (pr *Projection) Weight(s int64) float64 { return pr.W[s] }
 
 // Plastic reports whether the projection's weights learn.
-func (pr *Projection) Plastic() bool { return pr.learn != nil }
+func (pr *Projection) Plastic() bool { return pr.learn != nil || pr.scale != nil }
+
+// SetScaling makes the projection's weights scale toward its targets'
+// target rate (see package homeostasis).
+func (pr *Projection) SetScaling(r *homeostasis.Rule) error {
+	if err := r.Check(); err != nil {
+		return fmt.Errorf("projection %s: %w", pr.Name, err)
+	}
+	in, err := (&connect.CSR{Start: pr.Start, Target: pr.Target}).Transpose(pr.To.N)
+	if err != nil {
+		return fmt.Errorf("projection %s: %w", pr.Name, err)
+	}
+	pr.scale = homeostasis.New(r, in, pr.W, pr.To.N)
+	return nil
+}
 
 // SetSTDP makes the projection's weights learn by rule r, pre traces
 // from its sources' spikes and post traces from its targets'.
@@ -69,6 +86,7 @@ func (pr *Projection) SetSTDP(r *stdp.Rule) error {
 type Links struct {
 	Projections []*Projection
 	dt          float64
+	scaledAt    int64 // the step up to which scaling has been applied
 }
 
 // New makes the router of projections at time step dt (ms).
@@ -98,13 +116,31 @@ func (l *Links) MaxDelay() int64 {
 	return d
 }
 
-// Reset forgets the spikes the traces hold.
+// Reset forgets the spikes the traces and rates hold.
 func (l *Links) Reset() {
 	for _, pr := range l.Projections {
 		if pr.learn != nil {
 			pr.learn.Reset()
 		}
+		if pr.scale != nil {
+			pr.scale.Reset()
+		}
 	}
+	l.scaledAt = 0
+}
+
+// EpochStart applies synaptic scaling for the time since it last ran, up
+// to the start of the epoch that begins at step, as a point network does.
+func (l *Links) EpochStart(step int64) {
+	if step <= l.scaledAt {
+		return
+	}
+	for _, pr := range l.Projections {
+		if pr.scale != nil {
+			pr.scale.Scale(float64(step)*l.dt, float64(step-l.scaledAt)*l.dt)
+		}
+	}
+	l.scaledAt = step
 }
 
 // Route queues each spike's connections, with the weights they have
@@ -123,14 +159,17 @@ func (l *Links) Route(spikes []sim.Spike, parts []*sim.Queue) {
 			}
 		}
 		for _, pr := range l.Projections {
-			if pr.learn == nil {
-				continue
-			}
-			if pr.From.has(s.Cell) {
+			if pr.learn != nil && pr.From.has(s.Cell) {
 				pr.learn.Pre(s.Cell-pr.From.First, s.T)
 			}
-			if pr.To.has(s.Cell) {
+			if !pr.To.has(s.Cell) {
+				continue
+			}
+			if pr.learn != nil {
 				pr.learn.Post(s.Cell-pr.To.First, s.T)
+			}
+			if pr.scale != nil {
+				pr.scale.Spike(s.Cell-pr.To.First, s.T)
 			}
 		}
 	}

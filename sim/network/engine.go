@@ -410,7 +410,7 @@ func (e *Engine) scale(step int64) {
 	}
 	for _, pl := range e.plastic {
 		if pl.scaling != nil {
-			pl.scale(float64(step)*e.net.Dt, float64(step-e.scaledAt)*e.net.Dt)
+			pl.scaling.Scale(float64(step)*e.net.Dt, float64(step-e.scaledAt)*e.net.Dt)
 		}
 	}
 	e.scaledAt = step

@@ -2,10 +2,10 @@ package network
 
 import (
 	"fmt"
-	"math"
 
 	"neurite/sim"
 	"neurite/sim/connect"
+	"neurite/sim/homeostasis"
 	"neurite/sim/stdp"
 )
 
@@ -13,25 +13,15 @@ import (
 // stdp, whose rule every engine shares).
 type STDP = stdp.Rule
 
-// Scaling is homeostatic synaptic scaling: every incoming weight of a
-// neuron is multiplied by 1 + Rate·(target − r)/target·Δt, where r is the
-// neuron's firing rate filtered with time constant Tau, so that rates
-// settle at Target (van Rossum, Bi and Turrigiano 2000).
-type Scaling struct {
-	Target float64 // Hz
-	Tau    float64 // ms, the rate estimate's time constant
-	Rate   float64 // 1/ms, how fast weights follow
-	WMax   float64 // 0: no bound
-}
+// Scaling is homeostatic synaptic scaling (see package homeostasis,
+// whose rule every engine shares).
+type Scaling = homeostasis.Rule
 
 // plastic is a projection's learning state.
 type plastic struct {
 	pr      *Projection
-	stdp    *stdp.Synapses[float32] // nil without STDP
-	scaling *Scaling
-	in      *connect.Transposed // the synapses reaching each neuron
-	rate    []float64           // scaling: the filtered rate of each target (Hz)
-	rateT   []float64
+	stdp    *stdp.Synapses[float32]      // nil without STDP
+	scaling *homeostasis.Scaler[float32] // nil without scaling
 }
 
 // SetPlasticity makes a projection plastic: its weights become its own
@@ -42,8 +32,10 @@ func (pr *Projection) SetPlasticity(stdp *STDP, scaling *Scaling) error {
 			return fmt.Errorf("projection %s: %w", pr.Name, err)
 		}
 	}
-	if scaling != nil && !(scaling.Target > 0 && scaling.Tau > 0 && scaling.Rate > 0) {
-		return fmt.Errorf("projection %s: scaling needs a positive target_rate, tau and rate", pr.Name)
+	if scaling != nil {
+		if err := scaling.Check(); err != nil {
+			return fmt.Errorf("projection %s: %w", pr.Name, err)
+		}
 	}
 	if len(pr.W) == 1 {
 		w := pr.W[0]
@@ -63,10 +55,12 @@ func newPlastic(pr *Projection) (*plastic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("projection %s: %w", pr.Name, err)
 	}
-	pl := &plastic{pr: pr, scaling: pr.scaling, in: in,
-		rate: make([]float64, pr.To.N), rateT: make([]float64, pr.To.N)}
+	pl := &plastic{pr: pr}
 	if pr.stdp != nil {
 		pl.stdp = stdp.New(pr.stdp, pr.Start, pr.Target, in, pr.W, pr.From.N, pr.To.N)
+	}
+	if pr.scaling != nil {
+		pl.scaling = homeostasis.New(pr.scaling, in, pr.W, pr.To.N)
 	}
 	return pl, nil
 }
@@ -75,13 +69,14 @@ func (pl *plastic) reset() {
 	if pl.stdp != nil {
 		pl.stdp.Reset()
 	}
-	clear(pl.rate)
-	clear(pl.rateT)
+	if pl.scaling != nil {
+		pl.scaling.Reset()
+	}
 }
 
 // spike applies one spike, in time order: as the projection's source it
 // depresses the neuron's outgoing synapses, as its target it potentiates
-// the incoming ones.
+// the incoming ones and counts into its rate.
 func (pl *plastic) spike(s sim.Spike) {
 	pr, t := pl.pr, s.T
 	if i := s.Cell - pr.From.first; pl.stdp != nil && i >= 0 && i < pr.From.N {
@@ -94,30 +89,8 @@ func (pl *plastic) spike(s sim.Spike) {
 	if pl.stdp != nil {
 		pl.stdp.Post(j, t)
 	}
-	if sc := pl.scaling; sc != nil {
-		pl.rate[j] = pl.rateAt(j, t) + 1000/sc.Tau
-		pl.rateT[j] = t
-	}
-}
-
-func (pl *plastic) rateAt(j int, t float64) float64 {
-	return pl.rate[j] * math.Exp(-(t-pl.rateT[j])/pl.scaling.Tau)
-}
-
-// scale applies synaptic scaling over the epoch that ended at t, of
-// length span (ms).
-func (pl *plastic) scale(t, span float64) {
-	sc := pl.scaling
-	for j := range pl.pr.To.N {
-		r := pl.rateAt(j, t)
-		f := 1 + sc.Rate*(sc.Target-r)/sc.Target*span
-		for _, syn := range pl.in.Syn[pl.in.Start[j]:pl.in.Start[j+1]] {
-			w := float64(pl.pr.W[syn]) * f
-			if sc.WMax > 0 {
-				w = min(w, sc.WMax)
-			}
-			pl.pr.W[syn] = float32(w)
-		}
+	if pl.scaling != nil {
+		pl.scaling.Spike(j, t)
 	}
 }
 

@@ -1,0 +1,76 @@
+// Package homeostasis is homeostatic synaptic scaling (van Rossum, Bi and
+// Turrigiano 2000): every incoming weight of a neuron is multiplied by
+// 1 + Rate·(Target − r)/Target·Δt, where r is the neuron's firing rate
+// filtered with time constant Tau, so that rates settle at Target. One
+// implementation serves every engine whose projections learn (point
+// networks, links onto cable cells).
+package homeostasis
+
+import (
+	"errors"
+	"math"
+
+	"neurite/sim/connect"
+)
+
+// Rule is the scaling's settings.
+type Rule struct {
+	Target float64 // Hz
+	Tau    float64 // ms, the rate estimate's time constant
+	Rate   float64 // 1/ms, how fast weights follow
+	WMax   float64 // 0: no bound
+}
+
+// Check refuses settings that are not all positive.
+func (r *Rule) Check() error {
+	if !(r.Target > 0 && r.Tau > 0 && r.Rate > 0) {
+		return errors.New("scaling needs a positive target_rate, tau and rate")
+	}
+	return nil
+}
+
+// Scaler scales the weights w of a projection's synapses, indexed by
+// target neuron (in), by their targets' rates.
+type Scaler[W float32 | float64] struct {
+	rule  *Rule
+	in    *connect.Transposed
+	w     []W
+	rate  []float64 // the filtered rate of each target (Hz) at rateT
+	rateT []float64
+}
+
+// New makes the scaler of weights w reaching n target neurons.
+func New[W float32 | float64](r *Rule, in *connect.Transposed, w []W, n int) *Scaler[W] {
+	return &Scaler[W]{rule: r, in: in, w: w, rate: make([]float64, n), rateT: make([]float64, n)}
+}
+
+// Reset forgets the rates.
+func (s *Scaler[W]) Reset() {
+	clear(s.rate)
+	clear(s.rateT)
+}
+
+// Spike counts a spike of target neuron j at t (ms) into its rate.
+func (s *Scaler[W]) Spike(j int, t float64) {
+	s.rate[j] = s.rateAt(j, t) + 1000/s.rule.Tau
+	s.rateT[j] = t
+}
+
+func (s *Scaler[W]) rateAt(j int, t float64) float64 {
+	return s.rate[j] * math.Exp(-(t-s.rateT[j])/s.rule.Tau)
+}
+
+// Scale applies scaling over span ms ending at t.
+func (s *Scaler[W]) Scale(t, span float64) {
+	r := s.rule
+	for j := range s.rate {
+		f := 1 + r.Rate*(r.Target-s.rateAt(j, t))/r.Target*span
+		for _, syn := range s.in.Syn[s.in.Start[j]:s.in.Start[j+1]] {
+			w := float64(s.w[syn]) * f
+			if r.WMax > 0 {
+				w = min(w, r.WMax)
+			}
+			s.w[syn] = W(w)
+		}
+	}
+}
