@@ -98,6 +98,7 @@ func TestPoissonBadMean(t *testing.T) {
 	}
 }
 
+// BenchmarkPoissonCounts: the counts of 1000 words, a chunk's inputs.
 func BenchmarkPoissonCounts(b *testing.B) {
 	p, err := NewPoisson(2)
 	if err != nil {
@@ -109,4 +110,21 @@ func BenchmarkPoissonCounts(b *testing.B) {
 	for b.Loop() {
 		p.Counts(x, words, 1, 0.1, nil)
 	}
+}
+
+// BenchmarkPoissonCount: the counts of 1000 words one at a time.
+func BenchmarkPoissonCount(b *testing.B) {
+	p, err := NewPoisson(2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	words := make([][4]uint32, 1000)
+	DrawStreams(KeyOf(1), 0, 0, 0, words)
+	k := 0
+	for b.Loop() {
+		for i := range words {
+			k += p.Count(words[i][1])
+		}
+	}
+	_ = k
 }

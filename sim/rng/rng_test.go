@@ -131,13 +131,21 @@ func BenchmarkDraw(b *testing.B) {
 }
 
 // BenchmarkDrawStreams: a call for each of 1000 streams (ns/op over
-// 1000 is the time a call).
+// 1000 is the time a call), by the default path (four streams at a time
+// where the processor has AVX2) and by the scalar one.
 func BenchmarkDrawStreams(b *testing.B) {
-	k := KeyOf(1)
-	out := make([][4]uint32, 1000)
-	call := uint64(0)
-	for b.Loop() {
-		DrawStreams(k, 0, 0, call, out)
-		call++
+	for _, c := range []struct {
+		name string
+		draw func(Key, uint32, uint32, uint64, [][4]uint32)
+	}{{"default", DrawStreams}, {"scalar", drawStreamsGo}} {
+		b.Run(c.name, func(b *testing.B) {
+			k := KeyOf(1)
+			out := make([][4]uint32, 1000)
+			call := uint64(0)
+			for b.Loop() {
+				c.draw(k, 0, 0, call, out)
+				call++
+			}
+		})
 	}
 }
