@@ -337,9 +337,10 @@ func (b *backend) Snapshot(buf []float64) []float64 {
 	return buf
 }
 
-// Reset sets every neuron to its initial state and seeds the drives'
-// random streams (per neuron, so any number of threads gives the same
-// run). Plastic weights keep what they learnt.
+// Reset sets every neuron to its initial state and keys the drives'
+// generator by the network's seed (a draw is a function of the seed,
+// drive, neuron and step, so any number of threads gives the same run).
+// Plastic weights keep what they learnt.
 func (b *backend) Reset() {
 	b.scaledAt = 0
 	for _, pl := range b.plastic {
