@@ -40,21 +40,24 @@ func (d *Drive) reaches(i int) bool { return d.Neurons == nil || d.Neurons[i] }
 // on reports whether a current or noise acts at t.
 func (d *Drive) on(t float64) bool { return t >= d.Start && (d.Stop == 0 || t < d.Stop) }
 
-// The inputs' numbers in the generator's counter (rng.Draw's input). A
+// The inputs' numbers in the generator's counter (rng.Draw's input): what
+// an engine on another device follows to draw the same numbers. A
 // neuron's draws for drive d of its population are input d, the stream
 // the neuron's number in the network, word n the step's: so a draw is a
 // function of (seed, drive, neuron, step) alone, the same for any number
-// of threads and on the GPU. Sources and shared trains number above every
-// drive.
+// of threads. An independent Poisson drive's count is rng.Poisson's
+// count of the word (mean Rate·dt·10⁻³, dt in ms); noise takes
+// rng.Normal number n mod 4 of call n/4. Sources and shared trains
+// number above every drive.
 const (
-	// inputSource: a source's waiting time after its spike at step n is
-	// drawn from word n.
-	inputSource = 1 << 31
-	// inputSourceStart: a source's first waiting time, word 0.
-	inputSourceStart = 1<<31 | 1
-	// inputShared | d: the count of shared drive d at step n is drawn
+	// SourceInput: a source's waiting time after its spike at step n,
+	// −log(rng.Uniform(w))/λ steps, is drawn from word n.
+	SourceInput = 1 << 31
+	// SourceStartInput: a source's first waiting time, word 0.
+	SourceStartInput = 1<<31 | 1
+	// SharedInput | d: the count of shared drive d at step n is drawn
 	// from word n of the stream numbered by the population.
-	inputShared = 1 << 30
+	SharedInput = 1 << 30
 )
 
 // drawWords sets the words of step n of the chunk's neurons for each

@@ -370,7 +370,7 @@ func (b *backend) Reset() {
 		switch {
 		case p.Source != nil:
 			for i := range p.N {
-				p.next[i] = p.gap(b.key, i, inputSourceStart, 0)
+				p.next[i] = p.gap(b.key, i, SourceStartInput, 0)
 			}
 		case p.LIF != nil:
 			for i := range p.N {
@@ -440,7 +440,7 @@ func (e *Engine) sharedCounts(ep *sim.Epoch) {
 			}
 			counts := p.shared[d][:0]
 			for n := ep.From; n < ep.To; n++ {
-				counts = append(counts, p.pois[d].Count(rng.Word(e.key, inputShared|uint32(d), uint32(pi), uint64(n))))
+				counts = append(counts, p.pois[d].Count(rng.Word(e.key, SharedInput|uint32(d), uint32(pi), uint64(n))))
 			}
 			p.shared[d] = counts
 		}

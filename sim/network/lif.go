@@ -204,7 +204,7 @@ func (e *Engine) sourceStep(c *chunk, n int64, due []float64) int {
 		}
 		tn := float64(n) * e.net.Dt
 		c.spikes = append(c.spikes, sim.Spike{Cell: p.first + i, T: tn, Step: tn})
-		if g := p.gap(e.key, i, inputSource, n); g < math.MaxInt64-n {
+		if g := p.gap(e.key, i, SourceInput, n); g < math.MaxInt64-n {
 			p.next[i] = n + 1 + g
 		} else {
 			p.next[i] = math.MaxInt64
