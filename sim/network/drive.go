@@ -1,9 +1,6 @@
 package network
 
-import (
-	"math"
-	"math/bits"
-)
+import "neurite/sim/rng"
 
 // DriveKind is what a drive adds to its neurons.
 type DriveKind int
@@ -43,120 +40,45 @@ func (d *Drive) reaches(i int) bool { return d.Neurons == nil || d.Neurons[i] }
 // on reports whether a current or noise acts at t.
 func (d *Drive) on(t float64) bool { return t >= d.Start && (d.Stop == 0 || t < d.Stop) }
 
-// stream is a neuron's random stream: wyrand (Wang Yi's generator), one
-// add and one 64×64-bit multiply a draw, 8 bytes of state. The drives
-// draw once per neuron and step, so the generator's cost and size are
-// the Poisson background's.
-type stream uint64
+// The inputs' numbers in the generator's counter (rng.Draw's input): what
+// an engine on another device follows to draw the same numbers. A
+// neuron's draws for drive d of its population are input d, the stream
+// the neuron's number in the network, word n the step's: so a draw is a
+// function of (seed, drive, neuron, step) alone, the same for any number
+// of threads. An independent Poisson drive's count is rng.Poisson's
+// count of the word (mean Rate·dt·10⁻³, dt in ms); noise takes
+// rng.Normal number n mod 4 of call n/4. Sources and shared trains
+// number above every drive.
+const (
+	// SourceInput: a source's waiting time after its spike at step n,
+	// −log(rng.Uniform(w))/λ steps, is drawn from word n.
+	SourceInput = 1 << 31
+	// SourceStartInput: a source's first waiting time, word 0.
+	SourceStartInput = 1<<31 | 1
+	// SharedInput | d: the count of shared drive d at step n is drawn
+	// from word n of the stream numbered by the population.
+	SharedInput = 1 << 30
+)
 
-// newStream seeds a stream from the network's seed and a stream number.
-func newStream(seed, n uint64) stream {
-	s := stream(seed ^ (n+1)*0x9e3779b97f4a7c15)
-	s.Uint64()
-	return s
-}
-
-// Uint64 returns the next 64 random bits.
-func (s *stream) Uint64() uint64 {
-	*s += 0xa0761d6478bd642f
-	hi, lo := bits.Mul64(uint64(*s), uint64(*s)^0xe7037ed1a0b428db)
-	return hi ^ lo
-}
-
-// uniform is a uniform draw in [0, 1) from a neuron's stream.
-func uniform(r *stream) float64 { return float64(r.Uint64()>>11) * 0x1p-53 }
-
-// normal is a standard normal draw (Box–Muller).
-func normal(r *stream) float64 {
-	u := 1 - uniform(r)
-	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*uniform(r))
-}
-
-// poissonDist draws Poisson counts of one mean by inverting its
-// cumulative distribution: one uniform a draw. Means above 30 take a
-// rounded normal.
-type poissonDist struct {
-	lambda float64
-	cdf    []float64 // cdf[k] = P(X ≤ k), up to where it reaches 1
-	// guide[j] is the least k with cdf[k] > j/len(guide): where the
-	// search for a uniform in [j/len, (j+1)/len) starts (Chen and Asau's
-	// guide table), so that a draw takes about one comparison.
-	guide []uint8
-}
-
-func newPoissonDist(lambda float64) poissonDist {
-	d := poissonDist{lambda: lambda}
-	if lambda > 30 {
-		return d
-	}
-	term := math.Exp(-lambda)
-	sum := term
-	for k := 1; sum < 1-1e-16 && k < 200; k++ {
-		d.cdf = append(d.cdf, sum)
-		term *= lambda / float64(k)
-		sum += term
-	}
-	d.cdf = append(d.cdf, 1)
-	d.guide = make([]uint8, 64)
-	k := 0
-	for j := range d.guide {
-		for d.cdf[k] <= float64(j)/float64(len(d.guide)) {
-			k++
-		}
-		d.guide[j] = uint8(k)
-	}
-	return d
-}
-
-// draw returns a count from stream r.
-func (d *poissonDist) draw(r *stream) int {
-	if d.cdf == nil {
-		return d.drawLarge(r)
-	}
-	u := uniform(r)
-	k := int(d.guide[int(u*float64(len(d.guide)))])
-	// Two steps without branches (the search rarely goes further): the
-	// sign bit of cdf[k] − u is 1 where u is past cdf[k]. The last entry
-	// is 1, beyond every u, so k stays in the table.
-	cdf := d.cdf
-	k += int(math.Float64bits(cdf[k]-u) >> 63)
-	k += int(math.Float64bits(cdf[k]-u) >> 63)
-	for u > cdf[k] {
-		k++
-	}
-	return k
-}
-
-// fill sets x[i] to w times a count drawn from rng[i], as draw would,
-// with the tables held in registers across the loop; where mask (nil:
-// every neuron) leaves a neuron out, x[i] is 0 and its stream is not
-// drawn from, as in the general kernel.
-func (d *poissonDist) fill(x []float64, rng []stream, w float64, mask []bool) {
-	rng = rng[:len(x)]
-	cdf, guide := d.cdf, d.guide
-	if cdf == nil || len(guide) != 64 || mask != nil {
-		for i := range x {
-			x[i] = 0
-			if mask == nil || mask[i] {
-				x[i] = float64(d.draw(&rng[i])) * w
-			}
-		}
+// drawWords sets the words of step n of the chunk's neurons for each
+// drive that draws per neuron (independent Poisson trains and noise): one
+// Philox call a neuron every fourth step serves four steps (word n mod 4
+// of call n/4).
+func (e *Engine) drawWords(c *chunk, n int64) {
+	p := c.pop
+	call := n / 4
+	if len(p.words) == 0 || c.call == call {
 		return
 	}
-	last := len(cdf) - 1
-	for i := range x {
-		u := uniform(&rng[i])
-		k := int(guide[int(u*64)&63])
-		k += int(math.Float64bits(cdf[min(k, last)]-u) >> 63)
-		k += int(math.Float64bits(cdf[min(k, last)]-u) >> 63)
-		for u > cdf[min(k, last)] {
-			k++
+	for d, w := range p.words {
+		if w != nil {
+			rng.DrawStreams(e.key, uint32(d), uint32(p.first+c.lo), uint64(call), w[c.lo:c.hi])
 		}
-		x[i] = float64(k) * w
 	}
+	c.call = call
 }
 
-// drawLarge draws a count of a mean above 30: a rounded normal.
-func (d *poissonDist) drawLarge(r *stream) int {
-	return max(0, int(math.Round(d.lambda+math.Sqrt(d.lambda)*normal(r))))
+// drawsPerNeuron reports whether a drive draws for each neuron.
+func (d *Drive) drawsPerNeuron() bool {
+	return d.Kind == Noise || (d.Kind == Poisson && !d.Shared)
 }

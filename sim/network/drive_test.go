@@ -1,46 +1,108 @@
 package network
 
 import (
+	"context"
 	"math"
+	"slices"
 	"testing"
+
+	"neurite/sim"
+	"neurite/sim/rng"
 )
 
-// TestPoissonDist: counts drawn by table inversion have the Poisson mean
-// and variance, for means on both sides of the switch to a normal.
-func TestPoissonDist(t *testing.T) {
-	for _, lambda := range []float64{0.01, 0.4, 1.6, 2.3, 12, 29, 45} {
-		d := newPoissonDist(lambda)
-		s := newStream(1, 2)
-		const n = 200000
-		var sum, sq float64
-		for range n {
-			k := float64(d.draw(&s))
-			sum += k
-			sq += k * k
+// TestPoissonDriveWords: neuron i's Poisson input at step n is the count
+// of word n of stream i (its number in the network) of the drive's input
+// under the network's seed, whatever the number of workers: the contract
+// the GPU engine draws by. Neurons that integrate their inputs exactly
+// (voltage jumps, no leak, no threshold) hold the sum of their counts.
+func TestPoissonDriveWords(t *testing.T) {
+	const steps = 37 // not a multiple of four: a call's words left over
+	for _, workers := range []int{1, 3} {
+		net := &Network{Dt: 1, Seed: 0xfeedbeef12}
+		var pops []*Population
+		for _, size := range []int{700, 13} {
+			col := func(x float64) []float64 { return constant(size, x) }
+			p := &Population{Name: "P", N: size, Method: Exact,
+				LIF: &LIF{Tau: col(math.Inf(1)), EL: col(0), R: col(1), Vth: col(1e9), Vreset: col(0), Tref: col(0), I: col(0)}}
+			k := p.PortOf(Port{Synapse: Delta})
+			p.Drives = []Drive{{Kind: Poisson, Port: k, Rate: 700, W: 1}, {Kind: Poisson, Port: k, Rate: 2500, W: 0.25}}
+			net.Pops = append(net.Pops, p)
+			pops = append(pops, p)
 		}
-		mean := sum / n
-		variance := sq/n - mean*mean
-		// Five standard errors of the mean; 5% on the variance.
-		if math.Abs(mean-lambda) > 5*math.Sqrt(lambda/n) || math.Abs(variance-lambda) > 0.05*lambda {
-			t.Errorf("mean %g: drew mean %.4f, variance %.4f", lambda, mean, variance)
+		e, err := NewEngine(net, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Init()
+		if err := e.Run(context.Background(), steps, &sim.Memory{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		key, first := rng.KeyOf(net.Seed), 0
+		for pi, p := range e.pops {
+			for i := range p.N {
+				want := 0.0
+				for d, dr := range pops[pi].Drives {
+					pd, err := rng.NewPoisson(dr.Rate * net.Dt * 1e-3)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for n := range uint64(steps) {
+						want += dr.W * float64(pd.Count(rng.Word(key, uint32(d), uint32(first+i), n)))
+					}
+				}
+				if p.v[i] != want {
+					t.Fatalf("%d workers: population %d, neuron %d holds %g, want %g", workers, pi, i, p.v[i], want)
+				}
+			}
+			first += p.N
 		}
 	}
 }
 
-func BenchmarkPoissonDraw(b *testing.B) {
-	d := newPoissonDist(1.6)
-	rng := make([]stream, 4096)
-	for i := range rng {
-		rng[i] = newStream(1, uint64(i))
-	}
-	k := 0
-	for b.Loop() {
-		for i := range rng {
-			k += d.draw(&rng[i])
+// TestDrivesThreads: a network with every kind of random input (Poisson
+// sources, independent and shared Poisson trains, noise) gives the same
+// spikes on one worker as on three, and a different seed other spikes.
+func TestDrivesThreads(t *testing.T) {
+	run := func(workers int, seed uint64) []sim.Spike {
+		net := &Network{Dt: 0.1, Seed: seed}
+		src := &Population{Name: "S", N: 50, Source: constant(50, 40)}
+		col := func(x float64) []float64 { return constant(600, x) }
+		p := &Population{Name: "P", N: 600, Method: Euler,
+			LIF: &LIF{Tau: col(20), EL: col(-60), R: col(1), Vth: col(-50), Vreset: col(-60), Tref: col(2), I: col(8)}}
+		k := p.PortOf(Port{Synapse: Current, Shape: Exp, TauDecay: 3})
+		p.Drives = []Drive{
+			{Kind: Poisson, Port: k, Rate: 800, W: 0.5},
+			{Kind: Poisson, Port: k, Rate: 300, W: 0.5, Shared: true},
+			{Kind: Noise, Mean: 0.5, SD: 2, Tau: 5},
 		}
+		pr := &Projection{Name: "in", From: src, To: p, Port: k, Start: make([]int64, src.N+1)}
+		for i := range src.N {
+			for j := i; j < p.N; j += src.N {
+				pr.Target, pr.W, pr.Delay = append(pr.Target, uint32(j)), append(pr.W, 1), append(pr.Delay, 10)
+			}
+			pr.Start[i+1] = int64(len(pr.Target))
+		}
+		net.Pops, net.Projections = []*Population{src, p}, []*Projection{pr}
+		e, err := NewEngine(net, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Init()
+		var rec sim.Memory
+		if err := e.Run(context.Background(), 200, &rec, nil); err != nil {
+			t.Fatal(err)
+		}
+		return rec.SpikeList
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rng)), "ns/draw")
-	if k < 0 {
-		b.Fatal(k)
+	one, three, other := run(1, 5), run(3, 5), run(3, 6)
+	t.Logf("%d spikes", len(one))
+	if len(one) < 500 {
+		t.Fatalf("only %d spikes, too few to compare", len(one))
+	}
+	if !slices.Equal(one, three) {
+		t.Errorf("one worker gives %d spikes, three %d, or at other times", len(one), len(three))
+	}
+	if slices.Equal(one, other) {
+		t.Error("another seed gives the same spikes")
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"neurite/sim"
 	"neurite/sim/ode"
+	"neurite/sim/rng"
 )
 
 // Probe records one variable of one neuron: "v", a model variable, or
@@ -30,7 +31,8 @@ type Engine struct {
 	pops        []*popState
 	chunks      []chunk
 	plastic     []*plastic
-	scaledAt    int64 // the step synaptic scaling last ran
+	scaledAt    int64   // the step synaptic scaling last ran
+	key         rng.Key // the drives' generator key: the network's seed
 	targets     int
 	out         [][]*Projection // by population: the projections from it
 	slots       [][][]float64   // Route's queue slots by delay, per routing worker
@@ -47,6 +49,7 @@ type chunk struct {
 	probes []int // the probes of the chunk's neurons
 	spikes []sim.Spike
 	err    *sim.BlowUpError
+	call   int64 // the generator call whose words the drives hold (-1: none)
 	scratch
 }
 
@@ -67,14 +70,17 @@ type popState struct {
 	models   []modelState
 	next     []int64   // sources: the step of each neuron's next spike
 	lambda   []float64 // sources: expected spikes a step
-	rng      []stream  // per neuron: drives and sources
 	noise    [][]float64
 	// noiseDecay and noiseScale are each noise drive's step factors.
 	noiseDecay, noiseScale []float64
-	shared                 [][]int       // per drive: shared Poisson counts of the epoch's steps
-	pois                   []poissonDist // per drive: the counts of a step (Poisson)
-	fast                   *fastLIF      // the fused LIF kernel's constants; nil: the general kernel
-	rate                   *popRate      // rate projections from and to it; nil: none
+	shared                 [][]int        // per drive: shared Poisson counts of the epoch's steps
+	pois                   []*rng.Poisson // per drive: the counts of a step (Poisson)
+	// words[d] holds each neuron's words of drive d from one generator
+	// call (the chunk's call), nil for a drive that does not draw per
+	// neuron.
+	words [][][4]uint32
+	fast  *fastLIF // the fused LIF kernel's constants; nil: the general kernel
+	rate  *popRate // rate projections from and to it; nil: none
 }
 
 // modelState is one neuron of a general point model.
@@ -126,7 +132,7 @@ func NewEngine(n *Network, o Options) (*Engine, error) {
 		e.pops = append(e.pops, ps)
 		const size = 512
 		for lo := 0; lo < p.N; lo += size {
-			e.chunks = append(e.chunks, chunk{pop: ps, lo: lo, hi: min(p.N, lo+size)})
+			e.chunks = append(e.chunks, chunk{pop: ps, lo: lo, hi: min(p.N, lo+size), call: -1})
 		}
 	}
 	for k, pr := range e.probes {
@@ -271,7 +277,16 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 		ps.noiseDecay, ps.noiseScale = append(ps.noiseDecay, f), append(ps.noiseScale, d.SD*math.Sqrt(1-f*f))
 		ps.noise = append(ps.noise, make([]float64, p.N))
 		ps.shared = append(ps.shared, nil)
-		ps.pois = append(ps.pois, newPoissonDist(d.Rate*dt*1e-3))
+		pd, err := rng.NewPoisson(d.Rate * dt * 1e-3)
+		if err != nil {
+			return nil, fmt.Errorf("population %s: Poisson drive of rate %g Hz: %w", p.Name, d.Rate, err)
+		}
+		ps.pois = append(ps.pois, pd)
+		var w [][4]uint32
+		if d.drawsPerNeuron() {
+			w = make([][4]uint32, p.N)
+		}
+		ps.words = append(ps.words, w)
 	}
 	ps.fast = newFastLIF(ps)
 	return ps, nil
@@ -322,22 +337,21 @@ func (b *backend) Snapshot(buf []float64) []float64 {
 	return buf
 }
 
-// Reset sets every neuron to its initial state and seeds the drives'
-// random streams (per neuron, so any number of threads gives the same
-// run). Plastic weights keep what they learnt.
+// Reset sets every neuron to its initial state and keys the drives'
+// generator by the network's seed (a draw is a function of the seed,
+// drive, neuron and step, so any number of threads gives the same run).
+// Plastic weights keep what they learnt.
 func (b *backend) Reset() {
 	b.scaledAt = 0
 	for _, pl := range b.plastic {
 		pl.reset()
 	}
-	for pi, p := range b.pops {
-		for i := range p.N {
-			p.refUntil[i] = 0
-			p.rng = slices.Grow(p.rng[:0], p.N)[:p.N]
-		}
-		for i := range p.N {
-			p.rng[i] = newStream(b.net.Seed, uint64(p.first+i)<<8|uint64(pi&0xff))
-		}
+	b.key = rng.KeyOf(b.net.Seed)
+	for c := range b.chunks {
+		b.chunks[c].call = -1
+	}
+	for _, p := range b.pops {
+		clear(p.refUntil)
 		for k := range p.Ports {
 			clear(p.a[k])
 			clear(p.b[k])
@@ -356,7 +370,7 @@ func (b *backend) Reset() {
 		switch {
 		case p.Source != nil:
 			for i := range p.N {
-				p.next[i] = p.gap(i)
+				p.next[i] = p.gap(b.key, i, SourceStartInput, 0)
 			}
 		case p.LIF != nil:
 			for i := range p.N {
@@ -419,15 +433,14 @@ func (e *Engine) scale(step int64) {
 // sharedCounts draws the shared Poisson trains' counts for the epoch's
 // steps, once for the whole population.
 func (e *Engine) sharedCounts(ep *sim.Epoch) {
-	for _, p := range e.pops {
+	for pi, p := range e.pops {
 		for d, dr := range p.Drives {
 			if dr.Kind != Poisson || !dr.Shared {
 				continue
 			}
-			r := newStream(e.net.Seed^0x5eed, uint64(ep.From)<<16|uint64(d))
 			counts := p.shared[d][:0]
-			for range ep.To - ep.From {
-				counts = append(counts, p.pois[d].draw(&r))
+			for n := ep.From; n < ep.To; n++ {
+				counts = append(counts, p.pois[d].Count(rng.Word(e.key, SharedInput|uint32(d), uint32(pi), uint64(n))))
 			}
 			p.shared[d] = counts
 		}

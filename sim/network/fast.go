@@ -150,7 +150,7 @@ var fused = func(e *Engine, c *chunk, n int64, due []float64) (bad int, ok bool)
 
 // driveInputs draws the chunk's Poisson inputs of step n for the fused
 // pass: extra[k] receives port k's (zero for a port without a drive).
-func (e *Engine) driveInputs(c *chunk) [][]float64 {
+func (e *Engine) driveInputs(c *chunk, n int64) [][]float64 {
 	p, f, s := c.pop, c.pop.fast, &c.scratch
 	m := c.hi - c.lo
 	if s.extra == nil {
@@ -172,7 +172,7 @@ func (e *Engine) driveInputs(c *chunk) [][]float64 {
 		if dr.Neurons != nil {
 			mask = dr.Neurons[c.lo:c.hi]
 		}
-		p.pois[d].fill(x, p.rng[c.lo:c.hi], dr.W, mask)
+		p.pois[d].Counts(x, p.words[d][c.lo:c.hi], int(n%4), dr.W, mask)
 	}
 	return out
 }
@@ -286,17 +286,17 @@ func outOfRangeGo(v []float64) int {
 }
 
 // poissonDrive delivers drive d's events of step n to the chunk's
-// neurons: one draw a neuron from its own stream.
+// neurons: one word a neuron.
 func (e *Engine) poissonDrive(c *chunk, d int, n int64) {
 	p := c.pop
-	dr, pd := &p.Drives[d], &p.pois[d]
+	dr, pd := &p.Drives[d], p.pois[d]
 	b := p.b[dr.Port]
 	delta := p.Ports[dr.Port].Synapse == Delta
 	for i := c.lo; i < c.hi; i++ {
 		if !dr.reaches(i) {
 			continue
 		}
-		k := pd.draw(&p.rng[i])
+		k := pd.Count(p.words[d][i][n%4])
 		if k == 0 {
 			continue
 		}

@@ -169,7 +169,7 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 	lo, hi := c.lo, c.hi
 	v, ref := p.v[lo:hi], p.refUntil[lo:hi]
 	v = v[:len(ref)]
-	extra := e.driveInputs(c)
+	extra := e.driveInputs(c, n)
 	in := func(k int) []float64 { return due[int(p.base)+k*p.N+lo : int(p.base)+k*p.N+hi][:len(v)] }
 	bad := -1
 	s := &c.scratch

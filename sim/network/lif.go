@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"neurite/sim"
+	"neurite/sim/rng"
 )
 
 // advance takes a chunk of neurons over the epoch's steps.
@@ -14,6 +15,7 @@ func (e *Engine) advance(c *chunk, ep *sim.Epoch) {
 	for step := ep.From; step < ep.To; step++ {
 		due := ep.Inputs.Due(step)
 		t := float64(step) * dt
+		e.drawWords(c, step)
 		var bad int
 		switch {
 		case p.Source != nil:
@@ -79,13 +81,13 @@ func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) f
 		switch dr.Kind {
 		case Noise:
 			f, s := p.noiseDecay[d], p.noiseScale[d]
-			p.noise[d][i] = dr.Mean + (p.noise[d][i]-dr.Mean)*f + s*normal(&p.rng[i])
+			p.noise[d][i] = dr.Mean + (p.noise[d][i]-dr.Mean)*f + s*rng.Normal(p.words[d][i], int(n%4))
 		case Poisson:
 			var k int
 			if dr.Shared {
 				k = p.shared[d][n-from]
 			} else {
-				k = p.pois[d].draw(&p.rng[i])
+				k = p.pois[d].Count(p.words[d][i][n%4])
 			}
 			if k > 0 {
 				v = p.receive(i, dr.Port, n, v, float64(k)*dr.W)
@@ -183,13 +185,13 @@ func (e *Engine) lifStep(c *chunk, n int64, t float64, due []float64, from int64
 }
 
 // gap draws the step of neuron i's next spike after the present one, a
-// geometric waiting time: each step holds a spike with probability
-// 1 − exp(−λ).
-func (p *popState) gap(i int) int64 {
+// geometric waiting time (each step holds a spike with probability
+// 1 − exp(−λ)), from word n of the neuron's stream of input.
+func (p *popState) gap(k rng.Key, i int, input uint32, n int64) int64 {
 	if p.lambda[i] <= 0 {
 		return math.MaxInt64
 	}
-	return int64(-math.Log(1-uniform(&p.rng[i])) / p.lambda[i])
+	return int64(-math.Log(rng.Uniform(rng.Word(k, input, uint32(p.first+i), uint64(n)))) / p.lambda[i])
 }
 
 // sourceStep fires the chunk's Poisson sources due at step n; inputs to
@@ -202,7 +204,7 @@ func (e *Engine) sourceStep(c *chunk, n int64, due []float64) int {
 		}
 		tn := float64(n) * e.net.Dt
 		c.spikes = append(c.spikes, sim.Spike{Cell: p.first + i, T: tn, Step: tn})
-		if g := p.gap(i); g < math.MaxInt64-n {
+		if g := p.gap(e.key, i, SourceInput, n); g < math.MaxInt64-n {
 			p.next[i] = n + 1 + g
 		} else {
 			p.next[i] = math.MaxInt64

@@ -160,7 +160,7 @@ type SpikeInput struct {
 // Network is a set of populations and their connections.
 type Network struct {
 	Dt          float64 // ms
-	Seed        uint64
+	Seed        uint64  // the random inputs' key (sim/rng)
 	Pops        []*Population
 	Projections []*Projection
 	Inputs      []SpikeInput

@@ -1,0 +1,155 @@
+package gpu
+
+import (
+	"math"
+	"testing"
+
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
+	"neurite/shaders"
+	"neurite/sim/rng"
+)
+
+// philoxTest draws, for invocation i, call (i·977, i/32) of stream
+// i·2654435761 of input i mod 7 (bit 31 set for every third) and word
+// (i·0x9E3779B9, i/8) of the same stream, and writes the four words, the
+// word, the word's uniform (a double as two words), the Poisson counts of
+// the four words and of probe[i] under each table, and the four normals.
+const philoxTest = `#version 430
+#define RNG_POISSON_BINDING 1
+#include "philox.glsl"
+layout(local_size_x = 64) in;
+layout(std430, binding = 0) writeonly buffer Out { uint outw[]; };
+layout(std430, binding = 2) readonly buffer Tables { int table[]; }; // offset, first, length
+layout(std430, binding = 3) readonly buffer Probes { uint probe[]; };
+uniform uint keyLo, keyHi, n, tables;
+
+void main() {
+	uint i = gl_GlobalInvocationID.x;
+	if (i >= n) {
+		return;
+	}
+	uvec2 key = uvec2(keyLo, keyHi);
+	uint inp = i % 7u | (i % 3u == 0u ? 0x80000000u : 0u), stream = i * 2654435761u;
+	uvec4 w = rngDraw(key, inp, stream, uvec2(i * 977u, i >> 5));
+	uint word = rngWord(key, inp, stream, uvec2(i * 0x9E3779B9u, i >> 3));
+	uint o = i * (11u + 5u * tables);
+	outw[o] = w.x;
+	outw[o + 1u] = w.y;
+	outw[o + 2u] = w.z;
+	outw[o + 3u] = w.w;
+	outw[o + 4u] = word;
+	uvec2 u = unpackDouble2x32(rngUniform(word));
+	outw[o + 5u] = u.x;
+	outw[o + 6u] = u.y;
+	for (uint j = 0u; j < 4u; j++) {
+		outw[o + 7u + j] = floatBitsToUint(rngNormal(w, j));
+	}
+	for (uint t = 0u; t < tables; t++) {
+		int off = table[3u * t];
+		uint first = uint(table[3u * t + 1u]), len = uint(table[3u * t + 2u]);
+		for (uint j = 0u; j < 4u; j++) {
+			outw[o + 11u + 5u * t + j] = uint(rngPoisson(w[j], off, first, len));
+		}
+		outw[o + 15u + 5u * t] = uint(rngPoisson(probe[i], off, first, len));
+	}
+}
+`
+
+// TestPhiloxShader: shaders/philox.glsl draws Go's words (sim/rng) for
+// calls and words across the 32-bit boundaries of the counter, and
+// derives the same uniforms and Poisson counts, bit for bit, for means
+// from 0 to 10⁴ and words at every threshold; its single-precision
+// normals are Go's to within their rounding.
+func TestPhiloxShader(t *testing.T) {
+	dev := devicetest.Shared(t)
+	key := rng.KeyOf(0x9abcdef012345678)
+	var pois []*rng.Poisson
+	var tables []int32
+	var thresholds []uint32
+	for _, mean := range []float64{0, 1e-4, 0.4, 2, 31, 1e4} {
+		p, err := rng.NewPoisson(mean)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pois = append(pois, p)
+		tables = append(tables, int32(p.Offset), int32(len(thresholds)), int32(len(p.Threshold)))
+		thresholds = append(thresholds, p.Threshold...)
+	}
+	var probes []uint32
+	for _, p := range pois {
+		for _, th := range p.Threshold[:min(len(p.Threshold), 200)] {
+			probes = append(probes, th-1, th, th+1)
+		}
+	}
+	probes = append(probes, 0, math.MaxUint32)
+	for len(probes) < 8192 {
+		probes = append(probes, rng.Word(key, 9, 9, uint64(len(probes))))
+	}
+	n := len(probes)
+	stride := 11 + 5*len(pois)
+	out := make([]uint32, n*stride)
+	src, err := shaders.Load("philox_test.comp", shaders.Generated{Name: "philox_test.comp", Text: philoxTest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = dev.Do(func() error {
+		prog, err := device.Compile(src)
+		if err != nil {
+			return err
+		}
+		defer prog.Delete()
+		bOut, bTh, bTab, bProbe := device.NewBuffer[uint32](nil, 4*len(out)), device.NewBuffer(thresholds, 0), device.NewBuffer(tables, 0), device.NewBuffer(probes, 0)
+		for k, b := range []*device.Buffer{bOut, bTh, bTab, bProbe} {
+			defer b.Delete()
+			b.Bind(uint32(k))
+		}
+		prog.Use()
+		prog.SetUint("keyLo", key[0])
+		prog.SetUint("keyHi", key[1])
+		prog.SetUint("n", uint32(n))
+		prog.SetUint("tables", uint32(len(pois)))
+		prog.Dispatch((n + 63) / 64)
+		device.Read(bOut, 0, out)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		o := out[i*stride : (i+1)*stride]
+		ui := uint32(i)
+		input, stream := ui%7, ui*2654435761
+		if i%3 == 0 {
+			input |= 1 << 31
+		}
+		w := rng.Draw(key, input, stream, uint64(ui*977)|uint64(ui>>5)<<32)
+		if got := [4]uint32(o[:4]); got != w {
+			t.Fatalf("invocation %d: words %08x, Go draws %08x", i, got, w)
+		}
+		word := rng.Word(key, input, stream, uint64(ui*0x9E3779B9)|uint64(ui>>3)<<32)
+		if o[4] != word {
+			t.Fatalf("invocation %d: word %08x, Go draws %08x", i, o[4], word)
+		}
+		if u, want := math.Float64frombits(uint64(o[6])<<32|uint64(o[5])), rng.Uniform(word); u != want {
+			t.Fatalf("invocation %d: uniform %v, Go makes %v", i, u, want)
+		}
+		for j := range 4 {
+			z, want := float64(math.Float32frombits(o[7+j])), rng.Normal(w, j)
+			if math.Abs(z-want) > 1e-5*max(1, math.Abs(want)) {
+				t.Fatalf("invocation %d: normal %d is %v, Go makes %v", i, j, z, want)
+			}
+		}
+		for k, p := range pois {
+			c := o[11+5*k : 16+5*k]
+			for j := range 4 {
+				if want := p.Count(w[j]); int(c[j]) != want {
+					t.Fatalf("invocation %d, mean %g: word %08x counts %d, Go counts %d", i, p.Mean, w[j], c[j], want)
+				}
+			}
+			if want := p.Count(probes[i]); int(c[4]) != want {
+				t.Fatalf("invocation %d, mean %g: word %08x counts %d, Go counts %d", i, p.Mean, probes[i], c[4], want)
+			}
+		}
+	}
+}
