@@ -271,7 +271,7 @@ func TestNetworkErrors(t *testing.T) {
 		{"no cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"nowhere.toml\"\n", `net.toml:22: population X: cell: open models/nowhere.toml: file does not exist`},
 		{"bad cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"cells/bad.toml\"\n", `models/cells/bad.toml:8: tstop = -1 must be positive`},
 		{"rate from lif", rates + "[[projection]]\nfrom = \"I\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:32: projection I->R: population I's model lif spikes (it resets at a threshold) and has no rate to carry`},
-		{"rate from poisson", rates + "[[population]]\nname = \"P\"\nsize = 10\nmodel = \"poisson\"\n[[projection]]\nfrom = \"P\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:36: projection P->R: population P's model poisson spikes`},
+		{"rate from poisson", rates + "[[population]]\nname = \"P\"\nsize = 10\nmodel = \"poisson\"\n[[projection]]\nfrom = \"P\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:36: projection P->R: population P is of Poisson spike sources and has no rate to carry`},
 		{"rate from cable", rates + "[[projection]]\nfrom = \"C\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:32: projection C->R: synapse rate carries a point model's variable; population C is of cable cells`},
 		{"rate unknown var", rates + rateProj + "var = \"rr\"\n", `net.toml:38: projection R->W: model rate of population R has no variable "rr" (r)`},
 		{"rate unknown input", rates + rateProj + "input = \"P2\"\n", `net.toml:38: projection R->W: model wilson-cowan of population W has no parameter "P2" to take the sum`},
