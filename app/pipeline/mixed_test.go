@@ -378,3 +378,74 @@ func TestCompositeRunsOnTheCPU(t *testing.T) {
 		t.Errorf("got %v, want the file named and the CPU asked for", err)
 	}
 }
+
+// TestMixedCellLayout: in a network of point neurons and cable cells,
+// the two numberings meet: the cable cells' ids are the network's (a
+// point neuron is no cable cell), the cells the file places keep their
+// places whatever the point populations' positions, and the others go
+// on the grid.
+func TestMixedCellLayout(t *testing.T) {
+	text := fmt.Sprintf(`name = "mixed_layout"
+[run]
+tstop = 1
+dt = 0.025
+[[population]]
+name = "src"
+size = 4
+model = "poisson"
+[population.positions]
+layout = "ring"
+radius = 100
+[[population]]
+name = "placed"
+size = 2
+cell = %[1]q
+[population.positions]
+layout = "line"
+spacing = 1000
+[[population]]
+name = "lif"
+size = 3
+model = "lif"
+[[population]]
+name = "free"
+size = 3
+cell = %[1]q
+`, cellFile(t))
+	file := filepath.Join(t.TempDir(), "net.toml")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, err := LoadNetwork(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNetwork(n, "cpu", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Network ids: src 0–3, placed 4–5, lif 6–8, free 9–11.
+	for id, want := range map[int]int{0: -1, 3: -1, 4: 0, 5: 1, 6: -1, 8: -1, 9: 2, 11: 4, 12: -1} {
+		c, ok := net.CableCell(id)
+		if ok != (want >= 0) || ok && c != want {
+			t.Errorf("neuron %d: cable cell %d, %v; want %d", id, c, ok, want)
+		}
+		if ok && net.CellNeuron(c) != id {
+			t.Errorf("cable cell %d is neuron %d, want %d", c, net.CellNeuron(c), id)
+		}
+	}
+	plain := net.Cable.Frusta()
+	frusta, firstSeg := net.CellLayout()
+	if len(frusta) != len(plain) || len(firstSeg) != 6 {
+		t.Fatalf("%d frusta of %d, segment ranges %v", len(frusta), len(plain), firstSeg)
+	}
+	for i, f := range frusta {
+		c := 0
+		for f.Segment >= firstSeg[c+1] {
+			c++
+		}
+		if moved := f.A != plain[i].A; moved != (c >= 2) {
+			t.Errorf("cable cell %d, piece %d: moved %v; want the placed cells (0, 1) kept and the others moved", c, i, moved)
+		}
+	}
+}
