@@ -31,10 +31,28 @@ type netRun struct {
 	spikes []sim.Spike
 }
 
-// runNetworkText writes a network file (CELL stands for the example
-// cell's path) and any extra files into a temporary folder, runs it as
-// neurite run does, and reads its spikes back.
+// runNetworkText builds a network file's text (buildNetworkText), runs
+// it as neurite run does, and reads its spikes back.
 func runNetworkText(t *testing.T, text string, files map[string]string) netRun {
+	t.Helper()
+	net, dir := buildNetworkText(t, text, files)
+	out := filepath.Join(dir, "out")
+	if _, err := RunNetworkToDirectory(context.Background(), net, net.Spec.Run.Tstop, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := netRun{dir: out}
+	tb := reftest.ReadFile(t, filepath.Join(out, "spikes.csv"))
+	ids, times, steps := tb.Floats(t, "neuron_id"), tb.Floats(t, "t_ms"), tb.Floats(t, "t_step_ms")
+	for k := range ids {
+		r.spikes = append(r.spikes, sim.Spike{Cell: int(ids[k]), T: times[k], Step: steps[k]})
+	}
+	return r
+}
+
+// buildNetworkText writes a network file (CELL stands for the example
+// cell's path) and any extra files into a temporary folder and builds
+// it for the CPU; it returns the network and the folder.
+func buildNetworkText(t *testing.T, text string, files map[string]string) (*Network, string) {
 	t.Helper()
 	dir := t.TempDir()
 	text = strings.ReplaceAll(text, "CELL", fmt.Sprintf("%q", cellFile(t)))
@@ -55,17 +73,7 @@ func runNetworkText(t *testing.T, text string, files map[string]string) netRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "out")
-	if _, err := RunNetworkToDirectory(context.Background(), net, n.Run.Tstop, out, nil); err != nil {
-		t.Fatal(err)
-	}
-	r := netRun{dir: out}
-	tb := reftest.ReadFile(t, filepath.Join(out, "spikes.csv"))
-	ids, times, steps := tb.Floats(t, "neuron_id"), tb.Floats(t, "t_ms"), tb.Floats(t, "t_step_ms")
-	for k := range ids {
-		r.spikes = append(r.spikes, sim.Spike{Cell: int(ids[k]), T: times[k], Step: steps[k]})
-	}
-	return r
+	return net, dir
 }
 
 // of returns the spikes of neuron id.
@@ -385,7 +393,7 @@ func TestCompositeRunsOnTheCPU(t *testing.T) {
 // places whatever the point populations' positions, and the others go
 // on the grid.
 func TestMixedCellLayout(t *testing.T) {
-	text := fmt.Sprintf(`name = "mixed_layout"
+	net, _ := buildNetworkText(t, `name = "mixed_layout"
 [run]
 tstop = 1
 dt = 0.025
@@ -399,7 +407,7 @@ radius = 100
 [[population]]
 name = "placed"
 size = 2
-cell = %[1]q
+cell = CELL
 [population.positions]
 layout = "line"
 spacing = 1000
@@ -410,20 +418,8 @@ model = "lif"
 [[population]]
 name = "free"
 size = 3
-cell = %[1]q
-`, cellFile(t))
-	file := filepath.Join(t.TempDir(), "net.toml")
-	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	n, err := LoadNetwork(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := NewNetwork(n, "cpu", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+cell = CELL
+`, nil)
 	// Network ids: src 0–3, placed 4–5, lif 6–8, free 9–11.
 	for id, want := range map[int]int{0: -1, 3: -1, 4: 0, 5: 1, 6: -1, 8: -1, 9: 2, 11: 4, 12: -1} {
 		c, ok := net.CableCell(id)
