@@ -14,8 +14,9 @@ import (
 // from o.From to o.To as a video at path (.mp4 or .gif): point neurons as
 // squares at their positions (in a grid where the file places none), each
 // coloured by its recent spiking (a trace that jumps to 1 at each spike
-// and decays with the larger of 5 ms and a frame's model time); cable
-// cells as the voltage heatmap of every cell where it stands (CellLayout).
+// and decays with the larger of 5 ms and a frame's model time); a
+// network with cable cells as the voltage heatmap of every cell where it
+// stands (CellLayout), its point neurons, if any, not shown.
 func RenderNetworkVideo(ctx context.Context, n *Network, path string, o VideoOptions, progress func(float64)) error {
 	tstop := n.Spec.Run.Tstop
 	if n.Cable != nil {

@@ -7,8 +7,9 @@ import (
 
 // RateSynapse is the synapse of a projection that carries a continuous
 // quantity instead of spikes: every step, the target model's parameter
-// input takes Σ weight·var(t − delay) over the synapses from the source
-// population, var a state variable of the source model (a rate unit's r).
+// input takes its own value plus Σ weight·var(t − delay) over the
+// synapses from the source population, var a state variable of the
+// source model (a rate unit's r).
 const RateSynapse = "rate"
 
 // rateKeys are the keys a rate projection takes beyond the rule's.
