@@ -806,8 +806,13 @@ func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]p
 		w := &r.Weights[j]
 		key := func(name string) []any { return []any{"record", "weights", j, name} }
 		what := fmt.Sprintf("record.weights %d", j+1)
-		if _, ok := projs[w.Projection]; !ok {
+		if pr, ok := projs[w.Projection]; !ok {
 			c.fail(key("projection"), "%s: unknown projection %q%s (%s)", what, w.Projection, didYouMean(w.Projection, projNames), strings.Join(projNames, ", "))
+		} else if from, to := pops[pr.From], pops[pr.To]; from.Population != nil && to.Population != nil && from.Cable() && to.Cable() &&
+			!slices.ContainsFunc(n.Plasticity, func(pl Plasticity) bool { return pl.Projection == w.Projection }) {
+			// Its connections are the plan's NetCons, whose weights no
+			// run changes and none records.
+			c.fail(key("projection"), "%s: projection %s joins cable cells and does not learn: its weights stay as the file sets them (record.weights follows weights that learn, or that reach or leave point neurons)", what, w.Projection)
 		}
 		if w.Synapses < 1 {
 			c.fail(key("synapses"), "%s: synapses = %d must be at least 1", what, w.Synapses)
