@@ -778,6 +778,11 @@ func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]p
 		r.Every = n.Run.Dt
 	} else if !(r.Every >= n.Run.Dt) || math.IsInf(r.Every, 0) {
 		c.fail([]any{"record", "every"}, "record.every = %v ms must be at least dt = %v ms", r.Every, n.Run.Dt)
+	} else if k := math.Round(r.Every / n.Run.Dt); math.Abs(k*n.Run.Dt-r.Every) > 1e-9*r.Every &&
+		slices.ContainsFunc(n.Populations, func(p Population) bool { return p.Cable() }) {
+		// The cable engines sample on the step grid (as the plan
+		// checks, without the file's line).
+		c.fail([]any{"record", "every"}, "record.every = %v ms must be a multiple of dt = %v ms in a network of cable cells", r.Every, n.Run.Dt)
 	}
 	for j := range r.States {
 		st := &r.States[j]

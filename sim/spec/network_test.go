@@ -284,6 +284,7 @@ func TestNetworkErrors(t *testing.T) {
 		{"rate input synapse", rates + "[[input]]\nto = \"R\"\nkind = \"poisson\"\nrate = 5\nweight = 1\nsynapse = \"rate\"\n", `net.toml:36: unknown synapse "rate"`},
 		{"plastic rate", rates + rateProj + "[[plasticity]]\nprojection = \"R->W\"\nrule = \"stdp\"\na_plus = 1\na_minus = 1\nw_max = 1\n", `net.toml:39: plasticity 1: projection R->W is a rate projection; plasticity learns from spikes`},
 		{"weights of a fixed cable projection", "[[projection]]\nfrom = \"C\"\nto = \"C\"\nrule = \"all_to_all\"\nweight = 0.001\ndelay = 1\nat = \"soma(0.5)\"\n[record]\nweights = [{ projection = \"C->C\", synapses = 2 }]\n", `net.toml:27: record.weights 1: projection C->C joins cable cells and does not learn`},
+		{"record.every off the grid", "[record]\nevery = 0.15\n", `net.toml:20: record.every = 0.15 ms must be a multiple of dt = 0.1 ms in a network of cable cells`},
 		{"bad range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"a-b\"\n", `net.toml:23: input 1: neurons: "a-b" is not a range of neurons`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
