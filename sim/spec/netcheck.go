@@ -280,6 +280,8 @@ func (n *Network) checkNeuron(c *checker, p *Population, m *point.Model, k func(
 		case !c.choice(k("method"), "method", p.Method, PointMethods):
 		case p.Method == "exact" && !linear:
 			c.fail(k("method"), "%s: method exact integrates linear models only (%s): use euler, rk2 or rk4", what, strings.Join(linearModels, ", "))
+		case linear && p.Method != "exact" && p.Method != "euler":
+			c.fail(k("method"), "%s: LIF neurons run with method exact or euler, not %s", what, p.Method)
 		}
 	}
 	if t := p.Threshold; t != nil && (math.IsNaN(*t) || math.IsInf(*t, 0)) {

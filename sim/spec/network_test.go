@@ -285,6 +285,7 @@ func TestNetworkErrors(t *testing.T) {
 		{"plastic rate", rates + rateProj + "[[plasticity]]\nprojection = \"R->W\"\nrule = \"stdp\"\na_plus = 1\na_minus = 1\nw_max = 1\n", `net.toml:39: plasticity 1: projection R->W is a rate projection; plasticity learns from spikes`},
 		{"weights of a fixed cable projection", "[[projection]]\nfrom = \"C\"\nto = \"C\"\nrule = \"all_to_all\"\nweight = 0.001\ndelay = 1\nat = \"soma(0.5)\"\n[record]\nweights = [{ projection = \"C->C\", synapses = 2 }]\n", `net.toml:27: record.weights 1: projection C->C joins cable cells and does not learn`},
 		{"record.every off the grid", "[record]\nevery = 0.15\n", `net.toml:20: record.every = 0.15 ms must be a multiple of dt = 0.1 ms in a network of cable cells`},
+		{"lif by rk4", "[[population]]\nname = \"X\"\nsize = 1\nmodel = \"lif\"\nmethod = \"rk4\"\n", `net.toml:23: population X: LIF neurons run with method exact or euler, not rk4`},
 		{"bad range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"a-b\"\n", `net.toml:23: input 1: neurons: "a-b" is not a range of neurons`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
