@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"neurite/app/pipeline"
 	"path/filepath"
 	"strings"
 
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"gonum.org/v1/plot/vg"
 
+	"neurite/app/pipeline"
 	"neurite/sim/output"
 	"neurite/views"
 )

@@ -53,7 +53,7 @@ func (nv *NetView) newNetActivity() *netActivity {
 		a.cell = newCellView(views.NewMorphology(nil), views.DefaultStyle(), views.Camera{Zoom: 1})
 		a.cellMsg = widget.NewLabel("Click a cell (here or in the raster) to see it alone.")
 		a.cellMsg.Wrapping = fyne.TextWrapWord
-		a.cells.OnTap = func(seg int) { nv.Select(a.cellOf(seg), 0) }
+		a.cells.OnTap = func(seg int) { nv.Select(net.CellNeuron(a.cellOf(seg)), 0) }
 		a.cells.OnHover = func(seg int, ok bool) {
 			t, v, _ := nv.sess.Voltages()
 			if !ok || seg >= len(v) {
@@ -132,7 +132,7 @@ func (nv *NetView) showVoltages(a *netActivity) {
 	t, v, gen := nv.sess.Voltages()
 	a.shown = gen
 	var marks []views.Marker
-	if c := nv.selected; c >= 0 && c < len(a.firstSeg)-1 {
+	if c, ok := nv.sess.Net.CableCell(nv.selected); ok {
 		f := a.frustaOf(c)[0] // the first piece of the soma
 		at := [3]float64{(f.A[0] + f.B[0]) / 2, (f.A[1] + f.B[1]) / 2, (f.A[2] + f.B[2]) / 2}
 		marks = []views.Marker{{At: at, Kind: views.ProbeMarker, Color: selectedCellColor, Selected: true}}
@@ -141,10 +141,19 @@ func (nv *NetView) showVoltages(a *netActivity) {
 	a.cells.Display(t, v, marks)
 }
 
-// selectCell shows cable cell c alone beside the network and marks it.
-func (nv *NetView) selectCell(a *netActivity, c int) {
-	name, _ := nv.sess.NeuronName(c)
-	a.cellMsg.SetText(fmt.Sprintf("%s (neuron %d)", name, c))
+// selectCell shows the neuron selected alone beside the network and
+// marks it, where it is a cable cell (a network may mix in point
+// neurons, which the Cells tab does not draw).
+func (nv *NetView) selectCell(a *netActivity, neuron int) {
+	name, _ := nv.sess.NeuronName(neuron)
+	c, ok := nv.sess.Net.CableCell(neuron)
+	if !ok {
+		a.cellMsg.SetText(fmt.Sprintf("%s (neuron %d) is a point neuron: the Cells tab draws the cable cells alone.", name, neuron))
+		a.cell.SetMorphology(views.NewMorphology(nil))
+		nv.showVoltages(a)
+		return
+	}
+	a.cellMsg.SetText(fmt.Sprintf("%s (neuron %d)", name, neuron))
 	a.cell.SetMorphology(views.NewMorphology(a.frustaOf(c)))
 	nv.showVoltages(a)
 }

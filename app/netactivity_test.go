@@ -351,9 +351,12 @@ func TestActivityLive(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			_, nv, _ := newNetWindow(t, file)
 			nv.tstop.SetText("100000")
+			// The tab chosen before the run: from here on only the run's
+			// ticker touches the widgets (the test driver runs fyne.Do on
+			// the calling goroutine, not on one main thread).
+			nv.tabs.Select(nv.activityTab)
 			nv.Run()
 			a := nv.activity
-			nv.tabs.Select(nv.activityTab)
 			if a.slider != nil && !a.slider.Disabled() {
 				t.Error("the slider is free while the run goes")
 			}
@@ -388,5 +391,32 @@ func TestActivityLive(t *testing.T) {
 				t.Errorf("stopped at %v ms: the sheet at %v ms, slider disabled %v", reached, shownAt(), a.slider.Disabled())
 			}
 		})
+	}
+}
+
+// TestCellsSelectMixed: in mixed_net (Poisson sources 0–49, cable cells
+// 50–59, LIF neurons 60–79) the Cells tab draws the cable cells alone: a
+// click on one selects its neuron of the network, and selecting a point
+// neuron says so, with no cell drawn alone or marked.
+func TestCellsSelectMixed(t *testing.T) {
+	_, nv, w := newNetWindow(t, "models/mixed_net.toml")
+	a := nv.activity
+	nv.tabs.Select(nv.activityTab)
+	w.Canvas().Capture()
+	_, pos := somaPixel(t, a, 3)
+	test.TapAt(a.cells, pos)
+	if nv.selected != 53 || !strings.HasPrefix(a.cellMsg.Text, "cells[3] (neuron 53)") {
+		t.Errorf("a click on cable cell 3: selected %d, %q", nv.selected, a.cellMsg.Text)
+	}
+	for _, neuron := range []int{5, 70} {
+		nv.Select(neuron, 0)
+		w.Canvas().Capture()
+		if !strings.Contains(a.cellMsg.Text, fmt.Sprintf("(neuron %d) is a point neuron", neuron)) {
+			t.Errorf("neuron %d selected: %q", neuron, a.cellMsg.Text)
+		}
+		px, _ := somaPixel(t, a, neuron%10)
+		if got := pixelOf(a.cells.img, px.Add(image.Pt(7, 0))); near(got, selectedCellColor, 2) {
+			t.Errorf("point neuron %d selected: cable cell %d is marked", neuron, neuron%10)
+		}
 	}
 }

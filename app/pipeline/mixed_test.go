@@ -31,10 +31,28 @@ type netRun struct {
 	spikes []sim.Spike
 }
 
-// runNetworkText writes a network file (CELL stands for the example
-// cell's path) and any extra files into a temporary folder, runs it as
-// neurite run does, and reads its spikes back.
+// runNetworkText builds a network file's text (buildNetworkText), runs
+// it as neurite run does, and reads its spikes back.
 func runNetworkText(t *testing.T, text string, files map[string]string) netRun {
+	t.Helper()
+	net, dir := buildNetworkText(t, text, files)
+	out := filepath.Join(dir, "out")
+	if _, err := RunNetworkToDirectory(context.Background(), net, net.Spec.Run.Tstop, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := netRun{dir: out}
+	tb := reftest.ReadFile(t, filepath.Join(out, "spikes.csv"))
+	ids, times, steps := tb.Floats(t, "neuron_id"), tb.Floats(t, "t_ms"), tb.Floats(t, "t_step_ms")
+	for k := range ids {
+		r.spikes = append(r.spikes, sim.Spike{Cell: int(ids[k]), T: times[k], Step: steps[k]})
+	}
+	return r
+}
+
+// buildNetworkText writes a network file (CELL stands for the example
+// cell's path) and any extra files into a temporary folder and builds
+// it for the CPU; it returns the network and the folder.
+func buildNetworkText(t *testing.T, text string, files map[string]string) (*Network, string) {
 	t.Helper()
 	dir := t.TempDir()
 	text = strings.ReplaceAll(text, "CELL", fmt.Sprintf("%q", cellFile(t)))
@@ -55,17 +73,7 @@ func runNetworkText(t *testing.T, text string, files map[string]string) netRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "out")
-	if _, err := RunNetworkToDirectory(context.Background(), net, n.Run.Tstop, out, nil); err != nil {
-		t.Fatal(err)
-	}
-	r := netRun{dir: out}
-	tb := reftest.ReadFile(t, filepath.Join(out, "spikes.csv"))
-	ids, times, steps := tb.Floats(t, "neuron_id"), tb.Floats(t, "t_ms"), tb.Floats(t, "t_step_ms")
-	for k := range ids {
-		r.spikes = append(r.spikes, sim.Spike{Cell: int(ids[k]), T: times[k], Step: steps[k]})
-	}
-	return r
+	return net, dir
 }
 
 // of returns the spikes of neuron id.
@@ -437,5 +445,64 @@ weights = [{ projection = "drive", synapses = 5, every = 100 }]
 	}
 	if !(ws[len(ws)-1] < w0/2) {
 		t.Errorf("the weights went from %v to %v µS; want them scaled down", w0, ws[len(ws)-1])
+	}
+}
+
+// TestMixedCellLayout: in a network of point neurons and cable cells,
+// the two numberings meet: the cable cells' ids are the network's (a
+// point neuron is no cable cell), the cells the file places keep their
+// places whatever the point populations' positions, and the others go
+// on the grid.
+func TestMixedCellLayout(t *testing.T) {
+	net, _ := buildNetworkText(t, `name = "mixed_layout"
+[run]
+tstop = 1
+dt = 0.025
+[[population]]
+name = "src"
+size = 4
+model = "poisson"
+[population.positions]
+layout = "ring"
+radius = 100
+[[population]]
+name = "placed"
+size = 2
+cell = CELL
+[population.positions]
+layout = "line"
+spacing = 1000
+[[population]]
+name = "lif"
+size = 3
+model = "lif"
+[[population]]
+name = "free"
+size = 3
+cell = CELL
+`, nil)
+	// Network ids: src 0–3, placed 4–5, lif 6–8, free 9–11.
+	for id, want := range map[int]int{0: -1, 3: -1, 4: 0, 5: 1, 6: -1, 8: -1, 9: 2, 11: 4, 12: -1} {
+		c, ok := net.CableCell(id)
+		if ok != (want >= 0) || ok && c != want {
+			t.Errorf("neuron %d: cable cell %d, %v; want %d", id, c, ok, want)
+		}
+		if ok && net.CellNeuron(c) != id {
+			t.Errorf("cable cell %d is neuron %d, want %d", c, net.CellNeuron(c), id)
+		}
+	}
+	plain := net.Cable.Frusta()
+	frusta, firstSeg := net.CellLayout()
+	if len(frusta) != len(plain) || len(firstSeg) != 6 {
+		t.Fatalf("%d frusta of %d, segment ranges %v", len(frusta), len(plain), firstSeg)
+	}
+	for i, f := range frusta {
+		c := 0
+		for f.Segment >= firstSeg[c+1] {
+			c++
+		}
+		if moved := f.A != plain[i].A; moved != (c >= 2) {
+			t.Errorf("cable cell %d, piece %d: moved %v; want the placed cells (0, 1) kept and the others moved", c, i, moved)
+		}
 	}
 }

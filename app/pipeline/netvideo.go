@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"slices"
 
 	"neurite/sim"
 	"neurite/views"
@@ -13,8 +14,9 @@ import (
 // from o.From to o.To as a video at path (.mp4 or .gif): point neurons as
 // squares at their positions (in a grid where the file places none), each
 // coloured by its recent spiking (a trace that jumps to 1 at each spike
-// and decays with the larger of 5 ms and a frame's model time); cable
-// cells as the voltage heatmap of every cell where it stands (CellLayout).
+// and decays with the larger of 5 ms and a frame's model time); a
+// network with cable cells as the voltage heatmap of every cell where it
+// stands (CellLayout), its point neurons, if any, not shown.
 func RenderNetworkVideo(ctx context.Context, n *Network, path string, o VideoOptions, progress func(float64)) error {
 	tstop := n.Spec.Run.Tstop
 	if n.Cable != nil {
@@ -83,7 +85,9 @@ func (n *Network) CellLayout() (frusta []sim.Frustum, firstSeg []int) {
 	placed := make([]bool, len(plan.Cells))
 	for _, p := range n.Pops {
 		for j := range p.Pos {
-			placed[p.First+j] = true
+			if c, ok := n.CableCell(p.First + j); ok {
+				placed[c] = true
+			}
 		}
 	}
 	// Each cell's frusta and bounding box in the x–y plane (its cables'
@@ -138,4 +142,25 @@ func (n *Network) CellLayout() (frusta []sim.Frustum, firstSeg []int) {
 		}
 	}
 	return frusta, firstSeg
+}
+
+// CableCell returns the cable cell (its index in Cable's cells) that is
+// neuron id of the network, and whether id is a cable cell: in a network
+// of both kinds the two numberings differ.
+func (n *Network) CableCell(id int) (int, bool) {
+	if n.Cable == nil {
+		return 0, false
+	}
+	if n.CableIDs == nil { // cable cells alone: the same numbering
+		return id, id >= 0 && id < len(n.Cable.Cells)
+	}
+	return slices.BinarySearch(n.CableIDs, id)
+}
+
+// CellNeuron returns the network's id of cable cell c.
+func (n *Network) CellNeuron(c int) int {
+	if n.CableIDs == nil {
+		return c
+	}
+	return n.CableIDs[c]
 }

@@ -14,6 +14,7 @@ import (
 	"neurite/app/pipeline"
 	"neurite/sim"
 	"neurite/sim/output"
+	"neurite/sim/spec"
 	"neurite/views"
 )
 
@@ -102,12 +103,12 @@ func describeSize(net *pipeline.Network) string {
 // (so that every error of the file and its CSV files shows) and says
 // what it holds.
 func checkNetwork(file string, sets []string, stdout, stderr io.Writer) int {
-	spec, err := pipeline.LoadNetwork(file, sets...)
+	ns, err := pipeline.LoadNetwork(file, sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	net, err := pipeline.NewNetwork(spec, "cpu", 1)
+	net, err := pipeline.NewNetwork(ns, "cpu", 1)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -115,7 +116,7 @@ func checkNetwork(file string, sets []string, stdout, stderr io.Writer) int {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: a network of %s\n", file, describeSize(net))
 	for i, p := range net.Pops {
-		sp := spec.Populations[i]
+		sp := ns.Populations[i]
 		what := sp.Model
 		switch {
 		case sp.Cell != "":
@@ -125,13 +126,19 @@ func checkNetwork(file string, sets []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(&b, "  population %s: %d × %s, neurons %d–%d\n", p.Name, p.N, what, p.First, p.First+p.N-1)
 	}
-	for _, pr := range spec.Projections {
-		fmt.Fprintf(&b, "  projection %s: %s → %s, %s, %s\n", pr.Name, pr.From, pr.To, pr.Rule, pr.Synapse)
+	for _, pr := range ns.Projections {
+		fmt.Fprintf(&b, "  projection %s: %s → %s, %s, %s", pr.Name, pr.From, pr.To, pr.Rule, pr.Synapse)
+		if pr.Synapse == spec.RateSynapse {
+			// What it carries, defaults filled: the source's variable
+			// and the target's parameter that takes the sum.
+			fmt.Fprintf(&b, " of %s.%s into %s.%s", pr.From, pr.Var, pr.To, pr.Input)
+		}
+		b.WriteString("\n")
 	}
-	for _, in := range spec.Inputs {
+	for _, in := range ns.Inputs {
 		fmt.Fprintf(&b, "  input %s: %s onto %s\n", in.Name, in.Kind, in.To)
 	}
-	fmt.Fprintf(&b, "  dt %g ms, tstop %g ms, seed %d\n", spec.Run.Dt, spec.Run.Tstop, spec.Seed)
+	fmt.Fprintf(&b, "  dt %g ms, tstop %g ms, seed %d\n", ns.Run.Dt, ns.Run.Tstop, ns.Seed)
 	fmt.Fprint(stdout, b.String())
 	return 0
 }

@@ -53,3 +53,22 @@ func TestRunNetwork(t *testing.T) {
 		t.Errorf("check: exit %d, stdout %q", code, stdout)
 	}
 }
+
+// TestCheckRateProjection: neurite check names what a rate projection
+// carries, the defaults filled (the source's main variable, the target's
+// input) and a parameter given by --set.
+func TestCheckRateProjection(t *testing.T) {
+	const example = "../../assets/models/wilson_cowan_field.toml"
+	for _, tc := range []struct {
+		sets []string
+		want string
+	}{
+		{nil, "projection EI: E → I, one_to_one, rate of E.r into I.I\n"},
+		{[]string{"--set", "projection.EI.input=theta"}, "projection EI: E → I, one_to_one, rate of E.r into I.theta\n"},
+	} {
+		code, stdout, stderr := neurite(append([]string{"check", example}, tc.sets...)...)
+		if code != 0 || !strings.Contains(stdout, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %q", tc.sets, code, stdout, stderr, tc.want)
+		}
+	}
+}

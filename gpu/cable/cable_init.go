@@ -4,12 +4,12 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"neurite/gpu/device"
 	"slices"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/compartments"
+	"neurite/gpu/device"
 	"neurite/sim"
 	"neurite/sim/hh"
 )

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"neurite/gpu/device"
-	"neurite/gpu/device/devicetest"
 	"slices"
 	"testing"
 
 	"neurite/compartments"
 	"neurite/compartments/refrun"
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"neurite/sim"
 	"neurite/sim/spec"
 )

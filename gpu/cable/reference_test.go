@@ -1,11 +1,11 @@
 package cable
 
 import (
-	"neurite/gpu/device/devicetest"
 	"testing"
 
 	"neurite/compartments"
 	"neurite/compartments/refrun"
+	"neurite/gpu/device/devicetest"
 )
 
 // TestReference runs every NEURON reference case on the GPU engine, in

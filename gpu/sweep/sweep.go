@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"neurite/gpu/device"
 	"slices"
 	"strings"
 	"sync"
 
+	"neurite/gpu/device"
 	"neurite/shaders"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"

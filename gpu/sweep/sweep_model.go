@@ -3,12 +3,12 @@ package sweep
 import (
 	"fmt"
 	"math"
-	"neurite/gpu/device"
 	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
 
+	"neurite/gpu/device"
 	"neurite/sim/point"
 )
 

@@ -3,11 +3,11 @@ package sweep
 import (
 	"fmt"
 	"math"
-	"neurite/gpu/device"
-	"neurite/gpu/device/devicetest"
 	"strings"
 	"testing"
 
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"neurite/shaders"
 	"neurite/sim/point"
 )

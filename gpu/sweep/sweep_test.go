@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"math"
-	"neurite/gpu/device"
-	"neurite/gpu/device/devicetest"
 	"testing"
 
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"
 	"neurite/sim/point"

@@ -32,7 +32,8 @@ type Model struct {
 	// learn, runs Point and Cable as the parts of one composite run:
 	// Links are the projections between them and those that learn onto
 	// cable cells, and PointIDs and CableIDs give the network's id of
-	// each neuron of Point and each cell of Cable. Links is nil otherwise.
+	// each neuron of Point and each cell of Cable (ascending). Links is nil
+	// otherwise.
 	Links              *netcon.Links
 	PointIDs, CableIDs []int
 }

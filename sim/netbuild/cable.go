@@ -87,7 +87,8 @@ func (b *builder) cable() error {
 }
 
 // synapseOn adds a point process named name to every cell of population
-// pop (its neurons selected by mask) and returns its name.
+// pop (its neurons selected by mask); an error names the entry of key
+// ("projection", "input") and the point process.
 func (b *builder) synapseOn(cells []*compartments.Cell, pop int, mask []bool, name string, s spec.SynapseSettings, site string, key []any) error {
 	p := b.m.Pops[pop]
 	for j := range p.N {
@@ -99,7 +100,7 @@ func (b *builder) synapseOn(cells []*compartments.Cell, pop int, mask []bool, na
 		if site != "" {
 			var err error
 			if at, err = c.Morph.ParseLocation(site); err != nil {
-				return b.spec.Errorf(key, "%s: %v", name, err)
+				return b.spec.Errorf(key, "%v %s: %v", key[0], name, err)
 			}
 		}
 		c.Synapses = append(c.Synapses, synapse(name, at, s))

@@ -60,6 +60,7 @@ func TestMixedErrors(t *testing.T) {
 		name, text, at, want string
 	}{
 		{"cable part: its entry's own line", replaceLast(mixedNet, `at = "dend(0.5)"`, `region = "apical"`), "[[projection]]", "projection cells_cells: region apical of cells has no cable"},
+		{"link onto a site not on the cells", strings.Replace(mixedNet, `at = "dend(0.5)"`, `at = "axon(0.5)"`, 1), `at = "axon(0.5)"`, `projection src_cells: location "axon(0.5)": no section named axon`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cell, err := filepath.Abs(filepath.Join("..", "..", "assets", "models", "ball_and_stick_net", "cell.toml"))

@@ -380,6 +380,7 @@ func (b *backend) Reset() {
 				}
 			}
 		default:
+			p.rateParams()
 			for i := range p.models {
 				p.models[i].reset()
 				p.v[i] = p.models[i].x[p.Model.V()]

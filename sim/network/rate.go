@@ -242,6 +242,24 @@ func (p *popState) rateRecord(i int, m int64, x []float64) {
 	}
 }
 
+// rateParams gives the parameters rate projections feed (other than the
+// input) back their neurons' own values before the models restart, so
+// that a model whose initial state follows its parameters (Izhikevich's
+// u = b·v) starts every run alike.
+func (p *popState) rateParams() {
+	if p.rate == nil {
+		return
+	}
+	for k, j := range p.rate.params {
+		if p.rate.input[k] {
+			continue
+		}
+		for i := range p.models {
+			p.models[i].m.Model.Params[j].Value = p.rate.base[k][i]
+		}
+	}
+}
+
 // rateReset fills the histories with the initial state: the value every
 // delay reaches back to before the start.
 func (p *popState) rateReset() {

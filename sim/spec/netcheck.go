@@ -280,6 +280,8 @@ func (n *Network) checkNeuron(c *checker, p *Population, m *point.Model, k func(
 		case !c.choice(k("method"), "method", p.Method, PointMethods):
 		case p.Method == "exact" && !linear:
 			c.fail(k("method"), "%s: method exact integrates linear models only (%s): use euler, rk2 or rk4", what, strings.Join(linearModels, ", "))
+		case linear && p.Method != "exact" && p.Method != "euler":
+			c.fail(k("method"), "%s: LIF neurons run with method exact or euler, not %s", what, p.Method)
 		}
 	}
 	if t := p.Threshold; t != nil && (math.IsNaN(*t) || math.IsInf(*t, 0)) {
@@ -778,6 +780,11 @@ func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]p
 		r.Every = n.Run.Dt
 	} else if !(r.Every >= n.Run.Dt) || math.IsInf(r.Every, 0) {
 		c.fail([]any{"record", "every"}, "record.every = %v ms must be at least dt = %v ms", r.Every, n.Run.Dt)
+	} else if k := math.Round(r.Every / n.Run.Dt); math.Abs(k*n.Run.Dt-r.Every) > 1e-9*r.Every &&
+		slices.ContainsFunc(n.Populations, func(p Population) bool { return p.Cable() }) {
+		// The cable engines sample on the step grid (as the plan
+		// checks, without the file's line).
+		c.fail([]any{"record", "every"}, "record.every = %v ms must be a multiple of dt = %v ms in a network of cable cells", r.Every, n.Run.Dt)
 	}
 	for j := range r.States {
 		st := &r.States[j]
@@ -806,8 +813,13 @@ func (n *Network) checkRecord(c *checker, tree map[string]any, pops map[string]p
 		w := &r.Weights[j]
 		key := func(name string) []any { return []any{"record", "weights", j, name} }
 		what := fmt.Sprintf("record.weights %d", j+1)
-		if _, ok := projs[w.Projection]; !ok {
+		if pr, ok := projs[w.Projection]; !ok {
 			c.fail(key("projection"), "%s: unknown projection %q%s (%s)", what, w.Projection, didYouMean(w.Projection, projNames), strings.Join(projNames, ", "))
+		} else if from, to := pops[pr.From], pops[pr.To]; from.Population != nil && to.Population != nil && from.Cable() && to.Cable() &&
+			!slices.ContainsFunc(n.Plasticity, func(pl Plasticity) bool { return pl.Projection == w.Projection }) {
+			// Its connections are the plan's NetCons, whose weights no
+			// run changes and none records.
+			c.fail(key("projection"), "%s: projection %s joins cable cells and does not learn: its weights stay as the file sets them (record.weights follows weights that learn, or that reach or leave point neurons)", what, w.Projection)
 		}
 		if w.Synapses < 1 {
 			c.fail(key("synapses"), "%s: synapses = %d must be at least 1", what, w.Synapses)

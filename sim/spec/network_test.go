@@ -271,7 +271,7 @@ func TestNetworkErrors(t *testing.T) {
 		{"no cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"nowhere.toml\"\n", `net.toml:22: population X: cell: open models/nowhere.toml: file does not exist`},
 		{"bad cell file", "[[population]]\nname = \"X\"\nsize = 1\ncell = \"cells/bad.toml\"\n", `models/cells/bad.toml:8: tstop = -1 must be positive`},
 		{"rate from lif", rates + "[[projection]]\nfrom = \"I\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:32: projection I->R: population I's model lif spikes (it resets at a threshold) and has no rate to carry`},
-		{"rate from poisson", rates + "[[population]]\nname = \"P\"\nsize = 10\nmodel = \"poisson\"\n[[projection]]\nfrom = \"P\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:36: projection P->R: population P's model poisson spikes`},
+		{"rate from poisson", rates + "[[population]]\nname = \"P\"\nsize = 10\nmodel = \"poisson\"\n[[projection]]\nfrom = \"P\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:36: projection P->R: population P is of Poisson spike sources and has no rate to carry`},
 		{"rate from cable", rates + "[[projection]]\nfrom = \"C\"\nto = \"R\"\nrule = \"all_to_all\"\nweight = 1\ndelay = 1\nsynapse = \"rate\"\n", `net.toml:32: projection C->R: synapse rate carries a point model's variable; population C is of cable cells`},
 		{"rate unknown var", rates + rateProj + "var = \"rr\"\n", `net.toml:38: projection R->W: model rate of population R has no variable "rr" (r)`},
 		{"rate unknown input", rates + rateProj + "input = \"P2\"\n", `net.toml:38: projection R->W: model wilson-cowan of population W has no parameter "P2" to take the sum`},
@@ -283,6 +283,9 @@ func TestNetworkErrors(t *testing.T) {
 		{"var on spikes", proj + "delay = 1\nvar = \"v\"\n", `net.toml:26: projection E->I: var belongs to rate projections (synapse = "rate")`},
 		{"rate input synapse", rates + "[[input]]\nto = \"R\"\nkind = \"poisson\"\nrate = 5\nweight = 1\nsynapse = \"rate\"\n", `net.toml:36: unknown synapse "rate"`},
 		{"plastic rate", rates + rateProj + "[[plasticity]]\nprojection = \"R->W\"\nrule = \"stdp\"\na_plus = 1\na_minus = 1\nw_max = 1\n", `net.toml:39: plasticity 1: projection R->W is a rate projection; plasticity learns from spikes`},
+		{"weights of a fixed cable projection", "[[projection]]\nfrom = \"C\"\nto = \"C\"\nrule = \"all_to_all\"\nweight = 0.001\ndelay = 1\nat = \"soma(0.5)\"\n[record]\nweights = [{ projection = \"C->C\", synapses = 2 }]\n", `net.toml:27: record.weights 1: projection C->C joins cable cells and does not learn`},
+		{"record.every off the grid", "[record]\nevery = 0.15\n", `net.toml:20: record.every = 0.15 ms must be a multiple of dt = 0.1 ms in a network of cable cells`},
+		{"lif by rk4", "[[population]]\nname = \"X\"\nsize = 1\nmodel = \"lif\"\nmethod = \"rk4\"\n", `net.toml:23: population X: LIF neurons run with method exact or euler, not rk4`},
 		{"bad range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"a-b\"\n", `net.toml:23: input 1: neurons: "a-b" is not a range of neurons`},
 	} {
 		t.Run(c.name, func(t *testing.T) {

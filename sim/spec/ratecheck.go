@@ -7,8 +7,9 @@ import (
 
 // RateSynapse is the synapse of a projection that carries a continuous
 // quantity instead of spikes: every step, the target model's parameter
-// input takes Σ weight·var(t − delay) over the synapses from the source
-// population, var a state variable of the source model (a rate unit's r).
+// input takes its own value plus Σ weight·var(t − delay) over the
+// synapses from the source population, var a state variable of the
+// source model (a rate unit's r).
 const RateSynapse = "rate"
 
 // rateKeys are the keys a rate projection takes beyond the rule's.
@@ -24,8 +25,10 @@ func (c *checker) rateProjection(k func(...any) []any, tbl map[string]any, pr *P
 		switch m := from.model; {
 		case from.Cable():
 			c.fail(k("from"), "%s: synapse rate carries a point model's variable; population %s is of cable cells", what, from.Name)
+		case from.Model == PoissonSource:
+			c.fail(k("from"), "%s: population %s is of Poisson spike sources and has no rate to carry: give a delta, current or conductance synapse, or a source model without a reset (rate, rate-relu, wilson-cowan)", what, from.Name)
 		case m == nil:
-		case from.Model == PoissonSource || m.Spiking():
+		case m.Spiking():
 			c.fail(k("from"), "%s: population %s's model %s spikes (it resets at a threshold) and has no rate to carry: give a delta, current or conductance synapse, or a source model without a reset (rate, rate-relu, wilson-cowan)", what, from.Name, m.Name)
 		default:
 			vars := make([]string, len(m.Vars))
