@@ -41,6 +41,7 @@ type Projection struct {
 	Lag   int64
 	learn *stdp.Synapses[float64]
 	scale *homeostasis.Scaler[float64]
+	in    *connect.Transposed // the connections by target, for learning
 }
 
 // Synapses is the number of connections.
@@ -58,12 +59,24 @@ func (pr *Projection) SetScaling(r *homeostasis.Rule) error {
 	if err := r.Check(); err != nil {
 		return fmt.Errorf("projection %s: %w", pr.Name, err)
 	}
-	in, err := (&connect.CSR{Start: pr.Start, Target: pr.Target}).Transpose(pr.To.N)
+	in, err := pr.incoming()
 	if err != nil {
-		return fmt.Errorf("projection %s: %w", pr.Name, err)
+		return err
 	}
 	pr.scale = homeostasis.New(r, in, pr.W, pr.To.N)
 	return nil
+}
+
+// incoming returns the connections indexed by target neuron, made once.
+func (pr *Projection) incoming() (*connect.Transposed, error) {
+	if pr.in == nil {
+		in, err := (&connect.CSR{Start: pr.Start, Target: pr.Target}).Transpose(pr.To.N)
+		if err != nil {
+			return nil, fmt.Errorf("projection %s: %w", pr.Name, err)
+		}
+		pr.in = in
+	}
+	return pr.in, nil
 }
 
 // SetSTDP makes the projection's weights learn by rule r, pre traces
@@ -72,9 +85,9 @@ func (pr *Projection) SetSTDP(r *stdp.Rule) error {
 	if err := r.Check(); err != nil {
 		return fmt.Errorf("projection %s: %w", pr.Name, err)
 	}
-	in, err := (&connect.CSR{Start: pr.Start, Target: pr.Target}).Transpose(pr.To.N)
+	in, err := pr.incoming()
 	if err != nil {
-		return fmt.Errorf("projection %s: %w", pr.Name, err)
+		return err
 	}
 	pr.learn = stdp.New(r, pr.Start, pr.Target, in, pr.W, pr.From.N, pr.To.N)
 	return nil
