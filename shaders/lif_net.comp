@@ -1,0 +1,107 @@
+#version 430
+// Point networks of LIF neurons on the GPU (gpu/network): one invocation
+// per neuron of one population advances it through the steps of an
+// epoch, its state held in registers, in Brian2's order as the CPU engine
+// takes it (sim/network/fast.go): update (exact or Euler; refractory
+// neurons keep v), threshold, the synapses' decay, the delivery of the
+// inputs due (voltage jumps discarded while refractory), reset. Within an
+// epoch no spike reaches another neuron (an epoch is at most the shortest
+// delay), so the neurons run independently; the host routes the epoch's
+// spikes and uploads the inputs due in the next.
+//
+// Everything is in double precision, and every computation that forms
+// the state is `precise`, so that no multiply and add are fused: the
+// numbers are the CPU engine's, rounding for rounding. The step factors
+// (exp(−dt/τ) and the exact current weights) are computed on the host.
+//
+// The population's ports are the generated file lif_pop.glsl
+// (gpu/network/shader.go): NPORTS, EULER, and the functions on the port
+// variables b[] it defines, without loops: Mesa's llvmpipe ends a
+// shader's loops after 65,535 passes in all, so the step loop must be the
+// only one an invocation runs often.
+
+layout(local_size_x = GROUP_SIZE) in;
+
+layout(std430, binding = 0) buffer Vs { double vs[]; };         // by neuron
+layout(std430, binding = 1) buffer Refs { int refs[]; };         // by neuron: the first step not refractory
+layout(std430, binding = 2) buffer Syns { double syns[]; };      // by queue target: base + k·N + i
+layout(std430, binding = 3) readonly buffer Params { double par[]; };
+layout(std430, binding = 4) readonly buffer Due { double due[]; }; // (step − stepFrom)·targets + target
+layout(std430, binding = 5) buffer Spikes {
+	uint nSpikes;
+	int blowStep;
+	uint spikes[]; // step, neuron
+};
+layout(std430, binding = 6) readonly buffer Probes { int probes[]; };
+layout(std430, binding = 7) buffer Rec { double rec[]; };
+
+uniform int popFirst, popBase, popN, popConst; // popConst: the population's constants in par
+uniform int neuronPar;                         // where the per-neuron parameters start in par
+uniform int neurons, targets, stepFrom, stepTo, spikeCap;
+uniform int recordEvery, recBase, nProbes;
+
+// The per-neuron parameters, PW doubles each: vinf (exact) or E_L
+// (Euler), exp(−dt/τ), R, I, τ, threshold, reset, refractory steps, and
+// each port's exact current weight p21.
+const int PW = 8 + MAX_PORTS;
+
+double b[MAX_PORTS];   // the ports' currents or conductances
+double p21[MAX_PORTS]; // exact: the voltage a unit current adds over a step
+double decay[MAX_PORTS], rev[MAX_PORTS];
+
+#include "lif_pop.glsl"
+
+void main() {
+	int i = int(gl_GlobalInvocationID.x);
+	if (i >= popN) {
+		return;
+	}
+	int g = popFirst + i;
+	int at = neuronPar + g * PW;
+	double vinf = par[at], p22 = par[at + 1], r = par[at + 2], I = par[at + 3], tau = par[at + 4];
+	double vth = par[at + 5], vreset = par[at + 6];
+	int refSteps = int(par[at + 7]);
+	double dt = par[popConst + 2 * MAX_PORTS], maxAbsV = par[0];
+	loadPorts(i, at);
+	double v = vs[g];
+	int ref = refs[g];
+	int pfirst = probes[2 * g], pcount = probes[2 * g + 1];
+	for (int n = stepFrom; n < stepTo; n++) {
+		bool notRef = n >= ref;
+		if (notRef) {
+#if EULER
+			v = eulerStep(v, vinf, r, I, dt, tau);
+#else
+			v = exactStep(v, vinf, p22);
+#endif
+		}
+		bool spiked = notRef && v > vth;
+		if (spiked) {
+			ref = n + refSteps;
+			uint k = atomicAdd(nSpikes, 1u);
+			if (k < uint(spikeCap)) {
+				spikes[2u * k] = uint(n);
+				spikes[2u * k + 1u] = uint(g);
+			}
+		}
+		decayPorts();
+		v = deliver((n - stepFrom) * targets + popBase + i, n >= ref, v);
+		if (spiked) {
+			v = vreset;
+		}
+		if (!(abs(v) <= maxAbsV)) {
+			atomicMin(blowStep, n);
+			break;
+		}
+		if (pcount > 0 && (n + 1) % recordEvery == 0) {
+			int row = (n + 1) / recordEvery - recBase - 1;
+			for (int j = pfirst; j < pfirst + pcount; j++) {
+				int k = probes[2 * neurons + 2 * j], what = probes[2 * neurons + 2 * j + 1];
+				rec[row * nProbes + k] = what == 0 ? v : port(what - 1);
+			}
+		}
+	}
+	vs[g] = v;
+	refs[g] = ref;
+	storePorts(i);
+}
