@@ -201,6 +201,12 @@ func (e *Engine) free() {
 	}
 }
 
+// CPU returns the CPU engine of the same network whose router and
+// inputs the GPU engine uses (its neurons are not advanced by the GPU
+// engine's runs): the engine to carry a run on with should the device
+// fail, or to compare with.
+func (e *Engine) CPU() *point.Engine { return e.cpu }
+
 // Network returns the network run.
 func (e *Engine) Network() *point.Network { return e.net }
 
