@@ -22,18 +22,28 @@
 
 layout(local_size_x = GROUP_SIZE) in;
 
-layout(std430, binding = 0) buffer Vs { double vs[]; };         // by neuron
-layout(std430, binding = 1) buffer Refs { int refs[]; };         // by neuron: the first step not refractory
-layout(std430, binding = 2) buffer Syns { double syns[]; };      // by queue target: base + k·N + i
-layout(std430, binding = 3) readonly buffer Params { double par[]; };
-layout(std430, binding = 4) readonly buffer Due { double due[]; }; // (step − stepFrom)·targets + target
-layout(std430, binding = 5) buffer Spikes {
+// The state lives in images and the read-only arrays in buffer textures
+// rather than storage buffers: Mesa's llvmpipe reads a storage buffer
+// lane by lane, six times slower than an image (go test -bench Access
+// ./gpu), and an epoch of one step reads and writes every neuron's state.
+layout(binding = 0, rg32ui) uniform uimageBuffer vImg;  // v by neuron
+layout(binding = 1, r32i) uniform iimageBuffer refImg;  // by neuron: the first step not refractory
+layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i
+uniform usamplerBuffer parTex; // the parameters, doubles
+uniform usamplerBuffer dueTex; // the inputs due, doubles: (step − stepFrom)·targets + target
+
+double par(int k) { return packDouble2x32(texelFetch(parTex, k).xy); }
+double due(int k) { return packDouble2x32(texelFetch(dueTex, k).xy); }
+double syn(int k) { return packDouble2x32(imageLoad(synImg, k).xy); }
+void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 0u, 0u)); }
+
+layout(std430, binding = 0) buffer Spikes {
 	uint nSpikes;
 	int blowStep;
 	uint spikes[]; // step, neuron
 };
-layout(std430, binding = 6) readonly buffer Probes { int probes[]; };
-layout(std430, binding = 7) buffer Rec { double rec[]; };
+layout(std430, binding = 1) readonly buffer Probes { int probes[]; };
+layout(std430, binding = 2) buffer Rec { double rec[]; };
 
 uniform int popFirst, popBase, popN, popConst; // popConst: the population's constants in par
 uniform int neuronPar;                         // where the per-neuron parameters start in par
@@ -58,13 +68,13 @@ void main() {
 	}
 	int g = popFirst + i;
 	int at = neuronPar + g * PW;
-	double vinf = par[at], p22 = par[at + 1], r = par[at + 2], I = par[at + 3], tau = par[at + 4];
-	double vth = par[at + 5], vreset = par[at + 6];
-	int refSteps = int(par[at + 7]);
-	double dt = par[popConst + 2 * MAX_PORTS], maxAbsV = par[0];
+	double vinf = par(at), p22 = par(at + 1), r = par(at + 2), I = par(at + 3), tau = par(at + 4);
+	double vth = par(at + 5), vreset = par(at + 6);
+	int refSteps = int(par(at + 7));
+	double dt = par(popConst + 2 * MAX_PORTS), maxAbsV = par(0);
 	loadPorts(i, at);
-	double v = vs[g];
-	int ref = refs[g];
+	double v = packDouble2x32(imageLoad(vImg, g).xy);
+	int ref = imageLoad(refImg, g).x;
 	int pfirst = probes[2 * g], pcount = probes[2 * g + 1];
 	for (int n = stepFrom; n < stepTo; n++) {
 		bool notRef = n >= ref;
@@ -101,7 +111,7 @@ void main() {
 			}
 		}
 	}
-	vs[g] = v;
-	refs[g] = ref;
+	imageStore(vImg, g, uvec4(unpackDouble2x32(v), 0u, 0u));
+	imageStore(refImg, g, ivec4(ref, 0, 0, 0));
 	storePorts(i);
 }

@@ -3,6 +3,9 @@ package network
 import (
 	"fmt"
 	"math"
+	"slices"
+
+	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/gpu/device"
 	"neurite/sim"
@@ -79,7 +82,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		return e.err
 	}
 	steps := int(ep.To - ep.From)
-	e.stage = append(e.stage[:0], make([]float64, steps*e.targets)...)
+	e.stage = slices.Grow(e.stage[:0], steps*e.targets)[:steps*e.targets]
 	for s := range steps {
 		due := ep.Inputs.Due(ep.From + int64(s))
 		copy(e.stage[s*e.targets:], due)
@@ -91,22 +94,29 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	var blowStep int32
 	var rec []float64
 	err := e.dev.Do(func() error {
-		if need := 8 * max(1, len(e.stage)); e.due.Size() < need {
-			e.due.Delete()
-			e.due = device.NewBuffer[uint32](nil, need)
-		}
 		device.Write(e.due, words(e.stage))
 		if need := 8 * max(1, rows*np); e.rec.Size() < need {
 			e.rec.Delete()
 			e.rec = device.NewBuffer[uint32](nil, need)
 		}
 		device.Write(e.spikes, []uint32{0, math.MaxInt32})
-		for k, buf := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec} {
+		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec} {
 			buf.Bind(uint32(k))
+		}
+		for unit, img := range []struct {
+			tex    uint32
+			format uint32
+		}{{e.vTex, gl.RG32UI}, {e.refTex, gl.R32I}, {e.synTex, gl.RG32UI}} {
+			gl.BindImageTexture(uint32(unit), img.tex, 0, false, 0, gl.READ_WRITE, img.format)
+		}
+		for unit, tex := range []uint32{e.parTex, e.dueTex} {
+			gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
+			gl.BindTexture(gl.TEXTURE_BUFFER, tex)
 		}
 		for _, p := range e.pops {
 			p.prog.Use()
 			for name, x := range map[string]int{
+				"parTex": 0, "dueTex": 1,
 				"popFirst": p.first, "popBase": p.base, "popN": p.N, "popConst": p.constAt,
 				"neuronPar": parHeader + len(e.pops)*popWords, "neurons": e.neurons, "targets": e.targets,
 				"stepFrom": int(ep.From), "stepTo": int(ep.To), "spikeCap": e.spikeCap,

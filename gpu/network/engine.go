@@ -7,6 +7,8 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/go-gl/gl/v4.3-core/gl"
+
 	"neurite/gpu/device"
 	"neurite/shaders"
 	"neurite/sim"
@@ -37,10 +39,12 @@ type Engine struct {
 	spikeCap               int // spike records the spike buffer holds
 	probes                 []point.Probe
 	probeVar               []int // by probe: 0 for v, k+1 for port k
+	dueSteps               int   // the most steps of inputs uploaded at a time: an epoch's
 	stage                  []float64
 	err                    error // a failure of Reset, returned by Run
 
 	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
+	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
 }
 
 // pop is a population as the kernel runs it.
@@ -157,8 +161,16 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	if wiring.Router != nil {
 		steps = min(steps, max(1, wiring.Router.MinDelay()))
 	}
-	e.spikeCap = e.neurons * int(steps)
+	e.dueSteps = int(steps)
+	e.spikeCap = e.neurons * e.dueSteps
+	texels := max(e.targets*e.dueSteps, len(e.params()))
+	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
+		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
+	}
 	if err := e.compile(); err != nil {
+		return nil, err
+	}
+	if err := dev.Do(func() error { e.alloc(); return nil }); err != nil {
 		return nil, err
 	}
 	e.Driver = sim.NewDriver((*backend)(e), wiring)
@@ -194,6 +206,11 @@ func (e *Engine) Close() {
 }
 
 func (e *Engine) free() {
+	for _, t := range []uint32{e.vTex, e.refTex, e.synTex, e.parTex, e.dueTex} {
+		if t != 0 {
+			gl.DeleteTextures(1, &t)
+		}
+	}
 	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec} {
 		if b != nil {
 			b.Delete()
@@ -223,12 +240,11 @@ func words[T float64 | int32](x []T) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), len(x)*int(unsafe.Sizeof(x[0]))/4)
 }
 
-// upload sets the initial state and the parameters (on the device
-// thread).
-func (e *Engine) upload() {
+// params returns the parameter buffer: its head, each population's
+// constants, each neuron's parameters (formed as the CPU engine forms
+// them, sim/network/engine.go).
+func (e *Engine) params() []float64 {
 	dt := e.net.Dt
-	v := make([]float64, e.neurons)
-	syn := make([]float64, max(1, e.targets))
 	par := make([]float64, parHeader+len(e.pops)*popWords+e.neurons*neuronPW)
 	par[0] = sim.MaxAbsV
 	neuronAt := parHeader + len(e.pops)*popWords
@@ -240,20 +256,11 @@ func (e *Engine) upload() {
 				par[p.constAt+k] = decay(q.TauDecay, dt, p.Method)
 			}
 			par[p.constAt+maxPorts+k] = q.E
-			if k < len(p.G0) && p.G0[k] != nil {
-				copy(syn[p.base+k*p.N:], p.G0[k])
-			}
 		}
 		par[p.constAt+2*maxPorts] = dt
 		for i := range p.N {
-			g := p.first + i
-			v[g] = l.EL[i]
-			if p.V0 != nil {
-				v[g] = p.V0[i]
-			}
-			// As the CPU engine forms them (sim/network/engine.go): vinf
-			// = E_L + R·I, where I is the bias plus no drive.
-			x := par[neuronAt+g*neuronPW:]
+			// vinf = E_L + R·I, where I is the bias plus no drive.
+			x := par[neuronAt+(p.first+i)*neuronPW:]
 			x[0] = l.EL[i]
 			if p.Method == point.Exact {
 				x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0)
@@ -267,8 +274,15 @@ func (e *Engine) upload() {
 			}
 		}
 	}
+	return par
+}
+
+// probeTable returns the probe buffer: for each neuron the first of its
+// probes and their number, then the probes grouped by neuron, each its
+// index and what it records (0: v, k: port k).
+func (e *Engine) probeTable() []int32 {
 	probes := make([]int32, 2*e.neurons)
-	order := make([]int, len(e.probes)) // probes grouped by neuron
+	order := make([]int, len(e.probes))
 	for k := range order {
 		order[k] = k
 	}
@@ -284,15 +298,47 @@ func (e *Engine) upload() {
 	for _, k := range order {
 		probes = append(probes, int32(k), int32(e.probeVar[k]))
 	}
-	e.free()
-	e.v = device.NewBuffer(words(v), 0)
+	return probes
+}
+
+// alloc makes the buffers and their textures, and uploads the
+// parameters and the probes (on the device thread).
+func (e *Engine) alloc() {
+	e.v = device.NewBuffer[uint32](nil, 8*e.neurons)
 	e.ref = device.NewBuffer[uint32](nil, 4*e.neurons)
-	e.syn = device.NewBuffer(words(syn), 0)
-	e.par = device.NewBuffer(words(par), 0)
-	e.probeBuf = device.NewBuffer(words(probes), 0)
+	e.syn = device.NewBuffer[uint32](nil, 8*max(1, e.targets))
+	e.par = device.NewBuffer(words(e.params()), 0)
+	e.due = device.NewBuffer[uint32](nil, 8*max(1, e.targets*e.dueSteps))
+	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
 	e.spikes = device.NewBuffer[uint32](nil, 8+8*e.spikeCap)
-	e.due = device.NewBuffer[uint32](nil, 8)
 	e.rec = device.NewBuffer[uint32](nil, 8)
+	e.vTex = device.BufferTexture(e.v, gl.RG32UI)
+	e.refTex = device.BufferTexture(e.ref, gl.R32I)
+	e.synTex = device.BufferTexture(e.syn, gl.RG32UI)
+	e.parTex = device.BufferTexture(e.par, gl.RG32UI)
+	e.dueTex = device.BufferTexture(e.due, gl.RG32UI)
+}
+
+// upload sets the initial state (on the device thread).
+func (e *Engine) upload() {
+	v := make([]float64, e.neurons)
+	syn := make([]float64, max(1, e.targets))
+	for _, p := range e.pops {
+		for k := range p.Ports {
+			if k < len(p.G0) && p.G0[k] != nil {
+				copy(syn[p.base+k*p.N:], p.G0[k])
+			}
+		}
+		for i := range p.N {
+			v[p.first+i] = p.LIF.EL[i]
+			if p.V0 != nil {
+				v[p.first+i] = p.V0[i]
+			}
+		}
+	}
+	device.Write(e.v, words(v))
+	device.Write(e.ref, make([]uint32, e.neurons))
+	device.Write(e.syn, words(syn))
 }
 
 // decay is a synapse's factor over a step: exact, or Euler's where the

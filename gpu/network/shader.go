@@ -31,11 +31,11 @@ func popShader(p *point.Population) string {
 		s.WriteString(ret + "}\n\n")
 	}
 	each("void loadPorts(int i, int at)", func(k int, q point.Port) string {
-		return fmt.Sprintf("\tb[%[1]d] = syns[popBase + %[1]d * popN + i];\n\tp21[%[1]d] = par[at + 8 + %[1]d];\n"+
-			"\tdecay[%[1]d] = par[popConst + %[1]d];\n\trev[%[1]d] = par[popConst + MAX_PORTS + %[1]d];\n", k)
+		return fmt.Sprintf("\tb[%[1]d] = syn(popBase + %[1]d * popN + i);\n\tp21[%[1]d] = par(at + 8 + %[1]d);\n"+
+			"\tdecay[%[1]d] = par(popConst + %[1]d);\n\trev[%[1]d] = par(popConst + MAX_PORTS + %[1]d);\n", k)
 	}, "")
 	each("void storePorts(int i)", func(k int, q point.Port) string {
-		return fmt.Sprintf("\tsyns[popBase + %[1]d * popN + i] = b[%[1]d];\n", k)
+		return fmt.Sprintf("\tsetSyn(popBase + %[1]d * popN + i, b[%[1]d]);\n", k)
 	}, "")
 	each("double exactStep(double v, double vinf, double p22)", func(k int, q point.Port) string {
 		if k == 0 {
@@ -64,9 +64,9 @@ func popShader(p *point.Population) string {
 	}, "")
 	each("double deliver(int at, bool open, double v)", func(k int, q point.Port) string {
 		if q.Synapse == point.Delta {
-			return fmt.Sprintf("\tdouble w%[1]d = due[at + %[1]d * popN];\n\tif (w%[1]d != 0.0 && open) {\n\t\tv = v + w%[1]d;\n\t}\n", k)
+			return fmt.Sprintf("\tdouble w%[1]d = due(at + %[1]d * popN);\n\tif (w%[1]d != 0.0 && open) {\n\t\tv = v + w%[1]d;\n\t}\n", k)
 		}
-		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] + due[at + %[1]d * popN];\n", k)
+		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] + due(at + %[1]d * popN);\n", k)
 	}, "\treturn v;\n")
 	each("double port(int k)", func(k int, q point.Port) string {
 		return fmt.Sprintf("\tif (k == %[1]d) {\n\t\treturn b[%[1]d];\n\t}\n", k)
