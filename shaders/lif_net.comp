@@ -40,6 +40,7 @@ void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 
 layout(std430, binding = 0) buffer Spikes {
 	uint nSpikes;
 	int blowStep;
+	uint cut;      // invocations whose step loop ended early: llvmpipe's loop guard
 	uint spikes[]; // step, neuron
 };
 layout(std430, binding = 1) readonly buffer Probes { int probes[]; };
@@ -76,7 +77,9 @@ void main() {
 	double v = packDouble2x32(imageLoad(vImg, g).xy);
 	int ref = imageLoad(refImg, g).x;
 	int pfirst = probes[2 * g], pcount = probes[2 * g + 1];
-	for (int n = stepFrom; n < stepTo; n++) {
+	int n = stepFrom;
+	bool blew = false;
+	for (; n < stepTo; n++) {
 		bool notRef = n >= ref;
 		if (notRef) {
 #if EULER
@@ -101,6 +104,7 @@ void main() {
 		}
 		if (!(abs(v) <= maxAbsV)) {
 			atomicMin(blowStep, n);
+			blew = true;
 			break;
 		}
 		if (pcount > 0 && (n + 1) % recordEvery == 0) {
@@ -110,6 +114,9 @@ void main() {
 				rec[row * nProbes + k] = what == 0 ? v : port(what - 1);
 			}
 		}
+	}
+	if (n != stepTo && !blew) {
+		atomicAdd(cut, 1u);
 	}
 	imageStore(vImg, g, uvec4(unpackDouble2x32(v), 0u, 0u));
 	imageStore(refImg, g, ivec4(ref, 0, 0, 0));

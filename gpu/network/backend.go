@@ -99,7 +99,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			e.rec.Delete()
 			e.rec = device.NewBuffer[uint32](nil, need)
 		}
-		device.Write(e.spikes, []uint32{0, math.MaxInt32})
+		device.Write(e.spikes, []uint32{0, math.MaxInt32, 0})
 		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec} {
 			buf.Bind(uint32(k))
 		}
@@ -126,13 +126,17 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			}
 			p.prog.Dispatch((p.N + groupSize - 1) / groupSize)
 		}
-		head := make([]uint32, 2)
+		head := make([]uint32, 3)
 		device.Read(e.spikes, 0, head)
+		if head[2] > 0 {
+			// The loop budget should prevent it; this catches it if not.
+			return fmt.Errorf("the device stopped %d neurons before the end of the epoch [%d, %d)", head[2], ep.From, ep.To)
+		}
 		if int(head[0]) > e.spikeCap {
-			return fmt.Errorf("gpu: %d spikes in the epoch, more than the %d the buffer holds", head[0], e.spikeCap)
+			return fmt.Errorf("%d spikes in the epoch, more than the %d the buffer holds", head[0], e.spikeCap)
 		}
 		raw = make([]uint32, 2*head[0])
-		device.Read(e.spikes, 2, raw)
+		device.Read(e.spikes, 3, raw)
 		blowStep = int32(head[1])
 		if np > 0 && rows > 0 {
 			rec = make([]float64, rows*np)

@@ -153,9 +153,14 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	}
 	e.epochSteps = max(1, int64(4e6/float64(e.neurons+1)))
 	if device.Software(dev.Info()) {
-		// llvmpipe's loop guard: the step loop, and the probe loop at
-		// each record step, under 65,535 passes a dispatch.
-		e.epochSteps = min(e.epochSteps, int64(40000/(1+slices.Max(perNeuron))))
+		// llvmpipe's loop guard: the step loop's passes, and the probe
+		// loop's entry and passes at each record step, well under
+		// 65,535 a dispatch.
+		loops := 1
+		if m := slices.Max(perNeuron); m > 0 {
+			loops = 2 + m
+		}
+		e.epochSteps = min(e.epochSteps, int64(40000/loops))
 	}
 	steps := e.epochSteps
 	if wiring.Router != nil {
@@ -310,7 +315,7 @@ func (e *Engine) alloc() {
 	e.par = device.NewBuffer(words(e.params()), 0)
 	e.due = device.NewBuffer[uint32](nil, 8*max(1, e.targets*e.dueSteps))
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
-	e.spikes = device.NewBuffer[uint32](nil, 8+8*e.spikeCap)
+	e.spikes = device.NewBuffer[uint32](nil, 12+8*e.spikeCap)
 	e.rec = device.NewBuffer[uint32](nil, 8)
 	e.vTex = device.BufferTexture(e.v, gl.RG32UI)
 	e.refTex = device.BufferTexture(e.ref, gl.R32I)

@@ -285,3 +285,40 @@ func TestRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestLongEpochs: a population without projections runs in epochs as
+// long as the device allows (on llvmpipe, as many steps as its loop
+// guard lets a dispatch take: 10,000 here); recorded every step,
+// tonically firing for 50,000 steps, it gives the CPU engine's spikes and
+// traces, none cut short.
+func TestLongEpochs(t *testing.T) {
+	dev := devicetest.Shared(t)
+	build := func() (*point.Network, point.Options) {
+		n := mixedNet()
+		b := n.Pops[1]
+		n.Pops, n.Projections, n.Inputs = n.Pops[1:], nil, nil
+		return n, point.Options{Probes: []point.Probe{{Pop: b, Neuron: 0, Var: "v"}, {Pop: b, Neuron: 0, Var: "g2"}, {Pop: b, Neuron: 1, Var: "v"}}}
+	}
+	gn, gopts := build()
+	g, err := NewEngine(dev, gn, gopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cn, copts := build()
+	c, err := point.NewEngine(cn, copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 5000
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.SpikeList) == 0 || !slices.Equal(got.SpikeList, want.SpikeList) {
+		t.Errorf("%d spikes on the GPU, %d on the CPU, not the same", len(got.SpikeList), len(want.SpikeList))
+	}
+	for s := range want.Values {
+		if !slices.Equal(got.Values[s], want.Values[s]) {
+			t.Fatalf("at %g ms: %v on the GPU, %v on the CPU", want.T[s], got.Values[s], want.Values[s])
+		}
+	}
+	t.Logf("%d steps in epochs of %d, %d spikes and %d samples as the CPU's", int(tstop/gn.Dt), g.epochSteps, len(got.SpikeList), len(got.Values))
+}
