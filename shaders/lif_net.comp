@@ -12,7 +12,8 @@
 // Everything is in double precision, and every computation that forms
 // the state is `precise`, so that no multiply and add are fused: the
 // numbers are the CPU engine's, rounding for rounding. The step factors
-// (exp(−dt/τ) and the exact current weights) are computed on the host.
+// (exp(−dt/τ) and the exact current weights) are computed on the host;
+// constants are written in the generated file as exact literals.
 //
 // The population's ports are the generated file lif_pop.glsl
 // (gpu/network/shader.go): NPORTS, EULER, and the functions on the port
@@ -46,14 +47,15 @@ layout(std430, binding = 0) buffer Spikes {
 layout(std430, binding = 1) readonly buffer Probes { int probes[]; };
 layout(std430, binding = 2) buffer Rec { double rec[]; };
 
-uniform int popFirst, popBase, popN, popConst; // popConst: the population's constants in par
-uniform int neuronPar;                         // where the per-neuron parameters start in par
+uniform int popFirst, popBase, popN;
 uniform int neurons, targets, stepFrom, stepTo, spikeCap;
 uniform int recordEvery, recBase, nProbes;
 
 // The per-neuron parameters, PW doubles each: vinf (exact) or E_L
 // (Euler), exp(−dt/τ), R, I, τ, threshold, reset, refractory steps, and
-// each port's exact current weight p21.
+// each port's exact current weight p21. lif_pop.glsl's param(at, j)
+// reads them, or, where the population's neurons share them (the common
+// case of large networks), gives them as constants: no load at all.
 const int PW = 8 + MAX_PORTS;
 
 double b[MAX_PORTS];   // the ports' currents or conductances
@@ -68,11 +70,11 @@ void main() {
 		return;
 	}
 	int g = popFirst + i;
-	int at = neuronPar + g * PW;
-	double vinf = par(at), p22 = par(at + 1), r = par(at + 2), I = par(at + 3), tau = par(at + 4);
-	double vth = par(at + 5), vreset = par(at + 6);
-	int refSteps = int(par(at + 7));
-	double dt = par(popConst + 2 * MAX_PORTS), maxAbsV = par(0);
+	int at = g * PW;
+	double vinf = param(at, 0), p22 = param(at, 1), r = param(at, 2), I = param(at, 3), tau = param(at, 4);
+	double vth = param(at, 5), vreset = param(at, 6);
+	int refSteps = int(param(at, 7));
+	double dt = DT, maxAbsV = MAX_ABS_V;
 	loadPorts(i, at);
 	double v = packDouble2x32(imageLoad(vImg, g).xy);
 	int ref = imageLoad(refImg, g).x;

@@ -117,8 +117,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			p.prog.Use()
 			for name, x := range map[string]int{
 				"parTex": 0, "dueTex": 1,
-				"popFirst": p.first, "popBase": p.base, "popN": p.N, "popConst": p.constAt,
-				"neuronPar": parHeader + len(e.pops)*popWords, "neurons": e.neurons, "targets": e.targets,
+				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
 				"stepFrom": int(ep.From), "stepTo": int(ep.To), "spikeCap": e.spikeCap,
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
 			} {

@@ -51,17 +51,12 @@ type Engine struct {
 type pop struct {
 	*point.Population
 	first, base int // its first neuron and queue target
-	constAt     int // its constants in the parameter buffer
 	prog        *device.Program
 }
 
 const (
 	groupSize = 64
-	// parHeader is the parameter buffer's head: |v| beyond which a run
-	// has blown up.
-	parHeader = 16
-	popWords  = 2*maxPorts + 1 // decays, reversal potentials, dt
-	neuronPW  = 8 + maxPorts
+	neuronPW  = 8 + maxPorts // a neuron's parameters (shaders/lif_net.comp)
 )
 
 // Supported returns nil when the GPU engine runs n, else why not,
@@ -129,7 +124,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
 	}
 	for _, p := range n.Pops {
-		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets, constAt: parHeader + len(e.pops)*popWords})
+		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets})
 		e.targets += p.N * len(p.Ports)
 	}
 	_, wiring := cpu.Part()
@@ -187,7 +182,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		for _, p := range e.pops {
-			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: popShader(p.Population)})
+			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: popShader(p.Population, e.net.Dt)})
 			if err != nil {
 				return err
 			}
@@ -245,41 +240,38 @@ func words[T float64 | int32](x []T) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), len(x)*int(unsafe.Sizeof(x[0]))/4)
 }
 
-// params returns the parameter buffer: its head, each population's
-// constants, each neuron's parameters (formed as the CPU engine forms
-// them, sim/network/engine.go).
+// params returns the parameter buffer: each neuron's parameters, by
+// global id.
 func (e *Engine) params() []float64 {
-	dt := e.net.Dt
-	par := make([]float64, parHeader+len(e.pops)*popWords+e.neurons*neuronPW)
-	par[0] = sim.MaxAbsV
-	neuronAt := parHeader + len(e.pops)*popWords
+	par := make([]float64, e.neurons*neuronPW)
 	for _, p := range e.pops {
-		l := p.LIF
-		for k, q := range p.Ports {
-			par[p.constAt+k] = 1
-			if q.Synapse != point.Delta {
-				par[p.constAt+k] = decay(q.TauDecay, dt, p.Method)
-			}
-			par[p.constAt+maxPorts+k] = q.E
-		}
-		par[p.constAt+2*maxPorts] = dt
 		for i := range p.N {
-			// vinf = E_L + R·I, where I is the bias plus no drive.
-			x := par[neuronAt+(p.first+i)*neuronPW:]
-			x[0] = l.EL[i]
-			if p.Method == point.Exact {
-				x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0)
-			}
-			x[1], x[2], x[3], x[4] = math.Exp(-dt/l.Tau[i]), l.R[i], l.I[i], l.Tau[i]
-			x[5], x[6], x[7] = l.Vth[i], l.Vreset[i], math.Round(l.Tref[i]/dt)
-			for k, q := range p.Ports {
-				if p.Method == point.Exact && q.Synapse == point.Current {
-					x[8+k] = exactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
-				}
-			}
+			x := neuronParams(p.Population, i, e.net.Dt)
+			copy(par[(p.first+i)*neuronPW:], x[:])
 		}
 	}
 	return par
+}
+
+// neuronParams returns neuron i's parameters as the kernel takes them,
+// formed as the CPU engine forms them (sim/network/engine.go): vinf =
+// E_L + R·I (exact; E_L for Euler), exp(−dt/τ), R, I, τ, threshold,
+// reset, refractory steps, each port's exact current weight.
+func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
+	l := p.LIF
+	var x [neuronPW]float64
+	x[0] = l.EL[i]
+	if p.Method == point.Exact {
+		x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0) // the bias plus no drive
+	}
+	x[1], x[2], x[3], x[4] = math.Exp(-dt/l.Tau[i]), l.R[i], l.I[i], l.Tau[i]
+	x[5], x[6], x[7] = l.Vth[i], l.Vreset[i], math.Round(l.Tref[i]/dt)
+	for k, q := range p.Ports {
+		if p.Method == point.Exact && q.Synapse == point.Current {
+			x[8+k] = exactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
+		}
+	}
+	return x
 }
 
 // probeTable returns the probe buffer: for each neuron the first of its

@@ -107,7 +107,8 @@ func TestBrianLIFNet(t *testing.T) {
 // per-synapse delays of 1 to 3 ms: an exact one with voltage jumps and
 // an exponential current, tonically driven by bias currents, and an
 // Euler one with a current and two conductances, starting from spread
-// voltages and conductances; explicit input spikes reach both.
+// voltages and conductances; explicit input spikes reach both. The
+// neurons' bias currents differ, so that each has parameters of its own.
 func mixedNet() *point.Network {
 	const dt = 0.1
 	r := rand.New(rand.NewPCG(7, 11))
@@ -163,11 +164,41 @@ func mixedNet() *point.Network {
 	return net
 }
 
-// TestAgreesWithCPU runs mixedNet on the GPU and on the CPU engine: the
-// same spikes at the same steps, the same recorded traces of v and of
-// the synaptic variables, and the same voltages at the end, to the last
-// bit.
+// sharedNet is mixedNet with one bias current for each population: its
+// neurons share their parameters, which the kernel then holds as
+// constants.
+func sharedNet() *point.Network {
+	n := mixedNet()
+	for k, p := range n.Pops {
+		for i := range p.LIF.I {
+			p.LIF.I[i] = 1.45 + 0.1*float64(k)
+		}
+	}
+	return n
+}
+
+// TestAgreesWithCPU runs mixedNet and sharedNet on the GPU and on the
+// CPU engine: the same spikes at the same steps, the same recorded
+// traces of v and of the synaptic variables, and the same voltages at
+// the end, to the last bit.
 func TestAgreesWithCPU(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		build  func() *point.Network
+		shared bool
+	}{{"own parameters", mixedNet, false}, {"shared parameters", sharedNet, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, p := range c.build().Pops {
+				if _, ok := sharedParams(p, 0.1); ok != c.shared {
+					t.Fatalf("population %s: shared parameters %v, want %v", p.Name, ok, c.shared)
+				}
+			}
+			agreesWithCPU(t, c.build)
+		})
+	}
+}
+
+func agreesWithCPU(t *testing.T, build func() *point.Network) {
 	dev := devicetest.Shared(t)
 	opts := func(n *point.Network) point.Options {
 		a, b := n.Pops[0], n.Pops[1]
@@ -176,7 +207,7 @@ func TestAgreesWithCPU(t *testing.T) {
 			{Pop: b, Neuron: 7, Var: "v"}, {Pop: b, Neuron: 0, Var: "g3"}, {Pop: a, Neuron: 299, Var: "v"},
 		}}
 	}
-	gn, cn := mixedNet(), mixedNet()
+	gn, cn := build(), build()
 	g, err := NewEngine(dev, gn, opts(gn))
 	if err != nil {
 		t.Fatal(err)
@@ -321,4 +352,21 @@ func TestLongEpochs(t *testing.T) {
 		}
 	}
 	t.Logf("%d steps in epochs of %d, %d spikes and %d samples as the CPU's", int(tstop/gn.Dt), g.epochSteps, len(got.SpikeList), len(got.Values))
+}
+
+// TestLiteral: a double written into a shader is a GLSL double constant
+// (a point or an exponent, the lf suffix) that reads back to the same
+// number.
+func TestLiteral(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{
+		{-60, "-60.0lf"}, {0.1, "0.1lf"}, {1e4, "10000.0lf"}, {1e-5, "1e-05lf"}, {1e21, "1e+21lf"},
+		{math.Exp(-0.1 / 20), "0.9950124791926823lf"},
+	} {
+		if got := literal(c.x); got != c.want {
+			t.Errorf("literal(%v) = %s, want %s", c.x, got, c.want)
+		}
+	}
 }

@@ -2,8 +2,10 @@ package network
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
+	"neurite/sim"
 	point "neurite/sim/network"
 )
 
@@ -16,13 +18,23 @@ const maxPorts = 4
 // port variables b[]. Every sum that forms v is precise and in the CPU
 // engine's order (sim/network/fast.go): current ports, then conductances,
 // each in port order.
-func popShader(p *point.Population) string {
+func popShader(p *point.Population, dt float64) string {
 	var s strings.Builder
 	euler := 0
 	if p.Method == point.Euler {
 		euler = 1
 	}
 	fmt.Fprintf(&s, "#define NPORTS %d\n#define EULER %d\n\n", len(p.Ports), euler)
+	fmt.Fprintf(&s, "const double DT = %s, MAX_ABS_V = %s;\n\n", literal(dt), literal(sim.MaxAbsV))
+	if shared, ok := sharedParams(p, dt); ok {
+		lits := make([]string, len(shared))
+		for j, x := range shared {
+			lits[j] = literal(x)
+		}
+		fmt.Fprintf(&s, "const double PAR[PW] = double[PW](%s);\n\ndouble param(int at, int j) { return PAR[j]; }\n\n", strings.Join(lits, ", "))
+	} else {
+		s.WriteString("double param(int at, int j) { return par(at + j); }\n\n")
+	}
 	each := func(sig string, body func(k int, q point.Port) string, ret string) {
 		s.WriteString(sig + " {\n")
 		for k, q := range p.Ports {
@@ -31,8 +43,12 @@ func popShader(p *point.Population) string {
 		s.WriteString(ret + "}\n\n")
 	}
 	each("void loadPorts(int i, int at)", func(k int, q point.Port) string {
-		return fmt.Sprintf("\tb[%[1]d] = syn(popBase + %[1]d * popN + i);\n\tp21[%[1]d] = par(at + 8 + %[1]d);\n"+
-			"\tdecay[%[1]d] = par(popConst + %[1]d);\n\trev[%[1]d] = par(popConst + MAX_PORTS + %[1]d);\n", k)
+		d := 1.0
+		if q.Synapse != point.Delta {
+			d = decay(q.TauDecay, dt, p.Method)
+		}
+		return fmt.Sprintf("\tb[%[1]d] = syn(popBase + %[1]d * popN + i);\n\tp21[%[1]d] = param(at, 8 + %[1]d);\n"+
+			"\tdecay[%[1]d] = %[2]s;\n\trev[%[1]d] = %[3]s;\n", k, literal(d), literal(q.E))
 	}, "")
 	each("void storePorts(int i)", func(k int, q point.Port) string {
 		return fmt.Sprintf("\tsetSyn(popBase + %[1]d * popN + i, b[%[1]d]);\n", k)
@@ -90,4 +106,27 @@ func exactReturn(p *point.Population) string {
 		return "\tprecise double vn = vinf + (v - vinf) * p22;\n\treturn vn;\n"
 	}
 	return "\treturn vn;\n"
+}
+
+// sharedParams returns the parameters every neuron of p shares, if they
+// all do.
+func sharedParams(p *point.Population, dt float64) ([neuronPW]float64, bool) {
+	first := neuronParams(p, 0, dt)
+	for i := 1; i < p.N; i++ {
+		if neuronParams(p, i, dt) != first {
+			return first, false
+		}
+	}
+	return first, true
+}
+
+// literal writes a double as a GLSL double constant that reads back to
+// the same number: the shortest decimal that does, with a point or an
+// exponent and the lf suffix.
+func literal(x float64) string {
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".e") {
+		s += ".0"
+	}
+	return s + "lf"
 }
