@@ -38,17 +38,18 @@ double due(int k) { return packDouble2x32(texelFetch(dueTex, k).xy); }
 double syn(int k) { return packDouble2x32(imageLoad(synImg, k).xy); }
 void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 0u, 0u)); }
 
-layout(std430, binding = 0) buffer Spikes {
-	uint nSpikes;
-	int blowStep;
-	uint cut;      // invocations whose step loop ended early: llvmpipe's loop guard
-	uint spikes[]; // step, neuron
-};
+// The spikes: each population has a head of 4 words at 4·popIndex (its
+// spikes, the earliest step at which one of its neurons blew up, its
+// invocations whose step loop ended early — llvmpipe's loop guard) and
+// its spikes (step, neuron) from word spikeAt, so that the populations'
+// dispatches share nothing and need no barrier between them.
+layout(std430, binding = 0) buffer Spikes { uint sw[]; };
 layout(std430, binding = 1) readonly buffer Probes { int probes[]; };
 layout(std430, binding = 2) buffer Rec { double rec[]; };
 
 uniform int popFirst, popBase, popN;
-uniform int neurons, targets, stepFrom, stepTo, spikeCap;
+uniform int popIndex, spikeAt, spikeCap;
+uniform int neurons, targets, stepFrom, stepTo;
 uniform int recordEvery, recBase, nProbes;
 
 // The per-neuron parameters, PW doubles each: vinf (exact) or E_L
@@ -93,10 +94,10 @@ void main() {
 		bool spiked = notRef && v > vth;
 		if (spiked) {
 			ref = n + refSteps;
-			uint k = atomicAdd(nSpikes, 1u);
+			uint k = atomicAdd(sw[4 * popIndex], 1u);
 			if (k < uint(spikeCap)) {
-				spikes[2u * k] = uint(n);
-				spikes[2u * k + 1u] = uint(g);
+				sw[spikeAt + 2 * int(k)] = uint(n);
+				sw[spikeAt + 2 * int(k) + 1] = uint(g);
 			}
 		}
 		decayPorts();
@@ -105,7 +106,7 @@ void main() {
 			v = vreset;
 		}
 		if (!(abs(v) <= maxAbsV)) {
-			atomicMin(blowStep, n);
+			atomicMin(sw[4 * popIndex + 1], uint(n));
 			blew = true;
 			break;
 		}
@@ -118,7 +119,7 @@ void main() {
 		}
 	}
 	if (n != stepTo && !blew) {
-		atomicAdd(cut, 1u);
+		atomicAdd(sw[4 * popIndex + 2], 1u);
 	}
 	imageStore(vImg, g, uvec4(unpackDouble2x32(v), 0u, 0u));
 	imageStore(refImg, g, ivec4(ref, 0, 0, 0));

@@ -91,7 +91,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	np := len(e.probes)
 	rows := len(ep.Rows)
 	var raw []uint32
-	var blowStep int32
+	blowStep := uint32(math.MaxUint32)
 	var rec []float64
 	err := e.dev.Do(func() error {
 		device.Write(e.due, words(e.stage))
@@ -99,7 +99,11 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			e.rec.Delete()
 			e.rec = device.NewBuffer[uint32](nil, need)
 		}
-		device.Write(e.spikes, []uint32{0, math.MaxInt32, 0})
+		heads := make([]uint32, 4*len(e.pops))
+		for k := range e.pops {
+			heads[4*k+1] = math.MaxUint32
+		}
+		device.Write(e.spikes, heads)
 		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec} {
 			buf.Bind(uint32(k))
 		}
@@ -113,30 +117,37 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
 			gl.BindTexture(gl.TEXTURE_BUFFER, tex)
 		}
-		for _, p := range e.pops {
+		// The populations' dispatches touch disjoint data: one barrier
+		// after them all (a barrier between dispatches cost llvmpipe 0.2
+		// ms, most of a step's time in an epoch of one step).
+		for k, p := range e.pops {
 			p.prog.Use()
 			for name, x := range map[string]int{
 				"parTex": 0, "dueTex": 1,
 				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
-				"stepFrom": int(ep.From), "stepTo": int(ep.To), "spikeCap": e.spikeCap,
+				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
 			} {
 				p.prog.SetInt(name, x)
 			}
-			p.prog.Dispatch((p.N + groupSize - 1) / groupSize)
+			gl.DispatchCompute(uint32((p.N+groupSize-1)/groupSize), 1, 1)
 		}
-		head := make([]uint32, 3)
-		device.Read(e.spikes, 0, head)
-		if head[2] > 0 {
-			// The loop budget should prevent it; this catches it if not.
-			return fmt.Errorf("the device stopped %d neurons before the end of the epoch [%d, %d)", head[2], ep.From, ep.To)
+		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.TEXTURE_FETCH_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
+		device.Read(e.spikes, 0, heads)
+		for k, p := range e.pops {
+			head := heads[4*k:]
+			if head[2] > 0 {
+				// The loop budget should prevent it; this catches it if not.
+				return fmt.Errorf("the device stopped %d neurons of population %s before the end of the epoch [%d, %d)", head[2], p.Name, ep.From, ep.To)
+			}
+			if int(head[0]) > p.spikeCap {
+				return fmt.Errorf("population %s: %d spikes in the epoch, more than the %d the buffer holds", p.Name, head[0], p.spikeCap)
+			}
+			n := len(raw)
+			raw = append(raw, make([]uint32, 2*head[0])...)
+			device.Read(e.spikes, p.spikeAt, raw[n:])
+			blowStep = min(blowStep, head[1])
 		}
-		if int(head[0]) > e.spikeCap {
-			return fmt.Errorf("%d spikes in the epoch, more than the %d the buffer holds", head[0], e.spikeCap)
-		}
-		raw = make([]uint32, 2*head[0])
-		device.Read(e.spikes, 3, raw)
-		blowStep = int32(head[1])
 		if np > 0 && rows > 0 {
 			rec = make([]float64, rows*np)
 			device.Read(e.rec, 0, words(rec))
@@ -154,7 +165,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	for r, row := range ep.Rows {
 		copy(row, rec[r*np:(r+1)*np])
 	}
-	if blowStep != math.MaxInt32 {
+	if blowStep != math.MaxUint32 {
 		ep.NoteBlowUp(e.blowUp(int64(blowStep)))
 	}
 	return nil

@@ -36,7 +36,7 @@ type Engine struct {
 	neurons, targets       int
 	recordEvery, snapEvery int64
 	epochSteps             int64
-	spikeCap               int // spike records the spike buffer holds
+	spikeWords             int // the spike buffer's: the populations' heads and spikes
 	probes                 []point.Probe
 	probeVar               []int // by probe: 0 for v, k+1 for port k
 	dueSteps               int   // the most steps of inputs uploaded at a time: an epoch's
@@ -51,6 +51,8 @@ type Engine struct {
 type pop struct {
 	*point.Population
 	first, base int // its first neuron and queue target
+	spikeAt     int // its spikes' first word in the spike buffer
+	spikeCap    int // the spikes its part of the buffer holds
 	prog        *device.Program
 }
 
@@ -162,8 +164,16 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		steps = min(steps, max(1, wiring.Router.MinDelay()))
 	}
 	e.dueSteps = int(steps)
-	e.spikeCap = e.neurons * e.dueSteps
-	texels := max(e.targets*e.dueSteps, len(e.params()))
+	// A neuron spikes at most once a step; a device's storage blocks may
+	// be smaller than that bound (16 MiB at the least), and then an
+	// epoch of more spikes than fit is reported, not lost.
+	room := (dev.Info().MaxStorageBlockSize/4 - 4*len(e.pops)) / 2
+	e.spikeWords = 4 * len(e.pops)
+	for _, p := range e.pops {
+		p.spikeAt, p.spikeCap = e.spikeWords, min(p.N*e.dueSteps, room*p.N/e.neurons)
+		e.spikeWords += 2 * p.spikeCap
+	}
+	texels := max(e.targets*e.dueSteps, e.neurons*neuronPW)
 	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
@@ -307,7 +317,7 @@ func (e *Engine) alloc() {
 	e.par = device.NewBuffer(words(e.params()), 0)
 	e.due = device.NewBuffer[uint32](nil, 8*max(1, e.targets*e.dueSteps))
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
-	e.spikes = device.NewBuffer[uint32](nil, 12+8*e.spikeCap)
+	e.spikes = device.NewBuffer[uint32](nil, 4*e.spikeWords)
 	e.rec = device.NewBuffer[uint32](nil, 8)
 	e.vTex = device.BufferTexture(e.v, gl.RG32UI)
 	e.refTex = device.BufferTexture(e.ref, gl.R32I)
