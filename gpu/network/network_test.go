@@ -179,8 +179,8 @@ func sharedNet() *point.Network {
 
 // TestAgreesWithCPU runs mixedNet and sharedNet on the GPU and on the
 // CPU engine: the same spikes at the same steps, the same recorded
-// traces of v and of the synaptic variables, and the same voltages at
-// the end, to the last bit.
+// traces of v and of the synaptic variables, the same snapshots and the
+// same voltages at the end, to the last bit.
 func TestAgreesWithCPU(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -202,7 +202,7 @@ func agreesWithCPU(t *testing.T, build func() *point.Network) {
 	dev := devicetest.Shared(t)
 	opts := func(n *point.Network) point.Options {
 		a, b := n.Pops[0], n.Pops[1]
-		return point.Options{Workers: 2, RecordEvery: 0.5, Probes: []point.Probe{
+		return point.Options{Workers: 2, RecordEvery: 0.5, SnapEvery: 25, Probes: []point.Probe{
 			{Pop: a, Neuron: 3, Var: "v"}, {Pop: a, Neuron: 3, Var: "g2"}, {Pop: b, Neuron: 7, Var: "g2"},
 			{Pop: b, Neuron: 7, Var: "v"}, {Pop: b, Neuron: 0, Var: "g3"}, {Pop: a, Neuron: 299, Var: "v"},
 		}}
@@ -241,6 +241,14 @@ func agreesWithCPU(t *testing.T, build func() *point.Network) {
 			if gv, wv := got.Values[s][k], want.Values[s][k]; gv != wv {
 				t.Fatalf("probe %d at %g ms: %.17g on the GPU, %.17g on the CPU", k, want.T[s], gv, wv)
 			}
+		}
+	}
+	if !slices.Equal(got.SnapT, want.SnapT) || len(want.Snaps) != 13 {
+		t.Fatalf("snapshots at %v on the GPU, %v on the CPU", got.SnapT, want.SnapT)
+	}
+	for k := range want.Snaps {
+		if !slices.Equal(got.Snaps[k], want.Snaps[k]) {
+			t.Errorf("the snapshot at %g ms differs", want.SnapT[k])
 		}
 	}
 	if !slices.Equal(g.Voltages(), c.Voltages()) {
