@@ -190,10 +190,11 @@ type fallback struct {
 // Lost reports why the run moved to the CPU, nil while on the GPU.
 func (f *fallback) Lost() error { return f.lost }
 
-// Lost reports why a simulator that NewSimulator put on the GPU moved its
-// run to the CPU; nil if it did not, or never ran on the GPU.
-func Lost(s compartments.Simulator) error {
-	if f, ok := s.(*fallback); ok {
+// Lost reports why a simulator that NewSimulator or NewNetSimulator put
+// on the GPU moved its run to the CPU; nil if it did not, or never ran on
+// the GPU.
+func Lost(s sim.Simulator) error {
+	if f, ok := s.(interface{ Lost() error }); ok {
 		return f.Lost()
 	}
 	return nil
@@ -201,7 +202,7 @@ func Lost(s compartments.Simulator) error {
 
 // LostNote says, for the user, that a run moved to the CPU and why; ""
 // if it did not.
-func LostNote(s compartments.Simulator) string {
+func LostNote(s sim.Simulator) string {
 	if err := Lost(s); err != nil {
 		return fmt.Sprintf("backend: the GPU failed (%v); the run went on on the CPU from the start, nothing recorded lost or repeated", err)
 	}
@@ -229,10 +230,9 @@ func (f *fallback) Run(ctx context.Context, tstop float64, rec sim.Recorder, pro
 	if f.cpu != nil {
 		return f.cpu.Run(ctx, tstop, rec, progress)
 	}
-	w := &watermark{rec: rec, f: f}
+	w := &watermark{rec: rec, handed: &f.handed, started: &f.started}
 	err := f.gpu.Run(ctx, tstop, w, progress)
-	var blow *sim.BlowUpError
-	if err == nil || errors.Is(err, context.Canceled) || errors.As(err, &blow) || w.recErr {
+	if !w.deviceFailed(err) {
 		return err
 	}
 	// The device failed: the CPU takes over from the start, its records
@@ -243,11 +243,21 @@ func (f *fallback) Run(ctx context.Context, tstop float64, rec sim.Recorder, pro
 	return f.cpu.Run(ctx, tstop, &skipUntil{rec: rec, until: f.handed, started: f.started}, progress)
 }
 
-// watermark notes how far records have been handed on.
+// watermark notes how far records have been handed on: up to *handed,
+// *started once any was.
 type watermark struct {
-	rec    sim.Recorder
-	f      *fallback
-	recErr bool // the recorder itself failed: not the device's fault
+	rec     sim.Recorder
+	handed  *float64
+	started *bool
+	recErr  bool // the recorder itself failed: not the device's fault
+}
+
+// deviceFailed reports whether a run through the watermark ended with
+// a failure of the device: not a success, a cancellation, a blow-up (the
+// model's) or the recorder's own error.
+func (w *watermark) deviceFailed(err error) bool {
+	var blow *sim.BlowUpError
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.As(err, &blow) && !w.recErr
 }
 
 func (w *watermark) note(t float64, err error) error {
@@ -255,7 +265,7 @@ func (w *watermark) note(t float64, err error) error {
 		w.recErr = true
 		return err
 	}
-	w.f.handed, w.f.started = max(w.f.handed, t), true
+	*w.handed, *w.started = max(*w.handed, t), true
 	return nil
 }
 

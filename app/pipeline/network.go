@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"neurite/assets"
+	"neurite/gpu"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	"neurite/sim/network"
@@ -52,16 +53,17 @@ func LoadNetwork(file string, sets ...string) (*spec.Network, error) {
 type Network struct {
 	*netbuild.Model
 	Sim  sim.Simulator
-	Note string // the backend chosen, and why, for a network of cable cells
+	Note string // the backend chosen, and why
 	// Watch, when set, is handed every batch of spikes as the run makes
 	// them (all of them, whatever record.spikes keeps), on the run's
 	// goroutine: for a live raster, or a figure at the end.
 	Watch func(spikes []sim.Spike)
 }
 
-// NewNetwork builds a network and its engine: point neurons on the CPU
-// engine of sim/network, cable cells on the backend asked for (see
-// NewSimulator), with workers threads (0: all cores).
+// NewNetwork builds a network and its engine on the backend asked for:
+// point neurons as gpu.NewNetSimulator chooses (the CPU engine of
+// sim/network, or gpu/network), cable cells as NewSimulator does, with
+// workers threads (0: all cores).
 func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) {
 	m, err := netbuild.Build(n)
 	if err != nil {
@@ -88,18 +90,15 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 		net.Sim, net.Note = ch.Sim, ch.Note
 		return net, nil
 	}
-	if backend == "gpu" {
-		return nil, fmt.Errorf("%s: networks of point neurons run on the CPU (the GPU kernels for them are still to come)", n.File())
-	}
 	threads := workers
 	if threads == 0 {
 		threads = n.Run.Threads
 	}
-	e, err := network.NewEngine(m.Point, network.Options{Workers: threads, RecordEvery: n.Record.Every, Probes: m.Probes})
+	ch, err := gpu.NewNetSimulator(m.Point, network.Options{Workers: threads, RecordEvery: n.Record.Every, Probes: m.Probes}, backend)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", n.File(), err)
 	}
-	net.Sim = e
+	net.Sim, net.Note = ch.Sim, ch.Note
 	return net, nil
 }
 

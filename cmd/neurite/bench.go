@@ -45,7 +45,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 			return cmd(args[1:], stdout, stderr)
 		}
 	}
-	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]\n       neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--compare]\n       neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]\n       neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R]\n       neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R]"
+	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]\n       neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--compare]\n       neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]\n       neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]\n       neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]"
 	switch {
 	case len(args) > 0 && (args[0] == "--help" || args[0] == "-h"):
 		fmt.Fprintln(stdout, benchUsage)

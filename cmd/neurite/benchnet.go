@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
 	flag "github.com/spf13/pflag"
 
 	"neurite/compartments"
+	"neurite/gpu"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	"neurite/sim/netmodels"
@@ -34,8 +36,9 @@ var (
 
 // netRun is a timed run of a point network.
 type netRun struct {
-	wall   float64
-	counts []int // spikes by neuron
+	backend string // "cpu" or "gpu"
+	wall    float64
+	counts  []int // spikes by neuron
 }
 
 // spikes is the number of spikes of neurons [lo, hi).
@@ -72,15 +75,26 @@ func (c *neuronCounter) Spikes(s []sim.Spike) error {
 	return nil
 }
 
-// runNet runs a network for ms milliseconds, repeat times from the
-// initial state, and keeps the shortest run's time (the machine may be
-// shared): it times the runs only.
-func runNet(net *network.Network, workers int, ms float64, repeat int) (netRun, error) {
-	e, err := network.NewEngine(net, network.Options{Workers: workers})
-	if err != nil {
-		return netRun{}, err
+// runNet runs a network on a backend (cpu or gpu) for ms milliseconds,
+// repeat times from the initial state, and keeps the shortest run's time
+// (the machine may be shared): it times the runs only.
+func runNet(net *network.Network, backend string, workers int, ms float64, repeat int) (netRun, error) {
+	var e sim.Simulator
+	opts := network.Options{Workers: workers}
+	if backend == "gpu" {
+		ch, err := gpu.NewNetSimulator(net, opts, "gpu")
+		if err != nil {
+			return netRun{}, err
+		}
+		e = ch.Sim
+	} else {
+		cpu, err := network.NewEngine(net, opts)
+		if err != nil {
+			return netRun{}, err
+		}
+		e = cpu
 	}
-	best := netRun{wall: math.Inf(1)}
+	best := netRun{backend: backend, wall: math.Inf(1)}
 	for range max(1, repeat) {
 		e.Init()
 		rec := &neuronCounter{counts: make([]int, net.Neurons())}
@@ -89,7 +103,7 @@ func runNet(net *network.Network, workers int, ms float64, repeat int) (netRun, 
 			return netRun{}, err
 		}
 		if wall := time.Since(start).Seconds(); wall < best.wall {
-			best = netRun{wall: wall, counts: rec.counts}
+			best = netRun{backend: backend, wall: wall, counts: rec.counts}
 		}
 	}
 	return best, nil
@@ -100,6 +114,7 @@ type netFlags struct {
 	duration *float64
 	threads  *int
 	repeat   *int
+	backend  *string
 }
 
 func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
@@ -107,7 +122,51 @@ func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
 		duration: fs.Float64("duration", duration, "simulated time (s)"),
 		threads:  fs.Int("threads", 0, "threads (default: all cores)"),
 		repeat:   fs.Int("repeat", 1, "runs of the built network; the fastest is reported"),
+		backend:  fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)"),
 	}
+}
+
+// backends are the backends the flags ask to run, in order.
+func (f netFlags) backends() []string {
+	if *f.backend == "both" {
+		return []string{"cpu", "gpu"}
+	}
+	return []string{*f.backend}
+}
+
+// runNets runs a network on each backend the flags ask for.
+func (f netFlags) runNets(net *network.Network) ([]netRun, error) {
+	var runs []netRun
+	for _, b := range f.backends() {
+		r, err := runNet(net, b, f.workers(), *f.duration*1000, *f.repeat)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+// resultName is a run's RESULT name: the benchmark's, with _gpu for the
+// GPU's.
+func (r netRun) resultName(name string) string {
+	if r.backend == "gpu" {
+		return name + "_gpu"
+	}
+	return name
+}
+
+// printRatio prints, after a run on both backends, the GPU's speed over
+// the CPU's and whether they made the same spikes.
+func printRatio(stdout io.Writer, runs []netRun) {
+	if len(runs) != 2 {
+		return
+	}
+	same := "the same spikes of every neuron"
+	if !slices.Equal(runs[0].counts, runs[1].counts) {
+		same = "different spike counts"
+	}
+	fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f (the CPU's wall time over the GPU's; %s)\n", runs[0].wall/runs[1].wall, same)
 }
 
 func (f netFlags) workers() int {
@@ -130,6 +189,8 @@ func parseNetBench(fs *flag.FlagSet, f netFlags, args []string, stdout, stderr i
 		return usageError(stderr, fs.Name(), "--duration %g: give a positive time in s, at most 10000", *f.duration), false
 	case *f.repeat < 1:
 		return usageError(stderr, fs.Name(), "--repeat %d: give at least 1", *f.repeat), false
+	case *f.backend != "cpu" && *f.backend != "gpu" && *f.backend != "both":
+		return usageError(stderr, fs.Name(), "--backend %q: give cpu, gpu or both", *f.backend), false
 	}
 	return 0, true
 }
@@ -146,16 +207,16 @@ func peerWall(p peerResult) (float64, error) {
 }
 
 // buildAndRun builds a network, timing it (s), and runs it as the flags
-// say.
-func buildAndRun(build func() (*network.Network, error), nf netFlags) (*network.Network, netRun, float64, error) {
+// say, on each backend asked for.
+func buildAndRun(build func() (*network.Network, error), nf netFlags) (*network.Network, []netRun, float64, error) {
 	start := time.Now()
 	net, err := build()
 	if err != nil {
-		return nil, netRun{}, 0, err
+		return nil, nil, 0, err
 	}
 	seconds := time.Since(start).Seconds()
-	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
-	return net, r, seconds, err
+	runs, err := nf.runNets(net)
+	return net, runs, seconds, err
 }
 
 // benchCOBACmd times brian_coba.py's network and, with --compare, Brian2's
@@ -166,7 +227,7 @@ func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 	compare := fs.Bool("compare", false, "also run Brian2's C++ standalone mode on the same network (python3 with brian2)")
 	nf := addNetFlags(fs, 1)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--compare]")
+		fmt.Fprintln(fs.Output(), "usage: neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--compare]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
@@ -175,12 +236,11 @@ func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 	if *neurons < 5 {
 		return usageError(stderr, fs.Name(), "--neurons %d: give at least 5", *neurons)
 	}
-	net, r, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.COBA(*neurons, 1) }, nf)
+	net, runs, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.COBA(*neurons, 1) }, nf)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	spikes, events := r.spikes(0, net.Neurons()), r.events(net)
 	fmt.Fprintf(stdout, "INFO neurons=%d synapses=%d threads=%d duration_s=%g build_s=%.3f\n", *neurons, net.Synapses(), nf.workers(), *nf.duration, build)
 	if *compare {
 		peer, err := runPeer("brian_coba.py", brianCOBA, "python3-brian", stderr, "cpp_standalone",
@@ -189,15 +249,19 @@ func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 			var wall float64
 			if wall, err = peerWall(peer); err == nil {
 				fmt.Fprintln(stdout, peer.line)
-				fmt.Fprintf(stdout, "RATIO neurite/brian=%.2f (Brian2's wall time over Neurite's)\n", wall/r.wall)
+				fmt.Fprintf(stdout, "RATIO neurite/brian=%.2f (Brian2's wall time over Neurite's)\n", wall/runs[0].wall)
 			}
 		}
 		if err != nil {
 			fmt.Fprintln(stdout, "INFO no Brian2 comparison:", err)
 		}
 	}
-	fmt.Fprintf(stdout, "RESULT name=neurite_coba neurons=%d wall_s=%.4f events_per_s=%.4e spikes=%d rate_hz=%.2f\n",
-		*neurons, r.wall, events/r.wall, spikes, float64(spikes)/float64(*neurons) / *nf.duration)
+	for _, r := range runs {
+		spikes, events := r.spikes(0, net.Neurons()), r.events(net)
+		fmt.Fprintf(stdout, "RESULT name=%s neurons=%d wall_s=%.4f events_per_s=%.4e spikes=%d rate_hz=%.2f\n",
+			r.resultName("neurite_coba"), *neurons, r.wall, events/r.wall, spikes, float64(spikes)/float64(*neurons) / *nf.duration)
+	}
+	printRatio(stdout, runs)
 	return 0
 }
 
@@ -210,7 +274,7 @@ func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 	eta := fs.Float64("eta", 2, "external rate over the threshold rate")
 	nf := addNetFlags(fs, 1)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R]")
+		fmt.Fprintln(fs.Output(), "usage: neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
@@ -219,15 +283,18 @@ func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 	if *neurons < 50 {
 		return usageError(stderr, fs.Name(), "--neurons %d: give at least 50", *neurons)
 	}
-	net, r, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.Brunel(*neurons, *g, *eta, 1) }, nf)
+	net, runs, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.Brunel(*neurons, *g, *eta, 1) }, nf)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	spikes := r.spikes(0, net.Neurons())
 	fmt.Fprintf(stdout, "INFO neurons=%d synapses=%d threads=%d g=%g eta=%g build_s=%.3f\n", *neurons, net.Synapses(), nf.workers(), *g, *eta, build)
-	fmt.Fprintf(stdout, "RESULT name=neurite_brunel neurons=%d wall_s=%.4f sim_s=%g rtf=%.4f events_per_s=%.4e spikes=%d rate_hz=%.2f\n",
-		*neurons, r.wall, *nf.duration, r.wall / *nf.duration, r.events(net)/r.wall, spikes, float64(spikes)/float64(*neurons) / *nf.duration)
+	for _, r := range runs {
+		spikes := r.spikes(0, net.Neurons())
+		fmt.Fprintf(stdout, "RESULT name=%s neurons=%d wall_s=%.4f sim_s=%g rtf=%.4f events_per_s=%.4e spikes=%d rate_hz=%.2f\n",
+			r.resultName("neurite_brunel"), *neurons, r.wall, *nf.duration, r.wall / *nf.duration, r.events(net)/r.wall, spikes, float64(spikes)/float64(*neurons) / *nf.duration)
+	}
+	printRatio(stdout, runs)
 	return 0
 }
 
@@ -239,7 +306,7 @@ func benchMicrocircuitCmd(args []string, stdout, stderr io.Writer) int {
 	scale := fs.Float64("scale", 1, "fraction of the neurons (in-degrees stay the full model's)")
 	nf := addNetFlags(fs, 1)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R]")
+		fmt.Fprintln(fs.Output(), "usage: neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
@@ -280,17 +347,20 @@ func benchMicrocircuitCmd(args []string, stdout, stderr io.Writer) int {
 	syn := net.Synapses()
 	fmt.Fprintf(stdout, "INFO neurons=%d synapses=%d threads=%d build_s=%.1f bytes_per_synapse=%.2f heap_bytes_per_synapse=%.2f\n",
 		net.Neurons(), syn, nf.workers(), build, float64(synapseBytes(net))/float64(syn), float64(after.HeapAlloc-before.HeapAlloc)/float64(syn))
-	r, err := runNet(net, nf.workers(), *nf.duration*1000, *nf.repeat)
+	runs, err := nf.runNets(net)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	for k, p := range net.Pops {
-		rate := float64(r.spikes(p.First(), p.First()+p.N)) / float64(p.N) / *nf.duration
+		rate := float64(runs[0].spikes(p.First(), p.First()+p.N)) / float64(p.N) / *nf.duration
 		fmt.Fprintf(stdout, "RATE population=%s neurons=%d rate_hz=%.3f published_hz=%.3f\n", p.Name, p.N, rate, netmodels.MicrocircuitRates[k])
 	}
-	fmt.Fprintf(stdout, "RESULT name=neurite_microcircuit scale=%g neurons=%d synapses=%d wall_s=%.3f sim_s=%g rtf=%.3f events_per_s=%.4e\n",
-		*scale, net.Neurons(), syn, r.wall, *nf.duration, r.wall / *nf.duration, r.events(net)/r.wall)
+	for _, r := range runs {
+		fmt.Fprintf(stdout, "RESULT name=%s scale=%g neurons=%d synapses=%d wall_s=%.3f sim_s=%g rtf=%.3f events_per_s=%.4e\n",
+			r.resultName("neurite_microcircuit"), *scale, net.Neurons(), syn, r.wall, *nf.duration, r.wall / *nf.duration, r.events(net)/r.wall)
+	}
+	printRatio(stdout, runs)
 	return 0
 }
 

@@ -45,10 +45,27 @@ func TestBenchNetworksBadFlags(t *testing.T) {
 		{[]string{"microcircuit", "--scale", "2"}, "--scale 2: give a fraction in (0, 1]"},
 		{[]string{"ring", "--cells", "10", "--ring-size", "3"}, "10 cells do not make rings of 3"},
 		{[]string{"ring", "--tstop", "-1"}, "--tstop -1: give a positive time in ms"},
+		{[]string{"coba", "--backend", "tpu"}, `--backend "tpu": give cpu, gpu or both`},
 	} {
 		code, _, errs := neurite(append([]string{"bench"}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("bench %s: exit %d, stderr %q; want 2 and %q", strings.Join(c.args, " "), code, errs, c.want)
 		}
+	}
+}
+
+// TestBenchNetworkBackends: --backend both runs a network on the CPU and
+// the GPU and ends with their ratio, the same spikes on both; --backend
+// gpu refuses a network with a Poisson drive, saying why.
+func TestBenchNetworkBackends(t *testing.T) {
+	code, out, errs := neurite("bench", "coba", "--neurons", "400", "--duration", "0.05", "--backend", "both")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || !strings.Contains(out, "RESULT name=neurite_coba_gpu neurons=400 ") ||
+		!regexp.MustCompile(`^RATIO gpu/cpu=[0-9.]+ \(the CPU's wall time over the GPU's; the same spikes of every neuron\)$`).MatchString(lines[len(lines)-1]) {
+		t.Errorf("bench coba --backend both: exit %d:\n%s%s", code, out, errs)
+	}
+	code, _, errs = neurite("bench", "brunel", "--neurons", "500", "--duration", "0.01", "--backend", "gpu")
+	if code != 1 || !strings.Contains(errs, "population E: drives (Poisson trains, noise, currents) do not run on the GPU yet") {
+		t.Errorf("bench brunel --backend gpu: exit %d, stderr %q", code, errs)
 	}
 }

@@ -36,7 +36,8 @@ func TestRunNetwork(t *testing.T) {
 	out := t.TempDir()
 	fig := filepath.Join(out, "raster.png")
 	code, stdout, stderr := neurite("run", "../../assets/models/brian_lif_net.toml", "--out", out, "--quiet", "--figure", fig)
-	if code != 0 || stderr != "" || !strings.Contains(stdout, "50 neurons, 400 synapses, 500 ms") {
+	note := "backend: cpu (auto: 50 neurons are too few to gain on the GPU; --backend gpu forces it)\n"
+	if code != 0 || stderr != note || !strings.Contains(stdout, "50 neurons, 400 synapses, 500 ms") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	f, err := os.Open(fig)
@@ -70,5 +71,32 @@ func TestCheckRateProjection(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, tc.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %q", tc.sets, code, stdout, stderr, tc.want)
 		}
+	}
+}
+
+// TestRunNetworkOnGPU: neurite run --backend gpu runs a point network on
+// the GPU, says so, and writes the CPU engine's spikes byte for byte;
+// a network the GPU does not run is refused, naming what.
+func TestRunNetworkOnGPU(t *testing.T) {
+	spikes := func(backend string) (string, string) {
+		out := t.TempDir()
+		code, _, stderr := neurite("run", "../../assets/models/brian_lif_net.toml", "--out", out, "--quiet", "--backend", backend)
+		if code != 0 {
+			t.Fatalf("--backend %s: exit %d, stderr %q", backend, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "spikes.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b), stderr
+	}
+	gpu, note := spikes("gpu")
+	cpu, _ := spikes("cpu")
+	if !strings.HasPrefix(note, "backend: gpu (") || gpu != cpu || strings.Count(gpu, "\n") != 534 {
+		t.Errorf("the GPU's spikes.csv (%d lines, note %q) is not the CPU's (%d lines)", strings.Count(gpu, "\n"), note, strings.Count(cpu, "\n"))
+	}
+	code, _, stderr := neurite("run", "../../assets/models/brunel.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
+	if code != 1 || !strings.Contains(stderr, "do not run on the GPU yet") {
+		t.Errorf("brunel on the GPU: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -1,0 +1,139 @@
+package gpu
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
+	gnet "neurite/gpu/network"
+	"neurite/sim"
+	"neurite/sim/netmodels"
+	"neurite/sim/network"
+)
+
+// cobaNet builds Vogels and Abbott's network, deterministic once built
+// (LIF, conductances, no drives).
+func cobaNet(t *testing.T, n int) *network.Network {
+	t.Helper()
+	net, err := netmodels.COBA(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+// runNet runs a simulator from its initial state to tstop.
+func runNet(t *testing.T, s sim.Simulator, tstop float64) *sim.Memory {
+	t.Helper()
+	s.Init()
+	rec := &sim.Memory{}
+	if err := s.Run(context.Background(), tstop, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// TestChooseNetBackend: cpu is the CPU engine; gpu the GPU engine, which
+// gives the CPU engine's spikes; auto the CPU for a small network, for
+// one with what the GPU does not run, and for any on llvmpipe, saying
+// why; gpu refuses a network with a Poisson drive, naming it.
+func TestChooseNetBackend(t *testing.T) {
+	dev := devicetest.Shared(t)
+	brunel, err := netmodels.Brunel(200, 5, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	large := "llvmpipe"
+	if !device.Software(dev.Info()) {
+		large = "neuron-steps/s" // a hardware GPU: auto measured both
+	}
+	for _, c := range []struct {
+		name, want string
+		net        *network.Network
+		got, note  string
+	}{
+		{"cpu", "cpu", cobaNet(t, 500), "cpu", ""},
+		{"gpu", "gpu", cobaNet(t, 500), "gpu", "backend: gpu ("},
+		{"auto small", "auto", cobaNet(t, 500), "cpu", "too few to gain"},
+		{"auto drives", "auto", brunel, "cpu", "drives"},
+		{"auto large", "auto", cobaNet(t, 10000), "", large},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ch, err := NewNetSimulator(c.net, network.Options{}, c.want)
+			if err != nil || c.got != "" && ch.Backend != c.got || !strings.Contains(ch.Note, c.note) {
+				t.Fatalf("%+v, %v", ch, err)
+			}
+			if ch.Backend != "gpu" || c.net.Neurons() > 1000 {
+				return
+			}
+			got := runNet(t, ch.Sim, 100)
+			if Lost(ch.Sim) != nil {
+				t.Errorf("the run moved to the CPU: %v", Lost(ch.Sim))
+			}
+			cpu, err := network.NewEngine(c.net, network.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := runNet(t, cpu, 100); len(want.SpikeList) == 0 || !slices.Equal(got.SpikeList, want.SpikeList) {
+				t.Errorf("%d spikes on the GPU, %d on the CPU, not the same", len(got.SpikeList), len(want.SpikeList))
+			}
+		})
+	}
+	_, err = NewNetSimulator(brunel, network.Options{}, "gpu")
+	if !errors.Is(err, gnet.ErrUnsupported) || !strings.Contains(err.Error(), "population E: drives") {
+		t.Errorf("gpu on a Poisson-driven network: %v, want a refusal naming the drive", err)
+	}
+	if _, err := NewNetSimulator(brunel, network.Options{}, "tpu"); err == nil || !strings.Contains(err.Error(), `unknown backend "tpu"`) {
+		t.Errorf("an unknown backend: %v", err)
+	}
+}
+
+// TestNetFallbackKeepsRecords: when the device is lost mid-run, the run
+// goes on on the CPU engine and the records are those of an
+// uninterrupted run, none lost or repeated.
+func TestNetFallbackKeepsRecords(t *testing.T) {
+	dev, err := device.Open() // a device of its own, to lose
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	opts := func(n *network.Network) network.Options {
+		return network.Options{RecordEvery: 1, Probes: []network.Probe{{Pop: n.Pops[0], Neuron: 5, Var: "v"}}}
+	}
+	cn := cobaNet(t, 500)
+	cpu, err := network.NewEngine(cn, opts(cn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := runNet(t, cpu, 200)
+	gn := cobaNet(t, 500)
+	g, err := gnet.NewEngine(dev, gn, opts(gn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &netFallback{gpu: g}
+	f.Init()
+	got := &sim.Memory{}
+	if err := f.Run(context.Background(), 80, got, nil); err != nil {
+		t.Fatal(err)
+	}
+	dev.MarkLost(errors.New("gpu: context lost"))
+	if err := f.Run(context.Background(), 200, got, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(LostNote(f), "the run went on on the CPU") {
+		t.Errorf("lost: %v", f.Lost())
+	}
+	if !slices.Equal(got.T, want.T) || !slices.Equal(got.SpikeList, want.SpikeList) {
+		t.Fatalf("samples %d, spikes %d; an uninterrupted run's %d and %d", len(got.T), len(got.SpikeList), len(want.T), len(want.SpikeList))
+	}
+	for k := range want.Values {
+		if got.Values[k][0] != want.Values[k][0] {
+			t.Fatalf("sample %d: %g, want %g", k, got.Values[k][0], want.Values[k][0])
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/go-gl/gl/v4.3-core/gl"
+
+	"neurite/gpu/device"
+	"neurite/sim"
+)
+
+// backend is the Engine as the run driver sees it.
+type backend Engine
+
+func (b *backend) Dt() float64        { return b.net.Dt }
+func (b *backend) Probes() int        { return len(b.probes) }
+func (b *backend) RecordEvery() int64 { return b.recordEvery }
+func (b *backend) EpochSteps() int64  { return b.epochSteps }
+func (b *backend) Snapshots() sim.Schedule {
+	return sim.Every(b.snapEvery)
+}
+
+// Reset uploads the initial state; a failure is returned by the next Run.
+func (b *backend) Reset() {
+	e := (*Engine)(b)
+	e.err = e.dev.Do(func() error { e.upload(); return nil })
+}
+
+// Probe reads the recorded quantities' present values.
+func (b *backend) Probe(values []float64) {
+	e := (*Engine)(b)
+	if e.err != nil {
+		return
+	}
+	e.err = e.dev.Do(func() error {
+		d := make([]float64, 1)
+		for k, pr := range e.probes {
+			p := e.pops[e.popIndex(pr.Pop.First())]
+			if w := e.probeVar[k]; w > 0 {
+				device.Read(e.syn, 2*(p.base+(w-1)*p.N+pr.Neuron), words(d))
+			} else {
+				device.Read(e.v, 2*(p.first+pr.Neuron), words(d))
+			}
+			values[k] = d[0]
+		}
+		return nil
+	})
+}
+
+// popIndex returns the index of the population whose first neuron is
+// first.
+func (e *Engine) popIndex(first int) int {
+	for k, p := range e.pops {
+		if p.first == first {
+			return k
+		}
+	}
+	return -1
+}
+
+// Snapshot reads every neuron's v, by global id.
+func (b *backend) Snapshot(buf []float64) []float64 {
+	e := (*Engine)(b)
+	buf = append(buf[:0], make([]float64, e.neurons)...)
+	if err := e.dev.Do(func() error { device.Read(e.v, 0, words(buf)); return nil }); err != nil && e.err == nil {
+		e.err = err
+	}
+	return buf
+}
+
+// Voltages returns every neuron's membrane potential, by global id.
+func (e *Engine) Voltages() []float64 { return (*backend)(e).Snapshot(nil) }
+
+// Advance uploads the inputs due in the epoch, runs each population over
+// the epoch in one dispatch, and reads back the spikes, the record rows
+// and any blow-up.
+func (b *backend) Advance(ep *sim.Epoch) error {
+	e := (*Engine)(b)
+	if e.err != nil {
+		return e.err
+	}
+	steps := int(ep.To - ep.From)
+	e.stage = slices.Grow(e.stage[:0], steps*e.targets)[:steps*e.targets]
+	for s := range steps {
+		due := ep.Inputs.Due(ep.From + int64(s))
+		copy(e.stage[s*e.targets:], due)
+		clear(due)
+	}
+	np := len(e.probes)
+	rows := len(ep.Rows)
+	var raw []uint32
+	blowStep := uint32(math.MaxUint32)
+	var rec []float64
+	err := e.dev.Do(func() error {
+		device.Write(e.due, words(e.stage))
+		if need := 8 * max(1, rows*np); e.rec.Size() < need {
+			e.rec.Delete()
+			e.rec = device.NewBuffer[uint32](nil, need)
+		}
+		heads := make([]uint32, 4*len(e.pops))
+		for k := range e.pops {
+			heads[4*k+1] = math.MaxUint32
+		}
+		device.Write(e.spikes, heads)
+		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec} {
+			buf.Bind(uint32(k))
+		}
+		for unit, img := range []struct {
+			tex    uint32
+			format uint32
+		}{{e.vTex, gl.RG32UI}, {e.refTex, gl.R32I}, {e.synTex, gl.RG32UI}} {
+			gl.BindImageTexture(uint32(unit), img.tex, 0, false, 0, gl.READ_WRITE, img.format)
+		}
+		for unit, tex := range []uint32{e.parTex, e.dueTex} {
+			gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
+			gl.BindTexture(gl.TEXTURE_BUFFER, tex)
+		}
+		// The populations' dispatches touch disjoint data: one barrier
+		// after them all (a barrier between dispatches cost llvmpipe 0.2
+		// ms, most of a step's time in an epoch of one step).
+		for k, p := range e.pops {
+			p.prog.Use()
+			for name, x := range map[string]int{
+				"parTex": 0, "dueTex": 1,
+				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
+				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
+				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
+			} {
+				p.prog.SetInt(name, x)
+			}
+			gl.DispatchCompute(uint32((p.N+groupSize-1)/groupSize), 1, 1)
+		}
+		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.TEXTURE_FETCH_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
+		device.Read(e.spikes, 0, heads)
+		for k, p := range e.pops {
+			head := heads[4*k:]
+			if head[2] > 0 {
+				// The loop budget should prevent it; this catches it if not.
+				return fmt.Errorf("the device stopped %d neurons of population %s before the end of the epoch [%d, %d)", head[2], p.Name, ep.From, ep.To)
+			}
+			if int(head[0]) > p.spikeCap {
+				return fmt.Errorf("population %s: %d spikes in the epoch, more than the %d the buffer holds", p.Name, head[0], p.spikeCap)
+			}
+			n := len(raw)
+			raw = append(raw, make([]uint32, 2*head[0])...)
+			device.Read(e.spikes, p.spikeAt, raw[n:])
+			blowStep = min(blowStep, head[1])
+		}
+		if np > 0 && rows > 0 {
+			rec = make([]float64, rows*np)
+			device.Read(e.rec, 0, words(rec))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("gpu: epoch at t = %g ms: %w", float64(ep.From)*e.net.Dt, err)
+	}
+	dt := e.net.Dt
+	for j := 0; j < len(raw); j += 2 {
+		t := float64(raw[j]) * dt
+		ep.Spikes = append(ep.Spikes, sim.Spike{Cell: int(raw[j+1]), T: t, Step: t})
+	}
+	for r, row := range ep.Rows {
+		copy(row, rec[r*np:(r+1)*np])
+	}
+	if blowStep != math.MaxUint32 {
+		ep.NoteBlowUp(e.blowUp(int64(blowStep)))
+	}
+	return nil
+}
+
+// blowUp names the first neuron whose v left the physical range, in the
+// step the kernel reported.
+func (e *Engine) blowUp(step int64) *sim.BlowUpError {
+	v := e.Voltages()
+	for g, x := range v {
+		if !(math.Abs(x) <= sim.MaxAbsV) {
+			p, i := e.net.PopulationOf(g)
+			return &sim.BlowUpError{T: float64(step+1) * e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: x}
+		}
+	}
+	return &sim.BlowUpError{T: float64(step+1) * e.net.Dt, Where: "a neuron", V: math.NaN()}
+}

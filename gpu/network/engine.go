@@ -1,0 +1,370 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"unsafe"
+
+	"github.com/go-gl/gl/v4.3-core/gl"
+
+	"neurite/gpu/device"
+	"neurite/shaders"
+	"neurite/sim"
+	point "neurite/sim/network"
+)
+
+// ErrUnsupported wraps the reason a network cannot run on the GPU: the
+// backend policy then keeps it on the CPU engine.
+var ErrUnsupported = errors.New("not supported on the GPU")
+
+// Engine runs a point network of LIF populations on the GPU: one
+// invocation per neuron, a whole epoch per dispatch, the state in double
+// precision and held in registers across the epoch's steps. The inputs
+// due in the epoch are uploaded from the driver's queue (its slots lie
+// side by side, as the kernel reads them), the spikes come back compacted
+// (step, neuron) and are routed on the host by the CPU engine's router.
+// It answers like sim/network's Engine, spike for spike.
+type Engine struct {
+	*sim.Driver
+	dev  *device.Device
+	net  *point.Network
+	cpu  *point.Engine // its router and inputs; its neurons are never advanced
+	pops []*pop
+
+	neurons, targets       int
+	recordEvery, snapEvery int64
+	epochSteps             int64
+	spikeWords             int // the spike buffer's: the populations' heads and spikes
+	probes                 []point.Probe
+	probeVar               []int // by probe: 0 for v, k+1 for port k
+	dueSteps               int   // the most steps of inputs uploaded at a time: an epoch's
+	stage                  []float64
+	err                    error // a failure of Reset, returned by Run
+
+	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
+	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
+}
+
+// pop is a population as the kernel runs it.
+type pop struct {
+	*point.Population
+	first, base int // its first neuron and queue target
+	spikeAt     int // its spikes' first word in the spike buffer
+	spikeCap    int // the spikes its part of the buffer holds
+	prog        *device.Program
+}
+
+const (
+	groupSize = 64
+	neuronPW  = 8 + maxPorts // a neuron's parameters (shaders/lif_net.comp)
+)
+
+// Supported returns nil when the GPU engine runs n, else why not,
+// wrapping ErrUnsupported: LIF populations only, exact or Euler, with
+// voltage jumps and exponential currents and conductances, at most
+// maxPorts ports; no drives (Poisson trains and noise need the random
+// streams the GPU has not got yet, currents are yet to come), no rate
+// projections, no plasticity.
+func Supported(n *point.Network, probes []point.Probe) error {
+	no := func(format string, a ...any) error {
+		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
+	}
+	for _, p := range n.Pops {
+		switch {
+		case p.LIF == nil:
+			return no("population %s: only LIF neurons run on the GPU", p.Name)
+		case len(p.Drives) > 0:
+			return no("population %s: drives (Poisson trains, noise, currents) do not run on the GPU yet", p.Name)
+		case len(p.Ports) > maxPorts:
+			return no("population %s: %d synapse ports, the GPU kernel takes at most %d", p.Name, len(p.Ports), maxPorts)
+		}
+		for _, q := range p.Ports {
+			if q.Synapse != point.Delta && q.Shape != point.Exp {
+				return no("population %s: only voltage jumps and exponential synapses run on the GPU", p.Name)
+			}
+		}
+	}
+	for _, pr := range n.Projections {
+		switch {
+		case pr.Rate != nil:
+			return no("projection %s: rate projections do not run on the GPU", pr.Name)
+		case pr.Plastic():
+			return no("projection %s: plastic synapses do not run on the GPU", pr.Name)
+		}
+	}
+	for _, pr := range probes {
+		if pr.Var != "v" && !isPortVar(pr.Var) {
+			return no("population %s: the GPU records v and g1, g2, …, not %q", pr.Pop.Name, pr.Var)
+		}
+	}
+	return nil
+}
+
+// isPortVar reports whether a probe's variable names a port: g1, g2, ….
+func isPortVar(name string) bool {
+	var k int
+	_, err := fmt.Sscanf(name, "g%d", &k)
+	return err == nil && k >= 1
+}
+
+// NewEngine prepares a network for the device; call Init before Run. A
+// network the engine does not run is refused with ErrUnsupported, before
+// anything is allocated on the device.
+func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, error) {
+	if err := Supported(n, o.Probes); err != nil {
+		return nil, err
+	}
+	cpu, err := point.NewEngine(n, o)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{dev: dev, net: n, cpu: cpu, neurons: n.Neurons(), probes: o.Probes}
+	e.recordEvery = max(1, int64(math.Round(o.RecordEvery/n.Dt)))
+	if o.SnapEvery > 0 {
+		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
+	}
+	for _, p := range n.Pops {
+		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets})
+		e.targets += p.N * len(p.Ports)
+	}
+	_, wiring := cpu.Part()
+	if wiring.Targets != e.targets {
+		return nil, fmt.Errorf("gpu: %d queue targets, the CPU engine has %d", e.targets, wiring.Targets)
+	}
+	perNeuron := make([]int, e.neurons)
+	for _, pr := range e.probes {
+		if pr.Neuron < 0 || pr.Neuron >= pr.Pop.N {
+			return nil, fmt.Errorf("a probe names neuron %d, which is not in population %s", pr.Neuron, pr.Pop.Name)
+		}
+		what := 0
+		if pr.Var != "v" {
+			fmt.Sscanf(pr.Var, "g%d", &what)
+			if what > len(pr.Pop.Ports) {
+				return nil, fmt.Errorf("population %s has no variable %q to record", pr.Pop.Name, pr.Var)
+			}
+		}
+		e.probeVar = append(e.probeVar, what)
+		perNeuron[pr.Pop.First()+pr.Neuron]++
+	}
+	e.epochSteps = max(1, int64(4e6/float64(e.neurons+1)))
+	if device.Software(dev.Info()) {
+		// llvmpipe's loop guard: the step loop's passes, and the probe
+		// loop's entry and passes at each record step, well under
+		// 65,535 a dispatch.
+		loops := 1
+		if m := slices.Max(perNeuron); m > 0 {
+			loops = 2 + m
+		}
+		e.epochSteps = min(e.epochSteps, int64(40000/loops))
+	}
+	steps := e.epochSteps
+	if wiring.Router != nil {
+		steps = min(steps, max(1, wiring.Router.MinDelay()))
+	}
+	e.dueSteps = int(steps)
+	// A neuron spikes at most once a step; a device's storage blocks may
+	// be smaller than that bound (16 MiB at the least), and then an
+	// epoch of more spikes than fit is reported, not lost.
+	room := (dev.Info().MaxStorageBlockSize/4 - 4*len(e.pops)) / 2
+	e.spikeWords = 4 * len(e.pops)
+	for _, p := range e.pops {
+		p.spikeAt, p.spikeCap = e.spikeWords, min(p.N*e.dueSteps, room*p.N/e.neurons)
+		e.spikeWords += 2 * p.spikeCap
+	}
+	texels := max(e.targets*e.dueSteps, e.neurons*neuronPW)
+	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
+		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
+	}
+	if err := e.compile(); err != nil {
+		return nil, err
+	}
+	if err := dev.Do(func() error { e.alloc(); return nil }); err != nil {
+		return nil, err
+	}
+	e.Driver = sim.NewDriver((*backend)(e), wiring)
+	return e, nil
+}
+
+// compile makes each population's program: its ports and method are
+// compiled in.
+func (e *Engine) compile() error {
+	return e.dev.Do(func() error {
+		for _, p := range e.pops {
+			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: popShader(p.Population, e.net.Dt)})
+			if err != nil {
+				return err
+			}
+			if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Close frees the engine's buffers and programs.
+func (e *Engine) Close() {
+	e.dev.Do(func() error {
+		e.free()
+		for _, p := range e.pops {
+			p.prog.Delete()
+		}
+		return nil
+	})
+}
+
+func (e *Engine) free() {
+	for _, t := range []uint32{e.vTex, e.refTex, e.synTex, e.parTex, e.dueTex} {
+		if t != 0 {
+			gl.DeleteTextures(1, &t)
+		}
+	}
+	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec} {
+		if b != nil {
+			b.Delete()
+		}
+	}
+}
+
+// CPU returns the CPU engine of the same network whose router and
+// inputs the GPU engine uses (its neurons are not advanced by the GPU
+// engine's runs): the engine to carry a run on with should the device
+// fail, or to compare with.
+func (e *Engine) CPU() *point.Engine { return e.cpu }
+
+// Network returns the network run.
+func (e *Engine) Network() *point.Network { return e.net }
+
+// String describes the engine's layout for people.
+func (e *Engine) String() string {
+	return fmt.Sprintf("%d LIF neurons in %d populations, a thread each, up to %d steps a dispatch", e.neurons, len(e.pops), e.epochSteps)
+}
+
+// words views doubles or ints as the 32-bit words the device takes.
+func words[T float64 | int32](x []T) []uint32 {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), len(x)*int(unsafe.Sizeof(x[0]))/4)
+}
+
+// params returns the parameter buffer: each neuron's parameters, by
+// global id.
+func (e *Engine) params() []float64 {
+	par := make([]float64, e.neurons*neuronPW)
+	for _, p := range e.pops {
+		for i := range p.N {
+			x := neuronParams(p.Population, i, e.net.Dt)
+			copy(par[(p.first+i)*neuronPW:], x[:])
+		}
+	}
+	return par
+}
+
+// neuronParams returns neuron i's parameters as the kernel takes them,
+// formed as the CPU engine forms them (sim/network/engine.go): vinf =
+// E_L + R·I (exact; E_L for Euler), exp(−dt/τ), R, I, τ, threshold,
+// reset, refractory steps, each port's exact current weight.
+func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
+	l := p.LIF
+	var x [neuronPW]float64
+	x[0] = l.EL[i]
+	if p.Method == point.Exact {
+		x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0) // the bias plus no drive
+	}
+	x[1], x[2], x[3], x[4] = math.Exp(-dt/l.Tau[i]), l.R[i], l.I[i], l.Tau[i]
+	x[5], x[6], x[7] = l.Vth[i], l.Vreset[i], math.Round(l.Tref[i]/dt)
+	for k, q := range p.Ports {
+		if p.Method == point.Exact && q.Synapse == point.Current {
+			x[8+k] = exactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
+		}
+	}
+	return x
+}
+
+// probeTable returns the probe buffer: for each neuron the first of its
+// probes and their number, then the probes grouped by neuron, each its
+// index and what it records (0: v, k: port k).
+func (e *Engine) probeTable() []int32 {
+	probes := make([]int32, 2*e.neurons)
+	order := make([]int, len(e.probes))
+	for k := range order {
+		order[k] = k
+	}
+	gid := func(k int) int { return e.probes[k].Pop.First() + e.probes[k].Neuron }
+	slices.SortStableFunc(order, func(a, b int) int { return gid(a) - gid(b) })
+	for j, k := range order {
+		g := gid(k)
+		if probes[2*g+1] == 0 {
+			probes[2*g] = int32(j)
+		}
+		probes[2*g+1]++
+	}
+	for _, k := range order {
+		probes = append(probes, int32(k), int32(e.probeVar[k]))
+	}
+	return probes
+}
+
+// alloc makes the buffers and their textures, and uploads the
+// parameters and the probes (on the device thread).
+func (e *Engine) alloc() {
+	e.v = device.NewBuffer[uint32](nil, 8*e.neurons)
+	e.ref = device.NewBuffer[uint32](nil, 4*e.neurons)
+	e.syn = device.NewBuffer[uint32](nil, 8*max(1, e.targets))
+	e.par = device.NewBuffer(words(e.params()), 0)
+	e.due = device.NewBuffer[uint32](nil, 8*max(1, e.targets*e.dueSteps))
+	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
+	e.spikes = device.NewBuffer[uint32](nil, 4*e.spikeWords)
+	e.rec = device.NewBuffer[uint32](nil, 8)
+	e.vTex = device.BufferTexture(e.v, gl.RG32UI)
+	e.refTex = device.BufferTexture(e.ref, gl.R32I)
+	e.synTex = device.BufferTexture(e.syn, gl.RG32UI)
+	e.parTex = device.BufferTexture(e.par, gl.RG32UI)
+	e.dueTex = device.BufferTexture(e.due, gl.RG32UI)
+}
+
+// upload sets the initial state (on the device thread).
+func (e *Engine) upload() {
+	v := make([]float64, e.neurons)
+	syn := make([]float64, max(1, e.targets))
+	for _, p := range e.pops {
+		for k := range p.Ports {
+			if k < len(p.G0) && p.G0[k] != nil {
+				copy(syn[p.base+k*p.N:], p.G0[k])
+			}
+		}
+		for i := range p.N {
+			v[p.first+i] = p.LIF.EL[i]
+			if p.V0 != nil {
+				v[p.first+i] = p.V0[i]
+			}
+		}
+	}
+	device.Write(e.v, words(v))
+	device.Write(e.ref, make([]uint32, e.neurons))
+	device.Write(e.syn, words(syn))
+}
+
+// decay is a synapse's factor over a step: exact, or Euler's where the
+// population's method is Euler (sim/network's rule).
+func decay(tau, dt float64, m point.Method) float64 {
+	if m == point.Euler {
+		return 1 - dt/tau
+	}
+	return math.Exp(-dt / tau)
+}
+
+// exactCurrent is the voltage (mV) a unit exponential current (nA, time
+// constant ts) adds over a step dt to a LIF neuron (R, tm): the exact
+// solution, with its limit where ts = tm. It is sim/network's (which
+// keeps it unexported), digit for digit: TestAgreesWithCPU compares the
+// two engines on exact current synapses.
+func exactCurrent(R, tm, ts, dt float64) float64 {
+	if math.Abs(ts-tm) < 1e-9*tm {
+		return R * dt / tm * math.Exp(-dt/tm)
+	}
+	return R * ts / (ts - tm) * (math.Exp(-dt/ts) - math.Exp(-dt/tm))
+}

@@ -1,0 +1,380 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"neurite/compartments/reftest"
+	"neurite/gpu/device/devicetest"
+	"neurite/sim"
+	"neurite/sim/netbuild"
+	point "neurite/sim/network"
+	"neurite/sim/spec"
+)
+
+// brianLIFNet builds the shipped model of the reference case
+// brian_lif_net with the method asked for.
+func brianLIFNet(t *testing.T, method point.Method) *point.Network {
+	t.Helper()
+	n, err := spec.LoadNetwork("../../assets/models/brian_lif_net.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := netbuild.Build(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range m.Point.Pops {
+		p.Method = method
+	}
+	return m.Point
+}
+
+// run runs a simulator to tstop from its initial state and returns what
+// it recorded.
+func run(t *testing.T, s sim.Simulator, tstop float64) *sim.Memory {
+	t.Helper()
+	s.Init()
+	var rec sim.Memory
+	if err := s.Run(context.Background(), tstop, &rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	return &rec
+}
+
+// TestBrianLIFNet reproduces brian_lif_net on the GPU spike for spike,
+// as case.md asks: every neuron's count, at least 99% of spikes at
+// Brian2's step and all within ±0.2 ms, for the exact and the Euler
+// method; and the CPU engine's spikes exactly.
+func TestBrianLIFNet(t *testing.T) {
+	dev := devicetest.Shared(t)
+	for _, c := range []struct {
+		method point.Method
+		file   string
+	}{{point.Exact, "spikes.csv"}, {point.Euler, "spikes_euler.csv"}} {
+		t.Run(c.method.String(), func(t *testing.T) {
+			e, err := NewEngine(dev, brianLIFNet(t, c.method), point.Options{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer e.Close()
+			got := run(t, e, 500).SpikeList
+			ref := reftest.Read(t, "brian_lif_net", c.file)
+			ids, steps := ref.Floats(t, "neuron_id"), ref.Floats(t, "step")
+			want := map[int][]int64{}
+			for k := range ids {
+				want[int(ids[k])] = append(want[int(ids[k])], int64(steps[k]))
+			}
+			have := map[int][]int64{}
+			for _, s := range got {
+				have[s.Cell] = append(have[s.Cell], int64(math.Round(s.T/0.1)))
+			}
+			same, worst := 0, int64(0)
+			for id := range 50 {
+				g, w := have[id], want[id]
+				if len(g) != len(w) {
+					t.Errorf("neuron %d: %d spikes, Brian2 %d", id, len(g), len(w))
+					continue
+				}
+				for k := range g {
+					d := g[k] - w[k]
+					if d == 0 {
+						same++
+					}
+					worst = max(worst, d, -d)
+				}
+			}
+			t.Logf("%s: %d spikes (Brian2 %d), %d at Brian2's step, worst %d steps", c.method, len(got), len(ids), same, worst)
+			if float64(same) < 0.99*float64(len(ids)) || worst > 2 {
+				t.Errorf("%d of %d spikes at Brian2's step, worst off by %d steps: want 99%% and at most 2", same, len(ids), worst)
+			}
+			cpu, err := point.NewEngine(brianLIFNet(t, c.method), point.Options{Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := run(t, cpu, 500).SpikeList; !slices.Equal(got, want) {
+				t.Errorf("the GPU's %d spikes differ from the CPU engine's %d", len(got), len(want))
+			}
+		})
+	}
+}
+
+// mixedNet is a deterministic network of two LIF populations with
+// per-synapse delays of 1 to 3 ms: an exact one with voltage jumps and
+// an exponential current, tonically driven by bias currents, and an
+// Euler one with a current and two conductances, starting from spread
+// voltages and conductances; explicit input spikes reach both. The
+// neurons' bias currents differ, so that each has parameters of its own.
+func mixedNet() *point.Network {
+	const dt = 0.1
+	r := rand.New(rand.NewPCG(7, 11))
+	col := func(n int, f func() float64) []float64 {
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = f()
+		}
+		return c
+	}
+	lif := func(n int, tau float64, bias func() float64) *point.LIF {
+		return &point.LIF{Tau: col(n, func() float64 { return tau }), EL: col(n, func() float64 { return -65 }), R: col(n, func() float64 { return 10 }),
+			Vth: col(n, func() float64 { return -50 }), Vreset: col(n, func() float64 { return -60 }), Tref: col(n, func() float64 { return 2 }), I: col(n, bias)}
+	}
+	a := &point.Population{Name: "A", N: 300, Method: point.Exact, LIF: lif(300, 20, func() float64 { return 1.3 + 0.4*r.Float64() })}
+	a.V0 = col(a.N, func() float64 { return -65 + 15*r.Float64() })
+	aJump := a.PortOf(point.Port{Synapse: point.Delta})
+	aCur := a.PortOf(point.Port{Synapse: point.Current, Shape: point.Exp, TauDecay: 5})
+	b := &point.Population{Name: "B", N: 200, Method: point.Euler, LIF: lif(200, 10, func() float64 { return 1.2 + 0.5*r.Float64() })}
+	b.V0 = col(b.N, func() float64 { return -65 + 15*r.Float64() })
+	bCur := b.PortOf(point.Port{Synapse: point.Current, Shape: point.Exp, TauDecay: 3})
+	bExc := b.PortOf(point.Port{Synapse: point.Conductance, Shape: point.Exp, TauDecay: 5, E: 0})
+	bInh := b.PortOf(point.Port{Synapse: point.Conductance, Shape: point.Exp, TauDecay: 10, E: -80})
+	b.G0 = [][]float64{nil, col(b.N, func() float64 { return 0.01 * r.Float64() }), nil}
+	net := &point.Network{Dt: dt, Pops: []*point.Population{a, b}}
+	connect := func(name string, from, to *point.Population, port, k int, w float64) {
+		pr := &point.Projection{Name: name, From: from, To: to, Port: port, Start: make([]int64, from.N+1)}
+		for i := range from.N {
+			targets := r.Perm(to.N)[:k]
+			slices.Sort(targets)
+			for _, tg := range targets {
+				pr.Target = append(pr.Target, uint32(tg))
+				pr.W = append(pr.W, float32(w*(0.5+r.Float64())))
+				pr.Delay = append(pr.Delay, uint16(10+r.IntN(21)))
+			}
+			pr.Start[i+1] = int64(len(pr.Target))
+		}
+		net.Projections = append(net.Projections, pr)
+	}
+	connect("A->A jumps", a, a, aJump, 20, 0.4)
+	connect("A->A current", a, a, aCur, 10, -0.05)
+	connect("A->B exc", a, b, bExc, 15, 0.002)
+	connect("B->B inh", b, b, bInh, 10, 0.004)
+	connect("B->A current", b, a, aCur, 10, -0.04)
+	connect("B->B current", b, b, bCur, 5, 0.03)
+	for k := range 400 {
+		p, port := a, aJump
+		if k%2 == 1 {
+			p, port = b, bCur
+		}
+		net.Inputs = append(net.Inputs, point.SpikeInput{Pop: p, Port: port, Neuron: r.IntN(p.N), T: math.Round(r.Float64()*3000) / 10, W: 2})
+	}
+	return net
+}
+
+// sharedNet is mixedNet with one bias current for each population: its
+// neurons share their parameters, which the kernel then holds as
+// constants.
+func sharedNet() *point.Network {
+	n := mixedNet()
+	for k, p := range n.Pops {
+		for i := range p.LIF.I {
+			p.LIF.I[i] = 1.45 + 0.1*float64(k)
+		}
+	}
+	return n
+}
+
+// TestAgreesWithCPU runs mixedNet and sharedNet on the GPU and on the
+// CPU engine: the same spikes at the same steps, the same recorded
+// traces of v and of the synaptic variables, the same snapshots and the
+// same voltages at the end, to the last bit.
+func TestAgreesWithCPU(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		build  func() *point.Network
+		shared bool
+	}{{"own parameters", mixedNet, false}, {"shared parameters", sharedNet, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, p := range c.build().Pops {
+				if _, ok := sharedParams(p, 0.1); ok != c.shared {
+					t.Fatalf("population %s: shared parameters %v, want %v", p.Name, ok, c.shared)
+				}
+			}
+			agreesWithCPU(t, c.build)
+		})
+	}
+}
+
+func agreesWithCPU(t *testing.T, build func() *point.Network) {
+	dev := devicetest.Shared(t)
+	opts := func(n *point.Network) point.Options {
+		a, b := n.Pops[0], n.Pops[1]
+		return point.Options{Workers: 2, RecordEvery: 0.5, SnapEvery: 25, Probes: []point.Probe{
+			{Pop: a, Neuron: 3, Var: "v"}, {Pop: a, Neuron: 3, Var: "g2"}, {Pop: b, Neuron: 7, Var: "g2"},
+			{Pop: b, Neuron: 7, Var: "v"}, {Pop: b, Neuron: 0, Var: "g3"}, {Pop: a, Neuron: 299, Var: "v"},
+		}}
+	}
+	gn, cn := build(), build()
+	g, err := NewEngine(dev, gn, opts(gn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, err := point.NewEngine(cn, opts(cn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 300
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.SpikeList) < 1000 {
+		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
+	}
+	worst := 0.0
+	for k := range min(len(got.SpikeList), len(want.SpikeList)) {
+		gs, ws := got.SpikeList[k], want.SpikeList[k]
+		if gs.Cell != ws.Cell {
+			t.Fatalf("spike %d: neuron %d at %g ms on the GPU, neuron %d at %g ms on the CPU", k, gs.Cell, gs.T, ws.Cell, ws.T)
+		}
+		worst = max(worst, math.Abs(gs.T-ws.T))
+	}
+	if len(got.SpikeList) != len(want.SpikeList) || worst != 0 {
+		t.Errorf("%d spikes on the GPU, %d on the CPU, times up to %g ms apart", len(got.SpikeList), len(want.SpikeList), worst)
+	}
+	if len(got.Values) != len(want.Values) {
+		t.Fatalf("%d samples on the GPU, %d on the CPU", len(got.Values), len(want.Values))
+	}
+	for s := range want.Values {
+		for k := range want.Values[s] {
+			if gv, wv := got.Values[s][k], want.Values[s][k]; gv != wv {
+				t.Fatalf("probe %d at %g ms: %.17g on the GPU, %.17g on the CPU", k, want.T[s], gv, wv)
+			}
+		}
+	}
+	if !slices.Equal(got.SnapT, want.SnapT) || len(want.Snaps) != 13 {
+		t.Fatalf("snapshots at %v on the GPU, %v on the CPU", got.SnapT, want.SnapT)
+	}
+	for k := range want.Snaps {
+		if !slices.Equal(got.Snaps[k], want.Snaps[k]) {
+			t.Errorf("the snapshot at %g ms differs", want.SnapT[k])
+		}
+	}
+	if !slices.Equal(g.Voltages(), c.Voltages()) {
+		t.Error("the voltages at the end differ")
+	}
+	t.Logf("%d spikes, all at the CPU engine's steps (worst time difference %g ms); %d samples of %d probes equal to the bit",
+		len(got.SpikeList), worst, len(want.Values), len(want.Values[0]))
+}
+
+// TestBlowUp: a network whose voltages run away (a huge inhibitory
+// conductance makes Euler's step overshoot) stops with the CPU engine's
+// error, at the same time and neuron.
+func TestBlowUp(t *testing.T) {
+	dev := devicetest.Shared(t)
+	build := func() *point.Network {
+		n := mixedNet()
+		n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
+		return n
+	}
+	g, err := NewEngine(dev, build(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, err := point.NewEngine(build(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gerr, cerr *sim.BlowUpError
+	g.Init()
+	c.Init()
+	if !errors.As(g.Run(context.Background(), 50, sim.Discard{}, nil), &gerr) || !errors.As(c.Run(context.Background(), 50, sim.Discard{}, nil), &cerr) {
+		t.Fatalf("want blow-ups on both engines, have %v and %v", gerr, cerr)
+	}
+	if gerr.T != cerr.T || gerr.Where != cerr.Where {
+		t.Errorf("the GPU blew up at %g ms at %s, the CPU at %g ms at %s", gerr.T, gerr.Where, cerr.T, cerr.Where)
+	}
+}
+
+// TestRefuses: what the GPU engine does not run is refused with
+// ErrUnsupported, so that the backend policy keeps it on the CPU.
+func TestRefuses(t *testing.T) {
+	dev := devicetest.Shared(t)
+	for _, c := range []struct {
+		name   string
+		change func(n *point.Network)
+	}{
+		{"poisson drive", func(n *point.Network) {
+			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 100, W: 1}}
+		}},
+		{"noise drive", func(n *point.Network) {
+			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
+		}},
+		{"poisson source", func(n *point.Network) {
+			n.Pops = append(n.Pops, &point.Population{Name: "S", N: 10, Source: make([]float64, 10)})
+		}},
+		{"alpha synapse", func(n *point.Network) {
+			n.Pops[1].PortOf(point.Port{Synapse: point.Current, Shape: point.Alpha, TauDecay: 2})
+		}},
+		{"plasticity", func(n *point.Network) {
+			if err := n.Projections[0].SetPlasticity(nil, &point.Scaling{Target: 5, Tau: 1000, Rate: 1e-4}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := mixedNet()
+			c.change(n)
+			_, err := NewEngine(dev, n, point.Options{})
+			if !errors.Is(err, ErrUnsupported) {
+				t.Errorf("have %v, want a refusal (ErrUnsupported)", err)
+			}
+		})
+	}
+}
+
+// TestLongEpochs: a population without projections runs in epochs as
+// long as the device allows (on llvmpipe, as many steps as its loop
+// guard lets a dispatch take: 10,000 here); recorded every step,
+// tonically firing for 50,000 steps, it gives the CPU engine's spikes and
+// traces, none cut short.
+func TestLongEpochs(t *testing.T) {
+	dev := devicetest.Shared(t)
+	build := func() (*point.Network, point.Options) {
+		n := mixedNet()
+		b := n.Pops[1]
+		n.Pops, n.Projections, n.Inputs = n.Pops[1:], nil, nil
+		return n, point.Options{Probes: []point.Probe{{Pop: b, Neuron: 0, Var: "v"}, {Pop: b, Neuron: 0, Var: "g2"}, {Pop: b, Neuron: 1, Var: "v"}}}
+	}
+	gn, gopts := build()
+	g, err := NewEngine(dev, gn, gopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cn, copts := build()
+	c, err := point.NewEngine(cn, copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 5000
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.SpikeList) == 0 || !slices.Equal(got.SpikeList, want.SpikeList) {
+		t.Errorf("%d spikes on the GPU, %d on the CPU, not the same", len(got.SpikeList), len(want.SpikeList))
+	}
+	for s := range want.Values {
+		if !slices.Equal(got.Values[s], want.Values[s]) {
+			t.Fatalf("at %g ms: %v on the GPU, %v on the CPU", want.T[s], got.Values[s], want.Values[s])
+		}
+	}
+	t.Logf("%d steps in epochs of %d, %d spikes and %d samples as the CPU's", int(tstop/gn.Dt), g.epochSteps, len(got.SpikeList), len(got.Values))
+}
+
+// TestLiteral: a double written into a shader is a GLSL double constant
+// (a point or an exponent, the lf suffix) that reads back to the same
+// number.
+func TestLiteral(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{
+		{-60, "-60.0lf"}, {0.1, "0.1lf"}, {1e4, "10000.0lf"}, {1e-5, "1e-05lf"}, {1e21, "1e+21lf"},
+		{math.Exp(-0.1 / 20), "0.9950124791926823lf"},
+	} {
+		if got := literal(c.x); got != c.want {
+			t.Errorf("literal(%v) = %s, want %s", c.x, got, c.want)
+		}
+	}
+}
