@@ -278,7 +278,7 @@ func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 	x[5], x[6], x[7] = l.Vth[i], l.Vreset[i], math.Round(l.Tref[i]/dt)
 	for k, q := range p.Ports {
 		if p.Method == point.Exact && q.Synapse == point.Current {
-			x[8+k] = exactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
+			x[8+k] = point.ExactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
 		}
 	}
 	return x
@@ -346,25 +346,4 @@ func (e *Engine) upload() {
 	device.Write(e.v, words(v))
 	device.Write(e.ref, make([]uint32, e.neurons))
 	device.Write(e.syn, words(syn))
-}
-
-// decay is a synapse's factor over a step: exact, or Euler's where the
-// population's method is Euler (sim/network's rule).
-func decay(tau, dt float64, m point.Method) float64 {
-	if m == point.Euler {
-		return 1 - dt/tau
-	}
-	return math.Exp(-dt / tau)
-}
-
-// exactCurrent is the voltage (mV) a unit exponential current (nA, time
-// constant ts) adds over a step dt to a LIF neuron (R, tm): the exact
-// solution, with its limit where ts = tm. It is sim/network's (which
-// keeps it unexported), digit for digit: TestAgreesWithCPU compares the
-// two engines on exact current synapses.
-func exactCurrent(R, tm, ts, dt float64) float64 {
-	if math.Abs(ts-tm) < 1e-9*tm {
-		return R * dt / tm * math.Exp(-dt/tm)
-	}
-	return R * ts / (ts - tm) * (math.Exp(-dt/ts) - math.Exp(-dt/tm))
 }

@@ -45,7 +45,7 @@ func popShader(p *point.Population, dt float64) string {
 	each("void loadPorts(int i, int at)", func(k int, q point.Port) string {
 		d := 1.0
 		if q.Synapse != point.Delta {
-			d = decay(q.TauDecay, dt, p.Method)
+			d = point.Decay(q.TauDecay, dt, p.Method)
 		}
 		return fmt.Sprintf("\tb[%[1]d] = syn(popBase + %[1]d * popN + i);\n\tp21[%[1]d] = param(at, 8 + %[1]d);\n"+
 			"\tdecay[%[1]d] = %[2]s;\n\trev[%[1]d] = %[3]s;\n", k, literal(d), literal(q.E))

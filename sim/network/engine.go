@@ -195,15 +195,7 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 	for _, q := range p.Ports {
 		ps.a = append(ps.a, make([]float64, p.N))
 		ps.b = append(ps.b, make([]float64, p.N))
-		// Exact decay; Euler's where the population's method is Euler, as
-		// Brian2 integrates every variable with the method asked for.
-		decay := func(tau float64) float64 {
-			if p.Method == Euler {
-				return 1 - dt/tau
-			}
-			return math.Exp(-dt / tau)
-		}
-		da, db, ja, jb, ak := 1.0, decay(q.TauDecay), 0.0, 1.0, 0.0
+		da, db, ja, jb, ak := 1.0, Decay(q.TauDecay, dt, p.Method), 0.0, 1.0, 0.0
 		switch q.Shape {
 		case Alpha:
 			da, ja, jb, ak = db, math.E, 0, dt/q.TauDecay
@@ -216,7 +208,7 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 			}
 			tp := q.TauRise * q.TauDecay / (q.TauDecay - q.TauRise) * math.Log(q.TauDecay/q.TauRise)
 			f := 1 / (math.Exp(-tp/q.TauDecay) - math.Exp(-tp/q.TauRise))
-			da, ja, jb = decay(q.TauRise), f, f
+			da, ja, jb = Decay(q.TauRise, dt, p.Method), f, f
 		}
 		if q.Synapse != Delta && !(q.TauDecay > 0) {
 			return nil, fmt.Errorf("population %s: a synapse's time constant must be positive (have %g ms)", p.Name, q.TauDecay)
@@ -247,7 +239,7 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 						return nil, fmt.Errorf("population %s: exact integration takes exponential current synapses; use method euler or rk4 for alpha and bi-exponential ones", p.Name)
 					}
 					for i := range p.N {
-						col[i] = exactCurrent(l.R[i], l.Tau[i], p.Ports[k].TauDecay, dt)
+						col[i] = ExactCurrent(l.R[i], l.Tau[i], p.Ports[k].TauDecay, dt)
 					}
 				}
 				ps.p21 = append(ps.p21, col)
@@ -292,10 +284,21 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 	return ps, nil
 }
 
-// exactCurrent is the voltage (mV) a unit exponential current (nA, time
+// Decay is a synapse's factor over a step dt: exact, or Euler's where
+// the population's method is Euler, as Brian2 integrates every variable
+// with the method asked for. Every engine of point networks uses it.
+func Decay(tau, dt float64, m Method) float64 {
+	if m == Euler {
+		return 1 - dt/tau
+	}
+	return math.Exp(-dt / tau)
+}
+
+// ExactCurrent is the voltage (mV) a unit exponential current (nA, time
 // constant ts) adds over a step dt to a LIF neuron (R, tm): the exact
-// solution, with its limit where ts = tm.
-func exactCurrent(R, tm, ts, dt float64) float64 {
+// solution, with its limit where ts = tm. Every engine of LIF networks
+// (the GPU's too) uses this one.
+func ExactCurrent(R, tm, ts, dt float64) float64 {
 	if math.Abs(ts-tm) < 1e-9*tm {
 		return R * dt / tm * math.Exp(-dt/tm)
 	}
