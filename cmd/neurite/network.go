@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"neurite/app/pipeline"
+	"neurite/gpu"
 	"neurite/sim"
 	"neurite/sim/output"
 	"neurite/sim/spec"
@@ -49,6 +50,9 @@ func runNetwork(file, out, figure, backend string, threads int, tstop float64, q
 	start := time.Now()
 	reached, runErr := pipeline.RunNetworkToDirectory(ctx, net, stop, out, progress)
 	finish()
+	if note := gpu.LostNote(net.Sim); note != "" {
+		fmt.Fprintln(stderr, note)
+	}
 	var blowUp *sim.BlowUpError
 	switch {
 	case errors.Is(runErr, context.Canceled):
