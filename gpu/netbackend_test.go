@@ -40,13 +40,19 @@ func runNet(t *testing.T, s sim.Simulator, tstop float64) *sim.Memory {
 // TestChooseNetBackend: cpu is the CPU engine; gpu the GPU engine, which
 // gives the CPU engine's spikes; auto the CPU for a small network, for
 // one with what the GPU does not run, and for any on llvmpipe, saying
-// why; gpu refuses a network with a Poisson drive, naming it.
+// why; gpu runs Brunel's Poisson-driven network, and refuses one under
+// noise, naming it.
 func TestChooseNetBackend(t *testing.T) {
 	dev := devicetest.Shared(t)
 	brunel, err := netmodels.Brunel(200, 5, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
+	noisy, err := netmodels.Brunel(200, 5, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noisy.Pops[0].Drives = append(noisy.Pops[0].Drives, network.Drive{Kind: network.Noise, Mean: 0.1, SD: 0.1, Tau: 5})
 	large := "llvmpipe"
 	if !device.Software(dev.Info()) {
 		large = "neuron-steps/s" // a hardware GPU: auto measured both
@@ -59,7 +65,8 @@ func TestChooseNetBackend(t *testing.T) {
 		{"cpu", "cpu", cobaNet(t, 500), "cpu", ""},
 		{"gpu", "gpu", cobaNet(t, 500), "gpu", "backend: gpu ("},
 		{"auto small", "auto", cobaNet(t, 500), "cpu", "too few to gain"},
-		{"auto drives", "auto", brunel, "cpu", "drives"},
+		{"gpu drives", "gpu", brunel, "gpu", "backend: gpu ("},
+		{"auto noise", "auto", noisy, "cpu", "noise"},
 		{"auto large", "auto", cobaNet(t, 10000), "", large},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -83,9 +90,9 @@ func TestChooseNetBackend(t *testing.T) {
 			}
 		})
 	}
-	_, err = NewNetSimulator(brunel, network.Options{}, "gpu")
-	if !errors.Is(err, gnet.ErrUnsupported) || !strings.Contains(err.Error(), "population E: drives") {
-		t.Errorf("gpu on a Poisson-driven network: %v, want a refusal naming the drive", err)
+	_, err = NewNetSimulator(noisy, network.Options{}, "gpu")
+	if !errors.Is(err, gnet.ErrUnsupported) || !strings.Contains(err.Error(), "population E: noise drives") {
+		t.Errorf("gpu on a network under noise: %v, want a refusal naming the drive", err)
 	}
 	if _, err := NewNetSimulator(brunel, network.Options{}, "tpu"); err == nil || !strings.Contains(err.Error(), `unknown backend "tpu"`) {
 		t.Errorf("an unknown backend: %v", err)

@@ -3,8 +3,9 @@
 // per neuron of one population advances it through the steps of an
 // epoch, its state held in registers, in Brian2's order as the CPU engine
 // takes it (sim/network/fast.go): update (exact or Euler; refractory
-// neurons keep v), threshold, the synapses' decay, the delivery of the
-// inputs due (voltage jumps discarded while refractory), reset. Within an
+// neurons keep v), threshold, the synapses' decay, the Poisson drives
+// (drawn on the device as the CPU draws them, sim/rng), the delivery of
+// the inputs due (voltage jumps discarded while refractory), reset. Within an
 // epoch no spike reaches another neuron (an epoch is at most the shortest
 // delay), so the neurons run independently; the host routes the epoch's
 // spikes and uploads the inputs due in the next.
@@ -63,6 +64,7 @@ double b[MAX_PORTS];   // the ports' currents or conductances
 double p21[MAX_PORTS]; // exact: the voltage a unit current adds over a step
 double decay[MAX_PORTS], rev[MAX_PORTS];
 
+#include "philox.glsl"
 #include "lif_pop.glsl"
 
 void main() {
@@ -101,6 +103,7 @@ void main() {
 			}
 		}
 		decayPorts();
+		v = drive(i, n, n >= ref, v);
 		v = deliver((n - stepFrom) * targets + popBase + i, n >= ref, v);
 		if (spiked) {
 			v = vreset;

@@ -7,20 +7,40 @@
 // where the including shader defines RNG_POISSON_BINDING (its binding
 // point): each table is rng.Poisson's Threshold, the tables laid end to
 // end.
+//
+// Pass the counter's call and stream as values known only when running
+// (uniforms, invocation ids), not literals: Mesa 22.3's llvmpipe folds
+// umulExtended of two constants to a high word of 0, so a counter word
+// the compiler knows draws other numbers than the CPU's.
 
 const uint PHILOX_M0 = 0xD2511F53u, PHILOX_M1 = 0xCD9E8D57u;
 const uint PHILOX_W0 = 0x9E3779B9u, PHILOX_W1 = 0xBB67AE85u;
 
+// philoxRound is one of Philox's ten rounds: the counter's two products
+// and the key's Weyl step.
+void philoxRound(inout uvec4 ctr, inout uvec2 key) {
+	uint hi0, lo0, hi1, lo1;
+	umulExtended(PHILOX_M0, ctr.x, hi0, lo0);
+	umulExtended(PHILOX_M1, ctr.z, hi1, lo1);
+	ctr = uvec4(hi1 ^ ctr.y ^ key.x, lo1, hi0 ^ ctr.w ^ key.y, lo0);
+	key += uvec2(PHILOX_W0, PHILOX_W1);
+}
+
 // philox4x32 returns the 128 random bits of counter ctr under key
-// (rng.Philox4x32).
+// (rng.Philox4x32). The rounds are written out, not looped: Mesa's
+// llvmpipe ends an invocation's loops after 65,535 passes in all, which
+// a kernel drawing every few steps of a long epoch would spend.
 uvec4 philox4x32(uvec4 ctr, uvec2 key) {
-	for (int r = 0; r < 10; r++) {
-		uint hi0, lo0, hi1, lo1;
-		umulExtended(PHILOX_M0, ctr.x, hi0, lo0);
-		umulExtended(PHILOX_M1, ctr.z, hi1, lo1);
-		ctr = uvec4(hi1 ^ ctr.y ^ key.x, lo1, hi0 ^ ctr.w ^ key.y, lo0);
-		key += uvec2(PHILOX_W0, PHILOX_W1);
-	}
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
+	philoxRound(ctr, key);
 	return ctr;
 }
 

@@ -74,15 +74,16 @@ func TestCheckRateProjection(t *testing.T) {
 	}
 }
 
-// TestRunNetworkOnGPU: neurite run --backend gpu runs a point network on
-// the GPU, says so, and writes the CPU engine's spikes byte for byte;
-// a network the GPU does not run is refused, naming what.
+// TestRunNetworkOnGPU: neurite run --backend gpu runs point networks on
+// the GPU, says so, and writes the CPU engine's spikes byte for byte:
+// brian_lif_net, and Brunel's network under its Poisson drives; a
+// network the GPU does not run is refused, naming what.
 func TestRunNetworkOnGPU(t *testing.T) {
-	spikes := func(backend string) (string, string) {
+	spikes := func(model, backend string, args ...string) (string, string) {
 		out := t.TempDir()
-		code, _, stderr := neurite("run", "../../assets/models/brian_lif_net.toml", "--out", out, "--quiet", "--backend", backend)
+		code, _, stderr := neurite(append([]string{"run", "../../assets/models/" + model, "--out", out, "--quiet", "--backend", backend}, args...)...)
 		if code != 0 {
-			t.Fatalf("--backend %s: exit %d, stderr %q", backend, code, stderr)
+			t.Fatalf("%s --backend %s: exit %d, stderr %q", model, backend, code, stderr)
 		}
 		b, err := os.ReadFile(filepath.Join(out, "spikes.csv"))
 		if err != nil {
@@ -90,13 +91,22 @@ func TestRunNetworkOnGPU(t *testing.T) {
 		}
 		return string(b), stderr
 	}
-	gpu, note := spikes("gpu")
-	cpu, _ := spikes("cpu")
-	if !strings.HasPrefix(note, "backend: gpu (") || gpu != cpu || strings.Count(gpu, "\n") != 534 {
-		t.Errorf("the GPU's spikes.csv (%d lines, note %q) is not the CPU's (%d lines)", strings.Count(gpu, "\n"), note, strings.Count(cpu, "\n"))
+	for _, c := range []struct {
+		model string
+		args  []string
+		lines int
+	}{
+		{"brian_lif_net.toml", nil, 534},
+		{"brunel.toml", []string{"--tstop", "100"}, 12403},
+	} {
+		gpu, note := spikes(c.model, "gpu", c.args...)
+		cpu, _ := spikes(c.model, "cpu", c.args...)
+		if !strings.HasPrefix(note, "backend: gpu (") || gpu != cpu || strings.Count(gpu, "\n") != c.lines {
+			t.Errorf("%s: the GPU's spikes.csv (%d lines, note %q) is not the CPU's (%d lines)", c.model, strings.Count(gpu, "\n"), note, strings.Count(cpu, "\n"))
+		}
 	}
-	code, _, stderr := neurite("run", "../../assets/models/brunel.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
-	if code != 1 || !strings.Contains(stderr, "do not run on the GPU yet") {
-		t.Errorf("brunel on the GPU: exit %d, stderr %q", code, stderr)
+	code, _, stderr := neurite("run", "../../assets/models/ring_attractor.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
+	if code != 1 || !strings.Contains(stderr, "population E: current drives do not run on the GPU yet") {
+		t.Errorf("ring_attractor on the GPU: exit %d, stderr %q", code, stderr)
 	}
 }

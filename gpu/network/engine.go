@@ -64,9 +64,8 @@ const (
 // Supported returns nil when the GPU engine runs n, else why not,
 // wrapping ErrUnsupported: LIF populations only, exact or Euler, with
 // voltage jumps and exponential currents and conductances, at most
-// maxPorts ports; no drives (Poisson trains and noise need the random
-// streams the GPU has not got yet, currents are yet to come), no rate
-// projections, no plasticity.
+// maxPorts ports; of the drives, Poisson trains onto whole populations
+// (drive.go); no rate projections, no plasticity.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
@@ -75,8 +74,8 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		switch {
 		case p.LIF == nil:
 			return no("population %s: only LIF neurons run on the GPU", p.Name)
-		case len(p.Drives) > 0:
-			return no("population %s: drives (Poisson trains, noise, currents) do not run on the GPU yet", p.Name)
+		case driveSupported(p, n.Dt) != "":
+			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
 		case len(p.Ports) > maxPorts:
 			return no("population %s: %d synapse ports, the GPU kernel takes at most %d", p.Name, len(p.Ports), maxPorts)
 		}
@@ -187,12 +186,13 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	return e, nil
 }
 
-// compile makes each population's program: its ports and method are
-// compiled in.
+// compile makes each population's program: its ports, method and
+// drives are compiled in.
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
-		for _, p := range e.pops {
-			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: popShader(p.Population, e.net.Dt)})
+		for k, p := range e.pops {
+			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, k, e.net.Seed, e.net.Dt)
+			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text})
 			if err != nil {
 				return err
 			}

@@ -296,8 +296,14 @@ func TestRefuses(t *testing.T) {
 		name   string
 		change func(n *point.Network)
 	}{
-		{"poisson drive", func(n *point.Network) {
-			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 100, W: 1}}
+		{"poisson drive onto some neurons", func(n *point.Network) {
+			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 100, W: 1, Neurons: make([]bool, n.Pops[0].N)}}
+		}},
+		{"poisson drive of a huge rate", func(n *point.Network) {
+			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 1e7, W: 1}}
+		}},
+		{"current drive", func(n *point.Network) {
+			n.Pops[0].Drives = []point.Drive{{Kind: point.CurrentDrive, I: func(float64) float64 { return 1 }}}
 		}},
 		{"noise drive", func(n *point.Network) {
 			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}

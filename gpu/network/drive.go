@@ -1,0 +1,89 @@
+package network
+
+import (
+	"fmt"
+	"strings"
+
+	point "neurite/sim/network"
+	"neurite/sim/rng"
+)
+
+// maxTable bounds a Poisson drive's table on the GPU: the kernel counts
+// a word against every threshold, written out as constants (a mean of
+// about 400 events a step needs this many).
+const maxTable = 256
+
+// driveSupported returns why a population's drives do not run on the
+// GPU, or "" when they do: Poisson trains onto a whole population,
+// independent or shared, drawn as sim/network draws them.
+func driveSupported(p *point.Population, dt float64) string {
+	for _, d := range p.Drives {
+		switch {
+		case d.Kind == point.Noise:
+			return "noise drives do not run on the GPU: GLSL has no logarithm or cosine in double precision, so its normal numbers would not be the CPU's bit for bit"
+		case d.Kind != point.Poisson:
+			return "current drives do not run on the GPU yet"
+		case d.Neurons != nil:
+			return "a drive onto part of a population does not run on the GPU yet"
+		}
+		pd, err := rng.NewPoisson(d.Rate * dt * 1e-3)
+		if err != nil {
+			return err.Error()
+		}
+		if len(pd.Threshold) > maxTable {
+			return fmt.Sprintf("a Poisson drive of rate %g Hz needs %d thresholds a step, the GPU kernel takes at most %d", d.Rate, len(pd.Threshold), maxTable)
+		}
+	}
+	return ""
+}
+
+// driveShader returns the population's drive(i, n, open, v), which
+// lif_net.comp calls after the synapses' decay and before the inputs
+// due: each Poisson drive in turn adds its count of step n times its
+// weight onto its port (a voltage jump only where open, the neuron not
+// refractory), as sim/network's endStep does. The words are the CPU's
+// (sim/network/drive.go): one Philox call every fourth step (and at the
+// epoch's first), kept in a register, under the network's key; input d,
+// stream the neuron's number for an independent train; input
+// SharedInput|d, stream the population's index for a shared one (the
+// uniform popIndex, not a literal: Mesa 22.3's llvmpipe folds the high
+// word of umulExtended of two constants to 0, so a counter word known
+// when compiling draws other numbers, see shaders/philox.glsl). The
+// count is rng.Poisson's: the offset plus the number of thresholds at or
+// below the word, the thresholds written out as constants (no loop and
+// no load: llvmpipe's loop guard, and a table that stays in registers).
+// p's drives are those driveSupported accepts.
+func driveShader(p *point.Population, index int, seed uint64, dt float64) string {
+	var s strings.Builder
+	key := rng.KeyOf(seed)
+	fmt.Fprintf(&s, "const uvec2 RNG_KEY = uvec2(%#xu, %#xu);\n\n", key[0], key[1])
+	for d := range p.Drives {
+		fmt.Fprintf(&s, "uvec4 drawn%d; // drive %d's words of the present call\n", d, d)
+	}
+	s.WriteString("\ndouble drive(int i, int n, bool open, double v) {\n")
+	if len(p.Drives) > 0 {
+		s.WriteString("\tbool draw = (n & 3) == 0 || n == stepFrom;\n\tuvec2 call = uvec2(uint(n >> 2), 0u);\n")
+	}
+	for d, dr := range p.Drives {
+		input, stream := fmt.Sprintf("%du", d), "uint(popFirst + i)"
+		if dr.Shared {
+			input, stream = fmt.Sprintf("%#xu", point.SharedInput|uint32(d)), "uint(popIndex)"
+		}
+		pd, _ := rng.NewPoisson(dr.Rate * dt * 1e-3) // driveSupported has made it
+		fmt.Fprintf(&s, "\tif (draw) {\n\t\tdrawn%[1]d = rngDraw(RNG_KEY, %[2]s, %[3]s, call);\n\t}\n", d, input, stream)
+		fmt.Fprintf(&s, "\tuint w%[1]d = drawn%[1]d[n & 3];\n\tint k%[1]d = %[2]d", d, pd.Offset)
+		for _, t := range pd.Threshold {
+			fmt.Fprintf(&s, " + int(w%d >= %#xu)", d, t)
+		}
+		s.WriteString(";\n")
+		fmt.Fprintf(&s, "\tif (k%[1]d > 0) {\n\t\tprecise double x%[1]d = double(k%[1]d) * %[2]s;\n", d, literal(dr.W))
+		if p.Ports[dr.Port].Synapse == point.Delta {
+			fmt.Fprintf(&s, "\t\tif (open) {\n\t\t\tprecise double vn = v + x%d;\n\t\t\tv = vn;\n\t\t}\n", d)
+		} else {
+			fmt.Fprintf(&s, "\t\tprecise double bn = b[%d] + x%d;\n\t\tb[%d] = bn;\n", dr.Port, d, dr.Port)
+		}
+		s.WriteString("\t}\n")
+	}
+	s.WriteString("\treturn v;\n}\n")
+	return s.String()
+}

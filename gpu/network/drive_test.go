@@ -1,0 +1,191 @@
+package network
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"neurite/gpu/device/devicetest"
+	"neurite/sim/netbuild"
+	point "neurite/sim/network"
+	"neurite/sim/spec"
+)
+
+// drivenNet is three populations under Poisson drives,
+// each reaching the kernel's drive code another way and the CPU engine's
+// another path: C, Brunel's kind (exact, one voltage-jump port, one
+// independent train: the CPU's fused pass); A (exact, a jump and a
+// current port, an independent train on each and a shared one on the
+// current: the CPU's general kernel); B (Euler, two conductances and a
+// current, independent trains and a shared one, its neurons' bias
+// currents their own). The seed's high word is not zero, so that both
+// words of the key matter.
+func drivenNet() *point.Network {
+	lif := func(n int, tau float64, bias func(i int) float64) *point.LIF {
+		col := func(f func(i int) float64) []float64 {
+			c := make([]float64, n)
+			for i := range c {
+				c[i] = f(i)
+			}
+			return c
+		}
+		return &point.LIF{Tau: col(func(int) float64 { return tau }), EL: col(func(int) float64 { return -65 }), R: col(func(int) float64 { return 10 }),
+			Vth: col(func(int) float64 { return -50 }), Vreset: col(func(int) float64 { return -60 }), Tref: col(func(int) float64 { return 2 }), I: col(bias)}
+	}
+	c := &point.Population{Name: "C", N: 70, Method: point.Exact, LIF: lif(70, 20, func(int) float64 { return 0 })}
+	cJump := c.PortOf(point.Port{Synapse: point.Delta})
+	c.Drives = []point.Drive{{Kind: point.Poisson, Port: cJump, Rate: 4000, W: 0.5}}
+
+	a := &point.Population{Name: "A", N: 60, Method: point.Exact, LIF: lif(60, 10, func(int) float64 { return 0.5 })}
+	aJump := a.PortOf(point.Port{Synapse: point.Delta})
+	aCur := a.PortOf(point.Port{Synapse: point.Current, Shape: point.Exp, TauDecay: 0.5})
+	a.Drives = []point.Drive{
+		{Kind: point.Poisson, Port: aCur, Rate: 12800, W: 0.0878085},
+		{Kind: point.Poisson, Port: aJump, Rate: 900, W: 0.7},
+		{Kind: point.Poisson, Port: aCur, Rate: 300, W: 0.4, Shared: true},
+	}
+
+	b := &point.Population{Name: "B", N: 50, Method: point.Euler, LIF: lif(50, 10, func(i int) float64 { return 0.3 + 0.01*float64(i) })}
+	bExc := b.PortOf(point.Port{Synapse: point.Conductance, Shape: point.Exp, TauDecay: 5, E: 0})
+	bInh := b.PortOf(point.Port{Synapse: point.Conductance, Shape: point.Exp, TauDecay: 10, E: -80})
+	bCur := b.PortOf(point.Port{Synapse: point.Current, Shape: point.Exp, TauDecay: 3})
+	b.Drives = []point.Drive{
+		{Kind: point.Poisson, Port: bExc, Rate: 2400, W: 0.004},
+		{Kind: point.Poisson, Port: bInh, Rate: 800, W: 0.006},
+		{Kind: point.Poisson, Port: bCur, Rate: 150, W: 0.5, Shared: true},
+	}
+	net := &point.Network{Dt: 0.1, Seed: 0x5eed<<32 | 7, Pops: []*point.Population{c, a, b}}
+	// Sparse projections onto driven ports, so that the queue's inputs
+	// follow the drives' within a step, and a shortest delay of 7 steps:
+	// epochs that begin between two of the generator's calls.
+	connect := func(from, to *point.Population, port int, w float32, delay uint16) {
+		pr := &point.Projection{Name: from.Name + "->" + to.Name, From: from, To: to, Port: port, Start: make([]int64, from.N+1)}
+		for i := range from.N {
+			for j := i % 3; j < to.N; j += 7 {
+				pr.Target, pr.W, pr.Delay = append(pr.Target, uint32(j)), append(pr.W, w), append(pr.Delay, delay+uint16(i%5))
+			}
+			pr.Start[i+1] = int64(len(pr.Target))
+		}
+		net.Projections = append(net.Projections, pr)
+	}
+	connect(c, a, aJump, 0.3, 7)
+	connect(a, a, aCur, -0.02, 9)
+	connect(c, b, bExc, 0.001, 11)
+	return net
+}
+
+// TestDrives: each neuron's Poisson inputs on the GPU are the CPU
+// engine's, to the bit: v and every current and conductance of every
+// neuron, recorded every step, and the spikes.
+func TestDrives(t *testing.T) {
+	dev := devicetest.Shared(t)
+	opts := func(n *point.Network) point.Options {
+		var probes []point.Probe
+		for _, p := range n.Pops {
+			for i := range p.N {
+				probes = append(probes, point.Probe{Pop: p, Neuron: i, Var: "v"})
+				for k, q := range p.Ports {
+					if q.Synapse == point.Delta {
+						continue // no variable: the jumps go onto v
+					}
+					probes = append(probes, point.Probe{Pop: p, Neuron: i, Var: fmt.Sprintf("g%d", k+1)})
+				}
+			}
+		}
+		return point.Options{Probes: probes}
+	}
+	gn, cn := drivenNet(), drivenNet()
+	g, err := NewEngine(dev, gn, opts(gn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, err := point.NewEngine(cn, opts(cn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 200
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.Values) != 1+int(tstop/gn.Dt) || len(got.Values) != len(want.Values) {
+		t.Fatalf("%d samples on the GPU, %d on the CPU", len(got.Values), len(want.Values))
+	}
+	changed := make([]bool, len(want.Values[0]))
+	for s := range want.Values {
+		for k, wv := range want.Values[s] {
+			if gv := got.Values[s][k]; gv != wv {
+				pr := g.probes[k]
+				t.Fatalf("population %s, neuron %d, %s at %g ms: %.17g on the GPU, %.17g on the CPU", pr.Pop.Name, pr.Neuron, pr.Var, want.T[s], gv, wv)
+			}
+			changed[k] = changed[k] || (s > 0 && wv != want.Values[s-1][k])
+		}
+	}
+	if k := slices.Index(changed, false); k >= 0 {
+		pr := g.probes[k]
+		t.Fatalf("population %s, neuron %d, %s never changed: the drives do not reach it", pr.Pop.Name, pr.Neuron, pr.Var)
+	}
+	for _, p := range gn.Pops {
+		spiked := 0
+		for _, s := range want.SpikeList {
+			if s.Cell >= p.First() && s.Cell < p.First()+p.N {
+				spiked++
+			}
+		}
+		if spiked < p.N {
+			t.Errorf("population %s: %d spikes in %d ms, too few to test the drives with the threshold", p.Name, spiked, tstop)
+		}
+	}
+	if !slices.Equal(got.SpikeList, want.SpikeList) {
+		t.Errorf("%d spikes on the GPU, %d on the CPU, not the same", len(got.SpikeList), len(want.SpikeList))
+	}
+	t.Logf("%d spikes and %d samples of %d probes as the CPU's", len(got.SpikeList), len(got.Values), len(got.Values[0]))
+}
+
+// TestBrunel: the shipped Brunel network, scaled down (500 neurons, a
+// fifth of the indegrees, the recurrent coupling kept by five times the
+// weights), gives on the GPU the CPU engine's spikes exactly.
+func TestBrunel(t *testing.T) {
+	dev := devicetest.Shared(t)
+	build := func() *point.Network {
+		n, err := spec.LoadNetwork("../../assets/models/brunel.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = n.Override("population.E.size=400", "population.I.size=100",
+			"projection.EE.indegree=40", "projection.EI.indegree=40", "projection.IE.indegree=10", "projection.II.indegree=10",
+			"projection.EE.weight=2.5", "projection.EI.weight=2.5", "projection.IE.weight=-12.5", "projection.II.weight=-12.5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := netbuild.Build(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Point
+	}
+	g, err := NewEngine(dev, build(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, err := point.NewEngine(build(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 200
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.SpikeList) < 1000 {
+		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
+	}
+	if !slices.Equal(got.SpikeList, want.SpikeList) {
+		for k := range min(len(got.SpikeList), len(want.SpikeList)) {
+			if gs, ws := got.SpikeList[k], want.SpikeList[k]; gs != ws {
+				t.Fatalf("spike %d: neuron %d at %g ms on the GPU, neuron %d at %g ms on the CPU", k, gs.Cell, gs.T, ws.Cell, ws.T)
+			}
+		}
+		t.Fatalf("%d spikes on the GPU, %d on the CPU", len(got.SpikeList), len(want.SpikeList))
+	}
+	if !slices.Equal(g.Voltages(), c.Voltages()) {
+		t.Error("the voltages at the end differ")
+	}
+	t.Logf("%d spikes of 500 neurons in %d ms, the CPU engine's", len(got.SpikeList), tstop)
+}
