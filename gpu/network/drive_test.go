@@ -2,11 +2,14 @@ package network
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"neurite/gpu/device/devicetest"
 	"neurite/sim/netbuild"
+	"neurite/sim/netmodels"
 	point "neurite/sim/network"
 	"neurite/sim/spec"
 )
@@ -188,4 +191,45 @@ func TestBrunel(t *testing.T) {
 		t.Error("the voltages at the end differ")
 	}
 	t.Logf("%d spikes of 500 neurons in %d ms, the CPU engine's", len(got.SpikeList), tstop)
+}
+
+// TestMicrocircuit: Potjans and Diesmann's microcircuit at 1% of full
+// scale (its in-degrees kept), exponential currents under the Poisson
+// background of every population, gives on the GPU the CPU engine's
+// spikes exactly.
+func TestMicrocircuit(t *testing.T) {
+	dev := devicetest.Shared(t)
+	file := filepath.Join(t.TempDir(), "microcircuit.toml")
+	if err := os.WriteFile(file, []byte(netmodels.Microcircuit(0.01, 100)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func() *point.Network {
+		n, err := spec.LoadNetwork(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := netbuild.Build(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Point
+	}
+	g, err := NewEngine(dev, build(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, err := point.NewEngine(build(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 100
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.SpikeList) < 100 {
+		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
+	}
+	if !slices.Equal(got.SpikeList, want.SpikeList) || !slices.Equal(g.Voltages(), c.Voltages()) {
+		t.Fatalf("%d spikes on the GPU, %d on the CPU, not the same (or the voltages at the end differ)", len(got.SpikeList), len(want.SpikeList))
+	}
+	t.Logf("%d spikes of %d neurons in %d ms, the CPU engine's", len(got.SpikeList), g.neurons, tstop)
 }
