@@ -22,9 +22,11 @@ func (b *backend) Snapshots() sim.Schedule {
 	return sim.Every(b.snapEvery)
 }
 
-// Reset uploads the initial state; a failure is returned by the next Run.
+// Reset uploads the initial state and sets the CPU engine's Poisson
+// sources to their start; a failure is returned by the next Run.
 func (b *backend) Reset() {
 	e := (*Engine)(b)
+	e.cpu.ResetSources()
 	e.err = e.dev.Do(func() error { e.upload(); return nil })
 }
 
@@ -73,9 +75,11 @@ func (b *backend) Snapshot(buf []float64) []float64 {
 // Voltages returns every neuron's membrane potential, by global id.
 func (e *Engine) Voltages() []float64 { return (*backend)(e).Snapshot(nil) }
 
-// Advance uploads the inputs due in the epoch, runs each population over
-// the epoch in one dispatch, and reads back the spikes, the record rows
-// and any blow-up.
+// Advance uploads the inputs due in the epoch, runs each LIF population
+// over the epoch in one dispatch, and reads back the spikes, the record
+// rows and any blow-up; the Poisson sources' spikes are drawn on the host
+// by the CPU engine (GLSL has no double-precision logarithm for their
+// waiting times, and they cost one word and one logarithm a spike).
 func (b *backend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
 	if e.err != nil {
@@ -121,6 +125,9 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		// after them all (a barrier between dispatches cost llvmpipe 0.2
 		// ms, most of a step's time in an epoch of one step).
 		for k, p := range e.pops {
+			if p.prog == nil {
+				continue // a source: the CPU engine's
+			}
 			p.prog.Use()
 			for name, x := range map[string]int{
 				"parTex": 0, "dueTex": 1,
@@ -157,6 +164,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	if err != nil {
 		return fmt.Errorf("gpu: epoch at t = %g ms: %w", float64(ep.From)*e.net.Dt, err)
 	}
+	ep.Spikes = e.cpu.SourceSpikes(ep.From, ep.To, ep.Spikes)
 	dt := e.net.Dt
 	for j := 0; j < len(raw); j += 2 {
 		t := float64(raw[j]) * dt

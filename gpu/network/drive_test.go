@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -232,4 +233,76 @@ func TestMicrocircuit(t *testing.T) {
 		t.Fatalf("%d spikes on the GPU, %d on the CPU, not the same (or the voltages at the end differ)", len(got.SpikeList), len(want.SpikeList))
 	}
 	t.Logf("%d spikes of %d neurons in %d ms, the CPU engine's", len(got.SpikeList), g.neurons, tstop)
+}
+
+// sourcedNet is mixedNet with a population of Poisson sources (rates 0
+// to 98 Hz) projecting onto both populations' jump and conductance
+// ports.
+func sourcedNet() *point.Network {
+	n := mixedNet()
+	a, b := n.Pops[0], n.Pops[1]
+	rates := make([]float64, 50)
+	for i := range rates {
+		rates[i] = 2 * float64(i)
+	}
+	s := &point.Population{Name: "S", N: len(rates), Source: rates}
+	n.Pops = append(n.Pops, s)
+	n.Seed = 42
+	for _, to := range []struct {
+		pop  *point.Population
+		port int
+		w    float32
+	}{{a, 0, 1.5}, {b, 1, 0.004}} {
+		pr := &point.Projection{Name: "S->" + to.pop.Name, From: s, To: to.pop, Port: to.port, Start: make([]int64, s.N+1)}
+		for i := range s.N {
+			for j := i % 5; j < to.pop.N; j += 9 {
+				pr.Target, pr.W, pr.Delay = append(pr.Target, uint32(j)), append(pr.W, to.w), append(pr.Delay, uint16(10+i%7))
+			}
+			pr.Start[i+1] = int64(len(pr.Target))
+		}
+		n.Projections = append(n.Projections, pr)
+	}
+	return n
+}
+
+// TestSources: a network with Poisson sources runs on the GPU, the
+// sources' spikes drawn on the host by the CPU engine: the CPU engine's
+// spikes, the sources' among them, and voltages exactly; a probe of a
+// source is refused.
+func TestSources(t *testing.T) {
+	dev := devicetest.Shared(t)
+	g, err := NewEngine(dev, sourcedNet(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cn := sourcedNet()
+	c, err := point.NewEngine(cn, point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 300
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	s := cn.Pops[2]
+	sources := 0
+	for _, sp := range want.SpikeList {
+		if sp.Cell >= s.First() {
+			sources++
+		}
+	}
+	if sources < 500 || len(want.SpikeList)-sources < 1000 {
+		t.Fatalf("the CPU engine made %d spikes of sources and %d of neurons: too few to compare", sources, len(want.SpikeList)-sources)
+	}
+	if !slices.Equal(got.SpikeList, want.SpikeList) || !slices.Equal(g.Voltages(), c.Voltages()) {
+		t.Errorf("%d spikes on the GPU, %d on the CPU, not the same (or the voltages at the end differ)", len(got.SpikeList), len(want.SpikeList))
+	}
+	// A second run from the start draws the same sources again.
+	if again := run(t, g, tstop); !slices.Equal(again.SpikeList, want.SpikeList) {
+		t.Errorf("a second run: %d spikes, the first %d", len(again.SpikeList), len(want.SpikeList))
+	}
+	pn := sourcedNet()
+	if _, err := NewEngine(dev, pn, point.Options{Probes: []point.Probe{{Pop: pn.Pops[2], Neuron: 0, Var: "v"}}}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("a probe of a source: %v, want a refusal", err)
+	}
+	t.Logf("%d spikes, %d of them the sources', as the CPU's", len(got.SpikeList), sources)
 }

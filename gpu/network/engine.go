@@ -62,18 +62,19 @@ const (
 )
 
 // Supported returns nil when the GPU engine runs n, else why not,
-// wrapping ErrUnsupported: LIF populations only, exact or Euler, with
+// wrapping ErrUnsupported: LIF populations, exact or Euler, with
 // voltage jumps and exponential currents and conductances, at most
 // maxPorts ports; of the drives, Poisson trains onto whole populations
-// (drive.go); no rate projections, no plasticity.
+// (drive.go); Poisson sources, whose spikes the CPU engine draws (not
+// recorded); no rate projections, no plasticity.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
 	}
 	for _, p := range n.Pops {
 		switch {
-		case p.LIF == nil:
-			return no("population %s: only LIF neurons run on the GPU", p.Name)
+		case p.LIF == nil && p.Source == nil:
+			return no("population %s: only LIF neurons and Poisson sources run on the GPU", p.Name)
 		case driveSupported(p, n.Dt) != "":
 			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
 		case len(p.Ports) > maxPorts:
@@ -94,6 +95,9 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		}
 	}
 	for _, pr := range probes {
+		if pr.Pop.Source != nil {
+			return no("population %s: the GPU records nothing of Poisson sources", pr.Pop.Name)
+		}
 		if pr.Var != "v" && !isPortVar(pr.Var) {
 			return no("population %s: the GPU records v and g1, g2, …, not %q", pr.Pop.Name, pr.Var)
 		}
@@ -170,6 +174,9 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	e.spikeWords = 4 * len(e.pops)
 	for _, p := range e.pops {
 		p.spikeAt, p.spikeCap = e.spikeWords, min(p.N*e.dueSteps, room*p.N/e.neurons)
+		if p.Source != nil {
+			p.spikeCap = 0 // the CPU engine's (SourceSpikes)
+		}
 		e.spikeWords += 2 * p.spikeCap
 	}
 	texels := max(e.targets*e.dueSteps, e.neurons*neuronPW)
@@ -186,11 +193,14 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	return e, nil
 }
 
-// compile makes each population's program: its ports, method and
+// compile makes each LIF population's program: its ports, method and
 // drives are compiled in.
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		for k, p := range e.pops {
+			if p.Source != nil {
+				continue
+			}
 			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, k, e.net.Seed, e.net.Dt)
 			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text})
 			if err != nil {
@@ -209,7 +219,9 @@ func (e *Engine) Close() {
 	e.dev.Do(func() error {
 		e.free()
 		for _, p := range e.pops {
-			p.prog.Delete()
+			if p.prog != nil {
+				p.prog.Delete()
+			}
 		}
 		return nil
 	})
@@ -250,11 +262,14 @@ func words[T float64 | int32](x []T) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), len(x)*int(unsafe.Sizeof(x[0]))/4)
 }
 
-// params returns the parameter buffer: each neuron's parameters, by
+// params returns the parameter buffer: each LIF neuron's parameters, by
 // global id.
 func (e *Engine) params() []float64 {
 	par := make([]float64, e.neurons*neuronPW)
 	for _, p := range e.pops {
+		if p.Source != nil {
+			continue
+		}
 		for i := range p.N {
 			x := neuronParams(p.Population, i, e.net.Dt)
 			copy(par[(p.first+i)*neuronPW:], x[:])
@@ -337,6 +352,9 @@ func (e *Engine) upload() {
 			}
 		}
 		for i := range p.N {
+			if p.Source != nil {
+				break // v 0, as on the CPU
+			}
 			v[p.first+i] = p.LIF.EL[i]
 			if p.V0 != nil {
 				v[p.first+i] = p.V0[i]

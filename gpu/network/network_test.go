@@ -308,9 +308,6 @@ func TestRefuses(t *testing.T) {
 		{"noise drive", func(n *point.Network) {
 			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
 		}},
-		{"poisson source", func(n *point.Network) {
-			n.Pops = append(n.Pops, &point.Population{Name: "S", N: 10, Source: make([]float64, 10)})
-		}},
 		{"alpha synapse", func(n *point.Network) {
 			n.Pops[1].PortOf(point.Port{Synapse: point.Current, Shape: point.Alpha, TauDecay: 2})
 		}},

@@ -372,9 +372,7 @@ func (b *backend) Reset() {
 		}
 		switch {
 		case p.Source != nil:
-			for i := range p.N {
-				p.next[i] = p.gap(b.key, i, SourceStartInput, 0)
-			}
+			p.resetSources(b.key)
 		case p.LIF != nil:
 			for i := range p.N {
 				p.v[i] = p.LIF.EL[i]

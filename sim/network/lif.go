@@ -198,6 +198,17 @@ func (p *popState) gap(k rng.Key, i int, input uint32, n int64) int64 {
 // a source are dropped.
 func (e *Engine) sourceStep(c *chunk, n int64, due []float64) int {
 	p := c.pop
+	e.fire(c, n)
+	for k := range p.Ports {
+		clear(due[int(p.base)+k*p.N+c.lo : int(p.base)+k*p.N+c.hi])
+	}
+	return -1
+}
+
+// fire appends the spikes of the chunk's sources due at step n and draws
+// their next.
+func (e *Engine) fire(c *chunk, n int64) {
+	p := c.pop
 	for i := c.lo; i < c.hi; i++ {
 		if n < p.next[i] {
 			continue
@@ -210,8 +221,42 @@ func (e *Engine) sourceStep(c *chunk, n int64, due []float64) int {
 			p.next[i] = math.MaxInt64
 		}
 	}
-	for k := range p.Ports {
-		clear(due[int(p.base)+k*p.N+c.lo : int(p.base)+k*p.N+c.hi])
+}
+
+// SourceSpikes appends the spikes of the network's Poisson sources at
+// steps [from, to) to out, drawn as the engine's own runs draw them,
+// from the state ResetSources set: for an engine on another device that
+// advances the other neurons and takes the sources' spikes from here
+// (gpu/network). The engine's other neurons are left alone.
+func (e *Engine) SourceSpikes(from, to int64, out []sim.Spike) []sim.Spike {
+	for k := range e.chunks {
+		c := &e.chunks[k]
+		if c.pop.Source == nil {
+			continue
+		}
+		for n := from; n < to; n++ {
+			e.fire(c, n)
+		}
+		out = append(out, c.spikes...)
+		c.spikes = c.spikes[:0]
 	}
-	return -1
+	return out
+}
+
+// ResetSources sets the Poisson sources to their start, as Reset does,
+// for SourceSpikes.
+func (e *Engine) ResetSources() {
+	e.key = rng.KeyOf(e.net.Seed)
+	for _, p := range e.pops {
+		if p.Source != nil {
+			p.resetSources(e.key)
+		}
+	}
+}
+
+// resetSources draws each source's first spike.
+func (p *popState) resetSources(k rng.Key) {
+	for i := range p.N {
+		p.next[i] = p.gap(k, i, SourceStartInput, 0)
+	}
 }
