@@ -35,9 +35,8 @@ const autoMinNeurons = 10000
 // LIF, plasticity); or "auto" (or ""), which keeps on the CPU what the
 // GPU does not run, a small network, and any network on Mesa's llvmpipe
 // (measured slower than the CPU engine: see README), and otherwise times
-// a few steps on
-// both and keeps the GPU if it is clearly the faster. A run on the GPU
-// carries on on the CPU engine should the device fail.
+// a few steps on both and keeps the GPU if it is clearly the faster. A
+// run on the GPU carries on on the CPU engine should the device fail.
 func NewNetSimulator(n *network.Network, o network.Options, want string) (NetChoice, error) {
 	cpu := func(note string) (NetChoice, error) {
 		e, err := network.NewEngine(n, o)
