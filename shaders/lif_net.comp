@@ -81,6 +81,9 @@ void main() {
 	int ref = imageLoad(refImg, g).x;
 	int pfirst = probes[2 * g], pcount = probes[2 * g + 1];
 	int n = stepFrom;
+	// The next record step, counted rather than found by a remainder
+	// each step: llvmpipe divides vectors of integers lane by lane.
+	int recAt = (stepFrom / recordEvery + 1) * recordEvery;
 	bool blew = false;
 	for (; n < stepTo; n++) {
 		bool notRef = n >= ref;
@@ -110,11 +113,14 @@ void main() {
 			blew = true;
 			break;
 		}
-		if (pcount > 0 && (n + 1) % recordEvery == 0) {
-			int row = (n + 1) / recordEvery - recBase - 1;
-			for (int j = pfirst; j < pfirst + pcount; j++) {
-				int k = probes[2 * neurons + 2 * j], what = probes[2 * neurons + 2 * j + 1];
-				rec[row * nProbes + k] = what == 0 ? v : port(what - 1);
+		if (n + 1 == recAt) {
+			recAt += recordEvery;
+			if (pcount > 0) {
+				int row = (n + 1) / recordEvery - recBase - 1;
+				for (int j = pfirst; j < pfirst + pcount; j++) {
+					int k = probes[2 * neurons + 2 * j], what = probes[2 * neurons + 2 * j + 1];
+					rec[row * nProbes + k] = what == 0 ? v : port(what - 1);
+				}
 			}
 		}
 	}
