@@ -78,8 +78,14 @@ void main() {
 	double dt = DT, maxAbsV = MAX_ABS_V;
 	loadPorts(i, at);
 	double v = packDouble2x32(imageLoad(vImg, g).xy);
-	int ref = imageLoad(refImg, g).x;
-	int pfirst = probes[2 * g], pcount = probes[2 * g + 1];
+	int ref0 = imageLoad(refImg, g).x, ref = ref0;
+	// llvmpipe reads a storage buffer lane by lane: the probe table only
+	// when something is recorded.
+	int pfirst = 0, pcount = 0;
+	if (nProbes > 0) {
+		pfirst = probes[2 * g];
+		pcount = probes[2 * g + 1];
+	}
 	int n = stepFrom;
 	// The next record step, counted rather than found by a remainder
 	// each step: llvmpipe divides vectors of integers lane by lane.
@@ -128,6 +134,8 @@ void main() {
 		atomicAdd(sw[4 * popIndex + 2], 1u);
 	}
 	imageStore(vImg, g, uvec4(unpackDouble2x32(v), 0u, 0u));
-	imageStore(refImg, g, ivec4(ref, 0, 0, 0));
+	if (ref != ref0) { // only a neuron that spiked: most vectors store nothing
+		imageStore(refImg, g, ivec4(ref, 0, 0, 0));
+	}
 	storePorts(i);
 }
