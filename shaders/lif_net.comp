@@ -80,9 +80,18 @@ void main() {
 	double dt = DT, maxAbsV = MAX_ABS_V;
 	loadPorts(i, at);
 	double v = packDouble2x32(imageLoad(vImg, g).xy);
-	int ref = imageLoad(refImg, g).x;
-	int pfirst = probes[2 * g], pcount = probes[2 * g + 1];
+	int ref0 = imageLoad(refImg, g).x, ref = ref0;
+	// llvmpipe reads a storage buffer lane by lane: the probe table only
+	// when something is recorded.
+	int pfirst = 0, pcount = 0;
+	if (nProbes > 0) {
+		pfirst = probes[2 * g];
+		pcount = probes[2 * g + 1];
+	}
 	int n = stepFrom;
+	// The next record step, counted rather than found by a remainder
+	// each step: llvmpipe divides vectors of integers lane by lane.
+	int recAt = (stepFrom / recordEvery + 1) * recordEvery;
 	bool blew = false;
 	for (; n < stepTo; n++) {
 		bool notRef = n >= ref;
@@ -113,11 +122,14 @@ void main() {
 			blew = true;
 			break;
 		}
-		if (pcount > 0 && (n + 1) % recordEvery == 0) {
-			int row = (n + 1) / recordEvery - recBase - 1;
-			for (int j = pfirst; j < pfirst + pcount; j++) {
-				int k = probes[2 * neurons + 2 * j], what = probes[2 * neurons + 2 * j + 1];
-				rec[row * nProbes + k] = what == 0 ? v : port(what - 1);
+		if (n + 1 == recAt) {
+			recAt += recordEvery;
+			if (pcount > 0) {
+				int row = (n + 1) / recordEvery - recBase - 1;
+				for (int j = pfirst; j < pfirst + pcount; j++) {
+					int k = probes[2 * neurons + 2 * j], what = probes[2 * neurons + 2 * j + 1];
+					rec[row * nProbes + k] = what == 0 ? v : port(what - 1);
+				}
 			}
 		}
 	}
@@ -125,6 +137,8 @@ void main() {
 		atomicAdd(sw[4 * popIndex + 2], 1u);
 	}
 	imageStore(vImg, g, uvec4(unpackDouble2x32(v), 0u, 0u));
-	imageStore(refImg, g, ivec4(ref, 0, 0, 0));
+	if (ref != ref0) { // only a neuron that spiked: most vectors store nothing
+		imageStore(refImg, g, ivec4(ref, 0, 0, 0));
+	}
 	storePorts(i);
 }

@@ -134,12 +134,16 @@ func (b *Buffer) Size() int { return b.size }
 func (b *Buffer) Bind(binding uint32) { gl.BindBufferBase(gl.SHADER_STORAGE_BUFFER, binding, b.id) }
 
 // Write replaces the buffer's start with data.
-func Write[T float32 | int32 | uint32](b *Buffer, data []T) {
+func Write[T float32 | int32 | uint32](b *Buffer, data []T) { WriteAt(b, 0, data) }
+
+// WriteAt replaces the buffer's numbers from offset on with data (the
+// driver copies data before it returns: the caller may reuse it).
+func WriteAt[T float32 | int32 | uint32](b *Buffer, offset int, data []T) {
 	if len(data) == 0 {
 		return
 	}
 	gl.BindBuffer(gl.SHADER_STORAGE_BUFFER, b.id)
-	gl.BufferSubData(gl.SHADER_STORAGE_BUFFER, 0, 4*len(data), unsafe.Pointer(&data[0]))
+	gl.BufferSubData(gl.SHADER_STORAGE_BUFFER, 4*offset, 4*len(data), unsafe.Pointer(&data[0]))
 }
 
 // Read fills out from the buffer, starting offset numbers in.

@@ -3,7 +3,6 @@ package network
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 
@@ -86,19 +85,19 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		return e.err
 	}
 	steps := int(ep.To - ep.From)
-	e.stage = slices.Grow(e.stage[:0], steps*e.targets)[:steps*e.targets]
-	for s := range steps {
-		due := ep.Inputs.Due(ep.From + int64(s))
-		copy(e.stage[s*e.targets:], due)
-		clear(due)
-	}
 	np := len(e.probes)
 	rows := len(ep.Rows)
 	var raw []uint32
 	blowStep := uint32(math.MaxUint32)
 	var rec []float64
 	err := e.dev.Do(func() error {
-		device.Write(e.due, words(e.stage))
+		// Each step's slot of the queue goes up as it lies, with no
+		// staging copy, and is emptied for the ring's next round.
+		for s := range steps {
+			due := ep.Inputs.Due(ep.From + int64(s))
+			device.WriteAt(e.due, 2*s*e.targets, words(due))
+			clear(due)
+		}
 		if need := 8 * max(1, rows*np); e.rec.Size() < need {
 			e.rec.Delete()
 			e.rec = device.NewBuffer[uint32](nil, need)

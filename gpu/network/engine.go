@@ -40,7 +40,6 @@ type Engine struct {
 	probes                 []point.Probe
 	probeVar               []int // by probe: 0 for v, k+1 for port k
 	dueSteps               int   // the most steps of inputs uploaded at a time: an epoch's
-	stage                  []float64
 	err                    error // a failure of Reset, returned by Run
 
 	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
