@@ -30,7 +30,7 @@ layout(local_size_x = GROUP_SIZE) in;
 // ./gpu), and an epoch of one step reads and writes every neuron's state.
 layout(binding = 0, rg32ui) uniform uimageBuffer vImg;  // v by neuron
 layout(binding = 1, r32i) uniform iimageBuffer refImg;  // by neuron: the first step not refractory
-layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i
+layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i; then a, the same
 uniform usamplerBuffer parTex; // the parameters, doubles
 uniform usamplerBuffer dueTex; // the inputs due, doubles: (step − stepFrom)·targets + target
 
@@ -61,6 +61,7 @@ uniform int recordEvery, recBase, nProbes;
 const int PW = 8 + MAX_PORTS;
 
 double b[MAX_PORTS];   // the ports' currents or conductances
+double a[MAX_PORTS];   // alpha and bi-exponential ports: the second variable
 double p21[MAX_PORTS]; // exact: the voltage a unit current adds over a step
 double decay[MAX_PORTS], rev[MAX_PORTS];
 

@@ -8,6 +8,7 @@ import (
 
 	"neurite/gpu/device"
 	"neurite/sim"
+	point "neurite/sim/network"
 )
 
 // backend is the Engine as the run driver sees it.
@@ -36,11 +37,17 @@ func (b *backend) Probe(values []float64) {
 		return
 	}
 	e.err = e.dev.Do(func() error {
-		d := make([]float64, 1)
+		d, a := make([]float64, 1), make([]float64, 1)
 		for k, pr := range e.probes {
 			p := e.pops[e.popIndex(pr.Pop.First())]
 			if w := e.probeVar[k]; w > 0 {
-				device.Read(e.syn, 2*(p.base+(w-1)*p.N+pr.Neuron), words(d))
+				at := p.base + (w-1)*p.N + pr.Neuron
+				device.Read(e.syn, 2*at, words(d))
+				if q := p.Ports[w-1]; q.Synapse != point.Delta && q.Shape == point.BiExp {
+					// b − a, as sim/network's popState.syn.
+					device.Read(e.syn, 2*(e.targets+at), words(a))
+					d[0] -= a[0]
+				}
 			} else {
 				device.Read(e.v, 2*(p.first+pr.Neuron), words(d))
 			}

@@ -80,7 +80,7 @@ func driveShader(p *point.Population, index int, seed uint64, dt float64) string
 		if p.Ports[dr.Port].Synapse == point.Delta {
 			fmt.Fprintf(&s, "\t\tif (open) {\n\t\t\tprecise double vn = v + x%d;\n\t\t\tv = vn;\n\t\t}\n", d)
 		} else {
-			fmt.Fprintf(&s, "\t\tprecise double bn = b[%d] + x%d;\n\t\tb[%d] = bn;\n", dr.Port, d, dr.Port)
+			s.WriteString(receiveSyn(dr.Port, p.Ports[dr.Port], p.Method, dt, fmt.Sprintf("x%d", d), "\t\t"))
 		}
 		s.WriteString("\t}\n")
 	}

@@ -62,8 +62,8 @@ const (
 
 // Supported returns nil when the GPU engine runs n, else why not,
 // wrapping ErrUnsupported: LIF populations, exact or Euler, with
-// voltage jumps and exponential currents and conductances, at most
-// maxPorts ports; of the drives, Poisson trains onto whole populations
+// voltage jumps and exponential, alpha and bi-exponential currents and
+// conductances, at most maxPorts ports; of the drives, Poisson trains onto whole populations
 // (drive.go); Poisson sources, whose spikes the CPU engine draws (not
 // recorded); no rate projections, no plasticity.
 func Supported(n *point.Network, probes []point.Probe) error {
@@ -78,11 +78,6 @@ func Supported(n *point.Network, probes []point.Probe) error {
 			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
 		case len(p.Ports) > maxPorts:
 			return no("population %s: %d synapse ports, the GPU kernel takes at most %d", p.Name, len(p.Ports), maxPorts)
-		}
-		for _, q := range p.Ports {
-			if q.Synapse != point.Delta && q.Shape != point.Exp {
-				return no("population %s: only voltage jumps and exponential synapses run on the GPU", p.Name)
-			}
 		}
 	}
 	for _, pr := range n.Projections {
@@ -327,7 +322,7 @@ func (e *Engine) probeTable() []int32 {
 func (e *Engine) alloc() {
 	e.v = device.NewBuffer[uint32](nil, 8*e.neurons)
 	e.ref = device.NewBuffer[uint32](nil, 4*e.neurons)
-	e.syn = device.NewBuffer[uint32](nil, 8*max(1, e.targets))
+	e.syn = device.NewBuffer[uint32](nil, 16*max(1, e.targets)) // b, then a
 	e.par = device.NewBuffer(words(e.params()), 0)
 	e.due = device.NewBuffer[uint32](nil, 8*max(1, e.targets*e.dueSteps))
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
@@ -343,7 +338,7 @@ func (e *Engine) alloc() {
 // upload sets the initial state (on the device thread).
 func (e *Engine) upload() {
 	v := make([]float64, e.neurons)
-	syn := make([]float64, max(1, e.targets))
+	syn := make([]float64, 2*max(1, e.targets))
 	for _, p := range e.pops {
 		for k := range p.Ports {
 			if k < len(p.G0) && p.G0[k] != nil {

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -47,11 +48,19 @@ func popShader(p *point.Population, dt float64) string {
 		if q.Synapse != point.Delta {
 			d = point.Decay(q.TauDecay, dt, p.Method)
 		}
-		return fmt.Sprintf("\tb[%[1]d] = syn(popBase + %[1]d * popN + i);\n\tp21[%[1]d] = param(at, 8 + %[1]d);\n"+
+		load := fmt.Sprintf("\tb[%[1]d] = syn(popBase + %[1]d * popN + i);\n\tp21[%[1]d] = param(at, 8 + %[1]d);\n"+
 			"\tdecay[%[1]d] = %[2]s;\n\trev[%[1]d] = %[3]s;\n", k, literal(d), literal(q.E))
+		if twoVars(q) {
+			load += fmt.Sprintf("\ta[%[1]d] = syn(targets + popBase + %[1]d * popN + i);\n", k)
+		}
+		return load
 	}, "")
 	each("void storePorts(int i)", func(k int, q point.Port) string {
-		return fmt.Sprintf("\tsetSyn(popBase + %[1]d * popN + i, b[%[1]d]);\n", k)
+		store := fmt.Sprintf("\tsetSyn(popBase + %[1]d * popN + i, b[%[1]d]);\n", k)
+		if twoVars(q) {
+			store += fmt.Sprintf("\tsetSyn(targets + popBase + %[1]d * popN + i, a[%[1]d]);\n", k)
+		}
+		return store
 	}, "")
 	each("double exactStep(double v, double vinf, double p22)", func(k int, q point.Port) string {
 		if k == 0 {
@@ -63,31 +72,95 @@ func popShader(p *point.Population, dt float64) string {
 	s.WriteString("\tprecise double is = 0.0, gs = 0.0, gE = 0.0;\n")
 	for k, q := range p.Ports {
 		if q.Synapse == point.Current {
-			fmt.Fprintf(&s, "\tis = is + b[%d];\n", k)
+			fmt.Fprintf(&s, "\tis = is + %s;\n", synValue(k, q))
 		}
 	}
 	for k, q := range p.Ports {
 		if q.Synapse == point.Conductance {
-			fmt.Fprintf(&s, "\tgs = gs + b[%[1]d];\n\tgE = gE + b[%[1]d] * rev[%[1]d];\n", k)
+			fmt.Fprintf(&s, "\tgs = gs + %[2]s;\n\tgE = gE + %[2]s * rev[%[1]d];\n", k, synValue(k, q))
 		}
 	}
 	s.WriteString("\tprecise double vn = v + dt * (el - v + r * (I + is + gE - gs * v)) / tau;\n\treturn vn;\n}\n\n")
 	each("void decayPorts()", func(k int, q point.Port) string {
-		if q.Synapse == point.Delta {
-			return ""
-		}
-		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] * decay[%[1]d];\n", k)
+		return decayTerm(k, q, p.Method, dt)
 	}, "")
 	each("double deliver(int at, bool open, double v)", func(k int, q point.Port) string {
-		if q.Synapse == point.Delta {
+		switch {
+		case q.Synapse == point.Delta:
 			return fmt.Sprintf("\tdouble w%[1]d = due(at + %[1]d * popN);\n\tif (w%[1]d != 0.0 && open) {\n\t\tv = v + w%[1]d;\n\t}\n", k)
+		case twoVars(q):
+			return fmt.Sprintf("\tdouble w%[1]d = due(at + %[1]d * popN);\n\tif (w%[1]d != 0.0) {\n%[2]s\t}\n", k, receiveSyn(k, q, p.Method, dt, fmt.Sprintf("w%d", k), "\t\t"))
 		}
 		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] + due(at + %[1]d * popN);\n", k)
 	}, "\treturn v;\n")
 	each("double port(int k)", func(k int, q point.Port) string {
-		return fmt.Sprintf("\tif (k == %[1]d) {\n\t\treturn b[%[1]d];\n\t}\n", k)
+		return fmt.Sprintf("\tif (k == %[1]d) {\n\t\tprecise double g = %[2]s;\n\t\treturn g;\n\t}\n", k, synValue(k, q))
 	}, "\treturn 0.0;\n")
 	return s.String()
+}
+
+// twoVars reports whether port q keeps a second variable a[] besides
+// b[]: alpha and bi-exponential synapses (sim/network's popState.a),
+// stored in the state image after every queue target's b.
+func twoVars(q point.Port) bool {
+	return q.Synapse != point.Delta && q.Shape != point.Exp
+}
+
+// synValue is port k's present current or conductance, as
+// sim/network's popState.syn forms it: b − a for a bi-exponential
+// synapse, else b.
+func synValue(k int, q point.Port) string {
+	if q.Synapse != point.Delta && q.Shape == point.BiExp {
+		return fmt.Sprintf("(b[%[1]d] - a[%[1]d])", k)
+	}
+	return fmt.Sprintf("b[%d]", k)
+}
+
+// synShape returns the constants of port q's update, as sim/network's
+// newPopState computes them: the decays of a and b, what an input of
+// weight 1 adds to each, and an alpha synapse's weight of a in b.
+func synShape(q point.Port, m point.Method, dt float64) (decayA, decayB, jumpA, jumpB, alphaK float64) {
+	decayA, decayB, jumpA, jumpB = 1, point.Decay(q.TauDecay, dt, m), 0, 1
+	switch q.Shape {
+	case point.Alpha:
+		decayA, jumpA, jumpB, alphaK = decayB, math.E, 0, dt/q.TauDecay
+		if m != point.Euler {
+			alphaK *= decayB
+		}
+	case point.BiExp:
+		tp := q.TauRise * q.TauDecay / (q.TauDecay - q.TauRise) * math.Log(q.TauDecay/q.TauRise)
+		f := 1 / (math.Exp(-tp/q.TauDecay) - math.Exp(-tp/q.TauRise))
+		decayA, jumpA, jumpB = point.Decay(q.TauRise, dt, m), f, f
+	}
+	return decayA, decayB, jumpA, jumpB, alphaK
+}
+
+// decayTerm is port k's decay over a step, in sim/network's endStep
+// order: an alpha synapse's b takes in a before a decays.
+func decayTerm(k int, q point.Port, m point.Method, dt float64) string {
+	switch {
+	case q.Synapse == point.Delta:
+		return ""
+	case !twoVars(q):
+		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] * decay[%[1]d];\n", k)
+	}
+	da, db, _, _, ak := synShape(q, m, dt)
+	if q.Shape == point.Alpha {
+		return fmt.Sprintf("\t{\n\t\tprecise double bn = b[%[1]d] * %[2]s + a[%[1]d] * %[3]s;\n\t\tb[%[1]d] = bn;\n\t}\n\ta[%[1]d] = a[%[1]d] * %[4]s;\n",
+			k, literal(db), literal(ak), literal(da))
+	}
+	return fmt.Sprintf("\ta[%[1]d] = a[%[1]d] * %[2]s;\n\tb[%[1]d] = b[%[1]d] * %[3]s;\n", k, literal(da), literal(db))
+}
+
+// receiveSyn adds an input of weight w (a GLSL double) onto port k's
+// variables, as sim/network's receive does: a += w·jumpA, b += w·jumpB.
+func receiveSyn(k int, q point.Port, m point.Method, dt float64, w, indent string) string {
+	if !twoVars(q) {
+		return fmt.Sprintf("%[3]s{\n%[3]s\tprecise double bn = b[%[1]d] + %[2]s;\n%[3]s\tb[%[1]d] = bn;\n%[3]s}\n", k, w, indent)
+	}
+	_, _, ja, jb, _ := synShape(q, m, dt)
+	return fmt.Sprintf("%[5]s{\n%[5]s\tprecise double an = a[%[1]d] + %[2]s * %[3]s;\n%[5]s\ta[%[1]d] = an;\n"+
+		"%[5]s\tprecise double bn = b[%[1]d] + %[2]s * %[4]s;\n%[5]s\tb[%[1]d] = bn;\n%[5]s}\n", k, w, literal(ja), literal(jb), indent)
 }
 
 // exactTerm is the exact step's term of port k: the voltage its current
