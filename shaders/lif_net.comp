@@ -55,15 +55,18 @@ uniform int recordEvery, recBase, nProbes;
 
 // The per-neuron parameters, PW doubles each: vinf (exact) or E_L
 // (Euler), exp(−dt/τ), R, I, τ, threshold, reset, refractory steps, and
-// each port's exact current weight p21. lif_pop.glsl's param(at, j)
+// each port's exact current weight p21, and last the bits of the drives
+// that pass the neuron by (a drive onto part of the population: bit d
+// set, drive d skipped, as sim/network skips it). lif_pop.glsl's param(at, j)
 // reads them, or, where the population's neurons share them (the common
 // case of large networks), gives them as constants: no load at all.
-const int PW = 8 + MAX_PORTS;
+const int PW = 9 + MAX_PORTS;
 
 double b[MAX_PORTS];   // the ports' currents or conductances
 double a[MAX_PORTS];   // alpha and bi-exponential ports: the second variable
 double p21[MAX_PORTS]; // exact: the voltage a unit current adds over a step
 double decay[MAX_PORTS], rev[MAX_PORTS];
+int skipDrives; // the neuron's drives not reaching it, bit by drive
 
 #include "philox.glsl"
 #include "lif_pop.glsl"
@@ -78,6 +81,7 @@ void main() {
 	double vinf = param(at, 0), p22 = param(at, 1), r = param(at, 2), I = param(at, 3), tau = param(at, 4);
 	double vth = param(at, 5), vreset = param(at, 6);
 	int refSteps = int(param(at, 7));
+	skipDrives = int(param(at, PW - 1));
 	double dt = DT, maxAbsV = MAX_ABS_V;
 	loadPorts(i, at);
 	double v = packDouble2x32(imageLoad(vImg, g).xy);

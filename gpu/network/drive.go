@@ -13,18 +13,36 @@ import (
 // about 400 events a step needs this many).
 const maxTable = 256
 
+// maxMasked bounds the index of a drive onto part of a population: a
+// neuron's drives that pass it by are bits of one parameter (skipBits).
+const maxMasked = 31
+
+// skipBits returns neuron i's drives that do not reach it, bit d for
+// drive d (0 for a population whose drives all reach every neuron, so
+// that its neurons still share their parameters).
+func skipBits(p *point.Population, i int) int {
+	bits := 0
+	for d, dr := range p.Drives {
+		if dr.Neurons != nil && !dr.Neurons[i] {
+			bits |= 1 << d
+		}
+	}
+	return bits
+}
+
 // driveSupported returns why a population's drives do not run on the
-// GPU, or "" when they do: Poisson trains onto a whole population,
-// independent or shared, drawn as sim/network draws them.
+// GPU, or "" when they do: Poisson trains, independent or shared, onto
+// a whole population or part of it (Neurons), drawn as sim/network
+// draws them.
 func driveSupported(p *point.Population, dt float64) string {
-	for _, d := range p.Drives {
+	for k, d := range p.Drives {
 		switch {
 		case d.Kind == point.Noise:
 			return "noise drives do not run on the GPU: GLSL has no logarithm or cosine in double precision, so its normal numbers would not be the CPU's bit for bit"
 		case d.Kind != point.Poisson:
 			return "current drives do not run on the GPU yet"
-		case d.Neurons != nil:
-			return "a drive onto part of a population does not run on the GPU yet"
+		case d.Neurons != nil && k >= maxMasked:
+			return fmt.Sprintf("drive %d reaches part of the population; the GPU kernel takes such a drive among the first %d only", k+1, maxMasked)
 		}
 		pd, err := rng.NewPoisson(d.Rate * dt * 1e-3)
 		if err != nil {
@@ -41,7 +59,8 @@ func driveSupported(p *point.Population, dt float64) string {
 // lif_net.comp calls after the synapses' decay and before the inputs
 // due: each Poisson drive in turn adds its count of step n times its
 // weight onto its port (a voltage jump only where open, the neuron not
-// refractory), as sim/network's endStep does. The words are the CPU's
+// refractory), as sim/network's endStep does; a drive onto part of the
+// population passes by the neurons whose skipDrives bit it has. The words are the CPU's
 // (sim/network/drive.go): one Philox call every fourth step (and at the
 // epoch's first), kept in a register, under the network's key; input d,
 // stream the neuron's number for an independent train; input
@@ -70,6 +89,11 @@ func driveShader(p *point.Population, index int, seed uint64, dt float64) string
 			input, stream = fmt.Sprintf("%#xu", point.SharedInput|uint32(d)), "uint(popIndex)"
 		}
 		pd, _ := rng.NewPoisson(dr.Rate * dt * 1e-3) // driveSupported has made it
+		if dr.Neurons != nil {
+			// sim/network skips a neuron the drive does not reach; its
+			// words are a function of the step alone, so none is owed.
+			fmt.Fprintf(&s, "\tif ((skipDrives & %d) == 0) {\n", 1<<d)
+		}
 		fmt.Fprintf(&s, "\tif (draw) {\n\t\tdrawn%[1]d = rngDraw(RNG_KEY, %[2]s, %[3]s, call);\n\t}\n", d, input, stream)
 		fmt.Fprintf(&s, "\tuint w%[1]d = drawn%[1]d[n & 3];\n\tint k%[1]d = %[2]d", d, pd.Offset)
 		for _, t := range pd.Threshold {
@@ -83,6 +107,9 @@ func driveShader(p *point.Population, index int, seed uint64, dt float64) string
 			s.WriteString(receiveSyn(dr.Port, p.Ports[dr.Port], p.Method, dt, fmt.Sprintf("x%d", d), "\t\t"))
 		}
 		s.WriteString("\t}\n")
+		if dr.Neurons != nil {
+			s.WriteString("\t}\n")
+		}
 	}
 	s.WriteString("\treturn v;\n}\n")
 	return s.String()

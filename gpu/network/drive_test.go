@@ -78,10 +78,57 @@ func drivenNet() *point.Network {
 	return net
 }
 
+// partNet is drivenNet with drives onto parts of populations, each
+// taking another of the CPU engine's paths: C's one train onto three
+// neurons in four (the fused pass, its mask), A's jumps split between
+// even and odd neurons at two rates and its shared train onto two
+// neurons in three (the general kernel), B's excitatory train split so
+// too; and B's synapses shaped (a bi-exponential conductance, an alpha
+// conductance and an alpha current), the drives reaching a and b. C's
+// neurons start at spread voltages, so that the undriven ones change
+// too.
+func partNet() *point.Network {
+	n := drivenNet()
+	c, a, b := n.Pops[0], n.Pops[1], n.Pops[2]
+	mask := func(p *point.Population, keep func(i int) bool) []bool {
+		m := make([]bool, p.N)
+		for i := range m {
+			m[i] = keep(i)
+		}
+		return m
+	}
+	even := func(i int) bool { return i%2 == 0 }
+	odd := func(i int) bool { return i%2 == 1 }
+	c.V0 = make([]float64, c.N)
+	for i := range c.V0 {
+		c.V0[i] = -64.5 + 0.2*float64(i)
+	}
+	c.Drives[0].Neurons = mask(c, func(i int) bool { return i%4 != 0 })
+	a.Drives[1].Neurons = mask(a, even)
+	a.Drives[2].Neurons = mask(a, func(i int) bool { return i%3 != 0 })
+	a.Drives = append(a.Drives, point.Drive{Kind: point.Poisson, Port: a.Drives[1].Port, Rate: 600, W: 0.9, Neurons: mask(a, odd)})
+	b.Drives[0].Neurons = mask(b, even)
+	b.Drives = append(b.Drives, point.Drive{Kind: point.Poisson, Port: b.Drives[0].Port, Rate: 1200, W: 0.006, Neurons: mask(b, odd)})
+	b.Ports[0].Shape, b.Ports[0].TauRise = point.BiExp, 1
+	b.Ports[1].Shape = point.Alpha
+	b.Ports[2].Shape = point.Alpha
+	return n
+}
+
 // TestDrives: each neuron's Poisson inputs on the GPU are the CPU
 // engine's, to the bit: v and every current and conductance of every
-// neuron, recorded every step, and the spikes.
+// neuron, recorded every step, and the spikes; with drives onto whole
+// populations and onto parts of them.
 func TestDrives(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		build func() *point.Network
+	}{{"whole populations", drivenNet}, {"parts of populations, shaped synapses", partNet}} {
+		t.Run(c.name, func(t *testing.T) { drivesAgree(t, c.build) })
+	}
+}
+
+func drivesAgree(t *testing.T, build func() *point.Network) {
 	dev := devicetest.Shared(t)
 	opts := func(n *point.Network) point.Options {
 		var probes []point.Probe
@@ -98,7 +145,7 @@ func TestDrives(t *testing.T) {
 		}
 		return point.Options{Probes: probes}
 	}
-	gn, cn := drivenNet(), drivenNet()
+	gn, cn := build(), build()
 	g, err := NewEngine(dev, gn, opts(gn))
 	if err != nil {
 		t.Fatal(err)

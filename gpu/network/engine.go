@@ -57,7 +57,7 @@ type pop struct {
 
 const (
 	groupSize = 64
-	neuronPW  = 8 + maxPorts // a neuron's parameters (shaders/lif_net.comp)
+	neuronPW  = 9 + maxPorts // a neuron's parameters (shaders/lif_net.comp)
 )
 
 // Supported returns nil when the GPU engine runs n, else why not,
@@ -112,6 +112,13 @@ func isPortVar(name string) bool {
 func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, error) {
 	if err := Supported(n, o.Probes); err != nil {
 		return nil, err
+	}
+	for _, p := range n.Pops {
+		for d, dr := range p.Drives {
+			if dr.Neurons != nil && len(dr.Neurons) != p.N {
+				return nil, fmt.Errorf("population %s: drive %d reaches %d neurons' worth of mask, the population has %d", p.Name, d+1, len(dr.Neurons), p.N)
+			}
+		}
 	}
 	cpu, err := point.NewEngine(n, o)
 	if err != nil {
@@ -275,7 +282,8 @@ func (e *Engine) params() []float64 {
 // neuronParams returns neuron i's parameters as the kernel takes them,
 // formed as the CPU engine forms them (sim/network/engine.go): vinf =
 // E_L + R·I (exact; E_L for Euler), exp(−dt/τ), R, I, τ, threshold,
-// reset, refractory steps, each port's exact current weight.
+// reset, refractory steps, each port's exact current weight, and the
+// drives that pass the neuron by (skipBits).
 func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 	l := p.LIF
 	var x [neuronPW]float64
@@ -290,6 +298,7 @@ func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 			x[8+k] = point.ExactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
 		}
 	}
+	x[neuronPW-1] = float64(skipBits(p, i))
 	return x
 }
 

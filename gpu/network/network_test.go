@@ -308,8 +308,12 @@ func TestRefuses(t *testing.T) {
 		name   string
 		change func(n *point.Network)
 	}{
-		{"poisson drive onto some neurons", func(n *point.Network) {
-			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 100, W: 1, Neurons: make([]bool, n.Pops[0].N)}}
+		{"poisson drive onto some neurons, the 32nd drive", func(n *point.Network) {
+			n.Pops[0].Drives = make([]point.Drive, maxMasked+1)
+			for d := range n.Pops[0].Drives {
+				n.Pops[0].Drives[d] = point.Drive{Kind: point.Poisson, Port: 0, Rate: 100, W: 1}
+			}
+			n.Pops[0].Drives[maxMasked].Neurons = make([]bool, n.Pops[0].N)
 		}},
 		{"poisson drive of a huge rate", func(n *point.Network) {
 			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 1e7, W: 1}}
