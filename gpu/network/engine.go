@@ -63,8 +63,8 @@ const (
 // Supported returns nil when the GPU engine runs n, else why not,
 // wrapping ErrUnsupported: LIF populations, exact or Euler, with
 // voltage jumps and exponential, alpha and bi-exponential currents and
-// conductances, at most maxPorts ports; of the drives, Poisson trains onto whole populations
-// (drive.go); Poisson sources, whose spikes the CPU engine draws (not
+// conductances, at most maxPorts ports; of the drives, Poisson trains
+// onto whole populations or parts of them (drive.go); Poisson sources, whose spikes the CPU engine draws (not
 // recorded); no rate projections, no plasticity.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
