@@ -52,6 +52,7 @@ uniform int popFirst, popBase, popN;
 uniform int popIndex, spikeAt, spikeCap;
 uniform int neurons, targets, stepFrom, stepTo;
 uniform int recordEvery, recBase, nProbes;
+uniform int curBase, curCols; // the current table in dueTex: (step − stepFrom)·curCols + drive
 
 // The per-neuron parameters, PW doubles each: vinf (exact) or E_L
 // (Euler), exp(−dt/τ), R, I, τ, threshold, reset, refractory steps, and
@@ -101,10 +102,22 @@ void main() {
 	for (; n < stepTo; n++) {
 		bool notRef = n >= ref;
 		if (notRef) {
+#if CURRENTS
+			// The bias plus the current drives, and vinf from E_L (in
+			// vinf's place), formed each step as the CPU forms them.
+			precise double In = I + currentInput(n);
+#if EULER
+			v = eulerStep(v, vinf, r, In, dt, tau);
+#else
+			precise double vinfN = vinf + r * In;
+			v = exactStep(v, vinfN, p22);
+#endif
+#else
 #if EULER
 			v = eulerStep(v, vinf, r, I, dt, tau);
 #else
 			v = exactStep(v, vinf, p22);
+#endif
 #endif
 		}
 		bool spiked = notRef && v > vth;

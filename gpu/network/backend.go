@@ -105,6 +105,13 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			device.WriteAt(e.due, 2*s*e.targets, words(due))
 			clear(due)
 		}
+		if e.currents > 0 {
+			table := make([]float64, steps*e.currents)
+			for s := range steps {
+				currentTable(e.pops, ep.From+int64(s), e.net.Dt, table[s*e.currents:(s+1)*e.currents])
+			}
+			device.WriteAt(e.due, 2*e.targets*e.dueSteps, words(table))
+		}
 		if need := 8 * max(1, rows*np); e.rec.Size() < need {
 			e.rec.Delete()
 			e.rec = device.NewBuffer[uint32](nil, need)
@@ -140,6 +147,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
 				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
+				"curBase": e.targets * e.dueSteps, "curCols": e.currents,
 			} {
 				p.prog.SetInt(name, x)
 			}

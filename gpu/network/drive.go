@@ -31,18 +31,18 @@ func skipBits(p *point.Population, i int) int {
 }
 
 // driveSupported returns why a population's drives do not run on the
-// GPU, or "" when they do: Poisson trains, independent or shared, onto
-// a whole population or part of it (Neurons), drawn as sim/network
-// draws them.
+// GPU, or "" when they do: Poisson trains, independent or shared, drawn
+// as sim/network draws them, and current drives, each onto a whole
+// population or part of it (Neurons).
 func driveSupported(p *point.Population, dt float64) string {
 	for k, d := range p.Drives {
 		switch {
 		case d.Kind == point.Noise:
 			return "noise drives do not run on the GPU: GLSL has no logarithm or cosine in double precision, so its normal numbers would not be the CPU's bit for bit"
-		case d.Kind != point.Poisson:
-			return "current drives do not run on the GPU yet"
 		case d.Neurons != nil && k >= maxMasked:
 			return fmt.Sprintf("drive %d reaches part of the population; the GPU kernel takes such a drive among the first %d only", k+1, maxMasked)
+		case d.Kind == point.CurrentDrive:
+			continue
 		}
 		pd, err := rng.NewPoisson(d.Rate * dt * 1e-3)
 		if err != nil {
@@ -76,14 +76,19 @@ func driveShader(p *point.Population, index int, seed uint64, dt float64) string
 	var s strings.Builder
 	key := rng.KeyOf(seed)
 	fmt.Fprintf(&s, "const uvec2 RNG_KEY = uvec2(%#xu, %#xu);\n\n", key[0], key[1])
-	for d := range p.Drives {
-		fmt.Fprintf(&s, "uvec4 drawn%d; // drive %d's words of the present call\n", d, d)
+	for d, dr := range p.Drives {
+		if dr.Kind == point.Poisson {
+			fmt.Fprintf(&s, "uvec4 drawn%d; // drive %d's words of the present call\n", d, d)
+		}
 	}
 	s.WriteString("\ndouble drive(int i, int n, bool open, double v) {\n")
 	if len(p.Drives) > 0 {
 		s.WriteString("\tbool draw = (n & 3) == 0 || n == stepFrom;\n\tuvec2 call = uvec2(uint(n >> 2), 0u);\n")
 	}
 	for d, dr := range p.Drives {
+		if dr.Kind != point.Poisson {
+			continue
+		}
 		input, stream := fmt.Sprintf("%du", d), "uint(popFirst + i)"
 		if dr.Shared {
 			input, stream = fmt.Sprintf("%#xu", point.SharedInput|uint32(d)), "uint(popIndex)"
@@ -113,4 +118,61 @@ func driveShader(p *point.Population, index int, seed uint64, dt float64) string
 	}
 	s.WriteString("\treturn v;\n}\n")
 	return s.String()
+}
+
+// hasCurrents reports whether p has current drives.
+func hasCurrents(p *point.Population) bool {
+	for _, d := range p.Drives {
+		if d.Kind == point.CurrentDrive {
+			return true
+		}
+	}
+	return false
+}
+
+// currentShader returns the population's currentInput(n): the current
+// its current drives give at step n, summed in drive order from 0 as
+// sim/network's popState.input sums them, each drive's I(t) read from
+// the epoch's current table (column col, from the first of the
+// population's, currents) and skipped where it does not reach the neuron.
+func currentShader(p *point.Population, col int) string {
+	var s strings.Builder
+	s.WriteString("double currentInput(int n) {\n\tprecise double cur = 0.0;\n")
+	for d, dr := range p.Drives {
+		if dr.Kind != point.CurrentDrive {
+			continue
+		}
+		at := fmt.Sprintf("due(curBase + (n - stepFrom) * curCols + %d)", col)
+		col++
+		if dr.Neurons != nil {
+			fmt.Fprintf(&s, "\tif ((skipDrives & %d) == 0) {\n\t\tcur = cur + %s;\n\t}\n", 1<<d, at)
+			continue
+		}
+		fmt.Fprintf(&s, "\tcur = cur + %s;\n", at)
+	}
+	s.WriteString("\treturn cur;\n}\n")
+	return s.String()
+}
+
+// currentTable sets row to each current drive's I at step n, 0 where
+// it is off (adding 0 to the sum changes nothing, as skipping it), in
+// the columns currentShader reads: the populations' current drives in
+// order. I is the drive's own Go function, called at the CPU engine's t,
+// so that any waveform is the CPU's to the bit. A drive acts from Start
+// to Stop (sim/network's Drive.on).
+func currentTable(pops []*pop, n int64, dt float64, row []float64) {
+	t := float64(n) * dt
+	k := 0
+	for _, p := range pops {
+		for _, d := range p.Drives {
+			if d.Kind != point.CurrentDrive {
+				continue
+			}
+			row[k] = 0
+			if t >= d.Start && (d.Stop == 0 || t < d.Stop) {
+				row[k] = d.I(t)
+			}
+			k++
+		}
+	}
 }

@@ -40,6 +40,7 @@ type Engine struct {
 	probes                 []point.Probe
 	probeVar               []int // by probe: 0 for v, k+1 for port k
 	dueSteps               int   // the most steps of inputs uploaded at a time: an epoch's
+	currents               int   // the current drives of all populations: the current table's columns
 	err                    error // a failure of Reset, returned by Run
 
 	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
@@ -64,7 +65,8 @@ const (
 // wrapping ErrUnsupported: LIF populations, exact or Euler, with
 // voltage jumps and exponential, alpha and bi-exponential currents and
 // conductances, at most maxPorts ports; of the drives, Poisson trains
-// onto whole populations or parts of them (drive.go); Poisson sources, whose spikes the CPU engine draws (not
+// onto whole populations or parts of them and current drives (drive.go,
+// the currents evaluated on the host); Poisson sources, whose spikes the CPU engine draws (not
 // recorded); no rate projections, no plasticity.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
@@ -132,6 +134,11 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	for _, p := range n.Pops {
 		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets})
 		e.targets += p.N * len(p.Ports)
+		for _, d := range p.Drives {
+			if d.Kind == point.CurrentDrive {
+				e.currents++
+			}
+		}
 	}
 	_, wiring := cpu.Part()
 	if wiring.Targets != e.targets {
@@ -180,7 +187,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		}
 		e.spikeWords += 2 * p.spikeCap
 	}
-	texels := max(e.targets*e.dueSteps, e.neurons*neuronPW)
+	texels := max((e.targets+e.currents)*e.dueSteps, e.neurons*neuronPW)
 	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
@@ -198,11 +205,20 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 // drives are compiled in.
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
+		col := 0
 		for k, p := range e.pops {
 			if p.Source != nil {
 				continue
 			}
 			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, k, e.net.Seed, e.net.Dt)
+			if hasCurrents(p.Population) {
+				text += currentShader(p.Population, col)
+				for _, d := range p.Drives {
+					if d.Kind == point.CurrentDrive {
+						col++
+					}
+				}
+			}
 			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text})
 			if err != nil {
 				return err
@@ -281,14 +297,14 @@ func (e *Engine) params() []float64 {
 
 // neuronParams returns neuron i's parameters as the kernel takes them,
 // formed as the CPU engine forms them (sim/network/engine.go): vinf =
-// E_L + R·I (exact; E_L for Euler), exp(−dt/τ), R, I, τ, threshold,
+// E_L + R·I (exact without current drives; else E_L, vinf formed each step), exp(−dt/τ), R, I, τ, threshold,
 // reset, refractory steps, each port's exact current weight, and the
 // drives that pass the neuron by (skipBits).
 func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 	l := p.LIF
 	var x [neuronPW]float64
 	x[0] = l.EL[i]
-	if p.Method == point.Exact {
+	if p.Method == point.Exact && !hasCurrents(p) {
 		x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0) // the bias plus no drive
 	}
 	x[1], x[2], x[3], x[4] = math.Exp(-dt/l.Tau[i]), l.R[i], l.I[i], l.Tau[i]
@@ -333,7 +349,7 @@ func (e *Engine) alloc() {
 	e.ref = device.NewBuffer[uint32](nil, 4*e.neurons)
 	e.syn = device.NewBuffer[uint32](nil, 16*max(1, e.targets)) // b, then a
 	e.par = device.NewBuffer(words(e.params()), 0)
-	e.due = device.NewBuffer[uint32](nil, 8*max(1, e.targets*e.dueSteps))
+	e.due = device.NewBuffer[uint32](nil, 8*max(1, (e.targets+e.currents)*e.dueSteps)) // the queue's slots, then the current table
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
 	e.spikes = device.NewBuffer[uint32](nil, 4*e.spikeWords)
 	e.rec = device.NewBuffer[uint32](nil, 8)

@@ -25,7 +25,11 @@ func popShader(p *point.Population, dt float64) string {
 	if p.Method == point.Euler {
 		euler = 1
 	}
-	fmt.Fprintf(&s, "#define NPORTS %d\n#define EULER %d\n\n", len(p.Ports), euler)
+	currents := 0
+	if hasCurrents(p) {
+		currents = 1
+	}
+	fmt.Fprintf(&s, "#define NPORTS %d\n#define EULER %d\n#define CURRENTS %d\n\n", len(p.Ports), euler, currents)
 	fmt.Fprintf(&s, "const double DT = %s, MAX_ABS_V = %s;\n\n", literal(dt), literal(sim.MaxAbsV))
 	if shared, ok := sharedParams(p, dt); ok {
 		lits := make([]string, len(shared))
