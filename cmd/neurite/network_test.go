@@ -106,7 +106,7 @@ func TestRunNetworkOnGPU(t *testing.T) {
 		}
 	}
 	code, _, stderr := neurite("run", "../../assets/models/ring_attractor.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
-	if code != 1 || !strings.Contains(stderr, "population E: current drives do not run on the GPU yet") {
+	if code != 1 || !strings.Contains(stderr, "population E: noise drives do not run on the GPU") {
 		t.Errorf("ring_attractor on the GPU: exit %d, stderr %q", code, stderr)
 	}
 }
