@@ -2,6 +2,8 @@ package device
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,5 +106,49 @@ func TestContexts(t *testing.T) {
 	}
 	if _, err := OpenContext("vulkan"); err == nil || !strings.Contains(err.Error(), `unknown context "vulkan"`) {
 		t.Errorf("unknown context: %v", err)
+	}
+}
+
+// TestWriteAfterNew: what is written into a new zeroed buffer at once
+// stays there, for buffers of every size the engines make (NVIDIA's
+// driver once ran a zeroing clear after such a write and wiped it).
+func TestWriteAfterNew(t *testing.T) {
+	dev := sharedDevice(t)
+	for _, size := range []int{16, 4096, 1 << 20} {
+		err := dev.Do(func() error {
+			b := NewBuffer[uint32](nil, size)
+			defer b.Delete()
+			Write(b, []uint32{7, math.MaxUint32, 9})
+			got := make([]uint32, 4)
+			Read(b, 0, got)
+			if want := []uint32{7, math.MaxUint32, 9, 0}; !slices.Equal(got, want) {
+				t.Errorf("buffer of %d bytes: read %v, wrote %v", size, got, want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestLocateLog: both drivers' compile messages get the file and line
+// they name, Mesa's "FILE:LINE(COL): error" and NVIDIA's "FILE(LINE) :
+// error".
+func TestLocateLog(t *testing.T) {
+	src, err := shaders.Load("broken.comp", shaders.Generated{Name: "broken.comp", Text: "#version 430\n#include \"part.glsl\"\nvoid main() {\n\tfloat x = y;\n}\n"},
+		shaders.Generated{Name: "part.glsl", Text: "float a = 1.0;\nfloat b = c;\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ log, want string }{
+		{"0:4(12): error: `y' undeclared", "broken.comp:4 | float x = y;"},
+		{fmt.Sprintf("1:%d(11): error: `c' undeclared", shaders.LineBase+2), "part.glsl:2 | float b = c;"},
+		{"0(4) : error C1503: undefined variable \"y\"", "broken.comp:4 | float x = y;"},
+		{fmt.Sprintf("1(%d) : error C1503: undefined variable \"c\"", shaders.LineBase+2), "part.glsl:2 | float b = c;"},
+	} {
+		if got := locateLog(c.log, src); !strings.Contains(got, c.want) {
+			t.Errorf("%q: have %q, want it to name %q", c.log, got, c.want)
+		}
 	}
 }

@@ -48,18 +48,28 @@ func Compile(s shaders.Shader) (*Program, error) {
 	return &Program{name: name, id: prog, uniforms: map[string]int32{}}, nil
 }
 
-// shaderLog returns the compile log, each message followed by the file
-// and line it names (Mesa writes "FILE:LINE(COL): error: ...").
+// shaderLog returns the compile log with the lines it names (locateLog).
 func shaderLog(sh uint32, s shaders.Shader) string {
 	var n int32
 	gl.GetShaderiv(sh, gl.INFO_LOG_LENGTH, &n)
 	buf := make([]byte, n+1)
 	gl.GetShaderInfoLog(sh, n, nil, &buf[0])
+	return locateLog(strings.TrimRight(string(buf), "\x00\n"), s)
+}
+
+// locateLog follows each message of a compile log with the file and line
+// it names (Mesa writes "FILE:LINE(COL): error: ...", NVIDIA
+// "FILE(LINE) : error ...").
+func locateLog(log string, s shaders.Shader) string {
 	var out strings.Builder
-	for _, msg := range strings.Split(strings.TrimRight(string(buf), "\x00\n"), "\n") {
+	for _, msg := range strings.Split(log, "\n") {
 		out.WriteString(msg + "\n")
 		var file, line int
-		if _, err := fmt.Sscanf(msg, "%d:%d", &file, &line); err == nil {
+		_, err := fmt.Sscanf(msg, "%d:%d", &file, &line)
+		if err != nil {
+			_, err = fmt.Sscanf(msg, "%d(%d)", &file, &line)
+		}
+		if err == nil {
 			if name, n, text, ok := s.Locate(file, line); ok {
 				fmt.Fprintf(&out, "    %s:%d | %s\n", name, n, strings.TrimSpace(text))
 			}
@@ -119,11 +129,13 @@ func NewBuffer[T float32 | int32 | uint32](data []T, size int) *Buffer {
 	if len(data) > 0 {
 		ptr = unsafe.Pointer(&data[0])
 	}
-	gl.BufferData(gl.SHADER_STORAGE_BUFFER, b.size, ptr, gl.DYNAMIC_COPY)
 	if data == nil {
-		zero := uint32(0)
-		gl.ClearBufferData(gl.SHADER_STORAGE_BUFFER, gl.R32UI, gl.RED_INTEGER, gl.UNSIGNED_INT, unsafe.Pointer(&zero))
+		// Zeros uploaded, not glClearBufferData: NVIDIA's driver (580)
+		// runs the clear later on the device, after a glBufferSubData
+		// that follows it straight away, and wipes what that wrote.
+		ptr = unsafe.Pointer(&make([]byte, b.size)[0])
 	}
+	gl.BufferData(gl.SHADER_STORAGE_BUFFER, b.size, ptr, gl.DYNAMIC_COPY)
 	return b
 }
 

@@ -3,13 +3,17 @@ package network
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"neurite/compartments/reftest"
+	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
+	"neurite/shaders"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	point "neurite/sim/network"
@@ -415,19 +419,53 @@ func TestLongEpochs(t *testing.T) {
 	t.Logf("%d steps in epochs of %d, %d spikes and %d samples as the CPU's", int(tstop/gn.Dt), g.epochSteps, len(got.SpikeList), len(got.Values))
 }
 
-// TestLiteral: a double written into a shader is a GLSL double constant
-// (a point or an exponent, the lf suffix) that reads back to the same
-// number.
+// TestLiteral: doubles written into a shader, in a constant array as
+// the populations' shared parameters are, read back on the device to the
+// same bits, including those a decimal "lf" literal misses on NVIDIA's
+// compiler (0.006, 1e-300) and a subnormal.
 func TestLiteral(t *testing.T) {
-	for _, c := range []struct {
-		x    float64
-		want string
-	}{
-		{-60, "-60.0lf"}, {0.1, "0.1lf"}, {1e4, "10000.0lf"}, {1e-5, "1e-05lf"}, {1e21, "1e+21lf"},
-		{math.Exp(-0.1 / 20), "0.9950124791926823lf"},
-	} {
-		if got := literal(c.x); got != c.want {
-			t.Errorf("literal(%v) = %s, want %s", c.x, got, c.want)
+	dev := devicetest.Shared(t)
+	xs := []float64{-60, 0.1, 0.006, 1e4, 1e-5, 1e21, 1e-300, 5e-324, -54.436065873906102, math.Exp(-0.1 / 20), 1.0 / 3}
+	lits := make([]string, len(xs))
+	for k, x := range xs {
+		lits[k] = literal(x)
+	}
+	src, err := shaders.Load("literal_test.comp", shaders.Generated{Name: "literal_test.comp", Text: fmt.Sprintf(`#version 430
+layout(local_size_x = 1) in;
+layout(std430, binding = 0) writeonly buffer Out { uint o[]; };
+const double X[%[1]d] = double[%[1]d](%[2]s);
+void main() {
+	for (int k = 0; k < %[1]d; k++) {
+		uvec2 u = unpackDouble2x32(X[k]);
+		o[2 * k] = u.x;
+		o[2 * k + 1] = u.y;
+	}
+}
+`, len(xs), strings.Join(lits, ", "))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]float64, len(xs))
+	err = dev.Do(func() error {
+		prog, err := device.Compile(src)
+		if err != nil {
+			return err
+		}
+		defer prog.Delete()
+		out := device.NewBuffer[uint32](nil, 8*len(xs))
+		defer out.Delete()
+		out.Bind(0)
+		prog.Use()
+		prog.Dispatch(1)
+		device.Read(out, 0, words(got))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, x := range xs {
+		if math.Float64bits(got[k]) != math.Float64bits(x) {
+			t.Errorf("%s reads back as %.17g, want %.17g", lits[k], got[k], x)
 		}
 	}
 }
