@@ -75,9 +75,12 @@ func compare(t *testing.T, cpu, gpu *sim.Memory, vTol, spikeTol float64) {
 
 // TestAgainstCPU compares the GPU engine, in both layouts, with the CPU
 // engine on the example models. The tolerances are those single-precision channel
-// kinetics allow: a gate's relative rounding of 6e-8 per step moves the
-// upstroke of a spike by about 1e-4 ms, where v changes by 100 mV/ms:
-// 0.02 mV and 1e-3 ms; the passive cable, with no channels, agrees to the
+// kinetics allow: a gate's relative rounding of 6e-8 per step, and the
+// float exp's own error (GLSL allows 3 + 2|x| ulp: NVIDIA's is an
+// approximation, Mesa's nearly exact), move the upstroke of a spike by
+// up to 1e-3 ms, where v changes by 100 mV/ms: 0.1 mV. Measured: 0.003–0.02
+// mV and 1e-5–1e-4 ms on llvmpipe, 0.034–0.054 mV and 2.3e-4–2.7e-4 ms
+// on an NVIDIA H200. The passive cable, with no channels, agrees to the
 // rounding of the recorded float32 snapshots.
 func TestAgainstCPU(t *testing.T) {
 	for _, c := range []struct {
@@ -85,8 +88,8 @@ func TestAgainstCPU(t *testing.T) {
 		cn         bool
 		vTol, sTol float64
 	}{
-		{"hh_single", false, 0.02, 1e-3}, {"hh_single", true, 0.02, 1e-3},
-		{"passive_cable", false, 1e-4, 0}, {"ball_and_stick", false, 0.02, 1e-3}, {"swc_cell_A", false, 0.02, 1e-3},
+		{"hh_single", false, 0.1, 1e-3}, {"hh_single", true, 0.1, 1e-3},
+		{"passive_cable", false, 1e-4, 0}, {"ball_and_stick", false, 0.1, 1e-3}, {"swc_cell_A", false, 0.1, 1e-3},
 	} {
 		for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
 			name := c.name
@@ -294,7 +297,8 @@ func TestBlowUp(t *testing.T) {
 // TestTooLargeRefused: on llvmpipe a cell whose step would exceed an
 // invocation's loop budget, even shared out by branch (four unbranched
 // dendrites of 30,000 compartments, each a serial recurrence), is refused
-// before anything is allocated.
+// before anything is allocated; a hardware GPU, which has no such
+// budget, takes it.
 func TestTooLargeRefused(t *testing.T) {
 	d := devicetest.Shared(t)
 	cells, err := compartments.BenchmarkCells(1, 30000, 0.5)
@@ -305,10 +309,17 @@ func TestTooLargeRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = NewCable(d, p)
-	if !errors.Is(err, device.ErrTooLarge) {
-		t.Errorf("a cell of %d nodes on %s: %v", len(p.Nodes), d.Info().Renderer, err)
+	c, err := NewCable(d, p)
+	if device.Software(d.Info()) {
+		if !errors.Is(err, device.ErrTooLarge) {
+			t.Errorf("a cell of %d nodes on %s: %v, want a refusal", len(p.Nodes), d.Info().Renderer, err)
+		}
+		return
 	}
+	if err != nil {
+		t.Fatalf("a cell of %d nodes on %s: %v", len(p.Nodes), d.Info().Renderer, err)
+	}
+	c.Close()
 }
 
 // BenchmarkCable runs NEURON's cable benchmark model for 10 ms in both
