@@ -103,7 +103,7 @@ func LoadNetSession(file string) (*NetSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := pipeline.NewNetwork(n, "auto", 0)
+	net, err := pipeline.NewNetwork(n, "", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (s *NetSession) Rebuild(sets ...string) error {
 	if err != nil {
 		return err
 	}
-	net, err := pipeline.NewNetwork(n, "auto", 0)
+	net, err := pipeline.NewNetwork(n, "", 0)
 	if err != nil {
 		return err
 	}

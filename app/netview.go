@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"neurite/sim/spec"
 	"neurite/sim/spiketrain"
 	"neurite/views"
 )
@@ -50,6 +51,7 @@ type NetView struct {
 	run, stop *widget.Button
 	bar       *widget.ProgressBar
 	tstop     *widget.Entry
+	backend   *widget.Select // auto, cpu or gpu: the file's run.backend
 	seed      *widget.Entry
 	pops      *fyne.Container // the populations: colour, name, size, rate
 	sizes     []*widget.Entry
@@ -96,6 +98,7 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.tstop, nv.seed = widget.NewEntry(), widget.NewEntry()
 	nv.tstop.OnSubmitted = func(string) { nv.Apply() }
 	nv.seed.OnSubmitted = func(string) { nv.Apply() }
+	nv.backend = widget.NewSelect(spec.Backends, nil)
 	nv.pops = container.NewVBox()
 	nv.status = widget.NewLabel("")
 	nv.status.Truncation = fyne.TextTruncateEllipsis
@@ -117,6 +120,7 @@ func (nv *NetView) layout() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewLabel("tstop (ms)"), sized(nv.tstop, 90),
 		widget.NewLabel("seed"), sized(nv.seed, 70),
+		widget.NewLabel("backend"), nv.backend,
 		widget.NewButtonWithIcon("Fit", theme.ZoomFitIcon(), nv.Fit),
 	), nil, nv.bar)
 	traceBox := container.NewBorder(nv.traceMsg, nil, nil, nil, nv.trace)
@@ -140,7 +144,7 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	)
 	side := container.NewBorder(widget.NewLabelWithStyle("Populations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(widget.NewButton("Apply", func() { nv.Apply() }),
-			widget.NewLabel("Sizes, tstop and seed\napply at the next Run.")),
+			widget.NewLabel("Sizes, tstop, seed and\nbackend apply at the next Run.")),
 		nil, nil, container.NewVScroll(nv.pops))
 	main := container.NewHSplit(nv.tabs, side)
 	main.Offset = 0.8
@@ -163,6 +167,7 @@ func (nv *NetView) setSession(s *NetSession) {
 	nv.selected = -1
 	nv.tstop.SetText(strconv.FormatFloat(s.Tstop(), 'g', -1, 64))
 	nv.seed.SetText(strconv.Itoa(s.Spec.Seed))
+	nv.backend.SetSelected(s.Spec.Run.Backend)
 	nv.pops.RemoveAll()
 	nv.sizes, nv.popRates = nil, nil
 	for i, p := range s.Net.Pops {
@@ -220,6 +225,9 @@ func (nv *NetView) settings() ([]string, error) {
 	}
 	if seed != nv.sess.Spec.Seed {
 		sets = append(sets, "seed="+strconv.Itoa(seed))
+	}
+	if b := nv.backend.Selected; b != nv.sess.Spec.Run.Backend {
+		sets = append(sets, "run.backend="+b)
 	}
 	for i, p := range nv.sess.Net.Pops {
 		n, err := strconv.Atoi(strings.TrimSpace(nv.sizes[i].Text))
@@ -412,7 +420,7 @@ func (nv *NetView) rateBin() float64 {
 // refreshStatus says where the run is.
 func (nv *NetView) refreshStatus() {
 	t, n, _ := nv.sess.State()
-	text := fmt.Sprintf("t = %.1f / %g ms   %d neurons   %d spikes", t, nv.sess.Tstop(), nv.sess.Net.Neurons(), n)
+	text := fmt.Sprintf("t = %.1f / %g ms   %d neurons   %d spikes   %s", t, nv.sess.Tstop(), nv.sess.Net.Neurons(), n, strings.ToUpper(nv.sess.Net.Backend))
 	if nv.sess.Running() {
 		text = fmt.Sprintf("running   %s   %.0f fps", text, nv.raster.FrameRate())
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -372,5 +373,25 @@ func TestNetworkFitsScreen(t *testing.T) {
 			t.Errorf("%s: the window needs %.0f pixels of width", file, width)
 		}
 		ex.net.Stop()
+	}
+}
+
+// TestNetworkBackendChoice: the view's backend choice rebuilds the
+// network on it and the status line names it; brian_lif_net on the GPU
+// (llvmpipe here) gives the CPU's spikes, Brian2's 533.
+func TestNetworkBackendChoice(t *testing.T) {
+	_, nv, _ := newNetWindow(t, brianNet)
+	if nv.backend.Selected != "auto" || nv.sess.Net.Backend != "cpu" || !strings.Contains(nv.status.Text, "CPU") {
+		t.Fatalf("opened with backend %q on %q; status %q", nv.backend.Selected, nv.sess.Net.Backend, nv.status.Text)
+	}
+	runNet(t, nv)
+	cpu := slices.Clone(nv.sess.Spikes())
+	nv.backend.SetSelected("gpu")
+	runNet(t, nv)
+	if nv.sess.Spec.Run.Backend != "gpu" || nv.sess.Net.Backend != "gpu" || !strings.Contains(nv.status.Text, "GPU") {
+		t.Fatalf("after choosing gpu: file's backend %q, run on %q; status %q", nv.sess.Spec.Run.Backend, nv.sess.Net.Backend, nv.status.Text)
+	}
+	if gpu := nv.sess.Spikes(); len(cpu) != brianSpikes || !slices.Equal(gpu, cpu) {
+		t.Errorf("%d spikes on the GPU, %d on the CPU (Brian2 %d), or not the same", len(gpu), len(cpu), brianSpikes)
 	}
 }

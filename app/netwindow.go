@@ -237,7 +237,7 @@ func buildNetwork(file string, sets []string) (*pipeline.Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.NewNetwork(n, "auto", 0)
+	return pipeline.NewNetwork(n, "", 0)
 }
 
 // netDataDialog asks for a folder and runs the network, as set in the

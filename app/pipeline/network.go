@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -52,19 +53,21 @@ func LoadNetwork(file string, sets ...string) (*spec.Network, error) {
 // Network is a network file built for running.
 type Network struct {
 	*netbuild.Model
-	Sim  sim.Simulator
-	Note string // the backend chosen, and why
+	Sim     sim.Simulator
+	Backend string // "cpu" or "gpu": where it runs (the cable cells', in a mixed network)
+	Note    string // the backend chosen, and why
 	// Watch, when set, is handed every batch of spikes as the run makes
 	// them (all of them, whatever record.spikes keeps), on the run's
 	// goroutine: for a live raster, or a figure at the end.
 	Watch func(spikes []sim.Spike)
 }
 
-// NewNetwork builds a network and its engine on the backend asked for:
-// point neurons as gpu.NewNetSimulator chooses (the CPU engine of
-// sim/network, or gpu/network), cable cells as NewSimulator does, with
-// workers threads (0: all cores).
+// NewNetwork builds a network and its engine on the backend asked for
+// ("": the file's run.backend): point neurons as gpu.NewNetSimulator
+// chooses (the CPU engine of sim/network, or gpu/network), cable cells as
+// NewSimulator does, with workers threads (0: all cores).
 func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) {
+	backend = cmp.Or(backend, n.Run.Backend)
 	m, err := netbuild.Build(n)
 	if err != nil {
 		return nil, err
@@ -79,7 +82,7 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 		if err != nil {
 			return nil, err
 		}
-		net.Sim, net.Note = cs, "CPU: point neurons and cable cells run together on the CPU engines"
+		net.Sim, net.Backend, net.Note = cs, "cpu", "CPU: point neurons and cable cells run together on the CPU engines"
 		return net, nil
 	}
 	if m.Cable != nil {
@@ -87,7 +90,7 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 		if err != nil {
 			return nil, err
 		}
-		net.Sim, net.Note = ch.Sim, ch.Note
+		net.Sim, net.Backend, net.Note = ch.Sim, ch.Backend, ch.Note
 		return net, nil
 	}
 	threads := workers
@@ -98,7 +101,7 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", n.File(), err)
 	}
-	net.Sim, net.Note = ch.Sim, ch.Note
+	net.Sim, net.Backend, net.Note = ch.Sim, ch.Backend, ch.Note
 	return net, nil
 }
 

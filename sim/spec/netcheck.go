@@ -158,6 +158,11 @@ func (n *Network) checkRun(c *checker, tree map[string]any) {
 	if r.Threads < 0 {
 		c.fail([]any{"run", "threads"}, "threads = %d must not be negative (0: all cores)", r.Threads)
 	}
+	if r.Backend == "" {
+		r.Backend = Backends[0]
+	} else if !slices.Contains(Backends, r.Backend) {
+		c.fail([]any{"run", "backend"}, "unknown backend %q (%s)", r.Backend, strings.Join(Backends, ", "))
+	}
 	if n.Seed < 0 {
 		c.fail([]any{"seed"}, "seed = %d must not be negative", n.Seed)
 	}

@@ -38,6 +38,7 @@ type NetRun struct {
 	Tstop   float64 `toml:"tstop" unit:"ms"`
 	Dt      float64 `toml:"dt" unit:"ms"` // default DefaultNetDt
 	Threads int     `toml:"threads"`      // 0: all cores
+	Backend string  `toml:"backend"`      // auto (default), cpu or gpu
 }
 
 // DefaultNetDt is a network's time step when the file gives none (Brian2's

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -441,5 +442,31 @@ func TestLoadNetworkFiles(t *testing.T) {
 	r.Close()
 	if _, err := n.LoadCell(&n.Populations[2]); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestNetworkBackend: run.backend says where a network runs, auto when
+// the file is silent; an unknown one is an error at its line.
+func TestNetworkBackend(t *testing.T) {
+	const net = "name = \"n\"\n[run]\ntstop = 10\n%s\n[[population]]\nname = \"E\"\nsize = 2\nmodel = \"lif\"\n"
+	for _, c := range []struct{ line, want, err string }{
+		{"", "auto", ""},
+		{"backend = \"gpu\"", "gpu", ""},
+		{"backend = \"cpu\"", "cpu", ""},
+		{"backend = \"cuda\"", "", `net.toml:4: unknown backend "cuda" (auto, cpu, gpu)`},
+	} {
+		n, err := parseNet(fmt.Sprintf(net, c.line))
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: have %v, want %s", c.line, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.line, err)
+		}
+		if n.Run.Backend != c.want {
+			t.Errorf("%q: backend %q, want %q", c.line, n.Run.Backend, c.want)
+		}
 	}
 }
