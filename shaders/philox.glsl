@@ -62,14 +62,107 @@ double rngUniform(uint w) {
 	return (double(w) + 0.5LF) * (1.0LF / 4294967296.0LF);
 }
 
+// rngLog, rngCosSin2Pi and rngNormal are sim/rng's Log, CosSin2Pi and
+// Normal (sim/rng/portable.go) written again: the same operations in the
+// same order on the same decimal constants, every intermediate `precise`
+// (no fused multiply-add), so that they make Go's doubles bit for bit.
+// GLSL has no logarithm or cosine of doubles; these need + − × ÷ and
+// sqrt rounded as IEEE 754 rounds them, which GLSL does not promise of
+// doubles (llvmpipe rounds them so; TestPhiloxShader checks a device).
+
+const double RNG_LN2_HI = 0.6931471803691238LF, RNG_LN2_LO = 1.9082149292705877e-10LF;
+const double RNG_LG1 = 0.6666666666666735LF, RNG_LG2 = 0.3999999999940942LF;
+const double RNG_LG3 = 0.2857142874366239LF, RNG_LG4 = 0.22222198432149784LF;
+const double RNG_LG5 = 0.1818357216161805LF, RNG_LG6 = 0.15313837699209373LF;
+const double RNG_LG7 = 0.14798198605116586LF, RNG_SQRT_HALF = 0.7071067811865476LF;
+
+// rngLog returns the natural logarithm of a positive, finite, normal x
+// (rng.Log: fdlibm's method).
+double rngLog(double x) {
+	int ki;
+	double f1 = frexp(x, ki);
+	if (f1 < RNG_SQRT_HALF) {
+		f1 = f1 * 2.0LF;
+		ki = ki - 1;
+	}
+	precise double f = f1 - 1.0LF;
+	double k = double(ki);
+	precise double s = f / (2.0LF + f);
+	precise double s2 = s * s;
+	precise double s4 = s2 * s2;
+	precise double t1 = s2 * (RNG_LG1 + s4 * (RNG_LG3 + s4 * (RNG_LG5 + s4 * RNG_LG7)));
+	precise double t2 = s4 * (RNG_LG2 + s4 * (RNG_LG4 + s4 * RNG_LG6));
+	precise double r = t1 + t2;
+	precise double hfsq = 0.5LF * f * f;
+	precise double y = k * RNG_LN2_HI - ((hfsq - (s * (hfsq + r) + k * RNG_LN2_LO)) - f);
+	return y;
+}
+
+// The Taylor coefficients of sin(πt/2) and cos(πt/2) (sim/rng's s1Hi … c18).
+const double RNG_S1_HI = 1.570796012878418LF, RNG_S1_LO = 3.139164786504813e-07LF;
+const double RNG_S3 = -0.6459640975062463LF, RNG_S5 = 0.07969262624616705LF;
+const double RNG_S7 = -0.004681754135318688LF, RNG_S9 = 0.00016044118478735983LF;
+const double RNG_S11 = -3.598843235212085e-06LF, RNG_S13 = 5.692172921967927e-08LF;
+const double RNG_S15 = -6.688035109811468e-10LF, RNG_S17 = 6.0669357311061955e-12LF;
+const double RNG_C2 = -1.2337005501361697LF, RNG_C4 = 0.25366950790104803LF;
+const double RNG_C6 = -0.02086348076335296LF, RNG_C8 = 0.0009192602748394266LF;
+const double RNG_C10 = -2.5202042373060607e-05LF, RNG_C12 = 4.710874778818172e-07LF;
+const double RNG_C14 = -6.386603083791852e-09LF, RNG_C16 = 6.565963114979473e-11LF;
+const double RNG_C18 = -5.294400200734623e-13LF;
+
+// rngSinHalfPi and rngCosHalfPi return sin(πt/2) and cos(πt/2) for
+// |t| ≤ ½ (sim/rng's sinHalfPi, cosHalfPi).
+double rngSinHalfPi(double t) {
+	precise double t2 = t * t;
+	precise double p = RNG_S15 + t2 * RNG_S17;
+	p = RNG_S13 + t2 * p;
+	p = RNG_S11 + t2 * p;
+	p = RNG_S9 + t2 * p;
+	p = RNG_S7 + t2 * p;
+	p = RNG_S5 + t2 * p;
+	p = RNG_S3 + t2 * p;
+	precise double y = t * RNG_S1_HI + (t * RNG_S1_LO + t * (t2 * p));
+	return y;
+}
+
+double rngCosHalfPi(double t) {
+	precise double t2 = t * t;
+	precise double q = RNG_C16 + t2 * RNG_C18;
+	q = RNG_C14 + t2 * q;
+	q = RNG_C12 + t2 * q;
+	q = RNG_C10 + t2 * q;
+	q = RNG_C8 + t2 * q;
+	q = RNG_C6 + t2 * q;
+	q = RNG_C4 + t2 * q;
+	q = RNG_C2 + t2 * q;
+	precise double y = 1.0LF + t2 * q;
+	return y;
+}
+
+// rngCosSin2Pi returns cos(2πv), or sin(2πv) where sine is set, for v
+// in [0, 1) (rng.CosSin2Pi): the quarter turns taken off exactly.
+double rngCosSin2Pi(double v, bool sine) {
+	precise double x = 4.0LF * v;
+	precise double q = floor(x + 0.5LF);
+	precise double t = x - q;
+	int quarter = (int(q) + (sine ? 3 : 0)) & 3;
+	if (quarter == 0) {
+		return rngCosHalfPi(t);
+	} else if (quarter == 1) {
+		return -rngSinHalfPi(t);
+	} else if (quarter == 2) {
+		return -rngCosHalfPi(t);
+	}
+	return rngSinHalfPi(t);
+}
+
 // rngNormal returns normal number j (0 to 3) of the four that the words
-// of one call make by Box–Muller (rng.Normal). GLSL has no logarithm or
-// cosine of doubles: this one is in single precision, equal to the CPU's
-// to its rounding, not bit for bit.
-float rngNormal(uvec4 w, uint j) {
-	float u = float(rngUniform(w[j & 2u])), v = float(rngUniform(w[j & 2u | 1u]));
-	float r = sqrt(-2.0 * log(u)), theta = 6.283185307179586 * v;
-	return (j & 1u) == 0u ? r * cos(theta) : r * sin(theta);
+// of one call make by Box–Muller (rng.Normal): words 0 and 1 make
+// numbers 0 (cosine) and 1 (sine), words 2 and 3 numbers 2 and 3.
+double rngNormal(uvec4 w, uint j) {
+	double u = rngUniform(w[j & 2u]), v = rngUniform(w[j & 2u | 1u]);
+	precise double z = sqrt(-2.0LF * rngLog(u)) * rngCosSin2Pi(v, (j & 1u) == 1u);
+	return z;
 }
 
 #ifdef RNG_POISSON_BINDING

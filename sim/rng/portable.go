@@ -33,11 +33,11 @@ const (
 	sqrtHalf = 0.7071067811865476
 )
 
-// ln returns the natural logarithm of a positive, finite, normal x by
+// Log returns the natural logarithm of a positive, finite, normal x by
 // fdlibm's method: x = 2ᵏ·(1 + f) with 1 + f in [√½, √2), and
 // log(1 + f) = 2·atanh(s), s = f/(2 + f), a polynomial in s² after its
 // first terms. Within 1 ulp of math.Log (TestPortableLog).
-func ln(x float64) float64 {
+func Log(x float64) float64 {
 	f1, ki := math.Frexp(x)
 	if f1 < sqrtHalf {
 		f1 *= 2
@@ -59,7 +59,7 @@ func ln(x float64) float64 {
 // double nearest (π/2)ⁿ/n! with its sign; for |t| ≤ ½ the first term
 // left out (t¹⁹, t²⁰) is below 10⁻¹⁹ of the result. π/2 is in two
 // parts, s1Hi of 21 bits, so that t·s1Hi is exact for a t of up to 32
-// bits (a uniform's, see cosSin2Pi) and s1Lo the double nearest the rest.
+// bits (a uniform's, see CosSin2Pi) and s1Lo the double nearest the rest.
 const (
 	s1Hi = 1.570796012878418
 	s1Lo = 3.139164786504813e-07
@@ -110,12 +110,12 @@ func cosHalfPi(t float64) float64 {
 	return 1 + float64(t2*q)
 }
 
-// cosSin2Pi returns cos(2πv), or sin(2πv) where sine is set, for v in
+// CosSin2Pi returns cos(2πv), or sin(2πv) where sine is set, for v in
 // [0, 1): the quarter turns q = round(4v) are taken off exactly (4v and
 // t = 4v − q are exact), and the rest, an angle πt/2 of at most π/4,
 // goes to the polynomials, so that the angle is never rounded. For a
 // uniform (w + ½)·2⁻³², t is a multiple of 2⁻³¹: 31 bits at most.
-func cosSin2Pi(v float64, sine bool) float64 {
+func CosSin2Pi(v float64, sine bool) float64 {
 	x := 4 * v
 	q := math.Floor(x + 0.5)
 	t := x - q

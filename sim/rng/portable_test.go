@@ -30,7 +30,7 @@ func portableWords() []uint32 {
 	return w
 }
 
-// TestPortableLog: ln is within 1 ulp of math.Log for every uniform of
+// TestPortableLog: Log is within 1 ulp of math.Log for every uniform of
 // the words and for doubles across the whole range of exponents.
 func TestPortableLog(t *testing.T) {
 	var xs []float64
@@ -42,13 +42,13 @@ func TestPortableLog(t *testing.T) {
 	}
 	worst := int64(0)
 	for _, x := range xs {
-		d := ulps(ln(x), math.Log(x))
+		d := ulps(Log(x), math.Log(x))
 		if d > 1 {
-			t.Fatalf("ln(%g) = %g is %d ulp from math.Log's %g", x, ln(x), d, math.Log(x))
+			t.Fatalf("Log(%g) = %g is %d ulp from math.Log's %g", x, Log(x), d, math.Log(x))
 		}
 		worst = max(worst, d)
 	}
-	t.Logf("ln: at most %d ulp from math.Log over %d numbers", worst, len(xs))
+	t.Logf("Log: at most %d ulp from math.Log over %d numbers", worst, len(xs))
 }
 
 // cosSinRef returns cos(2πv) and sin(2πv) to within about an ulp of
@@ -75,7 +75,7 @@ func cosSinRef(v float64) (float64, float64) {
 	return c, s
 }
 
-// TestPortableCosSin: cosSin2Pi is within 2 ulp of cos(2πv) and
+// TestPortableCosSin: CosSin2Pi is within 2 ulp of cos(2πv) and
 // sin(2πv) (math.Cos and math.Sin of the angle left after the quarter
 // turns, corrected for its rounding: math.Cos of 2πv rounded is off by
 // up to 4·10⁻¹⁶, which near a zero of the cosine is many ulp of the
@@ -98,7 +98,7 @@ func TestPortableCosSin(t *testing.T) {
 	for _, v := range vs {
 		c, s := cosSinRef(v)
 		for k, want := range []float64{c, s} {
-			if d := ulps(cosSin2Pi(v, k == 1), want); d > worst[k] {
+			if d := ulps(CosSin2Pi(v, k == 1), want); d > worst[k] {
 				worst[k], at[k] = d, v
 			}
 		}
@@ -107,7 +107,7 @@ func TestPortableCosSin(t *testing.T) {
 		t.Logf("%s(2πv): at most %d ulp (at v = %g), over %d numbers", name, worst[k], at[k], len(vs))
 		if worst[k] > 2 {
 			c, s := cosSinRef(at[k])
-			t.Errorf("%s(2π·%g) = %g is %d ulp from %g, %g", name, at[k], cosSin2Pi(at[k], k == 1), worst[k], c, s)
+			t.Errorf("%s(2π·%g) = %g is %d ulp from %g, %g", name, at[k], CosSin2Pi(at[k], k == 1), worst[k], c, s)
 		}
 	}
 }

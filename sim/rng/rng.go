@@ -96,5 +96,5 @@ func Uniform53(hi, lo uint32) float64 {
 // shaders/philox.glsl's rngNormal makes the same double, bit for bit.
 func Normal(w [4]uint32, j int) float64 {
 	u, v := Uniform(w[j&2]), Uniform(w[j&2|1])
-	return math.Sqrt(-2*ln(u)) * cosSin2Pi(v, j&1 == 1)
+	return math.Sqrt(-2*Log(u)) * CosSin2Pi(v, j&1 == 1)
 }
