@@ -159,3 +159,97 @@ func TestPhiloxShader(t *testing.T) {
 		}
 	}
 }
+
+// sqrtTest writes, for invocation i, rngRoundSqrt(x, c) and rngSqrt(x)
+// of the pair (x, c) in[i].
+const sqrtTest = `#version 430
+#include "philox.glsl"
+layout(local_size_x = 64) in;
+layout(std430, binding = 0) writeonly buffer Out { uvec2 outd[]; };
+layout(std430, binding = 1) readonly buffer In { uvec2 ind[]; };
+uniform uint n;
+
+void main() {
+	uint i = gl_GlobalInvocationID.x;
+	if (i >= n) {
+		return;
+	}
+	double x = packDouble2x32(ind[2u * i]), c = packDouble2x32(ind[2u * i + 1u]);
+	outd[2u * i] = unpackDouble2x32(rngRoundSqrt(x, c));
+	outd[2u * i + 1u] = unpackDouble2x32(rngSqrt(x));
+}
+`
+
+// TestRoundSqrtShader: rngRoundSqrt rounds a square root an ulp off
+// either way, or right, to math.Sqrt's, and rngSqrt is math.Sqrt, bit
+// for bit: for the squares of Box–Muller (−2 log u of the words' uniforms),
+// for the doubles about the squares of doubles and about the squares of
+// midpoints (where rounding is closest to a tie), across exponents and
+// across the powers of two (where the ulp below is half the ulp above).
+func TestRoundSqrtShader(t *testing.T) {
+	dev := devicetest.Shared(t)
+	var xs []float64
+	k := rng.KeyOf(77)
+	for i := range 1 << 12 {
+		xs = append(xs, -2*rng.Log(rng.Uniform(rng.Word(k, 1, 2, uint64(i)))))
+	}
+	for i := range 1 << 10 {
+		c := math.Ldexp(1+float64(i)/1024, i%201-100)
+		mid := c * math.Nextafter(c, math.Inf(1)) // c·c⁺ = m² − u²/4 for the midpoint m, u the ulp, rounded
+		for _, x := range []float64{c * c, mid} {
+			xs = append(xs, math.Nextafter(x, 0), x, math.Nextafter(x, math.Inf(1)))
+		}
+	}
+	for e := -60; e <= 60; e++ {
+		p := math.Ldexp(1, e)
+		xs = append(xs, math.Nextafter(p, 0), p, math.Nextafter(p, math.Inf(1)))
+	}
+	in := make([]float64, 0, 2*3*len(xs))
+	for _, x := range xs {
+		s := math.Sqrt(x)
+		for _, c := range []float64{math.Nextafter(s, 0), s, math.Nextafter(s, math.Inf(1))} {
+			in = append(in, x, c)
+		}
+	}
+	n := len(in) / 2
+	words := make([]uint32, 2*len(in))
+	for k, x := range in {
+		b := math.Float64bits(x)
+		words[2*k], words[2*k+1] = uint32(b), uint32(b>>32)
+	}
+	out := make([]uint32, 4*n)
+	src, err := shaders.Load("sqrt_test.comp", shaders.Generated{Name: "sqrt_test.comp", Text: sqrtTest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = dev.Do(func() error {
+		prog, err := device.Compile(src)
+		if err != nil {
+			return err
+		}
+		defer prog.Delete()
+		bOut, bIn := device.NewBuffer[uint32](nil, 4*len(out)), device.NewBuffer(words, 0)
+		for k, b := range []*device.Buffer{bOut, bIn} {
+			defer b.Delete()
+			b.Bind(uint32(k))
+		}
+		prog.Use()
+		prog.SetUint("n", uint32(n))
+		prog.Dispatch((n + 63) / 64)
+		device.Read(bOut, 0, out)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	double := func(k int) float64 { return math.Float64frombits(uint64(out[2*k+1])<<32 | uint64(out[2*k])) }
+	for i := range n {
+		x, c, want := in[2*i], in[2*i+1], math.Sqrt(in[2*i])
+		if got := double(2 * i); got != want {
+			t.Fatalf("rngRoundSqrt(%v, %v) = %v, math.Sqrt gives %v", x, c, got, want)
+		}
+		if got := double(2*i + 1); got != want {
+			t.Fatalf("rngSqrt(%v) = %v, math.Sqrt gives %v", x, got, want)
+		}
+	}
+}
