@@ -52,7 +52,7 @@ func (d *Drive) on(t float64) bool { return t >= d.Start && (d.Stop == 0 || t < 
 // product rounded before it is added (as NoiseUpdate).
 func (d *Drive) NoiseStep(dt float64) (decay, scale float64) {
 	f := math.Exp(-dt / d.Tau)
-	return f, d.SD * math.Sqrt(1-f*f)
+	return f, d.SD * math.Sqrt(1-float64(f*f))
 }
 
 // NoiseUpdate returns the next value of a noise drive's current x under

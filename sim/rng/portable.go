@@ -15,7 +15,9 @@ import "math"
 // s390x's do), which would round differently from the shader. An
 // explicit float64() conversion of a product forces its rounding (the
 // spec's own way to forbid the fusion), so every product that is added
-// to something is written float64(x*y).
+// to something, in its expression or later, is written float64(x*y)
+// (GOARCH=arm64 go build -gcflags=-S ./sim/rng shows no FMADD or FMSUB
+// in this file).
 
 // fdlibm's log (e_log.c, Go's math.log): the logarithm's coefficients
 // and ln 2 in two parts, Ln2Hi with its low bits zero so that k·Ln2Hi is
@@ -48,10 +50,10 @@ func Log(x float64) float64 {
 	s := f / (2 + f)
 	s2 := s * s
 	s4 := s2 * s2
-	t1 := s2 * (lg1 + float64(s4*(lg3+float64(s4*(lg5+float64(s4*lg7))))))
-	t2 := s4 * (lg2 + float64(s4*(lg4+float64(s4*lg6))))
+	t1 := float64(s2 * (lg1 + float64(s4*(lg3+float64(s4*(lg5+float64(s4*lg7)))))))
+	t2 := float64(s4 * (lg2 + float64(s4*(lg4+float64(s4*lg6)))))
 	r := t1 + t2
-	hfsq := 0.5 * f * f
+	hfsq := float64(0.5 * f * f)
 	return float64(k*ln2Hi) - ((hfsq - (float64(s*(hfsq+r)) + float64(k*ln2Lo))) - f)
 }
 
@@ -116,7 +118,7 @@ func cosHalfPi(t float64) float64 {
 // goes to the polynomials, so that the angle is never rounded. For a
 // uniform (w + ½)·2⁻³², t is a multiple of 2⁻³¹: 31 bits at most.
 func CosSin2Pi(v float64, sine bool) float64 {
-	x := 4 * v
+	x := float64(4 * v)
 	q := math.Floor(x + 0.5)
 	t := x - q
 	quarter := int(q)
