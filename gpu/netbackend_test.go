@@ -40,8 +40,9 @@ func runNet(t *testing.T, s sim.Simulator, tstop float64) *sim.Memory {
 // TestChooseNetBackend: cpu is the CPU engine; gpu the GPU engine, which
 // gives the CPU engine's spikes; auto the CPU for a small network, for
 // one with what the GPU does not run, and for any on llvmpipe, saying
-// why; gpu runs Brunel's Poisson-driven network, and refuses one under
-// noise, naming it.
+// why; gpu runs Brunel's Poisson-driven network, and under noise too,
+// and refuses one with more synapse ports than its kernel keeps, naming
+// the population.
 func TestChooseNetBackend(t *testing.T) {
 	dev := devicetest.Shared(t)
 	brunel, err := netmodels.Brunel(200, 5, 2, 1)
@@ -53,6 +54,13 @@ func TestChooseNetBackend(t *testing.T) {
 		t.Fatal(err)
 	}
 	noisy.Pops[0].Drives = append(noisy.Pops[0].Drives, network.Drive{Kind: network.Noise, Mean: 0.1, SD: 0.1, Tau: 5})
+	wide, err := netmodels.Brunel(200, 5, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 4 { // five ports with Brunel's jumps: one more than the kernel keeps
+		wide.Pops[0].PortOf(network.Port{Synapse: network.Current, Shape: network.Exp, TauDecay: float64(k + 1)})
+	}
 	large := "llvmpipe"
 	if !device.Software(dev.Info()) {
 		large = "neuron-steps/s" // a hardware GPU: auto measured both
@@ -66,7 +74,8 @@ func TestChooseNetBackend(t *testing.T) {
 		{"gpu", "gpu", cobaNet(t, 500), "gpu", "backend: gpu ("},
 		{"auto small", "auto", cobaNet(t, 500), "cpu", "too few to gain"},
 		{"gpu drives", "gpu", brunel, "gpu", "backend: gpu ("},
-		{"auto noise", "auto", noisy, "cpu", "noise"},
+		{"gpu noise", "gpu", noisy, "gpu", "backend: gpu ("},
+		{"auto unsupported", "auto", wide, "cpu", "synapse ports"},
 		{"auto large", "auto", cobaNet(t, 10000), "", large},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -90,9 +99,9 @@ func TestChooseNetBackend(t *testing.T) {
 			}
 		})
 	}
-	_, err = NewNetSimulator(noisy, network.Options{}, "gpu")
-	if !errors.Is(err, gnet.ErrUnsupported) || !strings.Contains(err.Error(), "population E: noise drives") {
-		t.Errorf("gpu on a network under noise: %v, want a refusal naming the drive", err)
+	_, err = NewNetSimulator(wide, network.Options{}, "gpu")
+	if !errors.Is(err, gnet.ErrUnsupported) || !strings.Contains(err.Error(), "population E: 5 synapse ports") {
+		t.Errorf("gpu on a network of too many ports: %v, want a refusal naming the population", err)
 	}
 	if _, err := NewNetSimulator(brunel, network.Options{}, "tpu"); err == nil || !strings.Contains(err.Error(), `unknown backend "tpu"`) {
 		t.Errorf("an unknown backend: %v", err)

@@ -13,8 +13,9 @@ import (
 // philoxTest draws, for invocation i, call (i·977, i/32) of stream
 // i·2654435761 of input i mod 7 (bit 31 set for every third) and word
 // (i·0x9E3779B9, i/8) of the same stream, and writes the four words, the
-// word, the word's uniform (a double as two words), the Poisson counts of
-// the four words and of probe[i] under each table, and the four normals.
+// word, the word's uniform (a double as two words), the four normals, the
+// logarithm, cosine and sine of 2π times the uniform (doubles), and the
+// Poisson counts of the four words and of probe[i] under each table.
 const philoxTest = `#version 430
 #define RNG_POISSON_BINDING 1
 #include "philox.glsl"
@@ -33,34 +34,36 @@ void main() {
 	uint inp = i % 7u | (i % 3u == 0u ? 0x80000000u : 0u), stream = i * 2654435761u;
 	uvec4 w = rngDraw(key, inp, stream, uvec2(i * 977u, i >> 5));
 	uint word = rngWord(key, inp, stream, uvec2(i * 0x9E3779B9u, i >> 3));
-	uint o = i * (11u + 5u * tables);
+	uint o = i * (21u + 5u * tables);
 	outw[o] = w.x;
 	outw[o + 1u] = w.y;
 	outw[o + 2u] = w.z;
 	outw[o + 3u] = w.w;
 	outw[o + 4u] = word;
-	uvec2 u = unpackDouble2x32(rngUniform(word));
-	outw[o + 5u] = u.x;
-	outw[o + 6u] = u.y;
-	for (uint j = 0u; j < 4u; j++) {
-		outw[o + 7u + j] = floatBitsToUint(rngNormal(w, j));
+	double u = rngUniform(word);
+	double d[8] = double[8](u, rngNormal(w, 0u), rngNormal(w, 1u), rngNormal(w, 2u), rngNormal(w, 3u),
+		rngLog(u), rngCosSin2Pi(u, false), rngCosSin2Pi(u, true));
+	for (uint j = 0u; j < 8u; j++) {
+		uvec2 b = unpackDouble2x32(d[j]);
+		outw[o + 5u + 2u * j] = b.x;
+		outw[o + 6u + 2u * j] = b.y;
 	}
 	for (uint t = 0u; t < tables; t++) {
 		int off = table[3u * t];
 		uint first = uint(table[3u * t + 1u]), len = uint(table[3u * t + 2u]);
 		for (uint j = 0u; j < 4u; j++) {
-			outw[o + 11u + 5u * t + j] = uint(rngPoisson(w[j], off, first, len));
+			outw[o + 21u + 5u * t + j] = uint(rngPoisson(w[j], off, first, len));
 		}
-		outw[o + 15u + 5u * t] = uint(rngPoisson(probe[i], off, first, len));
+		outw[o + 25u + 5u * t] = uint(rngPoisson(probe[i], off, first, len));
 	}
 }
 `
 
 // TestPhiloxShader: shaders/philox.glsl draws Go's words (sim/rng) for
 // calls and words across the 32-bit boundaries of the counter, and
-// derives the same uniforms and Poisson counts, bit for bit, for means
-// from 0 to 10⁴ and words at every threshold; its single-precision
-// normals are Go's to within their rounding.
+// derives the same uniforms, normals (and their logarithms, cosines and
+// sines) and Poisson counts, bit for bit, for means from 0 to 10⁴ and
+// words at every threshold.
 func TestPhiloxShader(t *testing.T) {
 	dev := devicetest.Shared(t)
 	key := rng.KeyOf(0x9abcdef012345678)
@@ -87,7 +90,7 @@ func TestPhiloxShader(t *testing.T) {
 		probes = append(probes, rng.Word(key, 9, 9, uint64(len(probes))))
 	}
 	n := len(probes)
-	stride := 11 + 5*len(pois)
+	stride := 21 + 5*len(pois)
 	out := make([]uint32, n*stride)
 	src, err := shaders.Load("philox_test.comp", shaders.Generated{Name: "philox_test.comp", Text: philoxTest})
 	if err != nil {
@@ -131,17 +134,20 @@ func TestPhiloxShader(t *testing.T) {
 		if o[4] != word {
 			t.Fatalf("invocation %d: word %08x, Go draws %08x", i, o[4], word)
 		}
-		if u, want := math.Float64frombits(uint64(o[6])<<32|uint64(o[5])), rng.Uniform(word); u != want {
-			t.Fatalf("invocation %d: uniform %v, Go makes %v", i, u, want)
-		}
-		for j := range 4 {
-			z, want := float64(math.Float32frombits(o[7+j])), rng.Normal(w, j)
-			if math.Abs(z-want) > 1e-5*max(1, math.Abs(want)) {
-				t.Fatalf("invocation %d: normal %d is %v, Go makes %v", i, j, z, want)
+		u := rng.Uniform(word)
+		for j, c := range []struct {
+			name string
+			want float64
+		}{
+			{"uniform", u}, {"normal 0", rng.Normal(w, 0)}, {"normal 1", rng.Normal(w, 1)}, {"normal 2", rng.Normal(w, 2)}, {"normal 3", rng.Normal(w, 3)},
+			{"log", rng.Log(u)}, {"cos(2πu)", rng.CosSin2Pi(u, false)}, {"sin(2πu)", rng.CosSin2Pi(u, true)},
+		} {
+			if got := math.Float64frombits(uint64(o[6+2*j])<<32 | uint64(o[5+2*j])); math.Float64bits(got) != math.Float64bits(c.want) {
+				t.Fatalf("invocation %d, word %08x: %s is %v (%016x), Go makes %v (%016x)", i, word, c.name, got, math.Float64bits(got), c.want, math.Float64bits(c.want))
 			}
 		}
 		for k, p := range pois {
-			c := o[11+5*k : 16+5*k]
+			c := o[21+5*k : 26+5*k]
 			for j := range 4 {
 				if want := p.Count(w[j]); int(c[j]) != want {
 					t.Fatalf("invocation %d, mean %g: word %08x counts %d, Go counts %d", i, p.Mean, w[j], c[j], want)
@@ -150,6 +156,100 @@ func TestPhiloxShader(t *testing.T) {
 			if want := p.Count(probes[i]); int(c[4]) != want {
 				t.Fatalf("invocation %d, mean %g: word %08x counts %d, Go counts %d", i, p.Mean, probes[i], c[4], want)
 			}
+		}
+	}
+}
+
+// sqrtTest writes, for invocation i, rngRoundSqrt(x, c) and rngSqrt(x)
+// of the pair (x, c) in[i].
+const sqrtTest = `#version 430
+#include "philox.glsl"
+layout(local_size_x = 64) in;
+layout(std430, binding = 0) writeonly buffer Out { uvec2 outd[]; };
+layout(std430, binding = 1) readonly buffer In { uvec2 ind[]; };
+uniform uint n;
+
+void main() {
+	uint i = gl_GlobalInvocationID.x;
+	if (i >= n) {
+		return;
+	}
+	double x = packDouble2x32(ind[2u * i]), c = packDouble2x32(ind[2u * i + 1u]);
+	outd[2u * i] = unpackDouble2x32(rngRoundSqrt(x, c));
+	outd[2u * i + 1u] = unpackDouble2x32(rngSqrt(x));
+}
+`
+
+// TestRoundSqrtShader: rngRoundSqrt rounds a square root an ulp off
+// either way, or right, to math.Sqrt's, and rngSqrt is math.Sqrt, bit
+// for bit: for the squares of Box–Muller (−2 log u of the words' uniforms),
+// for the doubles about the squares of doubles and about the squares of
+// midpoints (where rounding is closest to a tie), across exponents and
+// across the powers of two (where the ulp below is half the ulp above).
+func TestRoundSqrtShader(t *testing.T) {
+	dev := devicetest.Shared(t)
+	var xs []float64
+	k := rng.KeyOf(77)
+	for i := range 1 << 12 {
+		xs = append(xs, -2*rng.Log(rng.Uniform(rng.Word(k, 1, 2, uint64(i)))))
+	}
+	for i := range 1 << 10 {
+		c := math.Ldexp(1+float64(i)/1024, i%201-100)
+		mid := c * math.Nextafter(c, math.Inf(1)) // c·c⁺ = m² − u²/4 for the midpoint m, u the ulp, rounded
+		for _, x := range []float64{c * c, mid} {
+			xs = append(xs, math.Nextafter(x, 0), x, math.Nextafter(x, math.Inf(1)))
+		}
+	}
+	for e := -60; e <= 60; e++ {
+		p := math.Ldexp(1, e)
+		xs = append(xs, math.Nextafter(p, 0), p, math.Nextafter(p, math.Inf(1)))
+	}
+	in := make([]float64, 0, 2*3*len(xs))
+	for _, x := range xs {
+		s := math.Sqrt(x)
+		for _, c := range []float64{math.Nextafter(s, 0), s, math.Nextafter(s, math.Inf(1))} {
+			in = append(in, x, c)
+		}
+	}
+	n := len(in) / 2
+	words := make([]uint32, 2*len(in))
+	for k, x := range in {
+		b := math.Float64bits(x)
+		words[2*k], words[2*k+1] = uint32(b), uint32(b>>32)
+	}
+	out := make([]uint32, 4*n)
+	src, err := shaders.Load("sqrt_test.comp", shaders.Generated{Name: "sqrt_test.comp", Text: sqrtTest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = dev.Do(func() error {
+		prog, err := device.Compile(src)
+		if err != nil {
+			return err
+		}
+		defer prog.Delete()
+		bOut, bIn := device.NewBuffer[uint32](nil, 4*len(out)), device.NewBuffer(words, 0)
+		for k, b := range []*device.Buffer{bOut, bIn} {
+			defer b.Delete()
+			b.Bind(uint32(k))
+		}
+		prog.Use()
+		prog.SetUint("n", uint32(n))
+		prog.Dispatch((n + 63) / 64)
+		device.Read(bOut, 0, out)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	double := func(k int) float64 { return math.Float64frombits(uint64(out[2*k+1])<<32 | uint64(out[2*k])) }
+	for i := range n {
+		x, c, want := in[2*i], in[2*i+1], math.Sqrt(in[2*i])
+		if got := double(2 * i); got != want {
+			t.Fatalf("rngRoundSqrt(%v, %v) = %v, math.Sqrt gives %v", x, c, got, want)
+		}
+		if got := double(2*i + 1); got != want {
+			t.Fatalf("rngSqrt(%v) = %v, math.Sqrt gives %v", x, got, want)
 		}
 	}
 }

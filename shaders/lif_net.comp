@@ -4,7 +4,7 @@
 // epoch, its state held in registers, in Brian2's order as the CPU engine
 // takes it (sim/network/fast.go): update (exact or Euler; refractory
 // neurons keep v), threshold, the synapses' decay, the Poisson drives
-// (drawn on the device as the CPU draws them, sim/rng), the delivery of
+// and noise (drawn on the device as the CPU draws them, sim/rng), the delivery of
 // the inputs due (voltage jumps discarded while refractory), reset. Within an
 // epoch no spike reaches another neuron (an epoch is at most the shortest
 // delay), so the neurons run independently; the host routes the epoch's
@@ -30,7 +30,7 @@ layout(local_size_x = GROUP_SIZE) in;
 // ./gpu), and an epoch of one step reads and writes every neuron's state.
 layout(binding = 0, rg32ui) uniform uimageBuffer vImg;  // v by neuron
 layout(binding = 1, r32i) uniform iimageBuffer refImg;  // by neuron: the first step not refractory
-layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i; then a, the same
+layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i; then a, the same; then the noise currents
 uniform usamplerBuffer parTex; // the parameters, doubles
 uniform usamplerBuffer dueTex; // the inputs due, doubles: (step − stepFrom)·targets + target
 
@@ -85,6 +85,7 @@ void main() {
 	skipDrives = int(param(at, PW - 1));
 	double dt = DT, maxAbsV = MAX_ABS_V;
 	loadPorts(i, at);
+	loadDrives(i);
 	double v = packDouble2x32(imageLoad(vImg, g).xy);
 	int ref0 = imageLoad(refImg, g).x, ref = ref0;
 	// llvmpipe reads a storage buffer lane by lane: the probe table only
@@ -103,7 +104,7 @@ void main() {
 		bool notRef = n >= ref;
 		if (notRef) {
 #if CURRENTS
-			// The bias plus the current drives, and vinf from E_L (in
+			// The bias plus the current and noise drives, and vinf from E_L (in
 			// vinf's place), formed each step as the CPU forms them.
 			precise double In = I + currentInput(n);
 #if EULER
@@ -159,4 +160,5 @@ void main() {
 		imageStore(refImg, g, ivec4(ref, 0, 0, 0));
 	}
 	storePorts(i);
+	storeDrives(i);
 }

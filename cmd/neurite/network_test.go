@@ -76,8 +76,9 @@ func TestCheckRateProjection(t *testing.T) {
 
 // TestRunNetworkOnGPU: neurite run --backend gpu runs point networks on
 // the GPU, says so, and writes the CPU engine's spikes byte for byte:
-// brian_lif_net, and Brunel's network under its Poisson drives; a
-// network the GPU does not run is refused, naming what.
+// brian_lif_net, Brunel's network under its Poisson drives, and the ring
+// attractor under its cue and noise; a network the GPU does not run is
+// refused, naming what.
 func TestRunNetworkOnGPU(t *testing.T) {
 	spikes := func(model, backend string, args ...string) (string, string) {
 		out := t.TempDir()
@@ -98,6 +99,7 @@ func TestRunNetworkOnGPU(t *testing.T) {
 	}{
 		{"brian_lif_net.toml", nil, 534},
 		{"brunel.toml", []string{"--tstop", "100"}, 12403},
+		{"ring_attractor.toml", nil, 3252},
 	} {
 		gpu, note := spikes(c.model, "gpu", c.args...)
 		cpu, _ := spikes(c.model, "cpu", c.args...)
@@ -105,8 +107,8 @@ func TestRunNetworkOnGPU(t *testing.T) {
 			t.Errorf("%s: the GPU's spikes.csv (%d lines, note %q) is not the CPU's (%d lines)", c.model, strings.Count(gpu, "\n"), note, strings.Count(cpu, "\n"))
 		}
 	}
-	code, _, stderr := neurite("run", "../../assets/models/ring_attractor.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
-	if code != 1 || !strings.Contains(stderr, "population E: noise drives do not run on the GPU") {
-		t.Errorf("ring_attractor on the GPU: exit %d, stderr %q", code, stderr)
+	code, _, stderr := neurite("run", "../../assets/models/wilson_cowan_field.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
+	if code != 1 || !strings.Contains(stderr, "population E: ") || !strings.Contains(stderr, "not supported on the GPU") {
+		t.Errorf("wilson_cowan_field on the GPU: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -2,8 +2,7 @@
 // sim.Backend under the one run driver, one invocation per neuron and a
 // whole epoch per dispatch, in double precision with the CPU engine's
 // arithmetic (sim/network) and its random draws (sim/rng), so that both
-// give the same spikes. What it does not run (noise drives, other
-// models, plasticity) is refused with
-// ErrUnsupported, and package gpu's policy keeps such a network on the
-// CPU.
+// give the same spikes, noise included. What it does not run (other
+// models, plasticity) is refused with ErrUnsupported, and package gpu's
+// policy keeps such a network on the CPU.
 package network

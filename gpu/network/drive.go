@@ -32,16 +32,14 @@ func skipBits(p *point.Population, i int) int {
 
 // driveSupported returns why a population's drives do not run on the
 // GPU, or "" when they do: Poisson trains, independent or shared, drawn
-// as sim/network draws them, and current drives, each onto a whole
-// population or part of it (Neurons).
+// as sim/network draws them, current drives and noise, each onto a
+// whole population or part of it (Neurons).
 func driveSupported(p *point.Population, dt float64) string {
 	for k, d := range p.Drives {
 		switch {
-		case d.Kind == point.Noise:
-			return "noise drives do not run on the GPU: GLSL has no logarithm or cosine in double precision, so its normal numbers would not be the CPU's bit for bit"
 		case d.Neurons != nil && k >= maxMasked:
 			return fmt.Sprintf("drive %d reaches part of the population; the GPU kernel takes such a drive among the first %d only", k+1, maxMasked)
-		case d.Kind == point.CurrentDrive:
+		case d.Kind != point.Poisson:
 			continue
 		}
 		pd, err := rng.NewPoisson(d.Rate * dt * 1e-3)
@@ -72,20 +70,41 @@ func driveSupported(p *point.Population, dt float64) string {
 // below the word, the thresholds written out as constants (no loop and
 // no load: llvmpipe's loop guard, and a table that stays in registers).
 // p's drives are those driveSupported accepts.
-func driveShader(p *point.Population, index int, seed uint64, dt float64) string {
+//
+// A noise drive steps its Ornstein–Uhlenbeck current noiseD in the same
+// place, as endStep does (sim/network's NoiseUpdate with NoiseStep's
+// factors, computed on the host): from rng.Normal number n mod 4 of the
+// neuron's call n/4 of input d, rngNormal in philox.glsl, Go's double to
+// the bit. The currents live in the state image after the ports' a,
+// from 2·targets + noiseBase, drive by drive (noiseSlots): loadDrives and
+// storeDrives move them to and from registers around the epoch.
+func driveShader(p *point.Population, seed uint64, dt float64, noiseBase int) string {
 	var s strings.Builder
 	key := rng.KeyOf(seed)
 	fmt.Fprintf(&s, "const uvec2 RNG_KEY = uvec2(%#xu, %#xu);\n\n", key[0], key[1])
+	var load, store strings.Builder
+	slot := noiseBase
 	for d, dr := range p.Drives {
-		if dr.Kind == point.Poisson {
+		if dr.Kind != point.CurrentDrive {
 			fmt.Fprintf(&s, "uvec4 drawn%d; // drive %d's words of the present call\n", d, d)
 		}
+		if dr.Kind == point.Noise {
+			fmt.Fprintf(&s, "double noise%d; // drive %d's current\n", d, d)
+			fmt.Fprintf(&load, "\tnoise%d = syn(2 * targets + %d + i);\n", d, slot)
+			fmt.Fprintf(&store, "\tsetSyn(2 * targets + %d + i, noise%d);\n", slot, d)
+			slot += p.N
+		}
 	}
+	fmt.Fprintf(&s, "\nvoid loadDrives(int i) {\n%s}\n\nvoid storeDrives(int i) {\n%s}\n", load.String(), store.String())
 	s.WriteString("\ndouble drive(int i, int n, bool open, double v) {\n")
 	if len(p.Drives) > 0 {
 		s.WriteString("\tbool draw = (n & 3) == 0 || n == stepFrom;\n\tuvec2 call = uvec2(uint(n >> 2), 0u);\n")
 	}
 	for d, dr := range p.Drives {
+		if dr.Kind == point.Noise {
+			s.WriteString(noiseStep(d, dr, dt))
+			continue
+		}
 		if dr.Kind != point.Poisson {
 			continue
 		}
@@ -120,10 +139,40 @@ func driveShader(p *point.Population, index int, seed uint64, dt float64) string
 	return s.String()
 }
 
-// hasCurrents reports whether p has current drives.
+// noiseStep returns drive d's step of its noise current (see
+// driveShader), skipped where it does not reach the neuron.
+func noiseStep(d int, dr point.Drive, dt float64) string {
+	decay, scale := dr.NoiseStep(dt)
+	var s strings.Builder
+	if dr.Neurons != nil {
+		fmt.Fprintf(&s, "\tif ((skipDrives & %d) == 0) {\n", 1<<d)
+	}
+	fmt.Fprintf(&s, "\tif (draw) {\n\t\tdrawn%[1]d = rngDraw(RNG_KEY, %[1]du, uint(popFirst + i), call);\n\t}\n"+
+		"\t{\n\t\tprecise double x = %[2]s + (noise%[1]d - %[2]s) * %[3]s + %[4]s * rngNormal(drawn%[1]d, uint(n & 3));\n\t\tnoise%[1]d = x;\n\t}\n",
+		d, literal(dr.Mean), literal(decay), literal(scale))
+	if dr.Neurons != nil {
+		s.WriteString("\t}\n")
+	}
+	return s.String()
+}
+
+// noiseSlots returns the noise currents a population keeps: a neuron's
+// for each noise drive.
+func noiseSlots(p *point.Population) int {
+	k := 0
+	for _, d := range p.Drives {
+		if d.Kind == point.Noise {
+			k += p.N
+		}
+	}
+	return k
+}
+
+// hasCurrents reports whether p has current or noise drives: drives
+// whose current the kernel forms each step (currentShader).
 func hasCurrents(p *point.Population) bool {
 	for _, d := range p.Drives {
-		if d.Kind == point.CurrentDrive {
+		if d.Kind == point.CurrentDrive || d.Kind == point.Noise {
 			return true
 		}
 	}
@@ -131,14 +180,28 @@ func hasCurrents(p *point.Population) bool {
 }
 
 // currentShader returns the population's currentInput(n): the current
-// its current drives give at step n, summed in drive order from 0 as
-// sim/network's popState.input sums them, each drive's I(t) read from
-// the epoch's current table (column col, from the first of the
-// population's, currents) and skipped where it does not reach the neuron.
+// its current and noise drives give at step n, summed in drive order
+// from 0 as sim/network's popState.input sums them, each current drive's
+// I(t) read from the epoch's current table (column col, from the first
+// of the population's, currents), each noise drive's current where it
+// acts at t = n·dt (Start ≤ t < Stop, as Drive.on), each skipped where
+// it does not reach the neuron.
 func currentShader(p *point.Population, col int) string {
 	var s strings.Builder
 	s.WriteString("double currentInput(int n) {\n\tprecise double cur = 0.0;\n")
+	s.WriteString("\tprecise double t = double(n) * DT;\n")
 	for d, dr := range p.Drives {
+		if dr.Kind == point.Noise {
+			cond := "t >= " + literal(dr.Start)
+			if dr.Stop != 0 {
+				cond += " && t < " + literal(dr.Stop)
+			}
+			if dr.Neurons != nil {
+				cond = fmt.Sprintf("(skipDrives & %d) == 0 && %s", 1<<d, cond)
+			}
+			fmt.Fprintf(&s, "\tif (%s) {\n\t\tcur = cur + noise%d;\n\t}\n", cond, d)
+			continue
+		}
 		if dr.Kind != point.CurrentDrive {
 			continue
 		}

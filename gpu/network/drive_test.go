@@ -115,15 +115,43 @@ func partNet() *point.Network {
 	return n
 }
 
-// TestDrives: each neuron's Poisson inputs on the GPU are the CPU
-// engine's, to the bit: v and every current and conductance of every
+// noisyNet is drivenNet under noise besides its trains, each reaching
+// the kernel another way: C's whole population (the CPU's general
+// kernel now, not its fused pass); A's on every neuron and, between two
+// current drives on from 30 to 150 ms (so that the sum's order
+// matters), on odd neurons from 50 ms on; B's (Euler) on neurons not a
+// multiple of three until 120 ms, its mean below zero.
+func noisyNet() *point.Network {
+	n := drivenNet()
+	c, a, b := n.Pops[0], n.Pops[1], n.Pops[2]
+	odd := make([]bool, a.N)
+	for i := range odd {
+		odd[i] = i%2 == 1
+	}
+	third := make([]bool, b.N)
+	for i := range third {
+		third[i] = i%3 != 0
+	}
+	step := func(t float64) float64 { return 0.05 }
+	c.Drives = append(c.Drives, point.Drive{Kind: point.Noise, Mean: 0.2, SD: 0.3, Tau: 5})
+	a.Drives = append(a.Drives,
+		point.Drive{Kind: point.Noise, Mean: 0.1, SD: 0.2, Tau: 2},
+		point.Drive{Kind: point.CurrentDrive, I: step, Start: 30, Stop: 150},
+		point.Drive{Kind: point.Noise, Mean: 0, SD: 0.5, Tau: 10, Neurons: odd, Start: 50},
+		point.Drive{Kind: point.CurrentDrive, I: func(t float64) float64 { return 0.01 * t }, Start: 30, Stop: 150})
+	b.Drives = append(b.Drives, point.Drive{Kind: point.Noise, Mean: -0.1, SD: 0.4, Tau: 3, Neurons: third, Stop: 120})
+	return n
+}
+
+// TestDrives: each neuron's Poisson inputs and noise on the GPU are the
+// CPU engine's, to the bit: v and every current and conductance of every
 // neuron, recorded every step, and the spikes; with drives onto whole
 // populations and onto parts of them.
 func TestDrives(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		build func() *point.Network
-	}{{"whole populations", drivenNet}, {"parts of populations, shaped synapses", partNet}} {
+	}{{"whole populations", drivenNet}, {"parts of populations, shaped synapses", partNet}, {"noise", noisyNet}} {
 		t.Run(c.name, func(t *testing.T) { drivesAgree(t, c.build) })
 	}
 }

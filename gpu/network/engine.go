@@ -41,6 +41,7 @@ type Engine struct {
 	probeVar               []int // by probe: 0 for v, k+1 for port k
 	dueSteps               int   // the most steps of inputs uploaded at a time: an epoch's
 	currents               int   // the current drives of all populations: the current table's columns
+	noise                  int   // the noise currents of all populations (noiseSlots), in the state image after the ports' a
 	err                    error // a failure of Reset, returned by Run
 
 	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
@@ -51,6 +52,7 @@ type Engine struct {
 type pop struct {
 	*point.Population
 	first, base int // its first neuron and queue target
+	noiseBase   int // its first noise current, from 2·targets in the state image
 	spikeAt     int // its spikes' first word in the spike buffer
 	spikeCap    int // the spikes its part of the buffer holds
 	prog        *device.Program
@@ -65,9 +67,10 @@ const (
 // wrapping ErrUnsupported: LIF populations, exact or Euler, with
 // voltage jumps and exponential, alpha and bi-exponential currents and
 // conductances, at most maxPorts ports; of the drives, Poisson trains
-// onto whole populations or parts of them and current drives (drive.go,
-// the currents evaluated on the host); Poisson sources, whose spikes the CPU engine draws (not
-// recorded); no rate projections, no plasticity.
+// onto whole populations or parts of them, current drives (drive.go,
+// the currents evaluated on the host) and noise (drawn on the device);
+// Poisson sources, whose spikes the CPU engine draws (not recorded); no
+// rate projections, no plasticity.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
@@ -132,8 +135,9 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
 	}
 	for _, p := range n.Pops {
-		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets})
+		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets, noiseBase: e.noise})
 		e.targets += p.N * len(p.Ports)
+		e.noise += noiseSlots(p)
 		for _, d := range p.Drives {
 			if d.Kind == point.CurrentDrive {
 				e.currents++
@@ -187,7 +191,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		}
 		e.spikeWords += 2 * p.spikeCap
 	}
-	texels := max((e.targets+e.currents)*e.dueSteps, e.neurons*neuronPW)
+	texels := max((e.targets+e.currents)*e.dueSteps, e.neurons*neuronPW, 2*e.targets+e.noise)
 	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
@@ -206,11 +210,11 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		col := 0
-		for k, p := range e.pops {
+		for _, p := range e.pops {
 			if p.Source != nil {
 				continue
 			}
-			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, k, e.net.Seed, e.net.Dt)
+			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, e.net.Seed, e.net.Dt, p.noiseBase)
 			if hasCurrents(p.Population) {
 				text += currentShader(p.Population, col)
 				for _, d := range p.Drives {
@@ -347,7 +351,7 @@ func (e *Engine) probeTable() []int32 {
 func (e *Engine) alloc() {
 	e.v = device.NewBuffer[uint32](nil, 8*e.neurons)
 	e.ref = device.NewBuffer[uint32](nil, 4*e.neurons)
-	e.syn = device.NewBuffer[uint32](nil, 16*max(1, e.targets)) // b, then a
+	e.syn = device.NewBuffer[uint32](nil, 8*max(2, 2*e.targets+e.noise)) // b, then a, then the noise currents
 	e.par = device.NewBuffer(words(e.params()), 0)
 	e.due = device.NewBuffer[uint32](nil, 8*max(1, (e.targets+e.currents)*e.dueSteps)) // the queue's slots, then the current table
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
@@ -363,8 +367,18 @@ func (e *Engine) alloc() {
 // upload sets the initial state (on the device thread).
 func (e *Engine) upload() {
 	v := make([]float64, e.neurons)
-	syn := make([]float64, 2*max(1, e.targets))
+	syn := make([]float64, max(2, 2*e.targets+e.noise))
 	for _, p := range e.pops {
+		slot := 2*e.targets + p.noiseBase
+		for _, d := range p.Drives {
+			if d.Kind == point.Noise {
+				// Every noise current starts at its mean, as the CPU's.
+				for i := range p.N {
+					syn[slot+i] = d.Mean
+				}
+				slot += p.N
+			}
+		}
 		for k := range p.Ports {
 			if k < len(p.G0) && p.G0[k] != nil {
 				copy(syn[p.base+k*p.N:], p.G0[k])

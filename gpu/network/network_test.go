@@ -362,9 +362,6 @@ func TestRefuses(t *testing.T) {
 		{"poisson drive of a huge rate", func(n *point.Network) {
 			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 1e7, W: 1}}
 		}},
-		{"noise drive", func(n *point.Network) {
-			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
-		}},
 		{"plasticity", func(n *point.Network) {
 			if err := n.Projections[0].SetPlasticity(nil, &point.Scaling{Target: 5, Tau: 1000, Rate: 1e-4}); err != nil {
 				t.Fatal(err)

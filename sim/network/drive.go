@@ -1,6 +1,10 @@
 package network
 
-import "neurite/sim/rng"
+import (
+	"math"
+
+	"neurite/sim/rng"
+)
 
 // DriveKind is what a drive adds to its neurons.
 type DriveKind int
@@ -39,6 +43,27 @@ func (d *Drive) reaches(i int) bool { return d.Neurons == nil || d.Neurons[i] }
 
 // on reports whether a current or noise acts at t.
 func (d *Drive) on(t float64) bool { return t >= d.Start && (d.Stop == 0 || t < d.Stop) }
+
+// NoiseStep returns a noise drive's factors over a step dt: its
+// Ornstein–Uhlenbeck current x steps to Mean + (x − Mean)·decay +
+// scale·z, z a normal draw, with decay exp(−dt/τ) and scale
+// SD·√(1 − decay²), the spread that keeps the variance at SD². An engine
+// on another device takes them from here and steps x in that order, each
+// product rounded before it is added (as NoiseUpdate).
+func (d *Drive) NoiseStep(dt float64) (decay, scale float64) {
+	f := math.Exp(-dt / d.Tau)
+	return f, d.SD * math.Sqrt(1-float64(f*f))
+}
+
+// NoiseUpdate returns the next value of a noise drive's current x under
+// NoiseStep's factors and normal draw z. The float64() conversions round
+// each product before it is added, so that Go does not fuse it into a
+// multiply-add on the processors that have one (the language allows the
+// fusion and the conversion forbids it): the GPU, which rounds each
+// product, then steps x to the same double.
+func NoiseUpdate(x, mean, decay, scale, z float64) float64 {
+	return mean + float64((x-mean)*decay) + float64(scale*z)
+}
 
 // The inputs' numbers in the generator's counter (rng.Draw's input): what
 // an engine on another device follows to draw the same numbers. A

@@ -263,10 +263,8 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 		}
 	}
 	for _, d := range p.Drives {
-		// An Ornstein–Uhlenbeck step: decay toward the mean, and the
-		// spread that keeps the variance at SD².
-		f := math.Exp(-dt / d.Tau)
-		ps.noiseDecay, ps.noiseScale = append(ps.noiseDecay, f), append(ps.noiseScale, d.SD*math.Sqrt(1-f*f))
+		f, sc := d.NoiseStep(dt)
+		ps.noiseDecay, ps.noiseScale = append(ps.noiseDecay, f), append(ps.noiseScale, sc)
 		ps.noise = append(ps.noise, make([]float64, p.N))
 		ps.shared = append(ps.shared, nil)
 		pd, err := rng.NewPoisson(d.Rate * dt * 1e-3)

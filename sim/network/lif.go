@@ -81,7 +81,7 @@ func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) f
 		switch dr.Kind {
 		case Noise:
 			f, s := p.noiseDecay[d], p.noiseScale[d]
-			p.noise[d][i] = dr.Mean + (p.noise[d][i]-dr.Mean)*f + s*rng.Normal(p.words[d][i], int(n%4))
+			p.noise[d][i] = NoiseUpdate(p.noise[d][i], dr.Mean, f, s, rng.Normal(p.words[d][i], int(n%4)))
 		case Poisson:
 			var k int
 			if dr.Shared {

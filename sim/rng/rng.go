@@ -12,8 +12,9 @@
 // a drive that needs 32 bits a step. The derivations (Uniform, a Poisson
 // count, Normal) take words, so that both engines derive from the same
 // words: Uniform and the Poisson count are exact (integer comparisons and
-// an exactly representable double); Normal goes through log, sqrt and
-// cos, which the GPU rounds in its own way.
+// an exactly representable double); Normal goes through a logarithm, a
+// square root and a cosine written with arithmetic a shader has and
+// rounds as Go does (portable.go), so it too is exact across devices.
 package rng
 
 import (
@@ -90,12 +91,10 @@ func Uniform53(hi, lo uint32) float64 {
 // Normal returns normal number j (0 to 3) of the four that the words of
 // one call make by Box–Muller: words 0 and 1 make numbers 0 (cosine) and
 // 1 (sine), words 2 and 3 numbers 2 and 3. A stream drawing one normal a
-// step takes number n mod 4 of call n/4.
+// step takes number n mod 4 of call n/4. The logarithm and the cosine
+// and sine of 2πv are portable.go's, not package math's, so that
+// shaders/philox.glsl's rngNormal makes the same double, bit for bit.
 func Normal(w [4]uint32, j int) float64 {
 	u, v := Uniform(w[j&2]), Uniform(w[j&2|1])
-	r, theta := math.Sqrt(-2*math.Log(u)), 2*math.Pi*v
-	if j&1 == 0 {
-		return r * math.Cos(theta)
-	}
-	return r * math.Sin(theta)
+	return math.Sqrt(-2*Log(u)) * CosSin2Pi(v, j&1 == 1)
 }
