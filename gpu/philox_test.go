@@ -6,7 +6,6 @@ import (
 
 	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
-	"neurite/shaders"
 	"neurite/sim/rng"
 )
 
@@ -65,7 +64,6 @@ void main() {
 // sines) and Poisson counts, bit for bit, for means from 0 to 10⁴ and
 // words at every threshold.
 func TestPhiloxShader(t *testing.T) {
-	dev := devicetest.Shared(t)
 	key := rng.KeyOf(0x9abcdef012345678)
 	var pois []*rng.Poisson
 	var tables []int32
@@ -92,33 +90,16 @@ func TestPhiloxShader(t *testing.T) {
 	n := len(probes)
 	stride := 21 + 5*len(pois)
 	out := make([]uint32, n*stride)
-	src, err := shaders.Load("philox_test.comp", shaders.Generated{Name: "philox_test.comp", Text: philoxTest})
-	if err != nil {
-		t.Fatal(err)
+	tableWords := make([]uint32, len(tables))
+	for k, x := range tables {
+		tableWords[k] = uint32(x)
 	}
-	err = dev.Do(func() error {
-		prog, err := device.Compile(src)
-		if err != nil {
-			return err
-		}
-		defer prog.Delete()
-		bOut, bTh, bTab, bProbe := device.NewBuffer[uint32](nil, 4*len(out)), device.NewBuffer(thresholds, 0), device.NewBuffer(tables, 0), device.NewBuffer(probes, 0)
-		for k, b := range []*device.Buffer{bOut, bTh, bTab, bProbe} {
-			defer b.Delete()
-			b.Bind(uint32(k))
-		}
-		prog.Use()
+	devicetest.Kernel(t, "philox_test.comp", philoxTest, (n+63)/64, func(prog *device.Program) {
 		prog.SetUint("keyLo", key[0])
 		prog.SetUint("keyHi", key[1])
 		prog.SetUint("n", uint32(n))
 		prog.SetUint("tables", uint32(len(pois)))
-		prog.Dispatch((n + 63) / 64)
-		device.Read(bOut, 0, out)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, out, thresholds, tableWords, probes)
 	for i := range n {
 		o := out[i*stride : (i+1)*stride]
 		ui := uint32(i)
@@ -187,7 +168,6 @@ void main() {
 // midpoints (where rounding is closest to a tie), across exponents and
 // across the powers of two (where the ulp below is half the ulp above).
 func TestRoundSqrtShader(t *testing.T) {
-	dev := devicetest.Shared(t)
 	var xs []float64
 	k := rng.KeyOf(77)
 	for i := range 1 << 12 {
@@ -218,30 +198,7 @@ func TestRoundSqrtShader(t *testing.T) {
 		words[2*k], words[2*k+1] = uint32(b), uint32(b>>32)
 	}
 	out := make([]uint32, 4*n)
-	src, err := shaders.Load("sqrt_test.comp", shaders.Generated{Name: "sqrt_test.comp", Text: sqrtTest})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = dev.Do(func() error {
-		prog, err := device.Compile(src)
-		if err != nil {
-			return err
-		}
-		defer prog.Delete()
-		bOut, bIn := device.NewBuffer[uint32](nil, 4*len(out)), device.NewBuffer(words, 0)
-		for k, b := range []*device.Buffer{bOut, bIn} {
-			defer b.Delete()
-			b.Bind(uint32(k))
-		}
-		prog.Use()
-		prog.SetUint("n", uint32(n))
-		prog.Dispatch((n + 63) / 64)
-		device.Read(bOut, 0, out)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	devicetest.Kernel(t, "sqrt_test.comp", sqrtTest, (n+63)/64, func(prog *device.Program) { prog.SetUint("n", uint32(n)) }, out, words)
 	double := func(k int) float64 { return math.Float64frombits(uint64(out[2*k+1])<<32 | uint64(out[2*k])) }
 	for i := range n {
 		x, c, want := in[2*i], in[2*i+1], math.Sqrt(in[2*i])

@@ -11,9 +11,7 @@ import (
 	"testing"
 
 	"neurite/compartments/reftest"
-	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
-	"neurite/shaders"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	point "neurite/sim/network"
@@ -421,13 +419,13 @@ func TestLongEpochs(t *testing.T) {
 // same bits, including those a decimal "lf" literal misses on NVIDIA's
 // compiler (0.006, 1e-300) and a subnormal.
 func TestLiteral(t *testing.T) {
-	dev := devicetest.Shared(t)
 	xs := []float64{-60, 0.1, 0.006, 1e4, 1e-5, 1e21, 1e-300, 5e-324, -54.436065873906102, math.Exp(-0.1 / 20), 1.0 / 3}
 	lits := make([]string, len(xs))
 	for k, x := range xs {
 		lits[k] = literal(x)
 	}
-	src, err := shaders.Load("literal_test.comp", shaders.Generated{Name: "literal_test.comp", Text: fmt.Sprintf(`#version 430
+	got := make([]float64, len(xs))
+	devicetest.Kernel(t, "literal_test.comp", fmt.Sprintf(`#version 430
 layout(local_size_x = 1) in;
 layout(std430, binding = 0) writeonly buffer Out { uint o[]; };
 const double X[%[1]d] = double[%[1]d](%[2]s);
@@ -438,28 +436,7 @@ void main() {
 		o[2 * k + 1] = u.y;
 	}
 }
-`, len(xs), strings.Join(lits, ", "))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make([]float64, len(xs))
-	err = dev.Do(func() error {
-		prog, err := device.Compile(src)
-		if err != nil {
-			return err
-		}
-		defer prog.Delete()
-		out := device.NewBuffer[uint32](nil, 8*len(xs))
-		defer out.Delete()
-		out.Bind(0)
-		prog.Use()
-		prog.Dispatch(1)
-		device.Read(out, 0, words(got))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+`, len(xs), strings.Join(lits, ", ")), 1, nil, words(got))
 	for k, x := range xs {
 		if math.Float64bits(got[k]) != math.Float64bits(x) {
 			t.Errorf("%s reads back as %.17g, want %.17g", lits[k], got[k], x)
