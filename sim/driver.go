@@ -276,7 +276,7 @@ func DeliveryStep(t, dt float64) int64 {
 		return math.MaxInt32
 	}
 	s := math.Max(0, math.Ceil(t/dt-0.5)-1)
-	for s*dt+dt/2 < t {
+	for float64(s*dt)+dt/2 < t {
 		s++
 	}
 	return min(int64(s), math.MaxInt32)

@@ -309,7 +309,7 @@ func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 	var x [neuronPW]float64
 	x[0] = l.EL[i]
 	if p.Method == point.Exact && !hasCurrents(p) {
-		x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0) // the bias plus no drive
+		x[0] = l.EL[i] + float64(l.R[i]*(l.I[i]+0.0)) // the bias plus no drive, the product rounded as the CPU engine rounds it
 	}
 	x[1], x[2], x[3], x[4] = math.Exp(-dt/l.Tau[i]), l.R[i], l.I[i], l.Tau[i]
 	x[5], x[6], x[7] = l.Vth[i], l.Vreset[i], math.Round(l.Tref[i]/dt)

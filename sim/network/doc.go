@@ -18,4 +18,10 @@
 // integration where the model is linear (delta and current synapses) and
 // Euler otherwise; any other point model of the dynamics lab runs through
 // its equations with Euler or RK4.
+//
+// The LIF kernel rounds every product that a sum takes in, writing it
+// float64(x*y): Go may fuse x*y + z into one operation (on arm64, and on
+// amd64 built with GOAMD64=v3), and the GPU engine (gpu/network), whose
+// sums are GLSL precise, rounds each product. So the two agree to the
+// bit on any build.
 package network

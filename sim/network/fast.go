@@ -106,7 +106,7 @@ func (e *Engine) lifFast(c *chunk, n int64, due []float64) int {
 		}
 	}
 	if p.Method == Exact {
-		vinf := f.el + f.r*f.i
+		vinf := f.el + float64(f.r*f.i)
 		updateExact(s.cand, v, s.cur, s.p21, vinf, f.p22)
 	} else {
 		updateEuler(s.cand, v, s.cond, s.e, s.cur, eulerLIF{el: f.el, r: f.r, i: f.i, dt: dt, tau: f.tau})
@@ -210,9 +210,9 @@ func updateEulerFrom(from int, cand, v []float64, cond [][]float64, e []float64,
 		}
 		for k, b := range cond {
 			g += b[i]
-			gE += b[i] * e[k]
+			gE += float64(b[i] * e[k])
 		}
-		cand[i] = x + c.dt*(c.el-x+c.r*(c.i+is+gE-g*x))/c.tau
+		cand[i] = x + c.dt*(c.el-x+float64(c.r*(c.i+is+gE-float64(g*x))))/c.tau
 	}
 }
 
@@ -225,9 +225,9 @@ func updateExactGo(cand, v []float64, cur [][]float64, p21 []float64, vinf, p22 
 // updateExactFrom is updateExactGo from neuron from on.
 func updateExactFrom(from int, cand, v []float64, cur [][]float64, p21 []float64, vinf, p22 float64) {
 	for i := from; i < len(v); i++ {
-		vn := vinf + (v[i]-vinf)*p22
+		vn := vinf + float64((v[i]-vinf)*p22)
 		for k, b := range cur {
-			vn += p21[k] * b[i]
+			vn += float64(p21[k] * b[i])
 		}
 		cand[i] = vn
 	}
@@ -300,7 +300,7 @@ func (e *Engine) poissonDrive(c *chunk, d int, n int64) {
 		if k == 0 {
 			continue
 		}
-		w := float64(k) * dr.W
+		w := float64(float64(k) * dr.W)
 		switch {
 		case !delta:
 			b[i] += w

@@ -14,7 +14,7 @@ func (e *Engine) advance(c *chunk, ep *sim.Epoch) {
 	dt := e.net.Dt
 	for step := ep.From; step < ep.To; step++ {
 		due := ep.Inputs.Due(step)
-		t := float64(step) * dt
+		t := float64(float64(step) * dt)
 		e.drawWords(c, step)
 		var bad int
 		switch {
@@ -66,7 +66,7 @@ func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) f
 		a, b := p.a[k], p.b[k]
 		switch p.Ports[k].Shape {
 		case Alpha:
-			b[i] = b[i]*p.decayB[k] + a[i]*p.alphaK[k]
+			b[i] = float64(b[i]*p.decayB[k]) + float64(a[i]*p.alphaK[k])
 			a[i] *= p.decayA[k]
 		default:
 			a[i] *= p.decayA[k]
@@ -90,7 +90,7 @@ func (p *popState) endStep(i int, n, from int64, dt, v float64, due []float64) f
 				k = p.pois[d].Count(p.words[d][i][n%4])
 			}
 			if k > 0 {
-				v = p.receive(i, dr.Port, n, v, float64(k)*dr.W)
+				v = p.receive(i, dr.Port, n, v, float64(float64(k)*dr.W))
 			}
 		}
 	}
@@ -113,8 +113,8 @@ func (p *popState) receive(i, k int, n int64, v, w float64) float64 {
 		}
 		return v
 	}
-	p.a[k][i] += w * p.jumpA[k]
-	p.b[k][i] += w * p.jumpB[k]
+	p.a[k][i] += float64(w * p.jumpA[k])
+	p.b[k][i] += float64(w * p.jumpB[k])
 	return v
 }
 
@@ -137,7 +137,7 @@ func (p *popState) synaptic(i int) (I, g, gE float64) {
 			I += s
 		case Conductance:
 			g += s
-			gE += s * q.E
+			gE += float64(s * q.E)
 		}
 	}
 	return I, g, gE
@@ -153,17 +153,17 @@ func (e *Engine) lifStep(c *chunk, n int64, t float64, due []float64, from int64
 		if notRef {
 			I := l.I[i] + p.input(i, t, dt)
 			if p.Method == Exact {
-				vinf := l.EL[i] + l.R[i]*I
-				vn := vinf + (v-vinf)*p.p22[i]
+				vinf := l.EL[i] + float64(l.R[i]*I)
+				vn := vinf + float64((v-vinf)*p.p22[i])
 				for k, q := range p.Ports {
 					if q.Synapse == Current {
-						vn += p.p21[k][i] * p.b[k][i]
+						vn += float64(p.p21[k][i] * p.b[k][i])
 					}
 				}
 				v = vn
 			} else {
 				Is, g, gE := p.synaptic(i)
-				v += dt * (l.EL[i] - v + l.R[i]*(I+Is+gE-g*v)) / l.Tau[i]
+				v += dt * (l.EL[i] - v + float64(l.R[i]*(I+Is+gE-float64(g*v)))) / l.Tau[i]
 			}
 		}
 		spiked := notRef && v > l.Vth[i]
