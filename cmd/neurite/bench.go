@@ -93,14 +93,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var backends []string
-	switch *backend {
-	case "cpu", "gpu":
-		backends = []string{*backend}
-	case "both":
-		backends = []string{"cpu", "gpu"}
-	default:
-		return usageError(stderr, fs.Name(), "--backend %q: give cpu, gpu or both", *backend)
+	backends, err := benchBackends(*backend)
+	if err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
 	}
 	rates := map[string]float64{}
 	var lines []string
@@ -147,6 +142,18 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, line)
 	return 0
+}
+
+// benchBackends reads --backend of a benchmark: the backends to time, in
+// the order they run.
+func benchBackends(s string) ([]string, error) {
+	switch s {
+	case "cpu", "gpu":
+		return []string{s}, nil
+	case "both":
+		return []string{"cpu", "gpu"}, nil
+	}
+	return nil, fmt.Errorf("--backend %q: give cpu, gpu or both", s)
 }
 
 type benchResult struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"fmt"
@@ -12,12 +13,15 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	flag "github.com/spf13/pflag"
 
 	"neurite/compartments"
 	"neurite/gpu"
+	"neurite/gpu/cable"
+	"neurite/gpu/device"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	"neurite/sim/netmodels"
@@ -376,16 +380,18 @@ func synapseBytes(net *network.Network) int64 {
 }
 
 // benchRingCmd times the ring network of neuron_ring.py on the cable
-// engine and, with --compare, NEURON on it with the same threads.
+// engine, the CPU's or the GPU's or both, and, with --compare, NEURON on
+// it with the same threads.
 func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench ring", flag.ContinueOnError)
 	cells := fs.Int("cells", 100, "ball-and-stick cells")
 	size := fs.Int("ring-size", 0, "cells per ring, a divisor of --cells (default: one ring of all)")
 	tstop := fs.Float64("tstop", 1000, "simulated time (ms), at dt = 0.025 ms")
 	threads := fs.Int("threads", 0, "threads (default: all cores)")
+	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)")
 	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same rings, same threads")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]")
+		fmt.Fprintln(fs.Output(), "usage: neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--compare]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
@@ -397,6 +403,10 @@ func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 	if err := positiveTime("tstop", *tstop); err != nil {
 		return usageError(stderr, fs.Name(), "%v", err)
 	}
+	backends, err := benchBackends(*backend)
+	if err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
+	}
 	workers := *threads
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -406,24 +416,28 @@ func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, fs.Name(), "%v", err)
 	}
-	eng := compartments.NewEngine(plan)
-	eng.SetWorkers(workers)
-	eng.Init()
-	rec := &allSpikes{}
-	start := time.Now()
-	if err := eng.Run(context.Background(), *tstop, rec, nil); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	wall := time.Since(start).Seconds()
+	ring := cmp.Or(*size, *cells)
 	comps := plan.Compartments()
-	ring := *size
-	if ring == 0 {
-		ring = *cells
+	walls := map[string]float64{}
+	var lines []string
+	for _, b := range backends {
+		wall, spikes, onDevice, err := runRing(plan, b, workers, *tstop)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		walls[b] = wall
+		name := "neurite_ring"
+		if b == "gpu" {
+			name += "_gpu"
+		}
+		fmt.Fprintf(stdout, "INFO backend=%s cells=%d ring_size=%d compartments=%d threads=%d spikes=%d%s\n", b, *cells, ring, comps, workers, spikes, onDevice)
+		lines = append(lines, fmt.Sprintf("RESULT name=%s cells=%d ring_size=%d compartments=%d wall_s=%.4f spikes=%d comp_steps_per_s=%.4e rtf=%.4f",
+			name, *cells, ring, comps, wall, spikes, float64(comps)**tstop/0.025/wall, wall/(*tstop/1000)))
 	}
-	fmt.Fprintf(stdout, "INFO cells=%d ring_size=%d compartments=%d threads=%d spikes=%d\n", *cells, ring, comps, workers, rec.n)
-	line := fmt.Sprintf("RESULT name=neurite_ring cells=%d ring_size=%d compartments=%d wall_s=%.4f spikes=%d comp_steps_per_s=%.4e rtf=%.4f",
-		*cells, ring, comps, wall, rec.n, float64(comps)**tstop/0.025/wall, wall/(*tstop/1000))
+	if len(backends) == 2 {
+		fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f (the CPU's wall time over the GPU's)\n", walls["cpu"]/walls["gpu"])
+	}
 	if *compare {
 		peer, err := runPeer("neuron_ring.py", neuronRing, "python3-neuron", stderr, strconv.Itoa(*cells),
 			strconv.FormatFloat(*tstop, 'g', -1, 64), "--ring-size", strconv.Itoa(ring), "--nthread", strconv.Itoa(workers))
@@ -437,10 +451,45 @@ func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintln(stdout, peer.line)
-		fmt.Fprintf(stdout, "RATIO neurite/neuron=%.2f (nthread=%d; NEURON's wall time over Neurite's)\n", nwall/wall, workers)
+		for _, b := range backends {
+			name := "neurite"
+			if b == "gpu" {
+				name += "_gpu"
+			}
+			fmt.Fprintf(stdout, "RATIO %s/neuron=%.2f (nthread=%d; NEURON's wall time over Neurite's)\n", name, nwall/walls[b], workers)
+		}
 	}
-	fmt.Fprintln(stdout, line)
+	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	return 0
+}
+
+// runRing runs the ring's plan on a backend from its initial state and
+// returns the run's wall time, its spikes and, on the GPU, the device.
+func runRing(plan *compartments.Plan, backend string, workers int, tstop float64) (wall float64, spikes int, onDevice string, err error) {
+	var eng compartments.Simulator
+	if backend == "gpu" {
+		dev, err := device.Shared()
+		if err != nil {
+			return 0, 0, "", err
+		}
+		g, err := cable.NewCable(dev, plan)
+		if err != nil {
+			return 0, 0, "", err
+		}
+		defer g.Close()
+		eng, onDevice = g, fmt.Sprintf(" device=%q", fmt.Sprintf("%s; %s", dev.Info().Renderer, g))
+	} else {
+		cpu := compartments.NewEngine(plan)
+		cpu.SetWorkers(workers)
+		eng = cpu
+	}
+	eng.Init()
+	rec := &allSpikes{}
+	start := time.Now()
+	if err := eng.Run(context.Background(), tstop, rec, nil); err != nil {
+		return 0, 0, "", err
+	}
+	return time.Since(start).Seconds(), rec.n, onDevice, nil
 }
 
 // allSpikes counts every spike.

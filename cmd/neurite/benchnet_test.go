@@ -21,7 +21,7 @@ func TestBenchNetworks(t *testing.T) {
 		{[]string{"microcircuit", "--scale", "0.01", "--duration", "0.02"},
 			`^RESULT name=neurite_microcircuit scale=0.01 neurons=772 synapses=[0-9]+ wall_s=[0-9.]+ sim_s=0.02 rtf=[0-9.]+ `, "RATE population=L5E neurons=49 "},
 		{[]string{"ring", "--cells", "10", "--tstop", "20"},
-			`^RESULT name=neurite_ring cells=10 ring_size=10 compartments=120 wall_s=[0-9.]+ spikes=[0-9]+ `, "INFO cells=10 "},
+			`^RESULT name=neurite_ring cells=10 ring_size=10 compartments=120 wall_s=[0-9.]+ spikes=[0-9]+ `, "INFO backend=cpu cells=10 "},
 	} {
 		code, out, errs := neurite(append([]string{"bench"}, c.args...)...)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -46,6 +46,7 @@ func TestBenchNetworksBadFlags(t *testing.T) {
 		{[]string{"ring", "--cells", "10", "--ring-size", "3"}, "10 cells do not make rings of 3"},
 		{[]string{"ring", "--tstop", "-1"}, "--tstop -1: give a positive time in ms"},
 		{[]string{"coba", "--backend", "tpu"}, `--backend "tpu": give cpu, gpu or both`},
+		{[]string{"ring", "--backend", "tpu"}, `--backend "tpu": give cpu, gpu or both`},
 	} {
 		code, _, errs := neurite(append([]string{"bench"}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {
@@ -65,5 +66,17 @@ func TestBenchNetworkBackends(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "RESULT name=neurite_"+c.model+"_gpu neurons="+c.neurons+" ") || !ratio.MatchString(lines[len(lines)-1]) {
 			t.Errorf("bench %s --backend both: exit %d:\n%s%s", c.model, code, out, errs)
 		}
+	}
+}
+
+// TestBenchRingBackends: bench ring --backend both runs the rings on the
+// CPU and the GPU cable engines, with the same spikes, and prints both
+// results and their ratio.
+func TestBenchRingBackends(t *testing.T) {
+	code, out, errs := neurite("bench", "ring", "--cells", "10", "--ring-size", "5", "--tstop", "40", "--backend", "both")
+	spikes := regexp.MustCompile(`(?m)^INFO backend=(cpu|gpu) cells=10 ring_size=5 compartments=120 threads=[0-9]+ spikes=([0-9]+)`).FindAllStringSubmatch(out, -1)
+	if code != 0 || len(spikes) != 2 || spikes[0][2] != spikes[1][2] || spikes[0][2] == "0" ||
+		!regexp.MustCompile(`(?m)^RATIO gpu/cpu=[0-9.]+ `).MatchString(out) || !strings.Contains(out, "RESULT name=neurite_ring_gpu cells=10 ") {
+		t.Errorf("bench ring --backend both: exit %d:\n%s%s", code, out, errs)
 	}
 }
