@@ -69,7 +69,7 @@ func NewSimulator(p *compartments.Plan, want string) (Choice, error) {
 		return cpu(fmt.Sprintf("backend: cpu (auto: %v)", err)), nil
 	}
 	if !auto {
-		return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
+		return Choice{Sim: newFallback(g), Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
 	}
 	return choose(dev, g), nil
 }
@@ -88,7 +88,7 @@ func choose(dev *device.Device, g *cable.Cable) Choice {
 		}
 		return Choice{Sim: e, Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why), CPURate: m.cpu, GPURate: m.gpu}
 	}
-	return Choice{Sim: &fallback{gpu: g}, Backend: "gpu", CPURate: m.cpu, GPURate: m.gpu,
+	return Choice{Sim: newFallback(g), Backend: "gpu", CPURate: m.cpu, GPURate: m.gpu,
 		Note: fmt.Sprintf("backend: gpu (auto: %s %.2g compartment-steps/s, %.2g on the CPU; %s; %s)", m.how(), m.gpu, m.cpu, dev.Info().Renderer, g)}
 }
 
@@ -175,20 +175,23 @@ func calibrate(cpu *compartments.Engine, g *cable.Cable) (measurement, error) {
 	return m.measurement, nil
 }
 
-// fallback runs the GPU engine and, should the device fail mid-run,
-// carries on with the CPU engine without losing or repeating what was
-// recorded: the CPU runs from the start and hands on only what comes after
-// the last record the GPU delivered.
+// fallback runs a cable model on the GPU engine and, should the device
+// fail mid-run, carries on with the CPU engine from the start without
+// losing or repeating what was recorded (Restart).
 type fallback struct {
-	gpu     compartments.Simulator
-	cpu     *compartments.Engine
-	lost    error   // why the GPU was given up
-	handed  float64 // the model time up to which records were handed on
-	started bool
+	*Restart
+	gpu compartments.Simulator
 }
 
-// Lost reports why the run moved to the CPU, nil while on the GPU.
-func (f *fallback) Lost() error { return f.lost }
+// newFallback runs g with the CPU engine on its plan as the backup.
+func newFallback(g compartments.Simulator) *fallback {
+	return &fallback{Restart: NewRestart(g, func() (sim.Simulator, error) { return compartments.NewEngine(g.Plan()), nil }), gpu: g}
+}
+
+func (f *fallback) active() compartments.Simulator            { return f.Active().(compartments.Simulator) }
+func (f *fallback) SegmentVoltages() []float64                { return f.active().SegmentVoltages() }
+func (f *fallback) SetProbes(probes []compartments.ProbePlan) { f.active().SetProbes(probes) }
+func (f *fallback) Plan() *compartments.Plan                  { return f.gpu.Plan() }
 
 // Lost reports why a simulator that NewSimulator or NewNetSimulator put
 // on the GPU moved its run to the CPU; nil if it did not, or never ran on
@@ -207,40 +210,6 @@ func LostNote(s sim.Simulator) string {
 		return fmt.Sprintf("backend: the GPU failed (%v); the run went on on the CPU from the start, nothing recorded lost or repeated", err)
 	}
 	return ""
-}
-
-func (f *fallback) active() compartments.Simulator {
-	if f.cpu != nil {
-		return f.cpu
-	}
-	return f.gpu
-}
-
-func (f *fallback) Init() {
-	f.handed, f.started = 0, false
-	f.active().Init()
-}
-
-func (f *fallback) Time() float64                             { return f.active().Time() }
-func (f *fallback) SegmentVoltages() []float64                { return f.active().SegmentVoltages() }
-func (f *fallback) SetProbes(probes []compartments.ProbePlan) { f.active().SetProbes(probes) }
-func (f *fallback) Plan() *compartments.Plan                  { return f.gpu.Plan() }
-
-func (f *fallback) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress sim.ProgressFunc) error {
-	if f.cpu != nil {
-		return f.cpu.Run(ctx, tstop, rec, progress)
-	}
-	w := &watermark{rec: rec, handed: &f.handed, started: &f.started}
-	err := f.gpu.Run(ctx, tstop, w, progress)
-	if !w.deviceFailed(err) {
-		return err
-	}
-	// The device failed: the CPU takes over from the start, its records
-	// up to what was handed on withheld.
-	f.lost = err
-	f.cpu = compartments.NewEngine(f.gpu.Plan())
-	f.cpu.Init()
-	return f.cpu.Run(ctx, tstop, &skipUntil{rec: rec, until: f.handed, started: f.started}, progress)
 }
 
 // watermark notes how far records have been handed on: up to *handed,

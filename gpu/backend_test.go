@@ -41,7 +41,7 @@ func TestFallbackKeepsRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	p2, _ := refrun.ExamplePlan(t, "ball_and_stick", false)
-	f := &fallback{gpu: failing{compartments.NewEngine(p2), 37.5}}
+	f := newFallback(failing{compartments.NewEngine(p2), 37.5})
 	f.Init()
 	got := &sim.Memory{}
 	if err := f.Run(context.Background(), tstop, got, nil); err != nil {

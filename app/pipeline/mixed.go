@@ -5,6 +5,9 @@ import (
 	"strconv"
 
 	"neurite/compartments"
+	"neurite/gpu"
+	"neurite/gpu/cable"
+	"neurite/gpu/device"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	"neurite/sim/netcon"
@@ -17,19 +20,79 @@ import (
 // end.
 type compositeSim struct {
 	*sim.Driver
-	cable *compartments.Engine
+	cable interface{ SegmentVoltages() []float64 }
 }
 
 // SegmentVoltages returns v at every segment of the cable cells.
 func (s *compositeSim) SegmentVoltages() []float64 { return s.cable.SegmentVoltages() }
 
-// newComposite builds the engines of a composite network on the CPU, with
-// threads threads each (0: all cores).
-func newComposite(m *netbuild.Model, backend string, threads int) (*compositeSim, error) {
-	n := m.Spec
+// restartSim is a composite network whose cable cells run on the GPU,
+// rebuilt on the CPU should the device fail.
+type restartSim struct{ *gpu.Restart }
+
+// SegmentVoltages returns v at every segment of the cable cells, on the
+// backend running now.
+func (s restartSim) SegmentVoltages() []float64 {
+	return s.Active().(*compositeSim).SegmentVoltages()
+}
+
+// newComposite builds the engines of a composite network, with threads
+// threads each (0: all cores): the point neurons on the CPU engine; the
+// cable cells on it too, or with backend gpu on the GPU's cable engine,
+// the whole run moving to the CPU from its start, nothing recorded lost
+// or repeated, should the device fail. auto keeps it on the CPU. It
+// returns the simulator, "cpu" or "gpu", and the note that says so.
+func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator, string, string, error) {
 	if backend == "gpu" {
-		return nil, fmt.Errorf("%s: a network of point neurons and cable cells, or of cable cells that learn, runs on the CPU (use backend cpu or auto)", n.File())
+		dev, err := device.Shared()
+		if err != nil {
+			return nil, "", "", fmt.Errorf("%s: backend gpu: %w", m.Spec.File(), err)
+		}
+		g, err := cable.NewCable(dev, m.Cable)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("%s: backend gpu: %w", m.Spec.File(), err)
+		}
+		cs, err := composite(m, g, threads)
+		if err != nil {
+			return nil, "", "", err
+		}
+		backup := func() (sim.Simulator, error) { return cpuComposite(m, threads) }
+		what := "the cable cells on the GPU"
+		if m.Point != nil {
+			what += ", the point neurons on the CPU"
+		}
+		return restartSim{gpu.NewRestart(cs, backup)}, "gpu", fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, what), nil
 	}
+	cs, err := cpuComposite(m, threads)
+	if err != nil {
+		return nil, "", "", err
+	}
+	note := "CPU: point neurons and cable cells run together on the CPU engines"
+	if backend != "cpu" {
+		note += " (auto; --backend gpu puts the cable cells on the GPU)"
+	}
+	return cs, "cpu", note, nil
+}
+
+// cpuComposite builds a composite network on the CPU engines.
+func cpuComposite(m *netbuild.Model, threads int) (*compositeSim, error) {
+	ce := compartments.NewEngine(m.Cable)
+	if threads > 0 {
+		ce.SetWorkers(threads)
+	}
+	return composite(m, ce, threads)
+}
+
+// cableEngine is a cable engine that can run as a part of a composite.
+type cableEngine interface {
+	Part() (sim.Backend, sim.Wiring)
+	SegmentVoltages() []float64
+}
+
+// composite joins the point neurons' CPU engine, if any, and a cable
+// engine under one driver.
+func composite(m *netbuild.Model, ce cableEngine, threads int) (*compositeSim, error) {
+	n := m.Spec
 	var parts []sim.Part
 	if m.Point != nil {
 		e, err := network.NewEngine(m.Point, network.Options{Workers: threads, RecordEvery: n.Record.Every, Probes: m.Probes})
@@ -38,10 +101,6 @@ func newComposite(m *netbuild.Model, backend string, threads int) (*compositeSim
 		}
 		b, w := e.Part()
 		parts = append(parts, sim.Part{Backend: b, Wiring: w, IDs: m.PointIDs})
-	}
-	ce := compartments.NewEngine(m.Cable)
-	if threads > 0 {
-		ce.SetWorkers(threads)
 	}
 	b, w := ce.Part()
 	parts = append(parts, sim.Part{Backend: b, Wiring: w, IDs: m.CableIDs})

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -27,8 +28,9 @@ func cellFile(t *testing.T) string {
 
 // netRun is a network run's output as its files give it.
 type netRun struct {
-	dir    string
-	spikes []sim.Spike
+	dir     string
+	spikes  []sim.Spike
+	backend string // where it ran: cpu or gpu
 }
 
 // runNetworkText builds a network file's text (buildNetworkText), runs
@@ -40,7 +42,7 @@ func runNetworkText(t *testing.T, text string, files map[string]string) netRun {
 	if _, err := RunNetworkToDirectory(context.Background(), net, net.Spec.Run.Tstop, out, nil); err != nil {
 		t.Fatal(err)
 	}
-	r := netRun{dir: out}
+	r := netRun{dir: out, backend: net.Backend}
 	tb := reftest.ReadFile(t, filepath.Join(out, "spikes.csv"))
 	ids, times, steps := tb.Floats(t, "neuron_id"), tb.Floats(t, "t_ms"), tb.Floats(t, "t_step_ms")
 	for k := range ids {
@@ -51,7 +53,8 @@ func runNetworkText(t *testing.T, text string, files map[string]string) netRun {
 
 // buildNetworkText writes a network file (CELL stands for the example
 // cell's path) and any extra files into a temporary folder and builds
-// it for the CPU; it returns the network and the folder.
+// it on the file's backend (the CPU unless its run.backend says
+// otherwise); it returns the network and the folder.
 func buildNetworkText(t *testing.T, text string, files map[string]string) (*Network, string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -69,7 +72,11 @@ func buildNetworkText(t *testing.T, text string, files map[string]string) (*Netw
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := NewNetwork(n, "cpu", 0)
+	backend := n.Run.Backend
+	if backend == "auto" {
+		backend = "cpu"
+	}
+	net, err := NewNetwork(n, backend, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +260,8 @@ every = 0.025
 // spike leading potentiates by A+·exp(−Δt/τ+), one lagging depresses by
 // A−·exp(−Δt/τ−), in units of w_max (additive) or of the room left
 // (multiplicative). The presynaptic neuron is a cable cell or a LIF
-// neuron.
+// neuron; the cable cells run on the CPU and, as learning cable networks
+// do with backend gpu, on the GPU.
 func TestCableSTDPPair(t *testing.T) {
 	const (
 		w0, wMax, aPlus, aMinus = 0.0004, 0.001, 0.01, 0.012
@@ -297,13 +305,17 @@ weight = 30
 		{"cable lags, multiplicative", "cable", "multiplicative", 40, 31},
 		{"lif leads, additive", "lif", "additive", 20, 35},
 		{"lif lags, additive", "lif", "additive", 50, 30},
+		{"cable leads, additive, on the GPU", "cable", "additive gpu", 20, 30},
+		{"lif lags, multiplicative, on the GPU", "lif", "multiplicative gpu", 50, 30},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			mode, backend, _ := strings.Cut(tc.mode, " ")
 			text := `
 name = "stdp_pair"
 [run]
 tstop = 80
 dt = 0.025
+backend = "` + cmp.Or(backend, "cpu") + `"
 ` + pre[tc.pre] + `
 [[population]]
 name = "post"
@@ -344,8 +356,11 @@ weights = [{ projection = "learn", synapses = 1, every = 1 }]
 			g := func(x float64) string { return fmt.Sprint(x) }
 			text = strings.NewReplacer("PRE_END", g(tc.tPre+1), "POST_END", g(tc.tPost+1), "PRE", g(tc.tPre), "POST", g(tc.tPost),
 				"W0", g(w0), "W_MAX", g(wMax), "TAU_PLUS", g(tauPlus), "TAU_MINUS", g(tauMinus), "A_PLUS", g(aPlus), "A_MINUS", g(aMinus),
-				"MODE", tc.mode).Replace(text)
+				"MODE", mode).Replace(text)
 			r := runNetworkText(t, text, map[string]string{"pre.csv": fmt.Sprintf("neuron,t_ms\n0,%v\n", tc.tPre)})
+			if want := cmp.Or(backend, "cpu"); r.backend != want {
+				t.Fatalf("ran on %q, want %q", r.backend, want)
+			}
 			pres, posts := r.of(0), r.of(1)
 			if len(pres) != 1 || len(posts) != 1 {
 				t.Fatalf("the pre neuron fires %d spikes and the post cell %d; want one each", len(pres), len(posts))
@@ -353,11 +368,11 @@ weights = [{ projection = "learn", synapses = 1, every = 1 }]
 			dt := posts[0].T - pres[0].T
 			want := w0
 			switch {
-			case dt > 0 && tc.mode == "additive":
+			case dt > 0 && mode == "additive":
 				want += aPlus * math.Exp(-dt/tauPlus) * wMax
 			case dt > 0:
 				want += aPlus * math.Exp(-dt/tauPlus) * (wMax - w0)
-			case tc.mode == "additive":
+			case mode == "additive":
 				want -= aMinus * math.Exp(dt/tauMinus) * wMax
 			default:
 				want -= aMinus * math.Exp(dt/tauMinus) * w0
@@ -375,15 +390,49 @@ weights = [{ projection = "learn", synapses = 1, every = 1 }]
 	}
 }
 
-// TestCompositeRunsOnTheCPU: a network of both kinds asked to run on the
-// GPU is refused, naming its file.
-func TestCompositeRunsOnTheCPU(t *testing.T) {
+// TestCompositeOnTheGPU: mixed_net with backend gpu runs its cable cells
+// on the GPU's cable engine, its point neurons on the CPU's, under one
+// driver, and gives the all-CPU run's spikes: the same neurons in the same
+// order, each within the GPU cable engine's tolerance (gpu/cable's
+// TestNetworkAgainstCPU: 2e-3 ms, from its single-precision kinetics).
+func TestCompositeOnTheGPU(t *testing.T) {
 	n, err := LoadNetwork(filepath.Join("..", "..", "assets", "models", "mixed_net.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewNetwork(n, "gpu", 0); err == nil || !strings.Contains(err.Error(), "mixed_net.toml: ") || !strings.Contains(err.Error(), "runs on the CPU") {
-		t.Errorf("got %v, want the file named and the CPU asked for", err)
+	run := func(backend string) (*Network, []sim.Spike) {
+		net, err := NewNetwork(n, backend, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net.Sim.Init()
+		var rec sim.Memory
+		if err := net.Sim.Run(context.Background(), n.Run.Tstop, &rec, nil); err != nil {
+			t.Fatal(err)
+		}
+		return net, rec.SpikeList
+	}
+	cnet, cpu := run("cpu")
+	gnet, gpu := run("gpu")
+	if cnet.Backend != "cpu" || gnet.Backend != "gpu" || !strings.Contains(gnet.Note, "the cable cells on the GPU, the point neurons on the CPU") {
+		t.Errorf("backends %q and %q; note %q", cnet.Backend, gnet.Backend, gnet.Note)
+	}
+	if len(cpu) == 0 || len(gpu) != len(cpu) {
+		t.Fatalf("%d spikes on the GPU, %d on the CPU", len(gpu), len(cpu))
+	}
+	worst := 0.0
+	for k := range cpu {
+		if gpu[k].Cell != cpu[k].Cell {
+			t.Fatalf("spike %d: neuron %d on the GPU, %d on the CPU", k, gpu[k].Cell, cpu[k].Cell)
+		}
+		worst = math.Max(worst, math.Abs(gpu[k].T-cpu[k].T))
+	}
+	t.Logf("%d spikes, the same neurons; times within %.2g ms", len(cpu), worst)
+	if worst > 2e-3 {
+		t.Errorf("spike times differ by up to %g ms", worst)
+	}
+	if v := gnet.Sim.(interface{ SegmentVoltages() []float64 }).SegmentVoltages(); len(v) != len(cnet.Cable.Segments) {
+		t.Errorf("%d segment voltages from the GPU, %d segments", len(v), len(cnet.Cable.Segments))
 	}
 }
 

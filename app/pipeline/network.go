@@ -78,11 +78,11 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 		if threads == 0 {
 			threads = n.Run.Threads
 		}
-		cs, err := newComposite(m, backend, threads)
+		cs, b, note, err := newComposite(m, backend, threads)
 		if err != nil {
 			return nil, err
 		}
-		net.Sim, net.Backend, net.Note = cs, "cpu", "CPU: point neurons and cable cells run together on the CPU engines"
+		net.Sim, net.Backend, net.Note = cs, b, note
 		return net, nil
 	}
 	if m.Cable != nil {

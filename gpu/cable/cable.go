@@ -251,6 +251,10 @@ func (e *Cable) gather(buf *device.Buffer) {
 	e.snap.Dispatch((len(e.plan.Segments) + gatherSize - 1) / gatherSize)
 }
 
+// Part returns the engine as one part of a composite run (sim.Composite):
+// its backend and wiring, for a driver other than its own.
+func (e *Cable) Part() (sim.Backend, sim.Wiring) { return (*gpuBackend)(e), e.plan.Wiring() }
+
 // SegmentVoltages returns v at every segment centre (plan.Segments order).
 func (e *Cable) SegmentVoltages() []float64 { return (*gpuBackend)(e).Snapshot(nil) }
 
