@@ -43,6 +43,11 @@ type Engine struct {
 	currents               int   // the current drives of all populations: the current table's columns
 	err                    error // a failure of Reset, returned by Run
 
+	delivery   Delivery   // DeliverHost or DeliverDevice
+	hostRouter sim.Router // the CPU engine's
+	dn         *deviceNet // the connectivity for delivery on the device; nil where it cannot
+	dnErr      error      // why dn is nil
+
 	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
 	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
 }
@@ -191,13 +196,19 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
+	e.hostRouter = wiring.Router
+	e.dn, e.dnErr = e.newDeviceNet(wiring.Router, wiring.Inputs)
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
 	if err := dev.Do(func() error { e.alloc(); return nil }); err != nil {
 		return nil, err
 	}
+	if wiring.Router != nil {
+		wiring.Router = (*deliverer)(e)
+	}
 	e.Driver = sim.NewDriver((*backend)(e), wiring)
+	e.SetDelivery(DeliverAuto)
 	return e, nil
 }
 
@@ -254,6 +265,9 @@ func (e *Engine) free() {
 		if b != nil {
 			b.Delete()
 		}
+	}
+	if e.dn != nil {
+		e.dn.free()
 	}
 }
 
