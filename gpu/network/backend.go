@@ -27,19 +27,12 @@ func (b *backend) Snapshots() sim.Schedule {
 func (b *backend) Reset() {
 	e := (*Engine)(b)
 	e.cpu.ResetSources()
+	e.cpu.ResetLearning()
 	e.err = e.dev.Do(func() error {
 		e.upload()
-		if e.delivery != DeliverDevice {
-			return nil
+		if e.delivery == DeliverDevice {
+			e.dn.reset()
 		}
-		if e.dn.prog == nil {
-			// The connectivity goes up at the first run that delivers
-			// on the device.
-			if err := e.dn.alloc(e); err != nil {
-				return err
-			}
-		}
-		e.dn.reset()
 		return nil
 	})
 }
@@ -105,6 +98,9 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	if e.err != nil {
 		return e.err
 	}
+	// Plastic weights learn on the host, spike by spike as the router
+	// delivers (host delivery), and scale as the CPU engine scales them.
+	e.cpu.ScaleTo(ep.From)
 	steps := int(ep.To - ep.From)
 	np := len(e.probes)
 	rows := len(ep.Rows)

@@ -16,12 +16,13 @@ import (
 // neuron-steps per second reported. Its delay is one step, so an epoch
 // of one step; delay15 sets every delay to 15 steps (Brunel's 1.5 ms),
 // so epochs of 15 steps, the shape of the networks with drives that do
-// not run on the GPU yet.
+// not run on the GPU yet. The GPU delivers the spikes on the host
+// (gpu-host) or on the device (gpu-device).
 func BenchmarkCOBA(b *testing.B) {
 	dev := devicetest.Shared(b)
 	for _, delay := range []uint16{1, 15} {
 		for _, n := range []int{10000, 100000} {
-			for _, backend := range []string{"cpu", "gpu"} {
+			for _, backend := range []string{"cpu", "gpu-host", "gpu-device"} {
 				b.Run(fmt.Sprintf("delay%d/%s/%d", delay, backend, n), func(b *testing.B) {
 					net, err := netmodels.COBA(n, 1)
 					if err != nil {
@@ -31,12 +32,15 @@ func BenchmarkCOBA(b *testing.B) {
 						pr.Delay = []uint16{delay}
 					}
 					var s sim.Simulator
-					if backend == "gpu" {
+					if backend != "cpu" {
 						g, err := NewEngine(dev, net, point.Options{})
 						if err != nil {
 							b.Fatal(err)
 						}
 						defer g.Close()
+						if err := g.SetDelivery(map[string]Delivery{"gpu-host": DeliverHost, "gpu-device": DeliverDevice}[backend]); err != nil {
+							b.Fatal(err)
+						}
 						s = g
 					} else if s, err = point.NewEngine(net, point.Options{}); err != nil {
 						b.Fatal(err)

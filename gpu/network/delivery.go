@@ -97,7 +97,7 @@ func fixedShift(n *point.Network, targets int, base func(p *point.Population) in
 			continue
 		}
 		if pr.Plastic() {
-			return 0, fmt.Errorf("projection %s is plastic", pr.Name)
+			return 0, fmt.Errorf("projection %s learns, spike by spike in the CPU engine's order, on the host", pr.Name)
 		}
 		for _, w := range pr.W {
 			note(float64(w))
@@ -206,7 +206,8 @@ func (d *deviceNet) alloc(e *Engine) error {
 	if err != nil {
 		return err
 	}
-	if d.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize)); err != nil {
+	prog, err := device.Compile(src.Define("GROUP_SIZE", groupSize))
+	if err != nil {
 		return err
 	}
 	table := make([]uint32, 0, 8*len(d.segs))
@@ -247,6 +248,7 @@ func (d *deviceNet) alloc(e *Engine) error {
 	d.rowBuf = device.NewBuffer[uint32](nil, 16*1024)
 	d.ring = device.NewBuffer[uint32](nil, 8*d.ringSlots*max(1, e.targets))
 	d.ringTex = device.BufferTexture(d.ring, gl.RG32UI)
+	d.prog = prog // last: alloc is done
 	return nil
 }
 
@@ -382,7 +384,8 @@ func (e *Engine) popOfNeuron(g int) int {
 func (e *Engine) Delivery() Delivery { return e.delivery }
 
 // SetDelivery chooses where the spikes are delivered, from the next
-// Init on; DeliverDevice is refused, saying why, where the device's sums
+// Init on (the first choice of the device uploads the connectivity);
+// DeliverDevice is refused, saying why, where the device's sums
 // could differ from the CPU engine's (the weights' binary orders too far
 // apart for the fixed point), the network has no spike projections, or a
 // row exceeds a storage buffer.
@@ -390,9 +393,16 @@ func (e *Engine) SetDelivery(d Delivery) error {
 	switch d {
 	case DeliverAuto:
 		d = e.autoDelivery()
-	case DeliverDevice:
+	}
+	if d == DeliverDevice {
 		if e.dn == nil {
 			return fmt.Errorf("delivery on the device: %v", e.dnErr)
+		}
+		if e.dn.prog == nil {
+			// The connectivity goes up once, when first asked for.
+			if err := e.dev.Do(func() error { return e.dn.alloc(e) }); err != nil {
+				return err
+			}
 		}
 	}
 	e.delivery = d

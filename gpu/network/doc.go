@@ -3,7 +3,7 @@
 // whole epoch per dispatch, in double precision with the CPU engine's
 // arithmetic (sim/network) and its random draws (sim/rng), so that both
 // give the same spikes. What it does not run (noise drives, other
-// models, plasticity) is refused with
+// models) is refused with
 // ErrUnsupported, and package gpu's policy keeps such a network on the
 // CPU.
 package network

@@ -72,7 +72,8 @@ const (
 // conductances, at most maxPorts ports; of the drives, Poisson trains
 // onto whole populations or parts of them and current drives (drive.go,
 // the currents evaluated on the host); Poisson sources, whose spikes the CPU engine draws (not
-// recorded); no rate projections, no plasticity.
+// recorded); plastic projections (STDP and synaptic scaling), learning on
+// the host in the CPU engine's router; no rate projections.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
@@ -91,8 +92,6 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		switch {
 		case pr.Rate != nil:
 			return no("projection %s: rate projections do not run on the GPU", pr.Name)
-		case pr.Plastic():
-			return no("projection %s: plastic synapses do not run on the GPU", pr.Name)
 		}
 	}
 	for _, pr := range probes {
@@ -208,7 +207,10 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		wiring.Router = (*deliverer)(e)
 	}
 	e.Driver = sim.NewDriver((*backend)(e), wiring)
-	e.SetDelivery(DeliverAuto)
+	if err := e.SetDelivery(DeliverAuto); err != nil {
+		e.Close()
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -385,11 +385,6 @@ func TestRefuses(t *testing.T) {
 		{"noise drive", func(n *point.Network) {
 			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
 		}},
-		{"plasticity", func(n *point.Network) {
-			if err := n.Projections[0].SetPlasticity(nil, &point.Scaling{Target: 5, Tau: 1000, Rate: 1e-4}); err != nil {
-				t.Fatal(err)
-			}
-		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			n := mixedNet()
