@@ -40,6 +40,7 @@ uniform usamplerBuffer dueTex; // the inputs due, doubles: (step − stepFrom)·
 // read.
 layout(binding = 3, rg32ui) uniform uimageBuffer ringImg;
 uniform int ringSlots, slotFrom, ringShift;
+double ringQ; // 2^ringShift
 
 double par(int k) { return packDouble2x32(texelFetch(parTex, k).xy); }
 double due(int k) { return packDouble2x32(texelFetch(dueTex, k).xy); }
@@ -49,13 +50,12 @@ double inputDue(int k) {
 		return due(k);
 	}
 	uvec2 x = imageLoad(ringImg, k).xy;
-	if (x == uvec2(0u)) {
-		return 0.0lf;
+	if (x != uvec2(0u)) {
+		imageStore(ringImg, k, uvec4(0u));
 	}
-	imageStore(ringImg, k, uvec4(0u));
 	// Below 2^53 in magnitude: exact, as is the scaling by a power of 2.
-	precise double f = double(int(x.y)) * 4294967296.0lf + double(x.x);
-	return ldexp(f, ringShift);
+	precise double f = (double(int(x.y)) * 4294967296.0lf + double(x.x)) * ringQ;
+	return f;
 }
 double syn(int k) { return packDouble2x32(imageLoad(synImg, k).xy); }
 void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 0u, 0u)); }
@@ -99,6 +99,7 @@ void main() {
 		return;
 	}
 	int g = popFirst + i;
+	ringQ = packDouble2x32(uvec2(0u, uint(ringShift + 1023) << 20));
 	int at = g * PW;
 	double vinf = param(at, 0), p22 = param(at, 1), r = param(at, 2), I = param(at, 3), tau = param(at, 4);
 	double vth = param(at, 5), vreset = param(at, 6);

@@ -26,8 +26,11 @@ layout(std430, binding = 1) readonly buffer Rows { uvec4 rows[]; };
 // first queue target.
 layout(std430, binding = 2) readonly buffer Segments { uvec4 segs[]; };
 // The segments' synapses: targets, weights (float bits), delays (16 bits,
-// two a word).
-layout(std430, binding = 3) readonly buffer Synapses { uint syn[]; };
+// two a word); a buffer texture, which llvmpipe reads a vector at a time
+// (a storage buffer it reads lane by lane).
+uniform usamplerBuffer synTex;
+
+uint syn(uint j) { return texelFetch(synTex, int(j)).x; }
 
 uniform int rowFrom, targets, ringSlots, shift;
 
@@ -60,11 +63,11 @@ void main() {
 	int at0 = m0 * targets + base;
 	uint end = row.y + row.z;
 	for (uint j = row.y + gl_LocalInvocationID.x; j < end; j += uint(GROUP_SIZE)) {
-		int t = int(syn[sa.x + j]);
-		float w = wEach ? uintBitsToFloat(syn[sa.y + j]) : w0;
+		int t = int(syn(sa.x + j));
+		float w = wEach ? uintBitsToFloat(syn(sa.y + j)) : w0;
 		int at = at0 + t;
 		if (dEach) {
-			int m = slot + int((syn[sa.z + j / 2u] >> (16u * (j & 1u))) & 0xffffu);
+			int m = slot + int((syn(sa.z + j / 2u) >> (16u * (j & 1u))) & 0xffffu);
 			if (m >= ringSlots) {
 				m -= ringSlots;
 			}

@@ -41,13 +41,9 @@ func (d Delivery) String() string {
 	return "auto"
 }
 
-// deviceDeliveryFrom is the fewest neurons from which DeliverAuto
-// delivers on the device: measured on llvmpipe (README, "Speed"), device
-// delivery is 1.?× faster at 100,000 neurons ... (see autoDelivery).
-const deviceDeliveryFrom = 0
-
-// maxChunkBytes caps the connectivity held in one storage buffer below
-// the device's limit (a variable: tests force many buffers).
+// maxChunkBytes caps the connectivity held in one buffer below the
+// device's limits on a storage block and a buffer texture (a variable:
+// tests force many buffers).
 var maxChunkBytes = math.MaxInt
 
 // segment is a run of rows of one projection held in one chunk: a row's
@@ -64,6 +60,7 @@ type segment struct {
 type deviceNet struct {
 	prog      *device.Program
 	chunks    []*device.Buffer
+	chunkTex  []uint32       // their buffer textures
 	segBuf    *device.Buffer // two uvec4 a segment
 	rowBuf    *device.Buffer // the epoch's rows, grown as needed
 	ring      *device.Buffer
@@ -132,7 +129,7 @@ func lowBit(x float64) int {
 }
 
 // newDeviceNet lays out the connectivity in chunks of whole rows, none
-// larger than a storage block, and checks that the device's sums are
+// larger than a buffer of the device may be, and checks that the device's sums are
 // the CPU engine's; it returns why not where they could differ.
 func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet, error) {
 	if router == nil {
@@ -147,7 +144,7 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	if int64(d.ringSlots)*int64(e.targets) >= math.MaxInt32/2 {
 		return nil, fmt.Errorf("a ring of %d slots of %d targets is too large", d.ringSlots, e.targets)
 	}
-	room := min(e.dev.Info().MaxStorageBlockSize, maxChunkBytes) / 4
+	room := min(e.dev.Info().MaxStorageBlockSize/4, e.dev.Info().MaxTextureBufferSize, maxChunkBytes/4)
 	used := room // no chunk yet
 	for k, pr := range e.net.Projections {
 		if pr.Rate != nil {
@@ -169,7 +166,7 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 			}
 			need := segWords(pr, syn)
 			if need > room {
-				return nil, fmt.Errorf("projection %s: neuron %d's %d synapses exceed a storage buffer", pr.Name, i, syn)
+				return nil, fmt.Errorf("projection %s: neuron %d's %d synapses exceed a buffer of the device", pr.Name, i, syn)
 			}
 			if used+need > room {
 				d.chunks = append(d.chunks, nil)
@@ -243,6 +240,7 @@ func (d *deviceNet) alloc(e *Engine) error {
 			table = append(table, tAt, wAt, dAt, d0, w0, uint32(base), 0, 0)
 		}
 		d.chunks[c] = device.NewBuffer(words, 0)
+		d.chunkTex = append(d.chunkTex, device.BufferTexture(d.chunks[c], gl.R32UI))
 	}
 	d.segBuf = device.NewBuffer(table, 0)
 	d.rowBuf = device.NewBuffer[uint32](nil, 16*1024)
@@ -254,8 +252,10 @@ func (d *deviceNet) alloc(e *Engine) error {
 
 // free deletes what alloc made.
 func (d *deviceNet) free() {
-	if d.ringTex != 0 {
-		gl.DeleteTextures(1, &d.ringTex)
+	for _, t := range append(d.chunkTex, d.ringTex) {
+		if t != 0 {
+			gl.DeleteTextures(1, &t)
+		}
 	}
 	for _, b := range append(d.chunks, d.segBuf, d.rowBuf, d.ring) {
 		if b != nil {
@@ -352,13 +352,15 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 		d.ring.Bind(0)
 		d.rowBuf.Bind(1)
 		d.segBuf.Bind(2)
+		gl.ActiveTexture(gl.TEXTURE0)
+		d.prog.SetInt("synTex", 0)
 		from := 0
 		maxGroups := e.dev.Info().MaxWorkGroupCount[0]
 		for c, rows := range d.rows {
 			if len(rows) == 0 {
 				continue
 			}
-			d.chunks[c].Bind(3)
+			gl.BindTexture(gl.TEXTURE_BUFFER, d.chunkTex[c])
 			for n := len(rows) / 4; n > 0; {
 				g := min(n, maxGroups)
 				d.prog.SetInt("rowFrom", from)
@@ -387,8 +389,8 @@ func (e *Engine) Delivery() Delivery { return e.delivery }
 // Init on (the first choice of the device uploads the connectivity);
 // DeliverDevice is refused, saying why, where the device's sums
 // could differ from the CPU engine's (the weights' binary orders too far
-// apart for the fixed point), the network has no spike projections, or a
-// row exceeds a storage buffer.
+// apart for the fixed point, or a projection learns), the network has no
+// spike projections, or a row exceeds a buffer of the device.
 func (e *Engine) SetDelivery(d Delivery) error {
 	switch d {
 	case DeliverAuto:
@@ -409,10 +411,15 @@ func (e *Engine) SetDelivery(d Delivery) error {
 	return nil
 }
 
-// autoDelivery is DeliverAuto's choice: on the device where it can and
-// the network has at least deviceDeliveryFrom neurons.
+// autoDelivery is DeliverAuto's choice: the host on a software
+// renderer, the device on a GPU where it can. On Mesa's llvmpipe the
+// device's scattered additions cost 11–13 ns a synapse against the host
+// router's 1–2 (the same cores, which llvmpipe makes scatter lane by
+// lane), and the host delivered faster at every size measured (README,
+// "Speed"); a GPU's atomics are its strength, and the epoch's dense
+// upload its cost.
 func (e *Engine) autoDelivery() Delivery {
-	if e.dn != nil && e.neurons >= deviceDeliveryFrom {
+	if e.dn != nil && !device.Software(e.dev.Info()) {
 		return DeliverDevice
 	}
 	return DeliverHost

@@ -2,8 +2,10 @@ package network
 
 import (
 	"math"
+	"strings"
 	"testing"
 
+	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
 	point "neurite/sim/network"
 )
@@ -89,8 +91,8 @@ func TestChunks(t *testing.T) {
 }
 
 // TestDeliveryRefused: where the weights span too many binary orders,
-// delivery on the device is refused, saying why, and the automatic
-// choice delivers on the host.
+// delivery on the device is refused, saying why, and the engine delivers
+// on the host.
 func TestDeliveryRefused(t *testing.T) {
 	dev := devicetest.Shared(t)
 	n := mixedNet()
@@ -100,12 +102,26 @@ func TestDeliveryRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	if err := g.SetDelivery(DeliverDevice); err == nil {
-		t.Error("delivery on the device accepted")
-	} else {
-		t.Log(err)
+	err = g.SetDelivery(DeliverDevice)
+	if err == nil || !strings.Contains(err.Error(), "binary orders") || g.Delivery() != DeliverHost {
+		t.Errorf("delivery on the device: %v, delivering on the %v", err, g.Delivery())
 	}
-	if err := g.SetDelivery(DeliverAuto); err != nil || g.Delivery() != DeliverHost {
-		t.Errorf("the automatic choice: %v, %v; want the host", g.Delivery(), err)
+}
+
+// TestAutoDelivery: the automatic choice delivers on the host on a
+// software renderer (measured faster there), on the device on a GPU.
+func TestAutoDelivery(t *testing.T) {
+	dev := devicetest.Shared(t)
+	g, err := NewEngine(dev, mixedNet(), point.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	want := DeliverDevice
+	if device.Software(dev.Info()) {
+		want = DeliverHost
+	}
+	if g.Delivery() != want {
+		t.Errorf("%s: delivery on the %v, want the %v", dev.Info().Renderer, g.Delivery(), want)
 	}
 }
