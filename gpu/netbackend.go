@@ -93,6 +93,20 @@ func NewNetSimulator(n *network.Network, o network.Options, want string) (NetCho
 		Note: fmt.Sprintf("backend: gpu (auto: measured %.2g neuron-steps/s, %.2g on the CPU; %s; %s)", gpuRate, cpuRate, dev.Info().Renderer, g)}, nil
 }
 
+// SetDelivery chooses where a network run on the GPU delivers its
+// spikes (gpu/network.Delivery), from the next Init on; a run on the CPU
+// refuses any choice but DeliverAuto.
+func (c NetChoice) SetDelivery(d gnet.Delivery) error {
+	f, ok := c.Sim.(*netFallback)
+	if !ok {
+		if d == gnet.DeliverAuto {
+			return nil
+		}
+		return fmt.Errorf("delivery on the %v: the network runs on the CPU", d)
+	}
+	return f.gpu.SetDelivery(d)
+}
+
 // calibrateNet times the CPU and GPU engines on their network, a few
 // steps to warm up and then about calibrationWork neuron-steps each, and
 // leaves both initialised.

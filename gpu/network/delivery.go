@@ -292,6 +292,16 @@ func (d *deviceNet) addInputs(from, to int64, targets int) {
 	}
 }
 
+// ParseDelivery reads a delivery's name: auto, host or device.
+func ParseDelivery(name string) (Delivery, error) {
+	for _, d := range []Delivery{DeliverAuto, DeliverHost, DeliverDevice} {
+		if d.String() == name {
+			return d, nil
+		}
+	}
+	return DeliverAuto, fmt.Errorf("delivery %q: give auto, host or device", name)
+}
+
 // deliverer is the Engine as the driver's router: the CPU engine's
 // router where the host delivers, else the device's push.
 type deliverer Engine
