@@ -111,7 +111,7 @@ func fixedShift(n *point.Network, targets int, base func(p *point.Population) in
 	if shift == math.MaxInt {
 		return 0, nil // no weights: nothing to sum
 	}
-	if m := slices.Max(mag); m >= math.Ldexp(1, 52+shift) {
+	if m := slices.Max(mag); !(m < math.Ldexp(1, 52+shift)) { // NaN too
 		return 0, fmt.Errorf("the weights span too many binary orders: a target may receive %g, its weights are integers of 2^%d only", m, shift)
 	}
 	if shift < -1022 {
@@ -129,8 +129,9 @@ func lowBit(x float64) int {
 }
 
 // newDeviceNet lays out the connectivity in chunks of whole rows, none
-// larger than a buffer of the device may be, and checks that the device's sums are
-// the CPU engine's; it returns why not where they could differ.
+// larger than a buffer of the device may be, and checks that the
+// device's sums are the CPU engine's; it returns why not where they
+// could differ.
 func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet, error) {
 	if router == nil {
 		return nil, fmt.Errorf("the network has no spike projections")

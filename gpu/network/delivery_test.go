@@ -36,6 +36,8 @@ func TestFixedShift(t *testing.T) {
 		{"two weights", []float32{0.75, -3}, -2, true},
 		{"a fine weight beside a coarse one", []float32{1 << 10, 1.0 / (1 << 30)}, -30, true},
 		{"too far apart", []float32{1 << 24, 1.0 / (1 << 30)}, 0, false},
+		{"not a number", []float32{0.5, float32(math.NaN())}, 0, false},
+		{"infinite", []float32{0.5, float32(math.Inf(1))}, 0, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := &point.Population{Name: "A", N: 4}

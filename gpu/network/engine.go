@@ -21,11 +21,12 @@ var ErrUnsupported = errors.New("not supported on the GPU")
 
 // Engine runs a point network of LIF populations on the GPU: one
 // invocation per neuron, a whole epoch per dispatch, the state in double
-// precision and held in registers across the epoch's steps. The inputs
-// due in the epoch are uploaded from the driver's queue (its slots lie
-// side by side, as the kernel reads them), the spikes come back compacted
-// (step, neuron) and are routed on the host by the CPU engine's router.
-// It answers like sim/network's Engine, spike for spike.
+// precision and held in registers across the epoch's steps. The spikes
+// come back compacted (step, neuron) and are delivered (delivery.go)
+// either on the host by the CPU engine's router, the inputs due in the
+// next epoch uploaded from the driver's queue (its slots lie side by
+// side, as the kernel reads them), or on the device into a ring the
+// kernel reads. It answers like sim/network's Engine, spike for spike.
 type Engine struct {
 	*sim.Driver
 	dev  *device.Device
