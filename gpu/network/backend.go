@@ -30,6 +30,7 @@ func (b *backend) Reset() {
 	e.cpu.ResetLearning()
 	e.err = e.dev.Do(func() error {
 		e.upload()
+		e.delivery = e.chosen
 		if e.delivery == DeliverDevice {
 			e.dn.reset()
 		}

@@ -393,8 +393,9 @@ func (e *Engine) popOfNeuron(g int) int {
 	return k
 }
 
-// Delivery returns where the engine delivers the spikes.
-func (e *Engine) Delivery() Delivery { return e.delivery }
+// Delivery returns where the engine delivers the spikes from the next
+// Init on (DeliverHost or DeliverDevice).
+func (e *Engine) Delivery() Delivery { return e.chosen }
 
 // SetDelivery chooses where the spikes are delivered, from the next
 // Init on (the first choice of the device uploads the connectivity);
@@ -403,8 +404,7 @@ func (e *Engine) Delivery() Delivery { return e.delivery }
 // apart for the fixed point, or a projection learns), the network has no
 // spike projections, or a row exceeds a buffer of the device.
 func (e *Engine) SetDelivery(d Delivery) error {
-	switch d {
-	case DeliverAuto:
+	if d == DeliverAuto {
 		d = e.autoDelivery()
 	}
 	if d == DeliverDevice {
@@ -418,7 +418,7 @@ func (e *Engine) SetDelivery(d Delivery) error {
 			}
 		}
 	}
-	e.delivery = d
+	e.chosen = d
 	return nil
 }
 

@@ -44,7 +44,8 @@ type Engine struct {
 	currents               int   // the current drives of all populations: the current table's columns
 	err                    error // a failure of Reset, returned by Run
 
-	delivery   Delivery   // DeliverHost or DeliverDevice
+	delivery   Delivery   // DeliverHost or DeliverDevice, since the last Init
+	chosen     Delivery   // the one SetDelivery chose, for the next Init
 	hostRouter sim.Router // the CPU engine's
 	dn         *deviceNet // the connectivity for delivery on the device; nil where it cannot
 	dnErr      error      // why dn is nil
