@@ -31,10 +31,10 @@ const autoMinNeurons = 10000
 // NewNetSimulator makes a simulator for a point network on the backend
 // asked for: "cpu"; "gpu", which fails with the reason where there is no
 // usable GPU or the network holds what the GPU engine does not run
-// (gpu/network.Supported: models other than LIF, plasticity); or "auto"
-// (or ""), which keeps on the CPU what the GPU does not run, a small
-// network, and any network on Mesa's llvmpipe (measured slower than the
-// CPU engine: see README), and otherwise times
+// (gpu/network.Supported: models other than LIF, rate projections); or
+// "auto" (or ""), which keeps on the CPU what the GPU does not run, a
+// small network, and any network on Mesa's llvmpipe (measured slower than
+// the CPU engine: see README), and otherwise times
 // a few steps on both and keeps the GPU if it is clearly the faster. A
 // run on the GPU carries on on the CPU engine should the device fail.
 func NewNetSimulator(n *network.Network, o network.Options, want string) (NetChoice, error) {
@@ -91,6 +91,20 @@ func NewNetSimulator(n *network.Network, o network.Options, want string) (NetCho
 	}
 	return NetChoice{Sim: &netFallback{gpu: g}, Backend: "gpu", CPURate: cpuRate, GPURate: gpuRate,
 		Note: fmt.Sprintf("backend: gpu (auto: measured %.2g neuron-steps/s, %.2g on the CPU; %s; %s)", gpuRate, cpuRate, dev.Info().Renderer, g)}, nil
+}
+
+// SetDelivery chooses where a network run on the GPU delivers its
+// spikes (gpu/network.Delivery), from the next Init on; a run on the CPU
+// refuses any choice but DeliverAuto.
+func (c NetChoice) SetDelivery(d gnet.Delivery) error {
+	f, ok := c.Sim.(*netFallback)
+	if !ok {
+		if d == gnet.DeliverAuto {
+			return nil
+		}
+		return fmt.Errorf("delivery on the %v: the network runs on the CPU", d)
+	}
+	return f.gpu.SetDelivery(d)
 }
 
 // calibrateNet times the CPU and GPU engines on their network, a few

@@ -8,7 +8,8 @@
 // the inputs due (voltage jumps discarded while refractory), reset. Within an
 // epoch no spike reaches another neuron (an epoch is at most the shortest
 // delay), so the neurons run independently; the host routes the epoch's
-// spikes and uploads the inputs due in the next.
+// spikes and uploads the inputs due in the next, or the device delivers
+// them into a ring of slots (net_deliver.comp).
 //
 // Everything is in double precision, and every computation that forms
 // the state is `precise`, so that no multiply and add are fused: the
@@ -33,9 +34,29 @@ layout(binding = 1, r32i) uniform iimageBuffer refImg;  // by neuron: the first 
 layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i; then a, the same; then the noise currents
 uniform usamplerBuffer parTex; // the parameters, doubles
 uniform usamplerBuffer dueTex; // the inputs due, doubles: (step − stepFrom)·targets + target
+// Or, where the device delivers the spikes (ringSlots > 0), the inputs
+// due are in a ring of slots by step modulo ringSlots, fixed-point sums
+// of 2^ringShift in two words (net_deliver.comp), emptied as they are
+// read.
+layout(binding = 3, rg32ui) uniform uimageBuffer ringImg;
+uniform int ringSlots, slotFrom, ringShift;
+double ringQ; // 2^ringShift
 
 double par(int k) { return packDouble2x32(texelFetch(parTex, k).xy); }
 double due(int k) { return packDouble2x32(texelFetch(dueTex, k).xy); }
+// inputDue is the synaptic input due at entry k of the epoch's slots.
+double inputDue(int k) {
+	if (ringSlots == 0) {
+		return due(k);
+	}
+	uvec2 x = imageLoad(ringImg, k).xy;
+	if (x != uvec2(0u)) {
+		imageStore(ringImg, k, uvec4(0u));
+	}
+	// Below 2^53 in magnitude: exact, as is the scaling by a power of 2.
+	precise double f = (double(int(x.y)) * 4294967296.0lf + double(x.x)) * ringQ;
+	return f;
+}
 double syn(int k) { return packDouble2x32(imageLoad(synImg, k).xy); }
 void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 0u, 0u)); }
 
@@ -78,6 +99,7 @@ void main() {
 		return;
 	}
 	int g = popFirst + i;
+	ringQ = packDouble2x32(uvec2(0u, uint(ringShift + 1023) << 20));
 	int at = g * PW;
 	double vinf = param(at, 0), p22 = param(at, 1), r = param(at, 2), I = param(at, 3), tau = param(at, 4);
 	double vth = param(at, 5), vreset = param(at, 6);
@@ -96,6 +118,7 @@ void main() {
 		pcount = probes[2 * g + 1];
 	}
 	int n = stepFrom;
+	int slot = slotFrom; // the inputs' slot of step n
 	// The next record step, counted rather than found by a remainder
 	// each step: llvmpipe divides vectors of integers lane by lane.
 	int recAt = (stepFrom / recordEvery + 1) * recordEvery;
@@ -132,7 +155,10 @@ void main() {
 		}
 		decayPorts();
 		v = drive(i, n, n >= ref, v);
-		v = deliver((n - stepFrom) * targets + popBase + i, n >= ref, v);
+		v = deliver(slot * targets + popBase + i, n >= ref, v);
+		if (++slot == ringSlots) {
+			slot = 0;
+		}
 		if (spiked) {
 			v = vreset;
 		}

@@ -22,6 +22,7 @@ import (
 	"neurite/gpu"
 	"neurite/gpu/cable"
 	"neurite/gpu/device"
+	gnet "neurite/gpu/network"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	"neurite/sim/netmodels"
@@ -82,12 +83,15 @@ func (c *neuronCounter) Spikes(s []sim.Spike) error {
 // runNet runs a network on a backend (cpu or gpu) for ms milliseconds,
 // repeat times from the initial state, and keeps the shortest run's time
 // (the machine may be shared): it times the runs only.
-func runNet(net *network.Network, backend string, workers int, ms float64, repeat int) (netRun, error) {
+func runNet(net *network.Network, backend string, delivery gnet.Delivery, workers int, ms float64, repeat int) (netRun, error) {
 	var e sim.Simulator
 	opts := network.Options{Workers: workers}
 	if backend == "gpu" {
 		ch, err := gpu.NewNetSimulator(net, opts, "gpu")
 		if err != nil {
+			return netRun{}, err
+		}
+		if err := ch.SetDelivery(delivery); err != nil {
 			return netRun{}, err
 		}
 		e = ch.Sim
@@ -119,6 +123,7 @@ type netFlags struct {
 	threads  *int
 	repeat   *int
 	backend  *string
+	delivery *string
 }
 
 func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
@@ -127,6 +132,7 @@ func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
 		threads:  fs.Int("threads", 0, "threads (default: all cores)"),
 		repeat:   fs.Int("repeat", 1, "runs of the built network; the fastest is reported"),
 		backend:  fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)"),
+		delivery: fs.String("delivery", "auto", "where the GPU delivers the spikes: auto, host (the CPU engine's router) or device"),
 	}
 }
 
@@ -142,7 +148,8 @@ func (f netFlags) backends() []string {
 func (f netFlags) runNets(net *network.Network) ([]netRun, error) {
 	var runs []netRun
 	for _, b := range f.backends() {
-		r, err := runNet(net, b, f.workers(), *f.duration*1000, *f.repeat)
+		d, _ := gnet.ParseDelivery(*f.delivery) // checked by parseNetBench
+		r, err := runNet(net, b, d, f.workers(), *f.duration*1000, *f.repeat)
 		if err != nil {
 			return nil, err
 		}
@@ -195,6 +202,9 @@ func parseNetBench(fs *flag.FlagSet, f netFlags, args []string, stdout, stderr i
 		return usageError(stderr, fs.Name(), "--repeat %d: give at least 1", *f.repeat), false
 	case *f.backend != "cpu" && *f.backend != "gpu" && *f.backend != "both":
 		return usageError(stderr, fs.Name(), "--backend %q: give cpu, gpu or both", *f.backend), false
+	}
+	if _, err := gnet.ParseDelivery(*f.delivery); err != nil {
+		return usageError(stderr, fs.Name(), "--%v", err), false
 	}
 	return 0, true
 }

@@ -47,6 +47,7 @@ func TestBenchNetworksBadFlags(t *testing.T) {
 		{[]string{"ring", "--tstop", "-1"}, "--tstop -1: give a positive time in ms"},
 		{[]string{"coba", "--backend", "tpu"}, `--backend "tpu": give cpu, gpu or both`},
 		{[]string{"ring", "--backend", "tpu"}, `--backend "tpu": give cpu, gpu or both`},
+		{[]string{"coba", "--delivery", "nowhere"}, `--delivery "nowhere": give auto, host or device`},
 	} {
 		code, _, errs := neurite(append([]string{"bench"}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {
@@ -57,14 +58,17 @@ func TestBenchNetworksBadFlags(t *testing.T) {
 
 // TestBenchNetworkBackends: --backend both runs a network on the CPU and
 // the GPU and ends with their ratio, the same spikes on both: COBA, and
-// Brunel's network under its Poisson drives.
+// Brunel's network under its Poisson drives, the GPU delivering the
+// spikes where auto chooses, on the device and on the host.
 func TestBenchNetworkBackends(t *testing.T) {
 	ratio := regexp.MustCompile(`^RATIO gpu/cpu=[0-9.]+ \(the CPU's wall time over the GPU's; the same spikes of every neuron\)$`)
-	for _, c := range []struct{ model, neurons, duration string }{{"coba", "400", "0.05"}, {"brunel", "500", "0.05"}} {
-		code, out, errs := neurite("bench", c.model, "--neurons", c.neurons, "--duration", c.duration, "--backend", "both")
+	for _, c := range []struct{ model, neurons, duration, delivery string }{
+		{"coba", "400", "0.05", "auto"}, {"brunel", "500", "0.05", "auto"}, {"coba", "400", "0.05", "device"}, {"brunel", "500", "0.05", "host"},
+	} {
+		code, out, errs := neurite("bench", c.model, "--neurons", c.neurons, "--duration", c.duration, "--backend", "both", "--delivery", c.delivery)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		if code != 0 || !strings.Contains(out, "RESULT name=neurite_"+c.model+"_gpu neurons="+c.neurons+" ") || !ratio.MatchString(lines[len(lines)-1]) {
-			t.Errorf("bench %s --backend both: exit %d:\n%s%s", c.model, code, out, errs)
+			t.Errorf("bench %s --backend both --delivery %s: exit %d:\n%s%s", c.model, c.delivery, code, out, errs)
 		}
 	}
 }

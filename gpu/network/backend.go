@@ -27,7 +27,15 @@ func (b *backend) Snapshots() sim.Schedule {
 func (b *backend) Reset() {
 	e := (*Engine)(b)
 	e.cpu.ResetSources()
-	e.err = e.dev.Do(func() error { e.upload(); return nil })
+	e.cpu.ResetLearning()
+	e.err = e.dev.Do(func() error {
+		e.upload()
+		e.delivery = e.chosen
+		if e.delivery == DeliverDevice {
+			e.dn.reset()
+		}
+		return nil
+	})
 }
 
 // Probe reads the recorded quantities' present values.
@@ -91,6 +99,9 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	if e.err != nil {
 		return e.err
 	}
+	// Plastic weights learn on the host, spike by spike as the router
+	// delivers (host delivery), and scale as the CPU engine scales them.
+	e.cpu.ScaleTo(ep.From)
 	steps := int(ep.To - ep.From)
 	np := len(e.probes)
 	rows := len(ep.Rows)
@@ -98,12 +109,21 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	blowStep := uint32(math.MaxUint32)
 	var rec []float64
 	err := e.dev.Do(func() error {
-		// Each step's slot of the queue goes up as it lies, with no
-		// staging copy, and is emptied for the ring's next round.
-		for s := range steps {
-			due := ep.Inputs.Due(ep.From + int64(s))
-			device.WriteAt(e.due, 2*s*e.targets, words(due))
-			clear(due)
+		ringSlots, slotFrom, ringTex := 0, 0, uint32(0)
+		if e.delivery == DeliverDevice {
+			// The inputs are in the device's ring already, but for
+			// the spike inputs from outside.
+			e.dn.addInputs(ep.From, ep.To, e.targets)
+			ringSlots, slotFrom, ringTex = e.dn.ringSlots, int(ep.From%int64(e.dn.ringSlots)), e.dn.ringTex
+		} else {
+			// Each step's slot of the queue goes up as it lies, with
+			// no staging copy, and is emptied for the ring's next
+			// round.
+			for s := range steps {
+				due := ep.Inputs.Due(ep.From + int64(s))
+				device.WriteAt(e.due, 2*s*e.targets, words(due))
+				clear(due)
+			}
 		}
 		if e.currents > 0 {
 			table := make([]float64, steps*e.currents)
@@ -127,7 +147,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		for unit, img := range []struct {
 			tex    uint32
 			format uint32
-		}{{e.vTex, gl.RG32UI}, {e.refTex, gl.R32I}, {e.synTex, gl.RG32UI}} {
+		}{{e.vTex, gl.RG32UI}, {e.refTex, gl.R32I}, {e.synTex, gl.RG32UI}, {ringTex, gl.RG32UI}} {
 			gl.BindImageTexture(uint32(unit), img.tex, 0, false, 0, gl.READ_WRITE, img.format)
 		}
 		for unit, tex := range []uint32{e.parTex, e.dueTex} {
@@ -148,6 +168,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
 				"curBase": e.targets * e.dueSteps, "curCols": e.currents,
+				"ringSlots": ringSlots, "slotFrom": slotFrom, "ringShift": e.ringShift(),
 			} {
 				p.prog.SetInt(name, x)
 			}

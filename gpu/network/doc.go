@@ -3,6 +3,6 @@
 // whole epoch per dispatch, in double precision with the CPU engine's
 // arithmetic (sim/network) and its random draws (sim/rng), so that both
 // give the same spikes, noise included. What it does not run (other
-// models, plasticity) is refused with ErrUnsupported, and package gpu's
-// policy keeps such a network on the CPU.
+// models, rate projections) is refused with ErrUnsupported, and package
+// gpu's policy keeps such a network on the CPU.
 package network

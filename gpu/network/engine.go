@@ -21,11 +21,12 @@ var ErrUnsupported = errors.New("not supported on the GPU")
 
 // Engine runs a point network of LIF populations on the GPU: one
 // invocation per neuron, a whole epoch per dispatch, the state in double
-// precision and held in registers across the epoch's steps. The inputs
-// due in the epoch are uploaded from the driver's queue (its slots lie
-// side by side, as the kernel reads them), the spikes come back compacted
-// (step, neuron) and are routed on the host by the CPU engine's router.
-// It answers like sim/network's Engine, spike for spike.
+// precision and held in registers across the epoch's steps. The spikes
+// come back compacted (step, neuron) and are delivered (delivery.go)
+// either on the host by the CPU engine's router, the inputs due in the
+// next epoch uploaded from the driver's queue (its slots lie side by
+// side, as the kernel reads them), or on the device into a ring the
+// kernel reads. It answers like sim/network's Engine, spike for spike.
 type Engine struct {
 	*sim.Driver
 	dev  *device.Device
@@ -43,6 +44,12 @@ type Engine struct {
 	currents               int   // the current drives of all populations: the current table's columns
 	noise                  int   // the noise currents of all populations (noiseSlots), in the state image after the ports' a
 	err                    error // a failure of Reset, returned by Run
+
+	delivery   Delivery   // DeliverHost or DeliverDevice, since the last Init
+	chosen     Delivery   // the one SetDelivery chose, for the next Init
+	hostRouter sim.Router // the CPU engine's
+	dn         *deviceNet // the connectivity for delivery on the device; nil where it cannot
+	dnErr      error      // why dn is nil
 
 	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
 	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
@@ -69,8 +76,9 @@ const (
 // conductances, at most maxPorts ports; of the drives, Poisson trains
 // onto whole populations or parts of them, current drives (drive.go,
 // the currents evaluated on the host) and noise (drawn on the device);
-// Poisson sources, whose spikes the CPU engine draws (not recorded); no
-// rate projections, no plasticity.
+// Poisson sources, whose spikes the CPU engine draws (not recorded);
+// plastic projections (STDP and synaptic scaling), learning on the host
+// in the CPU engine's router; no rate projections.
 func Supported(n *point.Network, probes []point.Probe) error {
 	no := func(format string, a ...any) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
@@ -89,8 +97,6 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		switch {
 		case pr.Rate != nil:
 			return no("projection %s: rate projections do not run on the GPU", pr.Name)
-		case pr.Plastic():
-			return no("projection %s: plastic synapses do not run on the GPU", pr.Name)
 		}
 	}
 	for _, pr := range probes {
@@ -195,13 +201,22 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
+	e.hostRouter = wiring.Router
+	e.dn, e.dnErr = e.newDeviceNet(wiring.Router, wiring.Inputs)
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
 	if err := dev.Do(func() error { e.alloc(); return nil }); err != nil {
 		return nil, err
 	}
+	if wiring.Router != nil {
+		wiring.Router = (*deliverer)(e)
+	}
 	e.Driver = sim.NewDriver((*backend)(e), wiring)
+	if err := e.SetDelivery(DeliverAuto); err != nil {
+		e.Close()
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -258,6 +273,9 @@ func (e *Engine) free() {
 		if b != nil {
 			b.Delete()
 		}
+	}
+	if e.dn != nil {
+		e.dn.free()
 	}
 }
 

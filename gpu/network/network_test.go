@@ -252,15 +252,19 @@ func TestAgreesWithCPU(t *testing.T) {
 	}
 }
 
+// probedOptions are the options of mixedNet's comparisons: six probes,
+// a snapshot every 25 ms.
+func probedOptions(n *point.Network) point.Options {
+	a, b := n.Pops[0], n.Pops[1]
+	return point.Options{Workers: 2, RecordEvery: 0.5, SnapEvery: 25, Probes: []point.Probe{
+		{Pop: a, Neuron: 3, Var: "v"}, {Pop: a, Neuron: 3, Var: "g2"}, {Pop: b, Neuron: 7, Var: "g2"},
+		{Pop: b, Neuron: 7, Var: "v"}, {Pop: b, Neuron: 0, Var: "g3"}, {Pop: a, Neuron: 299, Var: "v"},
+	}}
+}
+
 func agreesWithCPU(t *testing.T, build func() *point.Network) {
 	dev := devicetest.Shared(t)
-	opts := func(n *point.Network) point.Options {
-		a, b := n.Pops[0], n.Pops[1]
-		return point.Options{Workers: 2, RecordEvery: 0.5, SnapEvery: 25, Probes: []point.Probe{
-			{Pop: a, Neuron: 3, Var: "v"}, {Pop: a, Neuron: 3, Var: "g2"}, {Pop: b, Neuron: 7, Var: "g2"},
-			{Pop: b, Neuron: 7, Var: "v"}, {Pop: b, Neuron: 0, Var: "g3"}, {Pop: a, Neuron: 299, Var: "v"},
-		}}
-	}
+	opts := probedOptions
 	gn, cn := build(), build()
 	g, err := NewEngine(dev, gn, opts(gn))
 	if err != nil {
@@ -272,10 +276,30 @@ func agreesWithCPU(t *testing.T, build func() *point.Network) {
 		t.Fatal(err)
 	}
 	const tstop = 300
-	got, want := run(t, g, tstop), run(t, c, tstop)
+	want := run(t, c, tstop)
 	if len(want.SpikeList) < 1000 {
 		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
 	}
+	eachDelivery(t, g, func(t *testing.T) { sameRun(t, g, c, run(t, g, tstop), want) })
+}
+
+// eachDelivery runs f with the engine delivering the spikes on the host,
+// then on the device, a subtest each.
+func eachDelivery(t *testing.T, g *Engine, f func(t *testing.T)) {
+	t.Helper()
+	for _, d := range []Delivery{DeliverHost, DeliverDevice} {
+		if err := g.SetDelivery(d); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(d.String(), f)
+	}
+}
+
+// sameRun compares a GPU engine's run with the CPU engine's: the same
+// spikes at the same steps, samples, snapshots and final voltages, to
+// the bit.
+func sameRun(t *testing.T, g *Engine, c *point.Engine, got, want *sim.Memory) {
+	t.Helper()
 	worst := 0.0
 	for k := range min(len(got.SpikeList), len(want.SpikeList)) {
 		gs, ws := got.SpikeList[k], want.SpikeList[k]
@@ -359,11 +383,6 @@ func TestRefuses(t *testing.T) {
 		}},
 		{"poisson drive of a huge rate", func(n *point.Network) {
 			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 1e7, W: 1}}
-		}},
-		{"plasticity", func(n *point.Network) {
-			if err := n.Projections[0].SetPlasticity(nil, &point.Scaling{Target: 5, Tau: 1000, Rate: 1e-4}); err != nil {
-				t.Fatal(err)
-			}
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -91,11 +91,11 @@ func popShader(p *point.Population, dt float64) string {
 	each("double deliver(int at, bool open, double v)", func(k int, q point.Port) string {
 		switch {
 		case q.Synapse == point.Delta:
-			return fmt.Sprintf("\tdouble w%[1]d = due(at + %[1]d * popN);\n\tif (w%[1]d != 0.0 && open) {\n\t\tv = v + w%[1]d;\n\t}\n", k)
+			return fmt.Sprintf("\tdouble w%[1]d = inputDue(at + %[1]d * popN);\n\tif (w%[1]d != 0.0 && open) {\n\t\tv = v + w%[1]d;\n\t}\n", k)
 		case twoVars(q):
-			return fmt.Sprintf("\tdouble w%[1]d = due(at + %[1]d * popN);\n\tif (w%[1]d != 0.0) {\n%[2]s\t}\n", k, receiveSyn(k, q, p.Method, dt, fmt.Sprintf("w%d", k), "\t\t"))
+			return fmt.Sprintf("\tdouble w%[1]d = inputDue(at + %[1]d * popN);\n\tif (w%[1]d != 0.0) {\n%[2]s\t}\n", k, receiveSyn(k, q, p.Method, dt, fmt.Sprintf("w%d", k), "\t\t"))
 		}
-		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] + due(at + %[1]d * popN);\n", k)
+		return fmt.Sprintf("\tb[%[1]d] = b[%[1]d] + inputDue(at + %[1]d * popN);\n", k)
 	}, "\treturn v;\n")
 	each("double port(int k)", func(k int, q point.Port) string {
 		return fmt.Sprintf("\tif (k == %[1]d) {\n\t\tprecise double g = %[2]s;\n\t\treturn g;\n\t}\n", k, synValue(k, q))

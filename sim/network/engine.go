@@ -343,10 +343,7 @@ func (b *backend) Snapshot(buf []float64) []float64 {
 // drive, neuron and step, so any number of threads gives the same run).
 // Plastic weights keep what they learnt.
 func (b *backend) Reset() {
-	b.scaledAt = 0
-	for _, pl := range b.plastic {
-		pl.reset()
-	}
+	(*Engine)(b).ResetLearning()
 	b.key = rng.KeyOf(b.net.Seed)
 	for c := range b.chunks {
 		b.chunks[c].call = -1
@@ -416,6 +413,21 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	}
 	return nil
 }
+
+// ResetLearning forgets the spikes the plastic projections have seen
+// (their weights keep what they learnt), as Init does: for an engine
+// that runs this one's neurons elsewhere and learns through its router
+// (gpu/network).
+func (e *Engine) ResetLearning() {
+	e.scaledAt = 0
+	for _, pl := range e.plastic {
+		pl.reset()
+	}
+}
+
+// ScaleTo applies synaptic scaling up to step, as Advance does at the
+// start of an epoch.
+func (e *Engine) ScaleTo(step int64) { e.scale(step) }
 
 // scale applies synaptic scaling for the time since it last ran.
 func (e *Engine) scale(step int64) {
