@@ -77,7 +77,7 @@ func NewNetSimulator(n *network.Network, o network.Options, want string) (NetCho
 		return cpu(fmt.Sprintf("backend: cpu (auto: %v)", err))
 	}
 	if !auto {
-		return NetChoice{Sim: &netFallback{gpu: g}, Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
+		return NetChoice{Sim: newNetFallback(g), Backend: "gpu", Note: fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, g)}, nil
 	}
 	cpuRate, gpuRate, err := calibrateNet(g.CPU(), g)
 	if err != nil || gpuRate < gpuMargin*cpuRate {
@@ -89,7 +89,7 @@ func NewNetSimulator(n *network.Network, o network.Options, want string) (NetCho
 		return NetChoice{Sim: g.CPU(), Backend: "cpu", Note: fmt.Sprintf("backend: cpu (auto: %s; --backend gpu forces it)", why),
 			CPURate: cpuRate, GPURate: gpuRate}, nil
 	}
-	return NetChoice{Sim: &netFallback{gpu: g}, Backend: "gpu", CPURate: cpuRate, GPURate: gpuRate,
+	return NetChoice{Sim: newNetFallback(g), Backend: "gpu", CPURate: cpuRate, GPURate: gpuRate,
 		Note: fmt.Sprintf("backend: gpu (auto: measured %.2g neuron-steps/s, %.2g on the CPU; %s; %s)", gpuRate, cpuRate, dev.Info().Renderer, g)}, nil
 }
 
@@ -134,45 +134,16 @@ func calibrateNet(cpu *network.Engine, g *gnet.Engine) (cpuRate, gpuRate float64
 	return cpuRate, gpuRate, err
 }
 
-// netFallback runs the GPU engine and, should the device fail mid-run,
-// carries on with the CPU engine (the one the GPU engine routes spikes
-// with, its neurons never advanced) without losing or repeating what was
-// recorded, as fallback does for cable models.
+// netFallback runs a point network on the GPU engine and, should the
+// device fail mid-run, carries on with the CPU engine the GPU engine
+// routes its spikes with (its neurons never advanced) from the start,
+// nothing recorded lost or repeated (Restart).
 type netFallback struct {
-	gpu     *gnet.Engine
-	lost    error
-	handed  float64
-	started bool
+	*Restart
+	gpu *gnet.Engine
 }
 
-// Lost reports why the run moved to the CPU, nil while on the GPU.
-func (f *netFallback) Lost() error { return f.lost }
-
-func (f *netFallback) active() sim.Simulator {
-	if f.lost != nil {
-		return f.gpu.CPU()
-	}
-	return f.gpu
-}
-
-func (f *netFallback) Init() {
-	f.handed, f.started = 0, false
-	f.active().Init()
-}
-
-func (f *netFallback) Time() float64 { return f.active().Time() }
-
-func (f *netFallback) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress sim.ProgressFunc) error {
-	if f.lost != nil {
-		return f.gpu.CPU().Run(ctx, tstop, rec, progress)
-	}
-	w := &watermark{rec: rec, handed: &f.handed, started: &f.started}
-	err := f.gpu.Run(ctx, tstop, w, progress)
-	if !w.deviceFailed(err) {
-		return err
-	}
-	f.lost = err
-	cpu := f.gpu.CPU()
-	cpu.Init()
-	return cpu.Run(ctx, tstop, &skipUntil{rec: rec, until: f.handed, started: f.started}, progress)
+// newNetFallback runs g with its own CPU engine as the backup.
+func newNetFallback(g *gnet.Engine) *netFallback {
+	return &netFallback{Restart: NewRestart(g, func() (sim.Simulator, error) { return g.CPU(), nil }), gpu: g}
 }

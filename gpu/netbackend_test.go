@@ -131,7 +131,7 @@ func TestNetFallbackKeepsRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &netFallback{gpu: g}
+	f := newNetFallback(g)
 	f.Init()
 	got := &sim.Memory{}
 	if err := f.Run(context.Background(), 80, got, nil); err != nil {
