@@ -10,10 +10,8 @@ import (
 
 	"neurite/gpu/device/devicetest"
 	"neurite/sim"
-	"neurite/sim/netbuild"
 	"neurite/sim/netmodels"
 	point "neurite/sim/network"
-	"neurite/sim/spec"
 )
 
 // drivenNet is three populations under Poisson drives,
@@ -226,21 +224,9 @@ func drivesAgree(t *testing.T, build func() *point.Network) {
 func TestBrunel(t *testing.T) {
 	dev := devicetest.Shared(t)
 	build := func() *point.Network {
-		n, err := spec.LoadNetwork("../../assets/models/brunel.toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = n.Override("population.E.size=400", "population.I.size=100",
+		return loadPoint(t, "../../assets/models/brunel.toml", "population.E.size=400", "population.I.size=100",
 			"projection.EE.indegree=40", "projection.EI.indegree=40", "projection.IE.indegree=10", "projection.II.indegree=10",
 			"projection.EE.weight=2.5", "projection.EI.weight=2.5", "projection.IE.weight=-12.5", "projection.II.weight=-12.5")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := netbuild.Build(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Point
 	}
 	g, err := NewEngine(dev, build(), point.Options{})
 	if err != nil {
@@ -283,17 +269,7 @@ func TestMicrocircuit(t *testing.T) {
 	if err := os.WriteFile(file, []byte(netmodels.Microcircuit(0.01, 100)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build := func() *point.Network {
-		n, err := spec.LoadNetwork(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := netbuild.Build(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Point
-	}
+	build := func() *point.Network { return loadPoint(t, file) }
 	g, err := NewEngine(dev, build(), point.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -18,22 +18,33 @@ import (
 	"neurite/sim/spec"
 )
 
-// brianLIFNet builds the shipped model of the reference case
-// brian_lif_net with the method asked for.
-func brianLIFNet(t *testing.T, method point.Method) *point.Network {
+// loadPoint loads a network file, with settings applied as --set would
+// apply them, and lowers it to its point network.
+func loadPoint(t *testing.T, file string, sets ...string) *point.Network {
 	t.Helper()
-	n, err := spec.LoadNetwork("../../assets/models/brian_lif_net.toml")
+	n, err := spec.LoadNetwork(file)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Override(sets...); err != nil {
 		t.Fatal(err)
 	}
 	m, err := netbuild.Build(n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range m.Point.Pops {
+	return m.Point
+}
+
+// brianLIFNet builds the shipped model of the reference case
+// brian_lif_net with the method asked for.
+func brianLIFNet(t *testing.T, method point.Method) *point.Network {
+	t.Helper()
+	n := loadPoint(t, "../../assets/models/brian_lif_net.toml")
+	for _, p := range n.Pops {
 		p.Method = method
 	}
-	return m.Point
+	return n
 }
 
 // run runs a simulator to tstop from its initial state and returns what

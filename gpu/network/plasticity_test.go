@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"neurite/gpu/device/devicetest"
-	"neurite/sim/netbuild"
 	point "neurite/sim/network"
-	"neurite/sim/spec"
 )
 
 // plasticNet is sourcedNet with learning: additive STDP (all-to-all) on
@@ -37,15 +35,7 @@ func plasticNet() *point.Network {
 // Song, Miller and Abbott's 200 Poisson inputs onto one neuron).
 func stdpExample(t *testing.T) *point.Network {
 	t.Helper()
-	n, err := spec.LoadNetwork("../../app/testdata/stdp.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := netbuild.Build(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.Point
+	return loadPoint(t, "../../app/testdata/stdp.toml")
 }
 
 // TestPlasticity: plastic networks run on the GPU, learning on the host
