@@ -127,7 +127,7 @@ func TestNetworkFull(t *testing.T) {
 	f := func(x float64) *float64 { return &x }
 	inf := math.Inf(1)
 	want := []any{
-		n.Name, "coba", n.Seed, 7, n.Run, NetRun{Tstop: 1000, Dt: 0.1, Threads: 2},
+		n.Name, "coba", n.Seed, 7, n.Run, NetRun{Tstop: 1000, Dt: 0.1, Threads: 2, Backend: "auto"},
 		n.Populations[0], Population{
 			Name: "E", Size: 100, Model: "lif", Method: "exact", Threshold: f(-50),
 			Params: map[string]Value{
