@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"neurite/sim"
@@ -198,5 +199,36 @@ func TestDeliveryStep(t *testing.T) {
 		if got := sim.DeliveryStep(c.t, c.dt); got != c.want {
 			t.Errorf("DeliveryStep(%g, %g) = %d, want %d", c.t, c.dt, got, c.want)
 		}
+	}
+}
+
+// TestQueueQueued: the targets Add queued at a step, listed by each view
+// in its own numbering, whatever the lap of the ring; a step with none,
+// or a slot last used a lap earlier, lists none.
+func TestQueueQueued(t *testing.T) {
+	q := sim.NewQueue(5, 4)
+	lo, hi := q.View(0, 2), q.View(2, 3)
+	q.Add(4, 6, 1)
+	lo.Add(1, 6, 2)
+	hi.Add(0, 6, 3)
+	hi.Add(2, 6, 1) // whole-ring target 4 again: listed once
+	q.Add(0, 3, 1)
+	clear(q.Due(3))
+	q.Add(1, 7, 1) // the slot of step 3, a lap on
+	for _, c := range []struct {
+		q    *sim.Queue
+		step int64
+		want []int32
+	}{
+		{q, 6, []int32{4, 1, 2}}, {lo, 6, []int32{1}}, {hi, 6, []int32{2, 0}},
+		{q, 3, nil}, {q, 7, []int32{1}}, {hi, 7, nil}, {q, 5, nil}, {q, 10, nil},
+	} {
+		if got := c.q.Queued(c.step, nil); !slices.Equal(got, c.want) {
+			t.Errorf("step %d: queued %v, want %v", c.step, got, c.want)
+		}
+	}
+	q.Clear()
+	if got := q.Queued(6, nil); got != nil {
+		t.Errorf("after Clear: queued %v", got)
 	}
 }

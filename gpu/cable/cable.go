@@ -62,6 +62,8 @@ type Cable struct {
 	loopBudget int
 	perStep    []int
 	evSteps    [][]int
+	queued     []int32      // the synapses queued at a step (epochEvents' buffer)
+	taken      []takenEvent // the epoch's events in order of step (epochEvents' buffer)
 }
 
 // NewCable prepares a plan for the device with the layout that suits it;
@@ -449,34 +451,54 @@ func (b *gpuBackend) Advance(ep *sim.Epoch) error {
 }
 
 // epochEvents takes the epoch's inputs from its queue into the shader's
-// event list, grouped by cell and in order of step within a cell (cell
-// c's are events [starts[c], starts[c+1])), and notes each cell's event
-// steps for the loop budget.
+// event list, grouped by cell and in order of step, then synapse, within
+// a cell (cell c's are events [starts[c], starts[c+1])), and notes each
+// cell's event steps for the loop budget. It visits only the synapses
+// the queue lists as queued at each step, so an epoch costs its steps,
+// its events and a pass over the cells, not its steps times the
+// synapses: a synapse's inputs come by Queue.Add (the plan's events,
+// NetCons), which lists them.
 func (e *Cable) epochEvents(ep *sim.Epoch) (ew words, starts []int) {
 	p := e.plan
-	byCell := make([]words, len(p.Cells))
-	for ci := range e.evSteps {
-		e.evSteps[ci] = e.evSteps[ci][:0]
-	}
+	starts = make([]int, len(p.Cells)+1)
+	e.taken = e.taken[:0]
 	for step := ep.From; step < ep.To; step++ {
+		e.queued = ep.Inputs.Queued(step, e.queued[:0])
+		if len(e.queued) == 0 {
+			continue
+		}
+		slices.Sort(e.queued)
 		due := ep.Inputs.Due(step)
-		for k, w := range due {
-			if w == 0 {
-				continue
+		for _, k := range e.queued {
+			if w := due[k]; w != 0 {
+				due[k] = 0
+				e.taken = append(e.taken, takenEvent{step: step, syn: k, w: w})
+				starts[e.synCell[k]+1]++
 			}
-			due[k] = 0
-			s, c := p.Syns[k], e.synCell[k]
-			byCell[c].i(int(step))
-			byCell[c].i(k)
-			byCell[c].f(w * s.FactorA)
-			byCell[c].f(w * s.FactorB)
-			e.evSteps[c] = append(e.evSteps[c], int(step))
 		}
 	}
-	starts = make([]int, 0, len(p.Cells)+1)
-	for _, cw := range byCell {
-		starts = append(starts, len(ew)/4)
-		ew = append(ew, cw...)
+	for ci := range p.Cells {
+		e.evSteps[ci] = e.evSteps[ci][:0]
+		starts[ci+1] += starts[ci]
 	}
-	return ew, append(starts, len(ew)/4)
+	// Placed by cell in the order taken: by step, then synapse.
+	ew = make(words, 4*len(e.taken))
+	next := slices.Clone(starts[:len(p.Cells)])
+	for _, ev := range e.taken {
+		c, s := e.synCell[ev.syn], p.Syns[ev.syn]
+		j := 4 * next[c]
+		next[c]++
+		ew[j], ew[j+1] = uint32(int32(ev.step)), uint32(ev.syn)
+		ew[j+2], ew[j+3] = math.Float32bits(float32(ev.w*s.FactorA)), math.Float32bits(float32(ev.w*s.FactorB))
+		e.evSteps[c] = append(e.evSteps[c], int(ev.step))
+	}
+	return ew, starts
+}
+
+// takenEvent is an input taken from the queue: weight w onto synapse syn
+// at step.
+type takenEvent struct {
+	step int64
+	syn  int32
+	w    float64
 }
