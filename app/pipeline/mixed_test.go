@@ -390,52 +390,6 @@ weights = [{ projection = "learn", synapses = 1, every = 1 }]
 	}
 }
 
-// TestCompositeOnTheGPU: mixed_net with backend gpu runs its cable cells
-// on the GPU's cable engine, its point neurons on the CPU's, under one
-// driver, and gives the all-CPU run's spikes: the same neurons in the same
-// order, each within the GPU cable engine's tolerance (gpu/cable's
-// TestNetworkAgainstCPU: 2e-3 ms, from its single-precision kinetics).
-func TestCompositeOnTheGPU(t *testing.T) {
-	n, err := LoadNetwork(filepath.Join("..", "..", "assets", "models", "mixed_net.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(backend string) (*Network, []sim.Spike) {
-		net, err := NewNetwork(n, backend, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		net.Sim.Init()
-		var rec sim.Memory
-		if err := net.Sim.Run(context.Background(), n.Run.Tstop, &rec, nil); err != nil {
-			t.Fatal(err)
-		}
-		return net, rec.SpikeList
-	}
-	cnet, cpu := run("cpu")
-	gnet, gpu := run("gpu")
-	if cnet.Backend != "cpu" || gnet.Backend != "gpu" || !strings.Contains(gnet.Note, "the cable cells on the GPU, the point neurons on the CPU") {
-		t.Errorf("backends %q and %q; note %q", cnet.Backend, gnet.Backend, gnet.Note)
-	}
-	if len(cpu) == 0 || len(gpu) != len(cpu) {
-		t.Fatalf("%d spikes on the GPU, %d on the CPU", len(gpu), len(cpu))
-	}
-	worst := 0.0
-	for k := range cpu {
-		if gpu[k].Cell != cpu[k].Cell {
-			t.Fatalf("spike %d: neuron %d on the GPU, %d on the CPU", k, gpu[k].Cell, cpu[k].Cell)
-		}
-		worst = math.Max(worst, math.Abs(gpu[k].T-cpu[k].T))
-	}
-	t.Logf("%d spikes, the same neurons; times within %.2g ms", len(cpu), worst)
-	if worst > 2e-3 {
-		t.Errorf("spike times differ by up to %g ms", worst)
-	}
-	if v := gnet.Sim.(interface{ SegmentVoltages() []float64 }).SegmentVoltages(); len(v) != len(cnet.Cable.Segments) {
-		t.Errorf("%d segment voltages from the GPU, %d segments", len(v), len(cnet.Cable.Segments))
-	}
-}
-
 // TestCableScalingReachesTarget: synaptic scaling on a projection onto
 // cable cells brings cells driven at about 40 Hz down to their target
 // rate, 10 Hz, as it does on point neurons, by scaling their incoming
