@@ -135,6 +135,7 @@ func (s *NetSession) Rebuild(sets ...string) error {
 	if err != nil {
 		return err
 	}
+	s.Net.Close()
 	s.Spec, s.Net, s.Sets = n, net, all
 	s.mu.Lock()
 	s.spikes, s.fresh, s.traceT, s.traces, s.t, s.err = nil, 0, nil, nil, 0, nil
@@ -199,6 +200,13 @@ func (s *NetSession) Stop() {
 		cancel()
 		<-done
 	}
+}
+
+// Close stops the run and frees what the network holds on a GPU: the
+// session is done with.
+func (s *NetSession) Close() {
+	s.Stop()
+	s.Net.Close()
 }
 
 // Wait blocks until the run started last has ended.

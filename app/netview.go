@@ -160,7 +160,7 @@ func sized(e *widget.Entry, width float32) fyne.CanvasObject {
 // setSession shows a (new or rebuilt) session, its run not yet made.
 func (nv *NetView) setSession(s *NetSession) {
 	if nv.sess != nil && nv.sess != s {
-		nv.sess.Stop()
+		nv.sess.Close()
 	}
 	nv.sess = s
 	nv.gen++
@@ -319,7 +319,7 @@ func (nv *NetView) Stop() { nv.sess.Stop() }
 // goroutines would still show is dropped.
 func (nv *NetView) Close() {
 	nv.gen++
-	nv.sess.Stop()
+	nv.sess.Close()
 }
 
 // frame shows what the run made since the last frame.

@@ -145,5 +145,19 @@ type netFallback struct {
 
 // newNetFallback runs g with its own CPU engine as the backup.
 func newNetFallback(g *gnet.Engine) *netFallback {
-	return &netFallback{Restart: NewRestart(g, func() (sim.Simulator, error) { return g.CPU(), nil }), gpu: g}
+	r := NewRestart(g, func() (sim.Simulator, error) { return g.CPU(), nil })
+	r.Keep(KeepSlices(PlasticWeights(g.Network())...))
+	return &netFallback{Restart: r, gpu: g}
+}
+
+// PlasticWeights are the weights of a network's projections that learn:
+// what a run changes in place.
+func PlasticWeights(n *network.Network) [][]float32 {
+	var ws [][]float32
+	for _, pr := range n.Projections {
+		if pr.Plastic() {
+			ws = append(ws, pr.W)
+		}
+	}
+	return ws
 }

@@ -2,6 +2,8 @@ package gpu
 
 import (
 	"context"
+	"fmt"
+	"io"
 
 	"neurite/sim"
 )
@@ -15,6 +17,8 @@ import (
 type Restart struct {
 	gpu, cpu sim.Simulator
 	backup   func() (sim.Simulator, error)
+	saves    []func() (restore func())
+	restores []func()
 	lost     error
 	handed   float64
 	started  bool
@@ -24,6 +28,28 @@ type Restart struct {
 // device fails.
 func NewRestart(gpu sim.Simulator, backup func() (sim.Simulator, error)) *Restart {
 	return &Restart{gpu: gpu, backup: backup}
+}
+
+// Keep has the restart put back, before the CPU starts again, what a run
+// changes in place and the new start must not see: each save is called
+// at each Init and returns what puts it back (a learning network's
+// weights, which a run moves and Init keeps).
+func (r *Restart) Keep(saves ...func() (restore func())) { r.saves = append(r.saves, saves...) }
+
+// KeepSlices is a Keep's save for numbers a run changes in place: it
+// copies them and returns what copies them back.
+func KeepSlices[T float32 | float64](slices ...[]T) func() (restore func()) {
+	return func() func() {
+		saved := make([][]T, len(slices))
+		for k, s := range slices {
+			saved[k] = append([]T(nil), s...)
+		}
+		return func() {
+			for k, s := range slices {
+				copy(s, saved[k])
+			}
+		}
+	}
 }
 
 // Lost reports why the run moved to the CPU, nil while on the GPU.
@@ -40,6 +66,10 @@ func (r *Restart) Active() sim.Simulator {
 
 func (r *Restart) Init() {
 	r.handed, r.started = 0, false
+	r.restores = r.restores[:0]
+	for _, save := range r.saves {
+		r.restores = append(r.restores, save())
+	}
 	r.Active().Init()
 }
 
@@ -56,9 +86,31 @@ func (r *Restart) Run(ctx context.Context, tstop float64, rec sim.Recorder, prog
 	}
 	cpu, berr := r.backup()
 	if berr != nil {
-		return berr
+		return fmt.Errorf("%w; and the CPU could not take over: %v", err, berr)
 	}
 	r.lost, r.cpu = err, cpu
+	for _, restore := range r.restores {
+		restore()
+	}
 	cpu.Init()
 	return cpu.Run(ctx, tstop, &skipUntil{rec: rec, until: r.handed, started: r.started}, progress)
+}
+
+// Close frees the GPU's simulator (and the CPU's, if it has anything to
+// free).
+func (r *Restart) Close() {
+	for _, s := range []sim.Simulator{r.gpu, r.cpu} {
+		closeSim(s)
+	}
+}
+
+// closeSim frees what a simulator holds, if it holds anything: a GPU
+// engine's device buffers and programs.
+func closeSim(s sim.Simulator) {
+	switch c := s.(type) {
+	case interface{ Close() }:
+		c.Close()
+	case io.Closer:
+		c.Close()
+	}
 }

@@ -53,7 +53,7 @@ double inputDue(int k) {
 	if (x != uvec2(0u)) {
 		imageStore(ringImg, k, uvec4(0u));
 	}
-	// Below 2^53 in magnitude: exact, as is the scaling by a power of 2.
+	// Below 2^52 in magnitude: exact, as is the scaling by a power of 2.
 	precise double f = (double(int(x.y)) * 4294967296.0lf + double(x.x)) * ringQ;
 	return f;
 }

@@ -8,9 +8,11 @@
 // 32-bit words added atomically with the carry passed on: integer sums do
 // not depend on the order of the additions, so the many work groups may
 // add in any order. The host chose shift so that every weight is an
-// integer of it and every sum a target can receive stays below 2^53 of
+// integer of it and every sum a target can receive stays below 2^52 of
 // it: then the CPU engine's sums in doubles are exact too, in whatever
-// order it adds, and both give the same numbers to the bit.
+// order it adds, and both give the same numbers to the bit (2^52, not
+// 2^53, so that the host's own check, a sum of magnitudes in doubles,
+// is exact up to the bound).
 
 layout(local_size_x = GROUP_SIZE) in;
 
@@ -36,7 +38,7 @@ uniform int rowFrom, targets, ringSlots, shift;
 
 // add adds weight w to the ring's entry at.
 void add(int at, float w) {
-	// An integer below 2^53: split exactly into 32-bit words.
+	// An integer below 2^52: split exactly into 32-bit words.
 	double x = ldexp(double(w), -shift);
 	double hi = floor(x * (1.0lf / 4294967296.0lf));
 	uint lo = uint(x - hi * 4294967296.0lf);

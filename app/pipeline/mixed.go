@@ -26,6 +26,13 @@ type compositeSim struct {
 // SegmentVoltages returns v at every segment of the cable cells.
 func (s *compositeSim) SegmentVoltages() []float64 { return s.cable.SegmentVoltages() }
 
+// Close frees the cable engine's device buffers, if it has any.
+func (s *compositeSim) Close() {
+	if c, ok := s.cable.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
 // restartSim is a composite network whose cable cells run on the GPU,
 // rebuilt on the CPU should the device fail.
 type restartSim struct{ *gpu.Restart }
@@ -54,6 +61,7 @@ func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator
 		}
 		cs, err := composite(m, g, threads)
 		if err != nil {
+			g.Close()
 			return nil, "", "", err
 		}
 		backup := func() (sim.Simulator, error) { return cpuComposite(m, threads) }
@@ -61,7 +69,19 @@ func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator
 		if m.Point != nil {
 			what += ", the point neurons on the CPU"
 		}
-		return restartSim{gpu.NewRestart(cs, backup)}, "gpu", fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, what), nil
+		r := gpu.NewRestart(cs, backup)
+		// A restart begins again from the weights the run began with.
+		var links [][]float64
+		for _, pr := range m.Links.Projections {
+			if pr.Plastic() {
+				links = append(links, pr.W)
+			}
+		}
+		r.Keep(gpu.KeepSlices(links...))
+		if m.Point != nil {
+			r.Keep(gpu.KeepSlices(gpu.PlasticWeights(m.Point)...))
+		}
+		return restartSim{r}, "gpu", fmt.Sprintf("backend: gpu (%s; %s)", dev.Info().Renderer, what), nil
 	}
 	cs, err := cpuComposite(m, threads)
 	if err != nil {

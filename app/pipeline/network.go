@@ -105,6 +105,14 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 	return net, nil
 }
 
+// Close frees what the network's simulator holds on a GPU (its device
+// buffers and programs); the network runs no more after it.
+func (n *Network) Close() {
+	if c, ok := n.Sim.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
 // HasPlasticity reports whether any projection's weights learn.
 func (n *Network) HasPlasticity() bool {
 	if n.Links != nil {

@@ -138,10 +138,8 @@ func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
 
 // backends are the backends the flags ask to run, in order.
 func (f netFlags) backends() []string {
-	if *f.backend == "both" {
-		return []string{"cpu", "gpu"}
-	}
-	return []string{*f.backend}
+	b, _ := benchBackends(*f.backend) // checked by parse
+	return b
 }
 
 // runNets runs a network on each backend the flags ask for.
@@ -200,8 +198,9 @@ func parseNetBench(fs *flag.FlagSet, f netFlags, args []string, stdout, stderr i
 		return usageError(stderr, fs.Name(), "--duration %g: give a positive time in s, at most 10000", *f.duration), false
 	case *f.repeat < 1:
 		return usageError(stderr, fs.Name(), "--repeat %d: give at least 1", *f.repeat), false
-	case *f.backend != "cpu" && *f.backend != "gpu" && *f.backend != "both":
-		return usageError(stderr, fs.Name(), "--backend %q: give cpu, gpu or both", *f.backend), false
+	}
+	if _, err := benchBackends(*f.backend); err != nil {
+		return usageError(stderr, fs.Name(), "%v", err), false
 	}
 	if _, err := gnet.ParseDelivery(*f.delivery); err != nil {
 		return usageError(stderr, fs.Name(), "--%v", err), false

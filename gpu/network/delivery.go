@@ -19,7 +19,8 @@ import (
 type Delivery int
 
 const (
-	// DeliverAuto chooses by the network's size (autoDelivery).
+	// DeliverAuto delivers on the host on a software renderer and on the
+	// device on a GPU, where the fixed-point check allows (autoDelivery).
 	DeliverAuto Delivery = iota
 	// DeliverHost routes the spikes on the host with the CPU engine's
 	// router and uploads the queue's slots of the epoch as they lie.
@@ -142,8 +143,14 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	}
 	d := &deviceNet{shift: shift, inputs: inputs, bySource: make([][]int, len(e.pops))}
 	d.ringSlots = e.dueSteps + int(router.MaxDelay()) + 1
-	if int64(d.ringSlots)*int64(e.targets) >= math.MaxInt32/2 {
-		return nil, fmt.Errorf("a ring of %d slots of %d targets is too large", d.ringSlots, e.targets)
+	// The ring is one buffer texture (a texel an entry) and one storage
+	// block (8 bytes an entry): past either limit the device would drop
+	// what falls outside without a word.
+	entries := int64(d.ringSlots) * int64(max(1, e.targets))
+	info := e.dev.Info()
+	if entries >= math.MaxInt32/2 || entries > int64(info.MaxTextureBufferSize) || 8*entries > int64(info.MaxStorageBlockSize) {
+		return nil, fmt.Errorf("a ring of %d slots of %d targets is larger than the device holds (%d texels, %d bytes a storage block)",
+			d.ringSlots, e.targets, info.MaxTextureBufferSize, info.MaxStorageBlockSize)
 	}
 	room := min(e.dev.Info().MaxStorageBlockSize/4, e.dev.Info().MaxTextureBufferSize, maxChunkBytes/4)
 	used := room // no chunk yet
