@@ -3,9 +3,9 @@ package network
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
+	"neurite/gpu/sweep"
 	"neurite/sim"
 	point "neurite/sim/network"
 )
@@ -198,12 +198,5 @@ func sharedParams(p *point.Population, dt float64) ([neuronPW]float64, bool) {
 }
 
 // literal writes a double as a GLSL double constant that reads back to
-// the same number: the shortest decimal that does, with a point or an
-// exponent and the lf suffix.
-func literal(x float64) string {
-	s := strconv.FormatFloat(x, 'g', -1, 64)
-	if !strings.ContainsAny(s, ".e") {
-		s += ".0"
-	}
-	return s + "lf"
-}
+// the same number.
+func literal(x float64) string { return sweep.DoubleLiteral(x) }

@@ -21,17 +21,17 @@ type sweepModel struct {
 	nv, np int
 }
 
-// builtinModel returns model.glsl for a built-in model: its number and
-// shaders/point_builtin.glsl, which holds them all.
+// builtinModel returns model.glsl's body for a built-in model: its
+// number and shaders/point_builtin.glsl, which holds them all.
 func builtinModel(id int) string {
 	return fmt.Sprintf("const int MODEL = %d;\n#include \"point_builtin.glsl\"\n", id)
 }
 
-// modelSource returns the model.glsl that sweeps m: its stimulus, then
-// the built-in models' file or m's equations translated to GLSL. The
-// error says why the device cannot run m.
+// modelSource returns the model.glsl that sweeps m, in single precision:
+// its stimulus, then the built-in models' file or m's equations
+// translated to GLSL. The error says why the device cannot run m.
 func modelSource(m *point.Model) (sweepModel, error) {
-	stim, head := "0.0", ""
+	stim, head := "0.0", "#include \"real.glsl\"\n\n"
 	if m.Stim != nil {
 		var err error
 		if stim, err = stimulusGLSL(m.Stim); err != nil {
@@ -41,18 +41,24 @@ func modelSource(m *point.Model) (sweepModel, error) {
 			if n := len(trains[0].Times()); len(trains) > 1 || n > maxTrainEvents {
 				return sweepModel{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events in the first)", maxTrainEvents, len(trains), n)
 			}
-			head = trainGLSL
+			head += trainGLSL
 		}
 	}
 	head += fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
+	return modelBody(m, head, glslFloat)
+}
+
+// modelBody returns model.glsl: head, then the built-in models' file or
+// m's equations translated with literals written by lit.
+func modelBody(m *point.Model, head string, lit func(float64) string) (sweepModel, error) {
 	if eqs := m.Equations(); eqs != nil {
-		body, err := translateModel(m, eqs)
+		body, err := translateModel(m, eqs, lit)
 		return sweepModel{head + body, len(m.Vars), max(1, len(m.Params))}, err // GLSL has no empty arrays
 	}
 	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
 		return sweepModel{head + builtinModel(spec.id), 4, builtinParams}, nil
 	}
-	return sweepModel{}, fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
+	return sweepModel{}, fmt.Errorf("the GPU runs the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
 }
 
 // stimulusGLSL writes a stimulus as a GLSL expression in t, as
@@ -209,11 +215,12 @@ const (
 )
 
 // translateModel writes a typed model's equations as point.comp's model
-// interface (see the shader), in single precision: the state a float[NV],
+// interface (see the shader), in real.glsl's precision with literals
+// written by lit: the state a real[NV],
 // the parameters p[i], the variables x[i], the quantities computed before
 // the right-hand sides; every helper written out component by component,
 // since the shader may loop only over steps.
-func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
+func translateModel(m *point.Model, eqs *point.Equations, lit func(float64) string) (string, error) {
 	nv := len(m.Vars)
 	if nv > sweepMaxVars {
 		return "", fmt.Errorf("%s: %d variables; the GPU sweeps models of up to %d", eqs.File, nv, sweepMaxVars)
@@ -221,7 +228,7 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 	if len(m.Params) > sweepMaxParams {
 		return "", fmt.Errorf("%s: %d parameters; the GPU sweeps models of up to %d", eqs.File, len(m.Params), sweepMaxParams)
 	}
-	names := map[string]string{"t": "t", "pi": glslFloat(math.Pi)}
+	names := map[string]string{"t": "t", "pi": lit(math.Pi)}
 	for i, p := range m.Params {
 		names[p.Name] = fmt.Sprintf("p[%d]", i)
 		if p.Name == m.Input {
@@ -235,16 +242,16 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 	}
 	var quantities strings.Builder
 	for _, q := range eqs.Quantities {
-		e, err := glslNode(q.Tree, names)
+		e, err := glslNode(q.Tree, names, lit)
 		if err != nil {
 			return "", fmt.Errorf("%s:%d: %w", eqs.File, q.Line, err)
 		}
-		fmt.Fprintf(&quantities, "\tfloat q_%s = %s;\n", q.Name, e)
+		fmt.Fprintf(&quantities, "\tPRECISE real q_%s = %s;\n", q.Name, e)
 		names[q.Name] = "q_" + q.Name
 	}
 	rhs := make([]string, nv)
 	for i, d := range eqs.Derivs {
-		e, err := glslNode(d.Tree, names)
+		e, err := glslNode(d.Tree, names, lit)
 		if err != nil {
 			return "", fmt.Errorf("%s:%d: %w", eqs.File, d.Line, err)
 		}
@@ -259,58 +266,74 @@ func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
 		return strings.Join(parts, sep)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s translated by gpu/sweep/sweep_model.go.\n#include \"typed.glsl\"\n\n#define State float[NV]\n\n", eqs.File)
+	zero := lit(0)
+	fmt.Fprintf(&b, "// %s translated by gpu/sweep/sweep_model.go.\n#include \"typed.glsl\"\n\n#define State real[NV]\n\n", eqs.File)
 	fmt.Fprintf(&b, "const int V = %d;\n\nbool resets() { return %t; }\n\nvoid prepare() {}\n\n", m.V, m.Spiking())
-	fmt.Fprintf(&b, "State zero() { return State(%s); }\n\n", each(", ", func(int) string { return "0.0" }))
-	fmt.Fprintf(&b, "State axpy(State x, float a, State y) {\n\treturn State(%s);\n}\n\n", each(", ", func(k int) string { return fmt.Sprintf("x[%d] + a * y[%d]", k, k) }))
-	fmt.Fprintf(&b, "State rk4(State k1, State k2, State k3, State k4, float h) {\n\treturn State(%s);\n}\n\n",
-		each(", ", func(k int) string {
-			return fmt.Sprintf("h / 6.0 * (k1[%d] + 2.0 * k2[%d] + 2.0 * k3[%d] + k4[%d])", k, k, k, k)
-		}))
+	fmt.Fprintf(&b, "State zero() { return State(%s); }\n\n", each(", ", func(int) string { return zero }))
+	fmt.Fprintf(&b, "State axpy(State x, real a, State y) {\n%s\treturn State(%s);\n}\n\n",
+		each("", func(k int) string { return fmt.Sprintf("\tPRECISE real r%d = x[%d] + a * y[%d];\n", k, k, k) }),
+		each(", ", func(k int) string { return fmt.Sprintf("r%d", k) }))
+	fmt.Fprintf(&b, "State rk4(State k1, State k2, State k3, State k4, real h) {\n%s\treturn State(%s);\n}\n\n",
+		each("", func(k int) string {
+			return fmt.Sprintf("\tPRECISE real r%d = h / %s * (k1[%d] + %s * k2[%d] + %s * k3[%d] + k4[%d]);\n", k, lit(6), k, lit(2), k, lit(2), k, k)
+		}), each(", ", func(k int) string { return fmt.Sprintf("r%d", k) }))
 	fmt.Fprintf(&b, "void kahan(inout State x, inout State c, State d) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\tkahan(x[%d], c[%d], d[%d]);\n", k, k, k) }))
 	fmt.Fprintf(&b, "State load(int r) { return State(%s); }\n\n", each(", ", func(k int) string { return fmt.Sprintf("rec[r + %d]", k) }))
 	fmt.Fprintf(&b, "void store(int r, State x) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\trec[r + %d] = x[%d];\n", k, k) }))
-	fmt.Fprintf(&b, "State deriv(State x, float t) {\n%s\treturn State(%s);\n}\n\n", quantities.String(), strings.Join(rhs, ", "))
-	b.WriteString("bool reset(inout State x, inout float refUntil, float t) {\n")
+	fmt.Fprintf(&b, "State deriv(State x, real t) {\n%s%s\treturn State(%s);\n}\n\n", quantities.String(),
+		each("", func(k int) string { return fmt.Sprintf("\tPRECISE real d%d = %s;\n", k, rhs[k]) }),
+		each(", ", func(k int) string { return fmt.Sprintf("d%d", k) }))
+	// crossed and fire split the reset at the threshold: a network
+	// delivers its inputs between the two (sim/network's modelStep).
+	fmt.Fprintf(&b, "bool crossed(State x, real refUntil, real t) { return %s; }\n\n", crossed(m))
+	b.WriteString("void fire(inout State x, inout real refUntil, real t) {\n")
 	if m.Spiking() {
-		// The threshold is the last parameter (point.Model.Equations).
-		fmt.Fprintf(&b, "\tif (!(x[V] >= p[%d])) {\n\t\treturn false;\n\t}\n%s\tState y = x;\n", len(m.Params)-1, quantities.String())
+		fmt.Fprintf(&b, "%s\tState y = x;\n", quantities.String())
 		for _, a := range eqs.Reset {
-			e, err := glslNode(a.Tree, names)
+			e, err := glslNode(a.Tree, names, lit)
 			if err != nil {
 				return "", fmt.Errorf("%s:%d: %w", eqs.File, a.Line, err)
 			}
-			fmt.Fprintf(&b, "\ty[%d] = %s;\n", vars[a.Name], e)
+			fmt.Fprintf(&b, "\tPRECISE real y%[1]d = %[2]s;\n\ty[%[1]d] = y%[1]d;\n", vars[a.Name], e)
 		}
-		b.WriteString("\tx = y;\n\treturn true;\n}\n")
-	} else {
-		b.WriteString("\treturn false;\n}\n")
+		b.WriteString("\tx = y;\n")
 	}
+	b.WriteString("}\n\n")
+	b.WriteString("bool reset(inout State x, inout real refUntil, real t) {\n\tif (!crossed(x, refUntil, t)) {\n\t\treturn false;\n\t}\n\tfire(x, refUntil, t);\n\treturn true;\n}\n")
 	return b.String(), nil
 }
 
+// crossed is the condition of a typed model's reset: v at or above the
+// threshold, the last parameter (point.Model.Equations).
+func crossed(m *point.Model) string {
+	if !m.Spiking() {
+		return "false"
+	}
+	return fmt.Sprintf("x[V] >= p[%d]", len(m.Params)-1)
+}
+
 // glslFuncs are the functions of typed models: GLSL's own or those of
-// shaders/typed.glsl, with the number of arguments (0: any, from one).
+// shaders/typed.glsl and shaders/real.glsl (in the precision it sets), with the number of arguments (0: any, from one).
 var glslFuncs = map[string]struct {
 	name string
 	args int
 }{
-	"exp": {"exp", 1}, "log": {"log", 1}, "sqrt": {"sqrt", 1}, "sin": {"sin", 1}, "cos": {"cos", 1},
-	"tan": {"tan", 1}, "tanh": {"tanh", 1}, "sinh": {"sinh", 1}, "cosh": {"cosh", 1}, "atan": {"atan", 1},
+	"exp": {"rexp", 1}, "log": {"rlog", 1}, "sqrt": {"sqrt", 1}, "sin": {"rsin", 1}, "cos": {"rcos", 1},
+	"tan": {"rtan", 1}, "tanh": {"rtanh", 1}, "sinh": {"rsinh", 1}, "cosh": {"rcosh", 1}, "atan": {"ratan", 1},
 	"log10": {"log10", 1}, "pow": {"powr", 2}, "heav": {"heav", 1}, "abs": {"abs", 1},
 	"floor": {"floor", 1}, "ceil": {"ceil", 1}, "round": {"roundAway", 1}, "min": {"min", 0}, "max": {"max", 0},
 }
 
 // glslNode writes a node of a typed model's checked tree
 // (point.Definition.Tree, which the CPU's closures compile too) fully
-// parenthesised; numbers become floats, comparisons and logic GLSL's
+// parenthesised; numbers become literals written by lit, comparisons and logic GLSL's
 // bools, as expr types them.
-func glslNode(n ast.Node, names map[string]string) (string, error) {
+func glslNode(n ast.Node, names map[string]string, lit func(float64) string) (string, error) {
 	switch n := n.(type) {
 	case *ast.IntegerNode:
-		return glslFloat(float64(n.Value)), nil
+		return lit(float64(n.Value)), nil
 	case *ast.FloatNode:
-		return glslFloat(n.Value), nil
+		return lit(n.Value), nil
 	case *ast.BoolNode:
 		return strconv.FormatBool(n.Value), nil
 	case *ast.IdentifierNode:
@@ -319,7 +342,7 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 		}
 		return "", fmt.Errorf("unknown name %q", n.Value)
 	case *ast.UnaryNode:
-		x, err := glslNode(n.Node, names)
+		x, err := glslNode(n.Node, names, lit)
 		if err != nil {
 			return "", err
 		}
@@ -330,7 +353,7 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 			return "(!" + x + ")", nil
 		}
 	case *ast.BinaryNode:
-		lr, err := glslNodes(names, n.Left, n.Right)
+		lr, err := glslNodes(names, lit, n.Left, n.Right)
 		if err != nil {
 			return "", err
 		}
@@ -349,26 +372,26 @@ func glslNode(n ast.Node, names map[string]string) (string, error) {
 			return "powr(" + l + ", " + r + ")", nil
 		}
 	case *ast.ConditionalNode:
-		cab, err := glslNodes(names, n.Cond, n.Exp1, n.Exp2)
+		cab, err := glslNodes(names, lit, n.Cond, n.Exp1, n.Exp2)
 		if err != nil {
 			return "", err
 		}
 		return "(" + cab[0] + " ? " + cab[1] + " : " + cab[2] + ")", nil
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
-			return glslCall(id.Value, n.Arguments, names)
+			return glslCall(id.Value, n.Arguments, names, lit)
 		}
 	case *ast.BuiltinNode:
-		return glslCall(n.Name, n.Arguments, names)
+		return glslCall(n.Name, n.Arguments, names, lit)
 	}
 	return "", fmt.Errorf("the GPU cannot translate %q", n.String())
 }
 
 // glslNodes writes nodes, stopping at the first that cannot be.
-func glslNodes(names map[string]string, nodes ...ast.Node) ([]string, error) {
+func glslNodes(names map[string]string, lit func(float64) string, nodes ...ast.Node) ([]string, error) {
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
-		s, err := glslNode(n, names)
+		s, err := glslNode(n, names, lit)
 		if err != nil {
 			return nil, err
 		}
@@ -379,7 +402,7 @@ func glslNodes(names map[string]string, nodes ...ast.Node) ([]string, error) {
 
 // glslCall writes a call of a typed model's function; min and max of
 // more than two arguments nest.
-func glslCall(name string, args []ast.Node, names map[string]string) (string, error) {
+func glslCall(name string, args []ast.Node, names map[string]string, lit func(float64) string) (string, error) {
 	f, ok := glslFuncs[name]
 	if !ok {
 		return "", fmt.Errorf("the GPU cannot translate the function %s", name)
@@ -387,7 +410,7 @@ func glslCall(name string, args []ast.Node, names map[string]string) (string, er
 	if (f.args > 0 && len(args) != f.args) || len(args) == 0 {
 		return "", fmt.Errorf("%s: %d arguments (it takes %d)", name, len(args), max(f.args, 1))
 	}
-	out, err := glslNodes(names, args...)
+	out, err := glslNodes(names, lit, args...)
 	if err != nil {
 		return "", err
 	}
