@@ -27,7 +27,7 @@ func (b *backend) Snapshots() sim.Schedule {
 func (b *backend) Reset() {
 	e := (*Engine)(b)
 	e.cpu.ResetSources()
-	e.err = e.dev.Do(func() error { e.upload(); return nil })
+	e.err = e.dev.Do(e.upload)
 }
 
 // Probe reads the recorded quantities' present values.
@@ -40,7 +40,10 @@ func (b *backend) Probe(values []float64) {
 		d, a := make([]float64, 1), make([]float64, 1)
 		for k, pr := range e.probes {
 			p := e.pops[e.popIndex(pr.Pop.First())]
-			if w := e.probeVar[k]; w > 0 {
+			if w := e.probeVar[k]; w < 0 {
+				m := p.model
+				device.Read(e.models, 2*(p.modelAt+pr.Neuron*m.words()+m.np-w-1), words(d))
+			} else if w > 0 {
 				at := p.base + (w-1)*p.N + pr.Neuron
 				device.Read(e.syn, 2*at, words(d))
 				if q := p.Ports[w-1]; q.Synapse != point.Delta && q.Shape == point.BiExp {
@@ -121,7 +124,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			heads[4*k+1] = math.MaxUint32
 		}
 		device.Write(e.spikes, heads)
-		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec} {
+		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec, e.models} {
 			buf.Bind(uint32(k))
 		}
 		for unit, img := range []struct {
@@ -147,7 +150,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
 				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
-				"curBase": e.targets * e.dueSteps, "curCols": e.currents,
+				"curBase": e.targets * e.dueSteps, "curCols": e.currents, "modelAt": p.modelAt,
 			} {
 				p.prog.SetInt(name, x)
 			}

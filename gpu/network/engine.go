@@ -10,6 +10,7 @@ import (
 	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/gpu/device"
+	"neurite/gpu/sweep"
 	"neurite/shaders"
 	"neurite/sim"
 	point "neurite/sim/network"
@@ -19,7 +20,8 @@ import (
 // backend policy then keeps it on the CPU engine.
 var ErrUnsupported = errors.New("not supported on the GPU")
 
-// Engine runs a point network of LIF populations on the GPU: one
+// Engine runs a point network of LIF and point-model populations on the
+// GPU (shaders/lif_net.comp and point_net.comp): one
 // invocation per neuron, a whole epoch per dispatch, the state in double
 // precision and held in registers across the epoch's steps. The inputs
 // due in the epoch are uploaded from the driver's queue (its slots lie
@@ -43,7 +45,9 @@ type Engine struct {
 	currents               int   // the current drives of all populations: the current table's columns
 	err                    error // a failure of Reset, returned by Run
 
-	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
+	modelWords int // the model buffer's: every point-model neuron's record
+
+	v, ref, syn, par, due, spikes, probeBuf, rec, models *device.Buffer
 	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
 }
 
@@ -54,6 +58,8 @@ type pop struct {
 	spikeAt     int // its spikes' first word in the spike buffer
 	spikeCap    int // the spikes its part of the buffer holds
 	prog        *device.Program
+	model       *modelPop // a point-model population's model; nil for LIF and sources
+	modelAt     int       // its neurons' first word in the model buffer
 }
 
 const (
@@ -62,7 +68,10 @@ const (
 )
 
 // Supported returns nil when the GPU engine runs n, else why not,
-// wrapping ErrUnsupported: LIF populations, exact or Euler, with
+// wrapping ErrUnsupported: LIF populations, exact or Euler, and
+// populations of the lab's point models (built-in or typed, which
+// sweep.NetworkModel translates; Euler, RK2 or RK4) without a stimulus
+// of their own, with
 // voltage jumps and exponential, alpha and bi-exponential currents and
 // conductances, at most maxPorts ports; of the drives, Poisson trains
 // onto whole populations or parts of them and current drives (drive.go,
@@ -73,9 +82,12 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
 	}
 	for _, p := range n.Pops {
+		if p.Model != nil {
+			if _, err := newModelPop(p); err != nil {
+				return no("population %s: %v", p.Name, err)
+			}
+		}
 		switch {
-		case p.LIF == nil && p.Source == nil:
-			return no("population %s: only LIF neurons and Poisson sources run on the GPU", p.Name)
 		case driveSupported(p, n.Dt) != "":
 			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
 		case len(p.Ports) > maxPorts:
@@ -94,8 +106,8 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		if pr.Pop.Source != nil {
 			return no("population %s: the GPU records nothing of Poisson sources", pr.Pop.Name)
 		}
-		if pr.Var != "v" && !isPortVar(pr.Var) {
-			return no("population %s: the GPU records v and g1, g2, …, not %q", pr.Pop.Name, pr.Var)
+		if pr.Var != "v" && !isPortVar(pr.Var) && !isModelVar(pr.Pop, pr.Var) {
+			return no("population %s: the GPU records v, g1, g2, … and a model's variables, not %q", pr.Pop.Name, pr.Var)
 		}
 	}
 	return nil
@@ -106,6 +118,16 @@ func isPortVar(name string) bool {
 	var k int
 	_, err := fmt.Sscanf(name, "g%d", &k)
 	return err == nil && k >= 1
+}
+
+// isModelVar reports whether a probe's variable is one of a point-model
+// population's variables.
+func isModelVar(p *point.Population, name string) bool {
+	if p.Model == nil {
+		return false
+	}
+	_, ok := p.Model.Model.VarIndex(name)
+	return ok
 }
 
 // NewEngine prepares a network for the device; call Init before Run. A
@@ -132,7 +154,15 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
 	}
 	for _, p := range n.Pops {
-		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets})
+		ep := &pop{Population: p, first: p.First(), base: e.targets}
+		if p.Model != nil {
+			if ep.model, err = newModelPop(p); err != nil {
+				return nil, err
+			}
+			ep.modelAt = e.modelWords
+			e.modelWords += p.N * ep.model.words()
+		}
+		e.pops = append(e.pops, ep)
 		e.targets += p.N * len(p.Ports)
 		for _, d := range p.Drives {
 			if d.Kind == point.CurrentDrive {
@@ -150,7 +180,10 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 			return nil, fmt.Errorf("a probe names neuron %d, which is not in population %s", pr.Neuron, pr.Pop.Name)
 		}
 		what := 0
-		if pr.Var != "v" {
+		if pr.Var != "v" && isModelVar(pr.Pop, pr.Var) {
+			j, _ := pr.Pop.Model.Model.VarIndex(pr.Var)
+			what = -(j + 1)
+		} else if pr.Var != "v" {
 			fmt.Sscanf(pr.Var, "g%d", &what)
 			if what > len(pr.Pop.Ports) {
 				return nil, fmt.Errorf("population %s has no variable %q to record", pr.Pop.Name, pr.Var)
@@ -201,8 +234,8 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	return e, nil
 }
 
-// compile makes each LIF population's program: its ports, method and
-// drives are compiled in.
+// compile makes each population's program (but the sources'): its
+// ports, method and drives, and its model, are compiled in.
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		col := 0
@@ -218,6 +251,17 @@ func (e *Engine) compile() error {
 						col++
 					}
 				}
+			}
+			if p.model != nil {
+				text += modelShader(p.Population, p.model)
+				src, err := shaders.Load("point_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text}, shaders.Generated{Name: "model.glsl", Text: p.model.text})
+				if err != nil {
+					return err
+				}
+				if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts).Define("NV", p.model.nv).Define("NP", p.model.np)); err != nil {
+					return fmt.Errorf("population %s: %w", p.Name, err)
+				}
+				continue
 			}
 			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text})
 			if err != nil {
@@ -250,7 +294,7 @@ func (e *Engine) free() {
 			gl.DeleteTextures(1, &t)
 		}
 	}
-	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec} {
+	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec, e.models} {
 		if b != nil {
 			b.Delete()
 		}
@@ -268,7 +312,7 @@ func (e *Engine) Network() *point.Network { return e.net }
 
 // String describes the engine's layout for people.
 func (e *Engine) String() string {
-	return fmt.Sprintf("%d LIF neurons in %d populations, a thread each, up to %d steps a dispatch", e.neurons, len(e.pops), e.epochSteps)
+	return fmt.Sprintf("%d neurons in %d populations, a thread each, up to %d steps a dispatch", e.neurons, len(e.pops), e.epochSteps)
 }
 
 // words views doubles or ints as the 32-bit words the device takes.
@@ -279,8 +323,8 @@ func words[T float64 | int32](x []T) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), len(x)*int(unsafe.Sizeof(x[0]))/4)
 }
 
-// params returns the parameter buffer: each LIF neuron's parameters, by
-// global id.
+// params returns the parameter buffer: each neuron's parameters (a
+// point model's: the drives' bits alone), by global id.
 func (e *Engine) params() []float64 {
 	par := make([]float64, e.neurons*neuronPW)
 	for _, p := range e.pops {
@@ -303,6 +347,10 @@ func (e *Engine) params() []float64 {
 func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 	l := p.LIF
 	var x [neuronPW]float64
+	x[neuronPW-1] = float64(skipBits(p, i))
+	if l == nil {
+		return x // a point model's: its own are in the model buffer
+	}
 	x[0] = l.EL[i]
 	if p.Method == point.Exact && !hasCurrents(p) {
 		x[0] = l.EL[i] + l.R[i]*(l.I[i]+0.0) // the bias plus no drive
@@ -353,6 +401,7 @@ func (e *Engine) alloc() {
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
 	e.spikes = device.NewBuffer[uint32](nil, 4*e.spikeWords)
 	e.rec = device.NewBuffer[uint32](nil, 8)
+	e.models = device.NewBuffer[uint32](nil, 8*max(1, e.modelWords))
 	e.vTex = device.BufferTexture(e.v, gl.RG32UI)
 	e.refTex = device.BufferTexture(e.ref, gl.R32I)
 	e.synTex = device.BufferTexture(e.syn, gl.RG32UI)
@@ -361,8 +410,9 @@ func (e *Engine) alloc() {
 }
 
 // upload sets the initial state (on the device thread).
-func (e *Engine) upload() {
+func (e *Engine) upload() error {
 	v := make([]float64, e.neurons)
+	models := make([]float64, max(1, e.modelWords))
 	syn := make([]float64, 2*max(1, e.targets))
 	for _, p := range e.pops {
 		for k := range p.Ports {
@@ -374,6 +424,21 @@ func (e *Engine) upload() {
 			if p.Source != nil {
 				break // v 0, as on the CPU
 			}
+			if p.model != nil {
+				start, err := p.ModelStart(i)
+				if err != nil {
+					return err
+				}
+				r := models[p.modelAt+i*p.model.words():]
+				copy(r, sweep.NetworkParams(p.Model.Model, start.Params, p.model.np))
+				copy(r[p.model.np:], start.X)
+				r[p.model.np+p.model.nv] = math.Inf(-1) // not refractory (sim/point's Restart)
+				if start.Below {
+					r[p.model.np+p.model.nv+1] = 1
+				}
+				v[p.first+i] = start.X[p.Model.V()]
+				continue
+			}
 			v[p.first+i] = p.LIF.EL[i]
 			if p.V0 != nil {
 				v[p.first+i] = p.V0[i]
@@ -383,4 +448,6 @@ func (e *Engine) upload() {
 	device.Write(e.v, words(v))
 	device.Write(e.ref, make([]uint32, e.neurons))
 	device.Write(e.syn, words(syn))
+	device.Write(e.models, words(models))
+	return nil
 }

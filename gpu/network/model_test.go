@@ -1,0 +1,206 @@
+package network
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+
+	"neurite/gpu/device/devicetest"
+	point "neurite/sim/network"
+	lab "neurite/sim/point"
+)
+
+// labModel returns a built-in model of the dynamics lab or the typed
+// model in a file of assets/models.
+func labModel(t *testing.T, name string) *lab.Model {
+	t.Helper()
+	if path := "../../assets/models/" + name; slices.Contains([]string{"morris_lecar.ode"}, name) {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		m, err := lab.Parse(f, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m, err := lab.Builtin(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// modelNet builds a network of two populations of point models, A
+// (model a, method ma) and B (model b, method mb), each neuron with its
+// own input current (spread over [lo, hi] of its model's units): A takes
+// voltage jumps from A and a current from B, B a current from B and an
+// excitatory and an inhibitory conductance from A and B; explicit input
+// spikes reach both. The weights are in each model's units, scaled by
+// the populations' w.
+func modelNet(t *testing.T, dt float64, a, b *lab.Model, ma, mb point.Method, wa, wb float64, ia, ib [2]float64) *point.Network {
+	r := rand.New(rand.NewPCG(3, 5))
+	spread := func(n int, lim [2]float64) []float64 {
+		c := make([]float64, n)
+		for i := range c {
+			c[i] = lim[0] + (lim[1]-lim[0])*r.Float64()
+		}
+		return c
+	}
+	pa := &point.Population{Name: "A", N: 120, Method: ma, Model: &point.PointModel{Model: a, Params: map[string][]float64{a.Input: spread(120, ia)}}}
+	pb := &point.Population{Name: "B", N: 80, Method: mb, Model: &point.PointModel{Model: b, Params: map[string][]float64{b.Input: spread(80, ib)}}}
+	aJump := pa.PortOf(point.Port{Synapse: point.Delta})
+	aCur := pa.PortOf(point.Port{Synapse: point.Current, Shape: point.Exp, TauDecay: 5})
+	bCur := pb.PortOf(point.Port{Synapse: point.Current, Shape: point.Alpha, TauDecay: 3})
+	bExc := pb.PortOf(point.Port{Synapse: point.Conductance, Shape: point.Exp, TauDecay: 5, E: 0})
+	bInh := pb.PortOf(point.Port{Synapse: point.Conductance, Shape: point.BiExp, TauRise: 1, TauDecay: 10, E: -80})
+	net := &point.Network{Dt: dt, Pops: []*point.Population{pa, pb}}
+	connect := func(name string, from, to *point.Population, port, k int, w float64) {
+		pr := &point.Projection{Name: name, From: from, To: to, Port: port, Start: make([]int64, from.N+1)}
+		for i := range from.N {
+			targets := r.Perm(to.N)[:k]
+			slices.Sort(targets)
+			for _, tg := range targets {
+				pr.Target = append(pr.Target, uint32(tg))
+				pr.W = append(pr.W, float32(w*(0.5+r.Float64())))
+				pr.Delay = append(pr.Delay, uint16(40+r.IntN(40)))
+			}
+			pr.Start[i+1] = int64(len(pr.Target))
+		}
+		net.Projections = append(net.Projections, pr)
+	}
+	connect("A->A jumps", pa, pa, aJump, 10, 0.5*wa)
+	connect("B->A current", pb, pa, aCur, 10, -0.3*wa)
+	connect("A->B exc", pa, pb, bExc, 10, 0.01*wb)
+	connect("B->B inh", pb, pb, bInh, 10, 0.01*wb)
+	connect("B->B current", pb, pb, bCur, 5, 0.5*wb)
+	for k := range 300 {
+		p, port, w := pa, aJump, 5*wa
+		if k%2 == 1 {
+			p, port, w = pb, bCur, 5*wb
+		}
+		net.Inputs = append(net.Inputs, point.SpikeInput{Pop: p, Port: port, Neuron: r.IntN(p.N), T: math.Round(r.Float64()*1500) / 10, W: w})
+	}
+	return net
+}
+
+// TestPointModels runs networks of the lab's point models on the GPU and
+// on the CPU engine. Where the models' arithmetic is the CPU's operation
+// for operation (Izhikevich and FitzHugh–Nagumo: polynomials; Hodgkin–
+// Huxley: sim/hh's rates on sim/fastexp, whose GLSL twin is its
+// operations, fused where it fuses), every spike is at the CPU's step and
+// every sample equal to the bit. Where an exponential is math.Exp on the
+// CPU (I_Na,p + I_K's Boltzmann functions) or a hyperbolic function is
+// formed from fastexp (Morris–Lecar's tanh and cosh), the GPU's differs
+// from the CPU's by a few ulp a call: the spikes, counted at a step, are
+// the CPU's (a crossing would have to fall within about 1e-12 mV of the
+// level in a step to move), and the traces agree to tol, far above the
+// drift of such differences over the run and far below a step's change.
+func TestPointModels(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		a, b           string
+		ma, mb         point.Method
+		dt             float64
+		wa, wb         float64
+		ia, ib         [2]float64
+		exact          bool
+		tol            float64
+		probeA, probeB string
+	}{
+		{"izhikevich euler, hh rk4", "izhikevich", "hh", point.Euler, point.RK4, 0.025, 1, 1, [2]float64{4, 12}, [2]float64{5, 15}, true, 0, "u", "n"},
+		{"fhn rk2, izhikevich rk4", "fhn", "izhikevich", point.RK2, point.RK4, 0.05, 0.02, 1, [2]float64{0.3, 0.6}, [2]float64{4, 12}, true, 0, "w", "u"},
+		{"morris-lecar rk4, inapk euler", "morris_lecar.ode", "inapk", point.RK4, point.Euler, 0.02, 2, 0.1, [2]float64{85, 110}, [2]float64{4, 10}, false, 1e-9, "w", "n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			build := func() *point.Network {
+				return modelNet(t, c.dt, labModel(t, c.a), labModel(t, c.b), c.ma, c.mb, c.wa, c.wb, c.ia, c.ib)
+			}
+			modelsAgree(t, build, c.exact, c.tol, c.probeA, c.probeB)
+		})
+	}
+}
+
+func modelsAgree(t *testing.T, build func() *point.Network, exact bool, tol float64, varA, varB string) {
+	dev := devicetest.Shared(t)
+	opts := func(n *point.Network) point.Options {
+		a, b := n.Pops[0], n.Pops[1]
+		return point.Options{Workers: 2, RecordEvery: 0.5, Probes: []point.Probe{
+			{Pop: a, Neuron: 3, Var: "v"}, {Pop: a, Neuron: 3, Var: varA}, {Pop: a, Neuron: 5, Var: "g2"},
+			{Pop: b, Neuron: 7, Var: "v"}, {Pop: b, Neuron: 7, Var: varB}, {Pop: b, Neuron: 0, Var: "g3"},
+		}}
+	}
+	gn, cn := build(), build()
+	if err := Supported(gn, opts(gn).Probes); err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewEngine(dev, gn, opts(gn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, err := point.NewEngine(cn, opts(cn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 150
+	got, want := run(t, g, tstop), run(t, c, tstop)
+	if len(want.SpikeList) < 200 {
+		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
+	}
+	perPop := func(m []int) [2]int {
+		var c [2]int
+		for _, id := range m {
+			if id >= cn.Pops[1].First() {
+				c[1]++
+			} else {
+				c[0]++
+			}
+		}
+		return c
+	}
+	var gIDs, wIDs []int
+	for _, s := range got.SpikeList {
+		gIDs = append(gIDs, s.Cell)
+	}
+	for _, s := range want.SpikeList {
+		wIDs = append(wIDs, s.Cell)
+	}
+	if pg, pw := perPop(gIDs), perPop(wIDs); pg[0] == 0 || pg[1] == 0 || pw != pg {
+		t.Errorf("spikes by population: %v on the GPU, %v on the CPU (both must fire)", pg, pw)
+	}
+	worst := 0.0
+	for k := range min(len(got.SpikeList), len(want.SpikeList)) {
+		gs, ws := got.SpikeList[k], want.SpikeList[k]
+		if gs.Cell != ws.Cell {
+			t.Fatalf("spike %d: neuron %d at %g ms on the GPU, neuron %d at %g ms on the CPU", k, gs.Cell, gs.T, ws.Cell, ws.T)
+		}
+		worst = max(worst, math.Abs(gs.T-ws.T))
+	}
+	if len(got.SpikeList) != len(want.SpikeList) || worst != 0 {
+		t.Errorf("%d spikes on the GPU, %d on the CPU, times up to %g ms apart", len(got.SpikeList), len(want.SpikeList), worst)
+	}
+	if len(got.Values) != len(want.Values) {
+		t.Fatalf("%d samples on the GPU, %d on the CPU", len(got.Values), len(want.Values))
+	}
+	diff := 0.0
+	for s := range want.Values {
+		for k := range want.Values[s] {
+			gv, wv := got.Values[s][k], want.Values[s][k]
+			d := math.Abs(gv-wv) / max(1, math.Abs(wv))
+			if !(d <= tol) || (exact && gv != wv) {
+				t.Fatalf("probe %d at %g ms: %.17g on the GPU, %.17g on the CPU", k, want.T[s], gv, wv)
+			}
+			diff = max(diff, d)
+		}
+	}
+	if v := g.Voltages(); exact && !slices.Equal(v, c.Voltages()) {
+		t.Error("the voltages at the end differ")
+	}
+	t.Logf("%d spikes (%v by population), all at the CPU engine's steps; %d samples of %d probes, worst relative difference %g",
+		len(got.SpikeList), perPop(wIDs), len(want.Values), len(want.Values[0]), diff)
+}
