@@ -5,7 +5,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
+	"neurite/gpu/device"
+	"neurite/shaders"
 	"neurite/sim/fastexp"
 	"neurite/sim/hh"
 	"neurite/sim/point"
@@ -100,4 +103,38 @@ func DoubleLiteral(x float64) string {
 		s += ".0"
 	}
 	return s + "lf"
+}
+
+// fmaProbe computes fma(x, x, −1) for the x it is given.
+const fmaProbe = `#version 430
+layout(local_size_x = 1) in;
+layout(std430, binding = 0) buffer Data { double d[]; };
+void main() { d[1] = fma(d[0], d[0], -1.0lf); }
+`
+
+// FusedFMA reports whether the device computes GLSL's fma of doubles
+// with one rounding, as math.FMA (NVIDIA's and AMD's do): Mesa's
+// llvmpipe rounds the product and then the sum, and there fastexp is
+// within an ulp of sim/fastexp rather than equal to it. Call it on the
+// device's thread.
+func FusedFMA() (bool, error) {
+	src, err := shaders.Load("fma.comp", shaders.Generated{Name: "fma.comp", Text: fmaProbe})
+	if err != nil {
+		return false, err
+	}
+	prog, err := device.Compile(src)
+	if err != nil {
+		return false, err
+	}
+	defer prog.Delete()
+	x := 1 + 0x1p-30 // x² − 1 = 2⁻²⁹ + 2⁻⁶⁰: rounded once it keeps 2⁻⁶⁰
+	data := []float64{x, 0}
+	raw := unsafe.Slice((*uint32)(unsafe.Pointer(&data[0])), 4)
+	b := device.NewBuffer(raw, 0)
+	defer b.Delete()
+	b.Bind(0)
+	prog.Use()
+	prog.Dispatch(1)
+	device.Read(b, 0, raw)
+	return data[1] == math.FMA(x, x, -1), nil
 }
