@@ -31,8 +31,8 @@ const autoMinNeurons = 10000
 // NewNetSimulator makes a simulator for a point network on the backend
 // asked for: "cpu"; "gpu", which fails with the reason where there is no
 // usable GPU or the network holds what the GPU engine does not run
-// (gpu/network.Supported: noise and current drives, models other than
-// LIF, plasticity); or "auto" (or ""), which keeps on the CPU what the
+// (gpu/network.Supported: noise drives, point models with a stimulus of their own,
+// plasticity, rate projections); or "auto" (or ""), which keeps on the CPU what the
 // GPU does not run, a small network, and any network on Mesa's llvmpipe
 // (measured slower than the CPU engine: see README), and otherwise times
 // a few steps on both and keeps the GPU if it is clearly the faster. A

@@ -48,7 +48,7 @@ type Engine struct {
 	modelWords int // the model buffer's: every point-model neuron's record
 
 	v, ref, syn, par, due, spikes, probeBuf, rec, models *device.Buffer
-	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
+	vTex, refTex, synTex, parTex, dueTex                 uint32 // their buffer textures
 }
 
 // pop is a population as the kernel runs it.

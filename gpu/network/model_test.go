@@ -9,8 +9,10 @@ import (
 
 	"neurite/gpu/device/devicetest"
 	"neurite/gpu/sweep"
+	"neurite/sim/netbuild"
 	point "neurite/sim/network"
 	lab "neurite/sim/point"
+	"neurite/sim/spec"
 )
 
 // labModel returns a built-in model of the dynamics lab or the typed
@@ -213,4 +215,58 @@ func modelsAgree(t *testing.T, build func() *point.Network, exact bool, tol floa
 	}
 	t.Logf("%d spikes (%v by population), all at the CPU engine's steps; %d samples of %d probes, worst relative difference %g",
 		len(got.SpikeList), perPop(wIDs), len(want.Values), len(want.Values[0]), diff)
+}
+
+// TestShippedWilsonCowan runs the shipped wilson_cowan.toml (three
+// uncoupled Wilson–Cowan pairs, RK4) on the GPU: its E and I traces are
+// the CPU engine's within 1e-9 relative (its sigmoids are math.Exp on
+// the CPU, fastexp on the GPU; measured in the log).
+func TestShippedWilsonCowan(t *testing.T) {
+	dev := devicetest.Shared(t)
+	build := func() (*point.Network, point.Options) {
+		n, err := spec.LoadNetwork("../../assets/models/wilson_cowan.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := netbuild.Build(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := m.Point.Pops[0]
+		var probes []point.Probe
+		for i := range p.N {
+			probes = append(probes, point.Probe{Pop: p, Neuron: i, Var: "E"}, point.Probe{Pop: p, Neuron: i, Var: "I"})
+		}
+		return m.Point, point.Options{RecordEvery: 0.1, Probes: probes}
+	}
+	gn, gopt := build()
+	g, err := NewEngine(dev, gn, gopt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cn, copt := build()
+	c, err := point.NewEngine(cn, copt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := run(t, g, 100), run(t, c, 100)
+	if len(got.Values) != len(want.Values) || len(want.Values) != 1001 {
+		t.Fatalf("%d samples on the GPU, %d on the CPU, want 1001", len(got.Values), len(want.Values))
+	}
+	worst, swing := 0.0, 0.0
+	for s := range want.Values {
+		for k, wv := range want.Values[s] {
+			d := math.Abs(got.Values[s][k]-wv) / max(1e-3, math.Abs(wv))
+			if !(d <= 1e-9) {
+				t.Fatalf("probe %d at %g ms: %.17g on the GPU, %.17g on the CPU", k, want.T[s], got.Values[s][k], wv)
+			}
+			worst = max(worst, d)
+			swing = max(swing, math.Abs(wv-want.Values[0][k]))
+		}
+	}
+	if swing < 0.1 {
+		t.Errorf("the activities moved by %g at most: the oscillation is missing", swing)
+	}
+	t.Logf("%d samples of %d probes, worst relative difference %g", len(want.Values), len(want.Values[0]), worst)
 }

@@ -13,6 +13,7 @@ import (
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	point "neurite/sim/network"
+	lab "neurite/sim/point"
 	"neurite/sim/spec"
 )
 
@@ -360,6 +361,11 @@ func TestRefuses(t *testing.T) {
 		}},
 		{"noise drive", func(n *point.Network) {
 			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
+		}},
+		{"a point model with a stimulus of its own", func(n *point.Network) {
+			m := lab.Izhikevich()
+			m.Stim = lab.Step{From: 10, To: 20, Amp: 5}
+			n.Pops[1].LIF, n.Pops[1].Model = nil, &point.PointModel{Model: m}
 		}},
 		{"plasticity", func(n *point.Network) {
 			if err := n.Projections[0].SetPlasticity(nil, &point.Scaling{Target: 5, Tau: 1000, Rate: 1e-4}); err != nil {
