@@ -43,8 +43,8 @@ func labModel(t *testing.T, name string) *lab.Model {
 // own input current (spread over [lo, hi] of its model's units): A takes
 // voltage jumps from A and a current from B, B a current from B and an
 // excitatory and an inhibitory conductance from A and B; explicit input
-// spikes reach both. The weights are in each model's units, scaled by
-// the populations' w.
+// spikes reach both, and a Poisson drive and a current drive. The
+// weights are in each model's units, scaled by the populations' w.
 func modelNet(t *testing.T, dt float64, a, b *lab.Model, ma, mb point.Method, wa, wb float64, ia, ib [2]float64) *point.Network {
 	r := rand.New(rand.NewPCG(3, 5))
 	spread := func(n int, lim [2]float64) []float64 {
@@ -81,6 +81,14 @@ func modelNet(t *testing.T, dt float64, a, b *lab.Model, ma, mb point.Method, wa
 	connect("A->B exc", pa, pb, bExc, 10, 0.01*wb)
 	connect("B->B inh", pb, pb, bInh, 10, 0.01*wb)
 	connect("B->B current", pb, pb, bCur, 5, 0.5*wb)
+	// A Poisson train onto A's jumps, a current step onto B's even
+	// neurons: the drives run in the CPU engine's order for models too.
+	half := make([]bool, pb.N)
+	for i := range half {
+		half[i] = i%2 == 0
+	}
+	pa.Drives = []point.Drive{{Kind: point.Poisson, Port: aJump, Rate: 300, W: 2 * wa}}
+	pb.Drives = []point.Drive{{Kind: point.CurrentDrive, Start: 40, Stop: 110, Neurons: half, I: func(float64) float64 { return 0.3 * (ib[1] - ib[0]) }}}
 	for k := range 300 {
 		p, port, w := pa, aJump, 5*wa
 		if k%2 == 1 {
