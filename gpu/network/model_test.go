@@ -5,8 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 
 	"neurite/gpu/device/devicetest"
