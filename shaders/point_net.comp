@@ -12,7 +12,7 @@
 // model's reset. Everything is in double precision and PRECISE, so that
 // the numbers are the CPU's where the model's functions are (see
 // shaders/real.glsl). The network's part (state images, queue slots,
-// spikes, records) is lif_net.comp's.
+// spikes, records: net_state.glsl) is lif_net.comp's.
 //
 // The model is the generated model.glsl (gpu/sweep.NetworkModel): the
 // sweeps' model definition (point_builtin.glsl or a typed model's
@@ -24,40 +24,15 @@
 
 layout(local_size_x = GROUP_SIZE) in;
 
-layout(binding = 0, rg32ui) uniform uimageBuffer vImg;  // v by neuron
-layout(binding = 1, r32i) uniform iimageBuffer refImg;  // by neuron: the first step voltage jumps are taken
-layout(binding = 2, rg32ui) uniform uimageBuffer synImg; // by queue target: base + k·N + i; then a, the same
-uniform usamplerBuffer parTex; // the parameters, doubles
-uniform usamplerBuffer dueTex; // the inputs due, doubles: (step − stepFrom)·targets + target
+#include "net_state.glsl"
 
-double par(int k) { return packDouble2x32(texelFetch(parTex, k).xy); }
-double due(int k) { return packDouble2x32(texelFetch(dueTex, k).xy); }
-double syn(int k) { return packDouble2x32(imageLoad(synImg, k).xy); }
-void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 0u, 0u)); }
-
-layout(std430, binding = 0) buffer Spikes { uint sw[]; };
-layout(std430, binding = 1) readonly buffer Probes { int probes[]; };
-layout(std430, binding = 2) buffer Rec { double trace[]; };
 // The model neurons' records, from modelAt for the population: each
 // neuron's parameters p[NP], its state (NV), the end of its refractory
 // period (ms) and whether it is under its spike level.
 layout(std430, binding = 3) buffer Models { double rec[]; };
-
-uniform int popFirst, popBase, popN;
-uniform int popIndex, spikeAt, spikeCap;
-uniform int neurons, targets, stepFrom, stepTo;
-uniform int recordEvery, recBase, nProbes;
-uniform int curBase, curCols;
 uniform int modelAt;
 
-const int PW = 9 + MAX_PORTS; // lif_net.comp's parameters: here only the drives' bits
 const int REC = NP + NV + 2;
-
-double b[MAX_PORTS];
-double a[MAX_PORTS];
-double p21[MAX_PORTS];
-double decay[MAX_PORTS], rev[MAX_PORTS];
-int skipDrives;
 
 double p[NP];    // the neuron's model parameters
 double refUntil; // the end of the refractory period (ms)
