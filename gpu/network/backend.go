@@ -197,14 +197,15 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 }
 
 // blowUp names the first neuron whose v left the physical range, in the
-// step the kernel reported.
+// step the kernel reported, at the end of that step as sim/network's
+// advance writes it (t + dt, not (n + 1)·dt: they differ in the last bit).
 func (e *Engine) blowUp(step int64) *sim.BlowUpError {
 	v := e.Voltages()
 	for g, x := range v {
 		if !(math.Abs(x) <= sim.MaxAbsV) {
 			p, i := e.net.PopulationOf(g)
-			return &sim.BlowUpError{T: float64(step+1) * e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: x}
+			return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: x}
 		}
 	}
-	return &sim.BlowUpError{T: float64(step+1) * e.net.Dt, Where: "a neuron", V: math.NaN()}
+	return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: "a neuron", V: math.NaN()}
 }

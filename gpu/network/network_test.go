@@ -312,15 +312,31 @@ func agreesWithCPU(t *testing.T, build func() *point.Network) {
 }
 
 // TestBlowUp: a network whose voltages run away (a huge inhibitory
-// conductance makes Euler's step overshoot) stops with the CPU engine's
-// error, at the same time and neuron.
+// conductance makes Euler's step overshoot), of LIF neurons or of
+// Izhikevich's, stops with the CPU engine's error, at the same time (to
+// the bit) and neuron.
 func TestBlowUp(t *testing.T) {
-	dev := devicetest.Shared(t)
-	build := func() *point.Network {
-		n := mixedNet()
-		n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
-		return n
+	for _, c := range []struct {
+		name  string
+		build func() *point.Network
+	}{
+		{"lif", func() *point.Network {
+			n := mixedNet()
+			n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
+			return n
+		}},
+		{"izhikevich", func() *point.Network {
+			n := modelNet(t, 0.05, lab.Izhikevich(), lab.Izhikevich(), point.Euler, point.Euler, 1, 1, [2]float64{4, 12}, [2]float64{4, 12})
+			n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
+			return n
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) { blowsUpAlike(t, c.build) })
 	}
+}
+
+func blowsUpAlike(t *testing.T, build func() *point.Network) {
+	dev := devicetest.Shared(t)
 	g, err := NewEngine(dev, build(), point.Options{})
 	if err != nil {
 		t.Fatal(err)
