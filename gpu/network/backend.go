@@ -196,15 +196,41 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	return nil
 }
 
-// blowUp names the first neuron whose v left the physical range, in the
-// step the kernel reported, at the end of that step as sim/network's
-// advance writes it (t + dt, not (n + 1)·dt: they differ in the last bit).
+// blowUp names the first neuron whose state left the physical range (v,
+// or any variable of a point model, as sim/network's modelStep checks),
+// in the step the kernel reported, at the end of that step as
+// sim/network's advance writes it (t + dt, not (n + 1)·dt: they differ
+// in the last bit).
 func (e *Engine) blowUp(step int64) *sim.BlowUpError {
 	v := e.Voltages()
-	for g, x := range v {
-		if !(math.Abs(x) <= sim.MaxAbsV) {
+	var records []float64
+	if e.modelWords > 0 {
+		records = make([]float64, e.modelWords)
+		if err := e.dev.Do(func() error { device.Read(e.models, 0, words(records)); return nil }); err != nil {
+			records = nil
+		}
+	}
+	bad := func(g int) bool {
+		if !(math.Abs(v[g]) <= sim.MaxAbsV) {
+			return true
+		}
+		pp, i := e.net.PopulationOf(g)
+		p := e.pops[e.popIndex(pp.First())]
+		if p.model == nil || records == nil {
+			return false
+		}
+		at := p.modelAt + i*p.model.words() + p.model.np
+		for _, x := range records[at : at+p.model.nv] {
+			if !(math.Abs(x) <= sim.MaxAbsV) {
+				return true
+			}
+		}
+		return false
+	}
+	for g := range v {
+		if bad(g) {
 			p, i := e.net.PopulationOf(g)
-			return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: x}
+			return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: v[g]}
 		}
 	}
 	return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: "a neuron", V: math.NaN()}
