@@ -179,14 +179,20 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		if pr.Neuron < 0 || pr.Neuron >= pr.Pop.N {
 			return nil, fmt.Errorf("a probe names neuron %d, which is not in population %s", pr.Neuron, pr.Pop.Name)
 		}
+		// What it records, in sim/network's probeFunc's order: v, a
+		// port, a model variable.
 		what := 0
-		if pr.Var != "v" && isModelVar(pr.Pop, pr.Var) {
-			j, _ := pr.Pop.Model.Model.VarIndex(pr.Var)
-			what = -(j + 1)
-		} else if pr.Var != "v" {
+		if pr.Var != "v" {
 			fmt.Sscanf(pr.Var, "g%d", &what)
-			if what > len(pr.Pop.Ports) {
-				return nil, fmt.Errorf("population %s has no variable %q to record", pr.Pop.Name, pr.Var)
+			if !isPortVar(pr.Var) || what > len(pr.Pop.Ports) {
+				j, ok := 0, false
+				if pr.Pop.Model != nil {
+					j, ok = pr.Pop.Model.Model.VarIndex(pr.Var)
+				}
+				if !ok {
+					return nil, fmt.Errorf("population %s has no variable %q to record", pr.Pop.Name, pr.Var)
+				}
+				what = -(j + 1)
 			}
 		}
 		e.probeVar = append(e.probeVar, what)
