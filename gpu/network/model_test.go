@@ -302,3 +302,22 @@ func TestShippedWilsonCowan(t *testing.T) {
 	}
 	t.Logf("%d samples of %d probes, worst relative difference %g", len(want.Values), len(want.Values[0]), worst)
 }
+
+// TestLIFWithModels runs mixedNet with its population B made of
+// Izhikevich neurons (Euler, each its own input current) under the same
+// synapses: a LIF and a point-model population in one network, a
+// program each, give the CPU engine's spikes, traces and voltages to the
+// bit.
+func TestLIFWithModels(t *testing.T) {
+	agreesWithCPU(t, func() *point.Network {
+		n := mixedNet()
+		b := n.Pops[1]
+		r := rand.New(rand.NewPCG(2, 9))
+		I := make([]float64, b.N)
+		for i := range I {
+			I[i] = 3 + 9*r.Float64()
+		}
+		b.LIF, b.Model = nil, &point.PointModel{Model: lab.Izhikevich(), Params: map[string][]float64{"I": I}}
+		return n
+	})
+}
