@@ -406,12 +406,32 @@ func TestRefuses(t *testing.T) {
 // tonically firing for 50,000 steps, it gives the CPU engine's spikes and
 // traces, none cut short.
 func TestLongEpochs(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		model bool
+	}{{"lif", false}, {"izhikevich", true}} {
+		t.Run(c.name, func(t *testing.T) { longEpochs(t, c.model) })
+	}
+}
+
+// longEpochs runs TestLongEpochs on mixedNet's population B alone, of
+// LIF neurons or, with model, of Izhikevich's (whose parameters are a
+// loop of its own in the kernel).
+func longEpochs(t *testing.T, model bool) {
 	dev := devicetest.Shared(t)
 	build := func() (*point.Network, point.Options) {
 		n := mixedNet()
 		b := n.Pops[1]
 		n.Pops, n.Projections, n.Inputs = n.Pops[1:], nil, nil
-		return n, point.Options{Probes: []point.Probe{{Pop: b, Neuron: 0, Var: "v"}, {Pop: b, Neuron: 0, Var: "g2"}, {Pop: b, Neuron: 1, Var: "v"}}}
+		second := "g2"
+		if model {
+			I := make([]float64, b.N)
+			for i := range I {
+				I[i] = 4 + 0.04*float64(i)
+			}
+			b.LIF, b.Model, second = nil, &point.PointModel{Model: lab.Izhikevich(), Params: map[string][]float64{"I": I}}, "u"
+		}
+		return n, point.Options{Probes: []point.Probe{{Pop: b, Neuron: 0, Var: "v"}, {Pop: b, Neuron: 0, Var: second}, {Pop: b, Neuron: 1, Var: "v"}}}
 	}
 	gn, gopts := build()
 	g, err := NewEngine(dev, gn, gopts)
