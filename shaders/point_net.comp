@@ -14,7 +14,7 @@
 // shaders/real.glsl). The network's part (state images, queue slots,
 // spikes, records: net_state.glsl) is lif_net.comp's.
 //
-// The model is the generated model.glsl (gpu/sweep.NetworkModel): the
+// The model is the generated model.glsl (gpu/pointmodel.Network): the
 // sweeps' model definition (point_builtin.glsl or a typed model's
 // equations) in double precision. The population's ports, drives and
 // constants are the generated lif_pop.glsl (gpu/network/shader.go):

@@ -1,7 +1,7 @@
 // The precision of a point model's arithmetic, one model definition for
 // both its users: float for the sweeps (point.comp), double for networks
 // (point_net.comp), which run bit for bit with the CPU engine wherever the
-// arithmetic allows. The generated model.glsl (gpu/sweep/sweep_model.go)
+// arithmetic allows. The generated model.glsl (gpu/pointmodel)
 // defines REAL_IS_DOUBLE, and for doubles the twin of sim/fastexp
 // (fastexp(x)), before it includes this file; point_builtin.glsl and a
 // typed model's translation write real, rvec2, State and PRECISE, and call

@@ -1,4 +1,4 @@
-// What a typed model's equations translated to GLSL (gpu/sweep_model.go)
+// What a typed model's equations translated to GLSL (gpu/pointmodel)
 // call beyond GLSL's own functions: the functions of sim/point's
 // expressions with Go's meaning where GLSL's differs or is undefined, in
 // the precision real.glsl sets.

@@ -10,7 +10,7 @@ import (
 	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/gpu/device"
-	"neurite/gpu/sweep"
+	"neurite/gpu/pointmodel"
 	"neurite/shaders"
 	"neurite/sim"
 	point "neurite/sim/network"
@@ -70,7 +70,7 @@ const (
 // Supported returns nil when the GPU engine runs n, else why not,
 // wrapping ErrUnsupported: LIF populations, exact or Euler, and
 // populations of the lab's point models (built-in or typed, which
-// sweep.NetworkModel translates; Euler, RK2 or RK4) without a stimulus
+// pointmodel.Network translates; Euler, RK2 or RK4) without a stimulus
 // of their own, with
 // voltage jumps and exponential, alpha and bi-exponential currents and
 // conductances, at most maxPorts ports; of the drives, Poisson trains
@@ -436,7 +436,7 @@ func (e *Engine) upload() error {
 					return err
 				}
 				r := models[p.modelAt+i*p.model.words():]
-				copy(r, sweep.NetworkParams(p.Model.Model, start.Params, p.model.np))
+				copy(r, pointmodel.NetworkParams(p.Model.Model, start.Params, p.model.np))
 				copy(r[p.model.np:], start.X)
 				r[p.model.np+p.model.nv] = math.Inf(-1) // not refractory (sim/point's Restart)
 				if start.Below {

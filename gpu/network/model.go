@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"neurite/gpu/sweep"
+	"neurite/gpu/pointmodel"
 	"neurite/sim"
 	point "neurite/sim/network"
 )
@@ -25,14 +25,14 @@ type modelPop struct {
 // not run it.
 func newModelPop(p *point.Population) (*modelPop, error) {
 	m := p.Model.Model
-	text, nv, np, err := sweep.NetworkModel(m)
+	pm, err := pointmodel.Network(m)
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := modelMethods[p.Method]; !ok {
 		return nil, fmt.Errorf("method %s does not run on the GPU", p.Method)
 	}
-	return &modelPop{text: text, nv: nv, np: np}, nil
+	return &modelPop{text: pm.Text, nv: pm.NV, np: pm.NP}, nil
 }
 
 // words is a neuron's record in the model buffer (point_net.comp's REC).

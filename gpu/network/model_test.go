@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"neurite/gpu/device/devicetest"
-	"neurite/gpu/sweep"
+	"neurite/gpu/pointmodel"
 	"neurite/sim/netbuild"
 	point "neurite/sim/network"
 	lab "neurite/sim/point"
@@ -122,7 +122,7 @@ func modelNet(t *testing.T, dt float64, a, b *lab.Model, ma, mb point.Method, wa
 // for operation (Izhikevich and FitzHugh–Nagumo: polynomials; Hodgkin–
 // Huxley: sim/hh's rates on sim/fastexp, whose GLSL twin is its
 // operations, fused where it fuses, on a device whose fma is fused:
-// sweep.FusedFMA), every spike is at the CPU's step and every sample
+// pointmodel.FusedFMA), every spike is at the CPU's step and every sample
 // equal to the bit. Where an exponential is math.Exp on the
 // CPU (I_Na,p + I_K's Boltzmann functions) or a hyperbolic function is
 // formed from fastexp (Morris–Lecar's tanh and cosh), or where fma is not
@@ -139,7 +139,7 @@ func modelNet(t *testing.T, dt float64, a, b *lab.Model, ma, mb point.Method, wa
 // 4.7e-10).
 func TestPointModels(t *testing.T) {
 	var fused bool
-	if err := devicetest.Shared(t).Do(func() (err error) { fused, err = sweep.FusedFMA(); return err }); err != nil {
+	if err := devicetest.Shared(t).Do(func() (err error) { fused, err = pointmodel.FusedFMA(); return err }); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

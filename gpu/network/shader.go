@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"neurite/gpu/sweep"
+	"neurite/gpu/pointmodel"
 	"neurite/sim"
 	point "neurite/sim/network"
 )
@@ -199,4 +199,4 @@ func sharedParams(p *point.Population, dt float64) ([neuronPW]float64, bool) {
 
 // literal writes a double as a GLSL double constant that reads back to
 // the same number.
-func literal(x float64) string { return sweep.DoubleLiteral(x) }
+func literal(x float64) string { return pointmodel.DoubleLiteral(x) }

@@ -1,4 +1,4 @@
-package sweep
+package pointmodel
 
 import (
 	"fmt"
@@ -14,24 +14,22 @@ import (
 	"neurite/sim/point"
 )
 
-// NetworkModel returns the model.glsl of m in double precision, the
-// model a network of its neurons runs (shaders/point_net.comp): the
-// sweeps' model definition (shaders/point_builtin.glsl or m's equations
-// translated as for a sweep), with fastexp, the twin of sim/fastexp, and
-// the model's numbers of variables and parameters. Networks give their
-// models no stimulus of their own (a drive is the network's).
-func NetworkModel(m *point.Model) (text string, nv, np int, err error) {
+// Network returns the model.glsl of m in double precision, the model a
+// network of its neurons runs (shaders/point_net.comp): the sweeps' model
+// definition (shaders/point_builtin.glsl or m's equations translated as
+// for a sweep), with fastexp, the twin of sim/fastexp. Networks give
+// their models no stimulus of their own (a drive is the network's).
+func Network(m *point.Model) (Model, error) {
 	if m.Stim != nil {
-		return "", 0, 0, fmt.Errorf("the GPU runs network models without a stimulus of their own (%s has one)", m.Name)
+		return Model{}, fmt.Errorf("the GPU runs network models without a stimulus of their own (%s has one)", m.Name)
 	}
 	head := "#define REAL_IS_DOUBLE\n\n" + FastexpGLSL() +
 		fmt.Sprintf("\nconst double EXP_PLUS_05 = %s, EXP_MINUS_15 = %s; // sim/hh's\n\n", DoubleLiteral(hh.ExpPlus05), DoubleLiteral(hh.ExpMinus15)) +
 		"#include \"real.glsl\"\n\ndouble stim(double t) { return 0.0lf; }\n\n"
-	sm, err := modelBody(m, head, DoubleLiteral)
-	return sm.text, sm.nv, sm.np, err
+	return Body(m, head, DoubleLiteral)
 }
 
-// NetworkParams returns the p[] of NetworkModel's shader for a neuron
+// NetworkParams returns the p[] of Network's shader for a neuron
 // whose model parameters are params: them, padded to np, and for the
 // built-in Hodgkin–Huxley model q10 in p[9], as sim/hh.Q10 computes it
 // (GLSL has no pow in double precision).
