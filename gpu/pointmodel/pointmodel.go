@@ -73,12 +73,13 @@ const (
 	builtinParams = 16 // the built-in models' p[]
 )
 
-// translateModel writes a typed model's equations as the model interface
-// of shaders/point.comp and point_net.comp (see point.comp), in real.glsl's precision with literals
-// written by lit: the state a real[NV],
-// the parameters p[i], the variables x[i], the quantities computed before
-// the right-hand sides; every helper written out component by component,
-// since the shader may loop only over steps.
+// translateModel writes a typed model's equations as the model
+// interface of shaders/point.comp and point_net.comp (see point.comp), in
+// real.glsl's precision with literals written by lit: the state a
+// real[NV], the parameters p[i], the variables x[i], the quantities
+// computed before the right-hand sides, every value PRECISE (in double,
+// the CPU's order of operations); every helper written out component by
+// component, since the shader may loop only over steps.
 func translateModel(m *point.Model, eqs *point.Equations, lit func(float64) string) (string, error) {
 	nv := len(m.Vars)
 	if nv > maxVars {
