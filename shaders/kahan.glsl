@@ -8,3 +8,13 @@ void kahan(inout float x, inout float c, float d) {
 	c = e;
 	x = s;
 }
+
+#ifdef REAL_IS_DOUBLE
+void kahan(inout double x, inout double c, double d) {
+	precise double y = d - c;
+	precise double s = x + y;
+	precise double e = (s - x) - y;
+	c = e;
+	x = s;
+}
+#endif

@@ -13,7 +13,7 @@
 
 layout(local_size_x = GROUP_SIZE) in;
 
-// The model is the generated file model.glsl (gpu/sweep_model.go): the
+// The model is the generated file model.glsl (gpu/pointmodel): the
 // built-in models (point_builtin.glsl) or a typed model's equations
 // translated to GLSL. NV, its number of variables, and NP, of parameters,
 // are defined by the compiler's caller. model.glsl defines:
@@ -52,7 +52,7 @@ uniform float dt, transient, level, rearm; // crossings count at level, re-arm b
 uniform float delta, prominence;           // a maximum's least prominence: delta, or prominence × its size
 
 float p[NP];
-int trainAt; // a Poisson stimulus's cursor (see gpu/sweep_model.go)
+int trainAt; // a Poisson stimulus's cursor (see gpu/sweep/sweep_model.go)
 
 #include "model.glsl"
 

@@ -29,7 +29,9 @@ func (b *backend) Reset() {
 	e.cpu.ResetSources()
 	e.cpu.ResetLearning()
 	e.err = e.dev.Do(func() error {
-		e.upload()
+		if err := e.upload(); err != nil {
+			return err
+		}
 		e.delivery = e.chosen
 		if e.delivery == DeliverDevice {
 			e.dn.reset()
@@ -48,7 +50,10 @@ func (b *backend) Probe(values []float64) {
 		d, a := make([]float64, 1), make([]float64, 1)
 		for k, pr := range e.probes {
 			p := e.pops[e.popIndex(pr.Pop.First())]
-			if w := e.probeVar[k]; w > 0 {
+			if w := e.probeVar[k]; w < 0 {
+				m := p.model
+				device.Read(e.models, 2*(p.modelAt+pr.Neuron*m.words()+m.np-w-1), words(d))
+			} else if w > 0 {
 				at := p.base + (w-1)*p.N + pr.Neuron
 				device.Read(e.syn, 2*at, words(d))
 				if q := p.Ports[w-1]; q.Synapse != point.Delta && q.Shape == point.BiExp {
@@ -141,7 +146,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			heads[4*k+1] = math.MaxUint32
 		}
 		device.Write(e.spikes, heads)
-		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec} {
+		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec, e.models} {
 			buf.Bind(uint32(k))
 		}
 		for unit, img := range []struct {
@@ -167,7 +172,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
 				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
-				"curBase": e.targets * e.dueSteps, "curCols": e.currents,
+				"curBase": e.targets * e.dueSteps, "curCols": e.currents, "modelAt": p.modelAt,
 				"ringSlots": ringSlots, "slotFrom": slotFrom, "ringShift": e.ringShift(),
 			} {
 				p.prog.SetInt(name, x)
@@ -214,15 +219,42 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	return nil
 }
 
-// blowUp names the first neuron whose v left the physical range, in the
-// step the kernel reported.
+// blowUp names the first neuron whose state left the physical range (v,
+// or any variable of a point model, as sim/network's modelStep checks),
+// in the step the kernel reported, at the end of that step as
+// sim/network's advance writes it (t + dt, not (n + 1)·dt: they differ
+// in the last bit).
 func (e *Engine) blowUp(step int64) *sim.BlowUpError {
 	v := e.Voltages()
-	for g, x := range v {
-		if !(math.Abs(x) <= sim.MaxAbsV) {
-			p, i := e.net.PopulationOf(g)
-			return &sim.BlowUpError{T: float64(step+1) * e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: x}
+	var records []float64
+	if e.modelWords > 0 {
+		records = make([]float64, e.modelWords)
+		if err := e.dev.Do(func() error { device.Read(e.models, 0, words(records)); return nil }); err != nil {
+			records = nil
 		}
 	}
-	return &sim.BlowUpError{T: float64(step+1) * e.net.Dt, Where: "a neuron", V: math.NaN()}
+	bad := func(g int) bool {
+		if !(math.Abs(v[g]) <= sim.MaxAbsV) {
+			return true
+		}
+		pp, i := e.net.PopulationOf(g)
+		p := e.pops[e.popIndex(pp.First())]
+		if p.model == nil || records == nil {
+			return false
+		}
+		at := p.modelAt + i*p.model.words() + p.model.np
+		for _, x := range records[at : at+p.model.nv] {
+			if !(math.Abs(x) <= sim.MaxAbsV) {
+				return true
+			}
+		}
+		return false
+	}
+	for g := range v {
+		if bad(g) {
+			p, i := e.net.PopulationOf(g)
+			return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: v[g]}
+		}
+	}
+	return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: "a neuron", V: math.NaN()}
 }

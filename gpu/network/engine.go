@@ -10,6 +10,7 @@ import (
 	"github.com/go-gl/gl/v4.3-core/gl"
 
 	"neurite/gpu/device"
+	"neurite/gpu/pointmodel"
 	"neurite/shaders"
 	"neurite/sim"
 	point "neurite/sim/network"
@@ -19,7 +20,8 @@ import (
 // backend policy then keeps it on the CPU engine.
 var ErrUnsupported = errors.New("not supported on the GPU")
 
-// Engine runs a point network of LIF populations on the GPU: one
+// Engine runs a point network of LIF and point-model populations on the
+// GPU (shaders/lif_net.comp and point_net.comp): one
 // invocation per neuron, a whole epoch per dispatch, the state in double
 // precision and held in registers across the epoch's steps. The spikes
 // come back compacted (step, neuron) and are delivered (delivery.go)
@@ -50,9 +52,10 @@ type Engine struct {
 	hostRouter sim.Router // the CPU engine's
 	dn         *deviceNet // the connectivity for delivery on the device; nil where it cannot
 	dnErr      error      // why dn is nil
+	modelWords int        // the model buffer's: every point-model neuron's record
 
-	v, ref, syn, par, due, spikes, probeBuf, rec *device.Buffer
-	vTex, refTex, synTex, parTex, dueTex         uint32 // their buffer textures
+	v, ref, syn, par, due, spikes, probeBuf, rec, models *device.Buffer
+	vTex, refTex, synTex, parTex, dueTex                 uint32 // their buffer textures
 }
 
 // pop is a population as the kernel runs it.
@@ -63,6 +66,8 @@ type pop struct {
 	spikeAt     int // its spikes' first word in the spike buffer
 	spikeCap    int // the spikes its part of the buffer holds
 	prog        *device.Program
+	model       *modelPop // a point-model population's model; nil for LIF and sources
+	modelAt     int       // its neurons' first word in the model buffer
 }
 
 const (
@@ -71,7 +76,10 @@ const (
 )
 
 // Supported returns nil when the GPU engine runs n, else why not,
-// wrapping ErrUnsupported: LIF populations, exact or Euler, with
+// wrapping ErrUnsupported: LIF populations, exact or Euler, and
+// populations of the lab's point models (built-in or typed, which
+// pointmodel.Network translates; Euler, RK2 or RK4) without a stimulus
+// of their own, with
 // voltage jumps and exponential, alpha and bi-exponential currents and
 // conductances, at most maxPorts ports; of the drives, Poisson trains
 // onto whole populations or parts of them, current drives (drive.go,
@@ -84,9 +92,17 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
 	}
 	for _, p := range n.Pops {
+		if p.Model != nil {
+			if _, err := newModelPop(p); err != nil {
+				return no("population %s: %v", p.Name, err)
+			}
+			// point_net.comp keeps no Ornstein–Uhlenbeck current in
+			// registers: noise is lif_net.comp's.
+			if slices.ContainsFunc(p.Drives, func(d point.Drive) bool { return d.Kind == point.Noise }) {
+				return no("population %s: noise drives onto a point model's population", p.Name)
+			}
+		}
 		switch {
-		case p.LIF == nil && p.Source == nil:
-			return no("population %s: only LIF neurons and Poisson sources run on the GPU", p.Name)
 		case driveSupported(p, n.Dt) != "":
 			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
 		case len(p.Ports) > maxPorts:
@@ -103,8 +119,8 @@ func Supported(n *point.Network, probes []point.Probe) error {
 		if pr.Pop.Source != nil {
 			return no("population %s: the GPU records nothing of Poisson sources", pr.Pop.Name)
 		}
-		if pr.Var != "v" && !isPortVar(pr.Var) {
-			return no("population %s: the GPU records v and g1, g2, …, not %q", pr.Pop.Name, pr.Var)
+		if pr.Var != "v" && !isPortVar(pr.Var) && !isModelVar(pr.Pop, pr.Var) {
+			return no("population %s: the GPU records v, g1, g2, … and a model's variables, not %q", pr.Pop.Name, pr.Var)
 		}
 	}
 	return nil
@@ -115,6 +131,16 @@ func isPortVar(name string) bool {
 	var k int
 	_, err := fmt.Sscanf(name, "g%d", &k)
 	return err == nil && k >= 1
+}
+
+// isModelVar reports whether a probe's variable is one of a point-model
+// population's variables.
+func isModelVar(p *point.Population, name string) bool {
+	if p.Model == nil {
+		return false
+	}
+	_, ok := p.Model.Model.VarIndex(name)
+	return ok
 }
 
 // NewEngine prepares a network for the device; call Init before Run. A
@@ -141,7 +167,15 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
 	}
 	for _, p := range n.Pops {
-		e.pops = append(e.pops, &pop{Population: p, first: p.First(), base: e.targets, noiseBase: e.noise})
+		ep := &pop{Population: p, first: p.First(), base: e.targets, noiseBase: e.noise}
+		if p.Model != nil {
+			if ep.model, err = newModelPop(p); err != nil {
+				return nil, err
+			}
+			ep.modelAt = e.modelWords
+			e.modelWords += p.N * ep.model.words()
+		}
+		e.pops = append(e.pops, ep)
 		e.targets += p.N * len(p.Ports)
 		e.noise += noiseSlots(p)
 		for _, d := range p.Drives {
@@ -159,11 +193,20 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		if pr.Neuron < 0 || pr.Neuron >= pr.Pop.N {
 			return nil, fmt.Errorf("a probe names neuron %d, which is not in population %s", pr.Neuron, pr.Pop.Name)
 		}
+		// What it records, in sim/network's probeFunc's order: v, a
+		// port, a model variable.
 		what := 0
 		if pr.Var != "v" {
 			fmt.Sscanf(pr.Var, "g%d", &what)
-			if what > len(pr.Pop.Ports) {
-				return nil, fmt.Errorf("population %s has no variable %q to record", pr.Pop.Name, pr.Var)
+			if !isPortVar(pr.Var) || what > len(pr.Pop.Ports) {
+				j, ok := 0, false
+				if pr.Pop.Model != nil {
+					j, ok = pr.Pop.Model.Model.VarIndex(pr.Var)
+				}
+				if !ok {
+					return nil, fmt.Errorf("population %s has no variable %q to record", pr.Pop.Name, pr.Var)
+				}
+				what = -(j + 1)
 			}
 		}
 		e.probeVar = append(e.probeVar, what)
@@ -220,8 +263,8 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	return e, nil
 }
 
-// compile makes each LIF population's program: its ports, method and
-// drives are compiled in.
+// compile makes each population's program (but the sources'): its
+// ports, method and drives, and its model, are compiled in.
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		col := 0
@@ -237,6 +280,17 @@ func (e *Engine) compile() error {
 						col++
 					}
 				}
+			}
+			if p.model != nil {
+				text += modelShader(p.Population, p.model)
+				src, err := shaders.Load("point_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text}, shaders.Generated{Name: "model.glsl", Text: p.model.text})
+				if err != nil {
+					return err
+				}
+				if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts).Define("NV", p.model.nv).Define("NP", p.model.np)); err != nil {
+					return fmt.Errorf("population %s: %w", p.Name, err)
+				}
+				continue
 			}
 			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text})
 			if err != nil {
@@ -269,7 +323,7 @@ func (e *Engine) free() {
 			gl.DeleteTextures(1, &t)
 		}
 	}
-	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec} {
+	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec, e.models} {
 		if b != nil {
 			b.Delete()
 		}
@@ -290,7 +344,7 @@ func (e *Engine) Network() *point.Network { return e.net }
 
 // String describes the engine's layout for people.
 func (e *Engine) String() string {
-	return fmt.Sprintf("%d LIF neurons in %d populations, a thread each, up to %d steps a dispatch", e.neurons, len(e.pops), e.epochSteps)
+	return fmt.Sprintf("%d neurons in %d populations, a thread each, up to %d steps a dispatch", e.neurons, len(e.pops), e.epochSteps)
 }
 
 // words views doubles or ints as the 32-bit words the device takes.
@@ -301,8 +355,8 @@ func words[T float64 | int32](x []T) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), len(x)*int(unsafe.Sizeof(x[0]))/4)
 }
 
-// params returns the parameter buffer: each LIF neuron's parameters, by
-// global id.
+// params returns the parameter buffer: each neuron's parameters (a
+// point model's: the drives' bits alone), by global id.
 func (e *Engine) params() []float64 {
 	par := make([]float64, e.neurons*neuronPW)
 	for _, p := range e.pops {
@@ -325,6 +379,10 @@ func (e *Engine) params() []float64 {
 func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 	l := p.LIF
 	var x [neuronPW]float64
+	x[neuronPW-1] = float64(skipBits(p, i))
+	if l == nil {
+		return x // a point model's: its own are in the model buffer
+	}
 	x[0] = l.EL[i]
 	if p.Method == point.Exact && !hasCurrents(p) {
 		x[0] = l.EL[i] + float64(l.R[i]*(l.I[i]+0.0)) // the bias plus no drive, the product rounded as the CPU engine rounds it
@@ -375,6 +433,7 @@ func (e *Engine) alloc() {
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
 	e.spikes = device.NewBuffer[uint32](nil, 4*e.spikeWords)
 	e.rec = device.NewBuffer[uint32](nil, 8)
+	e.models = device.NewBuffer[uint32](nil, 8*max(1, e.modelWords))
 	e.vTex = device.BufferTexture(e.v, gl.RG32UI)
 	e.refTex = device.BufferTexture(e.ref, gl.R32I)
 	e.synTex = device.BufferTexture(e.syn, gl.RG32UI)
@@ -383,8 +442,9 @@ func (e *Engine) alloc() {
 }
 
 // upload sets the initial state (on the device thread).
-func (e *Engine) upload() {
+func (e *Engine) upload() error {
 	v := make([]float64, e.neurons)
+	models := make([]float64, max(1, e.modelWords))
 	syn := make([]float64, max(2, 2*e.targets+e.noise))
 	for _, p := range e.pops {
 		slot := 2*e.targets + p.noiseBase
@@ -406,6 +466,21 @@ func (e *Engine) upload() {
 			if p.Source != nil {
 				break // v 0, as on the CPU
 			}
+			if p.model != nil {
+				start, err := p.ModelStart(i)
+				if err != nil {
+					return err
+				}
+				r := models[p.modelAt+i*p.model.words():]
+				copy(r, pointmodel.NetworkParams(p.Model.Model, start.Params, p.model.np))
+				copy(r[p.model.np:], start.X)
+				r[p.model.np+p.model.nv] = math.Inf(-1) // not refractory (sim/point's Restart)
+				if start.Below {
+					r[p.model.np+p.model.nv+1] = 1
+				}
+				v[p.first+i] = start.X[p.Model.V()]
+				continue
+			}
 			v[p.first+i] = p.LIF.EL[i]
 			if p.V0 != nil {
 				v[p.first+i] = p.V0[i]
@@ -415,4 +490,6 @@ func (e *Engine) upload() {
 	device.Write(e.v, words(v))
 	device.Write(e.ref, make([]uint32, e.neurons))
 	device.Write(e.syn, words(syn))
+	device.Write(e.models, words(models))
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	point "neurite/sim/network"
+	lab "neurite/sim/point"
 	"neurite/sim/spec"
 )
 
@@ -348,15 +349,31 @@ func sameRun(t *testing.T, g *Engine, c *point.Engine, got, want *sim.Memory) {
 }
 
 // TestBlowUp: a network whose voltages run away (a huge inhibitory
-// conductance makes Euler's step overshoot) stops with the CPU engine's
-// error, at the same time and neuron.
+// conductance makes Euler's step overshoot), of LIF neurons or of
+// Izhikevich's, stops with the CPU engine's error, at the same time (to
+// the bit) and neuron.
 func TestBlowUp(t *testing.T) {
-	dev := devicetest.Shared(t)
-	build := func() *point.Network {
-		n := mixedNet()
-		n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
-		return n
+	for _, c := range []struct {
+		name  string
+		build func() *point.Network
+	}{
+		{"lif", func() *point.Network {
+			n := mixedNet()
+			n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
+			return n
+		}},
+		{"izhikevich", func() *point.Network {
+			n := modelNet(t, 0.05, lab.Izhikevich(), lab.Izhikevich(), point.Euler, point.Euler, 1, 1, [2]float64{4, 12}, [2]float64{4, 12})
+			n.Inputs = append(n.Inputs, point.SpikeInput{Pop: n.Pops[1], Port: 2, Neuron: 42, T: 10, W: 1e5})
+			return n
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) { blowsUpAlike(t, c.build) })
 	}
+}
+
+func blowsUpAlike(t *testing.T, build func() *point.Network) {
+	dev := devicetest.Shared(t)
 	g, err := NewEngine(dev, build(), point.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -395,6 +412,15 @@ func TestRefuses(t *testing.T) {
 		{"poisson drive of a huge rate", func(n *point.Network) {
 			n.Pops[0].Drives = []point.Drive{{Kind: point.Poisson, Port: 0, Rate: 1e7, W: 1}}
 		}},
+		{"a point model with a stimulus of its own", func(n *point.Network) {
+			m := lab.Izhikevich()
+			m.Stim = lab.Step{From: 10, To: 20, Amp: 5}
+			n.Pops[1].LIF, n.Pops[1].Model = nil, &point.PointModel{Model: m}
+		}},
+		{"noise onto a point model's population", func(n *point.Network) {
+			n.Pops[1].LIF, n.Pops[1].Model = nil, &point.PointModel{Model: lab.Izhikevich()}
+			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			n := mixedNet()
@@ -413,12 +439,32 @@ func TestRefuses(t *testing.T) {
 // tonically firing for 50,000 steps, it gives the CPU engine's spikes and
 // traces, none cut short.
 func TestLongEpochs(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		model bool
+	}{{"lif", false}, {"izhikevich", true}} {
+		t.Run(c.name, func(t *testing.T) { longEpochs(t, c.model) })
+	}
+}
+
+// longEpochs runs TestLongEpochs on mixedNet's population B alone, of
+// LIF neurons or, with model, of Izhikevich's (whose parameters are a
+// loop of its own in the kernel).
+func longEpochs(t *testing.T, model bool) {
 	dev := devicetest.Shared(t)
 	build := func() (*point.Network, point.Options) {
 		n := mixedNet()
 		b := n.Pops[1]
 		n.Pops, n.Projections, n.Inputs = n.Pops[1:], nil, nil
-		return n, point.Options{Probes: []point.Probe{{Pop: b, Neuron: 0, Var: "v"}, {Pop: b, Neuron: 0, Var: "g2"}, {Pop: b, Neuron: 1, Var: "v"}}}
+		second := "g2"
+		if model {
+			I := make([]float64, b.N)
+			for i := range I {
+				I[i] = 4 + 0.04*float64(i)
+			}
+			b.LIF, b.Model, second = nil, &point.PointModel{Model: lab.Izhikevich(), Params: map[string][]float64{"I": I}}, "u"
+		}
+		return n, point.Options{Probes: []point.Probe{{Pop: b, Neuron: 0, Var: "v"}, {Pop: b, Neuron: 0, Var: second}, {Pop: b, Neuron: 1, Var: "v"}}}
 	}
 	gn, gopts := build()
 	g, err := NewEngine(dev, gn, gopts)

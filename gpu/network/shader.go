@@ -3,9 +3,9 @@ package network
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
+	"neurite/gpu/pointmodel"
 	"neurite/sim"
 	point "neurite/sim/network"
 )
@@ -197,12 +197,6 @@ func sharedParams(p *point.Population, dt float64) ([neuronPW]float64, bool) {
 	return first, true
 }
 
-// literal writes a double as a GLSL constant expression of its exact
-// bits, the decimal in a comment for the reader. A decimal literal with
-// the lf suffix is not enough: NVIDIA's compiler (driver 580) reads
-// "0.006lf" as the float nearest, and longer decimals to within an ulp
-// or so, where Mesa rounds correctly.
-func literal(x float64) string {
-	b := math.Float64bits(x)
-	return fmt.Sprintf("packDouble2x32(uvec2(0x%08xu, 0x%08xu)) /* %s */", uint32(b), uint32(b>>32), strconv.FormatFloat(x, 'g', -1, 64))
-}
+// literal writes a double as a GLSL constant that reads back to the
+// same number (pointmodel.DoubleLiteral).
+func literal(x float64) string { return pointmodel.DoubleLiteral(x) }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 
 	"neurite/gpu/device"
@@ -20,7 +19,7 @@ import (
 // device (shaders/point.comp): thousands of instances in one job, with a
 // fixed step (Euler, or RK4 for any other method asked) in single
 // precision. The built-in models are written in GLSL, models typed as
-// equations and stimuli translated to it (sweep_model.go). It is an
+// equations and stimuli translated to it (gpu/pointmodel, sweep_model.go). It is an
 // analysis.Batch; what the device cannot run (a Poisson stimulus, a typed
 // model of more than 16 variables), or a batch the device fails (a
 // reset), runs on the CPU, as Fallbacks counts. A Sweep may be used from
@@ -33,13 +32,6 @@ type Sweep struct {
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
 }
-
-// Models the point shader knows, by name, and the number of parameters
-// it reads.
-var sweepModels = map[string]struct {
-	id, params int
-}{"hh": {0, 9}, "izhikevich": {1, 6}, "lif": {2, 7}, "fhn": {3, 4}, "inapk": {4, 13}, "inap": {5, 10},
-	"rate": {6, 5}, "rate-relu": {7, 5}, "wilson-cowan": {8, 14}}
 
 // An instance's record, as shaders/point.comp lays it out: its state (nv
 // floats), then what it has seen, at these offsets after the state; the
@@ -303,13 +295,4 @@ func ring(buf []float32, n, k int) []float64 {
 		out = append(out, float64(buf[j%k]))
 	}
 	return out
-}
-
-func sweepNames() string {
-	var names []string
-	for n := range sweepModels {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
 }

@@ -3,12 +3,10 @@ package sweep
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
-	"github.com/expr-lang/expr/ast"
-
 	"neurite/gpu/device"
+	"neurite/gpu/pointmodel"
 	"neurite/sim/point"
 )
 
@@ -21,17 +19,11 @@ type sweepModel struct {
 	nv, np int
 }
 
-// builtinModel returns model.glsl for a built-in model: its number and
-// shaders/point_builtin.glsl, which holds them all.
-func builtinModel(id int) string {
-	return fmt.Sprintf("const int MODEL = %d;\n#include \"point_builtin.glsl\"\n", id)
-}
-
-// modelSource returns the model.glsl that sweeps m: its stimulus, then
-// the built-in models' file or m's equations translated to GLSL. The
-// error says why the device cannot run m.
+// modelSource returns the model.glsl that sweeps m, in single precision:
+// its stimulus, then the built-in models' file or m's equations
+// translated to GLSL. The error says why the device cannot run m.
 func modelSource(m *point.Model) (sweepModel, error) {
-	stim, head := "0.0", ""
+	stim, head := "0.0", "#include \"real.glsl\"\n\n"
 	if m.Stim != nil {
 		var err error
 		if stim, err = stimulusGLSL(m.Stim); err != nil {
@@ -41,18 +33,12 @@ func modelSource(m *point.Model) (sweepModel, error) {
 			if n := len(trains[0].Times()); len(trains) > 1 || n > maxTrainEvents {
 				return sweepModel{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events in the first)", maxTrainEvents, len(trains), n)
 			}
-			head = trainGLSL
+			head += trainGLSL
 		}
 	}
 	head += fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
-	if eqs := m.Equations(); eqs != nil {
-		body, err := translateModel(m, eqs)
-		return sweepModel{head + body, len(m.Vars), max(1, len(m.Params))}, err // GLSL has no empty arrays
-	}
-	if spec, ok := sweepModels[m.Name]; ok && len(m.Params) == spec.params {
-		return sweepModel{head + builtinModel(spec.id), 4, builtinParams}, nil
-	}
-	return sweepModel{}, fmt.Errorf("the GPU sweeps the built-in models %s and models typed as equations, not %s", sweepNames(), m.Name)
+	pm, err := pointmodel.Body(m, head, pointmodel.FloatLiteral)
+	return sweepModel{pm.Text, pm.NV, pm.NP}, err
 }
 
 // stimulusGLSL writes a stimulus as a GLSL expression in t, as
@@ -63,17 +49,17 @@ func stimulusGLSL(st point.Stimulus) (string, error) {
 	on := func(from, to float64) string {
 		var c []string
 		if !math.IsInf(from, -1) {
-			c = append(c, "t >= "+glslFloat(from))
+			c = append(c, "t >= "+pointmodel.FloatLiteral(from))
 		}
 		if !math.IsInf(to, 1) {
-			c = append(c, "t < "+glslFloat(to))
+			c = append(c, "t < "+pointmodel.FloatLiteral(to))
 		}
 		if len(c) == 0 {
 			return "true"
 		}
 		return strings.Join(c, " && ")
 	}
-	f := glslFloat
+	f := pointmodel.FloatLiteral
 	switch st := st.(type) {
 	case point.Step:
 		return fmt.Sprintf("(%s ? %s : 0.0)", on(st.From, st.To), f(st.Amp)), nil
@@ -198,238 +184,4 @@ func trainData(p *point.Poisson) []float32 {
 		prev = t
 	}
 	return out
-}
-
-// Limits of the typed models the GPU sweeps: each variable and parameter
-// is a register of every instance.
-const (
-	sweepMaxVars   = 16
-	sweepMaxParams = 64
-	builtinParams  = 16 // the built-in models' p[]
-)
-
-// translateModel writes a typed model's equations as point.comp's model
-// interface (see the shader), in single precision: the state a float[NV],
-// the parameters p[i], the variables x[i], the quantities computed before
-// the right-hand sides; every helper written out component by component,
-// since the shader may loop only over steps.
-func translateModel(m *point.Model, eqs *point.Equations) (string, error) {
-	nv := len(m.Vars)
-	if nv > sweepMaxVars {
-		return "", fmt.Errorf("%s: %d variables; the GPU sweeps models of up to %d", eqs.File, nv, sweepMaxVars)
-	}
-	if len(m.Params) > sweepMaxParams {
-		return "", fmt.Errorf("%s: %d parameters; the GPU sweeps models of up to %d", eqs.File, len(m.Params), sweepMaxParams)
-	}
-	names := map[string]string{"t": "t", "pi": glslFloat(math.Pi)}
-	for i, p := range m.Params {
-		names[p.Name] = fmt.Sprintf("p[%d]", i)
-		if p.Name == m.Input {
-			names[p.Name] = fmt.Sprintf("(p[%d] + stim(t))", i) // the whole input, as on the CPU
-		}
-	}
-	vars := map[string]int{}
-	for i, v := range m.Vars {
-		names[v.Name] = fmt.Sprintf("x[%d]", i)
-		vars[v.Name] = i
-	}
-	var quantities strings.Builder
-	for _, q := range eqs.Quantities {
-		e, err := glslNode(q.Tree, names)
-		if err != nil {
-			return "", fmt.Errorf("%s:%d: %w", eqs.File, q.Line, err)
-		}
-		fmt.Fprintf(&quantities, "\tfloat q_%s = %s;\n", q.Name, e)
-		names[q.Name] = "q_" + q.Name
-	}
-	rhs := make([]string, nv)
-	for i, d := range eqs.Derivs {
-		e, err := glslNode(d.Tree, names)
-		if err != nil {
-			return "", fmt.Errorf("%s:%d: %w", eqs.File, d.Line, err)
-		}
-		rhs[i] = e
-	}
-	// each writes f(k) for every component, joined by sep.
-	each := func(sep string, f func(k int) string) string {
-		parts := make([]string, nv)
-		for k := range parts {
-			parts[k] = f(k)
-		}
-		return strings.Join(parts, sep)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "// %s translated by gpu/sweep/sweep_model.go.\n#include \"typed.glsl\"\n\n#define State float[NV]\n\n", eqs.File)
-	fmt.Fprintf(&b, "const int V = %d;\n\nbool resets() { return %t; }\n\nvoid prepare() {}\n\n", m.V, m.Spiking())
-	fmt.Fprintf(&b, "State zero() { return State(%s); }\n\n", each(", ", func(int) string { return "0.0" }))
-	fmt.Fprintf(&b, "State axpy(State x, float a, State y) {\n\treturn State(%s);\n}\n\n", each(", ", func(k int) string { return fmt.Sprintf("x[%d] + a * y[%d]", k, k) }))
-	fmt.Fprintf(&b, "State rk4(State k1, State k2, State k3, State k4, float h) {\n\treturn State(%s);\n}\n\n",
-		each(", ", func(k int) string {
-			return fmt.Sprintf("h / 6.0 * (k1[%d] + 2.0 * k2[%d] + 2.0 * k3[%d] + k4[%d])", k, k, k, k)
-		}))
-	fmt.Fprintf(&b, "void kahan(inout State x, inout State c, State d) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\tkahan(x[%d], c[%d], d[%d]);\n", k, k, k) }))
-	fmt.Fprintf(&b, "State load(int r) { return State(%s); }\n\n", each(", ", func(k int) string { return fmt.Sprintf("rec[r + %d]", k) }))
-	fmt.Fprintf(&b, "void store(int r, State x) {\n%s}\n\n", each("", func(k int) string { return fmt.Sprintf("\trec[r + %d] = x[%d];\n", k, k) }))
-	fmt.Fprintf(&b, "State deriv(State x, float t) {\n%s\treturn State(%s);\n}\n\n", quantities.String(), strings.Join(rhs, ", "))
-	b.WriteString("bool reset(inout State x, inout float refUntil, float t) {\n")
-	if m.Spiking() {
-		// The threshold is the last parameter (point.Model.Equations).
-		fmt.Fprintf(&b, "\tif (!(x[V] >= p[%d])) {\n\t\treturn false;\n\t}\n%s\tState y = x;\n", len(m.Params)-1, quantities.String())
-		for _, a := range eqs.Reset {
-			e, err := glslNode(a.Tree, names)
-			if err != nil {
-				return "", fmt.Errorf("%s:%d: %w", eqs.File, a.Line, err)
-			}
-			fmt.Fprintf(&b, "\ty[%d] = %s;\n", vars[a.Name], e)
-		}
-		b.WriteString("\tx = y;\n\treturn true;\n}\n")
-	} else {
-		b.WriteString("\treturn false;\n}\n")
-	}
-	return b.String(), nil
-}
-
-// glslFuncs are the functions of typed models: GLSL's own or those of
-// shaders/typed.glsl, with the number of arguments (0: any, from one).
-var glslFuncs = map[string]struct {
-	name string
-	args int
-}{
-	"exp": {"exp", 1}, "log": {"log", 1}, "sqrt": {"sqrt", 1}, "sin": {"sin", 1}, "cos": {"cos", 1},
-	"tan": {"tan", 1}, "tanh": {"tanh", 1}, "sinh": {"sinh", 1}, "cosh": {"cosh", 1}, "atan": {"atan", 1},
-	"log10": {"log10", 1}, "pow": {"powr", 2}, "heav": {"heav", 1}, "abs": {"abs", 1},
-	"floor": {"floor", 1}, "ceil": {"ceil", 1}, "round": {"roundAway", 1}, "min": {"min", 0}, "max": {"max", 0},
-}
-
-// glslNode writes a node of a typed model's checked tree
-// (point.Definition.Tree, which the CPU's closures compile too) fully
-// parenthesised; numbers become floats, comparisons and logic GLSL's
-// bools, as expr types them.
-func glslNode(n ast.Node, names map[string]string) (string, error) {
-	switch n := n.(type) {
-	case *ast.IntegerNode:
-		return glslFloat(float64(n.Value)), nil
-	case *ast.FloatNode:
-		return glslFloat(n.Value), nil
-	case *ast.BoolNode:
-		return strconv.FormatBool(n.Value), nil
-	case *ast.IdentifierNode:
-		if s, ok := names[n.Value]; ok {
-			return s, nil
-		}
-		return "", fmt.Errorf("unknown name %q", n.Value)
-	case *ast.UnaryNode:
-		x, err := glslNode(n.Node, names)
-		if err != nil {
-			return "", err
-		}
-		switch n.Operator {
-		case "-", "+":
-			return "(" + n.Operator + x + ")", nil
-		case "!", "not":
-			return "(!" + x + ")", nil
-		}
-	case *ast.BinaryNode:
-		lr, err := glslNodes(names, n.Left, n.Right)
-		if err != nil {
-			return "", err
-		}
-		l, r := lr[0], lr[1]
-		switch n.Operator {
-		case "+", "-", "*", "/", "<", ">", "<=", ">=", "==", "!=", "&&", "||":
-			return "(" + l + " " + n.Operator + " " + r + ")", nil
-		case "and":
-			return "(" + l + " && " + r + ")", nil
-		case "or":
-			return "(" + l + " || " + r + ")", nil
-		case "^", "**":
-			if k, ok := wholeConstant(n.Right); ok && math.Abs(k) <= 15 {
-				return fmt.Sprintf("powi(%s, %d)", l, int(k)), nil
-			}
-			return "powr(" + l + ", " + r + ")", nil
-		}
-	case *ast.ConditionalNode:
-		cab, err := glslNodes(names, n.Cond, n.Exp1, n.Exp2)
-		if err != nil {
-			return "", err
-		}
-		return "(" + cab[0] + " ? " + cab[1] + " : " + cab[2] + ")", nil
-	case *ast.CallNode:
-		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
-			return glslCall(id.Value, n.Arguments, names)
-		}
-	case *ast.BuiltinNode:
-		return glslCall(n.Name, n.Arguments, names)
-	}
-	return "", fmt.Errorf("the GPU cannot translate %q", n.String())
-}
-
-// glslNodes writes nodes, stopping at the first that cannot be.
-func glslNodes(names map[string]string, nodes ...ast.Node) ([]string, error) {
-	out := make([]string, len(nodes))
-	for i, n := range nodes {
-		s, err := glslNode(n, names)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
-}
-
-// glslCall writes a call of a typed model's function; min and max of
-// more than two arguments nest.
-func glslCall(name string, args []ast.Node, names map[string]string) (string, error) {
-	f, ok := glslFuncs[name]
-	if !ok {
-		return "", fmt.Errorf("the GPU cannot translate the function %s", name)
-	}
-	if (f.args > 0 && len(args) != f.args) || len(args) == 0 {
-		return "", fmt.Errorf("%s: %d arguments (it takes %d)", name, len(args), max(f.args, 1))
-	}
-	out, err := glslNodes(names, args...)
-	if err != nil {
-		return "", err
-	}
-	if f.args == 0 {
-		acc := out[0]
-		for _, s := range out[1:] {
-			acc = f.name + "(" + acc + ", " + s + ")"
-		}
-		return acc, nil
-	}
-	return f.name + "(" + strings.Join(out, ", ") + ")", nil
-}
-
-// wholeConstant reports the value of a literal whole number, signed.
-func wholeConstant(n ast.Node) (float64, bool) {
-	switch n := n.(type) {
-	case *ast.IntegerNode:
-		return float64(n.Value), true
-	case *ast.FloatNode:
-		return n.Value, n.Value == math.Trunc(n.Value)
-	case *ast.UnaryNode:
-		if k, ok := wholeConstant(n.Node); ok && (n.Operator == "-" || n.Operator == "+") {
-			if n.Operator == "-" {
-				k = -k
-			}
-			return k, true
-		}
-	}
-	return 0, false
-}
-
-// glslFloat writes a float literal GLSL reads (an exponent makes it a
-// float, not an int); GLSL has no literals for infinities and NaN, so
-// those are written as their bits.
-func glslFloat(v float64) string {
-	switch {
-	case math.IsInf(v, 1):
-		return "uintBitsToFloat(0x7f800000u)"
-	case math.IsInf(v, -1):
-		return "uintBitsToFloat(0xff800000u)"
-	case math.IsNaN(v):
-		return "uintBitsToFloat(0x7fc00000u)"
-	}
-	return strconv.FormatFloat(v, 'e', -1, 64)
 }

@@ -138,3 +138,30 @@ func (e *Engine) probeFunc(pr Probe) (func() float64, error) {
 	}
 	return nil, fmt.Errorf("population %s has no variable %q to record", ps.Name, pr.Var)
 }
+
+// NeuronStart is a point-model neuron's parameters and initial state as
+// the engine sets them: for engines on other devices (gpu/network).
+type NeuronStart struct {
+	Params []float64 // the model's parameters, in its order
+	X      []float64 // the initial state, V0 applied
+	Below  bool      // whether it starts under the spike level (models without a reset)
+}
+
+// ModelStart returns neuron i of a point-model population as Reset
+// starts it.
+func (p *Population) ModelStart(i int) (NeuronStart, error) {
+	ms, err := p.Model.instance(i, Euler)
+	if err != nil {
+		return NeuronStart{}, fmt.Errorf("population %s: %w", p.Name, err)
+	}
+	ms.reset()
+	if p.V0 != nil {
+		ms.x[p.Model.V()] = p.V0[i]
+	}
+	m := ms.m.Model
+	params := make([]float64, len(m.Params))
+	for k, q := range m.Params {
+		params[k] = q.Value
+	}
+	return NeuronStart{Params: params, X: ms.x, Below: ms.below}, nil
+}
