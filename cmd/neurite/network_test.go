@@ -108,7 +108,7 @@ func TestRunNetworkOnGPU(t *testing.T) {
 		}
 	}
 	code, _, stderr := neurite("run", "../../assets/models/wilson_cowan_field.toml", "--out", t.TempDir(), "--quiet", "--backend", "gpu", "--tstop", "1")
-	if code != 1 || !strings.Contains(stderr, "population E: ") || !strings.Contains(stderr, "not supported on the GPU") {
+	if code != 1 || !strings.Contains(stderr, "projection EE: rate projections") || !strings.Contains(stderr, "not supported on the GPU") {
 		t.Errorf("wilson_cowan_field on the GPU: exit %d, stderr %q", code, stderr)
 	}
 }
