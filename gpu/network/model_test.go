@@ -81,18 +81,7 @@ func modelNet(t *testing.T, dt float64, a, b *lab.Model, ma, mb point.Method, wa
 	bInh := pb.PortOf(point.Port{Synapse: point.Conductance, Shape: point.BiExp, TauRise: 1, TauDecay: 10, E: -80})
 	net := &point.Network{Dt: dt, Pops: []*point.Population{pa, pb}}
 	connect := func(name string, from, to *point.Population, port, k int, w float64) {
-		pr := &point.Projection{Name: name, From: from, To: to, Port: port, Start: make([]int64, from.N+1)}
-		for i := range from.N {
-			targets := r.Perm(to.N)[:k]
-			slices.Sort(targets)
-			for _, tg := range targets {
-				pr.Target = append(pr.Target, uint32(tg))
-				pr.W = append(pr.W, float32(w*(0.5+r.Float64())))
-				pr.Delay = append(pr.Delay, uint16(40+r.IntN(40)))
-			}
-			pr.Start[i+1] = int64(len(pr.Target))
-		}
-		net.Projections = append(net.Projections, pr)
+		net.Projections = append(net.Projections, randomProjection(r, name, from, to, port, k, w, 40, 40))
 	}
 	connect("A->A jumps", pa, pa, aJump, 10, 0.5*wa)
 	connect("B->A current", pb, pa, aCur, 10, -0.3*wa)

@@ -149,18 +149,7 @@ func mixedNet() *point.Network {
 	b.G0 = [][]float64{nil, col(b.N, func() float64 { return 0.01 * r.Float64() }), nil}
 	net := &point.Network{Dt: dt, Pops: []*point.Population{a, b}}
 	connect := func(name string, from, to *point.Population, port, k int, w float64) {
-		pr := &point.Projection{Name: name, From: from, To: to, Port: port, Start: make([]int64, from.N+1)}
-		for i := range from.N {
-			targets := r.Perm(to.N)[:k]
-			slices.Sort(targets)
-			for _, tg := range targets {
-				pr.Target = append(pr.Target, uint32(tg))
-				pr.W = append(pr.W, float32(w*(0.5+r.Float64())))
-				pr.Delay = append(pr.Delay, uint16(10+r.IntN(21)))
-			}
-			pr.Start[i+1] = int64(len(pr.Target))
-		}
-		net.Projections = append(net.Projections, pr)
+		net.Projections = append(net.Projections, randomProjection(r, name, from, to, port, k, w, 10, 21))
 	}
 	connect("A->A jumps", a, a, aJump, 20, 0.4)
 	connect("A->A current", a, a, aCur, 10, -0.05)
@@ -176,6 +165,24 @@ func mixedNet() *point.Network {
 		net.Inputs = append(net.Inputs, point.SpikeInput{Pop: p, Port: port, Neuron: r.IntN(p.N), T: math.Round(r.Float64()*3000) / 10, W: 2})
 	}
 	return net
+}
+
+// randomProjection connects each neuron of from to k distinct neurons of
+// to, drawn by r, with weights of w·(0.5 to 1.5) and delays of minDelay
+// to minDelay + spread − 1 steps.
+func randomProjection(r *rand.Rand, name string, from, to *point.Population, port, k int, w float64, minDelay, spread int) *point.Projection {
+	pr := &point.Projection{Name: name, From: from, To: to, Port: port, Start: make([]int64, from.N+1)}
+	for i := range from.N {
+		targets := r.Perm(to.N)[:k]
+		slices.Sort(targets)
+		for _, tg := range targets {
+			pr.Target = append(pr.Target, uint32(tg))
+			pr.W = append(pr.W, float32(w*(0.5+r.Float64())))
+			pr.Delay = append(pr.Delay, uint16(minDelay+r.IntN(spread)))
+		}
+		pr.Start[i+1] = int64(len(pr.Target))
+	}
+	return pr
 }
 
 // sharedNet is mixedNet with one bias current for each population: its
