@@ -31,8 +31,8 @@ const autoMinNeurons = 10000
 // NewNetSimulator makes a simulator for a point network on the backend
 // asked for: "cpu"; "gpu", which fails with the reason where there is no
 // usable GPU or the network holds what the GPU engine does not run
-// (gpu/network.Supported: noise onto a point model's population, point
-// models with a stimulus of their own, rate projections); or "auto" (or
+// (gpu/network.Supported: point models with a stimulus of their own,
+// rate projections); or "auto" (or
 // ""), which keeps on the CPU what the GPU does not run, a small network,
 // and any network on Mesa's llvmpipe (measured slower than the CPU
 // engine: see README), and otherwise times

@@ -80,7 +80,9 @@ void main() {
 	int g = popFirst + i;
 	int at = g * PW;
 	skipDrives = int(param(at, PW - 1));
+	ringQ = packDouble2x32(uvec2(0u, uint(ringShift + 1023) << 20));
 	loadPorts(i, at);
+	loadDrives(i);
 	int r = modelAt + i * REC;
 	for (int k = 0; k < NP; k++) {
 		p[k] = rec[r + k];
@@ -97,6 +99,7 @@ void main() {
 		pcount = probes[2 * g + 1];
 	}
 	int n = stepFrom;
+	int slot = slotFrom; // the inputs' slot of step n
 	int recAt = (stepFrom / recordEvery + 1) * recordEvery;
 	bool blew = false;
 	for (; n < stepTo; n++) {
@@ -129,7 +132,10 @@ void main() {
 		}
 		decayPorts();
 		double v = drive(i, n, n >= ref, x[V]);
-		x[V] = deliver((n - stepFrom) * targets + popBase + i, n >= ref, v);
+		x[V] = deliver(slot * targets + popBase + i, n >= ref, v);
+		if (++slot == ringSlots) {
+			slot = 0;
+		}
 		if (spiked && SPIKING) {
 			fire(x, refUntil, tn);
 		}
@@ -160,4 +166,5 @@ void main() {
 		imageStore(refImg, g, ivec4(ref, 0, 0, 0));
 	}
 	storePorts(i);
+	storeDrives(i);
 }

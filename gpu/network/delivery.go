@@ -137,11 +137,6 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	if router == nil {
 		return nil, fmt.Errorf("the network has no spike projections")
 	}
-	for _, p := range e.pops {
-		if p.model != nil {
-			return nil, fmt.Errorf("population %s: a point model's kernel (point_net.comp) reads its inputs from the host's slots", p.Name)
-		}
-	}
 	shift, err := fixedShift(e.net, e.targets, func(p *point.Population) int { return e.pops[e.popIndex(p.First())].base }, inputs)
 	if err != nil {
 		return nil, err

@@ -3,8 +3,8 @@
 // sim.Backend under the one run driver, one invocation per neuron and a
 // whole epoch per dispatch, in double precision with the CPU engine's
 // arithmetic (sim/network) and its random draws (sim/rng), so that both
-// give the same spikes, noise included. What it does not run (noise onto
-// a point model's population, models with a stimulus of their own, rate
-// projections) is refused with ErrUnsupported, and package gpu's policy
-// keeps such a network on the CPU.
+// give the same spikes, noise included. What it does not run (models
+// with a stimulus of their own, rate projections) is refused with
+// ErrUnsupported, and package gpu's policy keeps such a network on the
+// CPU.
 package network

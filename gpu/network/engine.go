@@ -96,11 +96,6 @@ func Supported(n *point.Network, probes []point.Probe) error {
 			if _, err := newModelPop(p); err != nil {
 				return no("population %s: %v", p.Name, err)
 			}
-			// point_net.comp keeps no Ornstein–Uhlenbeck current in
-			// registers: noise is lif_net.comp's.
-			if slices.ContainsFunc(p.Drives, func(d point.Drive) bool { return d.Kind == point.Noise }) {
-				return no("population %s: noise drives onto a point model's population", p.Name)
-			}
 		}
 		switch {
 		case driveSupported(p, n.Dt) != "":

@@ -158,6 +158,20 @@ func TestPointModels(t *testing.T) {
 	}
 }
 
+// TestPointModelsUnderNoise: Izhikevich (Euler) and FitzHugh–Nagumo
+// (RK2) populations under Ornstein–Uhlenbeck noise, on the whole of one
+// and in a window of time on the other, give the CPU engine's spikes and
+// traces to the bit: the same normals, stepped where the CPU steps them.
+func TestPointModelsUnderNoise(t *testing.T) {
+	build := func() *point.Network {
+		n := modelNet(t, 0.05, labModel(t, "izhikevich"), labModel(t, "fhn"), point.Euler, point.RK2, 1, 0.02, [2]float64{4, 12}, [2]float64{0.3, 0.6})
+		n.Pops[0].Drives = append(n.Pops[0].Drives, point.Drive{Kind: point.Noise, Mean: 0.5, SD: 3, Tau: 5})
+		n.Pops[1].Drives = append(n.Pops[1].Drives, point.Drive{Kind: point.Noise, Mean: 0.01, SD: 0.05, Tau: 2, Start: 20, Stop: 120})
+		return n
+	}
+	modelsAgree(t, build, true, 0, "u", "w")
+}
+
 func modelsAgree(t *testing.T, build func() *point.Network, exact bool, tol float64, varA, varB string) {
 	dev := devicetest.Shared(t)
 	opts := func(n *point.Network) point.Options {

@@ -303,21 +303,11 @@ func agreesWithCPU(t *testing.T, build func() *point.Network) {
 }
 
 // eachDelivery runs f with the engine delivering the spikes on the host,
-// then on the device, a subtest each; a network with point-model
-// populations, whose kernel reads the host's slots, must have delivery
-// on the device refused.
+// then on the device, a subtest each.
 func eachDelivery(t *testing.T, g *Engine, f func(t *testing.T)) {
 	t.Helper()
-	models := slices.ContainsFunc(g.pops, func(p *pop) bool { return p.model != nil })
 	for _, d := range []Delivery{DeliverHost, DeliverDevice} {
-		err := g.SetDelivery(d)
-		if d == DeliverDevice && models {
-			if err == nil || !strings.Contains(err.Error(), "point model's kernel") {
-				t.Errorf("delivery on the device of point-model populations: %v, want a refusal", err)
-			}
-			continue
-		}
-		if err != nil {
+		if err := g.SetDelivery(d); err != nil {
 			t.Fatal(err)
 		}
 		t.Run(d.String(), f)
@@ -433,10 +423,6 @@ func TestRefuses(t *testing.T) {
 			m := lab.Izhikevich()
 			m.Stim = lab.Step{From: 10, To: 20, Amp: 5}
 			n.Pops[1].LIF, n.Pops[1].Model = nil, &point.PointModel{Model: m}
-		}},
-		{"noise onto a point model's population", func(n *point.Network) {
-			n.Pops[1].LIF, n.Pops[1].Model = nil, &point.PointModel{Model: lab.Izhikevich()}
-			n.Pops[1].Drives = []point.Drive{{Kind: point.Noise, Mean: 0.1, SD: 0.1, Tau: 5}}
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
