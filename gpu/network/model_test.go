@@ -220,20 +220,7 @@ func modelsAgree(t *testing.T, build func() *point.Network, exact bool, tol floa
 	if pg, pw := perPop(gIDs), perPop(wIDs); pg[0] == 0 || pg[1] == 0 || pw != pg {
 		t.Errorf("spikes by population: %v on the GPU, %v on the CPU (both must fire)", pg, pw)
 	}
-	worst := 0.0
-	for k := range min(len(got.SpikeList), len(want.SpikeList)) {
-		gs, ws := got.SpikeList[k], want.SpikeList[k]
-		if gs.Cell != ws.Cell {
-			t.Fatalf("spike %d: neuron %d at %g ms on the GPU, neuron %d at %g ms on the CPU", k, gs.Cell, gs.T, ws.Cell, ws.T)
-		}
-		worst = max(worst, math.Abs(gs.T-ws.T))
-	}
-	if len(got.SpikeList) != len(want.SpikeList) || worst != 0 {
-		t.Errorf("%d spikes on the GPU, %d on the CPU, times up to %g ms apart", len(got.SpikeList), len(want.SpikeList), worst)
-	}
-	if len(got.Values) != len(want.Values) {
-		t.Fatalf("%d samples on the GPU, %d on the CPU", len(got.Values), len(want.Values))
-	}
+	sameSpikesAndSamples(t, got, want)
 	diff := 0.0
 	for s := range want.Values {
 		for k := range want.Values[s] {
