@@ -156,7 +156,6 @@ func TestDrives(t *testing.T) {
 }
 
 func drivesAgree(t *testing.T, build func() *point.Network) {
-	dev := devicetest.Shared(t)
 	opts := func(n *point.Network) point.Options {
 		var probes []point.Probe
 		for _, p := range n.Pops {
@@ -173,15 +172,7 @@ func drivesAgree(t *testing.T, build func() *point.Network) {
 		return point.Options{Probes: probes}
 	}
 	gn, cn := build(), build()
-	g, err := NewEngine(dev, gn, opts(gn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	c, err := point.NewEngine(cn, opts(cn))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, gn, cn, opts)
 	const tstop = 200
 	got, want := run(t, g, tstop), run(t, c, tstop)
 	if len(want.Values) != 1+int(tstop/gn.Dt) || len(got.Values) != len(want.Values) {

@@ -173,7 +173,6 @@ func TestPointModelsUnderNoise(t *testing.T) {
 }
 
 func modelsAgree(t *testing.T, build func() *point.Network, exact bool, tol float64, varA, varB string) {
-	dev := devicetest.Shared(t)
 	opts := func(n *point.Network) point.Options {
 		a, b := n.Pops[0], n.Pops[1]
 		return point.Options{Workers: 2, RecordEvery: 0.5, Probes: []point.Probe{
@@ -185,15 +184,7 @@ func modelsAgree(t *testing.T, build func() *point.Network, exact bool, tol floa
 	if err := Supported(gn, opts(gn).Probes); err != nil {
 		t.Fatal(err)
 	}
-	g, err := NewEngine(dev, gn, opts(gn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	c, err := point.NewEngine(cn, opts(cn))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, gn, cn, opts)
 	const tstop = 150
 	got, want := run(t, g, tstop), run(t, c, tstop)
 	if len(want.SpikeList) < 200 {

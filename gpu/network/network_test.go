@@ -185,6 +185,23 @@ func randomProjection(r *rand.Rand, name string, from, to *point.Population, por
 	return pr
 }
 
+// bothEngines makes the GPU engine of gn, closed at the test's end, and
+// the CPU engine of cn, a copy of the same network, each with the options
+// opts gives for it.
+func bothEngines(t *testing.T, gn, cn *point.Network, opts func(*point.Network) point.Options) (*Engine, *point.Engine) {
+	t.Helper()
+	g, err := NewEngine(devicetest.Shared(t), gn, opts(gn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(g.Close)
+	c, err := point.NewEngine(cn, opts(cn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, c
+}
+
 // sameSpikesAndSamples asserts a GPU run's spikes the CPU's, neuron for
 // neuron at the same times, and as many samples.
 func sameSpikesAndSamples(t *testing.T, got, want *sim.Memory) {
@@ -302,18 +319,9 @@ func probedOptions(n *point.Network) point.Options {
 }
 
 func agreesWithCPU(t *testing.T, build func() *point.Network) {
-	dev := devicetest.Shared(t)
 	opts := probedOptions
 	gn, cn := build(), build()
-	g, err := NewEngine(dev, gn, opts(gn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	c, err := point.NewEngine(cn, opts(cn))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, gn, cn, opts)
 	const tstop = 300
 	want := run(t, c, tstop)
 	if len(want.SpikeList) < 1000 {
