@@ -13,7 +13,7 @@ import (
 
 // learningCables is a network of cable cells whose drive learns: 20
 // Poisson sources at 20 Hz onto 5 ball-and-stick cells (about 40 Hz)
-// through ExpSyns whose weights follow RULE.
+// through ExpSyns of 0.004 µS whose weights follow RULE, for TSTOP ms.
 const learningCables = `name = "learning_cables"
 seed = 3
 [run]

@@ -396,40 +396,11 @@ weights = [{ projection = "learn", synapses = 1, every = 1 }]
 // weights down.
 func TestCableScalingReachesTarget(t *testing.T) {
 	const w0, target = 0.004, 10.0
-	text := fmt.Sprintf(`name = "scaling_cable"
-seed = 3
-[run]
-tstop = 10000
-dt = 0.025
-[[population]]
-name = "src"
-size = 20
-model = "poisson"
-params = { rate = 20 }
-[[population]]
-name = "cells"
-size = 5
-cell = CELL
-threshold = 0
-[[projection]]
-name = "drive"
-from = "src"
-to = "cells"
-rule = "all_to_all"
-weight = %v
-delay = 1
-synapse = "ExpSyn"
-tau = 2
-e_rev = 0
-at = "dend(0.5)"
-[[plasticity]]
-projection = "drive"
-rule = "scaling"
+	text := strings.NewReplacer("TSTOP", "10000", "RULE", fmt.Sprintf(`rule = "scaling"
 target_rate = %v
 tau = 200
 [record]
-weights = [{ projection = "drive", synapses = 5, every = 100 }]
-`, w0, target)
+weights = [{ projection = "drive", synapses = 5, every = 100 }]`, target)).Replace(learningCables)
 	r := runNetworkText(t, text, nil)
 	rate := func(from, to float64) float64 {
 		n := 0
