@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -8,6 +9,7 @@ import (
 	"neurite/gpu"
 	"neurite/gpu/cable"
 	"neurite/gpu/device"
+	gnet "neurite/gpu/network"
 	"neurite/sim"
 	"neurite/sim/netbuild"
 	"neurite/sim/netcon"
@@ -21,20 +23,23 @@ import (
 type compositeSim struct {
 	*sim.Driver
 	cable interface{ SegmentVoltages() []float64 }
+	point any // the point neurons' engine, if any
 }
 
 // SegmentVoltages returns v at every segment of the cable cells.
 func (s *compositeSim) SegmentVoltages() []float64 { return s.cable.SegmentVoltages() }
 
-// Close frees the cable engine's device buffers, if it has any.
+// Close frees the engines' device buffers, where they have any.
 func (s *compositeSim) Close() {
-	if c, ok := s.cable.(interface{ Close() }); ok {
-		c.Close()
+	for _, e := range []any{s.cable, s.point} {
+		if c, ok := e.(interface{ Close() }); ok {
+			c.Close()
+		}
 	}
 }
 
-// restartSim is a composite network whose cable cells run on the GPU,
-// rebuilt on the CPU should the device fail.
+// restartSim is a composite network on the GPU, rebuilt on the CPU
+// should the device fail.
 type restartSim struct{ *gpu.Restart }
 
 // SegmentVoltages returns v at every segment of the cable cells, on the
@@ -43,12 +48,18 @@ func (s restartSim) SegmentVoltages() []float64 {
 	return s.Active().(*compositeSim).SegmentVoltages()
 }
 
+// partEngine is an engine that can run as a part of a composite.
+type partEngine interface {
+	Part() (sim.Backend, sim.Wiring)
+}
+
 // newComposite builds the engines of a composite network, with threads
-// threads each (0: all cores): the point neurons on the CPU engine; the
-// cable cells on it too, or with backend gpu on the GPU's cable engine,
-// the whole run moving to the CPU from its start, nothing recorded lost
-// or repeated, should the device fail. auto keeps it on the CPU. It
-// returns the simulator, "cpu" or "gpu", and the note that says so.
+// threads each (0: all cores): on the CPU engines; or with backend gpu
+// the cable cells on the GPU's cable engine and the point neurons on
+// gpu/network where it runs them (on the CPU engine otherwise), the
+// whole run moving to the CPU from its start, nothing recorded lost or
+// repeated, should the device fail. auto keeps it on the CPU. It returns
+// the simulator, "cpu" or "gpu", and the note that says so.
 func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator, string, string, error) {
 	if backend == "gpu" {
 		dev, err := device.Shared()
@@ -59,16 +70,33 @@ func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator
 		if err != nil {
 			return nil, "", "", fmt.Errorf("%s: backend gpu: %w", m.Spec.File(), err)
 		}
-		cs, err := composite(m, g, threads)
+		what := "the cable cells on the GPU"
+		var pe partEngine
+		if m.Point != nil {
+			opts := pointOptions(m, threads)
+			gp, err := gnet.NewEngine(dev, m.Point, opts)
+			switch {
+			case err == nil:
+				pe, what = gp, "the cable cells and the point neurons on the GPU"
+			case errors.Is(err, gnet.ErrUnsupported):
+				cpu, cerr := network.NewEngine(m.Point, opts)
+				if cerr != nil {
+					g.Close()
+					return nil, "", "", fmt.Errorf("%s: %w", m.Spec.File(), cerr)
+				}
+				pe = cpu
+				what += fmt.Sprintf(", the point neurons on the CPU (%v)", err)
+			default:
+				g.Close()
+				return nil, "", "", fmt.Errorf("%s: backend gpu: %w", m.Spec.File(), err)
+			}
+		}
+		cs, err := composite(m, pe, g)
 		if err != nil {
-			g.Close()
+			closeAll(g, pe)
 			return nil, "", "", err
 		}
 		backup := func() (sim.Simulator, error) { return cpuComposite(m, threads) }
-		what := "the cable cells on the GPU"
-		if m.Point != nil {
-			what += ", the point neurons on the CPU"
-		}
 		r := gpu.NewRestart(cs, backup)
 		// A restart begins again from the weights the run began with.
 		var links [][]float64
@@ -89,9 +117,23 @@ func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator
 	}
 	note := "CPU: point neurons and cable cells run together on the CPU engines"
 	if backend != "cpu" {
-		note += " (auto; --backend gpu puts the cable cells on the GPU)"
+		note += " (auto; --backend gpu puts them on the GPU)"
 	}
 	return cs, "cpu", note, nil
+}
+
+// pointOptions are the point neurons' engine options in a composite.
+func pointOptions(m *netbuild.Model, threads int) network.Options {
+	return network.Options{Workers: threads, RecordEvery: m.Spec.Record.Every, Probes: m.Probes}
+}
+
+// closeAll frees what engines hold on a device.
+func closeAll(engines ...any) {
+	for _, e := range engines {
+		if c, ok := e.(interface{ Close() }); ok {
+			c.Close()
+		}
+	}
 }
 
 // cpuComposite builds a composite network on the CPU engines.
@@ -100,35 +142,38 @@ func cpuComposite(m *netbuild.Model, threads int) (*compositeSim, error) {
 	if threads > 0 {
 		ce.SetWorkers(threads)
 	}
-	return composite(m, ce, threads)
+	var pe partEngine
+	if m.Point != nil {
+		e, err := network.NewEngine(m.Point, pointOptions(m, threads))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Spec.File(), err)
+		}
+		pe = e
+	}
+	return composite(m, pe, ce)
 }
 
 // cableEngine is a cable engine that can run as a part of a composite.
 type cableEngine interface {
-	Part() (sim.Backend, sim.Wiring)
+	partEngine
 	SegmentVoltages() []float64
 }
 
-// composite joins the point neurons' CPU engine, if any, and a cable
-// engine under one driver.
-func composite(m *netbuild.Model, ce cableEngine, threads int) (*compositeSim, error) {
-	n := m.Spec
+// composite joins the point neurons' engine, if any, and a cable engine
+// under one driver.
+func composite(m *netbuild.Model, pe partEngine, ce cableEngine) (*compositeSim, error) {
 	var parts []sim.Part
-	if m.Point != nil {
-		e, err := network.NewEngine(m.Point, network.Options{Workers: threads, RecordEvery: n.Record.Every, Probes: m.Probes})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", n.File(), err)
-		}
-		b, w := e.Part()
+	if pe != nil {
+		b, w := pe.Part()
 		parts = append(parts, sim.Part{Backend: b, Wiring: w, IDs: m.PointIDs})
 	}
 	b, w := ce.Part()
 	parts = append(parts, sim.Part{Backend: b, Wiring: w, IDs: m.CableIDs})
 	c, w, err := sim.NewComposite(parts, m.Links, m.Neurons())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", n.File(), err)
+		return nil, fmt.Errorf("%s: %w", m.Spec.File(), err)
 	}
-	return &compositeSim{Driver: sim.NewDriver(c, w), cable: ce}, nil
+	return &compositeSim{Driver: sim.NewDriver(c, w), cable: ce, point: pe}, nil
 }
 
 // weighted is a projection whose weights weights.csv records.

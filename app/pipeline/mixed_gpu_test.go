@@ -118,8 +118,9 @@ func sameSpikes(t *testing.T, cpu, gpu []sim.Spike) {
 }
 
 // TestCompositeOnGPU: composite networks asked for the GPU run their
-// cable cells on the GPU cable engine (saying so), the point neurons and
-// the learning rules' weight updates on the host at the epochs' ends, and
+// cable cells on the GPU cable engine and their point neurons on the GPU
+// point engine (saying so), the learning rules' weight updates on the
+// host at the epochs' ends, and
 // give the CPU's spikes within the GPU's tolerance and the CPU's final
 // weights within the drift those spike times allow: a rule's update
 // moves with its spike times by A·Δt/τ of w_max, about 1e-6 for 2e-3 ms,
@@ -129,8 +130,8 @@ func TestCompositeOnGPU(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cpu := buildComposite(t, c.name, c.text, "cpu")
 			g := buildComposite(t, c.name, c.text, "gpu")
-			if !strings.Contains(g.Note, "backend: gpu") {
-				t.Errorf("note %q: the cable cells are not on the GPU", g.Note)
+			if !strings.Contains(g.Note, "backend: gpu") || (g.Point != nil && !strings.Contains(g.Note, "the point neurons on the GPU")) {
+				t.Errorf("note %q: the cells are not all on the GPU", g.Note)
 			}
 			want, got := runComposite(t, cpu), runComposite(t, g)
 			if err := gpu.Lost(g.Sim); err != nil {

@@ -258,3 +258,13 @@ func (e *Engine) blowUp(step int64) *sim.BlowUpError {
 	}
 	return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: "a neuron", V: math.NaN()}
 }
+
+// Part returns the engine as one part of a composite run (sim.Composite):
+// its backend and its wiring, for a driver other than its own. The
+// spikes are then delivered on the host, as the composite's queue also
+// carries the other parts' inputs; Init takes that in.
+func (e *Engine) Part() (sim.Backend, sim.Wiring) {
+	e.chosen = DeliverHost
+	_, w := e.cpu.Part()
+	return (*backend)(e), w
+}
