@@ -47,6 +47,10 @@ func (d Delivery) String() string {
 // tests force many buffers).
 var maxChunkBytes = math.MaxInt
 
+// maxRingBytes caps the ring below the device's own limits; tests lower
+// it to see a ring too large refused.
+var maxRingBytes = int64(math.MaxInt64)
+
 // segment is a run of rows of one projection held in one chunk: a row's
 // synapses always lie in one buffer, so that one work group reads one.
 type segment struct {
@@ -148,7 +152,7 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	// what falls outside without a word.
 	entries := int64(d.ringSlots) * int64(max(1, e.targets))
 	info := e.dev.Info()
-	if entries >= math.MaxInt32/2 || entries > int64(info.MaxTextureBufferSize) || 8*entries > int64(info.MaxStorageBlockSize) {
+	if entries >= math.MaxInt32/2 || entries > int64(info.MaxTextureBufferSize) || 8*entries > min(int64(info.MaxStorageBlockSize), maxRingBytes) {
 		return nil, fmt.Errorf("a ring of %d slots of %d targets is larger than the device holds (%d texels, %d bytes a storage block)",
 			d.ringSlots, e.targets, info.MaxTextureBufferSize, info.MaxStorageBlockSize)
 	}

@@ -60,6 +60,24 @@ func TestFixedShift(t *testing.T) {
 	}
 }
 
+// TestRingTooLarge: a ring of slots larger than the device holds is
+// refused for delivery on the device, with its size and the limits, and
+// auto then delivers on the host, with the CPU engine's spikes.
+func TestRingTooLarge(t *testing.T) {
+	defer func(b int64) { maxRingBytes = b }(maxRingBytes)
+	maxRingBytes = 1024
+	gn, cn := mixedNet(), mixedNet()
+	g, c := bothEngines(t, gn, cn, probedOptions)
+	if err := g.SetDelivery(DeliverDevice); err == nil || !strings.Contains(err.Error(), "larger than the device holds") {
+		t.Fatalf("delivery on the device of a ring over the limit: %v, want a refusal", err)
+	}
+	if err := g.SetDelivery(DeliverAuto); err != nil || g.chosen != DeliverHost {
+		t.Fatalf("auto: %v, chose %v", err, g.chosen)
+	}
+	const tstop = 100
+	sameSpikesAndSamples(t, run(t, g, tstop), run(t, c, tstop))
+}
+
 // TestChunks: connectivity split over many storage buffers (forced
 // small, down to a few rows each) is delivered on the device as in one:
 // the CPU engine's spikes and traces to the bit.
