@@ -32,6 +32,13 @@ layout(local_size_x = GROUP_SIZE) in;
 layout(std430, binding = 3) buffer Models { double rec[]; };
 uniform int modelAt;
 
+// Rate projections: the sums into the neuron's fed parameters, a table of
+// rateCols a step in dueTex from rateBase (rateIn, generated); and the
+// states the projections from it read, handed back outCols a step
+// (rateOut, generated).
+layout(std430, binding = 4) writeonly buffer RateOut { double rout[]; };
+uniform int rateBase, rateCols, outCols;
+
 const int REC = NP + NV + 2;
 
 double p[NP];    // the neuron's model parameters
@@ -88,6 +95,7 @@ void main() {
 		p[k] = rec[r + k];
 	}
 	prepare();
+	rateLoad();
 	double baseI = INPUT >= 0 ? p[max(INPUT, 0)] : 0.0lf;
 	State x = load(r + NP);
 	refUntil = rec[r + NP + NV];
@@ -106,7 +114,7 @@ void main() {
 		precise double t = double(n) * DT;
 		double is, gs, gE;
 		synaptic(is, gs, gE);
-		precise double I = baseI + currentInput(n) + is + gE - gs * x[V];
+		precise double I = baseI + currentInput(n) + is + gE - gs * x[V] + rateIn(n, i);
 		if (INPUT >= 0) {
 			p[max(INPUT, 0)] = I;
 		}
@@ -139,6 +147,7 @@ void main() {
 		if (spiked && SPIKING) {
 			fire(x, refUntil, tn);
 		}
+		rateOut(n, i, x);
 		if (!inRange(x)) {
 			atomicMin(sw[4 * popIndex + 1], uint(n));
 			blew = true;

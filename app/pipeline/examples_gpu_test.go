@@ -2,14 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"math"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	gnet "neurite/gpu/network"
 	"neurite/sim"
 	"neurite/sim/spec"
 )
@@ -18,19 +16,16 @@ import (
 // 100 ms (microcircuit_small 20) on the CPU and with backend gpu. Point networks of LIF neurons,
 // deterministic or under Poisson and noise drives, give the CPU's spikes
 // exactly (the two backends draw the same numbers), as do the rate units
-// of wilson_cowan (the lab's models on point_net.comp); cable cells,
-// alone or beside point neurons, the same neurons in the same order
-// within the GPU cable engine's 2e-3 ms (its single-precision kinetics);
-// and the example of rate projections is refused, naming the projection
-// the GPU does not run. The full-scale microcircuit is left to neurite bench (3·10⁸
+// of wilson_cowan and of the field wilson_cowan_field couples by rate
+// projections (the lab's models on point_net.comp; their traces,
+// gpu/network's TestShippedWilsonCowan); cable cells, alone or beside
+// point neurons, the same neurons in the same order within the GPU cable
+// engine's 2e-3 ms (its single-precision kinetics). The full-scale microcircuit is left to neurite bench (3·10⁸
 // synapses); its small version runs here.
 func TestExamplesOnTheGPU(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "assets", "models", "*.toml"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	refused := map[string]string{ // the example of rate projections
-		"wilson_cowan_field": "projection EE: rate projections",
 	}
 	networks := 0
 	for _, file := range files {
@@ -58,12 +53,6 @@ func TestExamplesOnTheGPU(t *testing.T) {
 				return rec.SpikeList, err
 			}
 			gpu, err := run("gpu")
-			if want, ok := refused[name]; ok {
-				if !errors.Is(err, gnet.ErrUnsupported) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "not supported on the GPU") {
-					t.Errorf("backend gpu: %v, want a refusal", err)
-				}
-				return
-			}
 			if err != nil {
 				t.Fatal(err)
 			}

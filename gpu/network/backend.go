@@ -28,6 +28,7 @@ func (b *backend) Reset() {
 	e := (*Engine)(b)
 	e.cpu.ResetSources()
 	e.cpu.ResetLearning()
+	e.cpu.ResetRates()
 	e.err = e.dev.Do(func() error {
 		if err := e.upload(); err != nil {
 			return err
@@ -112,7 +113,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	rows := len(ep.Rows)
 	var raw []uint32
 	blowStep := uint32(math.MaxUint32)
-	var rec []float64
+	var rec, out []float64
 	err := e.dev.Do(func() error {
 		ringSlots, slotFrom, ringTex := 0, 0, uint32(0)
 		if e.delivery == DeliverDevice {
@@ -137,6 +138,21 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			}
 			device.WriteAt(e.due, 2*e.targets*e.dueSteps, words(table))
 		}
+		if e.rateCols > 0 {
+			// The rate projections' sums of the epoch's steps: their
+			// delays are at least an epoch, so the states they read are
+			// all in the CPU engine's histories already.
+			table := make([]float64, steps*e.rateCols)
+			for s := range steps {
+				for _, p := range e.pops {
+					if len(p.rateFed) > 0 {
+						at := s*e.rateCols + p.rateCol
+						e.cpu.RateInputs(p.popIndex, ep.From+int64(s), table[at:at+len(p.rateFed)*p.N])
+					}
+				}
+			}
+			device.WriteAt(e.due, 2*(e.targets+e.currents)*e.dueSteps, words(table))
+		}
 		if need := 8 * max(1, rows*np); e.rec.Size() < need {
 			e.rec.Delete()
 			e.rec = device.NewBuffer[uint32](nil, need)
@@ -146,7 +162,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			heads[4*k+1] = math.MaxUint32
 		}
 		device.Write(e.spikes, heads)
-		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec, e.models} {
+		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec, e.models, e.rateOut} {
 			buf.Bind(uint32(k))
 		}
 		for unit, img := range []struct {
@@ -174,6 +190,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
 				"curBase": e.targets * e.dueSteps, "curCols": e.currents, "modelAt": p.modelAt,
 				"ringSlots": ringSlots, "slotFrom": slotFrom, "ringShift": e.ringShift(),
+				"rateBase": (e.targets + e.currents) * e.dueSteps, "rateCols": e.rateCols, "outCols": e.outCols,
 			} {
 				p.prog.SetInt(name, x)
 			}
@@ -199,10 +216,24 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			rec = make([]float64, rows*np)
 			device.Read(e.rec, 0, words(rec))
 		}
+		if e.outCols > 0 {
+			out = make([]float64, steps*e.outCols)
+			device.Read(e.rateOut, 0, words(out))
+		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("gpu: epoch at t = %g ms: %w", float64(ep.From)*e.net.Dt, err)
+	}
+	// The states the rate projections read, as of the end of each step,
+	// into the CPU engine's histories.
+	for s := range steps {
+		for _, p := range e.pops {
+			for h := range p.rateVars {
+				at := s*e.outCols + p.outCol + h*p.N
+				e.cpu.RecordRate(p.popIndex, h, ep.From+int64(s)+1, out[at:at+p.N])
+			}
+		}
 	}
 	ep.Spikes = e.cpu.SourceSpikes(ep.From, ep.To, ep.Spikes)
 	dt := e.net.Dt

@@ -53,9 +53,14 @@ type Engine struct {
 	dn         *deviceNet // the connectivity for delivery on the device; nil where it cannot
 	dnErr      error      // why dn is nil
 	modelWords int        // the model buffer's: every point-model neuron's record
+	// Rate projections: the sums of an epoch's steps go up as a table in
+	// the due texture after the current table, rateCols a step; the
+	// sources' states come back, outCols a step, for the CPU engine's
+	// histories.
+	rateCols, outCols int
 
-	v, ref, syn, par, due, spikes, probeBuf, rec, models *device.Buffer
-	vTex, refTex, synTex, parTex, dueTex                 uint32 // their buffer textures
+	v, ref, syn, par, due, spikes, probeBuf, rec, models, rateOut *device.Buffer
+	vTex, refTex, synTex, parTex, dueTex                          uint32 // their buffer textures
 }
 
 // pop is a population as the kernel runs it.
@@ -68,6 +73,15 @@ type pop struct {
 	prog        *device.Program
 	model       *modelPop // a point-model population's model; nil for LIF and sources
 	modelAt     int       // its neurons' first word in the model buffer
+	// Rate projections into it: the model parameters they feed, whether
+	// each is the input current, and its columns in the rate table; from
+	// it: the state variables they read, and its columns in the states
+	// handed back.
+	rateFed          []int
+	rateInput        []bool
+	rateCol          int
+	rateVars         []int
+	outCol, popIndex int
 }
 
 const (
@@ -102,12 +116,6 @@ func Supported(n *point.Network, probes []point.Probe) error {
 			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
 		case len(p.Ports) > maxPorts:
 			return no("population %s: %d synapse ports, the GPU kernel takes at most %d", p.Name, len(p.Ports), maxPorts)
-		}
-	}
-	for _, pr := range n.Projections {
-		switch {
-		case pr.Rate != nil:
-			return no("projection %s: rate projections do not run on the GPU", pr.Name)
 		}
 	}
 	for _, pr := range probes {
@@ -179,6 +187,15 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 			}
 		}
 	}
+	for k, p := range e.pops {
+		p.popIndex = k
+		p.rateFed, p.rateInput = cpu.RateFed(k)
+		p.rateCol = e.rateCols
+		e.rateCols += len(p.rateFed) * p.N
+		p.rateVars = cpu.RateVars(k)
+		p.outCol = e.outCols
+		e.outCols += len(p.rateVars) * p.N
+	}
 	_, wiring := cpu.Part()
 	if wiring.Targets != e.targets {
 		return nil, fmt.Errorf("gpu: %d queue targets, the CPU engine has %d", e.targets, wiring.Targets)
@@ -222,6 +239,11 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	if wiring.Router != nil {
 		steps = min(steps, max(1, wiring.Router.MinDelay()))
 	}
+	if d := cpu.RateDelay(); d > 0 {
+		// The driver knows no rate delays: they bound the epoch here.
+		e.epochSteps = min(e.epochSteps, d)
+		steps = min(steps, d)
+	}
 	e.dueSteps = int(steps)
 	// A neuron spikes at most once a step; a device's storage blocks may
 	// be smaller than that bound (16 MiB at the least), and then an
@@ -235,7 +257,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		}
 		e.spikeWords += 2 * p.spikeCap
 	}
-	texels := max((e.targets+e.currents)*e.dueSteps, e.neurons*neuronPW, 2*e.targets+e.noise)
+	texels := max((e.targets+e.currents+e.rateCols)*e.dueSteps, e.neurons*neuronPW, 2*e.targets+e.noise)
 	if limit := dev.Info().MaxTextureBufferSize; texels > limit {
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
@@ -277,7 +299,7 @@ func (e *Engine) compile() error {
 				}
 			}
 			if p.model != nil {
-				text += modelShader(p.Population, p.model)
+				text += modelShader(p, p.model)
 				src, err := shaders.Load("point_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text}, shaders.Generated{Name: "model.glsl", Text: p.model.text})
 				if err != nil {
 					return err
@@ -318,7 +340,7 @@ func (e *Engine) free() {
 			gl.DeleteTextures(1, &t)
 		}
 	}
-	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec, e.models} {
+	for _, b := range []*device.Buffer{e.v, e.ref, e.syn, e.par, e.due, e.spikes, e.probeBuf, e.rec, e.models, e.rateOut} {
 		if b != nil {
 			b.Delete()
 		}
@@ -424,7 +446,8 @@ func (e *Engine) alloc() {
 	e.ref = device.NewBuffer[uint32](nil, 4*e.neurons)
 	e.syn = device.NewBuffer[uint32](nil, 8*max(2, 2*e.targets+e.noise)) // b, then a, then the noise currents
 	e.par = device.NewBuffer(words(e.params()), 0)
-	e.due = device.NewBuffer[uint32](nil, 8*max(1, (e.targets+e.currents)*e.dueSteps)) // the queue's slots, then the current table
+	e.due = device.NewBuffer[uint32](nil, 8*max(1, (e.targets+e.currents+e.rateCols)*e.dueSteps)) // the queue's slots, the current table, the rate table
+	e.rateOut = device.NewBuffer[uint32](nil, 8*max(1, e.outCols*e.dueSteps))
 	e.probeBuf = device.NewBuffer(words(e.probeTable()), 0)
 	e.spikes = device.NewBuffer[uint32](nil, 4*e.spikeWords)
 	e.rec = device.NewBuffer[uint32](nil, 8)

@@ -44,7 +44,8 @@ func (mp *modelPop) words() int { return mp.np + mp.nv + 2 }
 // Σ g·E, each summed in port order from 0 as sim/network's synaptic),
 // currentInput (none without current drives) and inRange (every variable
 // within sim.MaxAbsV, as modelStep checks).
-func modelShader(p *point.Population, mp *modelPop) string {
+func modelShader(pp *pop, mp *modelPop) string {
+	p := pp.Population
 	m := p.Model.Model
 	var s strings.Builder
 	input := -1
@@ -72,6 +73,38 @@ func modelShader(p *point.Population, mp *modelPop) string {
 	for k := range terms {
 		terms[k] = fmt.Sprintf("abs(x[%d]) <= %s", k, literal(sim.MaxAbsV))
 	}
-	fmt.Fprintf(&s, "bool inRange(State x) { return %s; }\n", strings.Join(terms, " && "))
+	fmt.Fprintf(&s, "bool inRange(State x) { return %s; }\n\n", strings.Join(terms, " && "))
+	s.WriteString(rateShader(pp))
+	return s.String()
+}
+
+// rateShader returns a population's part in rate coupling as
+// point_net.comp calls it, without loops: rateLoad keeps the fed
+// parameters' own values; rateIn(n, i) sets each fed parameter to its
+// own value plus step n's sum, or returns the sums into the input current
+// to be added to it, as sim/network's rateInput; rateOut(n, i, x) hands
+// back the states the projections from the population read.
+func rateShader(p *pop) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "double rateKeep[%d];\n\nvoid rateLoad() {\n", max(1, len(p.rateFed)))
+	for k, j := range p.rateFed {
+		fmt.Fprintf(&s, "\trateKeep[%d] = p[%d];\n", k, j)
+	}
+	s.WriteString("}\n\ndouble rateIn(int n, int i) {\n\tprecise double I = 0.0lf;\n")
+	if len(p.rateFed) > 0 {
+		fmt.Fprintf(&s, "\tint at = rateBase + (n - stepFrom) * rateCols + %d + i;\n", p.rateCol)
+	}
+	for k, j := range p.rateFed {
+		if p.rateInput[k] {
+			fmt.Fprintf(&s, "\tI = I + due(at + %d * popN);\n", k)
+		} else {
+			fmt.Fprintf(&s, "\tprecise double q%[1]d = rateKeep[%[1]d] + due(at + %[1]d * popN);\n\tp[%[2]d] = q%[1]d;\n", k, j)
+		}
+	}
+	s.WriteString("\treturn I;\n}\n\nvoid rateOut(int n, int i, State x) {\n")
+	for h, v := range p.rateVars {
+		fmt.Fprintf(&s, "\trout[(n - stepFrom) * outCols + %d + %d * popN + i] = x[%d];\n", p.outCol, h, v)
+	}
+	s.WriteString("}\n")
 	return s.String()
 }

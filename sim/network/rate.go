@@ -275,3 +275,79 @@ func (p *popState) rateReset() {
 		}
 	}
 }
+
+// The rate coupling as an engine that runs this one's neurons elsewhere
+// (gpu/network) takes it: the histories and sums stay here, in this
+// engine's order, and the other engine hands in its sources' states and
+// takes the sums.
+
+// RateDelay is the shortest delay of the rate projections in steps (0:
+// none): an epoch is at most that long, so that a step's sums read only
+// states of earlier epochs.
+func (e *Engine) RateDelay() int64 { return e.rateDelay }
+
+// RateFed returns the model parameters that rate projections feed in
+// population pop (by index), in the order of RateInputs, and whether
+// each is the model's input current (added to it) or another parameter
+// (set to the neuron's own value plus the sum).
+func (e *Engine) RateFed(pop int) (params []int, input []bool) {
+	if r := e.pops[pop].rate; r != nil {
+		return r.params, r.input
+	}
+	return nil, nil
+}
+
+// RateInputs writes the sums that population pop's rate projections
+// give its neurons at step n: out[k·N + i] for fed parameter k and
+// neuron i, each summed as the engine's own step sums it.
+func (e *Engine) RateInputs(pop int, n int64, out []float64) {
+	p := e.pops[pop]
+	for k := range p.rate.params {
+		for i := range p.N {
+			sum := 0.0
+			for _, l := range p.rate.in {
+				if l.param == k {
+					sum += l.sum(i, n)
+				}
+			}
+			out[k*p.N+i] = sum
+		}
+	}
+}
+
+// RateVars returns the state variables whose recent past population
+// pop's rate histories keep, in the order of RecordRate.
+func (e *Engine) RateVars(pop int) []int {
+	var vs []int
+	if r := e.pops[pop].rate; r != nil {
+		for _, h := range r.out {
+			vs = append(vs, h.v)
+		}
+	}
+	return vs
+}
+
+// RecordRate keeps row, the value of RateVars(pop)[h] of every neuron of
+// population pop, as of step m.
+func (e *Engine) RecordRate(pop, h int, m int64, row []float64) {
+	p := e.pops[pop]
+	copy(p.rate.out[h].at(m, p.N), row)
+}
+
+// ResetRates sets the rate histories to the initial state, as Init
+// does: every delay reaches back to it before the start.
+func (e *Engine) ResetRates() {
+	for _, p := range e.pops {
+		if p.rate == nil || p.Model == nil {
+			continue
+		}
+		p.rateParams()
+		for i := range p.models {
+			p.models[i].reset()
+			if p.V0 != nil {
+				p.models[i].x[p.Model.V()] = p.V0[i]
+			}
+		}
+		p.rateReset()
+	}
+}
