@@ -361,7 +361,15 @@ func (e *Engine) Network() *point.Network { return e.net }
 
 // String describes the engine's layout for people.
 func (e *Engine) String() string {
-	return fmt.Sprintf("%d neurons in %d populations, a thread each, up to %d steps a dispatch", e.neurons, len(e.pops), e.epochSteps)
+	return fmt.Sprintf("%s in %s, a thread each, up to %s a dispatch", count(e.neurons, "neuron"), count(len(e.pops), "population"), count(e.dueSteps, "step"))
+}
+
+// count writes n things, in the plural unless one.
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // words views doubles or ints as the 32-bit words the device takes.
