@@ -148,3 +148,39 @@ func Nearest(xs []float64, x float64) int {
 	}
 	return best
 }
+
+// BrianLIFNet checks a run's spikes against the brian_lif_net case's file
+// (spikes.csv, or spikes_euler.csv for the Euler method) as its case.md
+// asks: every neuron's count, at least 99% of the spikes at Brian2's
+// step (dt = 0.1 ms) and none more than 2 steps away.
+func BrianLIFNet(t testing.TB, file string, got []sim.Spike) {
+	t.Helper()
+	ref := Read(t, "brian_lif_net", file)
+	ids, steps := ref.Floats(t, "neuron_id"), ref.Floats(t, "step")
+	want, have := map[int][]int64{}, map[int][]int64{}
+	for k := range ids {
+		want[int(ids[k])] = append(want[int(ids[k])], int64(steps[k]))
+	}
+	for _, s := range got {
+		have[s.Cell] = append(have[s.Cell], int64(math.Round(s.T/0.1)))
+	}
+	same, worst := 0, int64(0)
+	for id := range 50 {
+		g, w := have[id], want[id]
+		if len(g) != len(w) {
+			t.Errorf("neuron %d: %d spikes, Brian2 %d", id, len(g), len(w))
+			continue
+		}
+		for k := range g {
+			d := g[k] - w[k]
+			if d == 0 {
+				same++
+			}
+			worst = max(worst, d, -d)
+		}
+	}
+	t.Logf("%s: %d spikes (Brian2 %d), %d at Brian2's step, worst %d steps", file, len(got), len(ids), same, worst)
+	if float64(same) < 0.99*float64(len(ids)) || worst > 2 {
+		t.Errorf("%d of %d spikes at Brian2's step, worst off by %d steps: want 99%% and at most 2", same, len(ids), worst)
+	}
+}

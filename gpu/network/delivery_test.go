@@ -84,22 +84,12 @@ func TestRingTooLarge(t *testing.T) {
 func TestChunks(t *testing.T) {
 	defer func(b int) { maxChunkBytes = b }(maxChunkBytes)
 	maxChunkBytes = 1024
-	dev := devicetest.Shared(t)
-	gn, cn := mixedNet(), mixedNet()
-	g, err := NewEngine(dev, gn, probedOptions(gn))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	g, c := bothEngines(t, mixedNet(), mixedNet(), probedOptions)
 	if err := g.SetDelivery(DeliverDevice); err != nil {
 		t.Fatal(err)
 	}
 	if len(g.dn.chunks) < 50 {
 		t.Fatalf("%d chunks of at most %d bytes, want many", len(g.dn.chunks), maxChunkBytes)
-	}
-	c, err := point.NewEngine(cn, probedOptions(cn))
-	if err != nil {
-		t.Fatal(err)
 	}
 	const tstop = 300
 	got, want := run(t, g, tstop), run(t, c, tstop)

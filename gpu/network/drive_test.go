@@ -213,41 +213,18 @@ func drivesAgree(t *testing.T, build func() *point.Network) {
 // fifth of the indegrees, the recurrent coupling kept by five times the
 // weights), gives on the GPU the CPU engine's spikes exactly.
 func TestBrunel(t *testing.T) {
-	dev := devicetest.Shared(t)
 	build := func() *point.Network {
 		return loadPoint(t, "../../assets/models/brunel.toml", "population.E.size=400", "population.I.size=100",
 			"projection.EE.indegree=40", "projection.EI.indegree=40", "projection.IE.indegree=10", "projection.II.indegree=10",
 			"projection.EE.weight=2.5", "projection.EI.weight=2.5", "projection.IE.weight=-12.5", "projection.II.weight=-12.5")
 	}
-	g, err := NewEngine(dev, build(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	c, err := point.NewEngine(build(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, build(), build(), noOptions)
 	const tstop = 200
 	want := run(t, c, tstop)
 	if len(want.SpikeList) < 1000 {
 		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
 	}
-	eachDelivery(t, g, func(t *testing.T) {
-		got := run(t, g, tstop)
-		if !slices.Equal(got.SpikeList, want.SpikeList) {
-			for k := range min(len(got.SpikeList), len(want.SpikeList)) {
-				if gs, ws := got.SpikeList[k], want.SpikeList[k]; gs != ws {
-					t.Fatalf("spike %d: neuron %d at %g ms on the GPU, neuron %d at %g ms on the CPU", k, gs.Cell, gs.T, ws.Cell, ws.T)
-				}
-			}
-			t.Fatalf("%d spikes on the GPU, %d on the CPU", len(got.SpikeList), len(want.SpikeList))
-		}
-		if !slices.Equal(g.Voltages(), c.Voltages()) {
-			t.Error("the voltages at the end differ")
-		}
-		t.Logf("%d spikes of 500 neurons in %d ms, the CPU engine's", len(got.SpikeList), tstop)
-	})
+	eachDelivery(t, g, func(t *testing.T) { sameSpikesAndVoltages(t, g, c, run(t, g, tstop), want) })
 }
 
 // TestMicrocircuit: Potjans and Diesmann's microcircuit at 1% of full
@@ -255,33 +232,17 @@ func TestBrunel(t *testing.T) {
 // background of every population, gives on the GPU the CPU engine's
 // spikes exactly.
 func TestMicrocircuit(t *testing.T) {
-	dev := devicetest.Shared(t)
 	file := filepath.Join(t.TempDir(), "microcircuit.toml")
 	if err := os.WriteFile(file, []byte(netmodels.Microcircuit(0.01, 100)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build := func() *point.Network { return loadPoint(t, file) }
-	g, err := NewEngine(dev, build(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	c, err := point.NewEngine(build(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, loadPoint(t, file), loadPoint(t, file), noOptions)
 	const tstop = 100
 	want := run(t, c, tstop)
 	if len(want.SpikeList) < 100 {
 		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
 	}
-	eachDelivery(t, g, func(t *testing.T) {
-		got := run(t, g, tstop)
-		if !slices.Equal(got.SpikeList, want.SpikeList) || !slices.Equal(g.Voltages(), c.Voltages()) {
-			t.Fatalf("%d spikes on the GPU, %d on the CPU, not the same (or the voltages at the end differ)", len(got.SpikeList), len(want.SpikeList))
-		}
-		t.Logf("%d spikes of %d neurons in %d ms, the CPU engine's", len(got.SpikeList), g.neurons, tstop)
-	})
+	eachDelivery(t, g, func(t *testing.T) { sameSpikesAndVoltages(t, g, c, run(t, g, tstop), want) })
 }
 
 // sourcedNet is mixedNet with a population of Poisson sources (rates 0
@@ -319,22 +280,13 @@ func sourcedNet() *point.Network {
 // spikes, the sources' among them, and voltages exactly; a probe of a
 // source is refused.
 func TestSources(t *testing.T) {
-	dev := devicetest.Shared(t)
-	g, err := NewEngine(dev, sourcedNet(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
 	cn := sourcedNet()
-	c, err := point.NewEngine(cn, point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, sourcedNet(), cn, noOptions)
 	const tstop = 300
 	want := run(t, c, tstop)
 	eachDelivery(t, g, func(t *testing.T) { sourcesAgree(t, g, c, cn, want) })
 	pn := sourcedNet()
-	if _, err := NewEngine(dev, pn, point.Options{Probes: []point.Probe{{Pop: pn.Pops[2], Neuron: 0, Var: "v"}}}); !errors.Is(err, ErrUnsupported) {
+	if _, err := NewEngine(devicetest.Shared(t), pn, point.Options{Probes: []point.Probe{{Pop: pn.Pops[2], Neuron: 0, Var: "v"}}}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("a probe of a source: %v, want a refusal", err)
 	}
 }

@@ -77,35 +77,7 @@ func TestBrianLIFNet(t *testing.T) {
 			}
 			defer e.Close()
 			got := run(t, e, 500).SpikeList
-			ref := reftest.Read(t, "brian_lif_net", c.file)
-			ids, steps := ref.Floats(t, "neuron_id"), ref.Floats(t, "step")
-			want := map[int][]int64{}
-			for k := range ids {
-				want[int(ids[k])] = append(want[int(ids[k])], int64(steps[k]))
-			}
-			have := map[int][]int64{}
-			for _, s := range got {
-				have[s.Cell] = append(have[s.Cell], int64(math.Round(s.T/0.1)))
-			}
-			same, worst := 0, int64(0)
-			for id := range 50 {
-				g, w := have[id], want[id]
-				if len(g) != len(w) {
-					t.Errorf("neuron %d: %d spikes, Brian2 %d", id, len(g), len(w))
-					continue
-				}
-				for k := range g {
-					d := g[k] - w[k]
-					if d == 0 {
-						same++
-					}
-					worst = max(worst, d, -d)
-				}
-			}
-			t.Logf("%s: %d spikes (Brian2 %d), %d at Brian2's step, worst %d steps", c.method, len(got), len(ids), same, worst)
-			if float64(same) < 0.99*float64(len(ids)) || worst > 2 {
-				t.Errorf("%d of %d spikes at Brian2's step, worst off by %d steps: want 99%% and at most 2", same, len(ids), worst)
-			}
+			reftest.BrianLIFNet(t, c.file, got)
 			cpu, err := point.NewEngine(brianLIFNet(t, c.method), point.Options{Workers: 1})
 			if err != nil {
 				t.Fatal(err)
@@ -200,6 +172,20 @@ func bothEngines(t *testing.T, gn, cn *point.Network, opts func(*point.Network) 
 		t.Fatal(err)
 	}
 	return g, c
+}
+
+// noOptions gives a network's engines the default options.
+func noOptions(*point.Network) point.Options { return point.Options{} }
+
+// sameSpikesAndVoltages asserts a GPU run's spikes the CPU engine's
+// exactly, and every neuron's voltage at the end.
+func sameSpikesAndVoltages(t *testing.T, g *Engine, c *point.Engine, got, want *sim.Memory) {
+	t.Helper()
+	sameSpikesAndSamples(t, got, want)
+	if !slices.Equal(g.Voltages(), c.Voltages()) {
+		t.Error("the voltages at the end differ")
+	}
+	t.Logf("%d spikes of %d neurons, the CPU engine's", len(got.SpikeList), g.neurons)
 }
 
 // sameSpikesAndSamples asserts a GPU run's spikes the CPU's, neuron for
@@ -395,16 +381,7 @@ func TestBlowUp(t *testing.T) {
 }
 
 func blowsUpAlike(t *testing.T, build func() *point.Network) {
-	dev := devicetest.Shared(t)
-	g, err := NewEngine(dev, build(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	c, err := point.NewEngine(build(), point.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, c := bothEngines(t, build(), build(), noOptions)
 	var gerr, cerr *sim.BlowUpError
 	g.Init()
 	c.Init()

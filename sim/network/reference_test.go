@@ -3,7 +3,6 @@ package network
 import (
 	"cmp"
 	"context"
-	"math"
 	"slices"
 	"testing"
 
@@ -85,35 +84,7 @@ func TestBrianLIFNet(t *testing.T) {
 			if !slices.Equal(runs[0], runs[1]) {
 				t.Errorf("1 and 4 workers differ: %d and %d spikes", len(runs[0]), len(runs[1]))
 			}
-			ref := reftest.Read(t, "brian_lif_net", c.file)
-			ids, steps := ref.Floats(t, "neuron_id"), ref.Floats(t, "step")
-			want := map[int][]int64{}
-			for k := range ids {
-				want[int(ids[k])] = append(want[int(ids[k])], int64(steps[k]))
-			}
-			got := map[int][]int64{}
-			for _, s := range runs[0] {
-				got[s.Cell] = append(got[s.Cell], int64(math.Round(s.T/0.1)))
-			}
-			same, worst := 0, int64(0)
-			for id := range 50 {
-				g, w := got[id], want[id]
-				if len(g) != len(w) {
-					t.Errorf("neuron %d: %d spikes, Brian2 %d", id, len(g), len(w))
-					continue
-				}
-				for k := range g {
-					d := g[k] - w[k]
-					if d == 0 {
-						same++
-					}
-					worst = max(worst, d, -d)
-				}
-			}
-			t.Logf("%s: %d spikes (Brian2 %d), %d at Brian2's step, worst %d steps", c.method, len(runs[0]), len(ids), same, worst)
-			if float64(same) < 0.99*float64(len(ids)) || worst > 2 {
-				t.Errorf("%d of %d spikes at Brian2's step, worst off by %d steps: want 99%% and at most 2", same, len(ids), worst)
-			}
+			reftest.BrianLIFNet(t, c.file, runs[0])
 		})
 	}
 }
