@@ -50,7 +50,7 @@ func (b *backend) Probe(values []float64) {
 	e.err = e.dev.Do(func() error {
 		d, a := make([]float64, 1), make([]float64, 1)
 		for k, pr := range e.probes {
-			p := e.pops[e.popIndex(pr.Pop.First())]
+			p := e.pops[e.popOfNeuron(pr.Pop.First())]
 			if w := e.probeVar[k]; w < 0 {
 				m := p.model
 				device.Read(e.models, 2*(p.modelAt+pr.Neuron*m.words()+m.np-w-1), words(d))
@@ -69,17 +69,6 @@ func (b *backend) Probe(values []float64) {
 		}
 		return nil
 	})
-}
-
-// popIndex returns the index of the population whose first neuron is
-// first.
-func (e *Engine) popIndex(first int) int {
-	for k, p := range e.pops {
-		if p.first == first {
-			return k
-		}
-	}
-	return -1
 }
 
 // Snapshot reads every neuron's v, by global id.
@@ -144,10 +133,10 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			// all in the CPU engine's histories already.
 			table := make([]float64, steps*e.rateCols)
 			for s := range steps {
-				for _, p := range e.pops {
+				for k, p := range e.pops {
 					if len(p.rateFed) > 0 {
 						at := s*e.rateCols + p.rateCol
-						e.cpu.RateInputs(p.popIndex, ep.From+int64(s), table[at:at+len(p.rateFed)*p.N])
+						e.cpu.RateInputs(k, ep.From+int64(s), table[at:at+len(p.rateFed)*p.N])
 					}
 				}
 			}
@@ -178,22 +167,19 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		// The populations' dispatches touch disjoint data: one barrier
 		// after them all (a barrier between dispatches cost llvmpipe 0.2
 		// ms, most of a step's time in an epoch of one step).
-		for k, p := range e.pops {
+		for _, p := range e.pops {
 			if p.prog == nil {
 				continue // a source: the CPU engine's
 			}
+			// The rest of the uniforms were set with the program
+			// (setUniforms).
 			p.prog.Use()
-			for name, x := range map[string]int{
-				"parTex": 0, "dueTex": 1,
-				"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
-				"stepFrom": int(ep.From), "stepTo": int(ep.To), "popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
-				"recordEvery": int(e.recordEvery), "recBase": int(ep.Base), "nProbes": np,
-				"curBase": e.targets * e.dueSteps, "curCols": e.currents, "modelAt": p.modelAt,
-				"ringSlots": ringSlots, "slotFrom": slotFrom, "ringShift": e.ringShift(),
-				"rateBase": (e.targets + e.currents) * e.dueSteps, "rateCols": e.rateCols, "outCols": e.outCols,
-			} {
-				p.prog.SetInt(name, x)
-			}
+			p.prog.SetInt("stepFrom", int(ep.From))
+			p.prog.SetInt("stepTo", int(ep.To))
+			p.prog.SetInt("recBase", int(ep.Base))
+			p.prog.SetInt("ringSlots", ringSlots)
+			p.prog.SetInt("slotFrom", slotFrom)
+			p.prog.SetInt("ringShift", e.ringShift())
 			gl.DispatchCompute(uint32((p.N+groupSize-1)/groupSize), 1, 1)
 		}
 		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.TEXTURE_FETCH_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
@@ -228,10 +214,10 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	// The states the rate projections read, as of the end of each step,
 	// into the CPU engine's histories.
 	for s := range steps {
-		for _, p := range e.pops {
+		for k, p := range e.pops {
 			for h := range p.rateVars {
 				at := s*e.outCols + p.outCol + h*p.N
-				e.cpu.RecordRate(p.popIndex, h, ep.From+int64(s)+1, out[at:at+p.N])
+				e.cpu.RecordRate(k, h, ep.From+int64(s)+1, out[at:at+p.N])
 			}
 		}
 	}
@@ -269,7 +255,7 @@ func (e *Engine) blowUp(step int64) *sim.BlowUpError {
 			return true
 		}
 		pp, i := e.net.PopulationOf(g)
-		p := e.pops[e.popIndex(pp.First())]
+		p := e.pops[e.popOfNeuron(pp.First())]
 		if p.model == nil || records == nil {
 			return false
 		}

@@ -141,7 +141,7 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	if router == nil {
 		return nil, fmt.Errorf("the network has no spike projections")
 	}
-	shift, err := fixedShift(e.net, e.targets, func(p *point.Population) int { return e.pops[e.popIndex(p.First())].base }, inputs)
+	shift, err := fixedShift(e.net, e.targets, func(p *point.Population) int { return e.pops[e.popOfNeuron(p.First())].base }, inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func (d *deviceNet) alloc(e *Engine) error {
 					words = append(words, x)
 				}
 			}
-			base := e.pops[e.popIndex(pr.To.First())].base + pr.Port*pr.To.N
+			base := e.pops[e.popOfNeuron(pr.To.First())].base + pr.Port*pr.To.N
 			table = append(table, tAt, wAt, dAt, d0, w0, uint32(base), 0, 0)
 		}
 		d.chunks[c] = device.NewBuffer(words, 0)

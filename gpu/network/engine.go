@@ -77,11 +77,11 @@ type pop struct {
 	// each is the input current, and its columns in the rate table; from
 	// it: the state variables they read, and its columns in the states
 	// handed back.
-	rateFed          []int
-	rateInput        []bool
-	rateCol          int
-	rateVars         []int
-	outCol, popIndex int
+	rateFed   []int
+	rateInput []bool
+	rateCol   int
+	rateVars  []int
+	outCol    int
 }
 
 const (
@@ -100,20 +100,32 @@ const (
 // the currents evaluated on the host) and noise (drawn on the device);
 // Poisson sources, whose spikes the CPU engine draws (not recorded);
 // plastic projections (STDP and synaptic scaling), learning on the host
-// in the CPU engine's router; no rate projections.
+// in the CPU engine's router; rate projections, their sums formed on the
+// host.
 func Supported(n *point.Network, probes []point.Probe) error {
-	no := func(format string, a ...any) error {
-		return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
+	_, err := supported(n, probes)
+	return err
+}
+
+// supported is Supported, returning the point-model populations' models
+// as translated for the device.
+func supported(n *point.Network, probes []point.Probe) (map[*point.Population]*modelPop, error) {
+	no := func(format string, a ...any) (map[*point.Population]*modelPop, error) {
+		return nil, fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrUnsupported)
 	}
+	models := map[*point.Population]*modelPop{}
 	for _, p := range n.Pops {
 		if p.Model != nil {
-			if _, err := newModelPop(p); err != nil {
+			mp, err := newModelPop(p)
+			if err != nil {
 				return no("population %s: %v", p.Name, err)
 			}
+			models[p] = mp
 		}
+		why := driveSupported(p, n.Dt)
 		switch {
-		case driveSupported(p, n.Dt) != "":
-			return no("population %s: %s", p.Name, driveSupported(p, n.Dt))
+		case why != "":
+			return no("population %s: %s", p.Name, why)
 		case len(p.Ports) > maxPorts:
 			return no("population %s: %d synapse ports, the GPU kernel takes at most %d", p.Name, len(p.Ports), maxPorts)
 		}
@@ -126,14 +138,20 @@ func Supported(n *point.Network, probes []point.Probe) error {
 			return no("population %s: the GPU records v, g1, g2, … and a model's variables, not %q", pr.Pop.Name, pr.Var)
 		}
 	}
-	return nil
+	return models, nil
 }
 
 // isPortVar reports whether a probe's variable names a port: g1, g2, ….
 func isPortVar(name string) bool {
+	_, ok := portVar(name)
+	return ok
+}
+
+// portVar returns the port k a probe's variable gk names (from 1).
+func portVar(name string) (int, bool) {
 	var k int
 	_, err := fmt.Sscanf(name, "g%d", &k)
-	return err == nil && k >= 1
+	return k, err == nil && k >= 1
 }
 
 // isModelVar reports whether a probe's variable is one of a point-model
@@ -150,7 +168,8 @@ func isModelVar(p *point.Population, name string) bool {
 // network the engine does not run is refused with ErrUnsupported, before
 // anything is allocated on the device.
 func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, error) {
-	if err := Supported(n, o.Probes); err != nil {
+	models, err := supported(n, o.Probes)
+	if err != nil {
 		return nil, err
 	}
 	for _, p := range n.Pops {
@@ -170,11 +189,8 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		e.snapEvery = max(1, int64(math.Round(o.SnapEvery/n.Dt)))
 	}
 	for _, p := range n.Pops {
-		ep := &pop{Population: p, first: p.First(), base: e.targets, noiseBase: e.noise}
-		if p.Model != nil {
-			if ep.model, err = newModelPop(p); err != nil {
-				return nil, err
-			}
+		ep := &pop{Population: p, first: p.First(), base: e.targets, noiseBase: e.noise, model: models[p]}
+		if ep.model != nil {
 			ep.modelAt = e.modelWords
 			e.modelWords += p.N * ep.model.words()
 		}
@@ -188,7 +204,6 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		}
 	}
 	for k, p := range e.pops {
-		p.popIndex = k
 		p.rateFed, p.rateInput = cpu.RateFed(k)
 		p.rateCol = e.rateCols
 		e.rateCols += len(p.rateFed) * p.N
@@ -209,8 +224,9 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		// port, a model variable.
 		what := 0
 		if pr.Var != "v" {
-			fmt.Sscanf(pr.Var, "g%d", &what)
-			if !isPortVar(pr.Var) || what > len(pr.Pop.Ports) {
+			k, isPort := portVar(pr.Var)
+			what = k
+			if !isPort || k > len(pr.Pop.Ports) {
 				j, ok := 0, false
 				if pr.Pop.Model != nil {
 					j, ok = pr.Pop.Model.Model.VarIndex(pr.Var)
@@ -285,7 +301,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		col := 0
-		for _, p := range e.pops {
+		for k, p := range e.pops {
 			if p.Source != nil {
 				continue
 			}
@@ -307,6 +323,7 @@ func (e *Engine) compile() error {
 				if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts).Define("NV", p.model.nv).Define("NP", p.model.np)); err != nil {
 					return fmt.Errorf("population %s: %w", p.Name, err)
 				}
+				e.setUniforms(k, p)
 				continue
 			}
 			src, err := shaders.Load("lif_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text})
@@ -316,9 +333,27 @@ func (e *Engine) compile() error {
 			if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts)); err != nil {
 				return err
 			}
+			e.setUniforms(k, p)
 		}
 		return nil
 	})
+}
+
+// setUniforms sets the uniforms of population k's program that keep
+// their value from epoch to epoch (a program keeps its uniforms; Advance
+// sets those of the epoch).
+func (e *Engine) setUniforms(k int, p *pop) {
+	p.prog.Use()
+	for name, x := range map[string]int{
+		"parTex": 0, "dueTex": 1,
+		"popFirst": p.first, "popBase": p.base, "popN": p.N, "neurons": e.neurons, "targets": e.targets,
+		"popIndex": k, "spikeAt": p.spikeAt, "spikeCap": p.spikeCap,
+		"recordEvery": int(e.recordEvery), "nProbes": len(e.probes),
+		"curBase": e.targets * e.dueSteps, "curCols": e.currents, "modelAt": p.modelAt,
+		"rateBase": (e.targets + e.currents) * e.dueSteps, "rateCols": e.rateCols, "outCols": e.outCols,
+	} {
+		p.prog.SetInt(name, x)
+	}
 }
 
 // Close frees the engine's buffers and programs.
@@ -419,7 +454,6 @@ func neuronParams(p *point.Population, i int, dt float64) [neuronPW]float64 {
 			x[8+k] = point.ExactCurrent(l.R[i], l.Tau[i], q.TauDecay, dt)
 		}
 	}
-	x[neuronPW-1] = float64(skipBits(p, i))
 	return x
 }
 
