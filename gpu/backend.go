@@ -148,21 +148,7 @@ func calibrate(cpu *compartments.Engine, g *cable.Cable) (measurement, error) {
 	if m.done {
 		return measurement{cpu: m.cpu, gpu: m.gpu, remembered: true}, nil
 	}
-	n := float64(p.Compartments())
-	steps := min(1000, max(5, math.Ceil(calibrationWork/n)))
-	rate := func(s compartments.Simulator) (float64, error) {
-		s.Init()
-		defer s.Init()
-		warm := 5 * p.Dt
-		if err := s.Run(context.Background(), warm, sim.Discard{}, nil); err != nil {
-			return 0, err
-		}
-		start := time.Now()
-		if err := s.Run(context.Background(), warm+steps*p.Dt, sim.Discard{}, nil); err != nil {
-			return 0, err
-		}
-		return n * steps / time.Since(start).Seconds(), nil
-	}
+	rate := func(s sim.Simulator) (float64, error) { return timeRate(s, float64(p.Compartments()), p.Dt) }
 	cpuRate, err := rate(cpu)
 	if err != nil {
 		return measurement{}, fmt.Errorf("the CPU engine failed while measured: %w", err)
@@ -175,23 +161,38 @@ func calibrate(cpu *compartments.Engine, g *cable.Cable) (measurement, error) {
 	return m.measurement, nil
 }
 
+// timeRate times a simulator of n units (compartments, neurons) at step
+// dt: a few steps to warm up, then about calibrationWork unit-steps; it
+// returns the unit-steps a second and leaves the simulator initialised.
+func timeRate(s sim.Simulator, n, dt float64) (float64, error) {
+	steps := min(1000, max(5, math.Ceil(calibrationWork/n)))
+	s.Init()
+	defer s.Init()
+	warm := 5 * dt
+	if err := s.Run(context.Background(), warm, sim.Discard{}, nil); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := s.Run(context.Background(), warm+steps*dt, sim.Discard{}, nil); err != nil {
+		return 0, err
+	}
+	return n * steps / time.Since(start).Seconds(), nil
+}
+
 // fallback runs a cable model on the GPU engine and, should the device
 // fail mid-run, carries on with the CPU engine from the start without
 // losing or repeating what was recorded (Restart).
-type fallback struct {
-	*Restart
-	gpu compartments.Simulator
-}
+type fallback struct{ *Restart }
 
 // newFallback runs g with the CPU engine on its plan as the backup.
 func newFallback(g compartments.Simulator) *fallback {
-	return &fallback{Restart: NewRestart(g, func() (sim.Simulator, error) { return compartments.NewEngine(g.Plan()), nil }), gpu: g}
+	return &fallback{NewRestart(g, func() (sim.Simulator, error) { return compartments.NewEngine(g.Plan()), nil })}
 }
 
 func (f *fallback) active() compartments.Simulator            { return f.Active().(compartments.Simulator) }
 func (f *fallback) SegmentVoltages() []float64                { return f.active().SegmentVoltages() }
 func (f *fallback) SetProbes(probes []compartments.ProbePlan) { f.active().SetProbes(probes) }
-func (f *fallback) Plan() *compartments.Plan                  { return f.gpu.Plan() }
+func (f *fallback) Plan() *compartments.Plan                  { return f.active().Plan() }
 
 // Lost reports why a simulator that NewSimulator or NewNetSimulator put
 // on the GPU moved its run to the CPU; nil if it did not, or never ran on

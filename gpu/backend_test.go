@@ -2,8 +2,6 @@ package gpu
 
 import (
 	"context"
-	"errors"
-	"math"
 	"neurite/gpu/cable"
 	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
@@ -23,10 +21,7 @@ type failing struct {
 }
 
 func (f failing) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress sim.ProgressFunc) error {
-	if err := f.Engine.Run(ctx, math.Min(tstop, f.at), rec, progress); err != nil || tstop <= f.at {
-		return err
-	}
-	return errors.New("gpu: context lost")
+	return failingAt{f.Engine, f.at}.Run(ctx, tstop, rec, progress)
 }
 
 // TestFallbackKeepsRecords: when the device fails mid-run the CPU carries

@@ -1,10 +1,7 @@
 package gpu
 
 import (
-	"context"
 	"fmt"
-	"math"
-	"time"
 
 	"neurite/gpu/device"
 	gnet "neurite/gpu/network"
@@ -112,21 +109,8 @@ func (c NetChoice) SetDelivery(d gnet.Delivery) error {
 // steps to warm up and then about calibrationWork neuron-steps each, and
 // leaves both initialised.
 func calibrateNet(cpu *network.Engine, g *gnet.Engine) (cpuRate, gpuRate float64, err error) {
-	n := float64(g.Network().Neurons())
-	dt := g.Network().Dt
-	steps := min(1000, max(5, math.Ceil(calibrationWork/n)))
 	rate := func(s sim.Simulator) (float64, error) {
-		s.Init()
-		defer s.Init()
-		warm := 5 * dt
-		if err := s.Run(context.Background(), warm, sim.Discard{}, nil); err != nil {
-			return 0, err
-		}
-		start := time.Now()
-		if err := s.Run(context.Background(), warm+steps*dt, sim.Discard{}, nil); err != nil {
-			return 0, err
-		}
-		return n * steps / time.Since(start).Seconds(), nil
+		return timeRate(s, float64(g.Network().Neurons()), g.Network().Dt)
 	}
 	if cpuRate, err = rate(cpu); err != nil {
 		return 0, 0, fmt.Errorf("the CPU engine failed while measured: %w", err)

@@ -3,7 +3,6 @@ package gpu
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"neurite/sim"
 )
@@ -98,19 +97,14 @@ func (r *Restart) Run(ctx context.Context, tstop float64, rec sim.Recorder, prog
 
 // Close frees the GPU's simulator (and the CPU's, if it has anything to
 // free).
-func (r *Restart) Close() {
-	for _, s := range []sim.Simulator{r.gpu, r.cpu} {
-		closeSim(s)
-	}
-}
+func (r *Restart) Close() { Free(r.gpu, r.cpu) }
 
-// closeSim frees what a simulator holds, if it holds anything: a GPU
-// engine's device buffers and programs.
-func closeSim(s sim.Simulator) {
-	switch c := s.(type) {
-	case interface{ Close() }:
-		c.Close()
-	case io.Closer:
-		c.Close()
+// Free frees what engines hold on a device (a GPU engine's buffers and
+// programs, by its Close), passing over those that hold nothing there.
+func Free(engines ...any) {
+	for _, e := range engines {
+		if c, ok := e.(interface{ Close() }); ok {
+			c.Close()
+		}
 	}
 }

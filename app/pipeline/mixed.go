@@ -30,13 +30,7 @@ type compositeSim struct {
 func (s *compositeSim) SegmentVoltages() []float64 { return s.cable.SegmentVoltages() }
 
 // Close frees the engines' device buffers, where they have any.
-func (s *compositeSim) Close() {
-	for _, e := range []any{s.cable, s.point} {
-		if c, ok := e.(interface{ Close() }); ok {
-			c.Close()
-		}
-	}
-}
+func (s *compositeSim) Close() { gpu.Free(s.cable, s.point) }
 
 // restartSim is a composite network on the GPU, rebuilt on the CPU
 // should the device fail.
@@ -93,7 +87,7 @@ func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator
 		}
 		cs, err := composite(m, pe, g)
 		if err != nil {
-			closeAll(g, pe)
+			gpu.Free(g, pe)
 			return nil, "", "", err
 		}
 		backup := func() (sim.Simulator, error) { return cpuComposite(m, threads) }
@@ -125,15 +119,6 @@ func newComposite(m *netbuild.Model, backend string, threads int) (sim.Simulator
 // pointOptions are the point neurons' engine options in a composite.
 func pointOptions(m *netbuild.Model, threads int) network.Options {
 	return network.Options{Workers: threads, RecordEvery: m.Spec.Record.Every, Probes: m.Probes}
-}
-
-// closeAll frees what engines hold on a device.
-func closeAll(engines ...any) {
-	for _, e := range engines {
-		if c, ok := e.(interface{ Close() }); ok {
-			c.Close()
-		}
-	}
 }
 
 // cpuComposite builds a composite network on the CPU engines.

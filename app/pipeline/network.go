@@ -107,11 +107,7 @@ func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) 
 
 // Close frees what the network's simulator holds on a GPU (its device
 // buffers and programs); the network runs no more after it.
-func (n *Network) Close() {
-	if c, ok := n.Sim.(interface{ Close() }); ok {
-		c.Close()
-	}
-}
+func (n *Network) Close() { gpu.Free(n.Sim) }
 
 // HasPlasticity reports whether any projection's weights learn.
 func (n *Network) HasPlasticity() bool {

@@ -376,18 +376,25 @@ func (b *backend) Reset() {
 				}
 			}
 		default:
-			p.rateParams()
-			for i := range p.models {
-				p.models[i].reset()
-				p.v[i] = p.models[i].x[p.Model.V()]
-				if p.V0 != nil {
-					p.v[i] = p.V0[i]
-					p.models[i].x[p.Model.V()] = p.V0[i]
-				}
-			}
-			p.rateReset()
+			p.resetModels()
 		}
 	}
+}
+
+// resetModels sets a point-model population to its initial state (its
+// rate-fed parameters their own values first, V0 over the models' v) and
+// its rate histories to that state.
+func (p *popState) resetModels() {
+	p.rateParams()
+	for i := range p.models {
+		p.models[i].reset()
+		p.v[i] = p.models[i].x[p.Model.V()]
+		if p.V0 != nil {
+			p.v[i] = p.V0[i]
+			p.models[i].x[p.Model.V()] = p.V0[i]
+		}
+	}
+	p.rateReset()
 }
 
 // Advance takes every chunk of neurons over the epoch on the workers:

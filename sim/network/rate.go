@@ -189,12 +189,7 @@ func (p *popState) rateInput(i int, n int64, ms *modelState) float64 {
 	}
 	I := 0.0
 	for k, j := range r.params {
-		sum := 0.0
-		for _, l := range r.in {
-			if l.param == k {
-				sum += l.sum(i, n)
-			}
-		}
+		sum := r.paramSum(k, i, n)
 		if r.input[k] {
 			I += sum
 		} else {
@@ -202,6 +197,18 @@ func (p *popState) rateInput(i int, n int64, ms *modelState) float64 {
 		}
 	}
 	return I
+}
+
+// paramSum is the sum fed parameter k of neuron i takes at step n: its
+// links' sums, in the links' order.
+func (r *popRate) paramSum(k, i int, n int64) float64 {
+	sum := 0.0
+	for _, l := range r.in {
+		if l.param == k {
+			sum += l.sum(i, n)
+		}
+	}
+	return sum
 }
 
 // sum is Σ w·x(n − d) over target neuron j's synapses.
@@ -304,13 +311,7 @@ func (e *Engine) RateInputs(pop int, n int64, out []float64) {
 	p := e.pops[pop]
 	for k := range p.rate.params {
 		for i := range p.N {
-			sum := 0.0
-			for _, l := range p.rate.in {
-				if l.param == k {
-					sum += l.sum(i, n)
-				}
-			}
-			out[k*p.N+i] = sum
+			out[k*p.N+i] = p.rate.paramSum(k, i, n)
 		}
 	}
 }
@@ -338,16 +339,8 @@ func (e *Engine) RecordRate(pop, h int, m int64, row []float64) {
 // does: every delay reaches back to it before the start.
 func (e *Engine) ResetRates() {
 	for _, p := range e.pops {
-		if p.rate == nil || p.Model == nil {
-			continue
+		if p.rate != nil && p.Model != nil {
+			p.resetModels()
 		}
-		p.rateParams()
-		for i := range p.models {
-			p.models[i].reset()
-			if p.V0 != nil {
-				p.models[i].x[p.Model.V()] = p.V0[i]
-			}
-		}
-		p.rateReset()
 	}
 }

@@ -160,8 +160,8 @@ func (n *Network) checkRun(c *checker, tree map[string]any) {
 	}
 	if r.Backend == "" {
 		r.Backend = Backends[0]
-	} else if !slices.Contains(Backends, r.Backend) {
-		c.fail([]any{"run", "backend"}, "unknown backend %q (%s)", r.Backend, strings.Join(Backends, ", "))
+	} else {
+		c.choice([]any{"run", "backend"}, "backend", r.Backend, Backends)
 	}
 	if n.Seed < 0 {
 		c.fail([]any{"seed"}, "seed = %d must not be negative", n.Seed)
