@@ -53,7 +53,7 @@ func (b *backend) Probe(values []float64) {
 			p := e.pops[e.popOfNeuron(pr.Pop.First())]
 			if w := e.probeVar[k]; w < 0 {
 				m := p.model
-				device.Read(e.models, 2*(p.modelAt+pr.Neuron*m.words()+m.np-w-1), words(d))
+				device.Read(e.models, 2*(p.modelAt+pr.Neuron*m.words()+m.NP-w-1), words(d))
 			} else if w > 0 {
 				at := p.base + (w-1)*p.N + pr.Neuron
 				device.Read(e.syn, 2*at, words(d))
@@ -259,8 +259,8 @@ func (e *Engine) blowUp(step int64) *sim.BlowUpError {
 		if p.model == nil || records == nil {
 			return false
 		}
-		at := p.modelAt + i*p.model.words() + p.model.np
-		for _, x := range records[at : at+p.model.nv] {
+		at := p.modelAt + i*p.model.words() + p.model.NP
+		for _, x := range records[at : at+p.model.NV] {
 			if !(math.Abs(x) <= sim.MaxAbsV) {
 				return true
 			}

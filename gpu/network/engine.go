@@ -68,6 +68,7 @@ type pop struct {
 	*point.Population
 	first, base int // its first neuron and queue target
 	noiseBase   int // its first noise current, from 2·targets in the state image
+	curCol      int // its first current drive's column in the current table
 	spikeAt     int // its spikes' first word in the spike buffer
 	spikeCap    int // the spikes its part of the buffer holds
 	prog        *device.Program
@@ -197,6 +198,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		e.pops = append(e.pops, ep)
 		e.targets += p.N * len(p.Ports)
 		e.noise += noiseSlots(p)
+		ep.curCol = e.currents
 		for _, d := range p.Drives {
 			if d.Kind == point.CurrentDrive {
 				e.currents++
@@ -300,27 +302,21 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 // ports, method and drives, and its model, are compiled in.
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
-		col := 0
 		for k, p := range e.pops {
 			if p.Source != nil {
 				continue
 			}
 			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, e.net.Seed, e.net.Dt, p.noiseBase)
 			if hasCurrents(p.Population) {
-				text += currentShader(p.Population, col)
-				for _, d := range p.Drives {
-					if d.Kind == point.CurrentDrive {
-						col++
-					}
-				}
+				text += currentShader(p.Population, p.curCol)
 			}
 			if p.model != nil {
 				text += modelShader(p, p.model)
-				src, err := shaders.Load("point_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text}, shaders.Generated{Name: "model.glsl", Text: p.model.text})
+				src, err := shaders.Load("point_net.comp", shaders.Generated{Name: "lif_pop.glsl", Text: text}, shaders.Generated{Name: "model.glsl", Text: p.model.Text})
 				if err != nil {
 					return err
 				}
-				if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts).Define("NV", p.model.nv).Define("NP", p.model.np)); err != nil {
+				if p.prog, err = device.Compile(src.Define("GROUP_SIZE", groupSize).Define("MAX_PORTS", maxPorts).Define("NV", p.model.NV).Define("NP", p.model.NP)); err != nil {
 					return fmt.Errorf("population %s: %w", p.Name, err)
 				}
 				e.setUniforms(k, p)
@@ -532,11 +528,11 @@ func (e *Engine) upload() error {
 					return err
 				}
 				r := models[p.modelAt+i*p.model.words():]
-				copy(r, pointmodel.NetworkParams(p.Model.Model, start.Params, p.model.np))
-				copy(r[p.model.np:], start.X)
-				r[p.model.np+p.model.nv] = math.Inf(-1) // not refractory (sim/point's Restart)
+				copy(r, pointmodel.NetworkParams(p.Model.Model, start.Params, p.model.NP))
+				copy(r[p.model.NP:], start.X)
+				r[p.model.NP+p.model.NV] = math.Inf(-1) // not refractory (sim/point's Restart)
 				if start.Below {
-					r[p.model.np+p.model.nv+1] = 1
+					r[p.model.NP+p.model.NV+1] = 1
 				}
 				v[p.first+i] = start.X[p.Model.V()]
 				continue

@@ -16,10 +16,7 @@ var modelMethods = map[point.Method]int{point.Euler: 0, point.RK2: 1, point.RK4:
 
 // modelPop is a point-model population's model on the device: its
 // model.glsl and the number of its variables and parameters.
-type modelPop struct {
-	text   string
-	nv, np int
-}
+type modelPop struct{ pointmodel.Model }
 
 // newModelPop translates a population's model, or says why the GPU does
 // not run it.
@@ -32,11 +29,11 @@ func newModelPop(p *point.Population) (*modelPop, error) {
 	if _, ok := modelMethods[p.Method]; !ok {
 		return nil, fmt.Errorf("method %s does not run on the GPU", p.Method)
 	}
-	return &modelPop{text: pm.Text, nv: pm.NV, np: pm.NP}, nil
+	return &modelPop{pm}, nil
 }
 
 // words is a neuron's record in the model buffer (point_net.comp's REC).
-func (mp *modelPop) words() int { return mp.np + mp.nv + 2 }
+func (mp *modelPop) words() int { return mp.NP + mp.NV + 2 }
 
 // modelShader returns the part of lif_pop.glsl point_net.comp takes
 // beyond the ports and drives: the method, the model's spiking, its input
@@ -69,7 +66,7 @@ func modelShader(pp *pop, mp *modelPop) string {
 	if !hasCurrents(p) {
 		s.WriteString("double currentInput(int n) { return 0.0lf; }\n\n")
 	}
-	terms := make([]string, mp.nv)
+	terms := make([]string, mp.NV)
 	for k := range terms {
 		terms[k] = fmt.Sprintf("abs(x[%d]) <= %s", k, literal(sim.MaxAbsV))
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"neurite/gpu/device"
+	"neurite/gpu/pointmodel"
 	"neurite/shaders"
 	"neurite/sim/analysis"
 	"neurite/sim/ode"
@@ -28,7 +29,7 @@ type Sweep struct {
 	dev   *device.Device
 	group int
 	mu    sync.Mutex                     // held through a batch
-	progs map[sweepModel]*device.Program // point.comp compiled for each model
+	progs map[pointmodel.Model]*device.Program // point.comp compiled for each model
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
 }
@@ -74,7 +75,7 @@ func Shared(dev *device.Device) (*Sweep, error) {
 // NewSweep makes a sweep on the device, checking that it compiles the
 // point shader (with hh). Close frees its programs.
 func NewSweep(dev *device.Device) (*Sweep, error) {
-	s := &Sweep{dev: dev, group: 64, progs: map[sweepModel]*device.Program{}}
+	s := &Sweep{dev: dev, group: 64, progs: map[pointmodel.Model]*device.Program{}}
 	if device.Software(dev.Info()) {
 		s.group = 8
 	}
@@ -107,11 +108,11 @@ func (s *Sweep) forget() {
 }
 
 // program returns point.comp compiled for model; s.mu is held.
-func (s *Sweep) program(model sweepModel) (*device.Program, error) {
+func (s *Sweep) program(model pointmodel.Model) (*device.Program, error) {
 	if p, ok := s.progs[model]; ok {
 		return p, nil
 	}
-	src, err := shaders.Load("point.comp", shaders.Generated{Name: "model.glsl", Text: model.text})
+	src, err := shaders.Load("point.comp", shaders.Generated{Name: "model.glsl", Text: model.Text})
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func (s *Sweep) program(model sweepModel) (*device.Program, error) {
 			s.forget()
 		}
 		var err error
-		p, err = device.Compile(src.Define("GROUP_SIZE", s.group).Define("NV", model.nv).Define("NP", model.np))
+		p, err = device.Compile(src.Define("GROUP_SIZE", s.group).Define("NV", model.NV).Define("NP", model.NP))
 		return err
 	})
 	if err != nil {
@@ -141,7 +142,7 @@ func (s *Sweep) Check(m *point.Model) error {
 
 // prepare returns the program that sweeps m, and m's model.glsl; s.mu is
 // held.
-func (s *Sweep) prepare(m *point.Model) (*device.Program, sweepModel, error) {
+func (s *Sweep) prepare(m *point.Model) (*device.Program, pointmodel.Model, error) {
 	model, err := modelSource(m)
 	if err != nil {
 		return nil, model, err
@@ -180,7 +181,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 	if err != nil {
 		return nil, deviceError{err}
 	}
-	nv, size := model.nv, model.nv+recordTail
+	nv, size := model.NV, model.NV+recordTail
 	swept := slices.IndexFunc(m.Params, func(p point.Param) bool { return p.Name == param })
 	if swept < 0 {
 		return nil, m.SetParam(param, 0) // names the parameters there are
@@ -194,7 +195,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		method = 0
 	}
 	n := len(values)
-	base := make([]float32, model.np)
+	base := make([]float32, model.NP)
 	for k, p := range m.Params {
 		base[k] = float32(p.Value)
 	}

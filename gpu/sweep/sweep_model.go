@@ -10,35 +10,25 @@ import (
 	"neurite/sim/point"
 )
 
-// sweepModel is the model.glsl shaders/point.comp is compiled with, and
-// the model's number of variables and parameters, which the shader is
-// compiled for (the text alone does not say: a parameter no expression
-// reads leaves no trace in it).
-type sweepModel struct {
-	text   string
-	nv, np int
-}
-
 // modelSource returns the model.glsl that sweeps m, in single precision:
 // its stimulus, then the built-in models' file or m's equations
 // translated to GLSL. The error says why the device cannot run m.
-func modelSource(m *point.Model) (sweepModel, error) {
+func modelSource(m *point.Model) (pointmodel.Model, error) {
 	stim, head := "0.0", "#include \"real.glsl\"\n\n"
 	if m.Stim != nil {
 		var err error
 		if stim, err = stimulusGLSL(m.Stim); err != nil {
-			return sweepModel{}, err
+			return pointmodel.Model{}, err
 		}
 		if trains := poissonTrains(m.Stim); len(trains) > 0 {
 			if n := len(trains[0].Times()); len(trains) > 1 || n > maxTrainEvents {
-				return sweepModel{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events in the first)", maxTrainEvents, len(trains), n)
+				return pointmodel.Model{}, fmt.Errorf("the GPU runs one Poisson train of up to %d events (this stimulus: %d trains, %d events in the first)", maxTrainEvents, len(trains), n)
 			}
 			head += trainGLSL
 		}
 	}
 	head += fmt.Sprintf("// The stimulus added to the input.\nfloat stim(float t) { return %s; }\n\n", stim)
-	pm, err := pointmodel.Body(m, head, pointmodel.FloatLiteral)
-	return sweepModel{pm.Text, pm.NV, pm.NP}, err
+	return pointmodel.Body(m, head, pointmodel.FloatLiteral)
 }
 
 // stimulusGLSL writes a stimulus as a GLSL expression in t, as

@@ -49,11 +49,11 @@ void main() {
 	store(at + 1 + NV, deriv(load(at + 1), rec[at]));
 }
 `
-	src, err := shaders.Load("probe.comp", shaders.Generated{Name: "probe.comp", Text: probe}, shaders.Generated{Name: "model.glsl", Text: model.text})
+	src, err := shaders.Load("probe.comp", shaders.Generated{Name: "probe.comp", Text: probe}, shaders.Generated{Name: "model.glsl", Text: model.Text})
 	if err != nil {
 		t.Fatal(err)
 	}
-	nv, np := model.nv, model.np
+	nv, np := model.NV, model.NP
 	data := make([]float32, np+(1+2*nv)*len(states))
 	for k, p := range m.Params {
 		data[k] = float32(p.Value)
@@ -77,7 +77,7 @@ void main() {
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("%v\nmodel.glsl:\n%s", err, model.text)
+		t.Fatalf("%v\nmodel.glsl:\n%s", err, model.Text)
 	}
 	out := make([][]float32, len(states))
 	for i := range out {
@@ -165,8 +165,8 @@ func TestTranslateRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if src, err := modelSource(folded); err != nil || !strings.Contains(src.text, "(2e+00 - x[0])") {
-		t.Errorf("5 %% 3 - a: %v\n%s", err, src.text)
+	if src, err := modelSource(folded); err != nil || !strings.Contains(src.Text, "(2e+00 - x[0])") {
+		t.Errorf("5 %% 3 - a: %v\n%s", err, src.Text)
 	}
 	m, _ := point.Builtin("fhn")
 	m.Stim, _ = point.ParseStimulus("step:amp=0.5,from=10,to=20+poisson:rate=100,weight=1,tau=2,to=100+poisson:rate=50,weight=1,tau=2,to=100,seed=2")
