@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 
@@ -74,7 +75,7 @@ func (b *backend) Probe(values []float64) {
 // Snapshot reads every neuron's v, by global id.
 func (b *backend) Snapshot(buf []float64) []float64 {
 	e := (*Engine)(b)
-	buf = append(buf[:0], make([]float64, e.neurons)...)
+	buf = slices.Grow(buf[:0], e.neurons)[:e.neurons]
 	if err := e.dev.Do(func() error { device.Read(e.v, 0, words(buf)); return nil }); err != nil && e.err == nil {
 		e.err = err
 	}
@@ -121,7 +122,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			}
 		}
 		if e.currents > 0 {
-			table := make([]float64, steps*e.currents)
+			table := scratch(&e.curTable, steps*e.currents)
 			for s := range steps {
 				currentTable(e.pops, ep.From+int64(s), e.net.Dt, table[s*e.currents:(s+1)*e.currents])
 			}
@@ -131,7 +132,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			// The rate projections' sums of the epoch's steps: their
 			// delays are at least an epoch, so the states they read are
 			// all in the CPU engine's histories already.
-			table := make([]float64, steps*e.rateCols)
+			table := scratch(&e.rateTable, steps*e.rateCols)
 			for s := range steps {
 				for k, p := range e.pops {
 					if len(p.rateFed) > 0 {
@@ -203,7 +204,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			device.Read(e.rec, 0, words(rec))
 		}
 		if e.outCols > 0 {
-			out = make([]float64, steps*e.outCols)
+			out = scratch(&e.rateStates, steps*e.outCols)
 			device.Read(e.rateOut, 0, words(out))
 		}
 		return nil
@@ -234,6 +235,13 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		ep.NoteBlowUp(e.blowUp(int64(blowStep)))
 	}
 	return nil
+}
+
+// scratch returns *buf resized to n numbers, reused from epoch to epoch
+// (its old contents are overwritten by the caller).
+func scratch(buf *[]float64, n int) []float64 {
+	*buf = slices.Grow((*buf)[:0], n)[:n]
+	return *buf
 }
 
 // blowUp names the first neuron whose state left the physical range (v,

@@ -58,6 +58,9 @@ type Engine struct {
 	// sources' states come back, outCols a step, for the CPU engine's
 	// histories.
 	rateCols, outCols int
+	// The epoch's tables and the states handed back, reused from epoch
+	// to epoch.
+	curTable, rateTable, rateStates []float64
 
 	v, ref, syn, par, due, spikes, probeBuf, rec, models, rateOut *device.Buffer
 	vTex, refTex, synTex, parTex, dueTex                          uint32 // their buffer textures
