@@ -118,12 +118,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "INFO backend=%s cells=%d %s threads=%d %s spikes_cell0=%d bytes_per_compartment=%.0f\n",
 			b, *cells, what, workers, kernel, res.spikes, res.bytesPerComp)
-		name := "neurite_cable"
-		if b == "gpu" {
-			name += "_gpu"
-		}
 		lines = append(lines, fmt.Sprintf("RESULT name=%s cells=%d compartments=%d wall_s=%.4f rate=%.4e",
-			name, *cells, res.comps, res.wall, res.rate))
+			resultName("neurite_cable", b), *cells, res.comps, res.wall, res.rate))
 	}
 	if len(backends) == 2 {
 		fmt.Fprintf(stdout, "RATIO gpu/cpu=%.2f\n", rates["gpu"]/rates["cpu"])

@@ -158,8 +158,12 @@ func (f netFlags) runNets(net *network.Network) ([]netRun, error) {
 
 // resultName is a run's RESULT name: the benchmark's, with _gpu for the
 // GPU's.
-func (r netRun) resultName(name string) string {
-	if r.backend == "gpu" {
+func (r netRun) resultName(name string) string { return resultName(name, r.backend) }
+
+// resultName is a benchmark's RESULT name on a backend: name, with _gpu
+// for the GPU's.
+func resultName(name, backend string) string {
+	if backend == "gpu" {
 		return name + "_gpu"
 	}
 	return name
@@ -436,10 +440,7 @@ func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		walls[b] = wall
-		name := "neurite_ring"
-		if b == "gpu" {
-			name += "_gpu"
-		}
+		name := resultName("neurite_ring", b)
 		fmt.Fprintf(stdout, "INFO backend=%s cells=%d ring_size=%d compartments=%d threads=%d spikes=%d%s\n", b, *cells, ring, comps, workers, spikes, onDevice)
 		lines = append(lines, fmt.Sprintf("RESULT name=%s cells=%d ring_size=%d compartments=%d wall_s=%.4f spikes=%d comp_steps_per_s=%.4e rtf=%.4f",
 			name, *cells, ring, comps, wall, spikes, float64(comps)**tstop/0.025/wall, wall/(*tstop/1000)))
@@ -461,11 +462,7 @@ func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout, peer.line)
 		for _, b := range backends {
-			name := "neurite"
-			if b == "gpu" {
-				name += "_gpu"
-			}
-			fmt.Fprintf(stdout, "RATIO %s/neuron=%.2f (nthread=%d; NEURON's wall time over Neurite's)\n", name, nwall/walls[b], workers)
+			fmt.Fprintf(stdout, "RATIO %s/neuron=%.2f (nthread=%d; NEURON's wall time over Neurite's)\n", resultName("neurite", b), nwall/walls[b], workers)
 		}
 	}
 	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
