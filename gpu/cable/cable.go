@@ -59,11 +59,13 @@ type Cable struct {
 	// budget leaves a quarter spare, and a chunk cut short is reported),
 	// evSteps each cell's event steps in the present epoch (one iteration
 	// per delivery).
-	loopBudget int
-	perStep    []int
-	evSteps    [][]int
-	queued     []int32      // the synapses queued at a step (epochEvents' buffer)
-	taken      []takenEvent // the epoch's events in order of step (epochEvents' buffer)
+	loopBudget   int
+	perStep      []int
+	evSteps      [][]int
+	queued       []int32      // the synapses queued at a step (epochEvents' buffer)
+	taken        []takenEvent // the epoch's events in order of step (epochEvents' buffer)
+	starts, next []int        // epochEvents' cells' first events and their fill (its buffers)
+	ew           words        // epochEvents' event list (its buffer; the device copies it)
 }
 
 // NewCable prepares a plan for the device with the layout that suits it;
@@ -460,7 +462,9 @@ func (b *gpuBackend) Advance(ep *sim.Epoch) error {
 // NetCons), which lists them.
 func (e *Cable) epochEvents(ep *sim.Epoch) (ew words, starts []int) {
 	p := e.plan
-	starts = make([]int, len(p.Cells)+1)
+	starts = slices.Grow(e.starts[:0], len(p.Cells)+1)[:len(p.Cells)+1]
+	clear(starts)
+	e.starts = starts
 	e.taken = e.taken[:0]
 	for step := ep.From; step < ep.To; step++ {
 		e.queued = ep.Inputs.Queued(step, e.queued[:0])
@@ -482,8 +486,10 @@ func (e *Cable) epochEvents(ep *sim.Epoch) (ew words, starts []int) {
 		starts[ci+1] += starts[ci]
 	}
 	// Placed by cell in the order taken: by step, then synapse.
-	ew = make(words, 4*len(e.taken))
-	next := slices.Clone(starts[:len(p.Cells)])
+	ew = slices.Grow(e.ew[:0], 4*len(e.taken))[:4*len(e.taken)]
+	e.ew = ew
+	next := append(e.next[:0], starts[:len(p.Cells)]...)
+	e.next = next
 	for _, ev := range e.taken {
 		c, s := e.synCell[ev.syn], p.Syns[ev.syn]
 		j := 4 * next[c]
