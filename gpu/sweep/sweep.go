@@ -28,7 +28,7 @@ import (
 type Sweep struct {
 	dev   *device.Device
 	group int
-	mu    sync.Mutex                     // held through a batch
+	mu    sync.Mutex                           // held through a batch
 	progs map[pointmodel.Model]*device.Program // point.comp compiled for each model
 	// Fallbacks counts the batches handed to the CPU.
 	Fallbacks int
