@@ -16,9 +16,13 @@ DEBS_BUILD := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev
 DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
-# Each fuzz target runs FUZZTIME; a new input of interest is minimised for
-# at most a second (Go's default, a minute, left 10 s runs minimising).
-FUZZTIME ?= 10s
+# Each fuzz target runs a count of inputs, about 10 s on two cores, not a
+# duration: Go 1.26's fuzzing coordinator can fail a run at the end of a
+# -fuzztime duration with "context deadline exceeded" and no input found
+# (go.dev/issue/75804, fixed in Go 1.27); a count has no deadline to race.
+# A new input of interest is minimised for at most a second (Go's
+# default, a minute, left runs minimising).
+FUZZRUNS ?= 1
 
 PREFIX ?= /usr/local
 
@@ -59,11 +63,11 @@ vet: deps
 
 test: deps check-format vet
 	$(XVFB) go test -count=1 ./...
-	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./compartments/swc
-	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/spec
-	go test -run '^$$' -fuzz '^FuzzLoadNetwork$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/spec
-	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
-	go test -run '^$$' -fuzz '^FuzzCompiled$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./sim/point
+	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $$((200000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./compartments/swc
+	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $$((100000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/spec
+	go test -run '^$$' -fuzz '^FuzzLoadNetwork$$' -fuzztime $$((30000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/spec
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $$((60000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/point
+	go test -run '^$$' -fuzz '^FuzzCompiled$$' -fuzztime $$((20000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/point
 
 bench: build
 	go test -run '^$$' -bench . ./...
