@@ -54,3 +54,32 @@ func Exp(x float64) float64 {
 	s := math.Float64frombits(table[k&(tableSize-1)] + uint64(k>>tableBits)<<52)
 	return math.FMA(s, p, s)
 }
+
+// Portable returns e^x by Exp's method with every product rounded before
+// it is added (written float64(x*y), which forbids Go to fuse it), so
+// that a device without a fused multiply-add (Mesa's llvmpipe rounds
+// GLSL's fma in two steps) computes the same bits from the same
+// operations: gpu/pointmodel's GLSL twin, portableExp, does. It is within
+// three units in the last place. Outside Exp's range it returns 0 (x ≤
+// −708, where math.Exp's subnormals begin), +Inf (x ≥ 709) or NaN.
+func Portable(x float64) float64 {
+	if !(x > minArg && x < maxArg) {
+		switch {
+		case x >= maxArg:
+			return math.Inf(1)
+		case x <= minArg:
+			return 0
+		}
+		return x
+	}
+	kf := (float64(x*invLn2N) + shifter) - shifter
+	k := int64(kf)
+	r := (x - float64(kf*ln2HiN)) - float64(kf*ln2LoN)
+	q := float64(r*(1.0/720)) + 1.0/120
+	q = float64(r*q) + 1.0/24
+	q = float64(r*q) + 1.0/6
+	q = float64(r*q) + 0.5
+	p := float64(float64(r*r)*q) + r
+	s := math.Float64frombits(table[k&(tableSize-1)] + uint64(k>>tableBits)<<52)
+	return float64(s*p) + s
+}

@@ -29,8 +29,10 @@ func TestExpAccuracy(t *testing.T) {
 			worst, at := 0.0, 0.0
 			for range 200000 {
 				x := rg.lo + (rg.hi-rg.lo)*rng.Float64()
-				if u := ulps(Exp(x), math.Exp(x)); u > worst {
-					worst, at = u, x
+				for _, f := range []func(float64) float64{Exp, Portable} {
+					if u := ulps(f(x), math.Exp(x)); u > worst {
+						worst, at = u, x
+					}
 				}
 			}
 			// math.Exp is itself within 1 ulp of e^x, so 3 ulp bounds our
@@ -61,6 +63,21 @@ func TestExpSpecialCases(t *testing.T) {
 				t.Errorf("Exp(%v) = %v, want %v", x, got, want)
 			}
 		}
+	}
+}
+
+// TestPortableOutsideRange: Portable's ends are 0 and +Inf, NaN stays
+// NaN, as its GLSL twin's.
+func TestPortableOutsideRange(t *testing.T) {
+	for _, c := range []struct{ x, want float64 }{
+		{-708, 0}, {-1000, 0}, {math.Inf(-1), 0}, {709, math.Inf(1)}, {math.Inf(1), math.Inf(1)}, {0, 1},
+	} {
+		if got := Portable(c.x); got != c.want {
+			t.Errorf("Portable(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if got := Portable(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("Portable(NaN) = %v", got)
 	}
 }
 

@@ -8,9 +8,9 @@ package homeostasis
 
 import (
 	"errors"
-	"math"
 
 	"neurite/sim/connect"
+	"neurite/sim/fastexp"
 )
 
 // Rule is the scaling's settings.
@@ -37,11 +37,21 @@ type Scaler[W float32 | float64] struct {
 	w     []W
 	rate  []float64 // the filtered rate of each target (Hz) at rateT
 	rateT []float64
+	// Twin is the rule's numbers as the arithmetic takes them, with no
+	// division, for a GPU's twin to compute the same bits.
+	Twin Twin
+}
+
+// Twin holds the numbers Scaler computes with: 1/Tau, a spike's step of
+// the rate (1000/Tau Hz), Rate/Target, Target and WMax.
+type Twin struct {
+	Inv, Bump, Gain, Target, WMax float64
 }
 
 // New makes the scaler of weights w reaching n target neurons.
 func New[W float32 | float64](r *Rule, in *connect.Transposed, w []W, n int) *Scaler[W] {
-	return &Scaler[W]{rule: r, in: in, w: w, rate: make([]float64, n), rateT: make([]float64, n)}
+	return &Scaler[W]{rule: r, in: in, w: w, rate: make([]float64, n), rateT: make([]float64, n),
+		Twin: Twin{Inv: 1 / r.Tau, Bump: 1000 / r.Tau, Gain: r.Rate / r.Target, Target: r.Target, WMax: r.WMax}}
 }
 
 // Reset forgets the rates.
@@ -52,23 +62,27 @@ func (s *Scaler[W]) Reset() {
 
 // Spike counts a spike of target neuron j at t (ms) into its rate.
 func (s *Scaler[W]) Spike(j int, t float64) {
-	s.rate[j] = s.rateAt(j, t) + 1000/s.rule.Tau
+	s.rate[j] = float64(s.rateAt(j, t)) + s.Twin.Bump // the product rounded, unfused
 	s.rateT[j] = t
 }
 
+// rateAt is the rate of neuron j decayed to t, by fastexp.Portable and
+// products (no division), as the GPU's twin (shaders/net_learn.comp).
 func (s *Scaler[W]) rateAt(j int, t float64) float64 {
-	return s.rate[j] * math.Exp(-(t-s.rateT[j])/s.rule.Tau)
+	return s.rate[j] * fastexp.Portable((s.rateT[j]-t)*s.Twin.Inv)
 }
 
-// Scale applies scaling over span ms ending at t.
+// Scale applies scaling over span ms ending at t: the factor is
+// 1 + (Rate/Target)·(Target − r)·span, each product rounded before the
+// sum.
 func (s *Scaler[W]) Scale(t, span float64) {
-	r := s.rule
+	c := s.Twin
 	for j := range s.rate {
-		f := 1 + r.Rate*(r.Target-s.rateAt(j, t))/r.Target*span
+		f := 1 + float64(float64(c.Gain*(c.Target-s.rateAt(j, t)))*span)
 		for _, syn := range s.in.Syn[s.in.Start[j]:s.in.Start[j+1]] {
 			w := float64(s.w[syn]) * f
-			if r.WMax > 0 {
-				w = min(w, r.WMax)
+			if c.WMax > 0 {
+				w = min(w, c.WMax)
 			}
 			s.w[syn] = W(w)
 		}

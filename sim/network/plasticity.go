@@ -74,23 +74,26 @@ func (pl *plastic) reset() {
 	}
 }
 
-// spike applies one spike, in time order: as the projection's source it
-// depresses the neuron's outgoing synapses, as its target it potentiates
-// the incoming ones and counts into its rate.
-func (pl *plastic) spike(s sim.Spike) {
-	pr, t := pl.pr, s.T
-	if i := s.Cell - pr.From.first; pl.stdp != nil && i >= 0 && i < pr.From.N {
-		pl.stdp.Pre(i, t)
+// pre applies a spike as the projection's source: the neuron's outgoing
+// synapses depress.
+func (pl *plastic) pre(s sim.Spike) {
+	if i := s.Cell - pl.pr.From.first; pl.stdp != nil && i >= 0 && i < pl.pr.From.N {
+		pl.stdp.Pre(i, s.T)
 	}
-	j := s.Cell - pr.To.first
-	if j < 0 || j >= pr.To.N {
+}
+
+// post applies a spike as the projection's target: the neuron's incoming
+// synapses potentiate and it counts into its rate.
+func (pl *plastic) post(s sim.Spike) {
+	j := s.Cell - pl.pr.To.first
+	if j < 0 || j >= pl.pr.To.N {
 		return
 	}
 	if pl.stdp != nil {
-		pl.stdp.Post(j, t)
+		pl.stdp.Post(j, s.T)
 	}
 	if pl.scaling != nil {
-		pl.scaling.Spike(j, t)
+		pl.scaling.Spike(j, s.T)
 	}
 }
 

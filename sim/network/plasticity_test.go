@@ -114,3 +114,49 @@ func TestScalingReachesTarget(t *testing.T) {
 		t.Errorf("rate %.2f Hz at first and %.2f Hz after 12 s: want well below %g Hz, then within 20%% of it", before, after, target)
 	}
 }
+
+// TestSameStepOrder: spikes of one step learn in Brian2's order, the
+// presynaptic pathway before the postsynaptic one, whatever the order of
+// the neurons: a pre and a post spike in the same step potentiate their
+// synapse by a whole a_plus (the pre trace has already grown) and do not
+// depress it (the post trace has not), and the pre spike is delivered
+// with the weight from before the step.
+func TestSameStepOrder(t *testing.T) {
+	const w0, wmax, aPlus = 0.5, 1.0, 0.1
+	for _, preFirst := range []bool{true, false} {
+		a := &Population{Name: "A", N: 1, Source: []float64{0}}
+		b := &Population{Name: "B", N: 1, Source: []float64{0}}
+		pops := []*Population{a, b}
+		if !preFirst {
+			pops = []*Population{b, a}
+		}
+		lif := &LIF{Tau: []float64{10}, EL: []float64{0}, R: []float64{1}, Vth: []float64{1}, Vreset: []float64{0}, Tref: []float64{0}, I: []float64{0}}
+		c := &Population{Name: "C", N: 1, LIF: lif}
+		port := c.PortOf(Port{Synapse: Delta})
+		pops = append(pops, c)
+		// A reaches B (learning) and C (to see what A delivers).
+		ab := &Projection{Name: "A->B", From: a, To: b, Start: []int64{0, 1}, Target: []uint32{0}, W: []float32{w0}, Delay: []uint16{1}}
+		ac := &Projection{Name: "A->C", From: a, To: c, Port: port, Start: []int64{0, 1}, Target: []uint32{0}, W: []float32{0.25}, Delay: []uint16{1}}
+		if err := ab.SetPlasticity(&STDP{TauPlus: 20, TauMinus: 20, APlus: aPlus, AMinus: 0.2, WMax: wmax}, nil); err != nil {
+			t.Fatal(err)
+		}
+		b.PortOf(Port{Synapse: Delta})
+		e, err := NewEngine(&Network{Dt: 0.1, Pops: pops, Projections: []*Projection{ab, ac}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Init()
+		_, wiring := e.Part()
+		q := sim.NewQueue(wiring.Targets, 4)
+		at := 0.5
+		spikes := []sim.Spike{{Cell: a.first, T: at, Step: at}, {Cell: b.first, T: at, Step: at}}
+		slices.SortFunc(spikes, func(x, y sim.Spike) int { return x.Cell - y.Cell })
+		wiring.Router.Route(spikes, q)
+		if got, want := ab.W[0], float32(w0+aPlus*wmax); got != want {
+			t.Errorf("pre first %v: weight %v after a same-step pair, want %v", preFirst, got, want)
+		}
+		if got := q.Due(6)[int(c.base)]; got != 0.25 {
+			t.Errorf("pre first %v: C receives %v, want 0.25", preFirst, got)
+		}
+	}
+}

@@ -22,7 +22,7 @@ var routeShare int64 = 1 << 15
 // Route queues the deliveries of the epoch's spikes (sorted by time, so
 // that the queue sums a target's inputs in the same order every run),
 // each with the weight its synapse has then, and applies plasticity
-// spike by spike in that order. Many deliveries are routed by several
+// step by step in that order. Many deliveries are routed by several
 // workers, each owning a range of the queue's targets and taking every
 // spike in order: a target's inputs still add up in the same order.
 func (r *router) Route(spikes []sim.Spike, q *sim.Queue) {
@@ -60,14 +60,32 @@ func (r *router) routeWorkers(spikes []sim.Spike) int {
 // worker w's slot buffer.
 func (r *router) routeRange(spikes []sim.Spike, q *sim.Queue, lo, hi, w int) {
 	dt := r.net.Dt
-	for _, s := range spikes {
-		n := int64(math.Round(s.Step / dt))
-		for _, pr := range r.out[r.popOf(s.Cell)] {
-			r.project(pr, s.Cell-pr.From.first, n, q, lo, hi, w)
+	for k := 0; k < len(spikes); {
+		// The spikes of one step: each routed with its synapses' weights
+		// as they are, and depressing them; then the step's potentiation,
+		// which the next step's spikes see (Brian2's order: the
+		// presynaptic pathway, then the postsynaptic one). Neither phase
+		// depends on the order of its spikes, so a GPU may run each in
+		// parallel (gpu/network's learning).
+		n := int64(math.Round(spikes[k].Step / dt))
+		end := k + 1
+		for end < len(spikes) && spikes[end].Step == spikes[k].Step {
+			end++
 		}
-		for _, pl := range r.plastic {
-			pl.spike(s)
+		for _, s := range spikes[k:end] {
+			for _, pr := range r.out[r.popOf(s.Cell)] {
+				r.project(pr, s.Cell-pr.From.first, n, q, lo, hi, w)
+			}
+			for _, pl := range r.plastic {
+				pl.pre(s)
+			}
 		}
+		for _, s := range spikes[k:end] {
+			for _, pl := range r.plastic {
+				pl.post(s)
+			}
+		}
+		k = end
 	}
 }
 

@@ -5,9 +5,9 @@ package stdp
 
 import (
 	"fmt"
-	"math"
 
 	"neurite/sim/connect"
+	"neurite/sim/fastexp"
 )
 
 // Rule is pair-based STDP with a trace per presynaptic and per
@@ -37,13 +37,15 @@ func (r *Rule) Check() error {
 // Move returns weight w moved by a trace's step a (in units of WMax for
 // additive STDP), clamped to [WMin, WMax].
 func (r *Rule) Move(w, a float64, potentiate bool) float64 {
+	// Each product is rounded before it is added (float64(...): Go may
+	// not fuse it), as the GPU's twin (shaders/net_learn.comp) rounds it.
 	switch {
 	case !r.Multiplicative:
-		w += a * r.WMax
+		w += float64(a * r.WMax)
 	case potentiate:
-		w += a * (r.WMax - w)
+		w += float64(a * (r.WMax - w))
 	default:
-		w += a * (w - r.WMin)
+		w += float64(a * (w - r.WMin))
 	}
 	return min(r.WMax, max(r.WMin, w))
 }
@@ -57,17 +59,20 @@ type Trace struct {
 // NewTrace makes the traces of n neurons, all zero.
 func NewTrace(n int) Trace { return Trace{x: make([]float64, n), t: make([]float64, n)} }
 
-// At returns the trace of neuron i decayed to time t.
-func (tr Trace) At(i int, t, tau float64) float64 {
-	return tr.x[i] * math.Exp(-(t-tr.t[i])/tau)
+// At returns the trace of neuron i decayed to time t with rate inv,
+// 1/τ: by fastexp.Portable and a product, with no division, so that a
+// GPU computes the same bits (shaders/net_learn.comp).
+func (tr Trace) At(i int, t, inv float64) float64 {
+	return tr.x[i] * fastexp.Portable((tr.t[i]-t)*inv)
 }
 
-// Bump adds a (or resets to a, nearest) at time t.
-func (tr Trace) Bump(i int, t, tau, a float64, nearest bool) {
+// Bump adds a (or resets to a, nearest) at time t, decaying with rate
+// inv (1/τ).
+func (tr Trace) Bump(i int, t, inv, a float64, nearest bool) {
 	if nearest {
 		tr.x[i] = a
 	} else {
-		tr.x[i] = tr.At(i, t, tau) + a
+		tr.x[i] = float64(tr.At(i, t, inv)) + a // the product rounded, unfused
 	}
 	tr.t[i] = t
 }
@@ -88,11 +93,14 @@ type Synapses[W float32 | float64] struct {
 	In        *connect.Transposed
 	W         []W
 	pre, post Trace
+	// invPlus and invMinus are 1/TauPlus and 1/TauMinus.
+	invPlus, invMinus float64
 }
 
 // New prepares the learning of a projection from pre to post neurons.
 func New[W float32 | float64](r *Rule, start []int64, target []uint32, in *connect.Transposed, w []W, pre, post int) *Synapses[W] {
-	return &Synapses[W]{Rule: r, Start: start, Target: target, In: in, W: w, pre: NewTrace(pre), post: NewTrace(post)}
+	return &Synapses[W]{Rule: r, Start: start, Target: target, In: in, W: w, pre: NewTrace(pre), post: NewTrace(post),
+		invPlus: 1 / r.TauPlus, invMinus: 1 / r.TauMinus}
 }
 
 // Reset forgets every spike (the weights keep what they learnt).
@@ -106,10 +114,10 @@ func (s *Synapses[W]) Reset() {
 func (s *Synapses[W]) Pre(i int, t float64) {
 	r := s.Rule
 	for syn := s.Start[i]; syn < s.Start[i+1]; syn++ {
-		y := s.post.At(int(s.Target[syn]), t, r.TauMinus)
+		y := s.post.At(int(s.Target[syn]), t, s.invMinus)
 		s.W[syn] = W(r.Move(float64(s.W[syn]), -r.AMinus*y, false))
 	}
-	s.pre.Bump(i, t, r.TauPlus, 1, r.Nearest)
+	s.pre.Bump(i, t, s.invPlus, 1, r.Nearest)
 }
 
 // Post applies a spike of postsynaptic neuron j at time t: its incoming
@@ -117,9 +125,9 @@ func (s *Synapses[W]) Pre(i int, t float64) {
 func (s *Synapses[W]) Post(j int, t float64) {
 	r := s.Rule
 	for k := s.In.Start[j]; k < s.In.Start[j+1]; k++ {
-		x := s.pre.At(int(s.In.Src[k]), t, r.TauPlus)
+		x := s.pre.At(int(s.In.Src[k]), t, s.invPlus)
 		syn := int64(s.In.Syn[k])
 		s.W[syn] = W(r.Move(float64(s.W[syn]), r.APlus*x, true))
 	}
-	s.post.Bump(j, t, r.TauMinus, 1, r.Nearest)
+	s.post.Bump(j, t, s.invMinus, 1, r.Nearest)
 }

@@ -37,12 +37,12 @@ func TestTrace(t *testing.T) {
 		want    float64
 	}{{false, math.Exp(-1) + 1}, {true, 1}} {
 		tr := NewTrace(1)
-		tr.Bump(0, 0, 10, 1, c.nearest)
-		tr.Bump(0, 10, 10, 1, c.nearest)
-		if got := tr.At(0, 10, 10); math.Abs(got-c.want) > 1e-15 {
+		tr.Bump(0, 0, 0.1, 1, c.nearest)
+		tr.Bump(0, 10, 0.1, 1, c.nearest)
+		if got := tr.At(0, 10, 0.1); math.Abs(got-c.want) > 1e-15 {
 			t.Errorf("nearest %v: trace %v after two spikes 10 ms apart, want %v", c.nearest, got, c.want)
 		}
-		if got, want := tr.At(0, 30, 10), c.want*math.Exp(-2); math.Abs(got-want) > 1e-15 {
+		if got, want := tr.At(0, 30, 0.1), c.want*math.Exp(-2); math.Abs(got-want) > 1e-15*want {
 			t.Errorf("nearest %v: trace %v 20 ms later, want %v", c.nearest, got, want)
 		}
 	}
