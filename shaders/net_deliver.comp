@@ -16,8 +16,7 @@
 
 layout(local_size_x = GROUP_SIZE) in;
 
-// The ring: the entry of (slot, target) is words 2·(slot·targets +
-// target), its low word, and the next, its high word.
+// The ring (ring.glsl).
 layout(std430, binding = 0) buffer Ring { uint ring[]; };
 // The rows to deliver: the segment, the row's first synapse in it, its
 // synapses, the ring slot of the spike's step.
@@ -36,21 +35,7 @@ uint syn(uint j) { return texelFetch(synTex, int(j)).x; }
 
 uniform int rowFrom, targets, ringSlots, shift;
 
-// add adds weight w to the ring's entry at.
-void add(int at, float w) {
-	// An integer below 2^52: split exactly into 32-bit words.
-	double x = ldexp(double(w), -shift);
-	double hi = floor(x * (1.0lf / 4294967296.0lf));
-	uint lo = uint(x - hi * 4294967296.0lf);
-	uint h = uint(int(hi));
-	uint old = atomicAdd(ring[2 * at], lo);
-	if (old + lo < old) {
-		h++; // the carry out of the low word
-	}
-	if (h != 0u) {
-		atomicAdd(ring[2 * at + 1], h);
-	}
-}
+#include "ring.glsl"
 
 void main() {
 	uvec4 row = rows[rowFrom + int(gl_WorkGroupID.x)];
@@ -75,6 +60,6 @@ void main() {
 			}
 			at = m * targets + base + t;
 		}
-		add(at, w);
+		ringAdd(at, ldexp(double(w), -shift));
 	}
 }

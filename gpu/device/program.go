@@ -99,6 +99,10 @@ func (p *Program) SetUint(name string, v uint32) { gl.Uniform1ui(p.location(name
 // SetFloat sets a float uniform of the current program.
 func (p *Program) SetFloat(name string, v float32) { gl.Uniform1f(p.location(name), v) }
 
+// SetDouble sets a double uniform of the current program, its bits as
+// they are (no decimal on the way).
+func (p *Program) SetDouble(name string, v float64) { gl.Uniform1d(p.location(name), v) }
+
 // Dispatch runs the program over groups work groups and waits until its
 // writes to storage buffers are visible.
 func (p *Program) Dispatch(groups int) {

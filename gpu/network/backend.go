@@ -37,6 +37,9 @@ func (b *backend) Reset() {
 		e.delivery = e.chosen
 		if e.delivery == DeliverDevice {
 			e.dn.reset()
+			if e.learn != nil {
+				e.learn.reset()
+			}
 		}
 		return nil
 	})
@@ -95,9 +98,13 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	if e.err != nil {
 		return e.err
 	}
-	// Plastic weights learn on the host, spike by spike as the router
-	// delivers (host delivery), and scale as the CPU engine scales them.
-	e.cpu.ScaleTo(ep.From)
+	// Plastic weights scale at the epoch's start, as the CPU engine's:
+	// on the device where it learns, else on the host, where they learn
+	// as its router delivers.
+	deviceLearns := e.delivery == DeliverDevice && e.learn != nil
+	if !deviceLearns {
+		e.cpu.ScaleTo(ep.From)
+	}
 	steps := int(ep.To - ep.From)
 	np := len(e.probes)
 	rows := len(ep.Rows)
@@ -105,6 +112,9 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	blowStep := uint32(math.MaxUint32)
 	var rec, out []float64
 	err := e.dev.Do(func() error {
+		if deviceLearns {
+			e.learn.scale(ep.From, e.net.Dt)
+		}
 		ringSlots, slotFrom, ringTex := 0, 0, uint32(0)
 		if e.delivery == DeliverDevice {
 			// The inputs are in the device's ring already, but for

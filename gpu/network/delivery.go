@@ -86,6 +86,8 @@ type deviceNet struct {
 // magnitudes of all that reach it, below 2^52 of it: every partial sum
 // of the CPU engine's, in doubles, is exact in whatever order it adds,
 // so the device's integer sums, in any order, give the same doubles.
+// A learning projection's weights are bounded by its rules, not known:
+// they are delivered rounded to the finest fixed point the bounds allow.
 func fixedShift(n *point.Network, targets int, base func(p *point.Population) int, inputs []sim.Input) (int, error) {
 	shift := math.MaxInt
 	mag := make([]float64, targets)
@@ -94,12 +96,22 @@ func fixedShift(n *point.Network, targets int, base func(p *point.Population) in
 			shift = min(shift, lowBit(w))
 		}
 	}
+	plastic := false
 	for _, pr := range n.Projections {
 		if pr.Rate != nil {
 			continue
 		}
 		if pr.Plastic() {
-			return 0, fmt.Errorf("projection %s learns, spike by spike in the CPU engine's order, on the host", pr.Name)
+			m, err := plasticBound(pr)
+			if err != nil {
+				return 0, err
+			}
+			plastic = true
+			b := base(pr.To) + pr.Port*pr.To.N
+			for _, t := range pr.Target {
+				mag[b+int(t)] += m
+			}
+			continue
 		}
 		for _, w := range pr.W {
 			note(float64(w))
@@ -112,6 +124,17 @@ func fixedShift(n *point.Network, targets int, base func(p *point.Population) in
 	for _, in := range inputs {
 		note(in.W)
 		mag[in.Target] += math.Abs(in.W)
+	}
+	if plastic {
+		// The finest fixed point whose sums stay below 2^52 of it: a
+		// learnt weight, any float, is delivered to the nearest integer
+		// of it (an error below 2^-53 of the largest sum a target can
+		// receive), the others exactly.
+		fine := math.Ilogb(max(slices.Max(mag), math.SmallestNonzeroFloat64)) + 1 - 52
+		if fine > shift {
+			return 0, fmt.Errorf("a weight of 2^%d is too fine for the fixed point the learning weights' bounds allow (2^%d)", shift, fine)
+		}
+		shift = fine
 	}
 	if shift == math.MaxInt {
 		return 0, nil // no weights: nothing to sum
@@ -159,8 +182,8 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	room := min(e.dev.Info().MaxStorageBlockSize/4, e.dev.Info().MaxTextureBufferSize, maxChunkBytes/4)
 	used := room // no chunk yet
 	for k, pr := range e.net.Projections {
-		if pr.Rate != nil {
-			continue
+		if pr.Rate != nil || pr.Plastic() {
+			continue // a learning projection's spikes are the learning's (learning.go)
 		}
 		if pr.Synapses() >= math.MaxUint32/2 {
 			return nil, fmt.Errorf("projection %s: %d synapses, more than 32-bit indices reach", pr.Name, pr.Synapses())
@@ -354,7 +377,13 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 			}
 		}
 	}
+	if e.learn != nil {
+		e.learn.collect(spikes, dt, d.ringSlots, func(g int) *point.Population { return e.pops[e.popOfNeuron(g)].Population })
+	}
 	e.err = e.dev.Do(func() error {
+		if e.learn != nil {
+			e.learn.learn(d.ring, e.targets, d.ringSlots, d.shift, e.dev.Info().MaxWorkGroupCount[0])
+		}
 		var all []uint32
 		for _, rows := range d.rows {
 			all = append(all, rows...)
@@ -412,8 +441,10 @@ func (e *Engine) Delivery() Delivery { return e.chosen }
 // Init on (the first choice of the device uploads the connectivity);
 // DeliverDevice is refused, saying why, where the device's sums
 // could differ from the CPU engine's (the weights' binary orders too far
-// apart for the fixed point, or a projection learns), the network has no
-// spike projections, or a row exceeds a buffer of the device.
+// apart for the fixed point, or a learning projection's weights have no
+// bound), the network has no spike projections, or a row exceeds a
+// buffer of the device. With it, plastic projections learn on the
+// device (learning.go).
 func (e *Engine) SetDelivery(d Delivery) error {
 	if d == DeliverAuto {
 		d = e.autoDelivery()
@@ -424,7 +455,14 @@ func (e *Engine) SetDelivery(d Delivery) error {
 		}
 		if e.dn.prog == nil {
 			// The connectivity goes up once, when first asked for.
-			if err := e.dev.Do(func() error { return e.dn.alloc(e) }); err != nil {
+			if err := e.dev.Do(func() error {
+				if e.learn != nil {
+					if err := e.learn.alloc(e.dev); err != nil {
+						return err
+					}
+				}
+				return e.dn.alloc(e)
+			}); err != nil {
 				return err
 			}
 		}

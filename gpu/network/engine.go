@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -52,6 +53,7 @@ type Engine struct {
 	hostRouter sim.Router // the CPU engine's
 	dn         *deviceNet // the connectivity for delivery on the device; nil where it cannot
 	dnErr      error      // why dn is nil
+	learn      *learning  // the plastic projections, learning on the device where it delivers; nil if none
 	modelWords int        // the model buffer's: every point-model neuron's record
 	// Rate projections: the sums of an epoch's steps go up as a table in
 	// the due texture after the current table, rateCols a step; the
@@ -103,8 +105,9 @@ const (
 // onto whole populations or parts of them, current drives (drive.go,
 // the currents evaluated on the host) and noise (drawn on the device);
 // Poisson sources, whose spikes the CPU engine draws (not recorded);
-// plastic projections (STDP and synaptic scaling), learning on the host
-// in the CPU engine's router; rate projections, their sums formed on the
+// plastic projections (STDP and synaptic scaling), learning on the
+// device where it delivers the spikes (learning.go), else on the host in
+// the CPU engine's router; rate projections, their sums formed on the
 // host.
 func Supported(n *point.Network, probes []point.Probe) error {
 	_, err := supported(n, probes)
@@ -283,7 +286,9 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
 	e.hostRouter = wiring.Router
-	e.dn, e.dnErr = e.newDeviceNet(wiring.Router, wiring.Inputs)
+	if e.learn, e.dnErr = newLearning(n, func(p *point.Population) int { return e.pops[e.popOfNeuron(p.First())].base }); e.dnErr == nil {
+		e.dn, e.dnErr = e.newDeviceNet(wiring.Router, wiring.Inputs)
+	}
 	if err := e.compile(); err != nil {
 		return nil, err
 	}
@@ -382,6 +387,23 @@ func (e *Engine) free() {
 	if e.dn != nil {
 		e.dn.free()
 	}
+	if e.learn != nil {
+		e.learn.free()
+	}
+}
+
+// Run advances the network to tstop as sim.Driver's Run does; where the
+// device learns, the learnt weights then come back into the projections
+// (also after a cancelled run, as far as it went; not after a device
+// failure, which leaves them as they were for a restart on the CPU).
+func (e *Engine) Run(ctx context.Context, tstop float64, rec sim.Recorder, progress sim.ProgressFunc) error {
+	err := e.Driver.Run(ctx, tstop, rec, progress)
+	if e.delivery == DeliverDevice && e.learn != nil && e.err == nil {
+		if perr := e.dev.Do(func() error { e.learn.pull(); return nil }); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return err
 }
 
 // CPU returns the CPU engine of the same network whose router and

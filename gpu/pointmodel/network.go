@@ -47,7 +47,9 @@ func NetworkParams(m *point.Model, params []float64, np int) []float64 {
 // the fused ones fma, every other precise, so that it returns the CPU's
 // number bit for bit. Outside Exp's range, where the CPU falls back to
 // math.Exp, it returns 0 (x ≤ −708; math.Exp's subnormals) or +Inf
-// (x ≥ 709; math.Exp overflows at 709.78).
+// (x ≥ 709; math.Exp overflows at 709.78). It also defines
+// portableExp(x), sim/fastexp.Portable's twin, the same bits on every
+// device.
 func FastexpGLSL() string {
 	c := fastexp.Constants()
 	var s strings.Builder
@@ -80,6 +82,27 @@ func FastexpGLSL() string {
 	t.y += uint(k >> %[13]d) << 20; // 2^(k>>6) into the exponent
 	double s = packDouble2x32(t);
 	precise double e = fma(s, p, s);
+	return e;
+}
+
+// sim/fastexp.Portable: fastexp with each product rounded before the sum,
+// so that it is the CPU's number on devices without a fused fma too.
+double portableExp(double x) {
+	if (!(x > %[1]s && x < %[2]s)) {
+		return x >= %[2]s ? %[3]s : x <= %[1]s ? 0.0lf : x;
+	}
+	precise double kf = (x * %[4]s + %[5]s) - %[5]s;
+	int k = int(kf);
+	precise double r = (x - kf * %[6]s) - kf * %[7]s;
+	precise double q = r * %[8]s + %[9]s;
+	q = r * q + %[10]s;
+	q = r * q + %[11]s;
+	q = r * q + 0.5lf;
+	precise double p = (r * r) * q + r;
+	uvec2 t = FASTEXP_TABLE[k & %[12]d];
+	t.y += uint(k >> %[13]d) << 20;
+	double s = packDouble2x32(t);
+	precise double e = s * p + s;
 	return e;
 }
 `, d(c.MinArg), d(c.MaxArg), d(math.Inf(1)), d(c.InvLn2N), d(c.Shifter), d(c.Ln2HiN), d(c.Ln2LoN),

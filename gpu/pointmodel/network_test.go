@@ -79,3 +79,20 @@ func TestFastexpTwin(t *testing.T) {
 	}
 	t.Logf("fused fma: %v; %d of %d exponentials an ulp from the CPU's, the others equal", fused, differ, len(xs))
 }
+
+// TestPortableExpTwin: the GPU's portableExp is sim/fastexp.Portable bit
+// for bit on every device, fused fma or not, ends included.
+func TestPortableExpTwin(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var xs []float64
+	for range 4000 {
+		xs = append(xs, -60+120*r.Float64(), -707+1415*r.Float64(), 1e-8*(r.Float64()-0.5), -50*r.Float64())
+	}
+	xs = append(xs, 0, -0.0, 1, -1, math.Ln2, 708.9, -707.9, -708, -1e4, 709, 1e4, math.Inf(-1), math.Inf(1))
+	out := deviceDoubles(t, xs, 1, "\td[i] = portableExp(d[i]);")
+	for k, x := range xs {
+		if want := fastexp.Portable(x); math.Float64bits(out[k]) != math.Float64bits(want) {
+			t.Fatalf("portableExp(%.17g) = %.17g on the device, %.17g on the CPU", x, out[k], want)
+		}
+	}
+}

@@ -32,14 +32,11 @@ func (r *Rule) Check() error {
 // Scaler scales the weights w of a projection's synapses, indexed by
 // target neuron (in), by their targets' rates.
 type Scaler[W float32 | float64] struct {
-	rule  *Rule
 	in    *connect.Transposed
 	w     []W
 	rate  []float64 // the filtered rate of each target (Hz) at rateT
 	rateT []float64
-	// Twin is the rule's numbers as the arithmetic takes them, with no
-	// division, for a GPU's twin to compute the same bits.
-	Twin Twin
+	c     Twin // the rule's numbers, with no division left to do
 }
 
 // Twin holds the numbers Scaler computes with: 1/Tau, a spike's step of
@@ -48,10 +45,14 @@ type Twin struct {
 	Inv, Bump, Gain, Target, WMax float64
 }
 
+// Twin returns the rule's numbers as Scaler computes with them.
+func (r *Rule) Twin() Twin {
+	return Twin{Inv: 1 / r.Tau, Bump: 1000 / r.Tau, Gain: r.Rate / r.Target, Target: r.Target, WMax: r.WMax}
+}
+
 // New makes the scaler of weights w reaching n target neurons.
 func New[W float32 | float64](r *Rule, in *connect.Transposed, w []W, n int) *Scaler[W] {
-	return &Scaler[W]{rule: r, in: in, w: w, rate: make([]float64, n), rateT: make([]float64, n),
-		Twin: Twin{Inv: 1 / r.Tau, Bump: 1000 / r.Tau, Gain: r.Rate / r.Target, Target: r.Target, WMax: r.WMax}}
+	return &Scaler[W]{in: in, w: w, rate: make([]float64, n), rateT: make([]float64, n), c: r.Twin()}
 }
 
 // Reset forgets the rates.
@@ -62,21 +63,21 @@ func (s *Scaler[W]) Reset() {
 
 // Spike counts a spike of target neuron j at t (ms) into its rate.
 func (s *Scaler[W]) Spike(j int, t float64) {
-	s.rate[j] = float64(s.rateAt(j, t)) + s.Twin.Bump // the product rounded, unfused
+	s.rate[j] = float64(s.rateAt(j, t)) + s.c.Bump // the product rounded, unfused
 	s.rateT[j] = t
 }
 
 // rateAt is the rate of neuron j decayed to t, by fastexp.Portable and
 // products (no division), as the GPU's twin (shaders/net_learn.comp).
 func (s *Scaler[W]) rateAt(j int, t float64) float64 {
-	return s.rate[j] * fastexp.Portable((s.rateT[j]-t)*s.Twin.Inv)
+	return s.rate[j] * fastexp.Portable((s.rateT[j]-t)*s.c.Inv)
 }
 
 // Scale applies scaling over span ms ending at t: the factor is
 // 1 + (Rate/Target)·(Target − r)·span, each product rounded before the
 // sum.
 func (s *Scaler[W]) Scale(t, span float64) {
-	c := s.Twin
+	c := s.c
 	for j := range s.rate {
 		f := 1 + float64(float64(c.Gain*(c.Target-s.rateAt(j, t)))*span)
 		for _, syn := range s.in.Syn[s.in.Start[j]:s.in.Start[j+1]] {

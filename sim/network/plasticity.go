@@ -97,6 +97,10 @@ func (pl *plastic) post(s sim.Spike) {
 	}
 }
 
+// Learning returns the projection's rules: its STDP and its scaling,
+// each nil where it has none.
+func (pr *Projection) Learning() (*STDP, *Scaling) { return pr.stdp, pr.scaling }
+
 // Plastic reports whether the projection's weights learn (STDP or
 // scaling).
 func (pr *Projection) Plastic() bool { return pr.stdp != nil || pr.scaling != nil }
