@@ -117,3 +117,51 @@ func BenchmarkDelivery(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPlasticity times Vogels and Abbott's network of 10,000
+// neurons with its delays at 15 steps and additive STDP on every
+// excitatory projection, 100 ms: on the CPU engine, on the GPU learning
+// on the host (gpu-host), and on the GPU learning on the device
+// (gpu-device, two dispatches a step with spikes).
+func BenchmarkPlasticity(b *testing.B) {
+	dev := devicetest.Shared(b)
+	for _, backend := range []string{"cpu", "gpu-host", "gpu-device"} {
+		b.Run(backend, func(b *testing.B) {
+			const n, ms = 10000, 100
+			net, err := netmodels.COBA(n, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, pr := range net.Projections {
+				pr.Delay = []uint16{15}
+				if pr.From.Name == "E" {
+					w := float64(pr.W[0])
+					if err := pr.SetPlasticity(&point.STDP{TauPlus: 20, TauMinus: 20, APlus: 0.01, AMinus: 0.0105, WMax: 2 * w}, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			var s sim.Simulator
+			if backend != "cpu" {
+				g, err := NewEngine(dev, net, point.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer g.Close()
+				if err := g.SetDelivery(map[string]Delivery{"gpu-host": DeliverHost, "gpu-device": DeliverDevice}[backend]); err != nil {
+					b.Fatal(err)
+				}
+				s = g
+			} else if s, err = point.NewEngine(net, point.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				s.Init()
+				if err := s.Run(context.Background(), ms, sim.Discard{}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*ms/net.Dt*float64(b.N)/b.Elapsed().Seconds(), "neuron-steps/s")
+		})
+	}
+}
