@@ -107,38 +107,26 @@ type cellState struct {
 // NewEngine prepares a plan for running; call Init before Run.
 func NewEngine(p *Plan) *Engine {
 	n := len(p.Nodes)
+	l := Lower(p)
 	e := &Engine{
 		plan: p, workers: runtime.GOMAXPROCS(0),
 		v: make([]float64, n), d: make([]float64, n), rhs: make([]float64, n),
-		dBase: make([]float64, n), rBase: make([]float64, n),
-		gm: make([]float64, n), ge: make([]float64, n), capCj: make([]float64, n), parent: make([]int32, n),
+		dBase: l.DBase, rBase: l.RBase,
+		gm: make([]float64, n), ge: make([]float64, n), capCj: l.CapCj, parent: make([]int32, n),
+		cj: l.CJ,
 	}
 	e.recordEvery, _ = stepsPerInt(p.RecordInterval, p.Dt)
 	e.snapshots = p.Snapshots()
-	e.cj = 1 / p.Dt
-	if p.Method == CrankNicolson {
-		e.cj = 2 / p.Dt
-	}
 	e.dtq = p.Dt * hh.Q10(p.Celsius)
 	for _, c := range p.Cells {
 		e.cells = append(e.cells, cellState{first: c.First, end: c.End})
 	}
 	cellOf := func(node int32) *cellState { return &e.cells[p.Nodes[node].Cell] }
 	for i := range n {
-		e.capCj[i] = p.Cap[i] * e.cj
-		e.dBase[i] += e.capCj[i]
+		e.parent[i] = -1
 		if par := p.Parent[i]; par >= 0 {
-			e.dBase[i] += p.GAxial[i]
-			e.dBase[par] += p.GAxial[i]
 			e.parent[i] = par - int32(cellOf(int32(i)).first)
-		} else {
-			e.parent[i] = -1
 		}
-	}
-	for k, node := range p.PasNode {
-		g := p.Pas[k].G * p.Area[node] * 1e-2
-		e.dBase[node] += g
-		e.rBase[node] += g * p.Pas[k].E
 	}
 	if p.Method == CrankNicolson {
 		for ci := range e.cells {
@@ -148,22 +136,18 @@ func NewEngine(p *Plan) *Engine {
 	nhh := len(p.HHNode)
 	e.hhM, e.hhH, e.hhN = laneArray(nhh), laneArray(nhh), laneArray(nhh)
 	e.hhScale = laneArray(nhh)
-	for k, node := range p.HHNode {
-		e.hhScale[k] = p.Area[node] * 1e-2
-	}
+	copy(e.hhScale, l.HH.Scale)
 	e.cellRanges(len(p.HHNode), func(k int) int32 { return p.Nodes[p.HHNode[k]].Cell },
 		func(c *cellState, lo, hi int) { c.hhLo, c.hhHi = lo, hi })
 	ns := len(p.Syns)
 	e.synNode = make([]int32, ns)
 	e.synA, e.synB = make([]float64, ns), make([]float64, ns)
-	e.synDecayA, e.synDecayB = make([]float64, ns), make([]float64, ns)
 	e.synI, e.synG = make([]float64, ns), make([]float64, ns)
 	e.cellRanges(ns, func(k int) int32 { return p.Syns[k].Cell },
 		func(c *cellState, lo, hi int) { c.synLo, c.synHi = lo, hi })
+	e.synDecayA, e.synDecayB = l.SynDecayA, l.SynDecayB
 	for k, s := range p.Syns {
 		e.synNode[k] = s.Node - int32(e.cells[s.Cell].first)
-		e.synDecayA[k] = math.Exp(-p.Dt / s.TauA)
-		e.synDecayB[k] = math.Exp(-p.Dt / s.TauB)
 	}
 	e.clampNode, e.clampI = make([]int32, len(p.IClamps)), make([]float64, len(p.IClamps))
 	e.cellRanges(len(p.IClamps), func(k int) int32 { return p.IClamps[k].Cell },

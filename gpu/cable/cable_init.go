@@ -102,20 +102,16 @@ func (e *Cable) reset() {
 		fixed[4*s] = 1
 		links[4*s+1] = -1
 	}
-	cj := 1 / p.Dt
-	if p.Method == compartments.CrankNicolson {
-		cj = 2 / p.Dt
-	}
+	l := compartments.Lower(p)
 	for _, c := range p.Cells {
 		for i := c.First; i < c.End; i++ {
 			s := e.slot[i]
 			v[s] = p.VInit
-			fixed[4*s] = p.Cap[i] * cj
-			fixed[4*s+2] = p.Cap[i] * cj
+			fixed[4*s] = l.DBase[i]
+			fixed[4*s+1] = l.RBase[i]
+			fixed[4*s+2] = l.CapCj[i]
 			fixed[4*s+3] = p.GAxial[i]
 			if par := p.Parent[i]; par >= 0 {
-				fixed[4*s] += p.GAxial[i]
-				fixed[4*e.slot[par]] += p.GAxial[i]
 				links[4*s] = e.local[par]
 				if e.team == 0 {
 					// The children of a node are numbered consecutively
@@ -134,31 +130,26 @@ func (e *Cable) reset() {
 			}
 		}
 	}
-	for k, node := range p.PasNode {
-		g := p.Pas[k].G * p.Area[node] * 1e-2
-		fixed[4*e.slot[node]] += g
-		fixed[4*e.slot[node]+1] += g * p.Pas[k].E
-	}
 	m0, h0, n0 := hh.SteadyState(p.VInit)
-	for k, node := range p.HHNode {
+	for k, node := range l.HH.Node {
 		s := e.slot[node]
-		hp := p.HHParams[p.HHSet[k]]
-		scale := p.Area[node] * 1e-2
+		hp := l.HH.Params[l.HH.Set[k]]
+		scale := l.HH.Scale[k]
 		gna, gk := hp.GNaBar*m0*m0*m0*h0, hp.GKBar*n0*n0*n0*n0
 		cond[2*s] = float32((gna + gk + hp.GL) * scale)
 		cond[2*s+1] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
 		copy(gates[4*s:], []float32{float32(m0), float32(h0), float32(n0), float32(scale)})
-		links[4*s+1] = p.HHSet[k]
+		links[4*s+1] = l.HH.Set[k]
 	}
 	var setw words
-	for _, hp := range p.HHParams {
+	for _, hp := range l.HH.Params {
 		for _, x := range []float64{hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL, 0, 0} {
 			setw.f(x)
 		}
 	}
 	var sw words
-	for _, s := range p.Syns {
-		for _, x := range []float64{s.E, math.Exp(-p.Dt / s.TauA), math.Exp(-p.Dt / s.TauB), 0, 0, 0, 0} {
+	for k, s := range p.Syns {
+		for _, x := range []float64{s.E, l.SynDecayA[k], l.SynDecayB[k], 0, 0, 0, 0} {
 			sw.f(x)
 		}
 		sw.i(e.slot[s.Node])
