@@ -31,6 +31,9 @@ func Parse(file string, src []byte) (*Mod, error) {
 	}
 	p := &parser{lx: lexer{src: string(src), line: 1, col: 1}, m: &Mod{File: file}}
 	err := p.parseFile()
+	if err != nil && p.lexErr != nil {
+		err = p.lexErr
+	}
 	if err == nil {
 		err = check(p.m, p.decl)
 	}
@@ -103,15 +106,17 @@ type declared struct {
 type parser struct {
 	lx    lexer
 	buf   []token
-	m     *Mod
-	decl  declared
-	depth int
+	m      *Mod
+	decl   declared
+	depth  int
+	lexErr error // the lexical error peek met, if any
 }
 
 func (p *parser) fill(k int) error {
 	for len(p.buf) <= k {
 		t, err := p.lx.next()
 		if err != nil {
+			p.lexErr = err
 			return err
 		}
 		p.buf = append(p.buf, t)
@@ -120,10 +125,11 @@ func (p *parser) fill(k int) error {
 }
 
 // peek returns the token k ahead; at a lexical error, an end-of-file
-// token, the error waiting for next.
+// token, the error waiting for next (and reported by Parse in place of
+// whatever the parser makes of that end).
 func (p *parser) peek(k int) token {
 	if p.fill(k) != nil {
-		return token{kind: tEOF}
+		return token{kind: tEOF, pos: Pos{p.lx.line, p.lx.col}}
 	}
 	return p.buf[k]
 }

@@ -288,6 +288,7 @@ func TestErrors(t *testing.T) {
 		{"COMMENT not closed", head + "COMMENT\nno end", 5, "COMMENT without ENDCOMMENT"},
 		{"ENDCOMMENT alone", head + "ENDCOMMENT", 5, "ENDCOMMENT without COMMENT is not supported"},
 		{"bad character", head + "INITIAL {\n a = 1 % 2 }", 6, `unexpected character '%'`},
+		{"bad character after a name", head + "INITIAL {\n a\"", 6, `unexpected character '"'`},
 		{"missing brace", head + "INITIAL {\n a = 1\n", 7, "expected a statement, found end of file"},
 		{"missing operand", head + "INITIAL {\n a = 1 +\n}", 7, "expected an expression, found '}'"},
 		{"unit not closed", head + "INITIAL {\n a = 1 (mV }", 6, "unit not closed by ')'"},
@@ -379,6 +380,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("NEURON { POINT_PROCESS s }\nSTATE { s }\nNET_RECEIVE(w (uS)) { INITIAL { } if (flag == 0) { net_send(1, 1) } }\n"))
 	f.Add([]byte("NEURON { SUFFIX s }\nASSIGNED { a }\nPROCEDURE p(x) { TABLE a FROM -1 TO 1 WITH 2\n a = -x^2^-1 }\n"))
+	f.Add([]byte("STATE{}NET_RECEIVE(){A\"")) // a lexical error met by peek once reported line 0
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, err := Parse("fuzz.mod", src)
 		if err != nil {
