@@ -1,6 +1,7 @@
 package nmodl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -74,31 +75,29 @@ func check(m *Mod, d declared) error {
 			seen[a.Name] = true
 		}
 	}
+	// each block is checked; the error reported is the first in the file
 	c := &checker{m: m}
-	if m.Initial != nil {
-		if err := c.block(m.Initial, &scope{where: "INITIAL"}); err != nil {
-			return err
+	var first *Error
+	note := func(b *Block, sc *scope) {
+		if b == nil {
+			return
+		}
+		var e *Error
+		if errors.As(c.block(b, sc), &e) && (first == nil || e.Line < first.Line) {
+			first = e
 		}
 	}
-	if m.Breakpoint != nil {
-		if err := c.block(m.Breakpoint, &scope{where: "BREAKPOINT"}); err != nil {
-			return err
-		}
-	}
+	note(m.Initial, &scope{where: "INITIAL"})
+	note(m.Breakpoint, &scope{where: "BREAKPOINT"})
 	for _, p := range m.Procs {
-		if err := c.block(p.Body, &scope{proc: p, where: p.Kind.String() + " " + p.Name}); err != nil {
-			return err
-		}
+		note(p.Body, &scope{proc: p, where: p.Kind.String() + " " + p.Name})
 	}
 	if p := m.NetReceive; p != nil {
-		if p.Initial != nil {
-			if err := c.block(p.Initial, &scope{proc: p, where: "NET_RECEIVE's INITIAL"}); err != nil {
-				return err
-			}
-		}
-		if err := c.block(p.Body, &scope{proc: p, where: "NET_RECEIVE"}); err != nil {
-			return err
-		}
+		note(p.Initial, &scope{proc: p, where: "NET_RECEIVE's INITIAL"})
+		note(p.Body, &scope{proc: p, where: "NET_RECEIVE"})
+	}
+	if first != nil {
+		return first
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -104,8 +105,8 @@ type declared struct {
 }
 
 type parser struct {
-	lx    lexer
-	buf   []token
+	lx     lexer
+	buf    []token
 	m      *Mod
 	decl   declared
 	depth  int
@@ -425,6 +426,8 @@ var constants = map[[2]string]float64{
 	{"faraday", "kilocoulombs"}: 96.4853321233100141,
 	{"k-mole", "joule/degC"}:    8.31446261815324,
 	{"k-mole", "joule/degK"}:    8.31446261815324,
+	{"e", "coulomb"}:            1.602176634e-19,
+	{"pi", "1"}:                 math.Pi,
 }
 
 // unitsBlock reads the UNITS block: aliases "(mA) = (milliamp)" and
@@ -470,7 +473,7 @@ func (p *parser) unitsBlock() error {
 			}
 			v, ok := constants[[2]string{from, to}]
 			if !ok {
-				return errAt(n.pos, "%s = (%s) (%s): Neurite knows (faraday) in coulombs and (k-mole) in joule/degC", n.text, from, to)
+				return errAt(n.pos, "%s = (%s) (%s): Neurite knows (faraday) in coulombs, (k-mole) in joule/degC, (e) in coulomb and (pi) in (1)", n.text, from, to)
 			}
 			c := &UnitConst{Name: n.text, From: from, To: to, Value: v, Pos: n.pos}
 			p.m.Constants = append(p.m.Constants, c)
@@ -629,6 +632,8 @@ type ctx struct {
 	proc *Proc  // the enclosing block, or nil
 	// netInitial is NET_RECEIVE's INITIAL.
 	netInitial bool
+	// nested is a block inside an if, or NET_RECEIVE's INITIAL.
+	nested bool
 }
 
 func (c ctx) in() string {
@@ -726,10 +731,10 @@ func (p *parser) stmt(c ctx) (Stmt, error) {
 		return &Conserve{Terms: terms, Total: total, Pos: t.pos}, nil
 	case "INITIAL":
 		p.buf = p.buf[1:]
-		if c.proc == nil || c.proc.Kind != NetReceive || c.proc.Initial != nil {
-			return nil, errAt(t.pos, "INITIAL inside %s (only NET_RECEIVE has one, once)", c.in())
+		if c.proc == nil || c.proc.Kind != NetReceive || c.nested || c.proc.Initial != nil {
+			return nil, errAt(t.pos, "INITIAL inside %s (only NET_RECEIVE has one, once, not inside if)", c.in())
 		}
-		b, err := p.block(ctx{proc: c.proc, netInitial: true})
+		b, err := p.block(ctx{proc: c.proc, netInitial: true, nested: true})
 		if err != nil {
 			return nil, err
 		}
@@ -786,6 +791,7 @@ func (p *parser) ifStmt(at Pos, c ctx) (Stmt, error) {
 		return nil, err
 	}
 	s := &If{Cond: cond, Pos: at}
+	c.nested = true
 	if s.Then, err = p.block(c); err != nil {
 		return nil, err
 	}

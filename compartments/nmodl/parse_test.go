@@ -116,6 +116,7 @@ UNITS {
 	(molar) = (1/liter)
 	FARADAY = (faraday) (coulomb)
 	R = (k-mole) (joule/degC)
+	PI = (pi) (1)
 }
 INDEPENDENT { t FROM 0 TO 1 WITH 1 (ms) }
 PARAMETER {
@@ -137,7 +138,7 @@ STATE { s (uS) FROM 0 TO 1 w }
 	if len(m.UnitDefs) != 2 || m.UnitDefs[1] != (UnitDef{"molar", "1/liter", Pos{17, 2}}) {
 		t.Errorf("unit definitions %+v", m.UnitDefs)
 	}
-	if len(m.Constants) != 2 || m.Constants[0].Value != 96485.3321233100141 || math.Abs(m.Constants[1].Value-8.31446261815324) > 1e-14 {
+	if len(m.Constants) != 3 || m.Constants[0].Value != 96485.3321233100141 || math.Abs(m.Constants[1].Value-8.31446261815324) > 1e-14 {
 		t.Errorf("constants %+v %+v", m.Constants[0], m.Constants[1])
 	}
 	var got []string
@@ -147,6 +148,7 @@ STATE { s (uS) FROM 0 TO 1 w }
 	want := []string{
 		"UNITS constant FARADAY = 96485.33212331001 (coulomb)",
 		"UNITS constant R = 8.31446261815324 (joule/degC)",
+		"UNITS constant PI = 3.141592653589793 (1)",
 		"PARAMETER g = 0.5 (uS) <0, 1e+09> RANGE",
 		"PARAMETER tau = -0.25 (ms) RANGE",
 		"PARAMETER q = 3 GLOBAL",
@@ -170,8 +172,8 @@ STATE { s (uS) FROM 0 TO 1 w }
 	if strings.Join(m.Nonspecific, ",") != "i" {
 		t.Errorf("NONSPECIFIC_CURRENT %v", m.Nonspecific)
 	}
-	if s := m.Symbol("g"); s.Pos != (Pos{23, 2}) {
-		t.Errorf("g declared at %v, want line 23 column 2", s.Pos)
+	if s := m.Symbol("g"); s.Pos != (Pos{24, 2}) {
+		t.Errorf("g declared at %v, want line 24 column 2", s.Pos)
 	}
 }
 
@@ -297,10 +299,13 @@ func TestErrors(t *testing.T) {
 		{"reaction outside KINETIC", head + "DERIVATIVE d {\n ~ m << (1) }", 6, "a reaction '~' outside a KINETIC block (in DERIVATIVE d)"},
 		{"METHOD in INITIAL", head + "INITIAL {\n SOLVE d METHOD cnexp }", 6, "METHOD belongs in BREAKPOINT"},
 		{"INITIAL in a PROCEDURE", head + "PROCEDURE p() {\n INITIAL { } }", 6, "INITIAL inside PROCEDURE p"},
+		{"INITIAL in NET_RECEIVE's INITIAL", "NEURON { POINT_PROCESS s }\nNET_RECEIVE(w) { INITIAL {\n INITIAL { } } }", 3, "INITIAL inside NET_RECEIVE's INITIAL"},
+		{"INITIAL inside if", "NEURON { POINT_PROCESS s }\nNET_RECEIVE(w) { if (w) {\n INITIAL { } } }", 3, "INITIAL inside NET_RECEIVE"},
+		{"the first error in the file", head + "PROCEDURE p() {\n a = zz }\nINITIAL {\n a = yy }", 6, "undeclared name zz"},
 		{"TABLE of two arguments", head + "PROCEDURE p(x, y) {\n TABLE a FROM 0 TO 1 WITH 10\n a = x }", 6, "a table is of one argument"},
 		{"TABLE WITH 0", head + "PROCEDURE p(x) {\n TABLE a FROM 0 TO 1 WITH 0\n a = x }", 6, "TABLE WITH 0"},
 		{"USEION without valence", "NEURON { SUFFIX s\n USEION foo READ efoo }", 2, "USEION foo needs a VALENCE"},
-		{"unknown unit constant", "NEURON { SUFFIX s }\nUNITS {\n Q = (e) (coulomb) }", 3, "Q = (e) (coulomb): Neurite knows"},
+		{"unknown unit constant", "NEURON { SUFFIX s }\nUNITS {\n Q = (foo) (coulomb) }", 3, "Q = (foo) (coulomb): Neurite knows"},
 		{"INDEPENDENT x", "NEURON { SUFFIX s }\nINDEPENDENT {\n x FROM 0 TO 1 WITH 1 }", 3, "INDEPENDENT x"},
 		{"not a text file", "NEURON { SUFFIX s \x00 }", 1, "not a text file"},
 		// the check
