@@ -3,6 +3,7 @@ package nmodl
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // tokKind is the kind of a token.
@@ -132,7 +133,8 @@ func (l *lexer) next() (token, error) {
 				return token{kind: tPunct, text: p, pos: pos, off: start, end: l.off}, nil
 			}
 		}
-		return token{}, &Error{Line: pos.Line, Msg: fmt.Sprintf("unexpected character %q", rune(c))}
+		r, _ := utf8.DecodeRuneInString(l.src[l.off:])
+		return token{}, &Error{Line: pos.Line, Msg: fmt.Sprintf("unexpected character %q", r)}
 	}
 }
 

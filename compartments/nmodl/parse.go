@@ -30,7 +30,8 @@ func Parse(file string, src []byte) (*Mod, error) {
 	if bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
 		return nil, &Error{File: file, Line: 1, Msg: "not a text file"}
 	}
-	p := &parser{lx: lexer{src: string(src), line: 1, col: 1}, m: &Mod{File: file}}
+	// a byte-order mark, which Windows editors write, is not text
+	p := &parser{lx: lexer{src: strings.TrimPrefix(string(src), "\ufeff"), line: 1, col: 1}, m: &Mod{File: file}}
 	err := p.parseFile()
 	if err != nil && p.lexErr != nil {
 		err = p.lexErr

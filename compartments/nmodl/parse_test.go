@@ -290,6 +290,7 @@ func TestErrors(t *testing.T) {
 		{"COMMENT not closed", head + "COMMENT\nno end", 5, "COMMENT without ENDCOMMENT"},
 		{"ENDCOMMENT alone", head + "ENDCOMMENT", 5, "ENDCOMMENT without COMMENT is not supported"},
 		{"bad character", head + "INITIAL {\n a = 1 % 2 }", 6, `unexpected character '%'`},
+		{"non-ASCII character", head + "INITIAL {\n a = 1 × 2 }", 6, `unexpected character '×'`},
 		{"bad character after a name", head + "INITIAL {\n a\"", 6, `unexpected character '"'`},
 		{"missing brace", head + "INITIAL {\n a = 1\n", 7, "expected a statement, found end of file"},
 		{"missing operand", head + "INITIAL {\n a = 1 +\n}", 7, "expected an expression, found '}'"},
@@ -354,6 +355,14 @@ func TestErrors(t *testing.T) {
 			!strings.HasPrefix(err.Error(), "e.mod:") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %q, want e.mod:%d: ...%s...", c.name, err, c.line, c.want)
 		}
+	}
+}
+
+// A byte-order mark at the start is not part of the text.
+func TestByteOrderMark(t *testing.T) {
+	m := mustParse(t, "\ufeffNEURON { SUFFIX s }")
+	if m.Name != "s" || m.NamePos != (Pos{1, 17}) {
+		t.Errorf("%s at %v", m.Name, m.NamePos)
 	}
 }
 
