@@ -3,6 +3,7 @@ package nmodl
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -46,7 +47,7 @@ func check(m *Mod, d declared) error {
 		if s == nil || s.Kind != Assigned || s.Ion != nil {
 			return errAt(n.Pos, "NONSPECIFIC_CURRENT %s must be declared in ASSIGNED (and be no ion's variable)", n.Name)
 		}
-		if contains(m.Nonspecific, n.Name) {
+		if slices.Contains(m.Nonspecific, n.Name) {
 			return errAt(n.Pos, "NONSPECIFIC_CURRENT %s listed twice", n.Name)
 		}
 		m.Nonspecific = append(m.Nonspecific, n.Name)
@@ -118,7 +119,7 @@ func declareIons(m *Mod) error {
 			word  string
 		}{{ion.Read, IonRead, "READ"}, {ion.Write, IonWrite, "WRITE"}} {
 			for _, n := range l.names {
-				if !contains(vars[:], n) {
+				if !slices.Contains(vars[:], n) {
 					return errAt(ion.Pos, "USEION %s %s %s: the variables of ion %s are %s", ion.Name, l.word, n, ion.Name, strings.Join(vars[:], ", "))
 				}
 				s := m.symbols[n]
@@ -414,7 +415,7 @@ func (c *checker) solve(s *Solve) error {
 	if s.How == SolveSteady {
 		methods = map[ProcKind][]string{Derivative: {Derivimplicit}, Kinetic: {Sparse}}[p.Kind]
 	}
-	if !contains(methods, s.Method) {
+	if !slices.Contains(methods, s.Method) {
 		how := "METHOD"
 		if s.How == SolveSteady {
 			how = "STEADYSTATE"
