@@ -105,9 +105,30 @@ func (s *schema) table(tbl map[string]any, t reflect.Type, at place) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	rest, hasRest := restField(t)
 	for _, k := range keys {
 		here := at.child(k)
 		f, ok := fieldOf(t, k)
+		if _, isTable := tbl[k].(map[string]any); !ok && hasRest && isTable {
+			// A table under a name of the user's own (a mechanism's
+			// parameters): checked as an entry of the rest field's map,
+			// and moved into it.
+			elem := reflect.StructField{Name: rest.Name, Type: rest.Type.Elem(), Tag: rest.Tag}
+			v, ok := s.value(tbl[k], elem, here)
+			if ok && v != nil {
+				m, _ := tbl[tomlName(rest)].(map[string]any)
+				if m == nil {
+					m = map[string]any{}
+					tbl[tomlName(rest)] = m
+				}
+				m[k] = v
+			} else if !ok {
+				s.errs = append(s.errs, s.src.Errorf(here.key, "%s", wrongKind(here, elem, tbl[k])))
+				s.bad = append(s.bad, here.key)
+			}
+			delete(tbl, k)
+			continue
+		}
 		if !ok {
 			s.errs = append(s.errs, s.src.Errorf(here.key, "%s", unknownKey(here.dotted, t)))
 			delete(tbl, k)
@@ -227,6 +248,18 @@ func scalar(v any, t reflect.Type) (any, bool) {
 func fieldOf(t reflect.Type, key string) (reflect.StructField, bool) {
 	for _, f := range reflect.VisibleFields(t) {
 		if f.IsExported() && !f.Anonymous && tomlName(f) == key && key != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// restField returns the field of struct type t that takes the tables
+// under names the schema does not know (tag option "rest": a map keyed
+// by those names), if t has one.
+func restField(t reflect.Type) (reflect.StructField, bool) {
+	for _, f := range reflect.VisibleFields(t) {
+		if _, opts, _ := strings.Cut(f.Tag.Get("toml"), ","); f.IsExported() && strings.Contains(opts, "rest") {
 			return f, true
 		}
 	}

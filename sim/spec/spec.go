@@ -23,12 +23,22 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"neurite/compartments/nmodl"
 	"neurite/sim"
 )
 
 // Model is a parsed model file.
 type Model struct {
-	Name           string         `toml:"name,omitempty"`
+	Name string `toml:"name,omitempty"`
+	// Mechanisms lists the model's NMODL (.mod) files, paths or patterns
+	// relative to the model file: ["mod/*.mod"].
+	Mechanisms []string `toml:"mechanisms,omitempty"`
+	// Globals sets the mechanisms' GLOBAL parameters, once for the
+	// model: { SK_E2 = { zTau = 1 } }.
+	Globals map[string]map[string]float64 `toml:"globals,omitempty"`
+	// Mods are the mechanisms the files define, read and checked, in the
+	// order of the files.
+	Mods           []*nmodl.Mod   `toml:"-"`
 	Morphology     Morphology     `toml:"morphology,omitempty"`
 	Discretization Discretization `toml:"discretization,omitempty"`
 	Biophysics     []Biophysics   `toml:"biophysics,omitempty"`
@@ -49,6 +59,7 @@ type source struct {
 	file     string
 	keys     *keyIndex
 	open     func(name string) (io.ReadCloser, error)
+	glob     func(pattern string) ([]string, error)
 	dir      string
 	embedded bool // read from a file system other than the OS's
 	sets     []override
@@ -89,7 +100,27 @@ type Biophysics struct {
 	Nseg   *int     `toml:"nseg,omitempty"`
 	HH     *HH      `toml:"hh,omitempty"`
 	Pas    *Pas     `toml:"pas,omitempty"`
-	Remove []string `toml:"remove,omitempty"` // mechanisms to take out: "hh", "pas"
+	Remove []string `toml:"remove,omitempty"` // mechanisms to take out: "hh", "pas", or a .mod mechanism's name
+	// Mechanisms inserts the model's NMODL density mechanisms, each with
+	// the RANGE parameters it sets: written as tables under the
+	// mechanisms' names, NaTa_t = { gNaTa_tbar = 2.04 }.
+	Mechanisms map[string]map[string]float64 `toml:"mechanisms,rest,omitempty"`
+	// Ions sets ions in the selected sections, by name: na = { e = 50 }.
+	Ions map[string]IonSetting `toml:"ions,omitempty"`
+}
+
+// IonSetting sets an ion in some sections, as NEURON's ion variables and
+// ion_style do: a fixed reversal potential, or initial concentrations
+// from which, where a mechanism writes the inner concentration, the
+// reversal potential follows by Nernst every step.
+type IonSetting struct {
+	E  *float64 `toml:"e,omitempty" unit:"mV"`  // the reversal potential (fixed)
+	Ci *float64 `toml:"ci,omitempty" unit:"mM"` // the initial inner concentration
+	Co *float64 `toml:"co,omitempty" unit:"mM"` // the (initial) outer concentration
+	// Nernst computes the reversal potential from the concentrations
+	// every step (true), or keeps e fixed (false); by default, Nernst
+	// where a mechanism writes the inner concentration, as NEURON.
+	Nernst *bool `toml:"nernst,omitempty"`
 }
 
 // HH sets hh parameters; absent ones keep their previous (or default) value.
@@ -213,8 +244,14 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 		return nil, err
 	}
 	dir := path.Dir(file)
-	m, err := Parse(data, file, func(name string) (io.ReadCloser, error) {
+	m, err := parseWith(data, file, func(name string) (io.ReadCloser, error) {
 		return fsys.Open(path.Join(dir, name))
+	}, func(pattern string) ([]string, error) {
+		names, err := fs.Glob(fsys, path.Join(dir, pattern))
+		for k, n := range names {
+			names[k], _ = strings.CutPrefix(n, dir+"/")
+		}
+		return names, err
 	}, dir)
 	if m != nil {
 		m.embedded = true
@@ -226,7 +263,24 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 // files it refers to (relative names are relative to the model file) and
 // dir is the directory those names are shown relative to.
 func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
-	m := &Model{source: source{file: file, open: open, dir: dir}}
+	return parseWith(data, file, open, func(pattern string) ([]string, error) {
+		if filepath.IsAbs(pattern) {
+			return filepath.Glob(pattern)
+		}
+		names, err := filepath.Glob(filepath.Join(dir, pattern))
+		for k, n := range names {
+			if rel, err := filepath.Rel(dir, n); err == nil {
+				names[k] = rel
+			}
+		}
+		return names, err
+	}, dir)
+}
+
+// parseWith is Parse with glob, which lists the files a pattern of the model
+// matches, relative to the model file as open takes them.
+func parseWith(data []byte, file string, open func(name string) (io.ReadCloser, error), glob func(pattern string) ([]string, error), dir string) (*Model, error) {
+	m := &Model{source: source{file: file, open: open, glob: glob, dir: dir}}
 	var tree map[string]any
 	if err := toml.Unmarshal(data, &tree); err != nil {
 		return nil, m.syntaxError(err)
@@ -528,6 +582,7 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 		fail([]any{"snapshots", "interval"}, "snapshots.interval = %v must be positive (or 0 for none)", iv)
 	}
 	m.checkSnapshotTimes(fail)
+	m.checkMechanisms(fail, func(e *sim.FileError) { errs = append(errs, e) })
 	r := &m.Run
 	if r.Tstop == nil {
 		fail([]any{"run", "tstop"}, "run.tstop (ms) is required")
