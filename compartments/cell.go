@@ -5,6 +5,8 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+
+	"neurite/compartments/mech"
 )
 
 // Location is a point on a cell: a section and a position 0 ≤ X ≤ 1 along
@@ -51,6 +53,21 @@ type SectionProps struct {
 	Nseg int
 	HH   *HH  // nil when the section has no hh
 	Pas  *Pas // nil when the section has no pas
+	// Mechs are the NMODL density mechanisms inserted, by name, each
+	// with the RANGE parameters set (the others keep their defaults).
+	Mechs map[string]map[string]float64
+	// Ions are the ions set here, by name.
+	Ions map[string]IonProps
+}
+
+// IonProps sets an ion in a section, as NEURON's ion variables and
+// ion_style do; a nil field keeps NEURON's default.
+type IonProps struct {
+	E, Ci, Co *float64 // reversal potential (mV), initial inner and outer concentrations (mM)
+	// Nernst: the reversal potential follows the concentrations every
+	// step (true) or stays E (false); nil: Nernst where a mechanism
+	// writes a concentration of the ion, as NEURON.
+	Nernst *bool
 }
 
 // IClamp is NEURON's current clamp: Amp nA from Delay for Dur ms; a Dur of
@@ -118,6 +135,21 @@ type Cell struct {
 	Synapses []Synapse
 	Spike    *Detector // nil: no spike detection
 	Probes   []Probe
+	// Mechanisms are the NMODL mechanisms the sections may insert (by
+	// their names in Props), and Globals the GLOBAL parameters set for
+	// them, by mechanism.
+	Mechanisms []*mech.Mechanism
+	Globals    map[string]map[string]float64
+}
+
+// Mechanism returns the cell's NMODL mechanism of that name, or nil.
+func (c *Cell) Mechanism(name string) *mech.Mechanism {
+	for _, m := range c.Mechanisms {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
 }
 
 // formatX writes a position along a section compactly, as NEURON prints it.

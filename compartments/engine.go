@@ -75,6 +75,11 @@ type Engine struct {
 
 	cells  []cellState
 	groups []cellGroup
+
+	// The NMODL mechanisms' ions, and where each instance of the plan's
+	// mechanisms lies (for probes).
+	ions   []ionState
+	mechAt [][]mechRef
 }
 
 // cellGroup is a run of cells [lo, hi) of one shape advanced together;
@@ -82,6 +87,7 @@ type Engine struct {
 type cellGroup struct {
 	lo, hi int
 	static []bool
+	mechs  []*mechGroup // the NMODL mechanisms' instances in these cells
 }
 
 // cellState is one cell's share of the engine's arrays.
@@ -164,6 +170,7 @@ func NewEngine(p *Plan) *Engine {
 	}
 	e.SetProbes(p.Probes)
 	e.groupCells()
+	e.buildMechs(l)
 	e.Driver = sim.NewDriver((*cpuBackend)(e), p.Wiring())
 	return e
 }
@@ -246,6 +253,7 @@ func (e *Engine) reset() {
 	for k, dt := range p.Detectors {
 		e.detAbove[k] = p.VInit >= dt.Threshold
 	}
+	e.resetMechs()
 }
 
 // setHH stores gates of hh instance k and the conductance (µS) and driving
@@ -315,6 +323,11 @@ func (e *Engine) staticNodes() []bool {
 	for _, s := range p.Syns {
 		static[s.Node] = false
 	}
+	for _, mp := range p.Mechs {
+		for _, node := range mp.Node {
+			static[node] = false
+		}
+	}
 	e.inv0, e.f0, e.fg0 = make([]float64, n), make([]float64, n), make([]float64, n)
 	d := slices.Clone(e.dBase)
 	for _, c := range e.cells {
@@ -377,6 +390,9 @@ func (e *Engine) advance(gr cellGroup, ep *sim.Epoch) {
 		// Capacitance, membrane conductances and currents; then each
 		// cell's synapses and clamps.
 		membraneKernel(d, rhs, dBase, gm, capCj, v, rBase, ge)
+		if len(gr.mechs) > 0 {
+			e.mechCurrents(&gr, lo, hi, t)
+		}
 		for k := range g {
 			if !g[k].done {
 				e.assemble(&g[k], due, mid)
@@ -436,6 +452,9 @@ func (e *Engine) advance(gr cellGroup, ep *sim.Epoch) {
 				e.checkFinite(&g[k], tNew)
 			}
 			all = all && !g[k].done
+		}
+		if len(gr.mechs) > 0 {
+			e.mechAdvance(&gr, tNew)
 		}
 		if all {
 			// The group's hh instances are consecutive: one kernel call
@@ -648,6 +667,8 @@ func (e *Engine) probeValue(k int) float64 {
 		return e.synG[pr.Index]
 	case ProbeIClampI:
 		return e.clampI[pr.Index]
+	case ProbeMech, ProbeIon:
+		return e.mechProbe(pr)
 	}
 	return e.v[pr.Node]
 }

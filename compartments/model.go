@@ -3,10 +3,13 @@ package compartments
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
 
+	"neurite/compartments/mech"
+	"neurite/compartments/nmodl"
 	"neurite/compartments/swc"
 	"neurite/sim"
 	"neurite/sim/spec"
@@ -34,9 +37,22 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 		}
 		return nil, Settings{}, err
 	}
-	c := &Cell{Name: m.Name, Morph: morph, Props: make([]SectionProps, len(morph.Sections))}
+	c := &Cell{Name: m.Name, Morph: morph, Props: make([]SectionProps, len(morph.Sections)), Globals: m.Globals}
 	if c.Name == "" {
 		c.Name = "cell"
+	}
+	for _, mod := range m.Mods {
+		mc, err := mech.Compile(mod)
+		if err != nil {
+			var ne *nmodl.Error
+			if errors.As(err, &ne) {
+				errs = append(errs, &sim.FileError{File: ne.File, Line: ne.Line, Msg: ne.Msg})
+				continue
+			}
+			errs = append(errs, &sim.FileError{File: mod.File, Msg: err.Error()})
+			continue
+		}
+		c.Mechanisms = append(c.Mechanisms, mc)
 	}
 	fixed := make([]bool, len(morph.Sections))
 	for i := range c.Props {
@@ -267,12 +283,43 @@ func applyBiophysics(p *SectionProps, b *spec.Biophysics) {
 		}
 		p.Pas = &pas
 	}
+	for name, set := range b.Mechanisms {
+		params := maps.Clone(p.Mechs[name])
+		if params == nil {
+			params = map[string]float64{}
+		}
+		maps.Copy(params, set)
+		p.Mechs = maps.Clone(p.Mechs)
+		if p.Mechs == nil {
+			p.Mechs = map[string]map[string]float64{}
+		}
+		p.Mechs[name] = params
+	}
+	for name, set := range b.Ions {
+		ion := p.Ions[name]
+		for _, f := range []struct{ dst, src **float64 }{{&ion.E, &set.E}, {&ion.Ci, &set.Ci}, {&ion.Co, &set.Co}} {
+			if *f.src != nil {
+				*f.dst = *f.src
+			}
+		}
+		if set.Nernst != nil {
+			ion.Nernst = set.Nernst
+		}
+		p.Ions = maps.Clone(p.Ions)
+		if p.Ions == nil {
+			p.Ions = map[string]IonProps{}
+		}
+		p.Ions[name] = ion
+	}
 	for _, r := range b.Remove {
 		switch r {
 		case "hh":
 			p.HH = nil
 		case "pas":
 			p.Pas = nil
+		default:
+			p.Mechs = maps.Clone(p.Mechs)
+			delete(p.Mechs, r)
 		}
 	}
 }

@@ -225,17 +225,42 @@ const (
 	ProbeSynI
 	ProbeSynG
 	ProbeIClampI
+	// ProbeMech: variable Field of an NMODL mechanism's instance Index
+	// (of Mechs[Mech]).
+	ProbeMech
+	// ProbeIon: an ion's (Ions[Index]) reversal potential, inner or
+	// outer concentration or current (Field 0, 1, 2, 3) at the node.
+	ProbeIon
 )
 
-// ProbePlan is one recorded quantity. Index is the hh instance, synapse or
-// clamp it reads, where it reads one.
+// ProbePlan is one recorded quantity. Index is the hh instance, synapse,
+// clamp or mechanism instance it reads, where it reads one.
 type ProbePlan struct {
 	Name  string
 	Cell  int32
 	Node  int32
 	Var   ProbeVar
 	Index int32
+	Mech  int32
+	Field MechField
 }
+
+// MechField is a variable of an NMODL mechanism: a state, an assigned
+// variable or a parameter, by its index in the mechanism's list.
+type MechField struct {
+	Kind  MechVarKind
+	Index int
+}
+
+// MechVarKind says which of a mechanism's lists a MechField indexes.
+type MechVarKind uint8
+
+// The lists of a mechanism's variables.
+const (
+	MechState MechVarKind = iota
+	MechAssigned
+	MechParam
+)
 
 // Plan is a set of cells flattened into arrays, ready for a backend: nodes
 // numbered cell by cell with every parent before its children (the Hines
@@ -243,6 +268,10 @@ type ProbePlan struct {
 // and point-process instances as lists. It has no behaviour of its own.
 type Plan struct {
 	Settings
+	// Mechs are the NMODL density mechanisms' instances, a group per
+	// mechanism; Ions the ions they use, by node.
+	Mechs []MechPlan
+	Ions  []IonPlan
 	Cells  []CellPlan
 	Nodes  []Node
 	Parent []int32   // parent node, -1 for a cell's root
@@ -512,6 +541,15 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		}
 	}
 	cp.End = len(p.Nodes)
+	if err := p.addMechanisms(c, cp.First, cp.End, func(node int) *SectionProps {
+		n := p.Nodes[node]
+		if n.Kind != Centre {
+			return nil
+		}
+		return &c.Props[n.Section]
+	}); err != nil {
+		return err
+	}
 	for si := range m.Sections {
 		cp.Attach[si] = number[cp.Attach[si]]
 		cp.EndNode[si] = number[cp.EndNode[si]]
@@ -634,9 +672,12 @@ func (p *Plan) ResolveProbe(ci int, pr Probe) (ProbePlan, error) {
 		}
 		pp.Var, pp.Index = map[string]ProbeVar{"hh.m": ProbeHHm, "hh.h": ProbeHHh, "hh.n": ProbeHHn}[pr.Var], int32(k)
 	default:
+		if ok, err := p.resolveNMODL(&pp, pr); ok || err != nil {
+			return pp, err
+		}
 		name, field, ok := strings.Cut(pr.Var, ".")
 		if !ok || (field != "i" && field != "g") {
-			return ProbePlan{}, fmt.Errorf("probe %s: unknown variable %q (v, hh.m, hh.h, hh.n, NAME.i or NAME.g)", pr.Name, pr.Var)
+			return ProbePlan{}, fmt.Errorf("probe %s: unknown variable %q (v, hh.m, hh.h, hh.n, NAME.i or NAME.g, an NMODL mechanism's MECH.var, or an ion's eX, Xi, Xo, iX)", pr.Name, pr.Var)
 		}
 		if k := slices.IndexFunc(p.Syns, func(s SynPlan) bool { return s.Cell == cell && s.Name == name }); k >= 0 {
 			pp.Var, pp.Index, pp.Node = ProbeSynI, int32(k), p.Syns[k].Node

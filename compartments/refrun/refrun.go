@@ -16,8 +16,8 @@ import (
 
 // Run runs every reference case on the simulators newSim makes, one for
 // each case's plan: the single cells of the example models, and the
-// network hh_network_det.
-func Run(t *testing.T, newSim func(t *testing.T, p *compartments.Plan) compartments.Simulator) {
+// network hh_network_det; but the cases named in except (reftest.Run).
+func Run(t *testing.T, newSim func(t *testing.T, p *compartments.Plan) compartments.Simulator, except ...string) {
 	reftest.Run(t, func(t *testing.T, name string, cn bool, edits ...func(*spec.Model)) reftest.Result {
 		t.Helper()
 		p, tstop := ExamplePlan(t, name, cn, edits...)
@@ -28,7 +28,7 @@ func Run(t *testing.T, newSim func(t *testing.T, p *compartments.Plan) compartme
 			t.Fatal(err)
 		}
 		return reftest.NewResult(p.ProbeNames(), rec, p.SegmentPositions())
-	})
+	}, except...)
 	t.Run("hh_network_det", func(t *testing.T) { runHHNetwork(t, newSim) })
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 
@@ -83,6 +84,13 @@ func NewCableLayout(dev *device.Device, p *compartments.Plan, layout Layout) (*C
 // newCable is NewCableLayout with, for a team layout, the team's width
 // chosen (0: the device's lanes, or wider where the loop budget needs).
 func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
+	if len(p.Mechs) > 0 {
+		var names []string
+		for _, mp := range p.Mechs {
+			names = append(names, mp.Mech.Name)
+		}
+		return nil, fmt.Errorf("gpu: the cell inserts NMODL mechanisms (%s), which run on the CPU engine only for now", strings.Join(names, ", "))
+	}
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
 	for _, c := range p.Cells {

@@ -1,6 +1,7 @@
 package cable
 
 import (
+	"strings"
 	"testing"
 
 	"neurite/compartments"
@@ -27,7 +28,13 @@ func TestReference(t *testing.T) {
 				}
 				t.Cleanup(e.Close)
 				return e
-			})
+			}, "nmodl_hay_cell")
 		})
+	}
+	// NMODL mechanisms are the CPU engine's for now: the GPU refuses
+	// them, naming them, and auto keeps such a cell on the CPU.
+	p, _ := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
+	if _, err := NewCable(dev, p); err == nil || !strings.Contains(err.Error(), "NMODL mechanisms (") || !strings.Contains(err.Error(), "NaTa_t") {
+		t.Errorf("nmodl_hay_cell on the GPU: %v, want a refusal naming its mechanisms", err)
 	}
 }

@@ -46,28 +46,63 @@ func (m *Model) Clone() *Model {
 func (m *Model) SaveAs(file string) error {
 	dir := filepath.Dir(file)
 	c := m.Clone()
-	if swc := m.Morphology.SWC; swc != "" {
+	// relocate names a file the model refers to from the new place: the
+	// same name, copied out beside it, where the model came from
+	// embedded files (copy, a single file's base name, or a pattern's
+	// matches under the same relative path); else the path from the new
+	// place.
+	relocate := func(name string, flat bool) (string, error) {
 		switch {
 		case m.embedded:
-			target := filepath.Join(dir, filepath.Base(swc))
-			if err := m.copyOut(swc, target); err != nil {
-				return err
+			names := []string{name}
+			if !flat {
+				var err error
+				if names, err = m.glob(name); err != nil {
+					return "", err
+				}
 			}
-			c.Morphology.SWC = filepath.Base(swc)
-		case !filepath.IsAbs(swc):
-			abs, err := filepath.Abs(filepath.Join(m.dir, swc))
-			if err != nil {
-				return err
+			for _, n := range names {
+				target := filepath.Join(dir, n)
+				if flat {
+					target = filepath.Join(dir, filepath.Base(n))
+				}
+				if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+					return "", err
+				}
+				if err := m.copyOut(n, target); err != nil {
+					return "", err
+				}
 			}
-			newDir, err := filepath.Abs(dir)
-			if err != nil {
-				return err
+			if flat {
+				return filepath.Base(name), nil
 			}
-			if rel, err := filepath.Rel(newDir, abs); err == nil {
-				c.Morphology.SWC = rel
-			} else {
-				c.Morphology.SWC = abs
-			}
+			return name, nil
+		case filepath.IsAbs(name):
+			return name, nil
+		}
+		abs, err := filepath.Abs(filepath.Join(m.dir, name))
+		if err != nil {
+			return "", err
+		}
+		newDir, err := filepath.Abs(dir)
+		if err != nil {
+			return "", err
+		}
+		if rel, err := filepath.Rel(newDir, abs); err == nil {
+			return rel, nil
+		}
+		return abs, nil
+	}
+	if swc := m.Morphology.SWC; swc != "" {
+		var err error
+		if c.Morphology.SWC, err = relocate(swc, true); err != nil {
+			return err
+		}
+	}
+	for k, pattern := range m.Mechanisms {
+		var err error
+		if c.Mechanisms[k], err = relocate(pattern, false); err != nil {
+			return err
 		}
 	}
 	data, err := c.Marshal()
@@ -77,8 +112,8 @@ func (m *Model) SaveAs(file string) error {
 	if err := output.WriteFile(file, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return err
 	}
-	m.Morphology.SWC = c.Morphology.SWC
-	m.file, m.dir, m.open, m.embedded, m.keys, m.sets = file, dir, osOpener(dir), false, nil, nil
+	m.Morphology.SWC, m.Mechanisms = c.Morphology.SWC, c.Mechanisms
+	m.file, m.dir, m.open, m.glob, m.embedded, m.keys, m.sets = file, dir, osOpener(dir), osGlob(dir), false, nil, nil
 	return nil
 }
 

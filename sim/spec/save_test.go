@@ -21,7 +21,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := spec.Parse(data, name, nil, ".")
+		back, err := spec.ParseFS(assets.FS, data, name)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, data)
 		}
@@ -37,7 +37,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 
 // exported copies the model's exported fields.
 func exported(m *spec.Model) spec.Model {
-	return spec.Model{Name: m.Name, Morphology: m.Morphology, Discretization: m.Discretization, Biophysics: m.Biophysics,
+	return spec.Model{Name: m.Name, Mechanisms: m.Mechanisms, Globals: m.Globals, Morphology: m.Morphology, Discretization: m.Discretization, Biophysics: m.Biophysics,
 		IClamps: m.IClamps, Synapses: m.Synapses, Spikes: m.Spikes, Records: m.Records, Snapshots: m.Snapshots, Run: m.Run, View: m.View}
 }
 
@@ -93,5 +93,41 @@ func TestCloneIsIndependent(t *testing.T) {
 	c.Synapses[0].Events[0] = 99
 	if m.Synapses[0].Events[0] == 99 {
 		t.Error("clone shares event slices")
+	}
+}
+
+// TestSaveAsCopiesMechanisms saves the embedded Hay cell elsewhere: its
+// .mod files are copied beside it under the same pattern, and the saved
+// model reopens with all eleven mechanisms; saved again from there into
+// another folder, the pattern points back at the first copy.
+func TestSaveAsCopiesMechanisms(t *testing.T) {
+	m, err := spec.LoadFS(assets.FS, "models/nmodl_hay_cell.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := m.SaveAs(filepath.Join(dir, "hay.toml")); err != nil {
+		t.Fatal(err)
+	}
+	back, err := spec.Load(filepath.Join(dir, "hay.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Mods) != 11 {
+		t.Fatalf("%d mechanisms after saving, want 11", len(back.Mods))
+	}
+	other := filepath.Join(dir, "other")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.SaveAs(filepath.Join(other, "hay.toml")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := spec.Load(filepath.Join(other, "hay.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Mods) != 11 || again.Mechanisms[0] != filepath.Join("..", "nmodl_hay_cell", "mod", "*.mod") {
+		t.Fatalf("saved again: %d mechanisms from %v", len(again.Mods), again.Mechanisms)
 	}
 }

@@ -243,6 +243,36 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ParseFS(fsys, data, file)
+}
+
+// Parse checks a model document; file names it in errors, open opens the
+// files it refers to (relative names are relative to the model file) and
+// dir is the directory those names are shown relative to.
+func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
+	return parseWith(data, file, open, osGlob(dir), dir)
+}
+
+// osGlob lists the files a pattern matches, relative to dir where the
+// pattern is.
+func osGlob(dir string) func(pattern string) ([]string, error) {
+	return func(pattern string) ([]string, error) {
+		if filepath.IsAbs(pattern) {
+			return filepath.Glob(pattern)
+		}
+		names, err := filepath.Glob(filepath.Join(dir, pattern))
+		for k, n := range names {
+			if rel, err := filepath.Rel(dir, n); err == nil {
+				names[k] = rel
+			}
+		}
+		return names, err
+	}
+}
+
+// ParseFS is Parse for a document whose files are in a file system
+// (such as the embedded examples), beside file.
+func ParseFS(fsys fs.FS, data []byte, file string) (*Model, error) {
 	dir := path.Dir(file)
 	m, err := parseWith(data, file, func(name string) (io.ReadCloser, error) {
 		return fsys.Open(path.Join(dir, name))
@@ -257,24 +287,6 @@ func LoadFS(fsys fs.FS, file string) (*Model, error) {
 		m.embedded = true
 	}
 	return m, err
-}
-
-// Parse checks a model document; file names it in errors, open opens the
-// files it refers to (relative names are relative to the model file) and
-// dir is the directory those names are shown relative to.
-func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
-	return parseWith(data, file, open, func(pattern string) ([]string, error) {
-		if filepath.IsAbs(pattern) {
-			return filepath.Glob(pattern)
-		}
-		names, err := filepath.Glob(filepath.Join(dir, pattern))
-		for k, n := range names {
-			if rel, err := filepath.Rel(dir, n); err == nil {
-				names[k] = rel
-			}
-		}
-		return names, err
-	}, dir)
 }
 
 // parseWith is Parse with glob, which lists the files a pattern of the model

@@ -1,0 +1,170 @@
+package compartments
+
+import (
+	"slices"
+
+	"neurite/compartments/mech"
+)
+
+// mechGroup is an NMODL mechanism's instances in one group of cells
+// (cellGroup): the group's worker evaluates them over its cells alone,
+// all instances at once (compartments/mech).
+type mechGroup struct {
+	g     *mech.Group
+	plan  int // the plan's mechanism (Plan.Mechs)
+	first int // its first instance in the plan's
+	cable mech.Cable
+	scale []float64 // by instance: area·10⁻² (mA/cm² to nA, S/cm² to µS)
+	i, di []float64 // Current's scratch
+}
+
+// ionState is the ions' values by node, which the mechanisms read and
+// write.
+type ionState struct {
+	plan  *IonPlan
+	nodes *mech.IonNodes
+}
+
+// buildMechs splits the plan's NMODL mechanisms by cell group, the
+// mechanisms that write a concentration first in each group (NEURON
+// updates them first), and makes the ions' arrays.
+func (e *Engine) buildMechs(l *Lowered) {
+	p := e.plan
+	if len(p.Mechs) == 0 {
+		return
+	}
+	ions := map[string]*mech.IonNodes{}
+	for k := range p.Ions {
+		n := len(p.Nodes)
+		in := &mech.IonNodes{E: make([]float64, n), Ci: make([]float64, n), Co: make([]float64, n), I: make([]float64, n)}
+		ions[p.Ions[k].Name] = in
+		e.ions = append(e.ions, ionState{plan: &p.Ions[k], nodes: in})
+	}
+	order := make([]int, len(p.Mechs))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		wa, wb := p.Mechs[a].Mech.WritesConcentration, p.Mechs[b].Mech.WritesConcentration
+		switch {
+		case wa && !wb:
+			return -1
+		case wb && !wa:
+			return 1
+		}
+		return 0
+	})
+	e.mechAt = make([][]mechRef, len(p.Mechs))
+	for k := range p.Mechs {
+		e.mechAt[k] = make([]mechRef, len(p.Mechs[k].Node))
+	}
+	for gi := range e.groups {
+		gr := &e.groups[gi]
+		lo, hi := int32(e.cells[gr.lo].first), int32(e.cells[gr.hi-1].end)
+		for _, k := range order {
+			mp := &p.Mechs[k]
+			a, _ := slices.BinarySearch(mp.Node, lo)
+			b, _ := slices.BinarySearch(mp.Node, hi)
+			if a == b {
+				continue
+			}
+			mg := &mechGroup{g: mp.Mech.NewGroup(b - a), plan: k, first: a,
+				cable: mech.Cable{Node: mp.Node[a:b], V: e.v, Ions: ions, Celsius: p.Celsius, Dt: p.Dt, Area: p.Area},
+				scale: make([]float64, b-a), i: make([]float64, b-a), di: make([]float64, b-a)}
+			for j, node := range mg.cable.Node {
+				mg.scale[j] = p.Area[node] * 1e-2
+				e.mechAt[k][a+j] = mechRef{mg, j}
+			}
+			gr.mechs = append(gr.mechs, mg)
+		}
+	}
+}
+
+// mechRef places a plan's mechanism instance: its group and its index
+// there.
+type mechRef struct {
+	mg *mechGroup
+	j  int
+}
+
+// resetMechs sets the ions to their initial values and runs every
+// mechanism's INITIAL, as NEURON's finitialize: reversal potentials by
+// Nernst where they follow the concentrations, then the mechanisms in
+// their order (concentration writers first).
+func (e *Engine) resetMechs() {
+	p := e.plan
+	for _, is := range e.ions {
+		ip, in := is.plan, is.nodes
+		copy(in.E, ip.E)
+		copy(in.Ci, ip.Ci)
+		copy(in.Co, ip.Co)
+		clear(in.I)
+		for node, nernst := range ip.Nernst {
+			if nernst {
+				in.E[node] = mech.Nernst(ip.Valence, p.Celsius, in.Ci[node], in.Co[node])
+			}
+		}
+	}
+	for _, gr := range e.groups {
+		for _, mg := range gr.mechs {
+			mp := &p.Mechs[mg.plan]
+			for j := range mg.g.Param {
+				copy(mg.g.Param[j], mp.Param[j][mg.first:])
+			}
+			for _, x := range mg.g.State {
+				clear(x)
+			}
+			for _, x := range mg.g.Assigned {
+				clear(x)
+			}
+			mg.cable.T = 0
+			mg.g.Init(&mg.cable)
+		}
+	}
+}
+
+// mechCurrents is NEURON's ion pass and current evaluation for a group of
+// cells, nodes [lo, hi), at the start of a step (v = vⁿ): reversal
+// potentials by Nernst from the concentrations of the step's start, the
+// ion currents zeroed, then each mechanism's current, linearised about
+// vⁿ (NEURON's numerical di/dv), into the tree system.
+func (e *Engine) mechCurrents(gr *cellGroup, lo, hi int, t float64) {
+	p := e.plan
+	for _, is := range e.ions {
+		ip, in := is.plan, is.nodes
+		clear(in.I[lo:hi])
+		for node := lo; node < hi; node++ {
+			if ip.Nernst[node] {
+				in.E[node] = mech.Nernst(ip.Valence, p.Celsius, in.Ci[node], in.Co[node])
+			}
+		}
+	}
+	for _, mg := range gr.mechs {
+		mg.cable.T = t
+		mg.g.Current(&mg.cable, mg.i, mg.di)
+		for j, node := range mg.cable.Node {
+			s := mg.scale[j]
+			e.d[node] += mg.di[j] * s
+			e.rhs[node] += (mg.di[j]*e.v[node] - mg.i[j]) * s
+		}
+	}
+}
+
+// mechAdvance advances the mechanisms' states over the step with the new
+// voltages, concentration writers first.
+func (e *Engine) mechAdvance(gr *cellGroup, t float64) {
+	for _, mg := range gr.mechs {
+		mg.cable.T = t
+		mg.g.Advance(&mg.cable)
+	}
+}
+
+// mechProbe reads a probe of an NMODL mechanism's variable or of an ion.
+func (e *Engine) mechProbe(pr *ProbePlan) float64 {
+	if pr.Var == ProbeIon {
+		in := e.ions[pr.Index].nodes
+		return [][]float64{in.E, in.Ci, in.Co, in.I}[pr.Field.Index][pr.Node]
+	}
+	r := e.mechAt[pr.Mech][pr.Index]
+	return [][][]float64{r.mg.g.State, r.mg.g.Assigned, r.mg.g.Param}[pr.Field.Kind][pr.Field.Index][r.j]
+}

@@ -1,0 +1,188 @@
+package compartments
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"neurite/compartments/mech"
+)
+
+// MechPlan is the instances of an NMODL density mechanism: one at each
+// segment centre node of the sections that insert it, in node order
+// within each cell, cell after cell.
+type MechPlan struct {
+	Mech  *mech.Mechanism
+	Node  []int32
+	Cell  []int32     // by instance
+	Param [][]float64 // by parameter (Mech.Params), by instance
+}
+
+// IonPlan is an ion the mechanisms use, by node: its initial reversal
+// potential (mV) and concentrations (mM), and whether the reversal
+// potential follows the concentrations by Nernst every step (NEURON's
+// default where a mechanism at the node writes a concentration of the
+// ion, unless the model fixes it).
+type IonPlan struct {
+	Name    string
+	Valence int
+	E, Ci, Co []float64
+	Nernst    []bool
+}
+
+// ionDefaults are NEURON's: the reversal potential and the inner and
+// outer concentrations of na, k and ca (nrn/src/nrnoc/eion.c); any other
+// ion starts at 0 mV and 1 mM both sides.
+var ionDefaults = map[string][3]float64{
+	"na": {50, 10, 140},
+	"k":  {-77, 54.4, 2.5},
+	"ca": {132.5, 5e-5, 2},
+}
+
+// addMechanisms adds the NMODL mechanisms and ions of the cell whose
+// nodes are [first, end); props gives a node's section's properties (nil
+// for nodes that are not segment centres).
+func (p *Plan) addMechanisms(c *Cell, first, end int, props func(node int) *SectionProps) error {
+	for node := first; node < end; node++ {
+		pr := props(node)
+		if pr == nil {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(pr.Mechs)) {
+			m := c.Mechanism(name)
+			if m == nil {
+				return fmt.Errorf("no mechanism %s", name)
+			}
+			k := slices.IndexFunc(p.Mechs, func(mp MechPlan) bool { return mp.Mech == m })
+			if k < 0 {
+				p.Mechs = append(p.Mechs, MechPlan{Mech: m, Param: make([][]float64, len(m.Params))})
+				k = len(p.Mechs) - 1
+			}
+			mp := &p.Mechs[k]
+			mp.Node = append(mp.Node, int32(node))
+			mp.Cell = append(mp.Cell, p.Nodes[node].Cell)
+			for j, v := range m.Params {
+				x := v.Default
+				if g, ok := c.Globals[name][v.Name]; ok && v.Global {
+					x = g
+				}
+				if r, ok := pr.Mechs[name][v.Name]; ok {
+					x = r
+				}
+				mp.Param[j] = append(mp.Param[j], x)
+			}
+		}
+	}
+	return p.addIons(c, first, end, props)
+}
+
+// addIons extends the plan's ions to the cell's nodes, adding any ion a
+// mechanism of the plan uses.
+func (p *Plan) addIons(c *Cell, first, end int, props func(node int) *SectionProps) error {
+	for _, mp := range p.Mechs {
+		for _, ion := range mp.Mech.Ions {
+			if !slices.ContainsFunc(p.Ions, func(ip IonPlan) bool { return ip.Name == ion.Name }) {
+				p.Ions = append(p.Ions, IonPlan{Name: ion.Name, Valence: ion.Valence})
+			}
+		}
+	}
+	for k := range p.Ions {
+		ip := &p.Ions[k]
+		def, ok := ionDefaults[ip.Name]
+		if !ok {
+			def = [3]float64{0, 1, 1}
+		}
+		for len(ip.E) < end {
+			ip.E, ip.Ci, ip.Co = append(ip.E, def[0]), append(ip.Ci, def[1]), append(ip.Co, def[2])
+			ip.Nernst = append(ip.Nernst, false)
+		}
+		for node := first; node < end; node++ {
+			pr := props(node)
+			if pr == nil {
+				continue
+			}
+			set, hasSet := pr.Ions[ip.Name]
+			for _, f := range []struct {
+				dst *float64
+				src *float64
+			}{{&ip.E[node], set.E}, {&ip.Ci[node], set.Ci}, {&ip.Co[node], set.Co}} {
+				if f.src != nil {
+					*f.dst = *f.src
+				}
+			}
+			if hasSet && set.Nernst != nil {
+				ip.Nernst[node] = *set.Nernst
+				continue
+			}
+			ip.Nernst[node] = p.writesConcentration(node, ip.Name)
+			if ip.Nernst[node] && hasSet && set.E != nil {
+				return fmt.Errorf("ions.%s: e = %v is fixed where a mechanism writes the ion's concentration: give nernst = false to keep it", ip.Name, *set.E)
+			}
+			if ip.Ci[node] <= 0 || ip.Co[node] <= 0 || math.IsNaN(ip.Ci[node]+ip.Co[node]) {
+				return fmt.Errorf("ions.%s: concentrations must be positive", ip.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// writesConcentration reports whether a mechanism at node writes the
+// inner or outer concentration of ion.
+func (p *Plan) writesConcentration(node int, ion string) bool {
+	for _, mp := range p.Mechs {
+		if _, at := slices.BinarySearch(mp.Node, int32(node)); !at {
+			continue
+		}
+		for _, u := range mp.Mech.Ions {
+			if u.Name == ion && slices.ContainsFunc(u.Write, func(w string) bool { return w == ion+"i" || w == ion+"o" }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resolveNMODL resolves a probe of an NMODL mechanism's variable
+// (NaTa_t.m, Ih.ihcn, SK_E2.gSK_E2bar) or of an ion (eca, cai, cao, ica)
+// at the probe's node; false, and no error, when the name is neither.
+func (p *Plan) resolveNMODL(pp *ProbePlan, pr Probe) (bool, error) {
+	if name, field, ok := strings.Cut(pr.Var, "."); ok {
+		k := slices.IndexFunc(p.Mechs, func(mp MechPlan) bool { return mp.Mech.Name == name })
+		if k < 0 {
+			return false, nil
+		}
+		mp := &p.Mechs[k]
+		inst, at := slices.BinarySearch(mp.Node, pp.Node)
+		if !at {
+			return true, fmt.Errorf("probe %s: %s has no %s", pr.Name, p.SegmentName(int(pp.Node)), name)
+		}
+		m := mp.Mech
+		for _, l := range []struct {
+			kind MechVarKind
+			vars []mech.Var
+		}{{MechState, m.States}, {MechAssigned, m.Assigned}, {MechParam, m.Params}} {
+			if j := slices.IndexFunc(l.vars, func(v mech.Var) bool { return v.Name == field }); j >= 0 {
+				pp.Var, pp.Mech, pp.Index, pp.Field = ProbeMech, int32(k), int32(inst), MechField{l.kind, j}
+				return true, nil
+			}
+		}
+		var names []string
+		for _, vs := range [][]mech.Var{m.States, m.Assigned} {
+			for _, v := range vs {
+				names = append(names, v.Name)
+			}
+		}
+		return true, fmt.Errorf("probe %s: %s has no variable %s (it records %s)", pr.Name, name, field, strings.Join(names, ", "))
+	}
+	for k, ip := range p.Ions {
+		for f, v := range []string{"e" + ip.Name, ip.Name + "i", ip.Name + "o", "i" + ip.Name} {
+			if pr.Var == v {
+				pp.Var, pp.Index, pp.Field = ProbeIon, int32(k), MechField{Index: f}
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
