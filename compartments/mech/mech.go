@@ -9,7 +9,7 @@ import (
 
 // Physical constants of NEURON 8.2's modern units (CODATA 2018).
 const (
-	GasConstant = 8.31446261815      // R, J/(mol K)
+	GasConstant = 8.31446261815       // R, J/(mol K)
 	Faraday     = 96485.3321233100141 // C/mol
 )
 
@@ -73,9 +73,9 @@ type Ion struct {
 
 // Cable is what a group reads and writes of the cable for one evaluation.
 type Cable struct {
-	Node []int32             // by instance: its node
-	V    []float64           // by node, mV
-	Ions map[string]*IonNodes // by ion name: "na", "k", "ca", ...
+	Node           []int32              // by instance: its node
+	V              []float64            // by node, mV
+	Ions           map[string]*IonNodes // by ion name: "na", "k", "ca", ...
 	Celsius, Dt, T float64
 	// Area (um2) and Diam (um) by node; needed only by mechanisms that
 	// use area or diam.
