@@ -49,6 +49,7 @@ type ctx struct {
 	scopes []map[string]int // LOCALs, innermost last
 	solve  string           // the METHOD when compiling a SOLVE'd block
 	kin    *kinetic         // the KINETIC block being compiled
+	impl   *implicit        // the derivimplicit block being compiled
 }
 
 func (c *compiler) errf(p nmodl.Pos, format string, args ...any) error {

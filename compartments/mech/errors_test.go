@@ -61,3 +61,35 @@ func TestLinearCnexp(t *testing.T) {
 		t.Errorf("c = %.17g, want %.17g", g.State[1][0], want)
 	}
 }
+
+// TestDerivimplicit checks backward Euler on a linear and a nonlinear
+// pair of equations against their closed-form solutions.
+func TestDerivimplicit(t *testing.T) {
+	src := "NEURON { SUFFIX q }\nPARAMETER { inf = 0.7 tau = 3 }\nSTATE { m a }\nBREAKPOINT { SOLVE s METHOD derivimplicit }\n" +
+		"DERIVATIVE s {\n\tm' = (inf - m)/tau\n\ta' = -a*a + m - m\n}\n"
+	m, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mech, err := Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mech.Method != "derivimplicit" {
+		t.Errorf("method %q", mech.Method)
+	}
+	g := mech.NewGroup(2)
+	g.State[0][0], g.State[0][1] = 0.1, 0.9
+	g.State[1][0], g.State[1][1] = 2, 0.5
+	const dt = 0.1
+	c := &Cable{Node: []int32{0, 0}, V: []float64{-65}, Dt: dt}
+	g.Advance(c)
+	for k, x := range []struct{ m, a float64 }{{0.1, 2}, {0.9, 0.5}} {
+		wm := (x.m + dt*0.7/3) / (1 + dt/3)
+		// a1 = a0 - dt*a1^2
+		wa := (-1 + math.Sqrt(1+4*dt*x.a)) / (2 * dt)
+		if !within(g.State[0][k], wm, 1e-12, 1) || !within(g.State[1][k], wa, 1e-12, 1) {
+			t.Errorf("instance %d: m, a = %.17g, %.17g; want %.17g, %.17g", k, g.State[0][k], g.State[1][k], wm, wa)
+		}
+	}
+}

@@ -196,11 +196,3 @@ func gauss(a, b []float64, n int) {
 		b[r] = s / a[r*n+r]
 	}
 }
-
-func (c *compiler) derivimplicit(x *ctx, p *nmodl.Proc) (stmtFn, error) {
-	return nil, c.errf(p.Pos, "derivimplicit is not supported yet")
-}
-
-func (c *compiler) diffImplicit(x *ctx, st *nmodl.Diff) (stmtFn, error) {
-	return nil, c.errf(st.Pos, "derivimplicit is not supported yet")
-}
