@@ -17,6 +17,7 @@ type frame struct {
 	mask  []bool        // the instances the running statements apply to; nil: all
 	cable *Cable
 	kin   []kinScratch
+	send  func(delay, flag float64) // net_send, in Receive
 }
 
 // vecFn computes an expression for every instance into dst.
@@ -32,6 +33,7 @@ type compiler struct {
 	symSlot map[*nmodl.Symbol]int
 	procs   map[*nmodl.Proc]*cproc
 	active  map[*nmodl.Proc]bool // being compiled: a call of one is recursion
+	flag    int                  // slot of NET_RECEIVE's flag
 }
 
 // cproc is a compiled PROCEDURE or FUNCTION.
@@ -159,8 +161,10 @@ func (c *compiler) compile() error {
 			return err
 		}
 	}
-	if c.m.NetReceive != nil {
-		return c.errf(c.m.NetReceive.Pos, "NET_RECEIVE is not supported yet")
+	if p := c.m.NetReceive; p != nil {
+		if err := c.netReceive(p); err != nil {
+			return err
+		}
 	}
 	b := c.m.Breakpoint
 	if b == nil {
@@ -249,8 +253,11 @@ func (c *compiler) stmt(x *ctx, st nmodl.Stmt) (stmtFn, error) {
 	case *nmodl.Diff:
 		return c.diff(x, st)
 	case *nmodl.CallStmt:
-		if st.Call.Proc == nil {
-			return nil, c.errf(st.Pos, "%s is not supported yet", st.Call.Func)
+		switch st.Call.Func {
+		case "net_send", "state_discontinuity":
+			if st.Call.Proc == nil {
+				return c.eventCall(x, st)
+			}
 		}
 		op, err := c.call(x, st.Call, 0)
 		if err != nil {

@@ -115,6 +115,8 @@ func (c *compiler) name(x *ctx, n *nmodl.Name) (operand, error) {
 		if x.cp != nil {
 			return v(x.cp.result)
 		}
+	case nmodl.RefFlag:
+		return v(c.flag)
 	}
 	return operand{}, c.errf(n.Pos, "%s is not supported here", n.Name)
 }

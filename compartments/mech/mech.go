@@ -36,6 +36,9 @@ type Mechanism struct {
 	// (CaDynamics_E2 writes cai): NEURON updates these first.
 	WritesConcentration bool
 	Method              string // "cnexp", "derivimplicit", "sparse", or "" (no SOLVE)
+	// NetArgs are NET_RECEIVE's arguments, weight first: the per-NetCon
+	// vector Receive takes (nil without NET_RECEIVE).
+	NetArgs []string
 
 	file   string
 	slots  []slotDef // the per-instance vectors of a group
@@ -55,6 +58,9 @@ type Mechanism struct {
 	current  stmtFn // BREAKPOINT without its SOLVE, or nil
 	advance  stmtFn // the SOLVE'd block, or nil
 	kinetics []*kinetic
+	receive  stmtFn // NET_RECEIVE, or nil
+	netArgs  []int  // the slots of its arguments
+	flagSlot int
 }
 
 // Var is a variable of a mechanism.
@@ -93,6 +99,7 @@ type Group struct {
 	N                      int
 	Param, State, Assigned [][]float64 // [variable index in M's lists][instance]
 	f                      frame
+	one                    frame     // a one-instance view of f, for Receive
 	iv                     []float64 // Current's i(v+0.001)
 }
 
@@ -326,7 +333,7 @@ func (g *Group) Advance(c *Cable) {
 // feature is an error naming file:line and the construct.
 func Compile(m *nmodl.Mod) (*Mechanism, error) {
 	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess, file: m.File}
-	c := &compiler{m: m, mech: mech, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+	c := &compiler{m: m, mech: mech, flag: -1, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
 	if err := c.declare(); err != nil {
 		return nil, err
 	}
