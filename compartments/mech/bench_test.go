@@ -1,0 +1,39 @@
+package mech
+
+import (
+	"testing"
+)
+
+// benchHay runs op over 10,000 instances of every Hay mechanism at
+// voltages spread over -90..30 mV and reports ns per instance (all 11
+// mechanisms together).
+func benchHay(b *testing.B, op func(g *Group, c *Cable, i, di []float64)) {
+	const n = 10000
+	v := make([]float64, n)
+	for k := range v {
+		v[k] = -90 + 120*float64(k)/n
+	}
+	c := hayCable(v)
+	var groups []*Group
+	for _, name := range hayMods {
+		g := hay(b, name).NewGroup(n)
+		g.Init(c)
+		groups = append(groups, g)
+	}
+	i, di := make([]float64, n), make([]float64, n)
+	b.ResetTimer()
+	for range b.N {
+		for _, g := range groups {
+			op(g, c, i, di)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/instance")
+}
+
+func BenchmarkHayCurrent(b *testing.B) {
+	benchHay(b, func(g *Group, c *Cable, i, di []float64) { g.Current(c, i, di) })
+}
+
+func BenchmarkHayAdvance(b *testing.B) {
+	benchHay(b, func(g *Group, c *Cable, _, _ []float64) { g.Advance(c) })
+}

@@ -1,0 +1,475 @@
+package mech
+
+import (
+	"fmt"
+	"slices"
+
+	"neurite/compartments/nmodl"
+)
+
+// frame is a group's run-time state: every per-instance vector the
+// compiled closures read and write.
+type frame struct {
+	n     int
+	vars  [][]float64   // by slot
+	pools [][][]float64 // scratch vectors, by pool (one per block)
+	masks [][]bool      // by IF: the instances of its then and else branches
+	mask  []bool        // the instances the running statements apply to; nil: all
+	cable *Cable
+	kin   []kinScratch
+	send  func(delay, flag float64) // net_send, in Receive
+}
+
+// vecFn computes an expression for every instance into dst.
+type vecFn func(f *frame, dst []float64)
+
+// stmtFn runs a statement for the instances of f.mask.
+type stmtFn func(f *frame)
+
+// compiler compiles one Mod.
+type compiler struct {
+	m       *nmodl.Mod
+	mech    *Mechanism
+	symSlot map[*nmodl.Symbol]int
+	procs   map[*nmodl.Proc]*cproc
+	active  map[*nmodl.Proc]bool // being compiled: a call of one is recursion
+	flag    int                  // slot of NET_RECEIVE's flag
+}
+
+// cproc is a compiled PROCEDURE or FUNCTION.
+type cproc struct {
+	args   []int // slots
+	result int   // a FUNCTION's value
+	body   stmtFn
+}
+
+// ctx is the compilation context of a block.
+type ctx struct {
+	pool   int
+	proc   *nmodl.Proc
+	cp     *cproc
+	scopes []map[string]int // LOCALs, innermost last
+	solve  string           // the METHOD when compiling a SOLVE'd block
+	kin    *kinetic         // the KINETIC block being compiled
+	impl   *implicit        // the derivimplicit block being compiled
+}
+
+func (c *compiler) errf(p nmodl.Pos, format string, args ...any) error {
+	return &nmodl.Error{File: c.m.File, Line: p.Line, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *compiler) newSlot(kind, index int, def float64) int {
+	c.mech.slots = append(c.mech.slots, slotDef{kind: kind, index: index, def: def})
+	return len(c.mech.slots) - 1
+}
+
+func (c *compiler) newPool() int {
+	c.mech.pools = append(c.mech.pools, 0)
+	return len(c.mech.pools) - 1
+}
+
+// tmp is scratch vector i of x's pool.
+func (c *compiler) tmp(x *ctx, i int) int {
+	if c.mech.pools[x.pool] <= i {
+		c.mech.pools[x.pool] = i + 1
+	}
+	return i
+}
+
+// builtin is the slot of NEURON's variable b.
+func (c *compiler) builtin(b int) int {
+	if c.mech.builtins[b] < 0 {
+		c.mech.builtins[b] = c.newSlot(slotOwn, 0, 0)
+	}
+	return c.mech.builtins[b]
+}
+
+// declare gives every declared name its vector and lists the mechanism's
+// variables and ions.
+func (c *compiler) declare() error {
+	mech, m := c.mech, c.m
+	for b := range mech.builtins {
+		mech.builtins[b] = -1
+	}
+	c.builtin(bV) // Current perturbs v even when no statement reads it
+	for _, s := range m.Symbols {
+		def := 0.0
+		if s.Default != nil {
+			def = *s.Default
+		}
+		v := Var{Name: s.Name, Unit: s.Unit, Default: def, Global: s.Visibility != nmodl.Range}
+		switch {
+		case s.Builtin || s.Kind == nmodl.Constant:
+			continue
+		case s.Kind == nmodl.Parameter && s.Ion == nil:
+			mech.Params = append(mech.Params, v)
+			c.symSlot[s] = c.newSlot(slotParam, len(mech.Params)-1, 0)
+		case s.Kind == nmodl.State:
+			v.Global = false
+			mech.States = append(mech.States, v)
+			c.symSlot[s] = c.newSlot(slotState, len(mech.States)-1, 0)
+			mech.states = append(mech.states, c.symSlot[s])
+		case s.Kind == nmodl.Assigned && (s.Visibility == nmodl.Range || slices.Contains(m.Nonspecific, s.Name)):
+			v.Global = false
+			mech.Assigned = append(mech.Assigned, v)
+			c.symSlot[s] = c.newSlot(slotAssigned, len(mech.Assigned)-1, 0)
+		default:
+			c.symSlot[s] = c.newSlot(slotOwn, 0, 0)
+		}
+	}
+	for _, ion := range m.Ions {
+		z := int(ion.Valence)
+		if float64(z) != ion.Valence {
+			return c.errf(ion.Pos, "USEION %s VALENCE %g: the valence must be an integer", ion.Name, ion.Valence)
+		}
+		mech.Ions = append(mech.Ions, Ion{Name: ion.Name, Valence: z, Read: ion.Read, Write: ion.Write})
+		for what, name := range ion.Variables() {
+			s := m.Symbol(name)
+			if s == nil || s.Ion != ion {
+				continue
+			}
+			l := ionLoad{ion: ion.Name, what: what, slot: c.symSlot[s]}
+			if s.IonRole&nmodl.IonRead != 0 || s.Kind == nmodl.State {
+				mech.loads = append(mech.loads, l)
+			}
+			if s.IonRole&nmodl.IonWrite == 0 {
+				continue
+			}
+			if what == 1 {
+				mech.ionCur = append(mech.ionCur, l)
+				mech.currents = append(mech.currents, l.slot)
+				continue
+			}
+			mech.stores = append(mech.stores, l)
+			if what >= 2 {
+				mech.WritesConcentration = true
+			}
+		}
+	}
+	for _, n := range m.Nonspecific {
+		mech.currents = append(mech.currents, c.symSlot[m.Symbol(n)])
+	}
+	return nil
+}
+
+// compile compiles INITIAL, BREAKPOINT and the SOLVE'd block.
+func (c *compiler) compile() error {
+	var err error
+	if b := c.m.Initial; b != nil {
+		x := &ctx{pool: c.newPool()}
+		if c.mech.initial, err = c.block(x, b); err != nil {
+			return err
+		}
+	}
+	if p := c.m.NetReceive; p != nil {
+		if err := c.netReceive(p); err != nil {
+			return err
+		}
+	}
+	b := c.m.Breakpoint
+	if b == nil {
+		return nil
+	}
+	var rest []nmodl.Stmt
+	for _, st := range b.Stmts {
+		s, ok := st.(*nmodl.Solve)
+		if !ok {
+			rest = append(rest, st)
+			continue
+		}
+		if s.How != nmodl.SolveMethod {
+			return c.errf(s.Pos, "SOLVE %s STEADYSTATE in BREAKPOINT", s.Block)
+		}
+		if c.mech.advance != nil {
+			return c.errf(s.Pos, "second SOLVE in BREAKPOINT")
+		}
+		c.mech.Method = s.Method
+		if c.mech.advance, err = c.solved(s); err != nil {
+			return err
+		}
+	}
+	x := &ctx{pool: c.newPool()}
+	c.mech.current, err = c.block(x, &nmodl.Block{Stmts: rest, Pos: b.Pos})
+	return err
+}
+
+// solved compiles the block a SOLVE statement names, for its method.
+func (c *compiler) solved(s *nmodl.Solve) (stmtFn, error) {
+	x := &ctx{pool: c.newPool(), proc: s.Proc, solve: s.Method}
+	switch s.Method {
+	case nmodl.Cnexp:
+		return c.block(x, s.Proc.Body)
+	case nmodl.Sparse:
+		return c.kinetic(x, s.Proc, s.How == nmodl.SolveSteady)
+	case nmodl.Derivimplicit:
+		return c.derivimplicit(x, s.Proc)
+	}
+	return nil, c.errf(s.Pos, "SOLVE METHOD %s is not supported", s.Method)
+}
+
+// block compiles a block's statements in their own LOCAL scope.
+func (c *compiler) block(x *ctx, b *nmodl.Block) (stmtFn, error) {
+	x.scopes = append(x.scopes, map[string]int{})
+	defer func() { x.scopes = x.scopes[:len(x.scopes)-1] }()
+	var fns []stmtFn
+	for _, st := range b.Stmts {
+		fn, err := c.stmt(x, st)
+		if err != nil {
+			return nil, err
+		}
+		if fn != nil {
+			fns = append(fns, fn)
+		}
+	}
+	switch len(fns) {
+	case 0:
+		return func(*frame) {}, nil
+	case 1:
+		return fns[0], nil
+	}
+	return func(f *frame) {
+		for _, fn := range fns {
+			fn(f)
+		}
+	}, nil
+}
+
+func (c *compiler) stmt(x *ctx, st nmodl.Stmt) (stmtFn, error) {
+	switch st := st.(type) {
+	case *nmodl.Local:
+		for _, n := range st.Names {
+			x.scopes[len(x.scopes)-1][n] = c.newSlot(slotOwn, 0, 0)
+		}
+		return nil, nil
+	case *nmodl.Table:
+		// the procedure is evaluated exactly (usetable = 0)
+		return nil, nil
+	case *nmodl.Assign:
+		dst, err := c.target(x, st.Target)
+		if err != nil {
+			return nil, err
+		}
+		return c.assign(x, dst, st.Value)
+	case *nmodl.Diff:
+		return c.diff(x, st)
+	case *nmodl.CallStmt:
+		switch st.Call.Func {
+		case "net_send", "state_discontinuity":
+			if st.Call.Proc == nil {
+				return c.eventCall(x, st)
+			}
+		}
+		op, err := c.call(x, st.Call, 0)
+		if err != nil {
+			return nil, err
+		}
+		t := c.tmp(x, 0)
+		p := x.pool
+		return func(f *frame) { op.fn(f, f.pools[p][t]) }, nil
+	case *nmodl.If:
+		return c.ifStmt(x, st)
+	case *nmodl.Solve:
+		if st.How == nmodl.SolveSteady && st.Method == nmodl.Sparse {
+			x := &ctx{pool: c.newPool(), proc: st.Proc, solve: st.Method}
+			return c.kinetic(x, st.Proc, true)
+		}
+		return nil, c.errf(st.Pos, "SOLVE %s %s outside BREAKPOINT is not supported", st.Block, st.Method)
+	case *nmodl.Reaction, *nmodl.Conserve:
+		if x.kin == nil {
+			return nil, c.errf(st.At(), "reaction outside a KINETIC block SOLVEd by sparse")
+		}
+		return x.kin.stmt(c, x, st)
+	}
+	return nil, c.errf(st.At(), "unsupported statement %T", st)
+}
+
+// target is the slot an assignment writes.
+func (c *compiler) target(x *ctx, n *nmodl.Name) (int, error) {
+	op, err := c.name(x, n)
+	if err != nil {
+		return 0, err
+	}
+	if op.kind != opVar {
+		return 0, c.errf(n.Pos, "assignment to %s, which is a constant", n.Name)
+	}
+	return op.slot, nil
+}
+
+// assign compiles "slot = e" for the instances of the mask.
+func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
+	op, err := c.expr(x, e, 1)
+	if err != nil {
+		return nil, err
+	}
+	t, p := c.tmp(x, 0), x.pool
+	switch op.kind {
+	case opConst:
+		v := op.c
+		return func(f *frame) {
+			dst := f.vars[slot]
+			if f.mask == nil {
+				fill(dst, v)
+				return
+			}
+			for k, in := range f.mask {
+				if in {
+					dst[k] = v
+				}
+			}
+		}, nil
+	case opVar:
+		src := op.slot
+		return func(f *frame) {
+			dst, s := f.vars[slot], f.vars[src]
+			if f.mask == nil {
+				copy(dst, s)
+				return
+			}
+			for k, in := range f.mask {
+				if in {
+					dst[k] = s[k]
+				}
+			}
+		}, nil
+	}
+	fn := op.fn
+	return func(f *frame) {
+		dst := f.vars[slot]
+		if f.mask == nil {
+			// every operation reads and writes index k only, so the
+			// value may be computed in place
+			fn(f, dst)
+			return
+		}
+		s := f.pools[p][t]
+		fn(f, s)
+		for k, in := range f.mask {
+			if in {
+				dst[k] = s[k]
+			}
+		}
+	}, nil
+}
+
+// ifStmt runs each branch for the instances that take it, and not at all
+// when none does.
+func (c *compiler) ifStmt(x *ctx, st *nmodl.If) (stmtFn, error) {
+	cond, err := c.expr(x, st.Cond, 1)
+	if err != nil {
+		return nil, err
+	}
+	get := c.vector(x, cond, 0)
+	then, err := c.block(x, st.Then)
+	if err != nil {
+		return nil, err
+	}
+	var els stmtFn
+	if st.Else != nil {
+		if els, err = c.block(x, st.Else); err != nil {
+			return nil, err
+		}
+	}
+	mi := c.mech.nmasks
+	c.mech.nmasks += 2
+	return func(f *frame) {
+		cv := get(f)
+		old := f.mask
+		mt, me := f.masks[mi], f.masks[mi+1]
+		nt, ne := 0, 0
+		for k, x := range cv {
+			in := old == nil || old[k]
+			t := in && x != 0
+			mt[k], me[k] = t, in && x == 0
+			if t {
+				nt++
+			} else if in {
+				ne++
+			}
+		}
+		run := func(b stmtFn, m []bool, cnt int) {
+			switch {
+			case cnt == 0 || b == nil:
+			case cnt == f.n:
+				f.mask = nil
+				b(f)
+			default:
+				f.mask = m
+				b(f)
+			}
+		}
+		run(then, mt, nt)
+		run(els, me, ne)
+		f.mask = old
+	}, nil
+}
+
+// diff compiles x' = e in a DERIVATIVE block SOLVEd by cnexp: the exact
+// update over dt of x' = a + b*x, written as nocmodl writes it.
+func (c *compiler) diff(x *ctx, st *nmodl.Diff) (stmtFn, error) {
+	if x.solve == nmodl.Derivimplicit {
+		return c.diffImplicit(x, st)
+	}
+	if x.solve != nmodl.Cnexp {
+		return nil, c.errf(st.Pos, "%s' outside a DERIVATIVE block SOLVEd by cnexp or derivimplicit", st.State.Name)
+	}
+	a, b, err := linear(st.Value, st.State.Sym)
+	if err != nil {
+		return nil, c.errf(err.(linErr).pos, "cnexp: %s' = ... is not linear in %s (%s)", st.State.Name, st.State.Name, err.(linErr).what)
+	}
+	s := st.State
+	dt := &nmodl.Name{Name: "dt", Ref: nmodl.RefBuiltin, Pos: st.Pos}
+	var upd nmodl.Expr
+	if b == nil {
+		// x' = a: x <- x + dt*a
+		upd = bin("+", s, bin("*", dt, orZero(a, st.Pos)))
+	} else {
+		// x <- x + (1 - exp(dt*b))*(-a/b - x)
+		one := &nmodl.Num{Value: 1, Text: "1", Pos: st.Pos}
+		e := &nmodl.Call{Func: "exp", Args: []nmodl.Expr{bin("*", dt, b)}, Pos: st.Pos}
+		ab := bin("/", &nmodl.Unary{Op: "-", X: orZero(a, st.Pos), Pos: st.Pos}, b)
+		upd = bin("+", s, bin("*", bin("-", one, e), bin("-", ab, s)))
+	}
+	slot, err := c.target(x, s)
+	if err != nil {
+		return nil, err
+	}
+	return c.assign(x, slot, upd)
+}
+
+func bin(op string, l, r nmodl.Expr) nmodl.Expr {
+	return &nmodl.Binary{Op: op, L: l, R: r, Pos: l.At()}
+}
+
+func orZero(e nmodl.Expr, p nmodl.Pos) nmodl.Expr {
+	if e == nil {
+		return &nmodl.Num{Value: 0, Text: "0", Pos: p}
+	}
+	return e
+}
+
+// proc compiles a PROCEDURE or FUNCTION once.
+func (c *compiler) proc(p *nmodl.Proc, at nmodl.Pos) (*cproc, error) {
+	if cp := c.procs[p]; cp != nil {
+		return cp, nil
+	}
+	if c.active[p] {
+		return nil, c.errf(at, "%s %s calls itself (recursion is not supported)", p.Kind, p.Name)
+	}
+	c.active[p] = true
+	defer delete(c.active, p)
+	cp := &cproc{result: -1}
+	for range p.Args {
+		cp.args = append(cp.args, c.newSlot(slotOwn, 0, 0))
+	}
+	if p.Kind == nmodl.Function {
+		cp.result = c.newSlot(slotOwn, 0, 0)
+	}
+	x := &ctx{pool: c.newPool(), proc: p, cp: cp}
+	body, err := c.block(x, p.Body)
+	if err != nil {
+		return nil, err
+	}
+	cp.body = body
+	c.procs[p] = cp
+	return cp, nil
+}

@@ -1,0 +1,42 @@
+// Package mech compiles a checked NMODL tree (package nmodl) into a
+// mechanism that the CPU cable engine evaluates over whole groups of
+// instances at once.
+//
+// A Group holds the instances of one mechanism as a struct of arrays: one
+// vector per PARAMETER, STATE and ASSIGNED variable. Compile turns every
+// expression into a Go closure that computes its value for all instances
+// of a group in one loop per operation (a binary operation evaluates its
+// operands into scratch vectors, then loops once), and every statement into
+// a closure over the group; nothing is interpreted per instance. IF/ELSE
+// evaluates its condition vector and runs each branch under a mask of the
+// instances that take it, skipping a branch no instance takes (Hay's
+// `if (v == -38)` guards cost one comparison loop).
+//
+// The evaluation follows NEURON 8.2's generated C (see
+// shared/reference/NMODL_SCHEME.md):
+//
+//   - Current evaluates BREAKPOINT without its SOLVE at v+0.001 and then at
+//     v; di/dv is the difference quotient, the ASSIGNED variables keep the
+//     values of the v evaluation, and the ion currents the mechanism WRITEs
+//     are added into the cable's ion totals.
+//   - Advance runs the SOLVE'd block with the node voltage of the end of
+//     the step. METHOD cnexp updates x' = a + b*x exactly over dt,
+//     x <- x + (1-exp(b*dt))*(-a/b - x), the form nocmodl writes; a and b
+//     are found symbolically (the right side is split into the part free of
+//     x and the factor of x), which is also how nocmodl finds them, so the
+//     rounding follows NEURON's; an equation that is not linear in its own
+//     state is refused, naming file and line.
+//   - An assignment to v inside the mechanism changes only the mechanism's
+//     own copy of v, which is reloaded from the node voltage at the start
+//     of every Init, Current and Advance.
+//   - TABLE statements are ignored: the procedures are evaluated exactly,
+//     as in the reference runs (usetable_<suffix> = 0).
+//   - PARAMETER defaults are the literal values of the .mod text, not
+//     nocmodl's 6-digit rounding (the references re-assign them).
+//   - GLOBAL ASSIGNED variables written by a procedure (tadj) are kept per
+//     instance: every instance computes the same value.
+//
+// Procedures and functions may not call themselves, directly or through
+// others (nocmodl allows it; no mechanism Neurite runs needs it), so each
+// one's arguments, LOCALs and scratch vectors are allocated once per group.
+package mech

@@ -1,0 +1,344 @@
+package mech
+
+import (
+	"fmt"
+	"math"
+
+	"neurite/compartments/nmodl"
+)
+
+// Physical constants of NEURON 8.2's modern units (CODATA 2018).
+const (
+	GasConstant = 8.31446261815       // R, J/(mol K)
+	Faraday     = 96485.3321233100141 // C/mol
+)
+
+// Nernst is the reversal potential (mV) of an ion of valence z with inner
+// and outer concentrations ci and co at celsius degrees, as NEURON 8.2
+// computes it: (1000*R*(celsius+273.15)/(z*FARADAY)) * ln(co/ci).
+func Nernst(z int, celsius, ci, co float64) float64 {
+	return (1000 * GasConstant * (celsius + 273.15) / (float64(z) * Faraday)) * math.Log(co/ci)
+}
+
+// Mechanism is a compiled .mod file.
+type Mechanism struct {
+	Name  string // SUFFIX or POINT_PROCESS name
+	Point bool   // POINT_PROCESS (currents in nA, conductances in uS) vs density (mA/cm2, S/cm2)
+	// Params are the PARAMETERs (RANGE and GLOBAL) with their defaults:
+	// the literal values of the .mod text (not rounded to 6 digits).
+	Params []Var
+	States []Var
+	// Assigned are the ASSIGNED variables that are RANGE (recordable),
+	// e.g. gNaTa_t, and the NONSPECIFIC_CURRENTs, e.g. ihcn.
+	Assigned []Var
+	Ions     []Ion
+	// WritesConcentration says the mechanism writes an ion concentration
+	// (CaDynamics_E2 writes cai): NEURON updates these first.
+	WritesConcentration bool
+	Method              string // "cnexp", "derivimplicit", "sparse", or "" (no SOLVE)
+	// NetArgs are NET_RECEIVE's arguments, weight first: the per-NetCon
+	// vector Receive takes (nil without NET_RECEIVE).
+	NetArgs []string
+
+	file   string
+	slots  []slotDef // the per-instance vectors of a group
+	pools  []int     // scratch vectors of each pool
+	nmasks int
+	loads  []ionLoad  // ion variables read from the cable
+	stores []ionStore // ion variables written to the cable
+	// currents are the slots of the written ion currents and
+	// NONSPECIFIC_CURRENTs, summed into the membrane current.
+	currents []int
+	ionCur   []ionStore // the written ion currents, added into IonNodes.I
+	builtins [nBuiltin]int
+	// states are the slots of the STATEs; stateIon the ion load of an
+	// ion-concentration STATE (cai), -1 otherwise.
+	states   []int
+	initial  stmtFn // INITIAL, or nil
+	current  stmtFn // BREAKPOINT without its SOLVE, or nil
+	advance  stmtFn // the SOLVE'd block, or nil
+	kinetics []*kinetic
+	receive  stmtFn // NET_RECEIVE, or nil
+	netArgs  []int  // the slots of its arguments
+	flagSlot int
+}
+
+// Var is a variable of a mechanism.
+type Var struct {
+	Name, Unit string
+	Default    float64
+	Global     bool
+}
+
+// Ion is a USEION line: {"na", 1, ["ena"], ["ina"]}.
+type Ion struct {
+	Name        string
+	Valence     int
+	Read, Write []string
+}
+
+// Cable is what a group reads and writes of the cable for one evaluation.
+type Cable struct {
+	Node           []int32              // by instance: its node
+	V              []float64            // by node, mV
+	Ions           map[string]*IonNodes // by ion name: "na", "k", "ca", ...
+	Celsius, Dt, T float64
+	// Area (um2) and Diam (um) by node; needed only by mechanisms that
+	// use area or diam.
+	Area, Diam []float64
+}
+
+// IonNodes are an ion's values by node: reversal potential mV, inner and
+// outer concentrations mM, and the total current of the step (mA/cm2).
+type IonNodes struct{ E, Ci, Co, I []float64 }
+
+// Group is the instances of one mechanism (struct of arrays); the engine
+// owns it.
+type Group struct {
+	M                      *Mechanism
+	N                      int
+	Param, State, Assigned [][]float64 // [variable index in M's lists][instance]
+	f                      frame
+	one                    frame     // a one-instance view of f, for Receive
+	iv                     []float64 // Current's i(v+0.001)
+}
+
+// slot kinds: where a per-instance vector lives.
+const (
+	slotOwn = iota // group scratch (non-RANGE ASSIGNED, LOCALs, arguments, builtins, ion variables)
+	slotParam
+	slotState
+	slotAssigned
+)
+
+type slotDef struct {
+	kind, index int
+	def         float64 // start value of an own slot
+}
+
+// The NEURON variables a mechanism may use.
+const (
+	bV = iota
+	bCelsius
+	bT
+	bDt
+	bDiam
+	bArea
+	nBuiltin
+)
+
+var builtinIndex = map[string]int{"v": bV, "celsius": bCelsius, "t": bT, "dt": bDt, "diam": bDiam, "area": bArea}
+
+// ionLoad reads one ion variable into a slot: what is 0 E, 1 I, 2 Ci, 3 Co.
+type ionLoad struct {
+	ion  string
+	what int
+	slot int
+}
+
+type ionStore = ionLoad
+
+// NewGroup makes n instances with parameters at their defaults and states 0.
+func (m *Mechanism) NewGroup(n int) *Group {
+	g := &Group{M: m, N: n}
+	newVecs := func(vs []Var, def bool) [][]float64 {
+		out := make([][]float64, len(vs))
+		for i, v := range vs {
+			out[i] = make([]float64, n)
+			if def && v.Default != 0 {
+				for k := range out[i] {
+					out[i][k] = v.Default
+				}
+			}
+		}
+		return out
+	}
+	g.Param = newVecs(m.Params, true)
+	g.State = newVecs(m.States, false)
+	g.Assigned = newVecs(m.Assigned, false)
+	f := &g.f
+	f.n = n
+	f.vars = make([][]float64, len(m.slots))
+	for i, s := range m.slots {
+		switch s.kind {
+		case slotParam:
+			f.vars[i] = g.Param[s.index]
+		case slotState:
+			f.vars[i] = g.State[s.index]
+		case slotAssigned:
+			f.vars[i] = g.Assigned[s.index]
+		default:
+			f.vars[i] = make([]float64, n)
+			if s.def != 0 {
+				for k := range f.vars[i] {
+					f.vars[i][k] = s.def
+				}
+			}
+		}
+	}
+	f.pools = make([][][]float64, len(m.pools))
+	for p, k := range m.pools {
+		f.pools[p] = make([][]float64, k)
+		for i := range f.pools[p] {
+			f.pools[p][i] = make([]float64, n)
+		}
+	}
+	f.masks = make([][]bool, m.nmasks)
+	for i := range f.masks {
+		f.masks[i] = make([]bool, n)
+	}
+	f.kin = make([]kinScratch, len(m.kinetics))
+	for i, k := range m.kinetics {
+		f.kin[i] = k.scratch(n)
+	}
+	g.iv = make([]float64, n)
+	return g
+}
+
+// load sets the mechanism's copies of v, the NEURON variables and the ion
+// variables it reads from the cable.
+func (g *Group) load(c *Cable) {
+	m, f := g.M, &g.f
+	f.mask = nil
+	f.cable = c
+	if s := m.builtins[bV]; s >= 0 {
+		v := f.vars[s]
+		for k, nd := range c.Node[:g.N] {
+			v[k] = c.V[nd]
+		}
+	}
+	for b, x := range map[int]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
+		if s := m.builtins[b]; s >= 0 {
+			fill(f.vars[s], x)
+		}
+	}
+	for b, by := range map[int][]float64{bDiam: c.Diam, bArea: c.Area} {
+		if s := m.builtins[b]; s >= 0 {
+			if by == nil {
+				panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, map[int]string{bDiam: "diam", bArea: "area"}[b]))
+			}
+			gather(f.vars[s], by, c.Node[:g.N])
+		}
+	}
+	for _, l := range m.loads {
+		gather(f.vars[l.slot], ionVector(c, m, l), c.Node[:g.N])
+	}
+}
+
+// storeIons writes the ion concentrations and reversal potentials the
+// mechanism WRITEs to the cable.
+func (g *Group) storeIons(c *Cable) {
+	for _, s := range g.M.stores {
+		dst := ionVector(c, g.M, s)
+		for k, nd := range c.Node[:g.N] {
+			dst[nd] = g.f.vars[s.slot][k]
+		}
+	}
+}
+
+func ionVector(c *Cable, m *Mechanism, l ionLoad) []float64 {
+	in := c.Ions[l.ion]
+	if in == nil {
+		panic(fmt.Sprintf("mech: %s uses ion %s, which the cable does not have", m.Name, l.ion))
+	}
+	return [...][]float64{in.E, in.I, in.Ci, in.Co}[l.what]
+}
+
+func gather(dst, by []float64, node []int32) {
+	for k, nd := range node {
+		dst[k] = by[nd]
+	}
+}
+
+func fill(dst []float64, x float64) {
+	for k := range dst {
+		dst[k] = x
+	}
+}
+
+// Init runs the INITIAL block (with SOLVE ... STEADYSTATE). Every STATE
+// starts at 0, an ion-concentration STATE (cai) at the ion's value; a
+// STATE the INITIAL block does not assign keeps that start.
+func (g *Group) Init(c *Cable) {
+	m := g.M
+	for i := range g.State {
+		clear(g.State[i])
+	}
+	g.load(c)
+	if m.initial != nil {
+		m.initial(&g.f)
+	}
+	g.storeIons(c)
+}
+
+// Current computes by instance the total membrane current i (density
+// mA/cm2 or point nA) and di/dv by NEURON's difference quotient: BREAKPOINT
+// without its SOLVE is evaluated at v+0.001, then at v, and di =
+// (i(v+0.001)-i(v))/0.001. The ASSIGNED variables keep the values of the
+// v evaluation, and the written ion currents of that evaluation are added
+// into c.Ions[ion].I at the instances' nodes (for a point process in nA,
+// as computed: the engine scales them by 100/area).
+func (g *Group) Current(c *Cable, i, di []float64) {
+	m, f := g.M, &g.f
+	i, di = i[:g.N], di[:g.N]
+	if m.current == nil {
+		clear(i)
+		clear(di)
+		return
+	}
+	g.load(c)
+	v := f.vars[m.builtins[bV]]
+	for k := range v {
+		v[k] += 0.001
+	}
+	m.current(f)
+	g.sumCurrents(g.iv)
+	g.load(c)
+	m.current(f)
+	g.sumCurrents(i)
+	for k := range di {
+		di[k] = (g.iv[k] - i[k]) / 0.001
+	}
+	for _, s := range m.ionCur {
+		dst := ionVector(c, m, s)
+		for k, nd := range c.Node[:g.N] {
+			dst[nd] += f.vars[s.slot][k]
+		}
+	}
+}
+
+func (g *Group) sumCurrents(dst []float64) {
+	clear(dst)
+	for _, s := range g.M.currents {
+		x := g.f.vars[s]
+		for k := range dst {
+			dst[k] += x[k]
+		}
+	}
+}
+
+// Advance runs the SOLVE'd block over c.Dt with v the node voltage of the
+// end of the step, then writes the ion concentrations the mechanism
+// writes to the cable.
+func (g *Group) Advance(c *Cable) {
+	if g.M.advance == nil {
+		return
+	}
+	g.load(c)
+	g.M.advance(&g.f)
+	g.storeIons(c)
+}
+
+// Compile turns a checked NMODL tree into a mechanism; an unsupported
+// feature is an error naming file:line and the construct.
+func Compile(m *nmodl.Mod) (*Mechanism, error) {
+	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess, file: m.File}
+	c := &compiler{m: m, mech: mech, flag: -1, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+	if err := c.declare(); err != nil {
+		return nil, err
+	}
+	if err := c.compile(); err != nil {
+		return nil, err
+	}
+	return mech, nil
+}

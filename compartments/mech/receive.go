@@ -1,0 +1,120 @@
+package mech
+
+import (
+	"neurite/compartments/nmodl"
+)
+
+// netReceive compiles NET_RECEIVE: its arguments are vectors like the
+// arguments of a PROCEDURE, loaded from and stored back to the NetCon's
+// weight vector by Receive.
+func (c *compiler) netReceive(p *nmodl.Proc) error {
+	if p.Initial != nil {
+		return c.errf(p.Initial.Pos, "NET_RECEIVE's INITIAL block is not supported")
+	}
+	cp := &cproc{result: -1}
+	for _, a := range p.Args {
+		cp.args = append(cp.args, c.newSlot(slotOwn, 0, 0))
+		c.mech.NetArgs = append(c.mech.NetArgs, a.Name)
+	}
+	c.flag = c.newSlot(slotOwn, 0, 0)
+	c.builtin(bT)
+	x := &ctx{pool: c.newPool(), proc: p, cp: cp}
+	body, err := c.block(x, p.Body)
+	if err != nil {
+		return err
+	}
+	c.mech.receive, c.mech.netArgs, c.mech.flagSlot = body, cp.args, c.flag
+	return nil
+}
+
+// eventCall compiles net_send(delay, flag), which calls the frame's send
+// for every instance of the mask, and state_discontinuity(x, value), which
+// NEURON runs as the plain assignment x = value (nrn_netrec_state_adjust
+// = 0).
+func (c *compiler) eventCall(x *ctx, st *nmodl.CallStmt) (stmtFn, error) {
+	k := st.Call
+	if k.Func == "state_discontinuity" {
+		dst, err := c.target(x, k.Args[0].(*nmodl.Name))
+		if err != nil {
+			return nil, err
+		}
+		return c.assign(x, dst, k.Args[1])
+	}
+	if x.proc == nil || x.proc.Kind != nmodl.NetReceive {
+		return nil, c.errf(st.Pos, "net_send outside NET_RECEIVE is not supported")
+	}
+	d, err := c.expr(x, k.Args[0], 2)
+	if err != nil {
+		return nil, err
+	}
+	fl, err := c.expr(x, k.Args[1], 3)
+	if err != nil {
+		return nil, err
+	}
+	gd, gf := c.vector(x, d, 0), c.vector(x, fl, 1)
+	return func(f *frame) {
+		dv, fv := gd(f), gf(f)
+		for i := range dv {
+			if f.mask == nil || f.mask[i] {
+				f.send(dv[i], fv[i])
+			}
+		}
+	}, nil
+}
+
+// Receive delivers one event to instance k: NET_RECEIVE runs with t = c.T
+// (the exact event time), the instance's v from its node, and flag (0 for
+// an input event, the flag of net_send for a self-event). weight is the
+// NetCon's vector of NET_RECEIVE arguments (M.NetArgs: the weight, then
+// the per-NetCon state, which the engine zeroes at initialisation and the
+// block may change in place). Every net_send(delay, flag) of the block
+// calls send, which queues a self-event for instance k at c.T + delay.
+// It panics for a mechanism without NET_RECEIVE.
+func (g *Group) Receive(c *Cable, k int, weight []float64, flag float64, send func(delay, flag float64)) {
+	m := g.M
+	if m.receive == nil {
+		panic("mech: " + m.Name + " has no NET_RECEIVE")
+	}
+	o := &g.one
+	if o.vars == nil {
+		*o = frame{n: 1, vars: make([][]float64, len(m.slots)), masks: make([][]bool, m.nmasks)}
+		o.pools = make([][][]float64, len(m.pools))
+		for p, n := range m.pools {
+			o.pools[p] = make([][]float64, n)
+			for i := range o.pools[p] {
+				o.pools[p][i] = make([]float64, 1)
+			}
+		}
+		for i := range o.masks {
+			o.masks[i] = make([]bool, 1)
+		}
+		o.kin = g.f.kin
+	}
+	for s, v := range g.f.vars {
+		o.vars[s] = v[k : k+1]
+	}
+	o.mask, o.cable, o.send = nil, c, send
+	nd := c.Node[k]
+	o.vars[m.builtins[bV]][0] = c.V[nd]
+	o.vars[m.builtins[bT]][0] = c.T
+	for b, x := range map[int]float64{bCelsius: c.Celsius, bDt: c.Dt} {
+		if s := m.builtins[b]; s >= 0 {
+			o.vars[s][0] = x
+		}
+	}
+	for _, l := range m.loads {
+		o.vars[l.slot][0] = ionVector(c, m, l)[nd]
+	}
+	o.vars[g.M.flagSlot][0] = flag
+	args := m.netArgs
+	for i, s := range args {
+		o.vars[s][0] = weight[i]
+	}
+	m.receive(o)
+	for i, s := range args {
+		weight[i] = o.vars[s][0]
+	}
+	for _, l := range m.stores {
+		ionVector(c, m, l)[nd] = o.vars[l.slot][0]
+	}
+}
