@@ -20,9 +20,13 @@ layout(local_size_x = GROUP_SIZE) in;
 // The head of 4 words at 4·popIndex (its spikes, unused, its invocations
 // whose loop ended early) and the spikes from word spikeAt.
 layout(std430, binding = 0) buffer Spikes { uint sw[]; };
-// By source, from srcAt: the step of its next spike (a double; negative
-// at the start of a run, its first not drawn yet) and its λ.
-layout(binding = 4, rgba32ui) uniform uimageBuffer srcImg;
+// By source, from srcAt: the step of its next spike, −1 at the start of
+// a run (its first not drawn yet), SOURCE_STEP_NEVER where none is due
+// before the last step a kernel counts (an int: the run's steps are);
+// and its λ, a double read only when it spikes. 4 bytes a source read
+// each epoch: a source spikes in few epochs, and llvmpipe's loads cost.
+layout(binding = 4, r32i) uniform iimageBuffer srcImg;
+uniform usamplerBuffer lambdaTex;
 
 uniform int popFirst, popN, popIndex, spikeAt, spikeCap, srcAt;
 uniform int stepFrom, stepTo;
@@ -30,33 +34,40 @@ uniform int stepFrom, stepTo;
 // some products of constants wrongly (philox.glsl).
 uniform uint keyLo, keyHi, waitInput, startInput;
 
+const int SOURCE_STEP_NEVER = 0x7FFFFFFF;
+
+// step returns a step due as an int.
+int step(double due) {
+	return due < double(SOURCE_STEP_NEVER) ? int(due) : SOURCE_STEP_NEVER;
+}
+
 void main() {
 	int i = int(gl_GlobalInvocationID.x);
 	if (i >= popN) {
 		return;
 	}
+	int next0 = imageLoad(srcImg, srcAt + i).x, next = next0;
+	if (next >= stepTo) {
+		return;
+	}
 	int g = popFirst + i;
 	uvec2 key = uvec2(keyLo, keyHi);
-	uvec4 s = imageLoad(srcImg, srcAt + i);
-	double next = packDouble2x32(s.xy), lambda = packDouble2x32(s.zw);
-	double next0 = next;
-	if (next < 0.0LF) {
-		next = sourceDue(0.0LF, sourceWait(rngWord(key, startInput, uint(g), uvec2(0u)), lambda));
+	double lambda = packDouble2x32(texelFetch(lambdaTex, srcAt + i).xy);
+	if (next < 0) {
+		next = step(sourceDue(0.0LF, sourceWait(rngWord(key, startInput, uint(g), uvec2(0u)), lambda)));
 	}
-	double to = double(stepTo);
-	while (next < to) {
-		int n = int(next);
+	while (next < stepTo) {
 		uint k = atomicAdd(sw[4 * popIndex], 1u);
 		if (k < uint(spikeCap)) {
-			sw[spikeAt + 2 * int(k)] = uint(n);
+			sw[spikeAt + 2 * int(k)] = uint(next);
 			sw[spikeAt + 2 * int(k) + 1] = uint(g);
 		}
-		next = sourceDue(double(n + 1), sourceWait(rngWord(key, waitInput, uint(g), uvec2(uint(n), 0u)), lambda));
+		next = step(sourceDue(double(next + 1), sourceWait(rngWord(key, waitInput, uint(g), uvec2(uint(next), 0u)), lambda)));
 	}
-	if (next < to) {
+	if (next < stepTo) {
 		atomicAdd(sw[4 * popIndex + 2], 1u);
 	}
 	if (next != next0) {
-		imageStore(srcImg, srcAt + i, uvec4(unpackDouble2x32(next), s.zw));
+		imageStore(srcImg, srcAt + i, ivec4(next, 0, 0, 0));
 	}
 }
