@@ -20,9 +20,9 @@ import (
 // backend policy then keeps it on the CPU engine.
 var ErrUnsupported = errors.New("not supported on the GPU")
 
-// Engine runs a point network of LIF and point-model populations on the
-// GPU (shaders/lif_net.comp and point_net.comp): one
-// invocation per neuron, a whole epoch per dispatch, the state in double
+// Engine runs a point network of LIF and point-model populations and
+// Poisson sources on the GPU (shaders/lif_net.comp, point_net.comp and
+// net_source.comp): one invocation per neuron, a whole epoch per dispatch, the state in double
 // precision and held in registers across the epoch's steps. The spikes
 // come back compacted (step, neuron) and are delivered (delivery.go)
 // either on the host by the CPU engine's router, the inputs due in the
