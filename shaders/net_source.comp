@@ -29,7 +29,7 @@ layout(binding = 4, r32i) uniform iimageBuffer srcImg;
 uniform usamplerBuffer lambdaTex;
 
 uniform int popFirst, popN, popIndex, spikeAt, spikeCap, srcAt;
-uniform int stepFrom, stepTo;
+uniform int stepTo; // the epoch's end: it begins where the last ended
 // The key and the inputs as uniforms, not literals: Mesa's llvmpipe folds
 // some products of constants wrongly (philox.glsl).
 uniform uint keyLo, keyHi, waitInput, startInput;

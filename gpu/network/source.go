@@ -31,8 +31,9 @@ const (
 	sourceTextureUnit = 2
 )
 
-// compileSource makes the program of source population k, whose
-// sources are the state's from srcAt (on the device thread).
+// compileSource makes the program of population k, p, of sources, and
+// lays their state after the sources of the populations before it (on
+// the device thread).
 func (e *Engine) compileSource(k int, p *pop) error {
 	src, err := shaders.Load("net_source.comp")
 	if err != nil {
