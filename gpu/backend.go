@@ -213,13 +213,25 @@ func LostNote(s sim.Simulator) string {
 	return ""
 }
 
-// watermark notes how far records have been handed on: up to *handed,
-// *started once any was.
+// handed is how far records of one kind have been handed on: up to t,
+// once any was.
+type handed struct {
+	t       float64
+	started bool
+}
+
+func (h *handed) note(t float64)       { h.t, h.started = max(h.t, t), true }
+func (h handed) covers(t float64) bool { return h.started && t <= h.t }
+
+// watermark notes how far records have been handed on: samples and
+// snapshots (the state at the end of a step) apart from spikes (at their
+// step's start), since a run to t hands on the sample at t but not the
+// spikes of the step that begins at t.
 type watermark struct {
-	rec     sim.Recorder
-	handed  *float64
-	started *bool
-	recErr  bool // the recorder itself failed: not the device's fault
+	rec    sim.Recorder
+	states *handed // samples and snapshots
+	spikes *handed
+	recErr bool // the recorder itself failed: not the device's fault
 }
 
 // deviceFailed reports whether a run through the watermark ended with
@@ -230,40 +242,43 @@ func (w *watermark) deviceFailed(err error) bool {
 	return err != nil && !errors.Is(err, context.Canceled) && !errors.As(err, &blow) && !w.recErr
 }
 
-func (w *watermark) note(t float64, err error) error {
+func (w *watermark) note(h *handed, t float64, err error) error {
 	if err != nil {
 		w.recErr = true
 		return err
 	}
-	*w.handed, *w.started = max(*w.handed, t), true
+	h.note(t)
 	return nil
 }
 
-func (w *watermark) Sample(t float64, v []float64) error   { return w.note(t, w.rec.Sample(t, v)) }
-func (w *watermark) Snapshot(t float64, v []float64) error { return w.note(t, w.rec.Snapshot(t, v)) }
+func (w *watermark) Sample(t float64, v []float64) error {
+	return w.note(w.states, t, w.rec.Sample(t, v))
+}
+func (w *watermark) Snapshot(t float64, v []float64) error {
+	return w.note(w.states, t, w.rec.Snapshot(t, v))
+}
 func (w *watermark) Spikes(s []sim.Spike) error {
 	if len(s) == 0 {
 		return nil
 	}
-	return w.note(s[len(s)-1].T, w.rec.Spikes(s))
+	return w.note(w.spikes, s[len(s)-1].T, w.rec.Spikes(s))
 }
 
-// skipUntil withholds records at or before a time already handed on.
+// skipUntil withholds records already handed on.
 type skipUntil struct {
-	rec     sim.Recorder
-	until   float64
-	started bool
+	rec            sim.Recorder
+	states, spikes handed
 }
 
 func (s *skipUntil) Sample(t float64, v []float64) error {
-	if s.started && t <= s.until {
+	if s.states.covers(t) {
 		return nil
 	}
 	return s.rec.Sample(t, v)
 }
 
 func (s *skipUntil) Snapshot(t float64, v []float64) error {
-	if s.started && t <= s.until {
+	if s.states.covers(t) {
 		return nil
 	}
 	return s.rec.Snapshot(t, v)
@@ -272,7 +287,7 @@ func (s *skipUntil) Snapshot(t float64, v []float64) error {
 func (s *skipUntil) Spikes(spikes []sim.Spike) error {
 	var keep []sim.Spike
 	for _, sp := range spikes {
-		if !s.started || sp.T > s.until {
+		if !s.spikes.covers(sp.T) {
 			keep = append(keep, sp)
 		}
 	}

@@ -108,10 +108,43 @@ func TestChooseNetBackend(t *testing.T) {
 	}
 }
 
+// sourcedCOBA is cobaNet with 200 Poisson sources at 30 Hz exciting
+// every fifth neuron of E, each source ten of them.
+func sourcedCOBA(t *testing.T, n int) *network.Network {
+	net := cobaNet(t, n)
+	e := net.Pops[0]
+	rates := make([]float64, 200)
+	for i := range rates {
+		rates[i] = 30
+	}
+	s := &network.Population{Name: "S", N: len(rates), Source: rates}
+	pr := &network.Projection{Name: "S->E", From: s, To: e, Port: 0, Start: make([]int64, s.N+1), W: []float32{0.6}, Delay: []uint16{1}}
+	for i := range s.N {
+		for j := range 10 {
+			pr.Target = append(pr.Target, uint32((i*10+j)*5%e.N))
+		}
+		pr.Start[i+1] = int64(len(pr.Target))
+	}
+	net.Pops = append(net.Pops, s)
+	net.Projections = append(net.Projections, pr)
+	return net
+}
+
 // TestNetFallbackKeepsRecords: when the device is lost mid-run, the run
 // goes on on the CPU engine and the records are those of an
-// uninterrupted run, none lost or repeated.
+// uninterrupted run, none lost or repeated; with Poisson sources too,
+// which the GPU draws on the device and the CPU engine draws again
+// from the start.
 func TestNetFallbackKeepsRecords(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		build func(t *testing.T, n int) *network.Network
+	}{{"coba", cobaNet}, {"coba and sources", sourcedCOBA}} {
+		t.Run(c.name, func(t *testing.T) { fallbackKeepsRecords(t, c.build) })
+	}
+}
+
+func fallbackKeepsRecords(t *testing.T, build func(t *testing.T, n int) *network.Network) {
 	dev, err := device.Open() // a device of its own, to lose
 	if err != nil {
 		t.Fatal(err)
@@ -120,13 +153,13 @@ func TestNetFallbackKeepsRecords(t *testing.T) {
 	opts := func(n *network.Network) network.Options {
 		return network.Options{RecordEvery: 1, Probes: []network.Probe{{Pop: n.Pops[0], Neuron: 5, Var: "v"}}}
 	}
-	cn := cobaNet(t, 500)
+	cn := build(t, 500)
 	cpu, err := network.NewEngine(cn, opts(cn))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := runNet(t, cpu, 200)
-	gn := cobaNet(t, 500)
+	gn := build(t, 500)
 	g, err := gnet.NewEngine(dev, gn, opts(gn))
 	if err != nil {
 		t.Fatal(err)
@@ -152,4 +185,5 @@ func TestNetFallbackKeepsRecords(t *testing.T) {
 			t.Fatalf("sample %d: %g, want %g", k, got.Values[k][0], want.Values[k][0])
 		}
 	}
+	t.Logf("%d spikes, an uninterrupted run's", len(want.SpikeList))
 }

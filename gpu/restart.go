@@ -19,8 +19,8 @@ type Restart struct {
 	saves    []func() (restore func())
 	restores []func()
 	lost     error
-	handed   float64
-	started  bool
+	// How far the GPU's records were handed on.
+	states, spikes handed
 }
 
 // NewRestart runs gpu, with backup to build the CPU's simulator if the
@@ -64,7 +64,7 @@ func (r *Restart) Active() sim.Simulator {
 }
 
 func (r *Restart) Init() {
-	r.handed, r.started = 0, false
+	r.states, r.spikes = handed{}, handed{}
 	r.restores = r.restores[:0]
 	for _, save := range r.saves {
 		r.restores = append(r.restores, save())
@@ -78,7 +78,7 @@ func (r *Restart) Run(ctx context.Context, tstop float64, rec sim.Recorder, prog
 	if r.cpu != nil {
 		return r.cpu.Run(ctx, tstop, rec, progress)
 	}
-	w := &watermark{rec: rec, handed: &r.handed, started: &r.started}
+	w := &watermark{rec: rec, states: &r.states, spikes: &r.spikes}
 	err := r.gpu.Run(ctx, tstop, w, progress)
 	if !w.deviceFailed(err) {
 		return err
@@ -92,7 +92,7 @@ func (r *Restart) Run(ctx context.Context, tstop float64, rec sim.Recorder, prog
 		restore()
 	}
 	cpu.Init()
-	return cpu.Run(ctx, tstop, &skipUntil{rec: rec, until: r.handed, started: r.started}, progress)
+	return cpu.Run(ctx, tstop, &skipUntil{rec: rec, states: r.states, spikes: r.spikes}, progress)
 }
 
 // Close frees the GPU's simulator (and the CPU's, if it has anything to

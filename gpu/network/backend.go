@@ -23,11 +23,10 @@ func (b *backend) Snapshots() sim.Schedule {
 	return sim.Every(b.snapEvery)
 }
 
-// Reset uploads the initial state and sets the CPU engine's Poisson
-// sources to their start; a failure is returned by the next Run.
+// Reset uploads the initial state; a failure is returned by the next
+// Run.
 func (b *backend) Reset() {
 	e := (*Engine)(b)
-	e.cpu.ResetSources()
 	e.cpu.ResetLearning()
 	e.cpu.ResetRates()
 	e.err = e.dev.Do(func() error {
@@ -88,11 +87,9 @@ func (b *backend) Snapshot(buf []float64) []float64 {
 // Voltages returns every neuron's membrane potential, by global id.
 func (e *Engine) Voltages() []float64 { return (*backend)(e).Snapshot(nil) }
 
-// Advance uploads the inputs due in the epoch, runs each LIF population
-// over the epoch in one dispatch, and reads back the spikes, the record
-// rows and any blow-up; the Poisson sources' spikes are drawn on the host
-// by the CPU engine (GLSL has no double-precision logarithm for their
-// waiting times, and they cost one word and one logarithm a spike).
+// Advance uploads the inputs due in the epoch, runs each population
+// (neurons and Poisson sources) over the epoch in one dispatch, and
+// reads back the spikes, the record rows and any blow-up.
 func (b *backend) Advance(ep *sim.Epoch) error {
 	e := (*Engine)(b)
 	if e.err != nil {
@@ -171,6 +168,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		}{{e.vTex, gl.RG32UI}, {e.refTex, gl.R32I}, {e.synTex, gl.RG32UI}, {ringTex, gl.RG32UI}} {
 			gl.BindImageTexture(uint32(unit), img.tex, 0, false, 0, gl.READ_WRITE, img.format)
 		}
+		e.src.bind()
 		for unit, tex := range []uint32{e.parTex, e.dueTex} {
 			gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
 			gl.BindTexture(gl.TEXTURE_BUFFER, tex)
@@ -179,9 +177,6 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		// after them all (a barrier between dispatches cost llvmpipe 0.2
 		// ms, most of a step's time in an epoch of one step).
 		for _, p := range e.pops {
-			if p.prog == nil {
-				continue // a source: the CPU engine's
-			}
 			// The rest of the uniforms were set with the program
 			// (setUniforms).
 			p.prog.Use()
@@ -232,7 +227,6 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			}
 		}
 	}
-	ep.Spikes = e.cpu.SourceSpikes(ep.From, ep.To, ep.Spikes)
 	dt := e.net.Dt
 	for j := 0; j < len(raw); j += 2 {
 		t := float64(raw[j]) * dt

@@ -276,9 +276,9 @@ func sourcedNet() *point.Network {
 }
 
 // TestSources: a network with Poisson sources runs on the GPU, the
-// sources' spikes drawn on the host by the CPU engine: the CPU engine's
-// spikes, the sources' among them, and voltages exactly; a probe of a
-// source is refused.
+// sources' spikes drawn on the device (TestSourceRates: at many rates):
+// the CPU engine's spikes, the sources' among them, and voltages
+// exactly; a probe of a source is refused.
 func TestSources(t *testing.T) {
 	cn := sourcedNet()
 	g, c := bothEngines(t, sourcedNet(), cn, noOptions)

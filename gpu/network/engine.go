@@ -21,9 +21,9 @@ import (
 // backend policy then keeps it on the CPU engine.
 var ErrUnsupported = errors.New("not supported on the GPU")
 
-// Engine runs a point network of LIF and point-model populations on the
-// GPU (shaders/lif_net.comp and point_net.comp): one
-// invocation per neuron, a whole epoch per dispatch, the state in double
+// Engine runs a point network of LIF and point-model populations and
+// Poisson sources on the GPU (shaders/lif_net.comp, point_net.comp and
+// net_source.comp): one invocation per neuron, a whole epoch per dispatch, the state in double
 // precision and held in registers across the epoch's steps. The spikes
 // come back compacted (step, neuron) and are delivered (delivery.go)
 // either on the host by the CPU engine's router, the inputs due in the
@@ -47,6 +47,7 @@ type Engine struct {
 	currents               int   // the current drives of all populations: the current table's columns
 	noise                  int   // the noise currents of all populations (noiseSlots), in the state image after the ports' a
 	err                    error // a failure of Reset, returned by Run
+	src                    sourceState
 
 	delivery   Delivery   // DeliverHost or DeliverDevice, since the last Init
 	chosen     Delivery   // the one SetDelivery chose, for the next Init
@@ -104,7 +105,7 @@ const (
 // conductances, at most maxPorts ports; of the drives, Poisson trains
 // onto whole populations or parts of them, current drives (drive.go,
 // the currents evaluated on the host) and noise (drawn on the device);
-// Poisson sources, whose spikes the CPU engine draws (not recorded);
+// Poisson sources, drawn on the device too (source.go; not recorded);
 // plastic projections (STDP and synaptic scaling), learning on the
 // device where it delivers the spikes (learning.go), else on the host in
 // the CPU engine's router; rate projections, their sums formed on the
@@ -276,9 +277,6 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	e.spikeWords = 4 * len(e.pops)
 	for _, p := range e.pops {
 		p.spikeAt, p.spikeCap = e.spikeWords, min(p.N*e.dueSteps, room*p.N/e.neurons)
-		if p.Source != nil {
-			p.spikeCap = 0 // the CPU engine's (SourceSpikes)
-		}
 		e.spikeWords += 2 * p.spikeCap
 	}
 	texels := max((e.targets+e.currents+e.rateCols)*e.dueSteps, e.neurons*neuronPW, 2*e.targets+e.noise)
@@ -306,12 +304,16 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 	return e, nil
 }
 
-// compile makes each population's program (but the sources'): its
-// ports, method and drives, and its model, are compiled in.
+// compile makes each population's program: its ports, method and
+// drives, and its model, are compiled in; the sources' is
+// net_source.comp (source.go).
 func (e *Engine) compile() error {
 	return e.dev.Do(func() error {
 		for k, p := range e.pops {
 			if p.Source != nil {
+				if err := e.compileSource(k, p); err != nil {
+					return fmt.Errorf("population %s: %w", p.Name, err)
+				}
 				continue
 			}
 			text := popShader(p.Population, e.net.Dt) + driveShader(p.Population, e.net.Seed, e.net.Dt, p.noiseBase)
@@ -390,6 +392,7 @@ func (e *Engine) free() {
 	if e.learn != nil {
 		e.learn.free()
 	}
+	e.src.free()
 }
 
 // Run advances the network to tstop as sim.Driver's Run does; where the
@@ -520,6 +523,7 @@ func (e *Engine) alloc() {
 	e.synTex = device.BufferTexture(e.syn, gl.RG32UI)
 	e.parTex = device.BufferTexture(e.par, gl.RG32UI)
 	e.dueTex = device.BufferTexture(e.due, gl.RG32UI)
+	e.src.alloc()
 }
 
 // upload sets the initial state (on the device thread).
@@ -572,5 +576,6 @@ func (e *Engine) upload() error {
 	device.Write(e.ref, make([]uint32, e.neurons))
 	device.Write(e.syn, words(syn))
 	device.Write(e.models, words(models))
+	e.src.reset()
 	return nil
 }

@@ -85,6 +85,26 @@ const (
 	SharedInput = 1 << 30
 )
 
+// SourceLambda returns a Poisson source's expected spikes a step at rate
+// r (Hz) over steps of dt (ms).
+func SourceLambda(r, dt float64) float64 { return r * dt * 1e-3 }
+
+// SourceWait returns a Poisson source's waiting time drawn from word w
+// at lambda expected spikes a step, in steps: −log(u)/lambda, u =
+// rng.Uniform(w), +Inf for lambda 0. Its whole steps are the steps
+// without a spike between two spikes (see fire). The logarithm is
+// sim/rng's portable Log, not Go's (math.Log is its own on amd64):
+// shaders/net_source.glsl makes the same doubles on the GPU with rngLog,
+// a single division and no multiply-add to fuse.
+func SourceWait(w uint32, lambda float64) float64 {
+	return -rng.Log(rng.Uniform(w)) / lambda
+}
+
+// MaxSourceWait bounds the waits a source spikes again after: a longer
+// one (or +Inf) is past any run, and past it a wait's whole steps would
+// overflow a step number.
+const MaxSourceWait = 1 << 62
+
 // drawWords sets the words of step n of the chunk's neurons for each
 // drive that draws per neuron (independent Poisson trains and noise): one
 // Philox call a neuron every fourth step serves four steps (word n mod 4

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -104,5 +105,52 @@ func TestDrivesThreads(t *testing.T) {
 	}
 	if slices.Equal(one, other) {
 		t.Error("another seed gives the same spikes")
+	}
+}
+
+// TestSourceWords: a Poisson source's spikes follow from its words alone,
+// the contract the GPU engine draws by: the first at ⌊SourceWait⌋ of word
+// 0 of input SourceStartInput, each next ⌊SourceWait⌋ + 1 steps after a
+// spike at step n, of word n of input SourceInput, the stream the
+// source's number in the network, at rates from 0 to past a spike a
+// step, whatever the number of workers.
+func TestSourceWords(t *testing.T) {
+	const dt, steps = 0.1, 20000
+	rates := []float64{0, 0.1, 1, 10, 100, 1000, 10000, 40000}
+	for _, workers := range []int{1, 3} {
+		lif := &Population{Name: "L", N: 3, Method: Exact, LIF: &LIF{Tau: constant(3, 10), EL: constant(3, 0), R: constant(3, 1), Vth: constant(3, 1), Vreset: constant(3, 0), Tref: constant(3, 0), I: constant(3, 0)}}
+		src := &Population{Name: "S", N: len(rates), Source: rates}
+		net := &Network{Dt: dt, Seed: 0xabc00000017, Pops: []*Population{lif, src}}
+		e, err := NewEngine(net, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Init()
+		var rec sim.Memory
+		if err := e.Run(context.Background(), steps*dt, &rec, nil); err != nil {
+			t.Fatal(err)
+		}
+		key := rng.KeyOf(net.Seed)
+		var want []sim.Spike
+		for i, r := range rates {
+			g := src.First() + i
+			lambda := SourceLambda(r, dt)
+			due := func(from int64, input uint32, n int64) int64 {
+				x := SourceWait(rng.Word(key, input, uint32(g), uint64(n)), lambda)
+				if !(x < MaxSourceWait) {
+					return math.MaxInt64
+				}
+				return from + int64(x)
+			}
+			for n := due(0, SourceStartInput, 0); n < steps; n = due(n+1, SourceInput, n) {
+				tn := float64(n) * dt
+				want = append(want, sim.Spike{Cell: g, T: tn, Step: tn})
+			}
+		}
+		slices.SortStableFunc(want, func(a, b sim.Spike) int { return cmp.Or(cmp.Compare(a.T, b.T), cmp.Compare(a.Cell, b.Cell)) })
+		if !slices.Equal(rec.SpikeList, want) {
+			t.Fatalf("%d workers: %d spikes, the words give %d", workers, len(rec.SpikeList), len(want))
+		}
+		t.Logf("%d workers: %d spikes, each where its words put it", workers, len(want))
 	}
 }

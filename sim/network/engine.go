@@ -251,7 +251,7 @@ func newPopState(p *Population, dt float64) (*popState, error) {
 			if !(r >= 0) {
 				return nil, fmt.Errorf("population %s: neuron %d has rate %g Hz; it must be at least 0", p.Name, i, r)
 			}
-			ps.lambda[i] = r * dt * 1e-3
+			ps.lambda[i] = SourceLambda(r, dt)
 		}
 	} else {
 		for i := range p.N {

@@ -188,10 +188,11 @@ func (e *Engine) lifStep(c *chunk, n int64, t float64, due []float64, from int64
 // geometric waiting time (each step holds a spike with probability
 // 1 − exp(−λ)), from word n of the neuron's stream of input.
 func (p *popState) gap(k rng.Key, i int, input uint32, n int64) int64 {
-	if p.lambda[i] <= 0 {
+	x := SourceWait(rng.Word(k, input, uint32(p.first+i), uint64(n)), p.lambda[i])
+	if !(x < MaxSourceWait) {
 		return math.MaxInt64
 	}
-	return int64(-math.Log(rng.Uniform(rng.Word(k, input, uint32(p.first+i), uint64(n)))) / p.lambda[i])
+	return int64(x)
 }
 
 // sourceStep fires the chunk's Poisson sources due at step n; inputs to
@@ -219,37 +220,6 @@ func (e *Engine) fire(c *chunk, n int64) {
 			p.next[i] = n + 1 + g
 		} else {
 			p.next[i] = math.MaxInt64
-		}
-	}
-}
-
-// SourceSpikes appends the spikes of the network's Poisson sources at
-// steps [from, to) to out, drawn as the engine's own runs draw them,
-// from the state ResetSources set: for an engine on another device that
-// advances the other neurons and takes the sources' spikes from here
-// (gpu/network). The engine's other neurons are left alone.
-func (e *Engine) SourceSpikes(from, to int64, out []sim.Spike) []sim.Spike {
-	for k := range e.chunks {
-		c := &e.chunks[k]
-		if c.pop.Source == nil {
-			continue
-		}
-		for n := from; n < to; n++ {
-			e.fire(c, n)
-		}
-		out = append(out, c.spikes...)
-		c.spikes = c.spikes[:0]
-	}
-	return out
-}
-
-// ResetSources sets the Poisson sources to their start, as Reset does,
-// for SourceSpikes.
-func (e *Engine) ResetSources() {
-	e.key = rng.KeyOf(e.net.Seed)
-	for _, p := range e.pops {
-		if p.Source != nil {
-			p.resetSources(e.key)
 		}
 	}
 }
