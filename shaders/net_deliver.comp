@@ -34,23 +34,9 @@ uniform usamplerBuffer synTex;
 
 uint syn(uint j) { return texelFetch(synTex, int(j)).x; }
 
-uniform int rowFrom, targets, ringSlots, shift;
+uniform int rowFrom, targets, ringSlots;
 
-// add adds weight w to the ring's entry at.
-void add(int at, float w) {
-	// An integer below 2^52: split exactly into 32-bit words.
-	double x = ldexp(double(w), -shift);
-	double hi = floor(x * (1.0lf / 4294967296.0lf));
-	uint lo = uint(x - hi * 4294967296.0lf);
-	uint h = uint(int(hi));
-	uint old = atomicAdd(ring[2 * at], lo);
-	if (old + lo < old) {
-		h++; // the carry out of the low word
-	}
-	if (h != 0u) {
-		atomicAdd(ring[2 * at + 1], h);
-	}
-}
+#include "net_ring.glsl"
 
 void main() {
 	uvec4 row = rows[rowFrom + int(gl_WorkGroupID.x)];

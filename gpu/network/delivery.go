@@ -77,6 +77,7 @@ type deviceNet struct {
 	inputs    []sim.Input // the network's spike inputs, sorted by step
 	next      int         // the first input not yet added to the ring
 	rows      [][]uint32  // by chunk: the epoch's rows, 4 words each
+	proc      *procNet    // the procedural projections, drawn again, not stored
 }
 
 // fixedShift returns the exponent of the ring's fixed point, or why the
@@ -159,7 +160,7 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	room := min(e.dev.Info().MaxStorageBlockSize/4, e.dev.Info().MaxTextureBufferSize, maxChunkBytes/4)
 	used := room // no chunk yet
 	for k, pr := range e.net.Projections {
-		if pr.Rate != nil {
+		if pr.Rate != nil || pr.Procedural != nil {
 			continue
 		}
 		if pr.Synapses() >= math.MaxUint32/2 {
@@ -192,6 +193,7 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 		}
 	}
 	d.rows = make([][]uint32, len(d.chunks))
+	d.proc = e.newProcNet()
 	return d, nil
 }
 
@@ -258,6 +260,9 @@ func (d *deviceNet) alloc(e *Engine) error {
 	d.rowBuf = device.NewBuffer[uint32](nil, 16*1024)
 	d.ring = device.NewBuffer[uint32](nil, 8*d.ringSlots*max(1, e.targets))
 	d.ringTex = device.BufferTexture(d.ring, gl.RG32UI)
+	if err := d.proc.alloc(e); err != nil {
+		return err
+	}
 	d.prog = prog // last: alloc is done
 	return nil
 }
@@ -277,6 +282,7 @@ func (d *deviceNet) free() {
 	if d.prog != nil {
 		d.prog.Delete()
 	}
+	d.proc.free()
 }
 
 // reset empties the ring and rewinds the inputs (on the device thread).
@@ -338,10 +344,12 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 	for c := range d.rows {
 		d.rows[c] = d.rows[c][:0]
 	}
+	d.proc.rows = d.proc.rows[:0]
 	dt := e.net.Dt
 	for _, s := range spikes {
 		p := e.popOfNeuron(s.Cell)
 		slot := uint32(int64(math.Round(s.Step/dt)) % int64(d.ringSlots))
+		d.proc.route(e, p, s.Cell-e.pops[p].first, slot)
 		for _, k := range d.bySource[p] {
 			sg := &d.segs[k]
 			i := s.Cell - e.pops[p].first
@@ -355,6 +363,7 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 		}
 	}
 	e.err = e.dev.Do(func() error {
+		d.proc.dispatch(e, d)
 		var all []uint32
 		for _, rows := range d.rows {
 			all = append(all, rows...)

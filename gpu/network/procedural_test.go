@@ -1,0 +1,153 @@
+package network
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"neurite/gpu/device"
+	"neurite/gpu/device/devicetest"
+	"neurite/shaders"
+	"neurite/sim/connect"
+	"neurite/sim/netmodels"
+	point "neurite/sim/network"
+)
+
+// procRowsCase is a procedural projection TestProceduralRows draws on
+// both sides.
+type procRowsCase struct {
+	name          string
+	rule          connect.Rule
+	nPre, nPost   int
+	samePop       bool
+	weight, delay connect.Values
+}
+
+var (
+	inf          = math.Inf(1)
+	normalWeight = connect.Values{Shape: connect.NormalShape, A: 0.5, B: 0.1, Low: 0, High: inf}
+	cutWeight    = connect.Values{Shape: connect.NormalShape, A: -0.35, B: 0.2, Low: -0.5, High: 0}
+	uniformDelay = connect.Values{Shape: connect.UniformShape, A: 0.1, B: 3}
+	normalDelay  = connect.Values{Shape: connect.NormalShape, A: 1.5, B: 0.75, Low: 0.1, High: inf}
+	oneWeight    = connect.Values{A: 0.25}
+	oneDelay     = connect.Values{A: 1.2}
+)
+
+var procRowsCases = []procRowsCase{
+	{"fixed_probability 0.1", connect.Rule{Kind: connect.FixedProbability, P: 0.1}, 300, 500, false, normalWeight, uniformDelay},
+	{"fixed_probability 0.05 onto itself", connect.Rule{Kind: connect.FixedProbability, P: 0.05}, 400, 400, true,
+		connect.Values{Shape: connect.UniformShape, A: -1, B: 1}, normalDelay},
+	{"fixed_probability 1 onto itself", connect.Rule{Kind: connect.FixedProbability, P: 1}, 40, 40, true, oneWeight, oneDelay},
+	{"fixed_probability 0", connect.Rule{Kind: connect.FixedProbability, P: 0}, 40, 60, false, oneWeight, oneDelay},
+	{"fixed_outdegree 50 onto itself", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: 50, Multapses: true}, 300, 300, true, cutWeight, oneDelay},
+	{"fixed_total 20000 with autapses", connect.Rule{Kind: connect.FixedTotal, Total: 20000, Multapses: true, Autapses: true}, 200, 200, true, normalWeight, normalDelay},
+	{"fixed_total 5000 of few targets", connect.Rule{Kind: connect.FixedTotal, Total: 5000, Multapses: true}, 100, 3, false, cutWeight, uniformDelay},
+}
+
+// TestProceduralRows: shaders/net_procedural.comp draws every row of
+// each procedural projection as connect.Procedural.Row draws it: the
+// same targets, weights and delays (in steps), to the bit.
+func TestProceduralRows(t *testing.T) {
+	const dt = 0.1
+	for k, c := range procRowsCases {
+		t.Run(c.name, func(t *testing.T) {
+			g, err := connect.NewProcedural(c.rule, c.nPre, c.nPost, c.samePop, 0x5eed0000+uint64(k), c.weight, c.delay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rows, want []uint32
+			for i := range c.nPre {
+				tg, w, d := g.Row(i, nil, nil, nil)
+				rows = append(rows, 0, uint32(i), uint32(max(g.RowLen(i), 0)), uint32(len(want)/3))
+				for m, j := range tg {
+					wm, dm := c.weight.A, c.delay.A
+					if w != nil {
+						wm = w[m]
+					}
+					if d != nil {
+						dm = d[m]
+					}
+					steps, err := point.DelaySteps(dm, dt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want = append(want, j, math.Float32bits(float32(wm)), uint32(steps))
+				}
+			}
+			if c.rule.P != 0 && len(want) == 0 {
+				t.Fatal("no synapses drawn")
+			}
+			got := procRowsOnDevice(t, procProj(g, dt, 0), rows, len(want))
+			for s := 0; s < len(want); s += 3 {
+				if [3]uint32(got[s:s+3]) != [3]uint32(want[s:s+3]) {
+					t.Fatalf("synapse %d: target %d, weight %g, delay %d steps on the device; %d, %g, %d in Go", s/3,
+						got[s], math.Float32frombits(got[s+1]), got[s+2], want[s], math.Float32frombits(want[s+1]), want[s+2])
+				}
+			}
+			t.Logf("%d synapses of %d rows, the same", len(want)/3, c.nPre)
+		})
+	}
+}
+
+// procRowsOnDevice runs net_procedural.comp built to write the rows'
+// synapses (PROC_ROWS) and returns them, n words.
+func procRowsOnDevice(t *testing.T, proj, rows []uint32, n int) []uint32 {
+	t.Helper()
+	src, err := shaders.Load("net_procedural.comp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]uint32, n+3) // never empty
+	err = devicetest.Shared(t).Do(func() error {
+		prog, err := device.Compile(src.Define("GROUP_SIZE", groupSize).Define("PROC_ROWS", 1))
+		if err != nil {
+			return err
+		}
+		defer prog.Delete()
+		bufs := []*device.Buffer{device.NewBuffer[uint32](nil, 4*len(out)), device.NewBuffer(rows, 0), device.NewBuffer(proj, 0)}
+		for k, b := range bufs {
+			defer b.Delete()
+			b.Bind(uint32(k))
+		}
+		prog.Use()
+		prog.SetInt("nRows", len(rows)/4)
+		prog.Dispatch((len(rows)/4 + groupSize - 1) / groupSize)
+		device.Read(bufs[0], 0, out)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out[:n]
+}
+
+// procMicrocircuit writes the microcircuit at 1% of full scale with
+// every projection procedural, or stored, and builds it.
+func procMicrocircuit(t *testing.T, procedural bool) *point.Network {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "microcircuit.toml")
+	if err := os.WriteFile(file, []byte(netmodels.MicrocircuitProcedural(0.01, 100, procedural)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return loadPoint(t, file)
+}
+
+// TestProceduralMicrocircuit: the microcircuit at 1% of full scale with
+// procedural projections gives on the GPU, its rows drawn again on the
+// device at every spike, the CPU engine's spikes and voltages exactly,
+// and keeps no synapse on the device.
+func TestProceduralMicrocircuit(t *testing.T) {
+	g, c := bothEngines(t, procMicrocircuit(t, true), procMicrocircuit(t, true), noOptions)
+	const tstop = 100
+	want := run(t, c, tstop)
+	if len(want.SpikeList) < 100 {
+		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
+	}
+	eachDelivery(t, g, func(t *testing.T) { sameSpikesAndVoltages(t, g, c, run(t, g, tstop), want) })
+	m := g.DeviceMemory()
+	if m.Synapses > 64 || m.Procedural == 0 {
+		t.Errorf("on the device: %d bytes of synapses, %d of procedural rules; want none of synapses", m.Synapses, m.Procedural)
+	}
+	t.Logf("device memory: %+v", m)
+}

@@ -1,0 +1,141 @@
+#version 430
+// Delivery of an epoch's spikes along procedural projections
+// (gpu/network/procedural.go): no synapse is stored; an invocation per
+// spike and projection draws the spike's row again, as sim/connect's
+// Procedural.Row draws it, target, weight and delay, and adds each
+// weight into the ring (net_ring.glsl) as net_deliver.comp adds a stored
+// synapse's. The draws are Philox words (philox.glsl) keyed by the
+// projection's seed, counted by (quantity, row, index), derived by
+// sim/rng's portable arithmetic: the CPU's rows, to the bit.
+
+layout(local_size_x = GROUP_SIZE) in;
+
+#include "philox.glsl"
+
+layout(std430, binding = 0) buffer Ring { uint ring[]; };
+// The rows to draw: the projection, the row (its source neuron), its
+// length where the rule fixes it, the ring slot of the spike's step.
+layout(std430, binding = 1) readonly buffer Rows { uvec4 rows[]; };
+
+// A procedural projection (connect.Procedural): the laws of its weights
+// and delays (a, b, low, high: connect.Values), dt, its rule and the
+// first queue target of its port.
+struct Proj {
+	double logQ, dt;
+	double wA, wB, wLow, wHigh;
+	double dA, dB, dLow, dHigh;
+	uint kind, cand, self, base;
+	uint keyLo, keyHi, wShape, dShape;
+};
+layout(std430, binding = 2) readonly buffer Projs { Proj projs[]; };
+
+uniform int nRows, targets, ringSlots;
+
+#include "net_ring.glsl"
+
+// The Philox inputs of a row's quantities and the shapes of its values
+// (sim/connect's procTargets …, ConstantShape …).
+const uint TARGETS = 0u, WEIGHTS = 1u, DELAYS = 2u;
+const uint CONSTANT = 0u, UNIFORM = 1u, NORMAL = 2u;
+const uint FIXED_PROBABILITY = 2u;
+
+// value returns the value of synapse m of row i for quantity q
+// (connect.Values.value): attempt r takes call m + r·2^32.
+double value(uint shape, double a, double b, double lo, double hi, uvec2 key, uint q, uint i, uint m) {
+	if (shape == UNIFORM) {
+		uvec4 w = rngDraw(key, q, i, uvec2(m, 0u));
+		precise double x = a + (b - a) * rngUniform(w.x);
+		return x;
+	}
+	if (shape == NORMAL) {
+		for (uint r = 0u; ; r++) {
+			uvec4 w = rngDraw(key, q, i, uvec2(m, r));
+			precise double x = a + b * rngNormal(w, 0u);
+			if (lo <= x && x <= hi) {
+				return x;
+			}
+		}
+	}
+	return a;
+}
+
+// steps rounds a delay to steps of dt half away from zero, as
+// network.DelaySteps's math.Round: x − ⌊x⌋ is exact.
+int steps(double d, double dt) {
+	precise double x = d / dt;
+	double f = floor(x);
+	return int(f) + (x - f >= 0.5LF ? 1 : 0);
+}
+
+// deliver adds synapse m of row i (from the spike's slot), reaching
+// candidate c, into the ring. Built with PROC_ROWS (gpu/network's
+// TestProceduralRows), it writes the synapse instead, at the row's
+// offset that the slot's word gives: target, weight bits, delay steps.
+void deliver(Proj p, uvec2 key, uint i, uint m, uint c, int slot) {
+	uint t = p.self != 0u && c >= i ? c + 1u : c; // connect's partner
+	float w = float(value(p.wShape, p.wA, p.wB, p.wLow, p.wHigh, key, WEIGHTS, i, m));
+	int d = steps(value(p.dShape, p.dA, p.dB, p.dLow, p.dHigh, key, DELAYS, i, m), p.dt);
+#ifdef PROC_ROWS
+	int at = 3 * (slot + int(m));
+	ring[at] = t;
+	ring[at + 1] = floatBitsToUint(w);
+	ring[at + 2] = uint(d);
+#else
+	int s = slot + d;
+	if (s >= ringSlots) {
+		s -= ringSlots;
+	}
+	add(s * targets + int(p.base + t), w);
+#endif
+}
+
+// word returns word n of the row's target stream, drawing a call every
+// fourth word into w.
+uint word(uvec2 key, uint i, uint n, inout uvec4 w) {
+	if ((n & 3u) == 0u) {
+		w = rngDraw(key, TARGETS, i, uvec2(n >> 2, 0u));
+	}
+	return w[n & 3u];
+}
+
+void main() {
+	uint id = gl_GlobalInvocationID.x;
+	if (id >= uint(nRows)) {
+		return;
+	}
+	uvec4 row = rows[id];
+	Proj p = projs[row.x];
+	uvec2 key = uvec2(p.keyLo, p.keyHi);
+	uint i = row.y, k = row.z;
+	int slot = int(row.w);
+	uvec4 w;
+	if (p.kind == FIXED_PROBABILITY) {
+		// Geometric skips (Procedural.bernoulliRow); logQ = 0 is p = 0.
+		if (p.logQ == 0.0LF) {
+			return;
+		}
+		uint m = 0u;
+		for (uint c = 0u; ; c++) {
+			precise double skip = floor(rngLog(rngUniform(word(key, i, m, w))) / p.logQ);
+			if (skip >= double(p.cand - c)) {
+				return;
+			}
+			c += uint(skip);
+			deliver(p, key, i, m, c, slot);
+			m++;
+		}
+	}
+	// k sorted uniforms with replacement from k + 1 exponential spacings
+	// (Procedural.sortedUniformRow).
+	precise double total = 0.0LF;
+	for (uint n = 0u; n <= k; n++) {
+		total = total - rngLog(rngUniform(word(key, i, n, w)));
+	}
+	precise double sum = 0.0LF;
+	double cand = double(p.cand);
+	for (uint m = 0u; m < k; m++) {
+		sum = sum - rngLog(rngUniform(word(key, i, m, w)));
+		precise double x = sum / total * cand;
+		deliver(p, key, i, m, min(uint(floor(x)), p.cand - 1u), slot);
+	}
+}
