@@ -151,3 +151,98 @@ func TestProceduralMicrocircuit(t *testing.T) {
 	}
 	t.Logf("device memory: %+v", m)
 }
+
+// procBrunel is Brunel's E/I network at 1,000 neurons with a procedural
+// projection of each rule: fixed_probability (E onto itself without
+// autapses, E onto I), fixed_outdegree (I onto E) and fixed_total (I
+// onto itself), weights normal (cut at 0) or uniform, delays uniform,
+// normal or constant.
+const procBrunel = `name = "procedural_brunel"
+seed = 7
+[run]
+tstop = 200
+dt = 0.1
+[[population]]
+name = "E"
+size = 800
+model = "lif"
+method = "exact"
+threshold = 20
+params = { tau = 20, EL = 0, R = 1, vreset = 10, tref = 2 }
+init = { v = { dist = "uniform", low = 0, high = 20 } }
+[[population]]
+name = "I"
+size = 200
+model = "lif"
+method = "exact"
+threshold = 20
+params = { tau = 20, EL = 0, R = 1, vreset = 10, tref = 2 }
+init = { v = { dist = "uniform", low = 0, high = 20 } }
+[[projection]]
+from = "E"
+to = "E"
+rule = "fixed_probability"
+p = 0.1
+procedural = true
+weight = { dist = "normal", mean = 0.2, sd = 0.05, low = 0 }
+delay = { dist = "uniform", low = 0.5, high = 3 }
+[[projection]]
+from = "E"
+to = "I"
+rule = "fixed_probability"
+p = 0.1
+procedural = true
+weight = { dist = "uniform", low = 0.1, high = 0.3 }
+delay = 1.5
+[[projection]]
+from = "I"
+to = "E"
+rule = "fixed_outdegree"
+outdegree = 80
+multapses = true
+procedural = true
+weight = { dist = "normal", mean = -1, sd = 0.1, high = 0 }
+delay = { dist = "normal", mean = 1.5, sd = 0.5, low = 0.1 }
+[[projection]]
+from = "I"
+to = "I"
+rule = "fixed_total"
+total = 4000
+procedural = true
+weight = -1
+delay = { dist = "uniform", low = 0.1, high = 2 }
+[[input]]
+to = "E"
+kind = "poisson"
+rate = 20000
+weight = 0.1
+[[input]]
+to = "I"
+kind = "poisson"
+rate = 20000
+weight = 0.1
+`
+
+// TestProceduralBrunel: an E/I network whose four projections are
+// procedural, one of each rule and law of weights and delays, gives on
+// the GPU the CPU engine's spikes and voltages exactly, its rows drawn
+// again on the device.
+func TestProceduralBrunel(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "brunel.toml")
+	if err := os.WriteFile(file, []byte(procBrunel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gn, cn := loadPoint(t, file), loadPoint(t, file)
+	for _, pr := range gn.Projections {
+		if pr.Procedural == nil {
+			t.Fatalf("projection %s is not procedural", pr.Name)
+		}
+	}
+	g, c := bothEngines(t, gn, cn, noOptions)
+	const tstop = 200
+	want := run(t, c, tstop)
+	if len(want.SpikeList) < 1000 {
+		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
+	}
+	eachDelivery(t, g, func(t *testing.T) { sameSpikesAndVoltages(t, g, c, run(t, g, tstop), want) })
+}
