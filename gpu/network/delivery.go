@@ -193,7 +193,9 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 		}
 	}
 	d.rows = make([][]uint32, len(d.chunks))
-	d.proc = e.newProcNet()
+	if d.proc, err = e.newProcNet(); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

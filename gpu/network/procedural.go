@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -26,18 +27,37 @@ type procNet struct {
 	rows     []uint32       // the epoch's rows, 4 words each
 }
 
-// newProcNet finds the network's procedural projections.
-func (e *Engine) newProcNet() *procNet {
+// softwareRowMax is the longest procedural row an invocation draws on a
+// software renderer: Mesa's llvmpipe ends an invocation's loops after
+// 65,535 passes in all, and a row costs about four passes a synapse (the
+// spacings' two, the weight's and the delay's draws: a row of 40,000 was
+// cut after 8,322 synapses, its first pass having spent 40,001), more
+// where a cut normal is drawn again. TestProceduralRows draws rows of
+// this length there.
+const softwareRowMax = 8192
+
+// newProcNet finds the network's procedural projections, or says why
+// the device cannot draw their rows.
+func (e *Engine) newProcNet() (*procNet, error) {
 	p := &procNet{bySource: make([][]int, len(e.pops))}
+	software := device.Software(e.dev.Info())
 	for k, pr := range e.net.Projections {
 		if pr.Procedural == nil || pr.Rate != nil {
 			continue
+		}
+		if software {
+			for i := range pr.From.N {
+				if n := pr.Start[i+1] - pr.Start[i]; n > softwareRowMax {
+					return nil, fmt.Errorf("projection %s: neuron %d's row of %d synapses is more than %s draws in one invocation (%d)",
+						pr.Name, i, n, e.dev.Info().Renderer, softwareRowMax)
+				}
+			}
 		}
 		src := slices.Index(e.net.Pops, pr.From)
 		p.bySource[src] = append(p.bySource[src], len(p.projs))
 		p.projs = append(p.projs, k)
 	}
-	return p
+	return p, nil
 }
 
 // procTable is the shader's Proj of each procedural projection.

@@ -1,9 +1,11 @@
 package network
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"neurite/gpu/device"
@@ -42,6 +44,7 @@ var procRowsCases = []procRowsCase{
 	{"fixed_probability 0", connect.Rule{Kind: connect.FixedProbability, P: 0}, 40, 60, false, oneWeight, oneDelay},
 	{"fixed_outdegree 50 onto itself", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: 50, Multapses: true}, 300, 300, true, cutWeight, oneDelay},
 	{"fixed_total 20000 with autapses", connect.Rule{Kind: connect.FixedTotal, Total: 20000, Multapses: true, Autapses: true}, 200, 200, true, normalWeight, normalDelay},
+	{"rows as long as llvmpipe draws", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: softwareRowMax, Multapses: true}, 4, 20000, false, cutWeight, normalDelay},
 	{"fixed_total 5000 of few targets", connect.Rule{Kind: connect.FixedTotal, Total: 5000, Multapses: true}, 100, 3, false, cutWeight, uniformDelay},
 }
 
@@ -245,4 +248,37 @@ func TestProceduralBrunel(t *testing.T) {
 		t.Fatalf("the CPU engine made %d spikes: too few to compare", len(want.SpikeList))
 	}
 	eachDelivery(t, g, func(t *testing.T) { sameSpikesAndVoltages(t, g, c, run(t, g, tstop), want) })
+}
+
+// TestProceduralLongRows: rows longer than a software renderer lets one
+// invocation draw (llvmpipe's loop budget) are refused there for delivery
+// on the device, saying which projection and neuron; a hardware GPU
+// draws them, giving the CPU engine's spikes.
+func TestProceduralLongRows(t *testing.T) {
+	build := func() *point.Network {
+		n := procMicrocircuit(t, true)
+		pr := n.Projections[0]
+		g, err := connect.NewProcedural(connect.Rule{Kind: connect.FixedOutdegree, Outdegree: softwareRowMax + 1, Multapses: true, Autapses: true},
+			pr.From.N, pr.To.N, pr.From == pr.To, 3, connect.Values{A: 0.01}, connect.Values{A: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		csr, _, _ := g.Build(pr.From.N)
+		pr.Procedural, pr.Start, pr.Target, pr.W, pr.Delay = g, csr.Start, csr.Target, []float32{0.01}, []uint16{10}
+		return n
+	}
+	g, c := bothEngines(t, build(), build(), noOptions)
+	err := g.SetDelivery(DeliverDevice)
+	if device.Software(devicetest.Shared(t).Info()) {
+		want := fmt.Sprintf("projection %s: neuron 0's row of %d synapses is more than", g.net.Projections[0].Name, softwareRowMax+1)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("delivery on the device of a row of %d synapses on %s: %v, want %q", softwareRowMax+1, devicetest.Shared(t).Info().Renderer, err, want)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 50
+	sameSpikesAndVoltages(t, g, c, run(t, g, tstop), run(t, c, tstop))
 }
