@@ -196,15 +196,16 @@ func (p *Procedural) sortedUniformRow(i, k int, targets []uint32) []uint32 {
 		return targets
 	}
 	s := words{key: p.Key, in: procTargets, strm: uint32(i)}
+	logs := make([]float64, k+1) // the shader draws them twice instead
 	var total float64
-	for range k + 1 {
-		total -= rng.Log(rng.Uniform(s.next()))
+	for m := range logs {
+		logs[m] = rng.Log(rng.Uniform(s.next()))
+		total -= logs[m]
 	}
-	s = words{key: p.Key, in: procTargets, strm: uint32(i)}
 	var sum float64
 	cand := float64(p.Cand)
-	for range k {
-		sum -= rng.Log(rng.Uniform(s.next()))
+	for _, l := range logs[:k] {
+		sum -= l
 		c := int(math.Floor(sum / total * cand))
 		targets = append(targets, partner(min(c, p.Cand-1), i, p.Self))
 	}
@@ -214,31 +215,49 @@ func (p *Procedural) sortedUniformRow(i, k int, targets []uint32) []uint32 {
 // Build regenerates every row of nPre into a CSR, with the synapses'
 // weights and delays (ms; nil where constant), on all cores: the
 // procedural projection as an engine that stores its synapses holds it.
+// fixed_probability's rows are drawn twice, their targets first to count
+// them; each row is then drawn in place.
 func (p *Procedural) Build(nPre int) (c *CSR, w, d []float64) {
-	type block struct {
-		t    []uint32
-		w, d []float64
-	}
-	blocks := make([]block, (nPre+rowBlock-1)/rowBlock)
-	start := make([]int64, nPre+1)
-	sim.ForEach(len(blocks), 0, func() func(int) {
-		return func(b int) {
-			var bl block
-			for i := b * rowBlock; i < min((b+1)*rowBlock, nPre); i++ {
-				n := len(bl.t)
-				bl.t, bl.w, bl.d = p.Row(i, bl.t, bl.w, bl.d)
-				start[i+1] = int64(len(bl.t) - n)
+	blocks := (nPre + rowBlock - 1) / rowBlock
+	each := func(row func(i int)) {
+		sim.ForEach(blocks, 0, func() func(int) {
+			return func(b int) {
+				for i := b * rowBlock; i < min((b+1)*rowBlock, nPre); i++ {
+					row(i)
+				}
 			}
-			blocks[b] = bl
+		})
+	}
+	start := make([]int64, nPre+1)
+	if p.Kind == FixedProbability {
+		each(func(i int) { start[i+1] = int64(len(p.bernoulliRow(i, nil))) })
+	} else {
+		for i := range nPre {
+			start[i+1] = int64(p.RowLen(i))
 		}
-	})
+	}
 	for i := range nPre {
 		start[i+1] += start[i]
 	}
-	c = &CSR{Start: start, Target: make([]uint32, 0, start[nPre])}
-	for _, bl := range blocks {
-		c.Target = append(c.Target, bl.t...)
-		w, d = append(w, bl.w...), append(d, bl.d...)
+	n := start[nPre]
+	c = &CSR{Start: start, Target: make([]uint32, n)}
+	if p.Weight.Shape != ConstantShape {
+		w = make([]float64, n)
 	}
+	if p.Delay.Shape != ConstantShape {
+		d = make([]float64, n)
+	}
+	// A row appends to empty slices of its own part of the arrays, whose
+	// capacity is its length: it is drawn in place.
+	part := func(x []float64, lo, hi int64) []float64 {
+		if x == nil {
+			return nil
+		}
+		return x[lo:lo:hi]
+	}
+	each(func(i int) {
+		lo, hi := start[i], start[i+1]
+		p.Row(i, c.Target[lo:lo:hi], part(w, lo, hi), part(d, lo, hi))
+	})
 	return c, w, d
 }
