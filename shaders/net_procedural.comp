@@ -1,8 +1,10 @@
 #version 430
 // Delivery of an epoch's spikes along procedural projections
 // (gpu/network/procedural.go): no synapse is stored; an invocation per
-// spike and projection draws the spike's row again, as sim/connect's
-// Procedural.Row draws it, target, weight and delay, and adds each
+// spike and projection (and per block of PROC_BLOCK candidates, the
+// dispatch's second dimension, for fixed_probability) draws the spike's
+// row again, as sim/connect's Procedural.Row draws it, target, weight
+// and delay, and adds each
 // weight into the ring (net_ring.glsl) as net_deliver.comp adds a stored
 // synapse's. The draws are Philox words (philox.glsl) keyed by the
 // projection's seed, counted by (quantity, row, index), derived by
@@ -67,19 +69,19 @@ int steps(double d, double dt) {
 	return int(f) + (x - f >= 0.5LF ? 1 : 0);
 }
 
-// deliver adds synapse m of row i (from the spike's slot), reaching
-// candidate c, into the ring. Built with PROC_ROWS (gpu/network's
-// TestProceduralRows), it writes the synapse instead, at the row's
-// offset that the slot's word gives: target, weight bits, delay steps.
-void deliver(Proj p, uvec2 key, uint i, uint m, uint c, int slot) {
-	uint t = p.self != 0u && c >= i ? c + 1u : c; // connect's partner
-	float w = float(value(p.wShape, p.wA, p.wB, p.wLow, p.wHigh, key, WEIGHTS, i, m));
-	int d = steps(value(p.dShape, p.dA, p.dB, p.dLow, p.dHigh, key, DELAYS, i, m), p.dt);
+// deliver adds the synapse of row i to target t whose values are number
+// at of the row's (its target for fixed_probability, its place in the
+// row otherwise), from the spike's slot, into the ring. Built with
+// PROC_ROWS (gpu/network's TestProceduralRows), it writes the synapse
+// instead, at word 3·(slot + n): target + 1, weight bits, delay steps.
+void deliver(Proj p, uvec2 key, uint i, uint at, uint t, int slot, uint n) {
+	float w = float(value(p.wShape, p.wA, p.wB, p.wLow, p.wHigh, key, WEIGHTS, i, at));
+	int d = steps(value(p.dShape, p.dA, p.dB, p.dLow, p.dHigh, key, DELAYS, i, at), p.dt);
 #ifdef PROC_ROWS
-	int at = 3 * (slot + int(m));
-	ring[at] = t;
-	ring[at + 1] = floatBitsToUint(w);
-	ring[at + 2] = uint(d);
+	int o = 3 * (slot + int(n));
+	ring[o] = t + 1u;
+	ring[o + 1] = floatBitsToUint(w);
+	ring[o + 2] = uint(d);
 #else
 	int s = slot + d;
 	if (s >= ringSlots) {
@@ -89,11 +91,17 @@ void deliver(Proj p, uvec2 key, uint i, uint m, uint c, int slot) {
 #endif
 }
 
-// word returns word n of the row's target stream, drawing a call every
-// fourth word into w.
-uint word(uvec2 key, uint i, uint n, inout uvec4 w) {
+// partner maps candidate c of row i to its target (connect's partner):
+// past i where the row's own neuron is left out.
+uint partner(Proj p, uint c, uint i) {
+	return p.self != 0u && c >= i ? c + 1u : c;
+}
+
+// word returns word n of a target stream from its first call, drawing a
+// call every fourth word into w.
+uint word(uvec2 key, uint i, uint n, uint call0, inout uvec4 w) {
 	if ((n & 3u) == 0u) {
-		w = rngDraw(key, TARGETS, i, uvec2(n >> 2, 0u));
+		w = rngDraw(key, TARGETS, i, uvec2(n >> 2, call0));
 	}
 	return w[n & 3u];
 }
@@ -106,36 +114,43 @@ void main() {
 	uvec4 row = rows[id];
 	Proj p = projs[row.x];
 	uvec2 key = uvec2(p.keyLo, p.keyHi);
-	uint i = row.y, k = row.z;
+	uint i = row.y, k = row.z, block = gl_GlobalInvocationID.y;
 	int slot = int(row.w);
 	uvec4 w;
 	if (p.kind == FIXED_PROBABILITY) {
-		// Geometric skips (Procedural.bernoulliRow); logQ = 0 is p = 0.
-		if (p.logQ == 0.0LF) {
+		// Geometric skips in this invocation's block of PROC_BLOCK
+		// candidates, from the block's words (Procedural.bernoulliRow);
+		// logQ = 0 is p = 0.
+		uint c = block * uint(PROC_BLOCK);
+		if (p.logQ == 0.0LF || c >= p.cand) {
 			return;
 		}
-		uint m = 0u;
-		for (uint c = 0u; ; c++) {
-			precise double skip = floor(rngLog(rngUniform(word(key, i, m, w))) / p.logQ);
-			if (skip >= double(p.cand - c)) {
+		uint end = min(c + uint(PROC_BLOCK), p.cand);
+		for (uint n = 0u; ; c++) {
+			precise double skip = floor(rngLog(rngUniform(word(key, i, n, block, w))) / p.logQ);
+			if (skip >= double(end - c)) {
 				return;
 			}
 			c += uint(skip);
-			deliver(p, key, i, m, c, slot);
-			m++;
+			uint t = partner(p, c, i);
+			deliver(p, key, i, t, t, slot, c);
+			n++;
 		}
+	}
+	if (block != 0u) {
+		return;
 	}
 	// k sorted uniforms with replacement from k + 1 exponential spacings
 	// (Procedural.sortedUniformRow).
 	precise double total = 0.0LF;
 	for (uint n = 0u; n <= k; n++) {
-		total = total - rngLog(rngUniform(word(key, i, n, w)));
+		total = total - rngLog(rngUniform(word(key, i, n, 0u, w)));
 	}
 	precise double sum = 0.0LF;
 	double cand = double(p.cand);
 	for (uint m = 0u; m < k; m++) {
-		sum = sum - rngLog(rngUniform(word(key, i, m, w)));
+		sum = sum - rngLog(rngUniform(word(key, i, m, 0u, w)));
 		precise double x = sum / total * cand;
-		deliver(p, key, i, m, min(uint(floor(x)), p.cand - 1u), slot);
+		deliver(p, key, i, m, partner(p, min(uint(floor(x)), p.cand - 1u), i), slot, m);
 	}
 }

@@ -15,7 +15,8 @@ import (
 // procNet is device delivery's part for procedural projections
 // (connect.Procedural): none of their synapses go up; each spike's row
 // is drawn again on the device (shaders/net_procedural.comp), an
-// invocation per spike and projection, into the same ring as the stored
+// invocation per spike and projection (and block of a fixed_probability
+// row), into the same ring as the stored
 // projections' rows. The host keeps the rows the CPU engine built from
 // the same draws, for host delivery and for the fixed-point check.
 type procNet struct {
@@ -25,27 +26,34 @@ type procNet struct {
 	projBuf  *device.Buffer // a Proj of the shader each
 	rowBuf   *device.Buffer // the epoch's rows, grown as needed
 	rows     []uint32       // the epoch's rows, 4 words each
+	blocks   int            // the most blocks of a fixed_probability row: the dispatch's second dimension
 }
 
-// softwareRowMax is the longest procedural row an invocation draws on a
-// software renderer: Mesa's llvmpipe ends an invocation's loops after
-// 65,535 passes in all, and a row costs about four passes a synapse (the
-// spacings' two, the weight's and the delay's draws: a row of 40,000 was
-// cut after 8,322 synapses, its first pass having spent 40,001), more
-// where a cut normal is drawn again. TestProceduralRows draws rows of
-// this length there.
+// softwareRowMax is the longest procedural row of fixed_outdegree or
+// fixed_total (drawn whole by one invocation) on a software renderer:
+// Mesa's llvmpipe ends an invocation's loops after 65,535 passes in all,
+// and a row costs about four passes a synapse (the spacings' two, the
+// weight's and the delay's draws: a row of 40,000 was cut after 8,322
+// synapses, its first pass having spent 40,001), more where a cut normal
+// is drawn again. TestProceduralRows draws rows of this length there.
 const softwareRowMax = 8192
 
 // newProcNet finds the network's procedural projections, or says why
 // the device cannot draw their rows.
 func (e *Engine) newProcNet() (*procNet, error) {
-	p := &procNet{bySource: make([][]int, len(e.pops))}
+	p := &procNet{bySource: make([][]int, len(e.pops)), blocks: 1}
 	software := device.Software(e.dev.Info())
 	for k, pr := range e.net.Projections {
 		if pr.Procedural == nil || pr.Rate != nil {
 			continue
 		}
-		if software {
+		if pr.Procedural.Kind == connect.FixedProbability {
+			// Each block of a row is an invocation's.
+			p.blocks = max(p.blocks, pr.Procedural.ProcBlocks())
+			if most := e.dev.Info().MaxWorkGroupCount[1]; p.blocks > most {
+				return nil, fmt.Errorf("projection %s: %d blocks of %d targets, more than the device dispatches (%d)", pr.Name, p.blocks, connect.ProcBlock, most)
+			}
+		} else if software {
 			for i := range pr.From.N {
 				if n := pr.Start[i+1] - pr.Start[i]; n > softwareRowMax {
 					return nil, fmt.Errorf("projection %s: neuron %d's row of %d synapses is more than %s draws in one invocation (%d)",
@@ -98,7 +106,7 @@ func (p *procNet) alloc(e *Engine) error {
 	if err != nil {
 		return err
 	}
-	prog, err := device.Compile(src.Define("GROUP_SIZE", groupSize))
+	prog, err := device.Compile(procShader(src))
 	if err != nil {
 		return err
 	}
@@ -106,6 +114,11 @@ func (p *procNet) alloc(e *Engine) error {
 	p.rowBuf = device.NewBuffer[uint32](nil, 16*1024)
 	p.prog = prog
 	return nil
+}
+
+// procShader is net_procedural.comp with its sizes defined.
+func procShader(src shaders.Shader) shaders.Shader {
+	return src.Define("GROUP_SIZE", groupSize).Define("PROC_BLOCK", connect.ProcBlock)
 }
 
 // free deletes what alloc made.
@@ -155,7 +168,7 @@ func (p *procNet) dispatch(e *Engine, d *deviceNet) {
 		rows := min(n-from, maxGroups*groupSize)
 		device.Write(p.rowBuf, p.rows[4*from:4*(from+rows)])
 		p.prog.SetInt("nRows", rows)
-		gl.DispatchCompute(uint32((rows+groupSize-1)/groupSize), 1, 1)
+		gl.DispatchCompute(uint32((rows+groupSize-1)/groupSize), uint32(p.blocks), 1)
 		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT)
 	}
 	gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-gl/gl/v4.3-core/gl"
+
 	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
 	"neurite/shaders"
@@ -41,6 +43,9 @@ var procRowsCases = []procRowsCase{
 	{"fixed_probability 0.05 onto itself", connect.Rule{Kind: connect.FixedProbability, P: 0.05}, 400, 400, true,
 		connect.Values{Shape: connect.UniformShape, A: -1, B: 1}, normalDelay},
 	{"fixed_probability 1 onto itself", connect.Rule{Kind: connect.FixedProbability, P: 1}, 40, 40, true, oneWeight, oneDelay},
+	{"fixed_probability 0.5 over blocks", connect.Rule{Kind: connect.FixedProbability, P: 0.5}, 5, 3*connect.ProcBlock + 7, false, cutWeight, normalDelay},
+	{"fixed_probability 1 over blocks, rows longer than llvmpipe draws at once", connect.Rule{Kind: connect.FixedProbability, P: 1}, 20, 3 * softwareRowMax / 2, false, oneWeight, oneDelay},
+	{"fixed_probability 0.02 over blocks onto itself", connect.Rule{Kind: connect.FixedProbability, P: 0.02}, 1500, 1500, true, normalWeight, uniformDelay},
 	{"fixed_probability 0", connect.Rule{Kind: connect.FixedProbability, P: 0}, 40, 60, false, oneWeight, oneDelay},
 	{"fixed_outdegree 50 onto itself", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: 50, Multapses: true}, 300, 300, true, cutWeight, oneDelay},
 	{"fixed_total 20000 with autapses", connect.Rule{Kind: connect.FixedTotal, Total: 20000, Multapses: true, Autapses: true}, 200, 200, true, normalWeight, normalDelay},
@@ -59,10 +64,21 @@ func TestProceduralRows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The device writes each synapse at the row's offset plus its
+			// candidate (fixed_probability, whose blocks are drawn side
+			// by side) or its place in the row.
 			var rows, want []uint32
+			synapses := 0
 			for i := range c.nPre {
 				tg, w, d := g.Row(i, nil, nil, nil)
-				rows = append(rows, 0, uint32(i), uint32(max(g.RowLen(i), 0)), uint32(len(want)/3))
+				synapses += len(tg)
+				off := len(want) / 3
+				rows = append(rows, 0, uint32(i), uint32(max(g.RowLen(i), 0)), uint32(off))
+				size := len(tg)
+				if g.Kind == connect.FixedProbability {
+					size = g.Cand
+				}
+				want = append(want, make([]uint32, 3*size)...)
 				for m, j := range tg {
 					wm, dm := c.weight.A, c.delay.A
 					if w != nil {
@@ -75,27 +91,39 @@ func TestProceduralRows(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					want = append(want, j, math.Float32bits(float32(wm)), uint32(steps))
+					at := off + m
+					if g.Kind == connect.FixedProbability {
+						at = off + int(j)
+						if g.Self && int(j) > i {
+							at--
+						}
+					}
+					copy(want[3*at:], []uint32{j + 1, math.Float32bits(float32(wm)), uint32(steps)})
 				}
 			}
-			if c.rule.P != 0 && len(want) == 0 {
+			if c.rule.P != 0 && synapses == 0 {
 				t.Fatal("no synapses drawn")
 			}
-			got := procRowsOnDevice(t, procProj(g, dt, 0), rows, len(want))
+			blocks := 1
+			if g.Kind == connect.FixedProbability {
+				blocks = g.ProcBlocks()
+			}
+			got := procRowsOnDevice(t, procProj(g, dt, 0), rows, blocks, len(want))
 			for s := 0; s < len(want); s += 3 {
 				if [3]uint32(got[s:s+3]) != [3]uint32(want[s:s+3]) {
-					t.Fatalf("synapse %d: target %d, weight %g, delay %d steps on the device; %d, %g, %d in Go", s/3,
+					t.Fatalf("synapse at %d: target %d, weight %g, delay %d steps on the device; %d, %g, %d in Go (targets plus 1, 0 for none)", s/3,
 						got[s], math.Float32frombits(got[s+1]), got[s+2], want[s], math.Float32frombits(want[s+1]), want[s+2])
 				}
 			}
-			t.Logf("%d synapses of %d rows, the same", len(want)/3, c.nPre)
+			t.Logf("%d synapses of %d rows, the same", synapses, c.nPre)
 		})
 	}
 }
 
 // procRowsOnDevice runs net_procedural.comp built to write the rows'
-// synapses (PROC_ROWS) and returns them, n words.
-func procRowsOnDevice(t *testing.T, proj, rows []uint32, n int) []uint32 {
+// synapses (PROC_ROWS), blocks invocations a row, and returns them, n
+// words.
+func procRowsOnDevice(t *testing.T, proj, rows []uint32, blocks, n int) []uint32 {
 	t.Helper()
 	src, err := shaders.Load("net_procedural.comp")
 	if err != nil {
@@ -103,7 +131,7 @@ func procRowsOnDevice(t *testing.T, proj, rows []uint32, n int) []uint32 {
 	}
 	out := make([]uint32, n+3) // never empty
 	err = devicetest.Shared(t).Do(func() error {
-		prog, err := device.Compile(src.Define("GROUP_SIZE", groupSize).Define("PROC_ROWS", 1))
+		prog, err := device.Compile(procShader(src).Define("PROC_ROWS", 1))
 		if err != nil {
 			return err
 		}
@@ -115,7 +143,8 @@ func procRowsOnDevice(t *testing.T, proj, rows []uint32, n int) []uint32 {
 		}
 		prog.Use()
 		prog.SetInt("nRows", len(rows)/4)
-		prog.Dispatch((len(rows)/4 + groupSize - 1) / groupSize)
+		gl.DispatchCompute(uint32((len(rows)/4+groupSize-1)/groupSize), uint32(blocks), 1)
+		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
 		device.Read(bufs[0], 0, out)
 		return nil
 	})

@@ -21,7 +21,10 @@ import (
 //
 //   - fixed_probability: a geometric skip to each next target, ⌊log u /
 //     log(1 − p)⌋ candidates passed over (a coin per pair, at a cost per
-//     synapse): distinct targets, in increasing order.
+//     synapse): distinct targets, in increasing order. Each block of
+//     ProcBlock candidates has its own words, so that a device draws a
+//     row's blocks side by side, and a synapse's weight and delay are
+//     counted by its target.
 //   - fixed_outdegree and fixed_total, with multapses (with replacement,
 //     as GeNN's FixedNumberPostWithReplacement and
 //     FixedNumberTotalWithReplacement): a row of k targets is k uniform
@@ -159,33 +162,54 @@ func (p *Procedural) Row(i int, targets []uint32, w, d []float64) ([]uint32, []f
 	default:
 		targets = p.sortedUniformRow(i, p.RowLen(i), targets)
 	}
-	for m := range len(targets) - first {
+	for m, t := range targets[first:] {
+		// fixed_probability's targets are distinct and drawn block by
+		// block: a synapse's values are its target's, which a block
+		// knows; the others' are the m-th of the row's.
+		at := uint32(m)
+		if p.Kind == FixedProbability {
+			at = t
+		}
 		if p.Weight.Shape != ConstantShape {
-			w = append(w, p.Weight.value(p.Key, procWeights, uint32(i), uint32(m)))
+			w = append(w, p.Weight.value(p.Key, procWeights, uint32(i), at))
 		}
 		if p.Delay.Shape != ConstantShape {
-			d = append(d, p.Delay.value(p.Key, procDelays, uint32(i), uint32(m)))
+			d = append(d, p.Delay.value(p.Key, procDelays, uint32(i), at))
 		}
 	}
 	return targets, w, d
 }
 
+// ProcBlock is how many candidates of a fixed_probability row one
+// stream covers: each block of the row is drawn on its own (a device
+// draws them side by side), and the coins being independent, the row
+// has the same law. Part of the definition of the rows drawn.
+const ProcBlock = 1024
+
+// ProcBlocks is the number of blocks of a fixed_probability row.
+func (p *Procedural) ProcBlocks() int { return (p.Cand + ProcBlock - 1) / ProcBlock }
+
 // bernoulliRow appends the targets of a coin of probability p per
 // candidate: each next target lies ⌊log u / log(1 − p)⌋ candidates on, a
-// geometric skip.
+// geometric skip, in each block of ProcBlock candidates from the block's
+// words (calls b·2³² on).
 func (p *Procedural) bernoulliRow(i int, targets []uint32) []uint32 {
 	if p.P == 0 {
 		return targets
 	}
-	s := words{key: p.Key, in: procTargets, strm: uint32(i)}
-	for c := 0; ; c++ {
-		skip := math.Floor(rng.Log(rng.Uniform(s.next())) / p.LogQ)
-		if skip >= float64(p.Cand-c) {
-			return targets
+	for b := range p.ProcBlocks() {
+		s := words{key: p.Key, in: procTargets, strm: uint32(i), n: uint64(b) << 34}
+		end := min((b+1)*ProcBlock, p.Cand)
+		for c := b * ProcBlock; ; c++ {
+			skip := math.Floor(rng.Log(rng.Uniform(s.next())) / p.LogQ)
+			if skip >= float64(end-c) {
+				break
+			}
+			c += int(skip)
+			targets = append(targets, partner(c, i, p.Self))
 		}
-		c += int(skip)
-		targets = append(targets, partner(c, i, p.Self))
 	}
+	return targets
 }
 
 // sortedUniformRow appends k targets drawn uniformly with replacement, in
