@@ -16,9 +16,9 @@ import (
 // (connect.Procedural): none of their synapses go up; each spike's row
 // is drawn again on the device (shaders/net_procedural.comp), an
 // invocation per spike and projection (and block of a fixed_probability
-// row), into the same ring as the stored
-// projections' rows. The host keeps the rows the CPU engine built from
-// the same draws, for host delivery and for the fixed-point check.
+// row), into the same ring as the stored projections' rows. The host
+// keeps the rows the CPU engine built from the same draws, for host
+// delivery and for the fixed-point check.
 type procNet struct {
 	projs    []int   // their indices in Network.Projections
 	bySource [][]int // by population: indices into projs
@@ -51,7 +51,7 @@ func (e *Engine) newProcNet() (*procNet, error) {
 			// Each block of a row is an invocation's.
 			p.blocks = max(p.blocks, pr.Procedural.ProcBlocks())
 			if most := e.dev.Info().MaxWorkGroupCount[1]; p.blocks > most {
-				return nil, fmt.Errorf("projection %s: %d blocks of %d targets, more than the device dispatches (%d)", pr.Name, p.blocks, connect.ProcBlock, most)
+				return nil, fmt.Errorf("projection %s: %d blocks of %d candidates a row, more than the device dispatches (%d)", pr.Name, p.blocks, connect.ProcBlock, most)
 			}
 		} else if software {
 			for i := range pr.From.N {
