@@ -105,6 +105,16 @@ func (c NetChoice) SetDelivery(d gnet.Delivery) error {
 	return f.gpu.SetDelivery(d)
 }
 
+// DeviceMemory is what delivery on the device keeps on the device
+// (gpu/network.Engine.DeviceMemory); ok is false for a run on the CPU.
+func (c NetChoice) DeviceMemory() (m gnet.DeviceMemory, ok bool) {
+	f, ok := c.Sim.(*netFallback)
+	if !ok {
+		return m, false
+	}
+	return f.gpu.DeviceMemory(), true
+}
+
 // calibrateNet times the CPU and GPU engines on their network, a few
 // steps to warm up and then about calibrationWork neuron-steps each, and
 // leaves both initialised.

@@ -43,7 +43,8 @@ var (
 type netRun struct {
 	backend string // "cpu" or "gpu"
 	wall    float64
-	counts  []int // spikes by neuron
+	counts  []int             // spikes by neuron
+	mem     gnet.DeviceMemory // the GPU's delivery on the device: its memory there
 }
 
 // spikes is the number of spikes of neurons [lo, hi).
@@ -83,7 +84,7 @@ func (c *neuronCounter) Spikes(s []sim.Spike) error {
 // runNet runs a network on a backend (cpu or gpu) for ms milliseconds,
 // repeat times from the initial state, and keeps the shortest run's time
 // (the machine may be shared): it times the runs only.
-func runNet(net *network.Network, backend string, delivery gnet.Delivery, workers int, ms float64, repeat int) (netRun, error) {
+func runNet(net *network.Network, backend string, delivery gnet.Delivery, workers int, ms float64, repeat int) (best netRun, err error) {
 	var e sim.Simulator
 	opts := network.Options{Workers: workers}
 	if backend == "gpu" {
@@ -95,6 +96,7 @@ func runNet(net *network.Network, backend string, delivery gnet.Delivery, worker
 			return netRun{}, err
 		}
 		e = ch.Sim
+		defer func() { best.mem, _ = ch.DeviceMemory() }()
 	} else {
 		cpu, err := network.NewEngine(net, opts)
 		if err != nil {
@@ -102,7 +104,7 @@ func runNet(net *network.Network, backend string, delivery gnet.Delivery, worker
 		}
 		e = cpu
 	}
-	best := netRun{backend: backend, wall: math.Inf(1)}
+	best = netRun{backend: backend, wall: math.Inf(1)}
 	for range max(1, repeat) {
 		e.Init()
 		rec := &neuronCounter{counts: make([]int, net.Neurons())}
@@ -321,9 +323,10 @@ func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 func benchMicrocircuitCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench microcircuit", flag.ContinueOnError)
 	scale := fs.Float64("scale", 1, "fraction of the neurons (in-degrees stay the full model's)")
+	procedural := fs.Bool("procedural", false, "procedural connectivity: every projection's rows drawn again at each spike on the device (with --delivery device), not stored there")
 	nf := addNetFlags(fs, 1)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite bench microcircuit [--scale F] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]")
+		fmt.Fprintln(fs.Output(), "usage: neurite bench microcircuit [--scale F] [--procedural] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--delivery auto|host|device]")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
@@ -339,7 +342,7 @@ func benchMicrocircuitCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "microcircuit.toml")
-	if err := os.WriteFile(file, []byte(netmodels.Microcircuit(*scale, *nf.duration*1000)), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(netmodels.MicrocircuitProcedural(*scale, *nf.duration*1000, *procedural)), 0o644); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -372,6 +375,11 @@ func benchMicrocircuitCmd(args []string, stdout, stderr io.Writer) int {
 	for k, p := range net.Pops {
 		rate := float64(runs[0].spikes(p.First(), p.First()+p.N)) / float64(p.N) / *nf.duration
 		fmt.Fprintf(stdout, "RATE population=%s neurons=%d rate_hz=%.3f published_hz=%.3f\n", p.Name, p.N, rate, netmodels.MicrocircuitRates[k])
+	}
+	for _, r := range runs {
+		if r.mem.Ring > 0 {
+			fmt.Fprintf(stdout, "DEVICE procedural=%v synapse_bytes=%d procedural_bytes=%d ring_bytes=%d\n", *procedural, r.mem.Synapses, r.mem.Procedural, r.mem.Ring)
+		}
 	}
 	for _, r := range runs {
 		fmt.Fprintf(stdout, "RESULT name=%s scale=%g neurons=%d synapses=%d wall_s=%.3f sim_s=%g rtf=%.3f events_per_s=%.4e\n",

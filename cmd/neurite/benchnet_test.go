@@ -20,6 +20,8 @@ func TestBenchNetworks(t *testing.T) {
 			`^RESULT name=neurite_brunel neurons=500 wall_s=[0-9.]+ sim_s=0.05 rtf=[0-9.]+ `, "INFO neurons=500 synapses=25000 "},
 		{[]string{"microcircuit", "--scale", "0.01", "--duration", "0.02"},
 			`^RESULT name=neurite_microcircuit scale=0.01 neurons=772 synapses=[0-9]+ wall_s=[0-9.]+ sim_s=0.02 rtf=[0-9.]+ `, "RATE population=L5E neurons=49 "},
+		{[]string{"microcircuit", "--scale", "0.01", "--duration", "0.02", "--procedural", "--backend", "gpu", "--delivery", "device"},
+			`^RESULT name=neurite_microcircuit_gpu scale=0.01 neurons=772 synapses=[0-9]+ wall_s=[0-9.]+ sim_s=0.02 rtf=[0-9.]+ `, "DEVICE procedural=true synapse_bytes="},
 		{[]string{"ring", "--cells", "10", "--tstop", "20"},
 			`^RESULT name=neurite_ring cells=10 ring_size=10 compartments=120 wall_s=[0-9.]+ spikes=[0-9]+ `, "INFO backend=cpu cells=10 "},
 	} {

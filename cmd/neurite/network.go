@@ -137,6 +137,9 @@ func checkNetwork(file string, sets []string, stdout, stderr io.Writer) int {
 			// and the target's parameter that takes the sum.
 			fmt.Fprintf(&b, " of %s.%s into %s.%s", pr.From, pr.Var, pr.To, pr.Input)
 		}
+		if pr.Procedural {
+			b.WriteString(", procedural")
+		}
 		b.WriteString("\n")
 	}
 	for _, in := range ns.Inputs {

@@ -74,6 +74,24 @@ func TestCheckRateProjection(t *testing.T) {
 	}
 }
 
+// TestCheckProcedural: neurite check marks a projection made procedural
+// by --set, and refuses one whose rule cannot be, naming the setting.
+func TestCheckProcedural(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "net.toml")
+	net := "[run]\ntstop = 10\n[[population]]\nname = \"E\"\nsize = 40\nmodel = \"lif\"\n[[projection]]\nname = \"EE\"\nfrom = \"E\"\nto = \"E\"\nrule = \"fixed_probability\"\np = 0.1\nweight = 1\ndelay = 1\n"
+	if err := os.WriteFile(file, []byte(net), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := neurite("check", file, "--set", "projection.EE.procedural=true")
+	if want := "projection EE: E → E, fixed_probability, delta, procedural\n"; code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("EE procedural: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
+	}
+	code, _, stderr = neurite("check", "../../assets/models/brunel.toml", "--set", "projection.EE.procedural=true")
+	if want := "--set projection.EE.procedural=true: projection EE: fixed_indegree draws each target's sources, by column, and cannot be procedural"; code == 0 || !strings.Contains(stderr, want) {
+		t.Errorf("brunel with EE procedural: exit %d, stderr %q; want %q", code, stderr, want)
+	}
+}
+
 // TestRunNetworkOnGPU: neurite run --backend gpu runs point networks on
 // the GPU, says so, and writes the CPU engine's spikes byte for byte:
 // brian_lif_net, Brunel's network under its Poisson drives, and the ring

@@ -77,6 +77,7 @@ type deviceNet struct {
 	inputs    []sim.Input // the network's spike inputs, sorted by step
 	next      int         // the first input not yet added to the ring
 	rows      [][]uint32  // by chunk: the epoch's rows, 4 words each
+	proc      *procNet    // the procedural projections, drawn again, not stored
 }
 
 // fixedShift returns the exponent of the ring's fixed point, or why the
@@ -182,8 +183,8 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 	room := min(e.dev.Info().MaxStorageBlockSize/4, e.dev.Info().MaxTextureBufferSize, maxChunkBytes/4)
 	used := room // no chunk yet
 	for k, pr := range e.net.Projections {
-		if pr.Rate != nil || pr.Plastic() {
-			continue // a learning projection's spikes are the learning's (learning.go)
+		if pr.Rate != nil || pr.Plastic() || pr.Procedural != nil {
+			continue // delivered by the learning (learning.go) or drawn again (procedural.go)
 		}
 		if pr.Synapses() >= math.MaxUint32/2 {
 			return nil, fmt.Errorf("projection %s: %d synapses, more than 32-bit indices reach", pr.Name, pr.Synapses())
@@ -215,6 +216,9 @@ func (e *Engine) newDeviceNet(router sim.Router, inputs []sim.Input) (*deviceNet
 		}
 	}
 	d.rows = make([][]uint32, len(d.chunks))
+	if d.proc, err = e.newProcNet(); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -281,6 +285,9 @@ func (d *deviceNet) alloc(e *Engine) error {
 	d.rowBuf = device.NewBuffer[uint32](nil, 16*1024)
 	d.ring = device.NewBuffer[uint32](nil, 8*d.ringSlots*max(1, e.targets))
 	d.ringTex = device.BufferTexture(d.ring, gl.RG32UI)
+	if err := d.proc.alloc(e); err != nil {
+		return err
+	}
 	d.prog = prog // last: alloc is done
 	return nil
 }
@@ -300,6 +307,7 @@ func (d *deviceNet) free() {
 	if d.prog != nil {
 		d.prog.Delete()
 	}
+	d.proc.free()
 }
 
 // reset empties the ring and rewinds the inputs (on the device thread).
@@ -361,10 +369,12 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 	for c := range d.rows {
 		d.rows[c] = d.rows[c][:0]
 	}
+	d.proc.rows = d.proc.rows[:0]
 	dt := e.net.Dt
 	for _, s := range spikes {
 		p := e.popOfNeuron(s.Cell)
 		slot := uint32(int64(math.Round(s.Step/dt)) % int64(d.ringSlots))
+		d.proc.route(e, p, s.Cell-e.pops[p].first, slot)
 		for _, k := range d.bySource[p] {
 			sg := &d.segs[k]
 			i := s.Cell - e.pops[p].first
@@ -384,6 +394,7 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 		if e.learn != nil {
 			e.learn.learn(d.ring, e.targets, d.ringSlots, d.shift, e.dev.Info().MaxWorkGroupCount[0])
 		}
+		d.proc.dispatch(e, d)
 		var all []uint32
 		for _, rows := range d.rows {
 			all = append(all, rows...)

@@ -196,6 +196,17 @@ func fromColumns(nPre, nPost int, produce func(lo, hi int, emit func(pre int, po
 // fixedTotal splits total among the rows by a multinomial draw (a binomial
 // per row, in order), then draws each row's targets uniformly.
 func fixedTotal(total int64, nPre, nPost int, self bool, seed uint64) *CSR {
+	counts := totalCounts(total, nPre, seed)
+	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
+		buf = drawTargets(int(counts[i]), nPost, i, self, true, rng, s, buf)
+		s.sortRow(buf, nPost)
+		return buf
+	})
+}
+
+// totalCounts splits total among nPre rows by a multinomial draw: a
+// binomial per row, in order, from the projection's split stream.
+func totalCounts(total int64, nPre int, seed uint64) []int64 {
 	counts := make([]int64, nPre)
 	split := dist.NewPCG(seed, streamSplit, 0)
 	left := total
@@ -210,11 +221,7 @@ func fixedTotal(total int64, nPre, nPost int, self bool, seed uint64) *CSR {
 		counts[i] = binomial(left, 1/float64(nPre-i), split)
 		left -= counts[i]
 	}
-	return buildRows(nPre, seed, counts, func(i int, rng *rand.Rand, s *scratch, buf []uint32) []uint32 {
-		buf = drawTargets(int(counts[i]), nPost, i, self, true, rng, s, buf)
-		s.sortRow(buf, nPost)
-		return buf
-	})
+	return counts
 }
 
 // fixedTotalDistinct draws total distinct pairs by Floyd's algorithm over

@@ -196,7 +196,7 @@ func (b *builder) pointProjection(net *network.Network, i int) (*network.Project
 	if err != nil {
 		return nil, b.spec.Errorf(at("g_init"), "projection %s: %v", sp.Name, err)
 	}
-	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: k, Start: g.csr.Start, Target: g.csr.Target}
+	pr := &network.Projection{Name: sp.Name, From: pre, To: post, Port: k, Start: g.csr.Start, Target: g.csr.Target, Procedural: g.proc}
 	return pr, b.weightsAndDelays(pr, g, net.Dt, i)
 }
 
@@ -222,6 +222,7 @@ func (b *builder) weightsAndDelays(pr *network.Projection, g *generated, dt floa
 type generated struct {
 	csr             *connect.CSR
 	weights, delays []float64
+	proc            *connect.Procedural // the rule that regenerates the rows, where the file asks for procedural
 }
 
 // generate draws projection i's synapses by its rule, and their weights
@@ -233,6 +234,9 @@ func (b *builder) generate(i int) (*generated, error) {
 	r, err := b.rule(i)
 	if err != nil {
 		return nil, err
+	}
+	if sp.Procedural {
+		return b.procedural(i, r)
 	}
 	g := &generated{}
 	g.csr, err = connect.Generate(r, b.m.Pops[from].N, b.m.Pops[to].N, from == to, b.pos[from], b.pos[to], b.seed^stream("projection", sp.Name))

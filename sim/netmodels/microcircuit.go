@@ -71,7 +71,12 @@ func MicrocircuitSynapses(target, source int) float64 {
 // that in-degrees, and so the mean input of each neuron, stay those of
 // the full model (NEST's N_scaling with K_scaling 1). tstop is the run's
 // length in ms.
-func Microcircuit(scale, tstop float64) string {
+func Microcircuit(scale, tstop float64) string { return MicrocircuitProcedural(scale, tstop, false) }
+
+// MicrocircuitProcedural is Microcircuit with every projection
+// procedural = true where procedural is set: its rows drawn again on the
+// device instead of stored there (GeNN's procedural connectivity).
+func MicrocircuitProcedural(scale, tstop float64, procedural bool) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	psc := pscPerPSP(mcCm, mcTauM, mcTauSyn) * mcPSP / 1000 // nA
@@ -113,6 +118,9 @@ func Microcircuit(scale, tstop float64) string {
 				mean *= 2
 			}
 			w("\n[[projection]]\nfrom = %q\nto = %q\nrule = \"fixed_total\"\ntotal = %d\nmultapses = true\nautapses = true\n", from, to, n)
+			if procedural {
+				w("procedural = true\n")
+			}
 			w("synapse = \"exp_current\"\ntau = %g\n", mcTauSyn)
 			w("weight = { dist = \"normal\", mean = %.6g, sd = %.6g, %s }\n", mean, math.Abs(mean)*mcPSPRelSD, bound)
 			w("delay = { dist = \"normal\", mean = %g, sd = %g, low = 0.1 }\n", delay, delay*mcDelayRelSD)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"neurite/sim/connect"
 )
 
 // Synapse is how an input acts on its target neuron.
@@ -113,6 +115,10 @@ type Projection struct {
 	// Rate, when set, makes the projection carry a source variable into
 	// a target parameter at every step instead of spikes (Port unused).
 	Rate *Rate
+	// Procedural, when set, regenerates the rows (Start, Target, W and
+	// Delay are its rows, as Build made them), so that an engine may
+	// draw a row again instead of storing it (gpu/network does).
+	Procedural *connect.Procedural
 
 	stdp    *STDP
 	scaling *Scaling

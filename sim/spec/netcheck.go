@@ -417,6 +417,9 @@ func (n *Network) checkProjections(c *checker, tree map[string]any, pops map[str
 		if okFrom && okTo {
 			n.checkRule(c, pr, from.Population, to.Population, k)
 		}
+		if pr.Procedural {
+			c.procedural(k, pr, what)
+		}
 		if pr.Rule != "csv" || pr.Weight.Given() {
 			c.required(k(), tbl, what, "weight", "weight (µS for conductance synapses, nA for current, mV for delta)")
 		}
@@ -441,6 +444,30 @@ func (n *Network) checkProjections(c *checker, tree map[string]any, pops map[str
 		}
 	}
 	return projs
+}
+
+// procedural checks that a projection asking for procedural = true has
+// rows that can be drawn one by one, and weights and delays a device can
+// draw again (sim/connect's Procedural).
+func (c *checker) procedural(k func(...any) []any, pr *Projection, what string) {
+	switch {
+	case pr.Synapse == RateSynapse:
+		c.fail(k("procedural"), "%s: a rate projection cannot be procedural", what)
+	case pr.Rule == "fixed_indegree":
+		c.fail(k("procedural"), "%s: fixed_indegree draws each target's sources, by column, and cannot be procedural (rows are regenerated one by one): use fixed_probability, fixed_outdegree or fixed_total", what)
+	case pr.Rule != "fixed_probability" && pr.Rule != "fixed_outdegree" && pr.Rule != "fixed_total":
+		c.fail(k("procedural"), "%s: rule %s cannot be procedural: fixed_probability, fixed_outdegree and fixed_total can", what, pr.Rule)
+	case pr.Rule != "fixed_probability" && !pr.Multapses:
+		c.fail(k("procedural"), "%s: a procedural %s draws its targets with replacement (as GeNN): set multapses = true", what, pr.Rule)
+	}
+	for _, v := range []struct {
+		key string
+		v   Value
+	}{{"weight", pr.Weight}, {"delay", pr.Delay}} {
+		if v.v.Dist == DistLognormal || v.v.Dist == DistCSV {
+			c.fail(k(v.key), "%s: a procedural projection draws its %ss again on the device: a %s %s cannot be (give a constant, uniform or normal)", what, v.key, v.v.Dist, v.key)
+		}
+	}
 }
 
 // population finds the population a projection or input names.
@@ -732,6 +759,8 @@ func (n *Network) checkPlasticity(c *checker, tree map[string]any, projs map[str
 			c.fail(k("projection"), "%s: unknown projection %q%s (%s)", what, pl.Projection, didYouMean(pl.Projection, names), strings.Join(names, ", "))
 		} else if pr.Synapse == RateSynapse {
 			c.fail(k("projection"), "%s: projection %s is a rate projection; plasticity learns from spikes", what, pl.Projection)
+		} else if pr.Procedural {
+			c.fail(k("projection"), "%s: projection %s is procedural: its weights are drawn again, not stored, and cannot learn", what, pl.Projection)
 		}
 		if _, ok := tbl["rule"]; !ok {
 			c.fail(k("rule"), "%s needs a rule (%s)", what, strings.Join(PlasticityRules, ", "))

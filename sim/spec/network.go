@@ -95,8 +95,11 @@ type Projection struct {
 	File      string  `toml:"file"` // csv: columns pre,post[,weight][,delay], resolved relative to the model file
 	Autapses  bool    `toml:"autapses"`
 	Multapses bool    `toml:"multapses"` // default false, true for fixed_total
-	Weight    Value   `toml:"weight" unit:"µS, nA or mV"`
-	Delay     Value   `toml:"delay" unit:"ms"`
+	// Procedural regenerates the rows from the seed instead of storing
+	// them on a device (sim/connect's Procedural).
+	Procedural bool  `toml:"procedural"`
+	Weight     Value `toml:"weight" unit:"µS, nA or mV"`
+	Delay      Value `toml:"delay" unit:"ms"`
 	SynapseSettings
 	// Var and Input are a rate projection's (synapse = "rate"): the
 	// source model's state variable it carries (default the model's main

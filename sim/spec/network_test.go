@@ -288,6 +288,12 @@ func TestNetworkErrors(t *testing.T) {
 		{"record.every off the grid", "[record]\nevery = 0.15\n", `net.toml:20: record.every = 0.15 ms must be a multiple of dt = 0.1 ms in a network of cable cells`},
 		{"lif by rk4", "[[population]]\nname = \"X\"\nsize = 1\nmodel = \"lif\"\nmethod = \"rk4\"\n", `net.toml:23: population X: LIF neurons run with method exact or euler, not rk4`},
 		{"bad range", "[[input]]\nto = \"I\"\nkind = \"step\"\namp = 1\nneurons = \"a-b\"\n", `net.toml:23: input 1: neurons: "a-b" is not a range of neurons`},
+		{"procedural indegree", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"fixed_indegree\"\nindegree = 10\nweight = 1\ndelay = 1\nprocedural = true\n", `net.toml:26: projection I->E: fixed_indegree draws each target's sources, by column, and cannot be procedural`},
+		{"procedural all_to_all", proj + "delay = 1\nprocedural = true\n", `net.toml:26: projection E->I: rule all_to_all cannot be procedural: fixed_probability, fixed_outdegree and fixed_total can`},
+		{"procedural without replacement", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"fixed_outdegree\"\noutdegree = 10\nweight = 1\ndelay = 1\nprocedural = true\n", `net.toml:26: projection I->E: a procedural fixed_outdegree draws its targets with replacement (as GeNN): set multapses = true`},
+		{"procedural lognormal", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"fixed_probability\"\np = 0.1\nweight = { dist = \"lognormal\", mean = 1, sd = 0.1 }\ndelay = 1\nprocedural = true\n", `net.toml:24: projection I->E: a procedural projection draws its weights again on the device: a lognormal weight cannot be`},
+		{"procedural rate", rates + rateProj + "procedural = true\n", `net.toml:38: projection R->W: a rate projection cannot be procedural`},
+		{"procedural plastic", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"fixed_probability\"\np = 0.1\nweight = 1\ndelay = 1\nprocedural = true\n[[plasticity]]\nprojection = \"I->E\"\nrule = \"stdp\"\na_plus = 1\na_minus = 1\nw_max = 1\n", `net.toml:28: plasticity 1: projection I->E is procedural: its weights are drawn again, not stored, and cannot learn`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := parseNet(netHead + c.add)

@@ -1,0 +1,156 @@
+#version 430
+// Delivery of an epoch's spikes along procedural projections
+// (gpu/network/procedural.go): no synapse is stored; an invocation per
+// spike and projection (and per block of PROC_BLOCK candidates, the
+// dispatch's second dimension, for fixed_probability) draws the spike's
+// row again, as sim/connect's Procedural.Row draws it, target, weight
+// and delay, and adds each
+// weight into the ring (ring.glsl) as net_deliver.comp adds a stored
+// synapse's. The draws are Philox words (philox.glsl) keyed by the
+// projection's seed, counted by (quantity, row, index), derived by
+// sim/rng's portable arithmetic: the CPU's rows, to the bit.
+
+layout(local_size_x = GROUP_SIZE) in;
+
+#include "philox.glsl"
+
+layout(std430, binding = 0) buffer Ring { uint ring[]; };
+// The rows to draw: the projection, the row (its source neuron), its
+// length where the rule fixes it, the ring slot of the spike's step.
+layout(std430, binding = 1) readonly buffer Rows { uvec4 rows[]; };
+
+// A procedural projection (connect.Procedural): the laws of its weights
+// and delays (a, b, low, high: connect.Values), dt, its rule and the
+// first queue target of its port.
+struct Proj {
+	double logQ, dt;
+	double wA, wB, wLow, wHigh;
+	double dA, dB, dLow, dHigh;
+	uint kind, cand, self, base;
+	uint keyLo, keyHi, wShape, dShape;
+};
+layout(std430, binding = 2) readonly buffer Projs { Proj projs[]; };
+
+uniform int nRows, targets, ringSlots, shift;
+
+#include "ring.glsl"
+
+// The Philox inputs of a row's quantities and the shapes of its values
+// (sim/connect's procTargets …, ConstantShape …).
+const uint TARGETS = 0u, WEIGHTS = 1u, DELAYS = 2u;
+const uint CONSTANT = 0u, UNIFORM = 1u, NORMAL = 2u;
+const uint FIXED_PROBABILITY = 2u;
+
+// value returns the value of synapse m of row i for quantity q
+// (connect.Values.value): attempt r takes call m + r·2^32.
+double value(uint shape, double a, double b, double lo, double hi, uvec2 key, uint q, uint i, uint m) {
+	if (shape == UNIFORM) {
+		uvec4 w = rngDraw(key, q, i, uvec2(m, 0u));
+		precise double x = a + (b - a) * rngUniform(w.x);
+		return x;
+	}
+	if (shape == NORMAL) {
+		for (uint r = 0u; ; r++) {
+			uvec4 w = rngDraw(key, q, i, uvec2(m, r));
+			precise double x = a + b * rngNormal(w, 0u);
+			if (lo <= x && x <= hi) {
+				return x;
+			}
+		}
+	}
+	return a;
+}
+
+// steps rounds a delay to steps of dt half away from zero, as
+// network.DelaySteps's math.Round: x − ⌊x⌋ is exact.
+int steps(double d, double dt) {
+	precise double x = d / dt;
+	double f = floor(x);
+	return int(f) + (x - f >= 0.5LF ? 1 : 0);
+}
+
+// deliver adds the synapse of row i to target t whose values are number
+// at of the row's (its target for fixed_probability, its place in the
+// row otherwise), from the spike's slot, into the ring. Built with
+// PROC_ROWS (gpu/network's TestProceduralRows), it writes the synapse
+// instead, at word 3·(slot + n): target + 1, weight bits, delay steps.
+void deliver(Proj p, uvec2 key, uint i, uint at, uint t, int slot, uint n) {
+	float w = float(value(p.wShape, p.wA, p.wB, p.wLow, p.wHigh, key, WEIGHTS, i, at));
+	int d = steps(value(p.dShape, p.dA, p.dB, p.dLow, p.dHigh, key, DELAYS, i, at), p.dt);
+#ifdef PROC_ROWS
+	int o = 3 * (slot + int(n));
+	ring[o] = t + 1u;
+	ring[o + 1] = floatBitsToUint(w);
+	ring[o + 2] = uint(d);
+#else
+	int s = slot + d;
+	if (s >= ringSlots) {
+		s -= ringSlots;
+	}
+	ringAdd(s * targets + int(p.base + t), ldexp(double(w), -shift));
+#endif
+}
+
+// partner maps candidate c of row i to its target (connect's partner):
+// past i where the row's own neuron is left out.
+uint partner(Proj p, uint c, uint i) {
+	return p.self != 0u && c >= i ? c + 1u : c;
+}
+
+// word returns word n of a target stream from its first call, drawing a
+// call every fourth word into w.
+uint word(uvec2 key, uint i, uint n, uint call0, inout uvec4 w) {
+	if ((n & 3u) == 0u) {
+		w = rngDraw(key, TARGETS, i, uvec2(n >> 2, call0));
+	}
+	return w[n & 3u];
+}
+
+void main() {
+	uint id = gl_GlobalInvocationID.x;
+	if (id >= uint(nRows)) {
+		return;
+	}
+	uvec4 row = rows[id];
+	Proj p = projs[row.x];
+	uvec2 key = uvec2(p.keyLo, p.keyHi);
+	uint i = row.y, k = row.z, block = gl_GlobalInvocationID.y;
+	int slot = int(row.w);
+	uvec4 w;
+	if (p.kind == FIXED_PROBABILITY) {
+		// Geometric skips in this invocation's block of PROC_BLOCK
+		// candidates, from the block's words (Procedural.bernoulliRow);
+		// logQ = 0 is p = 0.
+		uint c = block * uint(PROC_BLOCK);
+		if (p.logQ == 0.0LF || c >= p.cand) {
+			return;
+		}
+		uint end = min(c + uint(PROC_BLOCK), p.cand);
+		for (uint n = 0u; ; c++) {
+			precise double skip = floor(rngLog(rngUniform(word(key, i, n, block, w))) / p.logQ);
+			if (skip >= double(end - c)) {
+				return;
+			}
+			c += uint(skip);
+			uint t = partner(p, c, i);
+			deliver(p, key, i, t, t, slot, c);
+			n++;
+		}
+	}
+	if (block != 0u) {
+		return;
+	}
+	// k sorted uniforms with replacement from k + 1 exponential spacings
+	// (Procedural.sortedUniformRow).
+	precise double total = 0.0LF;
+	for (uint n = 0u; n <= k; n++) {
+		total = total - rngLog(rngUniform(word(key, i, n, 0u, w)));
+	}
+	precise double sum = 0.0LF;
+	double cand = double(p.cand);
+	for (uint m = 0u; m < k; m++) {
+		sum = sum - rngLog(rngUniform(word(key, i, m, 0u, w)));
+		precise double x = sum / total * cand;
+		deliver(p, key, i, m, partner(p, min(uint(floor(x)), p.cand - 1u), i), slot, m);
+	}
+}
