@@ -324,13 +324,22 @@ func TestNernst(t *testing.T) {
 	}
 }
 
-// TestHayGroupIndependent evaluates instances at voltages that take
-// every guard and branch of the Hay procedures, together and one by one:
-// the results must be equal bit for bit.
-func TestHayGroupIndependent(t *testing.T) {
+// TestGroupIndependent evaluates instances at voltages that take every
+// guard and branch of the Hay procedures, together and one by one: the
+// results must be equal bit for bit. The kinetics case's mechanisms
+// (KINETIC, FUNCTION, a point process) are run the same way.
+func TestGroupIndependent(t *testing.T) {
 	vs := []float64{-38, -66, -17, -64.4, -27, -154.9, -60, -45, 12, -80}
+	var paths []string
 	for _, name := range hayMods {
-		m := hay(t, name)
+		paths = append(paths, filepath.Join(hayDir, "mod", name+".mod"))
+	}
+	for _, name := range []string{"na8st", "KIn", "ampa"} {
+		paths = append(paths, filepath.Join(kinDir, "mod", name+".mod"))
+	}
+	for _, path := range paths {
+		m := compileFile(t, path)
+		name := m.Name
 		run := func(idx []int) (*Group, *Cable, []float64, []float64) {
 			v := make([]float64, len(idx))
 			for j, k := range idx {

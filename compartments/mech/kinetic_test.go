@@ -54,6 +54,13 @@ func TestNa8stSteadyState(t *testing.T) {
 	if m.Method != "sparse" {
 		t.Errorf("method %q", m.Method)
 	}
+	// the literal, not nocmodl's 6-digit 51.4295
+	if p := m.Params[index(t, m.Params, "a1_0")]; p.Default != 5.142954478051616e+01 || p.Global {
+		t.Errorf("a1_0: %+v", p)
+	}
+	if p := m.Params[index(t, m.Params, "vShift")]; p.Default != 12 || !p.Global {
+		t.Errorf("vShift: %+v", p)
+	}
 	g := m.NewGroup(1)
 	g.Param[index(t, m.Params, "gbar")][0] = 30
 	c := kinCable(-75)
