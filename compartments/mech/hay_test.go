@@ -1,9 +1,7 @@
 package mech
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -85,17 +83,8 @@ func TestHayCompiles(t *testing.T) {
 // apical rows: all mechanisms at v = -80, cai = 5e-5) to the CSV's
 // printed precision.
 func TestHayInitStates(t *testing.T) {
-	f, err := os.Open(filepath.Join(hayDir, "init_states.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, filepath.Join(hayDir, "init_states.csv")) {
 		section, variable, text := r[0], r[2], r[3]
 		want, err := strconv.ParseFloat(text, 64)
 		if err != nil {

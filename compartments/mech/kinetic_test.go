@@ -1,9 +1,7 @@
 package mech
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,17 +12,8 @@ const kinDir = "../testdata/reference/nmodl_kinetics_point"
 
 func kinInit(t *testing.T) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(filepath.Join(kinDir, "init_states.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]float64{}
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, filepath.Join(kinDir, "init_states.csv")) {
 		v, err := strconv.ParseFloat(r[1], 64)
 		if err != nil {
 			t.Fatal(err)
