@@ -196,32 +196,35 @@ func (m *Mechanism) NewGroup(n int) *Group {
 }
 
 // load sets the mechanism's copies of v, the NEURON variables and the ion
-// variables it reads from the cable.
+// variables it reads from the cable, for all instances.
 func (g *Group) load(c *Cable) {
-	m, f := g.M, &g.f
-	f.mask = nil
-	f.cable = c
-	if s := m.builtins[bV]; s >= 0 {
-		v := f.vars[s]
-		for k, nd := range c.Node[:g.N] {
-			v[k] = c.V[nd]
-		}
-	}
-	for b, x := range map[int]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
-		if s := m.builtins[b]; s >= 0 {
+	g.f.mask = nil
+	g.f.cable = c
+	g.M.load(&g.f, c, c.Node[:g.N])
+}
+
+// load fills f's vectors (one entry per node of nodes) from the cable.
+func (m *Mechanism) load(f *frame, c *Cable, nodes []int32) {
+	gather(f.vars[m.builtins[bV]], c.V, nodes)
+	for b, x := range [...]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
+		if s := m.builtins[b]; s >= 0 && b != bV {
 			fill(f.vars[s], x)
 		}
 	}
-	for b, by := range map[int][]float64{bDiam: c.Diam, bArea: c.Area} {
-		if s := m.builtins[b]; s >= 0 {
-			if by == nil {
-				panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, map[int]string{bDiam: "diam", bArea: "area"}[b]))
+	for _, b := range [...]struct {
+		b    int
+		name string
+		by   []float64
+	}{{bDiam, "diam", c.Diam}, {bArea, "area", c.Area}} {
+		if s := m.builtins[b.b]; s >= 0 {
+			if b.by == nil {
+				panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, b.name))
 			}
-			gather(f.vars[s], by, c.Node[:g.N])
+			gather(f.vars[s], b.by, nodes)
 		}
 	}
 	for _, l := range m.loads {
-		gather(f.vars[l.slot], ionVector(c, m, l), c.Node[:g.N])
+		gather(f.vars[l.slot], ionVector(c, m, l), nodes)
 	}
 }
 

@@ -95,17 +95,8 @@ func (g *Group) Receive(c *Cable, k int, weight []float64, flag float64, send fu
 	}
 	o.mask, o.cable, o.send = nil, c, send
 	nd := c.Node[k]
-	o.vars[m.builtins[bV]][0] = c.V[nd]
-	o.vars[m.builtins[bT]][0] = c.T
-	for b, x := range map[int]float64{bCelsius: c.Celsius, bDt: c.Dt} {
-		if s := m.builtins[b]; s >= 0 {
-			o.vars[s][0] = x
-		}
-	}
-	for _, l := range m.loads {
-		o.vars[l.slot][0] = ionVector(c, m, l)[nd]
-	}
-	o.vars[g.M.flagSlot][0] = flag
+	m.load(o, c, c.Node[k:k+1])
+	o.vars[m.flagSlot][0] = flag
 	args := m.netArgs
 	for i, s := range args {
 		o.vars[s][0] = weight[i]
