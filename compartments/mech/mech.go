@@ -100,6 +100,7 @@ type Group struct {
 	Param, State, Assigned [][]float64 // [variable index in M's lists][instance]
 	f                      frame
 	one                    frame     // a one-instance view of f, for Receive
+	part                   frame     // a view of f on a block of instances, for run
 	iv                     []float64 // Current's i(v+0.001)
 }
 
@@ -228,6 +229,42 @@ func (m *Mechanism) load(f *frame, c *Cable, nodes []int32) {
 	}
 }
 
+// block is the number of instances a compiled block runs on at a time:
+// its scratch vectors then stay in the first-level caches.
+const block = 256
+
+// run runs fn on the group's instances, a block at a time.
+func (g *Group) run(fn stmtFn) {
+	if g.N <= block {
+		fn(&g.f)
+		return
+	}
+	p, f := &g.part, &g.f
+	if p.vars == nil {
+		*p = frame{vars: make([][]float64, len(f.vars)), pools: make([][][]float64, len(f.pools)), masks: make([][]bool, len(f.masks)), kin: f.kin}
+		for i := range p.pools {
+			p.pools[i] = make([][]float64, len(f.pools[i]))
+		}
+	}
+	p.cable = f.cable
+	for lo := 0; lo < g.N; lo += block {
+		hi := min(lo+block, g.N)
+		p.n, p.mask = hi-lo, nil
+		for s, v := range f.vars {
+			p.vars[s] = v[lo:hi]
+		}
+		for i, pool := range f.pools {
+			for t, v := range pool {
+				p.pools[i][t] = v[:hi-lo]
+			}
+		}
+		for i, m := range f.masks {
+			p.masks[i] = m[:hi-lo]
+		}
+		fn(p)
+	}
+}
+
 // storeIons writes the ion concentrations and reversal potentials the
 // mechanism WRITEs to the cable.
 func (g *Group) storeIons(c *Cable) {
@@ -269,7 +306,7 @@ func (g *Group) Init(c *Cable) {
 	}
 	g.load(c)
 	if m.initial != nil {
-		m.initial(&g.f)
+		g.run(m.initial)
 	}
 	g.storeIons(c)
 }
@@ -294,10 +331,10 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 	for k := range v {
 		v[k] += 0.001
 	}
-	m.current(f)
+	g.run(m.current)
 	g.sumCurrents(g.iv)
 	g.load(c)
-	m.current(f)
+	g.run(m.current)
 	g.sumCurrents(i)
 	for k := range di {
 		di[k] = (g.iv[k] - i[k]) / 0.001
@@ -328,7 +365,7 @@ func (g *Group) Advance(c *Cable) {
 		return
 	}
 	g.load(c)
-	g.M.advance(&g.f)
+	g.run(g.M.advance)
 	g.storeIons(c)
 }
 
