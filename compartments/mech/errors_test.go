@@ -41,7 +41,7 @@ func TestUnsupported(t *testing.T) {
 // takes: the update equals the exact solution of x' = a + b*x.
 func TestLinearCnexp(t *testing.T) {
 	src := "NEURON { SUFFIX q RANGE k }\nPARAMETER { k = 2 }\nSTATE { m c }\nBREAKPOINT { SOLVE s METHOD cnexp }\n" +
-		"DERIVATIVE s {\n\tm' = -(3*m - 1)/k + 0.5\n\tc' = k\n}\n"
+		"DERIVATIVE s {\n\tfabs(-1)\n\tm' = -(3*m - 1)/k + 0.5\n\tc' = k\n}\n"
 	m, err := nmodl.Parse("q.mod", []byte(src))
 	if err != nil {
 		t.Fatal(err)

@@ -44,16 +44,13 @@ type Mechanism struct {
 	slots  []slotDef // the per-instance vectors of a group
 	pools  []int     // scratch vectors of each pool
 	nmasks int
-	loads  []ionLoad  // ion variables read from the cable
-	stores []ionStore // ion variables written to the cable
+	loads  []ionLoad // ion variables read from the cable
+	stores []ionLoad // ion variables written to the cable
 	// currents are the slots of the written ion currents and
 	// NONSPECIFIC_CURRENTs, summed into the membrane current.
 	currents []int
-	ionCur   []ionStore // the written ion currents, added into IonNodes.I
+	ionCur   []ionLoad // the written ion currents, added into IonNodes.I
 	builtins [nBuiltin]int
-	// states are the slots of the STATEs; stateIon the ion load of an
-	// ion-concentration STATE (cai), -1 otherwise.
-	states   []int
 	initial  stmtFn // INITIAL, or nil
 	current  stmtFn // BREAKPOINT without its SOLVE, or nil
 	advance  stmtFn // the SOLVE'd block, or nil
@@ -114,7 +111,6 @@ const (
 
 type slotDef struct {
 	kind, index int
-	def         float64 // start value of an own slot
 }
 
 // The NEURON variables a mechanism may use.
@@ -130,14 +126,13 @@ const (
 
 var builtinIndex = map[string]int{"v": bV, "celsius": bCelsius, "t": bT, "dt": bDt, "diam": bDiam, "area": bArea}
 
-// ionLoad reads one ion variable into a slot: what is 0 E, 1 I, 2 Ci, 3 Co.
+// ionLoad ties a slot to an ion variable of the cable, read into the
+// slot or written from it: what is 0 E, 1 I, 2 Ci, 3 Co.
 type ionLoad struct {
 	ion  string
 	what int
 	slot int
 }
-
-type ionStore = ionLoad
 
 // NewGroup makes n instances with parameters at their defaults and states 0.
 func (m *Mechanism) NewGroup(n int) *Group {
@@ -170,11 +165,6 @@ func (m *Mechanism) NewGroup(n int) *Group {
 			f.vars[i] = g.Assigned[s.index]
 		default:
 			f.vars[i] = make([]float64, n)
-			if s.def != 0 {
-				for k := range f.vars[i] {
-					f.vars[i][k] = s.def
-				}
-			}
 		}
 	}
 	f.pools = make([][][]float64, len(m.pools))
@@ -200,7 +190,6 @@ func (m *Mechanism) NewGroup(n int) *Group {
 // variables it reads from the cable, for all instances.
 func (g *Group) load(c *Cable) {
 	g.f.mask = nil
-	g.f.cable = c
 	g.M.load(&g.f, c, c.Node[:g.N])
 }
 
@@ -246,7 +235,6 @@ func (g *Group) run(fn stmtFn) {
 			p.pools[i] = make([][]float64, len(f.pools[i]))
 		}
 	}
-	p.cable = f.cable
 	for lo := 0; lo < g.N; lo += block {
 		hi := min(lo+block, g.N)
 		p.n, p.mask = hi-lo, nil

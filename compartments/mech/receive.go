@@ -13,10 +13,10 @@ func (c *compiler) netReceive(p *nmodl.Proc) error {
 	}
 	cp := &cproc{result: -1}
 	for _, a := range p.Args {
-		cp.args = append(cp.args, c.newSlot(slotOwn, 0, 0))
+		cp.args = append(cp.args, c.newSlot(slotOwn, 0))
 		c.mech.NetArgs = append(c.mech.NetArgs, a.Name)
 	}
-	c.flag = c.newSlot(slotOwn, 0, 0)
+	c.flag = c.newSlot(slotOwn, 0)
 	c.builtin(bT)
 	x := &ctx{pool: c.newPool(), proc: p, cp: cp}
 	body, err := c.block(x, p.Body)
@@ -93,7 +93,7 @@ func (g *Group) Receive(c *Cable, k int, weight []float64, flag float64, send fu
 	for s, v := range g.f.vars {
 		o.vars[s] = v[k : k+1]
 	}
-	o.mask, o.cable, o.send = nil, c, send
+	o.mask, o.send = nil, send
 	nd := c.Node[k]
 	m.load(o, c, c.Node[k:k+1])
 	o.vars[m.flagSlot][0] = flag
