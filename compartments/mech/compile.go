@@ -186,6 +186,10 @@ func (c *compiler) compile() error {
 			return err
 		}
 	}
+	if len(rest) == 0 {
+		// no current (CaDynamics_E2): Current gives 0 without running anything
+		return nil
+	}
 	x := &ctx{pool: c.newPool()}
 	c.mech.current, err = c.block(x, &nmodl.Block{Stmts: rest, Pos: b.Pos})
 	return err

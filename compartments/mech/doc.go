@@ -7,7 +7,10 @@
 // expression into a Go closure that computes its value for all instances
 // of a group in one loop per operation (a binary operation evaluates its
 // operands into scratch vectors, then loops once), and every statement into
-// a closure over the group; nothing is interpreted per instance. IF/ELSE
+// a closure over the group; nothing is interpreted per instance. A
+// group of more than 256 instances runs a block at a time through views
+// of its vectors, so that the scratch vectors stay in the first-level
+// caches. IF/ELSE
 // evaluates its condition vector and runs each branch under a mask of the
 // instances that take it, skipping a branch no instance takes (Hay's
 // `if (v == -38)` guards cost one comparison loop).
