@@ -40,7 +40,6 @@ type Mechanism struct {
 	// vector Receive takes (nil without NET_RECEIVE).
 	NetArgs []string
 
-	file   string
 	slots  []slotDef // the per-instance vectors of a group
 	pools  []int     // scratch vectors of each pool
 	nmasks int
@@ -60,7 +59,9 @@ type Mechanism struct {
 	flagSlot int
 }
 
-// Var is a variable of a mechanism.
+// Var is a variable of a mechanism. Global marks a PARAMETER that NEURON
+// shares by all instances (GLOBAL, or not listed as RANGE); a Group still
+// holds it per instance, and the engine sets them all alike.
 type Var struct {
 	Name, Unit string
 	Default    float64
@@ -90,7 +91,8 @@ type Cable struct {
 type IonNodes struct{ E, Ci, Co, I []float64 }
 
 // Group is the instances of one mechanism (struct of arrays); the engine
-// owns it.
+// owns it. The engine may write into the vectors of Param, State and
+// Assigned but must not replace them: the compiled program holds them.
 type Group struct {
 	M                      *Mechanism
 	N                      int
@@ -360,7 +362,7 @@ func (g *Group) Advance(c *Cable) {
 // Compile turns a checked NMODL tree into a mechanism; an unsupported
 // feature is an error naming file:line and the construct.
 func Compile(m *nmodl.Mod) (*Mechanism, error) {
-	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess, file: m.File}
+	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess}
 	c := &compiler{m: m, mech: mech, flag: -1, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
 	if err := c.declare(); err != nil {
 		return nil, err
