@@ -16,7 +16,8 @@ type frame struct {
 	masks [][]bool      // by IF: the instances of its then and else branches
 	mask  []bool        // the instances the running statements apply to; nil: all
 	kin   []kinScratch
-	send  func(delay, flag float64) // net_send, in Receive
+	send  func(k int, delay, flag float64) // net_send for instance base+k
+	base  int                              // the group's index of the frame's first instance
 }
 
 // vecFn computes an expression for every instance into dst.

@@ -21,10 +21,8 @@ func TestUnsupported(t *testing.T) {
 			"q.mod:11: FUNCTION f calls itself (recursion is not supported)"},
 		{"nonlinear reaction", "NEURON { SUFFIX q }\nSTATE { a b c }\nBREAKPOINT { SOLVE k METHOD sparse }\nKINETIC k {\n\t~ a + b <-> c (1, 2)\n}\n",
 			"q.mod:5: reaction with more than one state or a coefficient on a side (nonlinear) is not supported"},
-		{"net_receive initial", "NEURON { POINT_PROCESS q }\nSTATE { g }\nBREAKPOINT { SOLVE s METHOD cnexp }\nDERIVATIVE s { g' = -g }\nNET_RECEIVE(w, a) {\n\tINITIAL { a = 1 }\n\tg = g + w\n}\n",
-			"q.mod:6: NET_RECEIVE's INITIAL block is not supported"},
-		{"net_send in INITIAL", "NEURON { POINT_PROCESS q }\nSTATE { g }\nINITIAL {\n\tnet_send(1, 2)\n}\nNET_RECEIVE(w) {\n\tg = g + w\n}\n",
-			"q.mod:4: net_send outside NET_RECEIVE is not supported"},
+		{"steady derivimplicit", "NEURON { SUFFIX q }\nSTATE { m }\nINITIAL {\n\tSOLVE s STEADYSTATE derivimplicit\n}\nDERIVATIVE s { m' = 1 - m }\n",
+			"q.mod:4: SOLVE s derivimplicit outside BREAKPOINT is not supported"},
 	} {
 		m, err := nmodl.Parse("q.mod", []byte(tc.src))
 		if err != nil {

@@ -39,6 +39,8 @@ type Mechanism struct {
 	// NetArgs are NET_RECEIVE's arguments, weight first: the per-NetCon
 	// vector Receive takes (nil without NET_RECEIVE).
 	NetArgs []string
+	// InitSends says INITIAL calls net_send: initialise with InitEvents.
+	InitSends bool
 
 	slots  []slotDef // the per-instance vectors of a group
 	pools  []int     // scratch vectors of each pool
@@ -55,6 +57,7 @@ type Mechanism struct {
 	advance  stmtFn // the SOLVE'd block, or nil
 	kinetics []*kinetic
 	receive  stmtFn // NET_RECEIVE, or nil
+	netInit  stmtFn // NET_RECEIVE's INITIAL, or nil
 	netArgs  []int  // the slots of its arguments
 	flagSlot int
 }
@@ -239,7 +242,7 @@ func (g *Group) run(fn stmtFn) {
 	}
 	for lo := 0; lo < g.N; lo += block {
 		hi := min(lo+block, g.N)
-		p.n, p.mask = hi-lo, nil
+		p.n, p.mask, p.base, p.send = hi-lo, nil, lo, f.send
 		for s, v := range f.vars {
 			p.vars[s] = v[lo:hi]
 		}
@@ -288,16 +291,28 @@ func fill(dst []float64, x float64) {
 
 // Init runs the INITIAL block (with SOLVE ... STEADYSTATE). Every STATE
 // starts at 0, an ion-concentration STATE (cai) at the ion's value; a
-// STATE the INITIAL block does not assign keeps that start.
+// STATE the INITIAL block does not assign keeps that start. It panics if
+// INITIAL calls net_send (M.InitSends): use InitEvents.
 func (g *Group) Init(c *Cable) {
+	g.InitEvents(c, func(int, float64, float64) {
+		panic("mech: " + g.M.Name + "'s INITIAL calls net_send: initialise it with InitEvents")
+	})
+}
+
+// InitEvents is Init for a point process whose INITIAL calls
+// net_send(delay, flag): each call, for instance k, calls send, which
+// queues a self-event for k at c.T + delay.
+func (g *Group) InitEvents(c *Cable, send func(k int, delay, flag float64)) {
 	m := g.M
 	for i := range g.State {
 		clear(g.State[i])
 	}
 	g.load(c)
+	g.f.send = send
 	if m.initial != nil {
 		g.run(m.initial)
 	}
+	g.f.send = nil
 	g.storeIons(c)
 }
 
