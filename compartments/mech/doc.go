@@ -43,6 +43,8 @@
 //     one-instance view of the group's vectors, with the NetCon's argument
 //     vector loaded and stored back; net_send calls the engine back and
 //     state_discontinuity is a plain assignment, as in NEURON 8.2.
+//     NET_RECEIVE's INITIAL runs per NetCon (Group.InitNetCon), and a
+//     net_send in INITIAL calls back from Group.InitEvents.
 //   - An assignment to v inside the mechanism changes only the mechanism's
 //     own copy of v, which is reloaded from the node voltage at the start
 //     of every Init, Current and Advance.
