@@ -1,6 +1,7 @@
 package mech
 
 import (
+	"path/filepath"
 	"testing"
 )
 
@@ -36,4 +37,22 @@ func BenchmarkHayCurrent(b *testing.B) {
 
 func BenchmarkHayAdvance(b *testing.B) {
 	benchHay(b, func(g *Group, c *Cable, _, _ []float64) { g.Advance(c) })
+}
+
+// BenchmarkNa8stAdvance is one sparse step of the 8-state KINETIC scheme
+// over 10,000 instances, in ns per instance.
+func BenchmarkNa8stAdvance(b *testing.B) {
+	const n = 10000
+	v := make([]float64, n)
+	for k := range v {
+		v[k] = -90 + 120*float64(k)/n
+	}
+	c := hayCable(v)
+	g := compileFile(b, filepath.Join(kinDir, "mod", "na8st.mod")).NewGroup(n)
+	g.Init(c)
+	b.ResetTimer()
+	for range b.N {
+		g.Advance(c)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/instance")
 }

@@ -15,9 +15,9 @@ type frame struct {
 	pools [][][]float64 // scratch vectors, by pool (one per block)
 	masks [][]bool      // by IF: the instances of its then and else branches
 	mask  []bool        // the instances the running statements apply to; nil: all
-	cable *Cable
 	kin   []kinScratch
-	send  func(delay, flag float64) // net_send, in Receive
+	send  func(k int, delay, flag float64) // net_send for instance base+k
+	base  int                              // the group's index of the frame's first instance
 }
 
 // vecFn computes an expression for every instance into dst.
@@ -58,8 +58,8 @@ func (c *compiler) errf(p nmodl.Pos, format string, args ...any) error {
 	return &nmodl.Error{File: c.m.File, Line: p.Line, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (c *compiler) newSlot(kind, index int, def float64) int {
-	c.mech.slots = append(c.mech.slots, slotDef{kind: kind, index: index, def: def})
+func (c *compiler) newSlot(kind, index int) int {
+	c.mech.slots = append(c.mech.slots, slotDef{kind: kind, index: index})
 	return len(c.mech.slots) - 1
 }
 
@@ -79,7 +79,7 @@ func (c *compiler) tmp(x *ctx, i int) int {
 // builtin is the slot of NEURON's variable b.
 func (c *compiler) builtin(b int) int {
 	if c.mech.builtins[b] < 0 {
-		c.mech.builtins[b] = c.newSlot(slotOwn, 0, 0)
+		c.mech.builtins[b] = c.newSlot(slotOwn, 0)
 	}
 	return c.mech.builtins[b]
 }
@@ -103,18 +103,17 @@ func (c *compiler) declare() error {
 			continue
 		case s.Kind == nmodl.Parameter && s.Ion == nil:
 			mech.Params = append(mech.Params, v)
-			c.symSlot[s] = c.newSlot(slotParam, len(mech.Params)-1, 0)
+			c.symSlot[s] = c.newSlot(slotParam, len(mech.Params)-1)
 		case s.Kind == nmodl.State:
 			v.Global = false
 			mech.States = append(mech.States, v)
-			c.symSlot[s] = c.newSlot(slotState, len(mech.States)-1, 0)
-			mech.states = append(mech.states, c.symSlot[s])
+			c.symSlot[s] = c.newSlot(slotState, len(mech.States)-1)
 		case s.Kind == nmodl.Assigned && (s.Visibility == nmodl.Range || slices.Contains(m.Nonspecific, s.Name)):
 			v.Global = false
 			mech.Assigned = append(mech.Assigned, v)
-			c.symSlot[s] = c.newSlot(slotAssigned, len(mech.Assigned)-1, 0)
+			c.symSlot[s] = c.newSlot(slotAssigned, len(mech.Assigned)-1)
 		default:
-			c.symSlot[s] = c.newSlot(slotOwn, 0, 0)
+			c.symSlot[s] = c.newSlot(slotOwn, 0)
 		}
 	}
 	for _, ion := range m.Ions {
@@ -188,6 +187,10 @@ func (c *compiler) compile() error {
 			return err
 		}
 	}
+	if len(rest) == 0 {
+		// no current (CaDynamics_E2): Current gives 0 without running anything
+		return nil
+	}
 	x := &ctx{pool: c.newPool()}
 	c.mech.current, err = c.block(x, &nmodl.Block{Stmts: rest, Pos: b.Pos})
 	return err
@@ -238,7 +241,7 @@ func (c *compiler) stmt(x *ctx, st nmodl.Stmt) (stmtFn, error) {
 	switch st := st.(type) {
 	case *nmodl.Local:
 		for _, n := range st.Names {
-			x.scopes[len(x.scopes)-1][n] = c.newSlot(slotOwn, 0, 0)
+			x.scopes[len(x.scopes)-1][n] = c.newSlot(slotOwn, 0)
 		}
 		return nil, nil
 	case *nmodl.Table:
@@ -260,7 +263,8 @@ func (c *compiler) stmt(x *ctx, st nmodl.Stmt) (stmtFn, error) {
 			}
 		}
 		op, err := c.call(x, st.Call, 0)
-		if err != nil {
+		if err != nil || op.kind != opFn {
+			// a built-in function of constants, called for nothing
 			return nil, err
 		}
 		t := c.tmp(x, 0)
@@ -459,10 +463,10 @@ func (c *compiler) proc(p *nmodl.Proc, at nmodl.Pos) (*cproc, error) {
 	defer delete(c.active, p)
 	cp := &cproc{result: -1}
 	for range p.Args {
-		cp.args = append(cp.args, c.newSlot(slotOwn, 0, 0))
+		cp.args = append(cp.args, c.newSlot(slotOwn, 0))
 	}
 	if p.Kind == nmodl.Function {
-		cp.result = c.newSlot(slotOwn, 0, 0)
+		cp.result = c.newSlot(slotOwn, 0)
 	}
 	x := &ctx{pool: c.newPool(), proc: p, cp: cp}
 	body, err := c.block(x, p.Body)

@@ -7,7 +7,10 @@
 // expression into a Go closure that computes its value for all instances
 // of a group in one loop per operation (a binary operation evaluates its
 // operands into scratch vectors, then loops once), and every statement into
-// a closure over the group; nothing is interpreted per instance. IF/ELSE
+// a closure over the group; nothing is interpreted per instance. A
+// group of more than 256 instances runs a block at a time through views
+// of its vectors, so that the scratch vectors stay in the first-level
+// caches. IF/ELSE
 // evaluates its condition vector and runs each branch under a mask of the
 // instances that take it, skipping a branch no instance takes (Hay's
 // `if (v == -38)` guards cost one comparison loop).
@@ -26,6 +29,22 @@
 //     x and the factor of x), which is also how nocmodl finds them, so the
 //     rounding follows NEURON's; an equation that is not linear in its own
 //     state is refused, naming file and line.
+//   - METHOD derivimplicit is backward Euler, x1 = x0 + dt*f(x1), solved
+//     for all the block's states together by Newton's method with a
+//     difference-quotient Jacobian (exact backward Euler for equations
+//     linear in the states).
+//   - METHOD sparse (KINETIC) is backward Euler on the reaction system with
+//     the rates evaluated once, the CONSERVE sum replacing the equation of
+//     the last state it names; SOLVE ... STEADYSTATE sparse is NEURON's one
+//     step of dt = 1e9 ms from all-zero states. Reactions must be linear
+//     (one state of coefficient 1 on each side), as in every channel
+//     scheme Neurite has met.
+//   - NET_RECEIVE runs for one instance per event (Group.Receive) through a
+//     one-instance view of the group's vectors, with the NetCon's argument
+//     vector loaded and stored back; net_send calls the engine back and
+//     state_discontinuity is a plain assignment, as in NEURON 8.2.
+//     NET_RECEIVE's INITIAL runs per NetCon (Group.InitNetCon), and a
+//     net_send in INITIAL calls back from Group.InitEvents.
 //   - An assignment to v inside the mechanism changes only the mechanism's
 //     own copy of v, which is reloaded from the node voltage at the start
 //     of every Init, Current and Advance.
@@ -35,6 +54,9 @@
 //     nocmodl's 6-digit rounding (the references re-assign them).
 //   - GLOBAL ASSIGNED variables written by a procedure (tadj) are kept per
 //     instance: every instance computes the same value.
+//
+// A Mechanism is read-only after Compile: groups of one mechanism may run
+// on different goroutines (all run-time vectors belong to the Group).
 //
 // Procedures and functions may not call themselves, directly or through
 // others (nocmodl allows it; no mechanism Neurite runs needs it), so each

@@ -1,9 +1,7 @@
 package mech
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -85,17 +83,8 @@ func TestHayCompiles(t *testing.T) {
 // apical rows: all mechanisms at v = -80, cai = 5e-5) to the CSV's
 // printed precision.
 func TestHayInitStates(t *testing.T) {
-	f, err := os.Open(filepath.Join(hayDir, "init_states.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, filepath.Join(hayDir, "init_states.csv")) {
 		section, variable, text := r[0], r[2], r[3]
 		want, err := strconv.ParseFloat(text, 64)
 		if err != nil {
@@ -324,13 +313,22 @@ func TestNernst(t *testing.T) {
 	}
 }
 
-// TestHayGroupIndependent evaluates instances at voltages that take
-// every guard and branch of the Hay procedures, together and one by one:
-// the results must be equal bit for bit.
-func TestHayGroupIndependent(t *testing.T) {
+// TestGroupIndependent evaluates instances at voltages that take every
+// guard and branch of the Hay procedures, together and one by one: the
+// results must be equal bit for bit. The kinetics case's mechanisms
+// (KINETIC, FUNCTION, a point process) are run the same way.
+func TestGroupIndependent(t *testing.T) {
 	vs := []float64{-38, -66, -17, -64.4, -27, -154.9, -60, -45, 12, -80}
+	var paths []string
 	for _, name := range hayMods {
-		m := hay(t, name)
+		paths = append(paths, filepath.Join(hayDir, "mod", name+".mod"))
+	}
+	for _, name := range []string{"na8st", "KIn", "ampa"} {
+		paths = append(paths, filepath.Join(kinDir, "mod", name+".mod"))
+	}
+	for _, path := range paths {
+		m := compileFile(t, path)
+		name := m.Name
 		run := func(idx []int) (*Group, *Cable, []float64, []float64) {
 			v := make([]float64, len(idx))
 			for j, k := range idx {
@@ -359,13 +357,14 @@ func TestHayGroupIndependent(t *testing.T) {
 			g.Advance(c)
 			return g, c, i, di
 		}
-		all := make([]int, len(vs))
+		// more instances than a block, so that the blocks are checked too
+		all := make([]int, 3*block+len(vs))
 		for k := range all {
-			all[k] = k
+			all[k] = k % len(vs)
 		}
 		ga, ca, ia, dia := run(all)
-		for k := range vs {
-			g1, c1, i1, di1 := run([]int{k})
+		for k := range all {
+			g1, c1, i1, di1 := run([]int{all[k]})
 			same := ia[k] == i1[0] && dia[k] == di1[0] && ca.Ions["ca"].Ci[k] == c1.Ions["ca"].Ci[0]
 			for s := range ga.State {
 				same = same && ga.State[s][k] == g1.State[s][0]
@@ -377,7 +376,7 @@ func TestHayGroupIndependent(t *testing.T) {
 				same = same && ca.Ions[ion].I[k] == c1.Ions[ion].I[0]
 			}
 			if !same {
-				t.Errorf("%s: instance %d (v=%g) differs in a group from alone", name, k, vs[k])
+				t.Errorf("%s: instance %d (v=%g) differs in a group from alone", name, k, vs[all[k]])
 			}
 		}
 	}

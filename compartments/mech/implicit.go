@@ -37,12 +37,12 @@ func (c *compiler) derivimplicit(x *ctx, p *nmodl.Proc) (stmtFn, error) {
 	own := func(k int) []int {
 		out := make([]int, k)
 		for i := range out {
-			out[i] = c.newSlot(slotOwn, 0, 0)
+			out[i] = c.newSlot(slotOwn, 0)
 		}
 		return out
 	}
 	x0, base, jac := own(s), own(s), own(s*s)
-	hs, save := c.newSlot(slotOwn, 0, 0), c.newSlot(slotOwn, 0, 0)
+	hs, save := c.newSlot(slotOwn, 0), c.newSlot(slotOwn, 0)
 	dt := c.builtin(bDt)
 	return func(f *frame) {
 		a, b := make([]float64, s*s), make([]float64, s)
@@ -108,7 +108,7 @@ func (c *compiler) diffImplicit(x *ctx, st *nmodl.Diff) (stmtFn, error) {
 	}
 	im.index[st.State.Sym] = len(im.states)
 	im.states = append(im.states, c.symSlot[st.State.Sym])
-	d := c.newSlot(slotOwn, 0, 0)
+	d := c.newSlot(slotOwn, 0)
 	im.deriv = append(im.deriv, d)
 	return c.assign(x, d, st.Value)
 }

@@ -24,7 +24,6 @@ type kinetic struct {
 	consSlot int // its total
 	steady   bool
 	dt       int // slot of dt
-	pos      nmodl.Pos
 }
 
 type reaction struct {
@@ -53,7 +52,7 @@ func (k *kinetic) state(c *compiler, n *nmodl.Name) int {
 // stmt compiles a reaction (its rates into vectors) or CONSERVE.
 func (k *kinetic) stmt(c *compiler, x *ctx, st nmodl.Stmt) (stmtFn, error) {
 	rate := func(e nmodl.Expr) (int, stmtFn, error) {
-		s := c.newSlot(slotOwn, 0, 0)
+		s := c.newSlot(slotOwn, 0)
 		fn, err := c.assign(x, s, e)
 		return s, fn, err
 	}
@@ -100,7 +99,7 @@ func (k *kinetic) stmt(c *compiler, x *ctx, st nmodl.Stmt) (stmtFn, error) {
 // kinetic compiles a KINETIC block SOLVEd by sparse, for one step or for
 // the steady state.
 func (c *compiler) kinetic(x *ctx, p *nmodl.Proc, steady bool) (stmtFn, error) {
-	k := &kinetic{index: map[*nmodl.Symbol]int{}, steady: steady, dt: c.builtin(bDt), pos: p.Pos}
+	k := &kinetic{index: map[*nmodl.Symbol]int{}, steady: steady, dt: c.builtin(bDt)}
 	x.kin = k
 	body, err := c.block(x, p.Body)
 	if err != nil {

@@ -1,9 +1,7 @@
 package mech
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,17 +12,8 @@ const kinDir = "../testdata/reference/nmodl_kinetics_point"
 
 func kinInit(t *testing.T) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(filepath.Join(kinDir, "init_states.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]float64{}
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, filepath.Join(kinDir, "init_states.csv")) {
 		v, err := strconv.ParseFloat(r[1], 64)
 		if err != nil {
 			t.Fatal(err)
@@ -53,6 +42,13 @@ func TestNa8stSteadyState(t *testing.T) {
 	m := compileFile(t, filepath.Join(kinDir, "mod", "na8st.mod"))
 	if m.Method != "sparse" {
 		t.Errorf("method %q", m.Method)
+	}
+	// the literal, not nocmodl's 6-digit 51.4295
+	if p := m.Params[index(t, m.Params, "a1_0")]; p.Default != 5.142954478051616e+01 || p.Global {
+		t.Errorf("a1_0: %+v", p)
+	}
+	if p := m.Params[index(t, m.Params, "vShift")]; p.Default != 12 || !p.Global {
+		t.Errorf("vShift: %+v", p)
 	}
 	g := m.NewGroup(1)
 	g.Param[index(t, m.Params, "gbar")][0] = 30

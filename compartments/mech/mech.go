@@ -39,31 +39,32 @@ type Mechanism struct {
 	// NetArgs are NET_RECEIVE's arguments, weight first: the per-NetCon
 	// vector Receive takes (nil without NET_RECEIVE).
 	NetArgs []string
+	// InitSends says INITIAL calls net_send: initialise with InitEvents.
+	InitSends bool
 
-	file   string
 	slots  []slotDef // the per-instance vectors of a group
 	pools  []int     // scratch vectors of each pool
 	nmasks int
-	loads  []ionLoad  // ion variables read from the cable
-	stores []ionStore // ion variables written to the cable
+	loads  []ionLoad // ion variables read from the cable
+	stores []ionLoad // ion variables written to the cable
 	// currents are the slots of the written ion currents and
 	// NONSPECIFIC_CURRENTs, summed into the membrane current.
 	currents []int
-	ionCur   []ionStore // the written ion currents, added into IonNodes.I
+	ionCur   []ionLoad // the written ion currents, added into IonNodes.I
 	builtins [nBuiltin]int
-	// states are the slots of the STATEs; stateIon the ion load of an
-	// ion-concentration STATE (cai), -1 otherwise.
-	states   []int
 	initial  stmtFn // INITIAL, or nil
 	current  stmtFn // BREAKPOINT without its SOLVE, or nil
 	advance  stmtFn // the SOLVE'd block, or nil
 	kinetics []*kinetic
 	receive  stmtFn // NET_RECEIVE, or nil
+	netInit  stmtFn // NET_RECEIVE's INITIAL, or nil
 	netArgs  []int  // the slots of its arguments
 	flagSlot int
 }
 
-// Var is a variable of a mechanism.
+// Var is a variable of a mechanism. Global marks a PARAMETER that NEURON
+// shares by all instances (GLOBAL, or not listed as RANGE); a Group still
+// holds it per instance, and the engine sets them all alike.
 type Var struct {
 	Name, Unit string
 	Default    float64
@@ -93,13 +94,15 @@ type Cable struct {
 type IonNodes struct{ E, Ci, Co, I []float64 }
 
 // Group is the instances of one mechanism (struct of arrays); the engine
-// owns it.
+// owns it. The engine may write into the vectors of Param, State and
+// Assigned but must not replace them: the compiled program holds them.
 type Group struct {
 	M                      *Mechanism
 	N                      int
 	Param, State, Assigned [][]float64 // [variable index in M's lists][instance]
 	f                      frame
 	one                    frame     // a one-instance view of f, for Receive
+	part                   frame     // a view of f on a block of instances, for run
 	iv                     []float64 // Current's i(v+0.001)
 }
 
@@ -113,7 +116,6 @@ const (
 
 type slotDef struct {
 	kind, index int
-	def         float64 // start value of an own slot
 }
 
 // The NEURON variables a mechanism may use.
@@ -129,14 +131,13 @@ const (
 
 var builtinIndex = map[string]int{"v": bV, "celsius": bCelsius, "t": bT, "dt": bDt, "diam": bDiam, "area": bArea}
 
-// ionLoad reads one ion variable into a slot: what is 0 E, 1 I, 2 Ci, 3 Co.
+// ionLoad ties a slot to an ion variable of the cable, read into the
+// slot or written from it: what is 0 E, 1 I, 2 Ci, 3 Co.
 type ionLoad struct {
 	ion  string
 	what int
 	slot int
 }
-
-type ionStore = ionLoad
 
 // NewGroup makes n instances with parameters at their defaults and states 0.
 func (m *Mechanism) NewGroup(n int) *Group {
@@ -169,11 +170,6 @@ func (m *Mechanism) NewGroup(n int) *Group {
 			f.vars[i] = g.Assigned[s.index]
 		default:
 			f.vars[i] = make([]float64, n)
-			if s.def != 0 {
-				for k := range f.vars[i] {
-					f.vars[i][k] = s.def
-				}
-			}
 		}
 	}
 	f.pools = make([][][]float64, len(m.pools))
@@ -196,32 +192,69 @@ func (m *Mechanism) NewGroup(n int) *Group {
 }
 
 // load sets the mechanism's copies of v, the NEURON variables and the ion
-// variables it reads from the cable.
+// variables it reads from the cable, for all instances.
 func (g *Group) load(c *Cable) {
-	m, f := g.M, &g.f
-	f.mask = nil
-	f.cable = c
-	if s := m.builtins[bV]; s >= 0 {
-		v := f.vars[s]
-		for k, nd := range c.Node[:g.N] {
-			v[k] = c.V[nd]
-		}
-	}
-	for b, x := range map[int]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
-		if s := m.builtins[b]; s >= 0 {
+	g.f.mask = nil
+	g.M.load(&g.f, c, c.Node[:g.N])
+}
+
+// load fills f's vectors (one entry per node of nodes) from the cable.
+func (m *Mechanism) load(f *frame, c *Cable, nodes []int32) {
+	gather(f.vars[m.builtins[bV]], c.V, nodes)
+	for b, x := range [...]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
+		if s := m.builtins[b]; s >= 0 && b != bV {
 			fill(f.vars[s], x)
 		}
 	}
-	for b, by := range map[int][]float64{bDiam: c.Diam, bArea: c.Area} {
-		if s := m.builtins[b]; s >= 0 {
-			if by == nil {
-				panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, map[int]string{bDiam: "diam", bArea: "area"}[b]))
+	for _, b := range [...]struct {
+		b    int
+		name string
+		by   []float64
+	}{{bDiam, "diam", c.Diam}, {bArea, "area", c.Area}} {
+		if s := m.builtins[b.b]; s >= 0 {
+			if b.by == nil {
+				panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, b.name))
 			}
-			gather(f.vars[s], by, c.Node[:g.N])
+			gather(f.vars[s], b.by, nodes)
 		}
 	}
 	for _, l := range m.loads {
-		gather(f.vars[l.slot], ionVector(c, m, l), c.Node[:g.N])
+		gather(f.vars[l.slot], ionVector(c, m, l), nodes)
+	}
+}
+
+// block is the number of instances a compiled block runs on at a time:
+// its scratch vectors then stay in the first-level caches.
+const block = 256
+
+// run runs fn on the group's instances, a block at a time.
+func (g *Group) run(fn stmtFn) {
+	if g.N <= block {
+		fn(&g.f)
+		return
+	}
+	p, f := &g.part, &g.f
+	if p.vars == nil {
+		*p = frame{vars: make([][]float64, len(f.vars)), pools: make([][][]float64, len(f.pools)), masks: make([][]bool, len(f.masks)), kin: f.kin}
+		for i := range p.pools {
+			p.pools[i] = make([][]float64, len(f.pools[i]))
+		}
+	}
+	for lo := 0; lo < g.N; lo += block {
+		hi := min(lo+block, g.N)
+		p.n, p.mask, p.base, p.send = hi-lo, nil, lo, f.send
+		for s, v := range f.vars {
+			p.vars[s] = v[lo:hi]
+		}
+		for i, pool := range f.pools {
+			for t, v := range pool {
+				p.pools[i][t] = v[:hi-lo]
+			}
+		}
+		for i, m := range f.masks {
+			p.masks[i] = m[:hi-lo]
+		}
+		fn(p)
 	}
 }
 
@@ -258,16 +291,28 @@ func fill(dst []float64, x float64) {
 
 // Init runs the INITIAL block (with SOLVE ... STEADYSTATE). Every STATE
 // starts at 0, an ion-concentration STATE (cai) at the ion's value; a
-// STATE the INITIAL block does not assign keeps that start.
+// STATE the INITIAL block does not assign keeps that start. It panics if
+// INITIAL calls net_send (M.InitSends): use InitEvents.
 func (g *Group) Init(c *Cable) {
+	g.InitEvents(c, func(int, float64, float64) {
+		panic("mech: " + g.M.Name + "'s INITIAL calls net_send: initialise it with InitEvents")
+	})
+}
+
+// InitEvents is Init for a point process whose INITIAL calls
+// net_send(delay, flag): each call, for instance k, calls send, which
+// queues a self-event for k at c.T + delay.
+func (g *Group) InitEvents(c *Cable, send func(k int, delay, flag float64)) {
 	m := g.M
 	for i := range g.State {
 		clear(g.State[i])
 	}
 	g.load(c)
+	g.f.send = send
 	if m.initial != nil {
-		m.initial(&g.f)
+		g.run(m.initial)
 	}
+	g.f.send = nil
 	g.storeIons(c)
 }
 
@@ -291,10 +336,10 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 	for k := range v {
 		v[k] += 0.001
 	}
-	m.current(f)
+	g.run(m.current)
 	g.sumCurrents(g.iv)
 	g.load(c)
-	m.current(f)
+	g.run(m.current)
 	g.sumCurrents(i)
 	for k := range di {
 		di[k] = (g.iv[k] - i[k]) / 0.001
@@ -325,14 +370,14 @@ func (g *Group) Advance(c *Cable) {
 		return
 	}
 	g.load(c)
-	g.M.advance(&g.f)
+	g.run(g.M.advance)
 	g.storeIons(c)
 }
 
 // Compile turns a checked NMODL tree into a mechanism; an unsupported
 // feature is an error naming file:line and the construct.
 func Compile(m *nmodl.Mod) (*Mechanism, error) {
-	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess, file: m.File}
+	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess}
 	c := &compiler{m: m, mech: mech, flag: -1, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
 	if err := c.declare(); err != nil {
 		return nil, err

@@ -8,15 +8,12 @@ import (
 // arguments of a PROCEDURE, loaded from and stored back to the NetCon's
 // weight vector by Receive.
 func (c *compiler) netReceive(p *nmodl.Proc) error {
-	if p.Initial != nil {
-		return c.errf(p.Initial.Pos, "NET_RECEIVE's INITIAL block is not supported")
-	}
 	cp := &cproc{result: -1}
 	for _, a := range p.Args {
-		cp.args = append(cp.args, c.newSlot(slotOwn, 0, 0))
+		cp.args = append(cp.args, c.newSlot(slotOwn, 0))
 		c.mech.NetArgs = append(c.mech.NetArgs, a.Name)
 	}
-	c.flag = c.newSlot(slotOwn, 0, 0)
+	c.flag = c.newSlot(slotOwn, 0)
 	c.builtin(bT)
 	x := &ctx{pool: c.newPool(), proc: p, cp: cp}
 	body, err := c.block(x, p.Body)
@@ -24,6 +21,12 @@ func (c *compiler) netReceive(p *nmodl.Proc) error {
 		return err
 	}
 	c.mech.receive, c.mech.netArgs, c.mech.flagSlot = body, cp.args, c.flag
+	if p.Initial != nil {
+		x := &ctx{pool: c.newPool(), proc: p, cp: cp}
+		if c.mech.netInit, err = c.block(x, p.Initial); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -40,8 +43,8 @@ func (c *compiler) eventCall(x *ctx, st *nmodl.CallStmt) (stmtFn, error) {
 		}
 		return c.assign(x, dst, k.Args[1])
 	}
-	if x.proc == nil || x.proc.Kind != nmodl.NetReceive {
-		return nil, c.errf(st.Pos, "net_send outside NET_RECEIVE is not supported")
+	if x.proc == nil {
+		c.mech.InitSends = true
 	}
 	d, err := c.expr(x, k.Args[0], 2)
 	if err != nil {
@@ -56,7 +59,7 @@ func (c *compiler) eventCall(x *ctx, st *nmodl.CallStmt) (stmtFn, error) {
 		dv, fv := gd(f), gf(f)
 		for i := range dv {
 			if f.mask == nil || f.mask[i] {
-				f.send(dv[i], fv[i])
+				f.send(f.base+i, dv[i], fv[i])
 			}
 		}
 	}, nil
@@ -66,15 +69,31 @@ func (c *compiler) eventCall(x *ctx, st *nmodl.CallStmt) (stmtFn, error) {
 // (the exact event time), the instance's v from its node, and flag (0 for
 // an input event, the flag of net_send for a self-event). weight is the
 // NetCon's vector of NET_RECEIVE arguments (M.NetArgs: the weight, then
-// the per-NetCon state, which the engine zeroes at initialisation and the
-// block may change in place). Every net_send(delay, flag) of the block
-// calls send, which queues a self-event for instance k at c.T + delay.
-// It panics for a mechanism without NET_RECEIVE.
+// the per-NetCon state, which the engine zeroes at initialisation, see
+// InitNetCon, and the block may change in place). Every net_send(delay,
+// flag) of the block calls send, which queues a self-event for instance k
+// at c.T + delay. It panics for a mechanism without NET_RECEIVE.
 func (g *Group) Receive(c *Cable, k int, weight []float64, flag float64, send func(delay, flag float64)) {
-	m := g.M
-	if m.receive == nil {
-		panic("mech: " + m.Name + " has no NET_RECEIVE")
+	if g.M.receive == nil {
+		panic("mech: " + g.M.Name + " has no NET_RECEIVE")
 	}
+	g.deliver(g.M.receive, c, k, weight, flag, func(_ int, d, f float64) { send(d, f) })
+}
+
+// InitNetCon runs NET_RECEIVE's INITIAL block for one NetCon onto
+// instance k, after Init, as NEURON's finitialize does: it sets the
+// NetCon's state in weight (zeroed by the engine before). It does nothing
+// for a mechanism without that block.
+func (g *Group) InitNetCon(c *Cable, k int, weight []float64) {
+	if g.M.netInit != nil {
+		g.deliver(g.M.netInit, c, k, weight, 0, nil)
+	}
+}
+
+// deliver runs fn for instance k through a one-instance view of the
+// group, with the NetCon's arguments loaded from weight and stored back.
+func (g *Group) deliver(fn stmtFn, c *Cable, k int, weight []float64, flag float64, send func(k int, delay, flag float64)) {
+	m := g.M
 	o := &g.one
 	if o.vars == nil {
 		*o = frame{n: 1, vars: make([][]float64, len(m.slots)), masks: make([][]bool, m.nmasks)}
@@ -93,24 +112,15 @@ func (g *Group) Receive(c *Cable, k int, weight []float64, flag float64, send fu
 	for s, v := range g.f.vars {
 		o.vars[s] = v[k : k+1]
 	}
-	o.mask, o.cable, o.send = nil, c, send
+	o.mask, o.send, o.base = nil, send, k
 	nd := c.Node[k]
-	o.vars[m.builtins[bV]][0] = c.V[nd]
-	o.vars[m.builtins[bT]][0] = c.T
-	for b, x := range map[int]float64{bCelsius: c.Celsius, bDt: c.Dt} {
-		if s := m.builtins[b]; s >= 0 {
-			o.vars[s][0] = x
-		}
-	}
-	for _, l := range m.loads {
-		o.vars[l.slot][0] = ionVector(c, m, l)[nd]
-	}
-	o.vars[g.M.flagSlot][0] = flag
+	m.load(o, c, c.Node[k:k+1])
+	o.vars[m.flagSlot][0] = flag
 	args := m.netArgs
 	for i, s := range args {
 		o.vars[s][0] = weight[i]
 	}
-	m.receive(o)
+	fn(o)
 	for i, s := range args {
 		weight[i] = o.vars[s][0]
 	}

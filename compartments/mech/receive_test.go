@@ -2,6 +2,7 @@ package mech
 
 import (
 	"math"
+	"neurite/compartments/nmodl"
 	"path/filepath"
 	"testing"
 )
@@ -77,4 +78,73 @@ func TestAMPAReceive(t *testing.T) {
 	if !within(i[1], gs*-70, 1e-14, 0) || !within(di[1], gs, 1e-8, 0) || i[0] != 0 {
 		t.Errorf("i, di = %v, %v; want i[1] = %.17g", i, di, gs*-70)
 	}
+}
+
+// TestInitEvents checks net_send in INITIAL over more instances than a
+// block (each instance sends once, with its own delay) and NET_RECEIVE's
+// INITIAL block setting a NetCon's state.
+func TestInitEvents(t *testing.T) {
+	src := `NEURON { POINT_PROCESS tick RANGE start, n }
+PARAMETER { start = 5 (ms) }
+ASSIGNED { n }
+INITIAL {
+	n = 0
+	net_send(start, 1)
+}
+NET_RECEIVE(w, last) {
+	INITIAL { last = -1 }
+	n = n + w
+	last = t
+	if (flag == 1) { net_send(2, 1) }
+}
+`
+	m, err := nmodl.Parse("tick.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mech, err := Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mech.InitSends {
+		t.Error("InitSends false")
+	}
+	const n = 2*block + 7
+	g := mech.NewGroup(n)
+	c := &Cable{Node: make([]int32, n), V: []float64{-65}, Dt: 0.025}
+	for k := range n {
+		g.Param[0][k] = float64(k)
+	}
+	sent := map[int]float64{}
+	g.InitEvents(c, func(k int, d, flag float64) {
+		if _, dup := sent[k]; dup || flag != 1 {
+			t.Errorf("instance %d: second send or flag %g", k, flag)
+		}
+		sent[k] = d
+	})
+	for k := range n {
+		if d, ok := sent[k]; !ok || d != float64(k) {
+			t.Errorf("instance %d: sent %v %g, want delay %d", k, ok, d, k)
+		}
+	}
+	nc := []float64{0.5, 0}
+	g.InitNetCon(c, 3, nc)
+	if nc[1] != -1 {
+		t.Errorf("NET_RECEIVE INITIAL: last = %g, want -1", nc[1])
+	}
+	c.T = 3
+	var again []float64
+	g.Receive(c, 3, nc, 1, func(d, flag float64) { again = append(again, d, flag) })
+	if nc[1] != 3 || g.Assigned[0][3] != 0.5 || len(again) != 2 || again[0] != 2 || again[1] != 1 {
+		t.Errorf("after the self-event: NetCon %v, n = %g, sent %v", nc, g.Assigned[0][3], again)
+	}
+	if plain := mech.NewGroup(1); !panics(func() { plain.Init(&Cable{Node: []int32{0}, V: []float64{-65}}) }) {
+		t.Error("Init of a mechanism whose INITIAL sends events did not panic")
+	}
+}
+
+func panics(f func()) (p bool) {
+	defer func() { p = recover() != nil }()
+	f()
+	return false
 }
