@@ -128,6 +128,8 @@ func (c *compiler) declare() error {
 				continue
 			}
 			l := ionLoad{ion: ion.Name, what: what, slot: c.symSlot[s]}
+			mech.IonVars = append(mech.IonVars, IonVar{Ion: ion.Name, Name: name, What: IonField(what),
+				Load: s.IonRole&nmodl.IonRead != 0 || s.Kind == nmodl.State, Write: s.IonRole&nmodl.IonWrite != 0})
 			if s.IonRole&nmodl.IonRead != 0 || s.Kind == nmodl.State {
 				mech.loads = append(mech.loads, l)
 			}
@@ -416,28 +418,40 @@ func (c *compiler) diff(x *ctx, st *nmodl.Diff) (stmtFn, error) {
 	if x.solve != nmodl.Cnexp {
 		return nil, c.errf(st.Pos, "%s' outside a DERIVATIVE block SOLVEd by cnexp or derivimplicit", st.State.Name)
 	}
-	a, b, err := linear(st.Value, st.State.Sym)
+	upd, err := CnexpUpdate(c.m.File, st)
 	if err != nil {
-		return nil, c.errf(err.(linErr).pos, "cnexp: %s' = ... is not linear in %s (%s)", st.State.Name, st.State.Name, err.(linErr).what)
+		return nil, err
 	}
-	s := st.State
-	dt := &nmodl.Name{Name: "dt", Ref: nmodl.RefBuiltin, Pos: st.Pos}
-	var upd nmodl.Expr
-	if b == nil {
-		// x' = a: x <- x + dt*a
-		upd = bin("+", s, bin("*", dt, orZero(a, st.Pos)))
-	} else {
-		// x <- x + (1 - exp(dt*b))*(-a/b - x)
-		one := &nmodl.Num{Value: 1, Text: "1", Pos: st.Pos}
-		e := &nmodl.Call{Func: "exp", Args: []nmodl.Expr{bin("*", dt, b)}, Pos: st.Pos}
-		ab := bin("/", &nmodl.Unary{Op: "-", X: orZero(a, st.Pos), Pos: st.Pos}, b)
-		upd = bin("+", s, bin("*", bin("-", one, e), bin("-", ab, s)))
-	}
-	slot, err := c.target(x, s)
+	slot, err := c.target(x, st.State)
 	if err != nil {
 		return nil, err
 	}
 	return c.assign(x, slot, upd)
+}
+
+// CnexpUpdate returns the value METHOD cnexp assigns to the state of st
+// (x' = e in a DERIVATIVE block of file) over a step of dt, as nocmodl
+// writes it: e split symbolically into a + b*x (package doc), then x + (1
+// - exp(dt*b))*(-a/b - x), or x + dt*a where e is free of x. The GLSL
+// emitter (gpu/mechglsl) writes the same tree. An equation not linear in
+// its state is an *nmodl.Error naming the file and line.
+func CnexpUpdate(file string, st *nmodl.Diff) (nmodl.Expr, error) {
+	a, b, err := linear(st.Value, st.State.Sym)
+	if err != nil {
+		le := err.(linErr)
+		return nil, &nmodl.Error{File: file, Line: le.pos.Line, Msg: fmt.Sprintf("cnexp: %s' = ... is not linear in %s (%s)", st.State.Name, st.State.Name, le.what)}
+	}
+	s := st.State
+	dt := &nmodl.Name{Name: "dt", Ref: nmodl.RefBuiltin, Pos: st.Pos}
+	if b == nil {
+		// x' = a: x <- x + dt*a
+		return bin("+", s, bin("*", dt, orZero(a, st.Pos))), nil
+	}
+	// x <- x + (1 - exp(dt*b))*(-a/b - x)
+	one := &nmodl.Num{Value: 1, Text: "1", Pos: st.Pos}
+	e := &nmodl.Call{Func: "exp", Args: []nmodl.Expr{bin("*", dt, b)}, Pos: st.Pos}
+	ab := bin("/", &nmodl.Unary{Op: "-", X: orZero(a, st.Pos), Pos: st.Pos}, b)
+	return bin("+", s, bin("*", bin("-", one, e), bin("-", ab, s))), nil
 }
 
 func bin(op string, l, r nmodl.Expr) nmodl.Expr {

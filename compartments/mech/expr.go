@@ -86,6 +86,58 @@ func b2f(b bool) float64 {
 	return 0
 }
 
+// Fold returns the value of e where Compile computes it once, when it
+// compiles (literals and UNITS constants under operators and built-in
+// functions, evaluated as the closures would); ok is false where e
+// depends on anything else. Other back ends (gpu/mechglsl) fold with it,
+// so that a constant such as Hay's qt = 2.3^((34-21)/10) is the same
+// double everywhere.
+func Fold(e nmodl.Expr) (v float64, ok bool) {
+	switch e := e.(type) {
+	case *nmodl.Num:
+		return e.Value, true
+	case *nmodl.Name:
+		if e.Ref == nmodl.RefSymbol && e.Sym.Kind == nmodl.Constant {
+			return *e.Sym.Default, true
+		}
+	case *nmodl.Unary:
+		a, ok := Fold(e.X)
+		switch {
+		case !ok:
+		case e.Op == "+":
+			return a, true
+		case e.Op == "-":
+			return -a, true
+		case e.Op == "!":
+			return b2f(a == 0), true
+		}
+	case *nmodl.Binary:
+		op := binOps[e.Op]
+		a, okA := Fold(e.L)
+		b, okB := Fold(e.R)
+		if op != nil && okA && okB {
+			return op(a, b), true
+		}
+	case *nmodl.Call:
+		if e.Proc != nil {
+			return 0, false
+		}
+		args := make([]float64, len(e.Args))
+		for i, x := range e.Args {
+			if args[i], ok = Fold(x); !ok {
+				return 0, false
+			}
+		}
+		if fn := mathFuncs1[e.Func]; fn != nil && len(args) == 1 {
+			return fn(args[0]), true
+		}
+		if fn := mathFuncs2[e.Func]; fn != nil && len(args) == 2 {
+			return fn(args[0], args[1]), true
+		}
+	}
+	return 0, false
+}
+
 // name compiles a variable.
 func (c *compiler) name(x *ctx, n *nmodl.Name) (operand, error) {
 	v := func(s int) (operand, error) { return operand{kind: opVar, slot: s}, nil }

@@ -32,6 +32,9 @@ type Mechanism struct {
 	// e.g. gNaTa_t, and the NONSPECIFIC_CURRENTs, e.g. ihcn.
 	Assigned []Var
 	Ions     []Ion
+	// IonVars are the ion variables the mechanism uses, in the order of
+	// its USEION lines and of nmodl.Ion.Variables.
+	IonVars []IonVar
 	// WritesConcentration says the mechanism writes an ion concentration
 	// (CaDynamics_E2 writes cai): NEURON updates these first.
 	WritesConcentration bool
@@ -76,6 +79,28 @@ type Ion struct {
 	Name        string
 	Valence     int
 	Read, Write []string
+}
+
+// IonField is a value of an ion at a node: IonE, IonI, IonCi or IonCo.
+type IonField int
+
+// The ion's values, in the order of nmodl.Ion.Variables and of IonNodes.
+const (
+	IonE  IonField = iota // reversal potential, mV
+	IonI                  // total current, mA/cm2
+	IonCi                 // inner concentration, mM
+	IonCo                 // outer concentration, mM
+)
+
+// IonVar is a mechanism's use of an ion variable (ena, ina, cai, cao):
+// Load, it is read from the cable at every evaluation (a READ variable,
+// or a STATE such as CaDynamics_E2's cai); Write, a written current is
+// added into the ion's total after Current, any other written variable is
+// stored to the cable after Init and Advance.
+type IonVar struct {
+	Ion, Name   string
+	What        IonField
+	Load, Write bool
 }
 
 // Cable is what a group reads and writes of the cable for one evaluation.

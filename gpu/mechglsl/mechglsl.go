@@ -1,0 +1,545 @@
+// Package mechglsl writes an NMODL density mechanism as GLSL for the GPU
+// cable engine, from the same checked tree (package nmodl) that package
+// mech compiles to Go closures, with mech's semantics.
+//
+// Each mechanism becomes a struct of its variables (one instance) and
+// functions over it; the engine keeps the instances' variables in a
+// storage buffer and the ions by node, and calls three entry points per
+// instance (prefix P, the mechanism's name):
+//
+//	void P_init(int base, int n, int i, int node, double v, double t)
+//	double P_current(int base, int n, int i, int node, double v, double t, out double di)
+//	void P_advance(int base, int n, int i, int node, double v, double t)
+//
+// Instance i of n keeps its variable j at MECH_DATA[base + j*n + i]: the
+// PARAMETERs, STATEs and RANGE ASSIGNEDs in mech.Mechanism's order, then
+// its other ASSIGNEDs (Layout). The including shader defines MECH_DATA
+// (an array of doubles), MECH_ION(k, f, node) (ion k of the ions given to
+// Emit, field f as mech.IonField, an lvalue double), MECH_CELSIUS and
+// MECH_DT, and includes Prelude before the mechanisms.
+//
+// The evaluation is mech's (see its package doc): INITIAL with the states
+// cleared and the ion states loaded; Current evaluates BREAKPOINT without
+// its SOLVE at v+0.001 and at v, di/dv the difference quotient, and adds
+// the written ion currents of the v evaluation into the ions; Advance runs
+// the SOLVE'd block, cnexp by mech.CnexpUpdate's tree; v is the
+// mechanism's own copy; PROCEDUREs and FUNCTIONs become GLSL functions
+// over the instance; constant subexpressions are folded by mech.Fold.
+// Doubles throughout: every literal that single precision cannot hold is
+// written as its bits (NVIDIA reads decimal lf literals in single
+// precision), exp is fastexp (sim/fastexp's twin, within 2 ulp of
+// math.Exp), log is a float logarithm refined to double by a step of
+// log1p's series, x^y is math.Pow's own algorithm (the whole part of y by
+// repeated squaring, the fraction by exp and log), and the functions
+// GLSL has in single precision only (sin, cos, tan, their inverses and
+// hyperbolics) are evaluated in single precision.
+package mechglsl
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"neurite/compartments/mech"
+	"neurite/compartments/nmodl"
+	"neurite/gpu/pointmodel"
+)
+
+// Prelude returns the functions the mechanisms call: fastexp, and mech_log
+// and mech_pow in double precision.
+func Prelude() string {
+	return pointmodel.FastexpGLSL() + fmt.Sprintf(`
+// mech_log is log(x) in double precision: the float logarithm of x's
+// mantissa m, l0, refined by log(m) = l0 + log1p(u), u = m·exp(−l0) − 1
+// (|u| < 1e-6, so three terms of the series leave no error a double
+// can hold), plus the exponent times ln 2.
+double mech_log(double x) {
+	if (!(x > 0.0lf) || isinf(x)) {
+		return x == 0.0lf ? -%[1]s : x > 0.0lf ? x : %[2]s;
+	}
+	int e;
+	double m = frexp(x, e);
+	double l0 = double(log(float(m)));
+	double u = m * fastexp(-l0) - 1.0lf;
+	return (l0 + u * (1.0lf - u * (0.5lf - u * %[3]s))) + double(e) * %[4]s;
+}
+
+// mech_pow is x^y as Go's math.Pow computes it for finite x > 0 or a
+// whole y: the fraction of y (taken in (-0.5, 0.5]) by exp and log, the
+// whole part by repeated squaring.
+double mech_pow(double x, double y) {
+	if (y == 0.0lf) {
+		return 1.0lf;
+	}
+	double yi = floor(abs(y)), yf = abs(y) - yi;
+	if (yf != 0.0lf && x < 0.0lf) {
+		return %[2]s;
+	}
+	double a = 1.0lf;
+	if (yf != 0.0lf) {
+		if (yf > 0.5lf) {
+			yf -= 1.0lf;
+			yi += 1.0lf;
+		}
+		a = fastexp(yf * mech_log(x));
+	}
+	double x1 = x;
+	for (int i = int(yi); i != 0; i >>= 1) {
+		if ((i & 1) == 1) {
+			a *= x1;
+		}
+		x1 *= x1;
+	}
+	return y < 0.0lf ? 1.0lf / a : a;
+}
+`, pointmodel.DoubleLiteral(math.Inf(1)), "packDouble2x32(uvec2(0u, 0x7ff80000u))", pointmodel.DoubleLiteral(1.0/3), pointmodel.DoubleLiteral(math.Ln2))
+}
+
+// Layout is where a mechanism's variables live in an instance's words.
+type Layout struct {
+	Params, States, Assigned int // the first word of each of mech.Mechanism's lists
+	Words                    int // words an instance holds
+}
+
+// Emit writes m (the tree m was compiled from is mod) as GLSL functions
+// prefixed with its name; ions are the engine's ions, whose indices
+// MECH_ION takes. A feature the GPU does not run yet is an error naming
+// file, line and feature.
+func Emit(mod *nmodl.Mod, m *mech.Mechanism, ions []string) (string, Layout, error) {
+	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions, done: map[*nmodl.Proc]bool{}, active: map[*nmodl.Proc]bool{}}
+	if m.Point {
+		return "", Layout{}, e.errf(mod.NamePos, "POINT_PROCESS %s: point processes run on the CPU engine only for now", m.Name)
+	}
+	if mod.NetReceive != nil {
+		return "", Layout{}, e.errf(mod.NetReceive.Pos, "NET_RECEIVE runs on the CPU engine only for now")
+	}
+	if m.Method != "" && m.Method != nmodl.Cnexp {
+		return "", Layout{}, e.errf(mod.Breakpoint.Pos, "METHOD %s runs on the CPU engine only for now (the GPU runs cnexp)", m.Method)
+	}
+	lay := e.layout()
+	if err := e.emit(); err != nil {
+		return "", Layout{}, err
+	}
+	return e.out.String(), lay, nil
+}
+
+type emitter struct {
+	mod    *nmodl.Mod
+	m      *mech.Mechanism
+	p      string // the prefix of every name
+	ions   []string
+	stored []string // the instance's words, by name
+	out    strings.Builder
+	done   map[*nmodl.Proc]bool // procedures written
+	active map[*nmodl.Proc]bool // being written: a call of one is recursion
+}
+
+func (e *emitter) errf(p nmodl.Pos, format string, args ...any) error {
+	return &nmodl.Error{File: e.mod.File, Line: p.Line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// layout lists the stored variables: mech's lists, then every other
+// declared variable that is not an ion's (non-RANGE ASSIGNEDs such as
+// mInf, which keep their values between evaluations as in mech).
+func (e *emitter) layout() Layout {
+	var l Layout
+	for _, vs := range [][]mech.Var{e.m.Params, e.m.States, e.m.Assigned} {
+		for _, v := range vs {
+			e.stored = append(e.stored, v.Name)
+		}
+	}
+	l.States = len(e.m.Params)
+	l.Assigned = l.States + len(e.m.States)
+	for _, s := range e.mod.Symbols {
+		if !s.Builtin && s.Kind != nmodl.Constant && s.Ion == nil && !slices.Contains(e.stored, s.Name) {
+			e.stored = append(e.stored, s.Name)
+		}
+	}
+	l.Words = len(e.stored)
+	return l
+}
+
+func field(name string) string { return "x_" + name }
+
+func (e *emitter) printf(format string, args ...any) { fmt.Fprintf(&e.out, format, args...) }
+
+// emit writes the struct, the procedures the blocks call, the blocks and
+// the entry points.
+func (e *emitter) emit() error {
+	p := e.p
+	e.printf("// %s (%s)\nstruct %s_Inst {\n\tdouble b_v, b_t, b_dt, b_celsius;\n", p, e.mod.File, p)
+	for _, s := range e.mod.Symbols {
+		if !s.Builtin && s.Kind != nmodl.Constant {
+			e.printf("\tdouble %s;\n", field(s.Name))
+		}
+	}
+	e.printf("};\n\n")
+	var blocks strings.Builder
+	block := func(name string, b *nmodl.Block, solve bool) error {
+		if b == nil {
+			fmt.Fprintf(&blocks, "void %s_%s(inout %s_Inst s) {}\n\n", p, name, p)
+			return nil
+		}
+		body, err := e.block(b, solve, 1)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&blocks, "void %s_%s(inout %s_Inst s) {\n%s}\n\n", p, name, p, body)
+		return nil
+	}
+	if err := block("initial", e.mod.Initial, false); err != nil {
+		return err
+	}
+	var breakpoint, solved *nmodl.Block
+	if b := e.mod.Breakpoint; b != nil {
+		breakpoint = &nmodl.Block{Pos: b.Pos}
+		for _, st := range b.Stmts {
+			if s, ok := st.(*nmodl.Solve); ok {
+				solved = s.Proc.Body
+				continue
+			}
+			breakpoint.Stmts = append(breakpoint.Stmts, st)
+		}
+	}
+	if err := block("breakpoint", breakpoint, false); err != nil {
+		return err
+	}
+	if err := block("solve", solved, true); err != nil {
+		return err
+	}
+	e.out.WriteString(blocks.String())
+	e.entryPoints(breakpoint != nil && len(breakpoint.Stmts) > 0)
+	return nil
+}
+
+// entryPoints writes load, store and the engine's three calls.
+func (e *emitter) entryPoints(hasCurrent bool) {
+	p := e.p
+	e.printf("void %s_load(out %s_Inst s, int base, int n, int i, int node, double v, double t) {\n", p, p)
+	for j, name := range e.stored {
+		e.printf("\ts.%s = MECH_DATA[base + %d * n + i];\n", field(name), j)
+	}
+	for _, s := range e.mod.Symbols {
+		// the ion variables, which the cable gives or the blocks compute
+		if s.Ion != nil && !slices.Contains(e.stored, s.Name) {
+			e.printf("\ts.%s = 0.0lf;\n", field(s.Name))
+		}
+	}
+	e.printf("\ts.b_v = v;\n\ts.b_t = t;\n\ts.b_dt = MECH_DT;\n\ts.b_celsius = MECH_CELSIUS;\n}\n\n")
+	// ions loads the ion variables read from the cable (and v), as mech's
+	// load before every evaluation.
+	e.printf("void %s_ions(inout %s_Inst s, int node, double v) {\n\ts.b_v = v;\n", p, p)
+	for _, iv := range e.m.IonVars {
+		if iv.Load {
+			e.printf("\ts.%s = MECH_ION(%d, %d, node);\n", field(iv.Name), slices.Index(e.ions, iv.Ion), iv.What)
+		}
+	}
+	e.printf("}\n\n")
+	e.printf("void %s_store(%s_Inst s, int base, int n, int i, int node) {\n", p, p)
+	for j, name := range e.stored[len(e.m.Params):] {
+		e.printf("\tMECH_DATA[base + %d * n + i] = s.%s;\n", j+len(e.m.Params), field(name))
+	}
+	for _, iv := range e.m.IonVars {
+		if iv.Write && iv.What != mech.IonI {
+			e.printf("\tMECH_ION(%d, %d, node) = s.%s;\n", slices.Index(e.ions, iv.Ion), iv.What, field(iv.Name))
+		}
+	}
+	e.printf("}\n\n")
+	e.printf("void %s_init(int base, int n, int i, int node, double v, double t) {\n\t%s_Inst s;\n\t%s_load(s, base, n, i, node, v, t);\n", p, p, p)
+	for _, st := range e.m.States {
+		e.printf("\ts.%s = 0.0lf;\n", field(st.Name))
+	}
+	e.printf("\t%s_ions(s, node, v);\n\t%s_initial(s);\n\t%s_store(s, base, n, i, node);\n}\n\n", p, p, p)
+
+	e.printf("double %s_current(int base, int n, int i, int node, double v, double t, out double di) {\n", p)
+	if !hasCurrent {
+		e.printf("\tdi = 0.0lf;\n\treturn 0.0lf;\n}\n\n")
+	} else {
+		var sum []string
+		var adds strings.Builder
+		for _, iv := range e.m.IonVars {
+			if iv.Write && iv.What == mech.IonI {
+				sum = append(sum, "s."+field(iv.Name))
+				fmt.Fprintf(&adds, "\tMECH_ION(%d, 1, node) += s.%s;\n", slices.Index(e.ions, iv.Ion), field(iv.Name))
+			}
+		}
+		for _, name := range e.mod.Nonspecific {
+			sum = append(sum, "s."+field(name))
+		}
+		total := "0.0lf"
+		if len(sum) > 0 {
+			// summed from 0 in mech's order, as its sumCurrents
+			total = "0.0lf + " + strings.Join(sum, " + ")
+		}
+		e.printf("\t%s_Inst s;\n\t%s_load(s, base, n, i, node, v, t);\n", p, p)
+		e.printf("\t%s_ions(s, node, v + %s);\n\t%s_breakpoint(s);\n\tdouble iv = %s;\n", p, lit(0.001), p, total)
+		e.printf("\t%s_ions(s, node, v);\n\t%s_breakpoint(s);\n\tdouble i0 = %s;\n", p, p, total)
+		e.printf("\tdi = (iv - i0) / %s;\n%s\t%s_store(s, base, n, i, node);\n\treturn i0;\n}\n\n", lit(0.001), adds.String(), p)
+	}
+	e.printf("void %s_advance(int base, int n, int i, int node, double v, double t) {\n\t%s_Inst s;\n\t%s_load(s, base, n, i, node, v, t);\n", p, p, p)
+	e.printf("\t%s_ions(s, node, v);\n\t%s_solve(s);\n\t%s_store(s, base, n, i, node);\n}\n\n", p, p, p)
+}
+
+// indent is tabs for a block depth.
+func indent(depth int) string { return strings.Repeat("\t", depth) }
+
+// block writes a block's statements; solve says it is the SOLVE'd
+// DERIVATIVE block (cnexp).
+func (e *emitter) block(b *nmodl.Block, solve bool, depth int) (string, error) {
+	var out strings.Builder
+	in := indent(depth)
+	for _, st := range b.Stmts {
+		switch st := st.(type) {
+		case *nmodl.Local:
+			for _, n := range st.Names {
+				// mech's LOCALs start at 0 too (group vectors)
+				fmt.Fprintf(&out, "%sdouble l_%s = 0.0lf;\n", in, n)
+			}
+		case *nmodl.Table:
+			// evaluated exactly, as mech does (usetable = 0)
+		case *nmodl.Assign:
+			t, err := e.target(st.Target)
+			if err != nil {
+				return "", err
+			}
+			x, err := e.expr(st.Value)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&out, "%s%s = %s;\n", in, t, x)
+		case *nmodl.Diff:
+			if !solve {
+				return "", e.errf(st.Pos, "%s' outside the DERIVATIVE block SOLVEd by cnexp", st.State.Name)
+			}
+			upd, err := mech.CnexpUpdate(e.mod.File, st)
+			if err != nil {
+				return "", err
+			}
+			t, err := e.target(st.State)
+			if err != nil {
+				return "", err
+			}
+			x, err := e.expr(upd)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&out, "%s%s = %s;\n", in, t, x)
+		case *nmodl.CallStmt:
+			if st.Call.Proc == nil {
+				if _, ok := mech.Fold(st.Call); ok {
+					continue // a built-in function of constants, called for nothing
+				}
+				return "", e.errf(st.Pos, "%s runs on the CPU engine only for now", st.Call.Func)
+			}
+			x, err := e.call(st.Call)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&out, "%s%s;\n", in, x)
+		case *nmodl.If:
+			c, err := e.expr(st.Cond)
+			if err != nil {
+				return "", err
+			}
+			then, err := e.block(st.Then, solve, depth+1)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&out, "%sif (%s != 0.0lf) {\n%s%s}", in, c, then, in)
+			if st.Else != nil {
+				els, err := e.block(st.Else, solve, depth+1)
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(&out, " else {\n%s%s}", els, in)
+			}
+			out.WriteString("\n")
+		case *nmodl.Solve:
+			return "", e.errf(st.Pos, "SOLVE %s %s outside BREAKPOINT runs on the CPU engine only for now", st.Block, st.Method)
+		default:
+			return "", e.errf(st.At(), "%T statements run on the CPU engine only for now", st)
+		}
+	}
+	return out.String(), nil
+}
+
+// target is the lvalue an assignment writes.
+func (e *emitter) target(n *nmodl.Name) (string, error) {
+	if n.Ref == nmodl.RefSymbol && n.Sym.Kind == nmodl.Constant {
+		return "", e.errf(n.Pos, "assignment to %s, which is a constant", n.Name)
+	}
+	return e.name(n)
+}
+
+// name is the GLSL of a variable.
+func (e *emitter) name(n *nmodl.Name) (string, error) {
+	switch n.Ref {
+	case nmodl.RefSymbol:
+		s := n.Sym
+		if s.Kind == nmodl.Constant {
+			return lit(*s.Default), nil
+		}
+		if s.Builtin {
+			return e.builtin(n)
+		}
+		return "s." + field(s.Name), nil
+	case nmodl.RefBuiltin:
+		return e.builtin(n)
+	case nmodl.RefLocal:
+		return "l_" + n.Name, nil
+	case nmodl.RefArg:
+		return "a_" + n.Name, nil
+	case nmodl.RefResult:
+		return "result", nil
+	}
+	return "", e.errf(n.Pos, "%s runs on the CPU engine only for now", n.Name)
+}
+
+func (e *emitter) builtin(n *nmodl.Name) (string, error) {
+	switch n.Name {
+	case "v", "t", "dt", "celsius":
+		return "s.b_" + n.Name, nil
+	}
+	return "", e.errf(n.Pos, "%s: the GPU does not give mechanisms %s yet", n.Name, n.Name)
+}
+
+// lit writes a double literal: short where single precision holds it
+// exactly (NVIDIA reads lf literals in single precision), as its bits
+// otherwise.
+func lit(x float64) string {
+	if float64(float32(x)) == x && !math.IsInf(x, 0) && x == math.Trunc(x*1024)/1024 && math.Abs(x) < 1<<20 {
+		s := strconv.FormatFloat(x, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return "(" + s + "lf)"
+	}
+	return "(" + pointmodel.DoubleLiteral(x) + ")"
+}
+
+// binops are the GLSL of mech's binary operators on doubles; comparisons
+// and logic give 1 or 0, as in C.
+var binops = map[string]string{"+": "+", "-": "-", "*": "*", "/": "/", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "==": "==", "!=": "!="}
+
+// expr writes an expression, its constant parts folded as mech folds them.
+func (e *emitter) expr(x nmodl.Expr) (string, error) {
+	if v, ok := mech.Fold(x); ok {
+		return lit(v), nil
+	}
+	switch x := x.(type) {
+	case *nmodl.Name:
+		return e.name(x)
+	case *nmodl.Unary:
+		a, err := e.expr(x.X)
+		if err != nil {
+			return "", err
+		}
+		switch x.Op {
+		case "+":
+			return a, nil
+		case "-":
+			return "(-" + a + ")", nil
+		case "!":
+			return "(" + a + " == 0.0lf ? 1.0lf : 0.0lf)", nil
+		}
+		return "", e.errf(x.Pos, "unsupported operator %s", x.Op)
+	case *nmodl.Binary:
+		l, err := e.expr(x.L)
+		if err != nil {
+			return "", err
+		}
+		r, err := e.expr(x.R)
+		if err != nil {
+			return "", err
+		}
+		switch x.Op {
+		case "+", "-", "*", "/":
+			return "(" + l + " " + x.Op + " " + r + ")", nil
+		case "^":
+			return "mech_pow(" + l + ", " + r + ")", nil
+		case "&&", "||":
+			return fmt.Sprintf("((%s != 0.0lf) %s (%s != 0.0lf) ? 1.0lf : 0.0lf)", l, x.Op, r), nil
+		}
+		if op, ok := binops[x.Op]; ok {
+			return fmt.Sprintf("(%s %s %s ? 1.0lf : 0.0lf)", l, op, r), nil
+		}
+		return "", e.errf(x.Pos, "unsupported operator %s", x.Op)
+	case *nmodl.Call:
+		return e.call(x)
+	}
+	return "", e.errf(x.At(), "unsupported expression %T", x)
+}
+
+// doubleFuncs are the built-in functions GLSL has in double precision;
+// floatFuncs those it has in single only.
+var (
+	doubleFuncs = map[string]string{"exp": "fastexp", "log": "mech_log", "sqrt": "sqrt", "fabs": "abs", "floor": "floor", "ceil": "ceil"}
+	floatFuncs  = map[string]bool{"sin": true, "cos": true, "tan": true, "asin": true, "acos": true, "atan": true, "sinh": true, "cosh": true, "tanh": true}
+)
+
+// call writes a call of a built-in function or of one of the file's
+// FUNCTIONs and PROCEDUREs, which it writes first if need be.
+func (e *emitter) call(k *nmodl.Call) (string, error) {
+	args := make([]string, len(k.Args))
+	for i, a := range k.Args {
+		x, err := e.expr(a)
+		if err != nil {
+			return "", err
+		}
+		args[i] = x
+	}
+	if k.Proc == nil {
+		switch {
+		case doubleFuncs[k.Func] != "" && len(args) == 1:
+			return doubleFuncs[k.Func] + "(" + args[0] + ")", nil
+		case floatFuncs[k.Func] && len(args) == 1:
+			return "double(" + k.Func + "(float(" + args[0] + ")))", nil
+		case k.Func == "log10" && len(args) == 1:
+			return "(mech_log(" + args[0] + ") / " + lit(math.Ln10) + ")", nil
+		case k.Func == "pow" && len(args) == 2:
+			return "mech_pow(" + args[0] + ", " + args[1] + ")", nil
+		case k.Func == "atan2" && len(args) == 2:
+			return "double(atan(float(" + args[0] + "), float(" + args[1] + ")))", nil
+		case k.Func == "fmod" && len(args) == 2:
+			return "(" + args[0] + " - " + args[1] + " * trunc(" + args[0] + " / " + args[1] + "))", nil
+		}
+		return "", e.errf(k.Pos, "%s runs on the CPU engine only for now", k.Func)
+	}
+	if k.Proc.Kind != nmodl.Function && k.Proc.Kind != nmodl.Procedure {
+		return "", e.errf(k.Pos, "call of %s %s", k.Proc.Kind, k.Proc.Name)
+	}
+	if err := e.proc(k.Proc, k.Pos); err != nil {
+		return "", err
+	}
+	return e.p + "_" + k.Proc.Name + "(" + strings.Join(append([]string{"s"}, args...), ", ") + ")", nil
+}
+
+// proc writes a PROCEDURE or FUNCTION once, before its first caller.
+func (e *emitter) proc(p *nmodl.Proc, at nmodl.Pos) error {
+	if e.done[p] {
+		return nil
+	}
+	if e.active[p] {
+		return e.errf(at, "%s %s calls itself (recursion is not supported)", p.Kind, p.Name)
+	}
+	e.active[p] = true
+	defer delete(e.active, p)
+	body, err := e.block(p.Body, false, 1)
+	if err != nil {
+		return err
+	}
+	params := []string{"inout " + e.p + "_Inst s"}
+	for _, a := range p.Args {
+		params = append(params, "double a_"+a.Name)
+	}
+	sig := e.p + "_" + p.Name + "(" + strings.Join(params, ", ") + ")"
+	if p.Kind == nmodl.Function {
+		e.printf("double %s {\n\tdouble result = 0.0lf;\n%s\treturn result;\n}\n\n", sig, body)
+	} else {
+		e.printf("void %s {\n%s}\n\n", sig, body)
+	}
+	e.done[p] = true
+	return nil
+}
