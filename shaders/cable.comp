@@ -9,6 +9,8 @@
 // with fewer nodes than the largest are padded with inert nodes). Each
 // step:
 //
+//   0. the NMODL mechanisms' ion pass (Nernst) and currents at vⁿ,
+//      linearised, into the nodes' equations (mechs.glsl)
 //   1. deliver the events due by t + dt/2; synaptic and clamp currents
 //   2. leaves to root: form each node's equation (C/dt·v + currents,
 //      conductances) and eliminate its children into it (Hines); the
@@ -16,7 +18,8 @@
 //      pushing into its parent, which would cost two more writes a node
 //   3. root to leaves: the new v (backward Euler, or Crank–Nicolson's
 //      extrapolated half step), the blow-up check, the hh gates exactly
-//      over dt with the new v; then the algebraic nodes of Crank–Nicolson
+//      over dt with the new v; then the algebraic nodes of Crank–Nicolson;
+//      then the NMODL mechanisms' states with the new v
 //   4. synapses decay; spike detection; probes at record steps
 //
 // The voltages and the tree solve are in double precision, the channel
@@ -32,15 +35,26 @@ layout(local_size_x = GROUP_SIZE) in;
 #define SLOT(k, c) ((((c) / GROUP_SIZE) * nodesPerCell + (k)) * GROUP_SIZE + (c) % GROUP_SIZE)
 #include "cable.glsl"
 
+// initMechs asks for NEURON's finitialize of the NMODL mechanisms
+// instead of steps: the ion pass, then every INITIAL block.
+uniform int initMechs;
+
 void main() {
 	int c = int(gl_GlobalInvocationID.x);
 	if (c >= nCells || cells[c].blowStep >= 0) {
+		return;
+	}
+	if (initMechs != 0) {
+		mechIons(c);
+		mechInit(c);
 		return;
 	}
 	Cell cell = cells[c];
 	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
+		mechIons(c);
+		mechCurrents(c, double(step) * MECH_DT);
 		cursor = inject(cell, cursor, step);
 		// Leaves to root: each node's equation with its children
 		// eliminated into it; the solve row keeps 1/d for the way back.
@@ -59,6 +73,7 @@ void main() {
 			setSolveRow(s, dvec2(1.0 / d, r));
 		}
 		clearInjected(cell);
+		mechClear(c);
 		double vPrev = cell.detSlot >= 0 ? vAt(cell.detSlot) : 0.0;
 		// Root to leaves: v, the check, the gates.
 		bool blown = false;
@@ -87,6 +102,7 @@ void main() {
 			}
 		}
 		settleAlgebraic(cell);
+		mechAdvance(c, double(step + 1) * MECH_DT);
 		if (blown) {
 			cells[c].blowStep = step;
 			break;

@@ -22,6 +22,9 @@ func Nernst(z int, celsius, ci, co float64) float64 {
 
 // Mechanism is a compiled .mod file.
 type Mechanism struct {
+	// Mod is the checked tree the mechanism was compiled from; other
+	// back ends (gpu/mechglsl) translate the same tree.
+	Mod   *nmodl.Mod
 	Name  string // SUFFIX or POINT_PROCESS name
 	Point bool   // POINT_PROCESS (currents in nA, conductances in uS) vs density (mA/cm2, S/cm2)
 	// Params are the PARAMETERs (RANGE and GLOBAL) with their defaults:
@@ -402,7 +405,7 @@ func (g *Group) Advance(c *Cable) {
 // Compile turns a checked NMODL tree into a mechanism; an unsupported
 // feature is an error naming file:line and the construct.
 func Compile(m *nmodl.Mod) (*Mechanism, error) {
-	mech := &Mechanism{Name: m.Name, Point: m.Kind == nmodl.PointProcess}
+	mech := &Mechanism{Mod: m, Name: m.Name, Point: m.Kind == nmodl.PointProcess}
 	c := &compiler{m: m, mech: mech, flag: -1, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
 	if err := c.declare(); err != nil {
 		return nil, err

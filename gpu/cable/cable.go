@@ -50,6 +50,9 @@ type Cable struct {
 	hhTex                                                                               uint32
 	snapBufs                                                                            [2]*device.Buffer
 
+	mechs                       *mechTables // nil without NMODL mechanisms
+	mechData, mechIdx, nodeIons *device.Buffer
+
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
 
@@ -84,12 +87,12 @@ func NewCableLayout(dev *device.Device, p *compartments.Plan, layout Layout) (*C
 // newCable is NewCableLayout with, for a team layout, the team's width
 // chosen (0: the device's lanes, or wider where the loop budget needs).
 func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
-	if len(p.Mechs) > 0 {
+	if len(p.Mechs) > 0 && layout == LayoutTeam {
 		var names []string
 		for _, mp := range p.Mechs {
 			names = append(names, mp.Mech.Name)
 		}
-		return nil, fmt.Errorf("gpu: the cell inserts NMODL mechanisms (%s), which run on the CPU engine only for now", strings.Join(names, ", "))
+		return nil, fmt.Errorf("gpu: the cell inserts NMODL mechanisms (%s), which the GPU runs one cell per invocation only for now, not %s", strings.Join(names, ", "), layout)
 	}
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
@@ -111,7 +114,7 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 	}
 	if layout == LayoutAuto {
 		layout = LayoutLanes
-		if e.perCell >= teamCellNodes && len(p.Cells) < busy {
+		if e.perCell >= teamCellNodes && len(p.Mechs) == 0 && len(p.Cells) < busy {
 			layout = LayoutTeam
 		}
 	}
@@ -128,6 +131,15 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 		}
 	} else {
 		e.numberLanes()
+		if len(p.Mechs) > 0 {
+			if info.MaxStorageBindings < mechBindings {
+				return nil, fmt.Errorf("gpu: NMODL mechanisms need %d storage buffers, the device offers %d", mechBindings, info.MaxStorageBindings)
+			}
+			var err error
+			if e.mechs, err = e.newMechTables(); err != nil {
+				return nil, err
+			}
+		}
 		e.countLoops()
 	}
 	if n := 2 * e.slots; n > info.MaxTextureBufferSize {
@@ -144,7 +156,11 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 	if e.team > 0 {
 		name = "cable_team.comp"
 	}
-	src, err := shaders.Load(name)
+	mechSrc := noMechs
+	if e.mechs != nil {
+		mechSrc = e.mechs.src
+	}
+	src, err := shaders.Load(name, shaders.Generated{Name: "mechs.glsl", Text: mechSrc})
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +228,7 @@ func (e *Cable) free() {
 	}
 	e.nodeTex, e.hhTex = [nArrays]uint32{}, 0
 	for _, b := range []*device.Buffer{e.node[aV], e.node[aSolve], e.node[aAcc], e.node[aGates], e.node[aCond], e.node[aFixed], e.node[aLinks], e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
-		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1]} {
+		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1], e.mechData, e.mechIdx, e.nodeIons} {
 		if b != nil {
 			b.Delete()
 		}
@@ -245,6 +261,12 @@ func (e *Cable) probeValues(out []float64) {
 			out[k] = float64(f[0])
 		case compartments.ProbeIClampI:
 			device.Read(e.clamps, int(pr.Index)*clampWords+2, d)
+			out[k] = double(d, 0)
+		case compartments.ProbeMech:
+			device.Read(e.mechData, 2*e.mechs.probeIndex(e, pr), d)
+			out[k] = double(d, 0)
+		case compartments.ProbeIon:
+			device.Read(e.nodeIons, 2*e.mechs.probeIndex(e, pr), d)
 			out[k] = double(d, 0)
 		default:
 			device.Read(e.node[aV], 2*s, d)
@@ -297,21 +319,8 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 		e.rec.Delete()
 		e.rec = device.NewBuffer[uint32](nil, need)
 	}
-	for k, b := range []*device.Buffer{e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
-		b.Bind(uint32(k))
-	}
-	// The images in the order of their units; then the fetched textures.
-	for unit, a := range []int{aV, aSolve, aAcc, aGates, aCond} {
-		gl.BindImageTexture(uint32(unit), e.nodeTex[a], 0, false, 0, gl.READ_WRITE, arrayFormats[a])
-	}
-	for unit, tex := range []uint32{e.nodeTex[aFixed], e.nodeTex[aLinks], e.hhTex} {
-		gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
-		gl.BindTexture(gl.TEXTURE_BUFFER, tex)
-	}
-	e.prog.Use()
-	for unit, name := range []string{"fixedTex", "linksTex", "hhTex"} {
-		e.prog.SetInt(name, unit)
-	}
+	e.bindAll()
+	e.prog.SetInt("initMechs", 0)
 	e.prog.SetInt("nCells", len(p.Cells))
 	e.prog.SetInt("nodesPerCell", e.perCell)
 	e.prog.SetInt("stepFrom", int(from))
@@ -366,6 +375,31 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 		}
 	}
 	return res
+}
+
+// bindAll binds the buffers, images and textures of a step and the
+// program with its textures' units (on the device thread).
+func (e *Cable) bindAll() {
+	for k, b := range []*device.Buffer{e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs, e.probes, e.rec, e.spikes} {
+		b.Bind(uint32(k))
+	}
+	if e.mechs != nil {
+		e.mechData.Bind(bMechData)
+		e.mechIdx.Bind(bMechIdx)
+		e.nodeIons.Bind(bNodeIons)
+	}
+	// The images in the order of their units; then the fetched textures.
+	for unit, a := range []int{aV, aSolve, aAcc, aGates, aCond} {
+		gl.BindImageTexture(uint32(unit), e.nodeTex[a], 0, false, 0, gl.READ_WRITE, arrayFormats[a])
+	}
+	for unit, tex := range []uint32{e.nodeTex[aFixed], e.nodeTex[aLinks], e.hhTex} {
+		gl.ActiveTexture(gl.TEXTURE0 + uint32(unit))
+		gl.BindTexture(gl.TEXTURE_BUFFER, tex)
+	}
+	e.prog.Use()
+	for unit, name := range []string{"fixedTex", "linksTex", "hhTex"} {
+		e.prog.SetInt(name, unit)
+	}
 }
 
 // cellVoltages reads a cell's node voltages (on the device thread).

@@ -167,6 +167,11 @@ func (e *Cable) reset() {
 	e.cellWords = e.cellTable(aw)
 	var pw words
 	e.order = e.probeTable(&pw)
+	var mechData, nodeIons []float64
+	var mechIdx []int32
+	if e.mechs != nil {
+		mechData, mechIdx, nodeIons = e.mechs.buffers(e)
+	}
 	segs := make([]int32, len(p.Segments))
 	for k, node := range p.Segments {
 		segs[k] = int32(e.slot[node])
@@ -203,6 +208,17 @@ func (e *Cable) reset() {
 			e.snapBufs[k] = device.NewBuffer[float32](nil, 4*len(segs))
 		}
 		e.rec = device.NewBuffer[uint32](nil, 8)
+		if e.mechs != nil {
+			e.mechData = device.NewBuffer(float64Words(mechData), 0)
+			e.mechIdx = device.NewBuffer(mechIdx, 0)
+			e.nodeIons = device.NewBuffer(float64Words(nodeIons), 0)
+			// NEURON's finitialize of the mechanisms, on the device.
+			e.bindAll()
+			e.prog.SetInt("initMechs", 1)
+			e.prog.SetInt("nCells", len(p.Cells))
+			e.prog.SetInt("nodesPerCell", e.perCell)
+			e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)
+		}
 		return nil
 	})
 }
@@ -312,7 +328,11 @@ func (e *Cable) probeTable(w *words) []int {
 		pr := p.Probes[pi]
 		w.i(int(pr.Var))
 		w.i(e.probeSlot(pr))
-		w.i(int(pr.Index))
+		if pr.Var == compartments.ProbeMech || pr.Var == compartments.ProbeIon {
+			w.i(e.mechs.probeIndex(e, pr))
+		} else {
+			w.i(int(pr.Index))
+		}
 		base := int(pr.Cell) * cellWords
 		if e.cellWords[base+cProbeLo] == e.cellWords[base+cProbeHi] {
 			e.cellWords[base+cProbeLo] = uint32(k)

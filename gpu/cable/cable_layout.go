@@ -53,15 +53,28 @@ const teamCellNodes = 1000
 // numberLanes interleaves the cells of each work group: node k of the
 // cell in lane l of group g at slot (g·perCell + k)·group + l, so that a
 // group's lanes read neighbouring words and a group's cells lie together.
+// A cell's nodes are numbered breadth first (k), so that every node's
+// children are numbered consecutively after it, as the sweeps need:
+// compartments.Build numbers nodes so already, an imported morphology
+// need not.
 func (e *Cable) numberLanes() {
 	p := e.plan
 	e.local = make([]int32, len(p.Nodes))
 	e.slot = make([]int, len(p.Nodes))
+	children := make([][]int, len(p.Nodes))
+	for i, par := range p.Parent {
+		if par >= 0 {
+			children[par] = append(children[par], i)
+		}
+	}
 	for ci, c := range p.Cells {
 		g, l := ci/e.group, ci%e.group
-		for i := c.First; i < c.End; i++ {
-			e.local[i] = int32(i - c.First)
-			e.slot[i] = (g*e.perCell+i-c.First)*e.group + l
+		queue := []int{c.First}
+		for k := 0; k < len(queue); k++ {
+			i := queue[k]
+			queue = append(queue, children[i]...)
+			e.local[i] = int32(k)
+			e.slot[i] = (g*e.perCell+k)*e.group + l
 		}
 	}
 	e.slots = (len(p.Cells) + e.group - 1) / e.group * e.group * e.perCell
@@ -130,6 +143,9 @@ func (e *Cable) countLoops() {
 	}
 	for ci := range per {
 		per[ci] += solve[ci]
+		if e.mechs != nil {
+			per[ci] += e.mechs.loops(p, e.perCell, ci)
+		}
 	}
 	e.perStep = per
 	if e.evSteps == nil {

@@ -103,11 +103,12 @@ type Layout struct {
 	Words                    int // words an instance holds
 }
 
-// Emit writes m (the tree m was compiled from is mod) as GLSL functions
-// prefixed with its name; ions are the engine's ions, whose indices
-// MECH_ION takes. A feature the GPU does not run yet is an error naming
-// file, line and feature.
-func Emit(mod *nmodl.Mod, m *mech.Mechanism, ions []string) (string, Layout, error) {
+// Emit writes m, from the tree it was compiled from (m.Mod), as GLSL
+// functions prefixed with its name; ions are the engine's ions, whose
+// indices MECH_ION takes. A feature the GPU does not run yet is an error
+// naming file, line and feature.
+func Emit(m *mech.Mechanism, ions []string) (string, Layout, error) {
+	mod := m.Mod
 	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions, done: map[*nmodl.Proc]bool{}, active: map[*nmodl.Proc]bool{}}
 	if m.Point {
 		return "", Layout{}, e.errf(mod.NamePos, "POINT_PROCESS %s: point processes run on the CPU engine only for now", m.Name)

@@ -18,7 +18,7 @@ var hayMods = []string{"CaDynamics_E2", "Ca_HVA", "Ca_LVAst", "Ih", "Im", "K_Pst
 
 var ions = []string{"na", "k", "ca"}
 
-func hay(t *testing.T, name string) (*nmodl.Mod, *mech.Mechanism) {
+func hay(t *testing.T, name string) *mech.Mechanism {
 	t.Helper()
 	mod, err := nmodl.ReadFile(filepath.Join("../../assets/models/nmodl_hay_cell/mod", name+".mod"))
 	if err != nil {
@@ -28,7 +28,7 @@ func hay(t *testing.T, name string) (*nmodl.Mod, *mech.Mechanism) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mod, m
+	return m
 }
 
 // kernel runs op (0 init, 1 current, 2 advance) for every instance of a
@@ -192,8 +192,8 @@ func TestHayOnDevice(t *testing.T) {
 	const n = 200
 	for _, name := range hayMods {
 		t.Run(name, func(t *testing.T) {
-			mod, m := hay(t, name)
-			src, lay, err := Emit(mod, m, ions)
+			m := hay(t, name)
+			src, lay, err := Emit(m, ions)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,207 @@
+package cable
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"neurite/compartments"
+	"neurite/compartments/mech"
+	"neurite/gpu/mechglsl"
+	"neurite/gpu/pointmodel"
+)
+
+// The NMODL mechanisms' storage buffers (mechs.glsl, generated).
+const (
+	bMechData = 10 // the instances' variables (mechglsl.Layout), mechanism after mechanism
+	bMechIdx  = 11 // each cell's instance range of each mechanism, then the instances' slots
+	bNodeIons = 12 // the ions by slot: E, I, Ci, Co and the Nernst flag; then area·10⁻² by slot
+	mechBindings
+)
+
+// ionFields are the doubles an ion keeps a slot: mech.IonField's four and
+// whether E follows the concentrations by Nernst.
+const ionFields = 5
+
+// mechTables are the plan's NMODL density mechanisms on the device: their
+// GLSL (written by gpu/mechglsl from the trees the CPU compiles) and where
+// their instances and the ions live.
+type mechTables struct {
+	order    []int // the plan's mechanisms, concentration writers first (NEURON's order, the CPU engine's)
+	lay      []mechglsl.Layout
+	base     []int // by mechanism: its first word in the instance buffer
+	slotsAt  []int // by mechanism: its instances' slots in the index buffer
+	powSites []int // by mechanism: its calls of mech_pow, whose loops count against the loop budget
+	src      string
+}
+
+// newMechTables writes the mechanisms' GLSL for a lanes layout of
+// e.slots slots; a mechanism the GPU does not run is an error naming it.
+func (e *Cable) newMechTables() (*mechTables, error) {
+	p := e.plan
+	t := &mechTables{}
+	var ions []string
+	for _, ion := range p.Ions {
+		ions = append(ions, ion.Name)
+	}
+	for k := range p.Mechs {
+		t.order = append(t.order, k)
+	}
+	slices.SortStableFunc(t.order, func(a, b int) int {
+		wa, wb := p.Mechs[a].Mech.WritesConcentration, p.Mechs[b].Mech.WritesConcentration
+		switch {
+		case wa && !wb:
+			return -1
+		case wb && !wa:
+			return 1
+		}
+		return 0
+	})
+	var src strings.Builder
+	d := pointmodel.DoubleLiteral
+	fmt.Fprintf(&src, `// The plan's NMODL mechanisms (gpu/cable/mechs.go writes this file).
+layout(std430, binding = %d) buffer MechData { double mechData[]; };
+layout(std430, binding = %d) readonly buffer MechIdx { int mechIdx[]; };
+layout(std430, binding = %d) buffer NodeIons { double nodeIons[]; };
+#define MECH_DATA mechData
+#define MECH_ION(k, f, node) nodeIons[((k) * %d + (f)) * %d + (node)]
+#define MECH_SCALE(s) nodeIons[%d + (s)]
+#define MECH_CELSIUS (%s)
+#define MECH_DT (%s)
+`, bMechData, bMechIdx, bNodeIons, ionFields, e.slots, len(ions)*ionFields*e.slots, d(p.Celsius), d(p.Dt))
+	src.WriteString(mechglsl.Prelude())
+	words, slots := 0, 2*len(p.Cells)*len(p.Mechs)
+	for _, mp := range p.Mechs {
+		text, lay, err := mechglsl.Emit(mp.Mech, ions)
+		if err != nil {
+			return nil, fmt.Errorf("gpu: mechanism %s: %w", mp.Mech.Name, err)
+		}
+		src.WriteString(text)
+		t.lay = append(t.lay, lay)
+		t.base = append(t.base, words)
+		t.slotsAt = append(t.slotsAt, slots)
+		t.powSites = append(t.powSites, strings.Count(text, "mech_pow("))
+		words += lay.Words * len(mp.Node)
+		slots += len(mp.Node)
+	}
+	// The ion pass: the step's ion currents start from 0 and the reversal
+	// potentials follow the concentrations where NEURON's do.
+	src.WriteString("\nvoid mechIons(int c) {\n\tfor (int k = 0; k < nodesPerCell; k++) {\n\t\tint s = SLOT(k, c);\n")
+	for k, ion := range p.Ions {
+		// the factor as mech.Nernst computes it
+		f := 1000 * mech.GasConstant * (p.Celsius + 273.15) / (float64(ion.Valence) * mech.Faraday)
+		fmt.Fprintf(&src, "\t\tMECH_ION(%[1]d, 1, s) = 0.0lf;\n\t\tif (MECH_ION(%[1]d, 4, s) != 0.0lf) {\n\t\t\tMECH_ION(%[1]d, 0, s) = %[2]s * mech_log(MECH_ION(%[1]d, 3, s) / MECH_ION(%[1]d, 2, s));\n\t\t}\n", k, d(f))
+	}
+	src.WriteString("\t}\n}\n")
+	each := func(name, params string, body func(name string, base, n int) string) {
+		fmt.Fprintf(&src, "\nvoid %s(int c%s) {\n", name, params)
+		for _, k := range t.order {
+			mp := p.Mechs[k]
+			fmt.Fprintf(&src, "\tfor (int i = mechIdx[%[1]d * c + %[2]d], hi = mechIdx[%[1]d * c + %[3]d]; i < hi; i++) {\n\t\tint s = mechIdx[%[4]d + i];\n",
+				2*len(p.Mechs), 2*k, 2*k+1, t.slotsAt[k])
+			src.WriteString(body(mp.Mech.Name, t.base[k], len(mp.Node)))
+			src.WriteString("\t}\n")
+		}
+		src.WriteString("}\n")
+	}
+	each("mechInit", "", func(name string, base, n int) string {
+		return fmt.Sprintf("\t\t%s_init(%d, %d, i, s, vAt(s), 0.0lf);\n", name, base, n)
+	})
+	// Each instance's current, linearised about v (NEURON's numeric
+	// di/dv), into the node's equation, in nA and µS.
+	each("mechCurrents", ", double t", func(name string, base, n int) string {
+		return fmt.Sprintf("\t\tdouble v = vAt(s), di;\n\t\tdouble i0 = %s_current(%d, %d, i, s, v, t, di);\n"+
+			"\t\tdouble sc = MECH_SCALE(s);\n\t\tsetAcc(s, acc(s) + dvec2(di * sc, (di * v - i0) * sc));\n", name, base, n)
+	})
+	each("mechClear", "", func(string, int, int) string { return "\t\tsetAcc(s, dvec2(0.0lf));\n" })
+	each("mechAdvance", ", double t", func(name string, base, n int) string {
+		return fmt.Sprintf("\t\t%s_advance(%d, %d, i, s, vAt(s), t);\n", name, base, n)
+	})
+	fmt.Fprintf(&src, "\ndouble mechProbe(int kind, int index) {\n\treturn kind == %d ? mechData[index] : nodeIons[index];\n}\n", compartments.ProbeMech)
+	t.src = src.String()
+	return t, nil
+}
+
+// noMechs is mechs.glsl for a plan without NMODL mechanisms.
+const noMechs = `// The plan has no NMODL mechanisms.
+#define MECH_DT 0.0lf
+void mechIons(int c) {}
+void mechInit(int c) {}
+void mechCurrents(int c, double t) {}
+void mechClear(int c) {}
+void mechAdvance(int c, double t) {}
+double mechProbe(int kind, int index) { return 0.0lf; }
+`
+
+// loops is the loop iterations a step of the mechanisms makes in cell ci:
+// the ion pass over the nodes, three loops over each mechanism's
+// instances, and the pow loops (at most eight iterations a call, for
+// exponents below 256, in each of the three evaluations).
+func (t *mechTables) loops(p *compartments.Plan, perCell, ci int) int {
+	n := perCell + 1
+	for k, mp := range p.Mechs {
+		lo, _ := slices.BinarySearch(mp.Cell, int32(ci))
+		hi, _ := slices.BinarySearch(mp.Cell, int32(ci+1))
+		n += 3 + (hi-lo)*(3+24*t.powSites[k])
+	}
+	return n
+}
+
+// buffers returns the contents of the three buffers: the instances with
+// their parameters, the index, and the ions as the plan starts them.
+func (t *mechTables) buffers(e *Cable) (data []float64, idx []int32, ions []float64) {
+	p := e.plan
+	for k, mp := range p.Mechs {
+		n := len(mp.Node)
+		w := make([]float64, t.lay[k].Words*n)
+		for j := range mp.Param {
+			copy(w[j*n:], mp.Param[j])
+		}
+		data = append(data, w...)
+	}
+	idx = make([]int32, 2*len(p.Cells)*len(p.Mechs))
+	for k, mp := range p.Mechs {
+		for i, c := range mp.Cell {
+			at := 2*(int(c)*len(p.Mechs)+k) + 1
+			if idx[at] == 0 {
+				idx[at-1] = int32(i)
+			}
+			idx[at] = int32(i + 1)
+		}
+	}
+	for _, mp := range p.Mechs {
+		for _, node := range mp.Node {
+			idx = append(idx, int32(e.slot[node]))
+		}
+	}
+	ions = make([]float64, (len(p.Ions)*ionFields+1)*e.slots)
+	at := func(k, f, s int) *float64 { return &ions[(k*ionFields+f)*e.slots+s] }
+	for k, ion := range p.Ions {
+		for node := range p.Nodes {
+			s := e.slot[node]
+			*at(k, int(mech.IonE), s) = ion.E[node]
+			*at(k, int(mech.IonCi), s) = ion.Ci[node]
+			*at(k, int(mech.IonCo), s) = ion.Co[node]
+			if ion.Nernst[node] {
+				*at(k, 4, s) = 1
+			}
+		}
+	}
+	for node := range p.Nodes {
+		ions[len(p.Ions)*ionFields*e.slots+e.slot[node]] = p.Area[node] * 1e-2
+	}
+	return data, idx, ions
+}
+
+// probeIndex is where a probe of a mechanism's variable reads in the
+// instance buffer, or a probe of an ion in the ions buffer.
+func (t *mechTables) probeIndex(e *Cable, pr compartments.ProbePlan) int {
+	if pr.Var == compartments.ProbeIon {
+		// the plan's fields are E, Ci, Co, I
+		f := [...]mech.IonField{mech.IonE, mech.IonCi, mech.IonCo, mech.IonI}[pr.Field.Index]
+		return (int(pr.Index)*ionFields+int(f))*e.slots + e.slot[pr.Node]
+	}
+	k, lay := pr.Mech, t.lay[pr.Mech]
+	word := [...]int{compartments.MechState: lay.States, compartments.MechAssigned: lay.Assigned, compartments.MechParam: lay.Params}[pr.Field.Kind] + pr.Field.Index
+	return t.base[k] + word*len(e.plan.Mechs[k].Node) + int(pr.Index)
+}
