@@ -394,3 +394,31 @@ func TestMechsAgainstCPU(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHayCell runs the Hay cell (eleven NMODL mechanisms, 600 ms of
+// its reference case) on the GPU engine and on the CPU engine.
+func BenchmarkHayCell(b *testing.B) {
+	for _, backend := range []string{"gpu", "cpu"} {
+		b.Run(backend, func(b *testing.B) {
+			p, tstop := refrun.ExamplePlan(b, "nmodl_hay_cell", false)
+			var e compartments.Simulator
+			if backend == "cpu" {
+				e = compartments.NewEngine(p)
+			} else {
+				g, err := NewCable(devicetest.Shared(b), p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer g.Close()
+				e = g
+			}
+			for b.Loop() {
+				e.Init()
+				if err := e.Run(context.Background(), tstop, &sim.Memory{}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(p.Compartments())*tstop/p.Dt*float64(b.N)/b.Elapsed().Seconds(), "comp-steps/s")
+		})
+	}
+}
