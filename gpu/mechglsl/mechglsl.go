@@ -54,7 +54,8 @@ func Prelude() string {
 // mech_log is log(x) in double precision: the float logarithm of x's
 // mantissa m, l0, refined by log(m) = l0 + log1p(u), u = m·exp(−l0) − 1
 // (|u| < 1e-6, so three terms of the series leave no error a double
-// can hold), plus the exponent times ln 2.
+// can hold), plus the exponent times ln 2. The rounding of u is absolute:
+// near x = 1 the result is within 4e-16 of log x, not relative to it.
 double mech_log(double x) {
 	if (!(x > 0.0lf) || isinf(x)) {
 		return x == 0.0lf ? -%[1]s : x > 0.0lf ? x : %[2]s;
@@ -67,11 +68,17 @@ double mech_log(double x) {
 }
 
 // mech_pow is x^y as Go's math.Pow computes it for finite x > 0 or a
-// whole y: the fraction of y (taken in (-0.5, 0.5]) by exp and log, the
-// whole part by repeated squaring.
+// whole y: y = ±1/2 by sqrt, else the fraction of y (taken in
+// (-0.5, 0.5]) by exp and log, the whole part by repeated squaring.
 double mech_pow(double x, double y) {
 	if (y == 0.0lf) {
 		return 1.0lf;
+	}
+	if (y == 0.5lf) {
+		return sqrt(x);
+	}
+	if (y == -0.5lf) {
+		return 1.0lf / sqrt(x);
 	}
 	double yi = floor(abs(y)), yf = abs(y) - yi;
 	if (yf != 0.0lf && x < 0.0lf) {
@@ -85,14 +92,28 @@ double mech_pow(double x, double y) {
 		}
 		a = fastexp(yf * mech_log(x));
 	}
-	double x1 = x;
+	// the whole power on the mantissa, the exponent apart, as Go does,
+	// so that no product overflows or falls to a subnormal on the way
+	int xe, ae = 0;
+	double x1 = frexp(x, xe);
 	for (int i = int(yi); i != 0; i >>= 1) {
 		if ((i & 1) == 1) {
 			a *= x1;
+			ae += xe;
 		}
 		x1 *= x1;
+		xe <<= 1;
+		if (x1 < 0.5lf) {
+			x1 += x1;
+			xe--;
+		}
 	}
-	return y < 0.0lf ? 1.0lf / a : a;
+	if (y < 0.0lf) {
+		a = 1.0lf / a;
+		ae = -ae;
+	}
+	// in two steps: ldexp's exponent must stay within a double's
+	return ldexp(ldexp(a, ae / 2), ae - ae / 2);
 }
 `, pointmodel.DoubleLiteral(math.Inf(1)), "packDouble2x32(uvec2(0u, 0x7ff80000u))", pointmodel.DoubleLiteral(1.0/3), pointmodel.DoubleLiteral(math.Ln2))
 }

@@ -1,0 +1,36 @@
+package mechglsl
+
+import (
+	"strings"
+	"testing"
+
+	"neurite/compartments/mech"
+	"neurite/compartments/nmodl"
+)
+
+// TestNotOnGPU checks that what mech compiles but the GPU does not run
+// yet is an error naming the file, the line and the feature.
+func TestNotOnGPU(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"kinetic", "NEURON { SUFFIX q }\nSTATE { a b }\nBREAKPOINT {\n\tSOLVE k METHOD sparse\n}\nKINETIC k {\n\t~ a <-> b (1, 2)\n}\n",
+			"q.mod:3: METHOD sparse runs on the CPU engine only for now"},
+		{"derivimplicit", "NEURON { SUFFIX q }\nSTATE { m }\nBREAKPOINT {\n\tSOLVE s METHOD derivimplicit\n}\nDERIVATIVE s { m' = 1 - m }\n",
+			"q.mod:3: METHOD derivimplicit runs on the CPU engine only for now"},
+		{"point process", "NEURON { POINT_PROCESS q NONSPECIFIC_CURRENT i }\nASSIGNED { i }\nBREAKPOINT { i = 0 }\n",
+			"q.mod:1: POINT_PROCESS q: point processes run on the CPU engine only for now"},
+		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x diam }\nBREAKPOINT {\n\tx = diam\n}\n",
+			"q.mod:4: diam: the GPU does not give mechanisms diam yet"},
+	} {
+		mod, err := nmodl.Parse("q.mod", []byte(tc.src))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		m, err := mech.Compile(mod)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if _, _, err = Emit(m, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
