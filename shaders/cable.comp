@@ -33,6 +33,7 @@
 layout(local_size_x = GROUP_SIZE) in;
 
 #define SLOT(k, c) ((((c) / GROUP_SIZE) * nodesPerCell + (k)) * GROUP_SIZE + (c) % GROUP_SIZE)
+#define MECH_SYNC() // an invocation runs its cell's mechanisms alone
 #include "cable.glsl"
 
 // initMechs asks for NEURON's finitialize of the NMODL mechanisms
@@ -45,16 +46,16 @@ void main() {
 		return;
 	}
 	if (initMechs != 0) {
-		mechIons(c);
-		mechInit(c);
+		mechIons(c, 0, 1);
+		mechInit(c, 0, 1);
 		return;
 	}
 	Cell cell = cells[c];
 	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
-		mechIons(c);
-		mechCurrents(c, double(step) * MECH_DT);
+		mechIons(c, 0, 1);
+		mechCurrents(c, double(step) * MECH_DT, 0, 1);
 		cursor = inject(cell, cursor, step);
 		// Leaves to root: each node's equation with its children
 		// eliminated into it; the solve row keeps 1/d for the way back.
@@ -73,7 +74,7 @@ void main() {
 			setSolveRow(s, dvec2(1.0 / d, r));
 		}
 		clearInjected(cell);
-		mechClear(c);
+		mechClear(c, 0, 1);
 		double vPrev = cell.detSlot >= 0 ? vAt(cell.detSlot) : 0.0;
 		// Root to leaves: v, the check, the gates.
 		bool blown = false;
@@ -102,7 +103,7 @@ void main() {
 			}
 		}
 		settleAlgebraic(cell);
-		mechAdvance(c, double(step + 1) * MECH_DT);
+		mechAdvance(c, double(step + 1) * MECH_DT, 0, 1);
 		if (blown) {
 			cells[c].blowStep = step;
 			break;

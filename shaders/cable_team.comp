@@ -7,6 +7,8 @@
 // its proximal end, and the branches of a cell are grouped by their height
 // (the most branches between them and a tip). Each step:
 //
+//   0. the NMODL mechanisms' ion pass and currents, shared out by
+//      instance (mechs.glsl)
 //   1. invocation 0 delivers the events, the synaptic and clamp currents
 //   2. every invocation forms the equations of its share of the nodes
 //   3. leaves to root, a height at a time: each invocation eliminates its
@@ -15,7 +17,8 @@
 //   4. root to leaves, a height at a time: each invocation substitutes
 //      down its branches from the parent's new v, checking v's bounds
 //   5. every invocation updates the hh gates of its share of the nodes
-//   6. invocation 0: Crank–Nicolson's algebraic nodes, synapse decay,
+//   6. invocation 0: Crank–Nicolson's algebraic nodes; the NMODL
+//      mechanisms' states, shared out; invocation 0: synapse decay,
 //      spike detection, probes
 //
 // so the longest path of branches from the root to a tip, not the whole
@@ -26,6 +29,7 @@
 layout(local_size_x = TEAM) in;
 
 #define SLOT(k, c) ((c) * nodesPerCell + (k))
+#define MECH_SYNC() { groupMemoryBarrier(); memoryBarrierBuffer(); barrier(); }
 #include "cable.glsl"
 
 // tree[c] is the offset of cell c's record: nodes, heights, then
@@ -41,6 +45,10 @@ void sync() {
 	groupMemoryBarrier();
 	barrier();
 }
+
+// initMechs asks for NEURON's finitialize of the NMODL mechanisms
+// instead of steps: the ion pass, then every INITIAL block.
+uniform int initMechs;
 
 // eliminate runs the Hines elimination along a branch from its tip.
 void eliminate(int c, int b) {
@@ -97,6 +105,11 @@ void main() {
 	if (cells[c].blowStep >= 0) {
 		return; // the whole group
 	}
+	if (initMechs != 0) {
+		mechIons(c, lid, TEAM);
+		mechInit(c, lid, TEAM);
+		return;
+	}
 	Cell cell = cells[c];
 	int rec0 = tree[c], n = tree[rec0], heights = tree[rec0 + 1];
 	int bounds = rec0 + 2, branches = bounds + heights + 1;
@@ -107,6 +120,9 @@ void main() {
 	}
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
+		// (the mechanisms' calls end with every invocation's writes seen)
+		mechIons(c, lid, TEAM);
+		mechCurrents(c, double(step) * MECH_DT, lid, TEAM);
 		if (lid == 0) {
 			cursor = inject(cell, cursor, step);
 			vPrev = cell.detSlot >= 0 ? vAt(cell.detSlot) : 0.0;
@@ -120,6 +136,7 @@ void main() {
 			setSolveRow(s, own + dvec2(0.0, capAxial(s).x * vAt(s)));
 		}
 		sync();
+		mechClear(c, lid, TEAM);
 		for (int h = 0; h < heights; h++) {
 			for (int b = tree[bounds + h] + lid; b < tree[bounds + h + 1]; b += TEAM) {
 				eliminate(c, branches + 4 * b);
@@ -150,6 +167,12 @@ void main() {
 		if (lid == 0) {
 			clearInjected(cell);
 			settleAlgebraic(cell);
+		}
+#if HAS_MECHS
+		sync();
+		mechAdvance(c, double(step + 1) * MECH_DT, lid, TEAM);
+#endif
+		if (lid == 0) {
 			finishStep(c, cell, step, vPrev, detAbove, nSpikes);
 		}
 	}

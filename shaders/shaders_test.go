@@ -38,13 +38,14 @@ func checkLines(t *testing.T, s Shader) {
 func TestLoadIncludes(t *testing.T) {
 	builtin := Generated{Name: "model.glsl", Text: "const int MODEL = 0;\n#include \"point_builtin.glsl\"\n"}
 	typed := Generated{Name: "model.glsl", Text: "#include \"typed.glsl\"\nconst int V = 0;\n"}
+	mechs := Generated{Name: "mechs.glsl", Text: "#define HAS_MECHS 0\nvoid mechIons(int c, int lid, int stride) {}\n"}
 	for _, c := range []struct {
 		name  string
 		gen   []Generated
 		files string
 	}{
-		{"cable.comp", nil, "cable.comp cable.glsl hh.glsl"},
-		{"cable_team.comp", nil, "cable_team.comp cable.glsl hh.glsl"},
+		{"cable.comp", []Generated{mechs}, "cable.comp cable.glsl hh.glsl mechs.glsl"},
+		{"cable_team.comp", []Generated{mechs}, "cable_team.comp cable.glsl hh.glsl mechs.glsl"},
 		{"point.comp", []Generated{builtin}, "point.comp model.glsl point_builtin.glsl hh.glsl kahan.glsl"},
 		{"point.comp", []Generated{typed}, "point.comp model.glsl typed.glsl kahan.glsl"},
 		{"gather.comp", nil, "gather.comp"},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/go-gl/gl/v4.3-core/gl"
 
@@ -87,13 +86,6 @@ func NewCableLayout(dev *device.Device, p *compartments.Plan, layout Layout) (*C
 // newCable is NewCableLayout with, for a team layout, the team's width
 // chosen (0: the device's lanes, or wider where the loop budget needs).
 func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
-	if len(p.Mechs) > 0 && layout == LayoutTeam {
-		var names []string
-		for _, mp := range p.Mechs {
-			names = append(names, mp.Mech.Name)
-		}
-		return nil, fmt.Errorf("gpu: the cell inserts NMODL mechanisms (%s), which the GPU runs one cell per invocation only for now, not %s", strings.Join(names, ", "), layout)
-	}
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
 	for _, c := range p.Cells {
@@ -121,6 +113,9 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 	e.group = lanes
 	if layout == LayoutTeam {
 		e.cutBranches()
+		if err := e.addMechs(); err != nil {
+			return nil, err
+		}
 		// A team as wide as the lanes, wider where a step would
 		// otherwise exceed the loop budget.
 		for e.team = cmp.Or(team, lanes); ; e.team *= 4 {
@@ -131,14 +126,8 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 		}
 	} else {
 		e.numberLanes()
-		if len(p.Mechs) > 0 {
-			if info.MaxStorageBindings < mechBindings {
-				return nil, fmt.Errorf("gpu: NMODL mechanisms need %d storage buffers, the device offers %d", mechBindings, info.MaxStorageBindings)
-			}
-			var err error
-			if e.mechs, err = e.newMechTables(); err != nil {
-				return nil, err
-			}
+		if err := e.addMechs(); err != nil {
+			return nil, err
 		}
 		e.countLoops()
 	}
@@ -193,6 +182,20 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 	}
 	e.Driver = sim.NewDriver((*gpuBackend)(e), p.Wiring())
 	return e, nil
+}
+
+// addMechs writes the plan's NMODL mechanisms for the device, once the
+// layout has numbered the slots.
+func (e *Cable) addMechs() error {
+	if len(e.plan.Mechs) == 0 {
+		return nil
+	}
+	if n := e.dev.Info().MaxStorageBindings; n < mechBindings {
+		return fmt.Errorf("gpu: NMODL mechanisms need %d storage buffers, the device offers %d", mechBindings, n)
+	}
+	var err error
+	e.mechs, err = e.newMechTables()
+	return err
 }
 
 // Plan returns the plan the engine runs.

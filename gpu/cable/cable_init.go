@@ -217,7 +217,11 @@ func (e *Cable) reset() {
 			e.prog.SetInt("initMechs", 1)
 			e.prog.SetInt("nCells", len(p.Cells))
 			e.prog.SetInt("nodesPerCell", e.perCell)
-			e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)
+			if e.team > 0 {
+				e.prog.Dispatch(len(p.Cells))
+			} else {
+				e.prog.Dispatch((len(p.Cells) + e.group - 1) / e.group)
+			}
 		}
 		return nil
 	})

@@ -144,7 +144,7 @@ func (e *Cable) countLoops() {
 	for ci := range per {
 		per[ci] += solve[ci]
 		if e.mechs != nil {
-			per[ci] += e.mechs.loops(p, e.perCell, ci)
+			per[ci] += e.mechs.loops(p, e.perCell, ci, max(1, e.team))
 		}
 	}
 	e.perStep = per

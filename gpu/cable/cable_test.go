@@ -358,8 +358,8 @@ func BenchmarkCable(b *testing.B) {
 }
 
 // TestMechsAgainstCPU runs the Hay cell, its eleven NMODL mechanisms on
-// the device (gpu/mechglsl) in double precision, against the CPU
-// engine's closures: every record within 2e-4 of its range, spikes within
+// the device (gpu/mechglsl) in double precision, in both layouts, against
+// the CPU engine's closures: every record within 2e-4 of its range, spikes within
 // 1e-4 ms. The device's exp and log are within a few ulp of the CPU's, so
 // the differences come from the synapse, single precision on the device
 // (i_syn differs by 7e-6 of its range): it moves the spikes by 6e-6 ms
@@ -367,31 +367,35 @@ func BenchmarkCable(b *testing.B) {
 // its range, the largest relative difference of any record (cai 7e-7,
 // the gates up to 4e-5); the tolerances leave a factor of five.
 func TestMechsAgainstCPU(t *testing.T) {
-	var tstop float64
-	build := func() *compartments.Plan {
-		p, ts := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
-		tstop = ts
-		return p
-	}
-	build()
-	cpu, gpu, g, err := runBoth(t, build, tstop, LayoutAuto, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if g.Layout() != LayoutLanes || len(cpu.SpikeList) == 0 {
-		t.Fatalf("%s; %d spikes", g.Layout(), len(cpu.SpikeList))
-	}
-	compare(t, cpu, gpu, 0.02, 1e-4)
-	for i, name := range g.Plan().ProbeNames() {
-		worst, scale := 0.0, 0.0
-		for k := range cpu.T {
-			worst = math.Max(worst, math.Abs(cpu.Values[k][i]-gpu.Values[k][i]))
-			scale = math.Max(scale, math.Abs(cpu.Values[k][i]))
-		}
-		t.Logf("%s: max |Δ| %.3g of a range %.3g", name, worst, scale)
-		if !(worst <= 2e-4*scale) {
-			t.Errorf("%s: GPU vs CPU max |Δ| %.3g, more than 2e-4 of its range %.3g", name, worst, scale)
-		}
+	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+		t.Run(layout.String(), func(t *testing.T) {
+			var tstop float64
+			build := func() *compartments.Plan {
+				p, ts := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
+				tstop = ts
+				return p
+			}
+			build()
+			cpu, gpu, g, err := runBoth(t, build, tstop, layout, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Layout() != layout || len(cpu.SpikeList) == 0 {
+				t.Fatalf("%s; %d spikes", g.Layout(), len(cpu.SpikeList))
+			}
+			compare(t, cpu, gpu, 0.02, 1e-4)
+			for i, name := range g.Plan().ProbeNames() {
+				worst, scale := 0.0, 0.0
+				for k := range cpu.T {
+					worst = math.Max(worst, math.Abs(cpu.Values[k][i]-gpu.Values[k][i]))
+					scale = math.Max(scale, math.Abs(cpu.Values[k][i]))
+				}
+				t.Logf("%s: max |Δ| %.3g of a range %.3g", name, worst, scale)
+				if !(worst <= 2e-4*scale) {
+					t.Errorf("%s: GPU vs CPU max |Δ| %.3g, more than 2e-4 of its range %.3g", name, worst, scale)
+				}
+			}
+		})
 	}
 }
 

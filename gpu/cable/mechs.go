@@ -60,9 +60,14 @@ func (e *Cable) newMechTables() (*mechTables, error) {
 	var src strings.Builder
 	d := pointmodel.DoubleLiteral
 	fmt.Fprintf(&src, `// The plan's NMODL mechanisms (gpu/cable/mechs.go writes this file).
-layout(std430, binding = %d) buffer MechData { double mechData[]; };
+// A team shares out each mechanism's instances (lid, lid + stride, ...)
+// and waits for all (MECH_SYNC, which the including kernel defines)
+// before the next: one mechanism has one instance at a node, so no two
+// invocations write one node's words at once.
+#define HAS_MECHS 1
+layout(std430, binding = %d) coherent buffer MechData { double mechData[]; };
 layout(std430, binding = %d) readonly buffer MechIdx { int mechIdx[]; };
-layout(std430, binding = %d) buffer NodeIons { double nodeIons[]; };
+layout(std430, binding = %d) coherent buffer NodeIons { double nodeIons[]; };
 #define MECH_DATA mechData
 #define MECH_ION(k, f, node) nodeIons[((k) * %d + (f)) * %d + (node)]
 #define MECH_SCALE(s) nodeIons[%d + (s)]
@@ -86,21 +91,21 @@ layout(std430, binding = %d) buffer NodeIons { double nodeIons[]; };
 	}
 	// The ion pass: the step's ion currents start from 0 and the reversal
 	// potentials follow the concentrations where NEURON's do.
-	src.WriteString("\nvoid mechIons(int c) {\n\tfor (int k = 0; k < nodesPerCell; k++) {\n\t\tint s = SLOT(k, c);\n")
+	src.WriteString("\nvoid mechIons(int c, int lid, int stride) {\n\tfor (int k = lid; k < nodesPerCell; k += stride) {\n\t\tint s = SLOT(k, c);\n")
 	for k, ion := range p.Ions {
 		// the factor as mech.Nernst computes it
 		f := 1000 * mech.GasConstant * (p.Celsius + 273.15) / (float64(ion.Valence) * mech.Faraday)
 		fmt.Fprintf(&src, "\t\tMECH_ION(%[1]d, 1, s) = 0.0lf;\n\t\tif (MECH_ION(%[1]d, 4, s) != 0.0lf) {\n\t\t\tMECH_ION(%[1]d, 0, s) = %[2]s * mech_log(MECH_ION(%[1]d, 3, s) / MECH_ION(%[1]d, 2, s));\n\t\t}\n", k, d(f))
 	}
-	src.WriteString("\t}\n}\n")
+	src.WriteString("\t}\n\tMECH_SYNC();\n}\n")
 	each := func(name, params string, body func(name string, base, n int) string) {
-		fmt.Fprintf(&src, "\nvoid %s(int c%s) {\n", name, params)
+		fmt.Fprintf(&src, "\nvoid %s(int c%s, int lid, int stride) {\n", name, params)
 		for _, k := range t.order {
 			mp := p.Mechs[k]
-			fmt.Fprintf(&src, "\tfor (int i = mechIdx[%[1]d * c + %[2]d], hi = mechIdx[%[1]d * c + %[3]d]; i < hi; i++) {\n\t\tint s = mechIdx[%[4]d + i];\n",
+			fmt.Fprintf(&src, "\tfor (int i = mechIdx[%[1]d * c + %[2]d] + lid, hi = mechIdx[%[1]d * c + %[3]d]; i < hi; i += stride) {\n\t\tint s = mechIdx[%[4]d + i];\n",
 				2*len(p.Mechs), 2*k, 2*k+1, t.slotsAt[k])
 			src.WriteString(body(mp.Mech.Name, t.base[k], len(mp.Node)))
-			src.WriteString("\t}\n")
+			src.WriteString("\t}\n\tMECH_SYNC();\n")
 		}
 		src.WriteString("}\n")
 	}
@@ -124,25 +129,28 @@ layout(std430, binding = %d) buffer NodeIons { double nodeIons[]; };
 
 // noMechs is mechs.glsl for a plan without NMODL mechanisms.
 const noMechs = `// The plan has no NMODL mechanisms.
+#define HAS_MECHS 0
 #define MECH_DT 0.0lf
-void mechIons(int c) {}
-void mechInit(int c) {}
-void mechCurrents(int c, double t) {}
-void mechClear(int c) {}
-void mechAdvance(int c, double t) {}
+void mechIons(int c, int lid, int stride) {}
+void mechInit(int c, int lid, int stride) {}
+void mechCurrents(int c, double t, int lid, int stride) {}
+void mechClear(int c, int lid, int stride) {}
+void mechAdvance(int c, double t, int lid, int stride) {}
 double mechProbe(int kind, int index) { return 0.0lf; }
 `
 
-// loops is the loop iterations a step of the mechanisms makes in cell ci:
-// the ion pass over the nodes, three loops over each mechanism's
-// instances, and the pow loops (at most eight iterations a call, for
-// exponents below 256, in each of the three evaluations).
-func (t *mechTables) loops(p *compartments.Plan, perCell, ci int) int {
-	n := perCell + 1
+// loops is the loop iterations a step of the mechanisms makes in cell ci
+// in the busiest of stride invocations: the ion pass over the nodes,
+// three loops over each mechanism's instances, and the pow loops (at
+// most eight iterations a call, for exponents below 256, in each of the
+// three evaluations).
+func (t *mechTables) loops(p *compartments.Plan, perCell, ci, stride int) int {
+	share := func(n int) int { return (n + stride - 1) / stride }
+	n := share(perCell) + 1
 	for k, mp := range p.Mechs {
 		lo, _ := slices.BinarySearch(mp.Cell, int32(ci))
 		hi, _ := slices.BinarySearch(mp.Cell, int32(ci+1))
-		n += 3 + (hi-lo)*(3+24*t.powSites[k])
+		n += 3 + share(hi-lo)*(3+24*t.powSites[k])
 	}
 	return n
 }

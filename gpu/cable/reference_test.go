@@ -1,7 +1,6 @@
 package cable
 
 import (
-	"strings"
 	"testing"
 
 	"neurite/compartments"
@@ -14,15 +13,10 @@ import (
 // solve are in double precision, and the single-precision channel kinetics
 // move spike times by about 2e-5 ms and traces by at most 0.01 mV against
 // the CPU engine (see TestAgainstCPU), well inside every tolerance. The
-// NMODL mechanisms (nmodl_hay_cell) run in double precision, one cell per
-// invocation only.
+// NMODL mechanisms (nmodl_hay_cell) run in double precision.
 func TestReference(t *testing.T) {
 	dev := devicetest.Shared(t)
 	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
-		var except []string
-		if layout == LayoutTeam {
-			except = append(except, "nmodl_hay_cell")
-		}
 		t.Run(layout.String(), func(t *testing.T) {
 			refrun.Run(t, func(t *testing.T, p *compartments.Plan) compartments.Simulator {
 				e, err := NewCableLayout(dev, p, layout)
@@ -34,12 +28,7 @@ func TestReference(t *testing.T) {
 				}
 				t.Cleanup(e.Close)
 				return e
-			}, except...)
+			})
 		})
-	}
-	// A work group per cell refuses NMODL mechanisms, naming them.
-	p, _ := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
-	if _, err := NewCableLayout(dev, p, LayoutTeam); err == nil || !strings.Contains(err.Error(), "NMODL mechanisms (") || !strings.Contains(err.Error(), "NaTa_t") {
-		t.Errorf("nmodl_hay_cell in a team layout: %v, want a refusal naming its mechanisms", err)
 	}
 }

@@ -41,7 +41,7 @@ uniform double t;
 #define MECH_DATA buf
 #define MECH_ION(k, f, node) buf[ionBase + ((k) * 4 + (f)) * n + (node)]
 #define MECH_CELSIUS 34.0lf
-#define MECH_DT 0.025lf
+#define MECH_DT packDouble2x32(uvec2(0x9999999au, 0x3f999999u)) // 0.025, which NVIDIA would read from 0.025lf in single precision
 #include "prelude.glsl"
 #include "mech.glsl"
 void main() {
