@@ -400,16 +400,17 @@ func TestMechsAgainstCPU(t *testing.T) {
 }
 
 // BenchmarkHayCell runs the Hay cell (eleven NMODL mechanisms, 600 ms of
-// its reference case) on the GPU engine and on the CPU engine.
+// its reference case) on the GPU engine in both layouts and on the CPU
+// engine.
 func BenchmarkHayCell(b *testing.B) {
-	for _, backend := range []string{"gpu", "cpu"} {
+	for _, backend := range []string{"gpu-lanes", "gpu-team", "cpu"} {
 		b.Run(backend, func(b *testing.B) {
 			p, tstop := refrun.ExamplePlan(b, "nmodl_hay_cell", false)
 			var e compartments.Simulator
 			if backend == "cpu" {
 				e = compartments.NewEngine(p)
 			} else {
-				g, err := NewCable(devicetest.Shared(b), p)
+				g, err := NewCableLayout(devicetest.Shared(b), p, map[string]Layout{"gpu-lanes": LayoutLanes, "gpu-team": LayoutTeam}[backend])
 				if err != nil {
 					b.Fatal(err)
 				}
