@@ -26,8 +26,8 @@ type MechPlan struct {
 // default where a mechanism at the node writes a concentration of the
 // ion, unless the model fixes it).
 type IonPlan struct {
-	Name    string
-	Valence int
+	Name      string
+	Valence   int
 	E, Ci, Co []float64
 	Nernst    []bool
 }

@@ -367,8 +367,15 @@ func BenchmarkCable(b *testing.B) {
 // its range, the largest relative difference of any record (cai 7e-7,
 // the gates up to 4e-5); the tolerances leave a factor of five.
 func TestMechsAgainstCPU(t *testing.T) {
-	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
-		t.Run(layout.String(), func(t *testing.T) {
+	for _, c := range []struct {
+		layout Layout
+		team   int
+	}{{LayoutLanes, 0}, {LayoutTeam, 0}, {LayoutTeam, 64}} {
+		layout := c.layout
+		// A team of 64 is eight bundles of lanes on llvmpipe, taking turns
+		// at every barrier: it tests that each mechanism's instances are
+		// shared out without races, which a team of one bundle cannot.
+		t.Run(fmt.Sprintf("%s/%d", layout, c.team), func(t *testing.T) {
 			var tstop float64
 			build := func() *compartments.Plan {
 				p, ts := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
@@ -376,11 +383,11 @@ func TestMechsAgainstCPU(t *testing.T) {
 				return p
 			}
 			build()
-			cpu, gpu, g, err := runBoth(t, build, tstop, layout, 0)
+			cpu, gpu, g, err := runBoth(t, build, tstop, layout, c.team)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if g.Layout() != layout || len(cpu.SpikeList) == 0 {
+			if g.Layout() != layout || (c.team > 0 && g.team != c.team) || len(cpu.SpikeList) == 0 {
 				t.Fatalf("%s; %d spikes", g.Layout(), len(cpu.SpikeList))
 			}
 			compare(t, cpu, gpu, 0.02, 1e-4)
