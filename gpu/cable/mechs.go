@@ -15,7 +15,7 @@ import (
 const (
 	bMechData = 10 // the instances' variables (mechglsl.Layout), mechanism after mechanism
 	bMechIdx  = 11 // each cell's instance range of each mechanism, then the instances' slots
-	bNodeIons = 12 // the ions by slot: E, I, Ci, Co and the Nernst flag; then area·10⁻² by slot
+	bNodeIons = 12 // the ions by slot: E, I, Ci, Co and the Nernst flag; then area·10⁻² and area by slot
 	mechBindings
 )
 
@@ -71,9 +71,10 @@ layout(std430, binding = %d) coherent buffer NodeIons { double nodeIons[]; };
 #define MECH_DATA mechData
 #define MECH_ION(k, f, node) nodeIons[((k) * %d + (f)) * %d + (node)]
 #define MECH_SCALE(s) nodeIons[%d + (s)]
+#define MECH_AREA(s) nodeIons[%d + (s)]
 #define MECH_CELSIUS (%s)
 #define MECH_DT (%s)
-`, bMechData, bMechIdx, bNodeIons, ionFields, e.slots, len(ions)*ionFields*e.slots, d(p.Celsius), d(p.Dt))
+`, bMechData, bMechIdx, bNodeIons, ionFields, e.slots, len(ions)*ionFields*e.slots, (len(ions)*ionFields+1)*e.slots, d(p.Celsius), d(p.Dt))
 	src.WriteString(mechglsl.Prelude())
 	words, slots := 0, 2*len(p.Cells)*len(p.Mechs)
 	for _, mp := range p.Mechs {
@@ -182,7 +183,7 @@ func (t *mechTables) buffers(e *Cable) (data []float64, idx []int32, ions []floa
 			idx = append(idx, int32(e.slot[node]))
 		}
 	}
-	ions = make([]float64, (len(p.Ions)*ionFields+1)*e.slots)
+	ions = make([]float64, (len(p.Ions)*ionFields+2)*e.slots)
 	at := func(k, f, s int) *float64 { return &ions[(k*ionFields+f)*e.slots+s] }
 	for k, ion := range p.Ions {
 		for node := range p.Nodes {
@@ -197,6 +198,7 @@ func (t *mechTables) buffers(e *Cable) (data []float64, idx []int32, ions []floa
 	}
 	for node := range p.Nodes {
 		ions[len(p.Ions)*ionFields*e.slots+e.slot[node]] = p.Area[node] * 1e-2
+		ions[(len(p.Ions)*ionFields+1)*e.slots+e.slot[node]] = p.Area[node]
 	}
 	return data, idx, ions
 }

@@ -18,7 +18,7 @@ func TestNotOnGPU(t *testing.T) {
 			"q.mod:3: METHOD derivimplicit runs on the CPU engine only for now"},
 		{"point process", "NEURON { POINT_PROCESS q NONSPECIFIC_CURRENT i }\nASSIGNED { i }\nBREAKPOINT { i = 0 }\n",
 			"q.mod:1: POINT_PROCESS q: point processes run on the CPU engine only for now"},
-		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x diam }\nBREAKPOINT {\n\tx = diam\n}\n",
+		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nBREAKPOINT {\n\tx = diam\n}\n",
 			"q.mod:4: diam: the GPU does not give mechanisms diam yet"},
 	} {
 		mod, err := nmodl.Parse("q.mod", []byte(tc.src))

@@ -15,8 +15,9 @@
 // PARAMETERs, STATEs and RANGE ASSIGNEDs in mech.Mechanism's order, then
 // its other ASSIGNEDs (Layout). The including shader defines MECH_DATA
 // (an array of doubles), MECH_ION(k, f, node) (ion k of the ions given to
-// Emit, field f as mech.IonField, an lvalue double), MECH_CELSIUS and
-// MECH_DT, and includes Prelude before the mechanisms.
+// Emit, field f as mech.IonField, an lvalue double), MECH_CELSIUS,
+// MECH_DT and, for a mechanism that uses area, MECH_AREA(node) (µm²),
+// and includes Prelude before the mechanisms.
 //
 // The evaluation is mech's (see its package doc): INITIAL with the states
 // cleared and the ion states loaded; Current evaluates BREAKPOINT without
@@ -154,6 +155,7 @@ type emitter struct {
 	ions   []string
 	stored []string // the instance's words, by name
 	out    strings.Builder
+	area   bool                 // a block reads area
 	done   map[*nmodl.Proc]bool // procedures written
 	active map[*nmodl.Proc]bool // being written: a call of one is recursion
 }
@@ -191,7 +193,7 @@ func (e *emitter) printf(format string, args ...any) { fmt.Fprintf(&e.out, forma
 // the entry points.
 func (e *emitter) emit() error {
 	p := e.p
-	e.printf("// %s (%s)\nstruct %s_Inst {\n\tdouble b_v, b_t, b_dt, b_celsius;\n", p, e.mod.File, p)
+	e.printf("// %s (%s)\nstruct %s_Inst {\n\tdouble b_v, b_t, b_dt, b_celsius, b_area;\n", p, e.mod.File, p)
 	for _, s := range e.mod.Symbols {
 		if !s.Builtin && s.Kind != nmodl.Constant {
 			e.printf("\tdouble %s;\n", field(s.Name))
@@ -249,7 +251,13 @@ func (e *emitter) entryPoints(hasCurrent bool) {
 			e.printf("\ts.%s = 0.0lf;\n", field(s.Name))
 		}
 	}
-	e.printf("\ts.b_v = v;\n\ts.b_t = t;\n\ts.b_dt = MECH_DT;\n\ts.b_celsius = MECH_CELSIUS;\n}\n\n")
+	e.printf("\ts.b_v = v;\n\ts.b_t = t;\n\ts.b_dt = MECH_DT;\n\ts.b_celsius = MECH_CELSIUS;\n")
+	if e.area {
+		e.printf("\ts.b_area = MECH_AREA(node);\n")
+	} else {
+		e.printf("\ts.b_area = 0.0lf;\n")
+	}
+	e.printf("}\n\n")
 	// ions loads the ion variables read from the cable (and v), as mech's
 	// load before every evaluation.
 	e.printf("void %s_ions(inout %s_Inst s, int node, double v) {\n\ts.b_v = v;\n", p, p)
@@ -421,6 +429,9 @@ func (e *emitter) name(n *nmodl.Name) (string, error) {
 
 func (e *emitter) builtin(n *nmodl.Name) (string, error) {
 	switch n.Name {
+	case "area":
+		e.area = true
+		return "s.b_area", nil
 	case "v", "t", "dt", "celsius":
 		return "s.b_" + n.Name, nil
 	}

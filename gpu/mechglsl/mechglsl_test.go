@@ -40,6 +40,7 @@ uniform int n, op, ionBase, vBase;
 uniform double t;
 #define MECH_DATA buf
 #define MECH_ION(k, f, node) buf[ionBase + ((k) * 4 + (f)) * n + (node)]
+#define MECH_AREA(node) (100.0lf + double(node)) // as newInstances's cable
 #define MECH_CELSIUS 34.0lf
 #define MECH_DT packDouble2x32(uvec2(0x9999999au, 0x3f999999u)) // 0.025, which NVIDIA would read from 0.025lf in single precision
 #include "prelude.glsl"
@@ -77,9 +78,10 @@ var guards = []float64{-27, -38, -66, -154.9, -17, -64.4, -50}
 
 func newInstances(m *mech.Mechanism, lay Layout, n int, r *rand.Rand) *instances {
 	in := &instances{g: m.NewGroup(n), lay: lay, i: make([]float64, n), di: make([]float64, n)}
-	c := &mech.Cable{Node: make([]int32, n), V: make([]float64, n), Celsius: 34, Dt: 0.025, T: 12.5, Ions: map[string]*mech.IonNodes{}}
+	c := &mech.Cable{Node: make([]int32, n), V: make([]float64, n), Area: make([]float64, n), Celsius: 34, Dt: 0.025, T: 12.5, Ions: map[string]*mech.IonNodes{}}
 	for k := range n {
 		c.Node[k] = int32(k)
+		c.Area[k] = 100 + float64(k)
 		c.V[k] = -100 + 160*r.Float64()
 		if k < len(guards) {
 			c.V[k] = guards[k]
@@ -189,33 +191,52 @@ func run(t *testing.T, src string, op int, buf []float64, n, ionBase, vBase int,
 // semantics (a branch, an order of updates, a unit constant) shows as a
 // relative error of order one.
 func TestHayOnDevice(t *testing.T) {
-	const n = 200
 	for _, name := range hayMods {
-		t.Run(name, func(t *testing.T) {
-			m := hay(t, name)
-			src, lay, err := Emit(m, ions)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src = renamed(src, m.Name)
-			r := rand.New(rand.NewPCG(1, uint64(len(name))))
-			for op, what := range []string{"init", "current", "advance"} {
-				in := newInstances(m, lay, n, r)
-				buf := in.words()
-				ionBase, vBase := lay.Words*n, (lay.Words+4*len(ions))*n
-				got := run(t, src, op, buf, n, ionBase, vBase, in.c.T)
-				switch op {
-				case 0:
-					in.g.Init(in.c)
-				case 1:
-					in.g.Current(in.c, in.i, in.di)
-				case 2:
-					in.g.Advance(in.c)
-				}
-				want := in.words()
-				compare(t, what, m, lay, n, got, want)
-			}
-		})
+		t.Run(name, func(t *testing.T) { onDevice(t, hay(t, name), uint64(len(name))) })
+	}
+}
+
+// TestAreaOnDevice: a mechanism that reads the node's area (µm²) gets
+// the cable's, as on the CPU.
+func TestAreaOnDevice(t *testing.T) {
+	const src = "NEURON { SUFFIX q NONSPECIFIC_CURRENT i RANGE g, a }\nPARAMETER { g = 0.001 }\nASSIGNED { i a v }\n" +
+		"BREAKPOINT {\n\ta = area\n\ti = g*(v + 65)*a/1000\n}\n"
+	mod, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mech.Compile(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDevice(t, m, 7)
+}
+
+// onDevice runs m's INITIAL, current and state update on the device and
+// with mech's closures over random populations and compares them.
+func onDevice(t *testing.T, m *mech.Mechanism, seed uint64) {
+	const n = 200
+	src, lay, err := Emit(m, ions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = renamed(src, m.Name)
+	r := rand.New(rand.NewPCG(1, seed))
+	for op, what := range []string{"init", "current", "advance"} {
+		in := newInstances(m, lay, n, r)
+		buf := in.words()
+		ionBase, vBase := lay.Words*n, (lay.Words+4*len(ions))*n
+		got := run(t, src, op, buf, n, ionBase, vBase, in.c.T)
+		switch op {
+		case 0:
+			in.g.Init(in.c)
+		case 1:
+			in.g.Current(in.c, in.i, in.di)
+		case 2:
+			in.g.Advance(in.c)
+		}
+		want := in.words()
+		compare(t, what, m, lay, n, got, want)
 	}
 }
 
