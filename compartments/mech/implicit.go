@@ -17,10 +17,15 @@ type implicit struct {
 }
 
 // The Newton iteration stops when no state moves by more than
-// newtonTol*(1+|x|), or after newtonMax iterations.
+// NewtonTol*(1+|x|), or after NewtonMax iterations; the Jacobian's
+// column j is the difference quotient over a step of
+// JacobianStep*max(|x_j|, JacobianFloor). Other back ends
+// (gpu/mechglsl) iterate alike.
 const (
-	newtonTol = 1e-13
-	newtonMax = 50
+	NewtonTol     = 1e-13
+	NewtonMax     = 50
+	JacobianStep  = 1e-7
+	JacobianFloor = 1e-3
 )
 
 func (c *compiler) derivimplicit(x *ctx, p *nmodl.Proc) (stmtFn, error) {
@@ -50,7 +55,7 @@ func (c *compiler) derivimplicit(x *ctx, p *nmodl.Proc) (stmtFn, error) {
 		for j := range s {
 			copy(f.vars[x0[j]], f.vars[st[j]])
 		}
-		for range newtonMax {
+		for range NewtonMax {
 			body(f)
 			for j := range s {
 				copy(f.vars[base[j]], f.vars[im.deriv[j]])
@@ -60,7 +65,7 @@ func (c *compiler) derivimplicit(x *ctx, p *nmodl.Proc) (stmtFn, error) {
 				xj, hv, sv := f.vars[st[j]], f.vars[hs], f.vars[save]
 				copy(sv, xj)
 				for k := range xj {
-					hv[k] = 1e-7 * math.Max(math.Abs(xj[k]), 1e-3)
+					hv[k] = JacobianStep * math.Max(math.Abs(xj[k]), JacobianFloor)
 					xj[k] += hv[k]
 				}
 				body(f)
@@ -92,7 +97,7 @@ func (c *compiler) derivimplicit(x *ctx, p *nmodl.Proc) (stmtFn, error) {
 					worst = math.Max(worst, math.Abs(b[r])/(1+math.Abs(*xr)))
 				}
 			}
-			if worst <= newtonTol {
+			if worst <= NewtonTol {
 				break
 			}
 		}

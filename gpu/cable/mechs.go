@@ -31,7 +31,6 @@ type mechTables struct {
 	lay      []mechglsl.Layout
 	base     []int // by mechanism: its first word in the instance buffer
 	slotsAt  []int // by mechanism: its instances' slots in the index buffer
-	powSites []int // by mechanism: its calls of mech_pow, whose loops count against the loop budget
 	src      string
 }
 
@@ -86,7 +85,6 @@ layout(std430, binding = %d) coherent buffer NodeIons { double nodeIons[]; };
 		t.lay = append(t.lay, lay)
 		t.base = append(t.base, words)
 		t.slotsAt = append(t.slotsAt, slots)
-		t.powSites = append(t.powSites, strings.Count(text, "mech_pow("))
 		words += lay.Words * len(mp.Node)
 		slots += len(mp.Node)
 	}
@@ -142,16 +140,15 @@ double mechProbe(int kind, int index) { return 0.0lf; }
 
 // loops is the loop iterations a step of the mechanisms makes in cell ci
 // in the busiest of stride invocations: the ion pass over the nodes,
-// three loops over each mechanism's instances, and the pow loops (at
-// most eight iterations a call, for exponents below 256, in each of the
-// three evaluations).
+// three loops over each mechanism's instances, and each instance's own
+// (mechglsl.Layout.Loops).
 func (t *mechTables) loops(p *compartments.Plan, perCell, ci, stride int) int {
 	share := func(n int) int { return (n + stride - 1) / stride }
 	n := share(perCell) + 1
 	for k, mp := range p.Mechs {
 		lo, _ := slices.BinarySearch(mp.Cell, int32(ci))
 		hi, _ := slices.BinarySearch(mp.Cell, int32(ci+1))
-		n += 3 + share(hi-lo)*(3+24*t.powSites[k])
+		n += 3 + share(hi-lo)*(3+t.lay[k].Loops)
 	}
 	return n
 }

@@ -81,6 +81,10 @@ double mech_pow(double x, double y) {
 	if (y == -0.5lf) {
 		return 1.0lf / sqrt(x);
 	}
+	if (x == 0.0lf) {
+		// frexp of 0 is not to be relied on (llvmpipe's is not 0)
+		return y > 0.0lf ? 0.0lf : %[1]s;
+	}
 	double yi = floor(abs(y)), yf = abs(y) - yi;
 	if (yf != 0.0lf && x < 0.0lf) {
 		return %[2]s;
@@ -119,10 +123,13 @@ double mech_pow(double x, double y) {
 `, pointmodel.DoubleLiteral(math.Inf(1)), "packDouble2x32(uvec2(0u, 0x7ff80000u))", pointmodel.DoubleLiteral(1.0/3), pointmodel.DoubleLiteral(math.Ln2))
 }
 
-// Layout is where a mechanism's variables live in an instance's words.
+// Layout is where a mechanism's variables live in an instance's words,
+// and a bound on the loop iterations of an instance's step (Mesa's
+// llvmpipe ends an invocation's loops after 65535 iterations in all).
 type Layout struct {
 	Params, States, Assigned int // the first word of each of mech.Mechanism's lists
 	Words                    int // words an instance holds
+	Loops                    int
 }
 
 // Emit writes m, from the tree it was compiled from (m.Mod), as GLSL
@@ -138,12 +145,21 @@ func Emit(m *mech.Mechanism, ions []string) (string, Layout, error) {
 	if mod.NetReceive != nil {
 		return "", Layout{}, e.errf(mod.NetReceive.Pos, "NET_RECEIVE runs on the CPU engine only for now")
 	}
-	if m.Method != "" && m.Method != nmodl.Cnexp {
-		return "", Layout{}, e.errf(mod.Breakpoint.Pos, "METHOD %s runs on the CPU engine only for now (the GPU runs cnexp)", m.Method)
+	if m.Method != "" && m.Method != nmodl.Cnexp && m.Method != nmodl.Derivimplicit {
+		return "", Layout{}, e.errf(mod.Breakpoint.Pos, "METHOD %s runs on the CPU engine only for now (the GPU runs cnexp and derivimplicit)", m.Method)
 	}
 	lay := e.layout()
 	if err := e.emit(); err != nil {
 		return "", Layout{}, err
+	}
+	// Each of a step's three evaluations (two currents, the states) may
+	// call pow, whose loop takes at most eight iterations for exponents
+	// below 256; Newton's iterations evaluate the derivatives n+1 times
+	// and solve (at most 2n³+2n loop iterations).
+	pows := 8 * strings.Count(e.out.String(), "mech_pow(")
+	lay.Loops = 3 * pows
+	if n := len(e.implicit); n > 0 {
+		lay.Loops += mech.NewtonMax * (1 + (n+1)*pows + 2*n*n*n + 2*n)
 	}
 	return e.out.String(), lay, nil
 }
@@ -156,6 +172,9 @@ type emitter struct {
 	stored []string // the instance's words, by name
 	out    strings.Builder
 	area   bool                 // a block reads area
+	// implicit are the states of a derivimplicit block's equations, in
+	// their order: x' = e writes e into d[i].
+	implicit []*nmodl.Symbol
 	done   map[*nmodl.Proc]bool // procedures written
 	active map[*nmodl.Proc]bool // being written: a call of one is recursion
 }
@@ -230,7 +249,14 @@ func (e *emitter) emit() error {
 	if err := block("breakpoint", breakpoint, false); err != nil {
 		return err
 	}
-	if err := block("solve", solved, true); err != nil {
+	if e.m.Method == nmodl.Derivimplicit {
+		body, err := e.block(solved, true, 1)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&blocks, "void %s_deriv(inout %s_Inst s, inout double d[%d]) {\n%s}\n\n", p, p, len(e.implicit), body)
+		blocks.WriteString(e.newton())
+	} else if err := block("solve", solved, true); err != nil {
 		return err
 	}
 	e.out.WriteString(blocks.String())
@@ -312,6 +338,76 @@ func (e *emitter) entryPoints(hasCurrent bool) {
 	e.printf("\t%s_ions(s, node, v);\n\t%s_solve(s);\n\t%s_store(s, base, n, i, node);\n}\n\n", p, p, p)
 }
 
+// newton writes P_solve for derivimplicit as mech runs it: backward
+// Euler, x1 = x0 + dt*f(x1), by Newton's method with a difference-quotient
+// Jacobian and Gaussian elimination with partial pivoting (mech's gauss),
+// each instance iterating until its own states settle (mech stops when
+// all of a group's have: an instance may take one more step, which moves
+// it by less than the tolerance).
+func (e *emitter) newton() string {
+	p, n := e.p, len(e.implicit)
+	var b strings.Builder
+	fmt.Fprintf(&b, `void %[1]s_gauss(inout double a[%[2]d], inout double b[%[3]d]) {
+	for (int col = 0; col < %[3]d; col++) {
+		int p = col;
+		for (int r = col + 1; r < %[3]d; r++) {
+			if (abs(a[r * %[3]d + col]) > abs(a[p * %[3]d + col])) {
+				p = r;
+			}
+		}
+		if (p != col) {
+			for (int j = 0; j < %[3]d; j++) {
+				double t = a[col * %[3]d + j];
+				a[col * %[3]d + j] = a[p * %[3]d + j];
+				a[p * %[3]d + j] = t;
+			}
+			double t = b[col];
+			b[col] = b[p];
+			b[p] = t;
+		}
+		for (int r = col + 1; r < %[3]d; r++) {
+			double m = a[r * %[3]d + col] / a[col * %[3]d + col];
+			if (m == 0.0lf) {
+				continue;
+			}
+			for (int j = col; j < %[3]d; j++) {
+				a[r * %[3]d + j] -= m * a[col * %[3]d + j];
+			}
+			b[r] -= m * b[col];
+		}
+	}
+	for (int r = %[3]d - 1; r >= 0; r--) {
+		double t = b[r];
+		for (int j = r + 1; j < %[3]d; j++) {
+			t -= a[r * %[3]d + j] * b[j];
+		}
+		b[r] = t / a[r * %[3]d + r];
+	}
+}
+
+`, p, n*n, n)
+	fmt.Fprintf(&b, "void %s_solve(inout %s_Inst s) {\n\tdouble x0[%d], base[%d], d[%d], a[%d], b[%d];\n", p, p, n, n, n, n*n, n)
+	for j, x := range e.implicit {
+		fmt.Fprintf(&b, "\tx0[%d] = s.%s;\n", j, field(x.Name))
+	}
+	fmt.Fprintf(&b, "\tfor (int it = 0; it < %d; it++) {\n\t\t%s_deriv(s, base);\n", mech.NewtonMax, p)
+	for j, x := range e.implicit {
+		f := "s." + field(x.Name)
+		fmt.Fprintf(&b, "\t\t{\n\t\t\tdouble xj = %[1]s, h = %[2]s * max(abs(xj), %[3]s);\n\t\t\t%[1]s += h;\n\t\t\t%[4]s_deriv(s, d);\n\t\t\t%[1]s = xj;\n",
+			f, lit(mech.JacobianStep), lit(mech.JacobianFloor), p)
+		fmt.Fprintf(&b, "\t\t\tfor (int r = 0; r < %d; r++) {\n\t\t\t\ta[r * %d + %d] = -s.b_dt * (d[r] - base[r]) / h + (r == %d ? 1.0lf : 0.0lf);\n\t\t\t}\n\t\t}\n", n, n, j, j)
+	}
+	for r, x := range e.implicit {
+		fmt.Fprintf(&b, "\t\tb[%d] = -(s.%s - x0[%d] - s.b_dt * base[%d]);\n", r, field(x.Name), r, r)
+	}
+	fmt.Fprintf(&b, "\t\t%s_gauss(a, b);\n\t\tdouble worst = 0.0lf;\n", p)
+	for r, x := range e.implicit {
+		fmt.Fprintf(&b, "\t\ts.%[1]s += b[%[2]d];\n\t\tworst = max(worst, abs(b[%[2]d]) / (1.0lf + abs(s.%[1]s)));\n", field(x.Name), r)
+	}
+	fmt.Fprintf(&b, "\t\tif (worst <= %s) {\n\t\t\tbreak;\n\t\t}\n\t}\n}\n\n", lit(mech.NewtonTol))
+	return b.String()
+}
+
 // indent is tabs for a block depth.
 func indent(depth int) string { return strings.Repeat("\t", depth) }
 
@@ -341,7 +437,19 @@ func (e *emitter) block(b *nmodl.Block, solve bool, depth int) (string, error) {
 			fmt.Fprintf(&out, "%s%s = %s;\n", in, t, x)
 		case *nmodl.Diff:
 			if !solve {
-				return "", e.errf(st.Pos, "%s' outside the DERIVATIVE block SOLVEd by cnexp", st.State.Name)
+				return "", e.errf(st.Pos, "%s' outside the SOLVEd DERIVATIVE block", st.State.Name)
+			}
+			if e.m.Method == nmodl.Derivimplicit {
+				if slices.Contains(e.implicit, st.State.Sym) {
+					return "", e.errf(st.Pos, "second equation for %s'", st.State.Name)
+				}
+				x, err := e.expr(st.Value)
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(&out, "%sd[%d] = %s;\n", in, len(e.implicit), x)
+				e.implicit = append(e.implicit, st.State.Sym)
+				continue
 			}
 			upd, err := mech.CnexpUpdate(e.mod.File, st)
 			if err != nil {

@@ -212,6 +212,24 @@ func TestAreaOnDevice(t *testing.T) {
 	onDevice(t, m, 7)
 }
 
+// TestDerivimplicitOnDevice: backward Euler by Newton's method on a
+// pair of states coupled nonlinearly, as mech runs it.
+func TestDerivimplicitOnDevice(t *testing.T) {
+	const src = "NEURON { SUFFIX q USEION k READ ek WRITE ik RANGE gbar }\nPARAMETER { gbar = 0.01 }\nSTATE { m h }\n" +
+		"ASSIGNED { ik ek v minf mtau }\nBREAKPOINT {\n\tSOLVE s METHOD derivimplicit\n\tik = gbar*m*m*h*(v - ek)\n}\n" +
+		"INITIAL {\n\tm = 0.1\n\th = 0.9\n}\nDERIVATIVE s {\n\tminf = 1/(1 + exp(-(v + 40)/7))\n\tmtau = 0.1 + 5*exp(-((v + 50)/20)^2)\n" +
+		"\tm' = (minf - m)/mtau\n\th' = -h*m*m/(0.5 + m) + (1 - h)*(1 - h)/2\n}\n"
+	mod, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mech.Compile(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDevice(t, m, 11)
+}
+
 // onDevice runs m's INITIAL, current and state update on the device and
 // with mech's closures over random populations and compares them.
 func onDevice(t *testing.T, m *mech.Mechanism, seed uint64) {
