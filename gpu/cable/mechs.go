@@ -27,11 +27,11 @@ const ionFields = 5
 // GLSL (written by gpu/mechglsl from the trees the CPU compiles) and where
 // their instances and the ions live.
 type mechTables struct {
-	order    []int // the plan's mechanisms, concentration writers first (NEURON's order, the CPU engine's)
-	lay      []mechglsl.Layout
-	base     []int // by mechanism: its first word in the instance buffer
-	slotsAt  []int // by mechanism: its instances' slots in the index buffer
-	src      string
+	order   []int // the plan's mechanisms, concentration writers first (NEURON's order, the CPU engine's)
+	lay     []mechglsl.Layout
+	base    []int // by mechanism: its first word in the instance buffer
+	slotsAt []int // by mechanism: its instances' slots in the index buffer
+	src     string
 }
 
 // newMechTables writes the mechanisms' GLSL for a lanes layout of

@@ -171,12 +171,12 @@ type emitter struct {
 	ions   []string
 	stored []string // the instance's words, by name
 	out    strings.Builder
-	area   bool                 // a block reads area
+	area   bool // a block reads area
 	// implicit are the states of a derivimplicit block's equations, in
 	// their order: x' = e writes e into d[i].
 	implicit []*nmodl.Symbol
-	done   map[*nmodl.Proc]bool // procedures written
-	active map[*nmodl.Proc]bool // being written: a call of one is recursion
+	done     map[*nmodl.Proc]bool // procedures written
+	active   map[*nmodl.Proc]bool // being written: a call of one is recursion
 }
 
 func (e *emitter) errf(p nmodl.Pos, format string, args ...any) error {
