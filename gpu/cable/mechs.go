@@ -34,8 +34,8 @@ type mechTables struct {
 	src     string
 }
 
-// newMechTables writes the mechanisms' GLSL for a lanes layout of
-// e.slots slots; a mechanism the GPU does not run is an error naming it.
+// newMechTables writes the mechanisms' GLSL for the layout's e.slots
+// slots; a mechanism the GPU does not run is an error naming it.
 func (e *Cable) newMechTables() (*mechTables, error) {
 	p := e.plan
 	t := &mechTables{}

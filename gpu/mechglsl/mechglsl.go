@@ -23,7 +23,8 @@
 // cleared and the ion states loaded; Current evaluates BREAKPOINT without
 // its SOLVE at v+0.001 and at v, di/dv the difference quotient, and adds
 // the written ion currents of the v evaluation into the ions; Advance runs
-// the SOLVE'd block, cnexp by mech.CnexpUpdate's tree; v is the
+// the SOLVE'd block, cnexp by mech.CnexpUpdate's tree, derivimplicit by
+// mech's Newton iteration (its constants, its elimination); v is the
 // mechanism's own copy; PROCEDUREs and FUNCTIONs become GLSL functions
 // over the instance; constant subexpressions are folded by mech.Fold.
 // Doubles throughout: every literal that single precision cannot hold is
