@@ -12,8 +12,6 @@ import (
 // yet is an error naming the file, the line and the feature.
 func TestNotOnGPU(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
-		{"kinetic", "NEURON { SUFFIX q }\nSTATE { a b }\nBREAKPOINT {\n\tSOLVE k METHOD sparse\n}\nKINETIC k {\n\t~ a <-> b (1, 2)\n}\n",
-			"q.mod:3: METHOD sparse runs on the CPU engine only for now"},
 		{"point process", "NEURON { POINT_PROCESS q NONSPECIFIC_CURRENT i }\nASSIGNED { i }\nBREAKPOINT { i = 0 }\n",
 			"q.mod:1: POINT_PROCESS q: point processes run on the CPU engine only for now"},
 		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nBREAKPOINT {\n\tx = diam\n}\n",

@@ -139,16 +139,14 @@ type Layout struct {
 // naming file, line and feature.
 func Emit(m *mech.Mechanism, ions []string) (string, Layout, error) {
 	mod := m.Mod
-	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions, done: map[*nmodl.Proc]bool{}, active: map[*nmodl.Proc]bool{}}
+	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions, done: map[*nmodl.Proc]bool{}, gausses: map[int]bool{}, kinDone: map[string]bool{}, active: map[*nmodl.Proc]bool{}}
 	if m.Point {
 		return "", Layout{}, e.errf(mod.NamePos, "POINT_PROCESS %s: point processes run on the CPU engine only for now", m.Name)
 	}
 	if mod.NetReceive != nil {
 		return "", Layout{}, e.errf(mod.NetReceive.Pos, "NET_RECEIVE runs on the CPU engine only for now")
 	}
-	if m.Method != "" && m.Method != nmodl.Cnexp && m.Method != nmodl.Derivimplicit {
-		return "", Layout{}, e.errf(mod.Breakpoint.Pos, "METHOD %s runs on the CPU engine only for now (the GPU runs cnexp and derivimplicit)", m.Method)
-	}
+
 	lay := e.layout()
 	if err := e.emit(); err != nil {
 		return "", Layout{}, err
@@ -161,6 +159,9 @@ func Emit(m *mech.Mechanism, ions []string) (string, Layout, error) {
 	lay.Loops = 3 * pows
 	if n := len(e.implicit); n > 0 {
 		lay.Loops += mech.NewtonMax * (1 + (n+1)*pows + 2*n*n*n + 2*n)
+	}
+	for n := range e.gausses {
+		lay.Loops += 2*n*n*n + 2*n // a KINETIC block's elimination (or Newton's, counted again)
 	}
 	return e.out.String(), lay, nil
 }
@@ -178,6 +179,13 @@ type emitter struct {
 	implicit []*nmodl.Symbol
 	done     map[*nmodl.Proc]bool // procedures written
 	active   map[*nmodl.Proc]bool // being written: a call of one is recursion
+	// gausses are the sizes of the eliminations written; kin is the
+	// KINETIC block being written, kinDone the KINETIC functions written.
+	gausses map[int]bool
+	kin     *kinetic
+	kinDone map[string]bool
+	// solveProc is the block BREAKPOINT SOLVEs.
+	solveProc *nmodl.Proc
 }
 
 func (e *emitter) errf(p nmodl.Pos, format string, args ...any) error {
@@ -241,7 +249,7 @@ func (e *emitter) emit() error {
 		breakpoint = &nmodl.Block{Pos: b.Pos}
 		for _, st := range b.Stmts {
 			if s, ok := st.(*nmodl.Solve); ok {
-				solved = s.Proc.Body
+				solved, e.solveProc = s.Proc.Body, s.Proc
 				continue
 			}
 			breakpoint.Stmts = append(breakpoint.Stmts, st)
@@ -250,15 +258,26 @@ func (e *emitter) emit() error {
 	if err := block("breakpoint", breakpoint, false); err != nil {
 		return err
 	}
-	if e.m.Method == nmodl.Derivimplicit {
+	switch e.m.Method {
+	case nmodl.Sparse:
+		name, err := e.kinetic(e.solveProc, false)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&blocks, "void %s_solve(inout %s_Inst s) {\n\t%s(s);\n}\n\n", p, p, name)
+	case nmodl.Derivimplicit:
 		body, err := e.block(solved, true, 1)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(&blocks, "void %s_deriv(inout %s_Inst s, inout double d[%d]) {\n%s}\n\n", p, p, len(e.implicit), body)
 		blocks.WriteString(e.newton())
-	} else if err := block("solve", solved, true); err != nil {
-		return err
+	case nmodl.Cnexp, "":
+		if err := block("solve", solved, true); err != nil {
+			return err
+		}
+	default:
+		return e.errf(e.mod.Breakpoint.Pos, "METHOD %s runs on the CPU engine only for now", e.m.Method)
 	}
 	e.out.WriteString(blocks.String())
 	e.entryPoints(breakpoint != nil && len(breakpoint.Stmts) > 0)
@@ -348,7 +367,38 @@ func (e *emitter) entryPoints(hasCurrent bool) {
 func (e *emitter) newton() string {
 	p, n := e.p, len(e.implicit)
 	var b strings.Builder
-	fmt.Fprintf(&b, `void %[1]s_gauss(inout double a[%[2]d], inout double b[%[3]d]) {
+	gauss := e.gauss(n)
+	fmt.Fprintf(&b, "void %s_solve(inout %s_Inst s) {\n\tdouble x0[%d], base[%d], d[%d], a[%d], b[%d];\n", p, p, n, n, n, n*n, n)
+	for j, x := range e.implicit {
+		fmt.Fprintf(&b, "\tx0[%d] = s.%s;\n", j, field(x.Name))
+	}
+	fmt.Fprintf(&b, "\tfor (int it = 0; it < %d; it++) {\n\t\t%s_deriv(s, base);\n", mech.NewtonMax, p)
+	for j, x := range e.implicit {
+		f := "s." + field(x.Name)
+		fmt.Fprintf(&b, "\t\t{\n\t\t\tdouble xj = %[1]s, h = %[2]s * max(abs(xj), %[3]s);\n\t\t\t%[1]s += h;\n\t\t\t%[4]s_deriv(s, d);\n\t\t\t%[1]s = xj;\n",
+			f, lit(mech.JacobianStep), lit(mech.JacobianFloor), p)
+		fmt.Fprintf(&b, "\t\t\tfor (int r = 0; r < %d; r++) {\n\t\t\t\ta[r * %d + %d] = -s.b_dt * (d[r] - base[r]) / h + (r == %d ? 1.0lf : 0.0lf);\n\t\t\t}\n\t\t}\n", n, n, j, j)
+	}
+	for r, x := range e.implicit {
+		fmt.Fprintf(&b, "\t\tb[%d] = -(s.%s - x0[%d] - s.b_dt * base[%d]);\n", r, field(x.Name), r, r)
+	}
+	fmt.Fprintf(&b, "\t\t%s(a, b);\n\t\tdouble worst = 0.0lf;\n", gauss)
+	for r, x := range e.implicit {
+		fmt.Fprintf(&b, "\t\ts.%[1]s += b[%[2]d];\n\t\tworst = max(worst, abs(b[%[2]d]) / (1.0lf + abs(s.%[1]s)));\n", field(x.Name), r)
+	}
+	fmt.Fprintf(&b, "\t\tif (worst <= %s) {\n\t\t\tbreak;\n\t\t}\n\t}\n}\n\n", lit(mech.NewtonTol))
+	return b.String()
+}
+
+// gauss writes, once, the Gaussian elimination of n equations that mech
+// runs (partial pivoting; the solution left in b), and returns its name.
+func (e *emitter) gauss(n int) string {
+	name := fmt.Sprintf("%s_gauss%d", e.p, n)
+	if e.gausses[n] {
+		return name
+	}
+	e.gausses[n] = true
+	fmt.Fprintf(&e.out, `void %[1]s(inout double a[%[2]d], inout double b[%[3]d]) {
 	for (int col = 0; col < %[3]d; col++) {
 		int p = col;
 		for (int r = col + 1; r < %[3]d; r++) {
@@ -386,27 +436,8 @@ func (e *emitter) newton() string {
 	}
 }
 
-`, p, n*n, n)
-	fmt.Fprintf(&b, "void %s_solve(inout %s_Inst s) {\n\tdouble x0[%d], base[%d], d[%d], a[%d], b[%d];\n", p, p, n, n, n, n*n, n)
-	for j, x := range e.implicit {
-		fmt.Fprintf(&b, "\tx0[%d] = s.%s;\n", j, field(x.Name))
-	}
-	fmt.Fprintf(&b, "\tfor (int it = 0; it < %d; it++) {\n\t\t%s_deriv(s, base);\n", mech.NewtonMax, p)
-	for j, x := range e.implicit {
-		f := "s." + field(x.Name)
-		fmt.Fprintf(&b, "\t\t{\n\t\t\tdouble xj = %[1]s, h = %[2]s * max(abs(xj), %[3]s);\n\t\t\t%[1]s += h;\n\t\t\t%[4]s_deriv(s, d);\n\t\t\t%[1]s = xj;\n",
-			f, lit(mech.JacobianStep), lit(mech.JacobianFloor), p)
-		fmt.Fprintf(&b, "\t\t\tfor (int r = 0; r < %d; r++) {\n\t\t\t\ta[r * %d + %d] = -s.b_dt * (d[r] - base[r]) / h + (r == %d ? 1.0lf : 0.0lf);\n\t\t\t}\n\t\t}\n", n, n, j, j)
-	}
-	for r, x := range e.implicit {
-		fmt.Fprintf(&b, "\t\tb[%d] = -(s.%s - x0[%d] - s.b_dt * base[%d]);\n", r, field(x.Name), r, r)
-	}
-	fmt.Fprintf(&b, "\t\t%s_gauss(a, b);\n\t\tdouble worst = 0.0lf;\n", p)
-	for r, x := range e.implicit {
-		fmt.Fprintf(&b, "\t\ts.%[1]s += b[%[2]d];\n\t\tworst = max(worst, abs(b[%[2]d]) / (1.0lf + abs(s.%[1]s)));\n", field(x.Name), r)
-	}
-	fmt.Fprintf(&b, "\t\tif (worst <= %s) {\n\t\t\tbreak;\n\t\t}\n\t}\n}\n\n", lit(mech.NewtonTol))
-	return b.String()
+`, name, n*n, n)
+	return name
 }
 
 // indent is tabs for a block depth.
@@ -496,7 +527,23 @@ func (e *emitter) block(b *nmodl.Block, solve bool, depth int) (string, error) {
 			}
 			out.WriteString("\n")
 		case *nmodl.Solve:
-			return "", e.errf(st.Pos, "SOLVE %s %s outside BREAKPOINT runs on the CPU engine only for now", st.Block, st.Method)
+			if st.How != nmodl.SolveSteady || st.Method != nmodl.Sparse {
+				return "", e.errf(st.Pos, "SOLVE %s %s outside BREAKPOINT runs on the CPU engine only for now", st.Block, st.Method)
+			}
+			name, err := e.kinetic(st.Proc, true)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&out, "%s%s(s);\n", in, name)
+		case *nmodl.Reaction, *nmodl.Conserve:
+			if e.kin == nil {
+				return "", e.errf(st.At(), "reaction outside a KINETIC block SOLVEd by sparse")
+			}
+			x, err := e.kin.stmt(e, st)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&out, "%s%s", in, x)
 		default:
 			return "", e.errf(st.At(), "%T statements run on the CPU engine only for now", st)
 		}

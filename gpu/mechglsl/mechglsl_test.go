@@ -230,6 +230,33 @@ func TestDerivimplicitOnDevice(t *testing.T) {
 	onDevice(t, m, 11)
 }
 
+// TestKineticOnDevice: KINETIC blocks SOLVEd by sparse, for a step and
+// to the steady state (INITIAL), as mech solves them: na8st's eight
+// states with CONSERVE (the kinetics reference case), and a scheme with a
+// flux and CONSERVE coefficients.
+func TestKineticOnDevice(t *testing.T) {
+	na8st, err := nmodl.ReadFile("../../compartments/testdata/reference/nmodl_kinetics_point/mod/na8st.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const src = "NEURON { SUFFIX q NONSPECIFIC_CURRENT i RANGE kf }\nPARAMETER { kf = 0.3 }\nSTATE { a b c }\nASSIGNED { i v }\n" +
+		"BREAKPOINT {\n\tSOLVE k METHOD sparse\n\ti = 1e-3*b*(v + 70)\n}\nINITIAL {\n\tSOLVE k STEADYSTATE sparse\n}\n" +
+		"KINETIC k {\n\tLOCAL e\n\te = exp(v/20)\n\t~ a <-> b (kf*e, 0.2)\n\t~ b <-> c (0.1, 0.05/e)\n\t~ a << (0.01)\n\tCONSERVE a + 2b + c = 1.5\n}\n"
+	inline, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, mod := range []*nmodl.Mod{na8st, inline} {
+		t.Run(mod.Name, func(t *testing.T) {
+			m, err := mech.Compile(mod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			onDevice(t, m, uint64(20+k))
+		})
+	}
+}
+
 // onDevice runs m's INITIAL, current and state update on the device and
 // with mech's closures over random populations and compares them.
 func onDevice(t *testing.T, m *mech.Mechanism, seed uint64) {
