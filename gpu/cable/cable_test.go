@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"neurite/compartments"
+	"neurite/compartments/nmodl"
 	"neurite/compartments/refrun"
 	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
@@ -431,6 +432,56 @@ func BenchmarkHayCell(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(p.Compartments())*tstop/p.Dt*float64(b.N)/b.Elapsed().Seconds(), "comp-steps/s")
+		})
+	}
+}
+
+// TestSolversAgainstCPU adds to the Hay cell a KINETIC mechanism SOLVEd
+// by sparse (na8st, of the kinetics reference case, whose INITIAL solves
+// its steady state) in the soma and one SOLVEd by derivimplicit in the
+// dendrites, and runs it on the device in both layouts against the CPU
+// engine for 150 ms, before the single-precision synapse's events: with
+// every mechanism in double precision, only the ulps of the device's
+// exp, log and pow differ, and v agrees to 3.5e-8 mV, the spikes to
+// 4e-10 ms on llvmpipe. The tolerances, 1e-5 mV and 1e-7 ms, leave room
+// for other devices' rounding (NVIDIA's fused fma in fastexp) while
+// catching any difference of scheme.
+func TestSolversAgainstCPU(t *testing.T) {
+	na8st, err := nmodl.ReadFile("../../compartments/testdata/reference/nmodl_kinetics_point/mod/na8st.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kdi, err := nmodl.Parse("kdi.mod", []byte("NEURON { SUFFIX kdi USEION k READ ek WRITE ik RANGE gbar }\nPARAMETER { gbar = 0.001 }\n"+
+		"STATE { m h }\nASSIGNED { ik ek v minf mtau }\nBREAKPOINT {\n\tSOLVE s METHOD derivimplicit\n\tik = gbar*m*m*h*(v - ek)\n}\n"+
+		"INITIAL {\n\tm = 0.1\n\th = 0.9\n}\nDERIVATIVE s {\n\tminf = 1/(1 + exp(-(v + 40)/7))\n\tmtau = 0.5 + 5*exp(-((v + 50)/20)^2)\n"+
+		"\tm' = (minf - m)/mtau\n\th' = -h*m*m/(0.5 + m) + (1 - h)*(1 - h)/20\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tstop = 150 // the clamp starts at 100 ms
+	build := func() *compartments.Plan {
+		p, _ := refrun.ExamplePlan(t, "nmodl_hay_cell", false, func(m *spec.Model) {
+			m.Mods = append(m.Mods, na8st, kdi)
+			m.Biophysics = append(m.Biophysics,
+				spec.Biophysics{Where: "soma", Mechanisms: map[string]map[string]float64{"na8st": {"gbar": 5}}},
+				spec.Biophysics{Where: "dend", Mechanisms: map[string]map[string]float64{"kdi": {}}})
+		})
+		return p
+	}
+	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
+		t.Run(layout.String(), func(t *testing.T) {
+			cpu, gpu, g, err := runBoth(t, build, tstop, layout, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, mp := range g.Plan().Mechs {
+				names = append(names, mp.Mech.Name)
+			}
+			if !slices.Contains(names, "na8st") || !slices.Contains(names, "kdi") || len(cpu.SpikeList) == 0 {
+				t.Fatalf("mechanisms %v; %d spikes", names, len(cpu.SpikeList))
+			}
+			compare(t, cpu, gpu, 1e-5, 1e-7)
 		})
 	}
 }
