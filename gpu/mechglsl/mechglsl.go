@@ -24,7 +24,8 @@
 // its SOLVE at v+0.001 and at v, di/dv the difference quotient, and adds
 // the written ion currents of the v evaluation into the ions; Advance runs
 // the SOLVE'd block, cnexp by mech.CnexpUpdate's tree, derivimplicit by
-// mech's Newton iteration (its constants, its elimination); v is the
+// mech's Newton iteration (its constants, its elimination), KINETIC by
+// mech's backward Euler on the reactions (and its STEADYSTATE); v is the
 // mechanism's own copy; PROCEDUREs and FUNCTIONs become GLSL functions
 // over the instance; constant subexpressions are folded by mech.Fold.
 // Doubles throughout: every literal that single precision cannot hold is
