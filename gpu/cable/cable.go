@@ -106,7 +106,7 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 	}
 	if layout == LayoutAuto {
 		layout = LayoutLanes
-		if e.perCell >= teamCellNodes && len(p.Mechs) == 0 && len(p.Cells) < busy {
+		if (e.perCell >= teamCellNodes || (len(p.Mechs) > 0 && e.perCell >= teamMechNodes)) && len(p.Cells) < busy {
 			layout = LayoutTeam
 		}
 	}

@@ -50,6 +50,12 @@ func (e *Cable) Layout() Layout {
 // same).
 const teamCellNodes = 1000
 
+// teamMechNodes is teamCellNodes for cells with NMODL mechanisms, whose
+// work a node is many times hh's: the Hay cell's 49 compartments run 2.2
+// times as fast as a work group of eight on llvmpipe as in one invocation
+// (BenchmarkHayCell).
+const teamMechNodes = 32
+
 // numberLanes interleaves the cells of each work group: node k of the
 // cell in lane l of group g at slot (g·perCell + k)·group + l, so that a
 // group's lanes read neighbouring words and a group's cells lie together.
