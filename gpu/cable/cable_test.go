@@ -361,8 +361,9 @@ func BenchmarkCable(b *testing.B) {
 
 // TestMechsAgainstCPU runs the Hay cell, its eleven NMODL mechanisms on
 // the device (gpu/mechglsl) in double precision, in both layouts (auto
-// gives it a work group), against the CPU engine's closures: every record within 2e-4 of its range, spikes within
-// 1e-4 ms. The device's exp and log are within a few ulp of the CPU's, so
+// gives it a work group), against the CPU engine's closures: every
+// record within 2e-4 of its range, spikes within 1e-4 ms. The device's
+// exp and log are within a few ulp of the CPU's, so
 // the differences come from the synapse, single precision on the device
 // (i_syn differs by 7e-6 of its range): it moves the spikes by 6e-6 ms
 // on llvmpipe, and their upstrokes (500 mV/ms) v by 0.0034 mV, 4e-5 of
