@@ -33,7 +33,8 @@
 // precision), exp is fastexp (sim/fastexp's twin, within 2 ulp of
 // math.Exp), log is a float logarithm refined to double by a step of
 // log1p's series, x^y is math.Pow's own algorithm (the whole part of y by
-// repeated squaring, the fraction by exp and log), and the functions
+// repeated squaring, the fraction by exp and log; x = 0 and y = ±1/2 as
+// its special cases), and the functions
 // GLSL has in single precision only (sin, cos, tan, their inverses and
 // hyperbolics) are evaluated in single precision.
 package mechglsl
@@ -140,14 +141,14 @@ type Layout struct {
 // naming file, line and feature.
 func Emit(m *mech.Mechanism, ions []string) (string, Layout, error) {
 	mod := m.Mod
-	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions, done: map[*nmodl.Proc]bool{}, gausses: map[int]bool{}, kinDone: map[string]bool{}, active: map[*nmodl.Proc]bool{}}
+	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions,
+		done: map[*nmodl.Proc]bool{}, active: map[*nmodl.Proc]bool{}, gausses: map[int]bool{}, kinDone: map[string]bool{}}
 	if m.Point {
 		return "", Layout{}, e.errf(mod.NamePos, "POINT_PROCESS %s: point processes run on the CPU engine only for now", m.Name)
 	}
 	if mod.NetReceive != nil {
 		return "", Layout{}, e.errf(mod.NetReceive.Pos, "NET_RECEIVE runs on the CPU engine only for now")
 	}
-
 	lay := e.layout()
 	if err := e.emit(); err != nil {
 		return "", Layout{}, err
