@@ -26,8 +26,8 @@ type MechPlan struct {
 // default where a mechanism at the node writes a concentration of the
 // ion, unless the model fixes it).
 type IonPlan struct {
-	Name    string
-	Valence int
+	Name      string
+	Valence   int
 	E, Ci, Co []float64
 	Nernst    []bool
 }
@@ -142,6 +142,17 @@ func (p *Plan) writesConcentration(node int, ion string) bool {
 		}
 	}
 	return false
+}
+
+// Mechanism returns the plan's NMODL mechanism of that name, nil if
+// no cell inserts it.
+func (p *Plan) Mechanism(name string) *mech.Mechanism {
+	for _, mp := range p.Mechs {
+		if mp.Mech.Name == name {
+			return mp.Mech
+		}
+	}
+	return nil
 }
 
 // resolveNMODL resolves a probe of an NMODL mechanism's variable

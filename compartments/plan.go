@@ -270,8 +270,8 @@ type Plan struct {
 	Settings
 	// Mechs are the NMODL density mechanisms' instances, a group per
 	// mechanism; Ions the ions they use, by node.
-	Mechs []MechPlan
-	Ions  []IonPlan
+	Mechs  []MechPlan
+	Ions   []IonPlan
 	Cells  []CellPlan
 	Nodes  []Node
 	Parent []int32   // parent node, -1 for a cell's root
