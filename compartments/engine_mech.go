@@ -1,7 +1,10 @@
 package compartments
 
 import (
+	"fmt"
+	"math"
 	"slices"
+	"strings"
 
 	"neurite/compartments/mech"
 )
@@ -167,4 +170,62 @@ func (e *Engine) mechProbe(pr *ProbePlan) float64 {
 	}
 	r := e.mechAt[pr.Mech][pr.Index]
 	return [][][]float64{r.mg.g.State, r.mg.g.Assigned, r.mg.g.Param}[pr.Field.Kind][pr.Field.Index][r.j]
+}
+
+// Quantities lists what the plan's segments can show besides v: each
+// ion's reversal potential, concentrations and current (eca, cai, cao,
+// ica) and each NMODL mechanism's states and RANGE assigned variables
+// (NaTa_t.m, Ih.ihcn), in the plan's order, after "v".
+func (p *Plan) Quantities() []string {
+	q := []string{"v"}
+	for _, ip := range p.Ions {
+		q = append(q, "e"+ip.Name, ip.Name+"i", ip.Name+"o", "i"+ip.Name)
+	}
+	for _, mp := range p.Mechs {
+		for _, vs := range [][]mech.Var{mp.Mech.States, mp.Mech.Assigned} {
+			for _, v := range vs {
+				q = append(q, mp.Mech.Name+"."+v.Name)
+			}
+		}
+	}
+	return q
+}
+
+// SegmentQuantity returns quantity q (one of Plan.Quantities) at every
+// segment centre, in plan.Segments order: NaN where the segment has no
+// such thing (a mechanism not inserted there, an ion no mechanism there
+// uses), so that a view shows it as absent, not as a value.
+func (e *Engine) SegmentQuantity(q string, buf []float64) ([]float64, error) {
+	p := e.plan
+	if q == "v" {
+		return e.segmentVoltages(buf), nil
+	}
+	if !slices.Contains(p.Quantities(), q) {
+		return nil, fmt.Errorf("no quantity %q: the plan shows %s", q, strings.Join(p.Quantities(), ", "))
+	}
+	buf = slices.Grow(buf[:0], len(p.Segments))[:len(p.Segments)]
+	for k, node := range p.Segments {
+		pp := ProbePlan{Node: node}
+		_, err := p.resolveNMODL(&pp, Probe{Name: q, Var: q})
+		switch {
+		case err != nil, pp.Var == ProbeIon && !p.usesIon(int(node), p.Ions[pp.Index].Name):
+			buf[k] = math.NaN()
+		default:
+			buf[k] = e.mechProbe(&pp)
+		}
+	}
+	return buf, nil
+}
+
+// usesIon reports whether a mechanism at node uses the ion.
+func (p *Plan) usesIon(node int, ion string) bool {
+	for _, mp := range p.Mechs {
+		if _, at := slices.BinarySearch(mp.Node, int32(node)); !at {
+			continue
+		}
+		if slices.ContainsFunc(mp.Mech.Ions, func(u mech.Ion) bool { return u.Name == ion }) {
+			return true
+		}
+	}
+	return false
 }
