@@ -1,9 +1,11 @@
 package app
 
 import (
+	"math"
 	"neurite/compartments"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -336,5 +338,46 @@ func TestParamsMechanisms(t *testing.T) {
 	ex.Restart()
 	if got := props("soma").Mechs["NaTa_t"]["gNaTa_tbar"]; got != 2.04 {
 		t.Errorf("soma NaTa_t.gNaTa_tbar = %v after undo, want 2.04", got)
+	}
+}
+
+// TestHeatmapQuantity: the heatmap colours the Hay cell by cai, on the
+// range of the values shown, the basal dendrites (no calcium there) grey,
+// and back by v on the v scale it had.
+func TestHeatmapQuantity(t *testing.T) {
+	ex, _ := newTestExplorer(t)
+	ex.Open("../assets/models/nmodl_hay_cell.toml")
+	if !slices.Contains(ex.quantity.Options, "cai") || !slices.Contains(ex.quantity.Options, "NaTa_t.m") {
+		t.Fatalf("colour-by choices %v lack cai and NaTa_t.m", ex.quantity.Options)
+	}
+	ex.sess.Speed, ex.sess.FrameRate = 0, 0
+	for range 5 {
+		ex.Step()
+	}
+	vStyle := ex.view.Style()
+	ex.quantity.SetSelected("cai")
+	_, vals, _ := ex.sess.State(nil)
+	finite, missing := 0, 0
+	for _, x := range vals {
+		if math.IsNaN(x) {
+			missing++
+		} else if x > 0 && x < 1e-3 {
+			finite++
+		}
+	}
+	if finite != 34 || missing != len(vals)-34 {
+		t.Errorf("cai shown at %d segments, absent at %d, want the 34 with calcium and the rest absent", finite, missing)
+	}
+	st := ex.view.Style()
+	if !(st.Min > 0 && st.Max < 1e-3 && st.Max >= st.Min) || st.Missing == vStyle.Missing {
+		t.Errorf("cai scale %v–%v, missing colour %v", st.Min, st.Max, st.Missing)
+	}
+	ex.quantity.SetSelected("v")
+	if st := ex.view.Style(); st.Min != vStyle.Min || st.Max != vStyle.Max {
+		t.Errorf("back to v: scale %v–%v, want %v–%v", st.Min, st.Max, vStyle.Min, vStyle.Max)
+	}
+	_, vals, _ = ex.sess.State(nil)
+	if slices.ContainsFunc(vals, math.IsNaN) {
+		t.Error("v has absent segments")
 	}
 }
