@@ -462,6 +462,7 @@ func (ex *Explorer) setQuantity(q string) {
 		ex.qLo, ex.qHi = math.Inf(1), math.Inf(-1)
 		st.Missing = color.RGBA{R: 190, G: 190, B: 195, A: 255}
 	}
+	st.Unit = ex.sess.Plan.QuantityUnit(q)
 	ex.view.SetStyle(st)
 	ex.refreshFrame()
 }

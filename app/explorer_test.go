@@ -369,11 +369,11 @@ func TestHeatmapQuantity(t *testing.T) {
 		t.Errorf("cai shown at %d segments, absent at %d, want the 34 with calcium and the rest absent", finite, missing)
 	}
 	st := ex.view.Style()
-	if !(st.Min > 0 && st.Max < 1e-3 && st.Max >= st.Min) || st.Missing == vStyle.Missing {
-		t.Errorf("cai scale %v–%v, missing colour %v", st.Min, st.Max, st.Missing)
+	if !(st.Min > 0 && st.Max < 1e-3 && st.Max >= st.Min) || st.Missing == vStyle.Missing || st.Unit != "mM" {
+		t.Errorf("cai scale %v–%v %s, missing colour %v", st.Min, st.Max, st.Unit, st.Missing)
 	}
 	ex.quantity.SetSelected("v")
-	if st := ex.view.Style(); st.Min != vStyle.Min || st.Max != vStyle.Max {
+	if st := ex.view.Style(); st.Min != vStyle.Min || st.Max != vStyle.Max || st.Unit != "mV" {
 		t.Errorf("back to v: scale %v–%v, want %v–%v", st.Min, st.Max, vStyle.Min, vStyle.Max)
 	}
 	_, vals, _ = ex.sess.State(nil)

@@ -1,6 +1,7 @@
 package compartments
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -189,6 +190,35 @@ func (p *Plan) Quantities() []string {
 		}
 	}
 	return q
+}
+
+// QuantityUnit is the unit of one of Plan.Quantities: mV for v and a
+// reversal potential, mM for a concentration, mA/cm² for an ion's
+// current, a mechanism variable's as its file declares it ("1" for a
+// number without one, such as a gate).
+func (p *Plan) QuantityUnit(q string) string {
+	if q == "v" {
+		return "mV"
+	}
+	for _, ip := range p.Ions {
+		switch q {
+		case "e" + ip.Name:
+			return "mV"
+		case ip.Name + "i", ip.Name + "o":
+			return "mM"
+		case "i" + ip.Name:
+			return "mA/cm²"
+		}
+	}
+	name, field, _ := strings.Cut(q, ".")
+	if m := p.Mechanism(name); m != nil {
+		for _, vs := range [][]mech.Var{m.States, m.Assigned} {
+			if j := slices.IndexFunc(vs, func(v mech.Var) bool { return v.Name == field }); j >= 0 {
+				return cmp.Or(vs[j].Unit, "1")
+			}
+		}
+	}
+	return ""
 }
 
 // SegmentQuantity returns quantity q (one of Plan.Quantities) at every
