@@ -28,7 +28,7 @@ func TestReference(t *testing.T) {
 				}
 				t.Cleanup(e.Close)
 				return e
-			}, "nmodl_hay_cell")
+			}, "nmodl_hay_cell", "extra/hh_channels")
 		})
 	}
 	// NMODL mechanisms are the CPU engine's for now: the GPU refuses

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"neurite/compartments/channel"
 	"neurite/compartments/nmodl"
 	"neurite/sim"
 )
@@ -53,6 +54,33 @@ func (m *Model) checkMechanisms(fail func(key []any, format string, args ...any)
 			byName[mod.Name] = mod
 			m.Mods = append(m.Mods, mod)
 		}
+	}
+	for i, ch := range m.Channels {
+		mod, err := channel.Mod(m.file, channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current})
+		if err != nil {
+			key := []any{"channel", i}
+			msg := err.Error()
+			var ce *channel.Error
+			if errors.As(err, &ce) {
+				for _, k := range ce.Key {
+					key = append(key, k)
+				}
+				msg = strings.Join(append([]string{"channel", ch.Name}, ce.Key...), " ") + ": " + ce.Msg
+			}
+			fail(key, "%s", msg)
+			continue
+		}
+		for p, x := range ch.Params {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				fail([]any{"channel", i, "params", p}, "channel %s: %s = %v must be finite", ch.Name, p, x)
+			}
+		}
+		if prev := byName[mod.Name]; prev != nil {
+			fail([]any{"channel", i, "name"}, "channel %s: %s already defines %s", ch.Name, prev.File, mod.Name)
+			continue
+		}
+		byName[mod.Name] = mod
+		m.Mods = append(m.Mods, mod)
 	}
 	names := slices.Sorted(func(yield func(string) bool) {
 		for n := range byName {
@@ -190,6 +218,15 @@ func Settable(mod *nmodl.Mod, global bool) []string {
 		if (s.Visibility == nmodl.Range) != global {
 			out = append(out, s.Name)
 		}
+	}
+	return out
+}
+
+// toGates converts a channel's gates for package channel.
+func toGates(gs map[string]Gate) map[string]channel.Gate {
+	out := map[string]channel.Gate{}
+	for n, g := range gs {
+		out[n] = channel.Gate{Alpha: g.Alpha, Beta: g.Beta, Inf: g.Inf, Tau: g.Tau}
 	}
 	return out
 }

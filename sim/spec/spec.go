@@ -36,8 +36,12 @@ type Model struct {
 	// Globals sets the mechanisms' GLOBAL parameters, once for the
 	// model: { SK_E2 = { zTau = 1 } }.
 	Globals map[string]map[string]float64 `toml:"globals,omitempty"`
-	// Mods are the mechanisms the files define, read and checked, in the
-	// order of the files.
+	// Channels are channels typed as equations, inserted like the
+	// mechanisms of .mod files.
+	Channels []Channel `toml:"channel,omitempty"`
+	// Mods are the mechanisms the files define and the channels typed as
+	// equations, read and checked, in the order of the files and then of
+	// the channels.
 	Mods           []*nmodl.Mod   `toml:"-"`
 	Morphology     Morphology     `toml:"morphology,omitempty"`
 	Discretization Discretization `toml:"discretization,omitempty"`
@@ -107,6 +111,26 @@ type Biophysics struct {
 	Mechanisms map[string]map[string]float64 `toml:"mechanisms,rest,omitempty"`
 	// Ions sets ions in the selected sections, by name: na = { e = 50 }.
 	Ions map[string]IonSetting `toml:"ions,omitempty"`
+}
+
+// Channel is a channel typed as equations in the lab's expression
+// language: gates by alpha and beta (1/ms) or by inf and tau (ms), of v,
+// celsius and the parameters; a current (mA/cm², outward positive) of
+// those, the gates and the ion's variables (e.g. ek, ki, ko).
+type Channel struct {
+	Name    string             `toml:"name,omitempty"`
+	Ion     string             `toml:"ion,omitempty"` // the ion carried; none: a nonspecific current
+	Params  map[string]float64 `toml:"params,omitempty"`
+	Gates   map[string]Gate    `toml:"gates,omitempty"`
+	Current string             `toml:"current,omitempty"`
+}
+
+// Gate is a gate of a channel typed as equations.
+type Gate struct {
+	Alpha string `toml:"alpha,omitempty"`
+	Beta  string `toml:"beta,omitempty"`
+	Inf   string `toml:"inf,omitempty"`
+	Tau   string `toml:"tau,omitempty"`
 }
 
 // IonSetting sets an ion in some sections, as NEURON's ion variables and
