@@ -67,7 +67,7 @@ func TestSpecErrors(t *testing.T) {
 // mechanism of the ion, its gate a cnexp STATE at its steady state.
 func TestSource(t *testing.T) {
 	mod, err := Mod("m.toml", Spec{Name: "kdr", Ion: "k", Params: map[string]float64{"gbar": 0.036},
-		Gates: map[string]Gate{"n": {Alpha: "0.01*(v + 55)/(1 - exp(-(v + 55)/10))", Beta: "0.125*exp(-(v + 65)/80)"}},
+		Gates:   map[string]Gate{"n": {Alpha: "0.01*(v + 55)/(1 - exp(-(v + 55)/10))", Beta: "0.125*exp(-(v + 65)/80)"}},
 		Current: "gbar * n^4 * (v - ek)"})
 	if err != nil {
 		t.Fatal(err)
