@@ -178,7 +178,9 @@ type NetCon struct {
 
 // CableSynapse reports whether the synapse is a built-in ExpSyn or
 // Exp2Syn rather than a POINT_PROCESS of the model's .mod files.
-func (s *Synapse) CableSynapse() bool { return s.Type == "" || s.Type == "ExpSyn" || s.Type == "Exp2Syn" }
+func (s *Synapse) CableSynapse() bool {
+	return s.Type == "" || s.Type == "ExpSyn" || s.Type == "Exp2Syn"
+}
 
 // Spikes configures spike detection.
 type Spikes struct {
