@@ -2,6 +2,8 @@ package compartments_test
 
 import (
 	"context"
+	"math"
+	"strings"
 	"testing"
 
 	"neurite/compartments"
@@ -98,6 +100,109 @@ func TestPointSelfEvents(t *testing.T) {
 			if got := rec.Values[c.step][i]; got != c.want[i] {
 				t.Errorf("t = %g ms: %s = %v, want %v", rec.T[c.step], v, got, c.want[i])
 			}
+		}
+	}
+}
+
+// stampCell is a one-compartment cell with the Stamp point process and a
+// density mechanism, leak, among its mechanisms.
+func stampCell(t *testing.T, pts ...compartments.PointProcess) *compartments.Cell {
+	t.Helper()
+	var ms []*mech.Mechanism
+	for _, src := range []string{stampMod, "NEURON { SUFFIX leak NONSPECIFIC_CURRENT i RANGE g }\nPARAMETER { g = 0.001 }\nASSIGNED { v i }\nBREAKPOINT { i = g*v }\n"} {
+		mod, err := nmodl.Parse("x.mod", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mech.Compile(mod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	morph, err := compartments.BuildCylinders([]compartments.Cylinder{{Name: "soma", L: 10, Diam: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &compartments.Cell{Name: "cell", Morph: morph, Props: []compartments.SectionProps{{Ra: 100, Cm: 1, Nseg: 1}}, Mechanisms: ms, Points: pts}
+}
+
+// TestPointPlanErrors: point processes the plan cannot place are refused
+// naming the synapse and what is wrong.
+func TestPointPlanErrors(t *testing.T) {
+	at := compartments.Location{Section: 0, X: 0.5}
+	settings := compartments.Settings{Dt: 0.025, RecordInterval: 0.025, Celsius: 6.3, VInit: -65}
+	for _, c := range []struct {
+		name string
+		pt   compartments.PointProcess
+		want string
+	}{
+		{"unknown mechanism", compartments.PointProcess{Name: "s", Mech: "AMPA", At: at}, "cell: synapse s: no mechanism AMPA"},
+		{"density mechanism", compartments.PointProcess{Name: "s", Mech: "leak", At: at}, "synapse s: leak is a density mechanism, not a POINT_PROCESS"},
+		{"unknown parameter", compartments.PointProcess{Name: "s", Mech: "Stamp", At: at, Params: map[string]float64{"gmax": 1}}, "synapse s: Stamp has no RANGE parameter gmax"},
+		{"bad event", compartments.PointProcess{Name: "s", Mech: "Stamp", At: at, NetCons: []compartments.PointNetCon{{Weight: 1, Events: []float64{-1}}}}, "synapse s: event time -1 must be finite and not negative"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := compartments.Build([]*compartments.Cell{stampCell(t, c.pt)}, settings)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want %q", err, c.want)
+			}
+		})
+	}
+	cells := []*compartments.Cell{stampCell(t), stampCell(t, compartments.PointProcess{Name: "s", Mech: "Stamp", At: at})}
+	cells[0].Spike = &compartments.Detector{At: at}
+	_, err := compartments.BuildNetwork(cells, []compartments.NetCon{{Source: 0, Target: 1, Synapse: "s", Delay: 1}}, settings)
+	if want := "it is a point process of a .mod file (Stamp), which takes no network connections yet"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("a network connection onto a point process: got %v, want %q", err, want)
+	}
+}
+
+// TestPointIonCurrent: an ion current a point process writes (nA) counts
+// in the ion's total as 100/area mA/cm², beside a density mechanism's.
+func TestPointIonCurrent(t *testing.T) {
+	var ms []*mech.Mechanism
+	for _, src := range []string{
+		"NEURON { POINT_PROCESS Pump USEION na WRITE ina RANGE amp }\nPARAMETER { amp = 0.5 }\nASSIGNED { ina }\nBREAKPOINT { ina = amp }\n",
+		"NEURON { SUFFIX nad USEION na WRITE ina }\nASSIGNED { ina }\nBREAKPOINT { ina = 0.25 }\n",
+	} {
+		mod, err := nmodl.Parse("x.mod", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mech.Compile(mod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	morph, err := compartments.BuildCylinders([]compartments.Cylinder{{Name: "soma", L: 10, Diam: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := compartments.Location{Section: 0, X: 0.5}
+	cell := &compartments.Cell{Name: "cell", Morph: morph, Mechanisms: ms,
+		Props: []compartments.SectionProps{{Ra: 100, Cm: 1, Nseg: 1, Mechs: map[string]map[string]float64{"nad": {}}}},
+		Points: []compartments.PointProcess{
+			{Name: "p1", Mech: "Pump", At: at},
+			{Name: "p2", Mech: "Pump", At: at, Params: map[string]float64{"amp": 1.5}},
+		},
+		Probes: []compartments.Probe{{Name: "ina", At: at, Var: "ina"}},
+	}
+	p, err := compartments.Build([]*compartments.Cell{cell}, compartments.Settings{Dt: 0.025, RecordInterval: 0.025, Celsius: 6.3, VInit: -65})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := compartments.NewEngine(p)
+	e.Init()
+	var rec sim.Memory
+	if err := e.Run(context.Background(), 0.05, &rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	area := p.Area[p.Mechs[0].Node[0]]
+	want := 0.25 + (0.5+1.5)*100/area
+	for k, row := range rec.Values {
+		if math.Abs(row[0]-want) > 1e-12 {
+			t.Errorf("t = %g ms: ina = %v mA/cm², want %v (area %v µm²)", rec.T[k], row[0], want, area)
 		}
 	}
 }
