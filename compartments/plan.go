@@ -283,8 +283,9 @@ const (
 // and point-process instances as lists. It has no behaviour of its own.
 type Plan struct {
 	Settings
-	// Mechs are the NMODL density mechanisms' instances, a group per
-	// mechanism; Ions the ions they use, by node.
+	// Mechs are the NMODL mechanisms' instances, density mechanisms and
+	// point processes, a group per mechanism; Ions the ions they use, by
+	// node.
 	Mechs  []MechPlan
 	Ions   []IonPlan
 	Cells  []CellPlan
