@@ -54,6 +54,7 @@ func Run(t *testing.T, run Runner, except ...string) {
 		{"ball_and_stick/crank-nicolson", func(t *testing.T) { ballAndStickCN(t, run) }},
 		{"swc_cell_A", func(t *testing.T) { swcCellA(t, run) }},
 		{"nmodl_hay_cell", func(t *testing.T) { nmodlHayCell(t, run) }},
+		{"nmodl_kinetics_point", func(t *testing.T) { nmodlKineticsPoint(t, run) }},
 		{"extra/hh_channels", func(t *testing.T) { hhChannels(t, run) }},
 		{"extra/celsius", func(t *testing.T) { celsius(t, run) }},
 		{"extra/crank-nicolson-same-scheme", func(t *testing.T) { crankNicolsonSameScheme(t, run) }},

@@ -89,7 +89,7 @@ func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int)
 		for _, mp := range p.Mechs {
 			names = append(names, mp.Mech.Name)
 		}
-		return nil, fmt.Errorf("gpu: the cell inserts NMODL mechanisms (%s), which run on the CPU engine only for now", strings.Join(names, ", "))
+		return nil, fmt.Errorf("gpu: the cell uses NMODL mechanisms (%s: density mechanisms or point processes of .mod files), which run on the CPU engine only for now", strings.Join(names, ", "))
 	}
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}

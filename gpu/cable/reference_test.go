@@ -28,13 +28,16 @@ func TestReference(t *testing.T) {
 				}
 				t.Cleanup(e.Close)
 				return e
-			}, "nmodl_hay_cell", "extra/hh_channels")
+			}, "nmodl_hay_cell", "nmodl_kinetics_point", "extra/hh_channels")
 		})
 	}
-	// NMODL mechanisms are the CPU engine's for now: the GPU refuses
-	// them, naming them, and auto keeps such a cell on the CPU.
-	p, _ := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
-	if _, err := NewCable(dev, p); err == nil || !strings.Contains(err.Error(), "NMODL mechanisms (") || !strings.Contains(err.Error(), "NaTa_t") {
-		t.Errorf("nmodl_hay_cell on the GPU: %v, want a refusal naming its mechanisms", err)
+	// NMODL mechanisms, density or point processes, are the CPU engine's
+	// for now: the GPU refuses them, naming them, and auto keeps such a
+	// cell on the CPU.
+	for _, c := range []struct{ model, mech string }{{"nmodl_hay_cell", "NaTa_t"}, {"nmodl_kinetics_point", "AMPA_S"}} {
+		p, _ := refrun.ExamplePlan(t, c.model, false)
+		if _, err := NewCable(dev, p); err == nil || !strings.Contains(err.Error(), "NMODL mechanisms (") || !strings.Contains(err.Error(), c.mech) {
+			t.Errorf("%s on the GPU: %v, want a refusal naming its mechanisms", c.model, err)
+		}
 	}
 }

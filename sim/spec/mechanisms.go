@@ -182,6 +182,39 @@ func (m *Model) checkMechanisms(fail func(key []any, format string, args ...any)
 			}
 		}
 	}
+	for i := range m.Synapses {
+		s := &m.Synapses[i]
+		if s.CableSynapse() {
+			continue
+		}
+		key := []any{"synapse", i, "type"}
+		mod := byName[s.Type]
+		var points []string
+		for _, mod := range m.Mods {
+			if mod.Kind == nmodl.PointProcess {
+				points = append(points, mod.Name)
+			}
+		}
+		switch {
+		case mod == nil:
+			msg := fmt.Sprintf("synapse %s: unknown type %q (ExpSyn, Exp2Syn", s.Name, s.Type)
+			if len(points) > 0 {
+				msg += ", or a POINT_PROCESS of the model's mechanisms: " + strings.Join(points, ", ")
+			}
+			msg += ")"
+			if near := Closest(s.Type, slices.Concat(points, []string{"ExpSyn", "Exp2Syn"})); near != "" {
+				msg += fmt.Sprintf("; did you mean %s?", near)
+			}
+			fail(key, "%s", msg)
+			continue
+		case mod.Kind != nmodl.PointProcess:
+			fail(key, "synapse %s: %s is a density mechanism (SUFFIX): insert it over a region in [[biophysics]], not at a site", s.Name, s.Type)
+			continue
+		case mod.NetReceive == nil && (len(s.Events) > 0 || len(s.NetCons) > 0):
+			fail(key, "synapse %s: %s has no NET_RECEIVE block, so it takes no events", s.Name, s.Type)
+		}
+		params([]any{"synapse", i, "params"}, mod, s.Params, false)
+	}
 	for name, set := range m.Globals {
 		key := []any{"globals", name}
 		if mod := mechanism(key, name); mod != nil {
