@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"neurite/app/pipeline"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"neurite/app/pipeline"
 	"neurite/assets"
 	"neurite/compartments"
 	"neurite/sim/spec"
@@ -179,6 +181,12 @@ type Explorer struct {
 	probesWait string  // when probes placed while paused start recording
 	hoverSeg   int     // the segment under the pointer, -1 for none
 	volts      []float64
+	// The heatmap's quantity: its choice, the v range kept while another
+	// quantity shows, and the range of the other quantity's values seen
+	// since it was chosen (its colour scale).
+	quantity *widget.Select
+	vLo, vHi float64
+	qLo, qHi float64
 }
 
 // NewExplorer builds the explorer for a session in a window; file is the
@@ -205,6 +213,8 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 	ex.tool = widget.NewRadioGroup([]string{toolInspect, toolElectrode, toolProbe, toolSynapse, toolMove}, nil)
 	ex.tool.Horizontal = true
 	ex.tool.SetSelected(toolInspect)
+	ex.quantity = widget.NewSelect([]string{"v"}, ex.setQuantity)
+	ex.quantity.Selected = "v"
 	ex.speed = widget.NewSelect(speedLabels(), ex.setSpeed)
 	ex.slow = widget.NewCheck("Slow at spikes", ex.SetSlowAtSpikes)
 	ex.list = widget.NewList(func() int { return len(ex.items) },
@@ -327,6 +337,13 @@ func (ex *Explorer) SetSlowAtSpikes(on bool) {
 
 // refreshAll updates everything shown after the model or session changed.
 func (ex *Explorer) refreshAll() {
+	if q := ex.sess.Quantities(); !slices.Equal(q, ex.quantity.Options) {
+		ex.quantity.Options = q
+		if !slices.Contains(q, ex.sess.Quantity()) {
+			ex.quantity.SetSelected("v")
+		}
+		ex.quantity.Refresh()
+	}
 	ex.items = ex.sess.Model.Items()
 	ex.list.UnselectAll()
 	ex.list.Refresh()
@@ -352,6 +369,9 @@ func (ex *Explorer) showPending() {
 func (ex *Explorer) refreshFrame() {
 	t, v, err := ex.sess.State(ex.volts)
 	ex.volts = v
+	if ex.sess.Quantity() != "v" {
+		ex.scaleQuantity(v)
+	}
 	ex.view.Display(t, v, ex.markers())
 	if ex.sess.Playing() {
 		ex.play.SetText("Pause")
@@ -410,7 +430,63 @@ func (ex *Explorer) showReadout(v []float64) {
 		ex.readout.SetText("")
 		return
 	}
-	ex.readout.SetText(fmt.Sprintf("%s   %.1f µm from the soma   v = %.2f mV", ex.segmentLocation(seg), ex.sess.Dist[seg], v[seg]))
+	value := fmt.Sprintf("v = %.2f mV", v[seg])
+	if q := ex.sess.Quantity(); q != "v" {
+		value = fmt.Sprintf("%s = %.6g", q, v[seg])
+		if math.IsNaN(v[seg]) {
+			value = q + " not here"
+		}
+	}
+	ex.readout.SetText(fmt.Sprintf("%s   %.1f µm from the soma   %s", ex.segmentLocation(seg), ex.sess.Dist[seg], value))
+}
+
+// setQuantity colours the heatmap by q: v on its own scale, any other
+// quantity on the range of its values seen since (segments without it
+// in grey).
+func (ex *Explorer) setQuantity(q string) {
+	was := ex.sess.Quantity()
+	if err := ex.sess.SetQuantity(q); err != nil {
+		dialog.ShowError(err, ex.win)
+		return
+	}
+	st := ex.view.Style()
+	if was == "v" && q != "v" {
+		ex.vLo, ex.vHi = st.Min, st.Max
+	}
+	if q == "v" {
+		if was != "v" {
+			st.Min, st.Max = ex.vLo, ex.vHi
+		}
+		st.Missing = views.DefaultStyle().Missing
+	} else {
+		ex.qLo, ex.qHi = math.Inf(1), math.Inf(-1)
+		st.Missing = color.RGBA{R: 190, G: 190, B: 195, A: 255}
+	}
+	st.Unit = ex.sess.Plan.QuantityUnit(q)
+	ex.view.SetStyle(st)
+	ex.refreshFrame()
+}
+
+// scaleQuantity widens the colour scale of a quantity other than v to
+// the values it has shown.
+func (ex *Explorer) scaleQuantity(v []float64) {
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			ex.qLo, ex.qHi = min(ex.qLo, x), max(ex.qHi, x)
+		}
+	}
+	st := ex.view.Style()
+	lo, hi := ex.qLo, ex.qHi
+	if !(hi > lo) {
+		lo, hi = lo-1, lo+1
+	}
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		lo, hi = 0, 1
+	}
+	if st.Min != lo || st.Max != hi {
+		st.Min, st.Max = lo, hi
+		ex.view.SetStyle(st)
+	}
 }
 
 // tapped acts on a click on segment seg according to the tool.
@@ -628,6 +704,9 @@ func (ex *Explorer) storeView() {
 	v := &ex.sess.Model.View
 	v.Azimuth, v.Elevation, v.Zoom = cam.Azimuth, cam.Elevation, cam.Zoom
 	lo, hi := st.Min, st.Max
+	if ex.sess.Quantity() != "v" {
+		lo, hi = ex.vLo, ex.vHi
+	}
 	v.VMin, v.VMax = &lo, &hi
 	v.Colormap = "viridis"
 	if colormapName(st.Map) == "coolwarm" {
@@ -668,6 +747,7 @@ func (ex *Explorer) viewPanel() fyne.CanvasObject {
 	}
 	cmap.OnChanged = func(string) { apply() }
 	form := widget.NewForm(
+		widget.NewFormItem("colour by", ex.quantity),
 		widget.NewFormItem("v min (mV)", lo),
 		widget.NewFormItem("v max (mV)", hi),
 		widget.NewFormItem("colormap", cmap),

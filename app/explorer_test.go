@@ -1,8 +1,11 @@
 package app
 
 import (
+	"math"
+	"neurite/compartments"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -290,5 +293,91 @@ func TestWindowFitsSmallScreen(t *testing.T) {
 	tabs := container.NewAppTabs(container.NewTabItem("Cell", ex.Content()), container.NewTabItem("Dynamics", lab.Content()))
 	if m := tabs.MinSize(); m.Width > 1280 || m.Height > 760 {
 		t.Errorf("the window needs at least %.0f×%.0f", m.Width, m.Height)
+	}
+}
+
+// TestParamsMechanisms: the Parameters tab lists each region's NMODL
+// mechanisms with their RANGE parameters as the region's first section
+// has them; an edit writes only the parameter changed, so values that
+// differ between the region's sections stay, and undoes.
+func TestParamsMechanisms(t *testing.T) {
+	ex, _ := newTestExplorer(t)
+	ex.Open("../assets/models/nmodl_hay_cell.toml")
+	if ex.sess.Model.Name != "nmodl_hay_cell" {
+		t.Fatalf("opened %q", ex.sess.Model.Name)
+	}
+	entry := func(region, mech, param string) *mechEntry {
+		for _, f := range ex.params.regions {
+			for k, me := range f.mechs {
+				if f.name == region && me.mech == mech && me.param == param {
+					return &f.mechs[k]
+				}
+			}
+		}
+		t.Fatalf("no entry for %s %s.%s", region, mech, param)
+		return nil
+	}
+	if e := entry("apic", "Ih", "gIhbar"); e.entry.Text != "0.000627294" {
+		t.Errorf("apic Ih.gIhbar shows %q, want apic[0]'s 0.000627294", e.entry.Text)
+	}
+	entry("soma", "NaTa_t", "gNaTa_tbar").entry.SetText("3")
+	ex.params.apply()
+	ex.Restart()
+	props := func(sec string) compartments.SectionProps {
+		cp := &ex.sess.Plan.Cells[0]
+		k, _ := cp.Morph.Section(sec)
+		return cp.Props[k]
+	}
+	if got := props("soma").Mechs["NaTa_t"]["gNaTa_tbar"]; got != 3 {
+		t.Errorf("soma NaTa_t.gNaTa_tbar = %v after the edit, want 3", got)
+	}
+	if got := props("apic[1]").Mechs["Ih"]["gIhbar"]; got != 0.00244819 {
+		t.Errorf("apic[1] Ih.gIhbar = %v after an edit elsewhere, want 0.00244819 as before", got)
+	}
+	ex.Undo()
+	ex.Restart()
+	if got := props("soma").Mechs["NaTa_t"]["gNaTa_tbar"]; got != 2.04 {
+		t.Errorf("soma NaTa_t.gNaTa_tbar = %v after undo, want 2.04", got)
+	}
+}
+
+// TestHeatmapQuantity: the heatmap colours the Hay cell by cai, on the
+// range of the values shown, the basal dendrites (no calcium there) grey,
+// and back by v on the v scale it had.
+func TestHeatmapQuantity(t *testing.T) {
+	ex, _ := newTestExplorer(t)
+	ex.Open("../assets/models/nmodl_hay_cell.toml")
+	if !slices.Contains(ex.quantity.Options, "cai") || !slices.Contains(ex.quantity.Options, "NaTa_t.m") {
+		t.Fatalf("colour-by choices %v lack cai and NaTa_t.m", ex.quantity.Options)
+	}
+	ex.sess.Speed, ex.sess.FrameRate = 0, 0
+	for range 5 {
+		ex.Step()
+	}
+	vStyle := ex.view.Style()
+	ex.quantity.SetSelected("cai")
+	_, vals, _ := ex.sess.State(nil)
+	finite, missing := 0, 0
+	for _, x := range vals {
+		if math.IsNaN(x) {
+			missing++
+		} else if x > 0 && x < 1e-3 {
+			finite++
+		}
+	}
+	if finite != 34 || missing != len(vals)-34 {
+		t.Errorf("cai shown at %d segments, absent at %d, want the 34 with calcium and the rest absent", finite, missing)
+	}
+	st := ex.view.Style()
+	if !(st.Min > 0 && st.Max < 1e-3 && st.Max >= st.Min) || st.Missing == vStyle.Missing || st.Unit != "mM" {
+		t.Errorf("cai scale %v–%v %s, missing colour %v", st.Min, st.Max, st.Unit, st.Missing)
+	}
+	ex.quantity.SetSelected("v")
+	if st := ex.view.Style(); st.Min != vStyle.Min || st.Max != vStyle.Max || st.Unit != "mV" {
+		t.Errorf("back to v: scale %v–%v, want %v–%v", st.Min, st.Max, vStyle.Min, vStyle.Max)
+	}
+	_, vals, _ = ex.sess.State(nil)
+	if slices.ContainsFunc(vals, math.IsNaN) {
+		t.Error("v has absent segments")
 	}
 }

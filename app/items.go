@@ -37,6 +37,15 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 		}
 	case spec.SynapseItem:
 		s := ex.synapse(it.Name)
+		if !s.CableSynapse() {
+			// A point process of a .mod file: its parameters and
+			// NetCons are the file's to edit; here it only moves.
+			apply = func(m *spec.Model) error {
+				m.SynapseNamed(it.Name).At = at.Text
+				return nil
+			}
+			break
+		}
 		kind := widget.NewSelect([]string{"ExpSyn", "Exp2Syn"}, nil)
 		kind.SetSelected(s.Type)
 		tau, tau1, tau2 := numEntry(ptrOr(s.Tau, 2)), numEntry(ptrOr(s.Tau1, 0.5)), numEntry(ptrOr(s.Tau2, 4))

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,6 +34,15 @@ type regionForm struct {
 	pasG, pasE      *widget.Entry
 	ena, ek         float64 // kept as they were
 	before          regionParams
+	mechs           []mechEntry // the NMODL mechanisms' RANGE parameters
+}
+
+// mechEntry is one RANGE parameter of an NMODL mechanism in a region's
+// form: its value in the region's first section, and its entry.
+type mechEntry struct {
+	mech, param string
+	before      float64
+	entry       *widget.Entry
 }
 
 // regionParams are the effective properties of a region: those of its
@@ -40,6 +51,10 @@ type regionParams struct {
 	Ra, Cm float64
 	HH     *compartments.HH
 	Pas    *compartments.Pas
+	// Mechs are the NMODL mechanisms' parameters changed, by mechanism:
+	// only those, so that values that differ between the region's
+	// sections stay as they are.
+	Mechs map[string]map[string]float64
 }
 
 func newParamsPanel(ex *Explorer) *paramsPanel {
@@ -102,8 +117,37 @@ func (p *paramsPanel) load() {
 			widget.NewFormItem("", f.pasOn),
 			widget.NewFormItem("g_pas (S/cm²)", f.pasG), widget.NewFormItem("e_pas (mV)", f.pasE),
 		)
+		f.addMechanisms(form, s.Plan, pr)
 		p.regions = append(p.regions, f)
 		p.box.Add(widget.NewCard(region, "", form))
+	}
+}
+
+// addMechanisms lists the RANGE parameters of the NMODL mechanisms the
+// region inserts (in its first section), mechanism by mechanism.
+func (f *regionForm) addMechanisms(form *widget.Form, plan *compartments.Plan, pr compartments.SectionProps) {
+	for _, name := range slices.Sorted(maps.Keys(pr.Mechs)) {
+		m := plan.Mechanism(name)
+		if m == nil {
+			continue
+		}
+		form.Append("", widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, v := range m.Params {
+			if v.Global {
+				continue
+			}
+			x := v.Default
+			if set, ok := pr.Mechs[name][v.Name]; ok {
+				x = set
+			}
+			e := numEntry(x)
+			label := v.Name
+			if v.Unit != "" {
+				label += " (" + v.Unit + ")"
+			}
+			form.Append(label, e)
+			f.mechs = append(f.mechs, mechEntry{mech: name, param: v.Name, before: x, entry: e})
+		}
 	}
 }
 
@@ -150,7 +194,23 @@ func (p *paramsPanel) apply() {
 		if f.pasOn.Checked {
 			rp.Pas = &compartments.Pas{G: vals[6], E: vals[7]}
 		}
-		if !sameParams(rp, f.before) {
+		for _, me := range f.mechs {
+			v, err := num(f.name+" "+me.mech+"."+me.param, me.entry)
+			if err != nil {
+				dialog.ShowError(err, p.ex.win)
+				return
+			}
+			if v != me.before {
+				if rp.Mechs == nil {
+					rp.Mechs = map[string]map[string]float64{}
+				}
+				if rp.Mechs[me.mech] == nil {
+					rp.Mechs[me.mech] = map[string]float64{}
+				}
+				rp.Mechs[me.mech][me.param] = v
+			}
+		}
+		if !sameParams(rp, f.before) || rp.Mechs != nil {
 			changes = append(changes, change{f.name, rp})
 		}
 	}
@@ -181,7 +241,7 @@ func sameParams(a, b regionParams) bool {
 // there, so that repeated edits do not pile up).
 func setRegion(m *spec.Model, region string, p regionParams) {
 	f := func(x float64) *float64 { return &x }
-	b := spec.Biophysics{Where: region, Ra: f(p.Ra), Cm: f(p.Cm)}
+	b := spec.Biophysics{Where: region, Ra: f(p.Ra), Cm: f(p.Cm), Mechanisms: p.Mechs}
 	if h := p.HH; h != nil {
 		b.HH = &spec.HH{GNaBar: f(h.GNaBar), GKBar: f(h.GKBar), GL: f(h.GL), EL: f(h.EL), ENa: f(h.ENa), EK: f(h.EK)}
 	} else {

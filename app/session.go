@@ -1,13 +1,17 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	"neurite/app/pipeline"
+	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"neurite/app/pipeline"
 
 	"neurite/compartments"
 	"neurite/gpu"
@@ -33,15 +37,18 @@ type Session struct {
 	eng compartments.Simulator
 	// Backend says which backend runs the session, and why if auto chose.
 	Backend string
-	v       []float64 // segment voltages at time t
-	t       float64
-	err     error
-	playing bool
-	cancel  context.CancelFunc
-	done    chan struct{}
-	traces  map[string]*Trace
-	spikes  []sim.Spike
-	stale   bool // Model changed in ways only a restart applies
+	v       []float64 // the quantity shown at every segment at time t (voltages unless set)
+	// quantity is what v holds ("" or "v": the voltages; else one of
+	// Plan.Quantities).
+	quantity string
+	t        float64
+	err      error
+	playing  bool
+	cancel   context.CancelFunc
+	done     chan struct{}
+	traces   map[string]*Trace
+	spikes   []sim.Spike
+	stale    bool // Model changed in ways only a restart applies
 	// BackendName is "cpu" or "gpu".
 	BackendName string
 	// slowAtSpikes slows playing down after each spike (see pace.go).
@@ -131,10 +138,11 @@ func (s *Session) build() error {
 // reset puts the engine at t = 0 and clears what was recorded.
 func (s *Session) reset() {
 	s.eng.Init()
+	v := s.values()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.t, s.err, s.spikes = 0, nil, nil
-	s.v = s.eng.SegmentVoltages()
+	s.v = v
 	s.traces = map[string]*Trace{}
 	for _, pr := range s.Plan.Probes {
 		s.traces[pr.Name] = &Trace{}
@@ -200,6 +208,57 @@ func (s *Session) SyncProbes() (started []string) {
 		s.Play()
 	}
 	return started
+}
+
+// quantityReader is an engine that shows quantities other than v at
+// every segment (the CPU engine: NMODL mechanisms' variables and ions).
+type quantityReader interface {
+	SegmentQuantity(q string, buf []float64) ([]float64, error)
+}
+
+// Quantities lists what the heatmap can show: v, and where the engine
+// reads them, the ions' variables and the NMODL mechanisms' states and
+// assigned variables.
+func (s *Session) Quantities() []string {
+	if _, ok := s.eng.(quantityReader); !ok {
+		return []string{"v"}
+	}
+	return s.Plan.Quantities()
+}
+
+// Quantity is what the heatmap shows (State's values): "v" unless set.
+func (s *Session) Quantity() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cmp.Or(s.quantity, "v")
+}
+
+// SetQuantity makes the heatmap show q, one of Quantities, from now on.
+func (s *Session) SetQuantity(q string) error {
+	if !slices.Contains(s.Quantities(), q) {
+		return fmt.Errorf("the heatmap cannot show %q here: it shows %s", q, strings.Join(s.Quantities(), ", "))
+	}
+	s.mu.Lock()
+	s.quantity = q
+	s.mu.Unlock()
+	v := s.values()
+	s.mu.Lock()
+	s.v = v
+	s.mu.Unlock()
+	return nil
+}
+
+// values reads the quantity shown at every segment from the engine.
+func (s *Session) values() []float64 {
+	s.mu.Lock()
+	q := cmp.Or(s.quantity, "v")
+	s.mu.Unlock()
+	if qr, ok := s.eng.(quantityReader); ok && q != "v" {
+		if v, err := qr.SegmentQuantity(q, nil); err == nil {
+			return v
+		}
+	}
+	return s.eng.SegmentVoltages()
 }
 
 // State returns the model time, a copy of the segment voltages (into buf)
@@ -328,7 +387,7 @@ func (s *Session) advance(ctx context.Context, frame float64) bool {
 	start := time.Now()
 	err := s.eng.Run(ctx, target, (*sessionRecorder)(s), nil)
 	wall := time.Since(start)
-	v := s.eng.SegmentVoltages()
+	v := s.values()
 	s.mu.Lock()
 	s.lastFrameMs, s.lastWall = s.eng.Time()-t, wall
 	s.t, s.v = s.eng.Time(), v

@@ -109,6 +109,26 @@ type Synapse struct {
 	Events []float64
 }
 
+// PointProcess is an NMODL POINT_PROCESS at a site (NEURON's
+// h.Name(sec(x))), driven by NetCons from explicit event times.
+type PointProcess struct {
+	Name   string
+	Mech   string // the POINT_PROCESS's name: one of the cell's Mechanisms
+	At     Location
+	Params map[string]float64 // the RANGE parameters set; the others keep their defaults
+	// NetCons are the event sources, each with its own NET_RECEIVE
+	// arguments.
+	NetCons []PointNetCon
+}
+
+// PointNetCon is NEURON's NetCon onto a point process, its events given
+// by time (no delay added): weight[0] = Weight, the further NET_RECEIVE
+// arguments (the NetCon's own state) zeroed at initialisation.
+type PointNetCon struct {
+	Weight float64
+	Events []float64
+}
+
 // Detector registers spikes where v crosses Threshold (mV) upwards.
 type Detector struct {
 	At        Location
@@ -118,7 +138,8 @@ type Detector struct {
 // Probe records a variable at a location: "v", "hh.m", "hh.h", "hh.n"
 // (where the section has hh), or a point process's "NAME.i" (nA, NEURON's
 // sign: positive outward for synapses, positive injected for IClamp) and
-// "NAME.g" (µS, synapses).
+// "NAME.g" (µS, synapses), or a point process's NAME.var (any STATE,
+// RANGE ASSIGNED or PARAMETER of its .mod file).
 type Probe struct {
 	Name string
 	At   Location
@@ -133,7 +154,8 @@ type Cell struct {
 	Props    []SectionProps // one per section
 	IClamps  []IClamp
 	Synapses []Synapse
-	Spike    *Detector // nil: no spike detection
+	Points   []PointProcess // NMODL point processes (synapses of .mod files)
+	Spike    *Detector      // nil: no spike detection
 	Probes   []Probe
 	// Mechanisms are the NMODL mechanisms the sections may insert (by
 	// their names in Props), and Globals the GLOBAL parameters set for

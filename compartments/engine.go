@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 
+	"neurite/compartments/mech"
 	"neurite/sim"
 	"neurite/sim/fastexp"
 	"neurite/sim/hh"
@@ -78,8 +79,12 @@ type Engine struct {
 
 	// The NMODL mechanisms' ions, and where each instance of the plan's
 	// mechanisms lies (for probes).
-	ions   []ionState
-	mechAt [][]mechRef
+	ions     []ionState
+	ionNodes map[string]*mech.IonNodes
+	mechAt   [][]mechRef
+	// netArgs are the point processes' NetCons' NET_RECEIVE arguments
+	// (p.NetCons): the weight, then the NetCon's own state.
+	netArgs [][]float64
 }
 
 // cellGroup is a run of cells [lo, hi) of one shape advanced together;
@@ -99,6 +104,7 @@ type cellState struct {
 	det              int   // index of the cell's spike detector, -1 for none
 	probes           []int // probe indices of this cell
 	spikes           []sim.Spike
+	points           pointQueue // the cell's pending point-process events
 	// Nodes without capacitance (section ends, the root) carry algebraic
 	// equations; Crank–Nicolson re-solves them after its extrapolation
 	// from their neighbours (CSR: alg[j]'s are algNbr[algStart[j]:algStart[j+1]]).
@@ -391,6 +397,11 @@ func (e *Engine) advance(gr cellGroup, ep *sim.Epoch) {
 		// cell's synapses and clamps.
 		membraneKernel(d, rhs, dBase, gm, capCj, v, rBase, ge)
 		if len(gr.mechs) > 0 {
+			for k := range g {
+				if !g[k].done && g[k].c.points.Len() > 0 {
+					e.deliverPoints(g[k].c, t)
+				}
+			}
 			e.mechCurrents(&gr, lo, hi, t)
 		}
 		for k := range g {

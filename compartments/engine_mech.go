@@ -1,7 +1,11 @@
 package compartments
 
 import (
+	"cmp"
+	"fmt"
+	"math"
 	"slices"
+	"strings"
 
 	"neurite/compartments/mech"
 )
@@ -14,8 +18,11 @@ type mechGroup struct {
 	plan  int // the plan's mechanism (Plan.Mechs)
 	first int // its first instance in the plan's
 	cable mech.Cable
-	scale []float64 // by instance: area·10⁻² (mA/cm² to nA, S/cm² to µS)
+	scale []float64 // by instance: area·10⁻² (mA/cm² to nA, S/cm² to µS), 1 for a point process
 	i, di []float64 // Current's scratch
+	// noCon is the NET_RECEIVE arguments of a self-event that INITIAL
+	// sent (it has no NetCon's).
+	noCon []float64
 }
 
 // ionState is the ions' values by node, which the mechanisms read and
@@ -39,6 +46,11 @@ func (e *Engine) buildMechs(l *Lowered) {
 		in := &mech.IonNodes{E: make([]float64, n), Ci: make([]float64, n), Co: make([]float64, n), I: make([]float64, n)}
 		ions[p.Ions[k].Name] = in
 		e.ions = append(e.ions, ionState{plan: &p.Ions[k], nodes: in})
+	}
+	e.ionNodes = ions
+	e.netArgs = make([][]float64, len(p.NetCons))
+	for k, nc := range p.NetCons {
+		e.netArgs[k] = make([]float64, len(nc.Args))
 	}
 	order := make([]int, len(p.Mechs))
 	for k := range order {
@@ -73,7 +85,16 @@ func (e *Engine) buildMechs(l *Lowered) {
 				scale: make([]float64, b-a), i: make([]float64, b-a), di: make([]float64, b-a)}
 			for j, node := range mg.cable.Node {
 				mg.scale[j] = p.Area[node] * 1e-2
+				if mp.Mech.Point {
+					mg.scale[j] = 1
+				}
 				e.mechAt[k][a+j] = mechRef{mg, j}
+			}
+			if mp.Mech.Point {
+				mg.noCon = make([]float64, len(mp.Mech.NetArgs))
+				if len(mp.Mech.Ions) > 0 {
+					mg.cable.Ions = pointIons(ions, len(p.Nodes))
+				}
 			}
 			gr.mechs = append(gr.mechs, mg)
 		}
@@ -90,9 +111,13 @@ type mechRef struct {
 // resetMechs sets the ions to their initial values and runs every
 // mechanism's INITIAL, as NEURON's finitialize: reversal potentials by
 // Nernst where they follow the concentrations, then the mechanisms in
-// their order (concentration writers first).
+// their order (concentration writers first); then the point processes'
+// NetCons and events (resetPoints).
 func (e *Engine) resetMechs() {
 	p := e.plan
+	for ci := range e.cells {
+		e.cells[ci].points.reset()
+	}
 	for _, is := range e.ions {
 		ip, in := is.plan, is.nodes
 		copy(in.E, ip.E)
@@ -118,7 +143,20 @@ func (e *Engine) resetMechs() {
 				clear(x)
 			}
 			mg.cable.T = 0
-			mg.g.Init(&mg.cable)
+			if mg.g.M.Point {
+				e.initPoint(mg)
+			} else {
+				mg.g.Init(&mg.cable)
+			}
+		}
+	}
+	e.resetPoints()
+	// NEURON's finitialize ends by evaluating the currents at v_init,
+	// so that the ion currents and the mechanisms' ASSIGNED variables
+	// (ina, a synapse's g and i) have their values at t = 0.
+	for _, gr := range e.groups {
+		if len(gr.mechs) > 0 {
+			e.mechCurrents(&gr, e.cells[gr.lo].first, e.cells[gr.hi-1].end, 0)
 		}
 	}
 }
@@ -142,6 +180,9 @@ func (e *Engine) mechCurrents(gr *cellGroup, lo, hi int, t float64) {
 	for _, mg := range gr.mechs {
 		mg.cable.T = t
 		mg.g.Current(&mg.cable, mg.i, mg.di)
+		if mg.g.M.Point && len(mg.g.M.Ions) > 0 {
+			e.addPointIonCurrents(mg, e.ionNodes)
+		}
 		for j, node := range mg.cable.Node {
 			s := mg.scale[j]
 			e.d[node] += mg.di[j] * s
@@ -167,4 +208,94 @@ func (e *Engine) mechProbe(pr *ProbePlan) float64 {
 	}
 	r := e.mechAt[pr.Mech][pr.Index]
 	return [][][]float64{r.mg.g.State, r.mg.g.Assigned, r.mg.g.Param}[pr.Field.Kind][pr.Field.Index][r.j]
+}
+
+// Quantities lists what the plan's segments can show besides v: each
+// ion's reversal potential, concentrations and current (eca, cai, cao,
+// ica) and each NMODL mechanism's states and RANGE assigned variables
+// (NaTa_t.m, Ih.ihcn), in the plan's order, after "v".
+func (p *Plan) Quantities() []string {
+	q := []string{"v"}
+	for _, ip := range p.Ions {
+		q = append(q, "e"+ip.Name, ip.Name+"i", ip.Name+"o", "i"+ip.Name)
+	}
+	for _, mp := range p.Mechs {
+		if mp.Mech.Point {
+			continue // at a point, not over the segments
+		}
+		for _, vs := range [][]mech.Var{mp.Mech.States, mp.Mech.Assigned} {
+			for _, v := range vs {
+				q = append(q, mp.Mech.Name+"."+v.Name)
+			}
+		}
+	}
+	return q
+}
+
+// QuantityUnit is the unit of one of Plan.Quantities: mV for v and a
+// reversal potential, mM for a concentration, mA/cm² for an ion's
+// current, a mechanism variable's as its file declares it ("1" for a
+// number without one, such as a gate).
+func (p *Plan) QuantityUnit(q string) string {
+	if q == "v" {
+		return "mV"
+	}
+	for _, ip := range p.Ions {
+		switch q {
+		case "e" + ip.Name:
+			return "mV"
+		case ip.Name + "i", ip.Name + "o":
+			return "mM"
+		case "i" + ip.Name:
+			return "mA/cm²"
+		}
+	}
+	name, field, _ := strings.Cut(q, ".")
+	if m := p.Mechanism(name); m != nil {
+		for _, vs := range [][]mech.Var{m.States, m.Assigned} {
+			if j := slices.IndexFunc(vs, func(v mech.Var) bool { return v.Name == field }); j >= 0 {
+				return cmp.Or(vs[j].Unit, "1")
+			}
+		}
+	}
+	return ""
+}
+
+// SegmentQuantity returns quantity q (one of Plan.Quantities) at every
+// segment centre, in plan.Segments order: NaN where the segment has no
+// such thing (a mechanism not inserted there, an ion no mechanism there
+// uses), so that a view shows it as absent, not as a value.
+func (e *Engine) SegmentQuantity(q string, buf []float64) ([]float64, error) {
+	p := e.plan
+	if q == "v" {
+		return e.segmentVoltages(buf), nil
+	}
+	if !slices.Contains(p.Quantities(), q) {
+		return nil, fmt.Errorf("no quantity %q: the plan shows %s", q, strings.Join(p.Quantities(), ", "))
+	}
+	buf = slices.Grow(buf[:0], len(p.Segments))[:len(p.Segments)]
+	for k, node := range p.Segments {
+		pp := ProbePlan{Node: node}
+		_, err := p.resolveNMODL(&pp, Probe{Name: q, Var: q})
+		switch {
+		case err != nil, pp.Var == ProbeIon && !p.usesIon(int(node), p.Ions[pp.Index].Name):
+			buf[k] = math.NaN()
+		default:
+			buf[k] = e.mechProbe(&pp)
+		}
+	}
+	return buf, nil
+}
+
+// usesIon reports whether a mechanism at node uses the ion.
+func (p *Plan) usesIon(node int, ion string) bool {
+	for _, mp := range p.Mechs {
+		if _, at := slices.BinarySearch(mp.Node, int32(node)); !at {
+			continue
+		}
+		if slices.ContainsFunc(mp.Mech.Ions, func(u mech.Ion) bool { return u.Name == ion }) {
+			return true
+		}
+	}
+	return false
 }

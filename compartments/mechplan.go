@@ -1,6 +1,7 @@
 package compartments
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -10,14 +11,16 @@ import (
 	"neurite/compartments/mech"
 )
 
-// MechPlan is the instances of an NMODL density mechanism: one at each
-// segment centre node of the sections that insert it, in node order
-// within each cell, cell after cell.
+// MechPlan is the instances of an NMODL mechanism, in node order within
+// each cell, cell after cell: of a density mechanism one at each segment
+// centre node of the sections that insert it, of a point process
+// (Mech.Point) one per placement, named.
 type MechPlan struct {
 	Mech  *mech.Mechanism
 	Node  []int32
 	Cell  []int32     // by instance
 	Param [][]float64 // by parameter (Mech.Params), by instance
+	Names []string    // by instance, point processes only
 }
 
 // IonPlan is an ion the mechanisms use, by node: its initial reversal
@@ -55,27 +58,101 @@ func (p *Plan) addMechanisms(c *Cell, first, end int, props func(node int) *Sect
 			if m == nil {
 				return fmt.Errorf("no mechanism %s", name)
 			}
-			k := slices.IndexFunc(p.Mechs, func(mp MechPlan) bool { return mp.Mech == m })
-			if k < 0 {
-				p.Mechs = append(p.Mechs, MechPlan{Mech: m, Param: make([][]float64, len(m.Params))})
-				k = len(p.Mechs) - 1
+			if m.Point {
+				return fmt.Errorf("%s is a POINT_PROCESS: place it at a site", name)
 			}
-			mp := &p.Mechs[k]
-			mp.Node = append(mp.Node, int32(node))
-			mp.Cell = append(mp.Cell, p.Nodes[node].Cell)
-			for j, v := range m.Params {
-				x := v.Default
-				if g, ok := c.Globals[name][v.Name]; ok && v.Global {
-					x = g
-				}
-				if r, ok := pr.Mechs[name][v.Name]; ok {
-					x = r
-				}
-				mp.Param[j] = append(mp.Param[j], x)
+			k := p.mechIndex(m)
+			p.Mechs[k].add(c, node, p.Nodes[node].Cell, pr.Mechs[name])
+		}
+	}
+	return nil
+}
+
+// mechIndex returns the index of m's instances in p.Mechs, adding an
+// empty entry for a mechanism met for the first time.
+func (p *Plan) mechIndex(m *mech.Mechanism) int {
+	k := slices.IndexFunc(p.Mechs, func(mp MechPlan) bool { return mp.Mech == m })
+	if k < 0 {
+		p.Mechs = append(p.Mechs, MechPlan{Mech: m, Param: make([][]float64, len(m.Params))})
+		k = len(p.Mechs) - 1
+	}
+	return k
+}
+
+// add appends an instance at node of cell c (plan cell ci) with the RANGE
+// parameters set and c's globals; the others keep their defaults.
+func (mp *MechPlan) add(c *Cell, node int, ci int32, set map[string]float64) {
+	m := mp.Mech
+	mp.Node = append(mp.Node, int32(node))
+	mp.Cell = append(mp.Cell, ci)
+	for j, v := range m.Params {
+		x := v.Default
+		if g, ok := c.Globals[m.Name][v.Name]; ok && v.Global {
+			x = g
+		}
+		if r, ok := set[v.Name]; ok {
+			x = r
+		}
+		mp.Param[j] = append(mp.Param[j], x)
+	}
+}
+
+// addPoints places the cell's NMODL point processes, each cell's in node
+// order, with their NetCons and events.
+func (p *Plan) addPoints(ci int32, cp *CellPlan, c *Cell) error {
+	pts := make([]*PointProcess, len(c.Points))
+	for i := range c.Points {
+		pt := &c.Points[i]
+		pts[i] = pt
+		m := c.Mechanism(pt.Mech)
+		switch {
+		case m == nil:
+			return fmt.Errorf("synapse %s: no mechanism %s", pt.Name, pt.Mech)
+		case !m.Point:
+			return fmt.Errorf("synapse %s: %s is a density mechanism, not a POINT_PROCESS", pt.Name, pt.Mech)
+		case len(pt.NetCons) > 0 && m.NetArgs == nil:
+			return fmt.Errorf("synapse %s: %s has no NET_RECEIVE block, so it takes no events", pt.Name, pt.Mech)
+		}
+		if err := checkLocation(cp.Morph, pt.At); err != nil {
+			return fmt.Errorf("synapse %s: %w", pt.Name, err)
+		}
+		for _, name := range slices.Sorted(maps.Keys(pt.Params)) {
+			if !slices.ContainsFunc(m.Params, func(v mech.Var) bool { return v.Name == name && !v.Global }) {
+				return fmt.Errorf("synapse %s: %s has no RANGE parameter %s", pt.Name, pt.Mech, name)
+			}
+			if !finite(pt.Params[name]) {
+				return fmt.Errorf("synapse %s: %s = %v must be finite", pt.Name, name, pt.Params[name])
 			}
 		}
 	}
-	return p.addIons(c, first, end, props)
+	slices.SortStableFunc(pts, func(a, b *PointProcess) int { return cmp.Compare(cp.NodeAt(a.At), cp.NodeAt(b.At)) })
+	var events []PointEvent
+	for _, pt := range pts {
+		m := c.Mechanism(pt.Mech)
+		k := p.mechIndex(m)
+		mp := &p.Mechs[k]
+		mp.add(c, cp.NodeAt(pt.At), ci, pt.Params)
+		mp.Names = append(mp.Names, pt.Name)
+		for _, nc := range pt.NetCons {
+			if !finite(nc.Weight) {
+				return fmt.Errorf("synapse %s: weight = %v must be finite", pt.Name, nc.Weight)
+			}
+			args := make([]float64, len(m.NetArgs))
+			args[0] = nc.Weight
+			src := int32(len(p.NetCons))
+			p.NetCons = append(p.NetCons, NetConPlan{Cell: ci, Mech: int32(k), Inst: int32(len(mp.Node) - 1), Args: args})
+			for _, t := range nc.Events {
+				if !finite(t) || t < 0 {
+					return fmt.Errorf("synapse %s: event time %v must be finite and not negative", pt.Name, t)
+				}
+				events = append(events, PointEvent{T: t, NetCon: src})
+			}
+		}
+	}
+	slices.SortStableFunc(events, func(a, b PointEvent) int { return cmp.Compare(a.T, b.T) })
+	p.PointEvents = append(p.PointEvents, events...)
+	p.PointEventStart = append(p.PointEventStart, len(p.PointEvents))
+	return nil
 }
 
 // addIons extends the plan's ions to the cell's nodes, adding any ion a
@@ -144,21 +221,36 @@ func (p *Plan) writesConcentration(node int, ion string) bool {
 	return false
 }
 
+// Mechanism returns the plan's NMODL mechanism of that name, nil if
+// no cell inserts it.
+func (p *Plan) Mechanism(name string) *mech.Mechanism {
+	for _, mp := range p.Mechs {
+		if mp.Mech.Name == name {
+			return mp.Mech
+		}
+	}
+	return nil
+}
+
 // resolveNMODL resolves a probe of an NMODL mechanism's variable
 // (NaTa_t.m, Ih.ihcn, SK_E2.gSK_E2bar) or of an ion (eca, cai, cao, ica)
 // at the probe's node; false, and no error, when the name is neither.
 func (p *Plan) resolveNMODL(pp *ProbePlan, pr Probe) (bool, error) {
 	if name, field, ok := strings.Cut(pr.Var, "."); ok {
-		k := slices.IndexFunc(p.Mechs, func(mp MechPlan) bool { return mp.Mech.Name == name })
-		if k < 0 {
-			return false, nil
+		k, inst := p.pointNamed(pp.Cell, name)
+		if k >= 0 {
+			pp.Node = p.Mechs[k].Node[inst]
+		} else {
+			k = slices.IndexFunc(p.Mechs, func(mp MechPlan) bool { return mp.Mech.Name == name && !mp.Mech.Point })
+			if k < 0 {
+				return false, nil
+			}
+			var at bool
+			if inst, at = slices.BinarySearch(p.Mechs[k].Node, pp.Node); !at {
+				return true, fmt.Errorf("probe %s: %s has no %s", pr.Name, p.SegmentName(int(pp.Node)), name)
+			}
 		}
-		mp := &p.Mechs[k]
-		inst, at := slices.BinarySearch(mp.Node, pp.Node)
-		if !at {
-			return true, fmt.Errorf("probe %s: %s has no %s", pr.Name, p.SegmentName(int(pp.Node)), name)
-		}
-		m := mp.Mech
+		m := p.Mechs[k].Mech
 		for _, l := range []struct {
 			kind MechVarKind
 			vars []mech.Var
@@ -185,4 +277,17 @@ func (p *Plan) resolveNMODL(pp *ProbePlan, pr Probe) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// pointNamed finds the point process of that name on cell ci: its
+// mechanism (p.Mechs) and instance, or -1.
+func (p *Plan) pointNamed(ci int32, name string) (k, inst int) {
+	for k, mp := range p.Mechs {
+		for j, n := range mp.Names {
+			if n == name && mp.Cell[j] == ci {
+				return k, j
+			}
+		}
+	}
+	return -1, -1
 }

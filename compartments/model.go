@@ -103,6 +103,17 @@ func FromModel(m *spec.Model) (*Cell, Settings, error) {
 		c.IClamps = append(c.IClamps, IClamp{Name: ic.Name, At: at, Delay: ic.Delay, Dur: orDefault(ic.Dur, math.Inf(1)), Amp: *ic.Amp})
 	}
 	for i, s := range m.Synapses {
+		if !s.CableSynapse() {
+			pt := PointProcess{Name: s.Name, Mech: s.Type, At: loc([]any{"synapse", i, "at"}, s.At), Params: s.Params}
+			if s.Weight != nil {
+				pt.NetCons = append(pt.NetCons, PointNetCon{Weight: *s.Weight, Events: s.Events})
+			}
+			for _, nc := range s.NetCons {
+				pt.NetCons = append(pt.NetCons, PointNetCon{Weight: *nc.Weight, Events: nc.Events})
+			}
+			c.Points = append(c.Points, pt)
+			continue
+		}
 		syn := Synapse{Name: s.Name, At: loc([]any{"synapse", i, "at"}, s.At), E: s.E, Weight: *s.Weight, Events: s.Events}
 		if s.Type == "Exp2Syn" {
 			syn.Kind, syn.Tau1, syn.Tau2 = Exp2Syn, orDefault(s.Tau1, 0.1), orDefault(s.Tau2, 10)

@@ -104,6 +104,9 @@ func (p *Plan) connect(nc NetCon, byName map[synKey]int) (Connection, error) {
 	what := fmt.Sprintf("from %s to %s's synapse %s", p.cellName(nc.Source), p.cellName(nc.Target), nc.Synapse)
 	syn, ok := byName[synKey{nc.Target, nc.Synapse}]
 	if !ok {
+		if k, _ := p.pointNamed(int32(nc.Target), nc.Synapse); k >= 0 {
+			return Connection{}, fmt.Errorf("%s: it is a point process of a .mod file (%s), which takes no network connections yet, only its own events", what, p.Mechs[k].Mech.Name)
+		}
 		var names []string
 		for _, s := range p.Syns {
 			if int(s.Cell) == nc.Target {

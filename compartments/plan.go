@@ -208,6 +208,21 @@ type Event struct {
 	Weight float64
 }
 
+// NetConPlan is an event source onto instance Inst of the point process
+// Mechs[Mech]: NEURON's NetCon, with its NET_RECEIVE arguments at
+// initialisation (the weight, then zeros).
+type NetConPlan struct {
+	Cell, Mech, Inst int32
+	Args             []float64
+}
+
+// PointEvent is an event at time T (ms, exact: NET_RECEIVE sees it) from
+// NetCons[NetCon].
+type PointEvent struct {
+	T      float64
+	NetCon int32
+}
+
 // DetectorPlan is a spike detector.
 type DetectorPlan struct {
 	Cell, Node int32
@@ -268,8 +283,9 @@ const (
 // and point-process instances as lists. It has no behaviour of its own.
 type Plan struct {
 	Settings
-	// Mechs are the NMODL density mechanisms' instances, a group per
-	// mechanism; Ions the ions they use, by node.
+	// Mechs are the NMODL mechanisms' instances, density mechanisms and
+	// point processes, a group per mechanism; Ions the ions they use, by
+	// node.
 	Mechs  []MechPlan
 	Ions   []IonPlan
 	Cells  []CellPlan
@@ -291,7 +307,13 @@ type Plan struct {
 	// Events[EventStart[c]:EventStart[c+1]].
 	Events     []Event
 	EventStart []int
-	Detectors  []DetectorPlan
+	// NetCons are the event sources onto the NMODL point processes (of
+	// Mechs), cell by cell, and PointEvents their events: cell c's,
+	// sorted by time, are PointEvents[PointEventStart[c]:PointEventStart[c+1]].
+	NetCons         []NetConPlan
+	PointEvents     []PointEvent
+	PointEventStart []int
+	Detectors       []DetectorPlan
 	// Connections carry spikes from cell to cell (BuildNetwork).
 	Connections []Connection
 	Probes      []ProbePlan
@@ -389,7 +411,7 @@ func Build(cells []*Cell, s Settings) (*Plan, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	p := &Plan{Settings: s, EventStart: []int{0}}
+	p := &Plan{Settings: s, EventStart: []int{0}, PointEventStart: []int{0}}
 	for ci, c := range cells {
 		if err := p.addCell(int32(ci), c); err != nil {
 			name := c.Name
@@ -541,13 +563,14 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		}
 	}
 	cp.End = len(p.Nodes)
-	if err := p.addMechanisms(c, cp.First, cp.End, func(node int) *SectionProps {
+	props := func(node int) *SectionProps {
 		n := p.Nodes[node]
 		if n.Kind != Centre {
 			return nil
 		}
 		return &c.Props[n.Section]
-	}); err != nil {
+	}
+	if err := p.addMechanisms(c, cp.First, cp.End, props); err != nil {
 		return err
 	}
 	for si := range m.Sections {
@@ -561,6 +584,9 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 	p.Cells = append(p.Cells, cp)
 	cell := &p.Cells[len(p.Cells)-1]
 	if err := p.addPointProcesses(ci, cell, c); err != nil {
+		return err
+	}
+	if err := p.addIons(c, cp.First, cp.End, props); err != nil {
 		return err
 	}
 	return p.addProbes(ci, cell, c)
@@ -629,6 +655,14 @@ func (p *Plan) addPointProcesses(ci int32, cp *CellPlan, c *Cell) error {
 	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.T, b.T) })
 	p.Events = append(p.Events, events...)
 	p.EventStart = append(p.EventStart, len(p.Events))
+	for _, pt := range c.Points {
+		if err := claim(pt.Name, "synapse"); err != nil {
+			return err
+		}
+	}
+	if err := p.addPoints(ci, cp, c); err != nil {
+		return err
+	}
 	if c.Spike != nil {
 		if err := checkLocation(m, c.Spike.At); err != nil {
 			return fmt.Errorf("spike detector: %w", err)

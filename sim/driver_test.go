@@ -3,6 +3,7 @@ package sim_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -230,5 +231,28 @@ func TestQueueQueued(t *testing.T) {
 	q.Clear()
 	if got := q.Queued(6, nil); got != nil {
 		t.Errorf("after Clear: queued %v", got)
+	}
+}
+
+// TestStepGroups: time-sorted spikes come in runs of one step each, in
+// order, none lost.
+func TestStepGroups(t *testing.T) {
+	spikes := []sim.Spike{{Cell: 0, T: 0.1, Step: 0.1}, {Cell: 3, T: 0.1, Step: 0.1}, {Cell: 1, T: 0.25, Step: 0.3}, {Cell: 2, T: 0.5, Step: 0.5}, {Cell: 4, T: 0.5, Step: 0.5}, {Cell: 5, T: 0.5, Step: 0.5}}
+	var sizes []int
+	total := 0
+	for g := range sim.StepGroups(spikes) {
+		for _, s := range g {
+			if s.Step != g[0].Step {
+				t.Fatalf("a run mixes steps %v and %v", g[0].Step, s.Step)
+			}
+		}
+		sizes = append(sizes, len(g))
+		total += len(g)
+	}
+	if fmt.Sprint(sizes) != "[2 1 3]" || total != len(spikes) {
+		t.Errorf("runs of %v, want [2 1 3]", sizes)
+	}
+	for range sim.StepGroups(nil) {
+		t.Error("a run of no spikes")
 	}
 }

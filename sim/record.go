@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"iter"
+)
 
 // Spike is an upward threshold crossing of a cell's spike detector.
 type Spike struct {
@@ -11,6 +14,23 @@ type Spike struct {
 	// Step is the end of the time step in which the crossing happened:
 	// the time a NEURON NetCon reports (ms).
 	Step float64
+}
+
+// StepGroups yields the runs of spikes (sorted by time) of one time step
+// each: those with the same Step.
+func StepGroups(spikes []Spike) iter.Seq[[]Spike] {
+	return func(yield func([]Spike) bool) {
+		for k := 0; k < len(spikes); {
+			end := k + 1
+			for end < len(spikes) && spikes[end].Step == spikes[k].Step {
+				end++
+			}
+			if !yield(spikes[k:end]) {
+				return
+			}
+			k = end
+		}
+	}
 }
 
 // Recorder receives what a run records, in time order, while it runs.

@@ -1,10 +1,12 @@
 package views
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // ColorBar draws a vertical colour bar in rect of img: the style's map from
@@ -26,15 +28,29 @@ func ColorBar(img *image.RGBA, rect image.Rectangle, st Style, label string, fg 
 			img.SetRGBA(x, y, c)
 		}
 	}
-	DrawText(img, x0, rect.Min.Y+fontSize, label, fontSize, fg, Left)
 	ticks := niceTicks(st.Min, st.Max, 6)
-	for _, v := range ticks {
+	// Values far from 1 (concentrations in mM) are labelled in a power
+	// of ten written with the unit, so that the labels stay short.
+	scale := 1.0
+	if len(ticks) > 1 {
+		if step := ticks[1] - ticks[0]; step < 1e-2 || step >= 1e5 {
+			e := math.Floor(math.Log10(max(math.Abs(ticks[0]), math.Abs(ticks[len(ticks)-1]))))
+			scale = math.Pow(10, -e)
+			label = strings.TrimSpace(fmt.Sprintf("×1e%d %s", int(e), label))
+		}
+	}
+	DrawText(img, x0, rect.Min.Y+fontSize, label, fontSize, fg, Left)
+	shown := make([]float64, len(ticks))
+	for k, v := range ticks {
+		shown[k] = v * scale
+	}
+	for k, v := range ticks {
 		t := (v - st.Min) / (st.Max - st.Min)
 		y := bottom - 1 - int(math.Round(t*float64(bottom-1-top)))
 		for x := x0 + barW; x < x0+barW+4; x++ {
 			img.SetRGBA(x, y, fg)
 		}
-		DrawText(img, x0+barW+6, y+fontSize/2-1, formatTick(v, ticks), fontSize, fg, Left)
+		DrawText(img, x0+barW+6, y+fontSize/2-1, formatTick(shown[k], shown), fontSize, fg, Left)
 	}
 }
 

@@ -23,7 +23,7 @@ func HeatmapFrame(img *image.RGBA, m *Morphology, cam Camera, st Style, values [
 	m.RenderMarkers(view, cam, markers)
 	side := image.Rect(b.Max.X-bar, b.Min.Y, b.Max.X, b.Max.Y)
 	draw.Draw(img, side, image.NewUniform(st.Background), image.Point{}, draw.Src)
-	ColorBar(img.SubImage(side).(*image.RGBA), image.Rect(b.Max.X-bar+6, b.Min.Y+8, b.Max.X, b.Max.Y-8), st, "mV", fg)
+	ColorBar(img.SubImage(side).(*image.RGBA), image.Rect(b.Max.X-bar+6, b.Min.Y+8, b.Max.X, b.Max.Y-8), st, st.Unit, fg)
 	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.2f ms", t), 16, fg, Left)
 }
 

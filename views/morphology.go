@@ -34,13 +34,14 @@ type Style struct {
 	DepthCue   float64
 	Background color.RGBA
 	Missing    color.RGBA // colour of segments whose value is not finite
+	Unit       string     // the values' unit, over the colour bar
 }
 
 // DefaultStyle shows membrane potential from -80 to +40 mV with viridis on
 // a light background, against which both ends of the map stand out.
 func DefaultStyle() Style {
 	return Style{Min: -80, Max: 40, Map: Viridis, MinWidth: 2, Relief: 0.35, DepthCue: 0.5,
-		Background: color.RGBA{R: 236, G: 237, B: 240, A: 255}, Missing: color.RGBA{R: 255, G: 0, B: 255, A: 255}}
+		Background: color.RGBA{R: 236, G: 237, B: 240, A: 255}, Missing: color.RGBA{R: 255, G: 0, B: 255, A: 255}, Unit: "mV"}
 }
 
 // Morphology draws a cell's frusta coloured by per-segment values.

@@ -116,3 +116,22 @@ func TestTracesPlotRendersAndWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestColorBarSmallValues: ticks of concentrations in mM are written in
+// a power of ten given with the unit, each label short.
+func TestColorBarSmallValues(t *testing.T) {
+	ticks := niceTicks(5.5e-5, 7.2e-5, 6)
+	e := math.Floor(math.Log10(ticks[len(ticks)-1]))
+	if e != -5 {
+		t.Fatalf("power %v, want -5", e)
+	}
+	shown := make([]float64, len(ticks))
+	for k, v := range ticks {
+		shown[k] = v * math.Pow(10, -e)
+	}
+	for _, v := range shown {
+		if s := formatTick(v, shown); len(s) > 4 {
+			t.Errorf("tick label %q is long", s)
+		}
+	}
+}

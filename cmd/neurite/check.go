@@ -1,18 +1,21 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	flag "github.com/spf13/pflag"
 
 	"neurite/app/pipeline"
 	"neurite/compartments"
+	"neurite/compartments/mech"
 	"neurite/sim/point"
 )
 
@@ -122,6 +125,54 @@ func describePoint(file string, m *point.Model) string {
 	return b.String()
 }
 
+// describeNMODL lists the cell's NMODL mechanisms, one line each: its
+// kind, where it is inserted, its ions, states, parameters and method.
+func describeNMODL(cell *compartments.Cell, plan *compartments.Plan) string {
+	var b strings.Builder
+	for _, m := range cell.Mechanisms {
+		where := "not inserted"
+		if k := slices.IndexFunc(plan.Mechs, func(mp compartments.MechPlan) bool { return mp.Mech == m }); k >= 0 {
+			where = fmt.Sprintf("in %d compartments", len(plan.Mechs[k].Node))
+		}
+		kind := "SUFFIX"
+		if m.Point {
+			kind = "POINT_PROCESS"
+		}
+		var ions []string
+		for _, ion := range m.Ions {
+			rw := ""
+			if len(ion.Read) > 0 {
+				rw += " reads " + strings.Join(ion.Read, " ")
+			}
+			if len(ion.Write) > 0 {
+				rw += " writes " + strings.Join(ion.Write, " ")
+			}
+			ions = append(ions, ion.Name+rw)
+		}
+		names := func(vs []mech.Var) string {
+			var out []string
+			for _, v := range vs {
+				if v.Global {
+					out = append(out, v.Name+" (global)")
+				} else {
+					out = append(out, v.Name)
+				}
+			}
+			if len(out) == 0 {
+				return "none"
+			}
+			return strings.Join(out, " ")
+		}
+		method := m.Method
+		if method == "" {
+			method = "none"
+		}
+		fmt.Fprintf(&b, "    %-14s %s %s; ions: %s; states: %s; parameters: %s; method: %s\n", m.Name, kind, where,
+			cmp.Or(strings.Join(ions, ", "), "none"), names(m.States), names(m.Params), method)
+	}
+	return b.String()
+}
+
 // describe summarises a cell and its discretisation for check.
 func describe(file, swcName string, cell *compartments.Cell, plan *compartments.Plan) string {
 	var b strings.Builder
@@ -166,6 +217,7 @@ func describe(file, swcName string, cell *compartments.Cell, plan *compartments.
 		}
 	}
 	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", mechs["hh"], mechs["pas"])
+	b.WriteString(describeNMODL(cell, plan))
 	fmt.Fprintf(&b, "  stimuli      %d current clamps, %d synapses (%d events)\n", len(plan.IClamps), len(plan.Syns), len(plan.Events))
 	fmt.Fprintf(&b, "  recording    %d probes every %g ms", len(plan.Probes), plan.RecordInterval)
 	if plan.TakesSnapshots() {

@@ -38,6 +38,24 @@ func TestCheckValid(t *testing.T) {
 	}
 }
 
+// TestCheckMechanisms: check lists a model's NMODL mechanisms with where
+// they are inserted, their ions, states, parameters and method.
+func TestCheckMechanisms(t *testing.T) {
+	code, out, errs := neurite("check", "../../assets/models/nmodl_hay_cell.toml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"CaDynamics_E2  SUFFIX in 34 compartments; ions: ca reads ica writes cai; states: cai; parameters: gamma decay depth minCai; method: cnexp",
+		"SK_E2          SUFFIX in 34 compartments; ions: k reads ek writes ik, ca reads cai; states: z; parameters: gSK_E2bar zTau (global); method: cnexp",
+		"K_Pst          SUFFIX in 1 compartments",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestCheckReportsEveryError(t *testing.T) {
 	code, _, errs := neurite("check", "testdata/bad.toml")
 	if code != 1 {

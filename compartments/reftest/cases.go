@@ -54,6 +54,8 @@ func Run(t *testing.T, run Runner, except ...string) {
 		{"ball_and_stick/crank-nicolson", func(t *testing.T) { ballAndStickCN(t, run) }},
 		{"swc_cell_A", func(t *testing.T) { swcCellA(t, run) }},
 		{"nmodl_hay_cell", func(t *testing.T) { nmodlHayCell(t, run) }},
+		{"nmodl_kinetics_point", func(t *testing.T) { nmodlKineticsPoint(t, run) }},
+		{"extra/hh_channels", func(t *testing.T) { hhChannels(t, run) }},
 		{"extra/celsius", func(t *testing.T) { celsius(t, run) }},
 		{"extra/crank-nicolson-same-scheme", func(t *testing.T) { crankNicolsonSameScheme(t, run) }},
 	} {
@@ -235,4 +237,18 @@ func nmodlHayCell(t *testing.T, run Runner) {
 		CheckTrace(t, g.probe, r.probe(t, g.probe), ref.Floats(t, g.col), 0.01, math.Inf(1))
 	}
 	CheckTrace(t, "synaptic current (nA)", r.probe(t, "i_syn"), ref.Floats(t, "i_syn_nA"), 1e-4, math.Inf(1))
+}
+
+// hhChannels runs hh_single with Hodgkin and Huxley's channels typed as
+// equations (the example hh_channels) at hh_single's tolerances: the
+// typed channels, written as NMODL and compiled as .mod files are, give
+// NEURON's built-in hh.
+func hhChannels(t *testing.T, run Runner) {
+	r := run(t, "hh_channels", false)
+	ref := Read(t, "hh_single", "traces.csv")
+	CheckTrace(t, "v (mV)", r.probe(t, "v"), ref.Floats(t, "v_mV"), 0.1, math.Inf(1))
+	for _, g := range []string{"m", "h", "n"} {
+		CheckTrace(t, g, r.probe(t, g), ref.Floats(t, g), 1e-3, math.Inf(1))
+	}
+	CompareSpikes(t, r.Spikes, Read(t, "hh_single", "spikes.csv").Floats(t, "t_ms"), 0.01)
 }

@@ -450,7 +450,7 @@ func BenchmarkHayCell(b *testing.B) {
 // for other devices' rounding (NVIDIA's fused fma in fastexp) while
 // catching any difference of scheme.
 func TestSolversAgainstCPU(t *testing.T) {
-	na8st, err := nmodl.ReadFile("../../compartments/testdata/reference/nmodl_kinetics_point/mod/na8st.mod")
+	na8st, err := nmodl.ReadFile("../../assets/models/nmodl_kinetics_point/mod/na8st.mod")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package cable
 
 import (
+	"strings"
 	"testing"
 
 	"neurite/compartments"
@@ -28,7 +29,13 @@ func TestReference(t *testing.T) {
 				}
 				t.Cleanup(e.Close)
 				return e
-			})
+			}, "nmodl_kinetics_point")
 		})
+	}
+	// Point processes are the CPU engine's for now: the GPU refuses them,
+	// naming them, and auto keeps such a cell on the CPU.
+	p, _ := refrun.ExamplePlan(t, "nmodl_kinetics_point", false)
+	if _, err := NewCable(dev, p); err == nil || !strings.Contains(err.Error(), "point processes") || !strings.Contains(err.Error(), "AMPA_S") {
+		t.Errorf("nmodl_kinetics_point on the GPU: %v, want a refusal naming its point process", err)
 	}
 }

@@ -235,7 +235,7 @@ func TestDerivimplicitOnDevice(t *testing.T) {
 // states with CONSERVE (the kinetics reference case), and a scheme with a
 // flux and CONSERVE coefficients.
 func TestKineticOnDevice(t *testing.T) {
-	na8st, err := nmodl.ReadFile("../../compartments/testdata/reference/nmodl_kinetics_point/mod/na8st.mod")
+	na8st, err := nmodl.ReadFile("../../assets/models/nmodl_kinetics_point/mod/na8st.mod")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
 	"neurite/sim"
 	"neurite/sim/netmodels"
@@ -32,28 +33,7 @@ func BenchmarkCOBA(b *testing.B) {
 					for _, pr := range net.Projections {
 						pr.Delay = []uint16{delay}
 					}
-					var s sim.Simulator
-					if backend != "cpu" {
-						g, err := NewEngine(dev, net, point.Options{})
-						if err != nil {
-							b.Fatal(err)
-						}
-						defer g.Close()
-						if err := g.SetDelivery(map[string]Delivery{"gpu-host": DeliverHost, "gpu-device": DeliverDevice}[backend]); err != nil {
-							b.Fatal(err)
-						}
-						s = g
-					} else if s, err = point.NewEngine(net, point.Options{}); err != nil {
-						b.Fatal(err)
-					}
-					const ms = 100
-					for b.Loop() {
-						s.Init()
-						if err := s.Run(context.Background(), ms, sim.Discard{}, nil); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.ReportMetric(float64(n)*ms/net.Dt*float64(b.N)/b.Elapsed().Seconds(), "neuron-steps/s")
+					benchRun(b, dev, net, backend, 100)
 				})
 			}
 		}
@@ -141,27 +121,37 @@ func BenchmarkPlasticity(b *testing.B) {
 					}
 				}
 			}
-			var s sim.Simulator
-			if backend != "cpu" {
-				g, err := NewEngine(dev, net, point.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer g.Close()
-				if err := g.SetDelivery(map[string]Delivery{"gpu-host": DeliverHost, "gpu-device": DeliverDevice}[backend]); err != nil {
-					b.Fatal(err)
-				}
-				s = g
-			} else if s, err = point.NewEngine(net, point.Options{}); err != nil {
-				b.Fatal(err)
-			}
-			for b.Loop() {
-				s.Init()
-				if err := s.Run(context.Background(), ms, sim.Discard{}, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(n)*ms/net.Dt*float64(b.N)/b.Elapsed().Seconds(), "neuron-steps/s")
+			benchRun(b, dev, net, backend, ms)
 		})
 	}
+}
+
+// benchRun times a network for ms on backend — cpu, gpu-host (the GPU,
+// spikes delivered on the host) or gpu-device — and reports
+// neuron-steps per second.
+func benchRun(b *testing.B, dev *device.Device, net *point.Network, backend string, ms float64) {
+	var s sim.Simulator
+	if backend != "cpu" {
+		g, err := NewEngine(dev, net, point.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer g.Close()
+		if err := g.SetDelivery(map[string]Delivery{"gpu-host": DeliverHost, "gpu-device": DeliverDevice}[backend]); err != nil {
+			b.Fatal(err)
+		}
+		s = g
+	} else {
+		var err error
+		if s, err = point.NewEngine(net, point.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		s.Init()
+		if err := s.Run(context.Background(), ms, sim.Discard{}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(net.Neurons())*ms/net.Dt*float64(b.N)/b.Elapsed().Seconds(), "neuron-steps/s")
 }

@@ -392,7 +392,7 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 	}
 	e.err = e.dev.Do(func() error {
 		if e.learn != nil {
-			e.learn.learn(d.ring, e.targets, d.ringSlots, d.shift, e.dev.Info().MaxWorkGroupCount[0])
+			e.learn.learn(d, e.targets, e.dev.Info().MaxWorkGroupCount[0])
 		}
 		d.proc.dispatch(e, d)
 		var all []uint32
@@ -402,16 +402,10 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 		if len(all) == 0 {
 			return nil
 		}
-		if 4*len(all) > d.rowBuf.Size() {
-			d.rowBuf.Delete()
-			d.rowBuf = device.NewBuffer[uint32](nil, 8*len(all))
-		}
+		fit(&d.rowBuf, len(all))
 		device.Write(d.rowBuf, all)
 		d.prog.Use()
-		d.prog.SetInt("targets", e.targets)
-		d.prog.SetInt("ringSlots", d.ringSlots)
-		d.prog.SetInt("shift", d.shift)
-		d.ring.Bind(0)
+		d.bindRing(d.prog, e.targets)
 		d.rowBuf.Bind(1)
 		d.segBuf.Bind(2)
 		gl.ActiveTexture(gl.TEXTURE0)
@@ -433,6 +427,25 @@ func (r *deliverer) Route(spikes []sim.Spike, q *sim.Queue) {
 		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
 		return nil
 	})
+}
+
+// bindRing binds the ring at 0 for prog, the current program, with the
+// uniforms every shader that adds into it takes (ring.glsl's includers:
+// delivery, learning, procedural rows).
+func (d *deviceNet) bindRing(prog *device.Program, targets int) {
+	prog.SetInt("targets", targets)
+	prog.SetInt("ringSlots", d.ringSlots)
+	prog.SetInt("shift", d.shift)
+	d.ring.Bind(0)
+}
+
+// fit makes *buf hold at least n words, doubling a buffer too small (its
+// contents are not kept).
+func fit(buf **device.Buffer, n int) {
+	if 4*n > (*buf).Size() {
+		(*buf).Delete()
+		*buf = device.NewBuffer[uint32](nil, 8*n)
+	}
 }
 
 // popOfNeuron returns the index of the population of neuron g.

@@ -263,61 +263,48 @@ func (l *learning) scale(step int64, dt float64) {
 // target it is.
 func (l *learning) collect(spikes []sim.Spike, dt float64, ringSlots int, popOf func(g int) *point.Population) {
 	l.recs, l.steps = l.recs[:0], l.steps[:0]
-	for k := 0; k < len(spikes); {
-		end := k + 1
-		for end < len(spikes) && spikes[end].Step == spikes[k].Step {
-			end++
-		}
-		n := int64(math.Round(spikes[k].Step / dt))
-		st := learnStep{slot: int(n % int64(ringSlots)), t: spikes[k].T, pre: len(l.recs) / 2}
-		for _, s := range spikes[k:end] {
+	// add records the step's spikes of neurons on one side of the
+	// learning projections, and returns how many.
+	add := func(step []sim.Spike, side func(*point.Projection) *point.Population) int {
+		n := len(l.recs)
+		for _, s := range step {
 			p := popOf(s.Cell)
 			for j, lp := range l.projs {
-				if lp.pr.From == p {
+				if side(lp.pr) == p {
 					l.recs = append(l.recs, uint32(j), uint32(s.Cell-p.First()))
 				}
 			}
 		}
-		st.nPre = len(l.recs)/2 - st.pre
+		return (len(l.recs) - n) / 2
+	}
+	for step := range sim.StepGroups(spikes) {
+		n := int64(math.Round(step[0].Step / dt))
+		st := learnStep{slot: int(n % int64(ringSlots)), t: step[0].T, pre: len(l.recs) / 2}
+		st.nPre = add(step, func(pr *point.Projection) *point.Population { return pr.From })
 		st.post = len(l.recs) / 2
-		for _, s := range spikes[k:end] {
-			p := popOf(s.Cell)
-			for j, lp := range l.projs {
-				if lp.pr.To == p {
-					l.recs = append(l.recs, uint32(j), uint32(s.Cell-p.First()))
-				}
-			}
-		}
-		st.nPost = len(l.recs)/2 - st.post
+		st.nPost = add(step, func(pr *point.Projection) *point.Population { return pr.To })
 		if st.nPre+st.nPost > 0 {
 			l.steps = append(l.steps, st)
 		}
-		k = end
 	}
 }
 
 // learn delivers and learns from the collected spikes, step by step (on
 // the device thread): the ring is bound at 0 by the caller's uniforms'
 // owner, Route.
-func (l *learning) learn(ring *device.Buffer, targets, ringSlots, shift int, maxGroups int) {
+func (l *learning) learn(d *deviceNet, targets, maxGroups int) {
 	if len(l.steps) == 0 {
 		return
 	}
-	if 4*len(l.recs) > l.spikeBuf.Size() {
-		l.spikeBuf.Delete()
-		l.spikeBuf = device.NewBuffer[uint32](nil, 8*len(l.recs))
-	}
+	fit(&l.spikeBuf, len(l.recs))
 	device.Write(l.spikeBuf, l.recs)
 	l.prog.Use()
-	ring.Bind(0)
+	d.bindRing(l.prog, targets)
 	l.spikeBuf.Bind(1)
 	l.tableBuf.Bind(2)
 	l.indexBuf.Bind(3)
 	l.wBuf.Bind(4)
 	l.trBuf.Bind(5)
-	l.prog.SetInt("targets", targets)
-	l.prog.SetInt("ringSlots", ringSlots)
-	l.prog.SetInt("shift", shift)
 	run := func(phase, from, n int) {
 		l.prog.SetInt("phase", phase)
 		for n > 0 {

@@ -152,15 +152,9 @@ func (p *procNet) dispatch(e *Engine, d *deviceNet) {
 	if n == 0 {
 		return
 	}
-	if 4*len(p.rows) > p.rowBuf.Size() {
-		p.rowBuf.Delete()
-		p.rowBuf = device.NewBuffer[uint32](nil, 8*len(p.rows))
-	}
+	fit(&p.rowBuf, len(p.rows))
 	p.prog.Use()
-	p.prog.SetInt("targets", e.targets)
-	p.prog.SetInt("ringSlots", d.ringSlots)
-	p.prog.SetInt("shift", d.shift)
-	d.ring.Bind(0)
+	d.bindRing(p.prog, e.targets)
 	p.rowBuf.Bind(1)
 	p.projBuf.Bind(2)
 	maxGroups := e.dev.Info().MaxWorkGroupCount[0]

@@ -60,19 +60,15 @@ func (r *router) routeWorkers(spikes []sim.Spike) int {
 // worker w's slot buffer.
 func (r *router) routeRange(spikes []sim.Spike, q *sim.Queue, lo, hi, w int) {
 	dt := r.net.Dt
-	for k := 0; k < len(spikes); {
+	for step := range sim.StepGroups(spikes) {
 		// The spikes of one step: each routed with its synapses' weights
 		// as they are, and depressing them; then the step's potentiation,
 		// which the next step's spikes see (Brian2's order: the
 		// presynaptic pathway, then the postsynaptic one). Neither phase
 		// depends on the order of its spikes, so a GPU may run each in
 		// parallel (gpu/network's learning).
-		n := int64(math.Round(spikes[k].Step / dt))
-		end := k + 1
-		for end < len(spikes) && spikes[end].Step == spikes[k].Step {
-			end++
-		}
-		for _, s := range spikes[k:end] {
+		n := int64(math.Round(step[0].Step / dt))
+		for _, s := range step {
 			for _, pr := range r.out[r.popOf(s.Cell)] {
 				r.project(pr, s.Cell-pr.From.first, n, q, lo, hi, w)
 			}
@@ -80,12 +76,11 @@ func (r *router) routeRange(spikes []sim.Spike, q *sim.Queue, lo, hi, w int) {
 				pl.pre(s)
 			}
 		}
-		for _, s := range spikes[k:end] {
+		for _, s := range step {
 			for _, pl := range r.plastic {
 				pl.post(s)
 			}
 		}
-		k = end
 	}
 }
 

@@ -74,6 +74,14 @@ func checkTrees(params []string, input string, vars []string, eqs *Equations) er
 	return nil
 }
 
+// CheckExpr parses an expression of the lab's language in which each of
+// names (and pi) is a number, type-checks it and folds its constants,
+// as a typed model's expressions are: the checked tree other front-ends
+// (channels typed as equations) translate.
+func CheckExpr(src string, names []string) (ast.Node, error) {
+	return checkTree(src, machineConfig(append([]string{"pi"}, names...)))
+}
+
 // checkTree parses an expression, type-checks it for cfg and folds its
 // constants, as expr compiles it.
 func checkTree(src string, cfg *conf.Config) (ast.Node, error) {

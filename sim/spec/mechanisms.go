@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"neurite/compartments/channel"
 	"neurite/compartments/nmodl"
 	"neurite/sim"
 )
@@ -53,6 +54,33 @@ func (m *Model) checkMechanisms(fail func(key []any, format string, args ...any)
 			byName[mod.Name] = mod
 			m.Mods = append(m.Mods, mod)
 		}
+	}
+	for i, ch := range m.Channels {
+		mod, err := channel.Mod(m.file, channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current})
+		if err != nil {
+			key := []any{"channel", i}
+			msg := err.Error()
+			var ce *channel.Error
+			if errors.As(err, &ce) {
+				for _, k := range ce.Key {
+					key = append(key, k)
+				}
+				msg = strings.Join(append([]string{"channel", ch.Name}, ce.Key...), " ") + ": " + ce.Msg
+			}
+			fail(key, "%s", msg)
+			continue
+		}
+		for p, x := range ch.Params {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				fail([]any{"channel", i, "params", p}, "channel %s: %s = %v must be finite", ch.Name, p, x)
+			}
+		}
+		if prev := byName[mod.Name]; prev != nil {
+			fail([]any{"channel", i, "name"}, "channel %s: %s already defines %s", ch.Name, prev.File, mod.Name)
+			continue
+		}
+		byName[mod.Name] = mod
+		m.Mods = append(m.Mods, mod)
 	}
 	names := slices.Sorted(func(yield func(string) bool) {
 		for n := range byName {
@@ -154,6 +182,39 @@ func (m *Model) checkMechanisms(fail func(key []any, format string, args ...any)
 			}
 		}
 	}
+	for i := range m.Synapses {
+		s := &m.Synapses[i]
+		if s.CableSynapse() {
+			continue
+		}
+		key := []any{"synapse", i, "type"}
+		mod := byName[s.Type]
+		var points []string
+		for _, mod := range m.Mods {
+			if mod.Kind == nmodl.PointProcess {
+				points = append(points, mod.Name)
+			}
+		}
+		switch {
+		case mod == nil:
+			msg := fmt.Sprintf("synapse %s: unknown type %q (ExpSyn, Exp2Syn", s.Name, s.Type)
+			if len(points) > 0 {
+				msg += ", or a POINT_PROCESS of the model's mechanisms: " + strings.Join(points, ", ")
+			}
+			msg += ")"
+			if near := Closest(s.Type, slices.Concat(points, []string{"ExpSyn", "Exp2Syn"})); near != "" {
+				msg += fmt.Sprintf("; did you mean %s?", near)
+			}
+			fail(key, "%s", msg)
+			continue
+		case mod.Kind != nmodl.PointProcess:
+			fail(key, "synapse %s: %s is a density mechanism (SUFFIX): insert it over a region in [[biophysics]], not at a site", s.Name, s.Type)
+			continue
+		case mod.NetReceive == nil && (len(s.Events) > 0 || len(s.NetCons) > 0):
+			fail(key, "synapse %s: %s has no NET_RECEIVE block, so it takes no events", s.Name, s.Type)
+		}
+		params([]any{"synapse", i, "params"}, mod, s.Params, false)
+	}
 	for name, set := range m.Globals {
 		key := []any{"globals", name}
 		if mod := mechanism(key, name); mod != nil {
@@ -190,6 +251,15 @@ func Settable(mod *nmodl.Mod, global bool) []string {
 		if (s.Visibility == nmodl.Range) != global {
 			out = append(out, s.Name)
 		}
+	}
+	return out
+}
+
+// toGates converts a channel's gates for package channel.
+func toGates(gs map[string]Gate) map[string]channel.Gate {
+	out := map[string]channel.Gate{}
+	for n, g := range gs {
+		out[n] = channel.Gate{Alpha: g.Alpha, Beta: g.Beta, Inf: g.Inf, Tau: g.Tau}
 	}
 	return out
 }

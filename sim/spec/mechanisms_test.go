@@ -126,3 +126,44 @@ func TestMechanismFileError(t *testing.T) {
 		t.Fatalf("got %v, want an error at bad.mod line 4 naming VERBATIM", err)
 	}
 }
+
+// TestChannels: channels typed as equations are inserted like .mod
+// mechanisms, and their mistakes are reported at their keys' lines.
+func TestChannels(t *testing.T) {
+	dir := modDir(t)
+	const kdr = `[[channel]]
+name = "kdr"
+ion = "k"
+params = { gbar = 0.036 }
+current = "gbar * n^4 * (v - ek)"
+[channel.gates.n]
+alpha = "0.01*(v + 55)/(1 - exp(-(v + 55)/10))"
+beta = "0.125*exp(-(v + 65)/80)"
+`
+	for _, c := range []struct{ name, body, want string }{
+		{"fine", kdr + mechHead + "[[biophysics]]\nkdr = { gbar = 0.02 }\n", ""},
+		{"bad rate", strings.Replace(kdr, "0.125*exp", "0.125*expo", 1) + mechHead, "model.toml:8: channel kdr gates n beta: unknown name expo"},
+		{"bad current", strings.Replace(kdr, "(v - ek)", "(v - ena)", 1) + mechHead, "model.toml:5: channel kdr current: unknown name ena"},
+		{"unknown parameter", kdr + mechHead + "[[biophysics]]\nkdr = { gmax = 0.02 }\n", "model.toml:16: kdr has no RANGE parameter gmax (its RANGE parameters: gbar)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(dir, "model.toml")
+			if err := os.WriteFile(file, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m, err := Load(file)
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(m.Mods) != 1 || m.Mods[0].Name != "kdr" {
+					t.Fatalf("mechanisms %v", m.Mods)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(strings.ReplaceAll(err.Error(), dir+"/", ""), c.want) {
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+		})
+	}
+}

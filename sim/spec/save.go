@@ -37,6 +37,7 @@ func (m *Model) Clone() *Model {
 		panic(fmt.Sprintf("spec: reading back a marshalled model: %v", err))
 	}
 	c.source = m.source
+	c.Mods = m.Mods // read once, never changed
 	return c
 }
 

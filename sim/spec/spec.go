@@ -36,8 +36,12 @@ type Model struct {
 	// Globals sets the mechanisms' GLOBAL parameters, once for the
 	// model: { SK_E2 = { zTau = 1 } }.
 	Globals map[string]map[string]float64 `toml:"globals,omitempty"`
-	// Mods are the mechanisms the files define, read and checked, in the
-	// order of the files.
+	// Channels are channels typed as equations, inserted like the
+	// mechanisms of .mod files.
+	Channels []Channel `toml:"channel,omitempty"`
+	// Mods are the mechanisms the files define and the channels typed as
+	// equations, read and checked, in the order of the files and then of
+	// the channels.
 	Mods           []*nmodl.Mod   `toml:"-"`
 	Morphology     Morphology     `toml:"morphology,omitempty"`
 	Discretization Discretization `toml:"discretization,omitempty"`
@@ -109,6 +113,26 @@ type Biophysics struct {
 	Ions map[string]IonSetting `toml:"ions,omitempty"`
 }
 
+// Channel is a channel typed as equations in the lab's expression
+// language: gates by alpha and beta (1/ms) or by inf and tau (ms), of v,
+// celsius and the parameters; a current (mA/cm², outward positive) of
+// those, the gates and the ion's variables (e.g. ek, ki, ko).
+type Channel struct {
+	Name    string             `toml:"name,omitempty"`
+	Ion     string             `toml:"ion,omitempty"` // the ion carried; none: a nonspecific current
+	Params  map[string]float64 `toml:"params,omitempty"`
+	Gates   map[string]Gate    `toml:"gates,omitempty"`
+	Current string             `toml:"current,omitempty"`
+}
+
+// Gate is a gate of a channel typed as equations.
+type Gate struct {
+	Alpha string `toml:"alpha,omitempty"`
+	Beta  string `toml:"beta,omitempty"`
+	Inf   string `toml:"inf,omitempty"`
+	Tau   string `toml:"tau,omitempty"`
+}
+
 // IonSetting sets an ion in some sections, as NEURON's ion variables and
 // ion_style do: a fixed reversal potential, or initial concentrations
 // from which, where a mechanism writes the inner concentration, the
@@ -149,10 +173,11 @@ type IClamp struct {
 	Amp   *float64 `toml:"amp,omitempty" unit:"nA"`
 }
 
-// Synapse is an ExpSyn or Exp2Syn driven by explicit event times.
+// Synapse is an ExpSyn or Exp2Syn, or a POINT_PROCESS of the model's .mod
+// files, driven by explicit event times.
 type Synapse struct {
 	Name   string    `toml:"name,omitempty"`
-	Type   string    `toml:"type,omitempty"` // ExpSyn (default) or Exp2Syn
+	Type   string    `toml:"type,omitempty"` // ExpSyn (default), Exp2Syn or a POINT_PROCESS name
 	At     string    `toml:"at,omitempty"`
 	Tau    *float64  `toml:"tau,omitempty" unit:"ms"`  // ExpSyn (default 0.1)
 	Tau1   *float64  `toml:"tau1,omitempty" unit:"ms"` // Exp2Syn rise (default 0.1)
@@ -160,6 +185,25 @@ type Synapse struct {
 	E      float64   `toml:"e,omitempty" unit:"mV"`    // default 0
 	Weight *float64  `toml:"weight,omitempty" unit:"µS"`
 	Events []float64 `toml:"events,omitempty" unit:"ms"`
+	// Params sets a POINT_PROCESS's RANGE parameters: { gmax = 0.001 }.
+	Params map[string]float64 `toml:"params,omitempty"`
+	// NetCons are more event sources onto a POINT_PROCESS besides
+	// weight and events, each with its weight and, as NEURON's NetCons,
+	// its own copy of NET_RECEIVE's further arguments.
+	NetCons []NetCon `toml:"netcon,omitempty"`
+}
+
+// NetCon is a source of events onto a POINT_PROCESS synapse: NEURON's
+// NetCon with weight[0] = Weight, the event times given.
+type NetCon struct {
+	Weight *float64  `toml:"weight,omitempty"`
+	Events []float64 `toml:"events,omitempty" unit:"ms"`
+}
+
+// CableSynapse reports whether the synapse is a built-in ExpSyn or
+// Exp2Syn rather than a POINT_PROCESS of the model's .mod files.
+func (s *Synapse) CableSynapse() bool {
+	return s.Type == "" || s.Type == "ExpSyn" || s.Type == "Exp2Syn"
 }
 
 // Spikes configures spike detection.
@@ -554,22 +598,43 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 			if t1, t2 := orDefault(s.Tau1, 0.1), orDefault(s.Tau2, 10); !(t1 < t2) {
 				fail(k("tau2"), "synapse %s: tau1 = %v must be less than tau2 = %v", s.Name, t1, t2)
 			}
-		default:
-			fail(k("type"), "synapse %s: unknown type %q (ExpSyn or Exp2Syn)", s.Name, s.Type)
+		default: // a POINT_PROCESS: checked with the mechanisms
+			if s.Tau != nil || s.Tau1 != nil || s.Tau2 != nil {
+				fail(k("type"), "synapse %s: tau, tau1 and tau2 belong to ExpSyn and Exp2Syn; set %s's parameters in params", s.Name, s.Type)
+			}
+		}
+		if s.CableSynapse() {
+			switch {
+			case s.Params != nil:
+				fail(k("params"), "synapse %s: params belong to a POINT_PROCESS of the model's .mod files; %s has tau and e", s.Name, s.Type)
+			case s.NetCons != nil:
+				fail(k("netcon"), "synapse %s: several event sources ([[synapse.netcon]]) belong to a POINT_PROCESS of the model's .mod files", s.Name)
+			}
 		}
 		if s.At == "" {
 			fail(k("at"), "synapse %s needs a location: at = \"dend[0](0.5)\"", s.Name)
 		}
-		if s.Weight == nil {
+		if s.Weight == nil && (s.CableSynapse() || len(s.Events) > 0) {
 			fail(k("weight"), "synapse %s needs weight (µS)", s.Name)
 		}
 		finite(k("weight"), s.Weight, "weight")
 		e := s.E
 		finite(k("e"), &e, "e")
-		for j, t := range s.Events {
-			if !(t >= 0) || math.IsInf(t, 0) {
-				fail(k("events"), "synapse %s: event %d at %v ms must be finite and not negative", s.Name, j+1, t)
+		events := func(key []any, ts []float64) {
+			for j, t := range ts {
+				if !(t >= 0) || math.IsInf(t, 0) {
+					fail(key, "synapse %s: event %d at %v ms must be finite and not negative", s.Name, j+1, t)
+				}
 			}
+		}
+		events(k("events"), s.Events)
+		for j, nc := range s.NetCons {
+			key := func(name string) []any { return []any{"synapse", i, "netcon", j, name} }
+			if nc.Weight == nil {
+				fail(key("weight"), "synapse %s: netcon %d needs weight", s.Name, j+1)
+			}
+			finite(key("weight"), nc.Weight, "weight")
+			events(key("events"), nc.Events)
 		}
 	}
 	if sp := m.Spikes; sp != nil {
