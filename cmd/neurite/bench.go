@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,20 +41,20 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		if cmd, ok := map[string]func([]string, io.Writer, io.Writer) int{
 			"sweep": benchSweepCmd, "coba": benchCOBACmd, "brunel": benchBrunelCmd,
-			"microcircuit": benchMicrocircuitCmd, "ring": benchRingCmd,
+			"microcircuit": benchMicrocircuitCmd, "ring": benchRingCmd, "hay": benchHayCmd,
 		}[args[0]]; ok {
 			return cmd(args[1:], stdout, stderr)
 		}
 	}
-	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]\n       neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--compare]\n       neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]\n       neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]\n       neurite bench microcircuit [--scale F] [--procedural] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--delivery auto|host|device]"
+	const benchUsage = "usage: neurite bench cable [--cells N] [--nseg M | --model FILE] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--layout auto|lanes|team] [--compare]\n       neurite bench sweep [--model hh|FILE] [--n 2000] [--from 0 --to 20] [--tstop MS] [--backend cpu|gpu|both] [--set NAME=VALUE] [--stim SPEC] [--compare]\n       neurite bench coba [--duration S] [--neurons N] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--compare]\n       neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--compare]\n       neurite bench hay [--cells N] [--tstop MS] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--compare]\n       neurite bench brunel [--neurons N] [--g G] [--eta ETA] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both]\n       neurite bench microcircuit [--scale F] [--procedural] [--duration S] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--delivery auto|host|device]"
 	switch {
 	case len(args) > 0 && (args[0] == "--help" || args[0] == "-h"):
 		fmt.Fprintln(stdout, benchUsage)
 		return 0
 	case len(args) == 0:
-		return usageError(stderr, "bench", "give what to measure: cable, sweep, coba, ring, brunel or microcircuit")
+		return usageError(stderr, "bench", "give what to measure: cable, sweep, coba, ring, hay, brunel or microcircuit")
 	case args[0] != "cable":
-		return usageError(stderr, "bench", "unknown benchmark %q (cable, sweep, coba, ring, brunel or microcircuit)", args[0])
+		return usageError(stderr, "bench", "unknown benchmark %q (cable, sweep, coba, ring, hay, brunel or microcircuit)", args[0])
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
 	cells := fs.Int("cells", 1, "number of cells")
@@ -268,11 +269,22 @@ func runNeuron(ncells, nseg int, tstop float64, threads int, stderr io.Writer) (
 // runPeer runs a peer's script with the system's python3 and returns its
 // RESULT line and rate; pkg is the Debian package it needs.
 func runPeer(name string, script []byte, pkg string, stderr io.Writer, args ...string) (peerResult, error) {
+	return runPeerFiles(name, script, nil, pkg, stderr, args...)
+}
+
+// runPeerFiles is runPeer with files (nil: none) copied beside the script
+// in its scratch folder.
+func runPeerFiles(name string, script []byte, files fs.FS, pkg string, stderr io.Writer, args ...string) (peerResult, error) {
 	dir, err := os.MkdirTemp("", "neurite-bench-")
 	if err != nil {
 		return peerResult{}, err
 	}
 	defer os.RemoveAll(dir)
+	if files != nil {
+		if err := os.CopyFS(dir, files); err != nil {
+			return peerResult{}, err
+		}
+	}
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, script, 0o644); err != nil {
 		return peerResult{}, err

@@ -12,6 +12,7 @@
 //	neurite lyapunov MODEL        largest Lyapunov exponent
 //	neurite bench cable ...       measure the cable engine
 //	neurite bench sweep ...       measure a sweep of a point model
+//	neurite bench hay ...         measure the Hay NMODL cell, against NEURON
 //	neurite bench coba|ring|brunel|microcircuit ...
 //	                              measure the network engines
 //	neurite gpuinfo               describe and test the GPU
@@ -45,6 +46,7 @@ Usage:
   neurite lyapunov MODEL          largest Lyapunov exponent: chaos or not
   neurite bench cable [flags]     benchmark the cable engine (NEURON's benchmark cell)
   neurite bench sweep [flags]     benchmark an F–I sweep of a point model, CPU and GPU
+  neurite bench hay [flags]       benchmark copies of the Hay NMODL cell, against NEURON
   neurite bench coba|ring|brunel|microcircuit [flags]
                                   benchmark networks: COBA against Brian2, the ring
                                   against NEURON, Brunel, the cortical microcircuit
