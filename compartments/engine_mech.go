@@ -52,20 +52,7 @@ func (e *Engine) buildMechs(l *Lowered) {
 	for k, nc := range p.NetCons {
 		e.netArgs[k] = make([]float64, len(nc.Args))
 	}
-	order := make([]int, len(p.Mechs))
-	for k := range order {
-		order[k] = k
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		wa, wb := p.Mechs[a].Mech.WritesConcentration, p.Mechs[b].Mech.WritesConcentration
-		switch {
-		case wa && !wb:
-			return -1
-		case wb && !wa:
-			return 1
-		}
-		return 0
-	})
+	order := p.MechOrder()
 	e.mechAt = make([][]mechRef, len(p.Mechs))
 	for k := range p.Mechs {
 		e.mechAt[k] = make([]mechRef, len(p.Mechs[k].Node))

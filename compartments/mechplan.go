@@ -221,6 +221,21 @@ func (p *Plan) writesConcentration(node int, ion string) bool {
 	return false
 }
 
+// MechOrder lists the plan's mechanisms (indices in Mechs) in NEURON's
+// order of update, which every backend follows: those that write an ion
+// concentration first, then the others, each in the plan's order.
+func (p *Plan) MechOrder() []int {
+	var writers, others []int
+	for k, mp := range p.Mechs {
+		if mp.Mech.WritesConcentration {
+			writers = append(writers, k)
+		} else {
+			others = append(others, k)
+		}
+	}
+	return append(writers, others...)
+}
+
 // Mechanism returns the plan's NMODL mechanism of that name, nil if
 // no cell inserts it.
 func (p *Plan) Mechanism(name string) *mech.Mechanism {

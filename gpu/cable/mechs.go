@@ -43,19 +43,7 @@ func (e *Cable) newMechTables() (*mechTables, error) {
 	for _, ion := range p.Ions {
 		ions = append(ions, ion.Name)
 	}
-	for k := range p.Mechs {
-		t.order = append(t.order, k)
-	}
-	slices.SortStableFunc(t.order, func(a, b int) int {
-		wa, wb := p.Mechs[a].Mech.WritesConcentration, p.Mechs[b].Mech.WritesConcentration
-		switch {
-		case wa && !wb:
-			return -1
-		case wb && !wa:
-			return 1
-		}
-		return 0
-	})
+	t.order = p.MechOrder()
 	var src strings.Builder
 	d := pointmodel.DoubleLiteral
 	fmt.Fprintf(&src, `// The plan's NMODL mechanisms (gpu/cable/mechs.go writes this file).
