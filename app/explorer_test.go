@@ -381,3 +381,34 @@ func TestHeatmapQuantity(t *testing.T) {
 		t.Error("v has absent segments")
 	}
 }
+
+// TestTracesByUnit: the traces panel shows the probes of one unit at a
+// time, mV first, and offers the others: the Hay cell's gates (1), its
+// concentrations (mM) and its synaptic current (nA) are not drawn on the
+// voltages' axis.
+func TestTracesByUnit(t *testing.T) {
+	ex, _ := newTestExplorer(t)
+	ex.Open("../assets/models/nmodl_hay_cell.toml")
+	ex.sess.Speed, ex.sess.FrameRate = 0, 0
+	ex.Step()
+	ex.traces.update(ex.sess, ex.probeColors(), 0.5)
+	if got := strings.Join(ex.traces.unit.Options, " "); got != "mV 1 mM nA" {
+		t.Fatalf("units offered: %s, want mV 1 mM nA", got)
+	}
+	names := func() string {
+		series, _, _ := ex.traces.Series()
+		var n []string
+		for _, s := range series {
+			n = append(n, s.Name)
+		}
+		return strings.Join(n, " ")
+	}
+	if got := names(); got != "eca_soma v_apic1 v_apic2 v_axon v_dend0 v_soma" {
+		t.Errorf("mV shows %s", got)
+	}
+	ex.traces.unit.SetSelected("mM")
+	ex.traces.update(ex.sess, ex.probeColors(), 0.5)
+	if got := names(); got != "cai_apic2 cai_soma" || ex.traces.axisLabel() != "(mM)" {
+		t.Errorf("mM shows %s, axis %q", got, ex.traces.axisLabel())
+	}
+}

@@ -127,7 +127,7 @@ func (ex *Explorer) WriteViewPNG(w io.Writer) error {
 func (ex *Explorer) tracesWriter(format string) func(io.Writer) error {
 	return func(w io.Writer) error {
 		series, from, to := ex.traces.Series()
-		return views.WritePlot(w, views.TracesPlot(series, "v (mV)", from, to), 16*vg.Centimeter, 9*vg.Centimeter, format)
+		return views.WritePlot(w, views.TracesPlot(series, ex.traces.axisLabel(), from, to), 16*vg.Centimeter, 9*vg.Centimeter, format)
 	}
 }
 

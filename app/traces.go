@@ -1,9 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"image"
 	"image/color"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +24,7 @@ type tracesPanel struct {
 	content fyne.CanvasObject
 	raster  *canvas.Raster
 	window  *widget.Select
+	unit    *widget.Select // the probes shown: those of this unit
 	back    *widget.Slider // how far the window is slid back, as a fraction of the run so far
 
 	mu     sync.Mutex
@@ -41,7 +45,9 @@ func newTracesPanel() *tracesPanel {
 	p.back = widget.NewSlider(0, 1)
 	p.back.Step = 0.001
 	p.back.Value = 1
-	controls := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Probes (mV)   window"), p.window), nil, p.back)
+	p.unit = widget.NewSelect([]string{"mV"}, func(string) { p.last = time.Time{} })
+	p.unit.SetSelected("mV")
+	controls := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Probes in"), p.unit, widget.NewLabel("window"), p.window), nil, p.back)
 	p.content = container.NewBorder(controls, nil, nil, nil, p.raster)
 	return p
 }
@@ -62,8 +68,18 @@ func (p *tracesPanel) update(s *Session, colors map[string]color.RGBA, t float64
 	if span > 0 {
 		from = max(0, end-span)
 	}
+	// The probes of one unit at a time: a gate and a concentration have
+	// no place on the voltages' axis.
+	units := map[string]string{}
+	for k, pr := range s.Plan.Probes {
+		units[pr.Name] = s.Plan.ProbeUnit(k)
+	}
+	p.setUnits(units)
 	var series []views.Series
 	for name, col := range colors {
+		if units[name] != p.unit.Selected {
+			continue
+		}
 		ts, ys := s.Trace(name, from)
 		ts, ys = decimate(ts, ys, liveBuckets)
 		series = append(series, views.Series{Name: name, T: ts, Y: ys, Color: col})
@@ -113,7 +129,49 @@ func (p *tracesPanel) draw(w, h int) image.Image {
 	if w < 50 || h < 50 {
 		return image.NewRGBA(image.Rect(0, 0, w, h))
 	}
-	return views.RenderPlot(views.TracesPlot(p.series, "v (mV)", p.from, p.to), w, h)
+	return views.RenderPlot(views.TracesPlot(p.series, p.axisLabel(), p.from, p.to), w, h)
+}
+
+// setUnits offers the units of the probes, mV first, keeping the one
+// chosen where it is still offered.
+func (p *tracesPanel) setUnits(byProbe map[string]string) {
+	seen := map[string]bool{}
+	var units []string
+	for _, u := range byProbe {
+		if !seen[u] {
+			seen[u] = true
+			units = append(units, u)
+		}
+	}
+	rank := func(u string) int { // mV first
+		if u == "mV" {
+			return 0
+		}
+		return 1
+	}
+	slices.SortFunc(units, func(a, b string) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a, b)) })
+	if len(units) == 0 {
+		units = []string{"mV"}
+	}
+	if !slices.Equal(units, p.unit.Options) {
+		p.unit.Options = units
+		if !slices.Contains(units, p.unit.Selected) {
+			p.unit.Selected = units[0]
+		}
+		p.unit.Refresh()
+	}
+}
+
+// axisLabel names the values' axis by the unit shown.
+func (p *tracesPanel) axisLabel() string {
+	switch u := p.unit.Selected; u {
+	case "mV":
+		return "v (mV)"
+	case "1":
+		return "value"
+	default:
+		return "(" + u + ")"
+	}
 }
 
 // Series returns what the panel shows (for export).

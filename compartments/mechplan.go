@@ -306,3 +306,29 @@ func (p *Plan) pointNamed(ci int32, name string) (k, inst int) {
 	}
 	return -1, -1
 }
+
+// ProbeUnit is the unit of probe k's values: mV for a voltage or a
+// reversal potential, nA for a current at a point, µS for a synapse's
+// conductance, mM for a concentration, mA/cm² for an ion's current, a
+// mechanism variable's as its file declares it, "1" for a number
+// without one (a gate).
+func (p *Plan) ProbeUnit(k int) string {
+	pr := &p.Probes[k]
+	switch pr.Var {
+	case ProbeV:
+		return "mV"
+	case ProbeHHm, ProbeHHh, ProbeHHn:
+		return "1"
+	case ProbeSynI, ProbeIClampI:
+		return "nA"
+	case ProbeSynG:
+		return "µS"
+	case ProbeIon:
+		return [...]string{"mV", "mM", "mM", "mA/cm²"}[pr.Field.Index]
+	case ProbeMech:
+		m := p.Mechs[pr.Mech].Mech
+		vars := [][]mech.Var{m.States, m.Assigned, m.Params}[pr.Field.Kind]
+		return cmp.Or(vars[pr.Field.Index].Unit, "1")
+	}
+	return ""
+}
