@@ -143,37 +143,14 @@ func run(t *testing.T, src string, op int, buf []float64, n, ionBase, vBase int,
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := make([]uint32, 2*len(buf))
-	for k, x := range buf {
-		b := math.Float64bits(x)
-		raw[2*k], raw[2*k+1] = uint32(b), uint32(b>>32)
-	}
-	err = devicetest.Shared(t).Do(func() error {
-		prog, err := device.Compile(sh)
-		if err != nil {
-			return err
-		}
-		defer prog.Delete()
-		b := device.NewBuffer(raw, 0)
-		defer b.Delete()
-		b.Bind(0)
-		prog.Use()
+	out := slices.Clone(buf)
+	devicetest.Run(t, sh, (n+63)/64, func(prog *device.Program) {
 		prog.SetInt("n", n)
 		prog.SetInt("op", op)
 		prog.SetInt("ionBase", ionBase)
 		prog.SetInt("vBase", vBase)
 		prog.SetDouble("t", tNow)
-		prog.Dispatch((n + 63) / 64)
-		device.Read(b, 0, raw)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]float64, len(buf))
-	for k := range out {
-		out[k] = math.Float64frombits(uint64(raw[2*k]) | uint64(raw[2*k+1])<<32)
-	}
+	}, devicetest.Words(out))
 	return out
 }
 

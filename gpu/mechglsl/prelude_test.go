@@ -3,6 +3,7 @@ package mechglsl
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"neurite/gpu/device"
@@ -58,35 +59,14 @@ func TestLogPow(t *testing.T) {
 		}
 		in[2*k], in[2*k+1] = x, y
 	}
-	raw := make([]uint32, 4*n)
-	for k, x := range in {
-		b := math.Float64bits(x)
-		raw[2*k], raw[2*k+1] = uint32(b), uint32(b>>32)
-	}
 	sh, err := shaders.Load("prelude_test.comp", shaders.Generated{Name: "prelude_test.comp", Text: preludeKernel},
 		shaders.Generated{Name: "prelude.glsl", Text: Prelude()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = devicetest.Shared(t).Do(func() error {
-		prog, err := device.Compile(sh)
-		if err != nil {
-			return err
-		}
-		defer prog.Delete()
-		b := device.NewBuffer(raw, 0)
-		defer b.Delete()
-		b.Bind(0)
-		prog.Use()
-		prog.SetInt("n", n)
-		prog.Dispatch(n / 64)
-		device.Read(b, 0, raw)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := func(j int) float64 { return math.Float64frombits(uint64(raw[2*j]) | uint64(raw[2*j+1])<<32) }
+	buf := slices.Clone(in) // (x, y) pairs become (log x, x^y)
+	devicetest.Run(t, sh, n/64, func(prog *device.Program) { prog.SetInt("n", n) }, devicetest.Words(buf))
+	got := func(j int) float64 { return buf[j] }
 	for k := range n {
 		x, y := in[2*k], in[2*k+1]
 		if x == 0 {

@@ -5,9 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-	"unsafe"
 
-	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
 	"neurite/shaders"
 	"neurite/sim/point"
@@ -82,24 +80,7 @@ func TestNetworkDerivTwin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			raw := unsafe.Slice((*uint32)(unsafe.Pointer(&data[0])), 2*len(data))
-			err = devicetest.Shared(t).Do(func() error {
-				prog, err := device.Compile(src)
-				if err != nil {
-					return err
-				}
-				defer prog.Delete()
-				b := device.NewBuffer(raw, 0)
-				defer b.Delete()
-				b.Bind(0)
-				prog.Use()
-				prog.Dispatch(n)
-				device.Read(b, 0, raw)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			devicetest.Run(t, src, n, nil, devicetest.Words(data))
 			exact := name == "izhikevich" || name == "fhn" || name == "lif"
 			worst := 0.0
 			for i := range n {

@@ -5,9 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
-	"unsafe"
 
-	"neurite/gpu/device"
 	"neurite/gpu/device/devicetest"
 	"neurite/shaders"
 	"neurite/sim/fastexp"
@@ -30,24 +28,7 @@ func deviceDoubles(t *testing.T, xs []float64, stride int, body string) []float6
 	for k, x := range xs {
 		data[k*stride] = x
 	}
-	raw := unsafe.Slice((*uint32)(unsafe.Pointer(&data[0])), 2*len(data))
-	err = devicetest.Shared(t).Do(func() error {
-		prog, err := device.Compile(src)
-		if err != nil {
-			return err
-		}
-		defer prog.Delete()
-		b := device.NewBuffer(raw, 0)
-		defer b.Delete()
-		b.Bind(0)
-		prog.Use()
-		prog.Dispatch(len(xs))
-		device.Read(b, 0, raw)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	devicetest.Run(t, src, len(xs), nil, devicetest.Words(data))
 	return data
 }
 

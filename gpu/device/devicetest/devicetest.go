@@ -5,6 +5,7 @@ package devicetest
 
 import (
 	"testing"
+	"unsafe"
 
 	"neurite/gpu/device"
 	"neurite/shaders"
@@ -30,29 +31,47 @@ func Kernel(t testing.TB, name, text string, groups int, set func(*device.Progra
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Shared(t).Do(func() error {
+	Run(t, src, groups, set, append([][]uint32{out}, ins...)...)
+}
+
+// Run runs a loaded shader on the shared device: each of bufs is
+// uploaded to storage binding 0, 1, …, set (if not nil) sets the
+// uniforms, groups work groups run, and every buffer is read back into
+// its slice.
+func Run(t testing.TB, src shaders.Shader, groups int, set func(*device.Program), bufs ...[]uint32) {
+	t.Helper()
+	err := Shared(t).Do(func() error {
 		prog, err := device.Compile(src)
 		if err != nil {
 			return err
 		}
 		defer prog.Delete()
-		bufs := []*device.Buffer{device.NewBuffer[uint32](nil, 4*len(out))}
-		for _, in := range ins {
-			bufs = append(bufs, device.NewBuffer(in, 0))
-		}
-		for k, b := range bufs {
-			defer b.Delete()
-			b.Bind(uint32(k))
+		dev := make([]*device.Buffer, len(bufs))
+		for k, data := range bufs {
+			dev[k] = device.NewBuffer(data, 0)
+			defer dev[k].Delete()
+			dev[k].Bind(uint32(k))
 		}
 		prog.Use()
 		if set != nil {
 			set(prog)
 		}
 		prog.Dispatch(groups)
-		device.Read(bufs[0], 0, out)
+		for k, data := range bufs {
+			device.Read(dev[k], 0, data)
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Words views doubles as the 32-bit words a storage buffer takes (and
+// Run reads back into them).
+func Words(x []float64) []uint32 {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint32)(unsafe.Pointer(&x[0])), 2*len(x))
 }
