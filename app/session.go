@@ -241,6 +241,9 @@ func (s *Session) SetQuantity(q string) error {
 	s.mu.Lock()
 	s.quantity = q
 	s.mu.Unlock()
+	if s.Playing() {
+		return nil // the next frame reads it, on the goroutine that runs the engine
+	}
 	v := s.values()
 	s.mu.Lock()
 	s.v = v

@@ -85,6 +85,12 @@ type Engine struct {
 	// netArgs are the point processes' NetCons' NET_RECEIVE arguments
 	// (p.NetCons): the weight, then the NetCon's own state.
 	netArgs [][]float64
+	// shown is the quantity SegmentQuantity last read (other than v),
+	// resolved at each segment (ProbeV where the segment lacks it).
+	shown struct {
+		q  string
+		at []ProbePlan
+	}
 }
 
 // cellGroup is a run of cells [lo, hi) of one shape advanced together;

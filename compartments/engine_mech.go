@@ -257,18 +257,26 @@ func (e *Engine) SegmentQuantity(q string, buf []float64) ([]float64, error) {
 	if q == "v" {
 		return e.segmentVoltages(buf), nil
 	}
-	if !slices.Contains(p.Quantities(), q) {
-		return nil, fmt.Errorf("no quantity %q: the plan shows %s", q, strings.Join(p.Quantities(), ", "))
+	if q != e.shown.q {
+		// Where q lies at each segment is found once, not every frame.
+		if !slices.Contains(p.Quantities(), q) {
+			return nil, fmt.Errorf("no quantity %q: the plan shows %s", q, strings.Join(p.Quantities(), ", "))
+		}
+		e.shown.q, e.shown.at = q, make([]ProbePlan, len(p.Segments))
+		for k, node := range p.Segments {
+			pp := &e.shown.at[k]
+			pp.Node = node
+			if _, err := p.resolveNMODL(pp, Probe{Name: q, Var: q}); err != nil ||
+				pp.Var == ProbeIon && !p.usesIon(int(node), p.Ions[pp.Index].Name) {
+				pp.Var = ProbeV // absent here
+			}
+		}
 	}
 	buf = slices.Grow(buf[:0], len(p.Segments))[:len(p.Segments)]
-	for k, node := range p.Segments {
-		pp := ProbePlan{Node: node}
-		_, err := p.resolveNMODL(&pp, Probe{Name: q, Var: q})
-		switch {
-		case err != nil, pp.Var == ProbeIon && !p.usesIon(int(node), p.Ions[pp.Index].Name):
-			buf[k] = math.NaN()
-		default:
-			buf[k] = e.mechProbe(&pp)
+	for k := range e.shown.at {
+		buf[k] = math.NaN()
+		if pp := &e.shown.at[k]; pp.Var != ProbeV {
+			buf[k] = e.mechProbe(pp)
 		}
 	}
 	return buf, nil
