@@ -31,9 +31,6 @@
 // precision, so no constant that is not a short binary fraction is
 // written as one.
 #define Q(a, b) (real(a) / real(b))
-// QX(d, a, b) is what the shader loader writes for Q(a, b): d, the
-// quotient's double as the CPU rounds it, in bits (shaders.Load).
-#define QX(d, a, b) (d)
 
 real rexp(real x) { return fastexp(x); }
 real rlog(real x) { return real(log(float(x))); }
@@ -67,7 +64,6 @@ real rtanh(real x) {
 #define PRECISE
 #define L(x) x
 #define Q(a, b) (real(a) / real(b))
-#define QX(d, a, b) (real(a) / real(b))
 
 real rexp(real x) { return exp(x); }
 real rlog(real x) { return log(x); }

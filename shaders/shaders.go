@@ -3,9 +3,6 @@ package shaders
 import (
 	"embed"
 	"fmt"
-	"math"
-	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -55,7 +52,7 @@ func (s *Shader) expand(out *strings.Builder, name string, index, depth int) err
 	for i, line := range strings.Split(text, "\n") {
 		inc, ok := strings.CutPrefix(strings.TrimSpace(line), "#include ")
 		if !ok {
-			out.WriteString(exactQuotients(line) + "\n")
+			out.WriteString(line + "\n")
 			continue
 		}
 		file := strings.Trim(inc, `"`)
@@ -108,29 +105,4 @@ func (s Shader) read(name string) (string, error) {
 	}
 	b, err := files.ReadFile(name)
 	return string(b), err
-}
-
-// quotient is a decimal constant written Q(a, b) in a shader.
-var quotient = regexp.MustCompile(`\bQ\(\s*([0-9]+(?:\.[0-9]*)?)\s*,\s*([0-9]+(?:\.[0-9]*)?)\s*\)`)
-
-// exactQuotients rewrites each Q(a, b) of whole numbers a and b as
-// QX(d, a, b), d the double nearest a/b as Go divides it, written as its
-// bits (real.glsl's QX takes d in double precision, a/b in single): the
-// device then need not divide, and NVIDIA's compiler, which folds a
-// constant double quotient to within an ulp or so, cannot round it
-// otherwise than the CPU.
-func exactQuotients(line string) string {
-	if !strings.Contains(line, "Q(") {
-		return line
-	}
-	return quotient.ReplaceAllStringFunc(line, func(q string) string {
-		m := quotient.FindStringSubmatch(q)
-		a, errA := strconv.ParseFloat(m[1], 64)
-		b, errB := strconv.ParseFloat(m[2], 64)
-		if errA != nil || errB != nil || b == 0 {
-			return q
-		}
-		bits := math.Float64bits(a / b)
-		return fmt.Sprintf("QX(packDouble2x32(uvec2(0x%08xu, 0x%08xu)), %s, %s)", uint32(bits), uint32(bits>>32), m[1], m[2])
-	})
 }

@@ -28,7 +28,7 @@ func checkLines(t *testing.T, s Shader) {
 			continue
 		}
 		name, n, got, _ := s.Locate(0, line) // as Mesa reports it
-		if exactQuotients(got) != text || name != s.Files[file] {
+		if got != text || name != s.Files[file] {
 			t.Fatalf("text line %d %q is said to be %s:%d, which is %q", k+1, text, name, n, got)
 		}
 		line++
@@ -71,21 +71,5 @@ func TestLoadIncludes(t *testing.T) {
 func TestLoadMissing(t *testing.T) {
 	if _, err := Load("nothing.comp"); err == nil || !strings.Contains(err.Error(), "nothing.comp") {
 		t.Errorf("error %v", err)
-	}
-}
-
-// TestExactQuotients: Q(a, b) of whole numbers is written as the bits
-// of Go's quotient; anything else is left as it is.
-func TestExactQuotients(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"x = Q(4.0, 100.0) * y;", "x = QX(packDouble2x32(uvec2(0x47ae147bu, 0x3fa47ae1u)), 4.0, 100.0) * y;"},
-		{"if (abs(x) < Q(1, 100000)) {", "if (abs(x) < QX(packDouble2x32(uvec2(0x88e368f1u, 0x3ee4f8b5u)), 1, 100000)) {"},
-		{"#define Q(a, b) (real(a) / real(b))", "#define Q(a, b) (real(a) / real(b))"},
-		{"x = Q(a, 2.0);", "x = Q(a, 2.0);"},
-		{"x = MQ(1.0, 2.0);", "x = MQ(1.0, 2.0);"},
-	} {
-		if got := exactQuotients(c.in); got != c.want {
-			t.Errorf("exactQuotients(%q) = %q, want %q", c.in, got, c.want)
-		}
 	}
 }
