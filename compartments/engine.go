@@ -182,7 +182,7 @@ func NewEngine(p *Plan) *Engine {
 	}
 	e.SetProbes(p.Probes)
 	e.groupCells()
-	e.buildMechs(l)
+	e.buildMechs()
 	e.Driver = sim.NewDriver((*cpuBackend)(e), p.Wiring())
 	return e
 }

@@ -35,7 +35,7 @@ type ionState struct {
 // buildMechs splits the plan's NMODL mechanisms by cell group, the
 // mechanisms that write a concentration first in each group (NEURON
 // updates them first), and makes the ions' arrays.
-func (e *Engine) buildMechs(l *Lowered) {
+func (e *Engine) buildMechs() {
 	p := e.plan
 	if len(p.Mechs) == 0 {
 		return

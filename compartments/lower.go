@@ -19,10 +19,9 @@ type Lowered struct {
 	// and static mechanism conductances (DBase, µS) and the static
 	// mechanisms' current at 0 mV (RBase, Σ g·e, nA).
 	CapCj, DBase, RBase []float64
-	// HH is the hh mechanism's group; Pas, folded into DBase and RBase,
-	// the passive leak's.
-	HH  HHGroup
-	Pas PasGroup
+	// HH is the hh mechanism's group (pas is folded into DBase and
+	// RBase).
+	HH HHGroup
 	// By synapse: the factors its two states decay by in a step.
 	SynDecayA, SynDecayB []float64
 }
@@ -34,13 +33,6 @@ type HHGroup struct {
 	Node, Set []int32
 	Params    []HH
 	Scale     []float64
-}
-
-// PasGroup is the instances of pas: by instance, its node, its
-// conductance (µS) and reversal potential (mV).
-type PasGroup struct {
-	Node []int32
-	G, E []float64
 }
 
 // Lower lowers a plan. Each coefficient is formed in one order, the
@@ -61,10 +53,8 @@ func Lower(p *Plan) *Lowered {
 			l.DBase[par] += p.GAxial[i]
 		}
 	}
-	l.Pas = PasGroup{Node: p.PasNode, G: make([]float64, len(p.PasNode)), E: make([]float64, len(p.PasNode))}
 	for k, node := range p.PasNode {
 		g := p.Pas[k].G * p.Area[node] * 1e-2
-		l.Pas.G[k], l.Pas.E[k] = g, p.Pas[k].E
 		l.DBase[node] += g
 		l.RBase[node] += g * p.Pas[k].E
 	}

@@ -42,7 +42,6 @@ type learning struct {
 
 // learnProj is a plastic projection as the device learns it.
 type learnProj struct {
-	k       int // in Network.Projections
 	pr      *point.Projection
 	wAt     int // its first weight
 	scaling bool
@@ -94,7 +93,7 @@ func plasticBound(pr *point.Projection) (float64, error) {
 // where none learns; base is a population's first queue target.
 func newLearning(n *point.Network, base func(p *point.Population) int) (*learning, error) {
 	l := &learning{}
-	for k, pr := range n.Projections {
+	for _, pr := range n.Projections {
 		if pr.Rate != nil || !pr.Plastic() {
 			continue
 		}
@@ -106,7 +105,7 @@ func newLearning(n *point.Network, base func(p *point.Population) int) (*learnin
 			return nil, fmt.Errorf("projection %s: %w", pr.Name, err)
 		}
 		stdp, scaling := pr.Learning()
-		lp := learnProj{k: k, pr: pr, wAt: l.weights, scaling: scaling != nil}
+		lp := learnProj{pr: pr, wAt: l.weights, scaling: scaling != nil}
 		l.weights += int(pr.Synapses())
 		at := func(words []uint32) uint32 {
 			a := uint32(len(l.index))
