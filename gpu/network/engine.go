@@ -284,7 +284,7 @@ func NewEngine(dev *device.Device, n *point.Network, o point.Options) (*Engine, 
 		return nil, fmt.Errorf("gpu: %d neurons need buffer textures of %d texels, more than the device's %d: %w", e.neurons, texels, limit, device.ErrTooLarge)
 	}
 	e.hostRouter = wiring.Router
-	if e.learn, e.dnErr = newLearning(n, func(p *point.Population) int { return e.pops[e.popOfNeuron(p.First())].base }); e.dnErr == nil {
+	if e.learn, e.dnErr = newLearning(n, func(p *point.Population) int { return e.pops[e.popOfNeuron(p.First())].base }, cpu.LearningIndex); e.dnErr == nil {
 		e.dn, e.dnErr = e.newDeviceNet(wiring.Router, wiring.Inputs)
 	}
 	if err := e.compile(); err != nil {

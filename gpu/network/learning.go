@@ -90,8 +90,9 @@ func plasticBound(pr *point.Projection) (float64, error) {
 }
 
 // newLearning lays out the plastic projections of n for the device, nil
-// where none learns; base is a population's first queue target.
-func newLearning(n *point.Network, base func(p *point.Population) int) (*learning, error) {
+// where none learns; base is a population's first queue target, index
+// the synapses of a plastic projection by target (the CPU engine's).
+func newLearning(n *point.Network, base func(p *point.Population) int, index func(*point.Projection) *connect.Transposed) (*learning, error) {
 	l := &learning{}
 	for _, pr := range n.Projections {
 		if pr.Rate != nil || !pr.Plastic() {
@@ -100,10 +101,7 @@ func newLearning(n *point.Network, base func(p *point.Population) int) (*learnin
 		if pr.Synapses() >= math.MaxUint32/4 {
 			return nil, fmt.Errorf("projection %s: %d synapses, more than the device's 32-bit indices reach", pr.Name, pr.Synapses())
 		}
-		in, err := (&connect.CSR{Start: pr.Start, Target: pr.Target}).Transpose(pr.To.N)
-		if err != nil {
-			return nil, fmt.Errorf("projection %s: %w", pr.Name, err)
-		}
+		in := index(pr)
 		stdp, scaling := pr.Learning()
 		lp := learnProj{pr: pr, wAt: l.weights, scaling: scaling != nil}
 		l.weights += int(pr.Synapses())

@@ -20,6 +20,7 @@ type Scaling = homeostasis.Rule
 // plastic is a projection's learning state.
 type plastic struct {
 	pr      *Projection
+	in      *connect.Transposed          // the synapses by target
 	stdp    *stdp.Synapses[float32]      // nil without STDP
 	scaling *homeostasis.Scaler[float32] // nil without scaling
 }
@@ -55,7 +56,7 @@ func newPlastic(pr *Projection) (*plastic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("projection %s: %w", pr.Name, err)
 	}
-	pl := &plastic{pr: pr}
+	pl := &plastic{pr: pr, in: in}
 	if pr.stdp != nil {
 		pl.stdp = stdp.New(pr.stdp, pr.Start, pr.Target, in, pr.W, pr.From.N, pr.To.N)
 	}
@@ -95,6 +96,19 @@ func (pl *plastic) post(s sim.Spike) {
 	if pl.scaling != nil {
 		pl.scaling.Spike(j, s.T)
 	}
+}
+
+// LearningIndex returns the index of a plastic projection's synapses by
+// target, which the engine built for its learning (nil for a projection
+// that does not learn): for another engine to learn from without
+// building it again.
+func (e *Engine) LearningIndex(pr *Projection) *connect.Transposed {
+	for _, pl := range e.plastic {
+		if pl.pr == pr {
+			return pl.in
+		}
+	}
+	return nil
 }
 
 // Learning returns the projection's rules: its STDP and its scaling,
