@@ -1,34 +1,38 @@
 package mech
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 )
 
-// benchHay runs op over 10,000 instances of every Hay mechanism at
-// voltages spread over -90..30 mV and reports ns per instance (all 11
-// mechanisms together).
+// benchHay runs op over groups of every Hay mechanism at voltages spread
+// over -90..30 mV and reports ns per instance (all 11 mechanisms
+// together): groups of one instance (a soma's), of 34 (the example
+// cell's apical and somatic compartments) and of 10,000.
 func benchHay(b *testing.B, op func(g *Group, c *Cable, i, di []float64)) {
-	const n = 10000
-	v := make([]float64, n)
-	for k := range v {
-		v[k] = -90 + 120*float64(k)/n
+	for _, n := range []int{1, 34, 10000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			v := make([]float64, n)
+			for k := range v {
+				v[k] = -90 + 120*float64(k)/float64(n)
+			}
+			c := hayCable(v)
+			var groups []*Group
+			for _, name := range hayMods {
+				g := hay(b, name).NewGroup(n)
+				g.Init(c)
+				groups = append(groups, g)
+			}
+			i, di := make([]float64, n), make([]float64, n)
+			for b.Loop() {
+				for _, g := range groups {
+					op(g, c, i, di)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/instance")
+		})
 	}
-	c := hayCable(v)
-	var groups []*Group
-	for _, name := range hayMods {
-		g := hay(b, name).NewGroup(n)
-		g.Init(c)
-		groups = append(groups, g)
-	}
-	i, di := make([]float64, n), make([]float64, n)
-	b.ResetTimer()
-	for range b.N {
-		for _, g := range groups {
-			op(g, c, i, di)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/instance")
 }
 
 func BenchmarkHayCurrent(b *testing.B) {

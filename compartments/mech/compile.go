@@ -11,17 +11,13 @@ import (
 // compiled closures read and write.
 type frame struct {
 	n     int
-	vars  [][]float64   // by slot
-	pools [][][]float64 // scratch vectors, by pool (one per block)
-	masks [][]bool      // by IF: the instances of its then and else branches
-	mask  []bool        // the instances the running statements apply to; nil: all
+	vars  [][]float64 // by slot: variables and scratch vectors
+	masks [][]bool    // by IF: the instances of its then and else branches
+	mask  []bool      // the instances the running statements apply to; nil: all
 	kin   []kinScratch
 	send  func(k int, delay, flag float64) // net_send for instance base+k
 	base  int                              // the group's index of the frame's first instance
 }
-
-// vecFn computes an expression for every instance into dst.
-type vecFn func(f *frame, dst []float64)
 
 // stmtFn runs a statement for the instances of f.mask.
 type stmtFn func(f *frame)
@@ -34,6 +30,8 @@ type compiler struct {
 	procs   map[*nmodl.Proc]*cproc
 	active  map[*nmodl.Proc]bool // being compiled: a call of one is recursion
 	flag    int                  // slot of NET_RECEIVE's flag
+	pools   int                  // pools made
+	temps   map[[2]int]int       // by pool and index: the slot of a scratch vector
 }
 
 // cproc is a compiled PROCEDURE or FUNCTION.
@@ -63,17 +61,22 @@ func (c *compiler) newSlot(kind, index int) int {
 	return len(c.mech.slots) - 1
 }
 
+// newPool makes a pool of scratch vectors: a block's expressions use
+// their own, so that a procedure they call cannot overwrite theirs.
 func (c *compiler) newPool() int {
-	c.mech.pools = append(c.mech.pools, 0)
-	return len(c.mech.pools) - 1
+	c.pools++
+	return c.pools - 1
 }
 
-// tmp is scratch vector i of x's pool.
+// tmp is the slot of scratch vector i of x's pool.
 func (c *compiler) tmp(x *ctx, i int) int {
-	if c.mech.pools[x.pool] <= i {
-		c.mech.pools[x.pool] = i + 1
+	k := [2]int{x.pool, i}
+	s, ok := c.temps[k]
+	if !ok {
+		s = c.newSlot(slotOwn, 0)
+		c.temps[k] = s
 	}
-	return i
+	return s
 }
 
 // builtin is the slot of NEURON's variable b.
@@ -265,13 +268,11 @@ func (c *compiler) stmt(x *ctx, st nmodl.Stmt) (stmtFn, error) {
 			}
 		}
 		op, err := c.call(x, st.Call, 0)
-		if err != nil || op.kind != opFn {
+		if err != nil || op.kind != opProg {
 			// a built-in function of constants, called for nothing
 			return nil, err
 		}
-		t := c.tmp(x, 0)
-		p := x.pool
-		return func(f *frame) { op.fn(f, f.pools[p][t]) }, nil
+		return func(f *frame) { f.exec(op.prog) }, nil
 	case *nmodl.If:
 		return c.ifStmt(x, st)
 	case *nmodl.Solve:
@@ -303,11 +304,10 @@ func (c *compiler) target(x *ctx, n *nmodl.Name) (int, error) {
 
 // assign compiles "slot = e" for the instances of the mask.
 func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
-	op, err := c.expr(x, e, 1)
+	op, err := c.expr(x, e, 0)
 	if err != nil {
 		return nil, err
 	}
-	t, p := c.tmp(x, 0), x.pool
 	switch op.kind {
 	case opConst:
 		v := op.c
@@ -325,46 +325,43 @@ func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
 		}, nil
 	case opVar:
 		src := op.slot
-		return func(f *frame) {
-			dst, s := f.vars[slot], f.vars[src]
-			if f.mask == nil {
-				copy(dst, s)
-				return
-			}
-			for k, in := range f.mask {
-				if in {
-					dst[k] = s[k]
-				}
-			}
-		}, nil
+		return func(f *frame) { maskedCopy(f, f.vars[slot], f.vars[src]) }, nil
 	}
-	fn := op.fn
+	// Without a mask the last instruction writes the variable itself:
+	// every instruction reads and writes an instance's element only, so
+	// the value may be computed in place.
+	prog, direct := op.prog, slices.Clone(op.prog)
+	direct[len(direct)-1].dst = slot
 	return func(f *frame) {
-		dst := f.vars[slot]
 		if f.mask == nil {
-			// every operation reads and writes index k only, so the
-			// value may be computed in place
-			fn(f, dst)
+			f.exec(direct)
 			return
 		}
-		s := f.pools[p][t]
-		fn(f, s)
-		for k, in := range f.mask {
-			if in {
-				dst[k] = s[k]
-			}
-		}
+		f.exec(prog)
+		maskedCopy(f, f.vars[slot], f.vars[op.slot])
 	}, nil
+}
+
+// maskedCopy copies src to dst for the instances of f's mask.
+func maskedCopy(f *frame, dst, src []float64) {
+	if f.mask == nil {
+		copy(dst, src)
+		return
+	}
+	for k, in := range f.mask {
+		if in {
+			dst[k] = src[k]
+		}
+	}
 }
 
 // ifStmt runs each branch for the instances that take it, and not at all
 // when none does.
 func (c *compiler) ifStmt(x *ctx, st *nmodl.If) (stmtFn, error) {
-	cond, err := c.expr(x, st.Cond, 1)
+	cond, err := c.expr(x, st.Cond, 0)
 	if err != nil {
 		return nil, err
 	}
-	get := c.vector(x, cond, 0)
 	then, err := c.block(x, st.Then)
 	if err != nil {
 		return nil, err
@@ -375,14 +372,22 @@ func (c *compiler) ifStmt(x *ctx, st *nmodl.If) (stmtFn, error) {
 			return nil, err
 		}
 	}
+	if cond.kind == opConst {
+		// if (1), if (0): one branch, for every instance of the mask
+		if cond.c != 0 {
+			return then, nil
+		}
+		return els, nil
+	}
 	mi := c.mech.nmasks
 	c.mech.nmasks += 2
 	return func(f *frame) {
-		cv := get(f)
+		f.exec(cond.prog)
+		cv := f.vars[cond.slot]
 		old := f.mask
 		mt, me := f.masks[mi], f.masks[mi+1]
 		nt, ne := 0, 0
-		for k, x := range cv {
+		for k, x := range cv[:f.n] {
 			in := old == nil || old[k]
 			t := in && x != 0
 			mt[k], me[k] = t, in && x == 0

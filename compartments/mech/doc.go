@@ -4,22 +4,27 @@
 //
 // A Group holds the instances of one mechanism as a struct of arrays: one
 // vector per PARAMETER, STATE and ASSIGNED variable. Compile turns every
-// expression into a Go closure that computes its value for all instances
-// of a group in one loop per operation (a binary operation evaluates its
-// operands into scratch vectors, then loops once), and every statement into
-// a closure over the group; nothing is interpreted per instance. A
-// group of more than 256 instances runs a block at a time through views
-// of its vectors, so that the scratch vectors stay in the first-level
-// caches. IF/ELSE
-// evaluates its condition vector and runs each branch under a mask of the
-// instances that take it, skipping a branch no instance takes (Hay's
-// `if (v == -38)` guards cost one comparison loop).
+// expression into a short program of vector instructions (vec.go), each
+// one pass of one operation over all instances of a group into a scratch
+// vector, and every statement into a closure over the group; nothing is
+// interpreted per instance. With Go's SIMD experiment on a processor with
+// AVX2 the arithmetic and exp run four instances at a time; exp is
+// sim/fastexp's Lane, whose scalar twin gives the same bits, so that an
+// instance's values do not depend on where it falls in a group, how the
+// engine's threads split the cells, or the processor. A group of one
+// instance (a soma's channel, a point process, an event's view) runs its
+// programs value by value. A group of more than 256 instances runs a
+// block at a time through views of its vectors, so that the scratch
+// vectors stay in the first-level caches. IF/ELSE evaluates its condition
+// vector and runs each branch under a mask of the instances that take
+// it, skipping a branch no instance takes (Hay's `if (v == -38)` guards
+// cost one comparison loop).
 //
 // The evaluation follows NEURON 8.2's generated C (see
 // shared/reference/NMODL_SCHEME.md):
 //
 //   - Current evaluates BREAKPOINT without its SOLVE at v+0.001 and then at
-//     v; di/dv is the difference quotient, the ASSIGNED variables keep the
+//     v, the ion variables read once for both, as nocmodl's nrn_cur; di/dv is the difference quotient, the ASSIGNED variables keep the
 //     values of the v evaluation, and the ion currents the mechanism WRITEs
 //     are added into the cable's ion totals.
 //   - Advance runs the SOLVE'd block with the node voltage of the end of

@@ -2,53 +2,51 @@ package mech
 
 import (
 	"math"
+	"slices"
 
 	"neurite/compartments/nmodl"
 	"neurite/sim/fastexp"
 )
 
-// operand is a compiled expression: a constant, a variable's vector, or a
-// computation into a vector.
+// operand is a compiled expression: a constant, a variable's vector, or
+// a program that computes it into the vector of slot.
 type operand struct {
 	kind int
 	c    float64
-	slot int
-	fn   vecFn
+	slot int     // opVar: the variable; opProg: where prog leaves the value
+	prog []instr // opProg
 }
 
 const (
 	opConst = iota
 	opVar
-	opFn
+	opProg
 )
 
-// vector returns a getter of op's values for every instance, computing
-// them into scratch vector t of x's pool when op is a computation.
-func (c *compiler) vector(x *ctx, op operand, t int) func(f *frame) []float64 {
-	p := x.pool
-	t = c.tmp(x, t)
-	switch op.kind {
-	case opConst:
-		v := op.c
-		return func(f *frame) []float64 {
-			s := f.pools[p][t]
-			fill(s, v)
-			return s
-		}
-	case opVar:
-		s := op.slot
-		return func(f *frame) []float64 { return f.vars[s] }
+// arg returns op as an instruction's operand: its slot, or -1 for a
+// constant (the instruction's c).
+func (op operand) arg() int {
+	if op.kind == opConst {
+		return -1
 	}
-	fn := op.fn
-	return func(f *frame) []float64 {
-		s := f.pools[p][t]
-		fn(f, s)
-		return s
-	}
+	return op.slot
 }
 
-// expr compiles e; its computations use scratch vectors sp and up of x's
-// pool.
+// at is op's value for instance k of f, after its program ran.
+func (op operand) at(f *frame, k int) float64 {
+	if op.kind == opConst {
+		return op.c
+	}
+	return f.vars[op.slot][k]
+}
+
+// then returns op's program followed by more.
+func (op operand) then(more ...instr) []instr {
+	return append(slices.Clip(op.prog), more...)
+}
+
+// expr compiles e; a computation leaves its value in scratch vector sp
+// of x's pool and uses those above it as it goes.
 func (c *compiler) expr(x *ctx, e nmodl.Expr, sp int) (operand, error) {
 	switch e := e.(type) {
 	case *nmodl.Num:
@@ -56,22 +54,19 @@ func (c *compiler) expr(x *ctx, e nmodl.Expr, sp int) (operand, error) {
 	case *nmodl.Name:
 		return c.name(x, e)
 	case *nmodl.Unary:
-		a, err := c.expr(x, e.X, sp+1)
+		a, err := c.expr(x, e.X, sp)
 		if err != nil {
 			return a, err
 		}
-		var op func(float64) float64
 		switch e.Op {
 		case "+":
 			return a, nil
 		case "-":
-			op = func(a float64) float64 { return -a }
+			return c.unary(x, a, insNeg, func(a float64) float64 { return -a }, sp), nil
 		case "!":
-			op = func(a float64) float64 { return b2f(a == 0) }
-		default:
-			return a, c.errf(e.Pos, "unsupported operator %s", e.Op)
+			return c.unary(x, a, insFn1, func(a float64) float64 { return b2f(a == 0) }, sp), nil
 		}
-		return c.unary(x, a, op, sp), nil
+		return a, c.errf(e.Pos, "unsupported operator %s", e.Op)
 	case *nmodl.Binary:
 		return c.binary(x, e, sp)
 	case *nmodl.Call:
@@ -174,18 +169,14 @@ func (c *compiler) name(x *ctx, n *nmodl.Name) (operand, error) {
 	return operand{}, c.errf(n.Pos, "%s is not supported here", n.Name)
 }
 
-func (c *compiler) unary(x *ctx, a operand, op func(float64) float64, sp int) operand {
+// unary compiles op(a) into scratch sp (fn computes it, once, for a
+// constant a).
+func (c *compiler) unary(x *ctx, a operand, op opcode, fn func(float64) float64, sp int) operand {
 	if a.kind == opConst {
-		return operand{kind: opConst, c: op(a.c)}
+		return operand{kind: opConst, c: fn(a.c)}
 	}
-	get := c.vector(x, a, sp)
-	return operand{kind: opFn, fn: func(f *frame, dst []float64) {
-		av := get(f)
-		dst = dst[:len(av)]
-		for k := range av {
-			dst[k] = op(av[k])
-		}
-	}}
+	dst := c.tmp(x, sp)
+	return operand{kind: opProg, slot: dst, prog: a.then(instr{op: op, dst: dst, a: a.slot, b: -1, f1: fn})}
 }
 
 // binOps are the binary operators of expressions, as C computes them on
@@ -206,7 +197,14 @@ var binOps = map[string]func(a, b float64) float64{
 	"||": func(a, b float64) float64 { return b2f(a != 0 || b != 0) },
 }
 
-// binary compiles L op R: L into scratch sp, R into sp+1, one loop.
+// arithOps are the operators with an instruction of their own, run a
+// vector at a time (vec.go); the others call their function per element.
+var arithOps = map[string]opcode{"+": insAdd, "-": insSub, "*": insMul, "/": insDiv}
+
+// compareOps are the comparisons, one loop each (vec.go's compare).
+var compareOps = map[string]comparison{"<": cmpLT, ">": cmpGT, "<=": cmpLE, ">=": cmpGE, "==": cmpEQ, "!=": cmpNE}
+
+// binary compiles L op R.
 func (c *compiler) binary(x *ctx, e *nmodl.Binary, sp int) (operand, error) {
 	op := binOps[e.Op]
 	if op == nil {
@@ -215,166 +213,50 @@ func (c *compiler) binary(x *ctx, e *nmodl.Binary, sp int) (operand, error) {
 	return c.binaryWith(x, e.Op, op, e.L, e.R, sp)
 }
 
-// binaryWith compiles op(L, R); name selects the unrolled loops of + - * /.
+// binaryWith compiles op(L, R) into scratch sp: L is computed into sp, R
+// into sp+1, then one instruction combines them (in place into sp: each
+// instruction reads and writes an instance's element only).
 func (c *compiler) binaryWith(x *ctx, name string, op func(a, b float64) float64, le, re nmodl.Expr, sp int) (operand, error) {
-	l, err := c.expr(x, le, sp+1)
+	l, err := c.expr(x, le, sp)
 	if err != nil {
 		return l, err
 	}
-	r, err := c.expr(x, re, sp+2)
+	r, err := c.expr(x, re, sp+1)
 	if err != nil {
 		return r, err
 	}
-	switch {
-	case l.kind == opConst && r.kind == opConst:
+	if l.kind == opConst && r.kind == opConst {
 		return operand{kind: opConst, c: op(l.c, r.c)}, nil
-	case r.kind == opConst:
-		get, b := c.vector(x, l, sp), r.c
-		return operand{kind: opFn, fn: scalarRight(name, op, get, b)}, nil
-	case l.kind == opConst:
-		get, a := c.vector(x, r, sp+1), l.c
-		return operand{kind: opFn, fn: scalarLeft(name, op, a, get)}, nil
 	}
-	gl, gr := c.vector(x, l, sp), c.vector(x, r, sp+1)
-	return operand{kind: opFn, fn: vectorOp(name, op, gl, gr)}, nil
-}
-
-func vectorOp(name string, op func(a, b float64) float64, gl, gr func(*frame) []float64) vecFn {
-	switch name {
-	case "+":
-		return func(f *frame, dst []float64) {
-			a, b := gl(f), gr(f)
-			b, dst = b[:len(a)], dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] + b[k]
-			}
-		}
-	case "-":
-		return func(f *frame, dst []float64) {
-			a, b := gl(f), gr(f)
-			b, dst = b[:len(a)], dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] - b[k]
-			}
-		}
-	case "*":
-		return func(f *frame, dst []float64) {
-			a, b := gl(f), gr(f)
-			b, dst = b[:len(a)], dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] * b[k]
-			}
-		}
-	case "/":
-		return func(f *frame, dst []float64) {
-			a, b := gl(f), gr(f)
-			b, dst = b[:len(a)], dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] / b[k]
-			}
+	in := instr{op: insFn2, dst: c.tmp(x, sp), a: l.arg(), b: r.arg(), f2: op}
+	if code, ok := arithOps[name]; ok {
+		in.op = code
+	}
+	if code, ok := compareOps[name]; ok {
+		in.op, in.cmp = insCmp, code
+		if l.kind == opConst {
+			in.a, in.b, in.cmp = in.b, -1, code.flip()
 		}
 	}
-	return func(f *frame, dst []float64) {
-		a, b := gl(f), gr(f)
-		b, dst = b[:len(a)], dst[:len(a)]
-		for k := range a {
-			dst[k] = op(a[k], b[k])
-		}
+	if (name == "^" || name == "pow") && r.kind == opConst && r.c == 2 && l.kind != opConst {
+		// x^2 is x*x to the bit (pow is correctly rounded where the
+		// result is a product of two doubles), at a tenth of math.Pow's cost
+		in.op, in.b = insMul, in.a
 	}
-}
-
-func scalarRight(name string, op func(a, b float64) float64, gl func(*frame) []float64, b float64) vecFn {
-	switch name {
-	case "+":
-		return func(f *frame, dst []float64) {
-			a := gl(f)
-			dst = dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] + b
-			}
-		}
-	case "-":
-		return func(f *frame, dst []float64) {
-			a := gl(f)
-			dst = dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] - b
-			}
-		}
-	case "*":
-		return func(f *frame, dst []float64) {
-			a := gl(f)
-			dst = dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] * b
-			}
-		}
-	case "/":
-		return func(f *frame, dst []float64) {
-			a := gl(f)
-			dst = dst[:len(a)]
-			for k := range a {
-				dst[k] = a[k] / b
-			}
-		}
+	if l.kind == opConst {
+		in.c = l.c
+	} else {
+		in.c = r.c
 	}
-	return func(f *frame, dst []float64) {
-		a := gl(f)
-		dst = dst[:len(a)]
-		for k := range a {
-			dst[k] = op(a[k], b)
-		}
-	}
-}
-
-func scalarLeft(name string, op func(a, b float64) float64, a float64, gr func(*frame) []float64) vecFn {
-	switch name {
-	case "+":
-		return func(f *frame, dst []float64) {
-			b := gr(f)
-			dst = dst[:len(b)]
-			for k := range b {
-				dst[k] = a + b[k]
-			}
-		}
-	case "-":
-		return func(f *frame, dst []float64) {
-			b := gr(f)
-			dst = dst[:len(b)]
-			for k := range b {
-				dst[k] = a - b[k]
-			}
-		}
-	case "*":
-		return func(f *frame, dst []float64) {
-			b := gr(f)
-			dst = dst[:len(b)]
-			for k := range b {
-				dst[k] = a * b[k]
-			}
-		}
-	case "/":
-		return func(f *frame, dst []float64) {
-			b := gr(f)
-			dst = dst[:len(b)]
-			for k := range b {
-				dst[k] = a / b[k]
-			}
-		}
-	}
-	return func(f *frame, dst []float64) {
-		b := gr(f)
-		dst = dst[:len(b)]
-		for k := range b {
-			dst[k] = op(a, b[k])
-		}
-	}
+	return operand{kind: opProg, slot: in.dst, prog: append(l.then(r.prog...), in)}, nil
 }
 
 // mathFuncs1 and mathFuncs2 are the built-in functions, as C's libm
 // computes them; but exp, which the channels' rates and cnexp's updates
-// call about a thousand times a cell and step: sim/fastexp's, within 2
-// ulp of math.Exp at a third of its cost, and the GPU's own (gpu/mechglsl).
+// call about a thousand times a cell and step: sim/fastexp's Lane, within
+// 3 ulp of math.Exp and computed four instances at a time (fastexp.Exp
+// where the compiler folds a constant, as gpu/mechglsl does), and the
+// GPU's own (gpu/mechglsl).
 var mathFuncs1 = map[string]func(float64) float64{
 	"exp": fastexp.Exp, "log": math.Log, "log10": math.Log10, "sqrt": math.Sqrt, "fabs": math.Abs,
 	"floor": math.Floor, "ceil": math.Ceil, "sin": math.Sin, "cos": math.Cos, "tan": math.Tan,
@@ -387,18 +269,19 @@ var mathFuncs2 = map[string]func(a, b float64) float64{"pow": math.Pow, "atan2":
 // call compiles a call of a built-in function or of the file's FUNCTION
 // or PROCEDURE: the arguments are computed into scratch vectors sp, sp+1,
 // ..., copied into the callee's argument vectors, the body runs for the
-// instances of the mask, and a FUNCTION's value is copied to dst.
+// instances of the mask, and a FUNCTION's value is copied into sp.
 func (c *compiler) call(x *ctx, k *nmodl.Call, sp int) (operand, error) {
 	if k.Proc == nil {
 		if fn := mathFuncs1[k.Func]; fn != nil && len(k.Args) == 1 {
-			a, err := c.expr(x, k.Args[0], sp+1)
+			a, err := c.expr(x, k.Args[0], sp)
 			if err != nil {
 				return a, err
 			}
+			op := insFn1
 			if k.Func == "exp" {
-				return c.expUnary(x, a, sp), nil
+				op = insExp
 			}
-			return c.unary(x, a, fn, sp), nil
+			return c.unary(x, a, op, fn, sp), nil
 		}
 		if fn := mathFuncs2[k.Func]; fn != nil && len(k.Args) == 2 {
 			return c.binaryWith(x, k.Func, fn, k.Args[0], k.Args[1], sp)
@@ -412,37 +295,28 @@ func (c *compiler) call(x *ctx, k *nmodl.Call, sp int) (operand, error) {
 	if err != nil {
 		return operand{}, err
 	}
-	gets := make([]func(*frame) []float64, len(k.Args))
+	var prog []instr
+	args := make([]operand, len(k.Args))
 	for i, a := range k.Args {
-		op, err := c.expr(x, a, sp+len(k.Args)+i)
-		if err != nil {
-			return op, err
+		if args[i], err = c.expr(x, a, sp+i); err != nil {
+			return args[i], err
 		}
-		gets[i] = c.vector(x, op, sp+i)
+		prog = append(prog, args[i].prog...)
 	}
-	args, body, res := cp.args, cp.body, cp.result
-	return operand{kind: opFn, fn: func(f *frame, dst []float64) {
-		for i, g := range gets {
-			copy(f.vars[args[i]], g(f))
+	params, body, res := cp.args, cp.body, cp.result
+	call := func(f *frame, dst []float64) {
+		for i, a := range args {
+			if a.kind == opConst {
+				fill(f.vars[params[i]], a.c)
+			} else {
+				copy(f.vars[params[i]], f.vars[a.slot])
+			}
 		}
 		body(f)
 		if res >= 0 {
 			copy(dst, f.vars[res])
 		}
-	}}, nil
-}
-
-// expUnary is exp without a function value call per element.
-func (c *compiler) expUnary(x *ctx, a operand, sp int) operand {
-	if a.kind == opConst {
-		return operand{kind: opConst, c: fastexp.Exp(a.c)}
 	}
-	get := c.vector(x, a, sp)
-	return operand{kind: opFn, fn: func(f *frame, dst []float64) {
-		av := get(f)
-		dst = dst[:len(av)]
-		for k, v := range av {
-			dst[k] = fastexp.Exp(v)
-		}
-	}}
+	dst := c.tmp(x, sp)
+	return operand{kind: opProg, slot: dst, prog: append(prog, instr{op: insCall, dst: dst, a: -1, b: -1, call: call})}, nil
 }

@@ -49,7 +49,6 @@ type Mechanism struct {
 	InitSends bool
 
 	slots  []slotDef // the per-instance vectors of a group
-	pools  []int     // scratch vectors of each pool
 	nmasks int
 	loads  []ionLoad // ion variables read from the cable
 	stores []ionLoad // ion variables written to the cable
@@ -132,6 +131,7 @@ type Group struct {
 	one                    frame     // a one-instance view of f, for Receive
 	part                   frame     // a view of f on a block of instances, for run
 	iv                     []float64 // Current's i(v+0.001)
+	ionv                   ionCache
 }
 
 // slot kinds: where a per-instance vector lives.
@@ -200,13 +200,6 @@ func (m *Mechanism) NewGroup(n int) *Group {
 			f.vars[i] = make([]float64, n)
 		}
 	}
-	f.pools = make([][][]float64, len(m.pools))
-	for p, k := range m.pools {
-		f.pools[p] = make([][]float64, k)
-		for i := range f.pools[p] {
-			f.pools[p][i] = make([]float64, n)
-		}
-	}
 	f.masks = make([][]bool, m.nmasks)
 	for i := range f.masks {
 		f.masks[i] = make([]bool, n)
@@ -223,11 +216,38 @@ func (m *Mechanism) NewGroup(n int) *Group {
 // variables it reads from the cable, for all instances.
 func (g *Group) load(c *Cable) {
 	g.f.mask = nil
-	g.M.load(&g.f, c, c.Node[:g.N])
+	g.M.load(&g.f, c, g.ions(c), c.Node[:g.N])
+}
+
+// ionCache is a cable's ion vectors of a mechanism's ion loads, stores
+// and written currents (in the order of Mechanism's lists), looked up by
+// ion name once for the cable rather than at every evaluation.
+type ionCache struct {
+	cable              *Cable
+	loads, stores, cur [][]float64
+}
+
+// ions returns the ion vectors of cable c. A group remembers those of the
+// last cable it was given: a caller that changes a Cable's Ions passes a
+// new Cable.
+func (g *Group) ions(c *Cable) *ionCache {
+	ic := &g.ionv
+	if ic.cable != c {
+		m := g.M
+		resolve := func(ls []ionLoad) [][]float64 {
+			out := make([][]float64, len(ls))
+			for i, l := range ls {
+				out[i] = ionVector(c, m, l)
+			}
+			return out
+		}
+		*ic = ionCache{cable: c, loads: resolve(m.loads), stores: resolve(m.stores), cur: resolve(m.ionCur)}
+	}
+	return ic
 }
 
 // load fills f's vectors (one entry per node of nodes) from the cable.
-func (m *Mechanism) load(f *frame, c *Cable, nodes []int32) {
+func (m *Mechanism) load(f *frame, c *Cable, ic *ionCache, nodes []int32) {
 	gather(f.vars[m.builtins[bV]], c.V, nodes)
 	for b, x := range [...]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
 		if s := m.builtins[b]; s >= 0 && b != bV {
@@ -246,8 +266,8 @@ func (m *Mechanism) load(f *frame, c *Cable, nodes []int32) {
 			gather(f.vars[s], b.by, nodes)
 		}
 	}
-	for _, l := range m.loads {
-		gather(f.vars[l.slot], ionVector(c, m, l), nodes)
+	for i, l := range m.loads {
+		gather(f.vars[l.slot], ic.loads[i], nodes)
 	}
 }
 
@@ -263,21 +283,13 @@ func (g *Group) run(fn stmtFn) {
 	}
 	p, f := &g.part, &g.f
 	if p.vars == nil {
-		*p = frame{vars: make([][]float64, len(f.vars)), pools: make([][][]float64, len(f.pools)), masks: make([][]bool, len(f.masks)), kin: f.kin}
-		for i := range p.pools {
-			p.pools[i] = make([][]float64, len(f.pools[i]))
-		}
+		*p = frame{vars: make([][]float64, len(f.vars)), masks: make([][]bool, len(f.masks)), kin: f.kin}
 	}
 	for lo := 0; lo < g.N; lo += block {
 		hi := min(lo+block, g.N)
 		p.n, p.mask, p.base, p.send = hi-lo, nil, lo, f.send
 		for s, v := range f.vars {
 			p.vars[s] = v[lo:hi]
-		}
-		for i, pool := range f.pools {
-			for t, v := range pool {
-				p.pools[i][t] = v[:hi-lo]
-			}
 		}
 		for i, m := range f.masks {
 			p.masks[i] = m[:hi-lo]
@@ -289,8 +301,8 @@ func (g *Group) run(fn stmtFn) {
 // storeIons writes the ion concentrations and reversal potentials the
 // mechanism WRITEs to the cable.
 func (g *Group) storeIons(c *Cable) {
-	for _, s := range g.M.stores {
-		dst := ionVector(c, g.M, s)
+	for i, s := range g.M.stores {
+		dst := g.ions(c).stores[i]
 		for k, nd := range c.Node[:g.N] {
 			dst[nd] = g.f.vars[s.slot][k]
 		}
@@ -359,6 +371,8 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 		clear(di)
 		return
 	}
+	// As nocmodl's nrn_cur: the ion variables are read once, and only v
+	// is set again for the second evaluation.
 	g.load(c)
 	v := f.vars[m.builtins[bV]]
 	for k := range v {
@@ -366,14 +380,14 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 	}
 	g.run(m.current)
 	g.sumCurrents(g.iv)
-	g.load(c)
+	gather(v, c.V, c.Node[:g.N])
 	g.run(m.current)
 	g.sumCurrents(i)
 	for k := range di {
 		di[k] = (g.iv[k] - i[k]) / 0.001
 	}
-	for _, s := range m.ionCur {
-		dst := ionVector(c, m, s)
+	for j, s := range m.ionCur {
+		dst := g.ions(c).cur[j]
 		for k, nd := range c.Node[:g.N] {
 			dst[nd] += f.vars[s.slot][k]
 		}
@@ -406,7 +420,7 @@ func (g *Group) Advance(c *Cable) {
 // feature is an error naming file:line and the construct.
 func Compile(m *nmodl.Mod) (*Mechanism, error) {
 	mech := &Mechanism{Mod: m, Name: m.Name, Point: m.Kind == nmodl.PointProcess}
-	c := &compiler{m: m, mech: mech, flag: -1, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+	c := &compiler{m: m, mech: mech, flag: -1, temps: map[[2]int]int{}, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
 	if err := c.declare(); err != nil {
 		return nil, err
 	}

@@ -46,20 +46,20 @@ func (c *compiler) eventCall(x *ctx, st *nmodl.CallStmt) (stmtFn, error) {
 	if x.proc == nil {
 		c.mech.InitSends = true
 	}
-	d, err := c.expr(x, k.Args[0], 2)
+	d, err := c.expr(x, k.Args[0], 0)
 	if err != nil {
 		return nil, err
 	}
-	fl, err := c.expr(x, k.Args[1], 3)
+	fl, err := c.expr(x, k.Args[1], 1)
 	if err != nil {
 		return nil, err
 	}
-	gd, gf := c.vector(x, d, 0), c.vector(x, fl, 1)
+	prog := d.then(fl.prog...)
 	return func(f *frame) {
-		dv, fv := gd(f), gf(f)
-		for i := range dv {
+		f.exec(prog)
+		for i := range f.n {
 			if f.mask == nil || f.mask[i] {
-				f.send(f.base+i, dv[i], fv[i])
+				f.send(f.base+i, d.at(f, i), fl.at(f, i))
 			}
 		}
 	}, nil
@@ -97,13 +97,6 @@ func (g *Group) deliver(fn stmtFn, c *Cable, k int, weight []float64, flag float
 	o := &g.one
 	if o.vars == nil {
 		*o = frame{n: 1, vars: make([][]float64, len(m.slots)), masks: make([][]bool, m.nmasks)}
-		o.pools = make([][][]float64, len(m.pools))
-		for p, n := range m.pools {
-			o.pools[p] = make([][]float64, n)
-			for i := range o.pools[p] {
-				o.pools[p][i] = make([]float64, 1)
-			}
-		}
 		for i := range o.masks {
 			o.masks[i] = make([]bool, 1)
 		}
@@ -114,7 +107,7 @@ func (g *Group) deliver(fn stmtFn, c *Cable, k int, weight []float64, flag float
 	}
 	o.mask, o.send, o.base = nil, send, k
 	nd := c.Node[k]
-	m.load(o, c, c.Node[k:k+1])
+	m.load(o, c, g.ions(c), c.Node[k:k+1])
 	o.vars[m.flagSlot][0] = flag
 	args := m.netArgs
 	for i, s := range args {
@@ -124,7 +117,7 @@ func (g *Group) deliver(fn stmtFn, c *Cable, k int, weight []float64, flag float
 	for i, s := range args {
 		weight[i] = o.vars[s][0]
 	}
-	for _, l := range m.stores {
-		ionVector(c, m, l)[nd] = o.vars[l.slot][0]
+	for i, l := range m.stores {
+		g.ions(c).stores[i][nd] = o.vars[l.slot][0]
 	}
 }

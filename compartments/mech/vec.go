@@ -1,0 +1,208 @@
+package mech
+
+import "neurite/sim/fastexp"
+
+// instr is one operation of a compiled expression over every instance of
+// a frame: dst = a op b, element by element. An operand slot of -1 is
+// the constant c.
+type instr struct {
+	op   opcode
+	dst  int
+	a, b int
+	c    float64
+	f1   func(float64) float64         // insNeg, insFn1, insExp (the constant's)
+	f2   func(a, b float64) float64    // insFn2
+	call func(f *frame, dst []float64) // insCall
+	cmp  comparison                    // insCmp
+}
+
+type opcode uint8
+
+const (
+	insAdd opcode = iota
+	insSub
+	insMul
+	insDiv
+	insExp  // e^a, fastexp.Lane's bits
+	insNeg  // −a
+	insFn1  // f1(a)
+	insFn2  // f2(a, b)
+	insCall // a FUNCTION or PROCEDURE
+	insCmp  // a comparison: 1 where it holds, else 0
+)
+
+// comparison is the comparison of an insCmp.
+type comparison uint8
+
+const (
+	cmpLT comparison = iota
+	cmpGT
+	cmpLE
+	cmpGE
+	cmpEQ
+	cmpNE
+)
+
+// exec runs a compiled expression's instructions over f's instances. An
+// instruction is one pass over the instances: the arithmetic and exp four
+// at a time where the processor can (vec_amd64.go), the rest element by
+// element.
+func (f *frame) exec(prog []instr) {
+	if f.n == 1 {
+		f.exec1(prog)
+		return
+	}
+	for i := range prog {
+		in := &prog[i]
+		d := f.vars[in.dst][:f.n]
+		var a, b []float64
+		if in.a >= 0 {
+			a = f.vars[in.a][:f.n]
+		}
+		if in.b >= 0 {
+			b = f.vars[in.b][:f.n]
+		}
+		switch in.op {
+		case insAdd, insSub, insMul, insDiv:
+			arith(in.op, d, a, b, in.c)
+		case insExp:
+			expVec(d, a)
+		case insNeg:
+			for k, x := range a {
+				d[k] = -x
+			}
+		case insFn1:
+			for k, x := range a {
+				d[k] = in.f1(x)
+			}
+		case insFn2:
+			fn2(in.f2, d, a, b, in.c)
+		case insCmp:
+			compare(in.cmp, d, a, b, in.c)
+		case insCall:
+			in.call(f, d)
+		}
+	}
+}
+
+// exec1 is exec for a frame of one instance (a soma's mechanism, a
+// point process, NET_RECEIVE's view), value by value: the same
+// operations, exp by fastexp.Lane, so the same bits.
+func (f *frame) exec1(prog []instr) {
+	for i := range prog {
+		in := &prog[i]
+		if in.op == insCall {
+			in.call(f, f.vars[in.dst])
+			continue
+		}
+		x, y := in.c, in.c
+		if in.a >= 0 {
+			x = f.vars[in.a][0]
+		}
+		if in.b >= 0 {
+			y = f.vars[in.b][0]
+		}
+		var r float64
+		switch in.op {
+		case insAdd:
+			r = x + y
+		case insSub:
+			r = x - y
+		case insMul:
+			r = x * y
+		case insDiv:
+			r = x / y
+		case insExp:
+			r = fastexp.Lane(x)
+		case insNeg:
+			r = -x
+		case insFn1:
+			r = in.f1(x)
+		case insFn2:
+			r = in.f2(x, y)
+		case insCmp:
+			r = b2f(in.cmp.holds(x, y))
+		}
+		f.vars[in.dst][0] = r
+	}
+}
+
+// fn2 sets d = fn(a, b) element by element, a nil operand being c.
+func fn2(fn func(a, b float64) float64, d, a, b []float64, c float64) {
+	switch {
+	case a == nil:
+		for k, y := range b {
+			d[k] = fn(c, y)
+		}
+	case b == nil:
+		for k, x := range a {
+			d[k] = fn(x, c)
+		}
+	default:
+		b = b[:len(a)]
+		for k, x := range a {
+			d[k] = fn(x, b[k])
+		}
+	}
+}
+
+// compare sets d to 1 where a op b holds and 0 elsewhere, a nil b being
+// c (the compiler puts a constant on the right).
+func compare(op comparison, d, a, b []float64, c float64) {
+	a = a[:len(d)]
+	if b == nil {
+		for k := range d {
+			d[k] = b2f(op.holds(a[k], c))
+		}
+		return
+	}
+	b = b[:len(d)]
+	for k := range d {
+		d[k] = b2f(op.holds(a[k], b[k]))
+	}
+}
+
+func (op comparison) holds(x, y float64) bool {
+	switch op {
+	case cmpLT:
+		return x < y
+	case cmpGT:
+		return x > y
+	case cmpLE:
+		return x <= y
+	case cmpGE:
+		return x >= y
+	case cmpEQ:
+		return x == y
+	}
+	return x != y
+}
+
+// flip is the comparison of the operands swapped: a < b is b > a.
+func (op comparison) flip() comparison {
+	return [...]comparison{cmpLT: cmpGT, cmpGT: cmpLT, cmpLE: cmpGE, cmpGE: cmpLE, cmpEQ: cmpEQ, cmpNE: cmpNE}[op]
+}
+
+// arithScalar is arith one element at a time: the same IEEE operations,
+// so the same bits.
+func arithScalar(op opcode, d, a, b []float64, c float64) {
+	for k := range d {
+		x, y := c, c
+		if a != nil {
+			x = a[k]
+		}
+		if b != nil {
+			y = b[k]
+		}
+		switch op {
+		case insAdd:
+			d[k] = x + y
+		case insSub:
+			d[k] = x - y
+		case insMul:
+			d[k] = x * y
+		default:
+			d[k] = x / y
+		}
+	}
+}

@@ -1,0 +1,134 @@
+//go:build goexperiment.simd && amd64
+
+package mech
+
+import (
+	"simd/archsimd"
+
+	"neurite/sim/fastexp"
+)
+
+// arith sets d = a op b for the four arithmetic operators, a nil operand
+// being c: four instances at a time with AVX2, the last one to three
+// alone (IEEE arithmetic gives the same bits either way; masked loads and
+// stores would cost more than the scalar operations for so few). Each
+// operator and form has a loop of its own: a switch inside the loop
+// doubled its cost.
+func arith(op opcode, d, a, b []float64, c float64) {
+	n := len(d)
+	if !fastexp.Vector || n < 4 {
+		arithScalar(op, d, a, b, c)
+		return
+	}
+	var i int
+	switch {
+	case a != nil && b != nil:
+		a, b = a[:n], b[:n]
+		i = [...]func(d, a, b []float64) int{addVV, subVV, mulVV, divVV}[op](d, a, b)
+	case b == nil:
+		a = a[:n]
+		i = [...]func(d, a []float64, c float64) int{addVC, subVC, mulVC, divVC}[op](d, a, c)
+	default:
+		b = b[:n]
+		i = [...]func(d, b []float64, c float64) int{addVC, subCV, mulVC, divCV}[op](d, b, c)
+	}
+	// Scalar SSE code after 256-bit instructions carries false
+	// dependencies on the registers' upper halves until they are cleared
+	// (compartments/kernels_avx2.go measured the cost).
+	archsimd.ClearAVXUpperBits()
+	if i < n {
+		if a != nil {
+			a = a[i:]
+		}
+		if b != nil {
+			b = b[i:]
+		}
+		arithScalar(op, d[i:], a, b, c)
+	}
+}
+
+// The loops below each do whole vectors of four and return where they
+// stopped.
+
+func addVV(d, a, b []float64) int {
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Add(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func addVC(d, a []float64, c float64) int {
+	vc, i := archsimd.BroadcastFloat64x4(c), 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Add(vc).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func subVV(d, a, b []float64) int {
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Sub(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func subVC(d, a []float64, c float64) int {
+	vc, i := archsimd.BroadcastFloat64x4(c), 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Sub(vc).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func subCV(d, b []float64, c float64) int {
+	vc, i := archsimd.BroadcastFloat64x4(c), 0
+	for ; i+4 <= len(d); i += 4 {
+		vc.Sub(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func mulVV(d, a, b []float64) int {
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Mul(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func mulVC(d, a []float64, c float64) int {
+	vc, i := archsimd.BroadcastFloat64x4(c), 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Mul(vc).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func divVV(d, a, b []float64) int {
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Div(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func divVC(d, a []float64, c float64) int {
+	vc, i := archsimd.BroadcastFloat64x4(c), 0
+	for ; i+4 <= len(d); i += 4 {
+		archsimd.LoadFloat64x4Slice(a[i:]).Div(vc).StoreSlice(d[i:])
+	}
+	return i
+}
+
+func divCV(d, b []float64, c float64) int {
+	vc, i := archsimd.BroadcastFloat64x4(c), 0
+	for ; i+4 <= len(d); i += 4 {
+		vc.Div(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
+	}
+	return i
+}
+
+// expVec sets d = e^a by fastexp.ExpSlice.
+func expVec(d, a []float64) { fastexp.ExpSlice(d, a) }

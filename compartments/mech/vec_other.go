@@ -1,0 +1,9 @@
+//go:build !(goexperiment.simd && amd64)
+
+package mech
+
+import "neurite/sim/fastexp"
+
+func arith(op opcode, d, a, b []float64, c float64) { arithScalar(op, d, a, b, c) }
+
+func expVec(d, a []float64) { fastexp.ExpSlice(d, a) }

@@ -1,0 +1,92 @@
+package mech
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"neurite/compartments/nmodl"
+	"neurite/sim/fastexp"
+)
+
+// TestEvaluator compiles expressions of every form the evaluator has
+// (vector with vector, with a constant on either side, comparisons with
+// a constant on the left, exp, x^2, pow, a FUNCTION call, IF under a mask)
+// and checks each instance's value against Go's arithmetic on that
+// instance alone, to the bit, for groups of 1 to 9 instances (the scalar
+// frame, the scalar tail, whole vectors) and of 600 (blocks of 256).
+func TestEvaluator(t *testing.T) {
+	cases := []struct {
+		expr string
+		want func(v, p float64) float64
+	}{
+		{"v + p", func(v, p float64) float64 { return v + p }},
+		{"v - p", func(v, p float64) float64 { return v - p }},
+		{"v * p", func(v, p float64) float64 { return v * p }},
+		{"v / p", func(v, p float64) float64 { return v / p }},
+		{"v - 3", func(v, p float64) float64 { return v - 3 }},
+		{"3 - v", func(v, p float64) float64 { return 3 - v }},
+		{"v / 7", func(v, p float64) float64 { return v / 7 }},
+		{"7 / v", func(v, p float64) float64 { return 7 / v }},
+		{"2 * v + 1", func(v, p float64) float64 { return 2*v + 1 }},
+		{"-v", func(v, p float64) float64 { return -v }},
+		{"exp(v / 10)", func(v, p float64) float64 { return fastexp.Lane(v / 10) }},
+		{"(0.182 * (v - -38))/(1 - (exp(-(v - -38)/6)))", func(v, p float64) float64 {
+			return (0.182 * (v + 38)) / (1 - fastexp.Lane(-(v+38)/6))
+		}},
+		{"v^2", func(v, p float64) float64 { return v * v }},
+		{"p^4.8", func(v, p float64) float64 { return math.Pow(p, 4.8) }},
+		{"pow(p, v / 100)", func(v, p float64) float64 { return math.Pow(p, v/100) }},
+		{"(v < -40)", func(v, p float64) float64 { return b2f(v < -40) }},
+		{"(-40 < v)", func(v, p float64) float64 { return b2f(-40 < v) }},
+		{"(-40 >= v)", func(v, p float64) float64 { return b2f(-40 >= v) }},
+		{"(v == p)", func(v, p float64) float64 { return b2f(v == p) }},
+		{"(v != -38) && (p > 1)", func(v, p float64) float64 { return b2f(v != -38 && p > 1) }},
+		{"!(v > 0)", func(v, p float64) float64 { return b2f(!(v > 0)) }},
+		{"fabs(v) + sq(p)", func(v, p float64) float64 { return math.Abs(v) + p*p }},
+		{"sel(v)", func(v, p float64) float64 {
+			if v > -20 {
+				return v / 2
+			}
+			return -v
+		}},
+	}
+	var assigns, names []string
+	for i, c := range cases {
+		names = append(names, fmt.Sprintf("y%d", i))
+		assigns = append(assigns, fmt.Sprintf("\ty%d = %s", i, c.expr))
+	}
+	src := "NEURON { SUFFIX q RANGE p, " + strings.Join(names, ", ") + " }\nPARAMETER { p = 2 }\n" +
+		"ASSIGNED { v " + strings.Join(names, " ") + " }\nBREAKPOINT {\n" + strings.Join(assigns, "\n") + "\n}\n" +
+		"FUNCTION sq(x) { sq = x*x }\nFUNCTION sel(x) {\n\tif (x > -20) { sel = x/2 } else { sel = -x }\n}\n"
+	mod, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 2, 3, 4, 5, 8, 9, 600} {
+		g := m.NewGroup(n)
+		c := &Cable{Node: make([]int32, n), V: make([]float64, n)}
+		for k := range n {
+			c.Node[k] = int32(k)
+			c.V[k] = -90 + 130*float64(k%37)/36 // -90, ..., 40 with -38.9, -20, 0 among them
+			g.Param[index(t, m.Params, "p")][k] = 0.5 + float64(k%5)
+		}
+		c.V[n-1] = -38
+		i, di := make([]float64, n), make([]float64, n)
+		g.Current(c, i, di)
+		for ci, cs := range cases {
+			y := g.Assigned[index(t, m.Assigned, names[ci])]
+			for k := range n {
+				want := cs.want(c.V[k], g.Param[index(t, m.Params, "p")][k])
+				if math.Float64bits(y[k]) != math.Float64bits(want) {
+					t.Errorf("n=%d, instance %d (v=%g): %s = %v, want %v", n, k, c.V[k], cs.expr, y[k], want)
+				}
+			}
+		}
+	}
+}
