@@ -186,7 +186,7 @@ type Explorer struct {
 	// since it was chosen (its colour scale).
 	quantity *widget.Select
 	vLo, vHi float64
-	qLo, qHi float64
+	qSpan    views.Span
 }
 
 // NewExplorer builds the explorer for a session in a window; file is the
@@ -459,8 +459,8 @@ func (ex *Explorer) setQuantity(q string) {
 		}
 		st.Missing = views.DefaultStyle().Missing
 	} else {
-		ex.qLo, ex.qHi = math.Inf(1), math.Inf(-1)
-		st.Missing = color.RGBA{R: 190, G: 190, B: 195, A: 255}
+		ex.qSpan = views.NewSpan()
+		st.Missing = views.Absent
 	}
 	st.Unit = ex.sess.Plan.QuantityUnit(q)
 	ex.view.SetStyle(st)
@@ -470,20 +470,9 @@ func (ex *Explorer) setQuantity(q string) {
 // scaleQuantity widens the colour scale of a quantity other than v to
 // the values it has shown.
 func (ex *Explorer) scaleQuantity(v []float64) {
-	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			ex.qLo, ex.qHi = min(ex.qLo, x), max(ex.qHi, x)
-		}
-	}
+	ex.qSpan.Add(v)
 	st := ex.view.Style()
-	lo, hi := ex.qLo, ex.qHi
-	if !(hi > lo) {
-		lo, hi = lo-1, lo+1
-	}
-	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		lo, hi = 0, 1
-	}
-	if st.Min != lo || st.Max != hi {
+	if lo, hi := ex.qSpan.Scale(); st.Min != lo || st.Max != hi {
 		st.Min, st.Max = lo, hi
 		ex.view.SetStyle(st)
 	}

@@ -697,12 +697,20 @@ func (e *Engine) Part() (sim.Backend, sim.Wiring) { return (*cpuBackend)(e), e.p
 // cpuBackend is the Engine as the driver sees it.
 type cpuBackend Engine
 
-func (b *cpuBackend) Dt() float64                      { return b.plan.Dt }
-func (b *cpuBackend) Reset()                           { (*Engine)(b).reset() }
-func (b *cpuBackend) Probes() int                      { return len(b.plan.Probes) }
-func (b *cpuBackend) RecordEvery() int64               { return b.recordEvery }
-func (b *cpuBackend) Snapshots() sim.Schedule          { return b.snapshots }
-func (b *cpuBackend) Snapshot(buf []float64) []float64 { return (*Engine)(b).segmentVoltages(buf) }
+func (b *cpuBackend) Dt() float64             { return b.plan.Dt }
+func (b *cpuBackend) Reset()                  { (*Engine)(b).reset() }
+func (b *cpuBackend) Probes() int             { return len(b.plan.Probes) }
+func (b *cpuBackend) RecordEvery() int64      { return b.recordEvery }
+func (b *cpuBackend) Snapshots() sim.Schedule { return b.snapshots }
+func (b *cpuBackend) Snapshot(buf []float64) []float64 {
+	e := (*Engine)(b)
+	if q := b.plan.SnapshotQuantity; q != "" && q != "v" {
+		// Build checked q against the plan's quantities.
+		v, _ := e.SegmentQuantity(q, buf)
+		return v
+	}
+	return e.segmentVoltages(buf)
+}
 
 // EpochSteps is about 50 ms of work: 2e6 node-steps.
 func (b *cpuBackend) EpochSteps() int64 { return max(1, int64(2e6/float64(len(b.plan.Nodes)+1))) }

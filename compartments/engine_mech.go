@@ -68,7 +68,7 @@ func (e *Engine) buildMechs() {
 				continue
 			}
 			mg := &mechGroup{g: mp.Mech.NewGroup(b - a), plan: k, first: a,
-				cable: mech.Cable{Node: mp.Node[a:b], V: e.v, Ions: ions, Celsius: p.Celsius, Dt: p.Dt, Area: p.Area},
+				cable: mech.Cable{Node: mp.Node[a:b], V: e.v, Ions: ions, Celsius: p.Celsius, Dt: p.Dt, Area: p.Area, Diam: p.Diam},
 				scale: make([]float64, b-a), i: make([]float64, b-a), di: make([]float64, b-a)}
 			for j, node := range mg.cable.Node {
 				mg.scale[j] = p.Area[node] * 1e-2

@@ -159,6 +159,7 @@ func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	s := Settings{
 		Dt: r.DT(), Celsius: orDefault(r.Celsius, spec.DefaultCelsius), VInit: orDefault(r.VInit, spec.DefaultVInit),
 		SnapshotInterval: m.Snapshots.Interval, SnapshotTimes: slices.Clone(m.Snapshots.Times),
+		SnapshotQuantity: m.Snapshots.Quantity,
 	}
 	s.RecordInterval = orDefault(r.RecordInterval, s.Dt)
 	if r.Method == "crank-nicolson" {

@@ -44,6 +44,10 @@ type Settings struct {
 	// the step grid, increasing): the union of the two.
 	SnapshotInterval float64
 	SnapshotTimes    []float64
+	// SnapshotQuantity is what the snapshots record at every segment: v
+	// ("" or "v") or one of Plan.Quantities (cai, NaTa_t.m, ...), NaN
+	// where a segment has no such thing.
+	SnapshotQuantity string
 }
 
 // TakesSnapshots reports whether any snapshot is taken.
@@ -292,6 +296,7 @@ type Plan struct {
 	Nodes  []Node
 	Parent []int32   // parent node, -1 for a cell's root
 	Area   []float64 // membrane area, µm² (0 for end nodes)
+	Diam   []float64 // mean diameter of the segment, µm (0 for end nodes)
 	Cap    []float64 // capacitance, nF
 	GAxial []float64 // conductance to the parent node, µS
 	HHNode []int32   // nodes with hh, ascending
@@ -421,6 +426,9 @@ func Build(cells []*Cell, s Settings) (*Plan, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	if q := s.SnapshotQuantity; q != "" && q != "v" && !slices.Contains(p.Quantities(), q) {
+		return nil, fmt.Errorf("snapshots.quantity = %q: this model's segments show %s", q, strings.Join(p.Quantities(), ", "))
+	}
 	return p, nil
 }
 
@@ -489,6 +497,7 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		node        Node
 		parent      int
 		g, area, cm float64
+		diam        float64
 		props       *SectionProps
 	}
 	protos := []proto{{node: Node{Cell: ci, Section: int32(order[0]), X: 0, Kind: Root}, parent: -1}}
@@ -505,11 +514,11 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		cp.SegNodes[si] = make([]int32, pr.Nseg)
 		for k := range pr.Nseg {
 			x := (float32(k) + 0.5) / float32(pr.Nseg)
-			protos = append(protos, proto{Node{ci, int32(si), x, Centre}, parent, 1 / geo.Ri[k], geo.Area[k], pr.Cm, pr})
+			protos = append(protos, proto{Node{ci, int32(si), x, Centre}, parent, 1 / geo.Ri[k], geo.Area[k], pr.Cm, geo.Diam[k], pr})
 			parent = len(protos) - 1
 			cp.SegNodes[si][k] = int32(parent)
 		}
-		protos = append(protos, proto{Node{ci, int32(si), 1, End}, parent, 1 / geo.RiEnd, 0, 0, nil})
+		protos = append(protos, proto{Node{ci, int32(si), 1, End}, parent, 1 / geo.RiEnd, 0, 0, 0, nil})
 		cp.EndNode[si] = int32(len(protos) - 1)
 	}
 	// Number nodes by depth in the tree (level order). Parents still come
@@ -546,6 +555,7 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 		p.Parent = append(p.Parent, parent)
 		p.GAxial = append(p.GAxial, pr.g)
 		p.Area = append(p.Area, pr.area)
+		p.Diam = append(p.Diam, pr.diam)
 		p.Cap = append(p.Cap, pr.cm*pr.area*1e-5)
 		if pr.props != nil && pr.props.HH != nil {
 			set, ok := hhSets[*pr.props.HH]

@@ -63,3 +63,36 @@ func ColormapNamed(name string) Colormap {
 	}
 	return Viridis
 }
+
+// Absent is the colour of segments without the quantity shown (a
+// mechanism's variable where the mechanism is not inserted).
+var Absent = color.RGBA{R: 190, G: 190, B: 195, A: 255}
+
+// Span is the range of the finite values shown so far: the colour scale
+// of a quantity whose range is not known before the run widens to it.
+type Span struct{ lo, hi float64 }
+
+// NewSpan returns a span of no values.
+func NewSpan() Span { return Span{math.Inf(1), math.Inf(-1)} }
+
+// Add widens the span to the finite values of v.
+func (s *Span) Add(v []float64) {
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			s.lo, s.hi = min(s.lo, x), max(s.hi, x)
+		}
+	}
+}
+
+// Scale returns the colour scale's ends: the span, one either side of a
+// single value, 0 to 1 before any value.
+func (s Span) Scale() (lo, hi float64) {
+	lo, hi = s.lo, s.hi
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return 0, 1
+	}
+	if !(hi > lo) {
+		return lo - 1, lo + 1
+	}
+	return lo, hi
+}

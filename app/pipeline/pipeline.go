@@ -52,6 +52,9 @@ func BuildPlan(m *spec.Model) (*compartments.Plan, error) {
 // Layout describes the output columns of a plan.
 func Layout(p *compartments.Plan) output.Layout {
 	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt}
+	if q := p.SnapshotQuantity; q != "" && q != "v" {
+		l.Quantity, l.Unit = q, p.QuantityUnit(q)
+	}
 	for _, pr := range p.Probes {
 		l.Probes = append(l.Probes, pr.Name)
 	}

@@ -63,13 +63,49 @@ func RenderVideo(ctx context.Context, m *spec.Model, path string, o VideoOptions
 	eng := ch.Sim
 	morph := views.NewMorphology(p.Frusta())
 	markers := Markers(m, p.Cells[0].Morph, -1)
+	values, err := frameValues(eng, p, &o.Style)
+	if err != nil {
+		return err
+	}
 	err = frames(ctx, path, o, eng, p.Dt, *m.Run.Tstop, nil, progress, func(img *image.RGBA) {
-		views.HeatmapFrame(img, morph, o.Camera, o.Style, eng.SegmentVoltages(), markers, eng.Time())
+		v := values()
+		views.HeatmapFrame(img, morph, o.Camera, o.Style, v, markers, eng.Time())
 	})
 	if note := gpu.LostNote(eng); note != "" && o.Notify != nil {
 		o.Notify(note)
 	}
 	return err
+}
+
+// quantityReader is an engine that reads quantities other than v at
+// every segment (the CPU engine).
+type quantityReader interface {
+	SegmentQuantity(q string, buf []float64) ([]float64, error)
+}
+
+// frameValues returns what each frame shows: v, or the plan's
+// snapshots quantity (cai, NaTa_t.m, ...), for which it sets st's unit,
+// the grey of segments without it, and a colour scale that widens to the
+// values shown so far, as the explorer's does ([view] v_min and v_max are
+// v's).
+func frameValues(eng compartments.Simulator, p *compartments.Plan, st *views.Style) (func() []float64, error) {
+	q := p.SnapshotQuantity
+	if q == "" || q == "v" {
+		return eng.SegmentVoltages, nil
+	}
+	qr, ok := eng.(quantityReader)
+	if !ok {
+		return nil, fmt.Errorf("snapshots.quantity = %q: this backend draws v only; the CPU backend draws %s", q, q)
+	}
+	st.Unit, st.Missing = p.QuantityUnit(q), views.Absent
+	span := views.NewSpan()
+	var buf []float64
+	return func() []float64 {
+		buf, _ = qr.SegmentQuantity(q, buf) // Build checked q
+		span.Add(buf)
+		st.Min, st.Max = span.Scale()
+		return buf
+	}, nil
 }
 
 // frames runs a simulator from t = 0 and draws a frame of the video at

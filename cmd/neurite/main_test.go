@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"image/color"
+	"image/gif"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"neurite/gpu/device"
 	"neurite/gpu/sweep"
 	"neurite/sim/point"
+	"neurite/views"
 )
 
 // neurite runs the command line in-process.
@@ -70,6 +73,57 @@ func TestCheckReportsEveryError(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "testdata/bad.swc:3: radius -1 must be positive") ||
 		!strings.Contains(errs, "testdata/bad.swc:4: point 3 has parent 7, which is not in the file") {
 		t.Errorf("exit %d, stderr:\n%s", code, errs)
+	}
+}
+
+// TestRunSnapshotsOfAQuantity: snapshots.quantity records cai at every
+// segment (NaN where no mechanism uses calcium), segments.csv says what
+// the columns hold, the GPU (which snapshots v only) leaves the run to
+// the CPU, and a quantity the model lacks is refused, listing those it has.
+func TestRunSnapshotsOfAQuantity(t *testing.T) {
+	const hay = "../../assets/models/nmodl_hay_cell.toml"
+	dir := t.TempDir()
+	code, _, errs := neurite("run", hay, "--out", dir, "--tstop", "5", "--quiet", "--backend", "auto",
+		"--set", "snapshots.quantity=cai", "--set", "snapshots.interval=1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	segs := readCSV(t, filepath.Join(dir, "segments.csv"))
+	if h := segs[0]; h[len(h)-2] != "quantity" || h[len(h)-1] != "unit" || segs[1][len(h)-2] != "cai" || segs[1][len(h)-1] != "mM" {
+		t.Errorf("segments.csv: header %v, first row %v; want the quantity cai in mM", h, segs[1])
+	}
+	snaps := readCSV(t, filepath.Join(dir, "snapshots.csv"))
+	if len(snaps) != 7 {
+		t.Fatalf("snapshots.csv: %d rows, want a header and 6", len(snaps))
+	}
+	nan := 0
+	for j, x := range snaps[6][1:] {
+		v, err := strconv.ParseFloat(x, 64)
+		switch {
+		case err != nil:
+			t.Errorf("column %d: %v", j, err)
+		case math.IsNaN(v):
+			nan++
+		case v < 1e-5 || v > 1e-3:
+			t.Errorf("%s: cai %v mM", snaps[0][j+1], v)
+		}
+	}
+	if nan != 15 { // the two basal dendrites, 7 segments each, and the axon
+		t.Errorf("%d segments without cai, want the 15 of the basal dendrites and the axon", nan)
+	}
+	gif := filepath.Join(t.TempDir(), "cai.gif")
+	if code, _, errs := neurite("render", hay, "--gif", gif, "--to", "2", "--size", "320x240", "--quiet", "--set", "snapshots.quantity=cai"); code != 0 {
+		t.Fatalf("render: exit %d: %s", code, errs)
+	} else if grey := countNear(t, gif, views.Absent); grey < 20 {
+		t.Errorf("the video's dendrites, without cai, drawn in the absent grey: %d pixels", grey)
+	}
+	if code, _, errs := neurite("run", hay, "--out", t.TempDir(), "--tstop", "1", "--quiet", "--backend", "gpu",
+		"--set", "snapshots.quantity=cai"); code != 1 || !strings.Contains(errs, "snapshots v only") {
+		t.Errorf("--backend gpu with snapshots of cai: exit %d: %s", code, errs)
+	}
+	code, _, errs = neurite("run", hay, "--out", t.TempDir(), "--tstop", "1", "--quiet", "--set", "snapshots.quantity=NaTa_t.x")
+	if code != 1 || !strings.Contains(errs, `snapshots.quantity = "NaTa_t.x": this model's segments show v, eca, cai`) {
+		t.Errorf("an unknown quantity: exit %d: %s", code, errs)
 	}
 }
 
@@ -373,4 +427,27 @@ func TestPanicIsOneLine(t *testing.T) {
 	if code != 70 || stderr.String() != want {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
+}
+
+// countNear counts the pixels of a GIF's first frame near colour c.
+func countNear(t *testing.T, path string, c color.RGBA) int {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := gif.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if nearRGB(img.At(x, y), c, 10) { // the GIF palette rounds colours
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -86,6 +86,9 @@ func NewCableLayout(dev *device.Device, p *compartments.Plan, layout Layout) (*C
 // newCable is NewCableLayout with, for a team layout, the team's width
 // chosen (0: the device's lanes, or wider where the loop budget needs).
 func newCable(dev *device.Device, p *compartments.Plan, layout Layout, team int) (*Cable, error) {
+	if q := p.SnapshotQuantity; q != "" && q != "v" {
+		return nil, fmt.Errorf("gpu: snapshots of %s: the GPU backend snapshots v only", q)
+	}
 	info := dev.Info()
 	e := &Cable{dev: dev, plan: p, spikeCap: 1024}
 	for _, c := range p.Cells {

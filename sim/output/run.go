@@ -25,6 +25,8 @@ type Layout struct {
 	// Network names the spikes' sources neurons (neuron_id) rather than
 	// cells.
 	Network bool
+	// Quantity and Unit are what the snapshots hold ("" means v in mV).
+	Quantity, Unit string
 }
 
 // The names of a run's files.
@@ -50,9 +52,9 @@ var networkSpikesHeader = []string{"neuron_id", "t_ms", "t_step_ms"}
 //
 //	traces.csv, traces.npy        t_ms and every probe (npy: float64 rows)
 //	spikes.csv                    cell, t_ms (interpolated), t_step_ms
-//	snapshots.csv, snapshots.npy  v of every segment (npy: float32, one row per time)
+//	snapshots.csv, snapshots.npy  v (or Layout.Quantity) of every segment (npy: float32, one row per time)
 //	snapshot_times.npy            the snapshot times (ms)
-//	segments.csv                  the segment behind each snapshot column
+//	segments.csv                  the segment behind each snapshot column, and the quantity and unit it holds
 //
 // Close puts every file in place with everything recorded so far, or,
 // after any write has failed, none.
@@ -115,7 +117,7 @@ func (r *Run) start(snapshots bool) error {
 	if err != nil {
 		return err
 	}
-	writeSegments(segments, r.layout.Segments)
+	writeSegments(segments, r.layout)
 	return nil
 }
 
@@ -151,11 +153,15 @@ func snapshotsHeader(l Layout) []string {
 	return header
 }
 
-var segmentsHeader = []string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2"}
+var segmentsHeader = []string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2", "quantity", "unit"}
 
-func writeSegments(w *csv.Writer, segments []sim.Segment) {
-	for i, s := range segments {
-		w.Write([]string{strconv.Itoa(i), s.Name, formatFloat(s.X), formatFloat(s.Y), formatFloat(s.Z), formatFloat(s.Diam), formatFloat(s.Area)})
+func writeSegments(w *csv.Writer, l Layout) {
+	q, unit := l.Quantity, l.Unit
+	if q == "" {
+		q, unit = "v", "mV"
+	}
+	for i, s := range l.Segments {
+		w.Write([]string{strconv.Itoa(i), s.Name, formatFloat(s.X), formatFloat(s.Y), formatFloat(s.Z), formatFloat(s.Diam), formatFloat(s.Area), q, unit})
 	}
 	w.Flush()
 }

@@ -45,7 +45,7 @@ func EstimateSize(l Layout, samples, snapshots int, snapshotsOn bool) int64 {
 		npySize(snapshots, 1, 8) +
 		csvSize(func(w *csv.Writer) {
 			w.Write(segmentsHeader)
-			writeSegments(w, l.Segments)
+			writeSegments(w, l)
 		})
 }
 

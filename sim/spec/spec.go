@@ -219,12 +219,15 @@ type Record struct {
 	Var  string `toml:"var,omitempty"` // v (default), hh.m, hh.h, hh.n, NAME.i, NAME.g
 }
 
-// Snapshots says when v of every segment is recorded: every Interval, at
-// each of Times, or both (the union). Times lie within the run, on the
-// step grid, in increasing order.
+// Snapshots says when a quantity of every segment is recorded: every
+// Interval, at each of Times, or both (the union). Times lie within the
+// run, on the step grid, in increasing order. Quantity is v (the default)
+// or any quantity the heatmap shows: an ion's eca, cai, cao, ica, an
+// NMODL mechanism's state or RANGE variable (NaTa_t.m).
 type Snapshots struct {
 	Interval float64   `toml:"interval,omitempty" unit:"ms"` // 0 takes none
 	Times    []float64 `toml:"times,omitempty" unit:"ms"`
+	Quantity string    `toml:"quantity,omitempty"`
 }
 
 // Run holds the simulation settings.
