@@ -228,6 +228,18 @@ func (c *compiler) binaryWith(x *ctx, name string, op func(a, b float64) float64
 	if l.kind == opConst && r.kind == opConst {
 		return operand{kind: opConst, c: op(l.c, r.c)}, nil
 	}
+	if neg, ok := negated(l); ok && r.kind == opConst {
+		// (-a)*c = a*(-c), (-a)/c = a/(-c), (-a)-c = (-c)-a, exactly
+		// (rounding to nearest is symmetric in sign, zeros included): one
+		// instruction instead of two, as in the rates' (-v - 38)/6.
+		dst := c.tmp(x, sp)
+		switch name {
+		case "*", "/":
+			return operand{kind: opProg, slot: dst, prog: []instr{{op: arithOps[name], dst: dst, a: neg, b: -1, c: -r.c}}}, nil
+		case "-":
+			return operand{kind: opProg, slot: dst, prog: []instr{{op: insSub, dst: dst, a: -1, b: neg, c: -r.c}}}, nil
+		}
+	}
 	in := instr{op: insFn2, dst: c.tmp(x, sp), a: l.arg(), b: r.arg(), f2: op}
 	if code, ok := arithOps[name]; ok {
 		in.op = code
@@ -249,6 +261,14 @@ func (c *compiler) binaryWith(x *ctx, name string, op func(a, b float64) float64
 		in.c = r.c
 	}
 	return operand{kind: opProg, slot: in.dst, prog: append(l.then(r.prog...), in)}, nil
+}
+
+// negated reports whether op is -a for a variable a, and a's slot.
+func negated(op operand) (int, bool) {
+	if op.kind != opProg || len(op.prog) != 1 || op.prog[0].op != insNeg || op.prog[0].a < 0 {
+		return 0, false
+	}
+	return op.prog[0].a, true
 }
 
 // mathFuncs1 and mathFuncs2 are the built-in functions, as C's libm

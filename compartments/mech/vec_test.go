@@ -31,6 +31,8 @@ func TestEvaluator(t *testing.T) {
 		{"7 / v", func(v, p float64) float64 { return 7 / v }},
 		{"2 * v + 1", func(v, p float64) float64 { return 2*v + 1 }},
 		{"-v", func(v, p float64) float64 { return -v }},
+		{"(-v - 38)/6", func(v, p float64) float64 { return (-v - 38) / 6 }},
+		{"-v * 3 + -p / 0.5", func(v, p float64) float64 { return -v*3 + -p/0.5 }},
 		{"exp(v / 10)", func(v, p float64) float64 { return fastexp.Lane(v / 10) }},
 		{"(0.182 * (v - -38))/(1 - (exp(-(v - -38)/6)))", func(v, p float64) float64 {
 			return (0.182 * (v + 38)) / (1 - fastexp.Lane(-(v+38)/6))
