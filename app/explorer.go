@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -38,6 +39,9 @@ type Options struct {
 	// Dynamics, when set, opens the Dynamics tab on this point model
 	// (a built-in name, or a file of equations).
 	Dynamics string
+	// Model, with a results folder, is the model file the run was of:
+	// its cell replays the snapshots.
+	Model string
 }
 
 // defaultLabModel is the model the Dynamics tab starts on.
@@ -47,6 +51,12 @@ const defaultLabModel = "fhn"
 // when the window closes. A network file opens in the Network tab, the
 // cell explorer behind it on the example.
 func Run(file string, opts Options) error {
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		return runResults(file, opts)
+	}
+	if opts.Model != "" {
+		return fmt.Errorf("--model goes with a results folder, and %s is a file", file)
+	}
 	network := pipeline.IsNetwork(file)
 	if network && opts.ReportFPS > 0 {
 		return fmt.Errorf("--report-fps measures the cell explorer: %s is a network", file)

@@ -32,6 +32,7 @@ func (ex *Explorer) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
 			withShortcut(fyne.NewMenuItem("Open…", ex.OpenDialog), fyne.KeyO, 0), ex.recentMenu(), ex.examplesMenu(),
+			fyne.NewMenuItem("Open Results…", ex.ResultsDialog),
 			withShortcut(fyne.NewMenuItem("Save", ex.Save), fyne.KeyS, 0),
 			withShortcut(fyne.NewMenuItem("Save As…", ex.SaveDialog), fyne.KeyS, fyne.KeyModifierShift),
 			fyne.NewMenuItemSeparator(),

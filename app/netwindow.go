@@ -118,6 +118,7 @@ func (ex *Explorer) netMenu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
 			withShortcut(fyne.NewMenuItem("Open…", ex.OpenDialog), fyne.KeyO, 0), ex.recentMenu(), ex.examplesMenu(),
+			fyne.NewMenuItem("Open Results…", ex.ResultsDialog),
 			fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem("Save Raster as PNG…", figure("raster", "png")),
 			fyne.NewMenuItem("Save Raster as SVG…", figure("raster", "svg")),

@@ -4,6 +4,7 @@
 // the headless commands never link, or initialise, Fyne.
 //
 //	neurite-app [MODEL.toml|CELL.swc] [--play] [--speed MS] [--report-fps 10s] [--dynamics MODEL]
+//	neurite-app RESULTS_DIR [--model MODEL.toml]
 package main
 
 import (
@@ -31,8 +32,10 @@ func openCmd(args []string, stdout, stderr io.Writer) int {
 	dynamics := fs.String("dynamics", "", "open the Dynamics tab on this point model (e.g. fhn, inapk:high, a file of equations)")
 	fps := fs.Duration("report-fps", 0, "play for this long, print the frame rate the window kept and quit")
 	speed := fs.Float64("speed", -1, "model ms per second (0: as fast as possible; default: the model's view.speed or 5)")
+	model := fs.String("model", "", "with a results folder: the model file the run was of, whose cell replays the snapshots")
 	usage := func(w io.Writer) {
 		fmt.Fprintln(w, "usage: neurite open [MODEL.toml|CELL.swc] [--play] [--speed MS] [--report-fps 10s] [--dynamics MODEL]")
+		fmt.Fprintln(w, "       neurite open RESULTS_DIR [--model MODEL.toml]")
 		fmt.Fprint(w, fs.FlagUsages())
 	}
 	err := fs.Parse(args)
@@ -50,7 +53,7 @@ func openCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "neurite open: --report-fps needs at least 2s")
 		return 2
 	}
-	if err := app.Run(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout, Speed: *speed, Dynamics: *dynamics}); err != nil {
+	if err := app.Run(fs.Arg(0), app.Options{Play: *play, ReportFPS: *fps, Report: stdout, Speed: *speed, Dynamics: *dynamics, Model: *model}); err != nil {
 		fmt.Fprintln(stderr, "neurite:", err)
 		return 1
 	}
