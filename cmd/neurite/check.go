@@ -207,13 +207,11 @@ func describe(file, swcName string, cell *compartments.Cell, plan *compartments.
 	fmt.Fprintf(&b, "  compartments %d\n", plan.Compartments())
 	fmt.Fprintf(&b, "  length       %.1f µm of cable\n", length)
 	fmt.Fprintf(&b, "  membrane     %.3f µm² (soma %.3f µm²)\n", total, soma)
+	// The built-in mechanisms' instances, from the groups the backends run.
 	mechs := map[string]int{}
-	for _, pr := range cell.Props {
-		if pr.HH != nil {
-			mechs["hh"] += pr.Nseg
-		}
-		if pr.Pas != nil {
-			mechs["pas"] += pr.Nseg
+	for _, g := range compartments.Lower(plan).Groups {
+		if g.Kind != compartments.KindNMODL { // those are described below
+			mechs[g.Name] = len(g.Node)
 		}
 	}
 	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", mechs["hh"], mechs["pas"])
