@@ -702,6 +702,11 @@ func (p *Plan) ResolveProbe(ci int, pr Probe) (ProbePlan, error) {
 	case "hh.m", "hh.h", "hh.n":
 		k, found := slices.BinarySearch(p.HHNode, node)
 		if !found {
+			// hh.mod inserted as an NMODL mechanism (package nrnmech) has
+			// the gates too.
+			if ok, err := p.resolveNMODL(&pp, pr); ok && err == nil {
+				return pp, nil
+			}
 			return ProbePlan{}, fmt.Errorf("probe %s: %s has no hh mechanism", pr.Name, m.LocationString(pr.At))
 		}
 		pp.Var, pp.Index = map[string]ProbeVar{"hh.m": ProbeHHm, "hh.h": ProbeHHh, "hh.n": ProbeHHn}[pr.Var], int32(k)
