@@ -294,15 +294,18 @@ type Plan struct {
 	Area   []float64 // membrane area, µm² (0 for end nodes)
 	Cap    []float64 // capacitance, nF
 	GAxial []float64 // conductance to the parent node, µS
-	HHNode []int32   // nodes with hh, ascending
+	// The built-in mechanisms' instances, which Lower makes groups of
+	// as it does Mechs' (Lowered.Groups): hh's nodes, ascending, …
+	HHNode []int32
 	// HHSet[k] indexes the parameters of hh instance k in HHParams; cells
 	// share a few parameter sets, not one per compartment.
 	HHSet    []int32
 	HHParams []HH
-	PasNode  []int32
-	Pas      []Pas
-	Syns     []SynPlan
-	IClamps  []IClampPlan
+	// … and pas's, by instance.
+	PasNode []int32
+	Pas     []Pas
+	Syns    []SynPlan
+	IClamps []IClampPlan
 	// Events of each cell, sorted by time: cell c's are
 	// Events[EventStart[c]:EventStart[c+1]].
 	Events     []Event
