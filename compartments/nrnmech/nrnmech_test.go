@@ -25,14 +25,6 @@ import (
 // conductance against NEURON's difference quotient di/dv, vtrap's
 // thresholds), so they do not agree to the bit.
 func TestBuiltinsMatchMod(t *testing.T) {
-	hhMod, err := nrnmech.HH()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pasMod, err := nrnmech.Pas()
-	if err != nil {
-		t.Fatal(err)
-	}
 	morph, err := compartments.BuildCylinders([]compartments.Cylinder{{Name: "soma", L: 20, Diam: 20},
 		{Name: "dend", Parent: "soma", ParentX: 1, L: 400, Diam: 1}})
 	if err != nil {
@@ -41,8 +33,8 @@ func TestBuiltinsMatchMod(t *testing.T) {
 	soma, dend := compartments.DefaultHH(), compartments.DefaultHH()
 	soma.GNaBar = 0.15
 	pas := compartments.Pas{G: 1e-4, E: -65}
-	cell := func(builtin bool) *compartments.Cell {
-		c := &compartments.Cell{
+	cell := func() *compartments.Cell {
+		return &compartments.Cell{
 			Name:  "ball",
 			Morph: morph,
 			Props: []compartments.SectionProps{{Ra: 100, Cm: 1, Nseg: 1, HH: &soma}, {Ra: 100, Cm: 1, Nseg: 9, HH: &dend, Pas: &pas}},
@@ -60,21 +52,6 @@ func TestBuiltinsMatchMod(t *testing.T) {
 				{Name: "n_mid", At: compartments.Location{Section: 1, X: 0.5}, Var: "hh.n"},
 			},
 		}
-		if builtin {
-			return c
-		}
-		c.Mechanisms = []*mech.Mechanism{hhMod, pasMod}
-		for k := range c.Props {
-			pr := &c.Props[k]
-			h := pr.HH
-			pr.Mechs = map[string]map[string]float64{"hh": {"gnabar": h.GNaBar, "gkbar": h.GKBar, "gl": h.GL, "el": h.EL}}
-			pr.Ions = map[string]compartments.IonProps{"na": {E: &h.ENa}, "k": {E: &h.EK}}
-			if pr.Pas != nil {
-				pr.Mechs["pas"] = map[string]float64{"g": pr.Pas.G, "e": pr.Pas.E}
-			}
-			pr.HH, pr.Pas = nil, nil
-		}
-		return c
 	}
 	for _, tc := range []struct {
 		method  compartments.Method
@@ -83,7 +60,13 @@ func TestBuiltinsMatchMod(t *testing.T) {
 		t.Run(fmt.Sprintf("%s %g °C", tc.method, tc.celsius), func(t *testing.T) {
 			s := compartments.Settings{Dt: 0.025, Celsius: tc.celsius, VInit: -65, Method: tc.method, RecordInterval: 0.1}
 			run := func(builtin bool) *sim.Memory {
-				p, err := compartments.Build([]*compartments.Cell{cell(builtin)}, s)
+				c, err := cell(), error(nil)
+				if !builtin {
+					if c, err = nrnmech.AsNMODL(c); err != nil {
+						t.Fatal(err)
+					}
+				}
+				p, err := compartments.Build([]*compartments.Cell{c}, s)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -120,6 +103,42 @@ func TestBuiltinsMatchMod(t *testing.T) {
 				len(kernel.SpikeList), worst[0], at[0], worst[1], at[1], dt)
 			if worst[0] > 1e-8 || worst[1] > 1e-10 || dt > 1e-9 {
 				t.Errorf("the built-ins and hh.mod, pas.mod differ: v by %g mV (%s), gates by %g (%s), spike times by %g ms", worst[0], at[0], worst[1], at[1], dt)
+			}
+		})
+	}
+}
+
+// TestAsNMODLRefuses: a cell whose sections fix na or k at another
+// reversal potential than their hh's, or that has an NMODL mechanism
+// named hh already, is not converted, and the error says why.
+func TestAsNMODLRefuses(t *testing.T) {
+	hhMod, err := nrnmech.HH()
+	if err != nil {
+		t.Fatal(err)
+	}
+	morph, err := compartments.BuildCylinders([]compartments.Cylinder{{Name: "soma", L: 20, Diam: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ek := -90.0
+	for _, c := range []struct {
+		name  string
+		edit  func(c *compartments.Cell)
+		error string
+	}{
+		{"k at another e", func(c *compartments.Cell) {
+			c.Props[0].Ions = map[string]compartments.IonProps{"k": {E: &ek}}
+		}, "soma: hh's ek = -77 mV, but the section's k ions are at -90 mV"},
+		{"hh.mod already", func(c *compartments.Cell) {
+			c.Mechanisms = []*mech.Mechanism{hhMod}
+		}, "the cell has an NMODL mechanism hh already"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hh := compartments.DefaultHH()
+			cell := &compartments.Cell{Name: "c", Morph: morph, Props: []compartments.SectionProps{{Ra: 100, Cm: 1, Nseg: 1, HH: &hh}}}
+			c.edit(cell)
+			if _, err := nrnmech.AsNMODL(cell); err == nil || err.Error() != c.error {
+				t.Errorf("error %v, want %q", err, c.error)
 			}
 		})
 	}
