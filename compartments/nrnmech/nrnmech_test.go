@@ -143,3 +143,37 @@ func TestAsNMODLRefuses(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSpecialisation runs the cell of NEURON's cable benchmark
+// (compartments.BenchmarkCells, 1,001 compartments of hh) for 10 ms with
+// the built-in hh, which the engine runs by its own kernel, and with
+// hh.mod by the generic path: what the specialisation is worth.
+func BenchmarkSpecialisation(b *testing.B) {
+	for _, builtin := range []bool{true, false} {
+		b.Run(map[bool]string{true: "builtin", false: "hh.mod"}[builtin], func(b *testing.B) {
+			cells, err := compartments.BenchmarkCells(1, 250, 0.5)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !builtin {
+				if cells[0], err = nrnmech.AsNMODL(cells[0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			p, err := compartments.Build(cells, compartments.Settings{Dt: 0.025, Celsius: 6.3, VInit: -65, RecordInterval: 0.025})
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := compartments.NewEngine(p)
+			e.SetWorkers(1)
+			const tstop = 10.0
+			for b.Loop() {
+				e.Init()
+				if err := e.Run(context.Background(), tstop, sim.Discard{}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(p.Compartments())*tstop/p.Dt*float64(b.N)/b.Elapsed().Seconds(), "comp-steps/s")
+		})
+	}
+}
