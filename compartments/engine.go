@@ -56,9 +56,14 @@ type Engine struct {
 	parent                          []int32
 	cj                              float64 // 1/dt, or 2/dt for Crank–Nicolson
 
+	// The hh group (Lowered.Groups), run by hhKernel: by instance its
+	// node, its parameter set in hhParams, its gates and its area factor
+	// (S/cm² to µS).
+	hhNode, hhSet []int32
+	hhParams      []HH
 	hhM, hhH, hhN []float64
-	hhScale       []float64 // segment area·1e-2: S/cm² to µS
-	dtq           float64   // dt·Q10: rates (1/ms) to gate exponents
+	hhScale       []float64
+	dtq           float64 // dt·Q10: rates (1/ms) to gate exponents
 
 	synNode                          []int32
 	synA, synB, synDecayA, synDecayB []float64
@@ -151,12 +156,18 @@ func NewEngine(p *Plan) *Engine {
 			e.cells[ci].algebraic(p, p.Cells[ci])
 		}
 	}
-	nhh := len(p.HHNode)
-	e.hhM, e.hhH, e.hhN = laneArray(nhh), laneArray(nhh), laneArray(nhh)
-	e.hhScale = laneArray(nhh)
-	copy(e.hhScale, l.HH.Scale)
-	e.cellRanges(len(p.HHNode), func(k int) int32 { return p.Nodes[p.HHNode[k]].Cell },
-		func(c *cellState, lo, hi int) { c.hhLo, c.hhHi = lo, hi })
+	// Each kind of mechanism to its implementation here.
+	var nmodl []*MechGroup
+	for gi := range l.Groups {
+		switch g := &l.Groups[gi]; g.Kind {
+		case KindHH:
+			e.addHH(g)
+		case KindPas:
+			// static: Lower folded it into dBase and rBase
+		case KindNMODL:
+			nmodl = append(nmodl, g)
+		}
+	}
 	ns := len(p.Syns)
 	e.synNode = make([]int32, ns)
 	e.synA, e.synB = make([]float64, ns), make([]float64, ns)
@@ -181,10 +192,22 @@ func NewEngine(p *Plan) *Engine {
 		e.cells[dt.Cell].det = k
 	}
 	e.SetProbes(p.Probes)
-	e.groupCells()
-	e.buildMechs()
+	e.groupCells(l)
+	e.buildMechs(nmodl)
 	e.Driver = sim.NewDriver((*cpuBackend)(e), p.Wiring())
 	return e
+}
+
+// addHH takes the hh group for hhKernel, which specialises it: its own
+// arrays of gates, laid out for the vector kernel (laneArray).
+func (e *Engine) addHH(g *MechGroup) {
+	n := len(g.Node)
+	e.hhNode, e.hhSet, e.hhParams = g.Node, g.Set, g.HH
+	e.hhM, e.hhH, e.hhN = laneArray(n), laneArray(n), laneArray(n)
+	e.hhScale = laneArray(n)
+	copy(e.hhScale, g.Scale)
+	e.cellRanges(n, func(k int) int32 { return e.plan.Nodes[g.Node[k]].Cell },
+		func(c *cellState, lo, hi int) { c.hhLo, c.hhHi = lo, hi })
 }
 
 // cellRanges hands each cell the range [lo, hi) of its instances in a list
@@ -271,9 +294,8 @@ func (e *Engine) reset() {
 // setHH stores gates of hh instance k and the conductance (µS) and driving
 // current term (µS·mV) of its node for the next step.
 func (e *Engine) setHH(k int, m, h, n float64) {
-	p := e.plan
-	node := p.HHNode[k]
-	hp := &p.HHParams[p.HHSet[k]]
+	node := e.hhNode[k]
+	hp := &e.hhParams[e.hhSet[k]]
 	scale := e.hhScale[k]
 	e.hhM[k], e.hhH[k], e.hhN[k] = m, h, n
 	gna := hp.GNaBar * m * m * m * h
@@ -296,12 +318,12 @@ const groupNodes = 256
 // groupCells splits the cells into runs of at most maxGroup neighbours of
 // one shape (the same parent array), whose nodes follow one another, and
 // groupNodes nodes in all: the groups advance together.
-func (e *Engine) groupCells() {
+func (e *Engine) groupCells(l *Lowered) {
 	e.groups = e.groups[:0]
 	same := func(a, b *cellState) bool {
 		return a.end == b.first && a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
 	}
-	static := e.staticNodes()
+	static := e.staticNodes(l)
 	for lo := 0; lo < len(e.cells); {
 		hi := lo + 1
 		size := e.cells[lo].end - e.cells[lo].first
@@ -322,23 +344,22 @@ func (e *Engine) groupCells() {
 
 // staticNodes finds the static nodes and sets their constants by the
 // elimination's own arithmetic (see Engine.inv0).
-func (e *Engine) staticNodes() []bool {
+func (e *Engine) staticNodes(l *Lowered) []bool {
 	p := e.plan
 	n := len(e.v)
 	static := make([]bool, n)
 	for i := range static {
 		static[i] = true
 	}
-	for _, node := range p.HHNode {
-		static[node] = false
+	for _, g := range l.Groups {
+		if !g.Kind.Static() {
+			for _, node := range g.Node {
+				static[node] = false
+			}
+		}
 	}
 	for _, s := range p.Syns {
 		static[s.Node] = false
-	}
-	for _, mp := range p.Mechs {
-		for _, node := range mp.Node {
-			static[node] = false
-		}
 	}
 	e.inv0, e.f0, e.fg0 = make([]float64, n), make([]float64, n), make([]float64, n)
 	d := slices.Clone(e.dBase)
@@ -635,7 +656,7 @@ func HHKernel() string { return hhKernelName }
 func (e *Engine) gatesScalar(lo, hi int) {
 	dtq := e.dtq
 	for k := lo; k < hi; k++ {
-		gM, gH, gN := hh.Rates(e.v[e.plan.HHNode[k]])
+		gM, gH, gN := hh.Rates(e.v[e.hhNode[k]])
 		e.setHH(k,
 			gM.Inf+(e.hhM[k]-gM.Inf)*fastexp.Exp(-dtq*gM.Rate),
 			gH.Inf+(e.hhH[k]-gH.Inf)*fastexp.Exp(-dtq*gH.Rate),

@@ -15,10 +15,11 @@ import (
 // all instances at once (compartments/mech).
 type mechGroup struct {
 	g     *mech.Group
-	plan  int // the plan's mechanism (Plan.Mechs)
-	first int // its first instance in the plan's
+	low   *MechGroup // the mechanism's instances in the lowered plan
+	plan  int        // the plan's mechanism (Plan.Mechs)
+	first int        // its first instance in the plan's
 	cable mech.Cable
-	scale []float64 // by instance: area·10⁻² (mA/cm² to nA, S/cm² to µS), 1 for a point process
+	scale []float64 // by instance: the lowered group's area factors (MechGroup.Scale)
 	i, di []float64 // Current's scratch
 	// noCon is the NET_RECEIVE arguments of a self-event that INITIAL
 	// sent (it has no NetCon's).
@@ -32,13 +33,18 @@ type ionState struct {
 	nodes *mech.IonNodes
 }
 
-// buildMechs splits the plan's NMODL mechanisms by cell group, the
-// mechanisms that write a concentration first in each group (NEURON
-// updates them first), and makes the ions' arrays.
-func (e *Engine) buildMechs() {
+// buildMechs splits the lowered plan's NMODL mechanisms (its groups of
+// KindNMODL, one per Plan.Mechs) by cell group, the mechanisms that
+// write a concentration first in each group (NEURON updates them
+// first), and makes the ions' arrays.
+func (e *Engine) buildMechs(nmodl []*MechGroup) {
 	p := e.plan
-	if len(p.Mechs) == 0 {
+	if len(nmodl) == 0 {
 		return
+	}
+	byMech := make([]*MechGroup, len(p.Mechs))
+	for _, g := range nmodl {
+		byMech[g.Mech] = g
 	}
 	ions := map[string]*mech.IonNodes{}
 	for k := range p.Ions {
@@ -61,20 +67,16 @@ func (e *Engine) buildMechs() {
 		gr := &e.groups[gi]
 		lo, hi := int32(e.cells[gr.lo].first), int32(e.cells[gr.hi-1].end)
 		for _, k := range order {
-			mp := &p.Mechs[k]
-			a, _ := slices.BinarySearch(mp.Node, lo)
-			b, _ := slices.BinarySearch(mp.Node, hi)
+			low, mp := byMech[k], &p.Mechs[k]
+			a, _ := slices.BinarySearch(low.Node, lo)
+			b, _ := slices.BinarySearch(low.Node, hi)
 			if a == b {
 				continue
 			}
-			mg := &mechGroup{g: mp.Mech.NewGroup(b - a), plan: k, first: a,
-				cable: mech.Cable{Node: mp.Node[a:b], V: e.v, Ions: ions, Celsius: p.Celsius, Dt: p.Dt, Area: p.Area, Diam: p.Diam},
-				scale: make([]float64, b-a), i: make([]float64, b-a), di: make([]float64, b-a)}
-			for j, node := range mg.cable.Node {
-				mg.scale[j] = p.Area[node] * 1e-2
-				if mp.Mech.Point {
-					mg.scale[j] = 1
-				}
+			mg := &mechGroup{g: mp.Mech.NewGroup(b - a), low: low, plan: k, first: a,
+				cable: mech.Cable{Node: low.Node[a:b], V: e.v, Ions: ions, Celsius: p.Celsius, Dt: p.Dt, Area: p.Area, Diam: p.Diam},
+				scale: low.Scale[a:b], i: make([]float64, b-a), di: make([]float64, b-a)}
+			for j := range mg.cable.Node {
 				e.mechAt[k][a+j] = mechRef{mg, j}
 			}
 			if mp.Mech.Point {
@@ -119,9 +121,8 @@ func (e *Engine) resetMechs() {
 	}
 	for _, gr := range e.groups {
 		for _, mg := range gr.mechs {
-			mp := &p.Mechs[mg.plan]
 			for j := range mg.g.Param {
-				copy(mg.g.Param[j], mp.Param[j][mg.first:])
+				copy(mg.g.Param[j], mg.low.Param[j][mg.first:])
 			}
 			for _, x := range mg.g.State {
 				clear(x)

@@ -108,11 +108,10 @@ func trap4(x, e f64x4) f64x4 {
 // order), and are gathered and scattered lane by lane where they are not
 // (one soma from each cell of a lockstep group).
 func (e *Engine) gatesAVX2(lo, hi int) {
-	p := e.plan
 	negDtq := splat(-e.dtq)
 	for k := lo; k < hi; k += 4 {
 		end := min(k+4, hi)
-		nodes := p.HHNode[k:end]
+		nodes := e.hhNode[k:end]
 		nd := int(nodes[0])
 		consecutive := len(nodes) == 4 && int(nodes[3]) == nd+3
 		var v f64x4
@@ -128,7 +127,7 @@ func (e *Engine) gatesAVX2(lo, hi int) {
 		m.StoreSlicePart(e.hhM[k:end])
 		h.StoreSlicePart(e.hhH[k:end])
 		n.StoreSlicePart(e.hhN[k:end])
-		gm, ge := e.hhConductances(p.HHSet[k:end], archsimd.LoadFloat64x4SlicePart(e.hhScale[k:end]), m, h, n)
+		gm, ge := e.hhConductances(e.hhSet[k:end], archsimd.LoadFloat64x4SlicePart(e.hhScale[k:end]), m, h, n)
 		if consecutive {
 			gm.StoreSlice(e.gm[nd : nd+4])
 			ge.StoreSlice(e.ge[nd : nd+4])
@@ -199,16 +198,15 @@ func (e *Engine) hhConductances(sets []int32, scale, m, h, n f64x4) (gm, ge f64x
 // broadcast when they are one (the usual case), gathered otherwise, the
 // first set in unused lanes.
 func (e *Engine) hhParams4(given []int32) (gNa, gK, gL, eNa, eK, eL f64x4) {
-	p := e.plan
 	sets := [4]int32{given[0], given[0], given[0], given[0]}
 	copy(sets[:], given)
 	if sets[0] == sets[1] && sets[0] == sets[2] && sets[0] == sets[3] {
-		hp := &p.HHParams[sets[0]]
+		hp := &e.hhParams[sets[0]]
 		return splat(hp.GNaBar), splat(hp.GKBar), splat(hp.GL), splat(hp.ENa), splat(hp.EK), splat(hp.EL)
 	}
 	var a [6][4]float64
 	for j, s := range sets {
-		hp := &p.HHParams[s]
+		hp := &e.hhParams[s]
 		a[0][j], a[1][j], a[2][j], a[3][j], a[4][j], a[5][j] = hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL
 	}
 	return archsimd.LoadFloat64x4(&a[0]), archsimd.LoadFloat64x4(&a[1]), archsimd.LoadFloat64x4(&a[2]),

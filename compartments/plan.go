@@ -299,15 +299,18 @@ type Plan struct {
 	Diam   []float64 // mean diameter of the segment, µm (0 for end nodes)
 	Cap    []float64 // capacitance, nF
 	GAxial []float64 // conductance to the parent node, µS
-	HHNode []int32   // nodes with hh, ascending
+	// The built-in mechanisms' instances, which Lower makes groups of
+	// as it does Mechs' (Lowered.Groups): hh's nodes, ascending, …
+	HHNode []int32
 	// HHSet[k] indexes the parameters of hh instance k in HHParams; cells
 	// share a few parameter sets, not one per compartment.
 	HHSet    []int32
 	HHParams []HH
-	PasNode  []int32
-	Pas      []Pas
-	Syns     []SynPlan
-	IClamps  []IClampPlan
+	// … and pas's, by instance.
+	PasNode []int32
+	Pas     []Pas
+	Syns    []SynPlan
+	IClamps []IClampPlan
 	// Events of each cell, sorted by time: cell c's are
 	// Events[EventStart[c]:EventStart[c+1]].
 	Events     []Event
@@ -712,6 +715,11 @@ func (p *Plan) ResolveProbe(ci int, pr Probe) (ProbePlan, error) {
 	case "hh.m", "hh.h", "hh.n":
 		k, found := slices.BinarySearch(p.HHNode, node)
 		if !found {
+			// hh.mod inserted as an NMODL mechanism (package nrnmech) has
+			// the gates too.
+			if ok, err := p.resolveNMODL(&pp, pr); ok && err == nil {
+				return pp, nil
+			}
 			return ProbePlan{}, fmt.Errorf("probe %s: %s has no hh mechanism", pr.Name, m.LocationString(pr.At))
 		}
 		pp.Var, pp.Index = map[string]ProbeVar{"hh.m": ProbeHHm, "hh.h": ProbeHHh, "hh.n": ProbeHHn}[pr.Var], int32(k)

@@ -207,16 +207,16 @@ func describe(file, swcName string, cell *compartments.Cell, plan *compartments.
 	fmt.Fprintf(&b, "  compartments %d\n", plan.Compartments())
 	fmt.Fprintf(&b, "  length       %.1f µm of cable\n", length)
 	fmt.Fprintf(&b, "  membrane     %.3f µm² (soma %.3f µm²)\n", total, soma)
-	mechs := map[string]int{}
-	for _, pr := range cell.Props {
-		if pr.HH != nil {
-			mechs["hh"] += pr.Nseg
+	// The built-in mechanisms' instances, from the groups the backends
+	// run (the NMODL mechanisms' are described below).
+	low := compartments.Lower(plan)
+	instances := func(kind compartments.MechKind) int {
+		if g := low.Group(kind); g != nil {
+			return len(g.Node)
 		}
-		if pr.Pas != nil {
-			mechs["pas"] += pr.Nseg
-		}
+		return 0
 	}
-	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", mechs["hh"], mechs["pas"])
+	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", instances(compartments.KindHH), instances(compartments.KindPas))
 	b.WriteString(describeNMODL(cell, plan))
 	fmt.Fprintf(&b, "  stimuli      %d current clamps, %d synapses (%d events)\n", len(plan.IClamps), len(plan.Syns), len(plan.Events))
 	fmt.Fprintf(&b, "  recording    %d probes every %g ms", len(plan.Probes), plan.RecordInterval)

@@ -130,21 +130,19 @@ func (e *Cable) reset() {
 			}
 		}
 	}
-	m0, h0, n0 := hh.SteadyState(p.VInit)
-	for k, node := range l.HH.Node {
-		s := e.slot[node]
-		hp := l.HH.Params[l.HH.Set[k]]
-		scale := l.HH.Scale[k]
-		gna, gk := hp.GNaBar*m0*m0*m0*h0, hp.GKBar*n0*n0*n0*n0
-		cond[2*s] = float32((gna + gk + hp.GL) * scale)
-		cond[2*s+1] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
-		copy(gates[4*s:], []float32{float32(m0), float32(h0), float32(n0), float32(scale)})
-		links[4*s+1] = l.HH.Set[k]
-	}
+	// Each kind of mechanism to its implementation here: hh to the
+	// shader's own kernel (gates, cond, the set in links and the sets'
+	// texture), the NMODL mechanisms to mechglsl's (packed by
+	// mechTables.buffers below).
 	var setw words
-	for _, hp := range l.HH.Params {
-		for _, x := range []float64{hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL, 0, 0} {
-			setw.f(x)
+	for gi := range l.Groups {
+		switch g := &l.Groups[gi]; g.Kind {
+		case compartments.KindHH:
+			setw = e.packHH(g, gates, cond, links)
+		case compartments.KindPas:
+			// static: Lower folded it into DBase and RBase
+		case compartments.KindNMODL:
+			// mechTables.buffers
 		}
 	}
 	var sw words
@@ -225,6 +223,29 @@ func (e *Cable) reset() {
 		}
 		return nil
 	})
+}
+
+// packHH writes the hh group's instances at their slots, their gates at
+// the steady state of v_init, and returns the parameter sets (hhTex).
+func (e *Cable) packHH(g *compartments.MechGroup, gates, cond []float32, links []int32) words {
+	m0, h0, n0 := hh.SteadyState(e.plan.VInit)
+	for k, node := range g.Node {
+		s := e.slot[node]
+		hp := g.HH[g.Set[k]]
+		scale := g.Scale[k]
+		gna, gk := hp.GNaBar*m0*m0*m0*h0, hp.GKBar*n0*n0*n0*n0
+		cond[2*s] = float32((gna + gk + hp.GL) * scale)
+		cond[2*s+1] = float32((gna*hp.ENa + gk*hp.EK + hp.GL*hp.EL) * scale)
+		copy(gates[4*s:], []float32{float32(m0), float32(h0), float32(n0), float32(scale)})
+		links[4*s+1] = g.Set[k]
+	}
+	var setw words
+	for _, hp := range g.HH {
+		for _, x := range []float64{hp.GNaBar, hp.GKBar, hp.GL, hp.ENa, hp.EK, hp.EL, 0, 0} {
+			setw.f(x)
+		}
+	}
+	return setw
 }
 
 // float64Words lays doubles out as the 32-bit words of a buffer.
@@ -346,12 +367,6 @@ func (e *Cable) probeTable(w *words) []int {
 	return order
 }
 
-// probeSlot is the node slot a probe reads: its node's, or for a gate its
-// hh instance's node's.
-func (e *Cable) probeSlot(pr compartments.ProbePlan) int {
-	switch pr.Var {
-	case compartments.ProbeHHm, compartments.ProbeHHh, compartments.ProbeHHn:
-		return e.slot[e.plan.HHNode[pr.Index]]
-	}
-	return e.slot[pr.Node]
-}
+// probeSlot is the node slot a probe reads: its node's (for a gate, its
+// hh instance's: ResolveProbe places it there).
+func (e *Cable) probeSlot(pr compartments.ProbePlan) int { return e.slot[pr.Node] }
