@@ -3,10 +3,10 @@
 package compartments
 
 import (
-	"math"
 	"simd/archsimd"
 
 	"neurite/sim"
+	"neurite/sim/fastexp"
 	"neurite/sim/hh"
 )
 
@@ -27,19 +27,9 @@ type f64x4 = archsimd.Float64x4
 
 func splat(x float64) f64x4 { return archsimd.BroadcastFloat64x4(x) }
 
-// Constants of exp4 and the rate functions, made once: broadcasting inside
-// the loop costs as much as the arithmetic.
+// Constants of the rate functions, made once: broadcasting inside the
+// loop costs as much as the arithmetic.
 var (
-	vInvLn2   = splat(1 / math.Ln2)
-	vShifter  = splat(0x1.8p52)
-	vShiftInt = archsimd.BroadcastInt64x4(int64(math.Float64bits(0x1.8p52)))
-	vLn2Hi    = splat(6.93147180369123816490e-01)
-	vLn2Lo    = splat(1.90821492927058770002e-10)
-	vBias     = archsimd.BroadcastInt64x4(1023)
-	vExpLo    = splat(-708)
-	vExpHi    = splat(709)
-	vC        = taylor()
-
 	vZero, vOne, vTen, vHalf  = splat(0), splat(1), splat(10), splat(0.5)
 	vTrapSmall                = splat(1e-5)
 	v40, v65, vMinus40        = splat(40), splat(65), splat(-40)
@@ -50,47 +40,11 @@ var (
 	vMaxAbsV                  = splat(sim.MaxAbsV)
 )
 
-// taylor returns 1/i! for i = 0..12.
-func taylor() (c [13]f64x4) {
-	f := 1.0
-	for i := range c {
-		if i > 0 {
-			f *= float64(i)
-		}
-		c[i] = splat(1 / f)
-	}
-	return c
-}
-
-// exp4 is e^x lane by lane, within 3 ulp, for x clamped to [-708, 709]
-// (beyond which the hh rates are 0 or overflow anyway): x = k·ln2 + r with
-// |r| ≤ ln2/2, e^r by its Taylor polynomial of degree 12 (truncation
-// below 2e-16) evaluated by Estrin's scheme, whose short dependency chains
-// keep the FMA units busy, and 2^k built in the exponent bits. (Without a
-// gather instruction a table-driven reduction does not pay.)
-func exp4(x f64x4) f64x4 {
-	x = x.Max(vExpLo).Min(vExpHi)
-	t := x.MulAdd(vInvLn2, vShifter)
-	k := t.AsInt64x4().Sub(vShiftInt)
-	kf := t.Sub(vShifter)
-	r := x.Sub(kf.Mul(vLn2Hi)).Sub(kf.Mul(vLn2Lo))
-	r2 := r.Mul(r)
-	r4 := r2.Mul(r2)
-	r8 := r4.Mul(r4)
-	q0 := vC[1].MulAdd(r, vC[0])
-	q1 := vC[3].MulAdd(r, vC[2])
-	q2 := vC[5].MulAdd(r, vC[4])
-	q3 := vC[7].MulAdd(r, vC[6])
-	q4 := vC[9].MulAdd(r, vC[8])
-	q5 := vC[11].MulAdd(r, vC[10])
-	s0 := q1.MulAdd(r2, q0)
-	s1 := q3.MulAdd(r2, q2)
-	s2 := q5.MulAdd(r2, q4)
-	t0 := s1.MulAdd(r4, s0)
-	t1 := vC[12].MulAdd(r4, s2)
-	p := t1.MulAdd(r8, t0)
-	return p.Mul(k.Add(vBias).ShiftAllLeft(52).AsFloat64x4())
-}
+// exp4 is e^x lane by lane for x clamped to [-708, 709] (beyond which
+// the hh rates are 0 or overflow anyway): sim/fastexp's Core4, within 3
+// ulp (without a gather instruction a table-driven reduction does not
+// pay).
+func exp4(x f64x4) f64x4 { return fastexp.Core4(x) }
 
 // trap4 is hh.Rates' vtrap lane by lane: x/(e − 1), or 10·(1 − x/20) for |x| < 1e-5.
 func trap4(x, e f64x4) f64x4 {
