@@ -47,7 +47,8 @@ void sync() {
 }
 
 // initMechs asks for NEURON's finitialize of the NMODL mechanisms
-// instead of steps: the ion pass, then every INITIAL block.
+// instead of steps: the ion pass, every INITIAL block (and the point
+// processes' NetCons' NET_RECEIVE INITIAL), then the currents.
 uniform int initMechs;
 
 // eliminate runs the Hines elimination along a branch from its tip.
@@ -108,6 +109,11 @@ void main() {
 	if (initMechs != 0) {
 		mechIons(c, lid, TEAM);
 		mechInit(c, lid, TEAM);
+		// finitialize ends by evaluating the currents at v_init, so that
+		// the ion currents and ASSIGNED variables have their values at 0
+		mechIons(c, lid, TEAM);
+		mechCurrents(c, 0.0lf, lid, TEAM);
+		mechClear(c, lid, TEAM);
 		return;
 	}
 	Cell cell = cells[c];
@@ -121,6 +127,7 @@ void main() {
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
 		// (the mechanisms' calls end with every invocation's writes seen)
+		mechEvents(c, step, lid, TEAM);
 		mechIons(c, lid, TEAM);
 		mechCurrents(c, double(step) * MECH_DT, lid, TEAM);
 		if (lid == 0) {

@@ -12,8 +12,8 @@ import (
 // yet is an error naming the file, the line and the feature.
 func TestNotOnGPU(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
-		{"point process", "NEURON { POINT_PROCESS q NONSPECIFIC_CURRENT i }\nASSIGNED { i }\nBREAKPOINT { i = 0 }\n",
-			"q.mod:1: POINT_PROCESS q: point processes run on the CPU engine only for now"},
+		{"net_send in NET_RECEIVE's INITIAL", "NEURON { POINT_PROCESS q }\nNET_RECEIVE(w, k) {\n\tINITIAL {\n\t\tnet_send(1, 2)\n\t}\n\tk = 1\n}\n",
+			"q.mod:4: net_send in NET_RECEIVE's INITIAL, which no event runs"},
 		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nBREAKPOINT {\n\tx = diam\n}\n",
 			"q.mod:4: diam: the GPU does not give mechanisms diam yet"},
 	} {
