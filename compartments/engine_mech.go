@@ -21,7 +21,7 @@ type mechGroup struct {
 	scale []float64 // by instance: area·10⁻² (mA/cm² to nA, S/cm² to µS), 1 for a point process
 	i, di []float64 // Current's scratch
 	// noCon is the NET_RECEIVE arguments of a self-event that INITIAL
-	// sent (it has no NetCon's).
+	// sent (it has no NetCon's): zeros at each such event.
 	noCon []float64
 }
 

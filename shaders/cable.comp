@@ -9,8 +9,10 @@
 // with fewer nodes than the largest are padded with inert nodes). Each
 // step:
 //
-//   0. the NMODL mechanisms' ion pass (Nernst) and currents at vⁿ,
-//      linearised, into the nodes' equations (mechs.glsl)
+//   0. the NMODL point processes' events due by t + dt/2, in order of
+//      time (NET_RECEIVE, net_send's self-events); the mechanisms' ion
+//      pass (Nernst) and currents at vⁿ, linearised, into the nodes'
+//      equations (mechs.glsl)
 //   1. deliver the events due by t + dt/2; synaptic and clamp currents
 //   2. leaves to root: form each node's equation (C/dt·v + currents,
 //      conductances) and eliminate its children into it (Hines); the

@@ -7,8 +7,10 @@
 // its proximal end, and the branches of a cell are grouped by their height
 // (the most branches between them and a tip). Each step:
 //
-//   0. the NMODL mechanisms' ion pass and currents, shared out by
-//      instance (mechs.glsl)
+//   0. invocation 0 delivers the NMODL point processes' events; the
+//      mechanisms' ion pass and currents, shared out by instance (a
+//      point process's by invocation 0: several may share a node)
+//      (mechs.glsl)
 //   1. invocation 0 delivers the events, the synaptic and clamp currents
 //   2. every invocation forms the equations of its share of the nodes
 //   3. leaves to root, a height at a time: each invocation eliminates its

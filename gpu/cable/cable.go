@@ -17,7 +17,8 @@ import (
 
 // Cable runs a compartments.Plan on the GPU with the CPU engine's scheme,
 // many steps per dispatch, voltages, the tree solve and the NMODL
-// mechanisms (mechs.go) in double precision, the hh kinetics in single. A population of cells runs one
+// mechanisms (mechs.go; point processes and their events, points.go) in
+// double precision, the hh kinetics in single. A population of cells runs one
 // invocation per cell, cells interleaved in memory (shaders/cable.comp); a
 // few large cells run a work group per cell, the tree solved a branch per
 // invocation (shaders/cable_team.comp). It answers like

@@ -29,7 +29,7 @@ const (
 // whether E follows the concentrations by Nernst.
 const ionFields = 5
 
-// mechTables are the plan's NMODL density mechanisms on the device: their
+// mechTables are the plan's NMODL mechanisms on the device: their
 // GLSL (written by gpu/mechglsl from the trees the CPU compiles) and where
 // their instances and the ions live.
 type mechTables struct {

@@ -1,6 +1,7 @@
-// Package mechglsl writes an NMODL density mechanism as GLSL for the GPU
-// cable engine, from the same checked tree (package nmodl) that package
-// mech compiles to Go closures, with mech's semantics.
+// Package mechglsl writes an NMODL mechanism, density or point process,
+// as GLSL for the GPU cable engine, from the same checked tree (package
+// nmodl) that package mech compiles to Go closures, with mech's
+// semantics.
 //
 // Each mechanism becomes a struct of its variables (one instance) and
 // functions over it; the engine keeps the instances' variables in a
@@ -18,6 +19,21 @@
 // Emit, field f as mech.IonField, an lvalue double), MECH_CELSIUS,
 // MECH_DT and, for a mechanism that uses area, MECH_AREA(node) (µm²),
 // and includes Prelude before the mechanisms.
+//
+// A point process's currents are nA, as mech's: the engine adds them
+// unscaled, and its written ion currents go into the ion's mA/cm² total
+// by 100/MECH_POINT_AREA(node). With NET_RECEIVE it has two more entry
+// points,
+//
+//	void P_receive(int base, int n, int i, int node, double v, double t, int args, double flag)
+//	void P_netinit(int base, int n, int i, int node, double v, double t, int args, double flag)
+//
+// (P_netinit only with NET_RECEIVE's INITIAL), which run the block for
+// one event at its time t: the NetCon's arguments, weight first, are
+// MECH_NETARGS[args + j], loaded and stored back (args < 0: a self-event
+// of INITIAL, whose arguments are zeros); net_send(d, f) is
+// MECH_SEND(t + d, f), which the shader defines to queue the self-event,
+// and state_discontinuity(x, y) the assignment x = y.
 //
 // The evaluation is mech's (see its package doc): INITIAL with the states
 // cleared and the ion states loaded; Current evaluates BREAKPOINT without
