@@ -87,6 +87,11 @@ layout(std430, binding = %d) coherent buffer NodeIons { double nodeIons[]; };
 	if slices.ContainsFunc(p.Mechs, func(mp compartments.MechPlan) bool { return mp.Mech.Point }) {
 		// the queue and MECH_SEND, which the mechanisms call, first
 		t.points = e.newPointTables()
+		for k, mp := range p.Mechs {
+			if mp.Mech.NetArgs != nil {
+				t.points.receiveLoops = max(t.points.receiveLoops, t.lay[k].Loops)
+			}
+		}
 		src.WriteString(t.points.head)
 	}
 	src.WriteString(text.String())

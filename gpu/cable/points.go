@@ -72,6 +72,7 @@ type pointTables struct {
 	argOf           []int
 	queue, queueCap []int // by cell: its queue's first entry and capacity
 	ints, dbls      int
+	receiveLoops    int // the most loop iterations of a mechanism's NET_RECEIVE (mechglsl.Layout.Loops)
 	head            string // the buffers and MECH_SEND, before the mechanisms
 }
 
@@ -232,9 +233,10 @@ void mechEvents(int c, int step, int lid, int stride) {
 				evInst = ptInt[PT_Q + 4 * q + 2];
 				evArgs = ptInt[PT_Q + 4 * q + 3];
 				flag = ptDbl[PD_Q + 2 * q + 1];
-				for (int w = 0; w < 4; w++) {
-					ptInt[PT_Q + 4 * q + w] = ptInt[PT_Q + 4 * last + w];
-				}
+				ptInt[PT_Q + 4 * q] = ptInt[PT_Q + 4 * last];
+				ptInt[PT_Q + 4 * q + 1] = ptInt[PT_Q + 4 * last + 1];
+				ptInt[PT_Q + 4 * q + 2] = ptInt[PT_Q + 4 * last + 2];
+				ptInt[PT_Q + 4 * q + 3] = ptInt[PT_Q + 4 * last + 3];
 				ptDbl[PD_Q + 2 * q] = ptDbl[PD_Q + 2 * last];
 				ptDbl[PD_Q + 2 * q + 1] = ptDbl[PD_Q + 2 * last + 1];
 				ptInt[h + %[9]d] = n - 1;
@@ -298,10 +300,10 @@ func (t *pointTables) overflow(e *Cable) error {
 // loops is the loop iterations a cell's events cost an invocation: each
 // step's delivery scans the pending self-events (about two for each
 // point process); an input and the self-event it sends cost a delivery
-// each.
+// each, a scan and a NET_RECEIVE's own loops.
 func (t *pointTables) loops(ci int) (perStep, perInput int) {
 	k := t.queueCap[ci] / sendsPerPoint
-	return 3 + 2*k, 4 + 4*k
+	return 3 + 2*k, 2 * (2 + 2*k + t.receiveLoops)
 }
 
 // inputSteps lists each cell's input steps (sim.DeliveryStep), for the

@@ -254,3 +254,25 @@ func TestPointQueueFull(t *testing.T) {
 		t.Errorf("got %v, want %q", err, want)
 	}
 }
+
+// TestBudgetCountsPointInputs: a chunk's loop budget counts the point
+// processes' inputs in its steps, each with the self-event it sends.
+func TestBudgetCountsPointInputs(t *testing.T) {
+	pt := &pointTables{queueCap: []int{sendsPerPoint}}
+	_, perInput := pt.loops(0)
+	e := &Cable{perStep: []int{100}, loopBudget: 1000, evSteps: [][]int{nil}, mechs: &mechTables{points: pt}}
+	for _, c := range []struct {
+		inputs []int
+		want   int64
+	}{
+		{nil, 10},
+		{[]int{50, 60}, 10}, // after the chunk
+		{[]int{0, 3, 3}, (1000 - 3*int64(perInput)) / 100},  // within it
+		{[]int{0, 9, 10}, (1000 - 2*int64(perInput)) / 100}, // the last at its end
+	} {
+		e.inputSteps = [][]int{c.inputs}
+		if got := e.budgetSteps(0, 40); got != c.want {
+			t.Errorf("inputs at steps %v: %d steps, want %d", c.inputs, got, c.want)
+		}
+	}
+}
