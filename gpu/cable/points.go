@@ -72,7 +72,7 @@ type pointTables struct {
 	argOf           []int
 	queue, queueCap []int // by cell: its queue's first entry and capacity
 	ints, dbls      int
-	receiveLoops    int // the most loop iterations of a mechanism's NET_RECEIVE (mechglsl.Layout.Loops)
+	receiveLoops    int    // the most loop iterations of a mechanism's NET_RECEIVE (mechglsl.Layout.Loops)
 	head            string // the buffers and MECH_SEND, before the mechanisms
 }
 
