@@ -58,10 +58,10 @@ func TestPointsAgainstCPU(t *testing.T) {
 
 // pulseMod is a pulse synapse in the manner of ampa.mod, carrying sodium:
 // an input opens w µS for dur ms, closed by the self-event it sends with
-// the NetCon's own count of inputs as its flag; INITIAL sends one at
-// 2 ms with flag 7. n sums the flags of the closing self-events and
-// tlast notes the time of the latest, so the records show when each
-// arrived.
+// the NetCon's own count of inputs (from 10, NET_RECEIVE's INITIAL) as
+// its flag; INITIAL sends one at 2 ms with flag 7. n sums the flags of
+// the closing self-events and tlast notes the time of the latest, so the
+// records show when each arrived.
 const pulseMod = `
 NEURON {
 	POINT_PROCESS Pulse
@@ -80,6 +80,9 @@ BREAKPOINT {
 	ina = g*(v - ena)
 }
 NET_RECEIVE(w, k) {
+	INITIAL {
+		k = 10
+	}
 	if (flag == 0) {
 		k = k + 1
 		g = g + w
@@ -214,11 +217,13 @@ func TestPointSelfEventsAgainstCPU(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Every self-event arrived: the flags of the closing ones sum
-			// to a's five and b's two NetCons' three inputs' counts, the
-			// last at the time of the last input plus dur; INITIAL's at 2 ms,
-			// in the step from 2 ms (recorded at its end).
+			// to a's five and b's two NetCons' three inputs' counts (from
+			// 10), the last at the time of the last input plus dur;
+			// INITIAL's at 2 ms, in the step from 2 ms (recorded at its
+			// end).
 			last, at2 := cpu.Values[len(cpu.T)-1], cpu.Values[81]
-			if math.Abs(cpu.T[81]-2.025) > 1e-12 || at2[4] != 2 || at2[7] != 2 || last[3] != 15 || last[4] != 80.0125+1 || last[6] != 12 || last[7] != 80.0125+0.7 || len(cpu.SpikeList) < 3 {
+			if math.Abs(cpu.T[81]-2.025) > 1e-12 || at2[4] != 2 || at2[7] != 2 || last[3] != 11+12+13+14+15 || last[4] != 80.0125+1 ||
+				last[6] != 2*(11+12+13) || last[7] != 80.0125+0.7 || len(cpu.SpikeList) < 3 {
 				t.Fatalf("CPU: at %g ms %v, at the end %v, %d spikes", cpu.T[81], at2, last, len(cpu.SpikeList))
 			}
 			compare(t, cpu, gpu, 0.1, 1e-3)
