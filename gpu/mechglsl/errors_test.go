@@ -14,6 +14,8 @@ func TestNotOnGPU(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"net_send in NET_RECEIVE's INITIAL", "NEURON { POINT_PROCESS q }\nNET_RECEIVE(w, k) {\n\tINITIAL {\n\t\tnet_send(1, 2)\n\t}\n\tk = 1\n}\n",
 			"q.mod:4: net_send in NET_RECEIVE's INITIAL, which no event runs"},
+		{"NET_RECEIVE in a density mechanism", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nNET_RECEIVE(w) {\n\tx = w\n}\n",
+			"q.mod:3: NET_RECEIVE in a density mechanism (SUFFIX q): only a POINT_PROCESS takes events"},
 		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nBREAKPOINT {\n\tx = diam\n}\n",
 			"q.mod:4: diam: the GPU does not give mechanisms diam yet"},
 	} {
