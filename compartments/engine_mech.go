@@ -22,7 +22,7 @@ type mechGroup struct {
 	scale []float64 // by instance: the lowered group's area factors (MechGroup.Scale)
 	i, di []float64 // Current's scratch
 	// noCon is the NET_RECEIVE arguments of a self-event that INITIAL
-	// sent (it has no NetCon's).
+	// sent (it has no NetCon's): zeros at each such event.
 	noCon []float64
 }
 

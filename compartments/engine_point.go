@@ -90,6 +90,10 @@ func (e *Engine) deliverPoints(c *cellState, t float64) {
 		args := r.mg.noCon
 		if ev.netcon >= 0 {
 			args = e.netArgs[ev.netcon]
+		} else {
+			// NEURON hands INITIAL's self-events no weight vector: both
+			// engines give zeros, and keep nothing written to them
+			clear(args)
 		}
 		r.mg.cable.T = ev.t
 		r.mg.g.Receive(&r.mg.cable, r.j, args, ev.flag, func(delay, flag float64) {

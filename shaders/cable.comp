@@ -9,8 +9,10 @@
 // with fewer nodes than the largest are padded with inert nodes). Each
 // step:
 //
-//   0. the NMODL mechanisms' ion pass (Nernst) and currents at vⁿ,
-//      linearised, into the nodes' equations (mechs.glsl)
+//   0. the NMODL point processes' events due by t + dt/2, in order of
+//      time (NET_RECEIVE, net_send's self-events); the mechanisms' ion
+//      pass (Nernst) and currents at vⁿ, linearised, into the nodes'
+//      equations (mechs.glsl)
 //   1. deliver the events due by t + dt/2; synaptic and clamp currents
 //   2. leaves to root: form each node's equation (C/dt·v + currents,
 //      conductances) and eliminate its children into it (Hines); the
@@ -37,7 +39,8 @@ layout(local_size_x = GROUP_SIZE) in;
 #include "cable.glsl"
 
 // initMechs asks for NEURON's finitialize of the NMODL mechanisms
-// instead of steps: the ion pass, then every INITIAL block.
+// instead of steps: the ion pass, every INITIAL block (and the point
+// processes' NetCons' NET_RECEIVE INITIAL), then the currents.
 uniform int initMechs;
 
 void main() {
@@ -48,12 +51,18 @@ void main() {
 	if (initMechs != 0) {
 		mechIons(c, 0, 1);
 		mechInit(c, 0, 1);
+		// finitialize ends by evaluating the currents at v_init, so that
+		// the ion currents and ASSIGNED variables have their values at 0
+		mechIons(c, 0, 1);
+		mechCurrents(c, 0.0lf, 0, 1);
+		mechClear(c, 0, 1);
 		return;
 	}
 	Cell cell = cells[c];
 	int cursor = cell.cursor, detAbove = cell.detAbove, nSpikes = 0;
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
+		mechEvents(c, step, 0, 1);
 		mechIons(c, 0, 1);
 		mechCurrents(c, double(step) * MECH_DT, 0, 1);
 		cursor = inject(cell, cursor, step);

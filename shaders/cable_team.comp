@@ -7,8 +7,10 @@
 // its proximal end, and the branches of a cell are grouped by their height
 // (the most branches between them and a tip). Each step:
 //
-//   0. the NMODL mechanisms' ion pass and currents, shared out by
-//      instance (mechs.glsl)
+//   0. invocation 0 delivers the NMODL point processes' events; the
+//      mechanisms' ion pass and currents, shared out by instance (a
+//      point process's by invocation 0: several may share a node)
+//      (mechs.glsl)
 //   1. invocation 0 delivers the events, the synaptic and clamp currents
 //   2. every invocation forms the equations of its share of the nodes
 //   3. leaves to root, a height at a time: each invocation eliminates its
@@ -47,7 +49,8 @@ void sync() {
 }
 
 // initMechs asks for NEURON's finitialize of the NMODL mechanisms
-// instead of steps: the ion pass, then every INITIAL block.
+// instead of steps: the ion pass, every INITIAL block (and the point
+// processes' NetCons' NET_RECEIVE INITIAL), then the currents.
 uniform int initMechs;
 
 // eliminate runs the Hines elimination along a branch from its tip.
@@ -108,6 +111,11 @@ void main() {
 	if (initMechs != 0) {
 		mechIons(c, lid, TEAM);
 		mechInit(c, lid, TEAM);
+		// finitialize ends by evaluating the currents at v_init, so that
+		// the ion currents and ASSIGNED variables have their values at 0
+		mechIons(c, lid, TEAM);
+		mechCurrents(c, 0.0lf, lid, TEAM);
+		mechClear(c, lid, TEAM);
 		return;
 	}
 	Cell cell = cells[c];
@@ -121,6 +129,7 @@ void main() {
 	int step = stepFrom;
 	for (; step < stepTo; step++) {
 		// (the mechanisms' calls end with every invocation's writes seen)
+		mechEvents(c, step, lid, TEAM);
 		mechIons(c, lid, TEAM);
 		mechCurrents(c, double(step) * MECH_DT, lid, TEAM);
 		if (lid == 0) {

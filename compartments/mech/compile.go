@@ -43,13 +43,14 @@ type cproc struct {
 
 // ctx is the compilation context of a block.
 type ctx struct {
-	pool   int
-	proc   *nmodl.Proc
-	cp     *cproc
-	scopes []map[string]int // LOCALs, innermost last
-	solve  string           // the METHOD when compiling a SOLVE'd block
-	kin    *kinetic         // the KINETIC block being compiled
-	impl   *implicit        // the derivimplicit block being compiled
+	pool    int
+	proc    *nmodl.Proc
+	cp      *cproc
+	scopes  []map[string]int // LOCALs, innermost last
+	solve   string           // the METHOD when compiling a SOLVE'd block
+	kin     *kinetic         // the KINETIC block being compiled
+	impl    *implicit        // the derivimplicit block being compiled
+	netInit bool             // compiling NET_RECEIVE's INITIAL
 }
 
 func (c *compiler) errf(p nmodl.Pos, format string, args ...any) error {

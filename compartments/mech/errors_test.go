@@ -21,6 +21,8 @@ func TestUnsupported(t *testing.T) {
 			"q.mod:11: FUNCTION f calls itself (recursion is not supported)"},
 		{"nonlinear reaction", "NEURON { SUFFIX q }\nSTATE { a b c }\nBREAKPOINT { SOLVE k METHOD sparse }\nKINETIC k {\n\t~ a + b <-> c (1, 2)\n}\n",
 			"q.mod:5: reaction with more than one state or a coefficient on a side (nonlinear) is not supported"},
+		{"net_send in NET_RECEIVE's INITIAL", "NEURON { POINT_PROCESS q }\nNET_RECEIVE(w) {\n\tINITIAL {\n\t\tnet_send(1, 2)\n\t}\n}\n",
+			"q.mod:4: net_send in NET_RECEIVE's INITIAL is not supported"},
 		{"steady derivimplicit", "NEURON { SUFFIX q }\nSTATE { m }\nINITIAL {\n\tSOLVE s STEADYSTATE derivimplicit\n}\nDERIVATIVE s { m' = 1 - m }\n",
 			"q.mod:4: SOLVE s derivimplicit outside BREAKPOINT is not supported"},
 	} {

@@ -22,7 +22,7 @@ func (c *compiler) netReceive(p *nmodl.Proc) error {
 	}
 	c.mech.receive, c.mech.netArgs, c.mech.flagSlot = body, cp.args, c.flag
 	if p.Initial != nil {
-		x := &ctx{pool: c.newPool(), proc: p, cp: cp}
+		x := &ctx{pool: c.newPool(), proc: p, cp: cp, netInit: true}
 		if c.mech.netInit, err = c.block(x, p.Initial); err != nil {
 			return err
 		}
@@ -42,6 +42,9 @@ func (c *compiler) eventCall(x *ctx, st *nmodl.CallStmt) (stmtFn, error) {
 			return nil, err
 		}
 		return c.assign(x, dst, k.Args[1])
+	}
+	if x.netInit {
+		return nil, c.errf(k.Pos, "net_send in NET_RECEIVE's INITIAL is not supported")
 	}
 	if x.proc == nil {
 		c.mech.InitSends = true

@@ -17,7 +17,8 @@ import (
 
 // Cable runs a compartments.Plan on the GPU with the CPU engine's scheme,
 // many steps per dispatch, voltages, the tree solve and the NMODL
-// mechanisms (mechs.go) in double precision, the hh kinetics in single. A population of cells runs one
+// mechanisms (mechs.go; point processes and their events, points.go) in
+// double precision, the hh kinetics in single. A population of cells runs one
 // invocation per cell, cells interleaved in memory (shaders/cable.comp); a
 // few large cells run a work group per cell, the tree solved a branch per
 // invocation (shaders/cable_team.comp). It answers like
@@ -51,6 +52,7 @@ type Cable struct {
 
 	mechs                       *mechTables // nil without NMODL mechanisms
 	mechData, mechIdx, nodeIons *device.Buffer
+	pointInts, pointDbls        *device.Buffer // the point processes' events (points.go)
 
 	cellWords []uint32 // the cells buffer as uploaded at Init
 	err       error    // a failure of Init, returned by Run
@@ -65,6 +67,7 @@ type Cable struct {
 	loopBudget   int
 	perStep      []int
 	evSteps      [][]int
+	inputSteps   [][]int      // each cell's point-process input steps, for the whole run
 	queued       []int32      // the synapses queued at a step (epochEvents' buffer)
 	taken        []takenEvent // the epoch's events in order of step (epochEvents' buffer)
 	starts, next []int        // epochEvents' cells' first events and their fill (its buffers)
@@ -193,12 +196,21 @@ func (e *Cable) addMechs() error {
 	if len(e.plan.Mechs) == 0 {
 		return nil
 	}
-	if n := e.dev.Info().MaxStorageBindings; n < mechBindings {
-		return fmt.Errorf("gpu: NMODL mechanisms need %d storage buffers, the device offers %d", mechBindings, n)
+	need := mechBindings
+	if slices.ContainsFunc(e.plan.Mechs, func(mp compartments.MechPlan) bool { return mp.Mech.Point }) {
+		need = pointBindings
+	}
+	if n := e.dev.Info().MaxStorageBindings; n < need {
+		return fmt.Errorf("gpu: NMODL mechanisms need %d storage buffers, the device offers %d", need, n)
 	}
 	var err error
-	e.mechs, err = e.newMechTables()
-	return err
+	if e.mechs, err = e.newMechTables(); err != nil {
+		return err
+	}
+	if e.mechs.points != nil {
+		e.inputSteps = inputSteps(e.plan)
+	}
+	return nil
 }
 
 // Plan returns the plan the engine runs.
@@ -234,7 +246,7 @@ func (e *Cable) free() {
 	}
 	e.nodeTex, e.hhTex = [nArrays]uint32{}, 0
 	for _, b := range []*device.Buffer{e.node[aV], e.node[aSolve], e.node[aAcc], e.node[aGates], e.node[aCond], e.node[aFixed], e.node[aLinks], e.hhSets, e.syns, e.clamps, e.events, e.cells, e.algs, e.algNbrs,
-		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1], e.mechData, e.mechIdx, e.nodeIons} {
+		e.probes, e.rec, e.spikes, e.segs, e.tree, e.snapBufs[0], e.snapBufs[1], e.mechData, e.mechIdx, e.nodeIons, e.pointInts, e.pointDbls} {
 		if b != nil {
 			b.Delete()
 		}
@@ -345,6 +357,9 @@ func (e *Cable) runChunk(from, to int64, ep *sim.Epoch) chunkResult {
 	}
 
 	var res chunkResult
+	if e.mechs != nil && e.mechs.points != nil {
+		res.err = e.mechs.points.overflow(e)
+	}
 	flat := make([]uint32, 2*nRows*np)
 	device.Read(e.rec, 0, flat)
 	for r := range nRows {
@@ -393,6 +408,10 @@ func (e *Cable) bindAll() {
 		e.mechData.Bind(bMechData)
 		e.mechIdx.Bind(bMechIdx)
 		e.nodeIons.Bind(bNodeIons)
+		if e.mechs.points != nil {
+			e.pointInts.Bind(bPointInts)
+			e.pointDbls.Bind(bPointDbls)
+		}
 	}
 	// The images in the order of their units; then the fetched textures.
 	for unit, a := range []int{aV, aSolve, aAcc, aGates, aCond} {

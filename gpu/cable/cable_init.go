@@ -165,10 +165,13 @@ func (e *Cable) reset() {
 	e.cellWords = e.cellTable(aw)
 	var pw words
 	e.order = e.probeTable(&pw)
-	var mechData, nodeIons []float64
-	var mechIdx []int32
+	var mechData, nodeIons, pointDbls []float64
+	var mechIdx, pointInts []int32
 	if e.mechs != nil {
 		mechData, mechIdx, nodeIons = e.mechs.buffers(e)
+		if e.mechs.points != nil {
+			pointInts, pointDbls = e.mechs.points.buffers(p)
+		}
 	}
 	segs := make([]int32, len(p.Segments))
 	for k, node := range p.Segments {
@@ -210,6 +213,10 @@ func (e *Cable) reset() {
 			e.mechData = device.NewBuffer(float64Words(mechData), 0)
 			e.mechIdx = device.NewBuffer(mechIdx, 0)
 			e.nodeIons = device.NewBuffer(float64Words(nodeIons), 0)
+			if e.mechs.points != nil {
+				e.pointInts = device.NewBuffer(pointInts, 0)
+				e.pointDbls = device.NewBuffer(float64Words(pointDbls), 0)
+			}
 			// NEURON's finitialize of the mechanisms, on the device.
 			e.bindAll()
 			e.prog.SetInt("initMechs", 1)

@@ -162,14 +162,26 @@ func (e *Cable) countLoops() {
 // budgetSteps shortens a chunk starting at from so that no invocation
 // exceeds the loop budget, events included.
 func (e *Cable) budgetSteps(from, steps int64) int64 {
+	// events in steps [from, from+steps) of a cell's sorted steps
+	within := func(of [][]int, ci int, steps int64) int64 {
+		if of == nil {
+			return 0
+		}
+		lo, _ := slices.BinarySearch(of[ci], int(from))
+		hi, _ := slices.BinarySearch(of[ci], int(from+steps))
+		return int64(hi - lo)
+	}
 	for ci, per := range e.perStep {
+		perInput := 0
+		if e.mechs != nil && e.mechs.points != nil {
+			_, perInput = e.mechs.points.loops(ci)
+		}
 		for steps > 1 {
-			lo, _ := slices.BinarySearch(e.evSteps[ci], int(from))
-			hi, _ := slices.BinarySearch(e.evSteps[ci], int(from+steps))
-			if int64(hi-lo)+steps*int64(per) <= int64(e.loopBudget) {
+			events := within(e.evSteps, ci, steps) + int64(perInput)*within(e.inputSteps, ci, steps)
+			if events+steps*int64(per) <= int64(e.loopBudget) {
 				break
 			}
-			steps = max(1, min(steps-1, (int64(e.loopBudget)-int64(hi-lo))/int64(per)))
+			steps = max(1, min(steps-1, (int64(e.loopBudget)-events)/int64(per)))
 		}
 	}
 	return steps

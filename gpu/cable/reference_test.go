@@ -1,7 +1,6 @@
 package cable
 
 import (
-	"strings"
 	"testing"
 
 	"neurite/compartments"
@@ -14,7 +13,8 @@ import (
 // solve are in double precision, and the single-precision channel kinetics
 // move spike times by about 2e-5 ms and traces by at most 0.01 mV against
 // the CPU engine (see TestAgainstCPU), well inside every tolerance. The
-// NMODL mechanisms (nmodl_hay_cell) run in double precision.
+// NMODL mechanisms (nmodl_hay_cell, nmodl_kinetics_point with its point
+// process's events and self-events) run in double precision.
 func TestReference(t *testing.T) {
 	dev := devicetest.Shared(t)
 	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
@@ -29,13 +29,7 @@ func TestReference(t *testing.T) {
 				}
 				t.Cleanup(e.Close)
 				return e
-			}, "nmodl_kinetics_point")
+			})
 		})
-	}
-	// Point processes are the CPU engine's for now: the GPU refuses them,
-	// naming them, and auto keeps such a cell on the CPU.
-	p, _ := refrun.ExamplePlan(t, "nmodl_kinetics_point", false)
-	if _, err := NewCable(dev, p); err == nil || !strings.Contains(err.Error(), "point processes") || !strings.Contains(err.Error(), "AMPA_S") {
-		t.Errorf("nmodl_kinetics_point on the GPU: %v, want a refusal naming its point process", err)
 	}
 }

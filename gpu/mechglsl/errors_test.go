@@ -12,8 +12,8 @@ import (
 // yet is an error naming the file, the line and the feature.
 func TestNotOnGPU(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
-		{"point process", "NEURON { POINT_PROCESS q NONSPECIFIC_CURRENT i }\nASSIGNED { i }\nBREAKPOINT { i = 0 }\n",
-			"q.mod:1: POINT_PROCESS q: point processes run on the CPU engine only for now"},
+		{"NET_RECEIVE in a density mechanism", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nNET_RECEIVE(w) {\n\tx = w\n}\n",
+			"q.mod:3: NET_RECEIVE in a density mechanism (SUFFIX q): only a POINT_PROCESS takes events"},
 		{"diam", "NEURON { SUFFIX q RANGE x }\nASSIGNED { x }\nBREAKPOINT {\n\tx = diam\n}\n",
 			"q.mod:4: diam: the GPU does not give mechanisms diam yet"},
 	} {

@@ -1,6 +1,7 @@
-// Package mechglsl writes an NMODL density mechanism as GLSL for the GPU
-// cable engine, from the same checked tree (package nmodl) that package
-// mech compiles to Go closures, with mech's semantics.
+// Package mechglsl writes an NMODL mechanism, density or point process,
+// as GLSL for the GPU cable engine, from the same checked tree (package
+// nmodl) that package mech compiles to Go closures, with mech's
+// semantics.
 //
 // Each mechanism becomes a struct of its variables (one instance) and
 // functions over it; the engine keeps the instances' variables in a
@@ -18,6 +19,21 @@
 // Emit, field f as mech.IonField, an lvalue double), MECH_CELSIUS,
 // MECH_DT and, for a mechanism that uses area, MECH_AREA(node) (µm²),
 // and includes Prelude before the mechanisms.
+//
+// A point process's currents are nA, as mech's: the engine adds them
+// unscaled, and its written ion currents go into the ion's mA/cm² total
+// by 100/MECH_POINT_AREA(node). With NET_RECEIVE it has two more entry
+// points,
+//
+//	void P_receive(int base, int n, int i, int node, double v, double t, int args, double flag)
+//	void P_netinit(int base, int n, int i, int node, double v, double t, int args, double flag)
+//
+// (P_netinit only with NET_RECEIVE's INITIAL), which run the block for
+// one event at its time t: the NetCon's arguments, weight first, are
+// MECH_NETARGS[args + j], loaded and stored back (args < 0: a self-event
+// of INITIAL, whose arguments are zeros); net_send(d, f) is
+// MECH_SEND(t + d, f), which the shader defines to queue the self-event,
+// and state_discontinuity(x, y) the assignment x = y.
 //
 // The evaluation is mech's (see its package doc): INITIAL with the states
 // cleared and the ion states loaded; Current evaluates BREAKPOINT without
@@ -143,11 +159,8 @@ func Emit(m *mech.Mechanism, ions []string) (string, Layout, error) {
 	mod := m.Mod
 	e := &emitter{mod: mod, m: m, p: m.Name, ions: ions,
 		done: map[*nmodl.Proc]bool{}, active: map[*nmodl.Proc]bool{}, gausses: map[int]bool{}, kinDone: map[string]bool{}}
-	if m.Point {
-		return "", Layout{}, e.errf(mod.NamePos, "POINT_PROCESS %s: point processes run on the CPU engine only for now", m.Name)
-	}
-	if mod.NetReceive != nil {
-		return "", Layout{}, e.errf(mod.NetReceive.Pos, "NET_RECEIVE runs on the CPU engine only for now")
+	if mod.NetReceive != nil && !m.Point {
+		return "", Layout{}, e.errf(mod.NetReceive.Pos, "NET_RECEIVE in a density mechanism (SUFFIX %s): only a POINT_PROCESS takes events", m.Name)
 	}
 	lay := e.layout()
 	if err := e.emit(); err != nil {
@@ -281,9 +294,46 @@ func (e *emitter) emit() error {
 	default:
 		return e.errf(e.mod.Breakpoint.Pos, "METHOD %s runs on the CPU engine only for now", e.m.Method)
 	}
+	if nr := e.mod.NetReceive; nr != nil {
+		if err := e.netReceive(&blocks, nr); err != nil {
+			return err
+		}
+	}
 	e.out.WriteString(blocks.String())
 	e.entryPoints(breakpoint != nil && len(breakpoint.Stmts) > 0)
 	return nil
+}
+
+// netReceive writes NET_RECEIVE, and its INITIAL if it has one, as
+// functions of the instance and of the NetCon's argument vector, which
+// they load from MECH_NETARGS at args (weight first) and store back, as
+// mech's Receive; args < 0 is a self-event that INITIAL sent, which has
+// no NetCon: its arguments are zeros and are not kept.
+func (e *emitter) netReceive(blocks *strings.Builder, nr *nmodl.Proc) error {
+	p := e.p
+	var load, store strings.Builder
+	for j, a := range nr.Args {
+		fmt.Fprintf(&load, "	double a_%[1]s = args >= 0 ? MECH_NETARGS[args + %[2]d] : 0.0lf;\n", a.Name, j)
+		fmt.Fprintf(&store, "		MECH_NETARGS[args + %[2]d] = a_%[1]s;\n", a.Name, j)
+	}
+	write := func(name string, b *nmodl.Block) error {
+		body, err := e.block(b, false, 1)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(blocks, "void %s_%s(inout %s_Inst s, int args, double r_flag) {\n%s%s\tif (args >= 0) {\n%s\t}\n}\n\n",
+			p, name, p, load.String(), body, store.String())
+		return nil
+	}
+	if err := write("receive_block", nr.Body); err != nil {
+		return err
+	}
+	if nr.Initial == nil {
+		return nil
+	}
+	// mech refuses net_send there (a NetCon's INITIAL has no event to
+	// follow), so the block sends nothing.
+	return write("netinit_block", nr.Initial)
 }
 
 // entryPoints writes load, store and the engine's three calls.
@@ -340,7 +390,12 @@ func (e *emitter) entryPoints(hasCurrent bool) {
 		for _, iv := range e.m.IonVars {
 			if iv.Write && iv.What == mech.IonI {
 				sum = append(sum, "s."+field(iv.Name))
-				fmt.Fprintf(&adds, "\tMECH_ION(%d, 1, node) += s.%s;\n", slices.Index(e.ions, iv.Ion), field(iv.Name))
+				cur := "s." + field(iv.Name)
+				if e.m.Point {
+					// nA at the node into the ion's mA/cm² total
+					cur = fmt.Sprintf("%s * %s / MECH_POINT_AREA(node)", cur, lit(100))
+				}
+				fmt.Fprintf(&adds, "\tMECH_ION(%d, 1, node) += %s;\n", slices.Index(e.ions, iv.Ion), cur)
 			}
 		}
 		for _, name := range e.mod.Nonspecific {
@@ -358,6 +413,22 @@ func (e *emitter) entryPoints(hasCurrent bool) {
 	}
 	e.printf("void %s_advance(int base, int n, int i, int node, double v, double t) {\n\t%s_Inst s;\n\t%s_load(s, base, n, i, node, v, t);\n", p, p, p)
 	e.printf("\t%s_ions(s, node, v);\n\t%s_solve(s);\n\t%s_store(s, base, n, i, node);\n}\n\n", p, p, p)
+	if nr := e.mod.NetReceive; nr != nil {
+		// NET_RECEIVE may assign any of the instance's words, PARAMETERs
+		// included (mech's closures write the group's vectors in place).
+		var params strings.Builder
+		for j, name := range e.stored[:len(e.m.Params)] {
+			fmt.Fprintf(&params, "\tMECH_DATA[base + %d * n + i] = s.%s;\n", j, field(name))
+		}
+		blocks := []string{"receive"}
+		if nr.Initial != nil {
+			blocks = append(blocks, "netinit")
+		}
+		for _, b := range blocks {
+			e.printf("void %[1]s_%[2]s(int base, int n, int i, int node, double v, double t, int args, double flag) {\n\t%[1]s_Inst s;\n\t%[1]s_load(s, base, n, i, node, v, t);\n", p, b)
+			e.printf("\t%[1]s_ions(s, node, v);\n\t%[1]s_%[2]s_block(s, args, flag);\n%[3]s\t%[1]s_store(s, base, n, i, node);\n}\n\n", p, b, params.String())
+		}
+	}
 }
 
 // newton writes P_solve for derivimplicit as mech runs it: backward
@@ -499,6 +570,14 @@ func (e *emitter) block(b *nmodl.Block, solve bool, depth int) (string, error) {
 			}
 			fmt.Fprintf(&out, "%s%s = %s;\n", in, t, x)
 		case *nmodl.CallStmt:
+			if st.Call.Proc == nil && (st.Call.Func == "net_send" || st.Call.Func == "state_discontinuity") {
+				x, err := e.eventCall(st)
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(&out, "%s%s;\n", in, x)
+				continue
+			}
 			if st.Call.Proc == nil {
 				if _, ok := mech.Fold(st.Call); ok {
 					continue // a built-in function of constants, called for nothing
@@ -553,6 +632,32 @@ func (e *emitter) block(b *nmodl.Block, solve bool, depth int) (string, error) {
 	return out.String(), nil
 }
 
+// eventCall writes net_send(delay, flag) as MECH_SEND(t + delay, flag),
+// which the including shader defines to queue a self-event for the
+// instance at that time (mech's Receive: the event's time plus the delay;
+// INITIAL's t is 0), and state_discontinuity(x, value) as the assignment
+// x = value, as NEURON runs it (and mech).
+func (e *emitter) eventCall(st *nmodl.CallStmt) (string, error) {
+	k := st.Call
+	if k.Func == "state_discontinuity" {
+		t, err := e.target(k.Args[0].(*nmodl.Name))
+		if err != nil {
+			return "", err
+		}
+		x, err := e.expr(k.Args[1])
+		return t + " = " + x, err
+	}
+	d, err := e.expr(k.Args[0])
+	if err != nil {
+		return "", err
+	}
+	f, err := e.expr(k.Args[1])
+	if err != nil {
+		return "", err
+	}
+	return "MECH_SEND(s.b_t + " + d + ", " + f + ")", nil
+}
+
 // target is the lvalue an assignment writes.
 func (e *emitter) target(n *nmodl.Name) (string, error) {
 	if n.Ref == nmodl.RefSymbol && n.Sym.Kind == nmodl.Constant {
@@ -581,6 +686,8 @@ func (e *emitter) name(n *nmodl.Name) (string, error) {
 		return "a_" + n.Name, nil
 	case nmodl.RefResult:
 		return "result", nil
+	case nmodl.RefFlag:
+		return "r_flag", nil
 	}
 	return "", e.errf(n.Pos, "%s runs on the CPU engine only for now", n.Name)
 }
