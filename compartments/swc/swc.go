@@ -251,3 +251,15 @@ func cycleFrom(f *File, first map[int]int, i int) string {
 		k = next
 	}
 }
+
+// Write writes f in the SWC format, one point per line after a comment
+// naming the columns: the form Read reads.
+func Write(w io.Writer, f *File) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# %s\n", strings.Join(columns[:], " "))
+	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, p := range f.Points {
+		fmt.Fprintf(bw, "%d %d %s %s %s %s %d\n", p.ID, int(p.Type), num(p.X), num(p.Y), num(p.Z), num(p.Radius), p.Parent)
+	}
+	return bw.Flush()
+}

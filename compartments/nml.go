@@ -1,0 +1,290 @@
+package compartments
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"neurite/compartments/neuroml"
+	"neurite/compartments/swc"
+)
+
+// FromNeuroML makes sections of a NeuroML cell's segments, as NEURON's
+// NeuroML import does: the segments of a segment group NeuroLex calls an
+// unbranched cable (sao864921383) form one section, in the order of the
+// group's members; every other segment is a section of its own. A
+// section attaches where its first segment's parent segment attaches on
+// the parent's section (fractionAlong). Regions come from the standard
+// groups: soma_group soma, axon_group axon, a group whose name says apic
+// (apical_dendrite_group) apic, and dend otherwise; sections are named by region (soma[0], dend[3], as
+// from an SWC file).
+func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
+	seg := map[int]*neuroml.Segment{}
+	for i := range c.Segments {
+		seg[c.Segments[i].ID] = &c.Segments[i]
+	}
+	region := map[int]string{}
+	for _, g := range c.Groups {
+		r := ""
+		switch id := strings.ToLower(g.ID); {
+		case id == "soma_group" || id == "soma":
+			r = "soma"
+		case id == "axon_group" || id == "axon":
+			r = "axon"
+		case strings.Contains(id, "apic"):
+			r = "apic"
+		}
+		if r != "" {
+			for id := range c.GroupSegments(g.ID) {
+				region[id] = r
+			}
+		}
+	}
+	// Sections: the runs of cable groups' members, each following its
+	// predecessor end to end, then the other segments alone.
+	var runs [][]int
+	inRun := map[int]bool{}
+	for _, g := range c.Groups {
+		if !g.Cable {
+			continue
+		}
+		var run []int
+		for _, id := range g.Members {
+			if inRun[id] {
+				continue
+			}
+			s := seg[id]
+			if len(run) > 0 && (s.Parent != run[len(run)-1] || s.Fraction != 1 || region[id] != region[run[0]]) {
+				runs, run = append(runs, run), nil
+			}
+			run = append(run, id)
+			inRun[id] = true
+		}
+		if len(run) > 0 {
+			runs = append(runs, run)
+		}
+	}
+	for _, s := range c.Segments {
+		if !inRun[s.ID] {
+			runs = append(runs, []int{s.ID})
+		}
+	}
+	// Parents before children: order the runs from the root.
+	runOf := map[int]int{}
+	for r, run := range runs {
+		for _, id := range run {
+			runOf[id] = r
+		}
+	}
+	var order []int
+	placed := make([]bool, len(runs))
+	var place func(r int)
+	place = func(r int) {
+		if placed[r] {
+			return
+		}
+		placed[r] = true
+		if p := seg[runs[r][0]].Parent; p >= 0 {
+			place(runOf[p])
+		}
+		order = append(order, r)
+	}
+	for r := range runs {
+		place(r)
+	}
+	m := &Morphology{Source: c.File, Soma: SomaCylinders}
+	index := make([]int, len(runs))
+	rank := map[string]int{}
+	span := map[int][2]float64{} // by segment: where it begins and ends on its section (0..1)
+	for _, r := range order {
+		run := runs[r]
+		first := seg[run[0]]
+		reg := region[run[0]]
+		if reg == "" {
+			reg = "dend"
+		}
+		sec := Section{Name: fmt.Sprintf("%s[%d]", reg, rank[reg]), Region: reg, Parent: -1}
+		rank[reg]++
+		start := first.Proximal
+		if start == nil {
+			start = seg[first.Parent].Distal
+		}
+		sec.Points = append(sec.Points, Pt3D{X: start.X, Y: start.Y, Z: start.Z, Diam: start.Diameter})
+		ends := make([][2]int, len(run)) // each segment's first and last point
+		for k, id := range run {
+			s := seg[id]
+			ends[k][0] = len(sec.Points) - 1
+			if p := s.Proximal; k > 0 && p != nil && *p != *seg[run[k-1]].Distal {
+				ends[k][0] = len(sec.Points)
+				sec.Points = append(sec.Points, Pt3D{X: p.X, Y: p.Y, Z: p.Z, Diam: p.Diameter})
+			}
+			d := s.Distal
+			sec.Points = append(sec.Points, Pt3D{X: d.X, Y: d.Y, Z: d.Z, Diam: d.Diameter})
+			ends[k][1] = len(sec.Points) - 1
+		}
+		setArcs(sec.Points)
+		if !(sec.L() > 0) {
+			return nil, fmt.Errorf("%s:%d: segment %d has no length", c.File, first.Line, first.ID)
+		}
+		for k, id := range run {
+			span[id] = [2]float64{sec.Points[ends[k][0]].Arc / sec.L(), sec.Points[ends[k][1]].Arc / sec.L()}
+		}
+		if first.Parent >= 0 {
+			// fractionAlong of the parent segment, on its section
+			sp := span[first.Parent]
+			sec.Parent = index[runOf[first.Parent]]
+			sec.ParentX = sp[0] + first.Fraction*(sp[1]-sp[0])
+		}
+		index[r] = len(m.Sections)
+		m.Sections = append(m.Sections, sec)
+	}
+	return m, nil
+}
+
+// ToNeuroML writes a morphology as a NeuroML cell: a segment per pair of
+// consecutive 3-D points, each section an unbranched cable group named
+// after it (section names with their brackets as NeuroML ids allow:
+// dend[3] becomes dend_3), each region a group of its sections (soma_group,
+// axon_group, dendrite_group for dend, apic), and the capacitance and
+// resistivity of each section where given (props: by section, or nil).
+func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
+	c := &neuroml.Cell{ID: id}
+	lastOf := make([]int, len(m.Sections)) // each section's last segment
+	regions := map[string]*neuroml.Group{}
+	var regionOrder []string
+	for _, si := range m.rootFirst() {
+		s := &m.Sections[si]
+		g := neuroml.Group{ID: ncName(s.Name), Cable: true}
+		for k := 1; k < len(s.Points); k++ {
+			a, b := s.Points[k-1], s.Points[k]
+			seg := neuroml.Segment{ID: len(c.Segments), Parent: -1, Fraction: 1, Name: fmt.Sprintf("%s_%d", ncName(s.Name), k-1),
+				Proximal: &neuroml.Point{X: a.X, Y: a.Y, Z: a.Z, Diameter: a.Diam}, Distal: &neuroml.Point{X: b.X, Y: b.Y, Z: b.Z, Diameter: b.Diam}}
+			switch {
+			case k > 1:
+				seg.Parent = seg.ID - 1
+			case s.Parent >= 0:
+				seg.Parent, seg.Fraction = parentSegment(m, s.Parent, s.ParentX, c, lastOf)
+			}
+			c.Segments = append(c.Segments, seg)
+			g.Members = append(g.Members, seg.ID)
+		}
+		lastOf[si] = len(c.Segments) - 1
+		c.Groups = append(c.Groups, g)
+		rid := regionGroup(s.Region)
+		if regions[rid] == nil {
+			regions[rid] = &neuroml.Group{ID: rid}
+			regionOrder = append(regionOrder, rid)
+		}
+		regions[rid].Includes = append(regions[rid].Includes, g.ID)
+		if si < len(props) {
+			c.Capacitance = append(c.Capacitance, neuroml.Value{Group: g.ID, Value: props[si].Cm})
+			c.Resistivity = append(c.Resistivity, neuroml.Value{Group: g.ID, Value: props[si].Ra})
+		}
+	}
+	for _, rid := range regionOrder {
+		c.Groups = append(c.Groups, *regions[rid])
+	}
+	return c
+}
+
+// parentSegment finds the segment of section si at x: the one whose arc
+// span holds it, and the fraction along it.
+func parentSegment(m *Morphology, si int, x float64, c *neuroml.Cell, lastOf []int) (int, float64) {
+	s := &m.Sections[si]
+	target := x * s.L()
+	n := len(s.Points) - 1 // the section's segments
+	first := lastOf[si] - n + 1
+	for k := 1; k <= n; k++ {
+		a, b := s.Points[k-1].Arc, s.Points[k].Arc
+		if target <= b || k == n {
+			f := 1.0
+			if b > a {
+				f = min(1, max(0, (target-a)/(b-a)))
+			}
+			return first + k - 1, f
+		}
+	}
+	return lastOf[si], 1
+}
+
+// regionGroup is the NeuroML group of a region.
+func regionGroup(region string) string {
+	switch region {
+	case "soma":
+		return "soma_group"
+	case "axon":
+		return "axon_group"
+	case "dend":
+		return "dendrite_group"
+	case "apic":
+		return "apical_dendrite_group"
+	}
+	return ncName(region)
+}
+
+// ncName makes a NeuroML id (an XML NCName) of a section or region name:
+// dend[3] is dend_3.
+func ncName(name string) string {
+	r := strings.NewReplacer("[", "_", "]", "", ".", "_", "(", "_", ")", "")
+	return r.Replace(name)
+}
+
+// SWC returns the morphology as SWC points, NEURON's way of writing a
+// cell's 3-D points (each section's points after its first, which is the
+// parent's point at its attachment; all of a section joined by wire,
+// the first joining that point), of the types its regions have (soma 1,
+// axon 2, dend 3, apic 4, any other 3).
+func (m *Morphology) SWC() *swc.File {
+	f := &swc.File{Name: m.Source}
+	lastAt := make([][]int, len(m.Sections)) // by section: the IDs of its points
+	for _, si := range m.rootFirst() {
+		s := &m.Sections[si]
+		typ := map[string]swc.Type{"soma": swc.Soma, "axon": swc.Axon, "dend": swc.Basal, "apic": swc.Apical}[s.Region]
+		if typ == 0 {
+			typ = swc.Basal
+		}
+		parent := -1
+		if s.Parent >= 0 {
+			ps := &m.Sections[s.Parent]
+			k := slices.IndexFunc(ps.Points, func(p Pt3D) bool { return p.Arc >= s.ParentX*ps.L() })
+			if k < 0 {
+				k = len(ps.Points) - 1
+			}
+			parent = lastAt[s.Parent][k]
+		}
+		for k, p := range s.Points {
+			if k == 0 && s.Parent >= 0 && !s.Logical {
+				// the parent's point, where the section starts (a
+				// section joined by wire starts at its own point)
+				lastAt[si] = append(lastAt[si], parent)
+				continue
+			}
+			id := len(f.Points) + 1
+			f.Points = append(f.Points, swc.Point{ID: id, Type: typ, X: p.X, Y: p.Y, Z: p.Z, Radius: p.Diam / 2, Parent: parent})
+			lastAt[si] = append(lastAt[si], id)
+			parent = id
+		}
+	}
+	return f
+}
+
+// rootFirst lists the sections with every parent before its children.
+func (m *Morphology) rootFirst() []int {
+	var order []int
+	done := make([]bool, len(m.Sections))
+	var visit func(i int)
+	visit = func(i int) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		if p := m.Sections[i].Parent; p >= 0 {
+			visit(p)
+		}
+		order = append(order, i)
+	}
+	for i := range m.Sections {
+		visit(i)
+	}
+	return order
+}

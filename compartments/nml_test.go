@@ -1,0 +1,109 @@
+package compartments_test
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"testing"
+
+	"neurite/compartments"
+	"neurite/compartments/neuroml"
+	"neurite/compartments/swc"
+)
+
+// TestFromNeuroML: the segments of an unbranched-cable group make one
+// section, a branch attached half way along one of them attaches at its
+// place on that section, and regions follow the standard groups.
+func TestFromNeuroML(t *testing.T) {
+	c, err := neuroml.ReadFile("neuroml/testdata/cell.nml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := compartments.FromNeuroML(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type sec struct {
+		name, region string
+		parent       int
+		x, l         float64
+		points       int
+	}
+	var got []sec
+	for _, s := range m.Sections {
+		got = append(got, sec{s.Name, s.Region, s.Parent, s.ParentX, s.L(), len(s.Points)})
+	}
+	want := []sec{{"soma[0]", "soma", -1, 0, 10, 2}, {"dend[0]", "dend", 0, 1, 150, 4}, {"dend[1]", "dend", 1, 0.5, 40, 2}}
+	if !slices.Equal(got, want) {
+		t.Errorf("sections %+v, want %+v", got, want)
+	}
+}
+
+// TestMorphologyRoundTrips: a real morphology (the example's SWC)
+// written as NeuroML and as SWC and read back has the same sections:
+// region, parent, attachment, length and 3-D points.
+func TestMorphologyRoundTrips(t *testing.T) {
+	f, err := swc.ReadFile("../assets/models/morph_ca1_n120.swc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := compartments.FromSWC(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nml bytes.Buffer
+	if err := neuroml.Write(&nml, compartments.ToNeuroML(m, "ca1", nil)); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := neuroml.Read(&nml, "ca1.cell.nml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromNML, err := compartments.FromNeuroML(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sw bytes.Buffer
+	if err := swc.Write(&sw, m.SWC()); err != nil {
+		t.Fatal(err)
+	}
+	sf, err := swc.Read(&sw, "ca1.swc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromSWC, err := compartments.FromSWC(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, back := range []struct {
+		name string
+		m    *compartments.Morphology
+	}{{"NeuroML", fromNML}, {"SWC", fromSWC}} {
+		if len(back.m.Sections) != len(m.Sections) {
+			t.Errorf("%s: %d sections, want %d", back.name, len(back.m.Sections), len(m.Sections))
+			continue
+		}
+		// Sections may come in another order: match each by its points.
+		key := func(s compartments.Section) [4]float64 {
+			p := s.Points[len(s.Points)-1]
+			return [4]float64{p.X, p.Y, p.Z, s.L()}
+		}
+		at := map[[4]float64]int{}
+		for i, s := range back.m.Sections {
+			at[key(s)] = i
+		}
+		for _, s := range m.Sections {
+			j, ok := at[key(s)]
+			if !ok {
+				t.Errorf("%s: section %s (L %v) is missing", back.name, s.Name, s.L())
+				continue
+			}
+			b := back.m.Sections[j]
+			parentMatches := s.Parent < 0 && b.Parent < 0 || s.Parent >= 0 && b.Parent >= 0 && key(m.Sections[s.Parent]) == key(back.m.Sections[b.Parent])
+			if b.Region != s.Region || !parentMatches || math.Abs(b.ParentX-s.ParentX) > 1e-9 || len(b.Points) != len(s.Points) {
+				t.Errorf("%s: section %s read back as %s (region %s, parent x %v, %d points), want region %s, parent x %v, %d points",
+					back.name, s.Name, b.Name, b.Region, b.ParentX, len(b.Points), s.Region, s.ParentX, len(s.Points))
+			}
+		}
+	}
+}
