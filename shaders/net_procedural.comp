@@ -80,15 +80,20 @@ int steps(double d, double dt) {
 // at of the row's (its target for fixed_probability, its place in the
 // row otherwise), from the spike's slot, into the ring. Built with
 // PROC_ROWS (gpu/network's TestProceduralRows), it writes the synapse
-// instead, at word 3·(slot + n): target + 1, weight bits, delay steps.
-void deliver(Proj p, uvec2 key, uint i, uint at, uint t, int slot, uint n) {
+// instead, at word 5·(slot + n): target + 1, weight bits, delay steps,
+// and the bits of the sorted uniform u that drew the target (0 for
+// fixed_probability).
+void deliver(Proj p, uvec2 key, uint i, uint at, uint t, int slot, uint n, double u) {
 	float w = float(value(p.wShape, p.wA, p.wB, p.wLow, p.wHigh, key, WEIGHTS, i, at));
 	int d = steps(value(p.dShape, p.dA, p.dB, p.dLow, p.dHigh, key, DELAYS, i, at), p.dt);
 #ifdef PROC_ROWS
-	int o = 3 * (slot + int(n));
+	int o = 5 * (slot + int(n));
 	ring[o] = t + 1u;
 	ring[o + 1] = floatBitsToUint(w);
 	ring[o + 2] = uint(d);
+	uvec2 ub = unpackDouble2x32(u);
+	ring[o + 3] = ub.x;
+	ring[o + 4] = ub.y;
 #else
 	int s = slot + d;
 	if (s >= ringSlots) {
@@ -142,7 +147,7 @@ void main() {
 			}
 			c += uint(skip);
 			uint t = partner(p, c, i);
-			deliver(p, key, i, t, t, slot, c);
+			deliver(p, key, i, t, t, slot, c, 0.0LF);
 			n++;
 		}
 	}
@@ -174,7 +179,8 @@ void main() {
 	double cand = double(p.cand);
 	for (uint m = first; m < min(end, k); m++) {
 		sum = sum - rngLog(rngUniform(word(key, i, m, 0u, w)));
-		precise double x = (offset + sum) / total * cand;
-		deliver(p, key, i, m, partner(p, min(uint(floor(x)), p.cand - 1u), i), slot, m);
+		precise double u = (offset + sum) / total;
+		precise double x = u * cand;
+		deliver(p, key, i, m, partner(p, min(uint(floor(x)), p.cand - 1u), i), slot, m, u);
 	}
 }

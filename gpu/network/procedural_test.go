@@ -62,7 +62,8 @@ const procBlockMax = connect.ProcGroup * connect.ProcChunkMax
 
 // TestProceduralRows: shaders/net_procedural.comp draws every row of
 // each procedural projection as connect.Procedural.Row draws it: the
-// same targets, weights and delays (in steps), to the bit.
+// same targets, weights and delays (in steps), and the sorted uniforms
+// of fixed_outdegree and fixed_total, to the bit.
 func TestProceduralRows(t *testing.T) {
 	const dt = 0.1
 	for k, c := range procRowsCases {
@@ -73,19 +74,25 @@ func TestProceduralRows(t *testing.T) {
 			}
 			// The device writes each synapse at the row's offset plus its
 			// candidate (fixed_probability, whose chunks are drawn side
-			// by side) or its place in the row.
+			// by side) or its place in the row, and the sorted uniform
+			// that drew it where there is one: whatever order a row's
+			// spacings are summed in on one side, the other must follow.
 			var rows, want []uint32
 			synapses := 0
 			for i := range c.nPre {
 				tg, w, d := g.Row(i, nil, nil, nil)
 				synapses += len(tg)
-				off := len(want) / 3
+				off := len(want) / 5
 				rows = append(rows, 0, uint32(i), uint32(max(g.RowLen(i), 0)), uint32(off))
 				size := len(tg)
 				if g.Kind == connect.FixedProbability {
 					size = g.Cand
 				}
-				want = append(want, make([]uint32, 3*size)...)
+				want = append(want, make([]uint32, 5*size)...)
+				var u []float64
+				if g.Kind != connect.FixedProbability {
+					u = g.SortedUniforms(i, len(tg))
+				}
 				for m, j := range tg {
 					wm, dm := c.weight.A, c.delay.A
 					if w != nil {
@@ -98,14 +105,17 @@ func TestProceduralRows(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					at := off + m
+					at, um := off+m, 0.0
 					if g.Kind == connect.FixedProbability {
 						at = off + int(j)
 						if g.Self && int(j) > i {
 							at--
 						}
+					} else {
+						um = u[m]
 					}
-					copy(want[3*at:], []uint32{j + 1, math.Float32bits(float32(wm)), uint32(steps)})
+					ub := math.Float64bits(um)
+					copy(want[5*at:], []uint32{j + 1, math.Float32bits(float32(wm)), uint32(steps), uint32(ub), uint32(ub >> 32)})
 				}
 			}
 			if c.rule.P != 0 && synapses == 0 {
@@ -116,10 +126,11 @@ func TestProceduralRows(t *testing.T) {
 				blocks = g.ProcBlocks()
 			}
 			got := procRowsOnDevice(t, procProj(g, dt, 0), rows, blocks, len(want))
-			for s := 0; s < len(want); s += 3 {
-				if [3]uint32(got[s:s+3]) != [3]uint32(want[s:s+3]) {
-					t.Fatalf("synapse at %d: target %d, weight %g, delay %d steps on the device; %d, %g, %d in Go (targets plus 1, 0 for none)", s/3,
-						got[s], math.Float32frombits(got[s+1]), got[s+2], want[s], math.Float32frombits(want[s+1]), want[s+2])
+			for s := 0; s < len(want); s += 5 {
+				if [5]uint32(got[s:s+5]) != [5]uint32(want[s:s+5]) {
+					uGot, uWant := math.Float64frombits(uint64(got[s+4])<<32|uint64(got[s+3])), math.Float64frombits(uint64(want[s+4])<<32|uint64(want[s+3]))
+					t.Fatalf("synapse at %d: target %d, weight %g, delay %d steps, uniform %.17g on the device; %d, %g, %d, %.17g in Go (targets plus 1, 0 for none)", s/5,
+						got[s], math.Float32frombits(got[s+1]), got[s+2], uGot, want[s], math.Float32frombits(want[s+1]), want[s+2], uWant)
 				}
 			}
 			t.Logf("%d synapses of %d rows, the same", synapses, c.nPre)

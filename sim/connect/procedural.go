@@ -241,18 +241,31 @@ func GapChunk(k int) int {
 }
 
 // sortedUniformRow appends k targets drawn uniformly with replacement, in
-// increasing order: with E_0 … E_k exponential (−log u), the partial
-// sums E_0 + … + E_m over the whole sum are k sorted uniforms. The sums
-// are made as a work group makes them: the spacings in chunks of
-// GapChunk(k), each chunk's sum from 0 in order; the chunks' sums added
-// in order, giving the total and each chunk's offset (the sum of those
-// before it); a partial sum is its chunk's offset plus its running sum
-// within the chunk. The offsets being the running sum of the chunks'
-// own sums, the targets increase across chunks as they do within one.
+// increasing order: the row's sorted uniforms scaled to the candidates.
 func (p *Procedural) sortedUniformRow(i, k int, targets []uint32) []uint32 {
 	if k == 0 {
 		return targets
 	}
+	cand := float64(p.Cand)
+	for _, u := range p.SortedUniforms(i, k) {
+		c := int(math.Floor(u * cand))
+		targets = append(targets, partner(min(c, p.Cand-1), i, p.Self))
+	}
+	return targets
+}
+
+// SortedUniforms returns the k sorted uniforms in [0, 1] whose scaled
+// candidates are row i's targets (fixed_outdegree, fixed_total; k its
+// length), the numbers a device compares to the bit: with E_0 … E_k
+// exponential (−log u), the partial sums E_0 + … + E_m over the whole
+// sum are k sorted uniforms. The sums are made as a work group makes
+// them: the spacings in chunks of GapChunk(k), each chunk's sum from 0
+// in order; the chunks' sums added in order, giving the total and each
+// chunk's offset (the sum of those before it); a partial sum is its
+// chunk's offset plus its running sum within the chunk. The offsets
+// being the running sum of the chunks' own sums, the uniforms increase
+// across chunks as they do within one.
+func (p *Procedural) SortedUniforms(i, k int) []float64 {
 	s := words{key: p.Key, in: procTargets, strm: uint32(i)}
 	logs := make([]float64, k+1) // the shader draws them twice instead
 	for m := range logs {
@@ -269,17 +282,16 @@ func (p *Procedural) sortedUniformRow(i, k int, targets []uint32) []uint32 {
 		}
 		total += sum
 	}
-	cand := float64(p.Cand)
+	u := logs[:k] // each spacing's log, read before its uniform takes its place
 	var sum float64
-	for m, l := range logs[:k] {
+	for m, l := range u {
 		if m%size == 0 {
 			sum = 0
 		}
 		sum -= l
-		c := int(math.Floor((offsets[m/size] + sum) / total * cand))
-		targets = append(targets, partner(min(c, p.Cand-1), i, p.Self))
+		u[m] = (offsets[m/size] + sum) / total
 	}
-	return targets
+	return u
 }
 
 // Build regenerates every row of nPre into a CSR, with the synapses'
