@@ -7,9 +7,10 @@
 // take) draws the spike's row again, as sim/connect's Procedural.Row
 // draws it, target, weight and delay, each invocation a chunk of the
 // row, and adds each weight into the ring (ring.glsl) as
-// net_deliver.comp adds a stored synapse's. The draws are Philox words (philox.glsl) keyed by the
-// projection's seed, counted by (quantity, row, index), derived by
-// sim/rng's portable arithmetic: the CPU's rows, to the bit.
+// net_deliver.comp adds a stored synapse's. The draws are Philox words
+// (philox.glsl) keyed by the projection's seed, counted by (quantity,
+// row, index), derived by sim/rng's portable arithmetic, and summed in
+// the order sim/connect sums them: the CPU's rows, to the bit.
 
 layout(local_size_x = PROC_GROUP) in;
 
