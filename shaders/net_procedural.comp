@@ -1,16 +1,18 @@
 #version 430
 // Delivery of an epoch's spikes along procedural projections
-// (gpu/network/procedural.go): no synapse is stored; an invocation per
-// spike and projection (and per block of PROC_BLOCK candidates, the
-// dispatch's second dimension, for fixed_probability) draws the spike's
-// row again, as sim/connect's Procedural.Row draws it, target, weight
-// and delay, and adds each
-// weight into the ring (ring.glsl) as net_deliver.comp adds a stored
-// synapse's. The draws are Philox words (philox.glsl) keyed by the
-// projection's seed, counted by (quantity, row, index), derived by
-// sim/rng's portable arithmetic: the CPU's rows, to the bit.
+// (gpu/network/procedural.go): no synapse is stored; a work group of
+// PROC_GROUP invocations per spike and projection (and per block of
+// PROC_GROUP chunks, the dispatch's second dimension, for a
+// fixed_probability row over more candidates than a group's chunks
+// take) draws the spike's row again, as sim/connect's Procedural.Row
+// draws it, target, weight and delay, each invocation a chunk of the
+// row, and adds each weight into the ring (ring.glsl) as
+// net_deliver.comp adds a stored synapse's. The draws are Philox words
+// (philox.glsl) keyed by the projection's seed, counted by (quantity,
+// row, index), derived by sim/rng's portable arithmetic, and summed in
+// the order sim/connect sums them: the CPU's rows, to the bit.
 
-layout(local_size_x = GROUP_SIZE) in;
+layout(local_size_x = PROC_GROUP) in;
 
 #include "philox.glsl"
 
@@ -20,18 +22,24 @@ layout(std430, binding = 0) buffer Ring { uint ring[]; };
 layout(std430, binding = 1) readonly buffer Rows { uvec4 rows[]; };
 
 // A procedural projection (connect.Procedural): the laws of its weights
-// and delays (a, b, low, high: connect.Values), dt, its rule and the
-// first queue target of its port.
+// and delays (a, b, low, high: connect.Values), dt, its rule, the
+// first queue target of its port and, for fixed_probability, the
+// candidates of a chunk (connect.Procedural.Chunk).
 struct Proj {
 	double logQ, dt;
 	double wA, wB, wLow, wHigh;
 	double dA, dB, dLow, dHigh;
 	uint kind, cand, self, base;
 	uint keyLo, keyHi, wShape, dShape;
+	uint chunk, pad;
 };
 layout(std430, binding = 2) readonly buffer Projs { Proj projs[]; };
 
 uniform int nRows, targets, ringSlots, shift;
+
+// The sums of the row's chunks of exponential spacings, an invocation's
+// each.
+shared double chunkSum[PROC_GROUP];
 
 #include "ring.glsl"
 
@@ -73,15 +81,20 @@ int steps(double d, double dt) {
 // at of the row's (its target for fixed_probability, its place in the
 // row otherwise), from the spike's slot, into the ring. Built with
 // PROC_ROWS (gpu/network's TestProceduralRows), it writes the synapse
-// instead, at word 3·(slot + n): target + 1, weight bits, delay steps.
-void deliver(Proj p, uvec2 key, uint i, uint at, uint t, int slot, uint n) {
+// instead, at word 5·(slot + n): target + 1, weight bits, delay steps,
+// and the bits of the sorted uniform u that drew the target (0 for
+// fixed_probability).
+void deliver(Proj p, uvec2 key, uint i, uint at, uint t, int slot, uint n, double u) {
 	float w = float(value(p.wShape, p.wA, p.wB, p.wLow, p.wHigh, key, WEIGHTS, i, at));
 	int d = steps(value(p.dShape, p.dA, p.dB, p.dLow, p.dHigh, key, DELAYS, i, at), p.dt);
 #ifdef PROC_ROWS
-	int o = 3 * (slot + int(n));
+	int o = 5 * (slot + int(n));
 	ring[o] = t + 1u;
 	ring[o + 1] = floatBitsToUint(w);
 	ring[o + 2] = uint(d);
+	uvec2 ub = unpackDouble2x32(u);
+	ring[o + 3] = ub.x;
+	ring[o + 4] = ub.y;
 #else
 	int s = slot + d;
 	if (s >= ringSlots) {
@@ -107,33 +120,35 @@ uint word(uvec2 key, uint i, uint n, uint call0, inout uvec4 w) {
 }
 
 void main() {
-	uint id = gl_GlobalInvocationID.x;
+	// A work group draws a row: the conditions that end it early are the
+	// same for the whole group, which reaches the barrier together.
+	uint id = gl_WorkGroupID.x;
 	if (id >= uint(nRows)) {
 		return;
 	}
 	uvec4 row = rows[id];
 	Proj p = projs[row.x];
 	uvec2 key = uvec2(p.keyLo, p.keyHi);
-	uint i = row.y, k = row.z, block = gl_GlobalInvocationID.y;
+	uint i = row.y, k = row.z, block = gl_WorkGroupID.y, l = gl_LocalInvocationID.x;
 	int slot = int(row.w);
 	uvec4 w;
 	if (p.kind == FIXED_PROBABILITY) {
-		// Geometric skips in this invocation's block of PROC_BLOCK
-		// candidates, from the block's words (Procedural.bernoulliRow);
-		// logQ = 0 is p = 0.
-		uint c = block * uint(PROC_BLOCK);
+		// Geometric skips in this invocation's chunk of the row, from
+		// the chunk's words (Procedural.bernoulliRow); logQ = 0 is p = 0.
+		uint chunk = block * uint(PROC_GROUP) + l;
+		uint c = chunk * p.chunk;
 		if (p.logQ == 0.0LF || c >= p.cand) {
 			return;
 		}
-		uint end = min(c + uint(PROC_BLOCK), p.cand);
+		uint end = min(c + p.chunk, p.cand);
 		for (uint n = 0u; ; c++) {
-			precise double skip = floor(rngLog(rngUniform(word(key, i, n, block, w))) / p.logQ);
+			precise double skip = floor(rngLog(rngUniform(word(key, i, n, chunk, w))) / p.logQ);
 			if (skip >= double(end - c)) {
 				return;
 			}
 			c += uint(skip);
 			uint t = partner(p, c, i);
-			deliver(p, key, i, t, t, slot, c);
+			deliver(p, key, i, t, t, slot, c, 0.0LF);
 			n++;
 		}
 	}
@@ -141,16 +156,32 @@ void main() {
 		return;
 	}
 	// k sorted uniforms with replacement from k + 1 exponential spacings
-	// (Procedural.sortedUniformRow).
-	precise double total = 0.0LF;
-	for (uint n = 0u; n <= k; n++) {
-		total = total - rngLog(rngUniform(word(key, i, n, 0u, w)));
-	}
+	// (Procedural.sortedUniformRow), summed in its order: this
+	// invocation's chunk of connect.GapChunk(k) spacings from 0, the
+	// chunks' sums in order (the total, and this chunk's offset), then
+	// the chunk's partial sums from its offset.
+	uint size = 4u * ((k + uint(4 * PROC_GROUP)) / uint(4 * PROC_GROUP));
+	uint first = l * size, end = min(first + size, k + 1u);
 	precise double sum = 0.0LF;
+	for (uint n = first; n < end; n++) {
+		sum = sum - rngLog(rngUniform(word(key, i, n, 0u, w)));
+	}
+	chunkSum[l] = sum;
+	memoryBarrierShared();
+	barrier();
+	precise double offset = 0.0LF, total = 0.0LF;
+	for (uint j = 0u; j < uint(PROC_GROUP); j++) {
+		if (j == l) {
+			offset = total;
+		}
+		total = total + chunkSum[j];
+	}
+	sum = 0.0LF;
 	double cand = double(p.cand);
-	for (uint m = 0u; m < k; m++) {
+	for (uint m = first; m < min(end, k); m++) {
 		sum = sum - rngLog(rngUniform(word(key, i, m, 0u, w)));
-		precise double x = sum / total * cand;
-		deliver(p, key, i, m, partner(p, min(uint(floor(x)), p.cand - 1u), i), slot, m);
+		precise double u = (offset + sum) / total;
+		precise double x = u * cand;
+		deliver(p, key, i, m, partner(p, min(uint(floor(x)), p.cand - 1u), i), slot, m, u);
 	}
 }

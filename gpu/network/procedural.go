@@ -14,8 +14,8 @@ import (
 
 // procNet is device delivery's part for procedural projections
 // (connect.Procedural): none of their synapses go up; each spike's row
-// is drawn again on the device (shaders/net_procedural.comp), an
-// invocation per spike and projection (and block of a fixed_probability
+// is drawn again on the device (shaders/net_procedural.comp), a work
+// group per spike and projection (and block of a long fixed_probability
 // row), into the same ring as the stored projections' rows. The host
 // keeps the rows the CPU engine built from the same draws, for host
 // delivery and for the fixed-point check.
@@ -26,17 +26,23 @@ type procNet struct {
 	projBuf  *device.Buffer // a Proj of the shader each
 	rowBuf   *device.Buffer // the epoch's rows, grown as needed
 	rows     []uint32       // the epoch's rows, 4 words each
-	blocks   int            // the most blocks of a fixed_probability row: the dispatch's second dimension
+	blocks   int            // the most work groups of a fixed_probability row: the dispatch's second dimension
 }
 
-// softwareRowMax is the longest procedural row of fixed_outdegree or
-// fixed_total (drawn whole by one invocation) on a software renderer:
-// Mesa's llvmpipe ends an invocation's loops after 65,535 passes in all,
-// and a row costs about four passes a synapse (the spacings' two, the
-// weight's and the delay's draws: a row of 40,000 was cut after 8,322
-// synapses, its first pass having spent 40,001), more where a cut normal
-// is drawn again. TestProceduralRows draws rows of this length there.
-const softwareRowMax = 8192
+// softwareChunkMax is the most spacings of a row of fixed_outdegree or
+// fixed_total one invocation sums (connect.GapChunk) on a software
+// renderer: Mesa's llvmpipe ends an invocation's loops after 65,535
+// passes in all, and a chunk costs about four passes a synapse (the
+// spacings' two, the weight's and the delay's draws: a row drawn whole
+// by one invocation, 40,000 long, was cut after 8,322 synapses, its
+// first pass having spent 40,001), more where a cut normal is drawn
+// again, and ProcGroup passes to add the chunks' sums.
+const softwareChunkMax = 8192
+
+// softwareRowMax is the longest such row on a software renderer, a work
+// group's chunks of softwareChunkMax spacings. TestProceduralRows draws
+// rows of this length there.
+const softwareRowMax = connect.ProcGroup*softwareChunkMax - 1
 
 // newProcNet finds the network's procedural projections, or says why
 // the device cannot draw their rows.
@@ -47,16 +53,16 @@ func (e *Engine) newProcNet() (*procNet, error) {
 		if pr.Procedural == nil || pr.Rate != nil {
 			continue
 		}
-		if pr.Procedural.Kind == connect.FixedProbability {
-			// Each block of a row is an invocation's.
-			p.blocks = max(p.blocks, pr.Procedural.ProcBlocks())
+		if g := pr.Procedural; g.Kind == connect.FixedProbability {
+			// Each block of a row is a work group's.
+			p.blocks = max(p.blocks, g.ProcBlocks())
 			if most := e.dev.Info().MaxWorkGroupCount[1]; p.blocks > most {
-				return nil, fmt.Errorf("projection %s: %d blocks of %d candidates a row, more than the device dispatches (%d)", pr.Name, p.blocks, connect.ProcBlock, most)
+				return nil, fmt.Errorf("projection %s: %d blocks of %d candidates a row, more than the device dispatches (%d)", pr.Name, p.blocks, connect.ProcGroup*g.Chunk(), most)
 			}
 		} else if software {
 			for i := range pr.From.N {
 				if n := pr.Start[i+1] - pr.Start[i]; n > softwareRowMax {
-					return nil, fmt.Errorf("projection %s: neuron %d's row of %d synapses is more than %s draws in one invocation (%d)",
+					return nil, fmt.Errorf("projection %s: neuron %d's row of %d synapses is more than %s draws in one work group (%d)",
 						pr.Name, i, n, e.dev.Info().Renderer, softwareRowMax)
 				}
 			}
@@ -81,7 +87,7 @@ func (e *Engine) procTable(p *procNet) []uint32 {
 
 // procProj is the shader's Proj of a procedural projection whose port's
 // first queue target is base, in words: ten doubles (low word first),
-// then eight words.
+// then ten words (the last one padding).
 func procProj(g *connect.Procedural, dt float64, base int) []uint32 {
 	var words []uint32
 	w, d := g.Weight, g.Delay
@@ -93,7 +99,7 @@ func procProj(g *connect.Procedural, dt float64, base int) []uint32 {
 	if g.Self {
 		self = 1
 	}
-	return append(words, uint32(g.Kind), uint32(g.Cand), self, uint32(base), g.Key[0], g.Key[1], uint32(w.Shape), uint32(d.Shape))
+	return append(words, uint32(g.Kind), uint32(g.Cand), self, uint32(base), g.Key[0], g.Key[1], uint32(w.Shape), uint32(d.Shape), uint32(g.Chunk()), 0)
 }
 
 // alloc uploads the projections' rules and compiles the shader (on the
@@ -118,7 +124,7 @@ func (p *procNet) alloc(e *Engine) error {
 
 // procShader is net_procedural.comp with its sizes defined.
 func procShader(src shaders.Shader) shaders.Shader {
-	return src.Define("GROUP_SIZE", groupSize).Define("PROC_BLOCK", connect.ProcBlock)
+	return src.Define("PROC_GROUP", connect.ProcGroup)
 }
 
 // free deletes what alloc made.
@@ -158,11 +164,11 @@ func (p *procNet) dispatch(e *Engine, d *deviceNet) {
 	p.rowBuf.Bind(1)
 	p.projBuf.Bind(2)
 	maxGroups := e.dev.Info().MaxWorkGroupCount[0]
-	for from := 0; from < n; from += maxGroups * groupSize {
-		rows := min(n-from, maxGroups*groupSize)
+	for from := 0; from < n; from += maxGroups {
+		rows := min(n-from, maxGroups)
 		device.Write(p.rowBuf, p.rows[4*from:4*(from+rows)])
 		p.prog.SetInt("nRows", rows)
-		gl.DispatchCompute(uint32((rows+groupSize-1)/groupSize), uint32(p.blocks), 1)
+		gl.DispatchCompute(uint32(rows), uint32(p.blocks), 1)
 		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT)
 	}
 	gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.SHADER_IMAGE_ACCESS_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)

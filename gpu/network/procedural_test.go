@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,19 +44,26 @@ var procRowsCases = []procRowsCase{
 	{"fixed_probability 0.05 onto itself", connect.Rule{Kind: connect.FixedProbability, P: 0.05}, 400, 400, true,
 		connect.Values{Shape: connect.UniformShape, A: -1, B: 1}, normalDelay},
 	{"fixed_probability 1 onto itself", connect.Rule{Kind: connect.FixedProbability, P: 1}, 40, 40, true, oneWeight, oneDelay},
-	{"fixed_probability 0.5 over blocks", connect.Rule{Kind: connect.FixedProbability, P: 0.5}, 5, 3*connect.ProcBlock + 7, false, cutWeight, normalDelay},
-	{"fixed_probability 1 over blocks, rows longer than llvmpipe draws at once", connect.Rule{Kind: connect.FixedProbability, P: 1}, 20, 3 * softwareRowMax / 2, false, oneWeight, oneDelay},
+	{"fixed_probability 0.5 over blocks", connect.Rule{Kind: connect.FixedProbability, P: 0.5}, 5, 2*procBlockMax + 7, false, cutWeight, normalDelay},
+	{"fixed_probability 1 over blocks, rows longer than llvmpipe draws at once", connect.Rule{Kind: connect.FixedProbability, P: 1}, 4, procBlockMax + 3*softwareChunkMax/2, false, oneWeight, oneDelay},
 	{"fixed_probability 0.02 over blocks onto itself", connect.Rule{Kind: connect.FixedProbability, P: 0.02}, 1500, 1500, true, normalWeight, uniformDelay},
 	{"fixed_probability 0", connect.Rule{Kind: connect.FixedProbability, P: 0}, 40, 60, false, oneWeight, oneDelay},
 	{"fixed_outdegree 50 onto itself", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: 50, Multapses: true}, 300, 300, true, cutWeight, oneDelay},
 	{"fixed_total 20000 with autapses", connect.Rule{Kind: connect.FixedTotal, Total: 20000, Multapses: true, Autapses: true}, 200, 200, true, normalWeight, normalDelay},
-	{"rows as long as llvmpipe draws", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: softwareRowMax, Multapses: true}, 4, 20000, false, cutWeight, normalDelay},
+	{"fixed_outdegree 3 onto itself, fewer spacings than invocations", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: 3, Multapses: true}, 30, 30, true, normalWeight, uniformDelay},
+	{"fixed_outdegree 1000 of one target", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: 1000, Multapses: true}, 10, 1, false, cutWeight, oneDelay},
+	{"rows as long as llvmpipe draws", connect.Rule{Kind: connect.FixedOutdegree, Outdegree: softwareRowMax, Multapses: true}, 2, 20000, false, cutWeight, normalDelay},
 	{"fixed_total 5000 of few targets", connect.Rule{Kind: connect.FixedTotal, Total: 5000, Multapses: true}, 100, 3, false, cutWeight, uniformDelay},
 }
 
+// procBlockMax is the most candidates of a fixed_probability row one
+// work group draws.
+const procBlockMax = connect.ProcGroup * connect.ProcChunkMax
+
 // TestProceduralRows: shaders/net_procedural.comp draws every row of
 // each procedural projection as connect.Procedural.Row draws it: the
-// same targets, weights and delays (in steps), to the bit.
+// same targets, weights and delays (in steps), and the sorted uniforms
+// of fixed_outdegree and fixed_total, to the bit.
 func TestProceduralRows(t *testing.T) {
 	const dt = 0.1
 	for k, c := range procRowsCases {
@@ -65,20 +73,26 @@ func TestProceduralRows(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The device writes each synapse at the row's offset plus its
-			// candidate (fixed_probability, whose blocks are drawn side
-			// by side) or its place in the row.
+			// candidate (fixed_probability, whose chunks are drawn side
+			// by side) or its place in the row, and the sorted uniform
+			// that drew it where there is one: whatever order a row's
+			// spacings are summed in on one side, the other must follow.
 			var rows, want []uint32
 			synapses := 0
 			for i := range c.nPre {
 				tg, w, d := g.Row(i, nil, nil, nil)
 				synapses += len(tg)
-				off := len(want) / 3
+				off := len(want) / 5
 				rows = append(rows, 0, uint32(i), uint32(max(g.RowLen(i), 0)), uint32(off))
 				size := len(tg)
 				if g.Kind == connect.FixedProbability {
 					size = g.Cand
 				}
-				want = append(want, make([]uint32, 3*size)...)
+				want = append(want, make([]uint32, 5*size)...)
+				var u []float64
+				if g.Kind != connect.FixedProbability {
+					u = g.SortedUniforms(i, len(tg))
+				}
 				for m, j := range tg {
 					wm, dm := c.weight.A, c.delay.A
 					if w != nil {
@@ -91,14 +105,17 @@ func TestProceduralRows(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					at := off + m
+					at, um := off+m, 0.0
 					if g.Kind == connect.FixedProbability {
 						at = off + int(j)
 						if g.Self && int(j) > i {
 							at--
 						}
+					} else {
+						um = u[m]
 					}
-					copy(want[3*at:], []uint32{j + 1, math.Float32bits(float32(wm)), uint32(steps)})
+					ub := math.Float64bits(um)
+					copy(want[5*at:], []uint32{j + 1, math.Float32bits(float32(wm)), uint32(steps), uint32(ub), uint32(ub >> 32)})
 				}
 			}
 			if c.rule.P != 0 && synapses == 0 {
@@ -109,10 +126,11 @@ func TestProceduralRows(t *testing.T) {
 				blocks = g.ProcBlocks()
 			}
 			got := procRowsOnDevice(t, procProj(g, dt, 0), rows, blocks, len(want))
-			for s := 0; s < len(want); s += 3 {
-				if [3]uint32(got[s:s+3]) != [3]uint32(want[s:s+3]) {
-					t.Fatalf("synapse at %d: target %d, weight %g, delay %d steps on the device; %d, %g, %d in Go (targets plus 1, 0 for none)", s/3,
-						got[s], math.Float32frombits(got[s+1]), got[s+2], want[s], math.Float32frombits(want[s+1]), want[s+2])
+			for s := 0; s < len(want); s += 5 {
+				if [5]uint32(got[s:s+5]) != [5]uint32(want[s:s+5]) {
+					uGot, uWant := math.Float64frombits(uint64(got[s+4])<<32|uint64(got[s+3])), math.Float64frombits(uint64(want[s+4])<<32|uint64(want[s+3]))
+					t.Fatalf("synapse at %d: target %d, weight %g, delay %d steps, uniform %.17g on the device; %d, %g, %d, %.17g in Go (targets plus 1, 0 for none)", s/5,
+						got[s], math.Float32frombits(got[s+1]), got[s+2], uGot, want[s], math.Float32frombits(want[s+1]), want[s+2], uWant)
 				}
 			}
 			t.Logf("%d synapses of %d rows, the same", synapses, c.nPre)
@@ -121,7 +139,7 @@ func TestProceduralRows(t *testing.T) {
 }
 
 // procRowsOnDevice runs net_procedural.comp built to write the rows'
-// synapses (PROC_ROWS), blocks invocations a row, and returns them, n
+// synapses (PROC_ROWS), blocks work groups a row, and returns them, n
 // words.
 func procRowsOnDevice(t *testing.T, proj, rows []uint32, blocks, n int) []uint32 {
 	t.Helper()
@@ -143,7 +161,7 @@ func procRowsOnDevice(t *testing.T, proj, rows []uint32, blocks, n int) []uint32
 		}
 		prog.Use()
 		prog.SetInt("nRows", len(rows)/4)
-		gl.DispatchCompute(uint32((len(rows)/4+groupSize-1)/groupSize), uint32(blocks), 1)
+		gl.DispatchCompute(uint32(len(rows)/4), uint32(blocks), 1)
 		gl.MemoryBarrier(gl.SHADER_STORAGE_BARRIER_BIT | gl.BUFFER_UPDATE_BARRIER_BIT)
 		device.Read(bufs[0], 0, out)
 		return nil
@@ -280,13 +298,16 @@ func TestProceduralBrunel(t *testing.T) {
 }
 
 // TestProceduralLongRows: rows longer than a software renderer lets one
-// invocation draw (llvmpipe's loop budget) are refused there for delivery
-// on the device, saying which projection and neuron; a hardware GPU
-// draws them, giving the CPU engine's spikes.
+// work group draw (llvmpipe's loop budget) are refused there for
+// delivery on the device, saying which projection and neuron; a hardware
+// GPU draws them, giving the CPU engine's spikes.
 func TestProceduralLongRows(t *testing.T) {
+	var long string // the projection made long
 	build := func() *point.Network {
 		n := procMicrocircuit(t, true)
-		pr := n.Projections[0]
+		// The projection from the fewest neurons: the fewest long rows.
+		pr := slices.MinFunc(n.Projections, func(a, b *point.Projection) int { return a.From.N - b.From.N })
+		long = pr.Name
 		g, err := connect.NewProcedural(connect.Rule{Kind: connect.FixedOutdegree, Outdegree: softwareRowMax + 1, Multapses: true, Autapses: true},
 			pr.From.N, pr.To.N, pr.From == pr.To, 3, connect.Values{A: 0.01}, connect.Values{A: 1})
 		if err != nil {
@@ -299,7 +320,7 @@ func TestProceduralLongRows(t *testing.T) {
 	g, c := bothEngines(t, build(), build(), noOptions)
 	err := g.SetDelivery(DeliverDevice)
 	if device.Software(devicetest.Shared(t).Info()) {
-		want := fmt.Sprintf("projection %s: neuron 0's row of %d synapses is more than", g.net.Projections[0].Name, softwareRowMax+1)
+		want := fmt.Sprintf("projection %s: neuron 0's row of %d synapses is more than", long, softwareRowMax+1)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("delivery on the device of a row of %d synapses on %s: %v, want %q", softwareRowMax+1, devicetest.Shared(t).Info().Renderer, err, want)
 		}

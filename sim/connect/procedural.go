@@ -21,17 +21,20 @@ import (
 //
 //   - fixed_probability: a geometric skip to each next target, ⌊log u /
 //     log(1 − p)⌋ candidates passed over (a coin per pair, at a cost per
-//     synapse): distinct targets, in increasing order. Each block of
-//     ProcBlock candidates has its own words, so that a device draws a
-//     row's blocks side by side, and a synapse's weight and delay are
-//     counted by its target.
+//     synapse): distinct targets, in increasing order. The row's
+//     candidates are cut into chunks (Chunk), each with its own words,
+//     so that a device draws a row's chunks side by side, and a synapse's
+//     weight and delay are counted by its target.
 //   - fixed_outdegree and fixed_total, with multapses (with replacement,
 //     as GeNN's FixedNumberPostWithReplacement and
 //     FixedNumberTotalWithReplacement): a row of k targets is k uniform
 //     draws in increasing order, made as the partial sums of k + 1
 //     exponential spacings over their total (the order statistics of k
-//     uniforms), each scaled to the candidates. fixed_total's row lengths
-//     are its ordinary multinomial split, drawn on the host.
+//     uniforms), each scaled to the candidates. The spacings are cut into
+//     ProcGroup chunks (GapChunk) that a device's work group sums side by
+//     side, and the sums are made in the order of that tree, on the CPU
+//     as well: floating-point sums depend on their order. fixed_total's
+//     row lengths are its ordinary multinomial split, drawn on the host.
 //
 // fixed_indegree draws by column and cannot be procedural; nor the rules
 // that visit pairs or the whole graph.
@@ -163,8 +166,8 @@ func (p *Procedural) Row(i int, targets []uint32, w, d []float64) ([]uint32, []f
 		targets = p.sortedUniformRow(i, p.RowLen(i), targets)
 	}
 	for m, t := range targets[first:] {
-		// fixed_probability's targets are distinct and drawn block by
-		// block: a synapse's values are its target's, which a block
+		// fixed_probability's targets are distinct and drawn chunk by
+		// chunk: a synapse's values are its target's, which a chunk
 		// knows; the others' are the m-th of the row's.
 		at := uint32(m)
 		if p.Kind == FixedProbability {
@@ -180,27 +183,45 @@ func (p *Procedural) Row(i int, targets []uint32, w, d []float64) ([]uint32, []f
 	return targets, w, d
 }
 
-// ProcBlock is how many candidates of a fixed_probability row one
-// stream covers: each block of the row is drawn on its own (a device
-// draws them side by side), and the coins being independent, the row
-// has the same law. Part of the definition of the rows drawn.
-const ProcBlock = 1024
+// ProcGroup is how many invocations of a device (a work group of
+// shaders/net_procedural.comp) draw a row together: the row is cut into
+// chunks, an invocation's each, and the order of its sums follows them.
+// Part of the definition of the rows drawn.
+const ProcGroup = 64
 
-// ProcBlocks is the number of blocks of a fixed_probability row.
-func (p *Procedural) ProcBlocks() int { return (p.Cand + ProcBlock - 1) / ProcBlock }
+// ProcChunkMax is the most candidates of a fixed_probability chunk: a
+// row over ProcGroup·ProcChunkMax candidates is drawn by several work
+// groups (ProcBlocks), and no invocation draws more than this many coins.
+const ProcChunkMax = 1024
+
+// Chunk is how many candidates of a fixed_probability row each of its
+// streams covers: the row spread over ProcGroup chunks, at most
+// ProcChunkMax each. The coins being independent, any cut gives the row
+// the same law.
+func (p *Procedural) Chunk() int {
+	return min(ProcChunkMax, max(1, (p.Cand+ProcGroup-1)/ProcGroup))
+}
+
+// ProcBlocks is the number of work groups that draw a fixed_probability
+// row, ProcGroup chunks each.
+func (p *Procedural) ProcBlocks() int {
+	chunks := (p.Cand + p.Chunk() - 1) / p.Chunk()
+	return max(1, (chunks+ProcGroup-1)/ProcGroup)
+}
 
 // bernoulliRow appends the targets of a coin of probability p per
 // candidate: each next target lies ⌊log u / log(1 − p)⌋ candidates on, a
-// geometric skip, in each block of ProcBlock candidates from the block's
-// words (calls b·2³² on).
+// geometric skip, in each chunk of Chunk candidates from the chunk's
+// words (calls b·2³² on for chunk b).
 func (p *Procedural) bernoulliRow(i int, targets []uint32) []uint32 {
 	if p.P == 0 {
 		return targets
 	}
-	for b := range p.ProcBlocks() {
+	size := p.Chunk()
+	for b := 0; b*size < p.Cand; b++ {
 		s := words{key: p.Key, in: procTargets, strm: uint32(i), n: uint64(b) << 34}
-		end := min((b+1)*ProcBlock, p.Cand)
-		for c := b * ProcBlock; ; c++ {
+		end := min((b+1)*size, p.Cand)
+		for c := b * size; ; c++ {
 			skip := math.Floor(rng.Log(rng.Uniform(s.next())) / p.LogQ)
 			if skip >= float64(end-c) {
 				break
@@ -212,28 +233,65 @@ func (p *Procedural) bernoulliRow(i int, targets []uint32) []uint32 {
 	return targets
 }
 
+// GapChunk is how many of the k + 1 exponential spacings of a row of k
+// targets each of ProcGroup invocations sums: the spacings spread over
+// the group, a whole number of Philox calls (four words) each.
+func GapChunk(k int) int {
+	return 4 * ((k + 4*ProcGroup) / (4 * ProcGroup))
+}
+
 // sortedUniformRow appends k targets drawn uniformly with replacement, in
-// increasing order: with E_0 … E_k exponential (−log u), the partial
-// sums E_0 + … + E_m over the whole sum are k sorted uniforms.
+// increasing order: the row's sorted uniforms scaled to the candidates.
 func (p *Procedural) sortedUniformRow(i, k int, targets []uint32) []uint32 {
 	if k == 0 {
 		return targets
 	}
-	s := words{key: p.Key, in: procTargets, strm: uint32(i)}
-	logs := make([]float64, k+1) // the shader draws them twice instead
-	var total float64
-	for m := range logs {
-		logs[m] = rng.Log(rng.Uniform(s.next()))
-		total -= logs[m]
-	}
-	var sum float64
 	cand := float64(p.Cand)
-	for _, l := range logs[:k] {
-		sum -= l
-		c := int(math.Floor(sum / total * cand))
+	for _, u := range p.SortedUniforms(i, k) {
+		c := int(math.Floor(u * cand))
 		targets = append(targets, partner(min(c, p.Cand-1), i, p.Self))
 	}
 	return targets
+}
+
+// SortedUniforms returns the k sorted uniforms in [0, 1] whose scaled
+// candidates are row i's targets (fixed_outdegree, fixed_total; k its
+// length), the numbers a device compares to the bit: with E_0 … E_k
+// exponential (−log u), the partial sums E_0 + … + E_m over the whole
+// sum are k sorted uniforms. The sums are made as a work group makes
+// them: the spacings in chunks of GapChunk(k), each chunk's sum from 0
+// in order; the chunks' sums added in order, giving the total and each
+// chunk's offset (the sum of those before it); a partial sum is its
+// chunk's offset plus its running sum within the chunk. The offsets
+// being the running sum of the chunks' own sums, the uniforms increase
+// across chunks as they do within one.
+func (p *Procedural) SortedUniforms(i, k int) []float64 {
+	s := words{key: p.Key, in: procTargets, strm: uint32(i)}
+	logs := make([]float64, k+1) // the shader draws them twice instead
+	for m := range logs {
+		logs[m] = rng.Log(rng.Uniform(s.next()))
+	}
+	size := GapChunk(k)
+	var offsets [ProcGroup]float64
+	var total float64
+	for c := 0; c*size <= k; c++ {
+		offsets[c] = total
+		var sum float64
+		for _, l := range logs[c*size : min((c+1)*size, k+1)] {
+			sum -= l
+		}
+		total += sum
+	}
+	u := logs[:k] // each spacing's log, read before its uniform takes its place
+	var sum float64
+	for m, l := range u {
+		if m%size == 0 {
+			sum = 0
+		}
+		sum -= l
+		u[m] = (offsets[m/size] + sum) / total
+	}
+	return u
 }
 
 // Build regenerates every row of nPre into a CSR, with the synapses'
