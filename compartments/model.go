@@ -10,6 +10,7 @@ import (
 
 	"neurite/compartments/mech"
 	"neurite/compartments/nmodl"
+	"neurite/compartments/neuroml"
 	"neurite/compartments/swc"
 	"neurite/sim"
 	"neurite/sim/spec"
@@ -182,8 +183,20 @@ func modelSettings(m *spec.Model) (Settings, sim.FileErrors) {
 	return s, errs
 }
 
-// modelMorphology reads the SWC file or builds the cylinders.
+// modelMorphology reads the SWC or NeuroML file or builds the cylinders.
 func modelMorphology(m *spec.Model) (*Morphology, error) {
+	if name := m.Morphology.NeuroML; name != "" {
+		f, err := m.Open(name)
+		if err != nil {
+			return nil, sim.FileErrors{m.Errorf([]any{"morphology", "neuroml"}, "cannot open the morphology: %v", err)}
+		}
+		defer f.Close()
+		c, err := neuroml.Read(f, m.PathOf(name))
+		if err != nil {
+			return nil, err
+		}
+		return FromNeuroML(c)
+	}
 	if name := m.Morphology.SWC; name != "" {
 		f, err := m.Open(name)
 		if err != nil {

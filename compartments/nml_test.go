@@ -3,12 +3,16 @@ package compartments_test
 import (
 	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"neurite/compartments"
 	"neurite/compartments/neuroml"
 	"neurite/compartments/swc"
+	"neurite/sim/spec"
 )
 
 // TestFromNeuroML: the segments of an unbranched-cable group make one
@@ -105,5 +109,54 @@ func TestMorphologyRoundTrips(t *testing.T) {
 					back.name, s.Name, b.Name, b.Region, b.ParentX, len(b.Points), s.Region, s.ParentX, len(s.Points))
 			}
 		}
+	}
+}
+
+// TestModelWithNeuroML: a model file takes its morphology from a NeuroML
+// cell file (morphology.neuroml) and its biophysics from itself; a model
+// that gives both an SWC and a NeuroML file is refused.
+func TestModelWithNeuroML(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("neuroml/testdata/cell.nml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("cell.nml", string(data))
+	const body = `
+[[biophysics]]
+where = "soma"
+hh = {}
+
+[[biophysics]]
+where = "dend"
+pas = { g = 1e-4, e = -65 }
+
+[run]
+tstop = 5
+`
+	m, err := spec.Load(write("model.toml", "name = \"nml\"\nmorphology.neuroml = \"cell.nml\"\n"+body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, s, err := compartments.FromModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cell.Morph.Sections) != 3 || cell.Morph.Sections[1].Name != "dend[0]" {
+		t.Fatalf("sections %+v", cell.Morph.Sections)
+	}
+	if _, err := compartments.Build([]*compartments.Cell{cell}, s); err != nil {
+		t.Fatal(err)
+	}
+	_, err = spec.Load(write("both.toml", "name = \"both\"\nmorphology.neuroml = \"cell.nml\"\nmorphology.swc = \"x.swc\"\n"+body))
+	if err == nil || !strings.Contains(err.Error(), "give either morphology.swc or morphology.neuroml, not both") {
+		t.Errorf("both files: %v", err)
 	}
 }

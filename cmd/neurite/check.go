@@ -53,7 +53,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", file, err)
 		return 1
 	}
-	fmt.Fprint(stdout, describe(file, m.Morphology.SWC, cell, plan))
+	fmt.Fprint(stdout, describe(file, m.Morphology.File(), cell, plan))
 	return 0
 }
 
@@ -174,11 +174,11 @@ func describeNMODL(cell *compartments.Cell, plan *compartments.Plan) string {
 }
 
 // describe summarises a cell and its discretisation for check.
-func describe(file, swcName string, cell *compartments.Cell, plan *compartments.Plan) string {
+func describe(file, morphFile string, cell *compartments.Cell, plan *compartments.Plan) string {
 	var b strings.Builder
 	morph := cell.Morph
 	fmt.Fprintf(&b, "%s: valid\n", file)
-	if swcName != "" {
+	if morphFile != "" {
 		fmt.Fprintf(&b, "  morphology   %s (soma: %s)\n", morph.Source, morph.Soma)
 	} else {
 		fmt.Fprintf(&b, "  morphology   built-in cylinders\n")

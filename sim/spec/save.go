@@ -94,10 +94,12 @@ func (m *Model) SaveAs(file string) error {
 		}
 		return abs, nil
 	}
-	if swc := m.Morphology.SWC; swc != "" {
-		var err error
-		if c.Morphology.SWC, err = relocate(swc, true); err != nil {
-			return err
+	for _, f := range []struct{ from, to *string }{{&m.Morphology.SWC, &c.Morphology.SWC}, {&m.Morphology.NeuroML, &c.Morphology.NeuroML}} {
+		if *f.from != "" {
+			var err error
+			if *f.to, err = relocate(*f.from, true); err != nil {
+				return err
+			}
 		}
 	}
 	for k, pattern := range m.Mechanisms {
@@ -113,7 +115,7 @@ func (m *Model) SaveAs(file string) error {
 	if err := output.WriteFile(file, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return err
 	}
-	m.Morphology.SWC, m.Mechanisms = c.Morphology.SWC, c.Mechanisms
+	m.Morphology.SWC, m.Morphology.NeuroML, m.Mechanisms = c.Morphology.SWC, c.Morphology.NeuroML, c.Mechanisms
 	m.file, m.dir, m.open, m.glob, m.embedded, m.keys, m.sets = file, dir, osOpener(dir), osGlob(dir), false, nil, nil
 	return nil
 }

@@ -9,6 +9,7 @@
 package spec
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -70,11 +71,17 @@ type source struct {
 	blame    bool // the sets are being checked: every problem is theirs
 }
 
-// Morphology gives the cell's geometry: an SWC file, or sections.
+// Morphology gives the cell's geometry: an SWC file, a NeuroML 2 cell
+// file (its morphology only: the model file gives the biophysics), or
+// sections.
 type Morphology struct {
-	SWC      string    `toml:"swc,omitempty"` // path relative to the model file
+	SWC      string    `toml:"swc,omitempty"`     // path relative to the model file
+	NeuroML  string    `toml:"neuroml,omitempty"` // path relative to the model file
 	Sections []Section `toml:"section,omitempty"`
 }
+
+// File is the morphology's file, SWC or NeuroML ("" for sections).
+func (mo *Morphology) File() string { return cmp.Or(mo.SWC, mo.NeuroML) }
 
 // Section is one cylinder of a built-in geometry.
 type Section struct {
@@ -483,10 +490,12 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 	}
 	mo := &m.Morphology
 	switch {
-	case mo.SWC == "" && len(mo.Sections) == 0:
-		fail([]any{"morphology"}, "the model has no morphology: give morphology.swc or [[morphology.section]] entries")
-	case mo.SWC != "" && len(mo.Sections) > 0:
-		fail([]any{"morphology", "swc"}, "give either morphology.swc or [[morphology.section]] entries, not both")
+	case mo.File() == "" && len(mo.Sections) == 0:
+		fail([]any{"morphology"}, "the model has no morphology: give morphology.swc, morphology.neuroml or [[morphology.section]] entries")
+	case mo.SWC != "" && mo.NeuroML != "":
+		fail([]any{"morphology", "neuroml"}, "give either morphology.swc or morphology.neuroml, not both")
+	case mo.File() != "" && len(mo.Sections) > 0:
+		fail([]any{"morphology", "section"}, "give either a morphology file or [[morphology.section]] entries, not both")
 	}
 	for i, s := range mo.Sections {
 		k := func(name string) []any { return []any{"morphology", "section", i, name} }
