@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"neurite/compartments/mech"
-	"neurite/compartments/nmodl"
 	"neurite/compartments/neuroml"
+	"neurite/compartments/nmodl"
 	"neurite/compartments/swc"
 	"neurite/sim"
 	"neurite/sim/spec"
