@@ -65,6 +65,7 @@ test: deps check-format vet
 	$(XVFB) go test -count=1 ./...
 	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $$((200000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./compartments/swc
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $$((100000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./compartments/nmodl
+	go test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $$((50000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./compartments/neuroml
 	go test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $$((100000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/spec
 	go test -run '^$$' -fuzz '^FuzzLoadNetwork$$' -fuzztime $$((30000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/spec
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $$((60000 * $(FUZZRUNS)))x -fuzzminimizetime 1s ./sim/point

@@ -110,3 +110,36 @@ func TestWriteValidates(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRead: any input is read into a cell whose segments form a tree, or
+// refused with an error; never a panic or a hang.
+func FuzzRead(f *testing.F) {
+	data, err := os.ReadFile("testdata/cell.nml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`<neuroml><cell id="c"><morphology><segment id="0"><proximal x="0" y="0" z="0" diameter="1"/><distal x="1" y="0" z="0" diameter="1"/></segment></morphology></cell></neuroml>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Read(bytes.NewReader(data), "fuzz.nml")
+		if err != nil {
+			return
+		}
+		at := map[int]bool{}
+		for _, s := range c.Segments {
+			at[s.ID] = true
+		}
+		for _, s := range c.Segments {
+			if s.Parent >= 0 && !at[s.Parent] || s.Distal == nil {
+				t.Fatalf("accepted a segment %+v", s)
+			}
+		}
+		for _, g := range c.Groups { // includes may form cycles
+			for id := range c.GroupSegments(g.ID) {
+				if !at[id] {
+					t.Fatalf("group %s holds segment %d, which is not in the cell", g.ID, id)
+				}
+			}
+		}
+	})
+}
