@@ -652,7 +652,7 @@ func (ex *Explorer) Save() { ex.saveThen(nil) }
 // saveThen saves the session, asking where if it has no model file, and
 // then, if it was saved, calls after (when not nil).
 func (ex *Explorer) saveThen(after func()) {
-	if ex.file == "" || spec.IsSWC(ex.file) {
+	if ex.file == "" || spec.IsSWC(ex.file) || spec.IsNeuroML(ex.file) {
 		ex.saveDialog(after)
 		return
 	}

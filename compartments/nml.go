@@ -7,6 +7,7 @@ import (
 
 	"neurite/compartments/neuroml"
 	"neurite/compartments/swc"
+	"neurite/sim/spec"
 )
 
 // FromNeuroML makes sections of a NeuroML cell's segments, as NEURON's
@@ -25,16 +26,7 @@ func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
 	}
 	region := map[int]string{}
 	for _, g := range c.Groups {
-		r := ""
-		switch id := strings.ToLower(g.ID); {
-		case id == "soma_group" || id == "soma":
-			r = "soma"
-		case id == "axon_group" || id == "axon":
-			r = "axon"
-		case strings.Contains(id, "apic"):
-			r = "apic"
-		}
-		if r != "" {
+		if r := groupRegion(g.ID); r != "" && r != "dend" {
 			for id := range c.GroupSegments(g.ID) {
 				region[id] = r
 			}
@@ -287,4 +279,80 @@ func (m *Morphology) rootFirst() []int {
 		visit(i)
 	}
 	return order
+}
+
+// NeuroMLModel returns the model a bare NeuroML cell file stands for: a
+// bare SWC file's (spec.ForSWC: its stimulus, recording and run) with the
+// file's own passive biophysics where they fall on regions (axial
+// resistivity, specific capacitance, passive channel densities as pas,
+// initMembPotential as v_init) and, in the model's Notes, every property
+// of the file it does not run, with its line.
+func NeuroMLModel(file string) (*spec.Model, error) {
+	c, err := neuroml.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	m := spec.ForNeuroML(file)
+	regions := map[string]string{"": "all", "all": "all"}
+	for _, g := range c.Groups {
+		if r := groupRegion(g.ID); r != "" {
+			regions[g.ID] = r
+		}
+	}
+	note := func(line int, format string, args ...any) {
+		m.Notes = append(m.Notes, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	}
+	where := func(group string, line int, what string) (string, bool) {
+		r, ok := regions[group]
+		if !ok {
+			note(line, "%s on segment group %s, which is not a region (soma_group, axon_group, dendrite_group, apical...): not applied", what, group)
+		}
+		return r, ok
+	}
+	f := func(x float64) *float64 { return &x }
+	for _, v := range c.Resistivity {
+		if r, ok := where(v.Group, v.Line, "resistivity"); ok {
+			m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: r, Ra: f(v.Value)})
+		}
+	}
+	for _, v := range c.Capacitance {
+		if r, ok := where(v.Group, v.Line, "specificCapacitance"); ok {
+			m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: r, Cm: f(v.Value)})
+		}
+	}
+	leak := false
+	for _, ch := range c.Channels {
+		if r, ok := where(ch.Group, ch.Line, "channelDensity "+ch.ID); ok {
+			m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: r, Pas: &spec.Pas{G: f(ch.CondDensity), E: f(ch.Erev)}})
+			leak = true
+		}
+	}
+	if !leak {
+		// no leak of its own: the bare SWC's everywhere stays
+		m.Notes = append(m.Notes, fmt.Sprintf("%s: no passive channel density on a region: pas %g S/cm², %g mV everywhere, as for a bare SWC", file, spec.SWCPasG, spec.SWCPasE))
+	} else {
+		m.Biophysics[0].Pas = nil
+	}
+	if c.InitV != nil {
+		m.Run.VInit = c.InitV
+	}
+	for _, is := range c.Unsupported {
+		note(is.Line, "%s", is.What)
+	}
+	return m, nil
+}
+
+// groupRegion is the region of a standard segment group, or "".
+func groupRegion(id string) string {
+	switch id := strings.ToLower(id); {
+	case id == "soma_group" || id == "soma":
+		return "soma"
+	case id == "axon_group" || id == "axon":
+		return "axon"
+	case strings.Contains(id, "apic"):
+		return "apic"
+	case id == "dendrite_group" || id == "dend":
+		return "dend"
+	}
+	return ""
 }

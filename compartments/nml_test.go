@@ -160,3 +160,33 @@ tstop = 5
 		t.Errorf("both files: %v", err)
 	}
 }
+
+// TestNeuroMLModel: a bare NeuroML cell file runs with its own passive
+// biophysics (its leak, capacitance by region, resistivity, v_init) and
+// the model's notes list, by line, what it holds and Neurite does not run.
+func TestNeuroMLModel(t *testing.T) {
+	m, err := compartments.NeuroMLModel("neuroml/testdata/cell.nml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, s, err := compartments.FromModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := compartments.Build([]*compartments.Cell{cell}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.HHNode) != 0 || len(p.PasNode) != len(p.Segments) || p.Pas[0].G != 3e-4 || p.Pas[0].E != -70 || p.VInit != -65 {
+		t.Errorf("hh in %d nodes, pas in %d of %d (%+v), v_init %v", len(p.HHNode), len(p.PasNode), len(p.Segments), p.Pas[0], p.VInit)
+	}
+	if soma, dend := cell.Props[0], cell.Props[1]; soma.Cm != 1 || dend.Cm != 2 || soma.Ra != 100 || dend.Ra != 100 {
+		t.Errorf("soma cm %v Ra %v, dend cm %v Ra %v; want 1, 100, 2, 100", soma.Cm, soma.Ra, dend.Cm, dend.Ra)
+	}
+	notes := strings.Join(m.Notes, "\n")
+	for _, want := range []string{"cell.nml:50: channelPopulation naPop is not supported", "cell.nml:52: channelDensity naChansSoma: ionChannelHH NaConductance is an active channel"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+}

@@ -28,6 +28,8 @@ func LoadModel(file string) (*spec.Model, error) {
 		return spec.LoadFS(assets.FS, assets.Example)
 	case spec.IsSWC(file):
 		return spec.ForSWC(file), nil
+	case spec.IsNeuroML(file):
+		return compartments.NeuroMLModel(file)
 	case !fileExists(file):
 		if m, err := spec.LoadFS(assets.FS, file); err == nil {
 			return m, nil

@@ -54,6 +54,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprint(stdout, describe(file, m.Morphology.File(), cell, plan))
+	for _, n := range m.Notes {
+		fmt.Fprintf(stdout, "  not run      %s\n", n)
+	}
 	return 0
 }
 

@@ -69,6 +69,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	for _, n := range m.Notes {
+		fmt.Fprintln(stderr, "not run:", n)
+	}
 	if fs.Changed("snapshots") {
 		settings.SnapshotTimes = nil
 		if settings.SnapshotInterval = 0; *snapshots != "off" {

@@ -503,16 +503,19 @@ func (c *Cell) GroupSegments(id string) map[int]bool {
 	return out
 }
 
-// The units NeuroML writes, to Neurite's: S/cm², mV, µF/cm², Ω·cm.
+// The units NeuroML writes, to Neurite's: S/cm², mV, µF/cm², Ω·cm, as a
+// factor or a divisor (3 S_per_m2 is 3/1e4, the double nearest 3e-4).
+type unit struct{ mul, div float64 }
+
 var (
-	conductanceUnits = map[string]float64{"S_per_cm2": 1, "mS_per_cm2": 1e-3, "S_per_m2": 1e-4, "mS_per_m2": 1e-7}
-	voltageUnits     = map[string]float64{"mV": 1, "V": 1e3}
-	capacitanceUnits = map[string]float64{"uF_per_cm2": 1, "F_per_m2": 100}
-	resistivityUnits = map[string]float64{"ohm_cm": 1, "kohm_cm": 1e3, "ohm_m": 100}
+	conductanceUnits = map[string]unit{"S_per_cm2": {1, 1}, "mS_per_cm2": {1, 1e3}, "S_per_m2": {1, 1e4}, "mS_per_m2": {1, 1e7}}
+	voltageUnits     = map[string]unit{"mV": {1, 1}, "V": {1e3, 1}}
+	capacitanceUnits = map[string]unit{"uF_per_cm2": {1, 1}, "F_per_m2": {100, 1}}
+	resistivityUnits = map[string]unit{"ohm_cm": {1, 1}, "kohm_cm": {1e3, 1}, "ohm_m": {100, 1}}
 )
 
 // quantity parses "120.0 mS_per_cm2" or "50mV" into the units' scale.
-func quantity(text string, units map[string]float64) (float64, error) {
+func quantity(text string, units map[string]unit) (float64, error) {
 	t := strings.TrimSpace(text)
 	i := strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) && r != 'e' && r != 'E' })
 	if i < 0 {
@@ -522,12 +525,12 @@ func quantity(text string, units map[string]float64) (float64, error) {
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0, fmt.Errorf("%q is not a number and a unit", text)
 	}
-	scale, ok := units[strings.TrimSpace(t[i:])]
+	u, ok := units[strings.TrimSpace(t[i:])]
 	if !ok {
 		names := slices.Sorted(maps.Keys(units))
 		return 0, fmt.Errorf("%q: unit %s is not one of %s", text, strings.TrimSpace(t[i:]), strings.Join(names, ", "))
 	}
-	return x * scale, nil
+	return x * u.mul / u.div, nil
 }
 
 // Write writes c as a NeuroML 2 document: its morphology, segment groups

@@ -217,7 +217,7 @@ const (
 // Kind tells a network model file from a cell model file (or SWC file):
 // KindNetwork when it has a [[population]], else KindCell.
 func Kind(file string) (string, error) {
-	if IsSWC(file) {
+	if IsSWC(file) || IsNeuroML(file) {
 		return KindCell, nil
 	}
 	data, err := os.ReadFile(file)

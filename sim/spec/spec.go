@@ -54,6 +54,10 @@ type Model struct {
 	Snapshots      Snapshots      `toml:"snapshots,omitempty"`
 	Run            Run            `toml:"run,omitempty"`
 	View           View           `toml:"view,omitempty"`
+	// Notes say what a file the model was made from holds that the model
+	// does not run (a NeuroML cell's active channels), for check and run
+	// to print.
+	Notes []string `toml:"-"`
 
 	source
 }

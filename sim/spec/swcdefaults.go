@@ -45,3 +45,18 @@ func ForSWC(file string) *Model {
 
 // IsSWC reports whether a file name looks like an SWC morphology.
 func IsSWC(file string) bool { return strings.EqualFold(filepath.Ext(file), ".swc") }
+
+// IsNeuroML reports whether a file name looks like a NeuroML 2 document
+// (cell.nml, cell.cell.nml).
+func IsNeuroML(file string) bool { return strings.EqualFold(filepath.Ext(file), ".nml") }
+
+// ForNeuroML returns the model a bare NeuroML cell file stands for before
+// its own biophysics: ForSWC's, with the file as its morphology and
+// without hh (compartments.NeuroMLModel adds what the file sets).
+func ForNeuroML(file string) *Model {
+	m := ForSWC(file)
+	m.Morphology = Morphology{NeuroML: filepath.Base(file)}
+	m.Name = strings.TrimSuffix(m.Name, ".cell")
+	m.Biophysics = m.Biophysics[:1]
+	return m
+}
