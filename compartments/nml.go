@@ -1,7 +1,9 @@
 package compartments
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -225,10 +227,29 @@ func ncName(name string) string {
 // cell's 3-D points (each section's points after its first, which is the
 // parent's point at its attachment; all of a section joined by wire,
 // the first joining that point), of the types its regions have (soma 1,
-// axon 2, dend 3, apic 4, any other 3).
+// axon 2, dend 3, apic 4, any other 3). A child attached between two of
+// its parent's points gets a point of its own there, on the parent's
+// cable, so that it attaches where it did.
 func (m *Morphology) SWC() *swc.File {
 	f := &swc.File{Name: m.Source}
-	lastAt := make([][]int, len(m.Sections)) // by section: the IDs of its points
+	// By section: its points with those its children attach at, and the
+	// SWC id each got.
+	pts := make([][]Pt3D, len(m.Sections))
+	for si, s := range m.Sections {
+		pts[si] = s.Points
+	}
+	for _, s := range m.Sections {
+		if s.Parent < 0 {
+			continue
+		}
+		ps := &m.Sections[s.Parent]
+		at := ps.At(s.ParentX)
+		k, found := slices.BinarySearchFunc(pts[s.Parent], at.Arc, func(p Pt3D, arc float64) int { return cmp.Compare(p.Arc, arc) })
+		if !found && (k == len(pts[s.Parent]) || math.Abs(pts[s.Parent][k].Arc-at.Arc) > 1e-9*ps.L()) {
+			pts[s.Parent] = slices.Insert(slices.Clone(pts[s.Parent]), k, at)
+		}
+	}
+	ids := make([][]int, len(m.Sections))
 	for _, si := range m.rootFirst() {
 		s := &m.Sections[si]
 		typ := map[string]swc.Type{"soma": swc.Soma, "axon": swc.Axon, "dend": swc.Basal, "apic": swc.Apical}[s.Region]
@@ -237,23 +258,24 @@ func (m *Morphology) SWC() *swc.File {
 		}
 		parent := -1
 		if s.Parent >= 0 {
-			ps := &m.Sections[s.Parent]
-			k := slices.IndexFunc(ps.Points, func(p Pt3D) bool { return p.Arc >= s.ParentX*ps.L() })
+			target := s.ParentX * m.Sections[s.Parent].L()
+			pp := pts[s.Parent]
+			k := slices.IndexFunc(pp, func(p Pt3D) bool { return p.Arc >= target-1e-9*m.Sections[s.Parent].L() })
 			if k < 0 {
-				k = len(ps.Points) - 1
+				k = len(pp) - 1
 			}
-			parent = lastAt[s.Parent][k]
+			parent = ids[s.Parent][k]
 		}
-		for k, p := range s.Points {
+		for k, p := range pts[si] {
 			if k == 0 && s.Parent >= 0 && !s.Logical {
 				// the parent's point, where the section starts (a
 				// section joined by wire starts at its own point)
-				lastAt[si] = append(lastAt[si], parent)
+				ids[si] = append(ids[si], parent)
 				continue
 			}
 			id := len(f.Points) + 1
 			f.Points = append(f.Points, swc.Point{ID: id, Type: typ, X: p.X, Y: p.Y, Z: p.Z, Radius: p.Diam / 2, Parent: parent})
-			lastAt[si] = append(lastAt[si], id)
+			ids[si] = append(ids[si], id)
 			parent = id
 		}
 	}
