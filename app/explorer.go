@@ -620,6 +620,11 @@ func (ex *Explorer) Open(file string) {
 	ex.setSession(s)
 	ex.showCell()
 	ex.remember(file)
+	if notes := s.Model.Notes; len(notes) > 0 {
+		// what the file holds and the model does not run (a NeuroML
+		// cell's active channels): said, never dropped silently
+		dialog.ShowInformation("Not run", strings.Join(notes, "\n"), ex.win)
+	}
 }
 
 // remember puts a file at the top of File → Open Recent.
@@ -641,7 +646,7 @@ func (ex *Explorer) OpenDialog() {
 		r.Close()
 		ex.Open(r.URI().Path())
 	}, ex.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".toml", ".swc", ".SWC"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".toml", ".swc", ".SWC", ".nml"}))
 	startInRecentFolder(d)
 	d.Show()
 }

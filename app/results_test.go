@@ -139,3 +139,20 @@ func TestOpenResultsFromExplorer(t *testing.T) {
 		t.Error("another cell's snapshots replayed on the explorer's cell")
 	}
 }
+
+// TestOpenNeuroML: a NeuroML cell opens in the explorer like a bare SWC,
+// and what it holds that is not run is shown.
+func TestOpenNeuroML(t *testing.T) {
+	ex, w := newTestWindow(t)
+	ex.Open("../compartments/neuroml/testdata/cell.nml")
+	if ex.file != "../compartments/neuroml/testdata/cell.nml" || len(ex.sess.Plan.Segments) != 9 {
+		t.Fatalf("opened %q with %d segments", ex.file, len(ex.sess.Plan.Segments))
+	}
+	shown := ""
+	for _, o := range w.Canvas().Overlays().List() {
+		shown += textShown(o)
+	}
+	if !strings.Contains(shown, "channelDensity naChansSoma") {
+		t.Errorf("the notes were not shown: %q", shown)
+	}
+}
