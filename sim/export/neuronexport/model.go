@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 
 	"neurite/compartments"
 	"neurite/compartments/mech"
@@ -121,9 +122,13 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 	if p.Method == compartments.CrankNicolson {
 		d.SecondOrder = 2
 	}
+	mechs := map[string]*mech.Mechanism{}
+	for _, mp := range p.Mechs {
+		mechs[mp.Mech.Name] = mp.Mech
+	}
 	types := map[string]int{}
 	for ci := range p.Cells {
-		secs, err := sections(&p.Cells[ci])
+		secs, err := sections(&p.Cells[ci], mechs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Cells[ci].Name, err)
 		}
@@ -173,7 +178,7 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 			used[m.Name] = true
 		}
 		for j, v := range m.Params {
-			if v.Global && len(mp.Node) > 0 && mp.Param[j][0] != v.Default {
+			if v.Global && len(mp.Node) > 0 && (mp.Param[j][0] != v.Default || !sixDigits(v.Default)) {
 				d.Globals[v.Name+"_"+m.Name] = mp.Param[j][0]
 			}
 		}
@@ -185,7 +190,7 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 			c := &d.Cells[mp.Cell[inst]]
 			pt := point{site: at(node), Mech: m.Name, Set: map[string]float64{}}
 			for j, v := range m.Params {
-				if !v.Global && mp.Param[j][inst] != v.Default {
+				if !v.Global && (mp.Param[j][inst] != v.Default || !sixDigits(v.Default)) {
 					pt.Set[v.Name] = mp.Param[j][inst]
 				}
 			}
@@ -245,7 +250,7 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 // sections lists a cell's sections as run.py builds them: cylinders by L
 // and diam, other geometry by its 3-D points; hh and pas among the density
 // mechanisms; the reversal potentials the model fixes.
-func sections(c *compartments.CellPlan) ([]section, error) {
+func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism) ([]section, error) {
 	builtIn := c.Morph.Soma == compartments.SomaBuiltIn
 	out := make([]section, len(c.Morph.Sections))
 	for i, s := range c.Morph.Sections {
@@ -268,7 +273,15 @@ func sections(c *compartments.CellPlan) ([]section, error) {
 			sec.Ranges["pas"] = map[string]float64{"g": ps.G, "e": ps.E}
 		}
 		for name, set := range pr.Mechs {
-			sec.Ranges[name] = set
+			sec.Ranges[name] = maps.Clone(set)
+			if sec.Ranges[name] == nil {
+				sec.Ranges[name] = map[string]float64{}
+			}
+			for _, v := range mechs[name].Params {
+				if _, ok := set[v.Name]; !ok && !v.Global && !sixDigits(v.Default) {
+					sec.Ranges[name][v.Name] = v.Default
+				}
+			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(pr.Ions)) {
 			ion := pr.Ions[name]
@@ -302,4 +315,13 @@ func mechVar(m *mech.Mechanism, f compartments.MechField) string {
 		return m.Assigned[f.Index].Name
 	}
 	return m.Params[f.Index].Name
+}
+
+// sixDigits reports whether x has at most six significant digits. NEURON
+// compiles a .mod file's PARAMETER defaults rounded to six digits (nocmodl
+// writes them with %g); Neurite keeps their literal values, which the
+// script therefore sets where they differ.
+func sixDigits(x float64) bool {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
+	return err == nil && r == x
 }
