@@ -10,10 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"neurite/compartments"
-	"neurite/compartments/nmodl"
 	"neurite/sim/netbuild"
 	"neurite/sim/spec"
 )
@@ -37,8 +35,9 @@ type Export struct {
 // Cell exports a cell model to dir, which must not exist or be empty;
 // tstop is the run's length (ms).
 func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
-	for _, ch := range m.Channels {
-		return nil, fmt.Errorf("%s: channel %s is typed as equations, which NEURON cannot read; only mechanisms of .mod files export", m.File(), ch.Name)
+	mods, err := modFiles(m)
+	if err != nil {
+		return nil, err
 	}
 	cell, s, err := compartments.FromModel(m)
 	if err != nil {
@@ -59,14 +58,14 @@ func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
 	if s.TakesSnapshots() {
 		notes = append(notes, "voltage snapshots ([snapshots]) are not exported: the script writes traces.csv and spikes.csv")
 	}
-	return write(d, plan, m.Mods, notes, dir)
+	return write(d, plan, mods, notes, dir)
 }
 
 // Network exports a network of cable cells to dir, which must not exist
 // or be empty. Networks with point neurons, or whose projections learn,
 // do not export to NEURON.
 func Network(n *spec.Network, dir string) (*Export, error) {
-	var mods []*nmodl.Mod
+	var mods []modFile
 	for i := range n.Populations {
 		p := &n.Populations[i]
 		if !p.Cable() {
@@ -76,10 +75,11 @@ func Network(n *spec.Network, dir string) (*Export, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, ch := range m.Channels {
-			return nil, fmt.Errorf("%s: channel %s is typed as equations, which NEURON cannot read; only mechanisms of .mod files export", m.File(), ch.Name)
+		files, err := modFiles(m)
+		if err != nil {
+			return nil, err
 		}
-		mods = append(mods, m.Mods...)
+		mods = append(mods, files...)
 	}
 	built, err := netbuild.Build(n)
 	if err != nil {
@@ -130,29 +130,46 @@ func recordedSpikes(m *netbuild.Model) []int {
 	return gids
 }
 
-// write puts the export into dir: everything is written into a temporary
-// folder beside it, renamed into place when complete.
-func write(d *model, plan *compartments.Plan, mods []*nmodl.Mod, notes []string, dir string) (*Export, error) {
-	files := map[string][]byte{"run.py": script}
-	var names []string
-	for _, mod := range mods {
-		base := filepath.Base(mod.File)
-		if !strings.HasSuffix(base, ".mod") {
-			return nil, fmt.Errorf("mechanism %s (%s) has no .mod file to copy", mod.Name, mod.File)
-		}
+// modFile is a mechanism's NMODL text and the name of its file in mod/.
+type modFile struct {
+	name string
+	text []byte
+}
+
+// modFiles lists a cell model's .mod files. Channels typed as equations
+// do not export: the NMODL Neurite writes for them raises to powers with
+// ^ inside DERIVATIVE blocks, which NEURON 8.2's nocmodl cannot solve by
+// cnexp.
+func modFiles(m *spec.Model) ([]modFile, error) {
+	for _, c := range m.Channels {
+		return nil, fmt.Errorf("%s: channel %s is typed as equations, which does not export to NEURON yet; write it as a .mod file", m.File(), c.Name)
+	}
+	var out []modFile
+	for _, mod := range m.Mods {
 		text, err := os.ReadFile(mod.File)
 		if err != nil {
 			return nil, fmt.Errorf("copying mechanism %s: %w", mod.Name, err)
 		}
-		key := "mod/" + base
+		out = append(out, modFile{filepath.Base(mod.File), text})
+	}
+	return out, nil
+}
+
+// write puts the export into dir: everything is written into a temporary
+// folder beside it, renamed into place when complete.
+func write(d *model, plan *compartments.Plan, mods []modFile, notes []string, dir string) (*Export, error) {
+	files := map[string][]byte{"run.py": script}
+	var names []string
+	for _, mod := range mods {
+		key := "mod/" + mod.name
 		if prev, ok := files[key]; ok {
-			if !bytes.Equal(prev, text) {
-				return nil, fmt.Errorf("two different mechanism files are named %s (one is %s)", base, mod.File)
+			if !bytes.Equal(prev, mod.text) {
+				return nil, fmt.Errorf("two different mechanisms are written to %s", key)
 			}
 			continue
 		}
-		files[key] = text
-		names = append(names, base)
+		files[key] = mod.text
+		names = append(names, mod.name)
 	}
 	d.Mods = append([]string{}, names...)
 	js, err := json.MarshalIndent(d, "", " ")
