@@ -178,7 +178,7 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, file, dir, want string
-		network            bool
+		network               bool
 	}{
 		{"a folder with files", models + "passive_cable.toml", full, "already holds files", false},
 		{"channels typed as equations", models + "hh_channels.toml", "", "channel naT is typed as equations", false},
