@@ -170,10 +170,10 @@ func TestErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	// cellFile writes a cell with hh and na8st, which uses the ion na.
-	cellFile := func(name, ions string) string {
+	cellFile := func(name, biophysics string) string {
 		path := filepath.Join(tmp, name+".toml")
 		os.WriteFile(path, []byte("mechanisms = [\""+na8st+"\"]\n[[morphology.section]]\nname = \"soma\"\nlength = 20\ndiam = 20\n"+
-			"[[biophysics]]\nwhere = \"all\"\nhh = {}\nna8st = {}\nions = { na = "+ions+" }\n[run]\ntstop = 10\n"), 0o644)
+			"[[biophysics]]\nwhere = \"all\"\nna8st = {}\n"+biophysics+"\n[run]\ntstop = 10\n"), 0o644)
 		return path
 	}
 	for _, tc := range []struct {
@@ -183,8 +183,9 @@ func TestErrors(t *testing.T) {
 		{"a folder with files", models + "passive_cable.toml", full, "already holds files", false},
 		{"channels typed as equations", models + "hh_channels.toml", "", "channel naT is typed as equations", false},
 		{"point neurons", models + "coba.toml", "", "population E is of point neurons", true},
-		{"ion concentrations", cellFile("ci", "{ ci = 12 }"), "", "ions.na: concentrations", false},
-		{"hh and the ion disagree", cellFile("e", "{ e = 55 }"), "", "hh's ena = 50 and ions.na.e = 55 differ", false},
+		{"ion concentrations", cellFile("ci", "hh = {}\nions = { na = { ci = 12 } }"), "", "ions.na: concentrations", false},
+		{"hh and the ion disagree", cellFile("e", "hh = {}\nions = { na = { e = 55 } }"), "", "hh's ena = 50 and the na ion's ena = 55 differ", false},
+		{"hh and the ion's default disagree", cellFile("hh", "hh = { ena = 60 }"), "", "hh's ena = 60 and the na ion's ena = 50 differ", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir

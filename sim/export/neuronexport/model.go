@@ -20,18 +20,18 @@ type model struct {
 	Tstop       float64            `json:"tstop"`
 	Celsius     float64            `json:"celsius"`
 	VInit       float64            `json:"v_init"`
-	SecondOrder int                `json:"secondorder"`  // 0 backward Euler, 2 Crank–Nicolson
-	RecordEvery int                `json:"record_every"` // probe sampling, in steps
-	SpikeHeader string             `json:"spike_header"` // spikes.csv's first column: cell or neuron_id
-	SpikeGIDs   []int              `json:"spike_gids"`   // the cells whose spikes spikes.csv lists
-	Globals     map[string]float64 `json:"globals"`      // GLOBAL parameters, NEURON's names (zTau_SK_E2)
-	Mods        []string           `json:"mods"`         // mod/'s files
-	Mechanisms  []string           `json:"mechanisms"`   // the NMODL mechanisms the cells use
-	Types       [][]section        `json:"types"`        // cell types: their sections
-	Cells       []cell             `json:"cells"`        // gid = index
-	Probes      []probe            `json:"probes"`       // traces.csv's columns, in order
-	Events      string             `json:"events_file"`  // input events
-	Connections string             `json:"netcons_file"` // connections between cells
+	SecondOrder int                `json:"secondorder"`      // 0 backward Euler, 2 Crank–Nicolson
+	RecordEvery int                `json:"record_every"`     // probe sampling, in steps
+	SpikeHeader string             `json:"spike_header"`     // spikes.csv's first column: cell or neuron_id
+	SpikeGIDs   []int              `json:"spike_gids"`       // the cells whose spikes spikes.csv lists
+	Globals     map[string]float64 `json:"globals"`          // GLOBAL parameters, NEURON's names (zTau_SK_E2)
+	Mods        []string           `json:"mods"`             // mod/'s files
+	Mechanisms  []string           `json:"mechanisms"`       // the NMODL mechanisms the cells use
+	Types       [][]section        `json:"types"`            // cell types: their sections
+	Cells       []cell             `json:"cells"`            // gid = index
+	Probes      []probe            `json:"probes"`           // traces.csv's columns, in order
+	Events      string             `json:"events_file"`      // input events
+	Connections string             `json:"connections_file"` // connections between cells
 }
 
 // section is one section of a cell type, with its mechanisms.
@@ -76,7 +76,9 @@ type synapse struct {
 
 type iclamp struct {
 	site
-	Delay, Dur, Amp float64
+	Delay float64 `json:"delay"`
+	Dur   float64 `json:"dur"`
+	Amp   float64 `json:"amp"`
 }
 
 // point is a POINT_PROCESS of a .mod file, with the parameters set.
@@ -126,9 +128,14 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 	for _, mp := range p.Mechs {
 		mechs[mp.Mech.Name] = mp.Mech
 	}
+	// ionE is the reversal potential Neurite gives an ion at a node.
+	ionE := func(ion string, node int32) float64 {
+		k := slices.IndexFunc(p.Ions, func(ip compartments.IonPlan) bool { return ip.Name == ion })
+		return p.Ions[k].E[node]
+	}
 	types := map[string]int{}
 	for ci := range p.Cells {
-		secs, err := sections(&p.Cells[ci], mechs)
+		secs, err := sections(&p.Cells[ci], mechs, ionE)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Cells[ci].Name, err)
 		}
@@ -250,7 +257,7 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 // sections lists a cell's sections as run.py builds them: cylinders by L
 // and diam, other geometry by its 3-D points; hh and pas among the density
 // mechanisms; the reversal potentials the model fixes.
-func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism) ([]section, error) {
+func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism, ionE func(ion string, node int32) float64) ([]section, error) {
 	builtIn := c.Morph.Soma == compartments.SomaBuiltIn
 	out := make([]section, len(c.Morph.Sections))
 	for i, s := range c.Morph.Sections {
@@ -264,39 +271,30 @@ func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism) ([]sec
 				sec.Pt3D = append(sec.Pt3D, [4]float64{pt.X, pt.Y, pt.Z, pt.Diam})
 			}
 		}
-		ions := map[string]float64{}
 		if h := pr.HH; h != nil {
 			sec.Ranges["hh"] = map[string]float64{"gnabar": h.GNaBar, "gkbar": h.GKBar, "gl": h.GL, "el": h.EL}
-			ions["na"], ions["k"] = h.ENa, h.EK
 		}
 		if ps := pr.Pas; ps != nil {
 			sec.Ranges["pas"] = map[string]float64{"g": ps.G, "e": ps.E}
 		}
 		for name, set := range pr.Mechs {
+			m := mechs[name]
+			if m == nil {
+				return nil, fmt.Errorf("section %s: no mechanism %s", s.Name, name)
+			}
 			sec.Ranges[name] = maps.Clone(set)
 			if sec.Ranges[name] == nil {
 				sec.Ranges[name] = map[string]float64{}
 			}
-			for _, v := range mechs[name].Params {
+			for _, v := range m.Params {
 				if _, ok := set[v.Name]; !ok && !v.Global && !sixDigits(v.Default) {
 					sec.Ranges[name][v.Name] = v.Default
 				}
 			}
 		}
-		for _, name := range slices.Sorted(maps.Keys(pr.Ions)) {
-			ion := pr.Ions[name]
-			switch {
-			case ion.Ci != nil || ion.Co != nil:
-				return nil, fmt.Errorf("section %s: ions.%s: concentrations (ci, co) do not export to NEURON yet", s.Name, name)
-			case ion.Nernst != nil:
-				return nil, fmt.Errorf("section %s: ions.%s: nernst does not export to NEURON yet", s.Name, name)
-			case ion.E == nil:
-				continue
-			}
-			if prev, ok := ions[name]; ok && pr.HH != nil && prev != *ion.E {
-				return nil, fmt.Errorf("section %s: hh's e%s = %g and ions.%s.e = %g differ; NEURON has one e%s", s.Name, name, prev, name, *ion.E, name)
-			}
-			ions[name] = *ion.E
+		ions, err := reversals(s.Name, pr, mechs, func(ion string) float64 { return ionE(ion, c.SegNodes[i][0]) })
+		if err != nil {
+			return nil, err
 		}
 		if len(ions) > 0 {
 			sec.Ions = ions
@@ -304,6 +302,43 @@ func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism) ([]sec
 		out[i] = sec
 	}
 	return out, nil
+}
+
+// reversals lists the reversal potentials a section sets: those of the
+// model's ions and hh's ena and ek. NEURON has one ena per segment, which
+// hh and the .mod mechanisms share; Neurite's hh keeps its own, so where
+// hh and a mechanism using the same ion disagree (ionE gives the ion's,
+// as Neurite sets it in the section) the section cannot be written.
+func reversals(name string, pr compartments.SectionProps, mechs map[string]*mech.Mechanism, ionE func(ion string) float64) (map[string]float64, error) {
+	ions := map[string]float64{}
+	for _, ion := range slices.Sorted(maps.Keys(pr.Ions)) {
+		set := pr.Ions[ion]
+		switch {
+		case set.Ci != nil || set.Co != nil:
+			return nil, fmt.Errorf("section %s: ions.%s: concentrations (ci, co) do not export to NEURON yet", name, ion)
+		case set.Nernst != nil:
+			return nil, fmt.Errorf("section %s: ions.%s: nernst does not export to NEURON yet", name, ion)
+		case set.E != nil:
+			ions[ion] = *set.E
+		}
+	}
+	h := pr.HH
+	if h == nil {
+		return ions, nil
+	}
+	for ion, e := range map[string]float64{"na": h.ENa, "k": h.EK} {
+		shared, ok := 0.0, false
+		for m := range pr.Mechs {
+			if slices.ContainsFunc(mechs[m].Ions, func(i mech.Ion) bool { return i.Name == ion }) {
+				shared, ok = ionE(ion), true
+			}
+		}
+		if ok && shared != e {
+			return nil, fmt.Errorf("section %s: hh's e%s = %g and the %s ion's e%s = %g differ; NEURON has one e%s", name, ion, e, ion, ion, shared, ion)
+		}
+		ions[ion] = e
+	}
+	return ions, nil
 }
 
 // mechVar names a mechanism's variable.

@@ -139,7 +139,7 @@ class Cell:
         self.iclamps = []
         for s in spec.get("iclamps", []):
             ic = h.IClamp(self.at(s))
-            ic.delay, ic.dur, ic.amp = s["Delay"], s["Dur"], s["Amp"]
+            ic.delay, ic.dur, ic.amp = s["delay"], s["dur"], s["amp"]
             self.iclamps.append(ic)
         self.points = []
         for s in spec.get("points", []):
@@ -210,7 +210,7 @@ def build():
     for c in cells.values():
         sources.extend(c.netcons)
     links = []
-    for row in read_csv(M["netcons_file"]):
+    for row in read_csv(M["connections_file"]):
         target = int(row["target"])
         if target not in cells:
             continue
@@ -288,6 +288,7 @@ def main():
             for t in times:
                 nc.event(t)
     fih = h.FInitializeHandler(queue)
+    tvec = h.Vector().record(h._ref_t)
     h.cvode_active(0)
     h.secondorder = M["secondorder"]
     dt = M["dt"]
@@ -318,7 +319,7 @@ def main():
         for tr, sp in gathered:
             traces.update(tr)
             spikes += sp
-        n = min((len(v) for v in traces.values()), default=0)
+        n = len(range(0, len(tvec), every))
         names = [p["name"] for p in M["probes"]]
         rows = [[num(grid(i * every))] + [num(traces[k][i]) for k in range(len(names))] for i in range(n)]
         write_csv("traces.csv", ["t_ms"] + names, rows)
