@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"os"
@@ -147,12 +148,22 @@ func compareSpikes(t *testing.T, own, exported string, want int, tol float64) fl
 // exported and run by NEURON in one process, gives Neurite's traces and
 // spikes within the case's tolerances for the same scheme (case.md:
 // spike times within 0.01 ms, V RMS 0.2 mV at the soma and 0.05 mV in
-// the dendrite).
+// the dendrite). On two MPI ranks, one of which has no cell, it writes
+// the same files.
 func TestExportNeuronBallAndStick(t *testing.T) {
 	own, exported := exportAndRun(t, "../../assets/models/ball_and_stick.toml", nil, false, systemPython, "run.py")
 	dv := compareTraces(t, own, exported, map[string]float64{"v_soma": 0.2, "v_dend": 0.05, "i_": 1e-4})
 	ds := compareSpikes(t, own, exported, 4, 0.01)
 	t.Logf("NEURON against Neurite: max |ΔV| %.3g mV, spike times within %.3g ms", dv, ds)
+	dir := filepath.Dir(exported)
+	inExport(t, dir, "mpiexec", "-n", "2", "--allow-run-as-root", "--oversubscribe", "nrniv", "-mpi", "-python", "run.py", "--out", "ranks")
+	for _, f := range []string{"traces.csv", "spikes.csv"} {
+		one, err1 := os.ReadFile(filepath.Join(exported, f))
+		two, err2 := os.ReadFile(filepath.Join(dir, "ranks", f))
+		if err1 != nil || err2 != nil || !bytes.Equal(one, two) {
+			t.Errorf("%s differs between one process and two ranks (%v, %v)", f, err1, err2)
+		}
+	}
 }
 
 // TestExportNeuronNetworkMPI: ball_and_stick_net, 100 cells over two MPI

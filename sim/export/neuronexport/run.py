@@ -288,7 +288,6 @@ def main():
             for t in times:
                 nc.event(t)
     fih = h.FInitializeHandler(queue)
-    tvec = h.Vector().record(h._ref_t)
     h.cvode_active(0)
     h.secondorder = M["secondorder"]
     dt = M["dt"]
@@ -319,15 +318,21 @@ def main():
         for tr, sp in gathered:
             traces.update(tr)
             spikes += sp
-        n = len(range(0, len(tvec), every))
+        # a row at 0 and every `every` steps to tstop, as Neurite samples
+        n = int(round(M["tstop"] / dt)) // every + 1
         names = [p["name"] for p in M["probes"]]
+        short = [names[k] for k, v in traces.items() if len(v) < n]
+        if short:
+            sys.exit("probes %s recorded fewer than %d samples" % (", ".join(short), n))
         rows = [[num(grid(i * every))] + [num(traces[k][i]) for k in range(len(names))] for i in range(n)]
         write_csv("traces.csv", ["t_ms"] + names, rows)
         spikes.sort(key=lambda s: (s[1], s[0], s[2]))  # by step, then time, as Neurite
         write_csv("spikes.csv", [M["spike_header"], "t_ms", "t_step_ms"],
                   [[gid, num(t), num(step)] for t, step, gid in spikes])
-        print("%s: %d cells on %d rank(s), %g ms; %d spikes; results in %s"
-              % (M["name"], len(M["cells"]), NHOST, M["tstop"], len(spikes), OUT))
+        def count(n, what):
+            return "%d %s%s" % (n, what, "" if n == 1 else "s")
+        print("%s: %s on %s, %g ms; %s; results in %s" % (M["name"], count(len(M["cells"]), "cell"),
+              count(NHOST, "rank"), M["tstop"], count(len(spikes), "spike"), OUT))
     pc.barrier()
     pc.done()
     return links
