@@ -184,11 +184,12 @@ func TestExportNeuronNetworkMPI(t *testing.T) {
 // TestExportNeuronNMODL: nmodl_kinetics_point, three .mod files compiled
 // by nrnivmodl (a KINETIC scheme whose literal rate constants NEURON
 // would round to six digits, an HH-style channel and a POINT_PROCESS
-// synapse with two NetCons of their own state), with the ions' reversal
-// potentials set, fires its seven spikes as in Neurite; the Markov
-// states, gates and synapse follow.
+// synapse with two NetCons of their own state), ek fixed and ena
+// following Nernst from an inner concentration the model sets, fires its
+// seven spikes as in Neurite; the Markov states, gates and synapse follow.
 func TestExportNeuronNMODL(t *testing.T) {
-	own, exported := exportAndRun(t, "../../assets/models/nmodl_kinetics_point.toml", nil, true, systemPython, "run.py")
+	nernst := []string{"--set", "biophysics.1.ions.na.ci=15", "--set", "biophysics.1.ions.na.nernst=true"}
+	own, exported := exportAndRun(t, "../../assets/models/nmodl_kinetics_point.toml", nernst, true, systemPython, "run.py")
 	dv := compareTraces(t, own, exported, map[string]float64{"v": 0.05, "i": 1e-3, "c": 1e-4, "o": 1e-4, "n": 1e-4, "h": 1e-4, "R": 1e-6, "g_": 1e-6})
 	ds := compareSpikes(t, own, exported, 7, 0.01)
 	t.Logf("NEURON against Neurite: max |ΔV| %.3g mV, spike times within %.3g ms", dv, ds)

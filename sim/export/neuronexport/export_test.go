@@ -54,7 +54,7 @@ func TestCellWritesTheModel(t *testing.T) {
 		t.Fatalf("types: %+v", d.Types)
 	}
 	soma, dend := d.Types[0][0], d.Types[0][1]
-	if soma.L != 20 || soma.Diam != 20 || soma.Nseg != 1 || soma.Ranges["hh"]["gnabar"] != 0.12 || soma.Ions["na"] != 50 || soma.Ions["k"] != -77 {
+	if soma.L != 20 || soma.Diam != 20 || soma.Nseg != 1 || soma.Ranges["hh"]["gnabar"] != 0.12 || *soma.Ions["na"].E != 50 || *soma.Ions["k"].E != -77 {
 		t.Errorf("soma: %+v", soma)
 	}
 	if dend.Parent != 0 || dend.ParentX != 1 || dend.L != 400 || dend.Nseg != 81 || dend.Ra != 100 || dend.Ranges["pas"]["g"] != 1e-4 || dend.Ranges["pas"]["e"] != -65 {
@@ -91,7 +91,11 @@ func TestCellWritesTheModel(t *testing.T) {
 // values the model sets; the files are copied.
 func TestNMODLParameters(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	ex, err := Cell(load(t, models+"nmodl_kinetics_point.toml"), 300, dir)
+	m := load(t, models+"nmodl_kinetics_point.toml")
+	if err := m.Override("biophysics.1.ions.na.ci=15", "biophysics.1.ions.na.nernst=true"); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := Cell(m, 300, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +111,10 @@ func TestNMODLParameters(t *testing.T) {
 	na := d.Types[0][0].Ranges["na8st"]
 	if na["gbar"] != 30 || na["a1_0"] != 51.42954478051616 {
 		t.Errorf("na8st: %v", na)
+	}
+	ions := d.Types[0][0].Ions
+	if s := ions["na"]; *s.E != 75 || *s.Ci != 15 || s.Co != nil || !*s.Nernst || *ions["k"].E != -95 || ions["k"].Nernst != nil {
+		t.Errorf("ions: %+v", ions)
 	}
 	c := d.Cells[0]
 	if len(c.Points) != 1 || c.Points[0].Mech != "AMPA_S" || len(c.NetCons) != 2 || c.NetCons[1].Args[0] != 0.001 || len(c.NetCons[1].Events) != 7 {
@@ -183,7 +191,7 @@ func TestErrors(t *testing.T) {
 		{"a folder with files", models + "passive_cable.toml", full, "already holds files", false},
 		{"channels typed as equations", models + "hh_channels.toml", "", "channel naT is typed as equations", false},
 		{"point neurons", models + "coba.toml", "", "population E is of point neurons", true},
-		{"ion concentrations", cellFile("ci", "hh = {}\nions = { na = { ci = 12 } }"), "", "ions.na: concentrations", false},
+		{"hh and the ion's concentrations", cellFile("ci", "hh = {}\nions = { na = { ci = 12 } }"), "", "ions.na: hh's ena is fixed", false},
 		{"hh and the ion disagree", cellFile("e", "hh = {}\nions = { na = { e = 55 } }"), "", "hh's ena = 50 and the na ion's ena = 55 differ", false},
 		{"hh and the ion's default disagree", cellFile("hh", "hh = { ena = 60 }"), "", "hh's ena = 60 and the na ion's ena = 50 differ", false},
 	} {

@@ -48,8 +48,18 @@ type section struct {
 	// Ranges are the density mechanisms inserted, each with the RANGE
 	// parameters set: hh and pas as NMODL mechanisms of those names.
 	Ranges map[string]map[string]float64 `json:"mechanisms"`
-	// Ions are the reversal potentials set, by ion (na: 50).
-	Ions map[string]float64 `json:"ions,omitempty"`
+	// Ions are the ions the section sets, by name.
+	Ions map[string]ion `json:"ions,omitempty"`
+}
+
+// ion sets an ion in a section: the e<ion>, <ion>i and <ion>o of its
+// segments, and whether e follows the concentrations by Nernst (NEURON's
+// ion_style einit and eadvance); what is absent keeps NEURON's default.
+type ion struct {
+	E      *float64 `json:"e,omitempty"`
+	Ci     *float64 `json:"ci,omitempty"`
+	Co     *float64 `json:"co,omitempty"`
+	Nernst *bool    `json:"nernst,omitempty"`
 }
 
 // site is a place on a cell: a section and x.
@@ -304,39 +314,33 @@ func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism, ionE f
 	return out, nil
 }
 
-// reversals lists the reversal potentials a section sets: those of the
-// model's ions and hh's ena and ek. NEURON has one ena per segment, which
-// hh and the .mod mechanisms share; Neurite's hh keeps its own, so where
-// hh and a mechanism using the same ion disagree (ionE gives the ion's,
-// as Neurite sets it in the section) the section cannot be written.
-func reversals(name string, pr compartments.SectionProps, mechs map[string]*mech.Mechanism, ionE func(ion string) float64) (map[string]float64, error) {
-	ions := map[string]float64{}
-	for _, ion := range slices.Sorted(maps.Keys(pr.Ions)) {
-		set := pr.Ions[ion]
-		switch {
-		case set.Ci != nil || set.Co != nil:
-			return nil, fmt.Errorf("section %s: ions.%s: concentrations (ci, co) do not export to NEURON yet", name, ion)
-		case set.Nernst != nil:
-			return nil, fmt.Errorf("section %s: ions.%s: nernst does not export to NEURON yet", name, ion)
-		case set.E != nil:
-			ions[ion] = *set.E
-		}
+// reversals lists the ions a section sets: the model's and hh's ena and
+// ek. NEURON has one ena per segment, which hh and the .mod mechanisms
+// share; Neurite's hh keeps its own, so where hh and a mechanism using the
+// same ion disagree (ionE gives the ion's, as Neurite sets it in the
+// section) or the ion's follows Nernst, the section cannot be written.
+func reversals(sec string, pr compartments.SectionProps, mechs map[string]*mech.Mechanism, ionE func(ion string) float64) (map[string]ion, error) {
+	ions := map[string]ion{}
+	for name, set := range pr.Ions {
+		ions[name] = ion{E: set.E, Ci: set.Ci, Co: set.Co, Nernst: set.Nernst}
 	}
 	h := pr.HH
 	if h == nil {
 		return ions, nil
 	}
-	for ion, e := range map[string]float64{"na": h.ENa, "k": h.EK} {
-		shared, ok := 0.0, false
+	for _, name := range []string{"na", "k"} {
+		e := map[string]float64{"na": h.ENa, "k": h.EK}[name]
+		if set := ions[name]; set.Nernst != nil && *set.Nernst || set.Ci != nil || set.Co != nil {
+			return nil, fmt.Errorf("section %s: ions.%s: hh's e%s is fixed, so the %s ion's concentrations and Nernst do not export to NEURON, where they share one e%s", sec, name, name, name, name)
+		}
 		for m := range pr.Mechs {
-			if slices.ContainsFunc(mechs[m].Ions, func(i mech.Ion) bool { return i.Name == ion }) {
-				shared, ok = ionE(ion), true
+			if slices.ContainsFunc(mechs[m].Ions, func(i mech.Ion) bool { return i.Name == name }) && ionE(name) != e {
+				return nil, fmt.Errorf("section %s: hh's e%s = %g and the %s ion's e%s = %g differ; NEURON has one e%s", sec, name, e, name, name, ionE(name), name)
 			}
 		}
-		if ok && shared != e {
-			return nil, fmt.Errorf("section %s: hh's e%s = %g and the %s ion's e%s = %g differ; NEURON has one e%s", name, ion, e, ion, ion, shared, ion)
-		}
-		ions[ion] = e
+		set := ions[name]
+		set.E = &e
+		ions[name] = set
 	}
 	return ions, nil
 }

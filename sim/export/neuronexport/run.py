@@ -102,6 +102,27 @@ def load_mechanisms():
         sys.exit(1)
 
 
+def set_ion(sec, ion, st):
+    """Set an ion in a section as the model does: per-section initial
+    concentrations (so finitialize must not reset them from the globals
+    <ion>i0_<ion>_ion: cinit off), e fixed or following Nernst (einit and
+    eadvance), the segments' values."""
+    name = ion + "_ion"
+    if not h.ismembrane(name, sec=sec):
+        return  # no mechanism here uses the ion: it acts on nothing
+    style = int(h.ion_style(name, sec=sec))
+    c, e, einit, eadvance, cinit = style & 3, (style >> 2) & 3, (style >> 4) & 1, (style >> 5) & 1, (style >> 6) & 1
+    if "ci" in st or "co" in st:
+        cinit = 0
+    if "nernst" in st:
+        e, einit, eadvance = (2, 1, 1) if st["nernst"] else (1, 0, 0)
+    h.ion_style(name, c, e, einit, eadvance, cinit, sec=sec)
+    for seg in sec:
+        for key, var in (("e", "e" + ion), ("ci", ion + "i"), ("co", ion + "o")):
+            if key in st:
+                setattr(seg, var, st[key])
+
+
 class Cell:
     """One cell of the model: its sections (by index, as model.json lists
     them), synapses, clamps, point processes and spike detector."""
@@ -125,10 +146,8 @@ class Cell:
                 for seg in sec:
                     for name, value in params.items():
                         setattr(seg, "%s_%s" % (name, mech), value)
-            for ion, e in s.get("ions", {}).items():
-                if h.ismembrane(ion + "_ion", sec=sec):
-                    for seg in sec:
-                        setattr(seg, "e" + ion, e)
+            for ion, st in s.get("ions", {}).items():
+                set_ion(sec, ion, st)
             self.secs.append(sec)
         self.syns = []
         for s in spec.get("syns", []):
