@@ -100,11 +100,13 @@ func Network(n *spec.Network, dir string) (*Export, error) {
 	d.Network = true
 	d.SpikeHeader = "neuron_id"
 	d.SpikeGIDs = recordedSpikes(built)
-	var notes []string
-	if n.Record.Rates {
-		notes = append(notes, "rates ([record] rates) are not exported: they follow from spikes.csv")
+	for _, p := range built.Pops {
+		d.Populations = append(d.Populations, population{Name: p.Name, First: p.First, Size: p.N})
 	}
-	return write(d, plan, mods, notes, dir)
+	if n.Record.Rates {
+		d.RateBin = n.Record.RateBin
+	}
+	return write(d, plan, mods, nil, dir)
 }
 
 // recordedSpikes lists the cells whose spikes [record] spikes keeps, as

@@ -142,6 +142,9 @@ func TestNetworkWritesConnections(t *testing.T) {
 	if ex.Cells != 100 || len(d.Types) != 1 || len(d.Cells) != 100 || !d.Network || d.SpikeHeader != "neuron_id" || len(d.SpikeGIDs) != 100 {
 		t.Fatalf("export %+v: %d types, %d cells", ex, len(d.Types), len(d.Cells))
 	}
+	if len(d.Populations) != 2 || d.Populations[1] != (population{"second", 20, 80}) || d.RateBin != 10 {
+		t.Errorf("populations %+v, rate bin %v", d.Populations, d.RateBin)
+	}
 	if len(d.Cells[0].Syns) != 1 || len(d.Cells[20].Syns) != 1 || d.Cells[20].Syns[0].Sec != 1 || d.Cells[20].Syns[0].X != 0.5 {
 		t.Errorf("synapses: %+v %+v", d.Cells[0].Syns, d.Cells[20].Syns)
 	}

@@ -24,6 +24,8 @@ type model struct {
 	RecordEvery int                `json:"record_every"`     // probe sampling, in steps
 	SpikeHeader string             `json:"spike_header"`     // spikes.csv's first column: cell or neuron_id
 	SpikeGIDs   []int              `json:"spike_gids"`       // the cells whose spikes spikes.csv lists
+	Populations []population       `json:"populations"`      // a network's
+	RateBin     float64            `json:"rate_bin"`         // a network's rates.csv bins (ms); 0: none
 	Globals     map[string]float64 `json:"globals"`          // GLOBAL parameters, NEURON's names (zTau_SK_E2)
 	Mods        []string           `json:"mods"`             // mod/'s files
 	Mechanisms  []string           `json:"mechanisms"`       // the NMODL mechanisms the cells use
@@ -32,6 +34,13 @@ type model struct {
 	Probes      []probe            `json:"probes"`           // traces.csv's columns, in order
 	Events      string             `json:"events_file"`      // input events
 	Connections string             `json:"connections_file"` // connections between cells
+}
+
+// population is a network's population: cells First to First+Size-1.
+type population struct {
+	Name  string `json:"name"`
+	First int    `json:"first"`
+	Size  int    `json:"size"`
 }
 
 // section is one section of a cell type, with its mechanisms.

@@ -290,6 +290,30 @@ def write_csv(name, header, rows):
     os.replace(tmp, path)
 
 
+def write_network(spikes):
+    """populations.csv and, where the model records rates, rates.csv: each
+    population's rate (Hz per neuron) in the bins the run completed,
+    counting every spike, as Neurite does."""
+    pops = M["populations"]
+    write_csv("populations.csv", ["population", "first_id", "size"],
+              [[p["name"], p["first"], p["size"]] for p in pops])
+    width = M["rate_bin"]
+    if not width:
+        return
+    bins = 0
+    while (bins + 1) * width <= M["tstop"] + 1e-9:
+        bins += 1
+    counts = [[0] * bins for _ in pops]
+    for t, _, gid in spikes:
+        for p, pop in enumerate(pops):
+            k = int(t / width)
+            if pop["first"] <= gid < pop["first"] + pop["size"] and k < bins:
+                counts[p][k] += 1
+    write_csv("rates.csv", ["t_ms"] + [p["name"] + "_hz" for p in pops],
+              [[num(k * width)] + ["%.6g" % (counts[p][k] / pop["size"] / width * 1000) for p, pop in enumerate(pops)]
+               for k in range(bins)])
+
+
 def main():
     load_mechanisms()
     h.celsius = M["celsius"]
@@ -325,18 +349,19 @@ def main():
 
     every = M["record_every"]
     traces = {k: list(v)[::every] for k, v in probes}
-    spiking = set(M["spike_gids"])
     spikes = []
     for gid, c in cells.items():
-        if c.detector is not None and gid in spiking:
+        if c.detector is not None:
             spikes += [(t, step, gid) for t, step in crossings(list(c.vdet), c.detector.threshold, dt, grid)]
     gathered = pc.py_gather((traces, spikes), 0)
     if RANK == 0:
         os.makedirs(OUT, exist_ok=True)
-        traces, spikes = {}, []
+        traces, every_spike = {}, []
         for tr, sp in gathered:
             traces.update(tr)
-            spikes += sp
+            every_spike += sp
+        spiking = set(M["spike_gids"])
+        spikes = [s for s in every_spike if s[2] in spiking]
         # a row at 0 and every `every` steps to tstop, as Neurite samples
         n = int(round(M["tstop"] / dt)) // every + 1
         names = [p["name"] for p in M["probes"]]
@@ -348,6 +373,9 @@ def main():
         spikes.sort(key=lambda s: (s[1], s[0], s[2]))  # by step, then time, as Neurite
         write_csv("spikes.csv", [M["spike_header"], "t_ms", "t_step_ms"],
                   [[gid, num(t), num(step)] for t, step, gid in spikes])
+        if M["network"]:
+            write_network(every_spike)
+
         def count(n, what):
             return "%d %s%s" % (n, what, "" if n == 1 else "s")
         print("%s: %s on %s, %g ms; %s; results in %s" % (M["name"], count(len(M["cells"]), "cell"),
