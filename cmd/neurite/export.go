@@ -71,9 +71,6 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	for _, note := range ex.Notes {
-		fmt.Fprintln(stderr, "note:", note)
-	}
 	cells := "1 cell"
 	if ex.Cells != 1 {
 		cells = fmt.Sprintf("%d cells", ex.Cells)

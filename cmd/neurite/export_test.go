@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"neurite/app/pipeline"
 )
 
 // The exported scripts run on Debian's NEURON 8.2 (python3-neuron,
@@ -44,11 +42,7 @@ func exportAndRun(t *testing.T, model string, flags []string, compile bool, run 
 	if code, _, errs := neurite(append([]string{"export", "neuron", model, "--out", dir}, flags...)...); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errs)
 	}
-	runFlags := append([]string{"run", model, "--out", own, "--quiet"}, flags...)
-	if !pipeline.IsNetwork(model) {
-		runFlags = append(runFlags, "--snapshots", "off")
-	}
-	if code, _, errs := neurite(runFlags...); code != 0 {
+	if code, _, errs := neurite(append([]string{"run", model, "--out", own, "--quiet"}, flags...)...); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, errs)
 	}
 	if compile {
@@ -81,11 +75,16 @@ func numbers(t *testing.T, path string) ([]string, [][]float64) {
 // tolerance tol gives for its name's prefix; it returns the largest
 // difference of a voltage.
 func compareTraces(t *testing.T, own, exported string, tol map[string]float64) float64 {
+	return compareColumns(t, "traces.csv", own, exported, tol)
+}
+
+// compareColumns is compareTraces for a file of columns over time.
+func compareColumns(t *testing.T, file, own, exported string, tol map[string]float64) float64 {
 	t.Helper()
-	h1, a := numbers(t, filepath.Join(own, "traces.csv"))
-	h2, b := numbers(t, filepath.Join(exported, "traces.csv"))
+	h1, a := numbers(t, filepath.Join(own, file))
+	h2, b := numbers(t, filepath.Join(exported, file))
 	if !slices.Equal(h1, h2) || len(a) != len(b) {
-		t.Fatalf("traces.csv: header %v, %d rows; NEURON's %v, %d rows", h1, len(a), h2, len(b))
+		t.Fatalf("%s: header %v, %d rows; NEURON's %v, %d rows", file, h1, len(a), h2, len(b))
 	}
 	worst := 0.0
 	for c, name := range h1 {
@@ -108,7 +107,7 @@ func compareTraces(t *testing.T, own, exported string, tol map[string]float64) f
 		if rms > limit {
 			t.Errorf("%s: RMS difference %.3g, more than %g (max %.3g)", name, rms, limit, most)
 		}
-		if strings.HasPrefix(name, "v") || strings.HasSuffix(name, ".v") {
+		if strings.HasPrefix(name, "v") || strings.HasSuffix(name, ".v") || file == "snapshots.csv" {
 			worst = max(worst, most)
 		}
 	}
@@ -148,16 +147,25 @@ func compareSpikes(t *testing.T, own, exported string, want int, tol float64) fl
 // exported and run by NEURON in one process, gives Neurite's traces and
 // spikes within the case's tolerances for the same scheme (case.md:
 // spike times within 0.01 ms, V RMS 0.2 mV at the soma and 0.05 mV in
-// the dendrite). On two MPI ranks, one of which has no cell, it writes
-// the same files.
+// the dendrite), and its voltage snapshots of every segment, written as
+// Neurite writes them (float32), and their segments.csv. On two MPI ranks,
+// one of which has no cell, it writes the same files.
 func TestExportNeuronBallAndStick(t *testing.T) {
 	own, exported := exportAndRun(t, "../../assets/models/ball_and_stick.toml", nil, false, systemPython, "run.py")
 	dv := compareTraces(t, own, exported, map[string]float64{"v_soma": 0.2, "v_dend": 0.05, "i_": 1e-4})
 	ds := compareSpikes(t, own, exported, 4, 0.01)
-	t.Logf("NEURON against Neurite: max |ΔV| %.3g mV, spike times within %.3g ms", dv, ds)
+	dsnap := compareColumns(t, "snapshots.csv", own, exported, map[string]float64{"soma": 0.2, "dend": 0.05})
+	t.Logf("NEURON against Neurite: max |ΔV| %.3g mV, spike times within %.3g ms; snapshots within %.3g mV", dv, ds, dsnap)
+	for _, f := range []string{"segments.csv", "snapshot_times.npy"} {
+		a, err1 := os.ReadFile(filepath.Join(own, f))
+		b, err2 := os.ReadFile(filepath.Join(exported, f))
+		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: NEURON's is not Neurite's (%v, %v)", f, err1, err2)
+		}
+	}
 	dir := filepath.Dir(exported)
 	inExport(t, dir, "mpiexec", "-n", "2", "--allow-run-as-root", "--oversubscribe", "nrniv", "-mpi", "-python", "run.py", "--out", "ranks")
-	for _, f := range []string{"traces.csv", "spikes.csv"} {
+	for _, f := range []string{"traces.csv", "spikes.csv", "snapshots.npy"} {
 		one, err1 := os.ReadFile(filepath.Join(exported, f))
 		two, err2 := os.ReadFile(filepath.Join(dir, "ranks", f))
 		if err1 != nil || err2 != nil || !bytes.Equal(one, two) {

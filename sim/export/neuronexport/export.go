@@ -27,9 +27,6 @@ type Export struct {
 	Dir   string
 	Cells int
 	Mods  []string // the .mod files copied into mod/, by base name
-	// Notes name what Neurite records that the script does not (voltage
-	// snapshots, rates): they are left out, not changed.
-	Notes []string
 }
 
 // Cell exports a cell model to dir, which must not exist or be empty;
@@ -54,11 +51,12 @@ func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
 	d.Name = m.Name
 	d.SpikeHeader = "cell"
 	d.SpikeGIDs = []int{0}
-	var notes []string
+	var extra map[string][]byte
 	if s.TakesSnapshots() {
-		notes = append(notes, "voltage snapshots ([snapshots]) are not exported: the script writes traces.csv and spikes.csv")
+		d.Snapshots = snapshotPlan(plan, tstop)
+		extra = map[string][]byte{"segments.csv": segmentsCSV(plan)}
 	}
-	return write(d, plan, mods, notes, dir)
+	return write(d, plan, mods, extra, dir)
 }
 
 // Network exports a network of cable cells to dir, which must not exist
@@ -159,8 +157,9 @@ func modFiles(m *spec.Model) ([]modFile, error) {
 
 // write puts the export into dir: everything is written into a temporary
 // folder beside it, renamed into place when complete.
-func write(d *model, plan *compartments.Plan, mods []modFile, notes []string, dir string) (*Export, error) {
+func write(d *model, plan *compartments.Plan, mods []modFile, extra map[string][]byte, dir string) (*Export, error) {
 	files := map[string][]byte{"run.py": script}
+	maps.Copy(files, extra)
 	var names []string
 	for _, mod := range mods {
 		key := "mod/" + mod.name
@@ -184,7 +183,7 @@ func write(d *model, plan *compartments.Plan, mods []modFile, notes []string, di
 	if err := writeDir(dir, files); err != nil {
 		return nil, err
 	}
-	return &Export{Dir: dir, Cells: len(plan.Cells), Mods: names, Notes: notes}, nil
+	return &Export{Dir: dir, Cells: len(plan.Cells), Mods: names}, nil
 }
 
 // writeDir writes files (by slash-separated path) into a new folder dir:

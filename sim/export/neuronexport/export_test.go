@@ -43,7 +43,7 @@ func TestCellWritesTheModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ex.Cells != 1 || len(ex.Mods) != 0 || len(ex.Notes) != 1 || !strings.Contains(ex.Notes[0], "snapshots") {
+	if ex.Cells != 1 || len(ex.Mods) != 0 {
 		t.Errorf("export: %+v", ex)
 	}
 	d := readModel(t, dir)
@@ -79,6 +79,14 @@ func TestCellWritesTheModel(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(events)), "\n")
 	if len(lines) != 1+16+8+3 || lines[0] != "gid,syn,weight,t_ms" || lines[1] != "0,0,0.004,10" || !strings.Contains(string(events), "0,2,0.01,168\n") {
 		t.Errorf("events.csv: %d lines, %q ...", len(lines), lines[:2])
+	}
+	if sn := d.Snapshots; sn == nil || len(sn.Steps) != 401 || sn.Steps[1] != 20 || len(sn.Segments) != 82 ||
+		sn.Segments[0].Name != "soma(0.5)" || sn.Segments[1].Ref != "v" || sn.Segments[1].Name != "dend(0.00617284)" {
+		t.Errorf("snapshots: %+v", d.Snapshots)
+	}
+	segs, err := os.ReadFile(filepath.Join(dir, "segments.csv"))
+	if err != nil || !strings.HasPrefix(string(segs), "column,segment,x_um,y_um,z_um,diam_um,area_um2,quantity,unit\n0,soma(0.5),10,0,0,20,1256.6370614359173,v,mV\n") {
+		t.Errorf("segments.csv: %v\n%.200s", err, segs)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(dir))
 	if len(entries) != 1 {
@@ -239,6 +247,34 @@ func TestSixDigits(t *testing.T) {
 	}{{0.12, true}, {-54.3, true}, {123456, true}, {1234567, false}, {51.42954478051616, false}, {1e-300, true}} {
 		if got := sixDigits(tc.x); got != tc.want {
 			t.Errorf("sixDigits(%v) = %v", tc.x, got)
+		}
+	}
+}
+
+// TestSnapshotQuantity: snapshots of an ion's or a mechanism's variable
+// read it where the segment has it and write NaN (Ref "") elsewhere, as
+// Neurite's do: Hay's axon has neither calcium nor Ih.
+func TestSnapshotQuantity(t *testing.T) {
+	for _, tc := range []struct{ quantity, soma, axon string }{
+		{"cai", "cai", ""},
+		{"Ih.m", "m_Ih", ""},
+		{"v", "v", "v"},
+	} {
+		m := load(t, models+"nmodl_hay_cell.toml")
+		if err := m.Override("snapshots.interval=1", "snapshots.quantity="+tc.quantity); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(t.TempDir(), "out")
+		if _, err := Cell(m, 600, dir); err != nil {
+			t.Fatal(err)
+		}
+		sn := readModel(t, dir).Snapshots
+		refs := map[string]string{}
+		for _, s := range sn.Segments {
+			refs[s.Name] = s.Ref
+		}
+		if len(sn.Steps) != 601 || refs["soma(0.5)"] != tc.soma || refs["axon(0.5)"] != tc.axon {
+			t.Errorf("%s: %d steps, soma %q, axon %q", tc.quantity, len(sn.Steps), refs["soma(0.5)"], refs["axon(0.5)"])
 		}
 	}
 }

@@ -31,6 +31,7 @@ type model struct {
 	Mechanisms  []string           `json:"mechanisms"`       // the NMODL mechanisms the cells use
 	Types       [][]section        `json:"types"`            // cell types: their sections
 	Cells       []cell             `json:"cells"`            // gid = index
+	Snapshots   *snapshots         `json:"snapshots"`        // a cell's, or null
 	Probes      []probe            `json:"probes"`           // traces.csv's columns, in order
 	Events      string             `json:"events_file"`      // input events
 	Connections string             `json:"connections_file"` // connections between cells

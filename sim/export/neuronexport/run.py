@@ -21,9 +21,11 @@ neurite run MODEL --out DIR.
 """
 import csv
 import json
+from array import array
 from decimal import Decimal
 import os
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -279,6 +281,34 @@ def num(x):
     return sign + digits[:point] + "." + digits[point:]
 
 
+def num32(x):
+    """x rounded to float32, written as Neurite writes snapshots: the
+    shortest text that reads back as the same float32."""
+    f = struct.unpack("<f", struct.pack("<f", x))[0]
+    if f != f or f in (float("inf"), float("-inf")):
+        return num(f)
+    for p in range(1, 10):
+        s = "%.*g" % (p, f)
+        if struct.unpack("<f", struct.pack("<f", float(s)))[0] == f:
+            return num(float(s))
+    return num(f)
+
+
+def write_npy(name, descr, rows):
+    """An NPY file of rows (a list of lists of numbers): descr <f8 or <f4."""
+    path = os.path.join(OUT, name)
+    cols = len(rows[0]) if rows else 0
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }" % (descr, len(rows), cols)
+    header += " " * ((-(10 + len(header) + 1)) % 64) + "\n"
+    data = array("d" if descr == "<f8" else "f", (x for r in rows for x in r))
+    if sys.byteorder == "big":
+        data.byteswap()
+    with open(path + ".part", "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode("latin1"))
+        f.write(data.tobytes())
+    os.replace(path + ".part", path)
+
+
 def write_csv(name, header, rows):
     """Write a results file under a temporary name, then rename it."""
     path = os.path.join(OUT, name)
@@ -288,6 +318,21 @@ def write_csv(name, header, rows):
         w.writerow(header)
         w.writerows(rows)
     os.replace(tmp, path)
+
+
+def write_snapshots(snaps, grid):
+    """snapshots.csv and .npy (float32), snapshot_times.npy and segments.csv,
+    as Neurite writes them for a cell."""
+    nan = float("nan")
+    steps = M["snapshots"]["steps"]
+    values = [list(v) if v is not None else None for v in snaps]
+    rows = [[values[j][k] if values[j] is not None else nan for j in range(len(values))] for k in steps]
+    times = [grid(k) for k in steps]
+    write_csv("snapshots.csv", ["t_ms"] + [s["name"] for s in M["snapshots"]["segments"]],
+              [[num(t)] + [num32(x) for x in r] for t, r in zip(times, rows)])
+    write_npy("snapshots.npy", "<f4", rows)
+    write_npy("snapshot_times.npy", "<f8", [[t] for t in times])
+    shutil.copyfile(os.path.join(HERE, "segments.csv"), os.path.join(OUT, "segments.csv"))
 
 
 def write_network(spikes):
@@ -325,6 +370,15 @@ def main():
     for k, p in enumerate(M["probes"]):
         if p["gid"] in cells:
             probes.append((k, h.Vector().record(cells[p["gid"]].ref(p))))
+    # A cell's snapshots: its quantity at every segment, kept at every step
+    # and sampled at the snapshot steps (None where the segment has none).
+    snaps = []
+    if M["snapshots"] and 0 in cells:
+        for seg in M["snapshots"]["segments"]:
+            if seg["ref"]:
+                snaps.append(h.Vector().record(getattr(cells[0].at(seg), "_ref_" + seg["ref"])))
+            else:
+                snaps.append(None)
 
     def queue():
         for nc, times in sources:
@@ -368,13 +422,16 @@ def main():
         short = [names[k] for k, v in traces.items() if len(v) < n]
         if short:
             sys.exit("probes %s recorded fewer than %d samples" % (", ".join(short), n))
-        rows = [[num(grid(i * every))] + [num(traces[k][i]) for k in range(len(names))] for i in range(n)]
-        write_csv("traces.csv", ["t_ms"] + names, rows)
+        rows = [[grid(i * every)] + [traces[k][i] for k in range(len(names))] for i in range(n)]
+        write_csv("traces.csv", ["t_ms"] + names, [[num(x) for x in r] for r in rows])
+        write_npy("traces.npy", "<f8", rows)
         spikes.sort(key=lambda s: (s[1], s[0], s[2]))  # by step, then time, as Neurite
         write_csv("spikes.csv", [M["spike_header"], "t_ms", "t_step_ms"],
                   [[gid, num(t), num(step)] for t, step, gid in spikes])
         if M["network"]:
             write_network(every_spike)
+        if M["snapshots"]:
+            write_snapshots(snaps, grid)
 
         def count(n, what):
             return "%d %s%s" % (n, what, "" if n == 1 else "s")
