@@ -148,14 +148,9 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 	for _, mp := range p.Mechs {
 		mechs[mp.Mech.Name] = mp.Mech
 	}
-	// ionE is the reversal potential Neurite gives an ion at a node.
-	ionE := func(ion string, node int32) float64 {
-		k := slices.IndexFunc(p.Ions, func(ip compartments.IonPlan) bool { return ip.Name == ion })
-		return p.Ions[k].E[node]
-	}
 	types := map[string]int{}
 	for ci := range p.Cells {
-		secs, err := sections(&p.Cells[ci], mechs, ionE)
+		secs, err := sections(p, ci, mechs)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Cells[ci].Name, err)
 		}
@@ -277,7 +272,8 @@ func describe(p *compartments.Plan, tstop float64) (*model, error) {
 // sections lists a cell's sections as run.py builds them: cylinders by L
 // and diam, other geometry by its 3-D points; hh and pas among the density
 // mechanisms; the reversal potentials the model fixes.
-func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism, ionE func(ion string, node int32) float64) ([]section, error) {
+func sections(p *compartments.Plan, ci int, mechs map[string]*mech.Mechanism) ([]section, error) {
+	c := &p.Cells[ci]
 	builtIn := c.Morph.Soma == compartments.SomaBuiltIn
 	out := make([]section, len(c.Morph.Sections))
 	for i, s := range c.Morph.Sections {
@@ -312,7 +308,7 @@ func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism, ionE f
 				}
 			}
 		}
-		ions, err := reversals(s.Name, pr, mechs, func(ion string) float64 { return ionE(ion, c.SegNodes[i][0]) })
+		ions, err := reversals(p, c.SegNodes[i][0], s.Name, pr)
 		if err != nil {
 			return nil, err
 		}
@@ -324,15 +320,27 @@ func sections(c *compartments.CellPlan, mechs map[string]*mech.Mechanism, ionE f
 	return out, nil
 }
 
-// reversals lists the ions a section sets: the model's and hh's ena and
-// ek. NEURON has one ena per segment, which hh and the .mod mechanisms
-// share; Neurite's hh keeps its own, so where hh and a mechanism using the
-// same ion disagree (ionE gives the ion's, as Neurite sets it in the
-// section) or the ion's follows Nernst, the section cannot be written.
-func reversals(sec string, pr compartments.SectionProps, mechs map[string]*mech.Mechanism, ionE func(ion string) float64) (map[string]ion, error) {
+// reversals lists the ions a section sets: each ion a mechanism there
+// uses, with the model's settings and whether its reversal potential
+// follows Nernst, as Neurite decides at node, a segment of the section
+// (NEURON's own default differs: it computes e from the concentrations
+// wherever a mechanism reads them); and hh's ena and ek. NEURON has one
+// ena per segment, which hh and the .mod mechanisms share; Neurite's hh
+// keeps its own, so where hh and a mechanism using the same ion disagree,
+// or the ion's follows Nernst, the section cannot be written.
+func reversals(p *compartments.Plan, node int32, sec string, pr compartments.SectionProps) (map[string]ion, error) {
 	ions := map[string]ion{}
-	for name, set := range pr.Ions {
-		ions[name] = ion{E: set.E, Ci: set.Ci, Co: set.Co, Nernst: set.Nernst}
+	for k := range p.Ions {
+		ip := &p.Ions[k]
+		uses := func(m *mech.Mechanism) bool {
+			return slices.ContainsFunc(m.Ions, func(i mech.Ion) bool { return i.Name == ip.Name })
+		}
+		if !at(p, node, uses) {
+			continue
+		}
+		set := pr.Ions[ip.Name]
+		nernst := ip.Nernst[node]
+		ions[ip.Name] = ion{E: set.E, Ci: set.Ci, Co: set.Co, Nernst: &nernst}
 	}
 	h := pr.HH
 	if h == nil {
@@ -340,15 +348,16 @@ func reversals(sec string, pr compartments.SectionProps, mechs map[string]*mech.
 	}
 	for _, name := range []string{"na", "k"} {
 		e := map[string]float64{"na": h.ENa, "k": h.EK}[name]
-		if set := ions[name]; set.Nernst != nil && *set.Nernst || set.Ci != nil || set.Co != nil {
+		set, shared := ions[name]
+		switch {
+		case shared && (*set.Nernst || set.Ci != nil || set.Co != nil):
 			return nil, fmt.Errorf("section %s: ions.%s: hh's e%s is fixed, so the %s ion's concentrations and Nernst do not export to NEURON, where they share one e%s", sec, name, name, name, name)
-		}
-		for m := range pr.Mechs {
-			if slices.ContainsFunc(mechs[m].Ions, func(i mech.Ion) bool { return i.Name == name }) && ionE(name) != e {
-				return nil, fmt.Errorf("section %s: hh's e%s = %g and the %s ion's e%s = %g differ; NEURON has one e%s", sec, name, e, name, name, ionE(name), name)
+		case shared:
+			k := slices.IndexFunc(p.Ions, func(ip compartments.IonPlan) bool { return ip.Name == name })
+			if own := p.Ions[k].E[node]; own != e {
+				return nil, fmt.Errorf("section %s: hh's e%s = %g and the %s ion's e%s = %g differ; NEURON has one e%s", sec, name, e, name, name, own, name)
 			}
 		}
-		set := ions[name]
 		set.E = &e
 		ions[name] = set
 	}
