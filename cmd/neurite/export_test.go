@@ -23,8 +23,10 @@ func inExport(t *testing.T, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = dir
-	// nrniv -python embeds the python3 first on the PATH unless told.
-	cmd.Env = append(os.Environ(), "NRN_PYTHONEXE="+systemPython)
+	// nrniv -python embeds the python3 first on the PATH unless told;
+	// Open MPI's shared-memory transport cannot use cross-memory attach
+	// in containers that forbid ptrace, and need not.
+	cmd.Env = append(os.Environ(), "NRN_PYTHONEXE="+systemPython, "OMPI_MCA_btl_vader_single_copy_mechanism=none")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
