@@ -15,6 +15,10 @@ export GOEXPERIMENT := simd
 DEBS_BUILD := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev
 DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg
+# NEURON 8.2 with MPI, for the tests that run models exported by neurite
+# export neuron (python3 run.py, mpiexec -n 2 nrniv -mpi -python run.py)
+# and compile their .mod files (nrnivmodl, which needs g++ and make).
+DEBS_NEURON := neuron neuron-dev python3-neuron openmpi-bin g++ make
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 # Each fuzz target runs a count of inputs, about 10 s on two cores, not a
 # duration: Go 1.26's fuzzing coordinator can fail a run at the end of a
@@ -42,7 +46,7 @@ install: build
 
 deps:
 	@missing=""; \
-	for p in $(DEBS_BUILD) $(DEBS_RUN); do \
+	for p in $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_NEURON); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

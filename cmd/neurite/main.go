@@ -37,6 +37,8 @@ Usage:
                                   a video of the voltage over the cell, without a window
   neurite run MODEL --out DIR     simulate a model file (.toml) or a bare SWC file
   neurite check FILE              validate a model file or an SWC file
+  neurite export neuron MODEL --out DIR
+                                  the model as a NEURON script, for MPI clusters
   neurite bifurcation MODEL --param I --from A --to B --out DIR
                                   continuation: branches, folds, Hopf points, cycles
   neurite fi MODEL --param I --from A --to B --out DIR
@@ -100,6 +102,8 @@ func command(args []string, stdout, stderr io.Writer) int {
 		return integratorsCmd(args[1:], stdout, stderr)
 	case "lyapunov":
 		return lyapunovCmd(args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(args[1:], stdout, stderr)
 	case "gpuinfo":
 		return gpuinfoCmd(args[1:], stdout, stderr)
 	case "version", "--version":

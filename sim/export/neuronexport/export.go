@@ -1,0 +1,319 @@
+package neuronexport
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"neurite/compartments"
+	"neurite/compartments/channel"
+	"neurite/sim/netbuild"
+	"neurite/sim/spec"
+)
+
+// script is run.py: the same for every model, which it reads from
+// model.json beside it.
+//
+//go:embed run.py
+var script []byte
+
+// Export is what was written, for the command to tell the user.
+type Export struct {
+	Dir   string
+	Cells int
+	Mods  []string // the .mod files copied into mod/, by base name
+}
+
+// Cell exports a cell model to dir, which must not exist or be empty;
+// tstop is the run's length (ms).
+func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
+	mods, err := modFiles(m)
+	if err != nil {
+		return nil, err
+	}
+	cell, s, err := compartments.FromModel(m)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := compartments.Build([]*compartments.Cell{cell}, s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.File(), err)
+	}
+	d, err := describe(plan, tstop)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.File(), err)
+	}
+	d.Name = m.Name
+	d.SpikeHeader = "cell"
+	d.SpikeGIDs = []int{0}
+	var extra map[string][]byte
+	if s.TakesSnapshots() {
+		d.Snapshots = snapshotPlan(plan, tstop)
+		extra = map[string][]byte{"segments.csv": segmentsCSV(plan)}
+	}
+	return write(d, plan, mods, extra, dir)
+}
+
+// Network exports a network of cable cells to dir, which must not exist
+// or be empty. Networks with point neurons, or whose projections learn,
+// do not export to NEURON.
+func Network(n *spec.Network, dir string) (*Export, error) {
+	var mods []modFile
+	for i := range n.Populations {
+		p := &n.Populations[i]
+		if !p.Cable() {
+			return nil, fmt.Errorf("%s: population %s is of point neurons; neurite export neuron takes networks of cable cells only", n.File(), p.Name)
+		}
+		m, err := n.LoadCell(p)
+		if err != nil {
+			return nil, err
+		}
+		files, err := modFiles(m)
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, files...)
+	}
+	built, err := netbuild.Build(n)
+	if err != nil {
+		return nil, err
+	}
+	if built.Cable == nil || built.Links != nil {
+		return nil, fmt.Errorf("%s: projections that learn onto cable cells do not export to NEURON", n.File())
+	}
+	if len(n.Record.Weights) > 0 {
+		return nil, fmt.Errorf("%s: [record] weights: weights of learning synapses do not export to NEURON", n.File())
+	}
+	plan := built.Cable
+	d, err := describe(plan, n.Run.Tstop)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", n.File(), err)
+	}
+	d.Name = n.Name
+	d.Network = true
+	d.SpikeHeader = "neuron_id"
+	d.SpikeGIDs = recordedSpikes(built)
+	for _, p := range built.Pops {
+		d.Populations = append(d.Populations, population{Name: p.Name, First: p.First, Size: p.N})
+	}
+	if n.Record.Rates {
+		d.RateBin = n.Record.RateBin
+	}
+	return write(d, plan, mods, nil, dir)
+}
+
+// recordedSpikes lists the cells whose spikes [record] spikes keeps, as
+// Neurite's network recorder does: all, none, or some of some populations.
+func recordedSpikes(m *netbuild.Model) []int {
+	rec := m.Spec.Record
+	all := len(rec.SpikeSets) == 0 && rec.Spikes != "none"
+	var gids []int
+	for _, p := range m.Pops {
+		for j := range p.N {
+			keep := all
+			for _, s := range rec.SpikeSets {
+				nr := s.Neurons
+				if s.Population == p.Name && (nr.All() || nr.List == nil && j >= nr.From && j < nr.To || slices.Contains(nr.List, j)) {
+					keep = true
+				}
+			}
+			if keep {
+				gids = append(gids, p.First+j)
+			}
+		}
+	}
+	return gids
+}
+
+// modFile is a mechanism's NMODL text and the name of its file in mod/.
+type modFile struct {
+	name string
+	text []byte
+}
+
+// modFiles lists a cell model's mechanisms as files: its .mod files as
+// they are, its channels typed as equations as the NMODL Neurite writes
+// for them, powers spelled as pow() calls (nocmodl's cnexp cannot solve a
+// DERIVATIVE whose rates raise to a power with ^).
+func modFiles(m *spec.Model) ([]modFile, error) {
+	var out []modFile
+	for _, mod := range m.Mods {
+		if k := slices.IndexFunc(m.Channels, func(c spec.Channel) bool { return c.Name == mod.Name }); k >= 0 {
+			c := m.Channels[k]
+			gates := map[string]channel.Gate{}
+			for name, g := range c.Gates {
+				gates[name] = channel.Gate{Alpha: g.Alpha, Beta: g.Beta, Inf: g.Inf, Tau: g.Tau}
+			}
+			text, err := channel.Source(channel.Spec{Name: c.Name, Ion: c.Ion, Params: c.Params, Gates: gates, Current: c.Current})
+			if err != nil {
+				return nil, fmt.Errorf("%s: channel %s: %w", m.File(), c.Name, err)
+			}
+			out = append(out, modFile{c.Name + ".mod", []byte(powCalls(text))})
+			continue
+		}
+		text, err := os.ReadFile(mod.File)
+		if err != nil {
+			return nil, fmt.Errorf("copying mechanism %s: %w", mod.Name, err)
+		}
+		out = append(out, modFile{filepath.Base(mod.File), text})
+	}
+	return out, nil
+}
+
+// powCalls rewrites each power "(a ^ b)" of NMODL that channel.Source
+// wrote, every binary operation in parentheses, as "pow(a, b)".
+func powCalls(text string) string {
+	for {
+		i := strings.Index(text, " ^ ")
+		if i < 0 {
+			return text
+		}
+		open, depth := i-1, 0
+		for ; open >= 0; open-- {
+			if c := text[open]; c == ')' {
+				depth++
+			} else if c == '(' {
+				if depth == 0 {
+					break
+				}
+				depth--
+			}
+		}
+		end := i + 3
+		for depth = 0; end < len(text); end++ {
+			if c := text[end]; c == '(' {
+				depth++
+			} else if c == ')' {
+				if depth == 0 {
+					break
+				}
+				depth--
+			}
+		}
+		if open < 0 || end == len(text) {
+			return text // not written by channel.Source; nocmodl will say
+		}
+		text = text[:open] + "pow(" + text[open+1:i] + ", " + text[i+3:end] + ")" + text[end+1:]
+	}
+}
+
+// write puts the export into dir: everything is written into a temporary
+// folder beside it, renamed into place when complete.
+func write(d *model, plan *compartments.Plan, mods []modFile, extra map[string][]byte, dir string) (*Export, error) {
+	files := map[string][]byte{"run.py": script}
+	maps.Copy(files, extra)
+	var names []string
+	for _, mod := range mods {
+		key := "mod/" + mod.name
+		if prev, ok := files[key]; ok {
+			if !bytes.Equal(prev, mod.text) {
+				return nil, fmt.Errorf("two different mechanisms are written to %s", key)
+			}
+			continue
+		}
+		files[key] = mod.text
+		names = append(names, mod.name)
+	}
+	d.Mods = append([]string{}, names...)
+	js, err := json.MarshalIndent(d, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	files["model.json"] = append(js, '\n')
+	files["events.csv"] = eventsCSV(plan)
+	files["connections.csv"] = connectionsCSV(plan)
+	if err := writeDir(dir, files); err != nil {
+		return nil, err
+	}
+	return &Export{Dir: dir, Cells: len(plan.Cells), Mods: names}, nil
+}
+
+// writeDir writes files (by slash-separated path) into a new folder dir:
+// a temporary folder beside it, renamed to dir once complete, so that dir
+// never holds half an export. An existing empty dir is replaced; one with
+// files is refused.
+func writeDir(dir string, files map[string][]byte) error {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s already holds files; give a new or empty folder", dir)
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".part-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		path := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("writing %s: %w", dir, err)
+		}
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
+		}
+	}
+	os.Remove(dir) // an empty folder in the way; a full one was refused
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	ok = true
+	return nil
+}
+
+// num writes a float as the shortest text that reads back as the same
+// number, as Neurite's CSV files do.
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// eventsCSV lists the input events onto the built-in synapses: gid, the
+// synapse's index on its cell, weight (µS), time (ms).
+func eventsCSV(p *compartments.Plan) []byte {
+	local := synIndex(p)
+	var b bytes.Buffer
+	b.WriteString("gid,syn,weight,t_ms\n")
+	for _, e := range p.Events {
+		s := p.Syns[e.Syn]
+		fmt.Fprintf(&b, "%d,%d,%s,%s\n", s.Cell, local[e.Syn], num(e.Weight), num(e.T))
+	}
+	return b.Bytes()
+}
+
+// connectionsCSV lists the NetCons between cells: source gid, target gid,
+// the synapse's index on the target, weight (µS), delay (ms).
+func connectionsCSV(p *compartments.Plan) []byte {
+	local := synIndex(p)
+	var b bytes.Buffer
+	b.WriteString("source,target,syn,weight,delay\n")
+	for _, c := range p.Connections {
+		s := p.Syns[c.Syn]
+		fmt.Fprintf(&b, "%d,%d,%d,%s,%s\n", c.Source, s.Cell, local[c.Syn], num(c.Weight), num(c.Delay))
+	}
+	return b.Bytes()
+}
+
+// synIndex numbers each synapse of the plan within its cell.
+func synIndex(p *compartments.Plan) []int {
+	local := make([]int, len(p.Syns))
+	count := map[int32]int{}
+	for k, s := range p.Syns {
+		local[k] = count[s.Cell]
+		count[s.Cell]++
+	}
+	return local
+}

@@ -1,0 +1,98 @@
+package neuronexport
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"neurite/compartments"
+	"neurite/compartments/mech"
+)
+
+// snapshots is what run.py samples at every segment centre, and when.
+type snapshots struct {
+	Steps []int64 `json:"steps"` // the steps sampled, as Neurite's schedule
+	// Segments are the segment centres in Neurite's order, each with the
+	// NEURON name it reads (Ref "" where the segment has no such quantity:
+	// NaN, as Neurite writes it).
+	Segments []snapSegment `json:"segments"`
+}
+
+type snapSegment struct {
+	site
+	Name string `json:"name"`
+	Ref  string `json:"ref"`
+}
+
+// snapshotPlan lists the snapshots of a cell's plan over a run of tstop
+// ms: v, an ion's variable or a density mechanism's, at every segment.
+func snapshotPlan(p *compartments.Plan, tstop float64) *snapshots {
+	sc := p.Snapshots()
+	s := &snapshots{Steps: []int64{}}
+	for k := range int64(math.Round(tstop/p.Dt)) + 1 {
+		if sc.At(k) {
+			s.Steps = append(s.Steps, k)
+		}
+	}
+	q := p.SnapshotQuantity
+	if q == "" {
+		q = "v"
+	}
+	name, field, isMech := strings.Cut(q, ".")
+	for _, node := range p.Segments {
+		n := p.Nodes[node]
+		seg := snapSegment{site: site{Sec: int(n.Section), X: float64(n.X)}, Name: p.SegmentName(int(node))}
+		switch {
+		case q == "v":
+			seg.Ref = "v"
+		case isMech:
+			if at(p, node, func(m *mech.Mechanism) bool { return m.Name == name && !m.Point }) {
+				seg.Ref = field + "_" + name
+			}
+		default: // an ion's e, i, o or current: where a mechanism there uses the ion
+			for _, ip := range p.Ions {
+				uses := func(m *mech.Mechanism) bool {
+					return slices.ContainsFunc(m.Ions, func(i mech.Ion) bool { return i.Name == ip.Name })
+				}
+				if slices.Contains([]string{"e" + ip.Name, ip.Name + "i", ip.Name + "o", "i" + ip.Name}, q) && at(p, node, uses) {
+					seg.Ref = q
+				}
+			}
+		}
+		s.Segments = append(s.Segments, seg)
+	}
+	return s
+}
+
+// at reports whether a mechanism that is has an instance at node.
+func at(p *compartments.Plan, node int32, is func(*mech.Mechanism) bool) bool {
+	for _, mp := range p.Mechs {
+		if _, ok := slices.BinarySearch(mp.Node, node); ok && is(mp.Mech) {
+			return true
+		}
+	}
+	return false
+}
+
+// segmentsCSV is the segments.csv Neurite writes beside its snapshots:
+// each column's segment, its centre, diameter, area, and the quantity
+// and unit the snapshots hold (sim/output's layout).
+func segmentsCSV(p *compartments.Plan) []byte {
+	q, unit := p.SnapshotQuantity, ""
+	if q == "" || q == "v" {
+		q, unit = "v", "mV"
+	} else {
+		unit = p.QuantityUnit(q)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2", "quantity", "unit"})
+	for i, s := range p.SegmentTable() {
+		w.Write([]string{strconv.Itoa(i), s.Name, num(s.X), num(s.Y), num(s.Z), num(s.Diam), num(s.Area), q, unit})
+	}
+	w.Flush()
+	return b.Bytes()
+}
