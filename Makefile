@@ -19,6 +19,9 @@ DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg
 # export neuron (python3 run.py, mpiexec -n 2 nrniv -mpi -python run.py)
 # and compile their .mod files (nrnivmodl, which needs g++ and make).
 DEBS_NEURON := neuron neuron-dev python3-neuron openmpi-bin g++ make
+# PyNN with MPI on NEURON (neurite export pynn), and lxml, with which the
+# tests check the NeuroML Neurite writes against the schema.
+DEBS_PYNN := python3-pynn python3-mpi4py python3-lxml
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 # Each fuzz target runs a count of inputs, about 10 s on two cores, not a
 # duration: Go 1.26's fuzzing coordinator can fail a run at the end of a
@@ -46,7 +49,7 @@ install: build
 
 deps:
 	@missing=""; \
-	for p in $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_NEURON); do \
+	for p in $(DEBS_BUILD) $(DEBS_RUN) $(DEBS_NEURON) $(DEBS_PYNN); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -54,6 +57,19 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		$$sudo apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@# PyNN's NEURON backend needs its own mechanisms compiled, once, where
+	@# Debian installs them; Debian's nrnivmodl finds its makefile only
+	@# through NRNHOME_EXEC and links with -loadflags (see
+	@# sim/export/neuronexport/run.py). Only the shared library is needed.
+	@nmodl=$$(/usr/bin/python3 -c 'import os, pyNN; print(os.path.join(os.path.dirname(pyNN.__file__), "neuron", "nmodl"))' 2>/dev/null); \
+	if [ -n "$$nmodl" ] && [ ! -e "$$nmodl/$$(uname -m)/.libs/libnrnmech.so" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		echo "compiling PyNN's NEURON mechanisms in $$nmodl"; \
+		tmp=$$(mktemp -d); mkdir -p $$tmp/bin; ln -s /usr/lib/nrn/nrnmech_makefile $$tmp/bin/; \
+		(cd "$$nmodl" && $$sudo env NRNHOME_EXEC=$$tmp LC_ALL=C nrnivmodl -loadflags "-L/usr/lib/nrn -Wl,-rpath,/usr/lib/nrn" >/dev/null 2>&1); \
+		rm -rf $$tmp; \
+		test -e "$$nmodl/$$(uname -m)/.libs/libnrnmech.so" || { echo "nrnivmodl failed in $$nmodl"; exit 1; }; \
 	fi
 	@command -v go >/dev/null || { echo "Go is not on the PATH (expected /usr/local/go/bin/go)"; exit 1; }
 	go mod download

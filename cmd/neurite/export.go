@@ -12,12 +12,20 @@ import (
 
 // exportCmd is neurite export: a model written for another simulator.
 func exportCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "pynn":
+			return exportPyNNCmd(args[1:], stdout, stderr)
+		case "swc", "neuroml":
+			return exportMorphCmd(args[0], args[1:], stdout, stderr)
+		}
+	}
 	if len(args) == 0 || args[0] != "neuron" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			fmt.Fprintln(stdout, exportUsage)
 			return 0
 		}
-		return usageError(stderr, "export", "give the simulator to export to: neurite export neuron MODEL --out DIR")
+		return usageError(stderr, "export", "give what to export to: neurite export neuron|pynn|swc|neuroml MODEL --out PATH")
 	}
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	out := fs.String("out", "", "new (or empty) folder for run.py, the model and its .mod files")
@@ -85,4 +93,8 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 
 const exportUsage = `usage: neurite export neuron MODEL.toml|NETWORK.toml --out DIR [--tstop MS] [--set KEY=VALUE]
   writes DIR/run.py, which builds the model in NEURON 8.2 and runs it with
-  python3 run.py or mpiexec -n K nrniv -mpi -python run.py`
+  python3 run.py or mpiexec -n K nrniv -mpi -python run.py
+       neurite export pynn NETWORK.toml --out DIR [--tstop MS] [--set KEY=VALUE]
+  writes DIR/run.py, a network of point neurons in PyNN (mpiexec -n K python3 run.py)
+       neurite export swc|neuroml MODEL.toml|CELL.swc|CELL.nml --out FILE
+  writes the cell's morphology (NeuroML: with its sections' cm and Ra)`
