@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"neurite/sim"
+	"neurite/sim/output"
 )
 
 // Method is the time-stepping scheme of the cable equation.
@@ -328,6 +329,17 @@ type Plan struct {
 	// Segments lists the centre nodes in cell, section, x order: the
 	// compartments of voltage snapshots.
 	Segments []int32
+}
+
+// Layout describes the plan's output columns (sim/output): its probes,
+// its snapshots' segments and the quantity they hold.
+func (p *Plan) Layout() output.Layout {
+	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt}
+	if q := p.SnapshotQuantity; q != "" && q != "v" {
+		l.Quantity, l.Unit = q, p.QuantityUnit(q)
+	}
+	l.Probes = p.ProbeNames()
+	return l
 }
 
 // ProbeNames lists the probes' names in recording order.

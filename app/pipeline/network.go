@@ -224,7 +224,7 @@ func newNetRecorder(w sim.Recorder, n *Network, tstop float64) *netRecorder {
 					continue
 				}
 				for j := range p.N {
-					if s.Neurons.All() || s.Neurons.List == nil && j >= s.Neurons.From && j < s.Neurons.To || slices.Contains(s.Neurons.List, j) {
+					if s.Neurons.Has(j) {
 						r.keep[p.First+j] = true
 					}
 				}

@@ -51,18 +51,6 @@ func BuildPlan(m *spec.Model) (*compartments.Plan, error) {
 	return p, nil
 }
 
-// Layout describes the output columns of a plan.
-func Layout(p *compartments.Plan) output.Layout {
-	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt}
-	if q := p.SnapshotQuantity; q != "" && q != "v" {
-		l.Quantity, l.Unit = q, p.QuantityUnit(q)
-	}
-	for _, pr := range p.Probes {
-		l.Probes = append(l.Probes, pr.Name)
-	}
-	return l
-}
-
 // NewSimulator chooses the engine for a plan on the backend asked for
 // ("auto", "cpu" or "gpu"; see gpu.NewSimulator), with workers cells
 // advanced at once on the CPU (0: all cores).
@@ -84,7 +72,7 @@ func NewSimulator(p *compartments.Plan, backend string, workers int) (gpu.Choice
 // time, complete, either way.
 func RunToDirectory(ctx context.Context, eng compartments.Simulator, tstop float64, dir string, progress sim.ProgressFunc) (float64, error) {
 	p := eng.Plan()
-	w, err := output.NewRun(dir, Layout(p), p.TakesSnapshots())
+	w, err := output.NewRun(dir, p.Layout(), p.TakesSnapshots())
 	if err != nil {
 		return 0, err
 	}
@@ -105,7 +93,7 @@ func OutputSize(p *compartments.Plan, tstop float64) int64 {
 		samples = int(math.Round(tstop/p.RecordInterval)) + 1
 	}
 	snapshots := p.Snapshots().Count(int64(math.Round(tstop / p.Dt)))
-	return output.EstimateSize(Layout(p), samples, snapshots, p.TakesSnapshots())
+	return output.EstimateSize(p.Layout(), samples, snapshots, p.TakesSnapshots())
 }
 
 // ParseSize reads a frame size given as "WIDTHxHEIGHT" in pixels.

@@ -66,4 +66,3 @@ func ncID(name string) string {
 	}
 	return id
 }
-

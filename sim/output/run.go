@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -151,6 +152,16 @@ func snapshotsHeader(l Layout) []string {
 		header = append(header, s.Name)
 	}
 	return header
+}
+
+// WriteSegments writes segments.csv for l: its header, then a row per
+// segment (what a script that writes a run's files writes too).
+func WriteSegments(w io.Writer, l Layout) error {
+	cw := csv.NewWriter(w)
+	cw.Write(segmentsHeader)
+	writeSegments(cw, l)
+	cw.Flush()
+	return cw.Error()
 }
 
 var segmentsHeader = []string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2", "quantity", "unit"}

@@ -119,8 +119,7 @@ func recordedSpikes(m *netbuild.Model) []int {
 		for j := range p.N {
 			keep := all
 			for _, s := range rec.SpikeSets {
-				nr := s.Neurons
-				if s.Population == p.Name && (nr.All() || nr.List == nil && j >= nr.From && j < nr.To || slices.Contains(nr.List, j)) {
+				if s.Population == p.Name && s.Neurons.Has(j) {
 					keep = true
 				}
 			}

@@ -2,14 +2,13 @@ package neuronexport
 
 import (
 	"bytes"
-	"encoding/csv"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"neurite/compartments"
 	"neurite/compartments/mech"
+	"neurite/sim/output"
 )
 
 // snapshots is what run.py samples at every segment centre, and when.
@@ -77,22 +76,11 @@ func at(p *compartments.Plan, node int32, is func(*mech.Mechanism) bool) bool {
 	return false
 }
 
-// segmentsCSV is the segments.csv Neurite writes beside its snapshots:
-// each column's segment, its centre, diameter, area, and the quantity
-// and unit the snapshots hold (sim/output's layout).
+// segmentsCSV is the segments.csv Neurite writes beside its snapshots
+// (sim/output): each column's segment, its centre, diameter, area, and
+// the quantity and unit the snapshots hold.
 func segmentsCSV(p *compartments.Plan) []byte {
-	q, unit := p.SnapshotQuantity, ""
-	if q == "" || q == "v" {
-		q, unit = "v", "mV"
-	} else {
-		unit = p.QuantityUnit(q)
-	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write([]string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2", "quantity", "unit"})
-	for i, s := range p.SegmentTable() {
-		w.Write([]string{strconv.Itoa(i), s.Name, num(s.X), num(s.Y), num(s.Z), num(s.Diam), num(s.Area), q, unit})
-	}
-	w.Flush()
+	output.WriteSegments(&b, p.Layout()) // a bytes.Buffer takes every write
 	return b.Bytes()
 }
