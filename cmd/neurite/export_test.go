@@ -233,8 +233,8 @@ func TestExportUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"export"}, 2, "give the simulator to export to"},
-		{[]string{"export", "brian", "x.toml"}, 2, "give the simulator to export to"},
+		{[]string{"export"}, 2, "give what to export to: neurite export neuron|pynn|swc|neuroml"},
+		{[]string{"export", "brian", "x.toml"}, 2, "give what to export to: neurite export neuron|pynn|swc|neuroml"},
 		{[]string{"export", "neuron", "../../assets/models/ball_and_stick.toml"}, 2, "--out DIR is required"},
 		{[]string{"export", "neuron", "../../assets/models/coba.toml", "--out", "unused"}, 1, "population E is of point neurons"},
 	} {
