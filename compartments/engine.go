@@ -317,17 +317,21 @@ const groupNodes = 256
 
 // groupCells splits the cells into runs of at most maxGroup neighbours of
 // one shape (the same parent array), whose nodes follow one another, and
-// groupNodes nodes in all: the groups advance together.
+// groupNodes nodes in all: the groups advance together. A run holds at
+// most its share of the cells over the processor's cores, so that a few
+// cells still keep every core busy (four of Hay's cells made one group,
+// which one core advanced while the other waited).
 func (e *Engine) groupCells(l *Lowered) {
 	e.groups = e.groups[:0]
 	same := func(a, b *cellState) bool {
 		return a.end == b.first && a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
 	}
 	static := e.staticNodes(l)
+	most := min(maxGroup, (len(e.cells)+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0))
 	for lo := 0; lo < len(e.cells); {
 		hi := lo + 1
 		size := e.cells[lo].end - e.cells[lo].first
-		for hi < len(e.cells) && hi-lo < maxGroup && (hi-lo+1)*size <= groupNodes && same(&e.cells[hi-1], &e.cells[hi]) {
+		for hi < len(e.cells) && hi-lo < most && (hi-lo+1)*size <= groupNodes && same(&e.cells[hi-1], &e.cells[hi]) {
 			hi++
 		}
 		g := cellGroup{lo: lo, hi: hi, static: make([]bool, size)}
