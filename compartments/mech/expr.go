@@ -250,10 +250,13 @@ func (c *compiler) binaryWith(x *ctx, name string, op func(a, b float64) float64
 			in.a, in.b, in.cmp = in.b, -1, code.flip()
 		}
 	}
-	if (name == "^" || name == "pow") && r.kind == opConst && r.c == 2 && l.kind != opConst {
+	switch {
+	case (name == "^" || name == "pow") && r.kind == opConst && r.c == 2 && l.kind != opConst:
 		// x^2 is x*x to the bit (pow is correctly rounded where the
 		// result is a product of two doubles), at a tenth of math.Pow's cost
 		in.op, in.b = insMul, in.a
+	case name == "^" || name == "pow":
+		in.op = insPow
 	}
 	if l.kind == opConst {
 		in.c = l.c
@@ -276,7 +279,8 @@ func negated(op operand) (int, bool) {
 // call about a thousand times a cell and step: sim/fastexp's Lane, within
 // 3 ulp of math.Exp and computed four instances at a time (fastexp.Exp
 // where the compiler folds a constant, as gpu/mechglsl does), and the
-// GPU's own (gpu/mechglsl).
+// GPU's own (gpu/mechglsl); and pow and ^ of a variable, e^(y·ln x) for
+// positive x (vec.go's power), x^2 as x*x.
 var mathFuncs1 = map[string]func(float64) float64{
 	"exp": fastexp.Exp, "log": math.Log, "log10": math.Log10, "sqrt": math.Sqrt, "fabs": math.Abs,
 	"floor": math.Floor, "ceil": math.Ceil, "sin": math.Sin, "cos": math.Cos, "tan": math.Tan,

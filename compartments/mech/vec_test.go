@@ -38,8 +38,10 @@ func TestEvaluator(t *testing.T) {
 			return (0.182 * (v + 38)) / (1 - fastexp.Lane(-(v+38)/6))
 		}},
 		{"v^2", func(v, p float64) float64 { return v * v }},
-		{"p^4.8", func(v, p float64) float64 { return math.Pow(p, 4.8) }},
-		{"pow(p, v / 100)", func(v, p float64) float64 { return math.Pow(p, v/100) }},
+		{"p^4.8", func(v, p float64) float64 { return power(p, 4.8) }},
+		{"pow(p, v / 100)", func(v, p float64) float64 { return power(p, v/100) }},
+		{"(v / 10)^3", func(v, p float64) float64 { return power(v/10, 3) }},
+		{"1 + (v / 10)^p", func(v, p float64) float64 { return 1 + power(v/10, p) }},
 		{"(v < -40)", func(v, p float64) float64 { return b2f(v < -40) }},
 		{"(-40 < v)", func(v, p float64) float64 { return b2f(-40 < v) }},
 		{"(-40 >= v)", func(v, p float64) float64 { return b2f(-40 >= v) }},
