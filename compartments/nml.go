@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"neurite/compartments/neuroml"
@@ -117,6 +118,13 @@ func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
 			ends[k][1] = len(sec.Points) - 1
 		}
 		setArcs(sec.Points)
+		if !(sec.L() > 0) && len(run) == 1 && start.Diameter > 0 {
+			// A segment of no length is a sphere, in NeuroML as in SWC: a
+			// cylinder along x as long as its diameter (the same area).
+			p, r := sec.Points[0], start.Diameter/2
+			sec.Points = []Pt3D{{X: p.X - r, Y: p.Y, Z: p.Z, Diam: p.Diam}, {X: p.X + r, Y: p.Y, Z: p.Z, Diam: p.Diam}}
+			setArcs(sec.Points)
+		}
 		if !(sec.L() > 0) {
 			return nil, fmt.Errorf("%s:%d: segment %d has no length", c.File, first.Line, first.ID)
 		}
@@ -343,10 +351,27 @@ func NeuroMLModel(file string) (*spec.Model, error) {
 		}
 	}
 	leak := false
+	typed := map[string]bool{}
 	for _, ch := range c.Channels {
-		if r, ok := where(ch.Group, ch.Line, "channelDensity "+ch.ID); ok {
+		r, ok := where(ch.Group, ch.Line, "channelDensity "+ch.ID)
+		switch {
+		case !ok:
+		case ch.Passive:
 			m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: r, Pas: &spec.Pas{G: f(ch.CondDensity), E: f(ch.Erev)}})
 			leak = true
+		default:
+			name := nmodlID(ch.Def.ID)
+			if !typed[name] {
+				typed[name] = true
+				sc := hhChannel(name, ch.Def)
+				mod, err := sc.Mod(file)
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: channel %s: %v", file, ch.Line, ch.Def.ID, err)
+				}
+				m.Channels, m.Mods = append(m.Channels, sc), append(m.Mods, mod)
+			}
+			m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: r,
+				Mechanisms: map[string]map[string]float64{name: {"gbar": ch.CondDensity, "erev": ch.Erev}}})
 		}
 	}
 	if !leak {
@@ -377,4 +402,72 @@ func groupRegion(id string) string {
 		return "dend"
 	}
 	return ""
+}
+
+// hhChannel writes an ionChannelHH as a channel typed as equations: each
+// gate by its rates (or steady state and time constant) in NeuroML's
+// standard forms, scaled by its Q10, the current gbar·Π gate^instances·(v
+// − erev), nonspecific (the density's erev is the channel's own; ion
+// currents are not tracked).
+func hhChannel(name string, def *neuroml.IonChannel) spec.Channel {
+	ch := spec.Channel{Name: name, Params: map[string]float64{"gbar": 0, "erev": 0}, Gates: map[string]spec.Gate{}}
+	current := "gbar"
+	for _, g := range def.Gates {
+		q := ""
+		switch {
+		case math.IsNaN(g.Q10Temp):
+			q = num(g.Q10) + " * "
+		case g.Q10 != 1:
+			q = fmt.Sprintf("%s^((celsius - %s)/10) * ", num(g.Q10), num(g.Q10Temp))
+		}
+		if g.Forward != nil {
+			ch.Gates[g.ID] = spec.Gate{Alpha: q + rateExpr(g.Forward), Beta: q + rateExpr(g.Reverse)}
+		} else {
+			tau := rateExpr(g.TimeCrs)
+			if q != "" {
+				tau = tau + " / (" + strings.TrimSuffix(q, " * ") + ")"
+			}
+			ch.Gates[g.ID] = spec.Gate{Inf: rateExpr(g.SteadyState), Tau: tau}
+		}
+		current += " * " + g.ID
+		if g.Instances > 1 {
+			current += fmt.Sprintf("^%d", g.Instances)
+		}
+	}
+	ch.Current = current + " * (v - erev)"
+	return ch
+}
+
+// rateExpr is one of NeuroML's standard rate forms as an expression of v.
+func rateExpr(r *neuroml.Rate) string {
+	R, M, S := num(r.Rate), num(r.Midpoint), num(r.Scale)
+	switch r.Type {
+	case "HHExpRate", "HHExpVariable":
+		return fmt.Sprintf("%s * exp((v - %s)/%s)", R, M, S)
+	case "HHSigmoidRate", "HHSigmoidVariable":
+		return fmt.Sprintf("%s / (1 + exp((%s - v)/%s))", R, M, S)
+	case "HHExpLinearRate":
+		return fmt.Sprintf("%s * ((v - %s)/%s) / (1 - exp(-(v - %s)/%s))", R, M, S, M, S)
+	}
+	return num(r.Tau) // fixedTimeCourse
+}
+
+// num writes a number for an expression, in parentheses when negative.
+func num(x float64) string {
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if x < 0 {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// nmodlID makes a mechanism name of a NeuroML id.
+func nmodlID(id string) string {
+	b := []byte(id)
+	for i, r := range b {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }

@@ -2,16 +2,19 @@ package compartments_test
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"neurite/compartments"
 	"neurite/compartments/neuroml"
 	"neurite/compartments/swc"
+	"neurite/sim"
 	"neurite/sim/spec"
 )
 
@@ -162,8 +165,9 @@ tstop = 5
 }
 
 // TestNeuroMLModel: a bare NeuroML cell file runs with its own passive
-// biophysics (its leak, capacitance by region, resistivity, v_init) and
-// the model's notes list, by line, what it holds and Neurite does not run.
+// biophysics (its leak, capacitance by region, resistivity, v_init), its
+// HH channel as a typed channel on the soma, and the model's notes list,
+// by line, what it holds and Neurite does not run.
 func TestNeuroMLModel(t *testing.T) {
 	m, err := compartments.NeuroMLModel("neuroml/testdata/cell.nml")
 	if err != nil {
@@ -180,13 +184,78 @@ func TestNeuroMLModel(t *testing.T) {
 	if len(p.HHNode) != 0 || len(p.PasNode) != len(p.Segments) || p.Pas[0].G != 3e-4 || p.Pas[0].E != -70 || p.VInit != -65 {
 		t.Errorf("hh in %d nodes, pas in %d of %d (%+v), v_init %v", len(p.HHNode), len(p.PasNode), len(p.Segments), p.Pas[0], p.VInit)
 	}
+	if na := p.Mechanism("NaConductance"); na == nil || len(m.Channels) != 1 {
+		t.Errorf("the HH channel NaConductance is not a mechanism of the plan (%d typed channels)", len(m.Channels))
+	}
 	if soma, dend := cell.Props[0], cell.Props[1]; soma.Cm != 1 || dend.Cm != 2 || soma.Ra != 100 || dend.Ra != 100 {
 		t.Errorf("soma cm %v Ra %v, dend cm %v Ra %v; want 1, 100, 2, 100", soma.Cm, soma.Ra, dend.Cm, dend.Ra)
 	}
 	notes := strings.Join(m.Notes, "\n")
-	for _, want := range []string{"cell.nml:50: channelPopulation naPop is not supported", "cell.nml:52: channelDensity naChansSoma: ionChannelHH NaConductance is an active channel"} {
+	for _, want := range []string{"cell.nml:50: channelPopulation naPop is not supported", "cell.nml:53: channelDensity kChans: its channel KConductance is defined in no file read"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
 	}
+}
+
+// TestNeuroMLHHCell: NeuroML's own single-compartment HH cell
+// (NML2_SingleCompHHCell.nml: ionChannelHH gates of NeuroML's standard
+// rates, which Neurite writes as typed channels) reproduces NEURON's hh
+// reference case hh_single, the same cell with hh.mod, to its tolerance
+// for the same scheme: its 8 spikes within 0.01 ms.
+func TestNeuroMLHHCell(t *testing.T) {
+	m, err := compartments.NeuroMLModel("neuroml/testdata/NML2_SingleCompHHCell.nml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Notes) != 0 || len(m.Channels) != 2 {
+		t.Fatalf("notes %v, %d typed channels", m.Notes, len(m.Channels))
+	}
+	amp, dur, tstop := 0.15, 100.0, 150.0
+	m.IClamps[0].Amp, m.IClamps[0].Dur, m.Run.Tstop = &amp, &dur, &tstop
+	cell, s, err := compartments.FromModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := compartments.Build([]*compartments.Cell{cell}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := compartments.NewEngine(p)
+	e.Init()
+	rec := &sim.Memory{}
+	if err := e.Run(context.Background(), tstop, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := readReferenceSpikes(t, "testdata/reference/hh_single/spikes.csv")
+	if len(rec.SpikeList) != len(want) || len(want) != 8 {
+		t.Fatalf("%d spikes, NEURON's hh %d", len(rec.SpikeList), len(want))
+	}
+	worst := 0.0
+	for k, sp := range rec.SpikeList {
+		worst = max(worst, math.Abs(sp.T-want[k]))
+	}
+	t.Logf("8 spikes, the worst %.2g ms from NEURON's", worst)
+	if worst > 0.01 {
+		t.Errorf("spikes %.3g ms from NEURON's hh_single", worst)
+	}
+}
+
+// readReferenceSpikes reads the t_ms column of a reference case's spikes.
+func readReferenceSpikes(t *testing.T, path string) []float64 {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts []float64
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		x, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = append(ts, x)
+	}
+	return ts
 }

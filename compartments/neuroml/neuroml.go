@@ -72,7 +72,38 @@ type Channel struct {
 	CondDensity                float64 // S/cm²
 	Erev                       float64 // mV
 	Passive                    bool
-	Line                       int
+	// Def is the channel's definition, for an active channel whose gates
+	// Neurite runs (Hodgkin–Huxley gates of NeuroML's standard rates).
+	Def  *IonChannel
+	Line int
+}
+
+// IonChannel is an ionChannelHH (or ionChannel of type ionChannelHH):
+// Hodgkin–Huxley gates whose rates are NeuroML's standard forms.
+type IonChannel struct {
+	ID, Species string
+	Gates       []Gate
+}
+
+// Gate is a gate of an ionChannelHH: by its opening and closing rates
+// (gateHHrates) or its steady state and time course (gateHHtauInf),
+// raised to Instances in the conductance, its rates scaled for
+// temperature by Q10^((celsius - Q10Temp)/10) (Q10 1: none).
+type Gate struct {
+	ID                   string
+	Instances            int
+	Forward, Reverse     *Rate // gateHHrates
+	SteadyState, TimeCrs *Rate // gateHHtauInf
+	Q10, Q10Temp         float64
+}
+
+// Rate is one of NeuroML's standard rate or variable forms of v: Type
+// HHExpRate, HHSigmoidRate, HHExpLinearRate (rates, 1/ms), HHSigmoidVariable,
+// HHExpVariable (steady states), fixedTimeCourse (Tau, ms).
+type Rate struct {
+	Type                  string
+	Rate, Midpoint, Scale float64 // 1/ms (or 1 for a variable), mV, mV
+	Tau                   float64 // ms
 }
 
 // Value is a property over a segment group.
@@ -110,10 +141,9 @@ func ReadFile(path string) (*Cell, error) {
 func Read(r io.Reader, name string) (*Cell, error) {
 	d := xml.NewDecoder(r)
 	c := &Cell{File: name}
-	kinds := map[string]string{} // channel id → its element (ionChannelHH, ...)
-	gated := map[string]bool{}
+	kinds := map[string]string{}     // channel id → its element (ionChannelHH, ...)
+	defs := map[string]*IonChannel{} // the ionChannelHHs, nil where a gate is not of a standard form
 	var includes []string
-	channel := "" // the ionChannel element open, whose gates are read
 	inCell, inBio, cells := false, false, 0
 	fail := func(line int, format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, args...))
@@ -130,8 +160,6 @@ func Read(r io.Reader, name string) (*Cell, error) {
 		switch t := tok.(type) {
 		case xml.EndElement:
 			switch t.Name.Local {
-			case "ionChannel", "ionChannelHH", "ionChannelKS", "ionChannelPassive":
-				channel = ""
 			case "cell":
 				inCell = false
 			case "biophysicalProperties":
@@ -150,11 +178,10 @@ func Read(r io.Reader, name string) (*Cell, error) {
 			switch el := t.Name.Local; {
 			case el == "include" && !inCell:
 				includes = append(includes, attr("href"))
-			case strings.HasPrefix(el, "ionChannel"):
-				channel = attr("id")
-				kinds[channel] = cmp.Or(attr("type"), el)
-			case strings.HasPrefix(el, "gate") && channel != "":
-				gated[channel] = true
+			case strings.HasPrefix(el, "ionChannel") && !inCell:
+				if err := readChannel(d, t, kinds, defs); err != nil {
+					return nil, fail(line, "%v", err)
+				}
 			case el == "cell":
 				if cells++; cells > 1 {
 					c.Unsupported = append(c.Unsupported, Issue{line, fmt.Sprintf("cell %s: only the first cell of a file is read", attr("id"))})
@@ -192,19 +219,23 @@ func Read(r io.Reader, name string) (*Cell, error) {
 		return nil, fmt.Errorf("%s: cell %s has no segments", name, c.ID)
 	}
 	for _, href := range includes {
-		readIncluded(filepath.Join(filepath.Dir(name), href), kinds, gated)
+		readIncluded(filepath.Join(filepath.Dir(name), href), kinds, defs)
 	}
 	kept := c.Channels[:0]
 	for _, ch := range c.Channels {
 		kind, known := kinds[ch.IonChannel]
+		def := defs[ch.IonChannel]
 		switch {
-		case kind == "ionChannelPassive" || kind == "ionChannelHH" && !gated[ch.IonChannel] || ch.IonChannel == "pas" && !known:
+		case kind == "ionChannelPassive" || def != nil && len(def.Gates) == 0 || ch.IonChannel == "pas" && !known:
 			ch.Passive = true
+			kept = append(kept, ch)
+		case def != nil:
+			ch.Def = def
 			kept = append(kept, ch)
 		case !known:
 			c.Unsupported = append(c.Unsupported, Issue{ch.Line, fmt.Sprintf("channelDensity %s: its channel %s is defined in no file read", ch.ID, ch.IonChannel)})
 		default:
-			c.Unsupported = append(c.Unsupported, Issue{ch.Line, fmt.Sprintf("channelDensity %s: %s %s is an active channel; give it as a .mod file or a [[channel]]", ch.ID, kind, ch.IonChannel)})
+			c.Unsupported = append(c.Unsupported, Issue{ch.Line, fmt.Sprintf("channelDensity %s: %s %s has gates of other forms than NeuroML's standard HH rates; give it as a .mod file or a [[channel]]", ch.ID, kind, ch.IonChannel)})
 		}
 	}
 	c.Channels = kept
@@ -357,46 +388,180 @@ func (c *Cell) readProperty(el string, attr func(string) string, line int) error
 	return nil
 }
 
-// readIncluded notes the channels an included file defines, and whether
-// they have gates. A file that cannot be read defines nothing: its
-// channels are then reported as defined nowhere.
-func readIncluded(path string, kinds map[string]string, gated map[string]bool) {
+// readIncluded reads the channels an included file defines. A file that
+// cannot be read defines nothing: its channels are then reported as
+// defined nowhere.
+func readIncluded(path string, kinds map[string]string, defs map[string]*IonChannel) {
 	f, err := os.Open(path)
 	if err != nil {
 		return
 	}
 	defer f.Close()
 	d := xml.NewDecoder(f)
-	channel := ""
 	for {
 		tok, err := d.Token()
 		if err != nil {
 			return
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if el := t.Name.Local; strings.HasPrefix(el, "ionChannel") {
-				channel = ""
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "id":
-						channel = a.Value
-						if kinds[channel] == "" {
-							kinds[channel] = el
-						}
-					case "type":
-						kinds[channel] = a.Value
-					}
-				}
-			} else if strings.HasPrefix(el, "gate") && channel != "" {
-				gated[channel] = true
-			}
-		case xml.EndElement:
-			if strings.HasPrefix(t.Name.Local, "ionChannel") {
-				channel = ""
+		if t, ok := tok.(xml.StartElement); ok && strings.HasPrefix(t.Name.Local, "ionChannel") {
+			if readChannel(d, t, kinds, defs) != nil {
+				return
 			}
 		}
 	}
+}
+
+type xmlRate struct {
+	Type     string `xml:"type,attr"`
+	Rate     string `xml:"rate,attr"`
+	Midpoint string `xml:"midpoint,attr"`
+	Scale    string `xml:"scale,attr"`
+	Tau      string `xml:"tau,attr"`
+}
+
+type xmlGate struct {
+	XMLName     xml.Name
+	ID          string   `xml:"id,attr"`
+	Type        string   `xml:"type,attr"`
+	Instances   string   `xml:"instances,attr"`
+	Forward     *xmlRate `xml:"forwardRate"`
+	Reverse     *xmlRate `xml:"reverseRate"`
+	SteadyState *xmlRate `xml:"steadyState"`
+	TimeCourse  *xmlRate `xml:"timeCourse"`
+	Q10         *struct {
+		Type   string `xml:"type,attr"`
+		Factor string `xml:"q10Factor,attr"`
+		Fixed  string `xml:"fixedQ10,attr"`
+		Temp   string `xml:"experimentalTemp,attr"`
+	} `xml:"q10Settings"`
+}
+
+// readChannel decodes an ionChannel element: its kind, and, for an
+// ionChannelHH whose gates are all of NeuroML's standard forms, its
+// definition (defs[id] stays nil otherwise).
+func readChannel(d *xml.Decoder, start xml.StartElement, kinds map[string]string, defs map[string]*IonChannel) error {
+	var x struct {
+		ID      string    `xml:"id,attr"`
+		Type    string    `xml:"type,attr"`
+		Species string    `xml:"species,attr"`
+		Gates   []xmlGate `xml:",any"`
+	}
+	if err := d.DecodeElement(&x, &start); err != nil {
+		return err
+	}
+	kind := cmp.Or(x.Type, start.Name.Local)
+	kinds[x.ID] = kind
+	defs[x.ID] = nil
+	if kind != "ionChannelHH" && kind != "ionChannel" {
+		return nil
+	}
+	def := &IonChannel{ID: x.ID, Species: x.Species}
+	for _, g := range x.Gates {
+		if !strings.HasPrefix(g.XMLName.Local, "gate") {
+			continue // notes, annotation
+		}
+		gate, ok := hhGate(g)
+		if !ok {
+			return nil
+		}
+		def.Gates = append(def.Gates, gate)
+	}
+	defs[x.ID] = def
+	return nil
+}
+
+// hhGate reads a gate of the standard forms; ok is false for any other.
+func hhGate(g xmlGate) (Gate, bool) {
+	gate := Gate{ID: g.ID, Q10: 1}
+	n, err := strconv.Atoi(cmp.Or(g.Instances, "1"))
+	if err != nil || n < 1 || !validName(g.ID) {
+		return gate, false
+	}
+	gate.Instances = n
+	rate := func(x *xmlRate, variable bool) *Rate {
+		if x == nil {
+			return nil
+		}
+		r := &Rate{Type: x.Type}
+		var err error
+		switch x.Type {
+		case "HHExpRate", "HHSigmoidRate", "HHExpLinearRate":
+			if variable {
+				return nil
+			}
+			r.Rate, err = quantity(x.Rate, rateUnits)
+		case "HHSigmoidVariable", "HHExpVariable":
+			if !variable {
+				return nil
+			}
+			r.Rate, err = strconv.ParseFloat(strings.TrimSpace(x.Rate), 64)
+		case "fixedTimeCourse":
+			if r.Tau, err = quantity(x.Tau, timeUnits); err != nil || !(r.Tau > 0) {
+				return nil
+			}
+			return r
+		default:
+			return nil
+		}
+		if err != nil {
+			return nil
+		}
+		var e1, e2 error
+		r.Midpoint, e1 = quantity(x.Midpoint, voltageUnits)
+		r.Scale, e2 = quantity(x.Scale, voltageUnits)
+		if e1 != nil || e2 != nil || r.Scale == 0 {
+			return nil
+		}
+		return r
+	}
+	kind := g.XMLName.Local
+	if kind == "gate" {
+		kind = g.Type // <gate type="gateHHrates">, NeuroML's older form
+	}
+	switch kind {
+	case "gateHHrates":
+		gate.Forward, gate.Reverse = rate(g.Forward, false), rate(g.Reverse, false)
+		if gate.Forward == nil || gate.Reverse == nil {
+			return gate, false
+		}
+	case "gateHHtauInf":
+		gate.SteadyState, gate.TimeCrs = rate(g.SteadyState, true), rate(g.TimeCourse, true)
+		if gate.SteadyState == nil || gate.TimeCrs == nil || gate.TimeCrs.Type != "fixedTimeCourse" {
+			return gate, false
+		}
+	default:
+		return gate, false
+	}
+	if q := g.Q10; q != nil {
+		switch q.Type {
+		case "q10ExpTemp":
+			f, e1 := strconv.ParseFloat(strings.TrimSpace(q.Factor), 64)
+			t, e2 := quantity(q.Temp, temperatureUnits)
+			if e1 != nil || e2 != nil {
+				return gate, false
+			}
+			gate.Q10, gate.Q10Temp = f, t
+		case "q10Fixed":
+			f, err := strconv.ParseFloat(strings.TrimSpace(q.Fixed), 64)
+			if err != nil {
+				return gate, false
+			}
+			gate.Q10, gate.Q10Temp = f, math.NaN() // a fixed factor, whatever the temperature
+		default:
+			return gate, false
+		}
+	}
+	return gate, true
+}
+
+// validName reports whether s can name a gate in an expression.
+func validName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // check checks the segment tree and the groups the properties name.
@@ -511,6 +676,9 @@ var (
 	conductanceUnits = map[string]unit{"S_per_cm2": {1, 1}, "mS_per_cm2": {1, 1e3}, "S_per_m2": {1, 1e4}, "mS_per_m2": {1, 1e7}}
 	voltageUnits     = map[string]unit{"mV": {1, 1}, "V": {1e3, 1}}
 	capacitanceUnits = map[string]unit{"uF_per_cm2": {1, 1}, "F_per_m2": {100, 1}}
+	rateUnits        = map[string]unit{"per_ms": {1, 1}, "per_s": {1, 1e3}}
+	timeUnits        = map[string]unit{"ms": {1, 1}, "s": {1e3, 1}}
+	temperatureUnits = map[string]unit{"degC": {1, 1}}
 	resistivityUnits = map[string]unit{"ohm_cm": {1, 1}, "kohm_cm": {1e3, 1}, "ohm_m": {100, 1}}
 )
 
@@ -534,8 +702,9 @@ func quantity(text string, units map[string]unit) (float64, error) {
 }
 
 // Write writes c as a NeuroML 2 document: its morphology, segment groups
-// (cables marked by NeuroLex's unbranched cable) and the specific
-// capacitance and resistivity of its groups.
+// (cables marked by NeuroLex's unbranched cable), the specific
+// capacitance and resistivity of its groups and its passive channel
+// densities.
 func Write(w io.Writer, c *Cell) error {
 	b := &strings.Builder{}
 	esc := func(s string) string {
@@ -584,6 +753,9 @@ func Write(w io.Writer, c *Cell) error {
 	if len(c.Capacitance)+len(c.Resistivity)+len(c.Channels) > 0 {
 		fmt.Fprintf(b, "    <biophysicalProperties id=\"%s_biophysics\">\n      <membraneProperties>\n", esc(c.ID))
 		for _, ch := range c.Channels {
+			if !ch.Passive {
+				continue // only the passive ones: no channel definitions are written
+			}
 			fmt.Fprintf(b, "        <channelDensity id=\"%s\" ionChannel=\"%s\" segmentGroup=\"%s\" condDensity=\"%s S_per_cm2\" erev=\"%s mV\" ion=\"%s\"/>\n",
 				esc(ch.ID), esc(ch.IonChannel), esc(cmp.Or(ch.Group, "all")), num(ch.CondDensity), num(ch.Erev), esc(cmp.Or(ch.Ion, "non_specific")))
 		}

@@ -2,7 +2,6 @@ package neuroml
 
 import (
 	"bytes"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,8 +33,16 @@ func TestReadCell(t *testing.T) {
 	if got := c.GroupSegments("dendrite_group"); len(got) != 4 || !got[1] || !got[4] {
 		t.Errorf("dendrite_group with its include: %v", got)
 	}
-	if len(c.Channels) != 1 || c.Channels[0].ID != "pasChans" || math.Abs(c.Channels[0].CondDensity-3e-4) > 1e-18 || c.Channels[0].Erev != -70 {
-		t.Errorf("passive channels: %+v", c.Channels)
+	if len(c.Channels) != 2 || c.Channels[0].ID != "pasChans" || !c.Channels[0].Passive || c.Channels[0].CondDensity != 3e-4 || c.Channels[0].Erev != -70 {
+		t.Fatalf("channels: %+v", c.Channels)
+	}
+	na := c.Channels[1]
+	if na.Passive || na.Def == nil || len(na.Def.Gates) != 1 || na.CondDensity != 0.12 || na.Erev != 50 {
+		t.Fatalf("the HH channel: %+v", na)
+	}
+	if g := na.Def.Gates[0]; g.ID != "m" || g.Instances != 3 || *g.Forward != (Rate{Type: "HHExpLinearRate", Rate: 1, Midpoint: -40, Scale: 10}) ||
+		*g.Reverse != (Rate{Type: "HHExpRate", Rate: 4, Midpoint: -65, Scale: -18}) || g.Q10 != 1 {
+		t.Errorf("its gate: %+v, %+v, %+v", g, *g.Forward, *g.Reverse)
 	}
 	if len(c.Capacitance) != 2 || c.Capacitance[1].Value != 2 || len(c.Resistivity) != 1 || c.Resistivity[0].Value != 100 || *c.InitV != -65 {
 		t.Errorf("capacitance %+v, resistivity %+v, v_init %v", c.Capacitance, c.Resistivity, *c.InitV)
@@ -46,7 +53,6 @@ func TestReadCell(t *testing.T) {
 	}
 	for _, want := range []string{
 		"line 50: channelPopulation naPop is not supported",
-		"line 52: channelDensity naChansSoma: ionChannelHH NaConductance is an active channel",
 		"line 53: channelDensity kChans: its channel KConductance is defined in no file read",
 	} {
 		if !strings.Contains(strings.Join(issues, "\n"), want) {

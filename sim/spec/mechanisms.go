@@ -56,7 +56,7 @@ func (m *Model) checkMechanisms(fail func(key []any, format string, args ...any)
 		}
 	}
 	for i, ch := range m.Channels {
-		mod, err := channel.Mod(m.file, channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current})
+		mod, err := ch.Mod(m.file)
 		if err != nil {
 			key := []any{"channel", i}
 			msg := err.Error()
@@ -256,6 +256,12 @@ func Settable(mod *nmodl.Mod, global bool) []string {
 }
 
 // toGates converts a channel's gates for package channel.
+// Mod writes the channel as NMODL and reads that into the checked tree
+// the .mod files of file's model join (compartments/channel).
+func (ch Channel) Mod(file string) (*nmodl.Mod, error) {
+	return channel.Mod(file, channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current})
+}
+
 func toGates(gs map[string]Gate) map[string]channel.Gate {
 	out := map[string]channel.Gate{}
 	for n, g := range gs {
