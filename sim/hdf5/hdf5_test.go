@@ -208,3 +208,59 @@ func TestBadFiles(t *testing.T) {
 		t.Errorf("path as name: %v", err)
 	}
 }
+
+// BenchmarkSpikeArrays writes a million spike times and node ids, as
+// whole datasets (as h5py writes NumPy arrays) and appended in chunks of
+// 2^17 (as sim/sonata streams a run).
+func BenchmarkSpikeArrays(b *testing.B) {
+	const n = 1_000_000
+	times, ids := make([]float64, n), make([]uint64, n)
+	for i := range times {
+		times[i], ids[i] = float64(i)*1e-3, uint64(i%1000)
+	}
+	path := filepath.Join(b.TempDir(), "spikes.h5")
+	write := func(b *testing.B, add func(g *hdf5.Group) error) {
+		for b.Loop() {
+			f, err := hdf5.Create(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := add(&f.Group); err != nil {
+				b.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("whole", func(b *testing.B) {
+		write(b, func(g *hdf5.Group) error {
+			if err := hdf5.Closed(hdf5.Write(g, "timestamps", times)); err != nil {
+				return err
+			}
+			return hdf5.Closed(hdf5.Write(g, "node_ids", ids))
+		})
+	})
+	b.Run("stream", func(b *testing.B) {
+		write(b, func(g *hdf5.Group) error {
+			ts, err := hdf5.CreateStream[float64](g, "timestamps", 0, 1<<17)
+			if err != nil {
+				return err
+			}
+			ns, err := hdf5.CreateStream[uint64](g, "node_ids", 0, 1<<17)
+			if err != nil {
+				return err
+			}
+			for k := 0; k < n; k += 1 << 17 {
+				end := min(n, k+1<<17)
+				if err := ts.Append(times[k:end]); err != nil {
+					return err
+				}
+				if err := ns.Append(ids[k:end]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}

@@ -50,9 +50,10 @@ const chunk = 1 << 17
 // SpikeWriter streams spikes, in time order, into a SONATA spike report
 // sorted by time.
 type SpikeWriter struct {
-	f    *hdf5.File
-	path string
-	pops []*popWriter
+	f      *hdf5.File
+	path   string
+	pops   []*popWriter
+	sorted []sim.Spike // a time step's spikes sorted by time
 }
 
 // popWriter is one population's datasets and what waits to be appended.
@@ -120,10 +121,10 @@ func stamp(f *hdf5.File) error {
 // hands them over (one time step's spikes may come in any order, and are
 // sorted here by their interpolated time).
 func (w *SpikeWriter) Add(spikes []sim.Spike) error {
-	sorted := slices.IsSortedFunc(spikes, bySpikeTime)
-	if !sorted {
-		spikes = slices.Clone(spikes)
-		slices.SortStableFunc(spikes, bySpikeTime)
+	if !slices.IsSortedFunc(spikes, bySpikeTime) {
+		w.sorted = append(w.sorted[:0], spikes...)
+		slices.SortStableFunc(w.sorted, bySpikeTime)
+		spikes = w.sorted
 	}
 	for _, s := range spikes {
 		p := w.population(s.Cell)
