@@ -58,6 +58,13 @@ func Layout(p *compartments.Plan) output.Layout {
 	for _, pr := range p.Probes {
 		l.Probes = append(l.Probes, pr.Name)
 	}
+	for _, c := range p.Cells {
+		n := 0
+		for _, nodes := range c.SegNodes {
+			n += len(nodes)
+		}
+		l.CellSegments = append(l.CellSegments, n)
+	}
 	return l
 }
 

@@ -28,12 +28,20 @@ var ErrIrregular = errors.New("frames are not evenly spaced in time")
 type ReportWriter struct {
 	f       *hdf5.File
 	path    string
+	pop     *hdf5.Group
 	mapping *hdf5.Group
-	data    *hdf5.Stream[float32]
+	units   string
+	data    *hdf5.Stream[float32] // nil until a megabyte of frames comes
 	cols    int
 	times   []float64
-	row     []float32
+	frames  []float32 // frames not yet in the file
 }
+
+// bufferedValues is the number of values kept before they go to the
+// file: a report of fewer is written at the end as a contiguous dataset,
+// as Neurodamus writes one; a larger one goes to a chunked dataset, of
+// about 1 MB chunks, that grows as the run goes.
+const bufferedValues = 1 << 18
 
 // Node is a node of a compartment report and its elements' ids (for a
 // Neurite cell, its segments' column numbers in snapshots.csv).
@@ -65,11 +73,11 @@ func (w *ReportWriter) start(population string, nodes []Node, units string) erro
 	if err != nil {
 		return err
 	}
-	pop, err := report.CreateGroup(population)
-	if err != nil {
+	if w.pop, err = report.CreateGroup(population); err != nil {
 		return err
 	}
-	if w.mapping, err = pop.CreateGroup("mapping"); err != nil {
+	w.units = units
+	if w.mapping, err = w.pop.CreateGroup("mapping"); err != nil {
 		return err
 	}
 	ids := make([]uint64, len(nodes))
@@ -99,15 +107,7 @@ func (w *ReportWriter) start(population string, nodes []Node, units string) erro
 	if err := hdf5.Closed(hdf5.Write(w.mapping, "index_pointers", pointers)); err != nil {
 		return err
 	}
-	if err := hdf5.Closed(hdf5.Write(w.mapping, "element_ids", elements)); err != nil {
-		return err
-	}
-	// A frame per chunk row, at least 1 MB per chunk.
-	rows := max(1, (1<<20)/(4*w.cols))
-	if w.data, err = hdf5.CreateStream[float32](pop, "data", w.cols, rows); err != nil {
-		return err
-	}
-	return w.data.SetAttr("units", units)
+	return hdf5.Closed(hdf5.Write(w.mapping, "element_ids", elements))
 }
 
 // Frame appends the values of every element at time t (ms), in the order
@@ -116,15 +116,52 @@ func (w *ReportWriter) Frame(t float64, v []float64) error {
 	if len(v) != w.cols {
 		return fmt.Errorf("%s: a frame of %d values for %d elements", w.path, len(v), w.cols)
 	}
-	w.row = w.row[:0]
 	for _, x := range v {
-		w.row = append(w.row, float32(x))
-	}
-	if err := w.data.Append(w.row); err != nil {
-		return err
+		w.frames = append(w.frames, float32(x))
 	}
 	w.times = append(w.times, t)
-	return nil
+	if len(w.frames) < bufferedValues {
+		return nil
+	}
+	if w.data == nil {
+		var err error
+		if w.data, err = hdf5.CreateStream[float32](w.pop, "data", w.cols, chunkRows(w.cols)); err != nil {
+			return err
+		}
+		if err := w.data.SetAttr("units", w.units); err != nil {
+			return err
+		}
+	}
+	err := w.data.Append(w.frames)
+	w.frames = w.frames[:0]
+	return err
+}
+
+// chunkRows is the number of frames of cols values in a chunk.
+func chunkRows(cols int) int { return max(1, bufferedValues/cols) }
+
+// DataSize is the number of bytes the data of a report of frames of
+// cols values takes in its file: a chunked dataset takes whole chunks.
+func DataSize(frames, cols int) int64 {
+	if frames*cols < bufferedValues {
+		return 4 * int64(frames) * int64(cols)
+	}
+	rows := chunkRows(cols)
+	return 4 * int64((frames+rows-1)/rows*rows) * int64(cols)
+}
+
+// writeData writes the frames not yet in the file: appended to the
+// chunked dataset if there is one, else as a contiguous dataset.
+func (w *ReportWriter) writeData() error {
+	if w.data != nil {
+		return w.data.Append(w.frames)
+	}
+	d, err := hdf5.Write(w.pop, "data", w.frames, len(w.frames)/w.cols, w.cols)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.SetAttr("units", w.units)
 }
 
 // Close writes the frames' time and closes the file; frames not evenly
@@ -135,6 +172,10 @@ func (w *ReportWriter) Close() error {
 	if err != nil {
 		w.f.Close()
 		return fmt.Errorf("%s: %w", w.path, err)
+	}
+	if err := w.writeData(); err != nil {
+		w.f.Close()
+		return err
 	}
 	d, err := hdf5.Write(w.mapping, "time", []float64{start, stop, step})
 	if err == nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"neurite/sim"
+	"neurite/sim/hdf5"
 	"neurite/sim/hdf5/h5pytest"
 	"neurite/sim/sonata"
 )
@@ -264,5 +265,67 @@ func BenchmarkWriteSpikes(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "spikes.h5")
 	for b.Loop() {
 		writeReport(b, path, spikes)
+	}
+}
+
+// TestLargeReport writes more frames than are kept in memory, so that
+// they go to a growing chunked dataset, and reads them back.
+func TestLargeReport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.h5")
+	const cols, frames = 1000, 600
+	elements := make([]uint32, cols)
+	for i := range elements {
+		elements[i] = uint32(i)
+	}
+	w, err := sonata.CreateReport(path, "cell", []sonata.Node{{Elements: elements}}, "mV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := make([]float64, cols)
+	for f := range frames {
+		for i := range v {
+			v[i] = float64(f) + float64(i)/1024
+		}
+		if err := w.Frame(0.025*float64(f), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := hdf5.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	report, err := f.OpenGroup("report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, err := report.OpenGroup("cell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := cell.Dataset("data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape, err := d.Shape()
+	if err != nil || !reflect.DeepEqual(shape, []int{frames, cols}) {
+		t.Fatalf("shape %v, %v; want [%d %d]", shape, err, frames, cols)
+	}
+	data, err := hdf5.Read[float32](d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f := range frames {
+		for i := range cols {
+			if want := float32(float64(f) + float64(i)/1024); data[f*cols+i] != want {
+				t.Fatalf("frame %d element %d = %g, want %g", f, i, data[f*cols+i], want)
+			}
+		}
+	}
+	if units, err := d.AttrString("units"); err != nil || units != "mV" {
+		t.Errorf("units %q, %v", units, err)
 	}
 }

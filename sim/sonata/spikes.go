@@ -43,9 +43,16 @@ type Population struct {
 	First, N int
 }
 
-// chunk is the number of spikes buffered per population before they go
-// to the file, and the HDF5 chunk size (1 MB of timestamps).
-const chunk = 1 << 17
+// buffered is the number of spikes kept per population before they go
+// to the file. A population with fewer is written at the end as
+// contiguous datasets, as libsonatareport writes them; one with more
+// goes to chunked datasets of chunk spikes that grow as the run goes
+// (the library allocates whole chunks: 256 KB of timestamps wastes
+// little beside 1 MB).
+const (
+	buffered = 1 << 17
+	chunk    = 1 << 15
+)
 
 // SpikeWriter streams spikes, in time order, into a SONATA spike report
 // sorted by time.
@@ -60,7 +67,7 @@ type SpikeWriter struct {
 type popWriter struct {
 	Population
 	group      *hdf5.Group
-	timestamps *hdf5.Stream[float64]
+	timestamps *hdf5.Stream[float64] // nil until buffered spikes come
 	nodeIDs    *hdf5.Stream[uint64]
 	t          []float64
 	ids        []uint64
@@ -94,17 +101,7 @@ func (w *SpikeWriter) start(pops []Population) error {
 		if err != nil {
 			return err
 		}
-		pw := &popWriter{Population: p, group: g}
-		if pw.timestamps, err = hdf5.CreateStream[float64](g, "timestamps", 0, chunk); err != nil {
-			return err
-		}
-		if err := pw.timestamps.SetAttr("units", "ms"); err != nil {
-			return err
-		}
-		if pw.nodeIDs, err = hdf5.CreateStream[uint64](g, "node_ids", 0, chunk); err != nil {
-			return err
-		}
-		w.pops = append(w.pops, pw)
+		w.pops = append(w.pops, &popWriter{Population: p, group: g})
 	}
 	return nil
 }
@@ -133,7 +130,7 @@ func (w *SpikeWriter) Add(spikes []sim.Spike) error {
 		}
 		p.t = append(p.t, s.T)
 		p.ids = append(p.ids, uint64(s.Cell-p.First))
-		if len(p.t) == chunk {
+		if len(p.t) == buffered {
 			if err := p.flush(); err != nil {
 				return err
 			}
@@ -154,7 +151,21 @@ func (w *SpikeWriter) population(id int) *popWriter {
 	return nil
 }
 
+// flush appends the buffered spikes to the chunked datasets, which it
+// creates the first time.
 func (p *popWriter) flush() error {
+	if p.timestamps == nil {
+		var err error
+		if p.timestamps, err = hdf5.CreateStream[float64](p.group, "timestamps", 0, chunk); err != nil {
+			return err
+		}
+		if err := p.timestamps.SetAttr("units", "ms"); err != nil {
+			return err
+		}
+		if p.nodeIDs, err = hdf5.CreateStream[uint64](p.group, "node_ids", 0, chunk); err != nil {
+			return err
+		}
+	}
 	if err := p.timestamps.Append(p.t); err != nil {
 		return err
 	}
@@ -169,7 +180,7 @@ func (p *popWriter) flush() error {
 // file.
 func (w *SpikeWriter) Close() error {
 	for _, p := range w.pops {
-		if err := p.flush(); err != nil {
+		if err := p.finish(); err != nil {
 			w.f.Close()
 			return err
 		}
@@ -179,6 +190,24 @@ func (w *SpikeWriter) Close() error {
 		}
 	}
 	return w.f.Close()
+}
+
+// finish writes what is buffered: to the chunked datasets if there are
+// any, else as contiguous ones.
+func (p *popWriter) finish() error {
+	if p.timestamps != nil {
+		return p.flush()
+	}
+	ts, err := hdf5.Write(p.group, "timestamps", p.t)
+	if err != nil {
+		return err
+	}
+	err = ts.SetAttr("units", "ms")
+	ts.Close()
+	if err != nil {
+		return err
+	}
+	return hdf5.Closed(hdf5.Write(p.group, "node_ids", p.ids))
 }
 
 // Abort closes the file, whatever its state; the caller removes it.
