@@ -17,17 +17,16 @@ import (
 	"unsafe"
 )
 
-var (
-	mu       sync.Mutex
-	quietErr sync.Once
-)
+var mu sync.Mutex
 
 // lock takes the package lock on this OS thread (see the package doc);
-// the caller defers unlock.
+// the caller defers unlock. Debian's libhdf5 is built thread-safe, which
+// keeps the error-printing switch per thread too: it is turned off on
+// whichever thread this is.
 func lock() {
 	mu.Lock()
 	runtime.LockOSThread()
-	quietErr.Do(func() { C.neurite_quiet() })
+	C.neurite_quiet()
 }
 
 func unlock() {
