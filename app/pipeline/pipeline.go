@@ -51,7 +51,7 @@ func BuildPlan(m *spec.Model) (*compartments.Plan, error) {
 
 // Layout describes the output columns of a plan.
 func Layout(p *compartments.Plan) output.Layout {
-	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt}
+	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt, SnapshotsListed: len(p.SnapshotTimes) > 0}
 	if q := p.SnapshotQuantity; q != "" && q != "v" {
 		l.Quantity, l.Unit = q, p.QuantityUnit(q)
 	}

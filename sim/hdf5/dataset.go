@@ -391,13 +391,13 @@ func readStrings(o *Object, label string, tid C.hid_t, n int, read func(mem C.hi
 	if n == 0 {
 		return nil, nil
 	}
-	mem := C.H5Tcopy(tid)
+	mem := C.neurite_mem_string(tid)
 	if mem < 0 {
-		return nil, o.errorf("reading")
+		return nil, o.errorf("reading %s: a damaged string type", label)
 	}
 	defer C.H5Tclose(mem)
 	out := make([]string, n)
-	if C.H5Tis_variable_str(tid) > 0 {
+	if C.H5Tis_variable_str(mem) > 0 {
 		ptrs := make([]*C.char, n)
 		// The library allocates each string with malloc; free them after.
 		if read(mem, unsafe.Pointer(&ptrs[0])) < 0 {

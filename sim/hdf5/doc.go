@@ -27,6 +27,12 @@
 // run hands them over, sorted step by step into growing chunked datasets
 // (BenchmarkSpikeArrays here, BenchmarkWriteSpikes in sim/sonata).
 //
+// What a damaged file does inside libhdf5 is libhdf5's: randomly
+// corrupted attribute headers and string heaps can crash it or make it
+// loop, here as in h5py, which uses the same library; there is no Go
+// parser here to fuzz. Truncated files, other formats and missing or
+// mistyped objects give errors (see the tests).
+//
 // libhdf5 is not safe for concurrent use unless built thread-safe, and
 // its error stack is kept per OS thread; every call therefore holds one
 // package lock with the goroutine locked to its thread. The library's

@@ -28,6 +28,21 @@ hid_t neurite_string_type(void) {
 	return t;
 }
 
+hid_t neurite_mem_string(hid_t ft) {
+	H5T_cset_t cs = H5Tget_cset(ft);
+	htri_t vlen = H5Tis_variable_str(ft);
+	size_t size = H5Tget_size(ft);
+	if (cs < 0 || vlen < 0 || size == 0) return -1;
+	hid_t t = H5Tcopy(H5T_C_S1);
+	if (t < 0) return t;
+	if (H5Tset_size(t, vlen ? H5T_VARIABLE : size) < 0 || H5Tset_cset(t, cs) < 0 ||
+	    (!vlen && H5Tset_strpad(t, H5T_STR_NULLPAD) < 0)) {
+		H5Tclose(t);
+		return -1;
+	}
+	return t;
+}
+
 herr_t neurite_set_ref_attr(hid_t loc, const char *name, const char *target) {
 	hobj_ref_t ref;
 	if (H5Rcreate(&ref, loc, target, H5R_OBJECT, -1) < 0) return -1;

@@ -16,6 +16,12 @@ herr_t neurite_set_ref_attr(hid_t loc, const char *name, const char *target);
 // The variable-length UTF-8 string type h5py gives Python strings.
 hid_t neurite_string_type(void);
 
+// neurite_mem_string is the type to read strings of stored type ft into:
+// the C library's (a char* each, or bytes of the stored size padded with
+// NULs) in ft's character set, never a copy of ft, which a damaged file
+// can make claim any layout.
+hid_t neurite_mem_string(hid_t ft);
+
 // The error stack, from the call the caller made (first) to where the
 // library found the trouble (last); neurite_error fills it and clears the
 // stack.

@@ -229,7 +229,7 @@ func interchangeSize(l Layout, snapshots int, snapshotsOn bool) int64 {
 		units += p.N
 	}
 	size := int64(spikesH5Size + unitsNWBSize + unitSize*units)
-	if snapshotsOn && len(l.Segments) > 0 {
+	if snapshotsOn && len(l.Segments) > 0 && !l.SnapshotsListed {
 		size += snapshotsH5Size + sonata.DataSize(snapshots, len(l.Segments))
 	}
 	return size

@@ -34,6 +34,10 @@ type Layout struct {
 	// CellSegments is the number of snapshot columns of each cell, in
 	// order: the nodes of snapshots.h5 (nil: one cell).
 	CellSegments []int
+	// SnapshotsListed says that snapshots are taken at listed times, not
+	// only at an interval: they are then rarely evenly spaced, so
+	// EstimateSize counts no snapshots.h5.
+	SnapshotsListed bool
 }
 
 // The names of a run's files.
