@@ -26,7 +26,7 @@ import (
 	"neurite/sim/hdf5"
 )
 
-// Magic and Version are the root attributes a SONATA file carries.
+// Magic is the root attribute that marks a SONATA file.
 const Magic uint32 = 0x0A7A
 
 // Version is the SONATA format version written, [major, minor].
@@ -320,7 +320,7 @@ func timeScale(o *hdf5.Object, path string) (float64, error) {
 // time, with a neuron id for each node: with pops (a network's
 // populations), a population's node n becomes neuron First+n of the
 // population of the same name, and a population or node the network
-// lacks is an error naming file; without, the report's populations are
+// lacks is an error naming the file; without, the report's populations are
 // numbered one after another in name order, each as large as its largest
 // node id plus one. Step is the spike time: a report has no time step.
 func Spikes(path string, report []PopulationSpikes, pops []Population) ([]sim.Spike, []Population, error) {
