@@ -265,6 +265,12 @@ func Read[T Elem](d *Dataset) ([]T, error) {
 	if class != C.H5T_INTEGER && class != C.H5T_FLOAT {
 		return nil, fmt.Errorf("%s: %s: holds %s, not numbers", d.file, d.path, className(class))
 	}
+	// A damaged or unwritten dataset can claim any size: refuse to
+	// allocate much more than its stored bytes could hold (compressed
+	// data aside, 1024 times is more than any spike data compresses).
+	if stored := uint64(C.H5Dget_storage_size(d.id)); n > 1<<20 && uint64(n) > 1024*stored {
+		return nil, fmt.Errorf("%s: %s: claims %d values in %d bytes of storage", d.file, d.path, n, stored)
+	}
 	out := make([]T, n)
 	if n > 0 && C.H5Dread(d.id, memType[T](), C.H5S_ALL, C.H5S_ALL, C.H5P_DEFAULT, unsafe.Pointer(&out[0])) < 0 {
 		return nil, d.errorf("reading")

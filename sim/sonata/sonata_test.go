@@ -76,6 +76,7 @@ func TestBadReports(t *testing.T) {
 		{"testdata/bad_sorting.h5", `/spikes/p: sorting "by_colour" is none of`},
 		{"testdata/no_spikes.h5", "no group /spikes"},
 		{"testdata/string_times.h5", "/spikes/p/timestamps: holds strings, not numbers"},
+		{"testdata/unwritten.h5", "/spikes/p/timestamps: claims 1073741824 values in 0 bytes of storage"},
 	} {
 		_, err := sonata.ReadSpikes(c.path)
 		if err == nil || !strings.Contains(err.Error(), c.path) || !strings.Contains(err.Error(), c.want) {

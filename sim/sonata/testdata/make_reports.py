@@ -14,7 +14,7 @@ ms). Run it from this folder (python3-h5py): python3 make_reports.py
                  timestamps float32 in seconds, no sorting
   Bad reports, each with the error a reader gives:
   no_node_ids.h5, mismatch.h5, bad_sorting.h5, no_spikes.h5,
-  string_times.h5
+  string_times.h5, unwritten.h5 (a billion timestamps never written)
 """
 import json
 
@@ -72,6 +72,11 @@ with h5py.File("no_spikes.h5", "w") as f:
     f.create_group("report")
 with h5py.File("string_times.h5", "w") as f:
     population(f, "p", [0], ["1.0"], t_dtype=h5py.string_dtype())
+
+with h5py.File("unwritten.h5", "w") as f:
+    g = f.create_group("spikes/p")
+    g.create_dataset("timestamps", shape=(2**30,), dtype="f8", chunks=(1024,))
+    g.create_dataset("node_ids", shape=(2**30,), dtype="u8", chunks=(1024,))
 
 with open("expected.json", "w") as out:
     json.dump(expected, out, indent=1)
