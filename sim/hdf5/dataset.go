@@ -266,8 +266,8 @@ func Read[T Elem](d *Dataset) ([]T, error) {
 		return nil, fmt.Errorf("%s: %s: holds %s, not numbers", d.file, d.path, className(class))
 	}
 	// A damaged or unwritten dataset can claim any size: refuse to
-	// allocate much more than its stored bytes could hold (compressed
-	// data aside, 1024 times is more than any spike data compresses).
+	// allocate more than 1024 values per stored byte, beyond what
+	// deflate, at most about 1000 to 1, can give.
 	if stored := uint64(C.H5Dget_storage_size(d.id)); n > 1<<20 && uint64(n) > 1024*stored {
 		return nil, fmt.Errorf("%s: %s: claims %d values in %d bytes of storage", d.file, d.path, n, stored)
 	}
