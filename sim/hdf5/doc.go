@@ -22,10 +22,11 @@
 // installs (7 MB to download with h5py, 20 MB installed, of which the
 // library the binary loads, libhdf5_serial.so.103, is 4 MB); this
 // package compiles in about 4 s on two busy cores. Writing a million
-// spikes (float64 times and uint64 ids) takes about 17 ms as whole
-// datasets (h5py: 10 ms, the same library) and 55 to 70 ms streamed as a
-// run hands them over, sorted step by step into growing chunked datasets
-// (BenchmarkSpikeArrays here, BenchmarkWriteSpikes in sim/sonata).
+// spikes (float64 times and uint64 ids) takes 9 ms as whole datasets
+// (h5py: 9 ms, the same library), 20 ms appended in chunks, and 35 ms as
+// a run hands them over, sorted step by step (BenchmarkSpikeArrays here,
+// BenchmarkWriteSpikes in sim/sonata; on a shared machine, up to twice
+// that).
 //
 // What a damaged file does inside libhdf5 is libhdf5's: randomly
 // corrupted attribute headers and string heaps can crash it or make it
