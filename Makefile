@@ -10,11 +10,12 @@ export LANG := en_US.UTF-8
 export GOEXPERIMENT := simd
 
 # Build set for Fyne, GLFW and go-gl (../shared/notes/gl-and-fyne.md), plus EGL
-# for headless compute; run/test set for llvmpipe under Xvfb, ffmpeg for MP4
-# export, and the screenshot tools of the window test.
+# for headless compute and libhdf5 for SONATA and NWB files (sim/hdf5); run/test
+# set for llvmpipe under Xvfb, ffmpeg for MP4 export, the screenshot tools of
+# the window test, and h5py, which the tests read Neurite's HDF5 files with.
 DEBS_BUILD := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev \
-	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev
-DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libegl-dev libhdf5-dev
+DEBS_RUN := libgl1-mesa-dri xvfb xauth x11-utils imagemagick ffmpeg python3-h5py
 # NEURON 8.2 with MPI, for the tests that run models exported by neurite
 # export neuron (python3 run.py, mpiexec -n 2 nrniv -mpi -python run.py)
 # and compile their .mod files (nrnivmodl, which needs g++ and make).

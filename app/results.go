@@ -170,7 +170,7 @@ func NewResultsView(res *output.Results, plan *compartments.Plan) (*ResultsView,
 	}
 	if len(res.Spikes) > 0 || res.Network {
 		v.raster = newRasterView()
-		v.raster.Reset([]views.Population{v.population()}, v.tstop())
+		v.raster.Reset(v.populations(), v.tstop())
 		v.raster.Add(res.Spikes)
 		tabs = append(tabs, container.NewTabItem("Spikes", container.NewBorder(widget.NewLabel(v.spikeSummary()), nil, nil, nil, v.raster)))
 	}
@@ -214,8 +214,20 @@ func (v *ResultsView) tstop() float64 {
 	return max(t, 1)
 }
 
-// population is the raster's one population: every cell or neuron
-// numbered in the spikes.
+// populations are the raster's: a SONATA report's, or one of every cell
+// or neuron numbered in the spikes.
+func (v *ResultsView) populations() []views.Population {
+	var pops []views.Population
+	for k, p := range v.res.Populations {
+		pops = append(pops, views.Population{Name: p.Name, Start: p.First, End: p.First + p.N, Color: views.ProbeColor(k)})
+	}
+	if pops == nil {
+		pops = []views.Population{v.population()}
+	}
+	return pops
+}
+
+// population is every cell or neuron numbered in the spikes.
 func (v *ResultsView) population() views.Population {
 	n := 1
 	for _, s := range v.res.Spikes {

@@ -334,11 +334,18 @@ type Plan struct {
 // Layout describes the plan's output columns (sim/output): its probes,
 // its snapshots' segments and the quantity they hold.
 func (p *Plan) Layout() output.Layout {
-	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt}
+	l := output.Layout{Segments: p.SegmentTable(), Dt: p.Dt, SnapshotsListed: len(p.SnapshotTimes) > 0}
 	if q := p.SnapshotQuantity; q != "" && q != "v" {
 		l.Quantity, l.Unit = q, p.QuantityUnit(q)
 	}
 	l.Probes = p.ProbeNames()
+	for _, c := range p.Cells {
+		n := 0
+		for _, nodes := range c.SegNodes {
+			n += len(nodes)
+		}
+		l.CellSegments = append(l.CellSegments, n)
+	}
 	return l
 }
 

@@ -4,5 +4,7 @@
 // raises.
 //
 // Subpackages: spec reads and checks model files; output writes results
-// atomically as CSV and NPY; fastexp is the exponential the kernels use.
+// atomically as CSV and NPY; fastexp is the exponential the kernels use;
+// hdf5, sonata and nwb write (and sonata reads) the field's interchange
+// formats.
 package sim

@@ -19,6 +19,7 @@ import (
 	"neurite/sim/netbuild"
 	"neurite/sim/network"
 	"neurite/sim/output"
+	"neurite/sim/sonata"
 	"neurite/sim/spec"
 )
 
@@ -152,7 +153,8 @@ func (n *Network) Compartments() int {
 
 // RunNetworkToDirectory runs a network from t = 0 to tstop into dir:
 // spikes.csv (neuron_id, t_ms, t_step_ms) of the neurons record.spikes
-// selects, traces.csv/npy of record.states, populations.csv (each
+// selects, the same spikes as spikes.h5 (SONATA, a node population per
+// population) and units.nwb (NWB), traces.csv/npy of record.states, populations.csv (each
 // population's name, first neuron id and size) and, with record.rates,
 // rates.csv (each population's rate per bin, Hz), and with
 // record.weights, weights.csv (the chosen synapses' weights over time).
@@ -160,7 +162,11 @@ func (n *Network) Compartments() int {
 // so a long run does not grow in memory. It returns the time reached and
 // the error that ended the run early.
 func RunNetworkToDirectory(ctx context.Context, n *Network, tstop float64, dir string, progress sim.ProgressFunc) (float64, error) {
-	w, err := output.NewRun(dir, output.Layout{Probes: n.ProbeNames(), Dt: n.Dt(), Network: true}, false)
+	layout := output.Layout{Probes: n.ProbeNames(), Dt: n.Dt(), Network: true}
+	for _, p := range n.Pops {
+		layout.Populations = append(layout.Populations, sonata.Population{Name: p.Name, First: p.First, N: p.N})
+	}
+	w, err := output.NewRun(dir, layout, false)
 	if err != nil {
 		return 0, err
 	}

@@ -23,7 +23,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: neurite check MODEL.toml|NETWORK.toml|CELL.swc|MODEL.ode [--set KEY=VALUE]")
+		fmt.Fprintln(fs.Output(), "usage: neurite check MODEL.toml|NETWORK.toml|CELL.swc|MODEL.ode|SPIKES.h5 [--set KEY=VALUE]")
 		fmt.Fprintln(fs.Output(), "Validates the file and prints what it describes; exit status 0 if valid, 1 if not.")
 		fs.PrintDefaults()
 	}
@@ -34,6 +34,9 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "check", "%v", err)
 	}
 	file := fs.Arg(0)
+	if isSpikeReport(file) {
+		return checkSpikeReport(file, stdout, stderr)
+	}
 	if isEquations(file) {
 		if len(*sets) > 0 {
 			return usageError(stderr, "check", "--set overrides keys of model files; %s is a file of equations", file)

@@ -400,7 +400,7 @@ func TestBenchSweepTyped(t *testing.T) {
 func TestRunSaysLargeOutput(t *testing.T) {
 	out := "/proc/neurite-test"
 	code, _, errs := neurite("run", example, "--tstop", "3000", "--out", out)
-	if code != 1 || !strings.Contains(errs, "this run writes about 112 MB into "+out+": most of it snapshots of 626 segments every 0.25 ms; --snapshots off") {
+	if code != 1 || !strings.Contains(errs, "this run writes about 143 MB into "+out+": most of it snapshots of 626 segments every 0.25 ms; --snapshots off") {
 		t.Errorf("3 s run: exit %d, %s", code, errs)
 	}
 	for _, snap := range []string{"off", "1"} {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -121,7 +122,7 @@ func TestRunWritesEveryFile(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"traces.csv", "traces.npy", "spikes.csv", "snapshots.csv", "snapshots.npy", "snapshot_times.npy", "segments.csv"} {
+	for _, name := range append(runFiles, h5Files...) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -154,7 +155,7 @@ func TestNewRunInUnwritableDirectory(t *testing.T) {
 			t.Errorf("NewRun(%s) = %v, %v; want an error starting %q", tc.dir, r, err, tc.want)
 		}
 	}
-	for _, name := range runFiles {
+	for _, name := range append(runFiles, h5Files...) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			failCreating(t, name)
@@ -234,6 +235,39 @@ func TestWriteErrorLeavesNoFile(t *testing.T) {
 	}
 }
 
+// TestHDF5WriteErrorLeavesNoFile fails the sync and the rename of each
+// file that libhdf5 writes (its writes go around the Go file) and checks
+// that the run's error names the file and the cause and that no file of
+// the run is left.
+func TestHDF5WriteErrorLeavesNoFile(t *testing.T) {
+	for _, name := range h5Files {
+		for _, at := range []struct {
+			what, cause string
+			inject      func(t *testing.T)
+		}{
+			{"sync", "no space left on device", func(t *testing.T) { failWriting(t, name, math.MaxInt, true) }},
+			{"rename", "input/output error", func(t *testing.T) { failRenaming(t, name) }},
+		} {
+			t.Run(name+" at "+at.what, func(t *testing.T) {
+				dir := filepath.Join(t.TempDir(), "results")
+				at.inject(t)
+				r, err := NewRun(dir, testLayout, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := record(r); err != nil {
+					t.Fatal(err)
+				}
+				want := "writing " + filepath.Join(dir, name) + ": " + at.cause
+				if err := r.Close(); err == nil || err.Error() != want {
+					t.Errorf("Close = %v, want %q", err, want)
+				}
+				assertEmpty(t, dir)
+			})
+		}
+	}
+}
+
 // TestInterruptedRunIsConsistent closes a run part-way, as Ctrl-C does:
 // every file is in place, and the files that share rows hold the same
 // number of them.
@@ -299,7 +333,7 @@ func TestRunWithoutSnapshotsRemovesOldOnes(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if got := strings.Join(names, " "); got != "spikes.csv traces.csv traces.npy" {
+	if got := strings.Join(names, " "); got != "spikes.csv spikes.h5 traces.csv traces.npy units.nwb" {
 		t.Errorf("directory holds %s", got)
 	}
 }
@@ -351,7 +385,8 @@ func TestTimesOnTheStepGrid(t *testing.T) {
 }
 
 // TestEstimateSizeOfEmptyRun checks the part of EstimateSize that is
-// exact: a run that records nothing.
+// exact, a run that records nothing, and that the HDF5 files of such a
+// run are estimated to 4 kB.
 func TestEstimateSizeOfEmptyRun(t *testing.T) {
 	for _, snapshots := range []bool{true, false} {
 		dir := t.TempDir()
@@ -362,19 +397,30 @@ func TestEstimateSizeOfEmptyRun(t *testing.T) {
 		if err := r.Close(); err != nil {
 			t.Fatal(err)
 		}
-		var written int64
+		var written, h5Written int64
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			info, _ := e.Info()
-			written += info.Size()
+			if slices.Contains(h5Files, e.Name()) {
+				h5Written += info.Size()
+			} else {
+				written += info.Size()
+			}
 		}
-		if est := EstimateSize(testLayout, 0, 0, snapshots); est != written {
+		h5Est := interchangeSize(testLayout, 0, snapshots)
+		if est := EstimateSize(testLayout, 0, 0, snapshots) - h5Est; est != written {
 			t.Errorf("snapshots %v: estimate %d bytes, written %d", snapshots, est, written)
+		}
+		if math.Abs(float64(h5Est-h5Written)) > 4096 {
+			t.Errorf("snapshots %v: HDF5 files estimated at %d bytes, written %d", snapshots, h5Est, h5Written)
 		}
 	}
 }
 
 var runFiles = []string{"traces.csv", "traces.npy", "spikes.csv", "snapshots.csv", "snapshots.npy", "snapshot_times.npy", "segments.csv"}
+
+// h5Files are the files of a run that libhdf5 writes.
+var h5Files = []string{"spikes.h5", "units.nwb", "snapshots.h5"}
 
 // testLayout has two probes and 40 segments, one with a comma in its name.
 var testLayout = func() Layout {

@@ -14,6 +14,7 @@ import (
 	"github.com/sbinet/npyio/npy"
 
 	"neurite/sim"
+	"neurite/sim/sonata"
 )
 
 // Results are a run's files read back: what `neurite open DIR` shows. A
@@ -29,6 +30,9 @@ type Results struct {
 	// cells'.
 	Network bool
 	Spikes  []sim.Spike
+	// Populations name the neuron ids of a SONATA report's populations
+	// (spikes.h5 read where there is no spikes.csv), nil otherwise.
+	Populations []sonata.Population
 	// The snapshots: their times (ms), the segments of their columns,
 	// what they hold (v in mV unless segments.csv says otherwise) and
 	// the values, Snaps[k][j] segment j at SnapT[k].
@@ -46,9 +50,9 @@ func ReadRun(dir string) (*Results, error) {
 	for _, part := range []struct {
 		name string
 		read func(path string) error
-	}{{tracesCSV, r.readTraces}, {spikesCSV, r.readSpikes}, {segmentsCSV, r.readSegments}, {snapshotsNPY, r.readSnapshots}} {
+	}{{tracesCSV, r.readTraces}, {spikesCSV, r.readSpikes}, {spikesH5, r.readSONATA}, {segmentsCSV, r.readSegments}, {snapshotsNPY, r.readSnapshots}} {
 		path := filepath.Join(dir, part.name)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || part.name == spikesH5 && r.Spikes != nil {
 			continue
 		}
 		if err := part.read(path); err != nil {
@@ -57,7 +61,7 @@ func ReadRun(dir string) (*Results, error) {
 		found = true
 	}
 	if !found {
-		return nil, fmt.Errorf("%s holds no results: no %s, %s or %s", dir, tracesCSV, spikesCSV, snapshotsNPY)
+		return nil, fmt.Errorf("%s holds no results: no %s, %s, %s or %s", dir, tracesCSV, spikesCSV, spikesH5, snapshotsNPY)
 	}
 	if r.Snaps != nil && len(r.Segments) == 0 {
 		return nil, fmt.Errorf("%s: %s without %s, which names its columns", dir, snapshotsNPY, segmentsCSV)
@@ -177,6 +181,22 @@ func (r *Results) readSpikes(path string) error {
 		r.Spikes = append(r.Spikes, sim.Spike{Cell: id, T: t, Step: step})
 		return nil
 	})
+	return err
+}
+
+// readSONATA reads a SONATA spike report (a cluster run's, where no
+// spikes.csv stands beside it), its populations numbered one after
+// another.
+func (r *Results) readSONATA(path string) error {
+	report, err := sonata.ReadSpikes(path)
+	if err != nil {
+		return err
+	}
+	r.Spikes, r.Populations, err = sonata.Spikes(path, report, nil)
+	r.Network = true
+	if r.Spikes == nil {
+		r.Spikes = []sim.Spike{}
+	}
 	return err
 }
 

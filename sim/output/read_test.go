@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"neurite/sim"
+	"neurite/sim/sonata"
 )
 
 // TestReadRunRoundTrip: what a Run writes reads back: traces, a
@@ -83,5 +84,33 @@ func TestReadRunErrors(t *testing.T) {
 				t.Errorf("error %v, want one saying %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestReadRunSONATA: a folder with a SONATA spike report and no
+// spikes.csv (a cluster run's) reads the report's spikes, its
+// populations one after another, each as large as its largest node id
+// plus one (a report does not say its populations' sizes).
+func TestReadRunSONATA(t *testing.T) {
+	dir := t.TempDir()
+	pops := []sonata.Population{{Name: "exc", First: 0, N: 3}, {Name: "inh", First: 3, N: 2}}
+	w, err := sonata.CreateSpikes(filepath.Join(dir, "spikes.h5"), pops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spikes := []sim.Spike{{Cell: 4, T: 1.5, Step: 1.5}, {Cell: 1, T: 2.25, Step: 2.25}}
+	if err := w.Add(spikes); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sim.Spike{{Cell: 3, T: 1.5, Step: 1.5}, {Cell: 1, T: 2.25, Step: 2.25}} // inh's node 1 after exc's 2
+	if !got.Network || !reflect.DeepEqual(got.Spikes, want) || len(got.Populations) != 2 || got.Populations[1] != (sonata.Population{Name: "inh", First: 2, N: 2}) {
+		t.Errorf("spikes %v of %v", got.Spikes, got.Populations)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"neurite/sim"
+	"neurite/sim/sonata"
 )
 
 // Layout is what the files' columns stand for.
@@ -28,6 +29,16 @@ type Layout struct {
 	Network bool
 	// Quantity and Unit are what the snapshots hold ("" means v in mV).
 	Quantity, Unit string
+	// Populations group a network's neurons into the node populations of
+	// spikes.h5 (nil: one population, "cells", of the run's cells).
+	Populations []sonata.Population
+	// CellSegments is the number of snapshot columns of each cell, in
+	// order: the nodes of snapshots.h5 (nil: one cell).
+	CellSegments []int
+	// SnapshotsListed says that snapshots are taken at listed times, not
+	// only at an interval: they are then rarely evenly spaced, so
+	// EstimateSize counts no snapshots.h5.
+	SnapshotsListed bool
 }
 
 // The names of a run's files.
@@ -42,7 +53,7 @@ const (
 )
 
 // snapshotFiles are the files of a run that takes snapshots.
-var snapshotFiles = []string{snapshotsCSV, snapshotsNPY, snapshotTimes, segmentsCSV}
+var snapshotFiles = []string{snapshotsCSV, snapshotsNPY, snapshotTimes, segmentsCSV, snapshotsH5}
 
 var spikesHeader = []string{"cell", "t_ms", "t_step_ms"}
 
@@ -56,6 +67,9 @@ var networkSpikesHeader = []string{"neuron_id", "t_ms", "t_step_ms"}
 //	snapshots.csv, snapshots.npy  v (or Layout.Quantity) of every segment (npy: float32, one row per time)
 //	snapshot_times.npy            the snapshot times (ms)
 //	segments.csv                  the segment behind each snapshot column, and the quantity and unit it holds
+//	spikes.h5                     the spikes as a SONATA spike report (interpolated times)
+//	units.nwb                     the spikes as an NWB Units table (s)
+//	snapshots.h5                  the snapshots as a SONATA compartment report, when evenly spaced
 //
 // Close puts every file in place with everything recorded so far, or,
 // after any write has failed, none.
@@ -66,7 +80,8 @@ type Run struct {
 	traces, spikes, snapshots *csv.Writer
 	tracesNPY, snapsNPY       *NPY
 	snapTimes                 *NPY
-	err                       error // the first write error
+	interchange               *interchange // spikes.h5, units.nwb, snapshots.h5
+	err                       error        // the first write error
 	row                       []float64
 	rec                       []string
 }
@@ -100,6 +115,9 @@ func (r *Run) start(snapshots bool) error {
 		header = networkSpikesHeader
 	}
 	if r.spikes, err = r.csvFile(spikesCSV, header); err != nil {
+		return err
+	}
+	if err := r.startInterchange(snapshots); err != nil {
 		return err
 	}
 	if !snapshots {
@@ -238,7 +256,10 @@ func (r *Run) Spikes(spikes []sim.Spike) error {
 		step := GridTime(s.Step, r.layout.Dt)
 		r.note(r.spikes.Write([]string{strconv.Itoa(s.Cell), formatFloat(s.T), formatFloat(step)}))
 	}
-	return r.err
+	if r.err != nil {
+		return r.err
+	}
+	return r.note(r.interchange.spikesIn(spikes))
 }
 
 // Snapshot writes a row of segment voltages (float32 precision).
@@ -251,7 +272,7 @@ func (r *Run) Snapshot(t float64, v []float64) error {
 	for _, x := range v {
 		r.rec = append(r.rec, strconv.FormatFloat(float64(float32(x)), 'g', -1, 32))
 	}
-	return r.note(r.snapshots.Write(r.rec), r.snapsNPY.Row(v), r.snapTimes.Row([]float64{t}))
+	return r.note(r.snapshots.Write(r.rec), r.snapsNPY.Row(v), r.snapTimes.Row([]float64{t}), r.interchange.snapshotIn(t, v))
 }
 
 // Close completes every file and puts them all in place, or, when a write
@@ -277,8 +298,19 @@ func (r *Run) Close() error {
 			n.writeShape()
 		}
 	}
-	if err := commitAll(r.files); err != nil {
+	drop, err := r.interchange.finish()
+	if err != nil {
+		r.Abort()
 		return err
+	}
+	abortAll(drop)
+	if err := commitAll(without(r.files, drop)); err != nil {
+		return err
+	}
+	for _, f := range drop {
+		if err := os.Remove(f.final); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s, left by an earlier run: %w", f.final, cause(err))
+		}
 	}
 	if r.snapsNPY != nil {
 		return nil
@@ -294,4 +326,9 @@ func (r *Run) Close() error {
 }
 
 // Abort throws away every file started.
-func (r *Run) Abort() { abortAll(r.files) }
+func (r *Run) Abort() {
+	if r.interchange != nil {
+		r.interchange.abort()
+	}
+	abortAll(r.files)
+}

@@ -20,8 +20,8 @@ const (
 // of snapshots, each count including the row at t = 0 (snapshots is
 // ignored when snapshotsOn is false). The NPY files, segments.csv and
 // every header are counted exactly, the CSV rows from mean widths of a
-// time and a value: within a few percent of what runs of the example
-// models write. Spikes are not known ahead and not counted (about 30
+// time and a value, the HDF5 files to a few kilobytes: within a few
+// percent of what runs of the example models write. Spikes are not known ahead and not counted (about 30
 // bytes each).
 //
 // A run from 0 to tstop ms that samples every record interval and takes
@@ -34,7 +34,8 @@ func EstimateSize(l Layout, samples, snapshots int, snapshotsOn bool) int64 {
 	size := csvSize(func(w *csv.Writer) { w.Write(tracesHeader(l)) }) +
 		csvRows(samples, probes, float64Width) +
 		npySize(samples, 1+probes, 8) +
-		csvSize(func(w *csv.Writer) { w.Write(spikesHeader) })
+		csvSize(func(w *csv.Writer) { w.Write(spikesHeader) }) +
+		interchangeSize(l, snapshots, snapshotsOn)
 	if !snapshotsOn {
 		return size
 	}

@@ -66,7 +66,8 @@ func TestEstimateSizeOfRealRuns(t *testing.T) {
 			"snapshots.npy":      128 + int64(snapshots*len(l.Segments)*4),
 			"snapshot_times.npy": 128 + int64(snapshots*8),
 		}
-		var npyTotal, csvTotal int64
+		var npyTotal, csvTotal, h5Total int64
+		spikes := 0
 		entries, _ := os.ReadDir(dir)
 		for _, entry := range entries {
 			info, err := entry.Info()
@@ -80,13 +81,25 @@ func TestEstimateSizeOfRealRuns(t *testing.T) {
 					t.Errorf("%s: %s holds %d bytes, want %d", tc.model, name, size, npy[name])
 				}
 				npyTotal += npy[name]
+			case strings.HasSuffix(name, ".h5") || strings.HasSuffix(name, ".nwb"):
+				h5Total += size
 			case name == "spikes.csv":
 				csvTotal += int64(len("cell,t_ms,t_step_ms\n")) // spikes are not estimated
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				spikes = strings.Count(string(b), "\n") - 1
 			default:
 				csvTotal += size
 			}
 		}
-		csvEstimate := output.EstimateSize(l, samples, snapshots, tc.snapshots) - npyTotal
+		h5Estimate := output.InterchangeSize(l, snapshots, tc.snapshots)
+		// Spikes, not estimated, take 16 bytes in spikes.h5 and 8 in units.nwb.
+		if h5 := h5Total - 24*int64(spikes); math.Abs(float64(h5Estimate-h5)) > max(4096, 0.05*float64(h5)) {
+			t.Errorf("%s, snapshots %v: HDF5 files estimated at %d bytes, written %d besides spikes", tc.model, tc.snapshots, h5Estimate, h5)
+		}
+		csvEstimate := output.EstimateSize(l, samples, snapshots, tc.snapshots) - npyTotal - h5Estimate
 		if rel := float64(csvEstimate-csvTotal) / float64(csvTotal); math.Abs(rel) > 0.05 {
 			t.Errorf("%s, snapshots %v: CSV files estimated at %d bytes, written %d (%+.1f %%)", tc.model, tc.snapshots, csvEstimate, csvTotal, 100*rel)
 		} else {

@@ -1,0 +1,4 @@
+package output
+
+// InterchangeSize is interchangeSize, for the tests of EstimateSize.
+var InterchangeSize = interchangeSize
