@@ -18,7 +18,8 @@ import (
 func TestReadRunRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	segs := []sim.Segment{{Name: "soma(0.5)", X: 1, Diam: 20, Area: 1256.6}, {Name: "dend(0.5)", X: 50, Y: 2, Diam: 1.5, Area: 471.2}}
-	r, err := NewRun(dir, Layout{Probes: []string{"v", "cai"}, Segments: segs, Dt: 0.025, Network: true, Quantity: "cai", Unit: "mM"}, true)
+	r, err := NewRun(dir, Layout{Probes: []string{"v", "cai"}, Segments: segs, Dt: 0.025, Network: true, Quantity: "cai", Unit: "mM",
+		Populations: []sonata.Population{{Name: "P", N: 4}}}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
