@@ -152,7 +152,7 @@ func TestOpenNeuroML(t *testing.T) {
 	for _, o := range w.Canvas().Overlays().List() {
 		shown += textShown(o)
 	}
-	if !strings.Contains(shown, "channelDensity naChansSoma") {
+	if !strings.Contains(shown, "channelDensity kChans") {
 		t.Errorf("the notes were not shown: %q", shown)
 	}
 }
