@@ -52,13 +52,10 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 	file := fs.Arg(0)
 	var ex *neuronexport.Export
 	if pipeline.IsNetwork(file) {
-		n, err := pipeline.LoadNetwork(file, *sets...)
+		n, err := loadNetworkUntil(file, *sets, *tstop)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
-		}
-		if *tstop > 0 {
-			n.Run.Tstop = *tstop
 		}
 		if ex, err = neuronexport.Network(n, *out); err != nil {
 			fmt.Fprintln(stderr, err)

@@ -196,13 +196,7 @@ func (op comparison) flip() comparison {
 // so the same bits.
 func arithScalar(op opcode, d, a, b []float64, c float64) {
 	for k := range d {
-		x, y := c, c
-		if a != nil {
-			x = a[k]
-		}
-		if b != nil {
-			y = b[k]
-		}
+		x, y := operands(a, b, c, k)
 		switch op {
 		case insAdd:
 			d[k] = x + y
@@ -221,10 +215,27 @@ func arithScalar(op opcode, d, a, b []float64, c float64) {
 // ulp, 1e-14 relative for a channel's (cai/K)^4.8, at a third of
 // math.Pow's cost, which took a tenth of the Hay cell's run.
 func power(x, y float64) float64 {
-	if x > 0 && x <= math.MaxFloat64 && !math.IsInf(y, 0) && !math.IsNaN(y) {
+	if byLog(x, y) {
 		return fastexp.Lane(y * math.Log(x))
 	}
 	return math.Pow(x, y)
+}
+
+// byLog reports whether power takes x^y as e^(y·ln x).
+func byLog(x, y float64) bool {
+	return x > 0 && x <= math.MaxFloat64 && !math.IsInf(y, 0) && !math.IsNaN(y)
+}
+
+// operands are element k's operands of an instruction, a nil one being c.
+func operands(a, b []float64, c float64, k int) (x, y float64) {
+	x, y = c, c
+	if a != nil {
+		x = a[k]
+	}
+	if b != nil {
+		y = b[k]
+	}
+	return x, y
 }
 
 // powVec sets d = a^b by power, a nil operand being c: the logarithms one
@@ -234,14 +245,8 @@ func powVec(d, a, b []float64, c float64) {
 	var odd []int // elements power leaves to math.Pow, and their values
 	var oddV []float64
 	for k := range d {
-		x, y := c, c
-		if a != nil {
-			x = a[k]
-		}
-		if b != nil {
-			y = b[k]
-		}
-		if x > 0 && x <= math.MaxFloat64 && !math.IsInf(y, 0) && !math.IsNaN(y) {
+		x, y := operands(a, b, c, k)
+		if byLog(x, y) {
 			d[k] = y * math.Log(x)
 		} else {
 			odd, oddV = append(odd, k), append(oddV, math.Pow(x, y))
