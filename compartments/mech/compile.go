@@ -198,8 +198,83 @@ func (c *compiler) compile() error {
 		return nil
 	}
 	x := &ctx{pool: c.newPool()}
-	c.mech.current, err = c.block(x, &nmodl.Block{Stmts: rest, Pos: b.Pos})
+	if c.mech.current, err = c.block(x, &nmodl.Block{Stmts: rest, Pos: b.Pos}); err != nil {
+		return err
+	}
+	if again := vDependent(rest); len(again) < len(rest) {
+		c.mech.currentAgain, err = c.block(&ctx{pool: c.newPool()}, &nmodl.Block{Stmts: again, Pos: b.Pos})
+	}
 	return err
+}
+
+// vDependent returns the statements of BREAKPOINT (without its SOLVE)
+// that Current's second evaluation, at v after v+0.001, must run again:
+// all but the assignments whose value cannot differ between the two, a
+// conductance such as gNaTa_t = gNaTa_tbar*m*m*m*h. Such an assignment
+// reads neither v nor a call (a FUNCTION may read v), only variables the
+// block does not assign or that an earlier such assignment gave, and
+// sets a declared variable nothing else in the block sets: the same
+// inputs give it the same value, so skipping it changes no bit.
+func vDependent(stmts []nmodl.Stmt) []nmodl.Stmt {
+	sets := map[*nmodl.Symbol]int{}
+	if !countSets(stmts, sets) {
+		return stmts // a PROCEDURE may set anything: run it all again
+	}
+	same := map[*nmodl.Symbol]bool{} // set by a skipped assignment
+	var again []nmodl.Stmt
+	for _, st := range stmts {
+		a, ok := st.(*nmodl.Assign)
+		if ok && a.Target.Ref == nmodl.RefSymbol && sets[a.Target.Sym] == 1 && unchanged(a.Value, a.Target.Sym, sets, same) {
+			same[a.Target.Sym] = true
+			continue
+		}
+		again = append(again, st)
+	}
+	return again
+}
+
+// countSets counts the assignments to each declared variable in stmts,
+// those under IF included; it reports false where a statement (a call)
+// may set variables it cannot see.
+func countSets(stmts []nmodl.Stmt, sets map[*nmodl.Symbol]int) bool {
+	for _, st := range stmts {
+		switch st := st.(type) {
+		case *nmodl.Assign:
+			if st.Target.Ref == nmodl.RefSymbol {
+				sets[st.Target.Sym]++
+			}
+		case *nmodl.If:
+			if !countSets(st.Then.Stmts, sets) || st.Else != nil && !countSets(st.Else.Stmts, sets) {
+				return false
+			}
+		case *nmodl.Local, *nmodl.Table:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// unchanged reports whether e reads neither v, nor a call, nor target,
+// nor a variable the block sets other than by a skipped assignment.
+func unchanged(e nmodl.Expr, target *nmodl.Symbol, sets map[*nmodl.Symbol]int, same map[*nmodl.Symbol]bool) bool {
+	switch e := e.(type) {
+	case *nmodl.Num:
+		return true
+	case *nmodl.Name:
+		switch {
+		case e.Name == "v" || e.Ref != nmodl.RefSymbol && e.Ref != nmodl.RefBuiltin:
+			return false
+		case e.Ref == nmodl.RefBuiltin:
+			return true // celsius, t, dt, diam, area: the same in both
+		}
+		return e.Sym != target && (sets[e.Sym] == 0 || same[e.Sym])
+	case *nmodl.Unary:
+		return unchanged(e.X, target, sets, same)
+	case *nmodl.Binary:
+		return unchanged(e.L, target, sets, same) && unchanged(e.R, target, sets, same)
+	}
+	return false // calls
 }
 
 // solved compiles the block a SOLVE statement names, for its method.

@@ -59,12 +59,15 @@ type Mechanism struct {
 	builtins [nBuiltin]int
 	initial  stmtFn // INITIAL, or nil
 	current  stmtFn // BREAKPOINT without its SOLVE, or nil
-	advance  stmtFn // the SOLVE'd block, or nil
-	kinetics []*kinetic
-	receive  stmtFn // NET_RECEIVE, or nil
-	netInit  stmtFn // NET_RECEIVE's INITIAL, or nil
-	netArgs  []int  // the slots of its arguments
-	flagSlot int
+	// currentAgain is current without the assignments whose values its
+	// second evaluation cannot change (vDependent), or nil.
+	currentAgain stmtFn
+	advance      stmtFn // the SOLVE'd block, or nil
+	kinetics     []*kinetic
+	receive      stmtFn // NET_RECEIVE, or nil
+	netInit      stmtFn // NET_RECEIVE's INITIAL, or nil
+	netArgs      []int  // the slots of its arguments
+	flagSlot     int
 }
 
 // Var is a variable of a mechanism. Global marks a PARAMETER that NEURON
@@ -381,7 +384,11 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 	g.run(m.current)
 	g.sumCurrents(g.iv)
 	gather(v, c.V, c.Node[:g.N])
-	g.run(m.current)
+	if m.currentAgain != nil {
+		g.run(m.currentAgain)
+	} else {
+		g.run(m.current)
+	}
 	g.sumCurrents(i)
 	for k := range di {
 		di[k] = (g.iv[k] - i[k]) / 0.001

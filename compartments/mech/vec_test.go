@@ -3,6 +3,7 @@ package mech
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,6 +92,69 @@ func TestEvaluator(t *testing.T) {
 					t.Errorf("n=%d, instance %d (v=%g): %s = %v, want %v", n, k, c.V[k], cs.expr, y[k], want)
 				}
 			}
+		}
+	}
+}
+
+// TestCurrentAgain: Current's second evaluation skips the assignments it
+// cannot change (Hay's conductances) and gives the bits the full block
+// gives; an assignment that reads v, a call, its own target or a
+// variable set twice is run again.
+func TestCurrentAgain(t *testing.T) {
+	v := []float64{-80, -65, -38, -20, 10}
+	skipped := 0
+	for _, name := range hayMods {
+		m := hay(t, name)
+		if m.currentAgain == nil {
+			continue
+		}
+		skipped++
+		full := *m
+		full.currentAgain = nil
+		var got [2][][]float64
+		for k, mm := range []*Mechanism{m, &full} {
+			c := hayCable(slices.Clone(v))
+			g := mm.NewGroup(len(v))
+			g.Init(c)
+			i, di := make([]float64, len(v)), make([]float64, len(v))
+			g.Current(c, i, di)
+			got[k] = append([][]float64{i, di}, g.Assigned...)
+		}
+		for j := range got[0] {
+			for k := range got[0][j] {
+				if math.Float64bits(got[0][j][k]) != math.Float64bits(got[1][j][k]) {
+					t.Errorf("%s: vector %d, instance %d: %v with the second evaluation pruned, %v without", name, j, k, got[0][j][k], got[1][j][k])
+				}
+			}
+		}
+	}
+	if skipped < 8 {
+		t.Errorf("only %d Hay mechanisms skip their conductance in the second evaluation", skipped)
+	}
+	src := "NEURON { SUFFIX q RANGE g, x, y, z, w NONSPECIFIC_CURRENT i }\nPARAMETER { gbar = 1 }\nSTATE { m }\n" +
+		"ASSIGNED { v g x y z w i }\nBREAKPOINT {\n\tg = gbar*m\n\tx = 1\n\tx = x + 2\n\ty = y + g\n\tz = f(1)\n\tw = g*v\n\ti = g*(v - 1)\n}\n" +
+		"FUNCTION f(a) { f = a }\n"
+	mod, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, st := range vDependent(mod.Breakpoint.Stmts) {
+		names = append(names, st.(*nmodl.Assign).Target.Name)
+	}
+	if want := "x x y z w i"; strings.Join(names, " ") != want {
+		t.Errorf("run again: %v, want %s (g alone is the same in both)", names, want)
+	}
+	// A variable set under IF, or a block calling a PROCEDURE, keeps
+	// everything that reads it.
+	for _, tail := range []string{"\tif (v > 0) { x = 2 }\n\tg = x*m\n", "\tp()\n\tg = gbar*m\n"} {
+		mod, err := nmodl.Parse("q.mod", []byte("NEURON { SUFFIX q RANGE g, x }\nPARAMETER { gbar = 1 }\nSTATE { m }\nASSIGNED { v g x }\n"+
+			"BREAKPOINT {\n"+tail+"}\nPROCEDURE p() { x = v }\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := vDependent(mod.Breakpoint.Stmts); len(got) != len(mod.Breakpoint.Stmts) {
+			t.Errorf("%q: %d of %d statements run again", tail, len(got), len(mod.Breakpoint.Stmts))
 		}
 	}
 }
