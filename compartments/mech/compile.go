@@ -11,6 +11,7 @@ import (
 // compiled closures read and write.
 type frame struct {
 	n     int
+	n4    int         // n rounded up to whole vectors of four: the instructions' length
 	vars  [][]float64 // by slot: variables and scratch vectors
 	masks [][]bool    // by IF: the instances of its then and else branches
 	mask  []bool      // the instances the running statements apply to; nil: all

@@ -176,7 +176,7 @@ func (m *Mechanism) NewGroup(n int) *Group {
 	newVecs := func(vs []Var, def bool) [][]float64 {
 		out := make([][]float64, len(vs))
 		for i, v := range vs {
-			out[i] = make([]float64, n)
+			out[i] = vector(n)
 			if def && v.Default != 0 {
 				for k := range out[i] {
 					out[i][k] = v.Default
@@ -189,7 +189,7 @@ func (m *Mechanism) NewGroup(n int) *Group {
 	g.State = newVecs(m.States, false)
 	g.Assigned = newVecs(m.Assigned, false)
 	f := &g.f
-	f.n = n
+	f.n, f.n4 = n, pad4(n)
 	f.vars = make([][]float64, len(m.slots))
 	for i, s := range m.slots {
 		switch s.kind {
@@ -200,7 +200,7 @@ func (m *Mechanism) NewGroup(n int) *Group {
 		case slotAssigned:
 			f.vars[i] = g.Assigned[s.index]
 		default:
-			f.vars[i] = make([]float64, n)
+			f.vars[i] = vector(n)
 		}
 	}
 	f.masks = make([][]bool, m.nmasks)
@@ -214,6 +214,14 @@ func (m *Mechanism) NewGroup(n int) *Group {
 	g.iv = make([]float64, n)
 	return g
 }
+
+// vector makes a per-instance vector of n values with room for whole
+// vectors of four (the padding the instructions compute on and nothing
+// reads).
+func vector(n int) []float64 { return make([]float64, n, pad4(n)) }
+
+// pad4 is n rounded up to a multiple of 4.
+func pad4(n int) int { return (n + 3) &^ 3 }
 
 // load sets the mechanism's copies of v, the NEURON variables and the ion
 // variables it reads from the cable, for all instances.
@@ -290,7 +298,7 @@ func (g *Group) run(fn stmtFn) {
 	}
 	for lo := 0; lo < g.N; lo += block {
 		hi := min(lo+block, g.N)
-		p.n, p.mask, p.base, p.send = hi-lo, nil, lo, f.send
+		p.n, p.n4, p.mask, p.base, p.send = hi-lo, pad4(hi-lo), nil, lo, f.send
 		for s, v := range f.vars {
 			p.vars[s] = v[lo:hi]
 		}

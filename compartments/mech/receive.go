@@ -99,7 +99,7 @@ func (g *Group) deliver(fn stmtFn, c *Cable, k int, weight []float64, flag float
 	m := g.M
 	o := &g.one
 	if o.vars == nil {
-		*o = frame{n: 1, vars: make([][]float64, len(m.slots)), masks: make([][]bool, m.nmasks)}
+		*o = frame{n: 1, n4: 1, vars: make([][]float64, len(m.slots)), masks: make([][]bool, m.nmasks)}
 		for i := range o.masks {
 			o.masks[i] = make([]bool, 1)
 		}

@@ -57,15 +57,19 @@ func (f *frame) exec(prog []instr) {
 		f.exec1(prog)
 		return
 	}
+	// The instructions run over whole vectors of four: every per-instance
+	// vector has room for them (vector), and the padding's values, which
+	// nothing reads, save a scalar tail and its register switch.
+	n := f.n4
 	for i := range prog {
 		in := &prog[i]
-		d := f.vars[in.dst][:f.n]
+		d := f.vars[in.dst][:n]
 		var a, b []float64
 		if in.a >= 0 {
-			a = f.vars[in.a][:f.n]
+			a = f.vars[in.a][:n]
 		}
 		if in.b >= 0 {
-			b = f.vars[in.b][:f.n]
+			b = f.vars[in.b][:n]
 		}
 		switch in.op {
 		case insAdd, insSub, insMul, insDiv:

@@ -68,6 +68,9 @@ func Core4(x archsimd.Float64x4) archsimd.Float64x4 {
 // Exp4 is Lane lane by lane, edge cases included.
 func Exp4(x archsimd.Float64x4) archsimd.Float64x4 {
 	y := Core4(x)
+	if x.Greater(vLo).And(x.Less(vHi)).ToBits() == 0xf {
+		return y // every lane within range (a NaN is not): the usual case
+	}
 	y = vZero.Merge(y, x.LessEqual(vLo))
 	y = vInf.Merge(y, x.GreaterEqual(vHi))
 	return x.Merge(y, x.IsNaN())
