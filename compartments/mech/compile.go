@@ -462,6 +462,14 @@ func (c *compiler) ifStmt(x *ctx, st *nmodl.If) (stmtFn, error) {
 		f.exec(cond.prog)
 		cv := f.vars[cond.slot]
 		old := f.mask
+		if old == nil && !slices.ContainsFunc(cv[:f.n], func(x float64) bool { return x != 0 }) {
+			// No instance takes the then branch (Hay's v == -38 guards,
+			// nearly always): the else branch, if any, for all.
+			if els != nil {
+				els(f)
+			}
+			return
+		}
 		mt, me := f.masks[mi], f.masks[mi+1]
 		nt, ne := 0, 0
 		for k, x := range cv[:f.n] {
