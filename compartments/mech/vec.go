@@ -162,6 +162,12 @@ func fn2(fn func(a, b float64) float64, d, a, b []float64, c float64) {
 // compare sets d to 1 where a op b holds and 0 elsewhere, a nil b being
 // c (the compiler puts a constant on the right).
 func compare(op comparison, d, a, b []float64, c float64) {
+	if i := compareLanes(op, d, a, b, c); i > 0 {
+		d, a = d[i:], a[i:]
+		if b != nil {
+			b = b[i:]
+		}
+	}
 	a = a[:len(d)]
 	if b == nil {
 		for k := range d {

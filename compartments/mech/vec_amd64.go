@@ -132,3 +132,75 @@ func divCV(d, b []float64, c float64) int {
 
 // expVec sets d = e^a by fastexp.ExpSlice.
 func expVec(d, a []float64) { fastexp.ExpSlice(d, a) }
+
+var vOne = archsimd.BroadcastFloat64x4(1)
+
+// compareLanes sets d to 1 where a op b holds and 0 elsewhere (b nil: c),
+// four at a time, over whole vectors; it returns where it stopped. One
+// loop per comparison and form, as arith's.
+func compareLanes(op comparison, d, a, b []float64, c float64) int {
+	if !fastexp.Vector {
+		return 0
+	}
+	a = a[:len(d)]
+	i := 0
+	if b != nil {
+		b = b[:len(d)]
+		switch op {
+		case cmpLT:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).Less(archsimd.LoadFloat64x4Slice(b[i:]))).StoreSlice(d[i:])
+			}
+		case cmpGT:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).Greater(archsimd.LoadFloat64x4Slice(b[i:]))).StoreSlice(d[i:])
+			}
+		case cmpLE:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).LessEqual(archsimd.LoadFloat64x4Slice(b[i:]))).StoreSlice(d[i:])
+			}
+		case cmpGE:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).GreaterEqual(archsimd.LoadFloat64x4Slice(b[i:]))).StoreSlice(d[i:])
+			}
+		case cmpEQ:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).Equal(archsimd.LoadFloat64x4Slice(b[i:]))).StoreSlice(d[i:])
+			}
+		case cmpNE:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).NotEqual(archsimd.LoadFloat64x4Slice(b[i:]))).StoreSlice(d[i:])
+			}
+		}
+	} else {
+		vc := archsimd.BroadcastFloat64x4(c)
+		switch op {
+		case cmpLT:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).Less(vc)).StoreSlice(d[i:])
+			}
+		case cmpGT:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).Greater(vc)).StoreSlice(d[i:])
+			}
+		case cmpLE:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).LessEqual(vc)).StoreSlice(d[i:])
+			}
+		case cmpGE:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).GreaterEqual(vc)).StoreSlice(d[i:])
+			}
+		case cmpEQ:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).Equal(vc)).StoreSlice(d[i:])
+			}
+		case cmpNE:
+			for ; i+4 <= len(d); i += 4 {
+				vOne.Masked(archsimd.LoadFloat64x4Slice(a[i:]).NotEqual(vc)).StoreSlice(d[i:])
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	return i
+}

@@ -158,3 +158,27 @@ func TestCurrentAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareTwin: the comparisons four at a time give the scalar
+// comparisons' values, NaN, infinities and signed zeros included.
+func TestCompareTwin(t *testing.T) {
+	xs := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), -38, 1, 2.5, -1e300, 5e-324, 7, -38}
+	ys := []float64{1, math.NaN(), math.Inf(1), math.Copysign(0, -1), 0, -38, 1, -2.5, -1e300, 0, 7, math.NaN()}
+	for op := cmpLT; op <= cmpNE; op++ {
+		for _, c := range []float64{-38, math.NaN(), 0} {
+			for _, b := range [][]float64{ys, nil} {
+				d := make([]float64, len(xs))
+				compare(op, d, xs, b, c)
+				for k, x := range xs {
+					y := c
+					if b != nil {
+						y = b[k]
+					}
+					if want := b2f(op.holds(x, y)); math.Float64bits(d[k]) != math.Float64bits(want) {
+						t.Errorf("comparison %d of %v and %v: %v, want %v", op, x, y, d[k], want)
+					}
+				}
+			}
+		}
+	}
+}
