@@ -32,13 +32,18 @@ const usage = `Neurite %s: neural dynamics on the desktop.
 
 Usage:
   neurite                         open the app on the example cell (needs a display)
-  neurite open FILE [--play]      open the app on a model file or an SWC file
+  neurite open FILE [--play]      open the app on a model file, an SWC or a NeuroML cell
+  neurite open DIR [--model M]    open the app on a results folder: traces, raster, snapshots
   neurite render MODEL --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720]
                                   a video of the voltage over the cell, without a window
-  neurite run MODEL --out DIR     simulate a model file (.toml) or a bare SWC file
-  neurite check FILE              validate a model file or an SWC file
+  neurite run MODEL --out DIR     simulate a model file (.toml), a bare SWC or NeuroML cell
+  neurite check FILE              validate a model, SWC, NeuroML file or SONATA spike report
   neurite export neuron MODEL --out DIR
                                   the model as a NEURON script, for MPI clusters
+  neurite export pynn NETWORK --out DIR
+                                  a network of point neurons as a PyNN script
+  neurite export swc|neuroml MODEL --out FILE
+                                  the cell's morphology as SWC or NeuroML 2
   neurite bifurcation MODEL --param I --from A --to B --out DIR
                                   continuation: branches, folds, Hopf points, cycles
   neurite fi MODEL --param I --from A --to B --out DIR
