@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"image"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"neurite/app/pipeline"
 	"neurite/compartments"
+	"neurite/sim/sonata"
 	"neurite/sim/spec"
 	"neurite/views"
 )
@@ -155,4 +157,13 @@ func TestOpenNeuroML(t *testing.T) {
 	if !strings.Contains(shown, "channelDensity kChans") {
 		t.Errorf("the notes were not shown: %q", shown)
 	}
+}
+
+// TestMain lets the test binary read a spike report apart, as the app
+// does (sonata.ReadSpikesApart runs the binary again).
+func TestMain(m *testing.M) {
+	if sonata.Child() {
+		return
+	}
+	os.Exit(m.Run())
 }

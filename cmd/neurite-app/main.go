@@ -17,9 +17,14 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"neurite/app"
+
+	"neurite/sim/sonata"
 )
 
 func main() {
+	if sonata.Child() { // a spike report read apart (sonata.ReadSpikesApart)
+		return
+	}
 	os.Exit(openCmd(os.Args[1:], os.Stdout, os.Stderr))
 }
 

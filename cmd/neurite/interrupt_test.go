@@ -12,12 +12,17 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"neurite/sim/sonata"
 )
 
 // TestMain lets a test run the command line in a child process, so that a
 // signal can be sent to it: NEURITE_TEST_MAIN=1 makes the test binary act
 // as neurite with the arguments after "--".
 func TestMain(m *testing.M) {
+	if sonata.Child() {
+		return
+	}
 	if os.Getenv("NEURITE_TEST_MAIN") == "1" {
 		args := os.Args
 		for i, a := range args {

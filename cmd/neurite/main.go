@@ -24,6 +24,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+
+	"neurite/sim/sonata"
 )
 
 const version = "0.1.0"
@@ -64,6 +66,9 @@ Run "neurite COMMAND --help" for a command's flags.
 `
 
 func main() {
+	if sonata.Child() { // a spike report read apart (sonata.ReadSpikesApart)
+		return
+	}
 	os.Exit(mainCode(os.Args[1:], os.Stdout, os.Stderr))
 }
 

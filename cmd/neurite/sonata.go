@@ -20,7 +20,7 @@ func isSpikeReport(file string) bool {
 // Neurite or from NEURON, NEST or Arbor: it reads every population as
 // the raster would and says what each holds.
 func checkSpikeReport(file string, stdout, stderr io.Writer) int {
-	report, err := sonata.ReadSpikes(file)
+	report, err := sonata.ReadSpikesApart(file)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

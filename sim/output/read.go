@@ -40,6 +40,8 @@ type Results struct {
 	Segments       []sim.Segment
 	Quantity, Unit string
 	Snaps          [][]float32
+
+	spikesCSV bool // the spikes came from spikes.csv: spikes.h5 is not read
 }
 
 // ReadRun reads the results in dir. An error names the file, and the
@@ -52,7 +54,7 @@ func ReadRun(dir string) (*Results, error) {
 		read func(path string) error
 	}{{tracesCSV, r.readTraces}, {spikesCSV, r.readSpikes}, {spikesH5, r.readSONATA}, {segmentsCSV, r.readSegments}, {snapshotsNPY, r.readSnapshots}} {
 		path := filepath.Join(dir, part.name)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || part.name == spikesH5 && r.Spikes != nil {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || part.name == spikesH5 && r.spikesCSV {
 			continue
 		}
 		if err := part.read(path); err != nil {
@@ -165,6 +167,7 @@ func (r *Results) readSpikes(path string) error {
 	if len(head) > 0 && head[0] == networkSpikesHeader[0] {
 		want, r.Network = networkSpikesHeader, true
 	}
+	r.spikesCSV = true
 	_, err = table(path, want, func(rec, _ []string) error {
 		id, err := strconv.Atoi(rec[0])
 		if err != nil || id < 0 {
@@ -188,15 +191,12 @@ func (r *Results) readSpikes(path string) error {
 // spikes.csv stands beside it), its populations numbered one after
 // another.
 func (r *Results) readSONATA(path string) error {
-	report, err := sonata.ReadSpikes(path)
+	report, err := sonata.ReadSpikesApart(path)
 	if err != nil {
 		return err
 	}
 	r.Spikes, r.Populations, err = sonata.Spikes(path, report, nil)
 	r.Network = true
-	if r.Spikes == nil {
-		r.Spikes = []sim.Spike{}
-	}
 	return err
 }
 
