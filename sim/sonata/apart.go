@@ -2,12 +2,14 @@ package sonata
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -44,10 +46,14 @@ func ReadSpikesApart(path string) ([]PopulationSpikes, error) {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("%s: libhdf5 did not finish reading it in %v: the file is damaged", path, apartTimeout)
 	case errors.As(err, &exit):
+		// The library's fault kills the child: by a signal, or by Go's
+		// runtime, which reports it ("fatal error: unexpected signal")
+		// and exits with status 2.
+		why, _, _ := strings.Cut(strings.TrimSpace(string(exit.Stderr)), "\n")
 		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return nil, fmt.Errorf("%s: libhdf5 crashed reading it (%v): the file is damaged", path, ws.Signal())
+			why = ws.Signal().String()
 		}
-		return nil, fmt.Errorf("%s: reading it apart failed: %w", path, err)
+		return nil, fmt.Errorf("%s: libhdf5 crashed reading it (%s): the file is damaged", path, cmp.Or(why, exit.String()))
 	case err != nil:
 		return nil, fmt.Errorf("%s: reading it apart: %w", path, err)
 	}

@@ -15,9 +15,10 @@ ms). Run it from this folder (python3-h5py): python3 make_reports.py
   Bad reports, each with the error a reader gives:
   no_node_ids.h5, mismatch.h5, bad_sorting.h5, no_spikes.h5,
   string_times.h5, unwritten.h5 (a billion timestamps never written)
-  hangs.h5 is not made here: neurodamus.h5 with a few bytes changed at
-  random (the 121st of a search for damaged files), on which libhdf5
-  1.10 loops, in h5py too; ReadSpikesApart's test reads it apart.
+  hangs.h5 and crashes.h5 are not made here: neurodamus.h5 with a few
+  bytes changed at random (found by a search for damaged files), on
+  which libhdf5 1.10 loops and crashes; ReadSpikesApart's test reads
+  them apart.
 """
 import json
 
