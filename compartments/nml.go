@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
+	"neurite/compartments/channel"
 	"neurite/compartments/neuroml"
 	"neurite/compartments/swc"
 	"neurite/sim/spec"
@@ -375,10 +375,9 @@ func NeuroMLModel(file string) (*spec.Model, error) {
 		}
 	}
 	if !leak {
-		// no leak of its own: the bare SWC's everywhere stays
+		// no leak of its own: a bare SWC file's everywhere
+		m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: "all", Pas: spec.SWCPas()})
 		m.Notes = append(m.Notes, fmt.Sprintf("%s: no passive channel density on a region: pas %g S/cm², %g mV everywhere, as for a bare SWC", file, spec.SWCPasG, spec.SWCPasE))
-	} else {
-		m.Biophysics[0].Pas = nil
 	}
 	if c.InitV != nil {
 		m.Run.VInit = c.InitV
@@ -416,9 +415,9 @@ func hhChannel(name string, def *neuroml.IonChannel) spec.Channel {
 		q := ""
 		switch {
 		case math.IsNaN(g.Q10Temp):
-			q = num(g.Q10) + " * "
+			q = channel.Num(g.Q10) + " * "
 		case g.Q10 != 1:
-			q = fmt.Sprintf("%s^((celsius - %s)/10) * ", num(g.Q10), num(g.Q10Temp))
+			q = fmt.Sprintf("%s^((celsius - %s)/10) * ", channel.Num(g.Q10), channel.Num(g.Q10Temp))
 		}
 		if g.Forward != nil {
 			ch.Gates[g.ID] = spec.Gate{Alpha: q + rateExpr(g.Forward), Beta: q + rateExpr(g.Reverse)}
@@ -440,7 +439,7 @@ func hhChannel(name string, def *neuroml.IonChannel) spec.Channel {
 
 // rateExpr is one of NeuroML's standard rate forms as an expression of v.
 func rateExpr(r *neuroml.Rate) string {
-	R, M, S := num(r.Rate), num(r.Midpoint), num(r.Scale)
+	R, M, S := channel.Num(r.Rate), channel.Num(r.Midpoint), channel.Num(r.Scale)
 	switch r.Type {
 	case "HHExpRate", "HHExpVariable":
 		return fmt.Sprintf("%s * exp((v - %s)/%s)", R, M, S)
@@ -449,16 +448,7 @@ func rateExpr(r *neuroml.Rate) string {
 	case "HHExpLinearRate":
 		return fmt.Sprintf("%s * ((v - %s)/%s) / (1 - exp(-(v - %s)/%s))", R, M, S, M, S)
 	}
-	return num(r.Tau) // fixedTimeCourse
-}
-
-// num writes a number for an expression, in parentheses when negative.
-func num(x float64) string {
-	s := strconv.FormatFloat(x, 'g', -1, 64)
-	if x < 0 {
-		return "(" + s + ")"
-	}
-	return s
+	return channel.Num(r.Tau) // fixedTimeCourse
 }
 
 // nmodlID makes a mechanism name of a NeuroML id.

@@ -230,9 +230,9 @@ var nmodlOps = map[string]string{
 func write(n ast.Node) (string, error) {
 	switch n := n.(type) {
 	case *ast.FloatNode:
-		return num(n.Value), nil
+		return Num(n.Value), nil
 	case *ast.IntegerNode:
-		return num(float64(n.Value)), nil
+		return Num(float64(n.Value)), nil
 	case *ast.IdentifierNode:
 		if n.Value == "pi" {
 			return "PI", nil
@@ -261,6 +261,11 @@ func write(n ast.Node) (string, error) {
 		r, err := write(n.Right)
 		if err != nil {
 			return "", err
+		}
+		if op == "^" {
+			// pow(), which NEURON's nocmodl also reads in a DERIVATIVE
+			// block SOLVEd by cnexp (it cannot solve one with ^)
+			return "pow(" + l + ", " + r + ")", nil
 		}
 		return "(" + l + " " + op + " " + r + ")", nil
 	case *ast.CallNode:
@@ -292,9 +297,9 @@ func call(f string, args []ast.Node) (string, error) {
 	return f + "(" + strings.Join(as, ", ") + ")", nil
 }
 
-// num writes a number exactly, in a form NMODL reads (a negative one in
-// parentheses).
-func num(x float64) string {
+// Num writes a number exactly, in a form both NMODL and the lab's
+// expressions read (a negative one in parentheses).
+func Num(x float64) string {
 	s := strconv.FormatFloat(x, 'g', -1, 64)
 	if x < 0 {
 		return "(" + s + ")"

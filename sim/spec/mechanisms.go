@@ -258,8 +258,11 @@ func Settable(mod *nmodl.Mod, global bool) []string {
 // toGates converts a channel's gates for package channel.
 // Mod writes the channel as NMODL and reads that into the checked tree
 // the .mod files of file's model join (compartments/channel).
-func (ch Channel) Mod(file string) (*nmodl.Mod, error) {
-	return channel.Mod(file, channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current})
+func (ch Channel) Mod(file string) (*nmodl.Mod, error) { return channel.Mod(file, ch.Spec()) }
+
+// Spec is the channel as compartments/channel writes it.
+func (ch Channel) Spec() channel.Spec {
+	return channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current}
 }
 
 func toGates(gs map[string]Gate) map[string]channel.Gate {

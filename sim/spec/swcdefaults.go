@@ -24,22 +24,31 @@ const (
 // 110 ms; 150 ms at dt 0.025 ms; v recorded at the soma every 0.1 ms and
 // snapshots every 0.5 ms.
 func ForSWC(file string) *Model {
-	f := func(x float64) *float64 { return &x }
+	m := bare(file, Morphology{SWC: filepath.Base(file)})
+	m.Biophysics = []Biophysics{
+		{Where: "all", Ra: ptr(SWCRa), Cm: ptr(1), Pas: SWCPas()},
+		{Where: "soma", HH: &HH{}, Remove: []string{"pas"}},
+	}
+	return m
+}
+
+// SWCPas is the leak of a bare SWC file's cell.
+func SWCPas() *Pas { return &Pas{G: ptr(SWCPasG), E: ptr(SWCPasE)} }
+
+// bare is the model of a bare morphology file before its biophysics: the
+// bare SWC file's stimulus, recording, snapshots and run.
+func bare(file string, mo Morphology) *Model {
 	dir := filepath.Dir(file)
-	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), ".cell")
 	return &Model{
 		Name:       name,
-		Morphology: Morphology{SWC: filepath.Base(file)},
-		Biophysics: []Biophysics{
-			{Where: "all", Ra: f(SWCRa), Cm: f(1), Pas: &Pas{G: f(SWCPasG), E: f(SWCPasE)}},
-			{Where: "soma", HH: &HH{}, Remove: []string{"pas"}},
-		},
-		IClamps:   []IClamp{{Name: "stim", At: "soma[0](0.5)", Delay: SWCStimFrom, Dur: f(SWCStimDur), Amp: f(SWCStimAmp)}},
-		Spikes:    &Spikes{At: "soma[0](0.5)", Threshold: f(0)},
-		Records:   []Record{{Name: "v_soma", At: "soma[0](0.5)", Var: "v"}},
-		Snapshots: Snapshots{Interval: SWCSnapshot},
-		Run:       Run{Tstop: f(SWCTstop), Dt: f(DefaultDt), RecordInterval: f(0.1), Method: Methods[0], Backend: Backends[0]},
-		source:    source{file: file, dir: dir, open: osOpener(dir)},
+		Morphology: mo,
+		IClamps:    []IClamp{{Name: "stim", At: "soma[0](0.5)", Delay: SWCStimFrom, Dur: ptr(SWCStimDur), Amp: ptr(SWCStimAmp)}},
+		Spikes:     &Spikes{At: "soma[0](0.5)", Threshold: ptr(0)},
+		Records:    []Record{{Name: "v_soma", At: "soma[0](0.5)", Var: "v"}},
+		Snapshots:  Snapshots{Interval: SWCSnapshot},
+		Run:        Run{Tstop: ptr(SWCTstop), Dt: ptr(DefaultDt), RecordInterval: ptr(0.1), Method: Methods[0], Backend: Backends[0]},
+		source:     source{file: file, dir: dir, open: osOpener(dir)},
 	}
 }
 
@@ -51,12 +60,11 @@ func IsSWC(file string) bool { return strings.EqualFold(filepath.Ext(file), ".sw
 func IsNeuroML(file string) bool { return strings.EqualFold(filepath.Ext(file), ".nml") }
 
 // ForNeuroML returns the model a bare NeuroML cell file stands for before
-// its own biophysics: ForSWC's, with the file as its morphology and
-// without hh (compartments.NeuroMLModel adds what the file sets).
+// its own biophysics: a bare SWC file's, with the file as its morphology,
+// Ra and cm as there and no mechanism (compartments.NeuroMLModel adds
+// what the file sets).
 func ForNeuroML(file string) *Model {
-	m := ForSWC(file)
-	m.Morphology = Morphology{NeuroML: filepath.Base(file)}
-	m.Name = strings.TrimSuffix(m.Name, ".cell")
-	m.Biophysics = m.Biophysics[:1]
+	m := bare(file, Morphology{NeuroML: filepath.Base(file)})
+	m.Biophysics = []Biophysics{{Where: "all", Ra: ptr(SWCRa), Cm: ptr(1)}}
 	return m
 }

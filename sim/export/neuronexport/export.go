@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"neurite/compartments"
 	"neurite/compartments/channel"
@@ -139,22 +138,18 @@ type modFile struct {
 
 // modFiles lists a cell model's mechanisms as files: its .mod files as
 // they are, its channels typed as equations as the NMODL Neurite writes
-// for them, powers spelled as pow() calls (nocmodl's cnexp cannot solve a
-// DERIVATIVE whose rates raise to a power with ^).
+// and reads for them (compartments/channel: powers as pow(), which
+// nocmodl's cnexp solves).
 func modFiles(m *spec.Model) ([]modFile, error) {
 	var out []modFile
 	for _, mod := range m.Mods {
 		if k := slices.IndexFunc(m.Channels, func(c spec.Channel) bool { return c.Name == mod.Name }); k >= 0 {
 			c := m.Channels[k]
-			gates := map[string]channel.Gate{}
-			for name, g := range c.Gates {
-				gates[name] = channel.Gate{Alpha: g.Alpha, Beta: g.Beta, Inf: g.Inf, Tau: g.Tau}
-			}
-			text, err := channel.Source(channel.Spec{Name: c.Name, Ion: c.Ion, Params: c.Params, Gates: gates, Current: c.Current})
+			text, err := channel.Source(c.Spec())
 			if err != nil {
 				return nil, fmt.Errorf("%s: channel %s: %w", m.File(), c.Name, err)
 			}
-			out = append(out, modFile{c.Name + ".mod", []byte(powCalls(text))})
+			out = append(out, modFile{c.Name + ".mod", []byte(text)})
 			continue
 		}
 		text, err := os.ReadFile(mod.File)
@@ -164,43 +159,6 @@ func modFiles(m *spec.Model) ([]modFile, error) {
 		out = append(out, modFile{filepath.Base(mod.File), text})
 	}
 	return out, nil
-}
-
-// powCalls rewrites each power "(a ^ b)" of NMODL that channel.Source
-// wrote, every binary operation in parentheses, as "pow(a, b)".
-func powCalls(text string) string {
-	for {
-		i := strings.Index(text, " ^ ")
-		if i < 0 {
-			return text
-		}
-		open, depth := i-1, 0
-		for ; open >= 0; open-- {
-			if c := text[open]; c == ')' {
-				depth++
-			} else if c == '(' {
-				if depth == 0 {
-					break
-				}
-				depth--
-			}
-		}
-		end := i + 3
-		for depth = 0; end < len(text); end++ {
-			if c := text[end]; c == '(' {
-				depth++
-			} else if c == ')' {
-				if depth == 0 {
-					break
-				}
-				depth--
-			}
-		}
-		if open < 0 || end == len(text) {
-			return text // not written by channel.Source; nocmodl will say
-		}
-		text = text[:open] + "pow(" + text[open+1:i] + ", " + text[i+3:end] + ")" + text[end+1:]
-	}
 }
 
 // write puts the export into dir: everything is written into a temporary

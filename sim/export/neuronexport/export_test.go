@@ -277,18 +277,3 @@ func TestSnapshotQuantity(t *testing.T) {
 		}
 	}
 }
-
-// TestPowCalls: powers of the NMODL written for typed channels become
-// pow() calls, nested ones too; other text is left as it is.
-func TestPowCalls(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"ik = ((gbar * (n ^ 4)) * (v - ek))", "ik = ((gbar * pow(n, 4)) * (v - ek))"},
-		{"a = ((3 ^ ((celsius - 6.3) / 10)) * 0.1)", "a = (pow(3, ((celsius - 6.3) / 10)) * 0.1)"},
-		{"x = ((2 ^ (m ^ 2)) ^ (-1))", "x = pow(pow(2, pow(m, 2)), (-1))"},
-		{"x' = (a * (1 - x)) - b * x", "x' = (a * (1 - x)) - b * x"},
-	} {
-		if got := powCalls(tc.in); got != tc.want {
-			t.Errorf("powCalls(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
