@@ -243,7 +243,7 @@ func (v *ResultsView) population() views.Population {
 // spikeSummary counts the spikes and gives their mean rate.
 func (v *ResultsView) spikeSummary() string {
 	p := v.population()
-	return fmt.Sprintf("%d spikes of %d %s in %g ms: %.3g Hz each on average", len(v.res.Spikes), p.End, p.Name, v.tstop(),
+	return fmt.Sprintf("%d spikes of %d %s in %.4g ms: %.3g Hz each on average", len(v.res.Spikes), p.End, p.Name, v.tstop(),
 		float64(len(v.res.Spikes))/float64(p.End)/(v.tstop()/1000))
 }
 

@@ -30,8 +30,9 @@ type Results struct {
 	// cells'.
 	Network bool
 	Spikes  []sim.Spike
-	// Populations name the neuron ids of a SONATA report's populations
-	// (spikes.h5 read where there is no spikes.csv), nil otherwise.
+	// Populations name a network's neuron ids: its populations.csv, or
+	// a SONATA report's populations (spikes.h5 read where there is no
+	// spikes.csv); nil for a cell's results.
 	Populations []sonata.Population
 	// The snapshots: their times (ms), the segments of their columns,
 	// what they hold (v in mV unless segments.csv says otherwise) and
@@ -52,7 +53,8 @@ func ReadRun(dir string) (*Results, error) {
 	for _, part := range []struct {
 		name string
 		read func(path string) error
-	}{{tracesCSV, r.readTraces}, {spikesCSV, r.readSpikes}, {spikesH5, r.readSONATA}, {segmentsCSV, r.readSegments}, {snapshotsNPY, r.readSnapshots}} {
+	}{{tracesCSV, r.readTraces}, {spikesCSV, r.readSpikes}, {spikesH5, r.readSONATA}, {populationsCSV, r.readPopulations},
+		{segmentsCSV, r.readSegments}, {snapshotsNPY, r.readSnapshots}} {
 		path := filepath.Join(dir, part.name)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) || part.name == spikesH5 && r.spikesCSV {
 			continue
@@ -197,6 +199,25 @@ func (r *Results) readSONATA(path string) error {
 	}
 	r.Spikes, r.Populations, err = sonata.Spikes(path, report, nil)
 	r.Network = true
+	return err
+}
+
+// populationsCSV names a network's populations (app/pipeline writes it,
+// and the scripts of exported networks).
+const populationsCSV = "populations.csv"
+
+// readPopulations reads populations.csv: population, first_id, size.
+func (r *Results) readPopulations(path string) error {
+	r.Populations = nil // the file names them, rather than a report's order
+	_, err := table(path, []string{"population", "first_id", "size"}, func(rec, header []string) error {
+		first, err1 := strconv.Atoi(rec[1])
+		n, err2 := strconv.Atoi(rec[2])
+		if err1 != nil || err2 != nil || first < 0 || n < 0 {
+			return fmt.Errorf("first_id %q and size %q must be whole numbers", rec[1], rec[2])
+		}
+		r.Populations = append(r.Populations, sonata.Population{Name: rec[0], First: first, N: n})
+		return nil
+	})
 	return err
 }
 

@@ -124,3 +124,22 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestReadRunPopulations: a network's populations.csv names its neuron
+// ids' populations, and a malformed one is refused with its line.
+func TestReadRunPopulations(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "spikes.csv"), []byte("neuron_id,t_ms,t_step_ms\n3,1.5,1.5\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "populations.csv"), []byte("population,first_id,size\nE,0,3\nI,3,2\n"), 0o644)
+	got, err := ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []sonata.Population{{Name: "E", First: 0, N: 3}, {Name: "I", First: 3, N: 2}}; !reflect.DeepEqual(got.Populations, want) {
+		t.Errorf("populations %v, want %v", got.Populations, want)
+	}
+	os.WriteFile(filepath.Join(dir, "populations.csv"), []byte("population,first_id,size\nE,zero,3\n"), 0o644)
+	if _, err := ReadRun(dir); err == nil || !strings.Contains(err.Error(), `populations.csv:2: first_id "zero"`) {
+		t.Errorf("a malformed populations.csv: %v", err)
+	}
+}

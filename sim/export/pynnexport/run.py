@@ -109,7 +109,7 @@ if rank == 0:
             w.writerow([i, repr(t), repr(round(step, 10))])
     with open(os.path.join(a.out, "populations.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["population", "first", "size"])
+        w.writerow(["population", "first_id", "size"])
         for p in cfg["populations"]:
             w.writerow([p["name"], p["first"], p["n"]])
     print("RESULT name=pynn_%s ranks=%d neurons=%d spikes=%d build_s=%.2f run_s=%.2f" % (
