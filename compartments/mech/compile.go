@@ -385,6 +385,11 @@ func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.assignOp(slot, op), nil
+}
+
+// assignOp compiles "slot = op" for the instances of the mask.
+func (c *compiler) assignOp(slot int, op operand) stmtFn {
 	switch op.kind {
 	case opConst:
 		v := op.c
@@ -399,10 +404,10 @@ func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
 					dst[k] = v
 				}
 			}
-		}, nil
+		}
 	case opVar:
 		src := op.slot
-		return func(f *frame) { maskedCopy(f, f.vars[slot], f.vars[src]) }, nil
+		return func(f *frame) { maskedCopy(f, f.vars[slot], f.vars[src]) }
 	}
 	// Without a mask the last instruction writes the variable itself:
 	// every instruction reads and writes an instance's element only, so
@@ -416,7 +421,7 @@ func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
 		}
 		f.exec(prog)
 		maskedCopy(f, f.vars[slot], f.vars[op.slot])
-	}, nil
+	}
 }
 
 // maskedCopy copies src to dst for the instances of f's mask.
@@ -516,7 +521,47 @@ func (c *compiler) diff(x *ctx, st *nmodl.Diff) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if a, b, _ := linear(st.Value, st.State.Sym); varying(a) && varying(b) {
+		// The update's tree in one instruction (insCnexp) after a's and
+		// b's: eight passes over the instances fewer, b computed once.
+		ao, err := c.expr(x, a, 0)
+		if err != nil {
+			return nil, err
+		}
+		bo, err := c.expr(x, b, 1)
+		if err != nil {
+			return nil, err
+		}
+		in := instr{op: insCnexp, dst: c.tmp(x, 0), a: ao.slot, b: bo.slot, state: slot, dt: c.builtin(bDt)}
+		return c.assignOp(slot, operand{kind: opProg, slot: in.dst, prog: ao.then(append(bo.prog, in)...)}), nil
+	}
 	return c.assign(x, slot, upd)
+}
+
+// varying reports whether e is neither absent nor a constant Compile
+// folds, and calls no FUNCTION (which the update's tree would call
+// twice, as nocmodl's code does): the operands insCnexp takes.
+func varying(e nmodl.Expr) bool {
+	if e == nil {
+		return false
+	}
+	if _, ok := Fold(e); ok {
+		return false
+	}
+	return !callsProc(e)
+}
+
+// callsProc reports whether e calls a FUNCTION of the file.
+func callsProc(e nmodl.Expr) bool {
+	switch e := e.(type) {
+	case *nmodl.Unary:
+		return callsProc(e.X)
+	case *nmodl.Binary:
+		return callsProc(e.L) || callsProc(e.R)
+	case *nmodl.Call:
+		return e.Proc != nil || slices.ContainsFunc(e.Args, callsProc)
+	}
+	return false
 }
 
 // CnexpUpdate returns the value METHOD cnexp assigns to the state of st

@@ -10,14 +10,15 @@ import (
 // a frame: dst = a op b, element by element. An operand slot of -1 is
 // the constant c.
 type instr struct {
-	op   opcode
-	dst  int
-	a, b int
-	c    float64
-	f1   func(float64) float64         // insNeg, insFn1, insExp (the constant's)
-	f2   func(a, b float64) float64    // insFn2
-	call func(f *frame, dst []float64) // insCall
-	cmp  comparison                    // insCmp
+	op        opcode
+	dst       int
+	a, b      int
+	c         float64
+	state, dt int                           // insCnexp: the state's slot and dt's
+	f1        func(float64) float64         // insNeg, insFn1, insExp (the constant's)
+	f2        func(a, b float64) float64    // insFn2
+	call      func(f *frame, dst []float64) // insCall
+	cmp       comparison                    // insCmp
 }
 
 type opcode uint8
@@ -34,6 +35,10 @@ const (
 	insCall // a FUNCTION or PROCEDURE
 	insCmp  // a comparison: 1 where it holds, else 0
 	insPow  // a^b by power
+	// insCnexp is METHOD cnexp's update of a state s for s' = a + b·s,
+	// s + (1 − e^(dt·b))·((−a)/b − s), CnexpUpdate's tree in one pass:
+	// the same operations in the same order, so the same bits.
+	insCnexp
 )
 
 // comparison is the comparison of an insCmp.
@@ -92,6 +97,8 @@ func (f *frame) exec(prog []instr) {
 			compare(in.cmp, d, a, b, in.c)
 		case insCall:
 			in.call(f, d)
+		case insCnexp:
+			cnexpVec(d, f.vars[in.state][:n], a, b, f.vars[in.dt][:n])
 		}
 	}
 }
@@ -135,8 +142,26 @@ func (f *frame) exec1(prog []instr) {
 			r = power(x, y)
 		case insCmp:
 			r = b2f(in.cmp.holds(x, y))
+		case insCnexp:
+			r = cnexp(f.vars[in.state][0], x, y, f.vars[in.dt][0])
 		}
 		f.vars[in.dst][0] = r
+	}
+}
+
+// cnexp is insCnexp for one instance. The conversions round each
+// product, as the tree's instructions do, where a compiler could fuse it
+// with the sum.
+func cnexp(s, a, b, dt float64) float64 {
+	e := fastexp.Lane(float64(dt * b))
+	return s + float64((1-e)*(-a/b-s))
+}
+
+// cnexpScalar is insCnexp element by element.
+func cnexpScalar(d, s, a, b, dt []float64) {
+	s, a, b, dt = s[:len(d)], a[:len(d)], b[:len(d)], dt[:len(d)]
+	for k := range d {
+		d[k] = cnexp(s[k], a[k], b[k], dt[k])
 	}
 }
 

@@ -3,6 +3,7 @@
 package mech
 
 import (
+	"math"
 	"simd/archsimd"
 
 	"neurite/sim/fastexp"
@@ -133,7 +134,32 @@ func divCV(d, b []float64, c float64) int {
 // expVec sets d = e^a by fastexp.ExpSlice.
 func expVec(d, a []float64) { fastexp.ExpSlice(d, a) }
 
-var vOne = archsimd.BroadcastFloat64x4(1)
+var (
+	vOne  = archsimd.BroadcastFloat64x4(1)
+	vSign = archsimd.BroadcastInt64x4(math.MinInt64)
+)
+
+// cnexpVec sets d = insCnexp(s, a, b, dt) four at a time, each value in
+// registers from its loads to its store.
+func cnexpVec(d, s, a, b, dt []float64) {
+	if !fastexp.Vector {
+		cnexpScalar(d, s, a, b, dt)
+		return
+	}
+	n := len(d) &^ 3 // d is whole vectors (vector), but for a frame of one
+	s, a, b, dt = s[:len(d)], a[:len(d)], b[:len(d)], dt[:len(d)]
+	for i := 0; i < n; i += 4 {
+		vb := archsimd.LoadFloat64x4Slice(b[i:])
+		vs := archsimd.LoadFloat64x4Slice(s[i:])
+		e := fastexp.Exp4(archsimd.LoadFloat64x4Slice(dt[i:]).Mul(vb))
+		na := archsimd.LoadFloat64x4Slice(a[i:]).AsInt64x4().Xor(vSign).AsFloat64x4()
+		vs.Add(vOne.Sub(e).Mul(na.Div(vb).Sub(vs))).StoreSlice(d[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	if n < len(d) {
+		cnexpScalar(d[n:], s[n:], a[n:], b[n:], dt[n:])
+	}
+}
 
 // compareLanes sets d to 1 where a op b holds and 0 elsewhere (b nil: c),
 // four at a time, over whole vectors; it returns where it stopped. One

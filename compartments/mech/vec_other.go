@@ -9,3 +9,5 @@ func arith(op opcode, d, a, b []float64, c float64) { arithScalar(op, d, a, b, c
 func expVec(d, a []float64) { fastexp.ExpSlice(d, a) }
 
 func compareLanes(comparison, []float64, []float64, []float64, float64) int { return 0 }
+
+func cnexpVec(d, s, a, b, dt []float64) { cnexpScalar(d, s, a, b, dt) }
