@@ -532,7 +532,7 @@ func (c *compiler) diff(x *ctx, st *nmodl.Diff) (stmtFn, error) {
 		if err != nil {
 			return nil, err
 		}
-		in := instr{op: insCnexp, dst: c.tmp(x, 0), a: ao.slot, b: bo.slot, state: slot, dt: c.builtin(bDt)}
+		in := instr{op: insCnexp, dst: c.tmp(x, 0), a: ao.slot, b: bo.slot, state: slot, dt: c.builtin(bDt)}.ready()
 		return c.assignOp(slot, operand{kind: opProg, slot: in.dst, prog: ao.then(append(bo.prog, in)...)}), nil
 	}
 	return c.assign(x, slot, upd)

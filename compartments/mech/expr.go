@@ -176,7 +176,7 @@ func (c *compiler) unary(x *ctx, a operand, op opcode, fn func(float64) float64,
 		return operand{kind: opConst, c: fn(a.c)}
 	}
 	dst := c.tmp(x, sp)
-	return operand{kind: opProg, slot: dst, prog: a.then(instr{op: op, dst: dst, a: a.slot, b: -1, f1: fn})}
+	return operand{kind: opProg, slot: dst, prog: a.then(instr{op: op, dst: dst, a: a.slot, b: -1, f1: fn}.ready())}
 }
 
 // binOps are the binary operators of expressions, as C computes them on
@@ -235,9 +235,9 @@ func (c *compiler) binaryWith(x *ctx, name string, op func(a, b float64) float64
 		dst := c.tmp(x, sp)
 		switch name {
 		case "*", "/":
-			return operand{kind: opProg, slot: dst, prog: []instr{{op: arithOps[name], dst: dst, a: neg, b: -1, c: -r.c}}}, nil
+			return operand{kind: opProg, slot: dst, prog: []instr{instr{op: arithOps[name], dst: dst, a: neg, b: -1, c: -r.c}.ready()}}, nil
 		case "-":
-			return operand{kind: opProg, slot: dst, prog: []instr{{op: insSub, dst: dst, a: -1, b: neg, c: -r.c}}}, nil
+			return operand{kind: opProg, slot: dst, prog: []instr{instr{op: insSub, dst: dst, a: -1, b: neg, c: -r.c}.ready()}}, nil
 		}
 	}
 	in := instr{op: insFn2, dst: c.tmp(x, sp), a: l.arg(), b: r.arg(), f2: op}
@@ -263,7 +263,7 @@ func (c *compiler) binaryWith(x *ctx, name string, op func(a, b float64) float64
 	} else {
 		in.c = r.c
 	}
-	return operand{kind: opProg, slot: in.dst, prog: append(l.then(r.prog...), in)}, nil
+	return operand{kind: opProg, slot: in.dst, prog: append(l.then(r.prog...), in.ready())}, nil
 }
 
 // negated reports whether op is -a for a variable a, and a's slot.
@@ -342,5 +342,5 @@ func (c *compiler) call(x *ctx, k *nmodl.Call, sp int) (operand, error) {
 		}
 	}
 	dst := c.tmp(x, sp)
-	return operand{kind: opProg, slot: dst, prog: append(prog, instr{op: insCall, dst: dst, a: -1, b: -1, call: call})}, nil
+	return operand{kind: opProg, slot: dst, prog: append(prog, instr{op: insCall, dst: dst, a: -1, b: -1, call: call}.ready())}, nil
 }

@@ -19,6 +19,7 @@ type instr struct {
 	f2        func(a, b float64) float64    // insFn2
 	call      func(f *frame, dst []float64) // insCall
 	cmp       comparison                    // insCmp
+	kern      kernel                        // runs it (ready)
 }
 
 type opcode uint8
@@ -53,53 +54,83 @@ const (
 	cmpNE
 )
 
-// exec runs a compiled expression's instructions over f's instances. An
-// instruction is one pass over the instances: the arithmetic and exp four
-// at a time where the processor can (vec_amd64.go), the rest element by
-// element.
+// kernel runs instruction in over f's instances.
+type kernel func(f *frame, in *instr)
+
+// ready returns in with its kernel: for the arithmetic four at a time
+// where the processor can (vec_amd64.go), one function for each operator
+// and form, chosen once here rather than by a switch at every run; exp
+// and cnexp's update likewise; the rest by general.
+func (in instr) ready() instr {
+	switch in.op {
+	case insAdd, insSub, insMul, insDiv:
+		in.kern = arithKernel(in.op, in.a >= 0, in.b >= 0)
+	case insExp:
+		in.kern = func(f *frame, in *instr) { expVec(f.vars[in.dst][:f.n4], f.vars[in.a][:f.n4]) }
+	case insCnexp:
+		in.kern = func(f *frame, in *instr) {
+			n := f.n4
+			cnexpVec(f.vars[in.dst][:n], f.vars[in.state][:n], f.vars[in.a][:n], f.vars[in.b][:n], f.vars[in.dt][:n])
+		}
+	}
+	if in.kern == nil {
+		in.kern = (*frame).general
+	}
+	return in
+}
+
+// exec runs a compiled expression's instructions over f's instances, an
+// instruction a pass over them. The instructions run over whole vectors
+// of four: every per-instance vector has room for them (vector), and the
+// padding's values, which nothing reads, save a scalar tail and its
+// register switch.
 func (f *frame) exec(prog []instr) {
 	if f.n == 1 {
 		f.exec1(prog)
 		return
 	}
-	// The instructions run over whole vectors of four: every per-instance
-	// vector has room for them (vector), and the padding's values, which
-	// nothing reads, save a scalar tail and its register switch.
-	n := f.n4
 	for i := range prog {
 		in := &prog[i]
-		d := f.vars[in.dst][:n]
-		var a, b []float64
-		if in.a >= 0 {
-			a = f.vars[in.a][:n]
+		in.kern(f, in)
+	}
+}
+
+// general runs an instruction element by element: the arithmetic where
+// the processor has no vectors, negation, functions, comparisons, powers
+// and calls.
+func (f *frame) general(in *instr) {
+	n := f.n4
+	d := f.vars[in.dst][:n]
+	var a, b []float64
+	if in.a >= 0 {
+		a = f.vars[in.a][:n]
+	}
+	if in.b >= 0 {
+		b = f.vars[in.b][:n]
+	}
+	switch in.op {
+	case insAdd, insSub, insMul, insDiv:
+		arithScalar(in.op, d, a, b, in.c)
+	case insExp:
+		expVec(d, a)
+	case insNeg:
+		for k, x := range a {
+			d[k] = -x
 		}
-		if in.b >= 0 {
-			b = f.vars[in.b][:n]
+	case insFn1:
+		for k, x := range a {
+			d[k] = in.f1(x)
 		}
-		switch in.op {
-		case insAdd, insSub, insMul, insDiv:
-			arith(in.op, d, a, b, in.c)
-		case insExp:
-			expVec(d, a)
-		case insNeg:
-			for k, x := range a {
-				d[k] = -x
-			}
-		case insFn1:
-			for k, x := range a {
-				d[k] = in.f1(x)
-			}
-		case insFn2:
-			fn2(in.f2, d, a, b, in.c)
-		case insPow:
-			powVec(d, a, b, in.c)
-		case insCmp:
-			compare(in.cmp, d, a, b, in.c)
-		case insCall:
-			in.call(f, d)
-		case insCnexp:
-			cnexpVec(d, f.vars[in.state][:n], a, b, f.vars[in.dt][:n])
-		}
+	case insFn2:
+		fn2(in.f2, d, a, b, in.c)
+	case insPow:
+		powVec(d, a, b, in.c)
+	case insCmp:
+		compare(in.cmp, d, a, b, in.c)
+	case insCall:
+		in.call(f, d)
+	case insCnexp:
+		cnexpScalar(d, f.vars[in.state][:n], a, b, f.vars[in.dt][:n])
 	}
 }
 

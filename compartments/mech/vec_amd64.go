@@ -9,126 +9,169 @@ import (
 	"neurite/sim/fastexp"
 )
 
-// arith sets d = a op b for the four arithmetic operators, a nil operand
-// being c: four instances at a time with AVX2, the last one to three
-// alone (IEEE arithmetic gives the same bits either way; masked loads and
-// stores would cost more than the scalar operations for so few). Each
-// operator and form has a loop of its own: a switch inside the loop
-// doubled its cost.
-func arith(op opcode, d, a, b []float64, c float64) {
-	n := len(d)
-	if !fastexp.Vector || n < 4 {
-		arithScalar(op, d, a, b, c)
-		return
+// arithKernel is the kernel of an arithmetic instruction with a
+// variable (or a constant: false) on the left and on the right: the
+// operator's loop over whole vectors of four (IEEE arithmetic gives the
+// bits of arithScalar). Each operator and form has a loop of its own: a
+// switch inside the loop doubled its cost. nil without AVX2.
+func arithKernel(op opcode, a, b bool) kernel {
+	if !fastexp.Vector {
+		return nil
 	}
-	var i int
 	switch {
-	case a != nil && b != nil:
-		a, b = a[:n], b[:n]
-		i = [...]func(d, a, b []float64) int{addVV, subVV, mulVV, divVV}[op](d, a, b)
-	case b == nil:
-		a = a[:n]
-		i = [...]func(d, a []float64, c float64) int{addVC, subVC, mulVC, divVC}[op](d, a, c)
-	default:
-		b = b[:n]
-		i = [...]func(d, b []float64, c float64) int{addVC, subCV, mulVC, divCV}[op](d, b, c)
+	case a && b:
+		return [...]kernel{kAddVV, kSubVV, kMulVV, kDivVV}[op]
+	case a:
+		return [...]kernel{kAddVC, kSubVC, kMulVC, kDivVC}[op]
 	}
-	// Scalar SSE code after 256-bit instructions carries false
-	// dependencies on the registers' upper halves until they are cleared
-	// (compartments/kernels_avx2.go measured the cost).
-	archsimd.ClearAVXUpperBits()
-	if i < n {
-		if a != nil {
-			a = a[i:]
-		}
-		if b != nil {
-			b = b[i:]
-		}
-		arithScalar(op, d[i:], a, b, c)
-	}
+	return [...]kernel{kAddCV, kSubCV, kMulCV, kDivCV}[op]
 }
 
-// The loops below each do whole vectors of four and return where they
-// stopped.
+// The kernels end with ClearAVXUpperBits: scalar SSE code after 256-bit
+// instructions carries false dependencies on the registers' upper halves
+// until they are cleared (compartments/kernels_avx2.go measured the cost).
 
-func addVV(d, a, b []float64) int {
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
+func kAddVV(f *frame, in *instr) {
+	n := f.n4
+	addVV(f.vars[in.dst][:n], f.vars[in.a][:n], f.vars[in.b][:n])
+	archsimd.ClearAVXUpperBits()
+}
+
+func kSubVV(f *frame, in *instr) {
+	n := f.n4
+	subVV(f.vars[in.dst][:n], f.vars[in.a][:n], f.vars[in.b][:n])
+	archsimd.ClearAVXUpperBits()
+}
+
+func kMulVV(f *frame, in *instr) {
+	n := f.n4
+	mulVV(f.vars[in.dst][:n], f.vars[in.a][:n], f.vars[in.b][:n])
+	archsimd.ClearAVXUpperBits()
+}
+
+func kDivVV(f *frame, in *instr) {
+	n := f.n4
+	divVV(f.vars[in.dst][:n], f.vars[in.a][:n], f.vars[in.b][:n])
+	archsimd.ClearAVXUpperBits()
+}
+
+func kAddVC(f *frame, in *instr) {
+	n := f.n4
+	addVC(f.vars[in.dst][:n], f.vars[in.a][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+func kSubVC(f *frame, in *instr) {
+	n := f.n4
+	subVC(f.vars[in.dst][:n], f.vars[in.a][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+func kMulVC(f *frame, in *instr) {
+	n := f.n4
+	mulVC(f.vars[in.dst][:n], f.vars[in.a][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+func kDivVC(f *frame, in *instr) {
+	n := f.n4
+	divVC(f.vars[in.dst][:n], f.vars[in.a][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+// c + b and c * b are b + c and b * c, exactly.
+
+func kAddCV(f *frame, in *instr) {
+	n := f.n4
+	addVC(f.vars[in.dst][:n], f.vars[in.b][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+func kSubCV(f *frame, in *instr) {
+	n := f.n4
+	subCV(f.vars[in.dst][:n], f.vars[in.b][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+func kMulCV(f *frame, in *instr) {
+	n := f.n4
+	mulVC(f.vars[in.dst][:n], f.vars[in.b][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+func kDivCV(f *frame, in *instr) {
+	n := f.n4
+	divCV(f.vars[in.dst][:n], f.vars[in.b][:n], in.c)
+	archsimd.ClearAVXUpperBits()
+}
+
+// The loops below each do whole vectors of four: d's length is a
+// multiple of four.
+
+func addVV(d, a, b []float64) {
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Add(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func addVC(d, a []float64, c float64) int {
-	vc, i := archsimd.BroadcastFloat64x4(c), 0
-	for ; i+4 <= len(d); i += 4 {
+func addVC(d, a []float64, c float64) {
+	vc := archsimd.BroadcastFloat64x4(c)
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Add(vc).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func subVV(d, a, b []float64) int {
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
+func subVV(d, a, b []float64) {
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Sub(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func subVC(d, a []float64, c float64) int {
-	vc, i := archsimd.BroadcastFloat64x4(c), 0
-	for ; i+4 <= len(d); i += 4 {
+func subVC(d, a []float64, c float64) {
+	vc := archsimd.BroadcastFloat64x4(c)
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Sub(vc).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func subCV(d, b []float64, c float64) int {
-	vc, i := archsimd.BroadcastFloat64x4(c), 0
-	for ; i+4 <= len(d); i += 4 {
+func subCV(d, b []float64, c float64) {
+	vc := archsimd.BroadcastFloat64x4(c)
+	for i := 0; i+4 <= len(d); i += 4 {
 		vc.Sub(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func mulVV(d, a, b []float64) int {
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
+func mulVV(d, a, b []float64) {
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Mul(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func mulVC(d, a []float64, c float64) int {
-	vc, i := archsimd.BroadcastFloat64x4(c), 0
-	for ; i+4 <= len(d); i += 4 {
+func mulVC(d, a []float64, c float64) {
+	vc := archsimd.BroadcastFloat64x4(c)
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Mul(vc).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func divVV(d, a, b []float64) int {
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
+func divVV(d, a, b []float64) {
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Div(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func divVC(d, a []float64, c float64) int {
-	vc, i := archsimd.BroadcastFloat64x4(c), 0
-	for ; i+4 <= len(d); i += 4 {
+func divVC(d, a []float64, c float64) {
+	vc := archsimd.BroadcastFloat64x4(c)
+	for i := 0; i+4 <= len(d); i += 4 {
 		archsimd.LoadFloat64x4Slice(a[i:]).Div(vc).StoreSlice(d[i:])
 	}
-	return i
 }
 
-func divCV(d, b []float64, c float64) int {
-	vc, i := archsimd.BroadcastFloat64x4(c), 0
-	for ; i+4 <= len(d); i += 4 {
+func divCV(d, b []float64, c float64) {
+	vc := archsimd.BroadcastFloat64x4(c)
+	for i := 0; i+4 <= len(d); i += 4 {
 		vc.Div(archsimd.LoadFloat64x4Slice(b[i:])).StoreSlice(d[i:])
 	}
-	return i
 }
 
 // expVec sets d = e^a by fastexp.ExpSlice.
