@@ -135,6 +135,7 @@ type Group struct {
 	part                   frame     // a view of f on a block of instances, for run
 	iv                     []float64 // Current's i(v+0.001)
 	ionv                   ionCache
+	held                   uniform
 }
 
 // slot kinds: where a per-instance vector lives.
@@ -227,7 +228,7 @@ func pad4(n int) int { return (n + 3) &^ 3 }
 // variables it reads from the cable, for all instances.
 func (g *Group) load(c *Cable) {
 	g.f.mask = nil
-	g.M.load(&g.f, c, g.ions(c), c.Node[:g.N])
+	g.M.load(&g.f, c, g.ions(c), c.Node[:g.N], &g.held)
 }
 
 // ionCache is a cable's ion vectors of a mechanism's ion loads, stores
@@ -258,28 +259,49 @@ func (g *Group) ions(c *Cable) *ionCache {
 }
 
 // load fills f's vectors (one entry per node of nodes) from the cable.
-func (m *Mechanism) load(f *frame, c *Cable, ic *ionCache, nodes []int32) {
+// With held (a group's own frame), celsius and dt are filled only when
+// they change: the same for every instance and every step of a run, they
+// took as long as the arithmetic of a small group's currents.
+func (m *Mechanism) load(f *frame, c *Cable, ic *ionCache, nodes []int32, held *uniform) {
 	gather(f.vars[m.builtins[bV]], c.V, nodes)
 	for b, x := range [...]float64{bCelsius: c.Celsius, bT: c.T, bDt: c.Dt} {
-		if s := m.builtins[b]; s >= 0 && b != bV {
-			fill(f.vars[s], x)
+		s := m.builtins[b]
+		if b == bV || s < 0 {
+			continue
 		}
-	}
-	for _, b := range [...]struct {
-		b    int
-		name string
-		by   []float64
-	}{{bDiam, "diam", c.Diam}, {bArea, "area", c.Area}} {
-		if s := m.builtins[b.b]; s >= 0 {
-			if b.by == nil {
-				panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, b.name))
+		if held != nil && b != bT { // no statement assigns them (nmodl's checker)
+			if held.ok[b] && held.x[b] == x {
+				continue
 			}
-			gather(f.vars[s], b.by, nodes)
+			held.ok[b], held.x[b] = true, x
 		}
+		fill(f.vars[s], x)
+	}
+	if s := m.builtins[bDiam]; s >= 0 {
+		gather(f.vars[s], m.cableVector(c.Diam, "diam"), nodes)
+	}
+	if s := m.builtins[bArea]; s >= 0 {
+		gather(f.vars[s], m.cableVector(c.Area, "area"), nodes)
 	}
 	for i, l := range m.loads {
 		gather(f.vars[l.slot], ic.loads[i], nodes)
 	}
+}
+
+// cableVector returns by, the cable's vector of the NEURON variable name,
+// and panics where the cable does not give it.
+func (m *Mechanism) cableVector(by []float64, name string) []float64 {
+	if by == nil {
+		panic(fmt.Sprintf("mech: %s uses %s, which the cable does not give", m.Name, name))
+	}
+	return by
+}
+
+// uniform is what a group's frame holds of the NEURON variables that
+// have one value for all instances.
+type uniform struct {
+	ok [nBuiltin]bool
+	x  [nBuiltin]float64
 }
 
 // block is the number of instances a compiled block runs on at a time:

@@ -110,7 +110,7 @@ func (g *Group) deliver(fn stmtFn, c *Cable, k int, weight []float64, flag float
 	}
 	o.mask, o.send, o.base = nil, send, k
 	nd := c.Node[k]
-	m.load(o, c, g.ions(c), c.Node[k:k+1])
+	m.load(o, c, g.ions(c), c.Node[k:k+1], nil)
 	o.vars[m.flagSlot][0] = flag
 	args := m.netArgs
 	for i, s := range args {

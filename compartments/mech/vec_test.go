@@ -269,3 +269,40 @@ FUNCTION k(x) { k = x/100 }
 		}
 	}
 }
+
+// TestUniformRefill: a group fills celsius and dt only when they change,
+// but a changed value is seen at the next evaluation.
+func TestUniformRefill(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want func(c *Cable) float64
+	}{
+		{"y = dt*2 + celsius", func(c *Cable) float64 { return c.Dt*2 + c.Celsius }},
+	} {
+		src := "NEURON { SUFFIX q RANGE y }\nASSIGNED { v y }\nBREAKPOINT {\n\t" + tc.body + "\n}\n"
+		mod, err := nmodl.Parse("q.mod", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Compile(mod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 5
+		g := m.NewGroup(n)
+		c := &Cable{Node: make([]int32, n), V: make([]float64, n), Dt: 0.025, Celsius: 34}
+		for k := range n {
+			c.Node[k] = int32(k)
+		}
+		i, di := make([]float64, n), make([]float64, n)
+		for _, step := range []struct{ dt, celsius float64 }{{0.025, 34}, {0.025, 34}, {0.1, 34}, {0.1, 6.3}, {0.025, 6.3}} {
+			c.Dt, c.Celsius = step.dt, step.celsius
+			g.Current(c, i, di)
+			for k, y := range g.Assigned[index(t, m.Assigned, "y")] {
+				if want := tc.want(c); y != want {
+					t.Errorf("%q at dt=%g, celsius=%g: instance %d has y = %g, want %g", tc.body, c.Dt, c.Celsius, k, y, want)
+				}
+			}
+		}
+	}
+}
