@@ -104,6 +104,8 @@ type cellGroup struct {
 	lo, hi int
 	static []bool
 	mechs  []*mechGroup // the NMODL mechanisms' instances in these cells
+	nernst [][]int32    // by ion: the nodes whose reversal potential follows the concentrations
+	ratio  []float64    // scratch of mech.NernstNodes
 }
 
 // cellState is one cell's share of the engine's arrays.

@@ -66,6 +66,15 @@ func (e *Engine) buildMechs(nmodl []*MechGroup) {
 	for gi := range e.groups {
 		gr := &e.groups[gi]
 		lo, hi := int32(e.cells[gr.lo].first), int32(e.cells[gr.hi-1].end)
+		gr.nernst = make([][]int32, len(e.ions))
+		for k, is := range e.ions {
+			for node := lo; node < hi; node++ {
+				if is.plan.Nernst[node] {
+					gr.nernst[k] = append(gr.nernst[k], node)
+				}
+			}
+			gr.ratio = make([]float64, max(len(gr.ratio), len(gr.nernst[k])))
+		}
 		for _, k := range order {
 			low, mp := byMech[k], &p.Mechs[k]
 			a, _ := slices.BinarySearch(low.Node, lo)
@@ -156,14 +165,9 @@ func (e *Engine) resetMechs() {
 // vⁿ (NEURON's numerical di/dv), into the tree system.
 func (e *Engine) mechCurrents(gr *cellGroup, lo, hi int, t float64) {
 	p := e.plan
-	for _, is := range e.ions {
-		ip, in := is.plan, is.nodes
-		clear(in.I[lo:hi])
-		for node := lo; node < hi; node++ {
-			if ip.Nernst[node] {
-				in.E[node] = mech.Nernst(ip.Valence, p.Celsius, in.Ci[node], in.Co[node])
-			}
-		}
+	for k, is := range e.ions {
+		clear(is.nodes.I[lo:hi])
+		mech.NernstNodes(is.plan.Valence, p.Celsius, is.nodes, gr.nernst[k], gr.ratio)
 	}
 	for _, mg := range gr.mechs {
 		mg.cable.T = t

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"neurite/compartments/nmodl"
+	"neurite/sim/fastlog"
 )
 
 // Physical constants of NEURON 8.2's modern units (CODATA 2018).
@@ -17,7 +18,27 @@ const (
 // and outer concentrations ci and co at celsius degrees, as NEURON 8.2
 // computes it: (1000*R*(celsius+273.15)/(z*FARADAY)) * ln(co/ci).
 func Nernst(z int, celsius, ci, co float64) float64 {
-	return (1000 * GasConstant * (celsius + 273.15) / (float64(z) * Faraday)) * math.Log(co/ci)
+	return NernstFactor(z, celsius) * math.Log(co/ci)
+}
+
+// NernstFactor is RT/zF in mV, Nernst's factor of ln(co/ci).
+func NernstFactor(z int, celsius float64) float64 {
+	return 1000 * GasConstant * (celsius + 273.15) / (float64(z) * Faraday)
+}
+
+// NernstNodes sets the reversal potential at each of nodes by Nernst,
+// the logarithms four at a time (fastlog: math.Log's bits, so Nernst's
+// values); ratio is scratch of len(nodes).
+func NernstNodes(z int, celsius float64, in *IonNodes, nodes []int32, ratio []float64) {
+	ratio = ratio[:len(nodes)]
+	for k, nd := range nodes {
+		ratio[k] = in.Co[nd] / in.Ci[nd]
+	}
+	fastlog.LogSlice(ratio, ratio)
+	f := NernstFactor(z, celsius)
+	for k, nd := range nodes {
+		in.E[nd] = f * ratio[k]
+	}
 }
 
 // Mechanism is a compiled .mod file.

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"neurite/sim/fastexp"
+	"neurite/sim/fastlog"
 )
 
 // instr is one operation of a compiled expression over every instance of
@@ -304,22 +305,27 @@ func operands(a, b []float64, c float64, k int) (x, y float64) {
 	return x, y
 }
 
-// powVec sets d = a^b by power, a nil operand being c: the logarithms one
-// by one, the exponentials by fastexp.ExpSlice (four at a time), each
-// element as power gives it. d may be a or b (an operation in place).
+// powVec sets d = a^b by power, a nil operand being c: four elements at a
+// time, their logarithms by fastlog (math.Log's bits) and exponentials by
+// fastexp.ExpSlice, each element as power gives it. d may be a or b (an
+// operation in place): a vector's operands are read before it is written.
 func powVec(d, a, b []float64, c float64) {
-	var odd []int // elements power leaves to math.Pow, and their values
-	var oddV []float64
-	for k := range d {
-		x, y := operands(a, b, c, k)
-		if byLog(x, y) {
-			d[k] = y * math.Log(x)
-		} else {
-			odd, oddV = append(odd, k), append(oddV, math.Pow(x, y))
+	for i := 0; i < len(d); i += 4 {
+		dd := d[i:min(i+4, len(d))]
+		var x, y [4]float64
+		for k := range dd {
+			x[k], y[k] = operands(a, b, c, i+k)
 		}
-	}
-	fastexp.ExpSlice(d, d)
-	for i, k := range odd {
-		d[k] = oddV[i]
+		var lx [4]float64
+		fastlog.LogSlice(lx[:len(dd)], x[:])
+		for k := range dd {
+			dd[k] = y[k] * lx[k]
+		}
+		fastexp.ExpSlice(dd, dd)
+		for k := range dd {
+			if !byLog(x[k], y[k]) {
+				dd[k] = math.Pow(x[k], y[k])
+			}
+		}
 	}
 }

@@ -104,8 +104,7 @@ layout(std430, binding = %d) coherent buffer NodeIons { double nodeIons[]; };
 	// potentials follow the concentrations where NEURON's do.
 	src.WriteString("\nvoid mechIons(int c, int lid, int stride) {\n\tfor (int k = lid; k < nodesPerCell; k += stride) {\n\t\tint s = SLOT(k, c);\n")
 	for k, ion := range p.Ions {
-		// the factor as mech.Nernst computes it
-		f := 1000 * mech.GasConstant * (p.Celsius + 273.15) / (float64(ion.Valence) * mech.Faraday)
+		f := mech.NernstFactor(ion.Valence, p.Celsius)
 		fmt.Fprintf(&src, "\t\tMECH_ION(%[1]d, 1, s) = 0.0lf;\n\t\tif (MECH_ION(%[1]d, 4, s) != 0.0lf) {\n\t\t\tMECH_ION(%[1]d, 0, s) = %[2]s * mech_log(MECH_ION(%[1]d, 3, s) / MECH_ION(%[1]d, 2, s));\n\t\t}\n", k, d(f))
 	}
 	src.WriteString("\t}\n\tMECH_SYNC();\n}\n")
