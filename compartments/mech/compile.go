@@ -29,10 +29,11 @@ type compiler struct {
 	mech    *Mechanism
 	symSlot map[*nmodl.Symbol]int
 	procs   map[*nmodl.Proc]*cproc
-	active  map[*nmodl.Proc]bool // being compiled: a call of one is recursion
-	flag    int                  // slot of NET_RECEIVE's flag
-	pools   int                  // pools made
-	temps   map[[2]int]int       // by pool and index: the slot of a scratch vector
+	active  map[*nmodl.Proc]bool  // being compiled: a call of one is recursion
+	flag    int                   // slot of NET_RECEIVE's flag
+	pools   int                   // pools made
+	temps   map[[2]int]int        // by pool and index: the slot of a scratch vector
+	shared  map[nmodl.Expr]*share // exprShared's: the repeated subexpressions of the expression
 }
 
 // cproc is a compiled PROCEDURE or FUNCTION.
@@ -381,7 +382,7 @@ func (c *compiler) target(x *ctx, n *nmodl.Name) (int, error) {
 
 // assign compiles "slot = e" for the instances of the mask.
 func (c *compiler) assign(x *ctx, slot int, e nmodl.Expr) (stmtFn, error) {
-	op, err := c.expr(x, e, 0)
+	op, err := c.exprShared(x, e, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -524,11 +525,11 @@ func (c *compiler) diff(x *ctx, st *nmodl.Diff) (stmtFn, error) {
 	if a, b, _ := linear(st.Value, st.State.Sym); varying(a) && varying(b) {
 		// The update's tree in one instruction (insCnexp) after a's and
 		// b's: eight passes over the instances fewer, b computed once.
-		ao, err := c.expr(x, a, 0)
+		ao, err := c.exprShared(x, a, 0)
 		if err != nil {
 			return nil, err
 		}
-		bo, err := c.expr(x, b, 1)
+		bo, err := c.exprShared(x, b, 1)
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,11 @@
 package mech
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 
 	"neurite/compartments/nmodl"
 	"neurite/sim/fastexp"
@@ -45,9 +48,91 @@ func (op operand) then(more ...instr) []instr {
 	return append(slices.Clip(op.prog), more...)
 }
 
+// share is a subexpression that occurs more than once in an expression.
+type share struct {
+	slot int // its vector, once computed; -1 before
+}
+
+// exprShared compiles e as expr does, but computes a subexpression that
+// occurs more than once in it once, into a vector of its own, as Hay's
+// rates' (v - -38) and (-v - 38) in an α: the same operations on the same
+// values, so the same bits, and a pass over the instances fewer each
+// time. An expression that calls a FUNCTION, which may assign variables,
+// is compiled as it stands.
+func (c *compiler) exprShared(x *ctx, e nmodl.Expr, sp int) (operand, error) {
+	if callsProc(e) {
+		return c.expr(x, e, sp)
+	}
+	byKey := map[string][]nmodl.Expr{}
+	subtrees(e, byKey)
+	c.shared = map[nmodl.Expr]*share{}
+	defer func() { c.shared = nil }()
+	for _, es := range byKey {
+		if len(es) > 1 {
+			sh := &share{slot: -1}
+			for _, e := range es {
+				c.shared[e] = sh
+			}
+		}
+	}
+	return c.expr(x, e, sp)
+}
+
+// subtrees lists e's operations by their text. It leaves out variables
+// and numbers, which cost nothing to read, and the negation of a
+// variable, which binaryWith folds into the operation that takes it.
+func subtrees(e nmodl.Expr, byKey map[string][]nmodl.Expr) string {
+	var k string
+	switch e := e.(type) {
+	case *nmodl.Num:
+		return strconv.FormatUint(math.Float64bits(e.Value), 16)
+	case *nmodl.Name:
+		return e.Name
+	case *nmodl.Unary:
+		k = "(" + e.Op + subtrees(e.X, byKey) + ")"
+		if _, ok := e.X.(*nmodl.Name); ok {
+			return k
+		}
+	case *nmodl.Binary:
+		k = "(" + subtrees(e.L, byKey) + e.Op + subtrees(e.R, byKey) + ")"
+	case *nmodl.Call:
+		args := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = subtrees(a, byKey)
+		}
+		k = e.Func + "(" + strings.Join(args, ",") + ")"
+	default:
+		return fmt.Sprintf("%p", e)
+	}
+	byKey[k] = append(byKey[k], e)
+	return k
+}
+
 // expr compiles e; a computation leaves its value in scratch vector sp
 // of x's pool and uses those above it as it goes.
 func (c *compiler) expr(x *ctx, e nmodl.Expr, sp int) (operand, error) {
+	sh := c.shared[e]
+	if sh == nil {
+		return c.exprAt(x, e, sp)
+	}
+	if sh.slot >= 0 {
+		return operand{kind: opVar, slot: sh.slot}, nil
+	}
+	op, err := c.exprAt(x, e, sp)
+	if err != nil || op.kind != opProg {
+		return op, err
+	}
+	// The last instruction writes the value where later occurrences
+	// read it; the scratch vectors are overwritten as the expression
+	// goes on.
+	sh.slot = c.newSlot(slotOwn, 0)
+	op.prog[len(op.prog)-1].dst = sh.slot
+	op.slot = sh.slot
+	return op, nil
+}
+
+// exprAt is expr without looking for shared subexpressions.
+func (c *compiler) exprAt(x *ctx, e nmodl.Expr, sp int) (operand, error) {
 	switch e := e.(type) {
 	case *nmodl.Num:
 		return operand{kind: opConst, c: e.Value}, nil

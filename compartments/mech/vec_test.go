@@ -306,3 +306,42 @@ func TestUniformRefill(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedSubexpressions: a subexpression repeated in an expression is
+// computed once (Hay's α and β rates), a negated variable is left to the
+// operation that folds it, and an expression calling a FUNCTION is
+// compiled as it stands; TestEvaluator checks the values' bits.
+func TestSharedSubexpressions(t *testing.T) {
+	cases := []struct {
+		expr  string
+		instr int
+	}{
+		{"(0.182 * (v - -38))/(1 - (exp(-(v - -38)/6)))", 6}, // (v - -38) once
+		{"(0.124 * (-v - 38))/(1 - (exp(-(-v - 38)/6)))", 6}, // (-v - 38) once
+		{"(v + p)*(v + p) + exp(v + p) - exp(v + p)", 5},     // v + p, exp(v + p) once
+		{"-v*3 + -v/2", 3},               // -v folded into each
+		{"f(v + 1) + f(v + 1)", 2*2 + 1}, // a FUNCTION: both calls
+		{"(v - 3)/(v - 4)", 3},           // nothing repeated
+	}
+	for _, tc := range cases {
+		src := "NEURON { SUFFIX q RANGE p, y }\nPARAMETER { p = 2 }\nASSIGNED { v y }\nBREAKPOINT {\n\ty = " + tc.expr + "\n}\n" +
+			"FUNCTION f(x) { f = x }\n"
+		mod, err := nmodl.Parse("q.mod", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mech := &Mechanism{Mod: mod, Name: mod.Name}
+		c := &compiler{m: mod, mech: mech, flag: -1, temps: map[[2]int]int{}, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+		if err := c.declare(); err != nil {
+			t.Fatal(err)
+		}
+		x := &ctx{pool: c.newPool(), scopes: []map[string]int{{}}}
+		op, err := c.exprShared(x, mod.Breakpoint.Stmts[0].(*nmodl.Assign).Value, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(op.prog) != tc.instr {
+			t.Errorf("%s: %d instructions, want %d", tc.expr, len(op.prog), tc.instr)
+		}
+	}
+}
