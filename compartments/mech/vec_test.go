@@ -65,14 +65,7 @@ func TestEvaluator(t *testing.T) {
 	src := "NEURON { SUFFIX q RANGE p, " + strings.Join(names, ", ") + " }\nPARAMETER { p = 2 }\n" +
 		"ASSIGNED { v " + strings.Join(names, " ") + " }\nBREAKPOINT {\n" + strings.Join(assigns, "\n") + "\n}\n" +
 		"FUNCTION sq(x) { sq = x*x }\nFUNCTION sel(x) {\n\tif (x > -20) { sel = x/2 } else { sel = -x }\n}\n"
-	mod, err := nmodl.Parse("q.mod", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(mod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := compileSource(t, src)
 	for _, n := range []int{1, 2, 3, 4, 5, 8, 9, 600} {
 		g := m.NewGroup(n)
 		c := &Cable{Node: make([]int32, n), V: make([]float64, n)}
@@ -209,14 +202,7 @@ DERIVATIVE states {
 }
 FUNCTION k(x) { k = x/100 }
 `
-	mod, err := nmodl.Parse("q.mod", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(mod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mod, m := compileSource(t, src)
 	fused := 0
 	for _, st := range mod.Proc("states").Body.Stmts {
 		d := st.(*nmodl.Diff)
@@ -273,38 +259,37 @@ FUNCTION k(x) { k = x/100 }
 // TestUniformRefill: a group fills celsius and dt only when they change,
 // but a changed value is seen at the next evaluation.
 func TestUniformRefill(t *testing.T) {
-	for _, tc := range []struct {
-		body string
-		want func(c *Cable) float64
-	}{
-		{"y = dt*2 + celsius", func(c *Cable) float64 { return c.Dt*2 + c.Celsius }},
-	} {
-		src := "NEURON { SUFFIX q RANGE y }\nASSIGNED { v y }\nBREAKPOINT {\n\t" + tc.body + "\n}\n"
-		mod, err := nmodl.Parse("q.mod", []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := Compile(mod)
-		if err != nil {
-			t.Fatal(err)
-		}
-		const n = 5
-		g := m.NewGroup(n)
-		c := &Cable{Node: make([]int32, n), V: make([]float64, n), Dt: 0.025, Celsius: 34}
-		for k := range n {
-			c.Node[k] = int32(k)
-		}
-		i, di := make([]float64, n), make([]float64, n)
-		for _, step := range []struct{ dt, celsius float64 }{{0.025, 34}, {0.025, 34}, {0.1, 34}, {0.1, 6.3}, {0.025, 6.3}} {
-			c.Dt, c.Celsius = step.dt, step.celsius
-			g.Current(c, i, di)
-			for k, y := range g.Assigned[index(t, m.Assigned, "y")] {
-				if want := tc.want(c); y != want {
-					t.Errorf("%q at dt=%g, celsius=%g: instance %d has y = %g, want %g", tc.body, c.Dt, c.Celsius, k, y, want)
-				}
+	_, m := compileSource(t, "NEURON { SUFFIX q RANGE y }\nASSIGNED { v y }\nBREAKPOINT {\n\ty = dt*2 + celsius\n}\n")
+	const n = 5
+	g := m.NewGroup(n)
+	c := &Cable{Node: make([]int32, n), V: make([]float64, n)}
+	for k := range n {
+		c.Node[k] = int32(k)
+	}
+	i, di := make([]float64, n), make([]float64, n)
+	for _, step := range []struct{ dt, celsius float64 }{{0.025, 34}, {0.025, 34}, {0.1, 34}, {0.1, 6.3}, {0.025, 6.3}} {
+		c.Dt, c.Celsius = step.dt, step.celsius
+		g.Current(c, i, di)
+		for k, y := range g.Assigned[index(t, m.Assigned, "y")] {
+			if want := c.Dt*2 + c.Celsius; y != want {
+				t.Errorf("dt=%g, celsius=%g: instance %d has y = %g, want %g", c.Dt, c.Celsius, k, y, want)
 			}
 		}
 	}
+}
+
+// compileSource parses and compiles the .mod text src.
+func compileSource(t *testing.T, src string) (*nmodl.Mod, *Mechanism) {
+	t.Helper()
+	mod, err := nmodl.Parse("q.mod", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mod, m
 }
 
 // TestSharedSubexpressions: a subexpression repeated in an expression is
