@@ -112,8 +112,6 @@ func (f *frame) general(in *instr) {
 	switch in.op {
 	case insAdd, insSub, insMul, insDiv:
 		arithScalar(in.op, d, a, b, in.c)
-	case insExp:
-		expVec(d, a)
 	case insNeg:
 		for k, x := range a {
 			d[k] = -x
@@ -130,8 +128,6 @@ func (f *frame) general(in *instr) {
 		compare(in.cmp, d, a, b, in.c)
 	case insCall:
 		in.call(f, d)
-	case insCnexp:
-		cnexpScalar(d, f.vars[in.state][:n], a, b, f.vars[in.dt][:n])
 	}
 }
 
