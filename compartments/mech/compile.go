@@ -36,6 +36,11 @@ type compiler struct {
 	shared  map[nmodl.Expr]*share // exprShared's: the repeated subexpressions of the expression
 }
 
+// newCompiler returns a compiler of m into mech.
+func newCompiler(m *nmodl.Mod, mech *Mechanism) *compiler {
+	return &compiler{m: m, mech: mech, flag: -1, temps: map[[2]int]int{}, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+}
+
 // cproc is a compiled PROCEDURE or FUNCTION.
 type cproc struct {
 	args   []int // slots

@@ -478,7 +478,7 @@ func (g *Group) Advance(c *Cable) {
 // feature is an error naming file:line and the construct.
 func Compile(m *nmodl.Mod) (*Mechanism, error) {
 	mech := &Mechanism{Mod: m, Name: m.Name, Point: m.Kind == nmodl.PointProcess}
-	c := &compiler{m: m, mech: mech, flag: -1, temps: map[[2]int]int{}, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+	c := newCompiler(m, mech)
 	if err := c.declare(); err != nil {
 		return nil, err
 	}

@@ -315,8 +315,7 @@ func TestSharedSubexpressions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mech := &Mechanism{Mod: mod, Name: mod.Name}
-		c := &compiler{m: mod, mech: mech, flag: -1, temps: map[[2]int]int{}, symSlot: map[*nmodl.Symbol]int{}, procs: map[*nmodl.Proc]*cproc{}, active: map[*nmodl.Proc]bool{}}
+		c := newCompiler(mod, &Mechanism{Mod: mod, Name: mod.Name})
 		if err := c.declare(); err != nil {
 			t.Fatal(err)
 		}
