@@ -208,10 +208,92 @@ func (c *compiler) compile() error {
 	if c.mech.current, err = c.block(x, &nmodl.Block{Stmts: rest, Pos: b.Pos}); err != nil {
 		return err
 	}
-	if again := vDependent(rest); len(again) < len(rest) {
-		c.mech.currentAgain, err = c.block(&ctx{pool: c.newPool()}, &nmodl.Block{Stmts: again, Pos: b.Pos})
+	again := vDependent(rest)
+	if len(again) < len(rest) {
+		if c.mech.currentAgain, err = c.block(&ctx{pool: c.newPool()}, &nmodl.Block{Stmts: again, Pos: b.Pos}); err != nil {
+			return err
+		}
 	}
-	return err
+	return c.ohmicCurrent(rest, again, b.Pos)
+}
+
+// ohmic is a BREAKPOINT whose one current is i = g*(v - e), with g and e
+// the same in both of Current's evaluations and every statement before
+// it (the conductance, g = gbar*m*m*m*h) the same too (vDependent): the
+// form of nearly every channel. Current then runs the conductance once
+// and both evaluations, the sums and the quotient in one pass.
+type ohmic struct {
+	i      int // the current's slot
+	g, e   int // slots, or -1 for the constants gc, ec
+	gc, ec float64
+}
+
+// ohmicCurrent sets the mechanism's ohmic form and conductance block
+// where its BREAKPOINT (without SOLVE) rest has that form.
+func (c *compiler) ohmicCurrent(rest, again []nmodl.Stmt, at nmodl.Pos) error {
+	last := rest[len(rest)-1]
+	a, ok := last.(*nmodl.Assign)
+	if len(c.mech.currents) != 1 || len(again) != 1 || again[0] != last || !ok ||
+		a.Target.Ref != nmodl.RefSymbol || c.symSlot[a.Target.Sym] != c.mech.currents[0] {
+		return nil
+	}
+	prod, ok := a.Value.(*nmodl.Binary)
+	if !ok || prod.Op != "*" {
+		return nil
+	}
+	gx, dx := prod.L, prod.R
+	if isDrive(gx) {
+		gx, dx = dx, gx
+	}
+	if !isDrive(dx) {
+		return nil
+	}
+	o := &ohmic{i: c.mech.currents[0]}
+	var okG, okE bool
+	if o.g, o.gc, okG = c.ohmicOperand(gx); !okG {
+		return nil
+	}
+	if o.e, o.ec, okE = c.ohmicOperand(dx.(*nmodl.Binary).R); !okE {
+		return nil
+	}
+	if o.g == o.i || o.e == o.i {
+		return nil // i = i*(v - e): the second evaluation reads the first's i
+	}
+	c.mech.ohmic = o
+	if len(rest) > 1 {
+		var err error
+		c.mech.conductance, err = c.block(&ctx{pool: c.newPool()}, &nmodl.Block{Stmts: rest[:len(rest)-1], Pos: at})
+		return err
+	}
+	return nil
+}
+
+// isDrive reports whether e is v - x, the driving force.
+func isDrive(e nmodl.Expr) bool {
+	d, ok := e.(*nmodl.Binary)
+	if !ok || d.Op != "-" {
+		return false
+	}
+	v, ok := d.L.(*nmodl.Name)
+	return ok && v.Name == "v"
+}
+
+// ohmicOperand is g or e of an ohmic current: a constant Compile folds,
+// or a declared variable other than v (a LOCAL's slot belongs to its
+// block's scope).
+func (c *compiler) ohmicOperand(e nmodl.Expr) (slot int, k float64, ok bool) {
+	if k, ok := Fold(e); ok {
+		return -1, k, true
+	}
+	switch e := e.(type) {
+	case *nmodl.Name:
+		if e.Name == "v" || e.Ref != nmodl.RefSymbol || e.Sym.Kind == nmodl.Constant {
+			return 0, 0, false
+		}
+		op, err := c.name(nil, e)
+		return op.slot, 0, err == nil && op.kind == opVar
+	}
+	return 0, 0, false
 }
 
 // vDependent returns the statements of BREAKPOINT (without its SOLVE)

@@ -83,12 +83,16 @@ type Mechanism struct {
 	// currentAgain is current without the assignments whose values its
 	// second evaluation cannot change (vDependent), or nil.
 	currentAgain stmtFn
-	advance      stmtFn // the SOLVE'd block, or nil
-	kinetics     []*kinetic
-	receive      stmtFn // NET_RECEIVE, or nil
-	netInit      stmtFn // NET_RECEIVE's INITIAL, or nil
-	netArgs      []int  // the slots of its arguments
-	flagSlot     int
+	// ohmic is set where the current is g*(v - e) (ohmicCurrent), and
+	// conductance is then BREAKPOINT's statements before it, or nil.
+	ohmic       *ohmic
+	conductance stmtFn
+	advance     stmtFn // the SOLVE'd block, or nil
+	kinetics    []*kinetic
+	receive     stmtFn // NET_RECEIVE, or nil
+	netInit     stmtFn // NET_RECEIVE's INITIAL, or nil
+	netArgs     []int  // the slots of its arguments
+	flagSlot    int
 }
 
 // Var is a variable of a mechanism. Global marks a PARAMETER that NEURON
@@ -429,26 +433,55 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 	// is set again for the second evaluation.
 	g.load(c)
 	v := f.vars[m.builtins[bV]]
-	for k := range v {
-		v[k] += 0.001
-	}
-	g.run(m.current)
-	g.sumCurrents(g.iv)
-	gather(v, c.V, c.Node[:g.N])
-	if m.currentAgain != nil {
-		g.run(m.currentAgain)
+	if o := m.ohmic; o != nil {
+		if m.conductance != nil {
+			g.run(m.conductance)
+		}
+		o.currents(f, v[:g.N], i, di)
 	} else {
+		for k := range v {
+			v[k] += 0.001
+		}
 		g.run(m.current)
-	}
-	g.sumCurrents(i)
-	for k := range di {
-		di[k] = (g.iv[k] - i[k]) / 0.001
+		g.sumCurrents(g.iv)
+		gather(v, c.V, c.Node[:g.N])
+		if m.currentAgain != nil {
+			g.run(m.currentAgain)
+		} else {
+			g.run(m.current)
+		}
+		g.sumCurrents(i)
+		for k := range di {
+			di[k] = (g.iv[k] - i[k]) / 0.001
+		}
 	}
 	for j, s := range m.ionCur {
 		dst := g.ions(c).cur[j]
 		for k, nd := range c.Node[:g.N] {
 			dst[nd] += f.vars[s.slot][k]
 		}
+	}
+}
+
+// currents is Current's two evaluations of an ohmic current and their
+// difference quotient, instance by instance: the operations of the
+// general path (v + 0.001 rounded, the sums from 0), so its bits.
+func (o *ohmic) currents(f *frame, v, i, di []float64) {
+	cur := f.vars[o.i][:len(v)]
+	i, di = i[:len(v)], di[:len(v)]
+	for k, vk := range v {
+		g, e := o.gc, o.ec
+		if o.g >= 0 {
+			g = f.vars[o.g][k]
+		}
+		if o.e >= 0 {
+			e = f.vars[o.e][k]
+		}
+		up := 0 + g*(float64(vk+0.001)-e)
+		at := g * (vk - e)
+		cur[k] = at
+		i[k] = 0 + at
+		di[k] = (up - i[k]) / 0.001
 	}
 }
 

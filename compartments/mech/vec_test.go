@@ -2,6 +2,7 @@ package mech
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -326,6 +327,72 @@ func TestSharedSubexpressions(t *testing.T) {
 		}
 		if len(op.prog) != tc.instr {
 			t.Errorf("%s: %d instructions, want %d", tc.expr, len(op.prog), tc.instr)
+		}
+	}
+}
+
+// TestOhmicCurrent: a current g*(v - e) after v-independent statements
+// (every Hay channel's BREAKPOINT) runs its conductance once and both
+// evaluations in one pass, with the general path's bits for i, di, the
+// ASSIGNED variables and the ion currents; other forms keep the general
+// path.
+func TestOhmicCurrent(t *testing.T) {
+	v := []float64{-38, 0, math.Copysign(0, -1)}
+	for k := range 200 {
+		v = append(v, -90+0.65*float64(k)+1e-3*float64(k%7))
+	}
+	fused := 0
+	for _, name := range hayMods {
+		m := hay(t, name)
+		if m.ohmic == nil {
+			continue
+		}
+		fused++
+		general := *m
+		general.ohmic, general.conductance = nil, nil
+		var got [2][][]float64
+		for k, mm := range []*Mechanism{m, &general} {
+			c := hayCable(slices.Clone(v))
+			g := mm.NewGroup(len(v))
+			g.Init(c)
+			i, di := make([]float64, len(v)), make([]float64, len(v))
+			g.Current(c, i, di)
+			got[k] = append([][]float64{i, di}, g.Assigned...)
+			for _, ion := range slices.Sorted(maps.Keys(c.Ions)) {
+				got[k] = append(got[k], c.Ions[ion].I)
+			}
+		}
+		for j := range got[0] {
+			for k := range got[0][j] {
+				if math.Float64bits(got[0][j][k]) != math.Float64bits(got[1][j][k]) {
+					t.Errorf("%s: vector %d, instance %d: %v in one pass, %v by the general path", name, j, k, got[0][j][k], got[1][j][k])
+				}
+			}
+		}
+	}
+	if fused < 9 {
+		t.Errorf("only %d Hay mechanisms' currents are ohmic", fused)
+	}
+	for _, tc := range []struct {
+		breakpoint string
+		ohmic      bool
+	}{
+		{"g = gbar*m\n\ti = g*(v - e)", true},
+		{"i = (v - e)*gbar", true},
+		{"i = gbar*(v - -80)", true},
+		{"i = 2*(v - e)", true},
+		{"g = gbar*m*v\n\ti = g*(v - e)", false}, // g depends on v
+		{"i = gbar*(v - e)*2", false},
+		{"i = gbar*v", false},
+		{"i = i*(v - e)", false},
+		{"g = gbar*m\n\ti = g*(v - e)\n\tj = g", false}, // j after i
+		{"g = gbar*m\n\tj = i\n\ti = g*(v - e)", false}, // reads i
+	} {
+		src := "NEURON { SUFFIX q RANGE g, j NONSPECIFIC_CURRENT i }\nPARAMETER { gbar = 1 e = -70 }\nSTATE { m }\n" +
+			"ASSIGNED { v g i j }\nBREAKPOINT {\n\t" + tc.breakpoint + "\n}\n"
+		_, m := compileSource(t, src)
+		if (m.ohmic != nil) != tc.ohmic {
+			t.Errorf("%q: ohmic %v, want %v", tc.breakpoint, m.ohmic != nil, tc.ohmic)
 		}
 	}
 }
