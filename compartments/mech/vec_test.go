@@ -105,22 +105,7 @@ func TestCurrentAgain(t *testing.T) {
 		skipped++
 		full := *m
 		full.currentAgain = nil
-		var got [2][][]float64
-		for k, mm := range []*Mechanism{m, &full} {
-			c := hayCable(slices.Clone(v))
-			g := mm.NewGroup(len(v))
-			g.Init(c)
-			i, di := make([]float64, len(v)), make([]float64, len(v))
-			g.Current(c, i, di)
-			got[k] = append([][]float64{i, di}, g.Assigned...)
-		}
-		for j := range got[0] {
-			for k := range got[0][j] {
-				if math.Float64bits(got[0][j][k]) != math.Float64bits(got[1][j][k]) {
-					t.Errorf("%s: vector %d, instance %d: %v with the second evaluation pruned, %v without", name, j, k, got[0][j][k], got[1][j][k])
-				}
-			}
-		}
+		sameCurrents(t, name+", the second evaluation pruned and not", m, &full, v)
 	}
 	if skipped < 8 {
 		t.Errorf("only %d Hay mechanisms skip their conductance in the second evaluation", skipped)
@@ -350,25 +335,7 @@ func TestOhmicCurrent(t *testing.T) {
 		fused++
 		general := *m
 		general.ohmic, general.conductance = nil, nil
-		var got [2][][]float64
-		for k, mm := range []*Mechanism{m, &general} {
-			c := hayCable(slices.Clone(v))
-			g := mm.NewGroup(len(v))
-			g.Init(c)
-			i, di := make([]float64, len(v)), make([]float64, len(v))
-			g.Current(c, i, di)
-			got[k] = append([][]float64{i, di}, g.Assigned...)
-			for _, ion := range slices.Sorted(maps.Keys(c.Ions)) {
-				got[k] = append(got[k], c.Ions[ion].I)
-			}
-		}
-		for j := range got[0] {
-			for k := range got[0][j] {
-				if math.Float64bits(got[0][j][k]) != math.Float64bits(got[1][j][k]) {
-					t.Errorf("%s: vector %d, instance %d: %v in one pass, %v by the general path", name, j, k, got[0][j][k], got[1][j][k])
-				}
-			}
-		}
+		sameCurrents(t, name+", in one pass and by the general path", m, &general, v)
 	}
 	if fused < 9 {
 		t.Errorf("only %d Hay mechanisms' currents are ohmic", fused)
@@ -393,6 +360,32 @@ func TestOhmicCurrent(t *testing.T) {
 		_, m := compileSource(t, src)
 		if (m.ohmic != nil) != tc.ohmic {
 			t.Errorf("%q: ohmic %v, want %v", tc.breakpoint, m.ohmic != nil, tc.ohmic)
+		}
+	}
+}
+
+// sameCurrents runs Current of a and of b (two compilations of one
+// mechanism) on Hay cables at voltages v and checks that i, di, the
+// ASSIGNED variables and the ion currents are the same to the bit.
+func sameCurrents(t *testing.T, what string, a, b *Mechanism, v []float64) {
+	t.Helper()
+	var got [2][][]float64
+	for k, m := range []*Mechanism{a, b} {
+		c := hayCable(slices.Clone(v))
+		g := m.NewGroup(len(v))
+		g.Init(c)
+		i, di := make([]float64, len(v)), make([]float64, len(v))
+		g.Current(c, i, di)
+		got[k] = append([][]float64{i, di}, g.Assigned...)
+		for _, ion := range slices.Sorted(maps.Keys(c.Ions)) {
+			got[k] = append(got[k], c.Ions[ion].I)
+		}
+	}
+	for j := range got[0] {
+		for k := range got[0][j] {
+			if math.Float64bits(got[0][j][k]) != math.Float64bits(got[1][j][k]) {
+				t.Errorf("%s: vector %d, instance %d: %v against %v", what, j, k, got[0][j][k], got[1][j][k])
+			}
 		}
 	}
 }
