@@ -112,7 +112,6 @@ type mechRef struct {
 // their order (concentration writers first); then the point processes'
 // NetCons and events (resetPoints).
 func (e *Engine) resetMechs() {
-	p := e.plan
 	for ci := range e.cells {
 		e.cells[ci].points.reset()
 	}
@@ -122,11 +121,9 @@ func (e *Engine) resetMechs() {
 		copy(in.Ci, ip.Ci)
 		copy(in.Co, ip.Co)
 		clear(in.I)
-		for node, nernst := range ip.Nernst {
-			if nernst {
-				in.E[node] = mech.Nernst(ip.Valence, p.Celsius, in.Ci[node], in.Co[node])
-			}
-		}
+	}
+	for gi := range e.groups {
+		e.nernst(&e.groups[gi])
 	}
 	for _, gr := range e.groups {
 		for _, mg := range gr.mechs {
@@ -164,11 +161,10 @@ func (e *Engine) resetMechs() {
 // ion currents zeroed, then each mechanism's current, linearised about
 // vⁿ (NEURON's numerical di/dv), into the tree system.
 func (e *Engine) mechCurrents(gr *cellGroup, lo, hi int, t float64) {
-	p := e.plan
-	for k, is := range e.ions {
+	for _, is := range e.ions {
 		clear(is.nodes.I[lo:hi])
-		mech.NernstNodes(is.plan.Valence, p.Celsius, is.nodes, gr.nernst[k], gr.ratio)
 	}
+	e.nernst(gr)
 	for _, mg := range gr.mechs {
 		mg.cable.T = t
 		mg.g.Current(&mg.cable, mg.i, mg.di)
@@ -180,6 +176,14 @@ func (e *Engine) mechCurrents(gr *cellGroup, lo, hi int, t float64) {
 			e.d[node] += mg.di[j] * s
 			e.rhs[node] += (mg.di[j]*e.v[node] - mg.i[j]) * s
 		}
+	}
+}
+
+// nernst sets the reversal potentials that follow the concentrations
+// (IonPlan.Nernst) at the group's nodes.
+func (e *Engine) nernst(gr *cellGroup) {
+	for k, is := range e.ions {
+		mech.NernstNodes(is.plan.Valence, e.plan.Celsius, is.nodes, gr.nernst[k], gr.ratio)
 	}
 }
 

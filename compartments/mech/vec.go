@@ -67,7 +67,7 @@ func (in instr) ready() instr {
 	case insAdd, insSub, insMul, insDiv:
 		in.kern = arithKernel(in.op, in.a >= 0, in.b >= 0)
 	case insExp:
-		in.kern = func(f *frame, in *instr) { expVec(f.vars[in.dst][:f.n4], f.vars[in.a][:f.n4]) }
+		in.kern = func(f *frame, in *instr) { fastexp.ExpSlice(f.vars[in.dst][:f.n4], f.vars[in.a][:f.n4]) }
 	case insCnexp:
 		in.kern = func(f *frame, in *instr) {
 			n := f.n4

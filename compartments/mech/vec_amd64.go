@@ -174,8 +174,6 @@ func divCV(d, b []float64, c float64) {
 	}
 }
 
-// expVec sets d = e^a by fastexp.ExpSlice.
-func expVec(d, a []float64) { fastexp.ExpSlice(d, a) }
 
 var (
 	vOne  = archsimd.BroadcastFloat64x4(1)
