@@ -260,10 +260,7 @@ func (m *Morphology) SWC() *swc.File {
 	ids := make([][]int, len(m.Sections))
 	for _, si := range m.rootFirst() {
 		s := &m.Sections[si]
-		typ := map[string]swc.Type{"soma": swc.Soma, "axon": swc.Axon, "dend": swc.Basal, "apic": swc.Apical}[s.Region]
-		if typ == 0 {
-			typ = swc.Basal
-		}
+		typ := swc.TypeOf(s.Region)
 		parent := -1
 		if s.Parent >= 0 {
 			target := s.ParentX * m.Sections[s.Parent].L()

@@ -259,3 +259,34 @@ func readReferenceSpikes(t *testing.T, path string) []float64 {
 	}
 	return ts
 }
+
+// TestSWCKeepsTypes: a morphology written as SWC keeps every section's
+// type, those beyond apical (dend_5) included, so that it reads back
+// with the same regions.
+func TestSWCKeepsTypes(t *testing.T) {
+	src := "1 1 0 0 0 5 -1\n2 1 0 -5 0 5 1\n3 1 0 5 0 5 1\n4 3 0 6 0 1 1\n5 3 0 12 0 1 4\n6 5 0 -6 0 1 1\n7 5 0 -12 0 1 6\n8 2 6 0 0 1 1\n9 2 12 0 0 1 8\n"
+	regions := func(text string) []string {
+		f, err := swc.Read(strings.NewReader(text), "typed.swc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := compartments.FromSWC(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, s := range m.Sections {
+			out = append(out, s.Region)
+		}
+		var back bytes.Buffer
+		if err := swc.Write(&back, m.SWC()); err != nil {
+			t.Fatal(err)
+		}
+		src = back.String()
+		return out
+	}
+	first := regions(src)
+	if again := regions(src); !slices.Equal(again, first) || !slices.Contains(first, "dend_5") {
+		t.Errorf("regions %v, read back from its SWC as %v", first, again)
+	}
+}

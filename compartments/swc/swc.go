@@ -49,6 +49,21 @@ func (t Type) String() string {
 	return fmt.Sprintf("dend_%d", int(t))
 }
 
+// TypeOf is the type whose String is region (dend_5 is type 5); a region
+// of any other name, one a model file named, is a dendrite (Basal).
+func TypeOf(region string) Type {
+	for t := Soma; t <= Apical; t++ {
+		if t.String() == region {
+			return t
+		}
+	}
+	var n int
+	if _, err := fmt.Sscanf(region, "dend_%d", &n); err == nil && n > int(Apical) && Type(n).String() == region {
+		return Type(n)
+	}
+	return Basal
+}
+
 // Point is one sample of the morphology.
 type Point struct {
 	ID      int

@@ -100,6 +100,14 @@ func TestTypeString(t *testing.T) {
 		if got := typ.String(); got != want {
 			t.Errorf("Type(%d) = %q, want %q", typ, got, want)
 		}
+		if got := TypeOf(want); got != typ {
+			t.Errorf("TypeOf(%q) = %d, want %d", want, got, typ)
+		}
+	}
+	for _, region := range []string{"oblique", "dend_3", "dend_07", "dend_x", ""} {
+		if got := TypeOf(region); got != Basal {
+			t.Errorf("TypeOf(%q) = %d, want a dendrite (3)", region, got)
+		}
 	}
 }
 
