@@ -196,6 +196,9 @@ func TestNeuroMLModel(t *testing.T) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
 	}
+	if c := m.Clone(); !slices.Equal(c.Notes, m.Notes) {
+		t.Errorf("a clone's notes %q, want the model's", c.Notes)
+	}
 }
 
 // TestNeuroMLHHCell: NeuroML's own single-compartment HH cell

@@ -46,7 +46,6 @@ func (m *Model) Override(sets ...string) error {
 		return bySetting(errs, sets)
 	}
 	c.sets, c.blame = append(slices.Clip(m.sets), applied...), false
-	c.Notes = m.Notes
 	*m = *c
 	return nil
 }

@@ -54,10 +54,6 @@ type Model struct {
 	Snapshots      Snapshots      `toml:"snapshots,omitempty"`
 	Run            Run            `toml:"run,omitempty"`
 	View           View           `toml:"view,omitempty"`
-	// Notes say what a file the model was made from holds that the model
-	// does not run (a NeuroML cell's active channels), for check and run
-	// to print.
-	Notes []string `toml:"-"`
 
 	source
 }
@@ -73,6 +69,10 @@ type source struct {
 	embedded bool // read from a file system other than the OS's
 	sets     []override
 	blame    bool // the sets are being checked: every problem is theirs
+	// Notes say what a file the model was made from holds that the model
+	// does not run (a NeuroML cell's active channels), for check and run
+	// to print; clones and overridden models keep them.
+	Notes []string `toml:"-"`
 }
 
 // Morphology gives the cell's geometry: an SWC file, a NeuroML 2 cell
