@@ -329,7 +329,7 @@ func (e *Engine) groupCells(l *Lowered) {
 		return a.end == b.first && a.end-a.first == b.end-b.first && slices.Equal(e.parent[a.first:a.end], e.parent[b.first:b.end])
 	}
 	static := e.staticNodes(l)
-	most := min(maxGroup, (len(e.cells)+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0))
+	most := min(maxGroup, (len(e.cells)+e.workers-1)/e.workers)
 	for lo := 0; lo < len(e.cells); {
 		hi := lo + 1
 		size := e.cells[lo].end - e.cells[lo].first

@@ -67,14 +67,16 @@ func (e *Engine) buildMechs(nmodl []*MechGroup) {
 		gr := &e.groups[gi]
 		lo, hi := int32(e.cells[gr.lo].first), int32(e.cells[gr.hi-1].end)
 		gr.nernst = make([][]int32, len(e.ions))
+		most := 0
 		for k, is := range e.ions {
 			for node := lo; node < hi; node++ {
 				if is.plan.Nernst[node] {
 					gr.nernst[k] = append(gr.nernst[k], node)
 				}
 			}
-			gr.ratio = make([]float64, max(len(gr.ratio), len(gr.nernst[k])))
+			most = max(most, len(gr.nernst[k]))
 		}
+		gr.ratio = make([]float64, most)
 		for _, k := range order {
 			low, mp := byMech[k], &p.Mechs[k]
 			a, _ := slices.BinarySearch(low.Node, lo)

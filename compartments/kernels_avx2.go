@@ -40,12 +40,6 @@ var (
 	vMaxAbsV                  = splat(sim.MaxAbsV)
 )
 
-// exp4 is e^x lane by lane for x clamped to [-708, 709] (beyond which
-// the hh rates are 0 or overflow anyway): sim/fastexp's Core4, within 3
-// ulp (without a gather instruction a table-driven reduction does not
-// pay).
-func exp4(x f64x4) f64x4 { return fastexp.Core4(x) }
-
 // trap4 is hh.Rates' vtrap lane by lane: x/(e − 1), or 10·(1 − x/20) for |x| < 1e-5.
 func trap4(x, e f64x4) f64x4 {
 	small := x.Max(vZero.Sub(x)).Less(vTrapSmall)
@@ -115,8 +109,8 @@ func unlanes4(x f64x4) [4]float64 {
 // hhLanes advances four hh instances' gates over dt with their voltages v
 // held, as hh.Rates and gatesScalar do.
 func hhLanes(v, m, h, n, negDtq f64x4) (f64x4, f64x4, f64x4) {
-	e10 := exp4(v.Add(v40).Mul(vMinusTenth))
-	b := exp4(v.Add(v65).Mul(vMinus720th))
+	e10 := fastexp.Core4(v.Add(v40).Mul(vMinusTenth))
+	b := fastexp.Core4(v.Add(v65).Mul(vMinus720th))
 	b2 := b.Mul(b)
 	b4 := b2.Mul(b2)
 	b9 := b4.Mul(b4).Mul(b)
@@ -131,9 +125,9 @@ func hhLanes(v, m, h, n, negDtq f64x4) (f64x4, f64x4, f64x4) {
 	sm, sh, sn := am.Add(bm), ah.Add(bh), an.Add(bn)
 	// x∞ + (x − x∞)·exp(−dt·q10·(α+β)).
 	minf, hinf, ninf := am.Div(sm), ah.Div(sh), an.Div(sn)
-	m = m.Sub(minf).MulAdd(exp4(sm.Mul(negDtq)), minf)
-	h = h.Sub(hinf).MulAdd(exp4(sh.Mul(negDtq)), hinf)
-	n = n.Sub(ninf).MulAdd(exp4(sn.Mul(negDtq)), ninf)
+	m = m.Sub(minf).MulAdd(fastexp.Core4(sm.Mul(negDtq)), minf)
+	h = h.Sub(hinf).MulAdd(fastexp.Core4(sh.Mul(negDtq)), hinf)
+	n = n.Sub(ninf).MulAdd(fastexp.Core4(sn.Mul(negDtq)), ninf)
 	return m, h, n
 }
 

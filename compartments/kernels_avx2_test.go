@@ -15,7 +15,7 @@ import (
 
 // TestExp4Accuracy checks the exponential of each hh kernel this
 // processor runs, four arguments at a time as the kernels take them: the
-// scalar kernel's fastexp.Exp always, the avx2 kernel's exp4 where the
+// scalar kernel's fastexp.Exp always, the avx2 kernel's fastexp.Core4 where the
 // processor has AVX2 and FMA (and there only: elsewhere the scalar kernel
 // must have been chosen).
 func TestExp4Accuracy(t *testing.T) {
@@ -29,7 +29,7 @@ func TestExp4Accuracy(t *testing.T) {
 		}
 	}}}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
-		kernels = append(kernels, kernel{"avx2", func(in, out *[4]float64) { exp4(archsimd.LoadFloat64x4(in)).Store(out) }})
+		kernels = append(kernels, kernel{"avx2", func(in, out *[4]float64) { fastexp.Core4(archsimd.LoadFloat64x4(in)).Store(out) }})
 	} else if hhKernelName != "scalar" {
 		t.Fatalf("kernel %q chosen on a processor without AVX2 and FMA", hhKernelName)
 	}

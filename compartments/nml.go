@@ -165,7 +165,7 @@ func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
 			case k > 1:
 				seg.Parent = seg.ID - 1
 			case s.Parent >= 0:
-				seg.Parent, seg.Fraction = parentSegment(m, s.Parent, s.ParentX, c, lastOf)
+				seg.Parent, seg.Fraction = parentSegment(m, s.Parent, s.ParentX, lastOf)
 			}
 			c.Segments = append(c.Segments, seg)
 			g.Members = append(g.Members, seg.ID)
@@ -191,7 +191,7 @@ func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
 
 // parentSegment finds the segment of section si at x: the one whose arc
 // span holds it, and the fraction along it.
-func parentSegment(m *Morphology, si int, x float64, c *neuroml.Cell, lastOf []int) (int, float64) {
+func parentSegment(m *Morphology, si int, x float64, lastOf []int) (int, float64) {
 	s := &m.Sections[si]
 	target := x * s.L()
 	n := len(s.Points) - 1 // the section's segments

@@ -736,8 +736,8 @@ func (p *Plan) ResolveProbe(ci int, pr Probe) (ProbePlan, error) {
 		if !found {
 			// hh.mod inserted as an NMODL mechanism (package nrnmech) has
 			// the gates too.
-			if ok, err := p.resolveNMODL(&pp, pr); ok && err == nil {
-				return pp, nil
+			if ok, err := p.resolveNMODL(&pp, pr); ok {
+				return pp, err
 			}
 			return ProbePlan{}, fmt.Errorf("probe %s: %s has no hh mechanism", pr.Name, m.LocationString(pr.At))
 		}

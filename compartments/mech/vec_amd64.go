@@ -174,7 +174,6 @@ func divCV(d, b []float64, c float64) {
 	}
 }
 
-
 var (
 	vOne  = archsimd.BroadcastFloat64x4(1)
 	vSign = archsimd.BroadcastInt64x4(math.MinInt64)

@@ -17,8 +17,10 @@ const (
 	invLn2N   = tableSize / math.Ln2
 	// ln 2 split into a high part with trailing zero bits and a low part
 	// (Cody–Waite), so that k·ln2Hi is exact for every k in range.
-	ln2HiN = 6.93147180369123816490e-01 / tableSize
-	ln2LoN = 1.90821492927058770002e-10 / tableSize
+	ln2Hi  = 6.93147180369123816490e-01
+	ln2Lo  = 1.90821492927058770002e-10
+	ln2HiN = ln2Hi / tableSize
+	ln2LoN = ln2Lo / tableSize
 	// Adding and subtracting 1.5·2^52 rounds to the nearest integer in two
 	// additions, cheaper than math.Round.
 	shifter = 0x1.8p52

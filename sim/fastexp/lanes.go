@@ -43,13 +43,8 @@ func Lane(x float64) float64 {
 	return p * math.Float64frombits(uint64(k+1023)<<52)
 }
 
-const (
-	laneLo = -708.0
-	laneHi = 709.0
-	// ln 2 in two parts (Cody–Waite) for the reduction by whole ln 2.
-	ln2Hi = 6.93147180369123816490e-01
-	ln2Lo = 1.90821492927058770002e-10
-)
+// Lane's range is Exp's; it reduces by whole ln 2 (ln2Hi, ln2Lo).
+const laneLo, laneHi = minArg, maxArg
 
 // taylor holds 1/i! for i = 0..12.
 var taylor = func() (c [13]float64) {

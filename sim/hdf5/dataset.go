@@ -321,9 +321,6 @@ func CreateStream[T Elem](g *Group, name string, cols, chunkRows int) (*Stream[T
 	return &Stream[T]{Dataset: d, cols: cols}, nil
 }
 
-// Rows is the number of rows appended (values, for one dimension).
-func (s *Stream[T]) Rows() int { return s.rows }
-
 // Append adds whole rows of values at the end of the dataset.
 func (s *Stream[T]) Append(data []T) error {
 	width := max(s.cols, 1)

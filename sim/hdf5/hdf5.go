@@ -200,18 +200,6 @@ func (g *Group) has(cname *C.char) bool {
 	return ok
 }
 
-// Has reports whether g holds an object called name.
-func (g *Group) Has(name string) bool {
-	if validName(name) != nil {
-		return false
-	}
-	lock()
-	defer unlock()
-	cname := C.CString(name)
-	defer C.free(unsafe.Pointer(cname))
-	return g.has(cname)
-}
-
 // CreateGroup makes a group called name in g.
 func (g *Group) CreateGroup(name string) (*Group, error) {
 	if err := validName(name); err != nil {

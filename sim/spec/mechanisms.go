@@ -255,7 +255,6 @@ func Settable(mod *nmodl.Mod, global bool) []string {
 	return out
 }
 
-// toGates converts a channel's gates for package channel.
 // Mod writes the channel as NMODL and reads that into the checked tree
 // the .mod files of file's model join (compartments/channel).
 func (ch Channel) Mod(file string) (*nmodl.Mod, error) { return channel.Mod(file, ch.Spec()) }
@@ -265,6 +264,7 @@ func (ch Channel) Spec() channel.Spec {
 	return channel.Spec{Name: ch.Name, Ion: ch.Ion, Params: ch.Params, Gates: toGates(ch.Gates), Current: ch.Current}
 }
 
+// toGates converts a channel's gates for package channel.
 func toGates(gs map[string]Gate) map[string]channel.Gate {
 	out := map[string]channel.Gate{}
 	for n, g := range gs {
