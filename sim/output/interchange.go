@@ -36,6 +36,8 @@ type interchange struct {
 	unitsFile     *File
 	snapshots     *sonata.ReportWriter
 	snapshotsFile *File
+	units         nwb.Units // every neuron's spike times as they come, for units.nwb
+	row           []int     // by neuron id: its row of units
 }
 
 // populations are the layout's populations, or one population of
@@ -52,6 +54,24 @@ func (l Layout) populations() []sonata.Population {
 // snapshots.h5.
 func (r *Run) startInterchange(snapshots bool) error {
 	x := &interchange{layout: r.layout, start: time.Now()}
+	x.units = nwb.Units{
+		Identifier:         fmt.Sprintf("neurite-%s", x.start.UTC().Format("20060102T150405.000000000Z")),
+		SessionDescription: "a Neurite run",
+		Start:              x.start,
+	}
+	pops := r.layout.populations()
+	end := 0
+	for _, p := range pops {
+		end = max(end, p.First+p.N)
+	}
+	x.row = make([]int, end)
+	for _, p := range pops {
+		for id := p.First; id < p.First+p.N; id++ {
+			x.row[id] = len(x.units.IDs)
+			x.units.IDs = append(x.units.IDs, int64(id))
+		}
+	}
+	x.units.SpikeTimes = make([][]float64, len(x.units.IDs))
 	r.interchange = x
 	var err error
 	if x.spikesFile, err = r.h5File(spikesH5); err != nil {
@@ -117,10 +137,16 @@ func (l Layout) reportNodes() []sonata.Node {
 	return nodes
 }
 
-// spikesIn hands a run's spikes to spikes.h5.
+// spikesIn hands a run's spikes to spikes.h5 and keeps their times for
+// units.nwb (each neuron's in order: the spikes come in time order).
 func (x *interchange) spikesIn(spikes []sim.Spike) error {
+	// Add checks that every spike's neuron is in a population.
 	if err := x.spikes.Add(spikes); err != nil {
 		return h5fail(x.spikesFile, err)
+	}
+	for _, s := range spikes {
+		k := x.row[s.Cell]
+		x.units.SpikeTimes[k] = append(x.units.SpikeTimes[k], s.T)
 	}
 	return nil
 }
@@ -136,7 +162,7 @@ func (x *interchange) snapshotIn(t float64, v []float64) error {
 	return nil
 }
 
-// finish closes the HDF5 files and writes units.nwb from spikes.h5,
+// finish closes the HDF5 files and writes units.nwb,
 // before the run's files are committed. It returns the files to leave
 // out of the commit (snapshots.h5 when the snapshots were not evenly
 // spaced, which a SONATA report cannot describe).
@@ -144,7 +170,7 @@ func (x *interchange) finish() (drop []*File, err error) {
 	if err := x.spikes.Close(); err != nil {
 		return nil, h5fail(x.spikesFile, err)
 	}
-	if err := x.writeUnits(); err != nil {
+	if err := nwb.WriteUnits(x.unitsFile.f.Name(), x.units); err != nil {
 		return nil, h5fail(x.unitsFile, err)
 	}
 	if x.snapshots == nil {
@@ -159,45 +185,6 @@ func (x *interchange) finish() (drop []*File, err error) {
 		return nil, h5fail(x.snapshotsFile, err)
 	}
 	return nil, nil
-}
-
-// writeUnits writes units.nwb: a unit for every neuron (or cell) of the
-// run, with the spike times spikes.h5 holds.
-func (x *interchange) writeUnits() error {
-	path := x.spikesFile.f.Name()
-	report, err := sonata.ReadSpikes(path)
-	if err != nil {
-		return err
-	}
-	pops := x.layout.populations()
-	spikes, _, err := sonata.Spikes(path, report, pops)
-	if err != nil {
-		return err
-	}
-	u := nwb.Units{
-		Identifier:         fmt.Sprintf("neurite-%s", x.start.UTC().Format("20060102T150405.000000000Z")),
-		SessionDescription: "a Neurite run",
-		Start:              x.start,
-	}
-	// index[id] is the row of neuron id; sonata.Spikes has checked that
-	// every spike's neuron is in a population.
-	end := 0
-	for _, p := range pops {
-		end = max(end, p.First+p.N)
-	}
-	index := make([]int, end)
-	for _, p := range pops {
-		for id := p.First; id < p.First+p.N; id++ {
-			index[id] = len(u.IDs)
-			u.IDs = append(u.IDs, int64(id))
-		}
-	}
-	u.SpikeTimes = make([][]float64, len(u.IDs))
-	for _, s := range spikes {
-		k := index[s.Cell]
-		u.SpikeTimes[k] = append(u.SpikeTimes[k], s.T)
-	}
-	return nwb.WriteUnits(x.unitsFile.f.Name(), u)
 }
 
 // abort closes the HDF5 files whatever their state; the run removes them.
