@@ -202,3 +202,61 @@ func WriteFile(path string, write func(w io.Writer) error) error {
 	}
 	return f.Commit()
 }
+
+// CheckNewDir refuses a folder that holds files: a folder of files (an
+// export) is written into a new or empty folder only.
+func CheckNewDir(dir string) error {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s already holds files; give a new or empty folder", dir)
+	}
+	return nil
+}
+
+// WriteDir writes files (by slash-separated path, each by its function)
+// into the folder dir as a whole: into a temporary folder beside it,
+// renamed to dir once complete, so that dir never holds half of them. An
+// empty dir gives way; one with files is refused (CheckNewDir).
+func WriteDir(dir string, files map[string]func(io.Writer) error) error {
+	if err := CheckNewDir(dir); err != nil {
+		return err
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".part-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp) // gone once renamed
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	for name, write := range files {
+		if err := writeInto(filepath.Join(tmp, filepath.FromSlash(name)), write); err != nil {
+			return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
+		}
+	}
+	os.Remove(dir) // an empty folder in the way; a full one was refused
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("writing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// writeInto writes one file of WriteDir's temporary folder.
+func writeInto(path string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	return errors.Join(err, f.Close())
+}

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"neurite/compartments"
 	"neurite/compartments/channel"
 	"neurite/sim/netbuild"
+	"neurite/sim/output"
 	"neurite/sim/spec"
 )
 
@@ -33,6 +35,9 @@ type Export struct {
 // Cell exports a cell model to dir, which must not exist or be empty;
 // tstop is the run's length (ms).
 func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
+	if err := output.CheckNewDir(dir); err != nil {
+		return nil, err
+	}
 	mods, err := modFiles(m)
 	if err != nil {
 		return nil, err
@@ -64,6 +69,9 @@ func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
 // or be empty. Networks with point neurons, or whose projections learn,
 // do not export to NEURON.
 func Network(n *spec.Network, dir string) (*Export, error) {
+	if err := output.CheckNewDir(dir); err != nil {
+		return nil, err
+	}
 	var mods []modFile
 	for i := range n.Populations {
 		p := &n.Populations[i]
@@ -186,52 +194,14 @@ func write(d *model, plan *compartments.Plan, mods []modFile, extra map[string][
 	files["model.json"] = append(js, '\n')
 	files["events.csv"] = eventsCSV(plan)
 	files["connections.csv"] = connectionsCSV(plan)
-	if err := writeDir(dir, files); err != nil {
+	out := make(map[string]func(io.Writer) error, len(files))
+	for name, b := range files {
+		out[name] = func(w io.Writer) error { _, err := w.Write(b); return err }
+	}
+	if err := output.WriteDir(dir, out); err != nil {
 		return nil, err
 	}
 	return &Export{Dir: dir, Cells: len(plan.Cells), Mods: names}, nil
-}
-
-// writeDir writes files (by slash-separated path) into a new folder dir:
-// a temporary folder beside it, renamed to dir once complete, so that dir
-// never holds half an export. An existing empty dir is replaced; one with
-// files is refused.
-func writeDir(dir string, files map[string][]byte) error {
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%s already holds files; give a new or empty folder", dir)
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".part-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", dir, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		path := filepath.Join(tmp, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("writing %s: %w", dir, err)
-		}
-		if err := os.WriteFile(path, files[name], 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
-		}
-	}
-	os.Remove(dir) // an empty folder in the way; a full one was refused
-	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("writing %s: %w", dir, err)
-	}
-	ok = true
-	return nil
 }
 
 // num writes a float as the shortest text that reads back as the same

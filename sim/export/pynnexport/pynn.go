@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -92,8 +91,8 @@ type projection struct {
 // Network writes the network n, built as Neurite builds it, into dir (a
 // new or empty folder), all or nothing.
 func Network(n *spec.Network, dir string) (*Export, error) {
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("%s is not empty: give a new folder to export into", dir)
+	if err := output.CheckNewDir(dir); err != nil {
+		return nil, err
 	}
 	m, err := netbuild.Build(n)
 	if err != nil {
@@ -140,7 +139,10 @@ func Network(n *spec.Network, dir string) (*Export, error) {
 		return enc.Encode(cfg)
 	}
 	files["run.py"] = func(w io.Writer) error { _, err := w.Write(script); return err }
-	if ex.Dir, err = writeDir(dir, files); err != nil {
+	if ex.Dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
+	if err := output.WriteDir(ex.Dir, files); err != nil {
 		return nil, err
 	}
 	return ex, nil
@@ -266,34 +268,4 @@ func writeNPY(w io.Writer, values []float64, cols int) error {
 		return npy.Write(w, values)
 	}
 	return npy.Write(w, mat.NewDense(len(values)/cols, cols, values))
-}
-
-// writeDir writes the files into a temporary folder beside dir and puts
-// it in dir's place: nothing half-written ever stands under dir.
-func writeDir(dir string, files map[string]func(io.Writer) error) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-		return "", err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+"-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	for name, write := range files {
-		if err := output.WriteFile(filepath.Join(tmp, name), write); err != nil {
-			return "", err
-		}
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", err
-	}
-	os.Remove(abs) // an empty folder gives way; a full one was refused
-	if err := os.Rename(tmp, abs); err != nil {
-		return "", fmt.Errorf("putting %s in place: %w", abs, err)
-	}
-	return abs, nil
 }
