@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"neurite/compartments"
 	"neurite/compartments/neuroml"
+	"neurite/compartments/reftest"
 	"neurite/compartments/swc"
 	"neurite/sim"
 	"neurite/sim/spec"
@@ -230,37 +230,11 @@ func TestNeuroMLHHCell(t *testing.T) {
 	if err := e.Run(context.Background(), tstop, rec, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := readReferenceSpikes(t, "testdata/reference/hh_single/spikes.csv")
-	if len(rec.SpikeList) != len(want) || len(want) != 8 {
-		t.Fatalf("%d spikes, NEURON's hh %d", len(rec.SpikeList), len(want))
+	want := reftest.Read(t, "hh_single", "spikes.csv").Floats(t, "t_ms")
+	if len(want) != 8 {
+		t.Fatalf("NEURON's hh_single has %d spikes, want its 8", len(want))
 	}
-	worst := 0.0
-	for k, sp := range rec.SpikeList {
-		worst = max(worst, math.Abs(sp.T-want[k]))
-	}
-	t.Logf("8 spikes, the worst %.2g ms from NEURON's", worst)
-	if worst > 0.01 {
-		t.Errorf("spikes %.3g ms from NEURON's hh_single", worst)
-	}
-}
-
-// readReferenceSpikes reads the t_ms column of a reference case's spikes.
-func readReferenceSpikes(t *testing.T, path string) []float64 {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ts []float64
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
-		f := strings.Split(line, ",")
-		x, err := strconv.ParseFloat(f[1], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts = append(ts, x)
-	}
-	return ts
+	reftest.CompareSpikes(t, rec.SpikeList, want, 0.01)
 }
 
 // TestSWCKeepsTypes: a morphology written as SWC keeps every section's
