@@ -89,10 +89,7 @@ func (r *Run) startInterchange(snapshots bool) error {
 	if x.snapshotsFile, err = r.h5File(snapshotsH5); err != nil {
 		return err
 	}
-	q, unit := r.layout.Quantity, r.layout.Unit
-	if q == "" {
-		unit = "mV"
-	}
+	_, unit := r.layout.quantity()
 	if x.snapshots, err = sonata.CreateReport(x.snapshotsFile.f.Name(), cellsPopulation, r.layout.reportNodes(), unit); err != nil {
 		return h5fail(x.snapshotsFile, err)
 	}

@@ -48,7 +48,7 @@ type Results struct {
 // ReadRun reads the results in dir. An error names the file, and the
 // line where one is at fault.
 func ReadRun(dir string) (*Results, error) {
-	r := &Results{Dir: dir, Quantity: "v", Unit: "mV"}
+	r := &Results{Dir: dir, Quantity: defaultQuantity, Unit: defaultUnit}
 	found := false
 	for _, part := range []struct {
 		name string

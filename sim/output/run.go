@@ -184,11 +184,19 @@ func WriteSegments(w io.Writer, l Layout) error {
 
 var segmentsHeader = []string{"column", "segment", "x_um", "y_um", "z_um", "diam_um", "area_um2", "quantity", "unit"}
 
-func writeSegments(w *csv.Writer, l Layout) {
-	q, unit := l.Quantity, l.Unit
-	if q == "" {
-		q, unit = "v", "mV"
+// The snapshots' quantity where a layout names none.
+const defaultQuantity, defaultUnit = "v", "mV"
+
+// quantity is what the snapshots hold, and its unit.
+func (l Layout) quantity() (q, unit string) {
+	if l.Quantity == "" {
+		return defaultQuantity, defaultUnit
 	}
+	return l.Quantity, l.Unit
+}
+
+func writeSegments(w *csv.Writer, l Layout) {
+	q, unit := l.quantity()
 	for i, s := range l.Segments {
 		w.Write([]string{strconv.Itoa(i), s.Name, formatFloat(s.X), formatFloat(s.Y), formatFloat(s.Z), formatFloat(s.Diam), formatFloat(s.Area), q, unit})
 	}
