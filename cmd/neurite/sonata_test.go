@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -28,16 +27,7 @@ func TestRunNetworkSONATA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(out, "spikes.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows = rows[1:]
+	rows := readCSV(t, filepath.Join(out, "spikes.csv"))[1:]
 	if len(rows) == 0 || len(spikes) != len(rows) {
 		t.Fatalf("spikes.h5 holds %d spikes, spikes.csv %d", len(spikes), len(rows))
 	}
