@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -159,29 +158,29 @@ func (x *interchange) snapshotIn(t float64, v []float64) error {
 	return nil
 }
 
-// finish closes the HDF5 files and writes units.nwb,
-// before the run's files are committed. It returns the files to leave
-// out of the commit (snapshots.h5 when the snapshots were not evenly
-// spaced, which a SONATA report cannot describe).
-func (x *interchange) finish() (drop []*File, err error) {
+// finish closes the HDF5 files and writes units.nwb, before the run's
+// files are committed. It reports whether snapshots.h5 is to be left
+// out: the snapshots were not evenly spaced, which a SONATA report
+// cannot describe.
+func (x *interchange) finish() (irregular bool, err error) {
 	if err := x.spikes.Close(); err != nil {
-		return nil, h5fail(x.spikesFile, err)
+		return false, h5fail(x.spikesFile, err)
 	}
 	if err := nwb.WriteUnits(x.unitsFile.f.Name(), x.units); err != nil {
-		return nil, h5fail(x.unitsFile, err)
+		return false, h5fail(x.unitsFile, err)
 	}
 	if x.snapshots == nil {
-		return nil, nil
+		return false, nil
 	}
 	err = x.snapshots.Close()
 	x.snapshots = nil
 	switch {
 	case errors.Is(err, sonata.ErrIrregular):
-		return []*File{x.snapshotsFile}, nil
+		return true, nil
 	case err != nil:
-		return nil, h5fail(x.snapshotsFile, err)
+		return false, h5fail(x.snapshotsFile, err)
 	}
-	return nil, nil
+	return false, nil
 }
 
 // abort closes the HDF5 files whatever their state; the run removes them.
@@ -217,9 +216,4 @@ func interchangeSize(l Layout, snapshots int, snapshotsOn bool) int64 {
 		size += snapshotsH5Size + sonata.DataSize(snapshots, len(l.Segments))
 	}
 	return size
-}
-
-// without is files less drop.
-func without(files, drop []*File) []*File {
-	return slices.DeleteFunc(slices.Clone(files), func(f *File) bool { return slices.Contains(drop, f) })
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -306,26 +307,31 @@ func (r *Run) Close() error {
 			n.writeShape()
 		}
 	}
-	drop, err := r.interchange.finish()
+	irregular, err := r.interchange.finish()
 	if err != nil {
 		r.Abort()
 		return err
 	}
-	abortAll(drop)
-	if err := commitAll(without(r.files, drop)); err != nil {
-		return err
+	// Files an earlier run left that this one does not replace: its
+	// snapshots where this run takes none, snapshots.h5 where this run's
+	// cannot be one.
+	files, stale := r.files, []string(nil)
+	if irregular {
+		h5 := r.interchange.snapshotsFile
+		h5.Abort()
+		files = slices.DeleteFunc(slices.Clone(files), func(f *File) bool { return f == h5 })
+		stale = append(stale, h5.final)
 	}
-	for _, f := range drop {
-		if err := os.Remove(f.final); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("removing %s, left by an earlier run: %w", f.final, cause(err))
+	if r.snapsNPY == nil {
+		for _, name := range snapshotFiles {
+			stale = append(stale, filepath.Join(r.dir, name))
 		}
 	}
-	if r.snapsNPY != nil {
-		return nil
+	if err := commitAll(files); err != nil {
+		return err
 	}
 	var errs []error
-	for _, name := range snapshotFiles {
-		path := filepath.Join(r.dir, name)
+	for _, path := range stale {
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("removing %s, left by an earlier run: %w", path, cause(err)))
 		}
