@@ -222,21 +222,7 @@ type weightTrack struct {
 func newNetRecorder(w sim.Recorder, n *Network, tstop float64) *netRecorder {
 	r := &netRecorder{Recorder: w, pops: n.Pops, net: n}
 	rec := n.Spec.Record
-	if sets := rec.SpikeSets; len(sets) > 0 || rec.Spikes == "none" {
-		r.keep = make([]bool, n.Neurons())
-		for _, s := range sets {
-			for _, p := range n.Pops {
-				if p.Name != s.Population {
-					continue
-				}
-				for j := range p.N {
-					if s.Neurons.Has(j) {
-						r.keep[p.First+j] = true
-					}
-				}
-			}
-		}
-	}
+	r.keep = n.SpikesKept()
 	if rec.Rates {
 		r.bin = rec.RateBin
 		bins := int(math.Ceil(tstop/r.bin)) + 1

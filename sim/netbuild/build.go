@@ -51,6 +51,28 @@ func (m *Model) Neurons() int {
 	return last.First + last.N
 }
 
+// SpikesKept is which cells' spikes [record] spikes keeps, by network id:
+// nil for all of them, else a mask (all false for spikes = "none").
+func (m *Model) SpikesKept() []bool {
+	rec := m.Spec.Record
+	if len(rec.SpikeSets) == 0 && rec.Spikes != "none" {
+		return nil
+	}
+	keep := make([]bool, m.Neurons())
+	for _, s := range rec.SpikeSets {
+		for _, p := range m.Pops {
+			if p.Name != s.Population {
+				continue
+			}
+			mask := neuronMask(s.Neurons, p.N)
+			for j := range p.N {
+				keep[p.First+j] = keep[p.First+j] || mask == nil || mask[j]
+			}
+		}
+	}
+	return keep
+}
+
 // Dt is the time step (ms).
 func (m *Model) Dt() float64 {
 	if m.Cable != nil {

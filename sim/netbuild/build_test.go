@@ -308,3 +308,49 @@ neurons = "2:4"
 		}
 	}
 }
+
+// TestSpikesKept: [record] spikes keeps every cell's spikes by default,
+// none for "none", and for a list the cells of its populations and
+// ranges.
+func TestSpikesKept(t *testing.T) {
+	for _, tc := range []struct {
+		spikes string
+		want   []int // the kept ids
+	}{
+		{`"all"`, []int{0, 1, 2, 3, 4, 5, 6}},
+		{`"none"`, []int{}},
+		{`["E[1:3]", "I"]`, []int{1, 2, 5, 6}},
+		{`["E[0:2]", "E[1:4]"]`, []int{0, 1, 2, 3}},
+	} {
+		n, err := spec.LoadNetwork(write(t, "net.toml", `seed = 1
+[run]
+tstop = 10
+[[population]]
+name = "E"
+size = 5
+model = "lif"
+[[population]]
+name = "I"
+size = 2
+model = "lif"
+[record]
+spikes = `+tc.spikes+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Build(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep := m.SpikesKept()
+		got := []int{}
+		for id := range m.Neurons() {
+			if keep == nil || keep[id] {
+				got = append(got, id)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("spikes = %s: keeps %v, want %v", tc.spikes, got, tc.want)
+		}
+	}
+}

@@ -63,11 +63,6 @@ type Neurons struct {
 // All reports whether every neuron is selected.
 func (n Neurons) All() bool { return n.To == 0 && n.List == nil }
 
-// Has reports whether neuron j is selected.
-func (n Neurons) Has(j int) bool {
-	return n.All() || n.List == nil && j >= n.From && j < n.To || slices.Contains(n.List, j)
-}
-
 // Count is how many neurons of a population of size are selected.
 func (n Neurons) Count(size int) int {
 	switch {

@@ -117,22 +117,13 @@ func Network(n *spec.Network, dir string) (*Export, error) {
 }
 
 // recordedSpikes lists the cells whose spikes [record] spikes keeps, as
-// Neurite's network recorder does: all, none, or some of some populations.
+// Neurite's network recorder does (netbuild's SpikesKept).
 func recordedSpikes(m *netbuild.Model) []int {
-	rec := m.Spec.Record
-	all := len(rec.SpikeSets) == 0 && rec.Spikes != "none"
+	keep := m.SpikesKept()
 	var gids []int
-	for _, p := range m.Pops {
-		for j := range p.N {
-			keep := all
-			for _, s := range rec.SpikeSets {
-				if s.Population == p.Name && s.Neurons.Has(j) {
-					keep = true
-				}
-			}
-			if keep {
-				gids = append(gids, p.First+j)
-			}
+	for id := range m.Neurons() {
+		if keep == nil || keep[id] {
+			gids = append(gids, id)
 		}
 	}
 	return gids
