@@ -15,8 +15,7 @@ import (
 // all instances at once (compartments/mech).
 type mechGroup struct {
 	g     *mech.Group
-	low   *MechGroup // the mechanism's instances in the lowered plan
-	plan  int        // the plan's mechanism (Plan.Mechs)
+	low   *MechGroup // the mechanism's instances in the lowered plan (low.Mech: its Plan.Mechs)
 	first int        // its first instance in the plan's
 	cable mech.Cable
 	scale []float64 // by instance: the lowered group's area factors (MechGroup.Scale)
@@ -84,7 +83,7 @@ func (e *Engine) buildMechs(nmodl []*MechGroup) {
 			if a == b {
 				continue
 			}
-			mg := &mechGroup{g: mp.Mech.NewGroup(b - a), low: low, plan: k, first: a,
+			mg := &mechGroup{g: mp.Mech.NewGroup(b - a), low: low, first: a,
 				cable: mech.Cable{Node: low.Node[a:b], V: e.v, Ions: ions, Celsius: p.Celsius, Dt: p.Dt, Area: p.Area, Diam: p.Diam},
 				scale: low.Scale[a:b], i: make([]float64, b-a), di: make([]float64, b-a)}
 			for j := range mg.cable.Node {

@@ -69,10 +69,10 @@ func (e *Engine) resetPoints() {
 // initPoint runs a point process group's INITIAL: a net_send there
 // queues a self-event (no NetCon) on the instance's cell.
 func (e *Engine) initPoint(mg *mechGroup) {
-	mp := &e.plan.Mechs[mg.plan]
+	mp := &e.plan.Mechs[mg.low.Mech]
 	mg.g.InitEvents(&mg.cable, func(k int, delay, flag float64) {
 		inst := mg.first + k
-		e.cells[mp.Cell[inst]].points.add(pointEvent{t: delay, mech: int32(mg.plan), inst: int32(inst), netcon: -1, flag: flag})
+		e.cells[mp.Cell[inst]].points.add(pointEvent{t: delay, mech: int32(mg.low.Mech), inst: int32(inst), netcon: -1, flag: flag})
 	})
 }
 

@@ -143,14 +143,3 @@ func (l *Lowered) fold(g *MechGroup) {
 		}
 	}
 }
-
-// Group returns the plan's group of a built-in kind (hh, pas), nil if no
-// cell inserts it.
-func (l *Lowered) Group(kind MechKind) *MechGroup {
-	for k := range l.Groups {
-		if l.Groups[k].Kind == kind && kind != KindNMODL {
-			return &l.Groups[k]
-		}
-	}
-	return nil
-}

@@ -213,16 +213,9 @@ func describe(file, morphFile string, cell *compartments.Cell, plan *compartment
 	fmt.Fprintf(&b, "  compartments %d\n", plan.Compartments())
 	fmt.Fprintf(&b, "  length       %.1f µm of cable\n", length)
 	fmt.Fprintf(&b, "  membrane     %.3f µm² (soma %.3f µm²)\n", total, soma)
-	// The built-in mechanisms' instances, from the groups the backends
-	// run (the NMODL mechanisms' are described below).
-	low := compartments.Lower(plan)
-	instances := func(kind compartments.MechKind) int {
-		if g := low.Group(kind); g != nil {
-			return len(g.Node)
-		}
-		return 0
-	}
-	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", instances(compartments.KindHH), instances(compartments.KindPas))
+	// The built-in mechanisms' instances (the NMODL mechanisms' are
+	// described below).
+	fmt.Fprintf(&b, "  mechanisms   hh in %d compartments, pas in %d\n", len(plan.HHNode), len(plan.PasNode))
 	b.WriteString(describeNMODL(cell, plan))
 	fmt.Fprintf(&b, "  stimuli      %d current clamps, %d synapses (%d events)\n", len(plan.IClamps), len(plan.Syns), len(plan.Events))
 	fmt.Fprintf(&b, "  recording    %d probes every %g ms", len(plan.Probes), plan.RecordInterval)
