@@ -26,6 +26,7 @@ import (
 // the cell's heatmap replayed from the snapshots.
 type ResultsView struct {
 	res     *output.Results
+	tstop   float64 // the last time the results hold (ms)
 	content fyne.CanvasObject
 
 	traces *canvas.Raster
@@ -145,7 +146,7 @@ func unitChoice(u string) string { return "probes in " + u }
 // NewResultsView lays out a results folder; plan, when not nil, is the
 // model's, whose segments the snapshots' columns must be.
 func NewResultsView(res *output.Results, plan *compartments.Plan) (*ResultsView, error) {
-	v := &ResultsView{res: res}
+	v := &ResultsView{res: res, tstop: lastTime(res)}
 	var tabs []*container.TabItem
 	if len(res.Probes) > 0 {
 		choices := []string{allProbes}
@@ -170,7 +171,7 @@ func NewResultsView(res *output.Results, plan *compartments.Plan) (*ResultsView,
 	}
 	if len(res.Spikes) > 0 || res.Network {
 		v.raster = newRasterView()
-		v.raster.Reset(v.populations(), v.tstop())
+		v.raster.Reset(v.populations(), v.tstop)
 		v.raster.Add(res.Spikes)
 		tabs = append(tabs, container.NewTabItem("Spikes", container.NewBorder(widget.NewLabel(v.spikeSummary()), nil, nil, nil, v.raster)))
 	}
@@ -200,15 +201,15 @@ func (v *ResultsView) Stop() {
 	}
 }
 
-// tstop is the last time the results reach.
-func (v *ResultsView) tstop() float64 {
+// lastTime is the last time the results reach (ms), at least 1.
+func lastTime(res *output.Results) float64 {
 	t := 0.0
-	for _, ts := range [][]float64{v.res.T, v.res.SnapT} {
+	for _, ts := range [][]float64{res.T, res.SnapT} {
 		if len(ts) > 0 {
 			t = max(t, ts[len(ts)-1])
 		}
 	}
-	for _, s := range v.res.Spikes {
+	for _, s := range res.Spikes {
 		t = max(t, s.T)
 	}
 	return max(t, 1)
@@ -243,8 +244,8 @@ func (v *ResultsView) population() views.Population {
 // spikeSummary counts the spikes and gives their mean rate.
 func (v *ResultsView) spikeSummary() string {
 	p := v.population()
-	return fmt.Sprintf("%d spikes of %d %s in %.4g ms: %.3g Hz each on average", len(v.res.Spikes), p.End, p.Name, v.tstop(),
-		float64(len(v.res.Spikes))/float64(p.End)/(v.tstop()/1000))
+	return fmt.Sprintf("%d spikes of %d %s in %.4g ms: %.3g Hz each on average", len(v.res.Spikes), p.End, p.Name, v.tstop,
+		float64(len(v.res.Spikes))/float64(p.End)/(v.tstop/1000))
 }
 
 func (v *ResultsView) drawTraces(w, h int) image.Image {
@@ -258,7 +259,7 @@ func (v *ResultsView) drawTraces(w, h int) image.Image {
 			series = append(series, views.Series{Name: name, T: t, Y: y, Color: views.ProbeColor(i)})
 		}
 	}
-	return views.RenderPlot(views.TracesPlot(series, "value", 0, v.tstop()), w, h)
+	return views.RenderPlot(views.TracesPlot(series, "value", 0, v.tstop), w, h)
 }
 
 // replay is the Cell tab: the morphology coloured by snapshot k, a
