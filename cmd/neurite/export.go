@@ -67,11 +67,13 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		stop := *m.Run.Tstop
 		if *tstop > 0 {
-			stop = *tstop
+			m.Run.Tstop = tstop
 		}
-		if ex, err = neuronexport.Cell(m, stop, *out); err != nil {
+		for _, n := range m.Notes {
+			fmt.Fprintln(stderr, "not exported:", n)
+		}
+		if ex, err = neuronexport.Cell(m, *out); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}

@@ -32,9 +32,10 @@ type Export struct {
 	Mods  []string // the .mod files copied into mod/, by base name
 }
 
-// Cell exports a cell model to dir, which must not exist or be empty;
-// tstop is the run's length (ms).
-func Cell(m *spec.Model, tstop float64, dir string) (*Export, error) {
+// Cell exports a cell model to dir, which must not exist or be empty,
+// for the model's run.tstop.
+func Cell(m *spec.Model, dir string) (*Export, error) {
+	tstop := *m.Run.Tstop
 	if err := output.CheckNewDir(dir); err != nil {
 		return nil, err
 	}

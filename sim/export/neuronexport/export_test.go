@@ -12,10 +12,14 @@ import (
 
 const models = "../../../assets/models/"
 
-func load(t *testing.T, file string) *spec.Model {
+// load reads a model file with settings (--set's).
+func load(t *testing.T, file string, sets ...string) *spec.Model {
 	t.Helper()
 	m, err := spec.Load(file)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Override(sets...); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -39,7 +43,7 @@ func readModel(t *testing.T, dir string) *model {
 // and probes reach model.json and events.csv as the model gives them.
 func TestCellWritesTheModel(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	ex, err := Cell(load(t, models+"ball_and_stick.toml"), 200, dir)
+	ex, err := Cell(load(t, models+"ball_and_stick.toml", "run.tstop=200"), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,10 +104,10 @@ func TestCellWritesTheModel(t *testing.T) {
 func TestNMODLParameters(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	m := load(t, models+"nmodl_kinetics_point.toml")
-	if err := m.Override("biophysics.1.ions.na.ci=15", "biophysics.1.ions.na.nernst=true"); err != nil {
+	if err := m.Override("biophysics.1.ions.na.ci=15", "biophysics.1.ions.na.nernst=true", "run.tstop=300"); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := Cell(m, 300, dir)
+	ex, err := Cell(m, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +222,7 @@ func TestErrors(t *testing.T) {
 				}
 				_, err = Network(n, dir)
 			} else {
-				_, err = Cell(load(t, tc.file), 10, dir)
+				_, err = Cell(load(t, tc.file, "run.tstop=10"), dir)
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want %q", err, tc.want)
@@ -260,11 +264,11 @@ func TestSnapshotQuantity(t *testing.T) {
 		{"v", "v", "v"},
 	} {
 		m := load(t, models+"nmodl_hay_cell.toml")
-		if err := m.Override("snapshots.interval=1", "snapshots.quantity="+tc.quantity); err != nil {
+		if err := m.Override("snapshots.interval=1", "snapshots.quantity="+tc.quantity, "run.tstop=600"); err != nil {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(t.TempDir(), "out")
-		if _, err := Cell(m, 600, dir); err != nil {
+		if _, err := Cell(m, dir); err != nil {
 			t.Fatal(err)
 		}
 		sn := readModel(t, dir).Snapshots
