@@ -127,8 +127,9 @@ func Network(n *spec.Network, dir string) (*Export, error) {
 			return nil, fmt.Errorf("%s: projection %s learns; plasticity does not export yet", n.File(), pr.Name)
 		}
 		name := fmt.Sprintf("projection_%d.npy", k)
-		rows := synapseRows(pr, net.Dt)
-		files[name] = func(w io.Writer) error { return writeNPY(w, rows, 4) }
+		// The rows are made as the file is written: one projection's at
+		// a time, not every synapse of the network at once.
+		files[name] = func(w io.Writer) error { return writeNPY(w, synapseRows(pr, net.Dt), 4) }
 		cfg.Projections = append(cfg.Projections, projection{Name: pr.Name, Pre: pr.From.Name, Post: pr.To.Name,
 			Receptor: receptors[pr.To][pr.Port], File: name, Synapses: pr.Synapses()})
 		ex.Synapses += pr.Synapses()
