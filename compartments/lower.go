@@ -22,7 +22,10 @@ type Lowered struct {
 	// Groups are the membrane mechanisms, a group per kind: hh, then
 	// pas, then the NMODL mechanisms in the plan's order (Plan.Mechs);
 	// a kind no cell inserts has no group. The static kinds' (pas) are
-	// already folded into DBase and RBase.
+	// already folded into DBase and RBase. The GPU packs the hh group;
+	// its NMODL kernels take their instances from Plan.Mechs and scale
+	// currents by a per-node area row (gpu/cable/mechs.go), the rule of
+	// MechGroup.Scale written again in GLSL.
 	Groups []MechGroup
 	// By synapse: the factors its two states decay by in a step.
 	SynDecayA, SynDecayB []float64
