@@ -42,6 +42,34 @@ func runBoth(t *testing.T, build func() *compartments.Plan, tstop float64, layou
 	return cpu, gpu, g, g.Run(context.Background(), tstop, gpu, nil)
 }
 
+// runExample runs a reference case's example model (refrun.ExamplePlan)
+// on the CPU and on the GPU in layout, as runBoth does, and fails the
+// test where the GPU does.
+func runExample(t *testing.T, name string, cn bool, layout Layout, team int) (cpu, gpu *sim.Memory, g *Cable) {
+	t.Helper()
+	_, tstop := refrun.ExamplePlan(t, name, cn)
+	build := func() *compartments.Plan {
+		p, _ := refrun.ExamplePlan(t, name, cn)
+		return p
+	}
+	cpu, gpu, g, err := runBoth(t, build, tstop, layout, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cpu, gpu, g
+}
+
+// probeDiff logs and returns probe i's largest |GPU − CPU| and the
+// largest |CPU| value, its range.
+func probeDiff(t *testing.T, cpu, gpu *sim.Memory, i int, name string) (worst, scale float64) {
+	for k := range cpu.T {
+		worst = math.Max(worst, math.Abs(cpu.Values[k][i]-gpu.Values[k][i]))
+		scale = math.Max(scale, math.Abs(cpu.Values[k][i]))
+	}
+	t.Logf("%s: max |Δ| %.3g of a range %.3g", name, worst, scale)
+	return worst, scale
+}
+
 // compare asserts the GPU's records within tolerances of the CPU's.
 func compare(t *testing.T, cpu, gpu *sim.Memory, vTol, spikeTol float64) {
 	t.Helper()
@@ -99,17 +127,7 @@ func TestAgainstCPU(t *testing.T) {
 				name += "/crank-nicolson"
 			}
 			t.Run(name+"/"+layout.String(), func(t *testing.T) {
-				var tstop float64
-				build := func() *compartments.Plan {
-					p, ts := refrun.ExamplePlan(t, c.name, c.cn)
-					tstop = ts
-					return p
-				}
-				build()
-				cpu, gpu, _, err := runBoth(t, build, tstop, layout, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
+				cpu, gpu, _ := runExample(t, c.name, c.cn, layout, 0)
 				compare(t, cpu, gpu, c.vTol, c.sTol)
 			})
 		}
@@ -379,29 +397,14 @@ func TestMechsAgainstCPU(t *testing.T) {
 		// at every barrier: it tests that each mechanism's instances are
 		// shared out without races, which a team of one bundle cannot.
 		t.Run(fmt.Sprintf("%s/%d", layout, c.team), func(t *testing.T) {
-			var tstop float64
-			build := func() *compartments.Plan {
-				p, ts := refrun.ExamplePlan(t, "nmodl_hay_cell", false)
-				tstop = ts
-				return p
-			}
-			build()
-			cpu, gpu, g, err := runBoth(t, build, tstop, layout, c.team)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cpu, gpu, g := runExample(t, "nmodl_hay_cell", false, layout, c.team)
 			// auto gives the one cell with mechanisms a work group
 			if want := cmp.Or(layout, LayoutTeam); g.Layout() != want || (c.team > 0 && g.team != c.team) || len(cpu.SpikeList) == 0 {
 				t.Fatalf("%s; %d spikes", g.Layout(), len(cpu.SpikeList))
 			}
 			compare(t, cpu, gpu, 0.02, 1e-4)
 			for i, name := range g.Plan().ProbeNames() {
-				worst, scale := 0.0, 0.0
-				for k := range cpu.T {
-					worst = math.Max(worst, math.Abs(cpu.Values[k][i]-gpu.Values[k][i]))
-					scale = math.Max(scale, math.Abs(cpu.Values[k][i]))
-				}
-				t.Logf("%s: max |Δ| %.3g of a range %.3g", name, worst, scale)
+				worst, scale := probeDiff(t, cpu, gpu, i, name)
 				if !(worst <= 2e-4*scale) {
 					t.Errorf("%s: GPU vs CPU max |Δ| %.3g, more than 2e-4 of its range %.3g", name, worst, scale)
 				}

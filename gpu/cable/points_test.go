@@ -26,25 +26,10 @@ import (
 func TestPointsAgainstCPU(t *testing.T) {
 	for _, layout := range []Layout{LayoutLanes, LayoutTeam} {
 		t.Run(layout.String(), func(t *testing.T) {
-			var tstop float64
-			build := func() *compartments.Plan {
-				p, ts := refrun.ExamplePlan(t, "nmodl_kinetics_point", false)
-				tstop = ts
-				return p
-			}
-			build()
-			cpu, gpu, g, err := runBoth(t, build, tstop, layout, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cpu, gpu, g := runExample(t, "nmodl_kinetics_point", false, layout, 0)
 			compare(t, cpu, gpu, 1e-5, 1e-7)
 			for i, name := range g.Plan().ProbeNames() {
-				worst, scale := 0.0, 0.0
-				for k := range cpu.T {
-					worst = math.Max(worst, math.Abs(cpu.Values[k][i]-gpu.Values[k][i]))
-					scale = math.Max(scale, math.Abs(cpu.Values[k][i]))
-				}
-				t.Logf("%s: max |Δ| %.3g of a range %.3g", name, worst, scale)
+				worst, scale := probeDiff(t, cpu, gpu, i, name)
 				switch name {
 				case "Ron", "Roff", "g_ampa":
 					if scale == 0 || worst > 1e-12 {
