@@ -56,8 +56,9 @@ func (e *Cable) newMechTables() (*mechTables, error) {
 	fmt.Fprintf(&src, `// The plan's NMODL mechanisms (gpu/cable/mechs.go writes this file).
 // A team shares out each mechanism's instances (lid, lid + stride, ...)
 // and waits for all (MECH_SYNC, which the including kernel defines)
-// before the next: one mechanism has one instance at a node, so no two
-// invocations write one node's words at once.
+// before the next: a density mechanism has one instance at a node, so no
+// two invocations write one node's words at once; point processes, which
+// may share a node, run serially where they write to it.
 #define HAS_MECHS 1
 layout(std430, binding = %d) coherent buffer MechData { double mechData[]; };
 layout(std430, binding = %d) readonly buffer MechIdx { int mechIdx[]; };
