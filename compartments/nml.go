@@ -71,22 +71,12 @@ func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
 			runOf[id] = r
 		}
 	}
-	var order []int
-	placed := make([]bool, len(runs))
-	var place func(r int)
-	place = func(r int) {
-		if placed[r] {
-			return
-		}
-		placed[r] = true
+	order := parentsFirst(len(runs), func(r int) int {
 		if p := seg[runs[r][0]].Parent; p >= 0 {
-			place(runOf[p])
+			return runOf[p]
 		}
-		order = append(order, r)
-	}
-	for r := range runs {
-		place(r)
-	}
+		return -1
+	})
 	m := &Morphology{Source: c.File, Soma: SomaCylinders}
 	index := make([]int, len(runs))
 	rank := map[string]int{}
@@ -154,7 +144,7 @@ func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
 	lastOf := make([]int, len(m.Sections)) // each section's last segment
 	regions := map[string]*neuroml.Group{}
 	var regionOrder []string
-	for _, si := range m.rootFirst() {
+	for _, si := range parentsFirst(len(m.Sections), func(i int) int { return m.Sections[i].Parent }) {
 		s := &m.Sections[si]
 		g := neuroml.Group{ID: ncName(s.Name), Cable: true}
 		for k := 1; k < len(s.Points); k++ {
@@ -258,7 +248,7 @@ func (m *Morphology) SWC() *swc.File {
 		}
 	}
 	ids := make([][]int, len(m.Sections))
-	for _, si := range m.rootFirst() {
+	for _, si := range parentsFirst(len(m.Sections), func(i int) int { return m.Sections[i].Parent }) {
 		s := &m.Sections[si]
 		typ := swc.TypeOf(s.Region)
 		parent := -1
@@ -287,22 +277,23 @@ func (m *Morphology) SWC() *swc.File {
 	return f
 }
 
-// rootFirst lists the sections with every parent before its children.
-func (m *Morphology) rootFirst() []int {
-	var order []int
-	done := make([]bool, len(m.Sections))
+// parentsFirst orders items 0..n-1 of a tree (parent: -1 for a root) so
+// that each comes after its parent, otherwise in their order.
+func parentsFirst(n int, parent func(int) int) []int {
+	order := make([]int, 0, n)
+	done := make([]bool, n)
 	var visit func(i int)
 	visit = func(i int) {
 		if done[i] {
 			return
 		}
 		done[i] = true
-		if p := m.Sections[i].Parent; p >= 0 {
+		if p := parent(i); p >= 0 {
 			visit(p)
 		}
 		order = append(order, i)
 	}
-	for i := range m.Sections {
+	for i := range n {
 		visit(i)
 	}
 	return order
