@@ -144,7 +144,7 @@ func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
 	lastOf := make([]int, len(m.Sections)) // each section's last segment
 	regions := map[string]*neuroml.Group{}
 	var regionOrder []string
-	for _, si := range parentsFirst(len(m.Sections), func(i int) int { return m.Sections[i].Parent }) {
+	for _, si := range m.rootFirst() {
 		s := &m.Sections[si]
 		g := neuroml.Group{ID: ncName(s.Name), Cable: true}
 		for k := 1; k < len(s.Points); k++ {
@@ -248,7 +248,7 @@ func (m *Morphology) SWC() *swc.File {
 		}
 	}
 	ids := make([][]int, len(m.Sections))
-	for _, si := range parentsFirst(len(m.Sections), func(i int) int { return m.Sections[i].Parent }) {
+	for _, si := range m.rootFirst() {
 		s := &m.Sections[si]
 		typ := swc.TypeOf(s.Region)
 		parent := -1
@@ -275,6 +275,11 @@ func (m *Morphology) SWC() *swc.File {
 		}
 	}
 	return f
+}
+
+// rootFirst lists the sections with every parent before its children.
+func (m *Morphology) rootFirst() []int {
+	return parentsFirst(len(m.Sections), func(i int) int { return m.Sections[i].Parent })
 }
 
 // parentsFirst orders items 0..n-1 of a tree (parent: -1 for a root) so
