@@ -18,10 +18,9 @@ type Enum struct {
 	Value int8
 }
 
-// SetAttr writes the attribute name on o, replacing it if present. The
-// value is a string (variable-length UTF-8, as h5py writes them), a
-// []string, an Enum, or a number or slice of numbers of an Elem type
-// (stored little-endian; a number is a scalar).
+// SetAttr writes the attribute name on o, replacing it if present: a
+// string (variable-length UTF-8, as h5py writes them), a []string or an
+// Enum. Numbers take SetNumber and SetNumbers.
 func (o *Object) SetAttr(name string, value any) error {
 	switch v := value.(type) {
 	case string:
@@ -30,36 +29,25 @@ func (o *Object) SetAttr(name string, value any) error {
 		return o.setStrings(name, v, false)
 	case Enum:
 		return o.setEnum(name, v)
-	case float32:
-		return setNumbers(o, name, []float32{v}, true)
-	case float64:
-		return setNumbers(o, name, []float64{v}, true)
-	case int8:
-		return setNumbers(o, name, []int8{v}, true)
-	case uint8:
-		return setNumbers(o, name, []uint8{v}, true)
-	case int32:
-		return setNumbers(o, name, []int32{v}, true)
-	case uint32:
-		return setNumbers(o, name, []uint32{v}, true)
-	case int64:
-		return setNumbers(o, name, []int64{v}, true)
-	case uint64:
-		return setNumbers(o, name, []uint64{v}, true)
-	case []float64:
-		return setNumbers(o, name, v, false)
-	case []float32:
-		return setNumbers(o, name, v, false)
-	case []int32:
-		return setNumbers(o, name, v, false)
-	case []uint32:
-		return setNumbers(o, name, v, false)
-	case []int64:
-		return setNumbers(o, name, v, false)
-	case []uint64:
-		return setNumbers(o, name, v, false)
 	}
-	return fmt.Errorf("%s: %s: attribute %s: cannot store a %T", o.file, o.path, name, value)
+	return fmt.Errorf("%s: %s: attribute %s: cannot store a %T (numbers: SetNumber)", o.file, o.path, name, value)
+}
+
+// Holder is what holds attributes: a *File, *Group or *Dataset.
+type Holder interface{ object() *Object }
+
+func (o *Object) object() *Object { return o }
+
+// SetNumber writes the attribute name on o as the scalar v (stored
+// little-endian), replacing it if present.
+func SetNumber[T Elem](o Holder, name string, v T) error {
+	return setNumbers(o.object(), name, []T{v}, true)
+}
+
+// SetNumbers writes the attribute name on o as the one-dimensional array
+// v, replacing it if present.
+func SetNumbers[T Elem](o Holder, name string, v []T) error {
+	return setNumbers(o.object(), name, v, false)
 }
 
 // SetRef writes the attribute name on o as an object reference to

@@ -39,13 +39,13 @@ func writeSample(t *testing.T, path string) {
 	check(err)
 	check(s.Append([]float64{1, 2, 3, 4}))
 	check(s.Append([]float64{5, 6, 7, 8, 9, 10}))
-	check(f.SetAttr("magic", uint32(0x0A7A)))
-	check(f.SetAttr("version", []uint32{0, 1}))
+	check(hdf5.SetNumber(f, "magic", uint32(0x0A7A)))
+	check(hdf5.SetNumbers(f, "version", []uint32{0, 1}))
 	check(g.SetAttr("text", "hello"))
 	check(g.SetAttr("texts", []string{"x", "yz"}))
 	check(g.SetAttr("sorting", hdf5.Enum{Names: []string{"none", "by_id", "by_time"}, Value: 2}))
-	check(g.SetAttr("pi", 3.25))
-	check(g.SetAttr("pi", 3.5)) // replaces
+	check(hdf5.SetNumber(g, "pi", 3.25))
+	check(hdf5.SetNumber(g, "pi", 3.5)) // replaces
 	check(s.SetRef("target", &g.Object))
 	check(f.Close())
 }

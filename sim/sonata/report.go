@@ -99,7 +99,7 @@ func (w *ReportWriter) start(population string, nodes []Node, units string) erro
 	if err != nil {
 		return err
 	}
-	err = d.SetAttr("sorted", sorted)
+	err = hdf5.SetNumber(d, "sorted", sorted)
 	d.Close()
 	if err != nil {
 		return err

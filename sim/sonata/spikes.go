@@ -108,10 +108,10 @@ func (w *SpikeWriter) start(pops []Population) error {
 
 // stamp writes the root attributes of a SONATA file.
 func stamp(f *hdf5.File) error {
-	if err := f.SetAttr("magic", Magic); err != nil {
+	if err := hdf5.SetNumber(f, "magic", Magic); err != nil {
 		return err
 	}
-	return f.SetAttr("version", Version)
+	return hdf5.SetNumbers(f, "version", Version)
 }
 
 // Add appends spikes; successive calls must come in time order, as a run
