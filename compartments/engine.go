@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 
-	"neurite/compartments/mech"
 	"neurite/sim"
 	"neurite/sim/fastexp"
 	"neurite/sim/hh"
@@ -84,9 +83,8 @@ type Engine struct {
 
 	// The NMODL mechanisms' ions, and where each instance of the plan's
 	// mechanisms lies (for probes).
-	ions     []ionState
-	ionNodes map[string]*mech.IonNodes
-	mechAt   [][]mechRef
+	ions   []ionState
+	mechAt [][]mechRef
 	// netArgs are the point processes' NetCons' NET_RECEIVE arguments
 	// (p.NetCons): the weight, then the NetCon's own state.
 	netArgs [][]float64

@@ -52,7 +52,6 @@ func (e *Engine) buildMechs(nmodl []*MechGroup) {
 		ions[p.Ions[k].Name] = in
 		e.ions = append(e.ions, ionState{plan: &p.Ions[k], nodes: in})
 	}
-	e.ionNodes = ions
 	e.netArgs = make([][]float64, len(p.NetCons))
 	for k, nc := range p.NetCons {
 		e.netArgs[k] = make([]float64, len(nc.Args))
@@ -91,9 +90,6 @@ func (e *Engine) buildMechs(nmodl []*MechGroup) {
 			}
 			if mp.Mech.Point {
 				mg.noCon = make([]float64, len(mp.Mech.NetArgs))
-				if len(mp.Mech.Ions) > 0 {
-					mg.cable.Ions = pointIons(ions, len(p.Nodes))
-				}
 			}
 			gr.mechs = append(gr.mechs, mg)
 		}
@@ -169,9 +165,6 @@ func (e *Engine) mechCurrents(gr *cellGroup, lo, hi int, t float64) {
 	for _, mg := range gr.mechs {
 		mg.cable.T = t
 		mg.g.Current(&mg.cable, mg.i, mg.di)
-		if mg.g.M.Point && len(mg.g.M.Ions) > 0 {
-			e.addPointIonCurrents(mg, e.ionNodes)
-		}
 		for j, node := range mg.cable.Node {
 			s := mg.scale[j]
 			e.d[node] += mg.di[j] * s

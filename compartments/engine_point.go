@@ -2,8 +2,6 @@ package compartments
 
 import (
 	"container/heap"
-
-	"neurite/compartments/mech"
 )
 
 // pointEvent is an event pending for an NMODL point process: NetCon
@@ -99,36 +97,5 @@ func (e *Engine) deliverPoints(c *cellState, t float64) {
 		r.mg.g.Receive(&r.mg.cable, r.j, args, ev.flag, func(delay, flag float64) {
 			q.add(pointEvent{t: ev.t + delay, mech: ev.mech, inst: ev.inst, netcon: ev.netcon, flag: flag})
 		})
-	}
-}
-
-// pointIons gives a point process group its own ion current totals (nA
-// by node) over the engine's reversal potentials and concentrations:
-// mechCurrents adds them into the ions' mA/cm² totals, scaled by
-// 100/area.
-func pointIons(ions map[string]*mech.IonNodes, n int) map[string]*mech.IonNodes {
-	out := make(map[string]*mech.IonNodes, len(ions))
-	for name, in := range ions {
-		out[name] = &mech.IonNodes{E: in.E, Ci: in.Ci, Co: in.Co, I: make([]float64, n)}
-	}
-	return out
-}
-
-// addPointIonCurrents moves a point process group's ion currents (nA) into
-// the ions' totals (mA/cm²): 100/area at each node, as NEURON (whose
-// zero-area nodes count as 100 µm², so that the current stays in nA).
-func (e *Engine) addPointIonCurrents(mg *mechGroup, ions map[string]*mech.IonNodes) {
-	for name, own := range mg.cable.Ions {
-		dst := ions[name].I
-		for _, node := range mg.cable.Node {
-			if x := own.I[node]; x != 0 {
-				area := e.plan.Area[node]
-				if area == 0 {
-					area = 100
-				}
-				dst[node] += x * 100 / area
-				own.I[node] = 0
-			}
-		}
 	}
 }

@@ -140,7 +140,8 @@ type Cable struct {
 	Ions           map[string]*IonNodes // by ion name: "na", "k", "ca", ...
 	Celsius, Dt, T float64
 	// Area (um2) and Diam (um) by node; needed only by mechanisms that
-	// use area or diam.
+	// use area or diam, and Area by point processes that write an ion
+	// current.
 	Area, Diam []float64
 }
 
@@ -419,8 +420,8 @@ func (g *Group) InitEvents(c *Cable, send func(k int, delay, flag float64)) {
 // without its SOLVE is evaluated at v+0.001, then at v, and di =
 // (i(v+0.001)-i(v))/0.001. The ASSIGNED variables keep the values of the
 // v evaluation, and the written ion currents of that evaluation are added
-// into c.Ions[ion].I at the instances' nodes (for a point process in nA,
-// as computed: the engine scales them by 100/area).
+// into c.Ions[ion].I at the instances' nodes, in mA/cm²: a point
+// process's nA by 100/PointArea(c.Area[node]), as NEURON.
 func (g *Group) Current(c *Cable, i, di []float64) {
 	m, f := g.M, &g.f
 	i, di = i[:g.N], di[:g.N]
@@ -456,11 +457,28 @@ func (g *Group) Current(c *Cable, i, di []float64) {
 		}
 	}
 	for j, s := range m.ionCur {
-		dst := g.ions(c).cur[j]
+		dst, cur := g.ions(c).cur[j], f.vars[s.slot]
+		if !m.Point {
+			for k, nd := range c.Node[:g.N] {
+				dst[nd] += cur[k]
+			}
+			continue
+		}
+		area := m.cableVector(c.Area, "area")
 		for k, nd := range c.Node[:g.N] {
-			dst[nd] += f.vars[s.slot][k]
+			dst[nd] += cur[k] * 100 / PointArea(area[nd])
 		}
 	}
+}
+
+// PointArea is the area (µm²) over which a point process's current at a
+// node of area a (µm²) spreads into its ion's density: a, or 100 where the
+// node has no area, as NEURON, so that the current stays in nA there.
+func PointArea(a float64) float64 {
+	if a == 0 {
+		return 100
+	}
+	return a
 }
 
 // currents is Current's two evaluations of an ohmic current and their
