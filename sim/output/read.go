@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/sbinet/npyio/npy"
@@ -73,9 +75,10 @@ func ReadRun(dir string) (*Results, error) {
 	return r, nil
 }
 
-// table reads a CSV file whose header starts with want, calling row with
-// each record and the header; the header is returned.
-func table(path string, want []string, row func(rec, header []string) error) ([]string, error) {
+// table reads a CSV file whose header starts with one of wants, calling
+// row with each record and the header; the header is returned. Errors
+// name the file's line (blank lines and quoted line breaks counted).
+func table(path string, row func(rec, header []string) error, wants ...[]string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -84,14 +87,22 @@ func table(path string, want []string, row func(rec, header []string) error) ([]
 	cr := csv.NewReader(f)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: the file is empty: no header", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	header = append([]string(nil), header...)
-	if !equalPrefix(header, want) {
-		return nil, fmt.Errorf("%s:1: the header %v is not %v", path, header, want)
+	if !slices.ContainsFunc(wants, func(want []string) bool { return equalPrefix(header, want) }) {
+		line, _ := cr.FieldPos(0)
+		alts := make([]string, len(wants))
+		for i, w := range wants {
+			alts[i] = strings.Join(w, ",")
+		}
+		return nil, fmt.Errorf("%s:%d: the header %q does not start with %s", path, line, strings.Join(header, ","), strings.Join(alts, " or "))
 	}
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return header, nil
@@ -100,6 +111,7 @@ func table(path string, want []string, row func(rec, header []string) error) ([]
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if err := row(rec, header); err != nil {
+			line, _ := cr.FieldPos(0)
 			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 	}
@@ -128,7 +140,7 @@ func number(rec []string, i int, header []string) (float64, error) {
 }
 
 func (r *Results) readTraces(path string) error {
-	header, err := table(path, []string{"t_ms"}, func(rec, header []string) error {
+	header, err := table(path, func(rec, header []string) error {
 		if r.Traces == nil {
 			r.Traces = make([][]float64, len(rec)-1)
 		}
@@ -144,7 +156,7 @@ func (r *Results) readTraces(path string) error {
 			}
 		}
 		return nil
-	})
+	}, []string{"t_ms"})
 	if err != nil {
 		return err
 	}
@@ -156,21 +168,7 @@ func (r *Results) readTraces(path string) error {
 }
 
 func (r *Results) readSpikes(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	head, err := csv.NewReader(f).Read()
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	want := spikesHeader
-	if len(head) > 0 && head[0] == networkSpikesHeader[0] {
-		want, r.Network = networkSpikesHeader, true
-	}
-	r.spikesCSV = true
-	_, err = table(path, want, func(rec, _ []string) error {
+	header, err := table(path, func(rec, want []string) error {
 		id, err := strconv.Atoi(rec[0])
 		if err != nil || id < 0 {
 			return fmt.Errorf("%s = %q is not a cell number", want[0], rec[0])
@@ -185,8 +183,12 @@ func (r *Results) readSpikes(path string) error {
 		}
 		r.Spikes = append(r.Spikes, sim.Spike{Cell: id, T: t, Step: step})
 		return nil
-	})
-	return err
+	}, spikesHeader, networkSpikesHeader)
+	if err != nil {
+		return err
+	}
+	r.spikesCSV, r.Network = true, header[0] == networkSpikesHeader[0]
+	return nil
 }
 
 // readSONATA reads a SONATA spike report (a cluster run's, where no
@@ -209,7 +211,7 @@ const populationsCSV = "populations.csv"
 // readPopulations reads populations.csv: population, first_id, size.
 func (r *Results) readPopulations(path string) error {
 	r.Populations = nil // the file names them, rather than a report's order
-	_, err := table(path, []string{"population", "first_id", "size"}, func(rec, header []string) error {
+	_, err := table(path, func(rec, header []string) error {
 		first, err1 := strconv.Atoi(rec[1])
 		n, err2 := strconv.Atoi(rec[2])
 		if err1 != nil || err2 != nil || first < 0 || n < 0 {
@@ -217,12 +219,12 @@ func (r *Results) readPopulations(path string) error {
 		}
 		r.Populations = append(r.Populations, sonata.Population{Name: rec[0], First: first, N: n})
 		return nil
-	})
+	}, []string{"population", "first_id", "size"})
 	return err
 }
 
 func (r *Results) readSegments(path string) error {
-	_, err := table(path, segmentsHeader[:7], func(rec, _ []string) error {
+	_, err := table(path, func(rec, _ []string) error {
 		var v [5]float64
 		for i := range v {
 			x, err := number(rec, 2+i, segmentsHeader)
@@ -236,7 +238,7 @@ func (r *Results) readSegments(path string) error {
 			r.Quantity, r.Unit = rec[7], rec[8]
 		}
 		return nil
-	})
+	}, segmentsHeader[:7])
 	return err
 }
 
