@@ -258,5 +258,8 @@ func writeInto(path string, write func(io.Writer) error) error {
 	if err == nil {
 		err = w.Flush()
 	}
+	if err == nil {
+		err = f.Sync() // on the disk before the folder is renamed, as File's
+	}
 	return errors.Join(err, f.Close())
 }

@@ -103,7 +103,10 @@ func (v *ffmpegVideo) Commit() error {
 		os.Remove(v.tmp)
 		return fmt.Errorf("ffmpeg: %v %s", err, v.stderr.String())
 	}
-	err := os.Chmod(v.tmp, 0o644)
+	err := syncFile(v.tmp)
+	if err == nil {
+		err = os.Chmod(v.tmp, 0o644)
+	}
 	if err == nil {
 		err = rename(v.tmp, v.final)
 	}
@@ -169,4 +172,14 @@ func (v *gifVideo) Commit() error {
 func (v *gifVideo) Abort() {
 	v.frames = gif.GIF{}
 	v.f.Abort()
+}
+
+// syncFile puts a file that another process wrote (ffmpeg's) on the disk
+// before it is renamed into place, as File does with its own.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }
