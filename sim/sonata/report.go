@@ -30,11 +30,10 @@ type ReportWriter struct {
 	path    string
 	pop     *hdf5.Group
 	mapping *hdf5.Group
-	units   string
-	data    *hdf5.Stream[float32] // nil until a megabyte of frames comes
+	data    column[float32]
 	cols    int
 	times   []float64
-	frames  []float32 // frames not yet in the file
+	row     []float32 // a frame in the file's precision
 }
 
 // bufferedValues is the number of values kept before they go to the
@@ -76,7 +75,6 @@ func (w *ReportWriter) start(population string, nodes []Node, units string) erro
 	if w.pop, err = report.CreateGroup(population); err != nil {
 		return err
 	}
-	w.units = units
 	if w.mapping, err = w.pop.CreateGroup("mapping"); err != nil {
 		return err
 	}
@@ -95,6 +93,7 @@ func (w *ReportWriter) start(population string, nodes []Node, units string) erro
 	if w.cols = len(elements); w.cols == 0 {
 		return fmt.Errorf("%s: a report of no elements", w.path)
 	}
+	w.data = column[float32]{group: w.pop, name: "data", units: units, cols: w.cols, chunkRows: chunkRows(w.cols), limit: bufferedValues}
 	d, err := hdf5.Write(w.mapping, "node_ids", ids)
 	if err != nil {
 		return err
@@ -116,25 +115,12 @@ func (w *ReportWriter) Frame(t float64, v []float64) error {
 	if len(v) != w.cols {
 		return fmt.Errorf("%s: a frame of %d values for %d elements", w.path, len(v), w.cols)
 	}
-	for _, x := range v {
-		w.frames = append(w.frames, float32(x))
-	}
 	w.times = append(w.times, t)
-	if len(w.frames) < bufferedValues {
-		return nil
+	w.row = w.row[:0]
+	for _, x := range v {
+		w.row = append(w.row, float32(x))
 	}
-	if w.data == nil {
-		var err error
-		if w.data, err = hdf5.CreateStream[float32](w.pop, "data", w.cols, chunkRows(w.cols)); err != nil {
-			return err
-		}
-		if err := w.data.SetAttr("units", w.units); err != nil {
-			return err
-		}
-	}
-	err := w.data.Append(w.frames)
-	w.frames = w.frames[:0]
-	return err
+	return w.data.add(w.row...)
 }
 
 // chunkRows is the number of frames of cols values in a chunk.
@@ -150,20 +136,6 @@ func DataSize(frames, cols int) int64 {
 	return 4 * int64((frames+rows-1)/rows*rows) * int64(cols)
 }
 
-// writeData writes the frames not yet in the file: appended to the
-// chunked dataset if there is one, else as a contiguous dataset.
-func (w *ReportWriter) writeData() error {
-	if w.data != nil {
-		return w.data.Append(w.frames)
-	}
-	d, err := hdf5.Write(w.pop, "data", w.frames, len(w.frames)/w.cols, w.cols)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.SetAttr("units", w.units)
-}
-
 // Close writes the frames' time and closes the file; frames not evenly
 // spaced (to a millionth of the step, as libsonata reads them) give
 // ErrIrregular.
@@ -173,7 +145,7 @@ func (w *ReportWriter) Close() error {
 		w.f.Close()
 		return fmt.Errorf("%s: %w", w.path, err)
 	}
-	if err := w.writeData(); err != nil {
+	if err := w.data.finish(); err != nil {
 		w.f.Close()
 		return err
 	}

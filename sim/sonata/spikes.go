@@ -67,10 +67,8 @@ type SpikeWriter struct {
 type popWriter struct {
 	Population
 	group      *hdf5.Group
-	timestamps *hdf5.Stream[float64] // nil until buffered spikes come
-	nodeIDs    *hdf5.Stream[uint64]
-	t          []float64
-	ids        []uint64
+	timestamps column[float64]
+	nodeIDs    column[uint64]
 }
 
 // CreateSpikes starts a spike report at path with the given populations,
@@ -101,7 +99,9 @@ func (w *SpikeWriter) start(pops []Population) error {
 		if err != nil {
 			return err
 		}
-		w.pops = append(w.pops, &popWriter{Population: p, group: g})
+		w.pops = append(w.pops, &popWriter{Population: p, group: g,
+			timestamps: column[float64]{group: g, name: "timestamps", units: "ms", chunkRows: chunk, limit: buffered},
+			nodeIDs:    column[uint64]{group: g, name: "node_ids", chunkRows: chunk, limit: buffered}})
 	}
 	return nil
 }
@@ -128,12 +128,11 @@ func (w *SpikeWriter) Add(spikes []sim.Spike) error {
 		if p == nil {
 			return fmt.Errorf("%s: neuron %d is in no population", w.path, s.Cell)
 		}
-		p.t = append(p.t, s.T)
-		p.ids = append(p.ids, uint64(s.Cell-p.First))
-		if len(p.t) == buffered {
-			if err := p.flush(); err != nil {
-				return err
-			}
+		if err := p.timestamps.add(s.T); err != nil {
+			return err
+		}
+		if err := p.nodeIDs.add(uint64(s.Cell - p.First)); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -151,63 +150,23 @@ func (w *SpikeWriter) population(id int) *popWriter {
 	return nil
 }
 
-// flush appends the buffered spikes to the chunked datasets, which it
-// creates the first time.
-func (p *popWriter) flush() error {
-	if p.timestamps == nil {
-		var err error
-		if p.timestamps, err = hdf5.CreateStream[float64](p.group, "timestamps", 0, chunk); err != nil {
-			return err
-		}
-		if err := p.timestamps.SetAttr("units", "ms"); err != nil {
-			return err
-		}
-		if p.nodeIDs, err = hdf5.CreateStream[uint64](p.group, "node_ids", 0, chunk); err != nil {
-			return err
-		}
-	}
-	if err := p.timestamps.Append(p.t); err != nil {
-		return err
-	}
-	if err := p.nodeIDs.Append(p.ids); err != nil {
-		return err
-	}
-	p.t, p.ids = p.t[:0], p.ids[:0]
-	return nil
-}
-
 // Close writes what is buffered and the sorting attributes and closes the
 // file.
 func (w *SpikeWriter) Close() error {
 	for _, p := range w.pops {
-		if err := p.finish(); err != nil {
-			w.f.Close()
-			return err
+		err := p.timestamps.finish()
+		if err == nil {
+			err = p.nodeIDs.finish()
 		}
-		if err := p.group.SetAttr("sorting", hdf5.Enum{Names: Sorting, Value: 2}); err != nil {
+		if err == nil {
+			err = p.group.SetAttr("sorting", hdf5.Enum{Names: Sorting, Value: 2})
+		}
+		if err != nil {
 			w.f.Close()
 			return err
 		}
 	}
 	return w.f.Close()
-}
-
-// finish writes what is buffered: to the chunked datasets if there are
-// any, else as contiguous ones.
-func (p *popWriter) finish() error {
-	if p.timestamps != nil {
-		return p.flush()
-	}
-	ts, err := hdf5.Write(p.group, "timestamps", p.t)
-	if err != nil {
-		return err
-	}
-	err = ts.SetAttr("units", "ms")
-	ts.Close()
-	if err != nil {
-		return err
-	}
-	return hdf5.Closed(hdf5.Write(p.group, "node_ids", p.ids))
 }
 
 // Abort closes the file, whatever its state; the caller removes it.
