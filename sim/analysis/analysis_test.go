@@ -210,7 +210,7 @@ func traceZeroCurrent(t *testing.T, m *point.Model, vlo, vhi float64) float64 {
 		// The current that makes (v, n) an equilibrium.
 		m.SetParam("I", 0)
 		f := make([]float64, 2)
-		rhs(m, x, f)
+		m.Field(x, f)
 		I := -f[0] // C = 1
 		m.SetParam("I", I)
 		J := Jacobian(m, x)

@@ -207,7 +207,7 @@ func (c *continuer) F(z []float64) []float64 {
 	p, x := c.fromZ(z)
 	c.m.SetParam(c.param, p)
 	f := make([]float64, len(x))
-	rhs(c.m, x, f)
+	c.m.Field(x, f)
 	for i := range f {
 		f[i] /= c.sx[i]
 	}

@@ -59,13 +59,13 @@ func (v variational) Deriv(t float64, z, dz []float64) {
 	x := z[:n]
 	c.m.SetParam(c.param, v.p)
 	J := Jacobian(c.m, x)
-	rhs(c.m, x, dz[:n])
+	c.m.Field(x, dz[:n])
 	hp := 1e-6 * math.Max(1, math.Abs(v.p))
 	fp, fm := make([]float64, n), make([]float64, n)
 	c.m.SetParam(c.param, v.p+hp)
-	rhs(c.m, x, fp)
+	c.m.Field(x, fp)
 	c.m.SetParam(c.param, v.p-hp)
-	rhs(c.m, x, fm)
+	c.m.Field(x, fm)
 	c.m.SetParam(c.param, v.p)
 	phi, dphi := z[n:n+n*n], dz[n:n+n*n]
 	psi, dpsi := z[n+n*n:], dz[n+n*n:]
@@ -128,7 +128,7 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 		copy(ref, u[:n])
 		c.m.SetParam(c.param, u[n+1]*c.sp)
 		f := make([]float64, n)
-		rhs(c.m, x, f)
+		c.m.Field(x, f)
 		for i := range f {
 			refF[i] = f[i] / c.sx[i]
 		}
@@ -143,7 +143,7 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 		}
 		c.m.SetParam(c.param, p)
 		fy := make([]float64, n)
-		rhs(c.m, y, fy)
+		c.m.Field(y, fy)
 		J := mat.NewDense(n+1, n+2, nil)
 		for i := range n {
 			for j := range n {

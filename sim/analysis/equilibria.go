@@ -40,15 +40,6 @@ func (e Equilibrium) Stable() bool {
 	return true
 }
 
-// rhs evaluates the model's vector field at time 0 with its input (the
-// stimulus left out: equilibria are of the autonomous system).
-func rhs(m *point.Model, x, dx []float64) {
-	stim := m.Stim
-	m.Stim = nil
-	m.Deriv(0, x, dx)
-	m.Stim = stim
-}
-
 // Jacobian is the model's Jacobian at x by central differences.
 func Jacobian(m *point.Model, x []float64) *mat.Dense {
 	n := len(x)
@@ -58,9 +49,9 @@ func Jacobian(m *point.Model, x []float64) *mat.Dense {
 	for j := range n {
 		h := 1e-6 * math.Max(1, math.Abs(x[j]))
 		y[j] = x[j] + h
-		rhs(m, y, fp)
+		m.Field(y, fp)
 		y[j] = x[j] - h
-		rhs(m, y, fm)
+		m.Field(y, fm)
 		y[j] = x[j]
 		for i := range n {
 			J.Set(i, j, (fp[i]-fm[i])/(2*h))
@@ -125,7 +116,7 @@ func newton(m *point.Model, x []float64, scale []float64) bool {
 	f := make([]float64, n)
 	step := mat.NewVecDense(n, nil)
 	for iter := 0; iter < 60; iter++ {
-		rhs(m, x, f)
+		m.Field(x, f)
 		if norm(f, scale) < 1e-10 {
 			return true
 		}
@@ -148,7 +139,7 @@ func newton(m *point.Model, x []float64, scale []float64) bool {
 			}
 		}
 	}
-	rhs(m, x, f)
+	m.Field(x, f)
 	return norm(f, scale) < 1e-8
 }
 
@@ -270,7 +261,7 @@ func scanV(m *point.Model, w Window) [][]float64 {
 			prevF = math.NaN()
 			continue
 		}
-		rhs(m, x, f)
+		m.Field(x, f)
 		if k > 0 && !math.IsNaN(prevF) && (f[vi] == 0 || math.Signbit(f[vi]) != math.Signbit(prevF)) {
 			mid := make([]float64, n)
 			for i := range mid {
@@ -298,7 +289,7 @@ func clampSolve(m *point.Model, x []float64, w Window) bool {
 	f := make([]float64, n)
 	scale := w.scale()
 	for iter := 0; iter < 50; iter++ {
-		rhs(m, x, f)
+		m.Field(x, f)
 		res := 0.0
 		for _, i := range idx {
 			res = math.Max(res, math.Abs(f[i])/scale[i])

@@ -23,7 +23,7 @@ func FirstLyapunov(m *point.Model, x, scale []float64) (float64, float64, error)
 	n := len(x)
 	g := func(y []float64) []float64 {
 		f := make([]float64, n)
-		rhs(m, y, f)
+		m.Field(y, f)
 		return f
 	}
 	y0 := append([]float64(nil), x...)

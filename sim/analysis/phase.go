@@ -39,7 +39,7 @@ func PhasePortrait(m *point.Model, xi, yi int, w Window, at []float64, grid int)
 	for j := 0; j <= grid; j++ {
 		for i := 0; i <= grid; i++ {
 			x[xi], x[yi] = px(i), py(j)
-			rhs(m, x, dx)
+			m.Field(x, dx)
 			fx[j*(grid+1)+i], fy[j*(grid+1)+i] = dx[xi], dx[yi]
 		}
 	}
@@ -51,7 +51,7 @@ func PhasePortrait(m *point.Model, xi, yi int, w Window, at []float64, grid int)
 		for i := range arrows {
 			x[xi] = p.Lo[0] + (float64(i)+0.5)/arrows*sx
 			x[yi] = p.Lo[1] + (float64(j)+0.5)/arrows*sy
-			rhs(m, x, dx)
+			m.Field(x, dx)
 			u, v := dx[xi]/sx, dx[yi]/sy
 			l := math.Hypot(u, v)
 			if l == 0 || math.IsNaN(l) || math.IsInf(l, 0) {
@@ -111,7 +111,7 @@ func PhaseLine(m *point.Model, w Window, n int) (v, dv []float64, eqs []Equilibr
 	x, f := make([]float64, 1), make([]float64, 1)
 	for i := range v {
 		x[0] = w.Lo[0] + float64(i)/float64(n)*(w.Hi[0]-w.Lo[0])
-		rhs(m, x, f)
+		m.Field(x, f)
 		v[i], dv[i] = x[0], f[0]
 	}
 	return v, dv, Equilibria(m, w)

@@ -106,3 +106,27 @@ func TestPhaseLineINaP(t *testing.T) {
 		}
 	}
 }
+
+// TestPhaseLineAfterRun: the phase line is of the model's field, not of a
+// run's refractory hold. A LIF run that ends within its refractory period
+// leaves the model holding v; the line must still be (EL − v + R·I)/τ at
+// every v.
+func TestPhaseLineAfterRun(t *testing.T) {
+	m := builtin(t, "lif")
+	m.SetParam("I", 5)
+	x := m.InitialState()
+	x[m.V] = 0 // above threshold: the reset at t = 1 holds v for tref
+	if m.Event(1, x) <= 0 {
+		t.Fatalf("v = 0 does not cross the threshold")
+	}
+	m.Reset(1, x)
+	v, dv, _ := PhaseLine(m, DefaultWindow(m), 40)
+	tau, _ := m.Param("tau")
+	el, _ := m.Param("EL")
+	r, _ := m.Param("R")
+	for k := range v {
+		if want := (el - v[k] + r*5) / tau; math.Abs(dv[k]-want) > 1e-12*math.Max(1, math.Abs(want)) {
+			t.Fatalf("dv/dt at %.3f mV: %g, want %g", v[k], dv[k], want)
+		}
+	}
+}

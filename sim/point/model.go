@@ -104,6 +104,18 @@ func (m *Model) Deriv(t float64, x, dx []float64) {
 	}
 }
 
+// Field is the model's autonomous vector field at x: the right-hand side
+// at t = 0 with the constant input alone, no stimulus, and no refractory
+// hold, whatever a run of the model has left behind. Phase planes,
+// nullclines, equilibria and their stability are of this field.
+func (m *Model) Field(x, dx []float64) {
+	I := 0.0
+	if m.input >= 0 {
+		I = m.Params[m.input].Value
+	}
+	m.f(m.paramValues(), 0, I, x, dx)
+}
+
 // paramValues returns the current parameter values without allocating
 // for models whose functions only read them.
 func (m *Model) paramValues() []float64 {
