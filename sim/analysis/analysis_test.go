@@ -174,6 +174,82 @@ func TestINaPKLowHopf(t *testing.T) {
 	}
 }
 
+// TestHHBistability: Hodgkin–Huxley's rest loses stability in a
+// subcritical Hopf bifurcation at I ≈ 9.78 µA/cm², and its stable spiking
+// cycle is born earlier, at a fold of cycles near 6.26 (Rinzel and
+// Miller 1980), NEURON's threshold for tonic firing (6.21, testdata's
+// hh_rheobase, where slow passage past the fold adds a few spikes) lying
+// just below it. The stable cycles, which the continuation from the Hopf
+// point cannot reach (its unstable cycles fold twice more and grow too
+// unstable to shoot), come from the oscillation simulated at I = 30,
+// continued to the fold; no branch may jump from the small unstable
+// cycles to the large ones.
+func TestHHBistability(t *testing.T) {
+	m := builtin(t, "hh")
+	d, err := Continue(context.Background(), m, "I", 0, 30, Options{Cycles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hopfs := special(d, "hopf")
+	if len(hopfs) != 1 || hopfs[0].Note != "subcritical" || math.Abs(hopfs[0].P-9.78) > 0.05 {
+		t.Fatalf("hopf points %+v, want one subcritical near 9.78", hopfs)
+	}
+	var fold *Special
+	for _, s := range special(d, "lpc") {
+		if s.Amplitude > 80 { // the spiking cycle's fold, not the small cycles'
+			fold = &s
+		}
+	}
+	if fold == nil || math.Abs(fold.P-6.26) > 0.05 {
+		t.Fatalf("folds of cycles %+v, want one of spikes near I = 6.26", special(d, "lpc"))
+	}
+	t.Logf("Hopf at %.4f (Rinzel & Miller 9.78), fold of cycles at %.4f (6.26)", hopfs[0].P, fold.P)
+	stableAt := map[float64]bool{}
+	for _, cb := range d.Cycles {
+		for k, p := range cb.Points[1:] {
+			q := cb.Points[k]
+			if math.Abs(p.Max-p.Min-(q.Max-q.Min)) > 20 {
+				t.Errorf("%s: the amplitude jumps from %.1f to %.1f mV between I = %.4f and %.4f", cb.From, q.Max-q.Min, p.Max-p.Min, q.P, p.P)
+			}
+			for _, I := range []float64{7, 15, 29} {
+				if (p.P-I)*(q.P-I) <= 0 && p.Stable && q.Stable && p.Max > 20 {
+					stableAt[I] = true
+				}
+			}
+		}
+	}
+	if len(stableAt) != 3 {
+		t.Errorf("stable spiking cycles found at %v, want at I = 7, 15 and 29", stableAt)
+	}
+}
+
+// TestFHNRelaxationCycles: FitzHugh–Nagumo's cycles explode in a canard
+// just past each Hopf point, where shooting stalls; the large relaxation
+// cycle between them comes from the oscillation simulated between the
+// Hopf points, continued both ways, stable, swinging v over (−2, 2).
+func TestFHNRelaxationCycles(t *testing.T) {
+	m := builtin(t, "fhn")
+	d, err := Continue(context.Background(), m, "I", 0, 1.5, Options{Cycles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hopfs := special(d, "hopf")
+	if len(hopfs) != 2 {
+		t.Fatalf("hopf points %+v", hopfs)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, cb := range d.Cycles {
+		for _, p := range cb.Points {
+			if p.Stable && p.Max > 1.5 && p.Min < -1.5 {
+				lo, hi = math.Min(lo, p.P), math.Max(hi, p.P)
+			}
+		}
+	}
+	if !(lo < hopfs[0].P+0.05 && hi > hopfs[1].P-0.05) {
+		t.Errorf("stable relaxation cycles over I = %.3f..%.3f, want over the Hopf points' %.3f..%.3f", lo, hi, hopfs[0].P, hopfs[1].P)
+	}
+}
+
 // TestMorrisLecarHopf: the Morris–Lecar model typed as equations
 // (assets/models/morris_lecar.ode, the Hopf parameter set of Rinzel and
 // Ermentrout 1998) loses its rest state at a subcritical Hopf point near

@@ -85,6 +85,32 @@ func (a *arc) tangent(z, prev []float64) ([]float64, error) {
 	return out, nil
 }
 
+// advance takes a step of ds along the branch from z, whose tangent is
+// t: the predictor z + ds·t, then the corrector. A corrected point
+// further from the prediction than half the step is refused as well as
+// a failed correction: on a smooth branch the corrector moves by about
+// the curvature times ds²/2, so a longer move means that Newton found
+// another branch (cycles of another amplitude, the far side of a fold),
+// and the caller must shrink the step.
+func (a *arc) advance(z, t []float64, ds float64) ([]float64, int, bool) {
+	zp := make([]float64, len(z))
+	for i := range zp {
+		zp[i] = z[i] + ds*t[i]
+	}
+	zn, iters, ok := a.correct(zp, t)
+	if !ok {
+		return nil, iters, false
+	}
+	move := 0.0
+	for i := range zn {
+		move += (zn[i] - zp[i]) * (zn[i] - zp[i])
+	}
+	if math.Sqrt(move) > 0.5*ds {
+		return nil, iters, false
+	}
+	return zn, iters, true
+}
+
 // correct finds, by Newton's method, the solution on the hyperplane
 // through zp orthogonal to t; it returns the iterations used. It gives up
 // as soon as the residual grows after the first step, when Newton is not

@@ -68,7 +68,13 @@ type Options struct {
 // (with their criticality), and, with opts.Cycles, the limit cycles born
 // at Hopf points with their folds; folds on an invariant circle are
 // reported as SNICs. Branches are started from every equilibrium found at
-// both ends of the interval.
+// both ends of the interval; with opts.Cycles, branches of cycles also
+// from every oscillation that a simulation settles into, at the ends and
+// between the Hopf points and folds, that no branch from a Hopf point
+// reached (as one starts AUTO or XPPAUT on a periodic orbit found by
+// integration): a stable cycle whose Hopf point lies outside the
+// interval, or one the continuation from its Hopf point could not follow
+// all the way.
 func Continue(ctx context.Context, model *point.Model, param string, from, to float64, opts Options) (*Diagram, error) {
 	m := model.Clone()
 	m.Stim = nil
@@ -153,8 +159,11 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 			}
 			done++
 			if opts.Progress != nil {
-				opts.Progress(0.5 + 0.5*float64(done)/float64(hopfs))
+				opts.Progress(0.5 + 0.5*float64(done)/float64(hopfs+1))
 			}
+		}
+		if err := c.simulatedCycles(ctx, d); err != nil {
+			return d, err
 		}
 	}
 	slices.SortFunc(d.Special, func(a, b Special) int { return cmpFloat(a.P, b.P) })
@@ -287,11 +296,7 @@ func (c *continuer) trace(ctx context.Context, s Point, dir float64) ([]Point, [
 		if steps%64 == 0 && ctx.Err() != nil {
 			return branch, specials, ""
 		}
-		zp := make([]float64, n+1)
-		for i := range zp {
-			zp[i] = z[i] + ds*t[i]
-		}
-		zn, iters, ok := c.correct(zp, t)
+		zn, iters, ok := c.arc().advance(z, t, ds)
 		if !ok {
 			ds /= 2
 			if ds < c.opts.MinStep {

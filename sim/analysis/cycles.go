@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -24,10 +25,10 @@ type CyclePoint struct {
 	Floquet  []complex128 // multipliers other than the trivial one
 }
 
-// CycleBranch is a branch of limit cycles, from the Hopf point at P0.
+// CycleBranch is a branch of limit cycles.
 type CycleBranch struct {
-	FromHopf float64
-	Points   []CyclePoint
+	From   string // where it starts: a Hopf point, or an oscillation found by simulation
+	Points []CyclePoint
 }
 
 // flow integrates the model from x over time T at the continuer's current
@@ -103,37 +104,22 @@ func (c *continuer) flowVariations(x []float64, T, p float64) (y []float64, phi 
 	return z[:n], mat.NewDense(n, n, z[n:n+n*n]), z[n+n*n:], true
 }
 
-// cycles continues the limit cycles born at a Hopf point by shooting: the
-// unknowns are a point on the cycle x0, its period T and the parameter;
-// the equations are φ_T(x0) = x0 and a phase condition fixing x0 on the
-// plane through the previous cycle's point normal to the flow there.
-func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Special, string) {
+// shooting is the system a branch of cycles is continued in: the
+// unknowns u = (x0 scaled, T/T0, p scaled) are a point on the cycle, its
+// period and the parameter; the equations are φ_T(x0) = x0 and a phase
+// condition fixing x0 on the plane through the previous cycle's point
+// (ref) normal to the flow there (refF).
+type shooting struct {
+	*arc
+	c         *continuer
+	T0        float64
+	ref, refF []float64
+}
+
+func (c *continuer) shooting(T0 float64) *shooting {
 	n := c.n()
-	br := CycleBranch{FromHopf: h.P}
-	if h.Omega <= 0 {
-		return br, nil, ""
-	}
-	T0 := 2 * math.Pi / h.Omega
-	// The direction of the cycle at birth: the real part of the critical
-	// eigenvector, in scaled coordinates.
-	c.m.SetParam(c.param, h.P)
-	q, err := criticalVector(Jacobian(c.m, h.X), c.sx)
-	if err != nil {
-		return br, nil, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: %v", c.param, h.P, err)
-	}
-	// u = (y0 scaled, T/T0, p scaled).
-	ref, refF := make([]float64, n), make([]float64, n)
-	setRef := func(u []float64) {
-		_, x, _ := c.unpack(u, T0)
-		copy(ref, u[:n])
-		c.m.SetParam(c.param, u[n+1]*c.sp)
-		f := make([]float64, n)
-		c.m.Field(x, f)
-		for i := range f {
-			refF[i] = f[i] / c.sx[i]
-		}
-	}
-	a := &arc{n: n + 2, Tol: 1e-7, Jac: func(u []float64) (*mat.Dense, bool) {
+	sh := &shooting{c: c, T0: T0, ref: make([]float64, n), refF: make([]float64, n)}
+	sh.arc = &arc{n: n + 2, Tol: 1e-7, Jac: func(u []float64) (*mat.Dense, bool) {
 		// Exact blocks from the variational equations: ∂φ/∂x0 = Φ,
 		// ∂φ/∂T = f(φ), ∂φ/∂p = ψ, all in scaled coordinates.
 		p, x, T := c.unpack(u, T0)
@@ -155,7 +141,7 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 			}
 			J.Set(i, n, fy[i]*T0/c.sx[i])
 			J.Set(i, n+1, psi[i]*c.sp/c.sx[i])
-			J.Set(n, i, refF[i])
+			J.Set(n, i, sh.refF[i])
 		}
 		return J, true
 	}, F: func(u []float64) ([]float64, bool) {
@@ -171,10 +157,42 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 		out := make([]float64, n+1)
 		for i := range n {
 			out[i] = (y[i] - x[i]) / c.sx[i]
-			out[n] += refF[i] * (u[i] - ref[i])
+			out[n] += sh.refF[i] * (u[i] - sh.ref[i])
 		}
 		return out, true
 	}}
+	return sh
+}
+
+// setRef puts the phase condition's plane through the cycle point of u.
+func (sh *shooting) setRef(u []float64) {
+	c := sh.c
+	_, x, _ := c.unpack(u, sh.T0)
+	copy(sh.ref, u[:c.n()])
+	c.m.SetParam(c.param, u[c.n()+1]*c.sp)
+	f := make([]float64, c.n())
+	c.m.Field(x, f)
+	for i := range f {
+		sh.refF[i] = f[i] / c.sx[i]
+	}
+}
+
+// cycles continues the limit cycles born at a Hopf point.
+func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Special, string) {
+	n := c.n()
+	from := fmt.Sprintf("cycles from the Hopf point at %s = %.6g", c.param, h.P)
+	if h.Omega <= 0 {
+		return CycleBranch{From: from}, nil, ""
+	}
+	T0 := 2 * math.Pi / h.Omega
+	// The direction of the cycle at birth: the real part of the critical
+	// eigenvector, in scaled coordinates.
+	c.m.SetParam(c.param, h.P)
+	q, err := criticalVector(Jacobian(c.m, h.X), c.sx)
+	if err != nil {
+		return CycleBranch{From: from}, nil, fmt.Sprintf("%s: %v", from, err)
+	}
+	sh := c.shooting(T0)
 	// First cycle: a small amplitude along the critical direction, with
 	// the parameter and period left for the corrector.
 	const eps = 0.01
@@ -185,16 +203,16 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 	u[n], u[n+1] = 1, h.P/c.sp
 	// The phase plane goes through the first guess (the field vanishes at
 	// the Hopf point itself).
-	setRef(u)
+	sh.setRef(u)
 	t := make([]float64, n+2)
 	copy(t, q)
-	u, _, ok := a.correct(u, t)
+	u, _, ok := sh.correct(u, t)
 	if !ok {
-		return br, nil, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: no small cycle found near it", c.param, h.P)
+		return CycleBranch{From: from}, nil, fmt.Sprintf("%s: no small cycle found near it", from)
 	}
-	t, err = a.tangent(u, t)
+	t, err = sh.tangent(u, t)
 	if err != nil {
-		return br, nil, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: %v", c.param, h.P, err)
+		return CycleBranch{From: from}, nil, fmt.Sprintf("%s: %v", from, err)
 	}
 	// Orient away from the Hopf point (growing amplitude).
 	grow := 0.0
@@ -206,6 +224,44 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 			t[i] = -t[i]
 		}
 	}
+	return c.follow(ctx, sh, u, t, from)
+}
+
+// orbitCycles continues the branch of a cycle found by simulation at
+// parameter p (a point x0 on it, its period T), setting off with the
+// parameter growing (dir > 0) or falling.
+func (c *continuer) orbitCycles(ctx context.Context, p float64, x0 []float64, T, dir float64) (CycleBranch, []Special, string) {
+	n := c.n()
+	from := fmt.Sprintf("cycles from the oscillation simulated at %s = %.6g", c.param, p)
+	sh := c.shooting(T)
+	u := make([]float64, n+2)
+	for i := range n {
+		u[i] = x0[i] / c.sx[i]
+	}
+	u[n], u[n+1] = 1, p/c.sp
+	sh.setRef(u)
+	// Corrected at the parameter found (the plane normal to its axis),
+	// then oriented along dir.
+	into := make([]float64, n+2)
+	into[n+1] = math.Copysign(1, dir)
+	u, _, ok := sh.correct(u, into)
+	if !ok {
+		return CycleBranch{From: from}, nil, fmt.Sprintf("%s: the shooting method does not converge on it", from)
+	}
+	t, err := sh.tangent(u, into)
+	if err != nil {
+		return CycleBranch{From: from}, nil, fmt.Sprintf("%s: %v", from, err)
+	}
+	return c.follow(ctx, sh, u, t, from)
+}
+
+// follow continues a branch of cycles from u along t by pseudo-arclength
+// steps in the shooting system, marking its folds, until it leaves the
+// interval or the window, its period grows without bound, or a step
+// fails.
+func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, from string) (CycleBranch, []Special, string) {
+	n := c.n()
+	br := CycleBranch{From: from}
 	var specials []Special
 	lo, hi := math.Min(c.from, c.to), math.Max(c.from, c.to)
 	ds := 0.02
@@ -213,44 +269,41 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 		if ctx.Err() != nil {
 			return br, specials, ""
 		}
-		cp := c.cyclePoint(a, u, T0)
+		cp := c.cyclePoint(sh.arc, u, sh.T0)
 		br.Points = append(br.Points, cp)
 		switch {
 		case cp.P < lo || cp.P > hi:
 			return br, specials, ""
-		case cp.Period > 50*T0:
-			return br, specials, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: the period grows without bound (T = %.4g) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
-				c.param, h.P, cp.Period, c.param, cp.P)
+		case cp.Period > 50*sh.T0:
+			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %.4g) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
+				from, cp.Period, c.param, cp.P)
 		case !c.opts.Window.contains([]float64{cp.Min}, 0.5) && !c.opts.Window.contains([]float64{cp.Max}, 0.5):
 			return br, specials, ""
 		}
-		setRef(u)
+		sh.setRef(u)
 		var un []float64
 		var iters int
+		var ok bool
 		for {
-			up := make([]float64, len(u))
-			for i := range up {
-				up[i] = u[i] + ds*t[i]
-			}
-			un, iters, ok = a.correct(up, t)
+			un, iters, ok = sh.advance(u, t, ds)
 			if ok {
 				break
 			}
 			ds /= 2
 			if ds < c.opts.MinStep {
-				msg := fmt.Sprintf("continuation of cycles stopped at %s = %.6g: step fell below %g", c.param, cp.P, c.opts.MinStep)
+				msg := fmt.Sprintf("%s: stopped at %s = %.6g: step fell below %g", from, c.param, cp.P, c.opts.MinStep)
 				if len(br.Points) > 2 && math.Abs(t[n+1]) < 0.05 {
 					msg += " near a fold of cycles"
 				}
 				return br, specials, msg
 			}
 		}
-		tn, err := a.tangent(un, t)
+		tn, err := sh.tangent(un, t)
 		if err != nil {
-			return br, specials, fmt.Sprintf("continuation of cycles stopped at %s = %.6g: %v", c.param, cp.P, err)
+			return br, specials, fmt.Sprintf("%s: stopped at %s = %.6g: %v", from, c.param, cp.P, err)
 		}
 		if t[n+1]*tn[n+1] < 0 {
-			lz := c.cyclePoint(a, un, T0)
+			lz := c.cyclePoint(sh.arc, un, sh.T0)
 			specials = append(specials, Special{Type: "lpc", P: lz.P, X: lz.X0, Period: lz.Period, Amplitude: lz.Max - lz.Min,
 				Note: "fold (limit point) of cycles"})
 		}
@@ -263,8 +316,9 @@ func (c *continuer) cycles(ctx context.Context, h Special) (CycleBranch, []Speci
 			ds /= 1.5
 		}
 	}
-	return br, specials, fmt.Sprintf("cycles from the Hopf point at %s = %.6g: stopped after %d steps at %s = %.6g (period %.4g); the branch changes fast there (a canard explosion?)",
-		c.param, h.P, maxCycleSteps, c.param, br.Points[len(br.Points)-1].P, br.Points[len(br.Points)-1].Period)
+	last := br.Points[len(br.Points)-1]
+	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %.4g); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
+		from, maxCycleSteps, c.param, last.P, last.Period)
 }
 
 // maxCycleSteps bounds the points of a branch of cycles.
@@ -446,4 +500,134 @@ func (c *continuer) periodNear(s *Special, p float64) (float64, bool) {
 	}
 	n := len(crossings)
 	return (crossings[n-1] - crossings[n-3]) / 2, true
+}
+
+// oscillation simulates the model at p from x and returns a point on the
+// cycle it settles into and the cycle's period, if it settles into one:
+// after a transient, successive upward crossings of v's mid-level must
+// come back to the same state, within a hundredth of the window (a
+// start for the shooting method, which refines it).
+func (c *continuer) oscillation(p float64, x []float64) ([]float64, float64, bool) {
+	c.m.SetParam(c.param, p)
+	c.m.Restart()
+	y := slices.Clone(x)
+	v := c.m.V
+	s := ode.Settings{Method: ode.RK45, Dt: 0.01, Rtol: 1e-8, Atol: 1e-10, MaxStep: 1}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	res, err := ode.Integrate(context.Background(), c.m, y, 0, oscillationTransient, s, func(t float64, z []float64) {
+		if t > oscillationTransient/2 {
+			lo, hi = math.Min(lo, z[v]), math.Max(hi, z[v])
+		}
+	})
+	if err != nil || len(res.Spikes) > 0 || !(hi-lo > 0.01*c.sx[v]) {
+		return nil, 0, false // at rest, diverging, or a model with a reset
+	}
+	level := (lo + hi) / 2
+	var times []float64
+	var states [][]float64
+	prev, tPrev := slices.Clone(y), 0.0
+	_, err = ode.Integrate(context.Background(), c.m, y, 0, oscillationTransient, s, func(t float64, z []float64) {
+		if prev[v] < level && z[v] >= level && len(times) < 3 {
+			// the crossing, linearly between the steps
+			w := (level - prev[v]) / (z[v] - prev[v])
+			at := make([]float64, len(z))
+			for i := range z {
+				at[i] = prev[i] + w*(z[i]-prev[i])
+			}
+			times = append(times, tPrev+w*(t-tPrev))
+			states = append(states, at)
+		}
+		copy(prev, z)
+		tPrev = t
+	})
+	if err != nil || len(times) < 3 || norm(diff(states[2], states[1]), c.sx) > 1e-2 {
+		return nil, 0, false
+	}
+	return states[2], times[2] - times[1], true
+}
+
+// oscillationTransient is how long (in the model's time unit)
+// oscillation lets a trajectory settle, and then looks for its cycle.
+const oscillationTransient = 1000
+
+// simulatedCycles adds the branches of cycles started from oscillations
+// found by simulation, from the model's initial state and from each
+// equilibrium, nudged, that lie on no branch yet: at both ends of the
+// interval, continued inwards, and between successive Hopf points and
+// folds of equilibria, continued both ways (where the branches from the
+// Hopf points stall in a canard explosion, the large cycles between
+// them are still found).
+func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram) error {
+	v := c.m.V
+	marks := []float64{c.from, c.to}
+	for _, s := range d.Special {
+		if s.Type == "hopf" || s.Type == "fold" || s.Type == "snic" {
+			marks = append(marks, s.P)
+		}
+	}
+	slices.Sort(marks)
+	marks = slices.Compact(marks)
+	type seed struct {
+		p    float64
+		dirs []float64 // the parameter's directions to continue in
+	}
+	inwards := math.Copysign(1, c.to-c.from)
+	seeds := []seed{{c.from, []float64{inwards}}, {c.to, []float64{-inwards}}}
+	for k := 1; k < len(marks); k++ {
+		seeds = append(seeds, seed{(marks[k-1] + marks[k]) / 2, []float64{1, -1}})
+	}
+	for _, sd := range seeds {
+		c.m.SetParam(c.param, sd.p)
+		starts := [][]float64{c.m.InitialState()}
+		for _, e := range Equilibria(c.m, c.opts.Window) {
+			x := slices.Clone(e.X)
+			x[v] += 0.05 * c.sx[v]
+			starts = append(starts, x)
+		}
+		for _, x := range starts {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			x0, T, ok := c.oscillation(sd.p, x)
+			if !ok || onCycleBranch(d.Cycles, sd.p, T) {
+				continue
+			}
+			for _, dir := range sd.dirs {
+				cb, specials, msg := c.orbitCycles(ctx, sd.p, x0, T, dir)
+				if len(cb.Points) > 0 {
+					d.Cycles = append(d.Cycles, cb)
+				}
+				d.Special = append(d.Special, specials...)
+				if msg != "" {
+					d.Messages = append(d.Messages, msg)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// onCycleBranch reports whether a branch passes through a cycle of
+// period T at parameter p: two successive points on either side of p
+// (or one at it) whose period, interpolated at p, is within 2% of T.
+func onCycleBranch(branches []CycleBranch, p, T float64) bool {
+	for _, cb := range branches {
+		for k := range cb.Points {
+			a := cb.Points[k]
+			if a.P == p && math.Abs(a.Period-T) < 0.02*T {
+				return true
+			}
+			if k == 0 {
+				continue
+			}
+			b := cb.Points[k-1]
+			if (a.P-p)*(b.P-p) < 0 {
+				at := b.Period + (p-b.P)/(a.P-b.P)*(a.Period-b.Period)
+				if math.Abs(at-T) < 0.02*T {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
