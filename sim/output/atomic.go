@@ -203,9 +203,13 @@ func WriteFile(path string, write func(w io.Writer) error) error {
 	return f.Commit()
 }
 
-// CheckNewDir refuses a folder that holds files: a folder of files (an
-// export) is written into a new or empty folder only.
+// CheckNewDir refuses a folder that holds files, and a file where the
+// folder would go: a folder of files (an export) is written into a new
+// or empty folder only.
 func CheckNewDir(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is a file; give a new or empty folder", dir)
+	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%s already holds files; give a new or empty folder", dir)
 	}

@@ -29,6 +29,17 @@ func TestWriteDir(t *testing.T) {
 	if err := WriteDir(dir, map[string]func(io.Writer) error{"c.txt": text("c")}); err == nil || !strings.Contains(err.Error(), "already holds files") {
 		t.Errorf("a folder with files: %v, want a refusal", err)
 	}
+	precious := filepath.Join(base, "precious.txt")
+	if err := os.WriteFile(precious, []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDir(precious, map[string]func(io.Writer) error{"c.txt": text("c")}); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Errorf("a file in the folder's place: %v, want a refusal", err)
+	}
+	if got, err := os.ReadFile(precious); err != nil || string(got) != "data" {
+		t.Errorf("the file in the folder's place now holds %q (%v)", got, err)
+	}
+	os.Remove(precious)
 	failed := filepath.Join(base, "failed")
 	broken := func(io.Writer) error { return errors.New("disk full") }
 	if err := WriteDir(failed, map[string]func(io.Writer) error{"a.txt": text("a"), "b.txt": broken}); err == nil || !strings.Contains(err.Error(), "disk full") {
