@@ -71,6 +71,13 @@ kind = "spike_times"
 file = "in.csv"
 weight = 1
 `, "in.csv", "neuron,t_ms\n0,1\n12,2\n"}, "in.csv:3: neuron 12"},
+		{"spike input before the start", []string{"net.toml", strings.Replace(twoPops, "%E%", "10", 1) + `
+[[input]]
+to = "E"
+kind = "spike_times"
+file = "in.csv"
+weight = 1
+`, "in.csv", "neuron,t_ms\n0,1\n1,-5\n"}, "in.csv:3: t_ms = -5"},
 		{"too large for memory", []string{"net.toml", strings.Replace(twoPops, "%E%", "2000000000", 1) + `
 [[projection]]
 from = "E"

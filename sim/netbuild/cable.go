@@ -266,6 +266,9 @@ func (b *builder) cableInput(cells []*compartments.Cell, i int) error {
 			if id < 0 || int(id) >= p.N || id != math.Trunc(id) || mask != nil && !mask[int(id)] {
 				return fmt.Errorf("%s:%d: neuron %g is not among the input's neurons of population %s", in.File, t.Lines[r], id, p.Name)
 			}
+			if err := inputTime(in.File, t.Lines[r], t.Columns[1][r]); err != nil {
+				return err
+			}
 			s := syn(int(id))
 			s.Events = append(s.Events, t.Columns[1][r])
 		}

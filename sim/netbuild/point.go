@@ -321,6 +321,9 @@ func (b *builder) pointInput(net *network.Network, i int) error {
 			if id < 0 || int(id) >= p.N || id != math.Trunc(id) {
 				return fmt.Errorf("%s:%d: neuron %g is not in population %s (0 to %d)", in.File, t.Lines[r], id, p.Name, p.N-1)
 			}
+			if err := inputTime(in.File, t.Lines[r], tm); err != nil {
+				return err
+			}
 			w := in.Weight.Const
 			if t.Columns[2] != nil {
 				w = t.Columns[2][r]
@@ -387,6 +390,15 @@ func (b *builder) probes(net *network.Network) error {
 		if len(b.m.Probes) > 10000 {
 			return b.spec.Errorf([]any{"record", "states", i}, "record.states selects %d traces; record at most 10000", len(b.m.Probes))
 		}
+	}
+	return nil
+}
+
+// inputTime checks the time of a spike in a spike_times file: finite, and
+// not before the run's start.
+func inputTime(file string, line int, t float64) error {
+	if !(t >= 0) || math.IsInf(t, 1) {
+		return fmt.Errorf("%s:%d: t_ms = %g: an input spike comes at 0 ms or later, at a finite time", file, line, t)
 	}
 	return nil
 }
