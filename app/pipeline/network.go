@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,19 +35,10 @@ func IsNetwork(file string) bool {
 // LoadNetwork reads a network file (or an embedded example's) and applies
 // the --set overrides.
 func LoadNetwork(file string, sets ...string) (*spec.Network, error) {
-	n, err := spec.LoadNetwork(file)
-	if err != nil && !fileExists(file) {
-		if m, errFS := spec.LoadNetworkFS(assets.FS, file); errFS == nil {
-			n, err = m, nil
-		}
+	if !fileExists(file) && embedded(file) {
+		return spec.LoadNetworkFS(assets.FS, file, sets...)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := n.Override(sets...); err != nil {
-		return nil, err
-	}
-	return n, nil
+	return spec.LoadNetwork(file, sets...)
 }
 
 // Network is a network file built for running.
@@ -170,7 +160,7 @@ func RunNetworkToDirectory(ctx context.Context, n *Network, tstop float64, dir s
 	if err != nil {
 		return 0, err
 	}
-	rec := newNetRecorder(w, n, tstop)
+	rec := newNetRecorder(w, n)
 	if err := rec.startWeights(dir); err != nil {
 		w.Abort()
 		return 0, err
@@ -219,16 +209,13 @@ type weightTrack struct {
 	next  float64
 }
 
-func newNetRecorder(w sim.Recorder, n *Network, tstop float64) *netRecorder {
+func newNetRecorder(w sim.Recorder, n *Network) *netRecorder {
 	r := &netRecorder{Recorder: w, pops: n.Pops, net: n}
 	rec := n.Spec.Record
 	r.keep = n.SpikesKept()
 	if rec.Rates {
-		r.bin = rec.RateBin
-		bins := int(math.Ceil(tstop/r.bin)) + 1
-		for range n.Pops {
-			r.rates = append(r.rates, make([]int, bins))
-		}
+		// The bins grow as spikes come: a run's tstop may be far off.
+		r.bin, r.rates = rec.RateBin, make([][]int, len(n.Pops))
 	}
 	return r
 }
@@ -311,9 +298,11 @@ func (r *netRecorder) Spikes(spikes []sim.Spike) error {
 		for _, s := range spikes {
 			for p, pop := range r.pops {
 				if s.Cell >= pop.First && s.Cell < pop.First+pop.N {
-					if k := int(s.T / r.bin); k < len(r.rates[p]) {
-						r.rates[p][k]++
+					k := int(s.T / r.bin)
+					if k >= len(r.rates[p]) {
+						r.rates[p] = append(r.rates[p], make([]int, k+1-len(r.rates[p]))...)
 					}
+					r.rates[p][k]++
 				}
 			}
 		}
@@ -343,7 +332,11 @@ func (r *netRecorder) writeRates(path string, reached float64) error {
 		for k := 0; float64(k+1)*r.bin <= reached+1e-9; k++ {
 			row := []string{strconv.FormatFloat(float64(k)*r.bin, 'g', -1, 64)}
 			for p, pop := range r.pops {
-				hz := float64(r.rates[p][k]) / float64(pop.N) / r.bin * 1000
+				count := 0
+				if k < len(r.rates[p]) {
+					count = r.rates[p][k]
+				}
+				hz := float64(count) / float64(pop.N) / r.bin * 1000
 				row = append(row, strconv.FormatFloat(hz, 'g', 6, 64))
 			}
 			w.Write(row)

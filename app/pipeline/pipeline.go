@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"strconv"
 	"strings"
@@ -22,20 +23,31 @@ import (
 // LoadModel reads a model file, a bare SWC file (with the default
 // biophysics), an embedded example by its path in assets (when no such
 // file exists), or for "" the app's example.
-func LoadModel(file string) (*spec.Model, error) {
+func LoadModel(file string, sets ...string) (*spec.Model, error) {
+	var m *spec.Model
+	var err error
 	switch {
 	case file == "":
-		return spec.LoadFS(assets.FS, assets.Example)
+		return spec.LoadFS(assets.FS, assets.Example, sets...)
 	case spec.IsSWC(file):
-		return spec.ForSWC(file), nil
+		m = spec.ForSWC(file)
 	case spec.IsNeuroML(file):
-		return compartments.NeuroMLModel(file)
-	case !fileExists(file):
-		if m, err := spec.LoadFS(assets.FS, file); err == nil {
-			return m, nil
-		}
+		m, err = compartments.NeuroMLModel(file)
+	case !fileExists(file) && embedded(file):
+		return spec.LoadFS(assets.FS, file, sets...)
+	default:
+		return spec.Load(file, sets...)
 	}
-	return spec.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	return m, m.Override(sets...)
+}
+
+// embedded reports whether file names one of the embedded examples.
+func embedded(file string) bool {
+	_, err := fs.Stat(assets.FS, file)
+	return err == nil
 }
 
 // BuildPlan makes the plan of a model's cell.

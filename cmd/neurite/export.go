@@ -44,15 +44,14 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		return usageError(stderr, "export", "--out DIR is required: the folder to write run.py into")
 	}
-	if fs.Changed("tstop") {
-		if err := positiveTime("tstop", *tstop); err != nil {
-			return usageError(stderr, "export", "%v", err)
-		}
+	all, err := tstopSets(fs, *tstop, *sets)
+	if err != nil {
+		return usageError(stderr, "export", "%v", err)
 	}
 	file := fs.Arg(0)
 	var ex *neuronexport.Export
 	if pipeline.IsNetwork(file) {
-		n, err := loadNetworkUntil(file, *sets, *tstop)
+		n, err := pipeline.LoadNetwork(file, all...)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
@@ -62,13 +61,10 @@ func exportCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	} else {
-		m, err := loadSpec(file, *sets...)
+		m, err := loadSpec(file, all...)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
-		}
-		if *tstop > 0 {
-			m.Run.Tstop = tstop
 		}
 		for _, n := range m.Notes {
 			fmt.Fprintln(stderr, "not exported:", n)

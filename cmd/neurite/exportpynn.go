@@ -8,7 +8,6 @@ import (
 
 	"neurite/app/pipeline"
 	"neurite/sim/export/pynnexport"
-	"neurite/sim/spec"
 )
 
 // exportPyNNCmd is neurite export pynn: a network of point neurons as a
@@ -32,16 +31,15 @@ func exportPyNNCmd(args []string, stdout, stderr io.Writer) int {
 	if *out == "" {
 		return usageError(stderr, fs.Name(), "--out DIR is required: the folder to write run.py into")
 	}
-	if fs.Changed("tstop") {
-		if err := positiveTime("tstop", *tstop); err != nil {
-			return usageError(stderr, fs.Name(), "%v", err)
-		}
+	all, err := tstopSets(fs, *tstop, *sets)
+	if err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
 	}
 	file := fs.Arg(0)
 	if !pipeline.IsNetwork(file) {
 		return usageError(stderr, fs.Name(), "%s is a cell: PyNN takes networks of point neurons; a cell exports with neurite export neuron", file)
 	}
-	n, err := loadNetworkUntil(file, *sets, *tstop)
+	n, err := pipeline.LoadNetwork(file, all...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -54,17 +52,4 @@ func exportPyNNCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: %d neurons in %d populations, %d synapses written to %s\nrun it: python3 %s/run.py, or mpiexec -n 2 python3 %s/run.py\n",
 		file, ex.Neurons, ex.Populations, ex.Synapses, ex.Dir, ex.Dir, ex.Dir)
 	return 0
-}
-
-// loadNetworkUntil loads a network file with its --set overrides, its
-// run.tstop replaced by tstop where that is positive.
-func loadNetworkUntil(file string, sets []string, tstop float64) (*spec.Network, error) {
-	n, err := pipeline.LoadNetwork(file, sets...)
-	if err != nil {
-		return nil, err
-	}
-	if tstop > 0 {
-		n.Run.Tstop = tstop
-	}
-	return n, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	flag "github.com/spf13/pflag"
@@ -97,6 +99,19 @@ func positiveTime(name string, v float64) error {
 		return fmt.Errorf("--%s %g: give a positive time in ms", name, v)
 	}
 	return nil
+}
+
+// tstopSets checks --tstop, when given, and returns the --set settings
+// with it added as run.tstop: it then stands for the file's tstop, or
+// supplies one the file lacks, as --set run.tstop would.
+func tstopSets(fs *flag.FlagSet, tstop float64, sets []string) ([]string, error) {
+	if !fs.Changed("tstop") {
+		return sets, nil
+	}
+	if !(tstop > 0) || math.IsInf(tstop, 0) {
+		return nil, fmt.Errorf("--tstop %g: give a positive time in ms", tstop)
+	}
+	return append(slices.Clip(sets), "run.tstop="+strconv.FormatFloat(tstop, 'g', -1, 64)), nil
 }
 
 // oneArg checks a command got exactly one MODEL.

@@ -35,12 +35,5 @@ func loadSpec(file string, sets ...string) (*spec.Model, error) {
 	if isEquations(file) {
 		return nil, fmt.Errorf("%s: a point model's equations, not a model file of a cell: use it with neurite fi, bifurcation, integrators or lyapunov", file)
 	}
-	m, err := pipeline.LoadModel(file)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.Override(sets...); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return pipeline.LoadModel(file, sets...)
 }

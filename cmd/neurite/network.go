@@ -21,16 +21,13 @@ import (
 
 // runNetwork is neurite run on a network file; with figure, it also
 // draws the raster of every spike into that PNG or SVG file.
-func runNetwork(file, out, figure, backend string, threads int, tstop float64, quiet bool, sets []string, stdout, stderr io.Writer) int {
+func runNetwork(file, out, figure, backend string, threads int, quiet bool, sets []string, stdout, stderr io.Writer) int {
 	spec, err := pipeline.LoadNetwork(file, sets...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	stop := spec.Run.Tstop
-	if tstop > 0 {
-		stop = tstop
-	}
 	net, err := pipeline.NewNetwork(spec, backend, threads)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

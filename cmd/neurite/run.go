@@ -45,10 +45,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err := oneArg(fs, "MODEL"); err != nil {
 		return usageError(stderr, "run", "%v", err)
 	}
-	if fs.Changed("tstop") {
-		if err := positiveTime("tstop", *tstop); err != nil {
-			return usageError(stderr, "run", "%v", err)
-		}
+	all, err := tstopSets(fs, *tstop, *sets)
+	if err != nil {
+		return usageError(stderr, "run", "%v", err)
 	}
 	if pipeline.IsNetwork(fs.Arg(0)) {
 		if fs.Changed("snapshots") {
@@ -59,12 +58,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 				return usageError(stderr, "run", "--figure %q: give a .png or .svg file", *figure)
 			}
 		}
-		return runNetwork(fs.Arg(0), *out, *figure, *backend, *threads, *tstop, *quiet, *sets, stdout, stderr)
+		return runNetwork(fs.Arg(0), *out, *figure, *backend, *threads, *quiet, all, stdout, stderr)
 	}
 	if *figure != "" {
 		return usageError(stderr, "run", "--figure draws a network's raster; for a cell use neurite render")
 	}
-	m, cell, settings, err := loadModel(fs.Arg(0), *sets...)
+	m, cell, settings, err := loadModel(fs.Arg(0), all...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -87,9 +86,6 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		want = *backend
 	}
 	stop := *m.Run.Tstop
-	if *tstop > 0 {
-		stop = *tstop
-	}
 	plan, err := compartments.Build([]*compartments.Cell{cell}, settings)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", m.File(), err)

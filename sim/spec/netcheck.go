@@ -155,6 +155,9 @@ func (n *Network) checkRun(c *checker, tree map[string]any) {
 		c.fail([]any{"run", "dt"}, "dt = %v ms must be positive", r.Dt)
 		r.Dt = DefaultNetDt // so that delays are still checked against something
 	}
+	if msg := tooManySteps(r.Tstop, r.Dt); msg != "" {
+		c.fail([]any{"run", "tstop"}, "%s", msg)
+	}
 	if r.Threads < 0 {
 		c.fail([]any{"run", "threads"}, "threads = %d must not be negative (0: all cores)", r.Threads)
 	}

@@ -253,28 +253,30 @@ func isNetwork(tree map[string]any) bool {
 	return ok
 }
 
-// LoadNetwork reads and checks the network model file at path.
-func LoadNetwork(file string) (*Network, error) {
+// LoadNetwork reads and checks the network model file at path, with the
+// settings given on the command line (--set, as Override takes them)
+// applied before it is checked.
+func LoadNetwork(file string, sets ...string) (*Network, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	return parseNetwork(data, file, filepath.Dir(file), nil)
+	return parseNetwork(data, file, filepath.Dir(file), nil, sets)
 }
 
 // LoadNetworkFS reads and checks a network model file from a file system
 // (such as the embedded examples); files it names are looked up beside it.
-func LoadNetworkFS(fsys fs.FS, file string) (*Network, error) {
+func LoadNetworkFS(fsys fs.FS, file string, sets ...string) (*Network, error) {
 	data, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return nil, err
 	}
-	return parseNetwork(data, file, path.Dir(file), fsys)
+	return parseNetwork(data, file, path.Dir(file), fsys, sets)
 }
 
 // parseNetwork checks a network document read from file, in dir of fsys
-// (nil: of the OS).
-func parseNetwork(data []byte, file, dir string, fsys fs.FS) (*Network, error) {
+// (nil: of the OS), with the command line's settings applied to it first.
+func parseNetwork(data []byte, file, dir string, fsys fs.FS, sets []string) (*Network, error) {
 	src := source{file: file, dir: dir, embedded: fsys != nil}
 	var tree map[string]any
 	if err := toml.Unmarshal(data, &tree); err != nil {
@@ -285,9 +287,11 @@ func parseNetwork(data []byte, file, dir string, fsys fs.FS) (*Network, error) {
 		return nil, sim.FileErrors{{File: file, Msg: err.Error()}}
 	}
 	src.keys = keys
+	applied, errs := applySets(tree, networkType, sets)
 	n := &Network{source: src, fsys: fsys, tree: tree}
-	if errs := n.load(deepCopy(tree)); len(errs) > 0 {
-		return nil, errs
+	n.sets = applied
+	if errs = append(errs, n.load(deepCopy(tree))...); len(errs) > 0 {
+		return nil, bySetting(errs, sets)
 	}
 	return n, nil
 }

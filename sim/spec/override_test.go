@@ -3,6 +3,8 @@ package spec
 import (
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -130,6 +132,7 @@ func TestOverrideErrors(t *testing.T) {
 		{[]string{"run.tstopp=5"}, []string{`--set run.tstopp=5: unknown key "run.tstopp" (did you mean "tstop"?)`}},
 		{[]string{"stimulus.amp=5"}, []string{`--set stimulus.amp=5: unknown key "stimulus"`}},
 		{[]string{"run.tstop=-5"}, []string{`--set run.tstop=-5: tstop = -5 must be positive`}},
+		{[]string{"run.tstop=1e18"}, []string{`--set run.tstop=1e18: tstop = 1e+18 ms at dt = 0.025 ms is 4e+19 steps, more than 1e+10: shorten tstop or lengthen dt`}},
 		{[]string{"run.tstop=abc"}, []string{`--set run.tstop=abc: run: tstop must be a number (ms), not "abc"`}},
 		{[]string{"iclamp.stim.amp=0.1nA"}, []string{`--set iclamp.stim.amp=0.1nA: iclamp "stim": amp must be a number (nA), not "0.1nA"`}},
 		{[]string{"run.tstop.max=1"}, []string{`--set run.tstop.max=1: run.tstop is a number: it has no key "max"`}},
@@ -218,4 +221,42 @@ func FuzzOverride(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadWithSettings: settings given with Load are applied before the
+// file is checked, so that one may supply what the file lacks (a run's
+// tstop), and a bad one is named as given.
+func TestLoadWithSettings(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "model.toml")
+	if err := os.WriteFile(file, []byte(strings.Replace(minimal, "tstop = 10", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(file); err == nil || !strings.Contains(err.Error(), "run.tstop (ms) is required") {
+		t.Fatalf("without settings: %v, want tstop required", err)
+	}
+	m, err := Load(file, "run.tstop=12.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *m.Run.Tstop != 12.5 {
+		t.Errorf("tstop %v, want 12.5", *m.Run.Tstop)
+	}
+	if _, err := Load(file, "run.tstop=-1"); err == nil || !strings.Contains(err.Error(), "--set run.tstop=-1: tstop = -1 must be positive") {
+		t.Errorf("a bad setting: %v", err)
+	}
+	netFile := filepath.Join(dir, "net.toml")
+	if err := os.WriteFile(netFile, []byte("[run]\n[[population]]\nname = \"A\"\nsize = 2\nmodel = \"lif\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, err := LoadNetwork(netFile, "run.tstop=7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Run.Tstop != 7 {
+		t.Errorf("network tstop %v, want 7", n.Run.Tstop)
+	}
+	if _, err := LoadNetwork(netFile, "run.tstop=1e300"); err == nil || !strings.Contains(err.Error(), "more than 1e+10") {
+		t.Errorf("a network of too many steps: %v", err)
+	}
 }

@@ -267,6 +267,23 @@ type View struct {
 // Colormaps names the colormaps a view may use.
 var Colormaps = []string{"viridis", "coolwarm"}
 
+// MaxSteps bounds the time steps of a run, tstop/dt: beyond it the step
+// counters and the tables kept per step would overflow, and the run
+// would not end in a lifetime anyway.
+const MaxSteps = 1e10
+
+// tooManySteps says why a run of tstop ms by steps of dt ms is refused,
+// or "".
+func tooManySteps(tstop, dt float64) string {
+	if !(dt > 0) || math.IsInf(dt, 0) || math.IsInf(tstop, 0) {
+		return "" // their own errors say why
+	}
+	if steps := tstop / dt; steps > MaxSteps {
+		return fmt.Sprintf("tstop = %g ms at dt = %g ms is %.3g steps, more than %.0e: shorten tstop or lengthen dt", tstop, dt, steps, float64(MaxSteps))
+	}
+	return ""
+}
+
 // Defaults of the run settings, as NEURON's.
 const (
 	DefaultDt      = 0.025
@@ -274,14 +291,16 @@ const (
 	DefaultVInit   = -65.0
 )
 
-// Load reads and checks the model file at path.
-func Load(file string) (*Model, error) {
+// Load reads and checks the model file at path, with the settings given
+// on the command line (--set, as Override takes them) applied before it
+// is checked: a setting may supply what the file lacks (run.tstop).
+func Load(file string, sets ...string) (*Model, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Dir(file)
-	return Parse(data, file, osOpener(dir), dir)
+	return parseWith(data, file, osOpener(dir), osGlob(dir), dir, sets)
 }
 
 // osOpener opens files by name relative to dir.
@@ -295,20 +314,21 @@ func osOpener(dir string) func(name string) (io.ReadCloser, error) {
 }
 
 // LoadFS reads and checks a model file from a file system (such as the
-// embedded examples); files it names are looked up beside it.
-func LoadFS(fsys fs.FS, file string) (*Model, error) {
+// embedded examples), with settings applied as Load does; files it names
+// are looked up beside it.
+func LoadFS(fsys fs.FS, file string, sets ...string) (*Model, error) {
 	data, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return nil, err
 	}
-	return ParseFS(fsys, data, file)
+	return parseFS(fsys, data, file, sets)
 }
 
 // Parse checks a model document; file names it in errors, open opens the
 // files it refers to (relative names are relative to the model file) and
 // dir is the directory those names are shown relative to.
 func Parse(data []byte, file string, open func(name string) (io.ReadCloser, error), dir string) (*Model, error) {
-	return parseWith(data, file, open, osGlob(dir), dir)
+	return parseWith(data, file, open, osGlob(dir), dir, nil)
 }
 
 // osGlob lists the files a pattern matches, relative to dir where the
@@ -331,6 +351,10 @@ func osGlob(dir string) func(pattern string) ([]string, error) {
 // ParseFS is Parse for a document whose files are in a file system
 // (such as the embedded examples), beside file.
 func ParseFS(fsys fs.FS, data []byte, file string) (*Model, error) {
+	return parseFS(fsys, data, file, nil)
+}
+
+func parseFS(fsys fs.FS, data []byte, file string, sets []string) (*Model, error) {
 	dir := path.Dir(file)
 	m, err := parseWith(data, file, func(name string) (io.ReadCloser, error) {
 		return fsys.Open(path.Join(dir, name))
@@ -340,7 +364,7 @@ func ParseFS(fsys fs.FS, data []byte, file string) (*Model, error) {
 			names[k], _ = strings.CutPrefix(n, dir+"/")
 		}
 		return names, err
-	}, dir)
+	}, dir, sets)
 	if m != nil {
 		m.embedded = true
 	}
@@ -348,8 +372,10 @@ func ParseFS(fsys fs.FS, data []byte, file string) (*Model, error) {
 }
 
 // parseWith is Parse with glob, which lists the files a pattern of the model
-// matches, relative to the model file as open takes them.
-func parseWith(data []byte, file string, open func(name string) (io.ReadCloser, error), glob func(pattern string) ([]string, error), dir string) (*Model, error) {
+// matches, relative to the model file as open takes them, and the
+// settings given on the command line, applied to the document before it
+// is checked.
+func parseWith(data []byte, file string, open func(name string) (io.ReadCloser, error), glob func(pattern string) ([]string, error), dir string, sets []string) (*Model, error) {
 	m := &Model{source: source{file: file, open: open, glob: glob, dir: dir}}
 	var tree map[string]any
 	if err := toml.Unmarshal(data, &tree); err != nil {
@@ -360,8 +386,10 @@ func parseWith(data []byte, file string, open func(name string) (io.ReadCloser, 
 		return nil, sim.FileErrors{{File: file, Msg: err.Error()}}
 	}
 	m.keys = keys
-	if errs := m.load(tree); len(errs) > 0 {
-		return nil, errs
+	applied, errs := applySets(tree, modelType, sets)
+	m.sets = applied
+	if errs = append(errs, m.load(tree)...); len(errs) > 0 {
+		return nil, bySetting(errs, sets)
 	}
 	return m, nil
 }
@@ -682,6 +710,11 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 	}
 	positive([]any{"run", "tstop"}, r.Tstop, "tstop")
 	positive([]any{"run", "dt"}, r.Dt, "dt")
+	if r.Tstop != nil {
+		if msg := tooManySteps(*r.Tstop, orDefault(r.Dt, DefaultDt)); msg != "" {
+			fail([]any{"run", "tstop"}, "%s", msg)
+		}
+	}
 	positive([]any{"run", "record_interval"}, r.RecordInterval, "record_interval")
 	finite([]any{"run", "celsius"}, r.Celsius, "celsius")
 	finite([]any{"run", "v_init"}, r.VInit, "v_init")
