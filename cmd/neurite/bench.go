@@ -60,9 +60,9 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	cells := fs.Int("cells", 1, "number of cells")
 	nseg := fs.Int("nseg", 250, "segments per dendrite (each cell: soma + 4 dendrites)")
 	tstop := fs.Float64("tstop", 100, "simulated time (ms), at dt = 0.025 ms")
-	threads := fs.Int("threads", 0, "cells advanced at once (default: all cores)")
+	threads := threadsFlag(fs, "cells advanced at once (default: all cores)")
 	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same model, same threads")
-	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)")
+	backend := choiceFlag(fs, "backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)", "cpu", "gpu", "both")
 	model := fs.String("model", "", "a model or SWC file to time instead of the benchmark cells (--cells copies of its cell)")
 	layoutName := fs.String("layout", "auto", "the GPU's layout: lanes (a cell per invocation), team (a cell per work group) or auto")
 	fs.Usage = func() {
@@ -318,7 +318,7 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	from := fs.Float64("from", 0, "the first instance's input current")
 	to := fs.Float64("to", 20, "the last instance's input current")
 	tstop := fs.Float64("tstop", 200, "simulated time per instance (ms)")
-	backend := fs.String("backend", "both", "cpu, gpu, or both")
+	backend := choiceFlag(fs, "backend", "both", "cpu, gpu, or both", "cpu", "gpu", "both")
 	compare := fs.Bool("compare", false, "also run Brian2 (python3 with brian2) on the same sweep of hh")
 	pf := addPointFlags(fs)
 	fs.Usage = func() {

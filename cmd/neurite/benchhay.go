@@ -37,9 +37,9 @@ func benchHayCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench hay", flag.ContinueOnError)
 	cells := fs.Int("cells", 1, "copies of the example's cell")
 	tstop := fs.Float64("tstop", 0, "simulated time (ms), at the example's dt (default: its tstop)")
-	threads := fs.Int("threads", 0, "cells advanced at once, NEURON's nthread with --compare (default: all cores)")
+	threads := threadsFlag(fs, "cells advanced at once, NEURON's nthread with --compare (default: all cores)")
 	repeat := fs.Int("repeat", 1, "runs of each engine; the fastest is reported, all in INFO")
-	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio; where the GPU refuses a mechanism it says so and the CPU runs)")
+	backend := choiceFlag(fs, "backend", "cpu", "cpu, gpu, or both (side by side, with their ratio; where the GPU refuses a mechanism it says so and the CPU runs)", "cpu", "gpu", "both")
 	compare := fs.Bool("compare", false, "also run NEURON (python3-neuron, and neuron-dev's nrnivmodl) on the same cells, same threads")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: neurite bench hay [--cells N] [--tstop MS] [--threads K] [--repeat R] [--backend cpu|gpu|both] [--compare]")

@@ -131,9 +131,9 @@ type netFlags struct {
 func addNetFlags(fs *flag.FlagSet, duration float64) netFlags {
 	return netFlags{
 		duration: fs.Float64("duration", duration, "simulated time (s)"),
-		threads:  fs.Int("threads", 0, "threads (default: all cores)"),
+		threads:  threadsFlag(fs, "threads (default: all cores)"),
 		repeat:   fs.Int("repeat", 1, "runs of the built network; the fastest is reported"),
-		backend:  fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)"),
+		backend:  choiceFlag(fs, "backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)", "cpu", "gpu", "both"),
 		delivery: fs.String("delivery", "auto", "where the GPU delivers the spikes: auto, host (the CPU engine's router) or device"),
 	}
 }
@@ -408,8 +408,8 @@ func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 	cells := fs.Int("cells", 100, "ball-and-stick cells")
 	size := fs.Int("ring-size", 0, "cells per ring, a divisor of --cells (default: one ring of all)")
 	tstop := fs.Float64("tstop", 1000, "simulated time (ms), at dt = 0.025 ms")
-	threads := fs.Int("threads", 0, "threads (default: all cores)")
-	backend := fs.String("backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)")
+	threads := threadsFlag(fs, "threads (default: all cores)")
+	backend := choiceFlag(fs, "backend", "cpu", "cpu, gpu, or both (side by side, with their ratio)", "cpu", "gpu", "both")
 	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same rings, same threads")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: neurite bench ring --cells N [--ring-size K] [--tstop MS] [--threads K] [--backend cpu|gpu|both] [--compare]")

@@ -193,7 +193,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	cycles := fs.Bool("cycles", true, "continue limit cycles from Hopf points")
 	sweep := fs.Int("sweep", 0, "also a brute-force diagram of this many values (maxima of v)")
 	isi := fs.Bool("isi", false, "the brute-force diagram records inter-spike intervals, in sweep.png")
-	backend := fs.String("backend", "auto", "where the sweep runs: auto, cpu or gpu")
+	backend := choiceFlag(fs, "backend", "auto", "where the sweep runs: auto, cpu or gpu", "auto", "cpu", "gpu")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
 	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error {
@@ -341,7 +341,7 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	method := fs.String("method", "rk45", "integrator: euler, rk4, rk45, expeuler")
 	dt := fs.Float64("dt", 0.01, "step (fixed-step methods), first step (rk45)")
 	out := fs.String("out", "fi", "directory for fi.csv and the figure")
-	backend := fs.String("backend", "auto", "where the runs go: auto, cpu or gpu (which integrates with RK4, or Euler, at --dt)")
+	backend := choiceFlag(fs, "backend", "auto", "where the runs go: auto, cpu or gpu (which integrates with RK4, or Euler, at --dt)", "auto", "cpu", "gpu")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, "neurite fi MODEL --param NAME --from A --to B --out DIR [--n 40]")
 	var meth ode.Method

@@ -72,6 +72,12 @@ func flagProblem(fs *flag.FlagSet, err error) string {
 
 // kindOf names what a flag's value must be.
 func kindOf(f *flag.Flag) string {
+	switch v := f.Value.(type) {
+	case *choice:
+		return orList(v.allowed)
+	case *threadCount:
+		return "a number of threads, 0 or more (0: all cores)"
+	}
 	switch f.Value.Type() {
 	case "float64":
 		return "a number"
@@ -123,4 +129,60 @@ func oneArg(fs *flag.FlagSet, what string) error {
 		return nil
 	}
 	return fmt.Errorf("give one %s, not %d arguments (%s)", what, fs.NArg(), strings.Join(fs.Args(), " "))
+}
+
+// choice is a flag whose value is one of a few words, checked as it is
+// parsed: a mistyped one is a usage error, as an unknown flag is.
+type choice struct {
+	value   string
+	allowed []string
+}
+
+// choiceFlag defines a flag taking one of allowed (def may be "": none
+// given).
+func choiceFlag(fs *flag.FlagSet, name, def, usage string, allowed ...string) *string {
+	c := &choice{value: def, allowed: allowed}
+	fs.Var(c, name, usage)
+	return &c.value
+}
+
+func (c *choice) String() string { return c.value }
+func (c *choice) Type() string   { return "string" }
+
+func (c *choice) Set(s string) error {
+	if !slices.Contains(c.allowed, s) {
+		return fmt.Errorf("not one of %s", orList(c.allowed))
+	}
+	c.value = s
+	return nil
+}
+
+// threadCount is a --threads flag: 0 (all cores) or more.
+type threadCount int
+
+// threadsFlag defines a --threads flag.
+func threadsFlag(fs *flag.FlagSet, usage string) *int {
+	n := new(int)
+	fs.Var((*threadCount)(n), "threads", usage)
+	return n
+}
+
+func (n *threadCount) String() string { return strconv.Itoa(int(*n)) }
+func (n *threadCount) Type() string   { return "int" }
+
+func (n *threadCount) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return errors.New("not a number of threads")
+	}
+	*n = threadCount(v)
+	return nil
+}
+
+// orList writes words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

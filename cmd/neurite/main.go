@@ -26,6 +26,7 @@ import (
 	"runtime/debug"
 
 	"neurite/sim/sonata"
+	"neurite/sim/spec"
 )
 
 const version = "0.1.0"
@@ -123,7 +124,13 @@ func command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, usage, version)
 		return 0
 	}
-	fmt.Fprintf(stderr, "neurite: unknown command %q\n\n", args[0])
-	fmt.Fprintf(stderr, usage, version)
+	msg := fmt.Sprintf("neurite: unknown command %q", args[0])
+	if near := spec.Closest(args[0], commands); near != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", near)
+	}
+	fmt.Fprintf(stderr, "%s\nrun \"neurite help\" for the commands\n", msg)
 	return 2
 }
+
+// commands are the commands neurite takes, for a mistyped one's hint.
+var commands = []string{"open", "run", "check", "bench", "render", "bifurcation", "fi", "integrators", "lyapunov", "export", "gpuinfo", "version", "help"}

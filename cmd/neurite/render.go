@@ -29,7 +29,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	from := fs.Float64("from", 0, "first model time shown (ms)")
 	to := fs.Float64("to", 0, "last model time shown (ms; default tstop)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	backend := fs.String("backend", "", "auto, cpu or gpu (default: the model's run.backend)")
+	backend := choiceFlag(fs, "backend", "", "auto, cpu or gpu (default: the model's run.backend)", "auto", "cpu", "gpu")
 	sets := addSetFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: neurite render MODEL.toml|NETWORK.toml|CELL.swc --video out.mp4 [--gif out.gif] [--fps 30] [--view AZ,EL] [--size 1280x720] [--speed MS] [--from MS] [--to MS] [--set KEY=VALUE]")
