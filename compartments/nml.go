@@ -3,6 +3,7 @@ package compartments
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -23,6 +24,12 @@ import (
 // (apical_dendrite_group) apic, and dend otherwise; sections are named by region (soma[0], dend[3], as
 // from an SWC file).
 func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
+	m, _, err := fromNeuroML(c)
+	return m, err
+}
+
+// fromNeuroML is FromNeuroML, with the section of each segment (by id).
+func fromNeuroML(c *neuroml.Cell) (*Morphology, map[int]int, error) {
 	seg := map[int]*neuroml.Segment{}
 	for i := range c.Segments {
 		seg[c.Segments[i].ID] = &c.Segments[i]
@@ -116,7 +123,7 @@ func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
 			setArcs(sec.Points)
 		}
 		if !(sec.L() > 0) {
-			return nil, fmt.Errorf("%s:%d: segment %d has no length", c.File, first.Line, first.ID)
+			return nil, nil, fmt.Errorf("%s:%d: segment %d has no length", c.File, first.Line, first.ID)
 		}
 		for k, id := range run {
 			span[id] = [2]float64{sec.Points[ends[k][0]].Arc / sec.L(), sec.Points[ends[k][1]].Arc / sec.L()}
@@ -130,23 +137,41 @@ func FromNeuroML(c *neuroml.Cell) (*Morphology, error) {
 		index[r] = len(m.Sections)
 		m.Sections = append(m.Sections, sec)
 	}
-	return m, nil
+	secOf := make(map[int]int, len(c.Segments))
+	for id, r := range runOf {
+		secOf[id] = index[r]
+	}
+	return m, secOf, nil
 }
 
 // ToNeuroML writes a morphology as a NeuroML cell: a segment per pair of
 // consecutive 3-D points, each section an unbranched cable group named
 // after it (section names with their brackets as NeuroML ids allow:
-// dend[3] becomes dend_3), each region a group of its sections (soma_group,
-// axon_group, dendrite_group for dend, apic), and the capacitance and
-// resistivity of each section where given (props: by section, or nil).
-func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
+// dend[3] becomes dend_3) with its nseg as numberInternalDivisions, as
+// NEURON writes it, each region a group of its sections (soma_group,
+// axon_group, dendrite_group for dend, apic), and the group all of them.
+// Of props (by section, or nil) it writes what NeuroML carries: the
+// capacitance, resistivity and pas of each section, each on the
+// widest group over which it is one value (all, a region, else the
+// section), as other tools write them and read them. It returns the
+// rest, not written, for the caller to tell: "hh in 2 sections".
+func ToNeuroML(m *Morphology, id string, props []SectionProps) (*neuroml.Cell, []string) {
 	c := &neuroml.Cell{ID: id}
-	lastOf := make([]int, len(m.Sections)) // each section's last segment
+	lastOf := make([]int, len(m.Sections))      // each section's last segment
+	secGroup := make([]string, len(m.Sections)) // each section's cable group
+	regionOf := make([]string, len(m.Sections)) // each section's region group
 	regions := map[string]*neuroml.Group{}
 	var regionOrder []string
+	ids := map[string]bool{"all": true}
+	for _, s := range m.Sections {
+		ids[ncName(s.Name)] = true
+	}
 	for _, si := range m.rootFirst() {
 		s := &m.Sections[si]
 		g := neuroml.Group{ID: ncName(s.Name), Cable: true}
+		if si < len(props) {
+			g.Divisions = props[si].Nseg
+		}
 		for k := 1; k < len(s.Points); k++ {
 			a, b := s.Points[k-1], s.Points[k]
 			seg := neuroml.Segment{ID: len(c.Segments), Parent: -1, Fraction: 1, Name: fmt.Sprintf("%s_%d", ncName(s.Name), k-1),
@@ -162,21 +187,116 @@ func ToNeuroML(m *Morphology, id string, props []SectionProps) *neuroml.Cell {
 		}
 		lastOf[si] = len(c.Segments) - 1
 		c.Groups = append(c.Groups, g)
+		secGroup[si] = g.ID
 		rid := regionGroup(s.Region)
 		if regions[rid] == nil {
-			regions[rid] = &neuroml.Group{ID: rid}
-			regionOrder = append(regionOrder, rid)
+			// A region named as a section (a cylinder "cable" of region
+			// cable) would give two groups one id: the region's gets a
+			// suffix.
+			for ids[rid] && regions[rid] == nil {
+				rid += "_group"
+			}
+			if regions[rid] == nil {
+				regions[rid] = &neuroml.Group{ID: rid}
+				regionOrder = append(regionOrder, rid)
+				ids[rid] = true
+			}
 		}
+		regionOf[si] = rid
 		regions[rid].Includes = append(regions[rid].Includes, g.ID)
-		if si < len(props) {
-			c.Capacitance = append(c.Capacitance, neuroml.Value{Group: g.ID, Value: props[si].Cm})
-			c.Resistivity = append(c.Resistivity, neuroml.Value{Group: g.ID, Value: props[si].Ra})
-		}
 	}
 	for _, rid := range regionOrder {
 		c.Groups = append(c.Groups, *regions[rid])
 	}
-	return c
+	c.Groups = append(c.Groups, neuroml.Group{ID: "all", Includes: regionOrder})
+	if len(props) < len(m.Sections) {
+		return c, nil
+	}
+	// widest groups the sections for which value is one value, in
+	// section order: all, each region, else each section; ok false
+	// leaves a section out (no pas there).
+	widest := func(value func(si int) (any, bool)) (groups []string, at []int) {
+		same := func(secs []int) bool {
+			v0, ok := value(secs[0])
+			for _, si := range secs {
+				if v, ok1 := value(si); ok1 != ok || !ok || v != v0 {
+					return false
+				}
+			}
+			return true
+		}
+		all := m.rootFirst()
+		if same(all) {
+			return []string{"all"}, []int{all[0]}
+		}
+		for _, rid := range regionOrder {
+			var secs []int
+			for _, si := range all {
+				if regionOf[si] == rid {
+					secs = append(secs, si)
+				}
+			}
+			if same(secs) {
+				groups, at = append(groups, rid), append(at, secs[0])
+				continue
+			}
+			for _, si := range secs {
+				if _, ok := value(si); ok {
+					groups, at = append(groups, secGroup[si]), append(at, si)
+				}
+			}
+		}
+		return groups, at
+	}
+	groups, at := widest(func(si int) (any, bool) { return props[si].Cm, true })
+	for k, g := range groups {
+		c.Capacitance = append(c.Capacitance, neuroml.Value{Group: g, Value: props[at[k]].Cm})
+	}
+	groups, at = widest(func(si int) (any, bool) { return props[si].Ra, true })
+	for k, g := range groups {
+		c.Resistivity = append(c.Resistivity, neuroml.Value{Group: g, Value: props[at[k]].Ra})
+	}
+	groups, at = widest(func(si int) (any, bool) {
+		if p := props[si].Pas; p != nil {
+			return *p, true
+		}
+		return nil, false
+	})
+	for k, g := range groups {
+		p := props[at[k]].Pas
+		c.Channels = append(c.Channels, neuroml.Channel{ID: "pas_" + g, IonChannel: "pas", Group: g, Ion: "non_specific",
+			CondDensity: p.G, Erev: p.E, Passive: true})
+	}
+	// What NeuroML could carry only as channel definitions Neurite does
+	// not write: hh, the .mod and typed channels, ions.
+	count := map[string]int{}
+	var order []string
+	left := func(what string) {
+		if count[what] == 0 {
+			order = append(order, what)
+		}
+		count[what]++
+	}
+	for _, si := range m.rootFirst() {
+		if props[si].HH != nil {
+			left("hh")
+		}
+		for _, name := range slices.Sorted(maps.Keys(props[si].Mechs)) {
+			left(name)
+		}
+		for _, ion := range slices.Sorted(maps.Keys(props[si].Ions)) {
+			left("ion " + ion)
+		}
+	}
+	var out []string
+	for _, what := range order {
+		if count[what] == 1 {
+			out = append(out, what+" in 1 section")
+		} else {
+			out = append(out, fmt.Sprintf("%s in %d sections", what, count[what]))
+		}
+	}
+	return c, out
 }
 
 // parentSegment finds the segment of section si at x: the one whose arc
@@ -306,31 +426,42 @@ func parentsFirst(n int, parent func(int) int) []int {
 
 // NeuroMLModel returns the model a bare NeuroML cell file stands for: a
 // bare SWC file's (spec.ForSWC: its stimulus, recording and run) with the
-// file's own passive biophysics where they fall on regions (axial
-// resistivity, specific capacitance, passive channel densities as pas,
-// initMembPotential as v_init) and, in the model's Notes, every property
-// of the file it does not run, with its line.
+// file's own passive biophysics (axial resistivity, specific
+// capacitance, passive channel densities as pas, initMembPotential as
+// v_init) on the sections of their segment groups, the
+// numberInternalDivisions of cable groups as their sections' nseg, and,
+// in the model's Notes, every property of the file it does not run, with
+// its line.
 func NeuroMLModel(file string) (*spec.Model, error) {
 	c, err := neuroml.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	m := spec.ForNeuroML(file)
-	regions := map[string]string{"": "all", "all": "all"}
-	for _, g := range c.Groups {
-		if r := groupRegion(g.ID); r != "" {
-			regions[g.ID] = r
-		}
+	morph, secOf, err := fromNeuroML(c)
+	if err != nil {
+		return nil, err
 	}
+	m := spec.ForNeuroML(file)
 	note := func(line int, format string, args ...any) {
 		m.Notes = append(m.Notes, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
 	}
-	where := func(group string, line int, what string) (string, bool) {
-		r, ok := regions[group]
-		if !ok {
-			note(line, "%s on segment group %s, which is not a region (soma_group, axon_group, dendrite_group, apical...): not applied", what, group)
+	sel := groupSelector(c, morph, secOf)
+	where := func(group string, line int, what string) (any, bool) {
+		w, err := sel(group)
+		if err != nil {
+			note(line, "%s: %v: not applied", what, err)
+			return nil, false
 		}
-		return r, ok
+		return w, true
+	}
+	for _, g := range c.Groups {
+		if g.Divisions == 0 {
+			continue
+		}
+		if w, ok := where(g.ID, g.Line, "numberInternalDivisions"); ok {
+			n := g.Divisions
+			m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: w, Nseg: &n})
+		}
 	}
 	f := func(x float64) *float64 { return &x }
 	for _, v := range c.Resistivity {
@@ -370,7 +501,7 @@ func NeuroMLModel(file string) (*spec.Model, error) {
 	if !leak {
 		// no leak of its own: a bare SWC file's everywhere
 		m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: "all", Pas: spec.SWCPas()})
-		m.Notes = append(m.Notes, fmt.Sprintf("%s: no passive channel density on a region: pas %g S/cm², %g mV everywhere, as for a bare SWC", file, spec.SWCPasG, spec.SWCPasE))
+		m.Notes = append(m.Notes, fmt.Sprintf("%s: no passive channel density: pas %g S/cm², %g mV everywhere, as for a bare SWC", file, spec.SWCPasG, spec.SWCPasE))
 	}
 	if c.InitV != nil {
 		m.Run.VInit = c.InitV
@@ -394,6 +525,60 @@ func groupRegion(id string) string {
 		return "dend"
 	}
 	return ""
+}
+
+// groupSelector returns what a segment group selects, as a biophysics
+// where: "all" for every section, the regions it covers whole, and the
+// other sections by name. NEURON applies a group's properties to the
+// sections of its segments, so a group that covers only part of a
+// section, which Neurite cannot give a property of its own, is an error,
+// as is a group of no segments.
+func groupSelector(c *neuroml.Cell, morph *Morphology, secOf map[int]int) func(group string) (any, error) {
+	perSec := map[int]int{} // segments by section
+	for _, id := range secOf {
+		perSec[id]++
+	}
+	perRegion := map[string]int{} // sections by region
+	for _, s := range morph.Sections {
+		perRegion[s.Region]++
+	}
+	return func(group string) (any, error) {
+		segs := c.GroupSegments(group)
+		if len(segs) == 0 {
+			return nil, fmt.Errorf("segment group %s has no segments", group)
+		}
+		in := map[int]int{}
+		for id := range segs {
+			in[secOf[id]]++
+		}
+		if len(in) == len(morph.Sections) && len(segs) == len(secOf) {
+			return "all", nil
+		}
+		secs := slices.Sorted(maps.Keys(in))
+		inRegion := map[string]int{}
+		for _, si := range secs {
+			if in[si] != perSec[si] {
+				return nil, fmt.Errorf("segment group %s covers %d of the %d segments of section %s; properties are by section", group, in[si], perSec[si], morph.Sections[si].Name)
+			}
+			inRegion[morph.Sections[si].Region]++
+		}
+		var w []any
+		done := map[string]bool{}
+		for _, si := range secs {
+			r := morph.Sections[si].Region
+			switch {
+			case inRegion[r] == perRegion[r] && !done[r]:
+				done[r] = true
+				w = append(w, r)
+			case inRegion[r] != perRegion[r]:
+				w = append(w, morph.Sections[si].Name)
+			}
+		}
+		if len(w) == 1 {
+			return w[0], nil
+		}
+		return w, nil
+	}
 }
 
 // hhChannel writes an ionChannelHH as a channel typed as equations: each

@@ -59,7 +59,8 @@ func TestMorphologyRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	var nml bytes.Buffer
-	if err := neuroml.Write(&nml, compartments.ToNeuroML(m, "ca1", nil)); err != nil {
+	written, _ := compartments.ToNeuroML(m, "ca1", nil)
+	if err := neuroml.Write(&nml, written); err != nil {
 		t.Fatal(err)
 	}
 	nc, err := neuroml.Read(&nml, "ca1.cell.nml")

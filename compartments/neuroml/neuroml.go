@@ -63,7 +63,10 @@ type Group struct {
 	Members  []int
 	Includes []string
 	Cable    bool
-	Line     int
+	// Divisions is the group's numberInternalDivisions property, the
+	// nseg NEURON gives the section of a cable group (0: none given).
+	Divisions int
+	Line      int
 }
 
 // Channel is a channel density.
@@ -124,6 +127,10 @@ func (i Issue) String() string { return fmt.Sprintf("line %d: %s", i.Line, i.Wha
 // cableLexID is NeuroLex's "unbranched cable" (sao864921383): a segment
 // group NEURON makes one section of.
 const cableLexID = "sao864921383"
+
+// divisionsTag is the property of a cable group that NEURON's NeuroML
+// import and export take as its section's nseg.
+const divisionsTag = "numberInternalDivisions"
 
 // ReadFile reads path's first cell; channels defined in the files it
 // includes are looked up beside it.
@@ -312,8 +319,12 @@ func (p *xmlPoint) point() (*Point, error) {
 // readGroup decodes a <segmentGroup>.
 func readGroup(d *xml.Decoder, start xml.StartElement, line int) (Group, error) {
 	var x struct {
-		ID      string `xml:"id,attr"`
-		LexID   string `xml:"neuroLexId,attr"`
+		ID         string `xml:"id,attr"`
+		LexID      string `xml:"neuroLexId,attr"`
+		Properties []struct {
+			Tag   string `xml:"tag,attr"`
+			Value string `xml:"value,attr"`
+		} `xml:"property"`
 		Members []struct {
 			Segment string `xml:"segment,attr"`
 		} `xml:"member"`
@@ -325,6 +336,16 @@ func readGroup(d *xml.Decoder, start xml.StartElement, line int) (Group, error) 
 		return Group{}, err
 	}
 	g := Group{ID: x.ID, Cable: x.LexID == cableLexID, Line: line}
+	for _, p := range x.Properties {
+		if p.Tag != divisionsTag {
+			continue // other tags are the file's own notes
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(p.Value))
+		if err != nil || n < 1 {
+			return g, fmt.Errorf("segmentGroup %s: %s %q is not a whole number of at least 1", g.ID, divisionsTag, p.Value)
+		}
+		g.Divisions = n
+	}
 	for _, m := range x.Members {
 		id, err := strconv.Atoi(m.Segment)
 		if err != nil {
@@ -719,6 +740,17 @@ func Write(w io.Writer, c *Cell) error {
 	fmt.Fprintf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<neuroml xmlns=\"http://www.neuroml.org/schema/neuroml2\" "+
 		"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "+
 		"xsi:schemaLocation=\"http://www.neuroml.org/schema/neuroml2 https://raw.githubusercontent.com/NeuroML/NeuroML2/development/Schemas/NeuroML2/NeuroML_v2.3.xsd\" id=\"%s\">\n", esc(c.ID))
+	// The passive channels' definitions, which other tools (jNeuroML,
+	// pyNeuroML) need to resolve a density's ionChannel. The density
+	// gives the conductance per area and the reversal potential; 10 pS
+	// is the unit conductance those tools write for a leak.
+	defined := map[string]bool{}
+	for _, ch := range c.Channels {
+		if ch.Passive && !defined[ch.IonChannel] {
+			defined[ch.IonChannel] = true
+			fmt.Fprintf(b, "  <ionChannel id=\"%s\" type=\"ionChannelPassive\" conductance=\"10pS\"/>\n", esc(ch.IonChannel))
+		}
+	}
 	fmt.Fprintf(b, "  <cell id=\"%s\">\n    <morphology id=\"%s_morphology\">\n", esc(c.ID), esc(c.ID))
 	for _, s := range c.Segments {
 		fmt.Fprintf(b, "      <segment id=\"%d\" name=\"%s\">\n", s.ID, esc(s.Name))
@@ -741,6 +773,9 @@ func Write(w io.Writer, c *Cell) error {
 			lex = ` neuroLexId="` + cableLexID + `"`
 		}
 		fmt.Fprintf(b, "      <segmentGroup id=\"%s\"%s>\n", esc(g.ID), lex)
+		if g.Divisions > 0 {
+			fmt.Fprintf(b, "        <property tag=\"%s\" value=\"%d\"/>\n", divisionsTag, g.Divisions)
+		}
 		for _, m := range g.Members {
 			fmt.Fprintf(b, "        <member segment=\"%d\"/>\n", m)
 		}
@@ -754,7 +789,7 @@ func Write(w io.Writer, c *Cell) error {
 		fmt.Fprintf(b, "    <biophysicalProperties id=\"%s_biophysics\">\n      <membraneProperties>\n", esc(c.ID))
 		for _, ch := range c.Channels {
 			if !ch.Passive {
-				continue // only the passive ones: no channel definitions are written
+				continue // only the passive ones: no active channel's definition is written
 			}
 			fmt.Fprintf(b, "        <channelDensity id=\"%s\" ionChannel=\"%s\" segmentGroup=\"%s\" condDensity=\"%s S_per_cm2\" erev=\"%s mV\" ion=\"%s\"/>\n",
 				esc(ch.ID), esc(ch.IonChannel), esc(cmp.Or(ch.Group, "all")), num(ch.CondDensity), num(ch.Erev), esc(cmp.Or(ch.Ion, "non_specific")))
