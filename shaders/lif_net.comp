@@ -80,7 +80,10 @@ void main() {
 #endif
 #endif
 		}
-		bool spiked = notRef && v > vth;
+		// A v out of range (NaN, infinite, or past MAX_ABS_V) is no spike
+		// but a blow-up, as on the CPU (sim/network's lifStep): the
+		// reset would hide it.
+		bool spiked = notRef && withinD(v, maxAbsV) && v > vth;
 		if (spiked) {
 			ref = n + refSteps;
 			uint k = atomicAdd(sw[4 * popIndex], 1u);
@@ -98,8 +101,12 @@ void main() {
 		if (spiked) {
 			v = vreset;
 		}
-		if (!(abs(v) <= maxAbsV)) {
+		if (!withinD(v, maxAbsV)) {
 			atomicMin(sw[4 * popIndex + 1], uint(n));
+			// And the first neuron at the first step, as the CPU names it:
+			// (step − stepFrom)·popN + i, exact where the host finds
+			// that it fits in 32 bits (backend.go).
+			atomicMin(sw[4 * popIndex + 3], uint(n - stepFrom) * uint(popN) + uint(i));
 			blew = true;
 			break;
 		}

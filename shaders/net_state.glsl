@@ -34,12 +34,22 @@ double inputDue(int k) {
 	precise double f = (double(int(x.y)) * 4294967296.0lf + double(x.x)) * ringQ;
 	return f;
 }
+// NaN and infinity are told by the bits, not by comparisons: GLSL does
+// not require comparisons to honour NaN, and Mesa's compiler may rewrite
+// them as if no operand were NaN (!(a <= b) as a > b, say). The bits are
+// integers, which no rewrite touches.
+bool finiteD(double x) { return (unpackDouble2x32(x).y & 0x7ff00000u) != 0x7ff00000u; }
+// withinD is sim/network's check !(|x| > bound) made safe: false for NaN
+// and ±Inf, as Go's !(math.Abs(x) <= bound) is true for them.
+bool withinD(double x, double bound) { return finiteD(x) && abs(x) <= bound; }
+
 double syn(int k) { return packDouble2x32(imageLoad(synImg, k).xy); }
 void setSyn(int k, double x) { imageStore(synImg, k, uvec4(unpackDouble2x32(x), 0u, 0u)); }
 
 // The spikes: each population has a head of 4 words at 4·popIndex (its
 // spikes, the earliest step at which one of its neurons blew up, its
-// invocations whose step loop ended early — llvmpipe's loop guard) and
+// invocations whose step loop ended early — llvmpipe's loop guard, the
+// least (step − stepFrom)·popN + neuron of those that blew up) and
 // its spikes (step, neuron) from word spikeAt, so that the populations'
 // dispatches share nothing and need no barrier between them.
 layout(std430, binding = 0) buffer Spikes { uint sw[]; };

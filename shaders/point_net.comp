@@ -122,9 +122,11 @@ void main() {
 		precise double tn = t + DT;
 		bool spiked;
 		if (SPIKING) {
-			spiked = crossed(x, refUntil, tn);
+			// A v out of range crosses nothing but blows up, as on the
+			// CPU (sim/network's modelStep): the reset would hide it.
+			spiked = withinD(x[V], MAX_ABS_V) && crossed(x, refUntil, tn);
 		} else {
-			bool above = x[V] >= SPIKE_AT;
+			bool above = withinD(x[V], MAX_ABS_V) && x[V] >= SPIKE_AT;
 			spiked = above && below;
 			below = !above;
 		}
@@ -150,6 +152,10 @@ void main() {
 		rateOut(n, i, x);
 		if (!inRange(x)) {
 			atomicMin(sw[4 * popIndex + 1], uint(n));
+			// And the first neuron at the first step, as the CPU names it:
+			// (step − stepFrom)·popN + i, exact where the host finds
+			// that it fits in 32 bits (backend.go).
+			atomicMin(sw[4 * popIndex + 3], uint(n - stepFrom) * uint(popN) + uint(i));
 			blew = true;
 			break;
 		}

@@ -106,7 +106,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 	np := len(e.probes)
 	rows := len(ep.Rows)
 	var raw []uint32
-	blowStep := uint32(math.MaxUint32)
+	blowStep, blowPop, blowKey := uint32(math.MaxUint32), -1, uint32(0)
 	var rec, out []float64
 	err := e.dev.Do(func() error {
 		if deviceLearns {
@@ -156,7 +156,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		}
 		heads := make([]uint32, 4*len(e.pops))
 		for k := range e.pops {
-			heads[4*k+1] = math.MaxUint32
+			heads[4*k+1], heads[4*k+3] = math.MaxUint32, math.MaxUint32
 		}
 		device.Write(e.spikes, heads)
 		for k, buf := range []*device.Buffer{e.spikes, e.probeBuf, e.rec, e.models, e.rateOut} {
@@ -202,7 +202,11 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 			n := len(raw)
 			raw = append(raw, make([]uint32, 2*head[0])...)
 			device.Read(e.spikes, p.spikeAt, raw[n:])
-			blowStep = min(blowStep, head[1])
+			// The first population in order that blew up at the earliest
+			// step, as the CPU engine's first noted blow-up of a tie.
+			if head[1] < blowStep {
+				blowStep, blowPop, blowKey = head[1], k, head[3]
+			}
 		}
 		if np > 0 && rows > 0 {
 			rec = make([]float64, rows*np)
@@ -236,7 +240,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		copy(row, rec[r*np:(r+1)*np])
 	}
 	if blowStep != math.MaxUint32 {
-		ep.NoteBlowUp(e.blowUp(int64(blowStep)))
+		ep.NoteBlowUp(e.blowUp(int64(blowStep), ep.From, blowPop, blowKey))
 	}
 	return nil
 }
@@ -252,9 +256,20 @@ func scratch(buf *[]float64, n int) []float64 {
 // or any variable of a point model, as sim/network's modelStep checks),
 // in the step the kernel reported, at the end of that step as
 // sim/network's advance writes it (t + dt, not (n + 1)·dt: they differ
-// in the last bit).
-func (e *Engine) blowUp(step int64) *sim.BlowUpError {
+// in the last bit). The kernel's key, (step − from)·N + i in population
+// k, names the CPU's neuron: the first of the first population that blew
+// up at that step. Where the key could wrap (an epoch's steps times N
+// past 32 bits) the first neuron out of range at the epoch's end is
+// named, which may have blown up at a later step of the epoch.
+func (e *Engine) blowUp(step, from int64, k int, key uint32) *sim.BlowUpError {
 	v := e.Voltages()
+	if k >= 0 {
+		p := e.pops[k]
+		if n := uint64(p.N); uint64(step-from+1)*n <= math.MaxUint32 && int64(uint64(key)/n) == step-from {
+			i := int(uint64(key) % n)
+			return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: v[p.first+i]}
+		}
+	}
 	var records []float64
 	if e.modelWords > 0 {
 		records = make([]float64, e.modelWords)

@@ -40,7 +40,8 @@ func (mp *modelPop) words() int { return mp.NP + mp.NV + 2 }
 // parameter, synaptic() (the ports' currents Σ I, conductances Σ g and
 // Σ g·E, each summed in port order from 0 as sim/network's synaptic),
 // currentInput (none without current drives) and inRange (every variable
-// within sim.MaxAbsV, as modelStep checks).
+// finite and within sim.MaxAbsV, as modelStep checks; net_state.glsl's
+// withinD, which a NaN cannot pass).
 func modelShader(pp *pop, mp *modelPop) string {
 	p := pp.Population
 	m := p.Model.Model
@@ -68,7 +69,7 @@ func modelShader(pp *pop, mp *modelPop) string {
 	}
 	terms := make([]string, mp.NV)
 	for k := range terms {
-		terms[k] = fmt.Sprintf("abs(x[%d]) <= %s", k, literal(sim.MaxAbsV))
+		terms[k] = fmt.Sprintf("withinD(x[%d], %s)", k, literal(sim.MaxAbsV))
 	}
 	fmt.Fprintf(&s, "bool inRange(State x) { return %s; }\n\n", strings.Join(terms, " && "))
 	s.WriteString(rateShader(pp))

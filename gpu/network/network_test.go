@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -380,9 +381,59 @@ func TestBlowUp(t *testing.T) {
 	}
 }
 
-func blowsUpAlike(t *testing.T, build func() *point.Network) {
+// TestBlowUpConductance: an absurd weight onto an excitatory conductance
+// (E = 0) sends v to +Inf or NaN in one Euler step, which then passed
+// the threshold and was reset to vreset, a spike every refractory period
+// drawn as data, on the GPU (and, for +Inf, on the CPU). Both engines
+// must stop at the same step and neuron. The value may differ: the CPU
+// forms g·E = Inf·0 = NaN, while the GPU's compiler may fold the product
+// by the constant 0 to 0, leaving v = +Inf; both are blow-ups.
+func TestBlowUpConductance(t *testing.T) {
+	absurd := func(w float32) func(n *point.Network) {
+		return func(n *point.Network) {
+			for _, pr := range n.Projections {
+				if pr.Name == "A->B exc" {
+					for s := range pr.W {
+						pr.W[s] = w
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		net  func() *point.Network
+		w    float32
+	}{
+		// 1e38 fits a float32: v overshoots to ~1e40 mV, finite.
+		{"lif, w = 1e38", mixedNet, 1e38},
+		// What a weight past float32's range became when stored (netbuild now refuses it).
+		{"lif, w = +Inf", mixedNet, float32(math.Inf(1))},
+		{"izhikevich, w = 1e38", func() *point.Network {
+			return modelNet(t, 0.05, lab.Izhikevich(), lab.Izhikevich(), point.Euler, point.Euler, 1, 1, [2]float64{4, 12}, [2]float64{4, 12})
+		}, 1e38},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			build := func() *point.Network { n := c.net(); absurd(c.w)(n); return n }
+			gerr, cerr := blowsUpAlike(t, build)
+			// The message names the time and the place, as the CPU's.
+			msg := gerr.Error()
+			if !regexp.MustCompile(`^numerical blow-up at t = [0-9.]+ ms in population B, neuron [0-9]+: v = `).MatchString(msg) {
+				t.Errorf("the GPU's error %q does not name the time and the neuron", msg)
+			}
+			if math.Abs(gerr.V) <= sim.MaxAbsV || math.Abs(cerr.V) <= sim.MaxAbsV {
+				t.Errorf("v = %g on the GPU, %g on the CPU: not out of range", gerr.V, cerr.V)
+			}
+			t.Logf("GPU: %v; CPU: %v", gerr, cerr)
+		})
+	}
+}
+
+// blowsUpAlike runs build's network on both engines and requires a
+// blow-up on each at the same time (to the bit) and neuron.
+func blowsUpAlike(t *testing.T, build func() *point.Network) (gerr, cerr *sim.BlowUpError) {
+	t.Helper()
 	g, c := bothEngines(t, build(), build(), noOptions)
-	var gerr, cerr *sim.BlowUpError
 	g.Init()
 	c.Init()
 	if !errors.As(g.Run(context.Background(), 50, sim.Discard{}, nil), &gerr) || !errors.As(c.Run(context.Background(), 50, sim.Discard{}, nil), &cerr) {
@@ -391,6 +442,7 @@ func blowsUpAlike(t *testing.T, build func() *point.Network) {
 	if gerr.T != cerr.T || gerr.Where != cerr.Where {
 		t.Errorf("the GPU blew up at %g ms at %s, the CPU at %g ms at %s", gerr.T, gerr.Where, cerr.T, cerr.Where)
 	}
+	return gerr, cerr
 }
 
 // TestRefuses: what the GPU engine does not run is refused with

@@ -87,6 +87,16 @@ indegree = 1000
 weight = 1
 delay = 1
 `}, "the network needs about"},
+		// Every engine stores weights as float32: 1e40 would be +Inf.
+		{"weight past float32", []string{"net.toml", strings.Replace(twoPops, "%E%", "10", 1) + `
+[[projection]]
+name = "EI"
+from = "E"
+to = "I"
+rule = "all_to_all"
+weight = 1e40
+delay = 1
+`}, "projection EI: weight 1e+40 is not a finite float32"},
 		{"layout of the wrong size", []string{"net.toml", strings.Replace(twoPops, "%E%", "10", 1) + `
 [population.positions]
 layout = "csv"

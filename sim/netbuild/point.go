@@ -204,6 +204,12 @@ func (b *builder) pointProjection(net *network.Network, i int) (*network.Project
 // delays in steps of dt.
 func (b *builder) weightsAndDelays(pr *network.Projection, g *generated, dt float64, i int) error {
 	for _, w := range g.weights {
+		// Every engine keeps weights as float32: one past its range
+		// (or not finite) would be stored as ±Inf and surface, if at
+		// all, as a blow-up far from its cause.
+		if !(math.Abs(float64(float32(w))) <= math.MaxFloat32) {
+			return b.spec.Errorf([]any{"projection", i, "weight"}, "projection %s: weight %g is not a finite float32 (at most %.4g in magnitude)", pr.Name, w, math.MaxFloat32)
+		}
 		pr.W = append(pr.W, float32(w))
 	}
 	for _, d := range g.delays {

@@ -240,7 +240,7 @@ func commitGo(v, cand []float64, ref []int64, n int64, vth float64, spiked []int
 		if n >= ref[i] {
 			x := cand[i]
 			v[i] = x
-			if x > vth {
+			if x > vth && x <= sim.MaxAbsV { // out of range: a blow-up, not a spike (lifStep)
 				spiked = append(spiked, i)
 			}
 		}

@@ -73,12 +73,13 @@ func updateExactAVX2(cand, v []float64, cur [][]float64, p21 []float64, vinf, p2
 
 func commitAVX2(v, cand []float64, ref []int64, n int64, vth float64, spiked []int) []int {
 	m := len(v) &^ 3
-	nv, th := archsimd.BroadcastInt64x4(n), bcast(vth)
+	nv, th, hi := archsimd.BroadcastInt64x4(n), bcast(vth), bcast(sim.MaxAbsV)
 	for i := 0; i < m; i += 4 {
 		free := nv.GreaterEqual(archsimd.LoadInt64x4Slice(ref[i : i+4]))
 		x := load(cand, i)
 		x.Merge(load(v, i), free).StoreSlice(v[i : i+4])
-		if bits := x.Greater(th).And(free).ToBits(); bits != 0 {
+		// Out of range is a blow-up, not a spike (commitGo).
+		if bits := x.Greater(th).And(x.LessEqual(hi)).And(free).ToBits(); bits != 0 {
 			for l := range 4 {
 				if bits&(1<<l) != 0 {
 					spiked = append(spiked, i+l)
@@ -178,7 +179,7 @@ func fusedAVX2(e *Engine, c *chunk, n int64, due []float64) (int, bool) {
 	hiV, loV := bcast(sim.MaxAbsV), bcast(-sim.MaxAbsV)
 	var zero f64x4
 	finish := func(i int, cand, x, vn f64x4, free archsimd.Mask64x4) {
-		spk := cand.Greater(th).And(free)
+		spk := cand.Greater(th).And(cand.LessEqual(hiV)).And(free) // out of range: a blow-up (commitGo)
 		vf := vr.Merge(vn, spk)
 		vf.StoreSlice(v[i : i+4])
 		if bad < 0 && vf.LessEqual(hiV).And(vf.GreaterEqual(loV)).ToBits() != 0xf {

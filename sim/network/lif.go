@@ -166,7 +166,9 @@ func (e *Engine) lifStep(c *chunk, n int64, t float64, due []float64, from int64
 				v += dt * (l.EL[i] - v + float64(l.R[i]*(I+Is+gE-float64(g*v)))) / l.Tau[i]
 			}
 		}
-		spiked := notRef && v > l.Vth[i]
+		// A v out of range is no spike but a blow-up: the reset would
+		// hide an infinite v (a conductance gone infinite) as a spike.
+		spiked := notRef && v > l.Vth[i] && v <= sim.MaxAbsV
 		if spiked {
 			p.refUntil[i] = n + p.refSteps[i]
 			tn := float64(n) * dt

@@ -83,10 +83,13 @@ func (e *Engine) modelStep(c *chunk, n int64, t float64, due []float64, from int
 		ms.step(t, dt, I)
 		tn := t + dt
 		spiked := false
+		// A v out of range crosses nothing but blows up: the reset
+		// would hide it (lifStep).
+		inRange := math.Abs(ms.x[V]) <= sim.MaxAbsV
 		if m.Spiking() {
-			spiked = m.Event(tn, ms.x) >= 0
+			spiked = inRange && m.Event(tn, ms.x) >= 0
 		} else {
-			above := ms.x[V] >= m.SpikeAt
+			above := inRange && ms.x[V] >= m.SpikeAt
 			spiked = above && ms.below
 			ms.below = !above
 		}
