@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strconv"
@@ -63,7 +64,7 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		var err1, err2 error
 		az, err1 = strconv.ParseFloat(a, 64)
 		el, err2 = strconv.ParseFloat(e, 64)
-		if !ok || err1 != nil || err2 != nil {
+		if !ok || err1 != nil || err2 != nil || math.IsNaN(az+el) || math.IsInf(az+el, 0) {
 			return usageError(stderr, "render", "--view %q: give AZIMUTH,ELEVATION in degrees, e.g. 30,10", *view)
 		}
 	}

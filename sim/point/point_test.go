@@ -259,10 +259,16 @@ func TestStimuli(t *testing.T) {
 	if len(a.Times()) != len(b.Times()) || len(a.Times()) < 30 || len(a.Times()) > 75 {
 		t.Errorf("poisson: %d and %d events for 50 Hz over 1 s", len(a.Times()), len(b.Times()))
 	}
-	for _, bad := range []string{"step:amp=1,when=3", "wave:amp=1", "poisson:rate=10,weight=1,tau=2", "step:amp"} {
+	for _, bad := range []string{"step:amp=1,when=3", "wave:amp=1", "poisson:rate=10,weight=1,tau=2", "step:amp",
+		"step:amp=nan", "step:amp=inf", "step:amp=1,from=5,to=2", "step:amp=1,from=5,to=5", "ramp:from=0,to=inf,start=0,end=1",
+		"pulses:amp=1,width=0,period=5", "pulses:amp=1,width=1,period=-5", "sine:amp=1,freq=-3",
+		"poisson:rate=-1,weight=1,tau=2,to=10", "poisson:rate=10,weight=1,tau=0,to=10", "poisson:rate=1e12,weight=1,tau=2,to=1e3"} {
 		if _, err := ParseStimulus(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+	if _, err := ParseStimulus("step:amp=1,from=5,to=inf"); err != nil {
+		t.Errorf("a step without end: %v", err)
 	}
 }
 

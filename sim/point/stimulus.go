@@ -181,11 +181,15 @@ func ParseStimulus(s string) (Stimulus, error) {
 				continue
 			}
 			k, v, ok := strings.Cut(kv, "=")
+			k = strings.TrimSpace(k)
 			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if !ok || err != nil {
+			if !ok || err != nil || math.IsNaN(x) {
 				return nil, fmt.Errorf("stimulus %q: %q is not key=number", part, kv)
 			}
-			vals[strings.TrimSpace(k)] = x
+			if math.IsInf(x, 0) && !(k == "to" && kind != "ramp" && x > 0) {
+				return nil, fmt.Errorf("stimulus %q: %s = %g must be finite (only a window's end, to, may be inf)", part, k, x)
+			}
+			vals[k] = x
 		}
 		get := func(keys ...string) ([]float64, error) {
 			out := make([]float64, len(keys))
@@ -231,6 +235,9 @@ func ParseStimulus(s string) (Stimulus, error) {
 				if math.IsInf(v[4], 1) {
 					return nil, fmt.Errorf("stimulus %q: a Poisson train needs an end (to=...)", part)
 				}
+				if err := checkPoisson(part, v[0], v[2], v[3], v[4]); err != nil {
+					return nil, err
+				}
 				st = NewPoisson(v[0], v[1], v[2], v[3], v[4], uint64(v[5]))
 			}
 		default:
@@ -239,10 +246,57 @@ func ParseStimulus(s string) (Stimulus, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkStimulus(part, st); err != nil {
+			return nil, err
+		}
 		sum = append(sum, st)
 	}
 	if len(sum) == 1 {
 		return sum[0], nil
 	}
 	return sum, nil
+}
+
+// checkStimulus refuses a stimulus whose window is empty or reversed, or
+// whose shape cannot be: a pulse of no width, a train of no period.
+func checkStimulus(part string, st Stimulus) error {
+	window := func(from, to float64) error {
+		if !(from < to) {
+			return fmt.Errorf("stimulus %q: from = %g must be before to = %g", part, from, to)
+		}
+		return nil
+	}
+	switch st := st.(type) {
+	case Step:
+		return window(st.From, st.To)
+	case Ramp:
+		return window(st.From, st.To)
+	case Pulses:
+		if !(st.Width > 0 && st.Period > 0) {
+			return fmt.Errorf("stimulus %q: width = %g and period = %g must be positive", part, st.Width, st.Period)
+		}
+		return window(st.From, st.To)
+	case Sine:
+		if !(st.Freq >= 0) {
+			return fmt.Errorf("stimulus %q: freq = %g must not be negative", part, st.Freq)
+		}
+		return window(st.From, st.To)
+	}
+	return nil
+}
+
+// maxPoissonEvents bounds the events a Poisson stimulus draws ahead.
+const maxPoissonEvents = 1e8
+
+// checkPoisson refuses a Poisson train before its events are drawn.
+func checkPoisson(part string, rate, tau, from, to float64) error {
+	switch {
+	case !(rate >= 0 && tau > 0):
+		return fmt.Errorf("stimulus %q: rate = %g must not be negative and tau = %g must be positive", part, rate, tau)
+	case !(from < to):
+		return fmt.Errorf("stimulus %q: from = %g must be before to = %g", part, from, to)
+	case rate*(to-from)/1000 > maxPoissonEvents:
+		return fmt.Errorf("stimulus %q: %g Hz over %g ms is %.3g events, more than %.0e", part, rate, to-from, rate*(to-from)/1000, float64(maxPoissonEvents))
+	}
+	return nil
 }
