@@ -108,13 +108,17 @@ func OutputSize(p *compartments.Plan, tstop float64) int64 {
 	return output.EstimateSize(p.Layout(), samples, snapshots, p.TakesSnapshots())
 }
 
+// maxFrameSide is the largest side of a video frame: 8K is 7680 wide, and
+// OpenGL's renderbuffers commonly stop at 16384.
+const maxFrameSide = 16384
+
 // ParseSize reads a frame size given as "WIDTHxHEIGHT" in pixels.
 func ParseSize(s string) (int, int, error) {
 	w, h, ok := strings.Cut(s, "x")
 	wi, err1 := strconv.Atoi(w)
 	hi, err2 := strconv.Atoi(h)
-	if !ok || err1 != nil || err2 != nil || wi < 16 || hi < 16 {
-		return 0, 0, fmt.Errorf("size %q: give width x height in pixels, e.g. 1280x720", s)
+	if !ok || err1 != nil || err2 != nil || wi < 16 || hi < 16 || wi > maxFrameSide || hi > maxFrameSide {
+		return 0, 0, fmt.Errorf("size %q: give width x height in pixels, each from 16 to %d, e.g. 1280x720", s, maxFrameSide)
 	}
 	return wi, hi, nil
 }

@@ -57,8 +57,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "bench", "unknown benchmark %q (cable, sweep, coba, ring, hay, brunel or microcircuit)", args[0])
 	}
 	fs := flag.NewFlagSet("bench cable", flag.ContinueOnError)
-	cells := fs.Int("cells", 1, "number of cells")
-	nseg := fs.Int("nseg", 250, "segments per dendrite (each cell: soma + 4 dendrites)")
+	cells := countFlag(fs, "cells", 1, 1, 1e6, "number of cells")
+	nseg := countFlag(fs, "nseg", 250, 1, 1e6, "segments per dendrite (each cell: soma + 4 dendrites)")
 	tstop := fs.Float64("tstop", 100, "simulated time (ms), at dt = 0.025 ms")
 	threads := threadsFlag(fs, "cells advanced at once (default: all cores)")
 	compare := fs.Bool("compare", false, "also run NEURON (python3 with the neuron module) on the same model, same threads")
@@ -81,10 +81,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs.Name(), "--layout %q: give auto, lanes or team", *layoutName)
 	case *compare && *model != "":
 		return usageError(stderr, fs.Name(), "--compare runs NEURON's benchmark cells, not --model")
-	case *cells < 1:
-		return usageError(stderr, fs.Name(), "--cells %d: give at least 1", *cells)
-	case *nseg < 1:
-		return usageError(stderr, fs.Name(), "--nseg %d: give at least 1", *nseg)
+	case float64(*cells)*float64(4**nseg+1) > maxBenchCompartments:
+		return usageError(stderr, fs.Name(), "--cells %d of --nseg %d are %.3g compartments: give at most %.0e", *cells, *nseg, float64(*cells)*float64(4**nseg+1), float64(maxBenchCompartments))
 	}
 	if err := positiveTime("tstop", *tstop); err != nil {
 		return usageError(stderr, fs.Name(), "%v", err)
@@ -160,6 +158,10 @@ type benchResult struct {
 	bytesPerComp float64
 	device       string
 }
+
+// maxBenchCompartments bounds bench cable's cells: a few hundred bytes
+// each, 10⁸ of them fill a large workstation.
+const maxBenchCompartments = 1e8
 
 // benchConfig is what bench cable times: cells copies of NEURON's
 // benchmark cell with nseg segments per dendrite, or of a model's cell.
@@ -314,7 +316,7 @@ func runPeerFiles(name string, script []byte, files fs.FS, pkg string, stderr io
 func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench sweep", flag.ContinueOnError)
 	model := fs.String("model", "hh", "a built-in point model (NAME or NAME:PRESET) or a file of equations")
-	n := fs.Int("n", 2000, "instances, at currents evenly from --from to --to")
+	n := countFlag(fs, "n", 2000, 1, 1e8, "instances, at currents evenly from --from to --to")
 	from := fs.Float64("from", 0, "the first instance's input current")
 	to := fs.Float64("to", 20, "the last instance's input current")
 	tstop := fs.Float64("tstop", 200, "simulated time per instance (ms)")
@@ -332,8 +334,6 @@ func benchSweepCmd(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case *n < 1:
-		err = fmt.Errorf("--n %d: give at least one instance", *n)
 	case *compare && (*model != "hh" || len(*pf.set) > 0 || *pf.stim != ""):
 		err = errors.New("--compare runs Brian2 on the built-in hh at its defaults, without a stimulus")
 	default:

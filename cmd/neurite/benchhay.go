@@ -35,7 +35,7 @@ const (
 // the CPU runs.
 func benchHayCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench hay", flag.ContinueOnError)
-	cells := fs.Int("cells", 1, "copies of the example's cell")
+	cells := countFlag(fs, "cells", 1, 1, 1e4, "copies of the example's cell")
 	tstop := fs.Float64("tstop", 0, "simulated time (ms), at the example's dt (default: its tstop)")
 	threads := threadsFlag(fs, "cells advanced at once, NEURON's nthread with --compare (default: all cores)")
 	repeat := fs.Int("repeat", 1, "runs of each engine; the fastest is reported, all in INFO")
@@ -54,8 +54,6 @@ func benchHayCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, fs.Name(), "unexpected argument %q", fs.Arg(0))
 	case err != nil:
 		return usageError(stderr, fs.Name(), "%v", err)
-	case *cells < 1:
-		return usageError(stderr, fs.Name(), "--cells %d: give at least 1", *cells)
 	case *repeat < 1:
 		return usageError(stderr, fs.Name(), "--repeat %d: give at least 1", *repeat)
 	}

@@ -242,7 +242,7 @@ func buildAndRun(build func() (*network.Network, error), nf netFlags) (*network.
 // C++ standalone run of it.
 func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench coba", flag.ContinueOnError)
-	neurons := fs.Int("neurons", 4000, "neurons (80% excitatory)")
+	neurons := countFlag(fs, "neurons", 4000, 5, 1e8, "neurons (80% excitatory)")
 	compare := fs.Bool("compare", false, "also run Brian2's C++ standalone mode on the same network (python3 with brian2)")
 	nf := addNetFlags(fs, 1)
 	fs.Usage = func() {
@@ -252,8 +252,8 @@ func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
 		return code
 	}
-	if *neurons < 5 {
-		return usageError(stderr, fs.Name(), "--neurons %d: give at least 5", *neurons)
+	if err := netbuild.Fits(*neurons, 0.02*float64(*neurons)*float64(*neurons), 1); err != nil { // p = 0.02, delays of a step
+		return usageError(stderr, fs.Name(), "--neurons %d: %v", *neurons, err)
 	}
 	net, runs, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.COBA(*neurons, 1) }, nf)
 	if err != nil {
@@ -288,7 +288,7 @@ func benchCOBACmd(args []string, stdout, stderr io.Writer) int {
 // regime.
 func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench brunel", flag.ContinueOnError)
-	neurons := fs.Int("neurons", 10000, "neurons (80% excitatory; each receives 10% of the excitatory ones)")
+	neurons := countFlag(fs, "neurons", 10000, 50, 1e8, "neurons (80% excitatory; each receives 10% of the excitatory ones)")
 	g := fs.Float64("g", 5, "relative inhibitory strength")
 	eta := fs.Float64("eta", 2, "external rate over the threshold rate")
 	nf := addNetFlags(fs, 1)
@@ -299,8 +299,8 @@ func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
 		return code
 	}
-	if *neurons < 50 {
-		return usageError(stderr, fs.Name(), "--neurons %d: give at least 50", *neurons)
+	if err := netbuild.Fits(*neurons, 0.1*float64(*neurons)*float64(*neurons), 15); err != nil { // C_E + C_I = 0.1 N, 1.5 ms delays
+		return usageError(stderr, fs.Name(), "--neurons %d: %v", *neurons, err)
 	}
 	net, runs, build, err := buildAndRun(func() (*network.Network, error) { return netmodels.Brunel(*neurons, *g, *eta, 1) }, nf)
 	if err != nil {
@@ -405,7 +405,7 @@ func synapseBytes(net *network.Network) int64 {
 // it with the same threads.
 func benchRingCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench ring", flag.ContinueOnError)
-	cells := fs.Int("cells", 100, "ball-and-stick cells")
+	cells := countFlag(fs, "cells", 100, 1, 1e6, "ball-and-stick cells")
 	size := fs.Int("ring-size", 0, "cells per ring, a divisor of --cells (default: one ring of all)")
 	tstop := fs.Float64("tstop", 1000, "simulated time (ms), at dt = 0.025 ms")
 	threads := threadsFlag(fs, "threads (default: all cores)")

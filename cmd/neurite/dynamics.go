@@ -191,13 +191,13 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	to := fs.Float64("to", 0, "last value")
 	out := fs.String("out", "bifurcation", "directory for branches.csv, points.csv and the figure")
 	cycles := fs.Bool("cycles", true, "continue limit cycles from Hopf points")
-	sweep := fs.Int("sweep", 0, "also a brute-force diagram of this many values (maxima of v)")
+	sweep := countFlag(fs, "sweep", 0, 0, 1e6, "also a brute-force diagram of this many values (maxima of v)")
 	isi := fs.Bool("isi", false, "the brute-force diagram records inter-spike intervals, in sweep.png")
 	backend := choiceFlag(fs, "backend", "auto", "where the sweep runs: auto, cpu or gpu", "auto", "cpu", "gpu")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.Usage = dynamicsUsage(fs, "neurite bifurcation MODEL --param NAME --from A --to B --out DIR [--sweep N]")
 	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error {
-		if *sweep == 1 || *sweep < 0 {
+		if *sweep == 1 {
 			return fmt.Errorf("--sweep %d: give at least 2 values, or 0 for none", *sweep)
 		}
 		return increasing(*from, *to)
@@ -335,7 +335,7 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	param := pf.param
 	from := fs.Float64("from", 0, "lowest current")
 	to := fs.Float64("to", 0, "highest current")
-	n := fs.Int("n", 40, "currents")
+	n := countFlag(fs, "n", 40, 2, 1e6, "currents")
 	transient := fs.Float64("transient", 200, "time dropped before measuring the rate (ms)")
 	duration := fs.Float64("duration", 1000, "time measured (ms)")
 	method := fs.String("method", "rk45", "integrator: euler, rk4, rk45, expeuler")
@@ -349,9 +349,6 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 		var ok bool
 		if meth, ok = ode.Methods[*method]; !ok {
 			return fmt.Errorf("--method %q: give euler, rk4, rk45 or expeuler", *method)
-		}
-		if *n < 2 {
-			return fmt.Errorf("--n %d: give at least 2 currents", *n)
 		}
 		if !(*dt > 0) {
 			return fmt.Errorf("--dt %g: give a positive step in ms", *dt)

@@ -75,8 +75,8 @@ func kindOf(f *flag.Flag) string {
 	switch v := f.Value.(type) {
 	case *choice:
 		return orList(v.allowed)
-	case *threadCount:
-		return "a number of threads, 0 or more (0: all cores)"
+	case *countValue:
+		return fmt.Sprintf("a whole number from %d to %d", v.lo, v.hi)
 	}
 	switch f.Value.Type() {
 	case "float64":
@@ -157,25 +157,37 @@ func (c *choice) Set(s string) error {
 	return nil
 }
 
-// threadCount is a --threads flag: 0 (all cores) or more.
-type threadCount int
-
-// threadsFlag defines a --threads flag.
-func threadsFlag(fs *flag.FlagSet, usage string) *int {
-	n := new(int)
-	fs.Var((*threadCount)(n), "threads", usage)
-	return n
+// countValue is a flag of a whole number within bounds, checked as it is
+// parsed: sizes beyond what a machine holds are refused in one line, not
+// met by running out of memory.
+type countValue struct {
+	n      int
+	lo, hi int
 }
 
-func (n *threadCount) String() string { return strconv.Itoa(int(*n)) }
-func (n *threadCount) Type() string   { return "int" }
+// countFlag defines a flag of a whole number from lo to hi.
+func countFlag(fs *flag.FlagSet, name string, def, lo, hi int, usage string) *int {
+	c := &countValue{n: def, lo: lo, hi: hi}
+	fs.Var(c, name, usage)
+	return &c.n
+}
 
-func (n *threadCount) Set(s string) error {
+// threadsFlag defines a --threads flag: 0 (all cores) or a count.
+func threadsFlag(fs *flag.FlagSet, usage string) *int {
+	return countFlag(fs, "threads", 0, 0, maxThreads, usage)
+}
+
+const maxThreads = 4096
+
+func (c *countValue) String() string { return strconv.Itoa(c.n) }
+func (c *countValue) Type() string   { return "int" }
+
+func (c *countValue) Set(s string) error {
 	v, err := strconv.Atoi(s)
-	if err != nil || v < 0 {
-		return errors.New("not a number of threads")
+	if err != nil || v < c.lo || v > c.hi {
+		return errors.New("out of range")
 	}
-	*n = threadCount(v)
+	c.n = v
 	return nil
 }
 

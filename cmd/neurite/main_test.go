@@ -320,9 +320,17 @@ func TestBenchPrintsResultLast(t *testing.T) {
 	}
 }
 
+// TestUnknownCommand: a mistyped command gets one line, with the command
+// it is nearest to when one is near, and the hint; not the whole usage.
 func TestUnknownCommand(t *testing.T) {
-	if code, _, errs := neurite("frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
-		t.Errorf("exit %d: %s", code, errs)
+	for args, want := range map[string]string{
+		"frobnicate": "neurite: unknown command \"frobnicate\"\nrun \"neurite help\" for the commands\n",
+		"rn":         "neurite: unknown command \"rn\" (did you mean run?)\nrun \"neurite help\" for the commands\n",
+		"bifurcaton": "neurite: unknown command \"bifurcaton\" (did you mean bifurcation?)\nrun \"neurite help\" for the commands\n",
+	} {
+		if code, _, errs := neurite(args); code != 2 || errs != want {
+			t.Errorf("%s: exit %d, stderr %q, want %q", args, code, errs, want)
+		}
 	}
 }
 

@@ -213,10 +213,20 @@ func (b *builder) checkMemory() error {
 			maxDelay = max(maxDelay, math.Min(hi, 1e3)/b.spec.Run.Dt)
 		}
 	}
-	neurons := b.m.Neurons()
-	need := network.Bytes(neurons, 2, int64(synapses), int(maxDelay))
+	if err := Fits(b.m.Neurons(), synapses, int(maxDelay)); err != nil {
+		return b.spec.Errorf([]any{"population", 0}, "%v", err)
+	}
+	return nil
+}
+
+// Fits refuses a network of point neurons, with about synapses synapses
+// and delays of up to maxDelay steps, larger than nine tenths of the
+// memory the machine has free: building it would end in the system
+// killing the process rather than in a message.
+func Fits(neurons int, synapses float64, maxDelay int) error {
+	need := network.Bytes(neurons, 2, int64(synapses), maxDelay)
 	if avail := availableMemory(); avail > 0 && need > avail*9/10 {
-		return b.spec.Errorf([]any{"population", 0}, "the network needs about %s (%d neurons, %.3g synapses) but this machine has %s free: make it smaller",
+		return fmt.Errorf("the network needs about %s (%d neurons, %.3g synapses) but this machine has %s free: make it smaller",
 			bytesText(need), neurons, synapses, bytesText(avail))
 	}
 	return nil
