@@ -468,6 +468,8 @@ func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
 			return fmt.Errorf("--duration %g: give a positive time", *duration)
 		case !(*tau > 0):
 			return fmt.Errorf("--tau %g: give a positive interval", *tau)
+		case *duration / *tau < analysis.MinRenormalisations:
+			return fmt.Errorf("--duration %g: give at least %d times --tau (%g), the intervals the estimate averages over", *duration, analysis.MinRenormalisations, analysis.MinRenormalisations**tau)
 		case !(*transient >= 0):
 			return fmt.Errorf("--transient %g: give a time of 0 or more", *transient)
 		}
@@ -484,9 +486,12 @@ func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
 		return exitFor(err)
 	}
 	verdict := "not chaotic: a fixed point or a cycle (λ1 ≤ 0 within the estimate's error)"
-	if l > 0.01 {
+	switch {
+	case l.Chaotic():
 		verdict = "chaotic: nearby trajectories separate exponentially"
+	case !l.Converged():
+		verdict = "undecided: the estimate has not converged; give a longer --duration"
 	}
-	fmt.Fprintf(stdout, "largest Lyapunov exponent λ1 = %.4g per time unit: %s\n", l, verdict)
+	fmt.Fprintf(stdout, "largest Lyapunov exponent λ1 = %.4g ± %.2g per time unit: %s\n", l.L, l.Spread, verdict)
 	return 0
 }

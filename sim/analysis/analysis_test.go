@@ -431,10 +431,29 @@ func TestLorenzLyapunov(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(l-0.9056) > 0.05 {
-		t.Errorf("largest Lyapunov exponent %.4f, published 0.9056", l)
+	if math.Abs(l.L-0.9056) > 0.05 || !l.Chaotic() || !l.Converged() {
+		t.Errorf("largest Lyapunov exponent %.4f ± %.2g (chaotic %v), published 0.9056", l.L, l.Spread, l.Chaotic())
 	}
-	t.Logf("largest Lyapunov exponent %.4f (published 0.9056)", l)
+	t.Logf("largest Lyapunov exponent %.4f ± %.2g (published 0.9056)", l.L, l.Spread)
+}
+
+// TestLyapunovNotChaos: Hodgkin–Huxley firing tonically is a cycle: its
+// exponent is near 0, not chaos; an estimate over too few intervals is
+// refused rather than read as chaos (the separation's first turn towards
+// the unstable direction would dominate it).
+func TestLyapunovNotChaos(t *testing.T) {
+	m := builtin(t, "hh")
+	m.SetParam("I", 10)
+	l, err := LargestLyapunov(context.Background(), m, 100, 300, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Chaotic() || math.Abs(l.L) > 0.01 {
+		t.Errorf("HH tonic firing: λ1 = %.4g ± %.2g, chaotic %v", l.L, l.Spread, l.Chaotic())
+	}
+	if _, err := LargestLyapunov(context.Background(), m, 100, 4, 1); err == nil || !strings.Contains(err.Error(), "at least 100") {
+		t.Errorf("4 intervals: %v, want a refusal", err)
+	}
 }
 
 // TestBruteForceShowsOscillationOnset: below the low-threshold model's
