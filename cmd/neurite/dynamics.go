@@ -211,8 +211,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	d, err := analysis.Continue(ctx, m, *param, *from, *to, analysis.Options{Cycles: *cycles, Progress: progress})
 	finish()
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitFor(err)
+		return failed(stderr, err)
 	}
 	var sw []analysis.SweepPoint
 	if *sweep > 1 {
@@ -228,8 +227,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 		sw, err = analysis.BruteForce(ctx, m, *param, *from, *to, *sweep, *isi, analysis.RunOptions{Method: ode.RK45, Progress: progress, Batch: batch})
 		finish()
 		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitFor(err)
+			return failed(stderr, err)
 		}
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -320,11 +318,14 @@ func nanIfZero(x float64, keep bool) float64 {
 	return x
 }
 
-// exitFor maps an error to an exit status: 130 for an interrupt.
-func exitFor(err error) int {
+// failed reports a dynamics command's error and returns its exit status:
+// an interrupt (Ctrl-C) is said as such, with 130, as run says it.
+func failed(stderr io.Writer, err error) int {
 	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "interrupted; nothing written")
 		return 130
 	}
+	fmt.Fprintln(stderr, err)
 	return 1
 }
 
@@ -379,8 +380,7 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	fi, err := analysis.FI(ctx, m, *param, *from, *to, *n, analysis.RunOptions{Method: meth, Dt: *dt, Transient: *transient, Duration: *duration, Progress: progress, Batch: batch})
 	finish()
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitFor(err)
+		return failed(stderr, err)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fmt.Fprintln(stderr, err)
@@ -430,8 +430,7 @@ func integratorsCmd(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	res, err := analysis.CompareIntegrators(ctx, m, *tstop)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitFor(err)
+		return failed(stderr, err)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fmt.Fprintln(stderr, err)
@@ -482,8 +481,7 @@ func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	l, err := analysis.LargestLyapunov(ctx, m, *transient, *duration, *tau)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitFor(err)
+		return failed(stderr, err)
 	}
 	verdict := "not chaotic: a fixed point or a cycle (λ1 ≤ 0 within the estimate's error)"
 	switch {

@@ -75,6 +75,7 @@ func startFFmpeg(path string, w, h int, fps float64) (*ffmpegVideo, error) {
 		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-r", fmt.Sprint(fps), "-i", "-",
 		"-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", v.tmp)
 	v.cmd.Stderr = &v.stderr
+	ownProcessGroup(v.cmd)
 	if v.stdin, err = v.cmd.StdinPipe(); err != nil {
 		os.Remove(v.tmp)
 		return nil, err
