@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -198,19 +197,25 @@ func (p *Peaks) Add(v float64) (peak float64, ok bool) {
 }
 
 // parallel runs work(i) for i in [0, n) on o.Workers goroutines, stopping
-// at the first error.
+// at the first error, and returns the error of the lowest i that failed:
+// every i below it was taken before it and has run, so that is the same
+// error whatever the workers' timing (a model that blows up at every
+// value is reported once, at the first).
 func parallel(ctx context.Context, n int, o RunOptions, work func(i int) error) error {
 	var next, done atomic.Int64
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for range min(o.Workers, n) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil || failed.Load() {
 					return
 				}
-				errs[i] = work(i)
+				if errs[i] = work(i); errs[i] != nil {
+					failed.Store(true)
+				}
 				if o.Progress != nil {
 					o.Progress(float64(done.Add(1)) / float64(n))
 				}
@@ -221,7 +226,12 @@ func parallel(ctx context.Context, n int, o RunOptions, work func(i int) error) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SweepPoint is one value of a brute-force bifurcation diagram.

@@ -88,12 +88,27 @@ type Result struct {
 
 // BlowUpError reports a state that stopped being finite.
 type BlowUpError struct {
-	T   float64
-	Var int
+	T      float64
+	Var    int
+	Name   string // the variable's name, where the system gives names
+	Method Method
 }
 
 func (e *BlowUpError) Error() string {
-	return fmt.Sprintf("numerical blow-up at t = %.10g: variable %d is not finite (reduce the step or tighten the tolerance)", e.T, e.Var)
+	what := fmt.Sprintf("variable %d", e.Var)
+	if e.Name != "" {
+		what = e.Name
+	}
+	hint := "reduce the step (dt)"
+	if e.Method == RK45 {
+		hint = "tighten the tolerance"
+	}
+	return fmt.Sprintf("numerical blow-up at t = %.10g: %s is not finite (%s)", e.T, what, hint)
+}
+
+// Namer is a System that names its variables, for its errors.
+type Namer interface {
+	VarName(i int) string
 }
 
 // Observer is told the state at observation times (x is reused).

@@ -3,6 +3,7 @@ package ode
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -130,12 +131,30 @@ type exploding struct{}
 func (exploding) Dim() int                         { return 1 }
 func (exploding) Deriv(t float64, x, dx []float64) { dx[0] = x[0] * x[0] }
 
+// namedExploding names its variable (Namer).
+type namedExploding struct{ exploding }
+
+func (namedExploding) VarName(int) string { return "v" }
+
+// TestBlowUp: a state gone infinite stops the run with the time, the
+// variable (by name where the system names it) and the remedy that fits
+// the method.
 func TestBlowUp(t *testing.T) {
-	x := []float64{1}
-	_, err := Integrate(context.Background(), exploding{}, x, 0, 10, Settings{Method: Euler, Dt: 0.1}, nil)
-	var bu *BlowUpError
-	if err == nil || !asBlowUp(err, &bu) || bu.T > 10 {
-		t.Errorf("err = %v", err)
+	for _, c := range []struct {
+		sys    System
+		method Method
+		want   string
+	}{
+		{exploding{}, Euler, "variable 0 is not finite (reduce the step (dt))"},
+		{namedExploding{}, Euler, "v is not finite (reduce the step (dt))"},
+		{namedExploding{}, RK45, "v is not finite (tighten the tolerance)"},
+	} {
+		x := []float64{1}
+		_, err := Integrate(context.Background(), c.sys, x, 0, 10, Settings{Method: c.method, Dt: 0.1, Rtol: 1e-6, Atol: 1e-9}, nil)
+		var bu *BlowUpError
+		if err == nil || !asBlowUp(err, &bu) || bu.T > 10 || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "numerical blow-up at t = ") {
+			t.Errorf("%T, method %v: err = %v, want %q", c.sys, c.method, err, c.want)
+		}
 	}
 }
 

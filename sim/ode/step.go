@@ -86,7 +86,11 @@ func (in *integrator) step(t float64, x []float64, limit, end float64) (float64,
 	in.res.Steps++
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return tNew, &BlowUpError{T: tNew, Var: i}
+			e := &BlowUpError{T: tNew, Var: i, Method: in.s.Method}
+			if n, ok := in.sys.(Namer); ok {
+				e.Name = n.VarName(i)
+			}
+			return tNew, e
 		}
 	}
 	return tNew, nil

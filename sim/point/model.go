@@ -80,6 +80,9 @@ type reset struct {
 // Spiking reports whether the model resets at a threshold.
 func (m *Model) Spiking() bool { return m.reset != nil }
 
+// VarName names state variable i (ode.Namer), for blow-up reports.
+func (m *Model) VarName(i int) string { return m.Vars[i].Name }
+
 // Dim is the number of state variables.
 func (m *Model) Dim() int { return len(m.Vars) }
 
