@@ -161,21 +161,51 @@ func (a *File) Abort() {
 // commitAll puts every file in place, or none: the files of a run are
 // read together, so when one cannot be completed (a full disk shows only
 // when the last bytes are flushed and synced) the others go with it,
-// including any already renamed into place.
+// including any already renamed into place, and the files of an earlier
+// run that they were to replace are put back. A folder in a file's place
+// is refused before anything moves.
 func commitAll(files []*File) error {
+	for _, f := range files {
+		if fi, err := os.Lstat(f.final); err == nil && fi.IsDir() {
+			abortAll(files)
+			return f.fail(fmt.Errorf("a folder is in the way"))
+		}
+	}
 	for _, f := range files {
 		if err := f.finish(); err != nil {
 			abortAll(files)
 			return err
 		}
 	}
-	for i, f := range files {
-		if err := f.place(); err != nil {
-			for _, done := range files[:i] {
-				os.Remove(done.final)
+	// What each file replaces waits aside until all are placed.
+	aside := make([]string, len(files))
+	undo := func(n int) {
+		for j := range n {
+			os.Remove(files[j].final)
+			if aside[j] != "" {
+				os.Rename(aside[j], files[j].final)
 			}
+		}
+	}
+	for i, f := range files {
+		if _, err := os.Lstat(f.final); err == nil {
+			aside[i] = f.final + ".old-" + filepath.Base(f.f.Name())
+			if err := os.Rename(f.final, aside[i]); err != nil {
+				aside[i] = ""
+				undo(i)
+				abortAll(files[i:])
+				return f.fail(err)
+			}
+		}
+		if err := f.place(); err != nil {
+			undo(i + 1)
 			abortAll(files[i+1:])
 			return err
+		}
+	}
+	for _, old := range aside {
+		if old != "" {
+			os.Remove(old)
 		}
 	}
 	return nil

@@ -268,6 +268,87 @@ func TestHDF5WriteErrorLeavesNoFile(t *testing.T) {
 	}
 }
 
+// TestFailedRunKeepsEarlierRun: a run into a folder holding an earlier
+// run's files that fails as it puts its own in place leaves the earlier
+// run's files as they were, whichever file fails; a folder standing where
+// a file goes is refused before anything moves.
+func TestFailedRunKeepsEarlierRun(t *testing.T) {
+	earlier := func(t *testing.T, dir string) map[string]string {
+		r, err := NewRun(dir, testLayout, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range 5 {
+			r.Sample(float64(k)*0.025, []float64{-70, 0.1})
+			r.Snapshot(float64(k)*0.025, make([]float64, len(testLayout.Segments)))
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			files[e.Name()] = string(data)
+		}
+		return files
+	}
+	same := func(t *testing.T, dir string, want map[string]string) {
+		t.Helper()
+		entries, _ := os.ReadDir(dir)
+		got := map[string]string{}
+		for _, e := range entries {
+			data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			got[e.Name()] = string(data)
+		}
+		for name, data := range want {
+			if got[name] != data {
+				t.Errorf("%s: the earlier run's file is not as it was", name)
+			}
+		}
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s left in the folder", name)
+			}
+		}
+	}
+	for _, name := range append(slices.Clone(runFiles), h5Files...) {
+		t.Run("rename of "+name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "results")
+			want := earlier(t, dir)
+			failRenaming(t, name)
+			r, err := NewRun(dir, testLayout, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			record(r)
+			if err := r.Close(); err == nil || !strings.Contains(err.Error(), "input/output error") {
+				t.Errorf("Close = %v, want the rename's error", err)
+			}
+			same(t, dir, want)
+		})
+	}
+	t.Run("a folder in the way", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "results")
+		want := earlier(t, dir)
+		os.Remove(filepath.Join(dir, "units.nwb"))
+		delete(want, "units.nwb")
+		if err := os.Mkdir(filepath.Join(dir, "units.nwb"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		want["units.nwb"] = ""
+		r, err := NewRun(dir, testLayout, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		record(r)
+		if err := r.Close(); err == nil || !strings.Contains(err.Error(), "units.nwb: a folder is in the way") {
+			t.Errorf("Close = %v, want a refusal naming the folder", err)
+		}
+		same(t, dir, want)
+	})
+}
+
 // TestInterruptedRunIsConsistent closes a run part-way, as Ctrl-C does:
 // every file is in place, and the files that share rows hold the same
 // number of them.
