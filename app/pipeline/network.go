@@ -58,8 +58,14 @@ type Network struct {
 // chooses (the CPU engine of sim/network, or gpu/network), cable cells as
 // NewSimulator does, with workers threads (0: all cores).
 func NewNetwork(n *spec.Network, backend string, workers int) (*Network, error) {
+	return NewNetworkContext(context.Background(), n, backend, workers, nil)
+}
+
+// NewNetworkContext is NewNetwork that stops building when ctx is done
+// and tells progress, when given, the fraction of the synapses made.
+func NewNetworkContext(ctx context.Context, n *spec.Network, backend string, workers int, progress func(float64)) (*Network, error) {
 	backend = cmp.Or(backend, n.Run.Backend)
-	m, err := netbuild.Build(n)
+	m, err := netbuild.BuildContext(ctx, n, progress)
 	if err != nil {
 		return nil, err
 	}

@@ -28,8 +28,16 @@ func runNetwork(file, out, figure, backend string, threads int, quiet bool, sets
 		return 1
 	}
 	stop := spec.Run.Tstop
-	net, err := pipeline.NewNetwork(spec, backend, threads)
-	if err != nil {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	building, built := labelledBar(stderr, "connecting", 1, quiet)
+	net, err := pipeline.NewNetworkContext(ctx, spec, backend, threads, building)
+	built()
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "interrupted while connecting the network; nothing written")
+		return 130
+	case err != nil:
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -41,8 +49,6 @@ func runNetwork(file, out, figure, backend string, threads int, quiet bool, sets
 		raster = views.NewRaster(populations(net))
 		net.Watch = raster.Add
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
 	progress, finish := progressBar(stderr, stop, quiet)
 	start := time.Now()
 	reached, runErr := pipeline.RunNetworkToDirectory(ctx, net, stop, out, progress)

@@ -148,6 +148,12 @@ func megabytes(n int64) string {
 // progressBar returns a progress callback and a function that ends the
 // bar; on anything but a terminal, or with quiet, both do nothing.
 func progressBar(w io.Writer, tstop float64, quiet bool) (sim.ProgressFunc, func()) {
+	return labelledBar(w, "simulating", tstop, quiet)
+}
+
+// labelledBar is a progress bar on a terminal, saying what it measures,
+// for a quantity that goes from 0 to total.
+func labelledBar(w io.Writer, label string, total float64, quiet bool) (sim.ProgressFunc, func()) {
 	f, ok := w.(*os.File)
 	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil, func() {}
@@ -155,11 +161,11 @@ func progressBar(w io.Writer, tstop float64, quiet bool) (sim.ProgressFunc, func
 	const ticks = 1000
 	bar := progressbar.NewOptions(ticks,
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("simulating"),
+		progressbar.OptionSetDescription(label),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
-	return func(t float64) { bar.Set(int(ticks * t / tstop)) }, func() { bar.Finish(); bar.Exit() }
+	return func(t float64) { bar.Set(int(ticks * t / total)) }, func() { bar.Finish(); bar.Exit() }
 }

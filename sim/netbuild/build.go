@@ -1,6 +1,7 @@
 package netbuild
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -92,16 +93,30 @@ type builder struct {
 	// joined into a plan: a composite network's links place their
 	// synapses and detectors.
 	beforePlan func(cells []*compartments.Cell) error
+	// ctx stops the build between projections; progress is told the
+	// fraction of the expected synapses made (expected, by projection).
+	ctx      context.Context
+	progress func(float64)
+	expected []float64
+	made     float64
 }
 
 // Build lowers a checked network file. It estimates the memory the
 // network needs first and refuses one that would not fit, with the
 // estimate.
 func Build(n *spec.Network) (*Model, error) {
+	return BuildContext(context.Background(), n, nil)
+}
+
+// BuildContext is Build that stops with ctx's error when ctx is done
+// (between projections: a large network takes seconds to connect) and
+// tells progress, when given, the fraction of its synapses made.
+func BuildContext(ctx context.Context, n *spec.Network, progress func(float64)) (*Model, error) {
 	b, err := newBuilder(n)
 	if err != nil {
 		return nil, err
 	}
+	b.ctx, b.progress = ctx, progress
 	cable := 0
 	for i := range n.Populations {
 		if n.Populations[i].Cable() {
@@ -207,7 +222,9 @@ func (b *builder) checkMemory() error {
 			return err
 		}
 		from, to := b.pop(sp.From), b.pop(sp.To)
-		synapses += connect.Expected(r, b.spec.Populations[from].Size, b.spec.Populations[to].Size, from == to, b.pos[from], b.pos[to])
+		e := connect.Expected(r, b.spec.Populations[from].Size, b.spec.Populations[to].Size, from == to, b.pos[from], b.pos[to])
+		b.expected = append(b.expected, e)
+		synapses += e
 		if sp.Delay.Given() {
 			_, hi := b.valueBounds(sp.Delay)
 			maxDelay = max(maxDelay, math.Min(hi, 1e3)/b.spec.Run.Dt)
@@ -230,6 +247,25 @@ func Fits(neurons int, synapses float64, maxDelay int) error {
 			bytesText(need), neurons, synapses, bytesText(avail))
 	}
 	return nil
+}
+
+// connected notes projection i made: it tells progress, and stops the
+// build if its context is done.
+func (b *builder) connected(i int) error {
+	if b.ctx == nil {
+		return nil
+	}
+	if b.progress != nil && i < len(b.expected) {
+		total := 0.0
+		for _, e := range b.expected {
+			total += e
+		}
+		b.made += b.expected[i]
+		if total > 0 {
+			b.progress(b.made / total)
+		}
+	}
+	return b.ctx.Err()
 }
 
 // valueBounds is the range a value is drawn from (its value, for a

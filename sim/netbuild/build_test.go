@@ -2,6 +2,7 @@ package netbuild
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -369,5 +370,43 @@ spikes = `+tc.spikes+"\n"))
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("spikes = %s: keeps %v, want %v", tc.spikes, got, tc.want)
 		}
+	}
+}
+
+// TestBuildContext: building tells its progress, in the expected synapses
+// made, up to 1, and stops between projections once its context is done.
+func TestBuildContext(t *testing.T) {
+	src := strings.Replace(twoPops, "%E%", "80", 1) + `
+[[projection]]
+from = "E"
+to = "I"
+rule = "fixed_probability"
+p = 0.5
+weight = 1
+delay = 1
+[[projection]]
+from = "I"
+to = "E"
+rule = "fixed_probability"
+p = 0.5
+weight = -1
+delay = 1
+`
+	n, err := spec.LoadNetwork(write(t, "net.toml", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []float64
+	if _, err := BuildContext(context.Background(), n, func(f float64) { seen = append(seen, f) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || !(seen[0] > 0 && seen[0] < seen[1]) || math.Abs(seen[1]-1) > 1e-12 {
+		t.Errorf("progress %v, want two steps rising to 1", seen)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	_, err = BuildContext(ctx, n, func(float64) { calls++; cancel() })
+	if !errors.Is(err, context.Canceled) || calls != 1 {
+		t.Errorf("cancelled after the first projection: %v after %d projections", err, calls)
 	}
 }

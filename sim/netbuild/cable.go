@@ -57,6 +57,9 @@ func (b *builder) cable() error {
 			return err
 		}
 		netcons = append(netcons, nc...)
+		if err := b.connected(i); err != nil {
+			return err
+		}
 	}
 	for i := range n.Inputs {
 		if err := b.cableInput(cells, i); err != nil {

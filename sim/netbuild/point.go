@@ -31,6 +31,9 @@ func (b *builder) point() error {
 			return err
 		}
 		net.Projections = append(net.Projections, pr)
+		if err := b.connected(i); err != nil {
+			return err
+		}
 	}
 	for i := range n.Inputs {
 		if err := b.pointInput(net, i); err != nil {
