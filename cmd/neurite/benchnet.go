@@ -299,6 +299,12 @@ func benchBrunelCmd(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseNetBench(fs, nf, args, stdout, stderr); !ok {
 		return code
 	}
+	switch {
+	case !(*g >= 0) || math.IsInf(*g, 0):
+		return usageError(stderr, fs.Name(), "--g %g: give a relative inhibitory strength, 0 or more", *g)
+	case !(*eta > 0) || *eta > 1e6:
+		return usageError(stderr, fs.Name(), "--eta %g: give an external rate over the threshold rate, above 0 and at most 1e6", *eta)
+	}
 	if err := netbuild.Fits(*neurons, 0.1*float64(*neurons)*float64(*neurons), 15); err != nil { // C_E + C_I = 0.1 N, 1.5 ms delays
 		return usageError(stderr, fs.Name(), "--neurons %d: %v", *neurons, err)
 	}

@@ -30,6 +30,11 @@ type Poisson struct {
 // maxTable bounds a table's length (a mean of about 10⁷ needs it all).
 const maxTable = 1 << 16
 
+// MaxPoissonMean is the largest mean NewPoisson takes for certain: its
+// table spans the mean ± 13 standard deviations and 25 more entries,
+// within maxTable up to a mean of about 6.3·10⁶.
+const MaxPoissonMean = 6e6
+
 // NewPoisson makes the table of a mean, 0 or more; the table spans the
 // mean ± 13 standard deviations and more (the lower tail beyond is below
 // e⁻⁸⁴).

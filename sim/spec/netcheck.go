@@ -11,6 +11,7 @@ import (
 
 	"neurite/sim"
 	"neurite/sim/point"
+	"neurite/sim/rng"
 )
 
 // Names of a network file's choices.
@@ -712,8 +713,12 @@ func (n *Network) checkInputs(c *checker, tree map[string]any, pops map[string]p
 		if _, ok := tbl["stop"]; !ok && slices.Contains(keys[1], "stop") {
 			in.Stop = n.Run.Tstop
 		}
-		if in.Kind == "poisson" && (!(in.Rate >= 0) || math.IsInf(in.Rate, 0)) {
-			c.fail(k("rate"), "%s: rate = %v Hz must not be negative", what, in.Rate)
+		switch {
+		case in.Kind != "poisson":
+		case !(in.Rate >= 0) || math.IsInf(in.Rate, 0):
+			c.fail(k("rate"), "%s: rate = %v Hz must be finite and not negative", what, in.Rate)
+		case in.Rate*n.Run.Dt*1e-3 > rng.MaxPoissonMean:
+			c.fail(k("rate"), "%s: rate = %v Hz is %.3g spikes a step of %v ms; at most %.0e", what, in.Rate, in.Rate*n.Run.Dt*1e-3, n.Run.Dt, float64(rng.MaxPoissonMean))
 		}
 		if in.Kind == "noise" && (!(in.Tau > 0) || !(in.SD >= 0)) {
 			c.fail(k("tau"), "%s: tau = %v ms must be positive and sd = %v nA not negative", what, in.Tau, in.SD)

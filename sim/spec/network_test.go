@@ -256,6 +256,8 @@ func TestNetworkErrors(t *testing.T) {
 		{"at on point", proj + "delay = 1\nat = \"soma(0.5)\"\n", `net.toml:26: projection E->I: at places synapses on cable cells; population I is of point neurons`},
 		{"conductance needs e_rev", proj + "delay = 1\nsynapse = \"exp_conductance\"\ntau = 5\n", `net.toml:20: projection E->I: synapse exp_conductance needs e_rev`},
 		{"unknown kind", "[[input]]\nto = \"E\"\nkind = \"poison\"\nrate = 1\n", `net.toml:21: unknown input kind "poison" (did you mean "poisson"?)`},
+		{"infinite rate", "[[input]]\nto = \"E\"\nkind = \"poisson\"\nrate = inf\nweight = 1\n", `net.toml:22: input input1: rate = +Inf Hz must be finite and not negative`},
+		{"rate beyond a step's draw", "[[input]]\nto = \"E\"\nkind = \"poisson\"\nrate = 1e12\nweight = 1\n", `input input1: rate = 1e+12 Hz is 1e+08 spikes a step of 0.1 ms; at most 6e+06`},
 		{"unknown dist", "[[projection]]\nfrom = \"I\"\nto = \"E\"\nrule = \"all_to_all\"\nweight = { dist = \"unifrom\" }\ndelay = 1\n", `net.toml:23: projection 1: weight: unknown distribution "unifrom" (did you mean "uniform"?) (uniform, normal, lognormal, csv)`},
 		{"dist keys", "[[population]]\nname = \"X\"\nsize = 1\nmodel = \"lif\"\nparams = { tau = { dist = \"uniform\", low = 1, sd = 2 } }\n", `net.toml:23: population "X": params.tau: a uniform distribution takes low, high, not sd`},
 		{"sd negative", "[[population]]\nname = \"X\"\nsize = 1\nmodel = \"lif\"\ninit = { v = { dist = \"normal\", mean = 1, sd = -2 } }\n", `net.toml:23: init.v: sd = -2 must not be negative`},
