@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +27,9 @@ import (
 // biophysics), an embedded example by its path in assets (when no such
 // file exists), or for "" the app's example.
 func LoadModel(file string, sets ...string) (*spec.Model, error) {
+	if err := modelFile(file); err != nil {
+		return nil, err
+	}
 	var m *spec.Model
 	var err error
 	switch {
@@ -42,6 +48,22 @@ func LoadModel(file string, sets ...string) (*spec.Model, error) {
 		return nil, err
 	}
 	return m, m.Override(sets...)
+}
+
+// resultExts are the kinds of file a run writes: given as a model, they
+// are named for what they are rather than read as TOML.
+var resultExts = []string{".npy", ".nwb", ".h5", ".csv", ".mp4", ".gif", ".png", ".svg"}
+
+// modelFile refuses, in words, a folder or a run's result given where a
+// model file goes.
+func modelFile(file string) error {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder, not a model file (a run's results folder opens with neurite open %s)", file, file)
+	}
+	if ext := strings.ToLower(filepath.Ext(file)); slices.Contains(resultExts, ext) {
+		return fmt.Errorf("%s: a %s file holds results, not a model: give a model file (.toml), a cell (.swc, .nml) or equations (.ode)", file, ext)
+	}
+	return nil
 }
 
 // embedded reports whether file names one of the embedded examples.

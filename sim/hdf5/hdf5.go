@@ -136,8 +136,10 @@ func openFile(path string, create bool) (*File, error) {
 	} else {
 		// Say plainly what is wrong with a file that is missing or not HDF5,
 		// rather than the library's stack of messages.
-		if _, err := os.Stat(path); err != nil {
+		if fi, err := os.Stat(path); err != nil {
 			return nil, err
+		} else if fi.IsDir() {
+			return nil, fmt.Errorf("%s is a folder, not an HDF5 file", path)
 		}
 		switch C.H5Fis_hdf5(cpath) {
 		case 0:

@@ -55,8 +55,12 @@ type File struct {
 	err   error // the first error, naming the file
 }
 
-// Create starts writing the file that Commit will put at path.
+// Create starts writing the file that Commit will put at path; a folder
+// standing at path is refused now, not when the file is complete.
 func Create(path string) (*File, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("writing %s: it is a folder; give a file's name", path)
+	}
 	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", path, cause(err))

@@ -90,6 +90,9 @@ type Run struct {
 // NewRun creates the directory if needed and starts the files, with the
 // snapshot files only if snapshots is true.
 func NewRun(dir string, layout Layout, snapshots bool) (*Run, error) {
+	if dir == "" {
+		return nil, errors.New("no folder given for the results")
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", dir, cause(err))
 	}
