@@ -3,6 +3,7 @@ package ode
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // integrator holds the work arrays of one integration.
@@ -56,10 +57,17 @@ func (in *integrator) deriv(t float64, x, dx []float64) {
 // spikeAtStart fires a Spiker whose state is at or above threshold.
 func (in *integrator) spikeAtStart(t float64, x []float64) {
 	if in.spk != nil && in.spk.Event(t, x) >= 0 {
-		in.res.Spikes = append(in.res.Spikes, t)
-		in.spk.Reset(t, x)
-		in.haveK1 = false
+		in.spike(t, x)
 	}
+}
+
+// spike records a spike at t with the state x reached there, then resets
+// x.
+func (in *integrator) spike(t float64, x []float64) {
+	in.res.Spikes = append(in.res.Spikes, t)
+	in.res.Peaks = append(in.res.Peaks, slices.Clone(x))
+	in.spk.Reset(t, x)
+	in.haveK1 = false
 }
 
 // step advances x from t by one step ending at most at limit (fixed-step
@@ -228,9 +236,7 @@ func (in *integrator) dopri(t float64, x []float64, limit float64) float64 {
 			tNew := t + h
 			if tc, ok := in.crossing(t, h, k[0], k[6]); ok {
 				in.hermite(t, h, (tc-t)/h, x)
-				in.res.Spikes = append(in.res.Spikes, tc)
-				in.spk.Reset(tc, x)
-				in.haveK1 = false
+				in.spike(tc, x)
 				return tc
 			}
 			copy(x, in.y)
@@ -318,8 +324,7 @@ func (in *integrator) expEuler(t float64, x []float64, limit float64) float64 {
 		})
 		tc := t + theta*h
 		advance(theta*h, x)
-		in.res.Spikes = append(in.res.Spikes, tc)
-		in.spk.Reset(tc, x)
+		in.spike(tc, x)
 		return tc
 	}
 	return t + h
