@@ -45,7 +45,7 @@ func TestBenchHayBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--cells", "0"}, "--cells 0: give at least 1"},
+		{[]string{"--cells", "0"}, `--cells "0": give a whole number from 1 to 10000`},
 		{[]string{"--repeat", "0"}, "--repeat 0: give at least 1"},
 		{[]string{"--tstop", "-1"}, "--tstop -1: give a positive time in ms"},
 		{[]string{"--backend", "tpu"}, `--backend "tpu": give cpu, gpu or both`},

@@ -40,10 +40,10 @@ func TestBenchNetworksBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"coba", "--neurons", "2"}, "--neurons 2: give at least 5"},
+		{[]string{"coba", "--neurons", "2"}, `--neurons "2": give a whole number from 5 to 100000000`},
 		{[]string{"coba", "--duration", "0"}, "--duration 0: give a positive time in s"},
 		{[]string{"coba", "--repeat", "0"}, "--repeat 0: give at least 1"},
-		{[]string{"brunel", "--neurons", "10"}, "--neurons 10: give at least 50"},
+		{[]string{"brunel", "--neurons", "10"}, `--neurons "10": give a whole number from 50 to 100000000`},
 		{[]string{"microcircuit", "--scale", "2"}, "--scale 2: give a fraction in (0, 1]"},
 		{[]string{"ring", "--cells", "10", "--ring-size", "3"}, "10 cells do not make rings of 3"},
 		{[]string{"ring", "--tstop", "-1"}, "--tstop -1: give a positive time in ms"},

@@ -204,7 +204,7 @@ func TestRunErrors(t *testing.T) {
 	if code, _, _ := neurite("run"); code != 2 {
 		t.Errorf("no model: exit %d, want 2", code)
 	}
-	if code, _, errs := neurite("run", example, "--backend", "tpu", "--out", t.TempDir()); code != 1 || !strings.Contains(errs, `unknown backend "tpu"`) {
+	if code, _, errs := neurite("run", example, "--backend", "tpu", "--out", t.TempDir()); code != 2 || !strings.Contains(errs, `--backend "tpu": give auto, cpu or gpu`) {
 		t.Errorf("tpu backend: exit %d, %s", code, errs)
 	}
 }
@@ -370,7 +370,7 @@ func TestBenchSweep(t *testing.T) {
 	if len(spikes) != 2 || spikes[0][1] != spikes[1][1] || spikes[0][1] == "0" {
 		t.Errorf("spikes: %v", spikes)
 	}
-	if code, _, errs := neurite("bench", "sweep", "--n", "0"); code != 2 || !strings.Contains(errs, "at least one instance") {
+	if code, _, errs := neurite("bench", "sweep", "--n", "0"); code != 2 || !strings.Contains(errs, `--n "0": give a whole number from 1 to 100000000`) {
 		t.Errorf("--n 0: exit %d, %s", code, errs)
 	}
 	// Brian2's script models hh at its defaults only.

@@ -186,8 +186,10 @@ func ParseStimulus(s string) (Stimulus, error) {
 			if !ok || err != nil || math.IsNaN(x) {
 				return nil, fmt.Errorf("stimulus %q: %q is not key=number", part, kv)
 			}
-			if math.IsInf(x, 0) && !(k == "to" && kind != "ramp" && x > 0) {
-				return nil, fmt.Errorf("stimulus %q: %s = %g must be finite (only a window's end, to, may be inf)", part, k, x)
+			// A window without end, pulses that never stop, a single
+			// pulse: only these may be infinite.
+			if endless := (k == "to" && kind != "ramp") || (kind == "pulses" && (k == "width" || k == "period")); math.IsInf(x, 0) && !(endless && x > 0) {
+				return nil, fmt.Errorf("stimulus %q: %s = %g must be finite (only to, and a pulse's width and period, may be inf)", part, k, x)
 			}
 			vals[k] = x
 		}
