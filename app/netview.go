@@ -118,8 +118,8 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	bar := container.NewBorder(nil, nil, container.NewHBox(
 		nv.run, nv.stop,
 		widget.NewSeparator(),
-		widget.NewLabel("tstop (ms)"), sized(nv.tstop, 90),
-		widget.NewLabel("seed"), sized(nv.seed, 70),
+		widget.NewLabel("tstop (ms)"), fit(nv.tstop, fitTime),
+		widget.NewLabel("seed"), fit(nv.seed, fitSeed),
 		widget.NewLabel("backend"), nv.backend,
 		widget.NewButtonWithIcon("Fit", theme.ZoomFitIcon(), nv.Fit),
 	), nil, nv.bar)
@@ -152,11 +152,6 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	return container.NewBorder(bar, status, nil, nil, main)
 }
 
-// sized gives an entry a width of its own in a row of a toolbar.
-func sized(e *widget.Entry, width float32) fyne.CanvasObject {
-	return container.NewGridWrap(fyne.NewSize(width, e.MinSize().Height), e)
-}
-
 // setSession shows a (new or rebuilt) session, its run not yet made.
 func (nv *NetView) setSession(s *NetSession) {
 	if nv.sess != nil && nv.sess != s {
@@ -178,7 +173,7 @@ func (nv *NetView) setSession(s *NetSession) {
 		size.OnSubmitted = func(string) { nv.Apply() }
 		rate := widget.NewLabel("")
 		nv.sizes, nv.popRates = append(nv.sizes, size), append(nv.popRates, rate)
-		nv.pops.Add(container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name), sized(size, 80), rate))
+		nv.pops.Add(container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name), fit(size, fitCount), rate))
 	}
 	nv.raster.Reset(nv.populations(), s.Tstop())
 	nv.activity = nv.newNetActivity()
