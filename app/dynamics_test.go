@@ -166,13 +166,19 @@ func TestLabBifurcation(t *testing.T) {
 	l := newTestLab(t, "inapk:low")
 	l.bifFrom.SetText("0")
 	l.bifTo.SetText("30")
+	if l.bif.bar.Visible() {
+		t.Error("a progress bar shows before anything is computed")
+	}
 	l.bif.Start()
+	if !l.bif.bar.Visible() {
+		t.Error("no progress bar while computing")
+	}
 	wait(t, l.bif)
 	if note := l.bif.note.Text; !strings.Contains(note, "hopf  I = 14.659  supercritical") {
 		t.Errorf("note:\n%s", note)
 	}
-	if l.bif.view.Plot() == nil || l.bif.bar.Value != 1 {
-		t.Errorf("figure %v, progress %g", l.bif.view.Plot(), l.bif.bar.Value)
+	if l.bif.view.Plot() == nil || l.bif.bar.Value != 1 || l.bif.bar.Visible() {
+		t.Errorf("figure %v, progress %g, bar shown %v", l.bif.view.Plot(), l.bif.bar.Value, l.bif.bar.Visible())
 	}
 	l.bifTo.SetText("x")
 	l.bif.Start()
