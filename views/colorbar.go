@@ -69,14 +69,17 @@ func niceTicks(lo, hi float64, n int) []float64 {
 		}
 	}
 	var out []float64
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+	// Both ends within a rounding error of a tick keep it (−0.3/0.1 is
+	// −2.9999999999999996).
+	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
 		out = append(out, math.Round(v/step)*step)
 	}
 	return out
 }
 
-// formatTick writes a tick value with as many decimals as the spacing of
-// the ticks needs.
+// formatTick writes a tick value with the fewest decimals that tell the
+// ticks apart: as many as their spacing needs (25 as "25", 2.5 as "2.5"),
+// never a negative zero.
 func formatTick(v float64, ticks []float64) string {
 	decimals := 0
 	if len(ticks) > 1 {
@@ -86,8 +89,10 @@ func formatTick(v float64, ticks []float64) string {
 		}
 	}
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if s == "-0" {
-		s = "0"
+	// A value that rounds to zero from below ("-0.00", or −0 itself, as
+	// a sum of steps can land) is zero.
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
 	}
 	return s
 }
