@@ -425,10 +425,9 @@ func (l *Lab) redraw() {
 	if len(failed) > 0 {
 		l.status.SetText(strings.Join(failed, "; "))
 	}
-	xname := l.model.Vars[x].Name
 	if y < 0 {
 		v, dv, eqs := analysis.PhaseLine(l.model, w, 400)
-		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, xname))
+		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, l.model.Vars[x].Name, l.model.Vars[x].Unit))
 	} else {
 		pp := analysis.PhasePortrait(l.model, x, y, w, l.sliceAt(w), 100)
 		paths := make([]views.Trajectory, len(l.trajs))
@@ -618,9 +617,9 @@ func bifurcation(ctx context.Context, progress func(float64), m *point.Model, pa
 		note = "no fold, Hopf point or cycle between " + fmtNum(from) + " and " + fmtNum(to)
 	}
 	if isi && scan {
-		return views.SweepPlot(sweep, param, "inter-spike interval (ms)"), note, nil
+		return views.SweepPlot(sweep, m.ParamLabel(param), "inter-spike interval (ms)"), note, nil
 	}
-	return views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), sweep), note, nil
+	return views.BifurcationPlot(d, m.ParamLabel(param), m.V, m.Vars[m.V].Label(), sweep), note, nil
 }
 
 // computeFI measures the F–I curve and, at the lowest current, whether
@@ -659,11 +658,8 @@ func fiCurve(ctx context.Context, progress func(float64), m *point.Model, param 
 			note += "\n" + ex.Note
 		}
 	}
-	unit := ""
-	if p, ok := paramNamed(m, param); ok && p.Unit != "" {
-		unit = "(" + p.Unit + ")"
-	}
-	return views.FIPlot(fi, unit), note, nil
+	p, _ := paramNamed(m, param)
+	return views.FIPlot(fi, p.Unit), note, nil
 }
 
 func paramNamed(m *point.Model, name string) (point.Param, bool) {

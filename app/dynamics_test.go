@@ -151,8 +151,8 @@ func TestLabPlanes(t *testing.T) {
 	if _, y := l.plane(); y != -1 || !l.ySel.Disabled() {
 		t.Error("a one-variable model is not shown as a phase line")
 	}
-	if l.phase.Plot().Y.Label.Text != "dV/dt" {
-		t.Errorf("phase line's axis reads %q", l.phase.Plot().Y.Label.Text)
+	if x, y := l.phase.Plot().X.Label.Text, l.phase.Plot().Y.Label.Text; x != "V (mV)" || y != "dV/dt (mV/ms)" {
+		t.Errorf("phase line's axes read %q and %q, want units", x, y)
 	}
 	if err := l.Open("nosuch"); err == nil {
 		t.Error("no error for an unknown model")
@@ -178,7 +178,10 @@ func TestLabBifurcation(t *testing.T) {
 		t.Errorf("note:\n%s", note)
 	}
 	if l.bif.view.Plot() == nil || l.bif.bar.Value != 1 || l.bif.bar.Visible() {
-		t.Errorf("figure %v, progress %g, bar shown %v", l.bif.view.Plot(), l.bif.bar.Value, l.bif.bar.Visible())
+		t.Fatalf("figure %v, progress %g, bar shown %v", l.bif.view.Plot(), l.bif.bar.Value, l.bif.bar.Visible())
+	}
+	if x := l.bif.view.Plot().X.Label.Text; x != "I (µA/cm²)" {
+		t.Errorf("the parameter's axis reads %q, want its unit", x)
 	}
 	l.bifTo.SetText("x")
 	l.bif.Start()

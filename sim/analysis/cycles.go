@@ -277,7 +277,7 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 		case cp.P < lo || cp.P > hi:
 			return br, specials, ""
 		case cp.Period > 50*sh.T0:
-			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %.4g) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
+			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %.4g ms) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
 				from, cp.Period, c.param, cp.P)
 		case !c.opts.Window.contains([]float64{cp.Min}, 0.5) && !c.opts.Window.contains([]float64{cp.Max}, 0.5):
 			return br, specials, ""
@@ -319,7 +319,7 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 		}
 	}
 	last := br.Points[len(br.Points)-1]
-	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %.4g); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
+	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %.4g ms); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
 		from, maxCycleSteps, c.param, last.P, last.Period)
 }
 
@@ -444,8 +444,8 @@ func (c *continuer) markSNICs(ctx context.Context, d *Diagram) {
 		// (p − p*)^(−1/2) doubles the period when the distance is quartered.
 		if ratio := periods[1] / periods[0]; ratio > 1.4 && ratio < 3 {
 			s.Type = "snic"
-			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %.4g at %.4g and %.4g at %.4g from the fold",
-				periods[0], 0.02*c.sp, periods[1], 0.005*c.sp)
+			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %.4g ms at %s and %.4g ms at %s from the fold",
+				periods[0], c.m.ParamValue(c.param, 0.02*c.sp, "%.4g"), periods[1], c.m.ParamValue(c.param, 0.005*c.sp, "%.4g"))
 		}
 	}
 }
