@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
 
 	"neurite/sim/spec"
 	"neurite/sim/spiketrain"
@@ -43,7 +44,13 @@ type NetView struct {
 	cvNote   *widget.Label
 	// weightNote summarises the plastic projections' weights.
 	weightNote *widget.Label
-	tabs       *container.AppTabs
+	// weightPlots holds the weights' figures, fixedWeights in their place
+	// says a network without plasticity has none to show; the figures'
+	// Save buttons are enabled only with a figure to save.
+	weightPlots             fyne.CanvasObject
+	fixedWeights            *widget.Label
+	saveWeights, saveMatrix *widget.Button
+	tabs                    *container.AppTabs
 	// activity is the session's Cells or Sheet tab (activityTab).
 	activity    *netActivity
 	activityTab *container.TabItem
@@ -82,6 +89,7 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.rates = newPlotView(300, 200)
 	nv.isi, nv.cv, nv.order = newPlotView(300, 200), newPlotView(300, 200), newPlotView(300, 200)
 	nv.weights, nv.matrix, nv.weightNote = newPlotView(300, 200), newPlotView(300, 200), widget.NewLabel("")
+	nv.fixedWeights = widget.NewLabel(noPlasticity)
 	nv.trace = newPlotView(300, 120)
 	nv.traceMsg = widget.NewLabel("Click a neuron in the raster to see its trace.")
 	nv.sync, nv.isiNote, nv.cvNote = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
@@ -127,6 +135,8 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	rasterSplit := container.NewVSplit(nv.raster, traceBox)
 	rasterSplit.Offset = 0.72
 	save := func(base string, v *plotView) *widget.Button { return figureButton(nv.win, nv.say, base, v) }
+	nv.saveWeights, nv.saveMatrix = save("weights", nv.weights), save("weight_matrix", nv.matrix)
+	nv.weightPlots = container.NewHSplit(nv.weights, nv.matrix)
 	withSave := func(base string, v *plotView, note *widget.Label) fyne.CanvasObject {
 		return container.NewBorder(nil, container.NewBorder(nil, nil, nil, save(base, v), note), nil, nil, v)
 	}
@@ -139,8 +149,8 @@ func (nv *NetView) layout() fyne.CanvasObject {
 		container.NewTabItem("CV", withSave("cv", nv.cv, nv.cvNote)),
 		container.NewTabItem("Synchrony", withSave("synchrony", nv.order, nv.sync)),
 		container.NewTabItem("Weights", container.NewBorder(nil,
-			container.NewBorder(nil, nil, nil, container.NewHBox(save("weights", nv.weights), save("weight_matrix", nv.matrix)), nv.weightNote),
-			nil, nil, container.NewHSplit(nv.weights, nv.matrix))),
+			container.NewBorder(nil, nil, nil, container.NewHBox(nv.saveWeights, nv.saveMatrix), nv.weightNote),
+			nil, nil, container.NewStack(nv.weightPlots, container.NewCenter(nv.fixedWeights)))),
 	)
 	side := container.NewBorder(widget.NewLabelWithStyle("Populations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(widget.NewButton("Apply", func() { nv.Apply() }),
@@ -184,6 +194,14 @@ func (nv *NetView) setSession(s *NetSession) {
 	}
 	nv.isiNote.SetText("")
 	nv.cvNote.SetText("")
+	nv.setWeights(nil, nil, "")
+	if hasPlasticity(s.Net) {
+		nv.weightPlots.Show()
+		nv.fixedWeights.Hide()
+	} else {
+		nv.weightPlots.Hide()
+		nv.fixedWeights.Show()
+	}
 	nv.sync.SetText("Synchrony is computed when a run ends.")
 	nv.traceMsg.SetText("Click a neuron in the raster to see its trace.")
 	nv.bar.SetValue(0)
@@ -351,11 +369,27 @@ func (nv *NetView) showWeights() {
 			if viewGen != nv.gen || !nv.sess.Running() {
 				return
 			}
-			nv.weights.SetPlot(a.weights)
-			nv.matrix.SetPlot(a.matrix)
-			nv.weightNote.SetText(a.weightNote)
+			nv.setWeights(a.weights, a.matrix, a.weightNote)
 		})
 	}()
+}
+
+// setWeights shows the weights' figures and note, each Save button
+// enabled only where its figure is drawn.
+func (nv *NetView) setWeights(weights, matrix *plot.Plot, note string) {
+	nv.weights.SetPlot(weights)
+	nv.matrix.SetPlot(matrix)
+	nv.weightNote.SetText(note)
+	for _, b := range []struct {
+		button *widget.Button
+		shown  bool
+	}{{nv.saveWeights, weights != nil}, {nv.saveMatrix, matrix != nil}} {
+		if b.shown {
+			b.button.Enable()
+		} else {
+			b.button.Disable()
+		}
+	}
 }
 
 // finished shows the end of a run and starts its analysis.
