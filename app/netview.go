@@ -31,17 +31,19 @@ type NetView struct {
 	win  fyne.Window
 	sess *NetSession
 
-	raster   *rasterView
-	rates    *plotView
-	isi, cv  *plotView
-	order    *plotView
-	weights  *plotView
-	matrix   *plotView
-	trace    *plotView
-	traceMsg *widget.Label
-	sync     *widget.Label
-	isiNote  *widget.Label
-	cvNote   *widget.Label
+	raster *rasterView
+	rates  *plotView
+	// ratesNote says what the rates are and the bins they are drawn in.
+	ratesNote *widget.Label
+	isi, cv   *plotView
+	order     *plotView
+	weights   *plotView
+	matrix    *plotView
+	trace     *plotView
+	traceMsg  *widget.Label
+	sync      *widget.Label
+	isiNote   *widget.Label
+	cvNote    *widget.Label
 	// weightNote summarises the plastic projections' weights.
 	weightNote *widget.Label
 	// weightPlots holds the weights' figures, fixedWeights in their place
@@ -87,6 +89,7 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.raster.OnHover = nv.hovered
 	nv.raster.OnTap = nv.Select
 	nv.rates = newPlotView(300, 200)
+	nv.ratesNote = widget.NewLabel("")
 	nv.isi, nv.cv, nv.order = newPlotView(300, 200), newPlotView(300, 200), newPlotView(300, 200)
 	nv.weights, nv.matrix, nv.weightNote = newPlotView(300, 200), newPlotView(300, 200), widget.NewLabel("")
 	nv.fixedWeights = widget.NewLabel(noPlasticity)
@@ -95,7 +98,7 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.sync, nv.isiNote, nv.cvNote = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	// Notes wrap: a long one on one line widened the window past the
 	// screen (the wave's synchrony note did).
-	for _, l := range []*widget.Label{nv.sync, nv.isiNote, nv.cvNote, nv.weightNote} {
+	for _, l := range []*widget.Label{nv.sync, nv.isiNote, nv.cvNote, nv.weightNote, nv.ratesNote} {
 		l.Wrapping = fyne.TextWrapWord
 	}
 	nv.bar = widget.NewProgressBar()
@@ -144,7 +147,7 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	nv.tabs = container.NewAppTabs(
 		container.NewTabItem("Raster", rasterSplit),
 		nv.activityTab,
-		container.NewTabItem("Rates", withSave("rates", nv.rates, widget.NewLabel("Population rates (Hz per neuron)"))),
+		container.NewTabItem("Rates", withSave("rates", nv.rates, nv.ratesNote)),
 		container.NewTabItem("ISI", withSave("isi", nv.isi, nv.isiNote)),
 		container.NewTabItem("CV", withSave("cv", nv.cv, nv.cvNote)),
 		container.NewTabItem("Synchrony", withSave("synchrony", nv.order, nv.sync)),
@@ -194,6 +197,7 @@ func (nv *NetView) setSession(s *NetSession) {
 	}
 	nv.isiNote.SetText("")
 	nv.cvNote.SetText("")
+	nv.ratesNote.SetText(rateCaption(s.Spec.Record.RateBin, nv.rateBin()))
 	nv.setWeights(nil, nil, "")
 	if hasPlasticity(s.Net) {
 		nv.weightPlots.Show()
@@ -444,6 +448,19 @@ func (nv *NetView) rateSeries(t float64) ([]views.Series, error) {
 // than noise.
 func (nv *NetView) rateBin() float64 {
 	return math.Max(nv.sess.Spec.Record.RateBin, nv.sess.Tstop()/100)
+}
+
+// rateCaption says in which bins the rates are drawn: the file's rate_bin
+// (asked) or, where that is finer than a hundredth of the run, both, so
+// that the plot's coarser steps are not taken for the file's.
+func rateCaption(asked, used float64) string {
+	const what = "Population rates (Hz per neuron)"
+	ms := func(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) + " ms" }
+	if used <= asked {
+		return what + " in " + ms(used) + " bins (rate_bin)"
+	}
+	// Coarser where the file's bins would draw noise (rateBin).
+	return what + ": rate_bin = " + ms(asked) + ", drawn in " + ms(used) + " bins (a hundredth of the run)"
 }
 
 // refreshStatus says where the run is.

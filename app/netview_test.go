@@ -405,3 +405,19 @@ func TestNetworkBackendChoice(t *testing.T) {
 		t.Errorf("%d spikes on the GPU, %d on the CPU (Brian2 %d), or not the same", len(gpu), len(cpu), brianSpikes)
 	}
 }
+
+// TestRateCaption: the Rates tab says the bins its plot uses, and where
+// they are coarser than the file's rate_bin, both (a plot in 3 ms bins
+// read as the file's 0.5 ms ones).
+func TestRateCaption(t *testing.T) {
+	if got := rateCaption(5, 5); !strings.Contains(got, "in 5 ms bins") {
+		t.Errorf("caption %q", got)
+	}
+	if got := rateCaption(0.5, 3); !strings.Contains(got, "rate_bin = 0.5 ms") || !strings.Contains(got, "drawn in 3 ms bins") {
+		t.Errorf("caption %q", got)
+	}
+	_, nv, _ := newNetWindow(t, brianNet)
+	if want := rateCaption(nv.sess.Spec.Record.RateBin, nv.rateBin()); nv.ratesNote.Text != want {
+		t.Errorf("the Rates tab reads %q, want %q", nv.ratesNote.Text, want)
+	}
+}
