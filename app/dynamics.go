@@ -144,7 +144,7 @@ func (l *Lab) layout() fyne.CanvasObject {
 		widget.NewButtonWithIcon("Equations…", theme.FolderOpenIcon(), l.OpenDialog),
 		widget.NewSeparator(),
 		widget.NewLabel("Integrator"), l.method,
-		widget.NewLabel("Run (ms)"), l.duration,
+		widget.NewLabel("Run (ms)"), fit(l.duration, fitTime),
 		widget.NewSeparator(),
 		widget.NewLabel("Sweeps on"), l.backend,
 	)
@@ -155,12 +155,12 @@ func (l *Lab) layout() fyne.CanvasObject {
 		container.NewHSplit(l.phase, container.NewBorder(nil, figureButton(l.win, l.status.SetText, "traces", l.series), nil, nil, l.series)))
 	// Two rows, so that the window fits a screen of 1280 pixels.
 	bifControls := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Vary"), l.bifParam, widget.NewLabel("from"), l.bifFrom,
-			widget.NewLabel("to"), l.bifTo, l.bifCycles, l.bifScan),
-		container.NewHBox(l.bifRecord, widget.NewLabel("at"), l.bifN, widget.NewLabel("values"),
+		container.NewHBox(widget.NewLabel("Vary"), l.bifParam, widget.NewLabel("from"), fit(l.bifFrom, fitBound),
+			widget.NewLabel("to"), fit(l.bifTo, fitBound), l.bifCycles, l.bifScan),
+		container.NewHBox(l.bifRecord, widget.NewLabel("at"), fit(l.bifN, fitCount), widget.NewLabel("values"),
 			l.bif.run, l.bif.stop, figureButton(l.win, l.status.SetText, "bifurcation", l.bif.view)))
-	fiControls := container.NewHBox(widget.NewLabel("Current"), l.fiParam, widget.NewLabel("from"), l.fiFrom,
-		widget.NewLabel("to"), l.fiTo, widget.NewLabel("values"), l.fiN, l.fi.run, l.fi.stop, figureButton(l.win, l.status.SetText, "fi", l.fi.view))
+	fiControls := container.NewHBox(widget.NewLabel("Current"), l.fiParam, widget.NewLabel("from"), fit(l.fiFrom, fitBound),
+		widget.NewLabel("to"), fit(l.fiTo, fitBound), widget.NewLabel("values"), fit(l.fiN, fitCount), l.fi.run, l.fi.stop, figureButton(l.win, l.status.SetText, "fi", l.fi.view))
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Phase plane", plane),
 		container.NewTabItem("Bifurcation", l.bif.layout(bifControls)),
@@ -355,7 +355,7 @@ func (l *Lab) slider(i int) fyne.CanvasObject {
 		name.SetText(label + " — " + p.Doc)
 	}
 	name.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(name, container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(90, e.MinSize().Height), e), s))
+	return container.NewVBox(name, container.NewBorder(nil, nil, nil, fit(e, fitNumber), s))
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
@@ -425,10 +425,9 @@ func (l *Lab) redraw() {
 	if len(failed) > 0 {
 		l.status.SetText(strings.Join(failed, "; "))
 	}
-	xname := l.model.Vars[x].Name
 	if y < 0 {
 		v, dv, eqs := analysis.PhaseLine(l.model, w, 400)
-		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, xname))
+		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, l.model.Vars[x].Name, l.model.Vars[x].Unit))
 	} else {
 		pp := analysis.PhasePortrait(l.model, x, y, w, l.sliceAt(w), 100)
 		paths := make([]views.Trajectory, len(l.trajs))
@@ -618,9 +617,9 @@ func bifurcation(ctx context.Context, progress func(float64), m *point.Model, pa
 		note = "no fold, Hopf point or cycle between " + fmtNum(from) + " and " + fmtNum(to)
 	}
 	if isi && scan {
-		return views.SweepPlot(sweep, param, "inter-spike interval (ms)"), note, nil
+		return views.SweepPlot(sweep, m.ParamLabel(param), "inter-spike interval (ms)"), note, nil
 	}
-	return views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), sweep), note, nil
+	return views.BifurcationPlot(d, m.ParamLabel(param), m.V, m.Vars[m.V].Label(), sweep), note, nil
 }
 
 // computeFI measures the F–I curve and, at the lowest current, whether
@@ -659,11 +658,8 @@ func fiCurve(ctx context.Context, progress func(float64), m *point.Model, param 
 			note += "\n" + ex.Note
 		}
 	}
-	unit := ""
-	if p, ok := paramNamed(m, param); ok && p.Unit != "" {
-		unit = "(" + p.Unit + ")"
-	}
-	return views.FIPlot(fi, unit), note, nil
+	p, _ := paramNamed(m, param)
+	return views.FIPlot(fi, p.Unit), note, nil
 }
 
 func paramNamed(m *point.Model, name string) (point.Param, bool) {

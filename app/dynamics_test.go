@@ -151,8 +151,8 @@ func TestLabPlanes(t *testing.T) {
 	if _, y := l.plane(); y != -1 || !l.ySel.Disabled() {
 		t.Error("a one-variable model is not shown as a phase line")
 	}
-	if l.phase.Plot().Y.Label.Text != "dV/dt" {
-		t.Errorf("phase line's axis reads %q", l.phase.Plot().Y.Label.Text)
+	if x, y := l.phase.Plot().X.Label.Text, l.phase.Plot().Y.Label.Text; x != "V (mV)" || y != "dV/dt (mV/ms)" {
+		t.Errorf("phase line's axes read %q and %q, want units", x, y)
 	}
 	if err := l.Open("nosuch"); err == nil {
 		t.Error("no error for an unknown model")
@@ -166,13 +166,22 @@ func TestLabBifurcation(t *testing.T) {
 	l := newTestLab(t, "inapk:low")
 	l.bifFrom.SetText("0")
 	l.bifTo.SetText("30")
+	if l.bif.bar.Visible() {
+		t.Error("a progress bar shows before anything is computed")
+	}
 	l.bif.Start()
+	if !l.bif.bar.Visible() {
+		t.Error("no progress bar while computing")
+	}
 	wait(t, l.bif)
 	if note := l.bif.note.Text; !strings.Contains(note, "hopf  I = 14.659  supercritical") {
 		t.Errorf("note:\n%s", note)
 	}
-	if l.bif.view.Plot() == nil || l.bif.bar.Value != 1 {
-		t.Errorf("figure %v, progress %g", l.bif.view.Plot(), l.bif.bar.Value)
+	if l.bif.view.Plot() == nil || l.bif.bar.Value != 1 || l.bif.bar.Visible() {
+		t.Fatalf("figure %v, progress %g, bar shown %v", l.bif.view.Plot(), l.bif.bar.Value, l.bif.bar.Visible())
+	}
+	if x := l.bif.view.Plot().X.Label.Text; x != "I (µA/cm²)" {
+		t.Errorf("the parameter's axis reads %q, want its unit", x)
 	}
 	l.bifTo.SetText("x")
 	l.bif.Start()

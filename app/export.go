@@ -156,9 +156,9 @@ func (ex *Explorer) askVideo(o pipeline.VideoOptions, tstop float64, name string
 		ext = ".mp4"
 	}
 	dialog.ShowForm("Export video", "Choose file…", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("size (pixels)", size), widget.NewFormItem("frames per second", fps),
-		widget.NewFormItem("model ms per second", speed),
-		widget.NewFormItem("from (ms)", from), widget.NewFormItem("to (ms)", to),
+		widget.NewFormItem("size (pixels)", fit(size, fitVideo)), widget.NewFormItem("frames per second", fit(fps, fitCount)),
+		widget.NewFormItem("model ms per second", fit(speed, fitCount)),
+		widget.NewFormItem("from (ms)", fit(from, fitTime)), widget.NewFormItem("to (ms)", fit(to, fitTime)),
 	}, func(ok bool) {
 		if !ok {
 			return

@@ -17,13 +17,13 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 	m := ex.sess.Model
 	at := widget.NewEntry()
 	at.SetText(it.At)
-	fields := []*widget.FormItem{widget.NewFormItem("at", at)}
+	fields := []*widget.FormItem{widget.NewFormItem("at", fit(at, fitLocation))}
 	var apply func(m *spec.Model) error
 	switch it.Kind {
 	case spec.ElectrodeItem:
 		c := findIClamp(m, it.Name)
 		amp, delay, dur := numEntry(*c.Amp), numEntry(c.Delay), numEntry(*c.Dur)
-		fields = append(fields, widget.NewFormItem("amp (nA)", amp), widget.NewFormItem("delay (ms)", delay), widget.NewFormItem("dur (ms)", dur))
+		fields = append(fields, widget.NewFormItem("amp (nA)", fit(amp, fitNumber)), widget.NewFormItem("delay (ms)", fit(delay, fitTime)), widget.NewFormItem("dur (ms)", fit(dur, fitTime)))
 		apply = func(m *spec.Model) error {
 			c := findIClamp(m, it.Name)
 			a, err1 := parseNum("amp", amp.Text)
@@ -52,9 +52,9 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 		e, weight := numEntry(s.E), numEntry(*s.Weight)
 		events := widget.NewEntry()
 		events.SetText(joinNums(s.Events))
-		fields = append(fields, widget.NewFormItem("type", kind), widget.NewFormItem("tau (ms, ExpSyn)", tau),
-			widget.NewFormItem("tau1 (ms, Exp2Syn)", tau1), widget.NewFormItem("tau2 (ms, Exp2Syn)", tau2),
-			widget.NewFormItem("e (mV)", e), widget.NewFormItem("weight (µS)", weight), widget.NewFormItem("events (ms)", events))
+		fields = append(fields, widget.NewFormItem("type", kind), widget.NewFormItem("tau (ms, ExpSyn)", fit(tau, fitNumber)),
+			widget.NewFormItem("tau1 (ms, Exp2Syn)", fit(tau1, fitNumber)), widget.NewFormItem("tau2 (ms, Exp2Syn)", fit(tau2, fitNumber)),
+			widget.NewFormItem("e (mV)", fit(e, fitNumber)), widget.NewFormItem("weight (µS)", fit(weight, fitNumber)), widget.NewFormItem("events (ms)", fit(events, fitEvents)))
 		apply = func(m *spec.Model) error {
 			s := m.SynapseNamed(it.Name)
 			vals := make([]float64, 5)

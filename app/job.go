@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,6 +39,9 @@ func newJob(label string, prepare func() (work, error)) *job {
 	j := &job{prepare: prepare, bar: widget.NewProgressBar(), note: widget.NewLabel(""), view: newPlotView(400, 300)}
 	j.note.Wrapping = fyne.TextWrapWord
 	j.note.TextStyle.Monospace = true
+	// A bar only while something is computed: an idle "0%" across the
+	// pane read as work stuck at its start.
+	j.bar.Hide()
 	j.run = widget.NewButtonWithIcon(label, theme.MediaPlayIcon(), j.Start)
 	j.run.Importance = widget.HighImportance
 	j.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), j.Stop)
@@ -46,8 +51,8 @@ func newJob(label string, prepare func() (work, error)) *job {
 	return j
 }
 
-// layout puts the controls above the figure, the progress bar and the
-// note below it.
+// layout puts the controls above the figure, the progress bar (while the
+// work runs) and the note below it.
 func (j *job) layout(controls fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewBorder(controls, container.NewVBox(j.bar, j.note), nil, nil, j.view)
 }
@@ -69,7 +74,29 @@ func (j *job) Start() {
 	j.run.Disable()
 	j.stop.Enable()
 	j.bar.SetValue(0)
+	j.bar.Show()
 	j.note.SetText("computing…")
+	// The time so far, each second: a shooting step of a long cycle can
+	// take seconds, in which the bar does not move, and the count shows
+	// that the work goes on.
+	start := time.Now()
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				s := int(time.Since(start).Seconds())
+				fyne.Do(func() {
+					if gen == j.gen && ctx.Err() == nil {
+						j.note.SetText(fmt.Sprintf("computing… %d s", s))
+					}
+				})
+			}
+		}
+	}()
 	go func() {
 		defer close(done)
 		p, note, err := w(ctx, func(f float64) {
@@ -86,6 +113,7 @@ func (j *job) Start() {
 			}
 			j.run.Enable()
 			j.stop.Disable()
+			j.bar.Hide() // the note says how it ended
 			switch {
 			case errors.Is(err, context.Canceled):
 				j.note.SetText("stopped")
@@ -114,6 +142,7 @@ func (j *job) reset() {
 	j.run.Enable()
 	j.stop.Disable()
 	j.bar.SetValue(0)
+	j.bar.Hide()
 	j.note.SetText("")
 	j.view.SetPlot(nil)
 }

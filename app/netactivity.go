@@ -69,7 +69,10 @@ func (nv *NetView) newNetActivity() *netActivity {
 		return a
 	}
 	a.title = "Sheet"
-	a.sheet = newSheetView(views.NewActivity(net.Positions()))
+	pos, placed := net.Positions()
+	layout := views.NewActivity(pos, placed, nv.populations())
+	layout.Tau = views.RecencyTau
+	a.sheet = newSheetView(layout)
 	a.sheet.OnTap = func(neuron int) { nv.Select(neuron, 0) }
 	a.sheet.OnHover = func(neuron int, ok bool) {
 		name, known := nv.sess.NeuronName(neuron)

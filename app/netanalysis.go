@@ -44,6 +44,30 @@ type plasticWeights struct {
 	nPre, nPost int
 }
 
+// noPlasticity stands in the Weights tab of a network without plastic
+// projections, in place of figures that would stay empty.
+const noPlasticity = "no plastic projections: weights are fixed"
+
+// hasPlasticity reports whether a network has a plastic projection, whose
+// weights the Weights tab draws.
+func hasPlasticity(net *pipeline.Network) bool {
+	if net.Point != nil {
+		for _, pr := range net.Point.Projections {
+			if pr.Plastic() {
+				return true
+			}
+		}
+	}
+	if net.Links != nil {
+		for _, pr := range net.Links.Projections {
+			if pr.Plastic() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // maxMatrixSynapses bounds the synapses the weight matrix bins.
 const maxMatrixSynapses = 4_000_000
 
@@ -100,8 +124,7 @@ func (pw *plasticWeights) pairs(nPre, nPost int, start []int64, target []uint32)
 func (a *netAnalysis) analyseWeights(pw plasticWeights) {
 	names, weights := pw.names, pw.weights
 	if len(names) == 0 {
-		a.weightNote = "no plastic projection: weights do not change"
-		return
+		return // the tab says so in place of the figures (noPlasticity)
 	}
 	h, err := spiketrain.AutoHistogram(weights[0], histBins)
 	if err != nil {
@@ -191,9 +214,7 @@ func (nv *NetView) analyse(gen int) {
 			nv.isiNote.SetText(a.isiNote)
 			nv.cvNote.SetText(a.cvNote)
 			nv.sync.SetText(a.syncMsg)
-			nv.weights.SetPlot(a.weights)
-			nv.matrix.SetPlot(a.matrix)
-			nv.weightNote.SetText(a.weightNote)
+			nv.setWeights(a.weights, a.matrix, a.weightNote)
 		})
 	}()
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"gonum.org/v1/plot"
 
 	"neurite/sim/spec"
 	"neurite/sim/spiketrain"
@@ -30,20 +31,28 @@ type NetView struct {
 	win  fyne.Window
 	sess *NetSession
 
-	raster   *rasterView
-	rates    *plotView
-	isi, cv  *plotView
-	order    *plotView
-	weights  *plotView
-	matrix   *plotView
-	trace    *plotView
-	traceMsg *widget.Label
-	sync     *widget.Label
-	isiNote  *widget.Label
-	cvNote   *widget.Label
+	raster *rasterView
+	rates  *plotView
+	// ratesNote says what the rates are and the bins they are drawn in.
+	ratesNote *widget.Label
+	isi, cv   *plotView
+	order     *plotView
+	weights   *plotView
+	matrix    *plotView
+	trace     *plotView
+	traceMsg  *widget.Label
+	sync      *widget.Label
+	isiNote   *widget.Label
+	cvNote    *widget.Label
 	// weightNote summarises the plastic projections' weights.
 	weightNote *widget.Label
-	tabs       *container.AppTabs
+	// weightPlots holds the weights' figures, fixedWeights in their place
+	// says a network without plasticity has none to show; the figures'
+	// Save buttons are enabled only with a figure to save.
+	weightPlots             fyne.CanvasObject
+	fixedWeights            *widget.Label
+	saveWeights, saveMatrix *widget.Button
+	tabs                    *container.AppTabs
 	// activity is the session's Cells or Sheet tab (activityTab).
 	activity    *netActivity
 	activityTab *container.TabItem
@@ -80,14 +89,16 @@ func NewNetView(w fyne.Window, sess *NetSession) *NetView {
 	nv.raster.OnHover = nv.hovered
 	nv.raster.OnTap = nv.Select
 	nv.rates = newPlotView(300, 200)
+	nv.ratesNote = widget.NewLabel("")
 	nv.isi, nv.cv, nv.order = newPlotView(300, 200), newPlotView(300, 200), newPlotView(300, 200)
 	nv.weights, nv.matrix, nv.weightNote = newPlotView(300, 200), newPlotView(300, 200), widget.NewLabel("")
+	nv.fixedWeights = widget.NewLabel(noPlasticity)
 	nv.trace = newPlotView(300, 120)
 	nv.traceMsg = widget.NewLabel("Click a neuron in the raster to see its trace.")
 	nv.sync, nv.isiNote, nv.cvNote = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	// Notes wrap: a long one on one line widened the window past the
 	// screen (the wave's synchrony note did).
-	for _, l := range []*widget.Label{nv.sync, nv.isiNote, nv.cvNote, nv.weightNote} {
+	for _, l := range []*widget.Label{nv.sync, nv.isiNote, nv.cvNote, nv.weightNote, nv.ratesNote} {
 		l.Wrapping = fyne.TextWrapWord
 	}
 	nv.bar = widget.NewProgressBar()
@@ -118,8 +129,8 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	bar := container.NewBorder(nil, nil, container.NewHBox(
 		nv.run, nv.stop,
 		widget.NewSeparator(),
-		widget.NewLabel("tstop (ms)"), sized(nv.tstop, 90),
-		widget.NewLabel("seed"), sized(nv.seed, 70),
+		widget.NewLabel("tstop (ms)"), fit(nv.tstop, fitTime),
+		widget.NewLabel("seed"), fit(nv.seed, fitSeed),
 		widget.NewLabel("backend"), nv.backend,
 		widget.NewButtonWithIcon("Fit", theme.ZoomFitIcon(), nv.Fit),
 	), nil, nv.bar)
@@ -127,6 +138,8 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	rasterSplit := container.NewVSplit(nv.raster, traceBox)
 	rasterSplit.Offset = 0.72
 	save := func(base string, v *plotView) *widget.Button { return figureButton(nv.win, nv.say, base, v) }
+	nv.saveWeights, nv.saveMatrix = save("weights", nv.weights), save("weight_matrix", nv.matrix)
+	nv.weightPlots = container.NewHSplit(nv.weights, nv.matrix)
 	withSave := func(base string, v *plotView, note *widget.Label) fyne.CanvasObject {
 		return container.NewBorder(nil, container.NewBorder(nil, nil, nil, save(base, v), note), nil, nil, v)
 	}
@@ -134,13 +147,13 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	nv.tabs = container.NewAppTabs(
 		container.NewTabItem("Raster", rasterSplit),
 		nv.activityTab,
-		container.NewTabItem("Rates", withSave("rates", nv.rates, widget.NewLabel("Population rates (Hz per neuron)"))),
+		container.NewTabItem("Rates", withSave("rates", nv.rates, nv.ratesNote)),
 		container.NewTabItem("ISI", withSave("isi", nv.isi, nv.isiNote)),
 		container.NewTabItem("CV", withSave("cv", nv.cv, nv.cvNote)),
 		container.NewTabItem("Synchrony", withSave("synchrony", nv.order, nv.sync)),
 		container.NewTabItem("Weights", container.NewBorder(nil,
-			container.NewBorder(nil, nil, nil, container.NewHBox(save("weights", nv.weights), save("weight_matrix", nv.matrix)), nv.weightNote),
-			nil, nil, container.NewHSplit(nv.weights, nv.matrix))),
+			container.NewBorder(nil, nil, nil, container.NewHBox(nv.saveWeights, nv.saveMatrix), nv.weightNote),
+			nil, nil, container.NewStack(nv.weightPlots, container.NewCenter(nv.fixedWeights)))),
 	)
 	side := container.NewBorder(widget.NewLabelWithStyle("Populations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(widget.NewButton("Apply", func() { nv.Apply() }),
@@ -150,11 +163,6 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	main.Offset = 0.8
 	status := container.NewBorder(nil, nil, nil, nv.readout, nv.status)
 	return container.NewBorder(bar, status, nil, nil, main)
-}
-
-// sized gives an entry a width of its own in a row of a toolbar.
-func sized(e *widget.Entry, width float32) fyne.CanvasObject {
-	return container.NewGridWrap(fyne.NewSize(width, e.MinSize().Height), e)
 }
 
 // setSession shows a (new or rebuilt) session, its run not yet made.
@@ -178,7 +186,7 @@ func (nv *NetView) setSession(s *NetSession) {
 		size.OnSubmitted = func(string) { nv.Apply() }
 		rate := widget.NewLabel("")
 		nv.sizes, nv.popRates = append(nv.sizes, size), append(nv.popRates, rate)
-		nv.pops.Add(container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name), sized(size, 80), rate))
+		nv.pops.Add(container.NewHBox(container.NewCenter(swatch), widget.NewLabel(p.Name), fit(size, fitCount), rate))
 	}
 	nv.raster.Reset(nv.populations(), s.Tstop())
 	nv.activity = nv.newNetActivity()
@@ -189,6 +197,15 @@ func (nv *NetView) setSession(s *NetSession) {
 	}
 	nv.isiNote.SetText("")
 	nv.cvNote.SetText("")
+	nv.ratesNote.SetText(rateCaption(s.Spec.Record.RateBin, nv.rateBin()))
+	nv.setWeights(nil, nil, "")
+	if hasPlasticity(s.Net) {
+		nv.weightPlots.Show()
+		nv.fixedWeights.Hide()
+	} else {
+		nv.weightPlots.Hide()
+		nv.fixedWeights.Show()
+	}
 	nv.sync.SetText("Synchrony is computed when a run ends.")
 	nv.traceMsg.SetText("Click a neuron in the raster to see its trace.")
 	nv.bar.SetValue(0)
@@ -356,11 +373,27 @@ func (nv *NetView) showWeights() {
 			if viewGen != nv.gen || !nv.sess.Running() {
 				return
 			}
-			nv.weights.SetPlot(a.weights)
-			nv.matrix.SetPlot(a.matrix)
-			nv.weightNote.SetText(a.weightNote)
+			nv.setWeights(a.weights, a.matrix, a.weightNote)
 		})
 	}()
+}
+
+// setWeights shows the weights' figures and note, each Save button
+// enabled only where its figure is drawn.
+func (nv *NetView) setWeights(weights, matrix *plot.Plot, note string) {
+	nv.weights.SetPlot(weights)
+	nv.matrix.SetPlot(matrix)
+	nv.weightNote.SetText(note)
+	for _, b := range []struct {
+		button *widget.Button
+		shown  bool
+	}{{nv.saveWeights, weights != nil}, {nv.saveMatrix, matrix != nil}} {
+		if b.shown {
+			b.button.Enable()
+		} else {
+			b.button.Disable()
+		}
+	}
 }
 
 // finished shows the end of a run and starts its analysis.
@@ -415,6 +448,19 @@ func (nv *NetView) rateSeries(t float64) ([]views.Series, error) {
 // than noise.
 func (nv *NetView) rateBin() float64 {
 	return math.Max(nv.sess.Spec.Record.RateBin, nv.sess.Tstop()/100)
+}
+
+// rateCaption says in which bins the rates are drawn: the file's rate_bin
+// (asked) or, where that is finer than a hundredth of the run, both, so
+// that the plot's coarser steps are not taken for the file's.
+func rateCaption(asked, used float64) string {
+	const what = "Population rates (Hz per neuron)"
+	ms := func(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) + " ms" }
+	if used <= asked {
+		return what + " in " + ms(used) + " bins (rate_bin)"
+	}
+	// Coarser where the file's bins would draw noise (rateBin).
+	return what + ": rate_bin = " + ms(asked) + ", drawn in " + ms(used) + " bins (a hundredth of the run)"
 }
 
 // refreshStatus says where the run is.

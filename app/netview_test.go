@@ -341,10 +341,17 @@ func TestNetworkFigures(t *testing.T) {
 // TestNetworkWeights: after a run of a network with STDP, the Weights tab
 // shows the distribution and matrix of the learning projection's weights,
 // whose copies the run took for the live view; a network without
-// plasticity says its weights do not change, and copies none.
+// plasticity says its weights are fixed in place of the figures, with
+// nothing to save, and copies none.
 func TestNetworkWeights(t *testing.T) {
 	_, nv, _ := newNetWindow(t, "testdata/stdp.toml")
+	if !nv.saveWeights.Disabled() || nv.fixedWeights.Visible() {
+		t.Error("before a run: Save enabled, or the weights said fixed")
+	}
 	runNet(t, nv)
+	if nv.saveWeights.Disabled() || nv.saveMatrix.Disabled() {
+		t.Error("after a run: the weights' figures cannot be saved")
+	}
 	if nv.weights.Plot() == nil || nv.matrix.Plot() == nil || !strings.Contains(nv.weightNote.Text, "ff: 200 synapses, mean weight") {
 		t.Errorf("weights: plot %v, note %q", nv.weights.Plot() != nil, nv.weightNote.Text)
 	}
@@ -356,8 +363,11 @@ func TestNetworkWeights(t *testing.T) {
 	if _, gen := nv.sess.Weights(); gen != 0 {
 		t.Errorf("a network without plasticity copied its weights %d times", gen)
 	}
-	if nv.weights.Plot() != nil || !strings.Contains(nv.weightNote.Text, "no plastic projection") {
-		t.Errorf("a network without plasticity: note %q", nv.weightNote.Text)
+	if nv.weights.Plot() != nil || !nv.fixedWeights.Visible() || nv.weightPlots.Visible() {
+		t.Errorf("a network without plasticity: message shown %v, figures shown %v", nv.fixedWeights.Visible(), nv.weightPlots.Visible())
+	}
+	if !nv.saveWeights.Disabled() || !nv.saveMatrix.Disabled() {
+		t.Error("a network without plasticity offers to save its weights' figures")
 	}
 }
 
@@ -393,5 +403,21 @@ func TestNetworkBackendChoice(t *testing.T) {
 	}
 	if gpu := nv.sess.Spikes(); len(cpu) != brianSpikes || !slices.Equal(gpu, cpu) {
 		t.Errorf("%d spikes on the GPU, %d on the CPU (Brian2 %d), or not the same", len(gpu), len(cpu), brianSpikes)
+	}
+}
+
+// TestRateCaption: the Rates tab says the bins its plot uses, and where
+// they are coarser than the file's rate_bin, both (a plot in 3 ms bins
+// read as the file's 0.5 ms ones).
+func TestRateCaption(t *testing.T) {
+	if got := rateCaption(5, 5); !strings.Contains(got, "in 5 ms bins") {
+		t.Errorf("caption %q", got)
+	}
+	if got := rateCaption(0.5, 3); !strings.Contains(got, "rate_bin = 0.5 ms") || !strings.Contains(got, "drawn in 3 ms bins") {
+		t.Errorf("caption %q", got)
+	}
+	_, nv, _ := newNetWindow(t, brianNet)
+	if want := rateCaption(nv.sess.Spec.Record.RateBin, nv.rateBin()); nv.ratesNote.Text != want {
+		t.Errorf("the Rates tab reads %q, want %q", nv.ratesNote.Text, want)
 	}
 }

@@ -12,16 +12,25 @@ import (
 // Activity lays a network's neurons out on a plane, for frames of its
 // activity: each neuron a square at its position, coloured by a value in
 // [0, 1] (its recent spiking). Neurons without positions are set out in
-// a square grid, population by population.
+// a square grid per population, the grids side by side.
 type Activity struct {
 	X, Y []float64 // each neuron's position (µm, or grid units)
 	side float64   // a square's side, in the positions' units
+
+	// Pops, when given, are named above their neurons in their colours,
+	// each framed by a line, so that E tells from I.
+	Pops []Population
+	// Tau, when positive, is the time constant (ms) of the trace the
+	// values are (Recency): a colour bar beside reads a colour as the
+	// time since the neuron's last spike.
+	Tau float64
 }
 
 // NewActivity makes the layout of positions pos (x, y); neurons not
-// placed are laid out in a grid beside the others.
-func NewActivity(pos [][2]float64, placed []bool) *Activity {
-	a := &Activity{X: make([]float64, len(pos)), Y: make([]float64, len(pos))}
+// placed are laid out in a grid beside the others, a grid per population
+// of pops (one for all where pops is nil), the grids side by side.
+func NewActivity(pos [][2]float64, placed []bool, pops []Population) *Activity {
+	a := &Activity{X: make([]float64, len(pos)), Y: make([]float64, len(pos)), Pops: pops}
 	var free []int
 	minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for i, p := range pos {
@@ -34,27 +43,57 @@ func NewActivity(pos [][2]float64, placed []bool) *Activity {
 	}
 	placedCount := len(pos) - len(free)
 	a.side = nearestSpacing(a.X, a.Y, placed)
-	if len(free) > 0 {
-		cols := int(math.Ceil(math.Sqrt(float64(len(free)))))
-		x0 := 0.0
-		if placedCount > 0 {
-			x0 = maxX + 2*a.side
-		}
-		for k, i := range free {
+	x0 := 0.0
+	if placedCount > 0 {
+		x0 = maxX + 2*a.side
+	}
+	for _, group := range groupFree(free, pops) {
+		cols := int(math.Ceil(math.Sqrt(float64(len(group)))))
+		for k, i := range group {
 			a.X[i], a.Y[i] = x0+float64(k%cols)*a.side, float64(k/cols)*a.side
 		}
+		x0 += float64(cols+2) * a.side // a gap of two squares between grids
 	}
 	return a
 }
 
+// groupFree splits the neurons without positions by population (pops in
+// order, then any in none), or keeps them as one group without pops.
+func groupFree(free []int, pops []Population) [][]int {
+	if len(pops) == 0 {
+		return [][]int{free}
+	}
+	groups := make([][]int, len(pops)+1)
+	for _, i := range free {
+		k := len(pops)
+		for j, p := range pops {
+			if i >= p.Start && i < p.End {
+				k = j
+				break
+			}
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return slices.DeleteFunc(groups, func(g []int) bool { return len(g) == 0 })
+}
+
+// barWidth is the room a frame keeps at its right for the colour bar.
+const barWidth = 90
+
 // Frame draws the neurons coloured by value (through m, 0 to 1) with the
-// time at the top left.
+// time at the top left, the populations named and framed and, with Tau
+// set, the colour bar at the right.
 func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64) {
 	b := img.Bounds()
 	bg := color.RGBA{250, 250, 250, 255}
+	fg := color.RGBA{30, 32, 40, 255}
 	draw.Draw(img, b, image.NewUniform(bg), image.Point{}, draw.Src)
+	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, fg, Left)
 	if len(a.X) == 0 {
 		return
+	}
+	if a.Tau > 0 {
+		RecencyBar(img, image.Rect(b.Max.X-barWidth+10, b.Min.Y+10, b.Max.X-10, b.Max.Y-10), m, a.Tau, fg)
 	}
 	place := a.placing(b)
 	for i := range a.X {
@@ -64,7 +103,27 @@ func (a *Activity) Frame(img *image.RGBA, value []float64, m Colormap, t float64
 		}
 		draw.Draw(img, place(i).Intersect(b), image.NewUniform(m(v)), image.Point{}, draw.Src)
 	}
-	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.1f ms", t), 16, color.RGBA{30, 32, 40, 255}, Left)
+	for _, p := range a.Pops {
+		if p.Start >= p.End || p.End > len(a.X) {
+			continue
+		}
+		box := place(p.Start)
+		for i := p.Start + 1; i < p.End; i++ {
+			box = box.Union(place(i))
+		}
+		outline(img, box.Inset(-2), p.Color)
+		DrawText(img, box.Min.X, box.Min.Y-5, p.Name, 14, p.Color, Left)
+	}
+}
+
+// outline draws a rectangle's edges, one pixel wide, clipped to img.
+func outline(img *image.RGBA, r image.Rectangle, c color.RGBA) {
+	for _, e := range []image.Rectangle{
+		image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+1), image.Rect(r.Min.X, r.Max.Y-1, r.Max.X, r.Max.Y),
+		image.Rect(r.Min.X, r.Min.Y, r.Min.X+1, r.Max.Y), image.Rect(r.Max.X-1, r.Min.Y, r.Max.X, r.Max.Y),
+	} {
+		draw.Draw(img, e.Intersect(img.Bounds()), image.NewUniform(c), image.Point{}, draw.Src)
+	}
 }
 
 // RecencyTau is the time constant (ms) of the trace of recent spiking
@@ -98,12 +157,20 @@ func (a *Activity) Hit(x, y int, b image.Rectangle) (neuron int, ok bool) {
 }
 
 // placing returns where each neuron's square lies in a frame drawn in b:
-// the layout scaled to fit below the time, centred, y up as on a plot.
+// the layout scaled to fit below the time and the populations' names,
+// left of the colour bar, centred, y up as on a plot.
 func (a *Activity) placing(b image.Rectangle) func(i int) image.Rectangle {
 	minX, maxX := minMax(a.X)
 	minY, maxY := minMax(a.Y)
 	top := 34 // room for the time
-	w, h := float64(b.Dx()-20), float64(b.Dy()-top-10)
+	if len(a.Pops) > 0 {
+		top += 16 // and for the names above the populations
+	}
+	right := 0
+	if a.Tau > 0 {
+		right = barWidth
+	}
+	w, h := float64(b.Dx()-20-right), float64(b.Dy()-top-10)
 	spanX, spanY := maxX-minX+a.side, maxY-minY+a.side
 	scale := math.Min(w/spanX, h/spanY)
 	ox := float64(b.Min.X) + 10 + (w-spanX*scale)/2

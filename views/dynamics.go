@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -145,10 +146,14 @@ func addEquilibria(p *plot.Plot, eqs []analysis.Equilibrium, xi, yi int) {
 
 // PhaseLinePlot draws a one-variable model's phase line: dv/dt against v
 // over the window, the zero line, and the equilibria where they cross
-// (filled stable, open unstable).
-func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, label string) *plot.Plot {
+// (filled stable, open unstable). The axes name the variable with its
+// unit and the rate in that unit per ms ("v (mV)", "dv/dt (mV/ms)").
+func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, name, unit string) *plot.Plot {
 	p := newPlot()
-	p.X.Label.Text, p.Y.Label.Text = label, "d"+label+"/dt"
+	p.X.Label.Text, p.Y.Label.Text = name, "d"+name+"/dt (1/ms)"
+	if unit != "" {
+		p.X.Label.Text, p.Y.Label.Text = name+" ("+unit+")", "d"+name+"/dt ("+unit+"/ms)"
+	}
 	if len(v) > 0 {
 		p.X.Min, p.X.Max = v[0], v[len(v)-1]
 		zero := segmentsPlotter{segs: []analysis.Segment{{X0: v[0], X1: v[len(v)-1]}}, style: draw.LineStyle{Color: fieldColour, Width: vg.Points(1)}}
@@ -162,10 +167,11 @@ func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, label string) *p
 // BifurcationPlot draws a one-parameter diagram of variable v: branches of
 // equilibria (solid where stable, dashed where not), the maximum and
 // minimum of v on cycles (green, solid stable, dashed unstable), the
-// special points labelled, and the points of a brute-force sweep.
-func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis.SweepPoint) *plot.Plot {
+// special points labelled, and the points of a brute-force sweep; plabel
+// names the parameter with its unit (point.Model.ParamLabel).
+func BifurcationPlot(d *analysis.Diagram, plabel string, v int, vlabel string, sweep []analysis.SweepPoint) *plot.Plot {
 	p := newPlot()
-	p.X.Label.Text, p.Y.Label.Text = d.Param, vlabel
+	p.X.Label.Text, p.Y.Label.Text = plabel, vlabel
 	if len(sweep) > 0 {
 		xy := make(plotter.XYs, len(sweep))
 		for i, s := range sweep {
@@ -241,10 +247,11 @@ func BifurcationPlot(d *analysis.Diagram, v int, vlabel string, sweep []analysis
 }
 
 // SweepPlot draws a brute-force diagram on its own: each value recorded
-// (inter-spike intervals, say) against the parameter.
-func SweepPlot(sweep []analysis.SweepPoint, param, ylabel string) *plot.Plot {
+// (inter-spike intervals, say) against the parameter, named with its
+// unit in plabel.
+func SweepPlot(sweep []analysis.SweepPoint, plabel, ylabel string) *plot.Plot {
 	p := newPlot()
-	p.X.Label.Text, p.Y.Label.Text = param, ylabel
+	p.X.Label.Text, p.Y.Label.Text = plabel, ylabel
 	xy := make(plotter.XYs, 0, len(sweep))
 	for _, s := range sweep {
 		if !math.IsNaN(s.Value) && !math.IsInf(s.Value, 0) {
@@ -285,14 +292,18 @@ func addRuns(p *plot.Plot, n int, at func(i int) (float64, float64, bool), solid
 	}
 }
 
-// FIPlot draws an F–I curve with the rheobase marked.
+// FIPlot draws an F–I curve with the rheobase marked, the current and
+// the rheobase in unit ("µA/cm²"; none where empty).
 func FIPlot(fi *analysis.FICurve, unit string) *plot.Plot {
 	p := newPlot()
 	p.Title.Text = fmt.Sprintf("class %d", fi.Class)
 	if fi.Class == 0 {
 		p.Title.Text = fi.Note
 	}
-	p.X.Label.Text = fi.Param + " " + unit
+	p.X.Label.Text = fi.Param
+	if unit != "" {
+		p.X.Label.Text += " (" + unit + ")"
+	}
 	p.Y.Label.Text = "rate (Hz)"
 	xy := make(plotter.XYs, len(fi.Points))
 	for i, pt := range fi.Points {
@@ -306,7 +317,7 @@ func FIPlot(fi *analysis.FICurve, unit string) *plot.Plot {
 		r, _ := plotter.NewScatter(plotter.XYs{{X: fi.Rheobase, Y: 0}})
 		r.GlyphStyle = draw.GlyphStyle{Color: xNullcline, Radius: vg.Points(4), Shape: draw.TriangleGlyph{}}
 		p.Add(r)
-		p.Legend.Add(fmt.Sprintf("rheobase %.4g", fi.Rheobase), r)
+		p.Legend.Add(strings.TrimSpace(fmt.Sprintf("rheobase %.4g %s", fi.Rheobase, unit)), r)
 	}
 	p.Add(plotter.NewGrid())
 	return p

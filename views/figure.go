@@ -40,13 +40,17 @@ func sans(size vg.Length) plotfont.Font {
 }
 
 // newPlot returns an empty figure whose text is set in the sans font,
-// at gonum's sizes, the legend's as small as the tick labels.
+// at gonum's sizes, the legend's as small as the tick labels, its axes
+// marked at round values.
 func newPlot() *plot.Plot {
 	p := plot.New()
 	for _, s := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label} {
 		s.Font = sans(s.Font.Size)
 	}
 	p.Legend.TextStyle.Font = sans(p.X.Tick.Label.Font.Size)
+	// Round values, labelled with the decimals they need (gonum's own
+	// ticks print "0.00 25.00 50.00"); drawFigure fits their number.
+	p.X.Tick.Marker, p.Y.Tick.Marker = roundTicks{6}, roundTicks{5}
 	return p
 }
 

@@ -137,7 +137,7 @@ func TestLegendBesideEveryFigure(t *testing.T) {
 	pp := analysis.PhasePortrait(m, 0, 1, analysis.DefaultWindow(m), m.InitialState(), 40)
 	for name, p := range map[string]*plot.Plot{
 		"phase plane": PhasePlot(pp, "v", "w", nil),
-		"F–I":         FIPlot(&analysis.FICurve{Param: "I", Rheobase: 0.5, Points: []analysis.FIPoint{{I: 0, Rate: 0}, {I: 1, Rate: 40}}}, "(nA)"),
+		"F–I":         FIPlot(&analysis.FICurve{Param: "I", Rheobase: 0.5, Points: []analysis.FIPoint{{I: 0, Rate: 0}, {I: 1, Rate: 40}}}, "nA"),
 	} {
 		_, l := renderFigure(p, 640, 480)
 		area, legend := pixelRect(l.data, 480), pixelRect(l.legend, 480)
@@ -155,10 +155,10 @@ func TestFiguresUseSans(t *testing.T) {
 	figures := map[string]*plot.Plot{
 		"traces":      TracesPlot([]Series{spikes("soma", color.RGBA{A: 255}, 0)}, "v (mV)", 0, 100),
 		"phase":       PhasePlot(pp, "v", "w", nil),
-		"phase line":  PhaseLinePlot([]float64{-1, 1}, []float64{1, -1}, nil, "v"),
-		"bifurcation": BifurcationPlot(&analysis.Diagram{Param: "I"}, 0, "v", nil),
+		"phase line":  PhaseLinePlot([]float64{-1, 1}, []float64{1, -1}, nil, "v", "mV"),
+		"bifurcation": BifurcationPlot(&analysis.Diagram{Param: "I"}, "I (nA)", 0, "v", nil),
 		"sweep":       SweepPlot(nil, "I", "ISI (ms)"),
-		"F–I":         FIPlot(&analysis.FICurve{Rheobase: math.NaN()}, "(nA)"),
+		"F–I":         FIPlot(&analysis.FICurve{Rheobase: math.NaN()}, "nA"),
 		"integrators": IntegratorsPlot(nil),
 	}
 	for name, p := range figures {

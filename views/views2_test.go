@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"neurite/sim"
 )
 
@@ -31,13 +33,35 @@ func TestNiceTicks(t *testing.T) {
 	for _, c := range []struct {
 		lo, hi float64
 		want   string
-	}{{-80, 40, "-80 -60 -40 -20 0 20 40"}, {0, 1, "0.0 0.2 0.4 0.6 0.8 1.0"}, {-65.5, -64.2, "-65.50 -65.25 -65.00 -64.75 -64.50 -64.25"}} {
+	}{{-80, 40, "-80 -60 -40 -20 0 20 40"}, {0, 1, "0.0 0.2 0.4 0.6 0.8 1.0"}, {-65.5, -64.2, "-65.50 -65.25 -65.00 -64.75 -64.50 -64.25"},
+		{0, 50, "0 10 20 30 40 50"}, {-0.3, 0.3, "-0.3 -0.2 -0.1 0.0 0.1 0.2 0.3"}} {
 		var parts []string
 		for _, v := range niceTicks(c.lo, c.hi, 6) {
 			parts = append(parts, formatTick(v, niceTicks(c.lo, c.hi, 6)))
 		}
 		if got := strings.Join(parts, " "); got != c.want {
 			t.Errorf("ticks(%v, %v) = %s, want %s", c.lo, c.hi, got, c.want)
+		}
+	}
+}
+
+// TestTicksNoNegativeZero: a tick that lands a rounding error below zero
+// (a rate model's time course showed "−0.00") reads as zero, and a
+// figure's axes label round values without needless decimals (gonum's
+// own ticks printed "0.00 25.00 50.00").
+func TestTicksNoNegativeZero(t *testing.T) {
+	ticks := []float64{-0.5, -0.25, 0, 0.25}
+	for _, v := range []float64{math.Copysign(0, -1), -1e-17} {
+		if got := formatTick(v, ticks); got != "0.00" {
+			t.Errorf("formatTick(%g) = %q, want 0.00", v, got)
+		}
+	}
+	p := newPlot()
+	for _, axis := range []plot.Axis{p.X, p.Y} {
+		for _, tk := range axis.Tick.Marker.Ticks(0, 50) {
+			if strings.Contains(tk.Label, ".") {
+				t.Errorf("tick label %q on an axis from 0 to 50", tk.Label)
+			}
 		}
 	}
 }

@@ -27,8 +27,14 @@ func RenderNetworkVideo(ctx context.Context, n *Network, path string, o VideoOpt
 			views.HeatmapFrame(img, morph, o.Camera, o.Style, eng.SegmentVoltages(), nil, n.Sim.Time())
 		})
 	}
-	layout := views.NewActivity(n.Positions())
+	pos, placed := n.Positions()
+	var pops []views.Population
+	for i, p := range n.Pops {
+		pops = append(pops, views.Population{Name: p.Name, Start: p.First, End: p.First + p.N, Color: views.ProbeColor(i)})
+	}
+	layout := views.NewActivity(pos, placed, pops)
 	tau := math.Max(views.RecencyTau, o.Speed/o.FPS)
+	layout.Tau = tau
 	trace := &activityTrace{last: make([]float64, n.Neurons())}
 	for i := range trace.last {
 		trace.last[i] = math.Inf(-1)

@@ -277,7 +277,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 		column := m.Vars[m.V].Name + "_max"
 		if *isi {
 			column = "isi_ms"
-			errs = append(errs, writeFigure(*out, "sweep", views.SweepPlot(sw, *param, "inter-spike interval (ms)")))
+			errs = append(errs, writeFigure(*out, "sweep", views.SweepPlot(sw, m.ParamLabel(*param), "inter-spike interval (ms)")))
 		}
 		errs = append(errs, writeCSV(filepath.Join(*out, "sweep.csv"), []string{"param", column}, rows))
 	}
@@ -285,7 +285,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	if *isi {
 		maxima = nil
 	}
-	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.V, m.Vars[m.V].Label(), maxima)))
+	errs = append(errs, writeFigure(*out, "bifurcation", views.BifurcationPlot(d, m.ParamLabel(*param), m.V, m.Vars[m.V].Label(), maxima)))
 	if err := errors.Join(errs...); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -392,8 +392,8 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	unit := ""
 	for _, p := range m.Params {
-		if p.Name == *param && p.Unit != "" {
-			unit = "(" + p.Unit + ")"
+		if p.Name == *param {
+			unit = p.Unit
 		}
 	}
 	if err := errors.Join(writeCSV(filepath.Join(*out, "fi.csv"), []string{*param, "rate_hz", "spikes"}, rows),

@@ -183,13 +183,16 @@ func TestINaPKLowHopf(t *testing.T) {
 // point cannot reach (its unstable cycles fold twice more and grow too
 // unstable to shoot), come from the oscillation simulated at I = 30,
 // continued to the fold; no branch may jump from the small unstable
-// cycles to the large ones.
+// cycles to the large ones. Its progress is reported through the cycles
+// (checkProgress).
 func TestHHBistability(t *testing.T) {
 	m := builtin(t, "hh")
-	d, err := Continue(context.Background(), m, "I", 0, 30, Options{Cycles: true})
+	var progress []float64
+	d, err := Continue(context.Background(), m, "I", 0, 30, Options{Cycles: true, Progress: func(f float64) { progress = append(progress, f) }})
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkProgress(t, progress)
 	hopfs := special(d, "hopf")
 	if len(hopfs) != 1 || hopfs[0].Note != "subcritical" || math.Abs(hopfs[0].P-9.78) > 0.05 {
 		t.Fatalf("hopf points %+v, want one subcritical near 9.78", hopfs)
@@ -514,5 +517,31 @@ func TestCompareIntegrators(t *testing.T) {
 	}
 	if e := errOf("rk45", 1e-9); e > 1e-6 {
 		t.Errorf("rk45 at 1e-9: error %.2g", e)
+	}
+}
+
+// checkProgress: the bar never moves back, ends full, and moves through
+// the continuation of cycles in small steps rather than sitting at the
+// share of the equilibria (Hodgkin–Huxley's sat at 25% for seconds) until
+// a whole branch is done.
+func checkProgress(t *testing.T, got []float64) {
+	t.Helper()
+	if len(got) == 0 || got[len(got)-1] != 1 {
+		t.Fatalf("progress %v does not end at 1", got)
+	}
+	cycles := 0
+	for i, f := range got {
+		if i > 0 && f < got[i-1] {
+			t.Fatalf("progress moves back: %g after %g", f, got[i-1])
+		}
+		if i > 0 && f-got[i-1] > 0.2 {
+			t.Errorf("progress jumps from %g to %g", got[i-1], f)
+		}
+		if f > 0.25 && f < 1 {
+			cycles++
+		}
+	}
+	if cycles < 20 {
+		t.Errorf("%d reports during the cycles, want many", cycles)
 	}
 }

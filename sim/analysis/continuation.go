@@ -109,10 +109,17 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 			m.Name, param, from, to))
 		return d, nil
 	}
+	// Shares of the bar: the cycles take most of the time where they are
+	// asked for (a shooting step integrates the model over a period).
+	eqEnd, snicEnd := 0.9, 1.0
+	if opts.Cycles {
+		eqEnd, snicEnd = 0.2, 0.25
+	}
 	for k, s := range seeds {
 		if err := ctx.Err(); err != nil {
 			return d, err
 		}
+		c.stage(eqEnd*float64(k)/float64(len(seeds)), eqEnd*float64(k+1)/float64(len(seeds)))
 		if c.onBranch(d.Branches, s) {
 			continue
 		}
@@ -129,26 +136,25 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 		if msg != "" {
 			d.Messages = append(d.Messages, msg)
 		}
-		if opts.Progress != nil {
-			opts.Progress(0.5 * float64(k+1) / float64(len(seeds)))
-		}
 	}
+	c.stage(eqEnd, snicEnd)
 	c.markSNICs(ctx, d)
 	if opts.Cycles {
-		hopfs := 0
+		var hopfs []Special
 		for _, s := range d.Special {
 			if s.Type == "hopf" {
-				hopfs++
+				hopfs = append(hopfs, s)
 			}
 		}
-		done := 0
-		for _, s := range slices.Clone(d.Special) {
-			if s.Type != "hopf" {
-				continue
-			}
+		// The branches from the Hopf points, then the searches by
+		// simulation, in equal shares of what is left.
+		tasks := float64(len(hopfs) + len(c.cycleSeeds(d)))
+		share := (1 - snicEnd) / tasks
+		for k, s := range hopfs {
 			if err := ctx.Err(); err != nil {
 				return d, err
 			}
+			c.stage(snicEnd+share*float64(k), snicEnd+share*float64(k+1))
 			cb, specials, msg := c.cycles(ctx, s)
 			if len(cb.Points) > 0 {
 				d.Cycles = append(d.Cycles, cb)
@@ -157,15 +163,13 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 			if msg != "" {
 				d.Messages = append(d.Messages, msg)
 			}
-			done++
-			if opts.Progress != nil {
-				opts.Progress(0.5 + 0.5*float64(done)/float64(hopfs+1))
-			}
 		}
+		c.stage(snicEnd+share*float64(len(hopfs)), 1)
 		if err := c.simulatedCycles(ctx, d); err != nil {
 			return d, err
 		}
 	}
+	c.stage(1, 1)
 	slices.SortFunc(d.Special, func(a, b Special) int { return cmpFloat(a.P, b.P) })
 	return d, nil
 }
@@ -189,6 +193,43 @@ type continuer struct {
 	opts     Options
 	sx       []float64
 	sp       float64
+
+	// The part of the progress bar of the current stage of the work, and
+	// the most reported, so that the bar never moves back.
+	stageLo, stageHi, reported float64
+}
+
+// stage starts a stage of the work, given the part of the bar from lo to
+// hi.
+func (c *continuer) stage(lo, hi float64) {
+	c.stageLo, c.stageHi = lo, hi
+	c.report(0)
+}
+
+// report tells Progress that a fraction f of the current stage is done.
+// A branch reports as it goes, so that the bar moves during a long
+// continuation of cycles rather than only between branches.
+func (c *continuer) report(f float64) {
+	if c.opts.Progress == nil {
+		return
+	}
+	v := c.stageLo + min(max(f, 0), 1)*(c.stageHi-c.stageLo)
+	if v > c.reported {
+		c.reported = v
+		c.opts.Progress(v)
+	}
+}
+
+// covered is how far along the interval a branch started at p0 has come
+// at p: the distance over that to the interval's farther end, where the
+// branch must end at the latest unless it turns at a fold.
+func (c *continuer) covered(p0, p float64) float64 {
+	lo, hi := math.Min(c.from, c.to), math.Max(c.from, c.to)
+	reach := math.Max(hi-p0, p0-lo)
+	if !(reach > 0) {
+		return 0
+	}
+	return math.Abs(p-p0) / reach
 }
 
 func (c *continuer) n() int { return c.m.Dim() }
@@ -329,6 +370,7 @@ func (c *continuer) trace(ctx context.Context, s Point, dir float64) ([]Point, [
 			}
 		}
 		branch = append(branch, pt)
+		c.report(c.covered(s.P, pt.P))
 		z, t = zn, tn
 		if pt.P < lo-margin || pt.P > hi+margin || !c.opts.Window.contains(pt.X, 0.05) {
 			return branch, specials, ""

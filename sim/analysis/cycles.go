@@ -271,11 +271,13 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 		}
 		cp := c.cyclePoint(sh.arc, u, sh.T0)
 		br.Points = append(br.Points, cp)
+		// Done when it leaves the interval or takes its last step.
+		c.report(max(c.covered(br.Points[0].P, cp.P), float64(steps+1)/maxCycleSteps))
 		switch {
 		case cp.P < lo || cp.P > hi:
 			return br, specials, ""
 		case cp.Period > 50*sh.T0:
-			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %.4g) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
+			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %.4g ms) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
 				from, cp.Period, c.param, cp.P)
 		case !c.opts.Window.contains([]float64{cp.Min}, 0.5) && !c.opts.Window.contains([]float64{cp.Max}, 0.5):
 			return br, specials, ""
@@ -317,7 +319,7 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 		}
 	}
 	last := br.Points[len(br.Points)-1]
-	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %.4g); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
+	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %.4g ms); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
 		from, maxCycleSteps, c.param, last.P, last.Period)
 }
 
@@ -442,8 +444,8 @@ func (c *continuer) markSNICs(ctx context.Context, d *Diagram) {
 		// (p − p*)^(−1/2) doubles the period when the distance is quartered.
 		if ratio := periods[1] / periods[0]; ratio > 1.4 && ratio < 3 {
 			s.Type = "snic"
-			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %.4g at %.4g and %.4g at %.4g from the fold",
-				periods[0], 0.02*c.sp, periods[1], 0.005*c.sp)
+			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %.4g ms at %s and %.4g ms at %s from the fold",
+				periods[0], c.m.ParamValue(c.param, 0.02*c.sp, "%.4g"), periods[1], c.m.ParamValue(c.param, 0.005*c.sp, "%.4g"))
 		}
 	}
 }
@@ -559,24 +561,10 @@ const oscillationTransient = 1000
 // them are still found).
 func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram) error {
 	v := c.m.V
-	marks := []float64{c.from, c.to}
-	for _, s := range d.Special {
-		if s.Type == "hopf" || s.Type == "fold" || s.Type == "snic" {
-			marks = append(marks, s.P)
-		}
-	}
-	slices.Sort(marks)
-	marks = slices.Compact(marks)
-	type seed struct {
-		p    float64
-		dirs []float64 // the parameter's directions to continue in
-	}
-	inwards := math.Copysign(1, c.to-c.from)
-	seeds := []seed{{c.from, []float64{inwards}}, {c.to, []float64{-inwards}}}
-	for k := 1; k < len(marks); k++ {
-		seeds = append(seeds, seed{(marks[k-1] + marks[k]) / 2, []float64{1, -1}})
-	}
-	for _, sd := range seeds {
+	seeds := c.cycleSeeds(d)
+	lo, hi := c.stageLo, c.stageHi
+	for k, sd := range seeds {
+		c.stage(lo+(hi-lo)*float64(k)/float64(len(seeds)), lo+(hi-lo)*float64(k+1)/float64(len(seeds)))
 		c.m.SetParam(c.param, sd.p)
 		starts := [][]float64{c.m.InitialState()}
 		for _, e := range Equilibria(c.m, c.opts.Window) {
@@ -584,10 +572,12 @@ func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram) error {
 			x[v] += 0.05 * c.sx[v]
 			starts = append(starts, x)
 		}
-		for _, x := range starts {
+		slo, shi := c.stageLo, c.stageHi
+		for j, x := range starts {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			c.stage(slo+(shi-slo)*float64(j)/float64(len(starts)), slo+(shi-slo)*float64(j+1)/float64(len(starts)))
 			x0, T, ok := c.oscillation(sd.p, x)
 			if !ok || onCycleBranch(d.Cycles, sd.p, T) {
 				continue
@@ -605,6 +595,33 @@ func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram) error {
 		}
 	}
 	return nil
+}
+
+// cycleSeed is a parameter at which simulatedCycles looks for an
+// oscillation, and the directions to continue one found in.
+type cycleSeed struct {
+	p    float64
+	dirs []float64 // the parameter's directions to continue in
+}
+
+// cycleSeeds are the parameters at which simulatedCycles looks for
+// oscillations: the interval's ends, continued inwards, and the middles
+// between successive Hopf points and folds, continued both ways.
+func (c *continuer) cycleSeeds(d *Diagram) []cycleSeed {
+	marks := []float64{c.from, c.to}
+	for _, s := range d.Special {
+		if s.Type == "hopf" || s.Type == "fold" || s.Type == "snic" {
+			marks = append(marks, s.P)
+		}
+	}
+	slices.Sort(marks)
+	marks = slices.Compact(marks)
+	inwards := math.Copysign(1, c.to-c.from)
+	seeds := []cycleSeed{{c.from, []float64{inwards}}, {c.to, []float64{-inwards}}}
+	for k := 1; k < len(marks); k++ {
+		seeds = append(seeds, cycleSeed{(marks[k-1] + marks[k]) / 2, []float64{1, -1}})
+	}
+	return seeds
 }
 
 // onCycleBranch reports whether a branch passes through a cycle of

@@ -106,7 +106,7 @@ func Diagnose(ctx context.Context, model *point.Model) (*Excitability, error) {
 	}
 	if dip > 0 {
 		ex.Kind = "resonator"
-		ex.Note = fmt.Sprintf("resonator: pulse pairs %.3g apart fire at a lower amplitude (%.3g) than pairs %.3g apart (%.3g); the rest state is a %s with a damped oscillation of period %.3g",
+		ex.Note = fmt.Sprintf("resonator: pulse pairs %.3g ms apart fire at a lower amplitude (%.3g) than pairs %.3g ms apart (%.3g); the rest state is a %s with a damped oscillation of period %.3g ms",
 			ex.Thresholds[dip].Delay, ex.Thresholds[dip].Amp, ex.Thresholds[peak].Delay, ex.Thresholds[peak].Amp, rest.Kind, period)
 	} else {
 		ex.Kind = "integrator"

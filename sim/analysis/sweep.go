@@ -397,10 +397,10 @@ func FI(ctx context.Context, model *point.Model, param string, from, to float64,
 	}
 	if onset.Rate < 0.2*maxRate {
 		fi.Class = 1
-		fi.Note = fmt.Sprintf("class 1: firing starts at low rates (%.3g Hz just above the rheobase %.6g, up to %.3g Hz)", onset.Rate, hi, maxRate)
+		fi.Note = fmt.Sprintf("class 1: firing starts at low rates (%.3g Hz just above the rheobase %s, up to %.3g Hz)", onset.Rate, model.ParamValue(param, hi, "%.6g"), maxRate)
 	} else {
 		fi.Class = 2
-		fi.Note = fmt.Sprintf("class 2: firing starts abruptly at %.3g Hz at the rheobase %.6g (up to %.3g Hz)", onset.Rate, hi, maxRate)
+		fi.Note = fmt.Sprintf("class 2: firing starts abruptly at %.3g Hz at the rheobase %s (up to %.3g Hz)", onset.Rate, model.ParamValue(param, hi, "%.6g"), maxRate)
 	}
 	return fi, nil
 }

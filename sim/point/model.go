@@ -19,6 +19,14 @@ type Param struct {
 	Min, Max        float64
 }
 
+// Label names the parameter with its unit, for an axis: "I (µA/cm²)".
+func (p Param) Label() string {
+	if p.Unit == "" {
+		return p.Name
+	}
+	return p.Name + " (" + p.Unit + ")"
+}
+
 // Var is a state variable with a range for phase portraits.
 type Var struct {
 	Name, Unit string
@@ -222,6 +230,29 @@ func (m *Model) Param(name string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ParamLabel names a parameter with its unit, for an axis (the bare name
+// of one the model lacks).
+func (m *Model) ParamLabel(name string) string {
+	for _, p := range m.Params {
+		if p.Name == name {
+			return p.Label()
+		}
+	}
+	return name
+}
+
+// ParamValue writes a value of a parameter with its unit, for a note:
+// "6.23 µA/cm²".
+func (m *Model) ParamValue(name string, v float64, format string) string {
+	s := fmt.Sprintf(format, v)
+	for _, p := range m.Params {
+		if p.Name == name && p.Unit != "" {
+			s += " " + p.Unit
+		}
+	}
+	return s
 }
 
 // SetParam sets a parameter's value.
