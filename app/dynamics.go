@@ -513,13 +513,15 @@ func (l *Lab) integrate(tr *trajectory) error {
 			tr.t = append(tr.t, t)
 			tr.x = append(tr.x, append([]float64(nil), y...))
 		})
-	tr.t, tr.x = breakAtSpikes(tr.t, tr.x, res.Spikes)
+	tr.t, tr.x = breakAtSpikes(tr.t, tr.x, res.Spikes, res.Peaks)
 	return err
 }
 
-// breakAtSpikes inserts a NaN state between the samples on either side of
-// each reset.
-func breakAtSpikes(t []float64, x [][]float64, spikes []float64) ([]float64, [][]float64) {
+// breakAtSpikes inserts at each reset the state the spike reached (the
+// peak, at v_peak for Izhikevich's model, which no regular sample
+// catches), then a NaN state, so that the path rises to the peak and
+// breaks there.
+func breakAtSpikes(t []float64, x [][]float64, spikes []float64, peaks [][]float64) ([]float64, [][]float64) {
 	if len(spikes) == 0 || len(x) == 0 {
 		return t, x
 	}
@@ -533,7 +535,7 @@ func breakAtSpikes(t []float64, x [][]float64, spikes []float64) ([]float64, [][
 	for i := range t {
 		for k < len(spikes) && spikes[k] <= t[i] {
 			if i > 0 && spikes[k] > t[i-1] {
-				ot, ox = append(ot, spikes[k]), append(ox, gap)
+				ot, ox = append(ot, spikes[k], spikes[k]), append(ox, peaks[k], gap)
 			}
 			k++
 		}

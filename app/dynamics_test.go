@@ -115,15 +115,19 @@ func TestLabClickLaunchesTrajectory(t *testing.T) {
 }
 
 // TestLabSpikingModelBreaksAtResets: an Izhikevich RS cell driven above
-// rheobase spikes; its path in the plane is broken at each reset.
+// rheobase spikes; its path in the plane rises to v_peak (30 mV) at each
+// spike and is broken at the reset.
 func TestLabSpikingModelBreaksAtResets(t *testing.T) {
 	l := newTestLab(t, "izhikevich:RS")
 	l.SetParam("I", 10)
 	_, xs := l.Trajectories()
 	breaks := 0
-	for _, x := range xs[0] {
+	for k, x := range xs[0] {
 		if math.IsNaN(x[0]) {
 			breaks++
+			if peak := xs[0][k-1][0]; math.Abs(peak-30) > 1e-6 {
+				t.Errorf("reset %d after v = %.4f mV, want the peak 30", breaks, peak)
+			}
 		}
 	}
 	if breaks < 3 {
