@@ -136,7 +136,9 @@ func Read(r io.Reader, name string) (*File, error) {
 		}
 		return nil, errs
 	}
-	errs = append(errs, checkTree(f)...)
+	if len(f.Points) > 0 || len(errs) == 0 { // rows that fail say more than "no points"
+		errs = append(errs, checkTree(f)...)
+	}
 	if len(errs) > 0 {
 		errs.Sort()
 		return nil, errs
@@ -162,6 +164,9 @@ func parsePoint(fields []string) (Point, error) {
 	for k := range nums {
 		col := 2 + k
 		v, err := strconv.ParseFloat(fields[col], 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return Point{}, fmt.Errorf("%s %s is beyond the range of a number", columns[col], fields[col])
+		}
 		if err != nil {
 			return Point{}, fmt.Errorf("%s %q is not a number", columns[col], fields[col])
 		}

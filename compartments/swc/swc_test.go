@@ -45,6 +45,8 @@ func TestReadErrors(t *testing.T) {
 		{"too many fields", "1 1 0 0 0 5 -1 7\n", []string{"bad.swc:1: expected 7 fields"}},
 		{"id not integer", "1.5 1 0 0 0 5 -1\n", []string{`bad.swc:1: id "1.5" is not an integer`}},
 		{"coordinate text", "1 1 0 zero 0 5 -1\n", []string{`bad.swc:1: y "zero" is not a number`}},
+		{"coordinate out of range", "1 1 1e400 0 0 5 -1\n", []string{`bad.swc:1: x 1e400 is beyond the range of a number`}},
+		{"only bad rows", "1 1 0 0 0 5\n", []string{`bad.swc:1: expected 7 fields (id type x y z radius parent), found 6`}},
 		{"nan", "1 1 0 0 NaN 5 -1\n", []string{"bad.swc:1: z is NaN"}},
 		{"inf radius", "1 1 0 0 0 +Inf -1\n", []string{"bad.swc:1: radius is +Inf"}},
 		{"zero radius", "1 1 0 0 0 5 -1\n2 3 0 1 0 0 1\n", []string{"bad.swc:2: radius 0 must be positive"}},
@@ -75,6 +77,9 @@ func TestReadErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error\n%v\ndoes not contain %q", err, w)
 				}
+			}
+			if len(list) > 1 && strings.Contains(err.Error(), "no sample points") {
+				t.Errorf("error\n%v\nadds \"no sample points\" to the rows' own errors", err)
 			}
 		})
 	}
