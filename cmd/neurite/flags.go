@@ -54,8 +54,12 @@ func flagProblem(fs *flag.FlagSet, err error) string {
 	switch {
 	case errors.As(err, &unknown):
 		name := unknown.GetSpecifiedName()
-		if name == "" {
-			return fmt.Sprintf("unknown flag -%s", unknown.GetSpecifiedShortnames())
+		if short := unknown.GetSpecifiedShortnames(); name == "" || short != "" {
+			// -o: pflag names a single dash's letters as the flag too
+			if near := closestFlag(fs, short); near != "" && len(short) > 1 {
+				return fmt.Sprintf("unknown flag -%s (did you mean --%s?)", short, near)
+			}
+			return fmt.Sprintf("unknown flag -%s (flags take two dashes: --name)", short)
 		}
 		if near := closestFlag(fs, name); near != "" {
 			return fmt.Sprintf("unknown flag --%s (did you mean --%s?)", name, near)

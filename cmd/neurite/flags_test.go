@@ -25,6 +25,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"run", example, "--tstopp", "5"}, 2, "neurite run: unknown flag --tstopp (did you mean --tstop?)"},
 		{[]string{"fi", "hh", "--frm", "0"}, 2, "unknown flag --frm (did you mean --from?)"},
 		{[]string{"run", example, "--zzzzzzzz"}, 2, "unknown flag --zzzzzzzz"},
+		{[]string{"run", example, "-o", out}, 2, "unknown flag -o (flags take two dashes: --name)"},
+		{[]string{"run", example, "-tstop", "5"}, 2, "unknown flag -tstop (did you mean --tstop?)"},
 		{[]string{"run", example, "--tstop", "abc"}, 2, `--tstop "abc": give a number`},
 		{[]string{"run", example, "--tstop"}, 2, "--tstop needs a value"},
 		{[]string{"run", example, "--tstop", "-5", "--out", out}, 2, "--tstop -5: give a positive time in ms"},
