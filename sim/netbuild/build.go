@@ -201,6 +201,9 @@ func (b *builder) rule(i int) (connect.Rule, error) {
 		if err != nil {
 			return r, err
 		}
+		if len(pairs.Pre) == 0 {
+			return r, b.spec.Errorf([]any{"projection", i, "file"}, "projection %s: %s lists no connections, only its header", sp.Name, sp.File)
+		}
 		r.Pairs = pairs
 	}
 	return r, nil

@@ -58,6 +58,15 @@ file = "pairs.csv"
 weight = 1
 delay = 1
 `, "pairs.csv", "pre,post\n0,1\n3,25\n"}, "pairs.csv:3"},
+		{"pairs without rows", []string{"net.toml", strings.Replace(twoPops, "%E%", "10", 1) + `
+[[projection]]
+from = "E"
+to = "I"
+rule = "csv"
+file = "pairs.csv"
+weight = 1
+delay = 1
+`, "pairs.csv", "pre,post,weight\n"}, "pairs.csv lists no connections, only its header"},
 		{"bad csv row", []string{"net.toml", strings.Replace(twoPops, "%E%", "10", 1) + `
 [[input]]
 to = "E"
