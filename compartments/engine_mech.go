@@ -270,7 +270,7 @@ func (e *Engine) SegmentQuantity(q string, buf []float64) ([]float64, error) {
 			pp := &e.shown.at[k]
 			pp.Node = node
 			if _, err := p.resolveNMODL(pp, Probe{Name: q, Var: q}); err != nil ||
-				pp.Var == ProbeIon && !p.usesIon(int(node), p.Ions[pp.Index].Name) {
+				pp.Var == ProbeIon && !p.UsesIon(node, p.Ions[pp.Index].Name) {
 				pp.Var = ProbeV // absent here
 			}
 		}
@@ -285,15 +285,20 @@ func (e *Engine) SegmentQuantity(q string, buf []float64) ([]float64, error) {
 	return buf, nil
 }
 
-// usesIon reports whether a mechanism at node uses the ion.
-func (p *Plan) usesIon(node int, ion string) bool {
+// HasMech reports whether a mechanism for which is holds has an instance
+// at node.
+func (p *Plan) HasMech(node int32, is func(*mech.Mechanism) bool) bool {
 	for _, mp := range p.Mechs {
-		if _, at := slices.BinarySearch(mp.Node, int32(node)); !at {
-			continue
-		}
-		if slices.ContainsFunc(mp.Mech.Ions, func(u mech.Ion) bool { return u.Name == ion }) {
+		if _, at := slices.BinarySearch(mp.Node, node); at && is(mp.Mech) {
 			return true
 		}
 	}
 	return false
+}
+
+// UsesIon reports whether a mechanism at node uses the ion.
+func (p *Plan) UsesIon(node int32, ion string) bool {
+	return p.HasMech(node, func(m *mech.Mechanism) bool {
+		return slices.ContainsFunc(m.Ions, func(u mech.Ion) bool { return u.Name == ion })
+	})
 }

@@ -332,10 +332,7 @@ func reversals(p *compartments.Plan, node int32, sec string, pr compartments.Sec
 	ions := map[string]ion{}
 	for k := range p.Ions {
 		ip := &p.Ions[k]
-		uses := func(m *mech.Mechanism) bool {
-			return slices.ContainsFunc(m.Ions, func(i mech.Ion) bool { return i.Name == ip.Name })
-		}
-		if !at(p, node, uses) {
+		if !p.UsesIon(node, ip.Name) {
 			continue
 		}
 		set := pr.Ions[ip.Name]

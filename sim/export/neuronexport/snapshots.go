@@ -48,15 +48,12 @@ func snapshotPlan(p *compartments.Plan, tstop float64) *snapshots {
 		case q == "v":
 			seg.Ref = "v"
 		case isMech:
-			if at(p, node, func(m *mech.Mechanism) bool { return m.Name == name && !m.Point }) {
+			if p.HasMech(node, func(m *mech.Mechanism) bool { return m.Name == name && !m.Point }) {
 				seg.Ref = field + "_" + name
 			}
 		default: // an ion's e, i, o or current: where a mechanism there uses the ion
 			for _, ip := range p.Ions {
-				uses := func(m *mech.Mechanism) bool {
-					return slices.ContainsFunc(m.Ions, func(i mech.Ion) bool { return i.Name == ip.Name })
-				}
-				if slices.Contains([]string{"e" + ip.Name, ip.Name + "i", ip.Name + "o", "i" + ip.Name}, q) && at(p, node, uses) {
+				if slices.Contains([]string{"e" + ip.Name, ip.Name + "i", ip.Name + "o", "i" + ip.Name}, q) && p.UsesIon(node, ip.Name) {
 					seg.Ref = q
 				}
 			}
@@ -64,16 +61,6 @@ func snapshotPlan(p *compartments.Plan, tstop float64) *snapshots {
 		s.Segments = append(s.Segments, seg)
 	}
 	return s
-}
-
-// at reports whether a mechanism that is has an instance at node.
-func at(p *compartments.Plan, node int32, is func(*mech.Mechanism) bool) bool {
-	for _, mp := range p.Mechs {
-		if _, ok := slices.BinarySearch(mp.Node, node); ok && is(mp.Mech) {
-			return true
-		}
-	}
-	return false
 }
 
 // segmentsCSV is the segments.csv Neurite writes beside its snapshots
