@@ -503,6 +503,14 @@ func NeuroMLModel(file string) (*spec.Model, error) {
 		m.Biophysics = append(m.Biophysics, spec.Biophysics{Where: "all", Pas: spec.SWCPas()})
 		m.Notes = append(m.Notes, fmt.Sprintf("%s: no passive channel density: pas %g S/cm², %g mV everywhere, as for a bare SWC", file, spec.SWCPasG, spec.SWCPasE))
 	}
+	if root := morph.Sections[0].Name; !slices.ContainsFunc(morph.Sections, func(s Section) bool { return s.Name == "soma[0]" }) {
+		// A bare cell's stimulus, detector and recording are at the soma;
+		// a cell without one has them at its root section.
+		at := root + "(0.5)"
+		m.IClamps[0].At, m.Spikes.At = at, at
+		m.Records[0] = spec.Record{Name: "v_" + root, At: at, Var: "v"}
+		m.Notes = append(m.Notes, fmt.Sprintf("%s: no soma: the stimulus, spike detector and recording are at %s, the root section's middle", file, at))
+	}
 	if c.InitV != nil {
 		m.Run.VInit = c.InitV
 	}
