@@ -27,11 +27,14 @@ func HeatmapFrame(img *image.RGBA, m *Morphology, cam Camera, st Style, values [
 	DrawText(img, b.Min.X+10, b.Min.Y+22, fmt.Sprintf("t = %.2f ms", t), 16, fg, Left)
 }
 
-// probePalette is Tableau 10: distinct colours for probes in placement
-// order.
+// probePalette is Tableau 10, a qualitative palette, taken in an order
+// in which each colour differs most from those before it: distinct
+// colours for probes in placement order. Tableau's own order gave the
+// sixth probe brown, hard to tell from the fourth's red on the cell's
+// dark background; brown and grey come last here.
 var probePalette = []color.RGBA{
 	{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255}, {148, 103, 189, 255},
-	{140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255}, {188, 189, 34, 255}, {23, 190, 207, 255},
+	{23, 190, 207, 255}, {227, 119, 194, 255}, {188, 189, 34, 255}, {140, 86, 75, 255}, {127, 127, 127, 255},
 }
 
 // ProbeColor is the colour of the i-th probe, its marker and its trace.
