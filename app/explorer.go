@@ -160,23 +160,26 @@ type Explorer struct {
 	sess *Session
 	file string // the model file behind the session, "" for the example
 
-	view    *cellView
-	traces  *tracesPanel
-	params  *paramsPanel
-	list    *widget.List
-	items   []spec.Item
-	sel     int // selected item, -1 for none
-	tool    *widget.RadioGroup
-	play    *widget.Button
-	speed   *widget.Select
-	slow    *widget.Check
-	status  *widget.Label // the run, and what the last action did
-	readout *widget.Label // the segment under the pointer
-	pending *widget.Label
-	side    *container.AppTabs
-	split   *container.Split // the cell and the side panel above, the traces below
-	content fyne.CanvasObject
-	quit    func() // closes the window
+	view   *cellView
+	traces *tracesPanel
+	params *paramsPanel
+	list   *widget.List
+	items  []spec.Item
+	sel    int // selected item, -1 for none
+	// editBtn and deleteBtn act on the selected item: disabled while none
+	// is, since pressed then they did nothing and said nothing.
+	editBtn, deleteBtn *widget.Button
+	tool               *widget.RadioGroup
+	play               *widget.Button
+	speed              *widget.Select
+	slow               *widget.Check
+	status             *widget.Label // the run, and what the last action did
+	readout            *widget.Label // the segment under the pointer
+	pending            *widget.Label
+	side               *container.AppTabs
+	split              *container.Split // the cell and the side panel above, the traces below
+	content            fyne.CanvasObject
+	quit               func() // closes the window
 	// tabs are the window's tabs, when the explorer fills a window: the
 	// first shows the cell, or net when a network file is open.
 	tabs *container.AppTabs
@@ -233,8 +236,12 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 			it := ex.items[i]
 			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s", it.Kind, it.Name, it.At))
 		})
-	ex.list.OnSelected = func(i widget.ListItemID) { ex.sel = i; ex.refreshFrame() }
-	ex.list.OnUnselected = func(widget.ListItemID) { ex.sel = -1; ex.refreshFrame() }
+	ex.list.OnSelected = func(i widget.ListItemID) { ex.sel = i; ex.selectionChanged() }
+	ex.list.OnUnselected = func(widget.ListItemID) { ex.sel = -1; ex.selectionChanged() }
+	ex.editBtn = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), ex.editSelected)
+	ex.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), ex.DeleteSelected)
+	ex.editBtn.Disable()
+	ex.deleteBtn.Disable()
 	ex.params = newParamsPanel(ex)
 	ex.setSession(sess)
 	ex.content = ex.layout()
@@ -258,9 +265,7 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		widget.NewSeparator(),
 		ex.tool,
 	)
-	placed := container.NewBorder(nil, container.NewGridWithColumns(2,
-		widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), ex.editSelected),
-		widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), ex.DeleteSelected)), nil, nil, ex.list)
+	placed := container.NewBorder(nil, container.NewGridWithColumns(2, ex.editBtn, ex.deleteBtn), nil, nil, ex.list)
 	ex.side = container.NewAppTabs(
 		container.NewTabItem("Placed", placed),
 		container.NewTabItem("Parameters", ex.params.content),
@@ -356,6 +361,7 @@ func (ex *Explorer) refreshAll() {
 	}
 	ex.items = ex.sess.Model.Items()
 	ex.list.UnselectAll()
+	ex.selectionChanged()
 	ex.list.Refresh()
 	ex.params.load()
 	ex.showPending()
@@ -558,9 +564,27 @@ func (ex *Explorer) Undo() {
 	ex.refreshAll()
 }
 
+// selectionChanged enables Edit and Delete when an item is selected, and
+// redraws the cell with the selection marked.
+func (ex *Explorer) selectionChanged() {
+	for _, b := range []*widget.Button{ex.editBtn, ex.deleteBtn} {
+		if ex.sel >= 0 && ex.sel < len(ex.items) {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	ex.refreshFrame()
+}
+
+// nothingSelected is what Edit and Delete say, from a menu or a key, when
+// no item is selected.
+const nothingSelected = "select an electrode, probe or synapse in the Placed list first"
+
 // DeleteSelected removes the selected item.
 func (ex *Explorer) DeleteSelected() {
 	if ex.sel < 0 || ex.sel >= len(ex.items) {
+		ex.say(nothingSelected)
 		return
 	}
 	it := ex.items[ex.sel]
@@ -772,6 +796,7 @@ const zoomStep = 1.25
 // editSelected opens the selected item's settings.
 func (ex *Explorer) editSelected() {
 	if ex.sel < 0 || ex.sel >= len(ex.items) {
+		ex.say(nothingSelected)
 		return
 	}
 	showItemDialog(ex, ex.items[ex.sel])

@@ -414,6 +414,29 @@ func TestTracesByUnit(t *testing.T) {
 	}
 }
 
+// TestEditNeedsSelection: Edit and Delete are disabled until an item is
+// selected, and called with none (from the menu) they say what to do
+// instead of nothing.
+func TestEditNeedsSelection(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture()
+	if !ex.editBtn.Disabled() || !ex.deleteBtn.Disabled() {
+		t.Fatal("Edit or Delete enabled with nothing selected")
+	}
+	ex.editSelected()
+	if ex.note != nothingSelected {
+		t.Errorf("Edit with nothing selected says %q", ex.note)
+	}
+	ex.list.Select(0)
+	if ex.editBtn.Disabled() || ex.deleteBtn.Disabled() {
+		t.Error("Edit or Delete disabled with an item selected")
+	}
+	ex.list.UnselectAll()
+	if !ex.editBtn.Disabled() {
+		t.Error("Edit enabled again after the selection went")
+	}
+}
+
 // TestSynapseDialogShowsTypesFields: the synapse dialog shows an ExpSyn's
 // tau only, and, once the type is Exp2Syn, its tau1 and tau2 only.
 func TestSynapseDialogShowsTypesFields(t *testing.T) {
