@@ -257,7 +257,7 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), ex.Save),
 		widget.NewButtonWithIcon("", theme.ContentUndoIcon(), ex.Undo),
 		widget.NewSeparator(),
-		ex.play,
+		steadyWidth(ex.play, "Play", "Pause"),
 		widget.NewButtonWithIcon("Step", theme.MediaSkipNextIcon(), ex.Step),
 		widget.NewButtonWithIcon("Restart", theme.MediaReplayIcon(), ex.Restart),
 		ex.speed,

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"neurite/views"
@@ -308,5 +309,25 @@ func TestMenuShortcutsDistinct(t *testing.T) {
 			}
 			seen[name] = it.Label
 		}
+	}
+}
+
+// TestToolbarStillAsPlayTurnsToPause: the buttons after Play keep their
+// places when its text turns to Pause (they moved 12 pixels).
+func TestToolbarStillAsPlayTurnsToPause(t *testing.T) {
+	ex, w := newTestWindow(t)
+	w.Canvas().Capture()
+	step := buttonIn(w.Content(), "Step")
+	if step == nil {
+		t.Fatal("no Step button")
+	}
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(step)
+	ex.play.SetText("Pause")
+	ex.play.SetIcon(theme.MediaPauseIcon())
+	w.Content().Refresh()
+	w.Canvas().Capture()
+	if after := d.AbsolutePositionForObject(step); after != before {
+		t.Errorf("Step moved from %v to %v as Play turned to Pause", before, after)
 	}
 }
