@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -175,6 +176,7 @@ type Explorer struct {
 	slow               *widget.Check
 	status             *widget.Label // the run, and what the last action did
 	readout            *widget.Label // the segment under the pointer
+	fps                *widget.Label // the frame rate, at the status bar's right end
 	pending            *widget.Label
 	side               *container.AppTabs
 	split              *container.Split // the cell and the side panel above, the traces below
@@ -220,6 +222,8 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 	ex.status = widget.NewLabel("")
 	ex.status.Truncation = fyne.TextTruncateEllipsis // a long line must not widen the window
 	ex.readout = widget.NewLabel("")
+	ex.fps = widget.NewLabel("")
+	ex.fps.Alignment = fyne.TextAlignTrailing
 	ex.pending = widget.NewLabel("")
 	ex.pending.Importance = widget.WarningImportance
 	ex.play = widget.NewButtonWithIcon("Play", theme.MediaPlayIcon(), ex.TogglePlay)
@@ -281,8 +285,14 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		ex.split.Offset = s.TracesSplit
 	}
 	ex.startSplit = ex.split.Offset
-	// The readout keeps its whole width; the run's line gives way.
-	status := container.NewBorder(nil, nil, nil, container.NewHBox(ex.readout, ex.pending), ex.status)
+	// The readout, what waits and the frame rate keep their whole width;
+	// the run's line (and the last action's note on it) gives way, cut
+	// with an ellipsis. The frame rate has a label of its own, at a fixed
+	// width at the right end: at the end of the run's line it was cut to
+	// "0 f…" once the readout and a notice showed.
+	fpsWidth := canvas.NewRectangle(color.Transparent)
+	fpsWidth.SetMinSize(fyne.NewSize(widget.NewLabel("999 fps").MinSize().Width, 0))
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(ex.readout, ex.pending, container.NewStack(fpsWidth, ex.fps)), ex.status)
 	return container.NewBorder(bar, status, nil, nil, ex.split)
 }
 
@@ -396,8 +406,9 @@ func (ex *Explorer) refreshFrame() {
 		ex.play.SetText("Play")
 		ex.play.SetIcon(theme.MediaPlayIcon())
 	}
-	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments on the %s   %.0f fps", t, ex.sess.Tstop,
-		ex.sess.Plan.Compartments(), strings.ToUpper(ex.sess.BackendName), ex.view.FrameRate())
+	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments on the %s", t, ex.sess.Tstop,
+		ex.sess.Plan.Compartments(), strings.ToUpper(ex.sess.BackendName))
+	ex.fps.SetText(fmt.Sprintf("%.0f fps", ex.view.FrameRate()))
 	if ex.sess.Slowed() {
 		status += fmt.Sprintf("   slowed to %g ms/s for a spike", slowSpeed)
 	}
