@@ -389,14 +389,42 @@ func (l *Lab) plane() (x, y int) {
 // sliceAt is where a larger model's other variables are held in the
 // plane: at its first stable equilibrium, else its initial state.
 func (l *Lab) sliceAt(w analysis.Window) []float64 {
+	x, _ := l.sliceWhere(w)
+	return x
+}
+
+// sliceWhere is sliceAt with the name of the state it holds the other
+// variables at ("the stable equilibrium" or "the initial state").
+func (l *Lab) sliceWhere(w analysis.Window) ([]float64, string) {
 	if l.model.Dim() > 2 {
 		for _, e := range analysis.Equilibria(l.model, w) {
 			if e.Stable() {
-				return e.X
+				return e.X, "the stable equilibrium"
 			}
 		}
 	}
-	return l.model.InitialState()
+	return l.model.InitialState(), "the initial state"
+}
+
+// sliceCaption says, for a model of more than two variables, that the
+// plane across x and up y is a slice with the others held (at what values,
+// and why those), and that the trajectories drawn on it are not confined
+// to it: they are the whole system's, projected. Without it the
+// Hodgkin–Huxley plane read as if v and n were the whole system. Empty
+// for a planar model, whose plane is all there is.
+func (l *Lab) sliceCaption(x, y int, w analysis.Window) string {
+	if l.model.Dim() <= 2 {
+		return ""
+	}
+	at, where := l.sliceWhere(w)
+	var held []string
+	for i, v := range l.model.Vars {
+		if i != x && i != y {
+			held = append(held, fmt.Sprintf("%s = %.3g", v.Name, at[i]))
+		}
+	}
+	return fmt.Sprintf("slice: %s held at %s\npaths: the full %d-D system's, projected",
+		strings.Join(held, ", "), where, l.model.Dim())
 }
 
 // Portrait computes what the phase plane shows for the current
@@ -434,7 +462,9 @@ func (l *Lab) redraw() {
 		for i, tr := range l.trajs {
 			paths[i] = views.Trajectory{X: column(tr.x, x), Y: column(tr.x, y)}
 		}
-		l.phase.SetPlot(views.PhasePlot(pp, l.model.Vars[x].Label(), l.model.Vars[y].Label(), paths))
+		p := views.PhasePlot(pp, l.model.Vars[x].Label(), l.model.Vars[y].Label(), paths)
+		views.SetCaption(p, l.sliceCaption(x, y, w))
+		l.phase.SetPlot(p)
 	}
 	series := make([]views.Series, len(l.trajs))
 	for i, tr := range l.trajs {

@@ -163,6 +163,29 @@ func TestLabPlanes(t *testing.T) {
 	}
 }
 
+// TestLabPlaneSaysSlice: hh's v–n plane is a slice of a 4-D system, and
+// its caption says so, with the values m and h are held at and that the
+// paths are the whole system's projected; FitzHugh–Nagumo's plane is the
+// whole system and has no caption.
+func TestLabPlaneSaysSlice(t *testing.T) {
+	l := newTestLab(t, "fhn")
+	if c := l.phase.Plot().Title.Text; c != "" {
+		t.Errorf("fhn's plane has the caption %q", c)
+	}
+	if err := l.Open("hh"); err != nil {
+		t.Fatal(err)
+	}
+	c := l.phase.Plot().Title.Text
+	for _, want := range []string{"slice", "m = 0.05", "h = 0.59", "held at", "4-D", "projected"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("hh's plane's caption %q does not say %q", c, want)
+		}
+	}
+	if strings.Contains(c, "n =") || strings.Contains(c, "v =") {
+		t.Errorf("the caption %q holds a variable of the plane", c)
+	}
+}
+
 // TestLabBifurcation computes the diagram of the low-threshold
 // I_Na,p + I_K model in the background: a supercritical Hopf point at
 // I = 14.66 with its cycles.

@@ -48,13 +48,19 @@ func place(m *spec.Model, kind spec.ItemKind, at string) string {
 			Events: slices.Clone(defaultEvents)})
 		return name
 	}
-	name := "v@" + at
+	// Named as the example files name their probes, "v_" and the location
+	// ("v_apic[0](0.5)"), so that placed and loaded probes read alike in
+	// the legend; they were "v@apic[44](0.8)" beside "v_apic[0](0.5)".
+	name := probeName(at)
 	for i := 2; slices.ContainsFunc(m.Items(), func(it spec.Item) bool { return it.Name == name }); i++ {
-		name = fmt.Sprintf("v@%s#%d", at, i)
+		name = fmt.Sprintf("%s#%d", probeName(at), i)
 	}
 	m.Records = append(m.Records, spec.Record{Name: name, At: at, Var: "v"})
 	return name
 }
+
+// probeName is the name of a voltage probe placed at a location.
+func probeName(at string) string { return "v_" + at }
 
 // remove deletes an item, and the probes that read it.
 func remove(m *spec.Model, it spec.Item) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -160,23 +161,27 @@ type Explorer struct {
 	sess *Session
 	file string // the model file behind the session, "" for the example
 
-	view    *cellView
-	traces  *tracesPanel
-	params  *paramsPanel
-	list    *widget.List
-	items   []spec.Item
-	sel     int // selected item, -1 for none
-	tool    *widget.RadioGroup
-	play    *widget.Button
-	speed   *widget.Select
-	slow    *widget.Check
-	status  *widget.Label // the run, and what the last action did
-	readout *widget.Label // the segment under the pointer
-	pending *widget.Label
-	side    *container.AppTabs
-	split   *container.Split // the cell and the side panel above, the traces below
-	content fyne.CanvasObject
-	quit    func() // closes the window
+	view   *cellView
+	traces *tracesPanel
+	params *paramsPanel
+	list   *widget.List
+	items  []spec.Item
+	sel    int // selected item, -1 for none
+	// editBtn and deleteBtn act on the selected item: disabled while none
+	// is, since pressed then they did nothing and said nothing.
+	editBtn, deleteBtn *widget.Button
+	tool               *widget.RadioGroup
+	play               *widget.Button
+	speed              *widget.Select
+	slow               *widget.Check
+	status             *widget.Label // the run, and what the last action did
+	readout            *widget.Label // the segment under the pointer
+	fps                *widget.Label // the frame rate, at the status bar's right end
+	pending            *widget.Label
+	side               *container.AppTabs
+	split              *container.Split // the cell and the side panel above, the traces below
+	content            fyne.CanvasObject
+	quit               func() // closes the window
 	// tabs are the window's tabs, when the explorer fills a window: the
 	// first shows the cell, or net when a network file is open.
 	tabs *container.AppTabs
@@ -217,6 +222,8 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 	ex.status = widget.NewLabel("")
 	ex.status.Truncation = fyne.TextTruncateEllipsis // a long line must not widen the window
 	ex.readout = widget.NewLabel("")
+	ex.fps = widget.NewLabel("")
+	ex.fps.Alignment = fyne.TextAlignTrailing
 	ex.pending = widget.NewLabel("")
 	ex.pending.Importance = widget.WarningImportance
 	ex.play = widget.NewButtonWithIcon("Play", theme.MediaPlayIcon(), ex.TogglePlay)
@@ -233,8 +240,12 @@ func NewExplorer(w fyne.Window, sess *Session, file string) *Explorer {
 			it := ex.items[i]
 			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s", it.Kind, it.Name, it.At))
 		})
-	ex.list.OnSelected = func(i widget.ListItemID) { ex.sel = i; ex.refreshFrame() }
-	ex.list.OnUnselected = func(widget.ListItemID) { ex.sel = -1; ex.refreshFrame() }
+	ex.list.OnSelected = func(i widget.ListItemID) { ex.sel = i; ex.selectionChanged() }
+	ex.list.OnUnselected = func(widget.ListItemID) { ex.sel = -1; ex.selectionChanged() }
+	ex.editBtn = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), ex.editSelected)
+	ex.deleteBtn = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), ex.DeleteSelected)
+	ex.editBtn.Disable()
+	ex.deleteBtn.Disable()
 	ex.params = newParamsPanel(ex)
 	ex.setSession(sess)
 	ex.content = ex.layout()
@@ -250,7 +261,7 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), ex.Save),
 		widget.NewButtonWithIcon("", theme.ContentUndoIcon(), ex.Undo),
 		widget.NewSeparator(),
-		ex.play,
+		steadyWidth(ex.play, "Play", "Pause"),
 		widget.NewButtonWithIcon("Step", theme.MediaSkipNextIcon(), ex.Step),
 		widget.NewButtonWithIcon("Restart", theme.MediaReplayIcon(), ex.Restart),
 		ex.speed,
@@ -258,9 +269,7 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		widget.NewSeparator(),
 		ex.tool,
 	)
-	placed := container.NewBorder(nil, container.NewGridWithColumns(2,
-		widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), ex.editSelected),
-		widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), ex.DeleteSelected)), nil, nil, ex.list)
+	placed := container.NewBorder(nil, container.NewGridWithColumns(2, ex.editBtn, ex.deleteBtn), nil, nil, ex.list)
 	ex.side = container.NewAppTabs(
 		container.NewTabItem("Placed", placed),
 		container.NewTabItem("Parameters", ex.params.content),
@@ -276,8 +285,14 @@ func (ex *Explorer) layout() fyne.CanvasObject {
 		ex.split.Offset = s.TracesSplit
 	}
 	ex.startSplit = ex.split.Offset
-	// The readout keeps its whole width; the run's line gives way.
-	status := container.NewBorder(nil, nil, nil, container.NewHBox(ex.readout, ex.pending), ex.status)
+	// The readout, what waits and the frame rate keep their whole width;
+	// the run's line (and the last action's note on it) gives way, cut
+	// with an ellipsis. The frame rate has a label of its own, at a fixed
+	// width at the right end: at the end of the run's line it was cut to
+	// "0 f…" once the readout and a notice showed.
+	fpsWidth := canvas.NewRectangle(color.Transparent)
+	fpsWidth.SetMinSize(fyne.NewSize(widget.NewLabel("999 fps").MinSize().Width, 0))
+	status := container.NewBorder(nil, nil, nil, container.NewHBox(ex.readout, ex.pending, container.NewStack(fpsWidth, ex.fps)), ex.status)
 	return container.NewBorder(bar, status, nil, nil, ex.split)
 }
 
@@ -356,6 +371,7 @@ func (ex *Explorer) refreshAll() {
 	}
 	ex.items = ex.sess.Model.Items()
 	ex.list.UnselectAll()
+	ex.selectionChanged()
 	ex.list.Refresh()
 	ex.params.load()
 	ex.showPending()
@@ -390,8 +406,9 @@ func (ex *Explorer) refreshFrame() {
 		ex.play.SetText("Play")
 		ex.play.SetIcon(theme.MediaPlayIcon())
 	}
-	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments on the %s   %.0f fps", t, ex.sess.Tstop,
-		ex.sess.Plan.Compartments(), strings.ToUpper(ex.sess.BackendName), ex.view.FrameRate())
+	status := fmt.Sprintf("t = %.2f / %g ms   %d compartments on the %s", t, ex.sess.Tstop,
+		ex.sess.Plan.Compartments(), strings.ToUpper(ex.sess.BackendName))
+	ex.fps.SetText(fmt.Sprintf("%.0f fps", ex.view.FrameRate()))
 	if ex.sess.Slowed() {
 		status += fmt.Sprintf("   slowed to %g ms/s for a spike", slowSpeed)
 	}
@@ -558,9 +575,27 @@ func (ex *Explorer) Undo() {
 	ex.refreshAll()
 }
 
+// selectionChanged enables Edit and Delete when an item is selected, and
+// redraws the cell with the selection marked.
+func (ex *Explorer) selectionChanged() {
+	for _, b := range []*widget.Button{ex.editBtn, ex.deleteBtn} {
+		if ex.sel >= 0 && ex.sel < len(ex.items) {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	ex.refreshFrame()
+}
+
+// nothingSelected is what Edit and Delete say, from a menu or a key, when
+// no item is selected.
+const nothingSelected = "select an electrode, probe or synapse in the Placed list first"
+
 // DeleteSelected removes the selected item.
 func (ex *Explorer) DeleteSelected() {
 	if ex.sel < 0 || ex.sel >= len(ex.items) {
+		ex.say(nothingSelected)
 		return
 	}
 	it := ex.items[ex.sel]
@@ -772,6 +807,7 @@ const zoomStep = 1.25
 // editSelected opens the selected item's settings.
 func (ex *Explorer) editSelected() {
 	if ex.sel < 0 || ex.sel >= len(ex.items) {
+		ex.say(nothingSelected)
 		return
 	}
 	showItemDialog(ex, ex.items[ex.sel])

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"neurite/sim/spec"
 	"neurite/views"
 )
 
@@ -410,5 +411,95 @@ func TestTracesByUnit(t *testing.T) {
 	ex.traces.update(ex.sess, ex.probeColors(), 0.5)
 	if got := names(); got != "cai_apic2 cai_soma" || ex.traces.axisLabel() != "(mM)" {
 		t.Errorf("mM shows %s, axis %q", got, ex.traces.axisLabel())
+	}
+}
+
+// TestEditNeedsSelection: Edit and Delete are disabled until an item is
+// selected, and called with none (from the menu) they say what to do
+// instead of nothing.
+func TestEditNeedsSelection(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture()
+	if !ex.editBtn.Disabled() || !ex.deleteBtn.Disabled() {
+		t.Fatal("Edit or Delete enabled with nothing selected")
+	}
+	ex.editSelected()
+	if ex.note != nothingSelected {
+		t.Errorf("Edit with nothing selected says %q", ex.note)
+	}
+	ex.list.Select(0)
+	if ex.editBtn.Disabled() || ex.deleteBtn.Disabled() {
+		t.Error("Edit or Delete disabled with an item selected")
+	}
+	ex.list.UnselectAll()
+	if !ex.editBtn.Disabled() {
+		t.Error("Edit enabled again after the selection went")
+	}
+}
+
+// TestSynapseDialogShowsTypesFields: the synapse dialog shows an ExpSyn's
+// tau only, and, once the type is Exp2Syn, its tau1 and tau2 only.
+func TestSynapseDialogShowsTypesFields(t *testing.T) {
+	ex, w := newTestExplorer(t)
+	w.Canvas().Capture()
+	ex.edit(func(m *spec.Model) { place(m, spec.SynapseItem, "apic[10](0.5)") }, true)
+	ex.list.Select(len(ex.items) - 1)
+	ex.editSelected()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog")
+	}
+	var form *widget.Form
+	var kind *widget.Select
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Form:
+			form = v
+		case *widget.Select:
+			kind = v
+			return
+		}
+		switch v := o.(type) {
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(top)
+	if form == nil || kind == nil {
+		t.Fatal("no form with a type in the dialog")
+	}
+	// shown lists the texts of the entries visible in the time constants' row.
+	shown := func() (label string, texts []string) {
+		var visible func(o fyne.CanvasObject)
+		visible = func(o fyne.CanvasObject) {
+			if !o.Visible() {
+				return
+			}
+			switch v := o.(type) {
+			case *widget.Entry:
+				texts = append(texts, v.Text)
+			case *fyne.Container:
+				for _, c := range v.Objects {
+					visible(c)
+				}
+			}
+		}
+		item := form.Items[2]
+		visible(item.Widget)
+		return item.Text, texts
+	}
+	if label, texts := shown(); label != "tau (ms)" || !slices.Equal(texts, []string{"2"}) {
+		t.Errorf("ExpSyn's row %q shows %q, want tau's 2 only", label, texts)
+	}
+	kind.SetSelected("Exp2Syn")
+	if label, texts := shown(); label != "tau1, tau2 (ms)" || !slices.Equal(texts, []string{"0.5", "4"}) {
+		t.Errorf("Exp2Syn's row %q shows %q, want tau1 and tau2", label, texts)
 	}
 }

@@ -43,3 +43,17 @@ func fit(e *widget.Entry, longest string) fyne.CanvasObject {
 	strut.SetMinSize(fyne.NewSize(w, 0))
 	return container.NewStack(strut, e)
 }
+
+// steadyWidth gives a button whose text changes (Play and Pause) the width
+// of the widest of its texts, so that the controls beside it keep their
+// places as it changes: the toolbar shifted by 12 pixels when Play turned
+// to Pause.
+func steadyWidth(b *widget.Button, texts ...string) fyne.CanvasObject {
+	w := b.MinSize().Width
+	for _, t := range texts {
+		w = max(w, widget.NewButtonWithIcon(t, b.Icon, nil).MinSize().Width)
+	}
+	strut := canvas.NewRectangle(color.Transparent)
+	strut.SetMinSize(fyne.NewSize(w, 0))
+	return container.NewStack(strut, b)
+}

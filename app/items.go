@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,6 +20,7 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 	at.SetText(it.At)
 	fields := []*widget.FormItem{widget.NewFormItem("at", fit(at, fitLocation))}
 	var apply func(m *spec.Model) error
+	var form *widget.Form // set below; fields' callbacks refresh it
 	switch it.Kind {
 	case spec.ElectrodeItem:
 		c := findIClamp(m, it.Name)
@@ -46,14 +48,32 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 			}
 			break
 		}
-		kind := widget.NewSelect([]string{"ExpSyn", "Exp2Syn"}, nil)
-		kind.SetSelected(s.Type)
 		tau, tau1, tau2 := numEntry(ptrOr(s.Tau, 2)), numEntry(ptrOr(s.Tau1, 0.5)), numEntry(ptrOr(s.Tau2, 4))
 		e, weight := numEntry(s.E), numEntry(*s.Weight)
 		events := widget.NewEntry()
 		events.SetText(joinNums(s.Events))
-		fields = append(fields, widget.NewFormItem("type", kind), widget.NewFormItem("tau (ms, ExpSyn)", fit(tau, fitNumber)),
-			widget.NewFormItem("tau1 (ms, Exp2Syn)", fit(tau1, fitNumber)), widget.NewFormItem("tau2 (ms, Exp2Syn)", fit(tau2, fitNumber)),
+		// One row of time constants, showing the chosen type's only: an
+		// ExpSyn's tau, or an Exp2Syn's rise and decay. Both sets at once
+		// read as if all three applied.
+		one := fit(tau, fitNumber)
+		two := container.NewHBox(fit(tau1, fitNumber), fit(tau2, fitNumber), widget.NewLabel("rise, decay"))
+		taus := widget.NewFormItem("", container.NewStack(one, two))
+		kind := widget.NewSelect([]string{"ExpSyn", "Exp2Syn"}, func(t string) {
+			exp2 := t == "Exp2Syn"
+			if exp2 {
+				one.Hide()
+				two.Show()
+			} else {
+				one.Show()
+				two.Hide()
+			}
+			taus.Text = synTauLabel(t)
+			if form != nil {
+				form.Refresh()
+			}
+		})
+		kind.SetSelected(s.Type)
+		fields = append(fields, widget.NewFormItem("type", kind), taus,
 			widget.NewFormItem("e (mV)", fit(e, fitNumber)), widget.NewFormItem("weight (µS)", fit(weight, fitNumber)), widget.NewFormItem("events (ms)", fit(events, fitEvents)))
 		apply = func(m *spec.Model) error {
 			s := m.SynapseNamed(it.Name)
@@ -95,7 +115,8 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 			return nil
 		}
 	}
-	dialog.ShowForm(fmt.Sprintf("%s %s", it.Kind, it.Name), "Apply", "Cancel", fields, func(ok bool) {
+	form = widget.NewForm(fields...)
+	dialog.ShowCustomConfirm(fmt.Sprintf("%s %s", it.Kind, it.Name), "Apply", "Cancel", form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -110,6 +131,14 @@ func showItemDialog(ex *Explorer, it spec.Item) {
 		}
 		ex.edit(func(m *spec.Model) { apply(m) }, it.Kind != spec.ProbeItem)
 	}, ex.win)
+}
+
+// synTauLabel names the row of a synapse type's time constants.
+func synTauLabel(typ string) string {
+	if typ == "Exp2Syn" {
+		return "tau1, tau2 (ms)"
+	}
+	return "tau (ms)"
 }
 
 func numEntry(v float64) *widget.Entry {

@@ -67,6 +67,15 @@ func (v *rasterView) Len() int {
 	return v.r.Len()
 }
 
+// Select marks a neuron's row (ok false: none), as the README promises a
+// click does.
+func (v *rasterView) Select(neuron int, ok bool) {
+	v.mu.Lock()
+	v.r.Select(neuron, ok)
+	v.mu.Unlock()
+	v.img.Refresh()
+}
+
 // Fit shows every neuron over [0, tstop).
 func (v *rasterView) Fit(tstop float64) {
 	v.mu.Lock()

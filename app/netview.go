@@ -499,6 +499,7 @@ func (nv *NetView) hovered(neuron int, t float64, ok bool) {
 // a cable cell is also shown alone in the Cells tab, and marked there.
 func (nv *NetView) Select(neuron int, _ float64) {
 	nv.selected = neuron
+	nv.raster.Select(neuron, true) // its row is marked in the raster
 	nv.showTrace()
 	if nv.activity.cells != nil {
 		nv.selectCell(nv.activity, neuron)

@@ -174,7 +174,7 @@ func TestRasterHitMapsBack(t *testing.T) {
 }
 
 // TestClickShowsTrace: a click on a recorded neuron shows its voltage; on
-// one not recorded it says so.
+// one not recorded it says so; either way its row is marked in the raster.
 func TestClickShowsTrace(t *testing.T) {
 	_, nv, w := newNetWindow(t, brianNet)
 	runNet(t, nv)
@@ -186,6 +186,12 @@ func TestClickShowsTrace(t *testing.T) {
 		test.TapAt(nv.raster, nv.raster.PositionOf(tc.neuron, 100))
 		if nv.selected != tc.neuron {
 			t.Fatalf("a click on neuron %d selected %d", tc.neuron, nv.selected)
+		}
+		nv.raster.mu.Lock()
+		marked, ok := nv.raster.r.Selected()
+		nv.raster.mu.Unlock()
+		if !ok || marked != tc.neuron {
+			t.Errorf("a click on neuron %d marks row %d (%v) in the raster", tc.neuron, marked, ok)
 		}
 		p := nv.trace.Plot()
 		if got := p != nil; got != tc.recorded {

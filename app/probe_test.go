@@ -107,7 +107,7 @@ func TestProbePlacedWhilePausedSaysWhen(t *testing.T) {
 	ex.tool.SetSelected(toolProbe)
 	runTo(t, ex.sess, 12)
 	tapSegment(t, ex, segmentNamed(t, ex, "apic[10](0.5)"))
-	if want := "v@apic[10](0.5) records from t = 12.00 ms on"; !strings.Contains(ex.pending.Text, want) {
+	if want := "v_apic[10](0.5) records from t = 12.00 ms on"; !strings.Contains(ex.pending.Text, want) {
 		t.Errorf("placed while paused, the status bar says %q, want %q", ex.pending.Text, want)
 	}
 	ex.Step()
@@ -116,12 +116,12 @@ func TestProbePlacedWhilePausedSaysWhen(t *testing.T) {
 	}
 	runTo(t, ex.sess, ex.sess.Tstop)
 	tapSegment(t, ex, segmentNamed(t, ex, "apic[20](0.5)"))
-	if want := "the run has ended: v@apic[20](0.5) records from the next Play"; !strings.Contains(ex.pending.Text, want) {
+	if want := "the run has ended: v_apic[20](0.5) records from the next Play"; !strings.Contains(ex.pending.Text, want) {
 		t.Errorf("placed after the end, the status bar says %q, want %q", ex.pending.Text, want)
 	}
 	ex.TogglePlay()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if tt, _ := ex.sess.Trace("v@apic[20](0.5)", 0); len(tt) > 0 {
+		if tt, _ := ex.sess.Trace("v_apic[20](0.5)", 0); len(tt) > 0 {
 			break
 		}
 	}
@@ -129,7 +129,7 @@ func TestProbePlacedWhilePausedSaysWhen(t *testing.T) {
 	if ex.pending.Text != "" {
 		t.Errorf("playing again, it still says %q", ex.pending.Text)
 	}
-	if tt, _ := ex.sess.Trace("v@apic[20](0.5)", 0); len(tt) == 0 || tt[0] != 0 {
+	if tt, _ := ex.sess.Trace("v_apic[20](0.5)", 0); len(tt) == 0 || tt[0] != 0 {
 		t.Errorf("the probe placed after the end did not record from the new run's start: %v", tt)
 	}
 }

@@ -286,7 +286,7 @@ func (v *ResultsView) replay(plan *compartments.Plan) (*container.TabItem, error
 	v.at.OnChanged = func(float64) { v.show() }
 	v.play = widget.NewButton("Play", v.togglePlay)
 	v.show()
-	bar := container.NewBorder(nil, nil, container.NewHBox(v.play, v.clock), nil, v.at)
+	bar := container.NewBorder(nil, nil, container.NewHBox(steadyWidth(v.play, "Play", "Pause"), v.clock), nil, v.at)
 	return container.NewTabItem("Cell", container.NewBorder(nil, bar, nil, nil, v.heat)), nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"neurite/views"
@@ -308,5 +309,51 @@ func TestMenuShortcutsDistinct(t *testing.T) {
 			}
 			seen[name] = it.Label
 		}
+	}
+}
+
+// TestToolbarStillAsPlayTurnsToPause: the buttons after Play keep their
+// places when its text turns to Pause (they moved 12 pixels).
+func TestToolbarStillAsPlayTurnsToPause(t *testing.T) {
+	ex, w := newTestWindow(t)
+	w.Canvas().Capture()
+	step := buttonIn(w.Content(), "Step")
+	if step == nil {
+		t.Fatal("no Step button")
+	}
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(step)
+	ex.play.SetText("Pause")
+	ex.play.SetIcon(theme.MediaPauseIcon())
+	w.Content().Refresh()
+	w.Canvas().Capture()
+	if after := d.AbsolutePositionForObject(step); after != before {
+		t.Errorf("Step moved from %v to %v as Play turned to Pause", before, after)
+	}
+}
+
+// TestFrameRateWholeBesideReadoutAndNotice: with a long note, the hover
+// readout and a notice all showing, the frame rate is still drawn whole
+// inside the window (it was cut to "0 f…"); the run's line gives way.
+func TestFrameRateWholeBesideReadoutAndNotice(t *testing.T) {
+	ex, w := newTestWindow(t)
+	ex.say(strings.Repeat("a long message of the last action, ", 10))
+	ex.hovered(segmentNamed(t, ex, "apic[44](0.833333)"), true)
+	ex.probesWait = "the run has ended: v_apic[44](0.833333) records from the next Play"
+	ex.showPending()
+	ex.refreshFrame()
+	ex.content.Refresh()
+	if !strings.HasSuffix(ex.fps.Text, " fps") {
+		t.Fatalf("the frame rate reads %q", ex.fps.Text)
+	}
+	if shown := textShown(ex.fps); shown != ex.fps.Text {
+		t.Errorf("the frame rate shows %q of %q", shown, ex.fps.Text)
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(ex.fps)
+	if right := pos.X + ex.fps.Size().Width; right > w.Canvas().Size().Width || ex.fps.Size().Width < ex.fps.MinSize().Width {
+		t.Errorf("the frame rate's label ends at x = %v of %v, %v wide of %v", right, w.Canvas().Size().Width, ex.fps.Size().Width, ex.fps.MinSize().Width)
+	}
+	if shown := textShown(ex.status); !strings.HasSuffix(shown, "…") {
+		t.Errorf("the run's line shows %q, not cut with an ellipsis", shown)
 	}
 }

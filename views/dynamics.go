@@ -100,6 +100,14 @@ func PhasePlot(pp analysis.Portrait, xlabel, ylabel string, trajectories []Traje
 	return p
 }
 
+// SetCaption puts a line of text above a figure, as small as its tick
+// labels (a note on what the figure shows, not a headline); "" leaves it
+// without.
+func SetCaption(p *plot.Plot, text string) {
+	p.Title.Text = text
+	p.Title.TextStyle.Font.Size = p.X.Tick.Label.Font.Size
+}
+
 // addBroken adds the line through (x, y), broken at NaNs and clipped to
 // finite values.
 func addBroken(p *plot.Plot, x, y []float64, style draw.LineStyle) {

@@ -72,6 +72,12 @@ const (
 	figureMargin = vg.Length(3) // points: between everything drawn and the edge
 	legendGap    = vg.Length(8) // points: between the plot and the legend
 	minLegendPt  = vg.Length(6) // a legend too tall shrinks down to this size
+	// legendInset keeps the legend's text off the figure's right edge,
+	// which it touched (the last glyph of a name ran into the border).
+	legendInset = vg.Length(6)
+	// legendLeading is the gap between legend rows as a fraction of the
+	// font size: gonum's default of none set the rows' glyphs touching.
+	legendLeading = 0.3
 )
 
 // layout is where drawFigure put the data and the legend (empty if none).
@@ -91,7 +97,11 @@ func drawFigure(c draw.Canvas, p *plot.Plot) layout {
 	body.Legend = plot.NewLegend()
 	leg := p.Legend
 	leg.Left, leg.Top = true, true
+	leg.Padding = legendLeading * leg.TextStyle.Font.Size
 	legSize := leg.Rectangle(c).Size()
+	if legSize.X > 0 {
+		legSize.X += legendInset
+	}
 	place := func() (draw.Canvas, vg.Rectangle) {
 		plotC := c
 		if legSize.X > 0 {
@@ -103,7 +113,9 @@ func drawFigure(c draw.Canvas, p *plot.Plot) layout {
 	if scale := min(data.Size().Y/legSize.Y, c.Size().X/3/legSize.X); scale < 1 {
 		leg.TextStyle.Font.Size = max(minLegendPt, leg.TextStyle.Font.Size*scale)
 		leg.ThumbnailWidth *= scale
+		leg.Padding = legendLeading * leg.TextStyle.Font.Size
 		legSize = leg.Rectangle(c).Size()
+		legSize.X += legendInset
 		plotC, data = place()
 	}
 	// Up the side a label at most every two lines of text; across, every
@@ -116,7 +128,8 @@ func drawFigure(c draw.Canvas, p *plot.Plot) layout {
 	body.Draw(plotC)
 	l := layout{data: data}
 	if legSize.X > 0 {
-		l.legend = vg.Rectangle{Min: vg.Point{X: c.Max.X - legSize.X, Y: data.Max.Y - legSize.Y}, Max: vg.Point{X: c.Max.X, Y: data.Max.Y}}
+		right := c.Max.X - legendInset
+		l.legend = vg.Rectangle{Min: vg.Point{X: c.Max.X - legSize.X, Y: data.Max.Y - legSize.Y}, Max: vg.Point{X: right, Y: data.Max.Y}}
 		leg.Draw(draw.Canvas{Canvas: c.Canvas, Rectangle: l.legend})
 	}
 	return l

@@ -208,3 +208,41 @@ func TestSVGCarriesItsFont(t *testing.T) {
 		t.Error("the SVG does not embed the Go font")
 	}
 }
+
+// TestLegendRowsApartAndInset: the legend's rows of text are separated by
+// blank pixel rows (they touched), and its text keeps clear of the right
+// edge (it ran into it).
+func TestLegendRowsApartAndInset(t *testing.T) {
+	cols := []color.RGBA{{30, 100, 230, 255}, {230, 90, 30, 255}, {40, 170, 60, 255}, {120, 80, 20, 255}, {0, 150, 150, 255}}
+	var series []Series
+	for i, name := range []string{"v_apic[0](0.5)", "v_apic[15](0.5)", "v_apic[5](0.5)", "v_dend[22](0.5)", "v_soma[0](0.5)"} {
+		series = append(series, spikes(name, cols[i], float64(i)))
+	}
+	const w, h = 1280, 220
+	p := TracesPlot(series, "v (mV)", 0, 100)
+	p.Legend.TextStyle.Color = legendInk
+	img, _ := renderFigure(p, w, h)
+	var rows []bool // has legend ink, by pixel row
+	right := 0
+	for y := range h {
+		ink := false
+		for x := range w {
+			if isLegendInk(img.RGBAAt(x, y)) {
+				ink, right = true, max(right, x)
+			}
+		}
+		rows = append(rows, ink)
+	}
+	runs := 0
+	for y := range rows {
+		if rows[y] && (y == 0 || !rows[y-1]) {
+			runs++
+		}
+	}
+	if runs < len(series) {
+		t.Errorf("%d separate rows of legend text for %d names: the rows touch", runs, len(series))
+	}
+	if gap := w - 1 - right; gap < 8 {
+		t.Errorf("the legend's text ends %d px from the right edge, want at least 8", gap)
+	}
+}

@@ -39,7 +39,27 @@ type Raster struct {
 	area   image.Rectangle // the data area of the last Render
 	nRest  float64         // neurons zoom and pan have moved the window short of whole ones
 	counts []uint32        // per lane and column, reused between frames
+	sel    int             // the neuron marked by Select
+	selOn  bool            // whether one is
 }
+
+// Select marks a neuron's row (the one chosen, whose trace is shown) with
+// a band across the data area; ok false clears the mark. A lone neuron's
+// row among thousands is under a pixel high, so the band is at least
+// selBand pixels high and edged, visible at any zoom.
+func (r *Raster) Select(neuron int, ok bool) { r.sel, r.selOn = neuron, ok }
+
+// Selected returns the neuron marked by Select, if any.
+func (r *Raster) Selected() (int, bool) { return r.sel, r.selOn }
+
+// selBand is the least height in pixels of the selected neuron's band;
+// selTint its colour, blended over the spikes at selAlpha/256.
+const (
+	selBand  = 7
+	selAlpha = 90
+)
+
+var selTint = color.RGBA{255, 196, 0, 255}
 
 type rasterSpike struct {
 	t      float64
@@ -280,6 +300,7 @@ func (r *Raster) Render(img *image.RGBA) {
 		return
 	}
 	r.drawSpikes(img, r.area)
+	r.drawSelected(img, n0, n1)
 	r.drawAxes(img, t0, t1, n0, n1)
 	r.drawLegend(img)
 }
@@ -382,6 +403,51 @@ func paintRow(row []uint8, counts []uint32, col, bg color.RGBA, shade []uint16) 
 		f := uint32(shade[min(int(counts[x]), len(shade)-1)])
 		p[0], p[1], p[2], p[3] = uint8(uint32(col.R)*f>>8), uint8(uint32(col.G)*f>>8), uint8(uint32(col.B)*f>>8), 255
 	}
+}
+
+// SelectedRows is the band of pixel rows drawSelected marks in the last
+// Render (empty if no neuron is selected or it is out of the window).
+func (r *Raster) SelectedRows() image.Rectangle {
+	_, _, n0, n1 := r.window()
+	return r.selectedRows(n0, n1)
+}
+
+func (r *Raster) selectedRows(n0, n1 int) image.Rectangle {
+	a := r.area
+	if !r.selOn || r.sel < n0 || r.sel >= n1 || a.Empty() {
+		return image.Rectangle{}
+	}
+	// The lane as PositionOf and Hit place it: neurons evenly up the area.
+	per := float64(a.Dy()) / float64(n1-n0)
+	bot := float64(a.Max.Y) - float64(r.sel-n0)*per
+	top := bot - per
+	if h := bot - top; h < selBand {
+		mid := (top + bot) / 2
+		top, bot = mid-selBand/2, mid+selBand/2
+	}
+	band := image.Rect(a.Min.X, int(math.Floor(top)), a.Max.X, int(math.Ceil(bot)))
+	return band.Intersect(a)
+}
+
+// drawSelected tints the selected neuron's band, spikes and all, and edges
+// it with a line above and below.
+func (r *Raster) drawSelected(img *image.RGBA, n0, n1 int) {
+	band := r.selectedRows(n0, n1)
+	if band.Empty() {
+		return
+	}
+	for y := band.Min.Y; y < band.Max.Y; y++ {
+		for x := band.Min.X; x < band.Max.X; x++ {
+			i := img.PixOffset(x, y)
+			p := img.Pix[i : i+3]
+			p[0] = uint8((uint32(p[0])*(256-selAlpha) + uint32(selTint.R)*selAlpha) >> 8)
+			p[1] = uint8((uint32(p[1])*(256-selAlpha) + uint32(selTint.G)*selAlpha) >> 8)
+			p[2] = uint8((uint32(p[2])*(256-selAlpha) + uint32(selTint.B)*selAlpha) >> 8)
+		}
+	}
+	edge := color.RGBA{200, 120, 0, 255}
+	fillRect(img, image.Rect(band.Min.X, band.Min.Y, band.Max.X, band.Min.Y+1), edge)
+	fillRect(img, image.Rect(band.Min.X, band.Max.Y-1, band.Max.X, band.Max.Y), edge)
 }
 
 // fillRect paints rect (clipped to img) in c.

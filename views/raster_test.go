@@ -310,3 +310,48 @@ func BenchmarkRaster(b *testing.B) {
 		})
 	}
 }
+
+// TestRasterMarksSelected: a selected neuron's row is tinted across the
+// data area, at least selBand pixels high though a neuron's lane is under
+// a pixel, around where PositionOf's lane lies; nothing is tinted without
+// a selection or with it out of the window.
+func TestRasterMarksSelected(t *testing.T) {
+	r := NewRaster([]Population{{Name: "E", Start: 0, End: 2000, Color: color.RGBA{31, 119, 180, 255}}})
+	r.Fit(100)
+	img := image.NewRGBA(image.Rect(0, 0, 800, 400))
+	tinted := func() (rows []int) {
+		for y := range img.Bounds().Dy() {
+			c := img.RGBAAt(r.area.Min.X+r.area.Dx()/2, y)
+			if c.R > 200 && c.G > 150 && c.B < 200 && c != rasterWhite {
+				rows = append(rows, y)
+			}
+		}
+		return rows
+	}
+	r.Render(img)
+	if rows := tinted(); len(rows) != 0 {
+		t.Fatalf("rows %v tinted with nothing selected", rows)
+	}
+	r.Select(972, true)
+	r.Render(img)
+	rows := tinted()
+	band := r.SelectedRows()
+	if band.Dy() < selBand || len(rows) == 0 {
+		t.Fatalf("band %v, tinted rows %v", band, rows)
+	}
+	a := r.area
+	lane := float64(a.Max.Y) - (972.5-float64(r.N0))/float64(r.N1-r.N0)*float64(a.Dy())
+	if float64(band.Min.Y) > lane || float64(band.Max.Y) < lane {
+		t.Errorf("band %v does not hold neuron 972's lane at y = %.1f", band, lane)
+	}
+	for _, y := range rows {
+		if y < band.Min.Y || y >= band.Max.Y {
+			t.Errorf("row %d tinted outside the band %v", y, band)
+		}
+	}
+	r.N0, r.N1 = 0, 500 // zoomed to other neurons
+	r.Render(img)
+	if rows := tinted(); len(rows) != 0 {
+		t.Errorf("rows %v tinted with the selected neuron out of the window", rows)
+	}
+}

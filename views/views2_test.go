@@ -159,3 +159,19 @@ func TestColorBarSmallValues(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleBarLength: the scale bar is a round length spanning between
+// about 8% and 20% of the view's width.
+func TestScaleBarLength(t *testing.T) {
+	for _, tc := range []struct{ pxPerUm, width, want float64 }{
+		{1, 1000, 200}, {0.5, 1000, 200}, {0.3, 1000, 500}, {0.9, 850, 100}, {2.5, 850, 50}, {100, 850, 1}, {0.001, 30, 0}, {0, 100, 0},
+	} {
+		got := scaleBarLength(tc.pxPerUm, tc.width)
+		if got != tc.want {
+			t.Errorf("%v px/µm across %v px: %v µm, want %v", tc.pxPerUm, tc.width, got, tc.want)
+		}
+		if frac := got * tc.pxPerUm / tc.width; got != 0 && (frac < 0.08 || frac > 0.2) {
+			t.Errorf("%v µm spans %.0f%% of the view", got, 100*frac)
+		}
+	}
+}
