@@ -17,8 +17,9 @@ import (
 // TestNeuroMLRoundTrip: a shipped single-cell model of what NeuroML
 // carries (cm, Ra, nseg, pas), exported as NeuroML and read back as a bare
 // cell file, builds the same plan: the same sections and compartments,
-// areas, capacitances, axial conductances and leaks, with no note; the
-// CA1 cell's somatic voltage over a short run agrees to 1e-9 mV. The CA1
+// areas, capacitances, axial conductances and leaks, with no note but the
+// passive cable's that it has no soma; the CA1 cell's somatic voltage
+// over a short run agrees to 1e-9 mV. The CA1
 // cell is given Ra 300 and cm 2 (not the bare file's 100 and 1, so that
 // lost values show, as they did in nseg: 896 compartments for 1342) and
 // section-level values, which the writer puts on the sections' own

@@ -463,13 +463,13 @@ func lyapunovCmd(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = dynamicsUsage(fs, "neurite lyapunov MODEL [--set NAME=VALUE] [--transient 100] [--duration 1000]")
 	m, code := parsePoint(fs, args, pf, stdout, stderr, func() error {
 		switch {
-		case !(*duration > 0):
+		case !(*duration > 0) || math.IsInf(*duration, 0):
 			return fmt.Errorf("--duration %g: give a positive time", *duration)
 		case !(*tau > 0):
 			return fmt.Errorf("--tau %g: give a positive interval", *tau)
 		case *duration / *tau < analysis.MinRenormalisations:
 			return fmt.Errorf("--duration %g: give at least %d times --tau (%g), the intervals the estimate averages over", *duration, analysis.MinRenormalisations, analysis.MinRenormalisations**tau)
-		case !(*transient >= 0):
+		case !(*transient >= 0) || math.IsInf(*transient, 0):
 			return fmt.Errorf("--transient %g: give a time of 0 or more", *transient)
 		}
 		return nil

@@ -240,7 +240,7 @@ func (b *backend) Advance(ep *sim.Epoch) error {
 		copy(row, rec[r*np:(r+1)*np])
 	}
 	if blowStep != math.MaxUint32 {
-		ep.NoteBlowUp(e.blowUp(int64(blowStep), ep.From, blowPop, blowKey))
+		ep.NoteBlowUp(e.blowUp(int64(blowStep), ep.From, ep.To, blowPop, blowKey))
 	}
 	return nil
 }
@@ -260,12 +260,14 @@ func scratch(buf *[]float64, n int) []float64 {
 // k, names the CPU's neuron: the first of the first population that blew
 // up at that step. Where the key could wrap (an epoch's steps times N
 // past 32 bits) the first neuron out of range at the epoch's end is
-// named, which may have blown up at a later step of the epoch.
-func (e *Engine) blowUp(step, from int64, k int, key uint32) *sim.BlowUpError {
+// named, which may have blown up at a later step of the epoch. (Any step
+// of the epoch [from, to) may have written a key, so it is the epoch's
+// length that must fit, not the reported step's.)
+func (e *Engine) blowUp(step, from, to int64, k int, key uint32) *sim.BlowUpError {
 	v := e.Voltages()
 	if k >= 0 {
 		p := e.pops[k]
-		if n := uint64(p.N); uint64(step-from+1)*n <= math.MaxUint32 && int64(uint64(key)/n) == step-from {
+		if n := uint64(p.N); uint64(to-from)*n <= math.MaxUint32 && int64(uint64(key)/n) == step-from {
 			i := int(uint64(key) % n)
 			return &sim.BlowUpError{T: float64(step)*e.net.Dt + e.net.Dt, Where: fmt.Sprintf("population %s, neuron %d", p.Name, i), V: v[p.first+i]}
 		}

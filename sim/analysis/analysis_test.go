@@ -438,6 +438,19 @@ func TestLorenzLyapunov(t *testing.T) {
 		t.Errorf("largest Lyapunov exponent %.4f ± %.2g (chaotic %v), published 0.9056", l.L, l.Spread, l.Chaotic())
 	}
 	t.Logf("largest Lyapunov exponent %.4f ± %.2g (published 0.9056)", l.L, l.Spread)
+	// An odd number of intervals splits into halves of unequal length,
+	// each averaged over its own.
+	even, err := LargestLyapunov(context.Background(), m, 20, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd, err := LargestLyapunov(context.Background(), m, 20, 101, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if odd.Spread > 3*even.Spread+0.005 {
+		t.Errorf("101 intervals: %.4f ± %.2g, 100: %.4f ± %.2g", odd.L, odd.Spread, even.L, even.Spread)
+	}
 }
 
 // TestLyapunovNotChaos: Hodgkin–Huxley firing tonically is a cycle: its

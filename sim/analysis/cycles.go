@@ -509,26 +509,32 @@ func (c *continuer) periodNear(s *Special, p float64) (float64, bool) {
 // after a transient, successive upward crossings of v's mid-level must
 // come back to the same state, within a hundredth of the window (a
 // start for the shooting method, which refines it).
-func (c *continuer) oscillation(p float64, x []float64) ([]float64, float64, bool) {
+func (c *continuer) oscillation(ctx context.Context, p float64, x []float64) ([]float64, float64, bool) {
+	if c.m.Spiking() {
+		return nil, 0, false // a reset is no smooth cycle to shoot
+	}
 	c.m.SetParam(c.param, p)
 	c.m.Restart()
 	y := slices.Clone(x)
 	v := c.m.V
 	s := ode.Settings{Method: ode.RK45, Dt: 0.01, Rtol: 1e-8, Atol: 1e-10, MaxStep: 1}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	res, err := ode.Integrate(context.Background(), c.m, y, 0, oscillationTransient, s, func(t float64, z []float64) {
+	_, err := ode.Integrate(ctx, c.m, y, 0, oscillationTransient, s, func(t float64, z []float64) {
 		if t > oscillationTransient/2 {
 			lo, hi = math.Min(lo, z[v]), math.Max(hi, z[v])
 		}
 	})
-	if err != nil || len(res.Spikes) > 0 || !(hi-lo > 0.01*c.sx[v]) {
-		return nil, 0, false // at rest, diverging, or a model with a reset
+	if err != nil || !(hi-lo > 0.01*c.sx[v]) {
+		return nil, 0, false // interrupted, diverging, or at rest
 	}
 	level := (lo + hi) / 2
 	var times []float64
 	var states [][]float64
 	prev, tPrev := slices.Clone(y), 0.0
-	_, err = ode.Integrate(context.Background(), c.m, y, 0, oscillationTransient, s, func(t float64, z []float64) {
+	// The search ends at the third crossing.
+	found, done := context.WithCancel(ctx)
+	defer done()
+	_, err = ode.Integrate(found, c.m, y, 0, oscillationTransient, s, func(t float64, z []float64) {
 		if prev[v] < level && z[v] >= level && len(times) < 3 {
 			// the crossing, linearly between the steps
 			w := (level - prev[v]) / (z[v] - prev[v])
@@ -538,11 +544,15 @@ func (c *continuer) oscillation(p float64, x []float64) ([]float64, float64, boo
 			}
 			times = append(times, tPrev+w*(t-tPrev))
 			states = append(states, at)
+			if len(times) == 3 {
+				done()
+			}
 		}
 		copy(prev, z)
 		tPrev = t
 	})
-	if err != nil || len(times) < 3 || norm(diff(states[2], states[1]), c.sx) > 1e-2 {
+	// err is the search's own end, or a blow-up before the third crossing
+	if ctx.Err() != nil || len(times) < 3 || norm(diff(states[2], states[1]), c.sx) > 1e-2 {
 		return nil, 0, false
 	}
 	return states[2], times[2] - times[1], true
@@ -578,7 +588,7 @@ func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram) error {
 				return err
 			}
 			c.stage(slo+(shi-slo)*float64(j)/float64(len(starts)), slo+(shi-slo)*float64(j+1)/float64(len(starts)))
-			x0, T, ok := c.oscillation(sd.p, x)
+			x0, T, ok := c.oscillation(ctx, sd.p, x)
 			if !ok || onCycleBranch(d.Cycles, sd.p, T) {
 				continue
 			}

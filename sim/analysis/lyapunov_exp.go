@@ -18,11 +18,11 @@ type Lyapunov struct {
 	L, Spread float64
 }
 
-// Chaotic reports whether the estimate shows chaos: clearly positive,
-// beyond both 0.01 and twice its spread. Converged tells an estimate whose
+// Chaotic reports whether the estimate shows chaos: above 0.01 by more
+// than twice its spread. Converged tells an estimate whose
 // spread is too wide to decide (Chaotic false, Converged false) from one
 // that is not chaos.
-func (l Lyapunov) Chaotic() bool { return l.L > 0.01 && l.L > 2*l.Spread }
+func (l Lyapunov) Chaotic() bool { return l.L-2*l.Spread > 0.01 }
 
 // Converged reports whether the two halves agree well enough to call the
 // sign: the spread within half the distance of the estimate from 0.01.
@@ -33,6 +33,9 @@ func (l Lyapunov) Converged() bool { return l.Spread <= math.Abs(l.L-0.01)/2 }
 // unstable direction, are not counted, and the rest must be many for the
 // average to mean anything.
 const MinRenormalisations = 100
+
+// maxRenormalisations bounds them from above: a count that would not end.
+const maxRenormalisations = 1e9
 
 // alignment is the number of first intervals not counted.
 const alignment = 10
@@ -49,6 +52,9 @@ const alignment = 10
 func LargestLyapunov(ctx context.Context, model *point.Model, transient, duration, tau float64) (Lyapunov, error) {
 	if model.Spiking() {
 		return Lyapunov{}, errors.New("the Lyapunov exponent needs a smooth flow; this model resets at spikes")
+	}
+	if !(duration/tau <= maxRenormalisations) {
+		return Lyapunov{}, fmt.Errorf("a duration of %g is more than %.0e intervals of tau = %g", duration, float64(maxRenormalisations), tau)
 	}
 	steps := int(duration / tau)
 	if steps < MinRenormalisations {
@@ -91,7 +97,7 @@ func LargestLyapunov(ctx context.Context, model *point.Model, transient, duratio
 			y[i] = x[i] + (y[i]-x[i])*d0/d
 		}
 	}
-	first, second := steps/2, steps-steps/2
+	first, second := (steps+1)/2, steps/2 // halves[0] holds the intervals j < steps/2, rounded up
 	a, b := halves[0]/(float64(first)*tau), halves[1]/(float64(second)*tau)
 	return Lyapunov{L: (halves[0] + halves[1]) / (float64(steps) * tau), Spread: math.Abs(a-b) / 2}, nil
 }

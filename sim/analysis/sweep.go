@@ -197,24 +197,28 @@ func (p *Peaks) Add(v float64) (peak float64, ok bool) {
 }
 
 // parallel runs work(i) for i in [0, n) on o.Workers goroutines, stopping
-// at the first error, and returns the error of the lowest i that failed:
-// every i below it was taken before it and has run, so that is the same
-// error whatever the workers' timing (a model that blows up at every
-// value is reported once, at the first).
+// at the first error, and returns the error of the lowest i that fails:
+// an index is skipped only above a failure already seen, so every i below
+// the lowest failure runs, and the error is the same whatever the
+// workers' timing (a model that blows up at every value is reported
+// once, at the first).
 func parallel(ctx context.Context, n int, o RunOptions, work func(i int) error) error {
-	var next, done atomic.Int64
-	var failed atomic.Bool
+	var next, done, failed atomic.Int64 // failed: the lowest i that failed, n for none
+	failed.Store(int64(n))
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for range min(o.Workers, n) {
 		wg.Go(func() {
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil || failed.Load() {
+				i := next.Add(1) - 1
+				// Indices are taken in order: once one above the lowest
+				// failure is taken, every later one is too.
+				if i >= int64(n) || ctx.Err() != nil || i > failed.Load() {
 					return
 				}
-				if errs[i] = work(i); errs[i] != nil {
-					failed.Store(true)
+				if errs[i] = work(int(i)); errs[i] != nil {
+					for f := failed.Load(); i < f && !failed.CompareAndSwap(f, i); f = failed.Load() {
+					}
 				}
 				if o.Progress != nil {
 					o.Progress(float64(done.Add(1)) / float64(n))
@@ -226,10 +230,8 @@ func parallel(ctx context.Context, n int, o RunOptions, work func(i int) error) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	if f := failed.Load(); f < int64(n) {
+		return errs[f]
 	}
 	return nil
 }

@@ -418,4 +418,12 @@ delay = 1
 	if !errors.Is(err, context.Canceled) || calls != 1 {
 		t.Errorf("cancelled after the first projection: %v after %d projections", err, calls)
 	}
+	// A network of point neurons and cable cells stops too.
+	mixed, err := spec.LoadNetwork("../../assets/models/mixed_net.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := BuildContext(ctx, mixed, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a mixed network built under a cancelled context: %v", err)
+	}
 }

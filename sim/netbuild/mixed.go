@@ -28,6 +28,7 @@ func (b *builder) mixed() error {
 		if pb, err = newBuilder(n.Part(func(p *spec.Population) bool { return !p.Cable() }, local)); err != nil {
 			return err
 		}
+		pb.ctx = b.ctx // stops between its projections (no progress: its own are numbered apart)
 		if err := pb.point(); err != nil {
 			return err
 		}
@@ -37,6 +38,7 @@ func (b *builder) mixed() error {
 	if err != nil {
 		return err
 	}
+	cb.ctx = b.ctx
 	onCells := map[int][]compartments.NetCon{} // by projection: connections onto cable cells, sources numbered in their population
 	// Links' synapses are placed with cb's numbering of the cells and the
 	// whole file's of its entries, for errors.
@@ -46,6 +48,9 @@ func (b *builder) mixed() error {
 			sp := &n.Projections[i]
 			if !b.linked(sp) || !b.isCable(sp.To) {
 				continue
+			}
+			if err := b.ctx.Err(); err != nil {
+				return err
 			}
 			g, err := b.generate(i)
 			if err != nil {
@@ -117,6 +122,9 @@ func (b *builder) mixed() error {
 				pr.Delay = append(pr.Delay, sim.DeliveryStep(c.Delay, dt))
 			}
 		} else {
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
 			g, err := b.generate(i)
 			if err != nil {
 				return err

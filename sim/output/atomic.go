@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // tempFile is what a File writes through: an *os.File, or in tests one
@@ -181,30 +182,32 @@ func commitAll(files []*File) error {
 			return err
 		}
 	}
-	// What each file replaces waits aside until all are placed.
+	// What each file replaces waits aside, hidden, until all are placed.
 	aside := make([]string, len(files))
-	undo := func(n int) {
+	undo := func(n int) error {
+		var errs []error
 		for j := range n {
 			os.Remove(files[j].final)
 			if aside[j] != "" {
-				os.Rename(aside[j], files[j].final)
+				if err := os.Rename(aside[j], files[j].final); err != nil {
+					errs = append(errs, fmt.Errorf("the earlier %s is left as %s: %w", files[j].final, aside[j], cause(err)))
+				}
 			}
 		}
+		return errors.Join(errs...)
 	}
 	for i, f := range files {
 		if _, err := os.Lstat(f.final); err == nil {
-			aside[i] = f.final + ".old-" + filepath.Base(f.f.Name())
+			aside[i] = filepath.Join(filepath.Dir(f.final), "."+filepath.Base(f.final)+".old-"+strings.TrimPrefix(filepath.Base(f.f.Name()), "."))
 			if err := os.Rename(f.final, aside[i]); err != nil {
 				aside[i] = ""
-				undo(i)
 				abortAll(files[i:])
-				return f.fail(err)
+				return errors.Join(f.fail(err), undo(i))
 			}
 		}
 		if err := f.place(); err != nil {
-			undo(i + 1)
 			abortAll(files[i+1:])
-			return err
+			return errors.Join(err, undo(i+1))
 		}
 	}
 	for _, old := range aside {

@@ -349,6 +349,40 @@ func TestFailedRunKeepsEarlierRun(t *testing.T) {
 	})
 }
 
+// TestCommitAllFolderInTheWay: a folder made where a file goes while the
+// file is written is refused when the files are put in place, and
+// nothing moves: the other file's earlier version stays, no temporary
+// file is left.
+func TestCommitAllFolderInTheWay(t *testing.T) {
+	dir := t.TempDir()
+	earlier := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(earlier, []byte("earlier"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var files []*File
+	for _, name := range []string{"a.txt", "b.txt"} {
+		f, err := Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte("new"))
+		files = append(files, f)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "b.txt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := commitAll(files); err == nil || !strings.Contains(err.Error(), "b.txt: a folder is in the way") {
+		t.Errorf("commitAll = %v, want the folder refused", err)
+	}
+	if data, _ := os.ReadFile(earlier); string(data) != "earlier" {
+		t.Errorf("a.txt holds %q, want the earlier version", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d entries left, want a.txt and the folder b.txt", len(entries))
+	}
+}
+
 // TestInterruptedRunIsConsistent closes a run part-way, as Ctrl-C does:
 // every file is in place, and the files that share rows hold the same
 // number of them.

@@ -178,7 +178,7 @@ func (v *gifVideo) Abort() {
 // syncFile puts a file that another process wrote (ffmpeg's) on the disk
 // before it is renamed into place, as File does with its own.
 func syncFile(path string) error {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDWR, 0) // Windows flushes only a file open for writing
 	if err != nil {
 		return err
 	}
