@@ -324,7 +324,7 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 }
 
 // maxCycleSteps bounds the points of a branch of cycles.
-const maxCycleSteps = 600
+const maxCycleSteps = 300
 
 // unpack reads (p, x, T) from cycle unknowns.
 func (c *continuer) unpack(u []float64, T0 float64) (float64, []float64, float64) {
