@@ -455,7 +455,7 @@ func (l *Lab) redraw() {
 	}
 	if y < 0 {
 		v, dv, eqs := analysis.PhaseLine(l.model, w, 400)
-		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, l.model.Vars[x].Name, l.model.Vars[x].Unit))
+		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, l.model.Vars[x].Name, l.model.Vars[x].Unit, l.model.TimeUnit))
 	} else {
 		pp := analysis.PhasePortrait(l.model, x, y, w, l.sliceAt(w), 100)
 		paths := make([]views.Trajectory, len(l.trajs))
@@ -649,7 +649,7 @@ func bifurcation(ctx context.Context, progress func(float64), m *point.Model, pa
 		note = "no fold, Hopf point or cycle between " + fmtNum(from) + " and " + fmtNum(to)
 	}
 	if isi && scan {
-		return views.SweepPlot(sweep, m.ParamLabel(param), "inter-spike interval (ms)"), note, nil
+		return views.SweepPlot(sweep, m.ParamLabel(param), m.TimeLabel("inter-spike interval")), note, nil
 	}
 	return views.BifurcationPlot(d, m.ParamLabel(param), m.V, m.Vars[m.V].Label(), sweep), note, nil
 }

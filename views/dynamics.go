@@ -155,12 +155,18 @@ func addEquilibria(p *plot.Plot, eqs []analysis.Equilibrium, xi, yi int) {
 // PhaseLinePlot draws a one-variable model's phase line: dv/dt against v
 // over the window, the zero line, and the equilibria where they cross
 // (filled stable, open unstable). The axes name the variable with its
-// unit and the rate in that unit per ms ("v (mV)", "dv/dt (mV/ms)").
-func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, name, unit string) *plot.Plot {
+// unit and the rate in that unit per the model's time unit ("v (mV)",
+// "dv/dt (mV/ms)"), each where the model gives it.
+func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, name, unit, timeUnit string) *plot.Plot {
 	p := newPlot()
-	p.X.Label.Text, p.Y.Label.Text = name, "d"+name+"/dt (1/ms)"
-	if unit != "" {
-		p.X.Label.Text, p.Y.Label.Text = name+" ("+unit+")", "d"+name+"/dt ("+unit+"/ms)"
+	p.X.Label.Text, p.Y.Label.Text = name, "d"+name+"/dt"
+	switch {
+	case unit != "" && timeUnit != "":
+		p.X.Label.Text, p.Y.Label.Text = name+" ("+unit+")", "d"+name+"/dt ("+unit+"/"+timeUnit+")"
+	case unit != "":
+		p.X.Label.Text = name + " (" + unit + ")"
+	case timeUnit != "":
+		p.Y.Label.Text = "d" + name + "/dt (1/" + timeUnit + ")"
 	}
 	if len(v) > 0 {
 		p.X.Min, p.X.Max = v[0], v[len(v)-1]

@@ -63,7 +63,7 @@ func TestPhaseLinePlot(t *testing.T) {
 	v := []float64{-2, -1, 0, 1, 2}
 	dv := []float64{3, 0, -1, 0, 3}
 	eqs := []analysis.Equilibrium{{X: []float64{-1}, Kind: analysis.StableNode, Eigenvalues: []complex128{-2}}}
-	img, area := RenderPlotArea(PhaseLinePlot(v, dv, eqs, "v", "mV"), 500, 300)
+	img, area := RenderPlotArea(PhaseLinePlot(v, dv, eqs, "v", "mV", "ms"), 500, 300)
 	p := image.Pt(area.Min.X+area.Dx()/4, area.Max.Y-int(math.Round(1.0/4*float64(area.Dy()))))
 	if !anyNear(img, p, 2, stableCol) {
 		t.Errorf("no equilibrium at %v", p)

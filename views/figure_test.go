@@ -155,7 +155,7 @@ func TestFiguresUseSans(t *testing.T) {
 	figures := map[string]*plot.Plot{
 		"traces":      TracesPlot([]Series{spikes("soma", color.RGBA{A: 255}, 0)}, "v (mV)", 0, 100),
 		"phase":       PhasePlot(pp, "v", "w", nil),
-		"phase line":  PhaseLinePlot([]float64{-1, 1}, []float64{1, -1}, nil, "v", "mV"),
+		"phase line":  PhaseLinePlot([]float64{-1, 1}, []float64{1, -1}, nil, "v", "mV", "ms"),
 		"bifurcation": BifurcationPlot(&analysis.Diagram{Param: "I"}, "I (nA)", 0, "v", nil),
 		"sweep":       SweepPlot(nil, "I", "ISI (ms)"),
 		"F–I":         FIPlot(&analysis.FICurve{Rheobase: math.NaN()}, "nA"),

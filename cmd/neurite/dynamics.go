@@ -277,7 +277,7 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 		column := m.Vars[m.V].Name + "_max"
 		if *isi {
 			column = "isi_ms"
-			errs = append(errs, writeFigure(*out, "sweep", views.SweepPlot(sw, m.ParamLabel(*param), "inter-spike interval (ms)")))
+			errs = append(errs, writeFigure(*out, "sweep", views.SweepPlot(sw, m.ParamLabel(*param), m.TimeLabel("inter-spike interval"))))
 		}
 		errs = append(errs, writeCSV(filepath.Join(*out, "sweep.csv"), []string{"param", column}, rows))
 	}

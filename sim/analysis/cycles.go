@@ -277,8 +277,8 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 		case cp.P < lo || cp.P > hi:
 			return br, specials, ""
 		case cp.Period > 50*sh.T0:
-			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %.4g ms) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
-				from, cp.Period, c.param, cp.P)
+			return br, specials, fmt.Sprintf("%s: the period grows without bound (T = %s) near %s = %.6g: the branch ends at a homoclinic orbit or an invariant circle",
+				from, c.m.TimeValue(cp.Period, "%.4g"), c.param, cp.P)
 		case !c.opts.Window.contains([]float64{cp.Min}, 0.5) && !c.opts.Window.contains([]float64{cp.Max}, 0.5):
 			return br, specials, ""
 		}
@@ -319,8 +319,8 @@ func (c *continuer) follow(ctx context.Context, sh *shooting, u, t []float64, fr
 		}
 	}
 	last := br.Points[len(br.Points)-1]
-	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %.4g ms); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
-		from, maxCycleSteps, c.param, last.P, last.Period)
+	return br, specials, fmt.Sprintf("%s: stopped after %d steps at %s = %.6g (period %s); the branch changes fast there (a canard explosion, or a cycle too unstable for shooting)",
+		from, maxCycleSteps, c.param, last.P, c.m.TimeValue(last.Period, "%.4g"))
 }
 
 // maxCycleSteps bounds the points of a branch of cycles.
@@ -444,8 +444,8 @@ func (c *continuer) markSNICs(ctx context.Context, d *Diagram) {
 		// (p − p*)^(−1/2) doubles the period when the distance is quartered.
 		if ratio := periods[1] / periods[0]; ratio > 1.4 && ratio < 3 {
 			s.Type = "snic"
-			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %.4g ms at %s and %.4g ms at %s from the fold",
-				periods[0], c.m.ParamValue(c.param, 0.02*c.sp, "%.4g"), periods[1], c.m.ParamValue(c.param, 0.005*c.sp, "%.4g"))
+			s.Note = fmt.Sprintf("saddle-node on an invariant circle: past it the model oscillates with period %s at %s and %s at %s from the fold",
+				c.m.TimeValue(periods[0], "%.4g"), c.m.ParamValue(c.param, 0.02*c.sp, "%.4g"), c.m.TimeValue(periods[1], "%.4g"), c.m.ParamValue(c.param, 0.005*c.sp, "%.4g"))
 		}
 	}
 }

@@ -106,8 +106,8 @@ func Diagnose(ctx context.Context, model *point.Model) (*Excitability, error) {
 	}
 	if dip > 0 {
 		ex.Kind = "resonator"
-		ex.Note = fmt.Sprintf("resonator: pulse pairs %.3g ms apart fire at a lower amplitude (%.3g) than pairs %.3g ms apart (%.3g); the rest state is a %s with a damped oscillation of period %.3g ms",
-			ex.Thresholds[dip].Delay, ex.Thresholds[dip].Amp, ex.Thresholds[peak].Delay, ex.Thresholds[peak].Amp, rest.Kind, period)
+		ex.Note = fmt.Sprintf("resonator: pulse pairs %s apart fire at a lower amplitude (%.3g) than pairs %s apart (%.3g); the rest state is a %s with a damped oscillation of period %s",
+			m.TimeValue(ex.Thresholds[dip].Delay, "%.3g"), ex.Thresholds[dip].Amp, m.TimeValue(ex.Thresholds[peak].Delay, "%.3g"), ex.Thresholds[peak].Amp, rest.Kind, m.TimeValue(period, "%.3g"))
 	} else {
 		ex.Kind = "integrator"
 		ex.Note = fmt.Sprintf("integrator: the closer the pulses, the less current fires the cell (rest state: %s)", rest.Kind)

@@ -62,9 +62,10 @@ func LIF() *Model {
 		pTref
 	)
 	return (&Model{
-		Name: "lif",
-		Doc:  "τ dv/dt = E_L − v + R·I;  when v ≥ v_th: spike, v ← v_reset, held for t_ref",
-		Vars: []Var{{Name: "v", Unit: "mV", Min: -80, Max: -40}},
+		Name:     "lif",
+		TimeUnit: "ms",
+		Doc:      "τ dv/dt = E_L − v + R·I;  when v ≥ v_th: spike, v ← v_reset, held for t_ref",
+		Vars:     []Var{{Name: "v", Unit: "mV", Min: -80, Max: -40}},
 		Params: []Param{
 			{Name: "I", Unit: "nA", Value: 2, Min: 0, Max: 5, Doc: "injected current"},
 			{Name: "tau", Unit: "ms", Value: 10, Min: 1, Max: 50, Doc: "membrane time constant"},
@@ -119,7 +120,8 @@ func HH() *Model {
 		f(3, gn.Inf, q*gn.Rate)
 	}
 	return (&Model{
-		Name: "hh",
+		Name:     "hh",
+		TimeUnit: "ms",
 		Doc: "C dv/dt = I − g_Na m³h (v − E_Na) − g_K n⁴ (v − E_K) − g_L (v − E_L);  dx/dt = q10·(α_x (1 − x) − β_x x), x = m, h, n\n" +
 			"(NEURON's hh.mod: rates at 6.3 °C scaled by q10 = 3^((celsius − 6.3)/10))",
 		Vars: []Var{{Name: "v", Unit: "mV", Min: -90, Max: 50}, {Name: "m", Min: 0, Max: 1}, {Name: "h", Min: 0, Max: 1}, {Name: "n", Min: 0, Max: 1}},
@@ -191,9 +193,10 @@ func Izhikevich() *Model {
 		return Preset{Name: name, Values: map[string]float64{"a": a, "b": b, "c": c, "d": d}}
 	}
 	m := &Model{
-		Name: "izhikevich",
-		Doc:  "dv/dt = 0.04 v² + 5 v + 140 − u + I;  du/dt = a (b v − u);  when v ≥ 30: v ← c, u ← u + d",
-		Vars: []Var{{Name: "v", Unit: "mV", Min: -90, Max: 40}, {Name: "u", Min: -20, Max: 15}},
+		Name:     "izhikevich",
+		TimeUnit: "ms",
+		Doc:      "dv/dt = 0.04 v² + 5 v + 140 − u + I;  du/dt = a (b v − u);  when v ≥ 30: v ← c, u ← u + d",
+		Vars:     []Var{{Name: "v", Unit: "mV", Min: -90, Max: 40}, {Name: "u", Min: -20, Max: 15}},
 		Params: []Param{
 			{Name: "I", Value: 10, Min: -5, Max: 30},
 			{Name: "a", Value: 0.02, Min: 0, Max: 0.2},
@@ -241,9 +244,10 @@ func INaP() *Model {
 		pReset
 	)
 	return (&Model{
-		Name: "inap",
-		Doc:  "C dV/dt = I − g_L (V − E_L) − g_Na m∞(V) (V − E_Na),  m∞ = 1/(1 + exp((V½ − V)/k));  when V ≥ Vpeak: V ← Vreset",
-		Vars: []Var{{Name: "V", Unit: "mV", Min: -80, Max: 40}},
+		Name:     "inap",
+		TimeUnit: "ms",
+		Doc:      "C dV/dt = I − g_L (V − E_L) − g_Na m∞(V) (V − E_Na),  m∞ = 1/(1 + exp((V½ − V)/k));  when V ≥ Vpeak: V ← Vreset",
+		Vars:     []Var{{Name: "V", Unit: "mV", Min: -80, Max: 40}},
 		Params: []Param{
 			{Name: "I", Unit: "pA", Value: 0, Min: -20, Max: 60},
 			{Name: "C", Unit: "µF", Value: 10, Min: 1, Max: 20},
@@ -284,7 +288,8 @@ func INaPK() *Model {
 		pTau
 	)
 	return (&Model{
-		Name: "inapk",
+		Name:     "inapk",
+		TimeUnit: "ms",
 		Doc: "C dV/dt = I − g_L (V − E_L) − g_Na m∞(V) (V − E_Na) − g_K n (V − E_K);  dn/dt = (n∞(V) − n)/τ\n" +
 			"m∞, n∞ Boltzmann with V½ = Vm, Vn and slopes km, kn (high threshold: E_L −80, Vn −25; low threshold: E_L −78, Vn −45)",
 		Vars: []Var{{Name: "V", Unit: "mV", Min: -90, Max: 20}, {Name: "n", Min: -0.1, Max: 0.8}},
@@ -332,7 +337,7 @@ func rateUnit(name, doc string, transfer func(p []float64, x float64) float64, e
 		{Name: "w", Value: 0, Min: -10, Max: 10, Doc: "self-excitation"},
 	}, extra...)
 	return (&Model{
-		Name: name, Doc: doc,
+		Name: name, Doc: doc, TimeUnit: "ms",
 		Vars:   []Var{{Name: "r", Min: -0.1, Max: 1.1}},
 		Params: params,
 		Init:   []float64{0}, V: 0, Input: "I", SpikeAt: math.Inf(1),
@@ -377,7 +382,8 @@ func WilsonCowan() *Model {
 	)
 	s := func(x, a, th float64) float64 { return 1/(1+math.Exp(-a*(x-th))) - 1/(1+math.Exp(a*th)) }
 	return (&Model{
-		Name: "wilson-cowan",
+		Name:     "wilson-cowan",
+		TimeUnit: "ms",
 		Doc: "τ_E dE/dt = −E + (k_E − r_E E) S_E(c1 E − c2 I + P);  τ_I dI/dt = −I + (k_I − r_I I) S_I(c3 E − c4 I + Q)\n" +
 			"S(x) = 1/(1 + exp(−a (x − θ))) − 1/(1 + exp(a θ)), k = S(∞)",
 		Vars: []Var{{Name: "E", Min: -0.05, Max: 0.5}, {Name: "I", Min: -0.05, Max: 0.5}},

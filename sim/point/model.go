@@ -6,6 +6,7 @@
 package point
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -64,6 +65,10 @@ type Model struct {
 	// has no reset (upward crossings).
 	SpikeAt float64
 	Stim    Stimulus // added to the input; nil for none
+	// TimeUnit is the unit of the model's time, "ms" for the built-in
+	// neurons; "" where the model does not say (FitzHugh–Nagumo's
+	// dimensionless time, a model typed as equations).
+	TimeUnit string
 
 	f      func(p []float64, t, I float64, x, dx []float64)
 	linear func(p []float64, t, I float64, x, a, b []float64)
@@ -241,6 +246,19 @@ func (m *Model) ParamLabel(name string) string {
 		}
 	}
 	return name
+}
+
+// TimeValue writes a duration of the model's time with its unit, for a
+// note: "16.4 ms", or "16.4 time units" where the model's time has none
+// (FitzHugh–Nagumo's, a model typed as equations).
+func (m *Model) TimeValue(t float64, format string) string {
+	return fmt.Sprintf(format, t) + " " + cmp.Or(m.TimeUnit, "time units")
+}
+
+// TimeLabel names a quantity of the model's time with its unit, for an
+// axis: "inter-spike interval (ms)", or "(time units)".
+func (m *Model) TimeLabel(name string) string {
+	return name + " (" + cmp.Or(m.TimeUnit, "time units") + ")"
 }
 
 // ParamValue writes a value of a parameter with its unit, for a note:
