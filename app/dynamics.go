@@ -42,6 +42,7 @@ type Lab struct {
 	xSel     *widget.Select
 	ySel     *widget.Select
 	duration *widget.Entry
+	runLabel *widget.Label // "Run (ms)", in the model's time unit
 	sliders  *fyne.Container
 	entries  []*widget.Entry // each parameter's exact value
 	doc      *widget.Label
@@ -103,6 +104,7 @@ func NewLab(w fyne.Window, model string) (*Lab, error) {
 	l.backend = widget.NewSelect(spec.Backends, nil)
 	l.backend.SetSelected("auto")
 	l.duration = numEntry(200)
+	l.runLabel = widget.NewLabel("Run (ms)")
 	l.duration.OnSubmitted = func(string) { l.redraw() }
 	l.xSel = widget.NewSelect(nil, func(string) { l.clearTrajectories() })
 	l.ySel = widget.NewSelect(nil, func(string) { l.clearTrajectories() })
@@ -144,7 +146,7 @@ func (l *Lab) layout() fyne.CanvasObject {
 		widget.NewButtonWithIcon("Equations…", theme.FolderOpenIcon(), l.OpenDialog),
 		widget.NewSeparator(),
 		widget.NewLabel("Integrator"), l.method,
-		widget.NewLabel("Run (ms)"), fit(l.duration, fitTime),
+		l.runLabel, fit(l.duration, fitTime),
 		widget.NewSeparator(),
 		widget.NewLabel("Sweeps on"), l.backend,
 	)
@@ -253,6 +255,7 @@ func (l *Lab) setModel(m *point.Model) {
 	l.bif.reset()
 	l.fi.reset()
 	l.model = m
+	l.runLabel.SetText(m.TimeLabel("Run"))
 	l.doc.SetText(m.Name + "\n" + m.Doc)
 	var names, params []string
 	for _, v := range m.Vars {
@@ -455,7 +458,11 @@ func (l *Lab) redraw() {
 	}
 	if y < 0 {
 		v, dv, eqs := analysis.PhaseLine(l.model, w, 400)
-		l.phase.SetPlot(views.PhaseLinePlot(v, dv, eqs, l.model.Vars[x].Name, l.model.Vars[x].Unit, l.model.TimeUnit))
+		line := views.PhaseLinePlot(v, dv, eqs, l.model.Vars[x].Name, l.model.Vars[x].Unit, l.model.TimeUnit)
+		if th, ok := l.model.Threshold(); ok {
+			views.MarkThreshold(line, th)
+		}
+		l.phase.SetPlot(line)
 	} else {
 		pp := analysis.PhasePortrait(l.model, x, y, w, l.sliceAt(w), 100)
 		paths := make([]views.Trajectory, len(l.trajs))
@@ -470,7 +477,9 @@ func (l *Lab) redraw() {
 	for i, tr := range l.trajs {
 		series[i] = views.Series{Name: fmt.Sprintf("%d", i+1), T: tr.t, Y: fillGaps(column(tr.x, x)), Color: views.TrajectoryColor(i)}
 	}
-	l.series.SetPlot(views.TracesPlot(series, l.model.Vars[x].Label(), 0, l.runTime()))
+	course := views.TracesPlot(series, l.model.Vars[x].Label(), 0, l.runTime())
+	course.X.Label.Text = l.model.TimeLabel("t")
+	l.series.SetPlot(course)
 }
 
 func column(rows [][]float64, j int) []float64 {

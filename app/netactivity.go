@@ -86,7 +86,7 @@ func (nv *NetView) newNetActivity() *netActivity {
 	a.slider.Step = net.Dt()
 	a.slider.OnChanged = func(t float64) { nv.showSheet(a, t) }
 	a.slider.Disable()
-	note := widget.NewLabel(fmt.Sprintf("Each neuron at its place (in a grid where the file places none), bright at a spike and fading over %g ms. Scrub through the run with the slider once it has ended; a click on a neuron shows its trace under the raster.", views.RecencyTau))
+	note := widget.NewLabel(fmt.Sprintf("Each neuron at its place (in a grid where the file places none), bright at a spike and fading with the time since (e-fold %g ms; the colour bar reads it). Scrub through the run with the slider once it has ended; a click on a neuron shows its trace under the raster.", views.RecencyTau))
 	note.Wrapping = fyne.TextWrapWord
 	a.content = container.NewBorder(nil, container.NewVBox(a.slider, note), nil, nil, a.sheet)
 	nv.showSheet(a, 0)

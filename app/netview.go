@@ -139,6 +139,9 @@ func (nv *NetView) layout() fyne.CanvasObject {
 	rasterSplit.Offset = 0.72
 	save := func(base string, v *plotView) *widget.Button { return figureButton(nv.win, nv.say, base, v) }
 	nv.saveWeights, nv.saveMatrix = save("weights", nv.weights), save("weight_matrix", nv.matrix)
+	// two figures side by side: each button says which it saves
+	nv.saveWeights.SetText("Save weights…")
+	nv.saveMatrix.SetText("Save matrix…")
 	nv.weightPlots = container.NewHSplit(nv.weights, nv.matrix)
 	withSave := func(base string, v *plotView, note *widget.Label) fyne.CanvasObject {
 		return container.NewBorder(nil, container.NewBorder(nil, nil, nil, save(base, v), note), nil, nil, v)
@@ -202,13 +205,18 @@ func (nv *NetView) setSession(s *NetSession) {
 	if hasPlasticity(s.Net) {
 		nv.weightPlots.Show()
 		nv.fixedWeights.Hide()
+		nv.saveWeights.Show()
+		nv.saveMatrix.Show()
 	} else {
 		nv.weightPlots.Hide()
 		nv.fixedWeights.Show()
+		nv.saveWeights.Hide()
+		nv.saveMatrix.Hide()
 	}
 	nv.sync.SetText("Synchrony is computed when a run ends.")
 	nv.traceMsg.SetText("Click a neuron in the raster to see its trace.")
 	nv.bar.SetValue(0)
+	nv.bar.Hide() // shown while a run goes, as the dynamics lab's
 	nv.win.SetTitle("Neurite — " + s.Spec.Name)
 	nv.refreshStatus()
 }
@@ -300,6 +308,7 @@ func (nv *NetView) Run() {
 		nv.activity.slider.Disable()
 	}
 	nv.bar.SetValue(0)
+	nv.bar.Show()
 	tick := time.NewTicker(frameEvery)
 	ended, ticking := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -398,6 +407,7 @@ func (nv *NetView) setWeights(weights, matrix *plot.Plot, note string) {
 
 // finished shows the end of a run and starts its analysis.
 func (nv *NetView) finished() {
+	nv.bar.Hide()
 	nv.frame()
 	nv.run.Enable()
 	nv.stop.Disable()

@@ -178,6 +178,19 @@ func PhaseLinePlot(v, dv []float64, eqs []analysis.Equilibrium, name, unit, time
 	return p
 }
 
+// MarkThreshold draws a model's spike threshold across a phase line's
+// plot at x: a dashed vertical line, labelled, where the model resets.
+func MarkThreshold(p *plot.Plot, x float64) {
+	lo, hi := p.Y.Min, p.Y.Max
+	line, err := plotter.NewLine(plotter.XYs{{X: x, Y: lo}, {X: x, Y: hi}})
+	if err != nil {
+		return
+	}
+	line.LineStyle = draw.LineStyle{Color: color.RGBA{214, 39, 40, 255}, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	p.Add(line)
+	p.Legend.Add("threshold: reset", line)
+}
+
 // BifurcationPlot draws a one-parameter diagram of variable v: branches of
 // equilibria (solid where stable, dashed where not), the maximum and
 // minimum of v on cycles (green, solid stable, dashed unstable), the

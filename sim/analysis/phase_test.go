@@ -80,7 +80,8 @@ func BenchmarkPhasePortrait(b *testing.B) {
 
 // TestPhaseLineINaP: the persistent-sodium model at I = 0 has a stable
 // rest, an unstable threshold and a stable excited state, alternating
-// along the line where dv/dt changes sign.
+// along the line where dv/dt changes sign; the excited state lies above
+// Vpeak (20 mV), where the model resets first, and is not shown.
 func TestPhaseLineINaP(t *testing.T) {
 	m := builtin(t, "inap")
 	m.SetParam("I", 0)
@@ -94,14 +95,15 @@ func TestPhaseLineINaP(t *testing.T) {
 			crossings = append(crossings, v[i])
 		}
 	}
-	if len(eqs) != 3 || len(crossings) != 3 {
-		t.Fatalf("%d equilibria, %d sign changes", len(eqs), len(crossings))
+	peak, _ := m.Param("Vpeak")
+	if len(eqs) != 2 || len(crossings) != 3 || !(crossings[2] > peak) {
+		t.Fatalf("%d equilibria, sign changes at %v (Vpeak %g)", len(eqs), crossings, peak)
 	}
 	for i, e := range eqs {
 		if math.Abs(e.X[0]-crossings[i]) > (v[1] - v[0]) {
 			t.Errorf("equilibrium %d at %.3f mV, dv/dt changes sign at %.3f", i, e.X[0], crossings[i])
 		}
-		if e.Stable() != (i != 1) {
+		if e.Stable() != (i == 0) {
 			t.Errorf("equilibrium %d at %.3f mV is %s", i, e.X[0], e.Kind)
 		}
 	}
@@ -127,6 +129,23 @@ func TestPhaseLineAfterRun(t *testing.T) {
 	for k := range v {
 		if want := (el - v[k] + r*5) / tau; math.Abs(dv[k]-want) > 1e-12*math.Max(1, math.Abs(want)) {
 			t.Fatalf("dv/dt at %.3f mV: %g, want %g", v[k], dv[k], want)
+		}
+	}
+}
+
+// TestPhaseLineThreshold: a LIF neuron's rest at EL + R·I is an
+// equilibrium of its phase line below the threshold; above it the neuron
+// resets first and fires, so none is shown.
+func TestPhaseLineThreshold(t *testing.T) {
+	m := builtin(t, "lif") // EL −65 mV, R 10 MΩ, vth −50 mV
+	for _, c := range []struct {
+		I    float64
+		want int
+	}{{1, 1}, {2, 0}} {
+		m.SetParam("I", c.I)
+		_, _, eqs := PhaseLine(m, DefaultWindow(m), 100)
+		if len(eqs) != c.want || c.want == 1 && math.Abs(eqs[0].X[0]-(-55)) > 1e-6 {
+			t.Errorf("I = %g nA: equilibria %+v, want %d (at −55 mV)", c.I, eqs, c.want)
 		}
 	}
 }

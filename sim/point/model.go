@@ -90,6 +90,15 @@ type reset struct {
 	apply      func(p []float64, t, I float64, x []float64)
 }
 
+// Threshold is the level of x[V] at which a model with a reset spikes
+// (LIF's vth, Izhikevich's v_peak); ok is false for a model without one.
+func (m *Model) Threshold() (float64, bool) {
+	if m.reset == nil {
+		return 0, false
+	}
+	return m.Params[m.reset.peak].Value, true
+}
+
 // Spiking reports whether the model resets at a threshold.
 func (m *Model) Spiking() bool { return m.reset != nil }
 
