@@ -47,7 +47,9 @@ func TestBuildErrors(t *testing.T) {
 			[]string{"ball: soma: cm = -1 µF/cm² must not be negative"}},
 		{"infinite cm", func(_ *compartments.Settings, c []*compartments.Cell) { c[1].Props[1].Cm = inf }, []string{"fork: apic: cm = +Inf µF/cm²"}},
 		{"no segments", func(_ *compartments.Settings, c []*compartments.Cell) { c[1].Props[1].Nseg = 0 },
-			[]string{"fork: apic: nseg = 0 must be at least 1"}},
+			[]string{"fork: apic: nseg = 0 must be from 1 to 32767, as NEURON's"}},
+		{"too many segments", func(_ *compartments.Settings, c []*compartments.Cell) { c[1].Props[1].Nseg = 40000 },
+			[]string{"fork: apic: nseg = 40000 must be from 1 to 32767"}},
 		{"two roots", func(_ *compartments.Settings, c []*compartments.Cell) { c[1].Morph.Sections[2].Parent = -1 },
 			[]string{"fork: sections soma and basal are both roots"}},
 		{"no root", func(_ *compartments.Settings, c []*compartments.Cell) { c[0].Morph.Sections[0].Parent = 1 },
@@ -56,7 +58,7 @@ func TestBuildErrors(t *testing.T) {
 			c[1].Morph.Sections[1].Parent, c[1].Morph.Sections[2].Parent = 2, 1
 		}, []string{"fork: sections do not form one tree"}},
 		{"an unnamed cell is numbered", func(_ *compartments.Settings, c []*compartments.Cell) { c[1].Name, c[1].Props[0].Nseg = "", -2 },
-			[]string{"cell 1: soma: nseg = -2 must be at least 1"}},
+			[]string{"cell 1: soma: nseg = -2 must be from 1 to 32767"}},
 
 		{"clamp without a name", func(_ *compartments.Settings, c []*compartments.Cell) { c[0].IClamps[0].Name = "" },
 			[]string{"ball: a current clamp has no name"}},

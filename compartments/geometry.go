@@ -1,6 +1,10 @@
 package compartments
 
-import "math"
+import (
+	"math"
+
+	"neurite/sim/spec"
+)
 
 // Geometry is the electrical geometry of a section cut into nseg segments of
 // equal length, integrated over the frusta between 3-D points the way
@@ -100,6 +104,11 @@ func (s *Section) LambdaF(freq, Ra, cm float64) float64 {
 
 // NsegDLambda returns the odd number of segments NEURON's d_lambda rule
 // gives: segments no longer than dLambda times the length constant at freq.
+//
+// A d_lambda so small that the count passes NEURON's limit gives one past
+// it (spec.MaxNseg + 1 or more, which the plan refuses), never a count
+// overflowed.
 func (s *Section) NsegDLambda(dLambda, freq, Ra, cm float64) int {
-	return int((s.L()/(dLambda*s.LambdaF(freq, Ra, cm))+0.9)/2)*2 + 1
+	half := (s.L()/(dLambda*s.LambdaF(freq, Ra, cm)) + 0.9) / 2
+	return int(min(half, spec.MaxNseg))*2 + 1
 }

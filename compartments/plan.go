@@ -10,6 +10,7 @@ import (
 
 	"neurite/sim"
 	"neurite/sim/output"
+	"neurite/sim/spec"
 )
 
 // Method is the time-stepping scheme of the cable equation.
@@ -500,8 +501,8 @@ func (p *Plan) addCell(ci int32, c *Cell) error {
 			return fmt.Errorf("%s: Ra = %v Ω·cm must be positive", name, pr.Ra)
 		case !(pr.Cm >= 0) || math.IsInf(pr.Cm, 0):
 			return fmt.Errorf("%s: cm = %v µF/cm² must not be negative", name, pr.Cm)
-		case pr.Nseg < 1:
-			return fmt.Errorf("%s: nseg = %d must be at least 1", name, pr.Nseg)
+		case pr.Nseg < 1 || pr.Nseg > spec.MaxNseg:
+			return fmt.Errorf("%s: nseg = %d must be from 1 to %d, as NEURON's", name, pr.Nseg, spec.MaxNseg)
 		}
 	}
 	order, err := topoOrder(m)

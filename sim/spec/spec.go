@@ -267,6 +267,9 @@ type View struct {
 // Colormaps names the colormaps a view may use.
 var Colormaps = []string{"viridis", "coolwarm"}
 
+// MaxNseg is the most segments a section may have: NEURON's limit.
+const MaxNseg = 32767
+
 // MaxSteps bounds the time steps of a run, tstop/dt: beyond it the step
 // counters and the tables kept per step would overflow, and the run
 // would not end in a lifetime anyway.
@@ -544,8 +547,8 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 	dz := &m.Discretization
 	positive([]any{"discretization", "d_lambda"}, dz.DLambda, "d_lambda")
 	positive([]any{"discretization", "frequency"}, dz.Frequency, "frequency")
-	if dz.Nseg != nil && *dz.Nseg < 1 {
-		fail([]any{"discretization", "nseg"}, "nseg = %d must be at least 1", *dz.Nseg)
+	if dz.Nseg != nil && (*dz.Nseg < 1 || *dz.Nseg > MaxNseg) {
+		fail([]any{"discretization", "nseg"}, "nseg = %d must be from 1 to %d, as NEURON's", *dz.Nseg, MaxNseg)
 	}
 	if dz.Nseg != nil && dz.DLambda != nil {
 		fail([]any{"discretization", "nseg"}, "give either nseg or d_lambda, not both")
@@ -560,8 +563,8 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 		if b.Cm != nil && !(*b.Cm >= 0 && !math.IsInf(*b.Cm, 0)) {
 			fail(k("cm"), "cm = %v must not be negative", *b.Cm)
 		}
-		if b.Nseg != nil && *b.Nseg < 1 {
-			fail(k("nseg"), "nseg = %d must be at least 1", *b.Nseg)
+		if b.Nseg != nil && (*b.Nseg < 1 || *b.Nseg > MaxNseg) {
+			fail(k("nseg"), "nseg = %d must be from 1 to %d, as NEURON's", *b.Nseg, MaxNseg)
 		}
 		if h := b.HH; h != nil {
 			for _, f := range []struct {
