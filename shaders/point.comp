@@ -40,7 +40,8 @@ const int K = 60; // maxima and late spikes kept, as on the CPU
 // An instance's record, in floats: its state, then what it has seen.
 const int X = 0, REF = NV, BELOW = NV + 1, SPIKES = NV + 2, LATE = NV + 3, FIRSTLATE = NV + 4,
 	LASTLATE = NV + 5, LO = NV + 6, HI = NV + 7, EXT = NV + 8, SEEK = NV + 9, NMAX = NV + 10,
-	NRING = NV + 11, CURSOR = NV + 12, MAXIMA = NV + 13, RING = MAXIMA + K, RECORD = RING + K + 1;
+	NRING = NV + 11, CURSOR = NV + 12, MAXIMA = NV + 13, RING = MAXIMA + K, BLOW = RING + K + 1,
+	RECORD = BLOW + 1;
 
 layout(std430, binding = 0) readonly buffer Params { float base[]; };   // the model's parameters
 layout(std430, binding = 1) readonly buffer Values { float values[]; }; // the swept one's, per instance
@@ -55,6 +56,19 @@ float p[NP];
 int trainAt; // a Poisson stimulus's cursor (see gpu/sweep/sweep_model.go)
 
 #include "model.glsl"
+
+// finiteState tells NaN and infinity by the bits, not by comparisons:
+// GLSL does not require comparisons (or min and max) to honour NaN, and
+// the compiler may rewrite them as if none were; a state gone NaN could
+// then be carried on as a number.
+bool finiteState(State x) {
+	for (int k = 0; k < NV; k++) {
+		if ((floatBitsToUint(float(x[k])) & 0x7f800000u) == 0x7f800000u) {
+			return false;
+		}
+	}
+	return true;
+}
 
 void main() {
 	int i = int(gl_GlobalInvocationID.x);
@@ -74,7 +88,7 @@ void main() {
 	// unit near 2, 1e-2 mV for a membrane with τ = 10 ms at dt = 0.01).
 	// The compensation, under an ulp, starts afresh each dispatch.
 	State comp = zero();
-	float refUntil = rec[r + REF], below = rec[r + BELOW], spikes = rec[r + SPIKES];
+	float refUntil = rec[r + REF], below = rec[r + BELOW], spikes = rec[r + SPIKES], blow = rec[r + BLOW];
 	float late = rec[r + LATE], firstLate = rec[r + FIRSTLATE], lastLate = rec[r + LASTLATE];
 	// The maxima are found as sim/analysis.Peaks finds them: ext is the
 	// trough (seek 0) or the peak so far (seek 1); seek −1 before the
@@ -107,6 +121,9 @@ void main() {
 		}
 		kahan(x, comp, change);
 		float tNew = float(step + 1) * dt;
+		if (blow < 0.0 && !finiteState(x)) {
+			blow = tNew; // the first step out of the finite numbers
+		}
 		float cur = x[V];
 		if (!spiking) {
 			if (below != 0.0 && cur >= level) {
@@ -149,6 +166,7 @@ void main() {
 		}
 	}
 	rec[r + BELOW] = below;
+	rec[r + BLOW] = blow;
 	rec[r + SPIKES] = spikes;
 	rec[r + LATE] = late;
 	rec[r + FIRSTLATE] = firstLate;

@@ -44,7 +44,8 @@ const (
 
 	keptMaxima = 60
 	rRing      = rMaxima + keptMaxima
-	recordTail = rRing + keptMaxima + 1
+	rBlow      = rRing + keptMaxima + 1 // the first time the state was not finite; −1: never
+	recordTail = rBlow + 1
 )
 
 // keptPrograms bounds the programs a Sweep keeps, one a model (a user
@@ -220,6 +221,7 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 		tail[rLo], tail[rHi] = float32(math.Inf(1)), float32(math.Inf(-1))
 		tail[rExt], tail[rSeek] = 0, -1 // no sample yet
 		tail[rCursor] = -1              // before a Poisson train's first event
+		tail[rBlow] = -1
 	}
 	vr := m.Vars[m.V]
 	span := vr.Max - vr.Min
@@ -272,10 +274,15 @@ func (s *Sweep) traces(ctx context.Context, m *point.Model, param string, values
 	trs := make([]analysis.Trace, n)
 	for i := range trs {
 		x, r := out[i*size:i*size+nv], out[i*size+nv:(i+1)*size]
-		for k, v := range x[:m.Dim()] {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU (%s is %v): reduce dt", param, values[i], m.Vars[k].Name, v)
+		if r[rBlow] >= 0 {
+			what := "the state is not finite"
+			for k, v := range x[:m.Dim()] {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					what = fmt.Sprintf("%s is %v", m.Vars[k].Name, v)
+					break
+				}
 			}
+			return nil, fmt.Errorf("%s = %.6g: numerical blow-up on the GPU at t = %.6g: %s (reduce dt)", param, values[i], r[rBlow], what)
 		}
 		tr := analysis.Trace{Count: int(r[rSpikes]), Late: int(r[rLate]), FirstLate: float64(r[rFirstLate]), LastLate: float64(r[rLastLate])}
 		tr.Spikes = ring(r[rRing:], int(r[rNRing]), keptMaxima+1)

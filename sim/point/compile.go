@@ -66,13 +66,22 @@ func checkTrees(params []string, input string, vars []string, eqs *Equations) er
 		for i := range defs {
 			tree, err := checkTree(defs[i].Expr, cfg)
 			if err != nil {
-				return fmt.Errorf("line %d: %w", defs[i].Line, err)
+				return &lineError{defs[i].Line, err}
 			}
 			defs[i].Tree = tree
 		}
 	}
 	return nil
 }
+
+// lineError is an error of the expression on a line of a model's file.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
 
 // CheckExpr parses an expression of the lab's language in which each of
 // names (and pi) is a number, type-checks it and folds its constants,
@@ -92,7 +101,34 @@ func checkTree(src string, cfg *conf.Config) (ast.Node, error) {
 	if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
 		return nil, err
 	}
+	z := &zeroDivisor{}
+	ast.Walk(&tree.Node, z)
+	if z.found != "" {
+		return nil, fmt.Errorf("%s divides by zero", z.found)
+	}
 	return tree.Node, nil
+}
+
+// zeroDivisor finds a division by a constant zero (after folding): a
+// modelling slip the CPU meets as infinity and the GPU's compiler may
+// fold to anything.
+type zeroDivisor struct{ found string }
+
+func (z *zeroDivisor) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BinaryNode)
+	if !ok || (b.Operator != "/" && b.Operator != "%") || z.found != "" {
+		return
+	}
+	switch r := b.Right.(type) {
+	case *ast.IntegerNode:
+		if r.Value == 0 {
+			z.found = b.String()
+		}
+	case *ast.FloatNode:
+		if r.Value == 0 {
+			z.found = b.String()
+		}
+	}
 }
 
 // compileModel compiles a model's checked trees (checkTrees), all or

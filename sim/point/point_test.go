@@ -193,6 +193,8 @@ func TestTypedModelErrors(t *testing.T) {
 		{"x' = (1 + \n", "m.ode:1:"},
 		{"par a=one\nx' = 1\n", "m.ode:1: \"a=one\": give name=number"},
 		{"x' = 1\nx' = 2\n", "m.ode:2: x has two equations"},
+		{"par a=1\ny = a/0\nx' = -y\n", "m.ode:2: a / 0 divides by zero"},
+		{"par a=1\nx' = a/(2 - 2)\n", "divides by zero"},
 		{"hello\n", "m.ode:1: cannot read \"hello\""},
 		{"x' = 1\nspike y >= 1: x = 0\n", "m.ode:2: spike: y is not a variable"},
 		{"x' = 1\nspike x >= 1:\n", "m.ode:2: write a reset as"},

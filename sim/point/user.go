@@ -351,6 +351,9 @@ func Parse(r io.Reader, file string) (*Model, error) {
 		}
 	}
 	if err := checkTrees(params, m.Input, vars, m.eqs); err != nil {
+		if le, ok := err.(*lineError); ok {
+			return nil, fmt.Errorf("%s:%d: %w", file, le.line, le.err)
+		}
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	// The closures, where they cover every expression, take over from
