@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"neurite/compartments/reftest"
@@ -182,6 +183,36 @@ func TestNetworkVideo(t *testing.T) {
 		f.Close()
 		if err != nil || len(g.Image) != c.frames {
 			t.Errorf("%s: %v, %d frames, want %d", c.model, err, len(g.Image), c.frames)
+		}
+	}
+}
+
+// TestNetworkVideoRefused: a video that starts past the run's end, or of
+// more frames than a video holds, is refused before a frame is drawn,
+// and nothing is written.
+func TestNetworkVideoRefused(t *testing.T) {
+	n, err := LoadNetwork(filepath.Join("..", "..", "assets", "models", "brian_lif_net.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNetwork(n, "cpu", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		from, to, speed float64
+		want            string
+	}{
+		{5000, 6000, 10, "past the run's end"},
+		{0, 10, 1e-6, "more than 1e+06"},
+	} {
+		path := filepath.Join(t.TempDir(), "activity.gif")
+		o := VideoOptions{Width: 120, Height: 90, FPS: 30, Speed: c.speed, From: c.from, To: c.to, Style: views.DefaultStyle(), Camera: views.Camera{Zoom: 1}}
+		if err := RenderNetworkVideo(context.Background(), net, path, o, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("from %g to %g at speed %g: %v, want %q", c.from, c.to, c.speed, err, c.want)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("a refused video left %s", path)
 		}
 	}
 }

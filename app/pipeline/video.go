@@ -108,6 +108,9 @@ func frameValues(eng compartments.Simulator, p *compartments.Plan, st *views.Sty
 	}, nil
 }
 
+// maxFrames bounds a video's frames: 10⁶ frames are nine hours at 30 fps.
+const maxFrames = 1e6
+
 // frames runs a simulator from t = 0 and draws a frame of the video at
 // every frame time from o.From to o.To (tstop when 0), handing the run's
 // spikes to rec (nil: none kept); the file appears only when every frame
@@ -117,8 +120,14 @@ func frames(ctx context.Context, path string, o VideoOptions, eng sim.Simulator,
 	if to <= 0 || to > tstop {
 		to = tstop
 	}
-	if !(o.FPS > 0) || !(o.Speed > 0) || !(to > o.From) || o.From < 0 || o.Width < 16 || o.Height < 16 {
+	switch {
+	case o.From >= tstop:
+		return fmt.Errorf("video: from = %g ms is past the run's end, tstop = %g ms", o.From, tstop)
+	case !(o.FPS > 0) || !(o.Speed > 0) || !(to > o.From) || o.From < 0 || o.Width < 16 || o.Height < 16:
 		return fmt.Errorf("video: need fps > 0, speed > 0, 0 ≤ from < to and a size of at least 16×16")
+	}
+	if n := (to - o.From) * o.FPS / o.Speed; n > maxFrames {
+		return fmt.Errorf("video: %g ms at %g ms a second and %g frames a second is %.3g frames, more than %.0e: raise the speed or shorten the span", to-o.From, o.Speed, o.FPS, n, float64(maxFrames))
 	}
 	if rec == nil {
 		rec = sim.Discard{}
