@@ -128,8 +128,11 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, runErr)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: %d compartments, %g ms in %.2f s; results in %s\n",
-		m.File(), plan.Compartments(), stop, time.Since(start).Seconds(), *out)
+	comps := fmt.Sprintf("%d compartments", plan.Compartments())
+	if plan.Compartments() == 1 {
+		comps = "1 compartment"
+	}
+	fmt.Fprintf(stdout, "%s: %s, %g ms in %.2f s; results in %s\n", m.File(), comps, stop, time.Since(start).Seconds(), *out)
 	return 0
 }
 

@@ -132,6 +132,7 @@ func TestOverrideErrors(t *testing.T) {
 		{[]string{"run.tstopp=5"}, []string{`--set run.tstopp=5: unknown key "run.tstopp" (did you mean "tstop"?)`}},
 		{[]string{"stimulus.amp=5"}, []string{`--set stimulus.amp=5: unknown key "stimulus"`}},
 		{[]string{"run.tstop=-5"}, []string{`--set run.tstop=-5: tstop = -5 must be positive`}},
+		{[]string{"run.celsius=-400"}, []string{`--set run.celsius=-400: celsius = -400 is below absolute zero`}},
 		{[]string{"discretization.nseg=100000"}, []string{`--set discretization.nseg=100000: nseg = 100000 must be from 1 to 32767, as NEURON's`}},
 		{[]string{"run.tstop=1e18"}, []string{`--set run.tstop=1e18: tstop = 1e+18 ms at dt = 0.025 ms is 4e+19 steps, more than 1e+10: shorten tstop or lengthen dt`}},
 		{[]string{"run.tstop=abc"}, []string{`--set run.tstop=abc: run: tstop must be a number (ms), not "abc"`}},

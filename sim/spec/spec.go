@@ -720,6 +720,9 @@ func (m *Model) check(bad [][]any) sim.FileErrors {
 	}
 	positive([]any{"run", "record_interval"}, r.RecordInterval, "record_interval")
 	finite([]any{"run", "celsius"}, r.Celsius, "celsius")
+	if r.Celsius != nil && *r.Celsius < -273.15 {
+		fail([]any{"run", "celsius"}, "celsius = %v is below absolute zero", *r.Celsius)
+	}
 	finite([]any{"run", "v_init"}, r.VInit, "v_init")
 	if r.Method == "" {
 		r.Method = Methods[0]
