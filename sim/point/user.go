@@ -74,6 +74,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	var spike *spikeLine
 	inputName := ""
 	init := map[string]float64{}
+	given := map[string]int{} // "par a", "init x": the line each was given on
 	ranges := map[string][3]float64{} // low, high, line
 	var errs []string
 	fail := func(line int, format string, args ...any) {
@@ -111,10 +112,19 @@ func Parse(r io.Reader, file string) (*Model, error) {
 					fail(n, "%q: give name=number", strings.TrimSpace(kv))
 					continue
 				}
-				if word == "par" && reserved(k) {
+				if word != "init" && reserved(k) {
 					fail(n, "%s is reserved (the time t, pi and the functions cannot be parameters)", k)
 					continue
 				}
+				key := word + " " + k
+				if word == "param" {
+					key = "par " + k // one name, either spelling
+				}
+				if first, twice := given[key]; twice {
+					fail(n, "%s is given twice (first on line %d)", k, first)
+					continue
+				}
+				given[key] = n
 				if word == "init" {
 					init[k] = f
 				} else {
