@@ -205,6 +205,9 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 	if m == nil {
 		return code
 	}
+	if err := outputDir("out", *out); err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
+	}
 	ctx, cancel := interruptible()
 	defer cancel()
 	progress, finish := progressBar(stderr, 1, *quiet)
@@ -229,10 +232,6 @@ func bifurcationCmd(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return failed(stderr, err)
 		}
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
 	}
 	var vars []string
 	for _, v := range m.Vars {
@@ -365,6 +364,9 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	if m == nil {
 		return code
 	}
+	if err := outputDir("out", *out); err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
+	}
 	ctx, cancel := interruptible()
 	defer cancel()
 	progress, finish := progressBar(stderr, 1, *quiet)
@@ -381,10 +383,6 @@ func fiCmd(args []string, stdout, stderr io.Writer) int {
 	finish()
 	if err != nil {
 		return failed(stderr, err)
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
 	}
 	var rows [][]string
 	for _, p := range fi.Points {
@@ -426,15 +424,14 @@ func integratorsCmd(args []string, stdout, stderr io.Writer) int {
 	if m == nil {
 		return code
 	}
+	if err := outputDir("out", *out); err != nil {
+		return usageError(stderr, fs.Name(), "%v", err)
+	}
 	ctx, cancel := interruptible()
 	defer cancel()
 	res, err := analysis.CompareIntegrators(ctx, m, *tstop)
 	if err != nil {
 		return failed(stderr, err)
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
 	}
 	var rows [][]string
 	var table bytes.Buffer

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -201,4 +203,35 @@ func orList(words []string) string {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// outputFile checks, before any work, a file a command will write: its
+// kind by extension (ext, with its dot; "" for any) and its folder, made
+// where missing, so that a slip shows at once and not after the run.
+func outputFile(flagName, path string, exts ...string) error {
+	if len(exts) > 0 && !slices.Contains(exts, strings.ToLower(filepath.Ext(path))) {
+		return fmt.Errorf("--%s %q: give a %s file", flagName, path, strings.Join(exts, " or "))
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("--%s %q is a folder; give a file's name", flagName, path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("--%s %q: %v", flagName, path, err)
+	}
+	return nil
+}
+
+// outputDir checks, before any work, the folder a command will write
+// into, making it where missing.
+func outputDir(flagName, dir string) error {
+	if dir == "" {
+		return fmt.Errorf("--%s: give a folder", flagName)
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("--%s %q is a file; give a folder", flagName, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--%s %q: %v", flagName, dir, err)
+	}
+	return nil
 }

@@ -63,6 +63,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"render", "nosuch.toml", "--gif", filepath.Join(out, "x.gif"), "--size", "big"}, 2, `--size: size "big"`},
 		{[]string{"render", "nosuch.toml", "--gif", filepath.Join(out, "x.gif"), "--view", "north"}, 2, `--view "north"`},
 		{[]string{"render", "nosuch.toml", "--gif", filepath.Join(out, "x.gif"), "--view", "nan,10"}, 2, `--view "nan,10"`},
+		{[]string{"render", example, "--video", filepath.Join(out, "x.avi")}, 2, `--video "` + filepath.Join(out, "x.avi") + `": give a .mp4 file`},
+		{[]string{"fi", "hh", "--from", "0", "--to", "1", "--out", binary}, 2, `is a file; give a folder`},
 		{[]string{"render", "nosuch.toml", "--gif", filepath.Join(out, "x.gif"), "--size", "100000x100000"}, 2, "each from 16 to 16384"},
 		{[]string{"bench"}, 2, "neurite bench: give what to measure"},
 		{[]string{"bench", "cable", "--nseg", "0"}, 2, `--nseg "0": give a whole number from 1 to 1000000`},

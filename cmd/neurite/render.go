@@ -45,6 +45,14 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	if *video == "" && *gif == "" {
 		return usageError(stderr, "render", "give --video FILE.mp4 or --gif FILE.gif")
 	}
+	for _, out := range []struct{ flag, path, ext string }{{"video", *video, ".mp4"}, {"gif", *gif, ".gif"}} {
+		if out.path == "" {
+			continue
+		}
+		if err := outputFile(out.flag, out.path, out.ext); err != nil {
+			return usageError(stderr, "render", "%v", err)
+		}
+	}
 	if !(*fps > 0) {
 		return usageError(stderr, "render", "--fps %g: give a positive number of frames per second", *fps)
 	}

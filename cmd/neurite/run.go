@@ -8,9 +8,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -54,8 +52,8 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "run", "--snapshots is for cells; a network records what its [record] says")
 		}
 		if *figure != "" {
-			if ext := strings.ToLower(filepath.Ext(*figure)); ext != ".png" && ext != ".svg" {
-				return usageError(stderr, "run", "--figure %q: give a .png or .svg file", *figure)
+			if err := outputFile("figure", *figure, ".png", ".svg"); err != nil {
+				return usageError(stderr, "run", "%v", err)
 			}
 		}
 		return runNetwork(fs.Arg(0), *out, *figure, *backend, *threads, *quiet, all, stdout, stderr)

@@ -160,7 +160,7 @@ func TestRenderVideo(t *testing.T) {
 }
 
 func TestRenderErrors(t *testing.T) {
-	if code, _, errs := neurite("render", example, "--video", filepath.Join(t.TempDir(), "x.avi")); code != 1 || !strings.Contains(errs, "unknown video format") {
+	if code, _, errs := neurite("render", example, "--video", filepath.Join(t.TempDir(), "x.avi")); code != 2 || !strings.Contains(errs, "give a .mp4 file") {
 		t.Errorf("avi: exit %d: %s", code, errs)
 	}
 	if code, _, _ := neurite("render", example); code != 2 {
