@@ -206,20 +206,22 @@ func orList(words []string) string {
 }
 
 // outputFile checks, before any work, a file a command will write: its
-// kind by extension (ext, with its dot; "" for any) and its folder, made
-// where missing, so that a slip shows at once and not after the run.
+// kind by extension (exts, with their dots) and no folder in its place,
+// so that a slip shows at once and not after the run. (Its folder is
+// made when it is written, by makeFolderOf.)
 func outputFile(flagName, path string, exts ...string) error {
-	if len(exts) > 0 && !slices.Contains(exts, strings.ToLower(filepath.Ext(path))) {
+	if !slices.Contains(exts, strings.ToLower(filepath.Ext(path))) {
 		return fmt.Errorf("--%s %q: give a %s file", flagName, path, strings.Join(exts, " or "))
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("--%s %q is a folder; give a file's name", flagName, path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("--%s %q: %v", flagName, path, err)
-	}
 	return nil
 }
+
+// makeFolderOf makes the folder a file is about to be written into, as
+// run makes its --out folder.
+func makeFolderOf(path string) error { return os.MkdirAll(filepath.Dir(path), 0o755) }
 
 // outputDir checks, before any work, the folder a command will write
 // into, making it where missing.

@@ -70,7 +70,7 @@ func runNetwork(file, out, figure, backend string, threads int, quiet bool, sets
 	}
 	if raster != nil {
 		raster.Fit(reached)
-		if err := writePlotFile(figure, views.RasterFigure(raster)); err != nil {
+		if err := errors.Join(makeFolderOf(figure), writePlotFile(figure, views.RasterFigure(raster))); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}

@@ -125,6 +125,10 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 		if path == "" {
 			continue
 		}
+		if err := makeFolderOf(path); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
 		progress, finish := progressBar(stderr, 1, *quiet)
 		err := render(ctx, path, o, func(f float64) {
 			if progress != nil {
