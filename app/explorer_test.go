@@ -451,27 +451,16 @@ func TestSynapseDialogShowsTypesFields(t *testing.T) {
 	}
 	var form *widget.Form
 	var kind *widget.Select
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	visit(top, func(o fyne.CanvasObject) bool {
 		switch v := o.(type) {
 		case *widget.Form:
 			form = v
 		case *widget.Select:
 			kind = v
-			return
+			return false
 		}
-		switch v := o.(type) {
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(top)
+		return true
+	})
 	if form == nil || kind == nil {
 		t.Fatal("no form with a type in the dialog")
 	}

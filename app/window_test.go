@@ -38,25 +38,34 @@ func newTestWindow(t *testing.T) (*Explorer, fyne.Window) {
 	return ex, w
 }
 
+// visit calls f on o and on every object drawn under it (a widget's
+// rendered objects, a container's children), depth first; where f
+// returns false, what lies under that object is skipped.
+func visit(o fyne.CanvasObject, f func(fyne.CanvasObject) bool) {
+	if !f(o) {
+		return
+	}
+	switch v := o.(type) {
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			visit(c, f)
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			visit(c, f)
+		}
+	}
+}
+
 // textShown joins what the text objects under o draw.
 func textShown(o fyne.CanvasObject) string {
 	var parts []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *canvas.Text:
-			parts = append(parts, v.Text)
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
+	visit(o, func(o fyne.CanvasObject) bool {
+		if t, ok := o.(*canvas.Text); ok {
+			parts = append(parts, t.Text)
 		}
-	}
-	walk(o)
+		return true
+	})
 	return strings.Join(parts, "")
 }
 
@@ -162,24 +171,15 @@ func TestViewMenu(t *testing.T) {
 // buttonIn finds the button with a text under o.
 func buttonIn(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Button:
-			if v.Text == text {
-				found = v
+	visit(o, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok {
+			if b.Text == text {
+				found = b
 			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
+			return false // a button's own objects hold no other
 		}
-	}
-	walk(o)
+		return true
+	})
 	return found
 }
 

@@ -74,7 +74,7 @@ func Parse(r io.Reader, file string) (*Model, error) {
 	var spike *spikeLine
 	inputName := ""
 	init := map[string]float64{}
-	given := map[string]int{} // "par a", "init x": the line each was given on
+	given := map[string]int{}         // "par a", "init x": the line each was given on
 	ranges := map[string][3]float64{} // low, high, line
 	var errs []string
 	fail := func(line int, format string, args ...any) {
