@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -169,7 +171,7 @@ func (l *Lab) layout() fyne.CanvasObject {
 		container.NewTabItem("F–I curve", l.fi.layout(fiControls)),
 	)
 	side := container.NewBorder(widget.NewLabelWithStyle("Parameters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewVBox(widget.NewSeparator(), l.doc), nil, nil, container.NewVScroll(l.sliders))
+		container.NewVBox(widget.NewSeparator(), l.doc), nil, nil, container.NewVScroll(container.NewBorder(nil, nil, nil, scrollBarGutter(), l.sliders)))
 	split := container.NewHSplit(tabs, side)
 	split.Offset = 0.74
 	return container.NewBorder(bar, l.status, nil, nil, split)
@@ -475,7 +477,7 @@ func (l *Lab) redraw() {
 	}
 	series := make([]views.Series, len(l.trajs))
 	for i, tr := range l.trajs {
-		series[i] = views.Series{Name: fmt.Sprintf("%d", i+1), T: tr.t, Y: fillGaps(column(tr.x, x)), Color: views.TrajectoryColor(i)}
+		series[i] = views.Series{Name: fmt.Sprintf("trajectory %d", i+1), T: tr.t, Y: fillGaps(column(tr.x, x)), Color: views.TrajectoryColor(i)}
 	}
 	course := views.TracesPlot(series, l.model.Vars[x].Label(), 0, l.runTime())
 	course.X.Label.Text = l.model.TimeLabel("t")
@@ -710,4 +712,12 @@ func paramNamed(m *point.Model, name string) (point.Param, bool) {
 		}
 	}
 	return point.Param{}, false
+}
+
+// scrollBarGutter keeps a scroll bar's width free at the right of what
+// scrolls, so that the bar does not cover the entries' last digits.
+func scrollBarGutter() fyne.CanvasObject {
+	g := canvas.NewRectangle(color.Transparent)
+	g.SetMinSize(fyne.NewSize(theme.ScrollBarSize(), 0))
+	return g
 }
