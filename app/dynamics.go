@@ -560,13 +560,14 @@ func (l *Lab) integrate(tr *trajectory) error {
 
 // breakAtSpikes inserts at each reset the state the spike reached (the
 // peak, at v_peak for Izhikevich's model, which no regular sample
-// catches), then a NaN state, so that the path rises to the peak and
-// breaks there.
-func breakAtSpikes(t []float64, x [][]float64, spikes []float64, peaks [][]float64) ([]float64, [][]float64) {
+// catches; peaks holds them one after another), then a NaN state, so
+// that the path rises to the peak and breaks there.
+func breakAtSpikes(t []float64, x [][]float64, spikes, peaks []float64) ([]float64, [][]float64) {
 	if len(spikes) == 0 || len(x) == 0 {
 		return t, x
 	}
-	gap := make([]float64, len(x[0]))
+	dim := len(x[0])
+	gap := make([]float64, dim)
 	for i := range gap {
 		gap[i] = math.NaN()
 	}
@@ -576,7 +577,7 @@ func breakAtSpikes(t []float64, x [][]float64, spikes []float64, peaks [][]float
 	for i := range t {
 		for k < len(spikes) && spikes[k] <= t[i] {
 			if i > 0 && spikes[k] > t[i-1] {
-				ot, ox = append(ot, spikes[k], spikes[k]), append(ox, peaks[k], gap)
+				ot, ox = append(ot, spikes[k], spikes[k]), append(ox, peaks[k*dim:(k+1)*dim:(k+1)*dim], gap)
 			}
 			k++
 		}

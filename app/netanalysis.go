@@ -48,26 +48,6 @@ type plasticWeights struct {
 // projections, in place of figures that would stay empty.
 const noPlasticity = "no plastic projections: weights are fixed"
 
-// hasPlasticity reports whether a network has a plastic projection, whose
-// weights the Weights tab draws.
-func hasPlasticity(net *pipeline.Network) bool {
-	if net.Point != nil {
-		for _, pr := range net.Point.Projections {
-			if pr.Plastic() {
-				return true
-			}
-		}
-	}
-	if net.Links != nil {
-		for _, pr := range net.Links.Projections {
-			if pr.Plastic() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // maxMatrixSynapses bounds the synapses the weight matrix bins.
 const maxMatrixSynapses = 4_000_000
 

@@ -202,7 +202,7 @@ func (nv *NetView) setSession(s *NetSession) {
 	nv.cvNote.SetText("")
 	nv.ratesNote.SetText(rateCaption(s.Spec.Record.RateBin, nv.rateBin()))
 	nv.setWeights(nil, nil, "")
-	if hasPlasticity(s.Net) {
+	if s.Net.HasPlasticity() {
 		nv.weightPlots.Show()
 		nv.fixedWeights.Hide()
 		nv.saveWeights.Show()

@@ -309,6 +309,7 @@ func (r *netRecorder) Spikes(spikes []sim.Spike) error {
 						r.rates[p] = append(r.rates[p], make([]int, k+1-len(r.rates[p]))...)
 					}
 					r.rates[p][k]++
+					break // populations do not overlap
 				}
 			}
 		}

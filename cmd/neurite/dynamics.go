@@ -178,6 +178,8 @@ func dynamicsUsage(fs *flag.FlagSet, line string) func() {
 	}
 }
 
+// interruptible is the context of a command's work, done at Ctrl-C or
+// SIGTERM: every command stops the same way, with what it says of it.
 func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

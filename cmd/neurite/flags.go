@@ -120,8 +120,8 @@ func tstopSets(fs *flag.FlagSet, tstop float64, sets []string) ([]string, error)
 	if !fs.Changed("tstop") {
 		return sets, nil
 	}
-	if !(tstop > 0) || math.IsInf(tstop, 0) {
-		return nil, fmt.Errorf("--tstop %g: give a positive time in ms", tstop)
+	if err := positiveTime("tstop", tstop); err != nil {
+		return nil, err
 	}
 	return append(slices.Clip(sets), "run.tstop="+strconv.FormatFloat(tstop, 'g', -1, 64)), nil
 }
@@ -208,7 +208,7 @@ func orList(words []string) string {
 // outputFile checks, before any work, a file a command will write: its
 // kind by extension (exts, with their dots) and no folder in its place,
 // so that a slip shows at once and not after the run. (Its folder is
-// made when it is written, by makeFolderOf.)
+// made when it is written, by sim/output.)
 func outputFile(flagName, path string, exts ...string) error {
 	if !slices.Contains(exts, strings.ToLower(filepath.Ext(path))) {
 		return fmt.Errorf("--%s %q: give a %s file", flagName, path, strings.Join(exts, " or "))
@@ -218,10 +218,6 @@ func outputFile(flagName, path string, exts ...string) error {
 	}
 	return nil
 }
-
-// makeFolderOf makes the folder a file is about to be written into, as
-// run makes its --out folder.
-func makeFolderOf(path string) error { return os.MkdirAll(filepath.Dir(path), 0o755) }
 
 // outputDir checks, before any work, the folder a command will write
 // into, making it where missing.

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"neurite/app/pipeline"
@@ -28,7 +25,7 @@ func runNetwork(file, out, figure, backend string, threads int, quiet bool, sets
 		return 1
 	}
 	stop := spec.Run.Tstop
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := interruptible()
 	defer cancel()
 	building, built := labelledBar(stderr, "connecting", 1, quiet)
 	net, err := pipeline.NewNetworkContext(ctx, spec, backend, threads, building)
@@ -70,7 +67,7 @@ func runNetwork(file, out, figure, backend string, threads int, quiet bool, sets
 	}
 	if raster != nil {
 		raster.Fit(reached)
-		if err := errors.Join(makeFolderOf(figure), writePlotFile(figure, views.RasterFigure(raster))); err != nil {
+		if err := writePlotFile(figure, views.RasterFigure(raster)); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}

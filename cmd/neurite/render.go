@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 
 	flag "github.com/spf13/pflag"
 
@@ -119,15 +116,11 @@ func renderCmd(args []string, stdout, stderr io.Writer) int {
 	if *view != "" {
 		o.Camera.Azimuth, o.Camera.Elevation = az, el
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := interruptible()
 	defer cancel()
 	for _, path := range []string{*video, *gif} {
 		if path == "" {
 			continue
-		}
-		if err := makeFolderOf(path); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
 		}
 		progress, finish := progressBar(stderr, 1, *quiet)
 		err := render(ctx, path, o, func(f float64) {

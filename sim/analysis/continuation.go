@@ -148,7 +148,8 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 		}
 		// The branches from the Hopf points, then the searches by
 		// simulation, in equal shares of what is left.
-		tasks := float64(len(hopfs) + len(c.cycleSeeds(d)))
+		seeds := c.cycleSeeds(d) // of the equilibria's special points, which the cycles do not change
+		tasks := float64(len(hopfs) + len(seeds))
 		share := (1 - snicEnd) / tasks
 		for k, s := range hopfs {
 			if err := ctx.Err(); err != nil {
@@ -165,7 +166,7 @@ func Continue(ctx context.Context, model *point.Model, param string, from, to fl
 			}
 		}
 		c.stage(snicEnd+share*float64(len(hopfs)), 1)
-		if err := c.simulatedCycles(ctx, d); err != nil {
+		if err := c.simulatedCycles(ctx, d, seeds); err != nil {
 			return d, err
 		}
 	}

@@ -569,9 +569,8 @@ const oscillationTransient = 1000
 // folds of equilibria, continued both ways (where the branches from the
 // Hopf points stall in a canard explosion, the large cycles between
 // them are still found).
-func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram) error {
+func (c *continuer) simulatedCycles(ctx context.Context, d *Diagram, seeds []cycleSeed) error {
 	v := c.m.V
-	seeds := c.cycleSeeds(d)
 	lo, hi := c.stageLo, c.stageHi
 	for k, sd := range seeds {
 		c.stage(lo+(hi-lo)*float64(k)/float64(len(seeds)), lo+(hi-lo)*float64(k+1)/float64(len(seeds)))

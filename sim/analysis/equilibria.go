@@ -188,13 +188,16 @@ var ErrNoEquilibria = errors.New("no equilibrium in the window")
 // nearest a guess: a scan along the membrane potential (other variables
 // solved for with v held, as in voltage clamp), and for two-dimensional
 // models also Newton from a grid of starting points, each refined by
-// Newton's method, then merged.
+// Newton's method, then merged. Of a model with a reset (LIF,
+// Izhikevich), an equilibrium at or above the threshold is left out: the
+// model resets and fires before it gets there.
 func Equilibria(m *point.Model, w Window) []Equilibrium {
 	n := m.Dim()
 	scale := w.scale()
+	th, resets := m.Threshold()
 	var found [][]float64
 	add := func(x []float64) {
-		if !w.contains(x, 0.01) {
+		if !w.contains(x, 0.01) || resets && x[m.V] >= th {
 			return
 		}
 		for _, y := range found {

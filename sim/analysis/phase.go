@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"math"
-	"slices"
 
 	"neurite/sim/point"
 )
@@ -106,9 +105,8 @@ func contour(f []float64, grid int, px, py func(int) float64) []Segment {
 
 // PhaseLine samples a one-variable model's dv/dt at n+1 points across the
 // window and finds its equilibria: the phase line of, for example, the
-// persistent-sodium model (Izhikevich 2007, ch. 3). Of a model with a
-// reset (LIF), an equilibrium at or above the threshold is left out: the
-// model resets before it gets there, and fires.
+// persistent-sodium model (Izhikevich 2007, ch. 3); of a model with a
+// reset, without the equilibria past its threshold (Equilibria).
 func PhaseLine(m *point.Model, w Window, n int) (v, dv []float64, eqs []Equilibrium) {
 	v, dv = make([]float64, n+1), make([]float64, n+1)
 	x, f := make([]float64, 1), make([]float64, 1)
@@ -117,9 +115,5 @@ func PhaseLine(m *point.Model, w Window, n int) (v, dv []float64, eqs []Equilibr
 		m.Field(x, f)
 		v[i], dv[i] = x[0], f[0]
 	}
-	eqs = Equilibria(m, w)
-	if th, ok := m.Threshold(); ok {
-		eqs = slices.DeleteFunc(eqs, func(e Equilibrium) bool { return e.X[m.V] >= th })
-	}
-	return v, dv, eqs
+	return v, dv, Equilibria(m, w)
 }

@@ -95,10 +95,10 @@ type builder struct {
 	beforePlan func(cells []*compartments.Cell) error
 	// ctx stops the build between projections; progress is told the
 	// fraction of the expected synapses made (expected, by projection).
-	ctx      context.Context
-	progress func(float64)
-	expected []float64
-	made     float64
+	ctx         context.Context
+	progress    func(float64)
+	expected    []float64 // by projection
+	total, made float64
 }
 
 // Build lowers a checked network file. It estimates the memory the
@@ -142,7 +142,7 @@ func BuildContext(ctx context.Context, n *spec.Network, progress func(float64)) 
 
 // newBuilder numbers and places the populations of a network.
 func newBuilder(n *spec.Network) (*builder, error) {
-	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}, open: n.Open}
+	b := &builder{spec: n, seed: uint64(n.Seed), m: &Model{Spec: n}, open: n.Open, ctx: context.Background()}
 	first := 0
 	for i := range n.Populations {
 		sp := &n.Populations[i]
@@ -233,6 +233,7 @@ func (b *builder) checkMemory() error {
 			maxDelay = max(maxDelay, math.Min(hi, 1e3)/b.spec.Run.Dt)
 		}
 	}
+	b.total = synapses
 	if err := Fits(b.m.Neurons(), synapses, int(maxDelay)); err != nil {
 		return b.spec.Errorf([]any{"population", 0}, "%v", err)
 	}
@@ -255,18 +256,9 @@ func Fits(neurons int, synapses float64, maxDelay int) error {
 // connected notes projection i made: it tells progress, and stops the
 // build if its context is done.
 func (b *builder) connected(i int) error {
-	if b.ctx == nil {
-		return nil
-	}
-	if b.progress != nil && i < len(b.expected) {
-		total := 0.0
-		for _, e := range b.expected {
-			total += e
-		}
+	if b.progress != nil && i < len(b.expected) && b.total > 0 {
 		b.made += b.expected[i]
-		if total > 0 {
-			b.progress(b.made / total)
-		}
+		b.progress(b.made / b.total)
 	}
 	return b.ctx.Err()
 }

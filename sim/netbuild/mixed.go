@@ -42,7 +42,7 @@ func (b *builder) mixed() error {
 	onCells := map[int][]compartments.NetCon{} // by projection: connections onto cable cells, sources numbered in their population
 	// Links' synapses are placed with cb's numbering of the cells and the
 	// whole file's of its entries, for errors.
-	wb := &builder{spec: n, seed: b.seed, m: cb.m, open: b.open}
+	wb := &builder{spec: n, seed: b.seed, m: cb.m, open: b.open, ctx: b.ctx}
 	cb.beforePlan = func(cells []*compartments.Cell) error {
 		for i := range n.Projections {
 			sp := &n.Projections[i]

@@ -81,10 +81,10 @@ type Settings struct {
 
 // Result summarises an integration.
 type Result struct {
-	Steps  int         // accepted steps
-	Evals  int         // evaluations of the right-hand side
-	Spikes []float64   // spike times, for Spikers
-	Peaks  [][]float64 // the state at each spike, before its reset
+	Steps  int       // accepted steps
+	Evals  int       // evaluations of the right-hand side
+	Spikes []float64 // spike times, for Spikers
+	Peaks  []float64 // the state at each spike, before its reset: Dim values a spike
 }
 
 // BlowUpError reports a state that stopped being finite.

@@ -100,7 +100,7 @@ func TestEventLocation(t *testing.T) {
 				t.Errorf("%v: spike %d at %.12f, want %v", m, i, s, want[i])
 			}
 			// the state at the spike is the threshold's, before the reset
-			if len(res.Peaks) != 3 || math.Abs(res.Peaks[i][0]-0.3) > 1e-9 {
+			if len(res.Peaks) != 3 || math.Abs(res.Peaks[i]-0.3) > 1e-9 {
 				t.Errorf("%v: state at spike %d: %v, want 0.3", m, i, res.Peaks)
 			}
 		}
@@ -109,7 +109,7 @@ func TestEventLocation(t *testing.T) {
 	// threshold: with dt = 0.07 that is t = 0.35.
 	x := []float64{0}
 	res := solve(t, ramp{}, Euler, 0.07, 0.4, x)
-	if len(res.Spikes) != 1 || math.Abs(res.Spikes[0]-0.35) > 1e-12 || len(res.Peaks) != 1 || math.Abs(res.Peaks[0][0]-0.35) > 1e-12 {
+	if len(res.Spikes) != 1 || math.Abs(res.Spikes[0]-0.35) > 1e-12 || len(res.Peaks) != 1 || math.Abs(res.Peaks[0]-0.35) > 1e-12 {
 		t.Errorf("euler spikes %v at states %v, want [0.35] at [[0.35]]", res.Spikes, res.Peaks)
 	}
 }

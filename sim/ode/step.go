@@ -3,7 +3,6 @@ package ode
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // integrator holds the work arrays of one integration.
@@ -65,7 +64,7 @@ func (in *integrator) spikeAtStart(t float64, x []float64) {
 // x.
 func (in *integrator) spike(t float64, x []float64) {
 	in.res.Spikes = append(in.res.Spikes, t)
-	in.res.Peaks = append(in.res.Peaks, slices.Clone(x))
+	in.res.Peaks = append(in.res.Peaks, x...)
 	in.spk.Reset(t, x)
 	in.haveK1 = false
 }

@@ -56,17 +56,30 @@ type File struct {
 	err   error // the first error, naming the file
 }
 
-// Create starts writing the file that Commit will put at path; a folder
-// standing at path is refused now, not when the file is complete.
+// Create starts writing the file that Commit will put at path, making
+// its folder where missing; a folder standing at path is refused now, not
+// when the file is complete.
 func Create(path string) (*File, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("writing %s: it is a folder; give a file's name", path)
+	if err := startBeside(path); err != nil {
+		return nil, err
 	}
 	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", path, cause(err))
 	}
 	return &File{f: f, w: bufio.NewWriterSize(f, 1<<16), final: path}, nil
+}
+
+// startBeside prepares the folder of a file about to be written under a
+// temporary name beside path: made where missing, and no folder at path.
+func startBeside(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("writing %s: it is a folder; give a file's name", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", path, cause(err))
+	}
+	return nil
 }
 
 // cause strips the operation and the temporary file's name from an error

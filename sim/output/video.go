@@ -65,6 +65,9 @@ type ffmpegVideo struct {
 }
 
 func startFFmpeg(path string, w, h int, fps float64) (*ffmpegVideo, error) {
+	if err := startBeside(path); err != nil {
+		return nil, err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*.mp4")
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", path, cause(err))

@@ -21,11 +21,14 @@ type Param struct {
 }
 
 // Label names the parameter with its unit, for an axis: "I (µA/cm²)".
-func (p Param) Label() string {
-	if p.Unit == "" {
-		return p.Name
+func (p Param) Label() string { return label(p.Name, p.Unit) }
+
+// label is a name with its unit in brackets, or the bare name.
+func label(name, unit string) string {
+	if unit == "" {
+		return name
 	}
-	return p.Name + " (" + p.Unit + ")"
+	return name + " (" + unit + ")"
 }
 
 // Var is a state variable with a range for phase portraits.
@@ -35,12 +38,7 @@ type Var struct {
 }
 
 // Label names the variable with its unit, for an axis: "V (mV)".
-func (v Var) Label() string {
-	if v.Unit == "" {
-		return v.Name
-	}
-	return v.Name + " (" + v.Unit + ")"
-}
+func (v Var) Label() string { return label(v.Name, v.Unit) }
 
 // Preset is a named parameter set (Izhikevich's RS, IB, ...).
 type Preset struct {
@@ -110,14 +108,19 @@ func (m *Model) Dim() int { return len(m.Vars) }
 
 // I is the input current at time t.
 func (m *Model) I(t float64) float64 {
-	I := 0.0
-	if m.input >= 0 {
-		I = m.Params[m.input].Value
-	}
+	I := m.baseInput()
 	if m.Stim != nil {
 		I += m.Stim.I(t)
 	}
 	return I
+}
+
+// baseInput is the input parameter's value, the constant part of I.
+func (m *Model) baseInput() float64 {
+	if m.input >= 0 {
+		return m.Params[m.input].Value
+	}
+	return 0
 }
 
 // Deriv is the right-hand side.
@@ -134,11 +137,7 @@ func (m *Model) Deriv(t float64, x, dx []float64) {
 // hold, whatever a run of the model has left behind. Phase planes,
 // nullclines, equilibria and their stability are of this field.
 func (m *Model) Field(x, dx []float64) {
-	I := 0.0
-	if m.input >= 0 {
-		I = m.Params[m.input].Value
-	}
-	m.f(m.paramValues(), 0, I, x, dx)
+	m.f(m.paramValues(), 0, m.baseInput(), x, dx)
 }
 
 // paramValues returns the current parameter values without allocating
@@ -267,7 +266,7 @@ func (m *Model) TimeValue(t float64, format string) string {
 // TimeLabel names a quantity of the model's time with its unit, for an
 // axis: "inter-spike interval (ms)", or "(time units)".
 func (m *Model) TimeLabel(name string) string {
-	return name + " (" + cmp.Or(m.TimeUnit, "time units") + ")"
+	return label(name, cmp.Or(m.TimeUnit, "time units"))
 }
 
 // ParamValue writes a value of a parameter with its unit, for a note:
